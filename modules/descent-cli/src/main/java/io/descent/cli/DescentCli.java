@@ -1,0 +1,106 @@
+package io.descent.cli;
+
+import io.descent.cli.bench.BenchCommand;
+import io.descent.nn.BadInputException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of the {@code descent} command.
+ *
+ * <p>Exit codes: 0 success; 2 bad input (usage, config, data), reported as one line on stderr; 1 internal failure,
+ * with the context in the log.
+ */
+@Command(
+    name = "descent",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Distributed data-parallel neural network trainer.",
+    subcommands = { TrainCommand.class, BenchCommand.class })
+public final class DescentCli
+{
+    /** Exit code for bad input: usage, config or data errors. */
+    public static final int EXIT_BAD_INPUT = 2;
+    /** Exit code for internal failures. */
+    public static final int EXIT_INTERNAL = 1;
+
+    private static final Logger LOG = LoggerFactory.getLogger(DescentCli.class);
+
+    private DescentCli()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        System.exit(run(args));
+    }
+
+    /**
+     * Runs the command line and returns its exit code, without exiting the JVM (for tests).
+     *
+     * @param args command-line arguments.
+     * @return the exit code.
+     */
+    public static int run(final String... args)
+    {
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /**
+     * Runs the command line with the given streams for picocli's own output and the one-line errors.
+     *
+     * @param out  usage and help.
+     * @param err  error lines.
+     * @param args command-line arguments.
+     * @return the exit code.
+     */
+    public static int run(final PrintWriter out, final PrintWriter err, final String... args)
+    {
+        final CommandLine commandLine = new CommandLine(new DescentCli()).setOut(out).setErr(err);
+        commandLine.setExecutionExceptionHandler(DescentCli::onExecutionException);
+        commandLine.setParameterExceptionHandler(DescentCli::onParameterException);
+        return commandLine.execute(args);
+    }
+
+    private static int onExecutionException(
+        final Exception ex, final CommandLine commandLine, final CommandLine.ParseResult parseResult)
+    {
+        final BadInputException badInput = findBadInput(ex);
+        if (null != badInput)
+        {
+            LOG.debug("bad input", badInput);
+            commandLine.getErr().println("descent: " + badInput.getMessage());
+            commandLine.getErr().flush();
+            return EXIT_BAD_INPUT;
+        }
+        LOG.error("descent {} failed", commandLine.getCommandName(), ex);
+        commandLine.getErr().println("descent: internal failure: " + ex + " (stack trace in " + LogFile.path() + ")");
+        commandLine.getErr().flush();
+        return EXIT_INTERNAL;
+    }
+
+    private static int onParameterException(final CommandLine.ParameterException ex, final String[] args)
+    {
+        final CommandLine commandLine = ex.getCommandLine();
+        commandLine.getErr().println("descent: " + ex.getMessage() + " (see '" +
+            commandLine.getCommandSpec().qualifiedName() + " --help')");
+        commandLine.getErr().flush();
+        return EXIT_BAD_INPUT;
+    }
+
+    private static BadInputException findBadInput(final Throwable ex)
+    {
+        for (Throwable t = ex; null != t; t = t.getCause())
+        {
+            if (t instanceof BadInputException)
+            {
+                return (BadInputException)t;
+            }
+        }
+        return null;
+    }
+}

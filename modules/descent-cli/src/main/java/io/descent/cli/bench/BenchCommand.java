@@ -1,0 +1,13 @@
+package io.descent.cli.bench;
+
+import picocli.CommandLine.Command;
+
+/** {@code descent bench}: benchmarks that report ratios measured in the same run. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Benchmarks that print ratios measured in the same run (this machine is shared and noisy).",
+    subcommands = { ComputeBenchCommand.class })
+public final class BenchCommand
+{
+}

@@ -1,0 +1,81 @@
+package io.descent.cli.train;
+
+import io.descent.nn.Model;
+import io.descent.train.EpochResult;
+import io.descent.train.JobConfig;
+import io.descent.train.Metrics;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code --report} JSON of a training run. Field names are a contract (see the README); keep them stable.
+ */
+final class TrainReport
+{
+    private final Map<String, Object> root = new LinkedHashMap<>();
+    private final List<Map<String, Object>> epochs = new ArrayList<>();
+
+    TrainReport(final JobConfig job, final Model model, final String mode, final int workers)
+    {
+        root.put("job", job.name());
+        root.put("mode", mode);
+        root.put("workers", workers);
+        root.put("model", model.fingerprint().architecture());
+        root.put("params", model.parameterCount());
+        root.put("fingerprint", model.fingerprint().hex());
+        final Map<String, Object> hyper = new LinkedHashMap<>();
+        hyper.put("loss", job.train().loss().configName());
+        hyper.put("init", job.model().getString("init"));
+        hyper.put("batch_size", job.train().batchSize());
+        hyper.put("learning_rate", job.train().optimizer().learningRate());
+        hyper.put("epochs", job.train().epochs());
+        hyper.put("optimizer", job.train().optimizer().kind());
+        hyper.put("momentum", job.train().optimizer().momentum());
+        hyper.put("nesterov", job.train().optimizer().nesterov());
+        hyper.put("weight_decay", job.train().optimizer().weightDecay());
+        hyper.put("clip_norm", job.train().optimizer().clipNorm());
+        hyper.put("schedule", job.train().optimizer().schedule().type());
+        hyper.put("seed", job.seed());
+        root.put("hyper", hyper);
+        root.put("epochs", epochs);
+    }
+
+    void addEpoch(final EpochResult result, final Metrics validation)
+    {
+        final Map<String, Object> epoch = new LinkedHashMap<>();
+        epoch.put("epoch", result.epoch());
+        epoch.put("train_loss", result.trainLoss());
+        epoch.put("val_loss", validation.loss());
+        putQuality(epoch, "val_", validation);
+        epoch.put("seconds", result.seconds());
+        epoch.put("samples_per_sec", result.samplesPerSecond());
+        epochs.add(epoch);
+    }
+
+    Map<String, Object> finish(final Metrics test, final double wallSeconds, final double samplesPerSecond, final long steps)
+    {
+        final Map<String, Object> end = new LinkedHashMap<>();
+        end.put("test_loss", test.loss());
+        putQuality(end, "test_", test);
+        end.put("wall_seconds", wallSeconds);
+        end.put("samples_per_sec", samplesPerSecond);
+        end.put("steps", steps);
+        root.put("final", end);
+        return root;
+    }
+
+    private static void putQuality(final Map<String, Object> target, final String prefix, final Metrics metrics)
+    {
+        if (metrics.isClassification())
+        {
+            target.put(prefix + "accuracy", metrics.accuracy());
+        }
+        else
+        {
+            target.put(prefix + "rmse", metrics.rmse());
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.descent.data;
+
+import io.descent.data.csv.CsvDataset;
+import io.descent.data.idx.FashionMnist;
+import io.descent.data.order.SplitMix64;
+import io.descent.data.scale.Scaler;
+import io.descent.data.settings.CsvSettings;
+import io.descent.data.settings.DataSettings;
+import io.descent.data.split.Splits;
+import io.descent.data.synthetic.SyntheticSource;
+import io.descent.nn.BadInputException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns {@link DataSettings} into the three scaled splits of a job: loads the source, carves the validation split
+ * out of the training part (seeded), fits the scaler on the training split only and applies it to all three.
+ *
+ * <p>Every random choice derives from the job seed, so equal (settings, seed) give equal splits on every JVM.
+ * Stateless and thread-safe.
+ */
+public final class DataLoader
+{
+    private static final Logger LOG = LoggerFactory.getLogger(DataLoader.class);
+
+    private static final long VALIDATION_STREAM = 1;
+    private static final long TEST_STREAM = 2;
+    private static final long SOURCE_STREAM = 3;
+
+    private DataLoader()
+    {
+    }
+
+    /**
+     * @param settings the validated data settings.
+     * @param seed     the job seed.
+     * @return scaled train, validation and test splits.
+     * @throws BadInputException for any problem with the data.
+     */
+    public static DataSplits load(final DataSettings settings, final long seed)
+    {
+        return load(settings, seed, 0);
+    }
+
+    /**
+     * Like {@link #load(DataSettings, long)}, with the model's number of classes so that a CSV label that does not
+     * fit it is reported with its line.
+     *
+     * @param settings        the validated data settings.
+     * @param seed            the job seed.
+     * @param declaredClasses the model's output width for classification, or 0 if unknown.
+     * @return scaled train, validation and test splits.
+     * @throws BadInputException for any problem with the data.
+     */
+    public static DataSplits load(final DataSettings settings, final long seed, final int declaredClasses)
+    {
+        final long start = System.nanoTime();
+        final DatasetPair source = loadSource(settings, seed, declaredClasses);
+        final DatasetPair trainValidation = Splits.trainValidation(
+            source.train(), settings.validationFraction(), SplitMix64.derive(seed, VALIDATION_STREAM));
+        final Scaler scaler = Scaler.fit(settings.scaling(), trainValidation.train());
+        final DataSplits splits = new DataSplits(
+            scaler.apply(trainValidation.train()),
+            scaler.apply(trainValidation.validation()),
+            scaler.apply(source.test()));
+        LOG.info("data {}: train {}, validation {}, test {} rows, {} features, {} outputs ({}), scaling {}, {} ms",
+            settings.source(), splits.train().size(), splits.validation().size(), splits.test().size(),
+            splits.train().numFeatures(), splits.train().numOutputs(), splits.train().task(), settings.scaling(),
+            (System.nanoTime() - start) / 1_000_000);
+        return splits;
+    }
+
+    private static DatasetPair loadSource(final DataSettings settings, final long seed, final int declaredClasses)
+    {
+        return switch (settings.source())
+        {
+            case FASHION_MNIST -> FashionMnist.load(settings.dir());
+            case CSV -> loadCsv(settings.csv(), seed, declaredClasses);
+            case SYNTHETIC -> SyntheticSource.generate(settings.synthetic(), SplitMix64.derive(seed, SOURCE_STREAM));
+        };
+    }
+
+    private static DatasetPair loadCsv(final CsvSettings csv, final long seed, final int declaredClasses)
+    {
+        final var path = csv.path().orElseThrow(
+            () -> new BadInputException("data.source = csv needs a file: set data.csv.path"));
+        if (csv.testPath().isPresent())
+        {
+            return CsvDataset.loadPair(path, csv.testPath().get(), csv.options(declaredClasses));
+        }
+        return Splits.trainTest(
+            CsvDataset.load(path, csv.options(declaredClasses)), csv.testFraction(), SplitMix64.derive(seed, TEST_STREAM));
+    }
+}

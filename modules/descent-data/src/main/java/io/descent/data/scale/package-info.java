@@ -1,0 +1,4 @@
+/**
+ * Feature scaling fitted on the training split only.
+ */
+package io.descent.data.scale;

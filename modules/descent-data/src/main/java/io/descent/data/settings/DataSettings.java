@@ -1,0 +1,89 @@
+package io.descent.data.settings;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.descent.data.scale.ScalingKind;
+import io.descent.nn.BadInputException;
+
+import java.nio.file.Path;
+
+/**
+ * The validated {@code data} section of a job: source, location, validation share, scaling and the source's own
+ * settings. Built once at start by {@link #from(Config)}; immutable and thread-safe.
+ *
+ * @param source             where examples come from.
+ * @param dir                the Fashion-MNIST directory.
+ * @param validationFraction share of the training source held out for validation, in (0, 1).
+ * @param scaling            feature scaling, fitted on the training split.
+ * @param csv                CSV settings (validated; required keys checked only when {@code source = csv}).
+ * @param synthetic          synthetic-generator settings.
+ */
+public record DataSettings(
+    DataSource source,
+    Path dir,
+    double validationFraction,
+    ScalingKind scaling,
+    CsvSettings csv,
+    SyntheticSettings synthetic)
+{
+    /**
+     * The path of the defaults in {@code reference.conf}.
+     */
+    public static final String REFERENCE_PATH = "descent.data";
+
+    /**
+     * Validate a {@code data} section (the user's keys merged over {@code descent.data}) and build the settings.
+     *
+     * @param section the merged section.
+     * @return the settings.
+     * @throws BadInputException naming the key, the bad value and what is allowed, for the first problem found
+     *                           (including unknown keys, with the nearest valid key suggested).
+     */
+    public static DataSettings from(final Config section)
+    {
+        return from(section, "data");
+    }
+
+    /**
+     * Like {@link #from(Config)} with another prefix for the keys in messages.
+     *
+     * @param section the merged section.
+     * @param prefix  the section's path as the user writes it.
+     * @return the settings.
+     */
+    public static DataSettings from(final Config section, final String prefix)
+    {
+        final Config reference = ConfigFactory.defaultReference().getConfig(REFERENCE_PATH);
+        KeyCheck.rejectUnknown(section, reference, prefix);
+        final SettingsReader reader = new SettingsReader(section.withFallback(reference), prefix);
+        final DataSource source = reader.enumValue("source", DataSource.class);
+        final SettingsReader csvReader = reader.section("csv");
+        final CsvSettings csv = CsvSettings.from(csvReader);
+        if (source == DataSource.CSV)
+        {
+            csv.requireUsable(csvReader);
+        }
+        final String dir = reader.string("dir");
+        if (source == DataSource.FASHION_MNIST && dir.isBlank())
+        {
+            throw new BadInputException(
+                reader.full("dir") + " is empty; set it to the Fashion-MNIST directory, e.g. " +
+                "/usr/share/datasets/fashion-mnist (apt-get install dataset-fashion-mnist)");
+        }
+        return new DataSettings(
+            source,
+            Path.of(dir.trim()),
+            reader.fraction("validation-fraction"),
+            reader.enumValue("scaling", ScalingKind.class),
+            csv,
+            SyntheticSettings.from(reader.section("synthetic")));
+    }
+
+    /**
+     * @return the defaults from {@code reference.conf}.
+     */
+    public static DataSettings defaults()
+    {
+        return from(ConfigFactory.defaultReference().getConfig(REFERENCE_PATH));
+    }
+}

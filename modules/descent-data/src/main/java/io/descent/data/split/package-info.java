@@ -1,0 +1,4 @@
+/**
+ * Seeded train/validation and train/test splits.
+ */
+package io.descent.data.split;

@@ -1,0 +1,27 @@
+package io.descent.nn;
+
+/**
+ * A problem with what the user gave us (config, data, command line), as opposed to an internal failure.
+ *
+ * <p>The message is the whole story on one line: what is wrong, where (key, file, line, column) and how to fix it.
+ * The command line prints only the message and exits with code 2; no stack trace reaches the user.
+ */
+public class BadInputException extends RuntimeException
+{
+    /**
+     * @param message one line: what, where, how to fix.
+     */
+    public BadInputException(final String message)
+    {
+        super(message);
+    }
+
+    /**
+     * @param message one line: what, where, how to fix.
+     * @param cause   the underlying failure, kept for the debug log.
+     */
+    public BadInputException(final String message, final Throwable cause)
+    {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,260 @@
+package io.descent.nn;
+
+import io.descent.nn.layer.Layer;
+import io.descent.nn.layer.LayerBuffers;
+import io.descent.nn.layer.LayerSpec;
+import io.descent.nn.loss.Loss;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A feed-forward model that owns one contiguous parameter vector and one gradient vector of the same length; each
+ * layer's weights and biases are views into them. Activations are preallocated per batch size on first use and
+ * reused, so a training step allocates no arrays.
+ *
+ * <p>Not thread-safe: use a model from one thread (ND4J arrays and workspaces are per thread).
+ */
+public final class Model
+{
+    private final ModelSpec spec;
+    private final DataType dataType;
+    private final List<Layer> layers;
+    private final INDArray parameters;
+    private final INDArray gradients;
+    private final Fingerprint fingerprint;
+    private final Map<Integer, LayerBuffers[]> buffersByBatch = new HashMap<>();
+
+    private Model(final ModelSpec spec, final DataType dataType)
+    {
+        this.spec = spec;
+        this.dataType = dataType;
+        this.layers = new ArrayList<>();
+        final StringBuilder architecture = new StringBuilder().append(spec.inputs());
+        int width = spec.inputs();
+        long count = 0;
+        for (final LayerSpec layerSpec : spec.layers())
+        {
+            final Layer layer = layerSpec.build(width);
+            layers.add(layer);
+            architecture.append('>').append(layer.describe());
+            count += layer.parameterCount();
+            width = layer.outputSize();
+        }
+        this.parameters = Nd4j.create(dataType, count);
+        this.gradients = Nd4j.create(dataType, count);
+        long offset = 0;
+        for (final Layer layer : layers)
+        {
+            layer.bind(parameters, gradients, offset);
+            offset += layer.parameterCount();
+        }
+        this.fingerprint = Fingerprint.of(architecture.toString(), count);
+    }
+
+    /**
+     * Builds a float32 model and initialises it from {@code seed}.
+     *
+     * @param spec the architecture.
+     * @param seed seed for the initial weights and the dropout masks.
+     * @return the model.
+     */
+    public static Model create(final ModelSpec spec, final long seed)
+    {
+        return create(spec, DataType.FLOAT, seed);
+    }
+
+    /**
+     * Builds a model of the given element type (DOUBLE is for gradient checks) and initialises it.
+     *
+     * @param spec     the architecture.
+     * @param dataType FLOAT or DOUBLE.
+     * @param seed     seed for the initial weights and the dropout masks.
+     * @return the model.
+     */
+    public static Model create(final ModelSpec spec, final DataType dataType, final long seed)
+    {
+        final Model model = new Model(spec, dataType);
+        model.initialize(seed);
+        return model;
+    }
+
+    /**
+     * Draws all parameters again from {@code seed} (layer by layer, weights then biases) and reseeds dropout.
+     *
+     * @param seed the seed.
+     */
+    public void initialize(final long seed)
+    {
+        final SplittableRandom random = new SplittableRandom(seed);
+        for (final Layer layer : layers)
+        {
+            layer.initialize(random);
+        }
+        seedNoise(random.nextLong());
+    }
+
+    /**
+     * Reseeds the training noise (dropout masks) without touching the parameters.
+     *
+     * @param seed the seed.
+     */
+    public void seedNoise(final long seed)
+    {
+        final SplittableRandom random = new SplittableRandom(seed);
+        for (final Layer layer : layers)
+        {
+            layer.seedNoise(random.nextLong());
+        }
+    }
+
+    /**
+     * One forward and backward pass over a minibatch in training mode. Writes the gradient of the mean loss into
+     * {@link #gradients()} (overwriting it) and returns the mean loss.
+     *
+     * @param features [batch × inputs].
+     * @param targets  [batch × outputs].
+     * @param loss     the loss; a fused loss (cross-entropy, binary cross-entropy) needs its output activation.
+     * @return the loss of the batch, before the update.
+     */
+    public double computeGradients(final INDArray features, final INDArray targets, final Loss loss)
+    {
+        final int batch = checkBatch(features, targets);
+        final LayerBuffers[] buffers = buffersFor(batch);
+        forward(features, buffers, true);
+        final int last = layers.size() - 1;
+        final LayerBuffers out = buffers[last];
+        final double value = loss.value(out.output(), targets, out.scratch());
+        final boolean fused = loss.fusesWithOutput();
+        if (fused)
+        {
+            loss.preActivationGradient(out.output(), targets, out.delta());
+        }
+        else
+        {
+            loss.outputGradient(out.output(), targets, out.delta());
+        }
+        for (int i = last; i >= 0; i--)
+        {
+            final INDArray input = i == 0 ? features : buffers[i - 1].output();
+            final INDArray inputDelta = i == 0 ? null : buffers[i - 1].delta();
+            layers.get(i).backward(input, buffers[i], inputDelta, fused && i == last);
+        }
+        return value;
+    }
+
+    /**
+     * Inference forward pass (no dropout).
+     *
+     * @param features [batch × inputs].
+     * @return [batch × outputs], a preallocated array owned by the model: valid until the next call with the same
+     *         batch size.
+     */
+    public INDArray predict(final INDArray features)
+    {
+        final LayerBuffers[] buffers = buffersFor((int)features.rows());
+        forward(features, buffers, false);
+        return buffers[layers.size() - 1].output();
+    }
+
+    /**
+     * Mean loss of a batch in inference mode.
+     *
+     * @param features [batch × inputs].
+     * @param targets  [batch × outputs].
+     * @param loss     the loss.
+     * @return the mean loss.
+     */
+    public double evaluateLoss(final INDArray features, final INDArray targets, final Loss loss)
+    {
+        checkBatch(features, targets);
+        final INDArray output = predict(features);
+        return loss.value(output, targets, buffersFor((int)features.rows())[layers.size() - 1].scratch());
+    }
+
+    private void forward(final INDArray features, final LayerBuffers[] buffers, final boolean training)
+    {
+        INDArray input = features;
+        for (int i = 0; i < layers.size(); i++)
+        {
+            layers.get(i).forward(input, buffers[i], training);
+            input = buffers[i].output();
+        }
+    }
+
+    private LayerBuffers[] buffersFor(final int batch)
+    {
+        return buffersByBatch.computeIfAbsent(batch, b ->
+        {
+            final LayerBuffers[] buffers = new LayerBuffers[layers.size()];
+            for (int i = 0; i < buffers.length; i++)
+            {
+                buffers[i] = layers.get(i).allocate(b, dataType);
+            }
+            return buffers;
+        });
+    }
+
+    private int checkBatch(final INDArray features, final INDArray targets)
+    {
+        if (features.rank() != 2 || features.columns() != spec.inputs())
+        {
+            throw new IllegalArgumentException("features must be [batch x " + spec.inputs() + "], got " +
+                java.util.Arrays.toString(features.shape()));
+        }
+        if (targets.rank() != 2 || targets.rows() != features.rows() || targets.columns() != spec.outputs())
+        {
+            throw new IllegalArgumentException("targets must be [" + features.rows() + " x " + spec.outputs() +
+                "], got " + java.util.Arrays.toString(targets.shape()));
+        }
+        return (int)features.rows();
+    }
+
+    /** @return the flat parameter vector (length {@link #parameterCount()}); layers hold views into it. */
+    public INDArray parameters()
+    {
+        return parameters;
+    }
+
+    /** @return the flat gradient vector, same length and layout as {@link #parameters()}. */
+    public INDArray gradients()
+    {
+        return gradients;
+    }
+
+    /** @return number of parameters. */
+    public long parameterCount()
+    {
+        return parameters.length();
+    }
+
+    /** @return architecture + parameter count identity. */
+    public Fingerprint fingerprint()
+    {
+        return fingerprint;
+    }
+
+    /** @return the architecture. */
+    public ModelSpec spec()
+    {
+        return spec;
+    }
+
+    /** @return the element type of the buffers. */
+    public DataType dataType()
+    {
+        return dataType;
+    }
+
+    /** @return the layers, first to last (read-only). */
+    public List<Layer> layers()
+    {
+        return List.copyOf(layers);
+    }
+}

@@ -1,0 +1,121 @@
+package io.descent.nn.layer;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.SplittableRandom;
+
+/**
+ * Inverted dropout. Training: {@code out = in ⊙ m}, m_ij = 1/(1 − rate) with probability 1 − rate, else 0, drawn
+ * from a generator seeded by {@link #seedNoise}. Inference: {@code out = in}. No parameters.
+ */
+final class DropoutLayer implements Layer
+{
+    private final int width;
+    private final double rate;
+    private Random random;
+
+    DropoutLayer(final int width, final double rate)
+    {
+        this.width = width;
+        this.rate = rate;
+    }
+
+    @Override
+    public int inputSize()
+    {
+        return width;
+    }
+
+    @Override
+    public int outputSize()
+    {
+        return width;
+    }
+
+    @Override
+    public long parameterCount()
+    {
+        return 0;
+    }
+
+    @Override
+    public String describe()
+    {
+        return "dropout(" + rate + ")";
+    }
+
+    @Override
+    public Activation activation()
+    {
+        return Activation.IDENTITY;
+    }
+
+    @Override
+    public void bind(final INDArray parameters, final INDArray gradients, final long offset)
+    {
+    }
+
+    @Override
+    public void initialize(final SplittableRandom random)
+    {
+    }
+
+    @Override
+    public void seedNoise(final long seed)
+    {
+        if (null == random)
+        {
+            random = Nd4j.getRandomFactory().getNewRandomInstance(seed);
+        }
+        else
+        {
+            random.setSeed(seed);
+        }
+    }
+
+    @Override
+    public LayerBuffers allocate(final int batchSize, final DataType dataType)
+    {
+        return new LayerBuffers(
+            Nd4j.create(dataType, batchSize, width),
+            Nd4j.create(dataType, batchSize, width),
+            Nd4j.create(dataType, batchSize, width),
+            null,
+            null);
+    }
+
+    @Override
+    public void forward(final INDArray input, final LayerBuffers buffers, final boolean training)
+    {
+        if (!training || rate == 0.0)
+        {
+            buffers.output().assign(input);
+            return;
+        }
+        final INDArray mask = buffers.scratch();
+        Nd4j.getExecutioner().exec(new BernoulliDistribution(mask, 1.0 - rate), random);
+        mask.muli(1.0 / (1.0 - rate));
+        Nd4j.exec(new MulOp(input, mask, buffers.output()));
+    }
+
+    @Override
+    public void backward(
+        final INDArray input, final LayerBuffers buffers, final INDArray inputDelta, final boolean deltaIsPreActivation)
+    {
+        if (null == inputDelta)
+        {
+            return;
+        }
+        if (rate == 0.0)
+        {
+            inputDelta.assign(buffers.delta());
+            return;
+        }
+        Nd4j.exec(new MulOp(buffers.delta(), buffers.scratch(), inputDelta));
+    }
+}

@@ -1,0 +1,72 @@
+package io.descent.nn.optim;
+
+import org.nd4j.linalg.api.blas.Level1;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+
+/**
+ * Adam (Kingma and Ba) with bias correction, L2 weight decay added to the gradient and gradient-norm clipping:
+ * <pre>
+ *   m ← β1·m + (1 − β1)·g;   v ← β2·v + (1 − β2)·g²
+ *   w ← w − lr/(1 − β1^t) · m / (√(v/(1 − β2^t)) + ε)
+ * </pre>
+ */
+public final class Adam implements Optimizer
+{
+    private final OptimizerSettings settings;
+    private final LearningRateSchedule schedule;
+    private final INDArray firstMoment;
+    private final INDArray secondMoment;
+    private final INDArray scratch;
+
+    /**
+     * @param settings   hyper-parameters (beta1, beta2, epsilon, weight decay, clipping).
+     * @param schedule   learning rate per step.
+     * @param parameters the vector to be optimised.
+     */
+    public Adam(final OptimizerSettings settings, final LearningRateSchedule schedule, final INDArray parameters)
+    {
+        this.settings = settings;
+        this.schedule = schedule;
+        this.firstMoment = Nd4j.zeros(parameters.dataType(), parameters.length());
+        this.secondMoment = Nd4j.zeros(parameters.dataType(), parameters.length());
+        this.scratch = Nd4j.zeros(parameters.dataType(), parameters.length());
+    }
+
+    @Override
+    public double step(final INDArray parameters, final INDArray gradients, final long step)
+    {
+        final Level1 blas = Nd4j.getBlasWrapper().level1();
+        final long n = parameters.length();
+        final double rate = schedule.rate(step);
+        final double beta1 = settings.beta1();
+        final double beta2 = settings.beta2();
+        final long t = step + 1;
+        Optimizer.clipNorm(gradients, settings.clipNorm());
+        if (settings.weightDecay() > 0.0)
+        {
+            blas.axpy(n, settings.weightDecay(), parameters, gradients);
+        }
+        blas.scal(n, beta1, firstMoment);
+        blas.axpy(n, 1.0 - beta1, gradients, firstMoment);
+        Nd4j.exec(new MulOp(gradients, gradients, scratch));
+        blas.scal(n, beta2, secondMoment);
+        blas.axpy(n, 1.0 - beta2, scratch, secondMoment);
+        Nd4j.exec(new Sqrt(secondMoment, scratch));
+        scratch.muli(1.0 / Math.sqrt(1.0 - Math.pow(beta2, t))).addi(settings.epsilon());
+        Nd4j.exec(new DivOp(firstMoment, scratch, scratch));
+        blas.axpy(n, -rate / (1.0 - Math.pow(beta1, t)), scratch, parameters);
+        return rate;
+    }
+
+    @Override
+    public List<INDArray> state()
+    {
+        return List.of(firstMoment, secondMoment);
+    }
+}

@@ -1,0 +1,70 @@
+package io.descent.train;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import io.descent.data.settings.DataSettings;
+import io.descent.nn.BadInputException;
+import io.descent.nn.config.ConfigChecks;
+
+import java.util.Set;
+
+/**
+ * A whole training job: the user's HOCON (preset or file plus overrides) merged over every module's defaults,
+ * validated once. Immutable.
+ *
+ * @param name  job name.
+ * @param seed  seed of everything random in the job.
+ * @param data  data settings.
+ * @param model the merged {@code model} section (read into a ModelSpec once the data's shape is known).
+ * @param train training settings.
+ * @param raw   the merged configuration, for reports and checkpoints.
+ */
+public record JobConfig(String name, long seed, DataSettings data, Config model, TrainSettings train, Config raw)
+{
+    /** Top-level sections a job may have. */
+    public static final Set<String> SECTIONS = Set.of("job", "data", "model", "train");
+
+    /**
+     * @param user the user's configuration (top-level sections job, data, model, train).
+     * @return the validated job.
+     * @throws BadInputException for unknown sections or keys and out-of-range values.
+     */
+    public static JobConfig from(final Config user)
+    {
+        for (final String section : user.root().keySet())
+        {
+            if (!SECTIONS.contains(section))
+            {
+                throw new BadInputException("unknown config section '" + section + "'; did you mean '" +
+                    ConfigChecks.nearest(section, SECTIONS) + "'? (valid: job, data, model, train)");
+            }
+        }
+        final Config merged;
+        try
+        {
+            merged = user.withFallback(ConfigFactory.defaultReference().getConfig("descent")).resolve();
+        }
+        catch (final ConfigException ex)
+        {
+            throw new BadInputException("config: " + ex.getMessage());
+        }
+        ConfigChecks.rejectUnknownKeys(merged.getConfig("job"), Set.of("name", "seed"), "job");
+        final long seed;
+        try
+        {
+            seed = merged.getLong("job.seed");
+        }
+        catch (final ConfigException.WrongType ex)
+        {
+            throw new BadInputException("job.seed must be an integer, got " + merged.getValue("job.seed").render());
+        }
+        return new JobConfig(
+            merged.getString("job.name"),
+            seed,
+            DataSettings.from(merged.getConfig("data"), "data"),
+            merged.getConfig("model"),
+            TrainSettings.from(merged.getConfig("train"), "train"),
+            merged);
+    }
+}

@@ -1,0 +1,117 @@
+package io.descent.train;
+
+import io.descent.data.Dataset;
+import io.descent.data.batch.BatchPlan;
+import io.descent.data.batch.MinibatchFiller;
+import io.descent.data.order.EpochOrder;
+import io.descent.nn.Model;
+import io.descent.nn.optim.Optimizer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.function.IntConsumer;
+
+/**
+ * Single-process minibatch SGD: {@link #runBatch} (fill, forward, backward, update), {@link #runEpoch} (a seeded
+ * reshuffle of the training split, then every batch, the last one possibly smaller). Batch arrays are allocated
+ * once per batch size. Not thread-safe.
+ */
+public final class Trainer
+{
+    private final Model model;
+    private final Optimizer optimizer;
+    private final Dataset train;
+    private final TrainSettings settings;
+    private final long seed;
+    private final int[] order;
+    private INDArray features;
+    private INDArray targets;
+    private long step;
+    private double lastLearningRate;
+
+    /**
+     * @param model     the model, already initialised.
+     * @param optimizer its optimizer.
+     * @param train     the training split.
+     * @param settings  loss and batch size.
+     * @param seed      the job seed (epoch orders derive from it).
+     */
+    public Trainer(
+        final Model model, final Optimizer optimizer, final Dataset train, final TrainSettings settings, final long seed)
+    {
+        this.model = model;
+        this.optimizer = optimizer;
+        this.train = train;
+        this.settings = settings;
+        this.seed = seed;
+        this.order = new int[train.size()];
+    }
+
+    /** @return optimizer steps per epoch for a training split of {@code size} and batch size {@code batch}. */
+    public static long stepsPerEpoch(final int size, final int batch)
+    {
+        return new BatchPlan(size, batch, false).numBatches();
+    }
+
+    /**
+     * Runs one epoch.
+     *
+     * @param epoch   1-based epoch number (the shuffle depends on it).
+     * @param onBatch called after each batch with the number of examples it had (for progress bars).
+     * @return the epoch's statistics.
+     * @throws TrainingDivergedException when a batch loss is not finite.
+     */
+    public EpochResult runEpoch(final int epoch, final IntConsumer onBatch)
+    {
+        final long start = System.nanoTime();
+        EpochOrder.permutation(train.size(), seed, epoch, order);
+        final BatchPlan plan = new BatchPlan(train.size(), settings.batchSize(), false);
+        double lossSum = 0.0;
+        long examples = 0;
+        for (int b = 0; b < plan.numBatches(); b++)
+        {
+            final int count = plan.size(b);
+            lossSum += runBatch(epoch, plan.from(b), count) * count;
+            examples += count;
+            onBatch.accept(count);
+        }
+        return new EpochResult(epoch, lossSum / examples, examples, plan.numBatches(),
+            (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * One step on rows {@code order[from, from + count)} of this epoch's order.
+     *
+     * @return the batch loss before the update.
+     */
+    private double runBatch(final int epoch, final int from, final int count)
+    {
+        if (null == features || features.rows() != count)
+        {
+            features = Nd4j.create(model.dataType(), count, train.numFeatures());
+            targets = Nd4j.create(model.dataType(), count, train.numOutputs());
+        }
+        MinibatchFiller.fill(train, order, from, count, features, targets);
+        final double loss = model.computeGradients(features, targets, settings.loss());
+        if (!Double.isFinite(loss))
+        {
+            throw new TrainingDivergedException(step, epoch, loss,
+                step == 0 ? settings.optimizer().learningRate() : lastLearningRate);
+        }
+        lastLearningRate = optimizer.step(model.parameters(), model.gradients(), step);
+        step++;
+        return loss;
+    }
+
+    /** @return optimizer steps taken so far. */
+    public long steps()
+    {
+        return step;
+    }
+
+    /** @return the learning rate of the last step. */
+    public double learningRate()
+    {
+        return lastLearningRate;
+    }
+}
