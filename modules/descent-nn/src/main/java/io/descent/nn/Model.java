@@ -130,16 +130,8 @@ public final class Model
         forward(features, buffers, true);
         final int last = layers.size() - 1;
         final LayerBuffers out = buffers[last];
-        final double value = loss.value(out.output(), targets, out.scratch());
+        final double value = loss.valueAndGradient(out.output(), targets, out.delta());
         final boolean fused = loss.fusesWithOutput();
-        if (fused)
-        {
-            loss.preActivationGradient(out.output(), targets, out.delta());
-        }
-        else
-        {
-            loss.outputGradient(out.output(), targets, out.delta());
-        }
         for (int i = last; i >= 0; i--)
         {
             final INDArray input = i == 0 ? features : buffers[i - 1].output();
@@ -174,8 +166,7 @@ public final class Model
     public double evaluateLoss(final INDArray features, final INDArray targets, final Loss loss)
     {
         checkBatch(features, targets);
-        final INDArray output = predict(features);
-        return loss.value(output, targets, buffersFor((int)features.rows())[layers.size() - 1].scratch());
+        return loss.value(predict(features), targets);
     }
 
     private void forward(final INDArray features, final LayerBuffers[] buffers, final boolean training)

@@ -9,6 +9,8 @@ import io.descent.nn.optim.Optimizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**
@@ -24,8 +26,7 @@ public final class Trainer
     private final TrainSettings settings;
     private final long seed;
     private final int[] order;
-    private INDArray features;
-    private INDArray targets;
+    private final Map<Integer, INDArray[]> batchArrays = new HashMap<>();
     private long step;
     private double lastLearningRate;
 
@@ -86,11 +87,11 @@ public final class Trainer
      */
     private double runBatch(final int epoch, final int from, final int count)
     {
-        if (null == features || features.rows() != count)
-        {
-            features = Nd4j.create(model.dataType(), count, train.numFeatures());
-            targets = Nd4j.create(model.dataType(), count, train.numOutputs());
-        }
+        // At most two sizes per run (full batches and the epoch's last one), each allocated once.
+        final INDArray[] arrays = batchArrays.computeIfAbsent(count, c -> new INDArray[]{
+            Nd4j.create(model.dataType(), c, train.numFeatures()), Nd4j.create(model.dataType(), c, train.numOutputs()) });
+        final INDArray features = arrays[0];
+        final INDArray targets = arrays[1];
         MinibatchFiller.fill(train, order, from, count, features, targets);
         final double loss = model.computeGradients(features, targets, settings.loss());
         if (!Double.isFinite(loss))

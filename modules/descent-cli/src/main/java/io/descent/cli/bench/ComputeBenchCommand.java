@@ -45,7 +45,7 @@ public final class ComputeBenchCommand implements Callable<Integer>
     private int steps = 100;
 
     @Option(names = "--rounds", paramLabel = "N", description = "alternating rounds, best counts (default: ${DEFAULT-VALUE})")
-    private int rounds = 3;
+    private int rounds = 5;
 
     @Option(names = "--report", paramLabel = "FILE", description = "write the JSON report here")
     private Path report;

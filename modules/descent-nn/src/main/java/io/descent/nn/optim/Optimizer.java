@@ -27,14 +27,18 @@ public interface Optimizer
      * Scales the gradient so its L2 norm is at most {@code maxNorm}.
      *
      * @param gradients flat gradient, scaled in place.
-     * @param maxNorm   the bound; ≤ 0 disables clipping.
-     * @return the norm before clipping.
+     * @param maxNorm   the bound; ≤ 0 disables clipping (and skips computing the norm).
+     * @return the norm before clipping, or NaN when clipping is disabled.
      */
     static double clipNorm(final INDArray gradients, final double maxNorm)
     {
+        if (maxNorm <= 0.0)
+        {
+            return Double.NaN;
+        }
         final var level1 = org.nd4j.linalg.factory.Nd4j.getBlasWrapper().level1();
         final double norm = level1.nrm2(gradients);
-        if (maxNorm > 0.0 && norm > maxNorm)
+        if (norm > maxNorm)
         {
             level1.scal(gradients.length(), maxNorm / norm, gradients);
         }
