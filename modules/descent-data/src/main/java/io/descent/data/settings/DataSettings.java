@@ -4,8 +4,11 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.descent.data.scale.ScalingKind;
 import io.descent.nn.BadInputException;
+import io.descent.nn.config.ConfigChecks;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The validated {@code data} section of a job: source, location, validation share, scaling and the source's own
@@ -54,7 +57,8 @@ public record DataSettings(
     public static DataSettings from(final Config section, final String prefix)
     {
         final Config reference = ConfigFactory.defaultReference().getConfig(REFERENCE_PATH);
-        KeyCheck.rejectUnknown(section, reference, prefix);
+        ConfigChecks.rejectUnknownKeys(
+            section, reference.entrySet().stream().map(Map.Entry::getKey).collect(Collectors.toSet()), prefix);
         final SettingsReader reader = new SettingsReader(section.withFallback(reference), prefix);
         final DataSource source = reader.enumValue("source", DataSource.class);
         final SettingsReader csvReader = reader.section("csv");

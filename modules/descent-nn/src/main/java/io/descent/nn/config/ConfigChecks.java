@@ -38,8 +38,7 @@ public final class ConfigChecks
     {
         final Set<String> qualifiedValid = new TreeSet<>();
         valid.forEach(v -> qualifiedValid.add(qualified(prefix, v)));
-        return new BadInputException("unknown config key '" + key + "'; did you mean '" +
-            nearest(key, qualifiedValid) + "'?");
+        return new BadInputException("unknown setting " + key + "; did you mean " + nearest(key, qualifiedValid) + "?");
     }
 
     /**
