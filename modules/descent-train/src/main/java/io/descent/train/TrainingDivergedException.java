@@ -13,8 +13,7 @@ public final class TrainingDivergedException extends BadInputException
      */
     public TrainingDivergedException(final long step, final int epoch, final double loss, final double learningRate)
     {
-        super("training diverged: loss is " + loss + " at step " + step + " (epoch " + epoch + ", learning rate " +
-            learningRate + "); try a smaller train.learning-rate, e.g. " + learningRate / 10 +
-            ", or set train.clip-norm");
+        super(String.format("training diverged: loss is %s at step %d (epoch %d, learning rate %.3g); try a smaller " +
+            "train.learning-rate, e.g. %.3g, or set train.clip-norm", loss, step, epoch, learningRate, learningRate / 10));
     }
 }
