@@ -1,5 +1,6 @@
 package io.descent.cli.bench;
 
+import io.descent.cli.bench.transport.TransportBenchCommand;
 import picocli.CommandLine.Command;
 
 /** {@code descent bench}: benchmarks that report ratios measured in the same run. */
@@ -7,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print ratios measured in the same run (this machine is shared and noisy).",
-    subcommands = { ComputeBenchCommand.class })
+    subcommands = { ComputeBenchCommand.class, TransportBenchCommand.class })
 public final class BenchCommand
 {
 }

@@ -1,0 +1,139 @@
+package io.descent.transport.driver;
+
+import io.aeron.CncFileDescriptor;
+import io.aeron.CommonContext;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.MappedByteBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Names and cleans Aeron directories of embedded drivers: a unique directory per process
+ * ({@code descent-aeron-<pid>-<random>}), and removal of directories whose driver process is dead (killed before it
+ * could delete its directory). Stateless; thread-safe.
+ */
+public final class DriverDirectories
+{
+    /** Prefix of every directory made by {@link #newUnique(Path)}. */
+    public static final String PREFIX = "descent-aeron-";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DriverDirectories.class);
+    private static final Pattern UNIQUE_NAME = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-[0-9a-f]+");
+
+    private DriverDirectories()
+    {
+    }
+
+    /**
+     * @param baseDir where to make it (e.g. /dev/shm).
+     * @return a path, not yet created, that no other process uses.
+     */
+    public static Path newUnique(final Path baseDir)
+    {
+        final long pid = ProcessHandle.current().pid();
+        return baseDir.resolve(PREFIX + pid + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
+    }
+
+    /**
+     * Deletes directories under {@code baseDir} made by {@link #newUnique(Path)} whose process is dead and whose
+     * driver heartbeat is older than {@code driverTimeoutMs} (both, so that a live driver in another PID namespace
+     * sharing /dev/shm is never touched).
+     *
+     * @return how many directories were deleted.
+     */
+    public static int sweepStale(final Path baseDir, final long driverTimeoutMs)
+    {
+        int deleted = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(baseDir, PREFIX + "*"))
+        {
+            for (final Path dir : entries)
+            {
+                final Matcher name = UNIQUE_NAME.matcher(dir.getFileName().toString());
+                if (name.matches() && !isAlive(Long.parseLong(name.group(1))) && !isActive(dir, driverTimeoutMs))
+                {
+                    LOG.info("removing stale Aeron directory {} (its process {} is gone)", dir, name.group(1));
+                    IoUtil.delete(dir.toFile(), true);
+                    deleted++;
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            LOG.debug("could not sweep stale Aeron directories in {}", baseDir, ex);
+        }
+        return deleted;
+    }
+
+    /**
+     * @param dir an Aeron directory.
+     * @return true when it holds a CnC file written by a process that no longer exists.
+     */
+    public static boolean isOwnerDead(final Path dir)
+    {
+        final long pid = ownerPid(dir);
+        return pid > 0 && !isAlive(pid);
+    }
+
+    /**
+     * @param dir an Aeron directory.
+     * @return the pid recorded in its CnC file, or -1 when there is no readable CnC file.
+     */
+    public static long ownerPid(final Path dir)
+    {
+        final File cnc = dir.resolve(CncFileDescriptor.CNC_FILE).toFile();
+        if (!cnc.isFile() || cnc.length() < CncFileDescriptor.META_DATA_LENGTH)
+        {
+            return -1;
+        }
+        MappedByteBuffer mapped = null;
+        try
+        {
+            mapped = IoUtil.mapExistingFile(cnc, "cnc", 0, CncFileDescriptor.META_DATA_LENGTH);
+            return new UnsafeBuffer(mapped).getLong(CncFileDescriptor.pidOffset(0));
+        }
+        catch (final RuntimeException ex)
+        {
+            return -1;
+        }
+        finally
+        {
+            if (null != mapped)
+            {
+                IoUtil.unmap(mapped);
+            }
+        }
+    }
+
+    private static boolean isActive(final Path dir, final long driverTimeoutMs)
+    {
+        try
+        {
+            return CommonContext.isDriverActive(dir.toFile(), driverTimeoutMs, message -> { });
+        }
+        catch (final RuntimeException ex)
+        {
+            return false;
+        }
+    }
+
+    private static boolean isAlive(final long pid)
+    {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    static long millis(final long nanos)
+    {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
+    }
+}

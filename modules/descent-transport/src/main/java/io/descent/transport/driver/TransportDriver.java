@@ -1,0 +1,170 @@
+package io.descent.transport.driver;
+
+import io.aeron.Aeron;
+import io.aeron.driver.MediaDriver;
+import io.aeron.exceptions.AeronException;
+import io.descent.transport.config.DriverSettings;
+import io.descent.transport.config.IdleSetting;
+import org.agrona.CloseHelper;
+import org.agrona.IoUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The media driver of this process and the Aeron client connected to it. Embedded (default): a driver started in
+ * this JVM in a unique directory (or the configured one), deleted on {@link #close()}; a directory left behind by a
+ * killed process is removed at start. External: only a client, connected to a driver already running in the
+ * configured directory. Thread-safe (the Aeron client is); close once.
+ */
+public final class TransportDriver implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(TransportDriver.class);
+
+    private final DriverSettings settings;
+    private final Path directory;
+    private final MediaDriver driver;
+    private final Aeron aeron;
+
+    private TransportDriver(final DriverSettings settings, final Path directory, final MediaDriver driver, final Aeron aeron)
+    {
+        this.settings = settings;
+        this.directory = directory;
+        this.driver = driver;
+        this.aeron = aeron;
+    }
+
+    /**
+     * Starts (embedded) or connects to (external) the media driver and connects a client.
+     *
+     * @param settings validated driver settings.
+     * @return the running driver and client.
+     * @throws IllegalStateException when the directory is used by a live driver, or no driver answers (external).
+     */
+    public static TransportDriver start(final DriverSettings settings)
+    {
+        final long timeoutMs = DriverDirectories.millis(settings.timeoutNs());
+        if (settings.mode() == DriverSettings.Mode.EXTERNAL)
+        {
+            return new TransportDriver(settings, settings.dir(), null, connect(settings.dir(), timeoutMs));
+        }
+        final Path dir;
+        if (null == settings.dir())
+        {
+            DriverDirectories.sweepStale(settings.baseDir(), timeoutMs);
+            dir = DriverDirectories.newUnique(settings.baseDir());
+        }
+        else
+        {
+            dir = settings.dir();
+            if (Files.isDirectory(dir) && DriverDirectories.isOwnerDead(dir))
+            {
+                LOG.info("removing stale Aeron directory {} (its process {} is gone)", dir,
+                    DriverDirectories.ownerPid(dir));
+                IoUtil.delete(dir.toFile(), false);
+            }
+        }
+        final MediaDriver driver = launch(settings, dir, timeoutMs);
+        try
+        {
+            return new TransportDriver(settings, dir, driver, connect(dir, timeoutMs));
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(driver);
+            throw ex;
+        }
+    }
+
+    private static MediaDriver launch(final DriverSettings settings, final Path dir, final long timeoutMs)
+    {
+        final IdleSetting idle = settings.idle();
+        final MediaDriver.Context context = new MediaDriver.Context()
+            .aeronDirectoryName(dir.toString())
+            .dirDeleteOnStart(false)
+            .dirDeleteOnShutdown(true)
+            .warnIfDirectoryExists(false)
+            .printConfigurationOnStart(false)
+            .threadingMode(settings.threadingMode().aeron())
+            .conductorIdleStrategy(idle.newStrategy())
+            .senderIdleStrategy(idle.newStrategy())
+            .receiverIdleStrategy(idle.newStrategy())
+            .sharedNetworkIdleStrategy(idle.newStrategy())
+            .sharedIdleStrategy(idle.newStrategy())
+            .publicationTermBufferLength(settings.termLength())
+            .ipcTermBufferLength(settings.ipcTermLength())
+            .mtuLength(settings.mtu())
+            .ipcMtuLength(settings.ipcMtu())
+            .socketSndbufLength(settings.socketSndbuf())
+            .socketRcvbufLength(settings.socketRcvbuf())
+            .initialWindowLength(settings.receiverWindow())
+            .termBufferSparseFile(settings.sparseTerms())
+            .driverTimeoutMs(timeoutMs)
+            .errorHandler(ex -> LOG.warn("media driver error in {}", dir, ex));
+        try
+        {
+            final MediaDriver driver = MediaDriver.launch(context);
+            LOG.debug("embedded media driver started in {} ({}, idle {})", dir, settings.threadingMode(), idle);
+            return driver;
+        }
+        catch (final AeronException ex)
+        {
+            throw new IllegalStateException("cannot start a media driver in " + dir + ": " + ex.getMessage() +
+                " (another live driver uses it? set descent.transport.driver.dir to another directory, or leave it" +
+                " empty for a unique one)", ex);
+        }
+    }
+
+    private static Aeron connect(final Path dir, final long timeoutMs)
+    {
+        try
+        {
+            return Aeron.connect(new Aeron.Context()
+                .aeronDirectoryName(dir.toString())
+                .driverTimeoutMs(timeoutMs)
+                .errorHandler(ex -> LOG.warn("Aeron client error ({})", dir, ex)));
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new IllegalStateException("cannot connect to a media driver in " + dir + " within " + timeoutMs +
+                " ms: " + ex.getMessage() + " (is it running? check descent.transport.driver.dir and .mode)", ex);
+        }
+    }
+
+    /** @return the Aeron client (thread-safe). */
+    public Aeron aeron()
+    {
+        return aeron;
+    }
+
+    /** @return the Aeron directory in use. */
+    public Path directory()
+    {
+        return directory;
+    }
+
+    /** @return true when the driver runs in this JVM. */
+    public boolean isEmbedded()
+    {
+        return null != driver;
+    }
+
+    /** @return the settings the driver was started with. */
+    public DriverSettings settings()
+    {
+        return settings;
+    }
+
+    /** Closes the client, then an embedded driver, and makes sure an embedded driver's directory is gone. */
+    @Override
+    public void close()
+    {
+        CloseHelper.closeAll(aeron, driver);
+        if (null != driver && Files.exists(directory))
+        {
+            IoUtil.delete(directory.toFile(), true);
+        }
+    }
+}

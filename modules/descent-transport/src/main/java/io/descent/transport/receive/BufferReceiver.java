@@ -1,0 +1,149 @@
+package io.descent.transport.receive;
+
+import io.aeron.Image;
+import io.aeron.Subscription;
+import io.descent.transport.CounterSet;
+import io.descent.transport.config.ReceiverSettings;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+
+import java.util.function.Consumer;
+
+/**
+ * Receives chunked messages from every publisher on one subscription and writes each verified chunk straight into
+ * the destination registered for its message; reports each registered message exactly once, complete or
+ * incomplete at its deadline. Bad chunks (unknown job, wrong fingerprint, unexpected, malformed, out of range,
+ * duplicate, CRC mismatch) are counted in {@link #counters()} and dropped without touching any destination.
+ *
+ * <p>Threads: {@link #register} and {@link #counters()} may be called from any thread. Everything else, and the
+ * listener, runs on the one thread that calls {@link #doWork()}: an {@link org.agrona.concurrent.AgentRunner} (see
+ * {@code Transport#startAgent}) or the caller's own loop. Allocates nothing per message.
+ */
+public final class BufferReceiver implements Agent, AutoCloseable
+{
+    private final Subscription subscription;
+    private final ReceiveListener listener;
+    private final NanoClock clock;
+    private final SlotTable slots;
+    private final ImageScanner scanner;
+    private final CounterSet<ReceiverCounter> counters = new CounterSet<>(ReceiverCounter.class);
+    private final Consumer<Image> scanImage = this::scan;
+    private int scanned;
+    private boolean closed;
+
+    /**
+     * @param subscription the subscription to read; owned (closed) by this receiver.
+     * @param settings     poll budget and slot capacity.
+     * @param listener     told of outcomes, on the polling thread.
+     * @param clock        for deadlines; must be the clock the deadlines were computed with.
+     */
+    public BufferReceiver(
+        final Subscription subscription,
+        final ReceiverSettings settings,
+        final ReceiveListener listener,
+        final NanoClock clock)
+    {
+        this.subscription = subscription;
+        this.listener = listener;
+        this.clock = clock;
+        this.slots = new SlotTable(settings.maxSlots(), counters, listener);
+        this.scanner = new ImageScanner(new ChunkWriter(slots, listener, counters), settings.pollBudget());
+    }
+
+    /**
+     * Registers an armed slot: chunks of its message are written into its destination from the next duty cycle on.
+     * Any thread. Register before the message can arrive: chunks that come first are rejected as unexpected.
+     *
+     * @param slot armed with {@link ReceiveSlot#expect}; owned by the receiver until its outcome is reported.
+     * @return false when {@code max-slots} registrations are already waiting to be picked up (try again).
+     * @throws IllegalStateException when the slot is not armed or already registered.
+     */
+    public boolean register(final ReceiveSlot slot)
+    {
+        slot.markPending();
+        if (!slots.offer(slot))
+        {
+            slot.finish(ReceiveSlot.State.IDLE);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * One duty cycle: take new registrations, write the complete chunks available on each image (each bounded
+     * by the poll budget, so no publisher starves the others), then report slots past their deadline. Polling thread only.
+     *
+     * @return work done (bytes consumed + slots taken + slots expired); 0 lets the idle strategy back off.
+     */
+    @Override
+    public int doWork()
+    {
+        if (closed)
+        {
+            return 0;
+        }
+        final int taken = slots.drain();
+        scanned = 0;
+        subscription.forEachImage(scanImage);
+        return taken + scanned + slots.expire(clock.nanoTime());
+    }
+
+    private void scan(final Image image)
+    {
+        scanned += scanner.scan(image);
+    }
+
+    /** @return the subscription's channel, with a port resolved when it was bound to port 0 (or null if not yet). */
+    public String resolvedChannel()
+    {
+        return subscription.tryResolveChannelEndpointPort();
+    }
+
+    /** @return the number of publishers currently connected. Any thread. */
+    public int imageCount()
+    {
+        return subscription.imageCount();
+    }
+
+    /** @return slots currently receiving. Polling thread. */
+    public int activeSlots()
+    {
+        return slots.size();
+    }
+
+    /** @return this receiver's counters; readable from any thread. */
+    public CounterSet<ReceiverCounter> counters()
+    {
+        return counters;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "descent-receiver-" + subscription.streamId();
+    }
+
+    /** Reports every registered slot incomplete (on the calling thread) and closes the subscription. */
+    @Override
+    public void onClose()
+    {
+        close();
+    }
+
+    /**
+     * Closes the subscription and reports still-registered slots incomplete. Call from the polling thread, or after
+     * the agent runner has stopped. Idempotent.
+     */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        slots.drain();
+        slots.failAll();
+        subscription.close();
+    }
+}

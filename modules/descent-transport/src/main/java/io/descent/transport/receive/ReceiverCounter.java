@@ -1,0 +1,28 @@
+package io.descent.transport.receive;
+
+/** Counters kept by a {@link BufferReceiver}. Every dropped chunk is counted under exactly one reason. */
+public enum ReceiverCounter
+{
+    /** Messages delivered complete and verified. */
+    COMPLETED,
+    /** Messages reported incomplete at their deadline. */
+    INCOMPLETE,
+    /** Chunks verified and written into a destination. */
+    CHUNKS,
+    /** Payload bytes verified and written into a destination. */
+    BYTES,
+    /** Chunks dropped because their CRC32C did not match (header or payload corrupted). */
+    CRC_FAILURES,
+    /** Chunks dropped because the same chunk of the same message had already been written. */
+    DUPLICATES,
+    /** Chunks dropped because no registered destination belongs to their job. */
+    REJECTED_UNKNOWN_JOB,
+    /** Chunks dropped because their job is expected but with another model fingerprint. */
+    REJECTED_FINGERPRINT,
+    /** Chunks dropped because their job and model are known but no destination expects that message (yet or any more). */
+    REJECTED_UNEXPECTED,
+    /** Chunks dropped because their header is inconsistent (version, kind, index >= count, offset, length). */
+    REJECTED_MALFORMED,
+    /** Chunks dropped because their message length or chunking differs from the destination's expectation. */
+    REJECTED_OUT_OF_RANGE
+}

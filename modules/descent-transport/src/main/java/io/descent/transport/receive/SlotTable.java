@@ -1,0 +1,182 @@
+package io.descent.transport.receive;
+
+import io.descent.transport.CounterSet;
+import io.descent.transport.wire.ChunkHeader;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+
+/**
+ * The slots a receiver is filling: registration hand-off from other threads, lookup of a chunk's slot by identity,
+ * classification of chunks that match none, and deadline expiry. Linear in the number of active slots (a parameter
+ * server expects one message per worker), with the last match checked first. {@link #offer} from any thread;
+ * everything else on the receiver thread.
+ */
+final class SlotTable
+{
+    private final ReceiveSlot[] slots;
+    private final ManyToOneConcurrentArrayQueue<ReceiveSlot> pending;
+    private final CounterSet<ReceiverCounter> counters;
+    private final ReceiveListener listener;
+    private int size;
+    private ReceiveSlot lastMatch;
+
+    SlotTable(final int capacity, final CounterSet<ReceiverCounter> counters, final ReceiveListener listener)
+    {
+        this.slots = new ReceiveSlot[capacity];
+        this.pending = new ManyToOneConcurrentArrayQueue<>(capacity);
+        this.counters = counters;
+        this.listener = listener;
+    }
+
+    /** Hands a registered slot to the receiver thread. Any thread. @return false when the hand-off queue is full. */
+    boolean offer(final ReceiveSlot slot)
+    {
+        return pending.offer(slot);
+    }
+
+    /**
+     * Activates slots handed over since the last call; a slot that finds the table full is reported incomplete.
+     *
+     * @return how many were taken.
+     */
+    int drain()
+    {
+        int taken = 0;
+        ReceiveSlot slot;
+        while (null != (slot = pending.poll()))
+        {
+            if (size < slots.length)
+            {
+                slots[size++] = slot;
+                slot.activate();
+            }
+            else
+            {
+                fail(slot, listener);
+            }
+            taken++;
+        }
+        return taken;
+    }
+
+    int size()
+    {
+        return size;
+    }
+
+    /**
+     * @param header a well-formed chunk header.
+     * @return the active slot expecting the chunk's message, or null after counting why none does.
+     */
+    ReceiveSlot find(final ChunkHeader header)
+    {
+        final ReceiveSlot last = lastMatch;
+        if (null != last && last.state() == ReceiveSlot.State.ACTIVE && last.id().matches(header))
+        {
+            return last;
+        }
+        ReceiveSlot slot = search(header);
+        // A slot registered just before its message was sent may still be in the hand-off queue.
+        if (null == slot && drain() > 0)
+        {
+            slot = search(header);
+        }
+        if (null == slot)
+        {
+            counters.increment(classifyMiss(header));
+        }
+        return slot;
+    }
+
+    private ReceiveSlot search(final ChunkHeader header)
+    {
+        for (int i = 0; i < size; i++)
+        {
+            final ReceiveSlot slot = slots[i];
+            if (slot.id().matches(header))
+            {
+                lastMatch = slot;
+                return slot;
+            }
+        }
+        return null;
+    }
+
+    private ReceiverCounter classifyMiss(final ChunkHeader header)
+    {
+        boolean jobKnown = false;
+        for (int i = 0; i < size; i++)
+        {
+            if (slots[i].id().jobId() == header.jobId())
+            {
+                jobKnown = true;
+                if (slots[i].id().fingerprint() == header.fingerprint())
+                {
+                    return ReceiverCounter.REJECTED_UNEXPECTED;
+                }
+            }
+        }
+        return jobKnown ? ReceiverCounter.REJECTED_FINGERPRINT : ReceiverCounter.REJECTED_UNKNOWN_JOB;
+    }
+
+    /** Removes a slot (completed). */
+    void remove(final ReceiveSlot slot)
+    {
+        for (int i = 0; i < size; i++)
+        {
+            if (slots[i] == slot)
+            {
+                removeAt(i);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Finishes every slot whose deadline has passed as incomplete and tells the listener.
+     *
+     * @return how many expired.
+     */
+    int expire(final long nowNs)
+    {
+        int expired = 0;
+        for (int i = size - 1; i >= 0; i--)
+        {
+            final ReceiveSlot slot = slots[i];
+            if (nowNs - slot.deadlineNs() >= 0)
+            {
+                removeAt(i);
+                fail(slot, listener);
+                expired++;
+            }
+        }
+        return expired;
+    }
+
+    /** Finishes every slot as incomplete (the receiver is closing). */
+    void failAll()
+    {
+        while (size > 0)
+        {
+            final ReceiveSlot slot = slots[size - 1];
+            removeAt(size - 1);
+            fail(slot, listener);
+        }
+    }
+
+    private void fail(final ReceiveSlot slot, final ReceiveListener listener)
+    {
+        counters.increment(ReceiverCounter.INCOMPLETE);
+        slot.finish(ReceiveSlot.State.INCOMPLETE);
+        listener.onIncomplete(slot);
+    }
+
+    private void removeAt(final int index)
+    {
+        if (slots[index] == lastMatch)
+        {
+            lastMatch = null;
+        }
+        slots[index] = slots[--size];
+        slots[size] = null;
+    }
+}

@@ -1,0 +1,170 @@
+package io.descent.transport.send;
+
+import io.aeron.Publication;
+import io.descent.transport.CounterSet;
+import io.descent.transport.MessageId;
+import io.descent.transport.config.SenderSettings;
+import io.descent.transport.wire.ChunkHeader;
+import io.descent.transport.wire.Crc32cDigest;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Sends dense buffers as chunked, checksummed messages over one publication. Each chunk is a {@link ChunkHeader}
+ * followed by a slice of the caller's buffer, copied once, straight into the publication's term buffer.
+ * Back-pressure and admin actions are retried with the configured idle strategy; a missing subscriber is waited for;
+ * both only until the caller's deadline. Errors are returned as {@link SendResult}s, never thrown, never dropped.
+ *
+ * <p>Not thread-safe: one thread sends (an exclusive publication has one writer). Allocates nothing per send.
+ */
+public final class BufferSender implements AutoCloseable
+{
+    private final ChunkSink sink;
+    private final NanoClock clock;
+    private final IdleStrategy idle;
+    private final int chunkLength;
+    private final UnsafeBuffer headerBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(ChunkHeader.LENGTH));
+    private final ChunkHeader header = new ChunkHeader().wrap(headerBuffer, 0);
+    private final Crc32cDigest digest = new Crc32cDigest();
+    private final CounterSet<SenderCounter> counters = new CounterSet<>(SenderCounter.class);
+
+    /**
+     * @param sink     where chunks go; owned (closed) by this sender.
+     * @param settings chunk length and idle strategy; an explicit chunk length must fit the sink's largest message.
+     * @param clock    for deadlines (System.nanoTime-based in production).
+     * @throws IllegalArgumentException when the configured chunk length does not fit the sink.
+     */
+    public BufferSender(final ChunkSink sink, final SenderSettings settings, final NanoClock clock)
+    {
+        this.sink = sink;
+        this.clock = clock;
+        this.idle = settings.idle().newStrategy();
+        this.chunkLength = chunkLengthFor(settings.chunkLength(), sink);
+    }
+
+    /**
+     * @param configured the configured chunk length or {@link SenderSettings#AUTO}.
+     * @param sink       the sink chunks go to.
+     * @return the payload bytes per chunk to use.
+     */
+    static int chunkLengthFor(final int configured, final ChunkSink sink)
+    {
+        if (configured == SenderSettings.AUTO)
+        {
+            return (sink.maxPayloadLength() - ChunkHeader.LENGTH) & ~63;
+        }
+        if (configured + ChunkHeader.LENGTH > sink.maxMessageLength())
+        {
+            throw new IllegalArgumentException("descent.transport.sender.chunk-length = " + configured +
+                " is invalid: must be at most " + (sink.maxMessageLength() - ChunkHeader.LENGTH) +
+                " for this publication (its largest message " + sink.maxMessageLength() +
+                " minus the " + ChunkHeader.LENGTH + "-byte header); raise the term length or lower the chunk length");
+        }
+        return configured;
+    }
+
+    /**
+     * Sends one message: {@code length} bytes of {@code source} from {@code offset}, tagged with {@code id}. Blocks
+     * the calling thread until every chunk is in the publication or the deadline passes. The source is only read,
+     * and only during the call; the caller may reuse it when the call returns.
+     *
+     * @param id         the message identity.
+     * @param source     the bytes (any Agrona buffer: off-heap, mapped or heap).
+     * @param offset     of the first byte in {@code source}.
+     * @param length     bytes to send (any length from 0; floats are {@code 4 * id.floatLength()}).
+     * @param deadlineNs absolute {@link NanoClock} time after which to give up.
+     * @return {@link SendResult#SENT}, or why not; after a failure part of the message may have been sent, and the
+     *         receiver will report it incomplete.
+     * @throws IllegalArgumentException when the range lies outside {@code source}.
+     */
+    public SendResult send(
+        final MessageId id, final DirectBuffer source, final int offset, final int length, final long deadlineNs)
+    {
+        if (offset < 0 || length < 0 || (long)offset + length > source.capacity())
+        {
+            throw new IllegalArgumentException("send range [" + offset + ", " + ((long)offset + length) +
+                ") lies outside the source buffer of capacity " + source.capacity());
+        }
+        header.putMessage(id.kind(), id.senderId(), id.jobId(), id.fingerprint(), id.step(), id.floatOffset(),
+            id.floatLength(), length);
+        final int count = ChunkHeader.expectedChunkCount(length, chunkLength);
+        for (int i = 0; i < count; i++)
+        {
+            final int byteOffset = i * chunkLength;
+            final int payloadLength = Math.min(chunkLength, length - byteOffset);
+            header.putChunk(i, count, chunkLength, byteOffset, payloadLength);
+            header.crc(digest.reset()
+                .update(headerBuffer, 0, ChunkHeader.CHECKSUMMED_LENGTH)
+                .update(source, offset + byteOffset, payloadLength)
+                .value());
+            final SendResult result = offerChunk(source, offset + byteOffset, payloadLength, deadlineNs);
+            if (result != SendResult.SENT)
+            {
+                counters.increment(SenderCounter.FAILURES);
+                return result;
+            }
+            counters.increment(SenderCounter.CHUNKS);
+            counters.add(SenderCounter.BYTES, payloadLength);
+        }
+        counters.increment(SenderCounter.MESSAGES);
+        return SendResult.SENT;
+    }
+
+    private SendResult offerChunk(
+        final DirectBuffer source, final int offset, final int length, final long deadlineNs)
+    {
+        idle.reset();
+        while (true)
+        {
+            final long result = sink.offer(headerBuffer, 0, ChunkHeader.LENGTH, source, offset, length);
+            if (result > 0)
+            {
+                return SendResult.SENT;
+            }
+            if (result == Publication.CLOSED)
+            {
+                return SendResult.CLOSED;
+            }
+            if (result == Publication.MAX_POSITION_EXCEEDED)
+            {
+                return SendResult.MAX_POSITION_EXCEEDED;
+            }
+            final boolean notConnected = result == Publication.NOT_CONNECTED;
+            counters.increment(notConnected ? SenderCounter.RETRIES_NOT_CONNECTED : SenderCounter.RETRIES_BACK_PRESSURED);
+            if (clock.nanoTime() - deadlineNs >= 0)
+            {
+                return notConnected ? SendResult.DEADLINE_NOT_CONNECTED : SendResult.DEADLINE_BACK_PRESSURED;
+            }
+            idle.idle();
+        }
+    }
+
+    /** @return payload bytes per chunk (the last chunk of a message may be shorter). */
+    public int chunkLength()
+    {
+        return chunkLength;
+    }
+
+    /** @return true when a subscriber is connected. Sender thread. */
+    public boolean isConnected()
+    {
+        return sink.isConnected();
+    }
+
+    /** @return this sender's counters; readable from any thread. */
+    public CounterSet<SenderCounter> counters()
+    {
+        return counters;
+    }
+
+    /** Closes the publication. */
+    @Override
+    public void close()
+    {
+        sink.close();
+    }
+}

@@ -1,0 +1,263 @@
+package io.descent.transport.wire;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
+/**
+ * Flyweight over the 72-byte header that starts every chunk (Aeron style: wrap a buffer at an offset, then read or
+ * write fields in place; nothing is copied or allocated). Little-endian layout:
+ * <pre>
+ *   0  byte  version          ({@link #VERSION})
+ *   1  byte  kind             ({@link MessageKind#code()})
+ *   2  short reserved         (0)
+ *   4  int   sender id
+ *   8  long  job id
+ *  16  long  model fingerprint
+ *  24  long  step (gradients) or version (weights)
+ *  32  long  float offset     of the message's range in the full vector
+ *  40  int   float length     of that range
+ *  44  int   message length   in bytes
+ *  48  int   chunk index      0 .. chunk count - 1
+ *  52  int   chunk count
+ *  56  int   chunk stride     nominal payload bytes per chunk (the last chunk may be shorter)
+ *  60  int   byte offset      of this chunk's payload in the message (= index * stride)
+ *  64  int   payload length   in bytes
+ *  68  int   CRC32C           of header bytes [0, 68) followed by the payload
+ *  72  payload
+ * </pre>
+ * The CRC covers the header as well as the payload, so a corrupted offset cannot place good bytes in the wrong
+ * place. Not thread-safe: one flyweight per thread.
+ */
+public final class ChunkHeader
+{
+    /** Header length in bytes; the payload follows. */
+    public static final int LENGTH = 72;
+    /** Bytes of header covered by the CRC (everything before the CRC field). */
+    public static final int CHECKSUMMED_LENGTH = 68;
+    /** Wire format version. */
+    public static final byte VERSION = 1;
+
+    private static final int VERSION_OFFSET = 0;
+    private static final int KIND_OFFSET = 1;
+    private static final int RESERVED_OFFSET = 2;
+    private static final int SENDER_ID_OFFSET = 4;
+    private static final int JOB_ID_OFFSET = 8;
+    private static final int FINGERPRINT_OFFSET = 16;
+    private static final int STEP_OFFSET = 24;
+    private static final int FLOAT_OFFSET_OFFSET = 32;
+    private static final int FLOAT_LENGTH_OFFSET = 40;
+    private static final int MESSAGE_LENGTH_OFFSET = 44;
+    private static final int CHUNK_INDEX_OFFSET = 48;
+    private static final int CHUNK_COUNT_OFFSET = 52;
+    private static final int CHUNK_STRIDE_OFFSET = 56;
+    private static final int BYTE_OFFSET_OFFSET = 60;
+    private static final int PAYLOAD_LENGTH_OFFSET = 64;
+    private static final int CRC_OFFSET = 68;
+
+    private DirectBuffer buffer;
+    private MutableDirectBuffer mutableBuffer;
+    private int offset;
+
+    /**
+     * Wraps a buffer for reading.
+     *
+     * @param buffer holding a header at {@code offset}; at least {@link #LENGTH} bytes must follow.
+     * @param offset of the header.
+     * @return this.
+     */
+    public ChunkHeader wrap(final DirectBuffer buffer, final int offset)
+    {
+        this.buffer = buffer;
+        this.mutableBuffer = null;
+        this.offset = offset;
+        return this;
+    }
+
+    /**
+     * Wraps a buffer for writing (and reading).
+     *
+     * @param buffer to write a header into at {@code offset}.
+     * @param offset of the header.
+     * @return this.
+     */
+    public ChunkHeader wrap(final MutableDirectBuffer buffer, final int offset)
+    {
+        this.buffer = buffer;
+        this.mutableBuffer = buffer;
+        this.offset = offset;
+        return this;
+    }
+
+    /** @return the wrapped buffer. */
+    public DirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    /** @return the offset of the header in the wrapped buffer. */
+    public int offset()
+    {
+        return offset;
+    }
+
+    /**
+     * Writes the identity fields that are the same for every chunk of a message (version, kind, ids, range, length).
+     *
+     * @return this.
+     */
+    public ChunkHeader putMessage(
+        final MessageKind kind,
+        final int senderId,
+        final long jobId,
+        final long fingerprint,
+        final long step,
+        final long floatOffset,
+        final int floatLength,
+        final int messageLength)
+    {
+        mutableBuffer.putByte(offset + VERSION_OFFSET, VERSION);
+        mutableBuffer.putByte(offset + KIND_OFFSET, kind.code());
+        mutableBuffer.putShort(offset + RESERVED_OFFSET, (short)0, LITTLE_ENDIAN);
+        mutableBuffer.putInt(offset + SENDER_ID_OFFSET, senderId, LITTLE_ENDIAN);
+        mutableBuffer.putLong(offset + JOB_ID_OFFSET, jobId, LITTLE_ENDIAN);
+        mutableBuffer.putLong(offset + FINGERPRINT_OFFSET, fingerprint, LITTLE_ENDIAN);
+        mutableBuffer.putLong(offset + STEP_OFFSET, step, LITTLE_ENDIAN);
+        mutableBuffer.putLong(offset + FLOAT_OFFSET_OFFSET, floatOffset, LITTLE_ENDIAN);
+        mutableBuffer.putInt(offset + FLOAT_LENGTH_OFFSET, floatLength, LITTLE_ENDIAN);
+        mutableBuffer.putInt(offset + MESSAGE_LENGTH_OFFSET, messageLength, LITTLE_ENDIAN);
+        return this;
+    }
+
+    /**
+     * Writes the per-chunk fields (not the CRC).
+     *
+     * @return this.
+     */
+    public ChunkHeader putChunk(
+        final int chunkIndex, final int chunkCount, final int chunkStride, final int byteOffset, final int payloadLength)
+    {
+        mutableBuffer.putInt(offset + CHUNK_INDEX_OFFSET, chunkIndex, LITTLE_ENDIAN);
+        mutableBuffer.putInt(offset + CHUNK_COUNT_OFFSET, chunkCount, LITTLE_ENDIAN);
+        mutableBuffer.putInt(offset + CHUNK_STRIDE_OFFSET, chunkStride, LITTLE_ENDIAN);
+        mutableBuffer.putInt(offset + BYTE_OFFSET_OFFSET, byteOffset, LITTLE_ENDIAN);
+        mutableBuffer.putInt(offset + PAYLOAD_LENGTH_OFFSET, payloadLength, LITTLE_ENDIAN);
+        return this;
+    }
+
+    /** Writes the CRC32C field. @return this. */
+    public ChunkHeader crc(final int crc)
+    {
+        mutableBuffer.putInt(offset + CRC_OFFSET, crc, LITTLE_ENDIAN);
+        return this;
+    }
+
+    public byte version()
+    {
+        return buffer.getByte(offset + VERSION_OFFSET);
+    }
+
+    /** @return the raw kind code; see {@link MessageKind#fromCode(byte)}. */
+    public byte kindCode()
+    {
+        return buffer.getByte(offset + KIND_OFFSET);
+    }
+
+    public int senderId()
+    {
+        return buffer.getInt(offset + SENDER_ID_OFFSET, LITTLE_ENDIAN);
+    }
+
+    public long jobId()
+    {
+        return buffer.getLong(offset + JOB_ID_OFFSET, LITTLE_ENDIAN);
+    }
+
+    public long fingerprint()
+    {
+        return buffer.getLong(offset + FINGERPRINT_OFFSET, LITTLE_ENDIAN);
+    }
+
+    public long step()
+    {
+        return buffer.getLong(offset + STEP_OFFSET, LITTLE_ENDIAN);
+    }
+
+    public long floatOffset()
+    {
+        return buffer.getLong(offset + FLOAT_OFFSET_OFFSET, LITTLE_ENDIAN);
+    }
+
+    public int floatLength()
+    {
+        return buffer.getInt(offset + FLOAT_LENGTH_OFFSET, LITTLE_ENDIAN);
+    }
+
+    public int messageLength()
+    {
+        return buffer.getInt(offset + MESSAGE_LENGTH_OFFSET, LITTLE_ENDIAN);
+    }
+
+    public int chunkIndex()
+    {
+        return buffer.getInt(offset + CHUNK_INDEX_OFFSET, LITTLE_ENDIAN);
+    }
+
+    public int chunkCount()
+    {
+        return buffer.getInt(offset + CHUNK_COUNT_OFFSET, LITTLE_ENDIAN);
+    }
+
+    public int chunkStride()
+    {
+        return buffer.getInt(offset + CHUNK_STRIDE_OFFSET, LITTLE_ENDIAN);
+    }
+
+    public int byteOffset()
+    {
+        return buffer.getInt(offset + BYTE_OFFSET_OFFSET, LITTLE_ENDIAN);
+    }
+
+    public int payloadLength()
+    {
+        return buffer.getInt(offset + PAYLOAD_LENGTH_OFFSET, LITTLE_ENDIAN);
+    }
+
+    public int crc()
+    {
+        return buffer.getInt(offset + CRC_OFFSET, LITTLE_ENDIAN);
+    }
+
+    /**
+     * Checks the fields that do not depend on what the receiver expects: version, kind, index within count, count
+     * consistent with length and stride, offset = index * stride, payload length = what that chunk must carry.
+     *
+     * @return true when the header describes a well-formed chunk.
+     */
+    public boolean isWellFormed()
+    {
+        final int messageLength = messageLength();
+        final int count = chunkCount();
+        final int stride = chunkStride();
+        final int index = chunkIndex();
+        if (version() != VERSION || MessageKind.fromCode(kindCode()) == null || messageLength < 0 || stride <= 0 ||
+            count != expectedChunkCount(messageLength, stride) || index < 0 || index >= count)
+        {
+            return false;
+        }
+        final long expectedOffset = (long)index * stride;
+        return byteOffset() == expectedOffset &&
+            payloadLength() == (int)Math.min(stride, messageLength - expectedOffset);
+    }
+
+    /**
+     * @param messageLength bytes in the message.
+     * @param stride        payload bytes per chunk.
+     * @return the number of chunks: at least one, so that an empty message still travels.
+     */
+    public static int expectedChunkCount(final int messageLength, final int stride)
+    {
+        return messageLength == 0 ? 1 : (int)((messageLength + (long)stride - 1) / stride);
+    }
+}

@@ -1,0 +1,151 @@
+package io.descent.transport.driver;
+
+import io.descent.transport.TestTransports;
+import io.descent.transport.config.DriverSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Driver lifecycle: directories removed on close, stale directories of killed processes never block a start. */
+class TransportDriverTest
+{
+    private Path baseDir;
+
+    @BeforeEach
+    void makeBaseDir()
+    {
+        baseDir = TestTransports.newBaseDir();
+    }
+
+    @AfterEach
+    void deleteBaseDir()
+    {
+        TestTransports.deleteBaseDir(baseDir);
+    }
+
+    @Test
+    void shouldRemoveAUniqueDirectoryOnClose()
+    {
+        final Path dir;
+        try (TransportDriver driver = TransportDriver.start(settings()))
+        {
+            dir = driver.directory();
+            assertTrue(driver.isEmbedded());
+            assertTrue(dir.getFileName().toString().startsWith(DriverDirectories.PREFIX));
+            assertTrue(Files.isDirectory(dir));
+        }
+        assertFalse(Files.exists(dir));
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldStartInTheDirectoryOfAKilledProcess() throws Exception
+    {
+        final Path dir = baseDir.resolve("explicit");
+        final Process child = new ProcessBuilder(List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
+            "-cp", System.getProperty("java.class.path"),
+            DriverProcess.class.getName(), dir.toString()))
+            .redirectErrorStream(true)
+            .start();
+        try
+        {
+            awaitReady(child);
+            assertTrue(DriverDirectories.ownerPid(dir) == child.pid());
+        }
+        finally
+        {
+            child.destroyForcibly();
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        }
+        assertTrue(Files.isDirectory(dir), "a killed driver leaves its directory behind");
+
+        try (TransportDriver driver = TransportDriver.start(settings().withDir(dir)))
+        {
+            assertEquals(ProcessHandle.current().pid(), DriverDirectories.ownerPid(driver.directory()));
+        }
+        assertFalse(Files.exists(dir));
+    }
+
+    @Test
+    void shouldSweepUniqueDirectoriesOfDeadProcesses() throws Exception
+    {
+        final Process finished = new ProcessBuilder("true").start();
+        assertTrue(finished.waitFor(30, TimeUnit.SECONDS));
+        final Path stale = baseDir.resolve(DriverDirectories.PREFIX + finished.pid() + "-abc123");
+        Files.createDirectories(stale);
+        Files.writeString(stale.resolve("leftover"), "x");
+
+        try (TransportDriver driver = TransportDriver.start(settings()))
+        {
+            assertFalse(Files.exists(stale));
+            assertTrue(Files.isDirectory(driver.directory()));
+        }
+    }
+
+    @Test
+    void shouldRefuseADirectoryUsedByALiveDriver()
+    {
+        final Path dir = baseDir.resolve("shared");
+        try (TransportDriver first = TransportDriver.start(settings().withDir(dir)))
+        {
+            final IllegalStateException error =
+                assertThrows(IllegalStateException.class, () -> TransportDriver.start(settings().withDir(dir)));
+            assertTrue(error.getMessage().contains(dir.toString()), error.getMessage());
+            assertTrue(Files.isDirectory(first.directory()));
+        }
+    }
+
+    @Test
+    void shouldConnectToAnExternalDriver()
+    {
+        final Path dir = baseDir.resolve("external");
+        try (TransportDriver embedded = TransportDriver.start(settings().withDir(dir));
+            TransportDriver external = TransportDriver.start(new DriverSettings(DriverSettings.Mode.EXTERNAL, dir,
+                baseDir, embedded.settings().threadingMode(), embedded.settings().idle(), 1 << 20, 1 << 20, 1408,
+                1408, 1408, 1 << 20, 1 << 20, 1 << 19, false, TimeUnit.SECONDS.toNanos(5))))
+        {
+            assertFalse(external.isEmbedded());
+            assertTrue(external.aeron().clientId() != embedded.aeron().clientId());
+        }
+        assertFalse(Files.exists(dir));
+    }
+
+    private DriverSettings settings()
+    {
+        return TestTransports.settings(baseDir, "").driver();
+    }
+
+    private static void awaitReady(final Process child) throws IOException
+    {
+        final BufferedReader out = new BufferedReader(
+            new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        final StringBuilder seen = new StringBuilder();
+        while (null != (line = out.readLine()))
+        {
+            if (line.startsWith("READY"))
+            {
+                return;
+            }
+            seen.append(line).append('\n');
+        }
+        throw new AssertionError("driver process exited before it was ready:\n" + seen);
+    }
+}
