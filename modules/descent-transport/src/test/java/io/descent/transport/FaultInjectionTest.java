@@ -24,6 +24,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Dropped, duplicated, reordered and corrupted chunks between sender and publication. */
 class FaultInjectionTest
 {
+    /**
+     * Deadline of messages that are meant to stay incomplete: long enough for every chunk to arrive first even on a
+     * loaded 2-core CI machine (300 ms was not: the deadline sometimes passed before the corrupt chunks arrived).
+     */
+    private static final long INCOMPLETE_DEADLINE_MS = 3_000;
+
     private static final int CHUNKS = 5;
 
     private static Path baseDir;
@@ -47,7 +53,7 @@ class FaultInjectionTest
     @EnumSource(Link.Medium.class)
     void shouldReportDroppedChunksAsIncompleteAndNeverDeliver(final Link.Medium medium)
     {
-        final Outcome outcome = run(medium, i -> i == 1 || i == 3 ? Fault.DROP : Fault.PASS, 300);
+        final Outcome outcome = run(medium, i -> i == 1 || i == 3 ? Fault.DROP : Fault.PASS, INCOMPLETE_DEADLINE_MS);
 
         assertEquals(ReceiveSlot.State.INCOMPLETE, outcome.slot.state());
         assertEquals(0, outcome.link.recorder.completed.size());
@@ -85,7 +91,8 @@ class FaultInjectionTest
     void shouldDropCorruptedChunksWithoutTouchingTheDestination(final Link.Medium medium)
     {
         final Outcome outcome = run(
-            medium, i -> i == 2 ? Fault.CORRUPT_PAYLOAD : i == 4 ? Fault.CORRUPT_HEADER : Fault.PASS, 300);
+            medium, i -> i == 2 ? Fault.CORRUPT_PAYLOAD : i == 4 ? Fault.CORRUPT_HEADER : Fault.PASS,
+            INCOMPLETE_DEADLINE_MS);
 
         assertEquals(ReceiveSlot.State.INCOMPLETE, outcome.slot.state());
         assertEquals(2, outcome.link.receiver.counters().get(ReceiverCounter.CRC_FAILURES));
