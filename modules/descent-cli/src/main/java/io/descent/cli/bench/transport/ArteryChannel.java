@@ -71,11 +71,13 @@ final class ArteryChannel implements BenchChannel
     @Override
     public void close()
     {
-        sendingSystem.terminate();
-        receivingSystem.terminate();
+        // One after the other: the sender's orderly shutdown tells the receiver, instead of both seeing an
+        // aborted connection (which Akka logs as a warning).
         try
         {
+            sendingSystem.terminate();
             sendingSystem.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            receivingSystem.terminate();
             receivingSystem.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
         catch (final InterruptedException ex)
