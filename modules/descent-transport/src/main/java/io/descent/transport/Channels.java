@@ -56,22 +56,25 @@ public final class Channels
      * copy into the term buffer reaches every receiver (weight broadcast). The publication reports connected only
      * once {@code receivers} receivers are, so a send never starts before the last one has joined.
      *
-     * @param receivers how many receivers must be connected.
+     * @param endpoints the receivers' {@code host:port}; all of them must be connected. When every one is a
+     *                  loopback address the publication uses {@code loopback-mtu} frames, else {@code mtu}.
      * @return the publication channel.
      */
-    public String broadcast(final int receivers)
+    public String broadcast(final java.util.List<String> endpoints)
     {
+        final int receivers = endpoints.size();
+        final boolean loopback = endpoints.stream().allMatch(Channels::isLoopback);
         return new ChannelUriStringBuilder()
             .media(CommonContext.UDP_MEDIA)
             .controlMode(CommonContext.MDC_CONTROL_MODE_MANUAL)
             .flowControl("min,g:/" + receivers)
             .termLength(settings.termLength())
-            .mtu(settings.mtu())
+            .mtu(loopback ? settings.loopbackMtu() : settings.mtu())
             .sparse(settings.sparseTerms())
             .build();
     }
 
-    /** @return the destination channel for one receiver of a {@link #broadcast(int)} publication. */
+    /** @return the destination channel for one receiver of a {@link #broadcast(java.util.List)} publication. */
     public static String destination(final String endpoint)
     {
         return new ChannelUriStringBuilder().media(CommonContext.UDP_MEDIA).endpoint(endpoint).build();

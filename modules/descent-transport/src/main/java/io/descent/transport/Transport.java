@@ -125,7 +125,7 @@ public final class Transport implements AutoCloseable
      */
     public BufferSender newBroadcastSender(final List<String> endpoints, final int streamId)
     {
-        final ExclusivePublication publication = aeron().addExclusivePublication(channels.broadcast(endpoints.size()), streamId);
+        final ExclusivePublication publication = aeron().addExclusivePublication(channels.broadcast(endpoints), streamId);
         try
         {
             for (final String endpoint : endpoints)

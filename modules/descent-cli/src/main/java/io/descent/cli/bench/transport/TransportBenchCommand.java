@@ -39,7 +39,7 @@ import java.util.concurrent.Callable;
         "Prints a table and the ratios at the largest size; --report writes them as JSON." })
 public final class TransportBenchCommand implements Callable<Integer>
 {
-    static final List<String> CHANNELS = List.of("memcpy", "ipc", "udp", "tcp", "artery");
+    static final List<String> CHANNELS = List.of("memcpy", "ipc", "udp", "tcp", "artery", "mdc", "fanout");
 
     @Spec
     private CommandSpec spec;
@@ -48,7 +48,7 @@ public final class TransportBenchCommand implements Callable<Integer>
         description = "Buffer sizes: bytes with k/m/g suffix, comma-separated (default: ${DEFAULT-VALUE}).")
     private String sizes;
 
-    @Option(names = "--channels", defaultValue = "memcpy,ipc,udp,tcp,artery", paramLabel = "LIST",
+    @Option(names = "--channels", defaultValue = "memcpy,ipc,udp,tcp,artery,mdc,fanout", paramLabel = "LIST",
         description = "Channels to measure (default: ${DEFAULT-VALUE}).")
     private String channels;
 
@@ -94,7 +94,7 @@ public final class TransportBenchCommand implements Callable<Integer>
         final List<BenchChannel> open = new ArrayList<>();
         try
         {
-            if (channelList.contains("ipc") || channelList.contains("udp"))
+            if (channelList.stream().anyMatch(c -> List.of("ipc", "udp", "mdc", "fanout").contains(c)))
             {
                 transport = Transport.start(settings);
             }
@@ -188,6 +188,10 @@ public final class TransportBenchCommand implements Callable<Integer>
                 final AeronChannel udp = AeronChannel.udp(transport);
                 geometry.put("udp_chunk_bytes", udp.chunkLength());
                 return udp;
+            case "mdc":
+                return FanOutChannel.mdc(transport);
+            case "fanout":
+                return FanOutChannel.fanout(transport);
             case "tcp":
                 return new TcpChannel();
             case "artery":

@@ -41,6 +41,8 @@ final class TransportBenchReport
         json.put("udp_vs_memcpy", ratio(measurements, largest, "udp", "memcpy"));
         json.put("ipc_vs_artery", ratio(measurements, largest, "ipc", "artery"));
         json.put("udp_vs_tcp", ratio(measurements, largest, "udp", "tcp"));
+        // Weight broadcast to two receivers: one multi-destination-cast publication vs one publication each.
+        json.put("mdc_vs_fanout", ratio(measurements, largest, "mdc", "fanout"));
         final Map<String, Object> described = new LinkedHashMap<>(geometry);
         described.put("largest_size_bytes", largest);
         described.put("idle", spin ? "busy-spin" : "production defaults");
