@@ -1,6 +1,7 @@
 package io.descent.cli.train;
 
 import io.descent.cli.report.JsonReports;
+import io.descent.cli.report.ReportPlots;
 import io.descent.data.DataLoader;
 import io.descent.data.DataSplits;
 import io.descent.data.Task;
@@ -92,8 +93,10 @@ public final class LocalTraining
         out.printf("test %s  (%d examples, %d steps, %.1f s)%n", test.describe(), test.examples(), trainer.steps(), wall);
         if (null != reportFile)
         {
-            JsonReports.writeAtomically(reportFile, report.finish(test, wall, examples / trainSeconds, trainer.steps()));
-            LOG.info("report written to {}", reportFile);
+            final var json = report.finish(test, wall, examples / trainSeconds, trainer.steps());
+            JsonReports.writeAtomically(reportFile, json);
+            ReportPlots.write(json, ReportPlots.pathFor(reportFile));
+            LOG.info("report written to {} and {}", reportFile, ReportPlots.pathFor(reportFile));
         }
     }
 
