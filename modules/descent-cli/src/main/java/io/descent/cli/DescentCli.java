@@ -1,6 +1,7 @@
 package io.descent.cli;
 
 import io.descent.cli.bench.BenchCommand;
+import io.descent.cli.data.DataCommand;
 import io.descent.cli.k8s.K8sCommand;
 import io.descent.nn.BadInputException;
 import org.slf4j.Logger;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Distributed data-parallel neural network trainer.",
-    subcommands = { TrainCommand.class, BenchCommand.class, K8sCommand.class })
+    subcommands = { TrainCommand.class, BenchCommand.class, K8sCommand.class, DataCommand.class })
 public final class DescentCli
 {
     /** Exit code for bad input: usage, config or data errors. */

@@ -6,6 +6,9 @@ import io.descent.data.order.SplitMix64;
 import io.descent.data.scale.Scaler;
 import io.descent.data.settings.CsvSettings;
 import io.descent.data.settings.DataSettings;
+import io.descent.data.settings.DataSource;
+import io.descent.data.shard.ShardSource;
+import io.descent.data.shard.ShardSplits;
 import io.descent.data.split.Splits;
 import io.descent.data.synthetic.SyntheticSource;
 import io.descent.nn.BadInputException;
@@ -23,9 +26,12 @@ public final class DataLoader
 {
     private static final Logger LOG = LoggerFactory.getLogger(DataLoader.class);
 
-    private static final long VALIDATION_STREAM = 1;
-    private static final long TEST_STREAM = 2;
-    private static final long SOURCE_STREAM = 3;
+    /** Seed stream of the validation split (also used for shard sets, so equal rows split equally). */
+    public static final long VALIDATION_STREAM = 1;
+    /** Seed stream of a held-out test split (also used for shard sets). */
+    public static final long TEST_STREAM = 2;
+    /** Seed stream of a synthetic source's problem and rows (descent data generate --seed uses it too). */
+    public static final long SOURCE_STREAM = 3;
 
     private DataLoader()
     {
@@ -54,6 +60,13 @@ public final class DataLoader
      */
     public static DataSplits load(final DataSettings settings, final long seed, final int declaredClasses)
     {
+        if (settings.source() == DataSource.SHARDS)
+        {
+            // Callers that need heap arrays get the shard set copied in; streaming callers use open().
+            final SourceSplits streamed = open(settings, seed, declaredClasses);
+            return new DataSplits(((ShardSource)streamed.train()).toDataset(),
+                ((ShardSource)streamed.validation()).toDataset(), ((ShardSource)streamed.test()).toDataset());
+        }
         final long start = System.nanoTime();
         final DatasetPair source = loadSource(settings, seed, declaredClasses);
         final DatasetPair trainValidation = Splits.trainValidation(
@@ -70,6 +83,46 @@ public final class DataLoader
         return splits;
     }
 
+    /**
+     * The splits of a job as sources: a shard set is memory-mapped and streamed (never copied onto the heap); any
+     * other source is loaded as by {@link #load(DataSettings, long, int)}.
+     *
+     * @param settings        the validated data settings.
+     * @param seed            the job seed.
+     * @param declaredClasses the model's output width for classification, or 0 if unknown.
+     * @return train, validation and test sources.
+     * @throws BadInputException for any problem with the data.
+     */
+    public static SourceSplits open(final DataSettings settings, final long seed, final int declaredClasses)
+    {
+        if (settings.source() != DataSource.SHARDS)
+        {
+            return SourceSplits.of(load(settings, seed, declaredClasses));
+        }
+        final SourceSplits splits = ShardSplits.open(settings.shards(), settings.validationFraction(),
+            settings.scaling(), seed, VALIDATION_STREAM, TEST_STREAM);
+        LOG.info("data shards: train {}, validation {}, test {} rows, {} features, {} outputs ({}), scaling {} " +
+            "(on read, manifest statistics)", splits.train().size(), splits.validation().size(),
+            splits.test().size(), splits.train().numFeatures(), splits.train().numOutputs(), splits.train().task(),
+            settings.scaling());
+        return splits;
+    }
+
+    /**
+     * The source's own rows before any validation split or scaling: (train part, test part). A CSV without a test
+     * file has its test part held out (seeded) as in {@link #load(DataSettings, long, int)}.
+     *
+     * @param settings        the validated data settings; not {@code shards}.
+     * @param seed            the job seed.
+     * @param declaredClasses the model's output width for classification, or 0 if unknown.
+     * @return (train, test), unscaled.
+     * @throws BadInputException for any problem with the data, or if the source is already a shard set.
+     */
+    public static DatasetPair source(final DataSettings settings, final long seed, final int declaredClasses)
+    {
+        return loadSource(settings, seed, declaredClasses);
+    }
+
     private static DatasetPair loadSource(final DataSettings settings, final long seed, final int declaredClasses)
     {
         return switch (settings.source())
@@ -77,6 +130,8 @@ public final class DataLoader
             case FASHION_MNIST -> FashionMnist.load(settings.dir());
             case CSV -> loadCsv(settings.csv(), seed, declaredClasses);
             case SYNTHETIC -> SyntheticSource.generate(settings.synthetic(), SplitMix64.derive(seed, SOURCE_STREAM));
+            case SHARDS -> throw new BadInputException("data.source = shards is already a shard set (" +
+                settings.shards().dir().map(Object::toString).orElse("") + "); give the original source instead");
         };
     }
 

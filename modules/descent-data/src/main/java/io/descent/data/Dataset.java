@@ -1,5 +1,9 @@
 package io.descent.data;
 
+import io.descent.data.batch.BatchBuffers;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Objects;
 
@@ -11,7 +15,7 @@ import java.util.Objects;
  * copied, for speed (Fashion-MNIST's train split is 188 MB): callers must treat them as read-only. Once built, a
  * dataset is safe to read from any number of threads.
  */
-public final class Dataset
+public final class Dataset implements ExampleSource
 {
     private final Task task;
     private final int size;
@@ -126,6 +130,7 @@ public final class Dataset
     /**
      * @return number of rows.
      */
+    @Override
     public int size()
     {
         return size;
@@ -134,6 +139,7 @@ public final class Dataset
     /**
      * @return number of features per row.
      */
+    @Override
     public int numFeatures()
     {
         return numFeatures;
@@ -142,6 +148,7 @@ public final class Dataset
     /**
      * @return number of classes (classification) or of targets per row (regression).
      */
+    @Override
     public int numOutputs()
     {
         return numOutputs;
@@ -150,6 +157,7 @@ public final class Dataset
     /**
      * @return what the targets mean.
      */
+    @Override
     public Task task()
     {
         return task;
@@ -182,6 +190,7 @@ public final class Dataset
     /**
      * @return one name per class for classification, empty for regression.
      */
+    @Override
     public List<String> classNames()
     {
         return classNames;
@@ -190,9 +199,40 @@ public final class Dataset
     /**
      * @return one name per feature, or empty when the source has none.
      */
+    @Override
     public List<String> featureNames()
     {
         return featureNames;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public void fill(
+        final int[] order, final int from, final int count, final INDArray features, final INDArray targets)
+    {
+        BatchBuffers.checkRange(order, from, count);
+        copyRows(this.features, numFeatures, order, from, count,
+            BatchBuffers.rows(features, count, numFeatures, "features"));
+        copyRows(this.targets, numOutputs, order, from, count,
+            BatchBuffers.rows(targets, count, numOutputs, "targets"));
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public void fillLabels(final int[] order, final int from, final int count, final int[] labels)
+    {
+        if (this.labels == null)
+        {
+            throw new IllegalArgumentException("dataset has no labels (task " + task + ")");
+        }
+        for (int i = 0; i < count; i++)
+        {
+            labels[i] = this.labels[order[from + i]];
+        }
     }
 
     /**
@@ -234,6 +274,16 @@ public final class Dataset
                 "new features length " + newFeatures.length + " != " + features.length);
         }
         return new Dataset(task, numFeatures, numOutputs, newFeatures, targets, labels, classNames, featureNames);
+    }
+
+    private static void copyRows(
+        final float[] source, final int width, final int[] order, final int from, final int count,
+        final FloatBuffer destination)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            destination.put(source, order[from + i] * width, width);
+        }
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.descent.train;
 
-import io.descent.data.Dataset;
+import io.descent.data.ExampleSource;
 import io.descent.data.batch.BatchPlan;
 import io.descent.data.batch.MinibatchFiller;
 import io.descent.data.order.EpochOrder;
@@ -15,14 +15,15 @@ import java.util.function.IntConsumer;
 
 /**
  * Single-process minibatch SGD: {@link #runBatch} (fill, forward, backward, update), {@link #runEpoch} (a seeded
- * reshuffle of the training split, then every batch, the last one possibly smaller). Batch arrays are allocated
- * once per batch size. Not thread-safe.
+ * reshuffle of the training split, then every batch, the last one possibly smaller). The training rows come from any
+ * {@link ExampleSource}: in memory or streamed from a memory-mapped shard set. Batch arrays are allocated once per
+ * batch size. Not thread-safe.
  */
 public final class Trainer
 {
     private final Model model;
     private final Optimizer optimizer;
-    private final Dataset train;
+    private final ExampleSource train;
     private final TrainSettings settings;
     private final long seed;
     private final int[] order;
@@ -33,12 +34,16 @@ public final class Trainer
     /**
      * @param model     the model, already initialised.
      * @param optimizer its optimizer.
-     * @param train     the training split.
+     * @param train     the training split (read, never modified; must outlive the trainer).
      * @param settings  loss and batch size.
      * @param seed      the job seed (epoch orders derive from it).
      */
     public Trainer(
-        final Model model, final Optimizer optimizer, final Dataset train, final TrainSettings settings, final long seed)
+        final Model model,
+        final Optimizer optimizer,
+        final ExampleSource train,
+        final TrainSettings settings,
+        final long seed)
     {
         this.model = model;
         this.optimizer = optimizer;

@@ -2,6 +2,12 @@ package io.descent.train;
 
 import com.typesafe.config.ConfigFactory;
 import io.descent.data.Dataset;
+import io.descent.data.ExampleSource;
+import io.descent.data.scale.Scaler;
+import io.descent.data.scale.ScalingKind;
+import io.descent.data.shard.ShardSet;
+import io.descent.data.shard.ShardSource;
+import io.descent.data.shard.Sharder;
 import io.descent.data.synthetic.Synthetic;
 import io.descent.nn.Model;
 import io.descent.nn.ModelSpec;
@@ -10,7 +16,9 @@ import io.descent.nn.layer.Activation;
 import io.descent.nn.layer.LayerSpec;
 import io.descent.nn.optim.Optimizer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -73,7 +81,24 @@ class TrainerTest
         assertTrue(!java.util.Arrays.equals(first, otherSeed), "another seed gives other weights");
     }
 
-    private static Model train(final ModelSpec spec, final Dataset data, final String knobs, final long seed)
+    @Test
+    void shouldTrainFromAMemoryMappedShardSetExactlyAsFromTheSameRowsInMemory(@TempDir final Path dir)
+    {
+        final Dataset data = Synthetic.teacher(1500, 12, 8, 3, 6);
+        Sharder.write(data, dir.resolve("set"), 3, Scaler.fit(ScalingKind.NONE, data), "test");
+        final ShardSource shards = ShardSource.of(ShardSet.open(dir.resolve("set"), true));
+        final ModelSpec spec = new ModelSpec(12, List.of(
+            new LayerSpec.Dense(16, Activation.TANH, WeightInit.parse("xavier-normal", "k"), WeightInit.ZEROS),
+            new LayerSpec.Dense(3, Activation.SOFTMAX, WeightInit.parse("xavier-normal", "k"), WeightInit.ZEROS)));
+        final String knobs = "loss = cross-entropy, learning-rate = 0.05, batch-size = 64, epochs = 2";
+        final Model inMemory = train(spec, data, knobs, 5);
+        final Model streamed = train(spec, shards, knobs, 5);
+        assertArrayEquals(inMemory.parameters().toFloatVector(), streamed.parameters().toFloatVector());
+        final Evaluator evaluator = new Evaluator(streamed, io.descent.nn.loss.Loss.CROSS_ENTROPY, 500);
+        assertEquals(evaluator.evaluate(data), evaluator.evaluate(shards));
+    }
+
+    private static Model train(final ModelSpec spec, final ExampleSource data, final String knobs, final long seed)
     {
         final TrainSettings settings = TrainSettings.from(
             ConfigFactory.parseString(knobs).withFallback(ConfigFactory.defaultReference().getConfig("descent.train")),

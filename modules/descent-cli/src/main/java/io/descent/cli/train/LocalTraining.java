@@ -3,7 +3,7 @@ package io.descent.cli.train;
 import io.descent.cli.report.JsonReports;
 import io.descent.cli.report.ReportPlots;
 import io.descent.data.DataLoader;
-import io.descent.data.DataSplits;
+import io.descent.data.SourceSplits;
 import io.descent.data.Task;
 import io.descent.nn.BadInputException;
 import io.descent.nn.Model;
@@ -56,7 +56,7 @@ public final class LocalTraining
         checkReportTarget(reportFile);
         final long start = System.nanoTime();
         SgemmProbe.logCalibration();
-        final DataSplits data = DataLoader.load(job.data(), job.seed(), declaredOutputs());
+        final SourceSplits data = DataLoader.open(job.data(), job.seed(), declaredOutputs());
         final Loss loss = job.train().loss();
         checkTask(loss, data.train().task());
         final ModelSpec spec = ModelSpecReader.read(

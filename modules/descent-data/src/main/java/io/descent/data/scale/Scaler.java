@@ -34,11 +34,22 @@ public final class Scaler
      */
     public static Scaler fit(final ScalingKind kind, final Dataset train)
     {
-        final int d = train.numFeatures();
+        return fromStatistics(kind, FeatureStatistics.of(train));
+    }
+
+    /**
+     * A scaler from statistics computed elsewhere, e.g. while a shard set was written.
+     *
+     * @param kind  the kind of scaling.
+     * @param stats per-feature statistics of the training rows.
+     * @return the scaler {@link #fit} would give for rows with these statistics.
+     */
+    public static Scaler fromStatistics(final ScalingKind kind, final FeatureStatistics stats)
+    {
+        final int d = stats.min().length;
         final double[] offsets = new double[d];
         final double[] factors = new double[d];
         Arrays.fill(factors, 1.0);
-        final FeatureStatistics stats = FeatureStatistics.of(train);
         switch (kind)
         {
             case NONE -> { }
@@ -90,6 +101,25 @@ public final class Scaler
             }
         }
         return dataset.withFeatures(out);
+    }
+
+    /**
+     * Scale one row in place: {@code row[from + j] = (row[from + j] - offset[j]) * factor[j]}, in float exactly as
+     * {@link #apply(Dataset)} does.
+     *
+     * @param row  the array holding the row.
+     * @param from index of the row's first feature.
+     */
+    public void applyToRow(final float[] row, final int from)
+    {
+        if (kind == ScalingKind.NONE)
+        {
+            return;
+        }
+        for (int j = 0; j < offsets.length; j++)
+        {
+            row[from + j] = (row[from + j] - (float)offsets[j]) * (float)factors[j];
+        }
     }
 
     /**

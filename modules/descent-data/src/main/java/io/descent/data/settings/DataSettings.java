@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
  * @param scaling            feature scaling, fitted on the training split.
  * @param csv                CSV settings (validated; required keys checked only when {@code source = csv}).
  * @param synthetic          synthetic-generator settings.
+ * @param shards             shard-set settings (validated; required keys checked only when {@code source = shards}).
  */
 public record DataSettings(
     DataSource source,
@@ -27,7 +28,8 @@ public record DataSettings(
     double validationFraction,
     ScalingKind scaling,
     CsvSettings csv,
-    SyntheticSettings synthetic)
+    SyntheticSettings synthetic,
+    ShardSettings shards)
 {
     /**
      * The path of the defaults in {@code reference.conf}.
@@ -67,6 +69,12 @@ public record DataSettings(
         {
             csv.requireUsable(csvReader);
         }
+        final SettingsReader shardsReader = reader.section("shards");
+        final ShardSettings shards = ShardSettings.from(shardsReader);
+        if (source == DataSource.SHARDS)
+        {
+            shards.requireUsable(shardsReader);
+        }
         final String dir = reader.string("dir");
         if (source == DataSource.FASHION_MNIST && dir.isBlank())
         {
@@ -80,7 +88,8 @@ public record DataSettings(
             reader.fraction("validation-fraction"),
             reader.enumValue("scaling", ScalingKind.class),
             csv,
-            SyntheticSettings.from(reader.section("synthetic")));
+            SyntheticSettings.from(reader.section("synthetic")),
+            shards);
     }
 
     /**

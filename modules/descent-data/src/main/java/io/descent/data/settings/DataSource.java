@@ -18,5 +18,10 @@ public enum DataSource
     /**
      * A seeded generator ({@code data.synthetic}).
      */
-    SYNTHETIC
+    SYNTHETIC,
+
+    /**
+     * A binary shard set written by {@code descent data shard|generate} ({@code data.shards}), streamed from disk.
+     */
+    SHARDS
 }

@@ -70,6 +70,15 @@ public final class SettingsReader
 
     /**
      * @param key a relative key.
+     * @return the boolean value ({@code true}/{@code false}, also {@code yes}/{@code no}, {@code on}/{@code off}).
+     */
+    public boolean bool(final String key)
+    {
+        return read(key, () -> config.getBoolean(key), "true or false");
+    }
+
+    /**
+     * @param key a relative key.
      * @param min the smallest allowed value.
      * @return the value.
      */

@@ -75,12 +75,27 @@ public final class Splits
             throw new BadInputException(
                 "cannot split a dataset of " + n + " row(s) into train and " + what + "; provide more rows");
         }
+        final int[][] parts = partition(n, fraction, seed);
+        return new DatasetPair(all.subset(parts[0]), all.subset(parts[1]));
+    }
+
+    /**
+     * The row indices of a seeded split of {@code 0..n-1}, as used by {@link #trainValidation} and
+     * {@link #trainTest}: equal (n, fraction, seed) give the same rows for in-memory datasets and shard sets.
+     *
+     * @param n        number of rows, ≥ 2.
+     * @param fraction share held out, in (0, 1).
+     * @param seed     the seed.
+     * @return {@code {kept, heldOut}}, each sorted ascending; together they hold every row once.
+     */
+    public static int[][] partition(final int n, final double fraction, final long seed)
+    {
         final int heldOut = heldOutSize(n, fraction);
         final int[] permutation = EpochOrder.permutation(n, SplitMix64.derive(seed, SPLIT_STREAM), 0);
         final int[] heldOutRows = Arrays.copyOfRange(permutation, 0, heldOut);
         final int[] keptRows = Arrays.copyOfRange(permutation, heldOut, n);
         Arrays.sort(heldOutRows);
         Arrays.sort(keptRows);
-        return new DatasetPair(all.subset(keptRows), all.subset(heldOutRows));
+        return new int[][]{ keptRows, heldOutRows };
     }
 }

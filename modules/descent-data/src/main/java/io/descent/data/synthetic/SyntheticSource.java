@@ -13,9 +13,9 @@ import java.util.Random;
  */
 public final class SyntheticSource
 {
-    private static final long TRAIN_STREAM = 1;
-    private static final long TEST_STREAM = 2;
-    private static final long PROBLEM_STREAM = 3;
+    static final long TRAIN_STREAM = 1;
+    static final long TEST_STREAM = 2;
+    static final long PROBLEM_STREAM = 3;
 
     private SyntheticSource()
     {
@@ -56,7 +56,7 @@ public final class SyntheticSource
         };
     }
 
-    private static double[] coefficients(final SyntheticSettings settings, final long seed)
+    static double[] coefficients(final SyntheticSettings settings, final long seed)
     {
         final double[] given = settings.coefficients();
         if (given.length > 0)

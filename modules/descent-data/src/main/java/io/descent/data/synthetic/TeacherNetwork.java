@@ -76,6 +76,24 @@ public final class TeacherNetwork
     }
 
     /**
+     * Draw one row exactly as {@link #sample} does: inputs {@code x ~ N(0, 1)} from {@code random}, then its class.
+     *
+     * @param random   the row generator.
+     * @param features receives the {@code inputs} features from index 0.
+     * @param oneHot   zeroed array of at least {@code classes} entries; the row's class entry is set to 1.
+     */
+    void draw(final Random random, final float[] features, final float[] oneHot)
+    {
+        final double[] x = new double[inputs];
+        for (int j = 0; j < inputs; j++)
+        {
+            x[j] = random.nextGaussian();
+            features[j] = (float)x[j];
+        }
+        oneHot[classify(x)] = 1.0f;
+    }
+
+    /**
      * @param x one input row of length {@code inputs}.
      * @return the teacher's class for it.
      */
