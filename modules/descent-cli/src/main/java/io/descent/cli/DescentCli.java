@@ -1,6 +1,8 @@
 package io.descent.cli;
 
 import io.descent.cli.bench.BenchCommand;
+import io.descent.cli.cluster.PsCommand;
+import io.descent.cli.cluster.WorkerCommand;
 import io.descent.cli.data.DataCommand;
 import io.descent.cli.k8s.K8sCommand;
 import io.descent.nn.BadInputException;
@@ -22,7 +24,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Distributed data-parallel neural network trainer.",
-    subcommands = { TrainCommand.class, BenchCommand.class, K8sCommand.class, DataCommand.class })
+    subcommands = { TrainCommand.class, PsCommand.class, WorkerCommand.class, BenchCommand.class, K8sCommand.class,
+        DataCommand.class })
 public final class DescentCli
 {
     /** Exit code for bad input: usage, config or data errors. */

@@ -1,7 +1,9 @@
 package io.descent.cli;
 
+import io.descent.cli.cluster.LocalCluster;
 import io.descent.cli.train.LocalTraining;
 import io.descent.cli.train.JobSource;
+import io.descent.nn.BadInputException;
 import io.descent.train.JobConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,7 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code descent train}: trains a model from a preset or a job file, single process. */
+/**
+ * {@code descent train}: trains a model from a preset or a job file, in this process, or with {@code --workers N} on
+ * a local cluster of a parameter server and N worker processes.
+ */
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
@@ -37,12 +42,55 @@ public final class TrainCommand implements Callable<Integer>
     @Option(names = "--no-progress", description = "no progress bar (one line per epoch only)")
     private boolean noProgress;
 
+    @Option(names = "--workers", paramLabel = "N", description = "train on a local cluster: a parameter server " +
+        "and N worker processes on this machine (default: one process, no cluster)")
+    private Integer workers;
+
+    @Option(names = "--threads", paramLabel = "T", description = "with --workers: BLAS threads per process " +
+        "(default: cores / N, at least 1)")
+    private Integer threads;
+
     @Override
-    public Integer call()
+    public Integer call() throws InterruptedException
     {
+        if (null != workers)
+        {
+            return trainOnLocalCluster();
+        }
         final JobConfig job = JobConfig.from(JobSource.build(preset, config, sets, seed));
         // A progress bar only makes sense on a terminal; logs and CI get one line per epoch.
         new LocalTraining(job, report, !noProgress && null != System.console()).run();
         return 0;
+    }
+
+    private int trainOnLocalCluster() throws InterruptedException
+    {
+        if (workers < 1 || (null != threads && threads < 1))
+        {
+            throw new BadInputException("--workers and --threads must be at least 1, got " + workers +
+                (null == threads ? "" : " and " + threads));
+        }
+        // Validate here so that bad input fails once, fast, with the single-process message.
+        JobConfig.from(JobSource.build(preset, config, sets, seed));
+        final List<String> jobArgs = new ArrayList<>();
+        if (null != preset)
+        {
+            jobArgs.add(preset);
+        }
+        if (null != config)
+        {
+            jobArgs.addAll(List.of("--config", config.toAbsolutePath().toString()));
+        }
+        for (final String set : sets)
+        {
+            jobArgs.addAll(List.of("--set", set));
+        }
+        if (null != seed)
+        {
+            jobArgs.addAll(List.of("--set", "job.seed=" + seed));
+        }
+        final int perProcess = null != threads ? threads :
+            Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+        return new LocalCluster(jobArgs, workers, perProcess, report).run();
     }
 }

@@ -35,6 +35,18 @@ public final class ReportPlots
     {
     }
 
+    /**
+     * Writes a training report as JSON and its pictures beside it ({@link #pathFor}), both atomically.
+     *
+     * @param file   the JSON report file.
+     * @param report the report tree.
+     */
+    public static void writeWithJson(final Path file, final Map<String, Object> report)
+    {
+        JsonReports.writeAtomically(file, report);
+        write(report, pathFor(file));
+    }
+
     /** @return where the pictures of {@code report} go: {@code report.png} beside it. */
     public static Path pathFor(final Path report)
     {

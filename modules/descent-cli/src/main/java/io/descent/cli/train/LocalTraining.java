@@ -1,6 +1,5 @@
 package io.descent.cli.train;
 
-import io.descent.cli.report.JsonReports;
 import io.descent.cli.report.ReportPlots;
 import io.descent.data.DataLoader;
 import io.descent.data.SourceSplits;
@@ -93,9 +92,7 @@ public final class LocalTraining
         out.printf("test %s  (%d examples, %d steps, %.1f s)%n", test.describe(), test.examples(), trainer.steps(), wall);
         if (null != reportFile)
         {
-            final var json = report.finish(test, wall, examples / trainSeconds, trainer.steps());
-            JsonReports.writeAtomically(reportFile, json);
-            ReportPlots.write(json, ReportPlots.pathFor(reportFile));
+            ReportPlots.writeWithJson(reportFile, report.finish(test, wall, examples / trainSeconds, trainer.steps()));
             LOG.info("report written to {} and {}", reportFile, ReportPlots.pathFor(reportFile));
         }
     }

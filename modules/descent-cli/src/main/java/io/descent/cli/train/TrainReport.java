@@ -1,5 +1,7 @@
 package io.descent.cli.train;
 
+import io.descent.cluster.protocol.WorkerStats;
+import io.descent.cluster.server.ServerStats;
 import io.descent.nn.Model;
 import io.descent.train.EpochResult;
 import io.descent.train.JobConfig;
@@ -13,12 +15,18 @@ import java.util.Map;
 /**
  * The {@code --report} JSON of a training run. Field names are a contract (see the README); keep them stable.
  */
-final class TrainReport
+public final class TrainReport
 {
     private final Map<String, Object> root = new LinkedHashMap<>();
     private final List<Map<String, Object>> epochs = new ArrayList<>();
 
-    TrainReport(final JobConfig job, final Model model, final String mode, final int workers)
+    /**
+     * @param job     the job.
+     * @param model   the model (architecture, size, fingerprint).
+     * @param mode    single, local (a cluster of processes on this machine) or cluster.
+     * @param workers number of workers.
+     */
+    public TrainReport(final JobConfig job, final Model model, final String mode, final int workers)
     {
         root.put("job", job.name());
         root.put("mode", mode);
@@ -43,7 +51,8 @@ final class TrainReport
         root.put("epochs", epochs);
     }
 
-    void addEpoch(final EpochResult result, final Metrics validation)
+    /** Adds one epoch's line. */
+    public void addEpoch(final EpochResult result, final Metrics validation)
     {
         final Map<String, Object> epoch = new LinkedHashMap<>();
         epoch.put("epoch", result.epoch());
@@ -55,7 +64,8 @@ final class TrainReport
         epochs.add(epoch);
     }
 
-    Map<String, Object> finish(final Metrics test, final double wallSeconds, final double samplesPerSecond, final long steps)
+    /** @return the report's root object, with the final section. */
+    public Map<String, Object> finish(final Metrics test, final double wallSeconds, final double samplesPerSecond, final long steps)
     {
         final Map<String, Object> end = new LinkedHashMap<>();
         end.put("test_loss", test.loss());
@@ -65,6 +75,39 @@ final class TrainReport
         end.put("steps", steps);
         root.put("final", end);
         return root;
+    }
+
+    /**
+     * Adds the cluster's per-worker counters ({@code worker_stats}) and the server's ({@code server_stats}).
+     *
+     * @param workers the latest statistics of each worker.
+     * @param server  the parameter server's counters.
+     */
+    public void addClusterStats(final List<WorkerStats> workers, final ServerStats server)
+    {
+        final List<Map<String, Object>> stats = new ArrayList<>();
+        for (final WorkerStats worker : workers)
+        {
+            final Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("rank", worker.rank());
+            entry.put("host", worker.host());
+            entry.put("pid", worker.pid());
+            entry.put("samples_per_sec", worker.samplesPerSecond());
+            entry.put("compute_s", worker.computeSeconds());
+            entry.put("push_s", worker.pushSeconds());
+            entry.put("wait_s", worker.waitSeconds());
+            entry.put("bytes_sent", worker.bytesSent());
+            stats.add(entry);
+        }
+        root.put("worker_stats", stats);
+        final Map<String, Object> serverEntry = new LinkedHashMap<>();
+        serverEntry.put("host", server.host());
+        serverEntry.put("pid", server.pid());
+        serverEntry.put("steps", server.steps());
+        serverEntry.put("update_s", server.updateSeconds());
+        serverEntry.put("bytes_received", server.bytesReceived());
+        serverEntry.put("ignored_gradients", server.ignoredGradients());
+        root.put("server_stats", serverEntry);
     }
 
     private static void putQuality(final Map<String, Object> target, final String prefix, final Metrics metrics)

@@ -1,0 +1,48 @@
+package io.descent.cli.cluster;
+
+import io.descent.data.DataLoader;
+import io.descent.data.DataSplits;
+import io.descent.data.Task;
+import io.descent.nn.BadInputException;
+import io.descent.nn.ModelSpec;
+import io.descent.nn.config.ModelSpecReader;
+import io.descent.nn.loss.Loss;
+import io.descent.train.JobConfig;
+
+/**
+ * A job's data and model architecture, loaded and checked the same way on every node (each node loads the data
+ * itself: the server for evaluation, each worker for its shards).
+ *
+ * @param data the splits.
+ * @param spec the model architecture.
+ */
+record JobData(DataSplits data, ModelSpec spec)
+{
+    /**
+     * @param job     the validated job.
+     * @param workers number of workers (each shard must hold at least one batch row).
+     * @return the loaded data and architecture.
+     * @throws BadInputException for data problems, a loss that does not fit the task or shards that are too small.
+     */
+    static JobData load(final JobConfig job, final int workers)
+    {
+        final var layers = job.model().getConfigList("layers");
+        final var last = layers.isEmpty() ? null : layers.get(layers.size() - 1);
+        final int declared = null != last && last.hasPath("units") ? last.getInt("units") : 0;
+        final DataSplits data = DataLoader.load(job.data(), job.seed(), declared);
+        final Loss loss = job.train().loss();
+        if ((loss == Loss.CROSS_ENTROPY || loss == Loss.BINARY_CROSS_ENTROPY) && data.train().task() == Task.REGRESSION)
+        {
+            throw new BadInputException("train.loss = " + loss.configName() + " needs classification data, but the " +
+                "data is a regression task; use train.loss = mse or mae");
+        }
+        if (data.train().size() < workers)
+        {
+            throw new BadInputException("the training split has " + data.train().size() + " examples, fewer than " +
+                workers + " workers; use fewer workers");
+        }
+        final ModelSpec spec = ModelSpecReader.read(job.model(), "model", data.train().numFeatures(),
+            data.train().numOutputs(), loss);
+        return new JobData(data, spec);
+    }
+}

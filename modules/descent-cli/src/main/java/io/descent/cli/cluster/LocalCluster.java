@@ -1,0 +1,206 @@
+package io.descent.cli.cluster;
+
+import io.descent.cli.DescentCli;
+import io.descent.nn.BadInputException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code descent train ... --workers N}: a real cluster on this machine. Starts the parameter server and N workers
+ * as separate JVMs (this JVM's java, class path and flags; Akka over loopback TCP, Aeron over loopback UDP), lets
+ * the server's progress through to this terminal, and stops every child at the end, on failure and on Ctrl-C;
+ * children also exit by themselves if this process dies. The server writes the report.
+ */
+public final class LocalCluster
+{
+    private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
+    private static final String MAIN = DescentCli.class.getName();
+    private static final String ADD_OPENS = "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED";
+
+    private final List<String> jobArgs;
+    private final int workers;
+    private final int threads;
+    private final Path report;
+    private final List<Process> children = new ArrayList<>();
+
+    /**
+     * @param jobArgs the job as command-line arguments ({@code PRESET} or {@code --config FILE}, {@code --set}s).
+     * @param workers number of worker processes, ≥ 1.
+     * @param threads BLAS threads per process, ≥ 1.
+     * @param report  report file, or null.
+     */
+    public LocalCluster(final List<String> jobArgs, final int workers, final int threads, final Path report)
+    {
+        if (workers < 1 || threads < 1)
+        {
+            throw new BadInputException("--workers and --threads must be at least 1, got " + workers + " and " +
+                threads);
+        }
+        this.jobArgs = List.copyOf(jobArgs);
+        this.workers = workers;
+        this.threads = threads;
+        this.report = report;
+    }
+
+    /**
+     * Runs the job to the end.
+     *
+     * @return the parameter server's exit code (0 success, 2 bad input, 1 failure).
+     */
+    public int run() throws InterruptedException
+    {
+        final Thread cleanup = new Thread(this::stopChildren, "descent-local-cluster-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try
+        {
+            final String seed = "127.0.0.1:" + freePort();
+            final List<String> ps = new ArrayList<>(List.of("ps", "--bind", seed, "--workers", String.valueOf(workers),
+                "--mode", "local"));
+            if (null != report)
+            {
+                ps.addAll(List.of("--report", report.toAbsolutePath().toString()));
+            }
+            final Process server = start(ps, "ps", true);
+            // A worker that rejects its input (exit 2) would leave the server waiting for its registration timeout.
+            final CompletableFuture<Integer> badWorker = new CompletableFuture<>();
+            for (int rank = 0; rank < workers; rank++)
+            {
+                start(new ArrayList<>(List.of("worker", "--seed", seed)), "worker-" + rank, false).onExit()
+                    .thenAccept(worker ->
+                    {
+                        if (worker.exitValue() == DescentCli.EXIT_BAD_INPUT)
+                        {
+                            badWorker.complete(DescentCli.EXIT_BAD_INPUT);
+                        }
+                    });
+            }
+            final int code = (Integer)CompletableFuture.anyOf(server.onExit().thenApply(Process::exitValue), badWorker)
+                .join();
+            awaitWorkers(code == 0 ? 30 : 5);
+            return code;
+        }
+        finally
+        {
+            stopChildren();
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            }
+            catch (final IllegalStateException ex)
+            {
+                LOG.debug("already shutting down", ex);
+            }
+        }
+    }
+
+    private Process start(final List<String> command, final String name, final boolean server)
+    {
+        final List<String> args = new ArrayList<>();
+        args.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin",
+            "java").toString()));
+        final List<String> flags = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        args.addAll(flags);
+        if (flags.stream().noneMatch(f -> f.contains("jdk.internal.misc=ALL-UNNAMED")))
+        {
+            args.add(ADD_OPENS);
+        }
+        args.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN));
+        args.addAll(command);
+        args.add("--exit-with-parent");
+        args.addAll(jobArgs);
+        final ProcessBuilder builder = new ProcessBuilder(args)
+            .redirectInput(ProcessBuilder.Redirect.INHERIT)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .redirectOutput(server ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
+        builder.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+        builder.environment().put("DESCENT_LOG_FILE", logFile(name));
+        try
+        {
+            final Process process = builder.start();
+            synchronized (children)
+            {
+                children.add(process);
+            }
+            LOG.info("started {} as pid {}: {}", name, process.pid(), String.join(" ", command));
+            return process;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("starting the " + name + " process: " + args.get(0), ex);
+        }
+    }
+
+    private void awaitWorkers(final int seconds) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        for (final Process child : snapshot())
+        {
+            final long left = deadline - System.nanoTime();
+            if (left > 0)
+            {
+                child.waitFor(left, TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    private void stopChildren()
+    {
+        final List<Process> all = snapshot();
+        all.stream().filter(Process::isAlive).forEach(Process::destroy);
+        for (final Process child : all)
+        {
+            try
+            {
+                if (!child.waitFor(5, TimeUnit.SECONDS))
+                {
+                    child.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                child.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private List<Process> snapshot()
+    {
+        synchronized (children)
+        {
+            return List.copyOf(children);
+        }
+    }
+
+    private static String logFile(final String name)
+    {
+        final String configured = System.getenv("DESCENT_LOG_FILE");
+        final String base = null != configured ? configured : System.getProperty("java.io.tmpdir") + "/descent.log";
+        final String stem = base.endsWith(".log") ? base.substring(0, base.length() - 4) : base;
+        return stem + "-" + name + ".log";
+    }
+
+    private static int freePort()
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            return socket.getLocalPort();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("finding a free loopback port for the parameter server", ex);
+        }
+    }
+}

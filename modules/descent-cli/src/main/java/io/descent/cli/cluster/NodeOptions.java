@@ -1,0 +1,90 @@
+package io.descent.cli.cluster;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import io.descent.cli.train.JobSource;
+import io.descent.nn.BadInputException;
+import io.descent.train.JobConfig;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Options every cluster node shares: the job (preset or file, overrides), the data-plane address, cluster setting
+ * overrides and the local launcher's hidden options. A picocli mixin.
+ */
+public final class NodeOptions
+{
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PRESET", description = "fashion-mnist or regression")
+    String preset;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "HOCON job file (sections job, data, model, train)")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a job config key, e.g. train.epochs=5")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--aeron", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:0",
+        description = "data-plane (Aeron UDP) address other nodes reach this one at; port 0 picks a free port " +
+            "(default: ${DEFAULT-VALUE})")
+    String aeron;
+
+    @Option(names = "--cluster", paramLabel = "KEY=VALUE",
+        description = "override a descent.cluster setting, e.g. step-timeout=30s or registration-timeout=20s")
+    List<String> cluster = new ArrayList<>();
+
+    @Option(names = "--exit-with-parent", hidden = true, description = "exit when the launching process exits")
+    boolean exitWithParent;
+
+    /** @return the validated job. */
+    JobConfig job()
+    {
+        return JobConfig.from(JobSource.build(preset, config, sets, null));
+    }
+
+    /**
+     * @param workers the worker count to set, or 0 to keep the configured one.
+     * @return the configuration root: {@code --cluster} overrides, {@code --workers} and {@code --aeron} over system
+     *         properties, application.conf and the defaults.
+     */
+    Config root(final int workers)
+    {
+        Config overrides = ConfigFactory.parseString("descent.cluster.data-plane.bind = \"" + aeron + "\"");
+        if (workers > 0)
+        {
+            overrides = ConfigFactory.parseString("descent.cluster.workers = " + workers).withFallback(overrides);
+        }
+        for (final String set : cluster)
+        {
+            final int eq = set.indexOf('=');
+            if (eq <= 0)
+            {
+                throw new BadInputException("--cluster '" + set + "' must look like key=value, e.g. step-timeout=30s");
+            }
+            try
+            {
+                overrides = ConfigFactory.parseString("descent.cluster." + set.substring(0, eq).trim() + " = " +
+                    set.substring(eq + 1).trim()).withFallback(overrides);
+            }
+            catch (final ConfigException ex)
+            {
+                throw new BadInputException("--cluster '" + set + "' is not a valid setting: " + ex.getMessage());
+            }
+        }
+        return overrides.withFallback(ConfigFactory.load());
+    }
+
+    /** Makes this JVM exit when its parent does (local launcher), so no child outlives a killed launcher. */
+    void watchParent()
+    {
+        if (exitWithParent)
+        {
+            ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime()
+                .halt(1)));
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package io.descent.cli.cluster;
+
+import io.descent.cli.report.ReportPlots;
+import io.descent.cli.train.TrainReport;
+import io.descent.cluster.ClusterSettings;
+import io.descent.cluster.node.HostPort;
+import io.descent.cluster.node.NodeRuntime;
+import io.descent.cluster.server.EpochReport;
+import io.descent.cluster.server.JobObserver;
+import io.descent.cluster.server.JobResult;
+import io.descent.cluster.server.ParameterServer;
+import io.descent.cluster.server.ServerSetup;
+import io.descent.nn.BadInputException;
+import io.descent.nn.Model;
+import io.descent.train.EpochResult;
+import io.descent.train.JobConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/** {@code descent ps}: runs the parameter server of a job and waits for its workers. */
+@Command(
+    name = "ps",
+    mixinStandardHelpOptions = true,
+    description = "Run the parameter server of a job: the first seed node of the cluster; workers join it.")
+public final class PsCommand implements Callable<Integer>
+{
+    private static final Logger LOG = LoggerFactory.getLogger(PsCommand.class);
+
+    @Mixin
+    NodeOptions node;
+
+    @Option(names = "--bind", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:2551",
+        description = "control-plane (Akka) address; workers give it as --seed (default: ${DEFAULT-VALUE})")
+    String bind;
+
+    @Option(names = "--workers", paramLabel = "N", description = "number of workers to wait for " +
+        "(default: descent.cluster.workers)")
+    Integer workers;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "write a JSON report (atomically) at the end")
+    Path report;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "continue from the last checkpoint in DIR")
+    Path resume;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "write checkpoints to DIR " +
+        "(with --cluster checkpoint.every-steps=K and/or checkpoint.every=10m)")
+    Path checkpointDir;
+
+    @Option(names = "--mode", hidden = true, defaultValue = "cluster", description = "report mode: cluster or local")
+    String mode;
+
+    private final PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        node.watchParent();
+        final HostPort address = HostPort.parse(bind, "--bind");
+        if (address.port() != 0)
+        {
+            NodeRuntime.checkTcpPortFree(address);
+        }
+        NodeRuntime.checkUdpPortFree(node.aeron);
+        final JobConfig job = node.job();
+        ClusterSettings settings = ClusterSettings.from(node.root(null == workers ? 0 : workers));
+        if (null != checkpointDir)
+        {
+            settings = settings.withCheckpoints(new ClusterSettings.CheckpointSettings(Optional.of(checkpointDir),
+                settings.checkpoints().everySteps() == 0 && settings.checkpoints().every().isZero() ? 100 :
+                settings.checkpoints().everySteps(), settings.checkpoints().every(), settings.checkpoints().keep()));
+        }
+        if (null != resume && !Files.isDirectory(resume))
+        {
+            throw new BadInputException("--resume " + resume + " is not a directory of checkpoints");
+        }
+        final JobData data = JobData.load(job, settings.workers());
+        final Printer printer = new Printer(job, settings.workers());
+        try (NodeRuntime runtime = NodeRuntime.startDataPlane(node.root(0), settings))
+        {
+            final ServerSetup setup = ServerSetup.of(job, data.data(), data.spec(), settings, runtime.plane(),
+                Optional.ofNullable(resume));
+            runtime.startActors("ps", bind, null, node.root(0), ParameterServer.create(setup, printer));
+            out.printf("parameter server on %s (data plane %s): %s, waiting for %d workers%n", runtime.akkaAddress(),
+                runtime.plane().endpoint(), job.name(), settings.workers());
+            final JobResult result;
+            try
+            {
+                result = printer.result.get();
+                runtime.quiet();
+            }
+            catch (final ExecutionException ex)
+            {
+                out.println("job failed: " + ex.getCause().getMessage());
+                return 1;
+            }
+            runtime.awaitOthersLeft("worker", Duration.ofSeconds(10));
+            finish(job, data, result);
+        }
+        return 0;
+    }
+
+    private void finish(final JobConfig job, final JobData data, final JobResult result)
+    {
+        out.printf("test %s  (%d examples, %d steps, %.1f s, %d workers%s)%n", result.test().describe(),
+            result.test().examples(), result.steps(), result.wallSeconds(), result.workers().size(),
+            result.lostRanks().isEmpty() ? "" : ", lost ranks " + result.lostRanks());
+        if (null == report)
+        {
+            return;
+        }
+        final TrainReport train = new TrainReport(job, Model.create(data.spec(), job.seed()), mode,
+            workers == null ? result.workers().size() : workers);
+        long examples = 0;
+        double seconds = 0.0;
+        for (final EpochReport epoch : result.epochs())
+        {
+            train.addEpoch(new EpochResult(epoch.epoch(), epoch.trainLoss(), epoch.examples(), epoch.steps(),
+                epoch.seconds()), epoch.validation());
+            examples += epoch.examples();
+            seconds += epoch.seconds();
+        }
+        train.addClusterStats(result.workers(), result.server());
+        ReportPlots.writeWithJson(report, train.finish(result.test(), result.wallSeconds(),
+            seconds > 0 ? examples / seconds : 0.0, result.steps()));
+        LOG.info("report written to {} and {}", report, ReportPlots.pathFor(report));
+    }
+
+    /** Prints progress lines and completes the result future; called on the server actor's thread. */
+    private final class Printer implements JobObserver
+    {
+        final CompletableFuture<JobResult> result = new CompletableFuture<>();
+        private final JobConfig job;
+        private final int expected;
+
+        Printer(final JobConfig job, final int expected)
+        {
+            this.job = job;
+            this.expected = expected;
+        }
+
+        @Override
+        public void onStarted(final int count, final long firstStep)
+        {
+            out.printf("%d workers joined; training %s from step %d%n", count, job.name(), firstStep);
+        }
+
+        @Override
+        public void onRefused(final String host, final long pid, final String reason)
+        {
+            System.err.printf("descent ps: refused worker on %s pid %d: %s%n", host, pid, reason);
+        }
+
+        @Override
+        public void onWorkerLost(final int rank, final String reason)
+        {
+            System.err.printf("descent ps: dropped worker rank %d: %s; continuing with the others%n", rank, reason);
+        }
+
+        @Override
+        public void onWorkerJoined(final int rank, final long step)
+        {
+            out.printf("worker rank %d joined at step %d%n", rank, step);
+        }
+
+        @Override
+        public void onEpoch(final EpochReport e)
+        {
+            out.printf("epoch %d/%d  train loss %.4f  val %s  lr %.5f  %.0f samples/s  %.1f s  %d/%d workers%n",
+                e.epoch(), e.epochs(), e.trainLoss(), e.validation().describe(), e.learningRate(),
+                e.samplesPerSecond(), e.seconds(), e.liveWorkers(), expected);
+        }
+
+        @Override
+        public void onFinished(final JobResult jobResult)
+        {
+            result.complete(jobResult);
+        }
+
+        @Override
+        public void onFailed(final String reason)
+        {
+            result.completeExceptionally(new IllegalStateException(reason));
+        }
+    }
+}

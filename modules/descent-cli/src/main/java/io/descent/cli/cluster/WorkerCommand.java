@@ -1,0 +1,67 @@
+package io.descent.cli.cluster;
+
+import io.descent.cluster.ClusterSettings;
+import io.descent.cluster.node.HostPort;
+import io.descent.cluster.node.NodeRuntime;
+import io.descent.cluster.worker.Worker;
+import io.descent.cluster.worker.WorkerOutcome;
+import io.descent.cluster.worker.WorkerSetup;
+import io.descent.nn.BadInputException;
+import io.descent.train.JobConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+
+/** {@code descent worker}: joins a cluster through a seed node and works for its parameter server. */
+@Command(
+    name = "worker",
+    mixinStandardHelpOptions = true,
+    description = "Run a worker: join the cluster at the seed node (the parameter server) and compute gradients.")
+public final class WorkerCommand implements Callable<Integer>
+{
+    @Mixin
+    NodeOptions node;
+
+    @Option(names = "--seed", paramLabel = "HOST:PORT", required = true,
+        description = "control-plane address of the seed node (the parameter server's --bind)")
+    String seed;
+
+    @Option(names = "--bind", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:0",
+        description = "this worker's control-plane (Akka) address; port 0 picks a free port " +
+            "(default: ${DEFAULT-VALUE})")
+    String bind;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        node.watchParent();
+        HostPort.parse(seed, "--seed");
+        NodeRuntime.checkUdpPortFree(node.aeron);
+        final JobConfig job = node.job();
+        final ClusterSettings settings = ClusterSettings.from(node.root(0));
+        final JobData data = JobData.load(job, 1);
+        final CompletableFuture<WorkerOutcome> outcome = new CompletableFuture<>();
+        final WorkerOutcome result;
+        try (NodeRuntime runtime = NodeRuntime.startDataPlane(node.root(0), settings))
+        {
+            final WorkerSetup setup = new WorkerSetup(job, data.data().train(), data.spec(), settings,
+                runtime.plane());
+            runtime.startActors("worker", bind, seed, node.root(0), Worker.create(setup, outcome));
+            result = outcome.get();
+            runtime.quiet();
+        }
+        return switch (result.status())
+        {
+            case FINISHED -> 0;
+            case REFUSED -> throw new BadInputException("refused by the parameter server at " + seed + ": " +
+                result.message());
+            case NOT_FOUND -> throw new BadInputException("could not join the parameter server at " + seed + ": " +
+                result.message());
+            case FAILED -> throw new IllegalStateException("worker rank " + result.rank() + " failed: " +
+                result.message());
+        };
+    }
+}

@@ -1,0 +1,64 @@
+package io.descent.cli.cluster;
+
+import io.descent.cli.DescentCli;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bad command lines of the cluster commands fail fast with exit 2 and one line naming the problem. */
+class ClusterBadInputTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldNameAControlPlanePortInUse() throws Exception
+    {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            final String err = expectBadInput("ps", "--config", job(), "--bind", "127.0.0.1:" + taken.getLocalPort());
+            assertTrue(err.contains("cannot bind the control plane") &&
+                err.contains(String.valueOf(taken.getLocalPort())), err);
+        }
+    }
+
+    @Test
+    void shouldRejectMalformedAddressesAndSettings() throws Exception
+    {
+        assertTrue(expectBadInput("worker", "--config", job()).contains("--seed"));
+        assertTrue(expectBadInput("worker", "--config", job(), "--seed", "nohost").contains("must be host:port"));
+        assertTrue(expectBadInput("ps", "--config", job(), "--bind", "127.0.0.1:70000").contains("0..65535"));
+        assertTrue(expectBadInput("ps", "--config", job(), "--bind", "127.0.0.1:0", "--cluster", "step-timeout=abc")
+            .contains("descent.cluster.step-timeout"));
+        assertTrue(expectBadInput("ps", "--config", job(), "--bind", "127.0.0.1:0", "--cluster", "workers=0")
+            .contains("descent.cluster.workers = 0"));
+        assertTrue(expectBadInput("train", "--config", job(), "--workers", "0").contains("--workers"));
+        assertTrue(expectBadInput("ps", "--config", job(), "--bind", "127.0.0.1:0", "--cluster", "step-timout=3s")
+            .contains("descent.cluster.step-timeout"));
+    }
+
+    private String job() throws Exception
+    {
+        final Path file = dir.resolve("job.conf");
+        Files.writeString(file, "data { source = synthetic, synthetic { kind = xor, samples = 200, " +
+            "test-samples = 50 } }\nmodel { layers = [ { type = dense, units = 4 }, { type = dense } ] }\n");
+        return file.toString();
+    }
+
+    private static String expectBadInput(final String... args)
+    {
+        final StringWriter err = new StringWriter();
+        final int code = DescentCli.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), args);
+        assertEquals(DescentCli.EXIT_BAD_INPUT, code, err.toString());
+        return err.toString();
+    }
+}

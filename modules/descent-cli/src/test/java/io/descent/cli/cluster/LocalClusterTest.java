@@ -1,0 +1,173 @@
+package io.descent.cli.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.descent.cli.DescentCli;
+import io.descent.cli.report.JsonReports;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The cluster as separate JVMs on loopback: a parameter server and workers train a synthetic problem, survive a
+ * worker killed with SIGKILL, and refuse bad input clearly.
+ */
+@Tag("slow")
+class LocalClusterTest
+{
+    private static final String JOB = "job { name = synth, seed = 3 }\n" +
+        "data { source = synthetic, scaling = standardize, synthetic { kind = teacher, samples = 6000, " +
+        "test-samples = 1000, features = 20, classes = 4, hidden = 16 } }\n" +
+        "model { layers = [ { type = dense, units = 64, activation = relu }, { type = dense } ] }\n" +
+        "train { loss = cross-entropy, batch-size = 32, epochs = 3, learning-rate = 0.05 }\n";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldTrainToATargetLossAsSeparateProcesses() throws Exception
+    {
+        final Path report = dir.resolve("report.json");
+        final int code = DescentCli.run("train", "--config", job("").toString(), "--workers", "2", "--threads", "1",
+            "--report", report.toString());
+        assertEquals(0, code);
+        final JsonNode json = JsonReports.mapper().readTree(report.toFile());
+        assertEquals("local", json.get("mode").asText());
+        assertEquals(2, json.get("workers").asInt());
+        final JsonNode epochs = json.get("epochs");
+        assertEquals(3, epochs.size());
+        final double lastLoss = epochs.get(2).get("val_loss").asDouble();
+        assertTrue(lastLoss < 0.62 && lastLoss < epochs.get(0).get("val_loss").asDouble(), "val loss " + lastLoss);
+        final Set<Long> pids = new HashSet<>(List.of(ProcessHandle.current().pid(),
+            json.get("server_stats").get("pid").asLong()));
+        for (final JsonNode worker : json.get("worker_stats"))
+        {
+            assertTrue(pids.add(worker.get("pid").asLong()), "distinct pids: " + json.get("worker_stats"));
+            assertTrue(worker.get("bytes_sent").asLong() > 0);
+        }
+        assertEquals(4, pids.size());
+        assertTrue(json.get("server_stats").get("bytes_received").asLong() > 0);
+    }
+
+    @Test
+    void shouldCompleteTheJobWhenAWorkerIsKilled() throws Exception
+    {
+        final String seed = "127.0.0.1:" + freePort();
+        final Path job = job("train.epochs = 4");
+        try (NodeProcess server = new NodeProcess(dir, "ps", List.of("ps", "--config", job.toString(), "--bind", seed,
+                "--workers", "2", "--cluster", "step-timeout=3s", "--report", dir.resolve("r.json").toString()));
+             NodeProcess first = worker("w0", job, seed);
+             NodeProcess second = worker("w1", job, seed))
+        {
+            server.awaitOutput("epoch 1/4", Duration.ofSeconds(120));
+            second.process.destroyForcibly();
+            assertEquals(0, server.awaitExit(Duration.ofSeconds(120)), server.stderr());
+            assertTrue(server.stdout().contains("epoch 4/4"), server.stdout());
+            assertTrue(server.stderr().contains("dropped worker rank"), server.stderr());
+            assertEquals(0, first.awaitExit(Duration.ofSeconds(60)), first.stderr());
+        }
+    }
+
+    @Test
+    void shouldResumeAfterTheServerIsKilledToTheUninterruptedResult() throws Exception
+    {
+        final Path job = job("train.epochs = 3");
+        final Path uninterrupted = dir.resolve("uninterrupted.json");
+        assertEquals(0, DescentCli.run("train", "--config", job.toString(), "--workers", "2", "--threads", "1",
+            "--report", uninterrupted.toString()));
+        final Path checkpoints = dir.resolve("checkpoints");
+        final String seed = "127.0.0.1:" + freePort();
+        try (NodeProcess server = new NodeProcess(dir, "ps", List.of("ps", "--config", job.toString(), "--bind", seed,
+                "--workers", "2", "--checkpoint-dir", checkpoints.toString(), "--cluster", "checkpoint.every-steps=20"));
+             NodeProcess first = worker("w0", job, seed);
+             NodeProcess second = worker("w1", job, seed))
+        {
+            server.awaitOutput("epoch 1/3", Duration.ofSeconds(120));
+            server.process.destroyForcibly().waitFor();
+        }
+        final Path resumed = dir.resolve("resumed.json");
+        final String seed2 = "127.0.0.1:" + freePort();
+        try (NodeProcess server = new NodeProcess(dir, "ps2", List.of("ps", "--config", job.toString(), "--bind",
+                seed2, "--workers", "2", "--resume", checkpoints.toString(), "--report", resumed.toString()));
+             NodeProcess first = worker("w2", job, seed2);
+             NodeProcess second = worker("w3", job, seed2))
+        {
+            assertEquals(0, server.awaitExit(Duration.ofSeconds(120)), server.stderr());
+        }
+        final JsonNode expected = JsonReports.mapper().readTree(uninterrupted.toFile()).get("final");
+        final JsonNode actual = JsonReports.mapper().readTree(resumed.toFile()).get("final");
+        assertEquals(expected.get("steps").asLong(), actual.get("steps").asLong());
+        assertEquals(expected.get("test_loss").asDouble(), actual.get("test_loss").asDouble(), 0.0,
+            "bitwise-identical weights give identical test metrics");
+        assertEquals(expected.get("test_accuracy").asDouble(), actual.get("test_accuracy").asDouble(), 0.0);
+    }
+
+    @Test
+    void shouldRefuseAWorkerWithAnotherModelOnBothSides() throws Exception
+    {
+        final String seed = "127.0.0.1:" + freePort();
+        final Path job = job("");
+        try (NodeProcess server = new NodeProcess(dir, "ps", List.of("ps", "--config", job.toString(), "--bind", seed,
+                "--workers", "1", "--cluster", "registration-timeout=60s"));
+             NodeProcess other = new NodeProcess(dir, "w", List.of("worker", "--config", job.toString(), "--seed", seed,
+                 "--set", "model.layers=[{type=dense,units=32},{type=dense}]")))
+        {
+            assertEquals(DescentCli.EXIT_BAD_INPUT, other.awaitExit(Duration.ofSeconds(120)), other.stderr());
+            assertTrue(other.stderr().contains("model fingerprint mismatch"), other.stderr());
+            server.awaitOutput("waiting for 1 workers", Duration.ofSeconds(10));
+            final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!server.stderr().contains("refused worker") && System.nanoTime() < deadline)
+            {
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+            }
+            assertTrue(server.stderr().contains("refused worker") &&
+                server.stderr().contains("model fingerprint mismatch"), server.stderr());
+        }
+    }
+
+    @Test
+    void shouldExitWithBadInputWhenTheSeedIsUnreachable() throws Exception
+    {
+        final StringWriter err = new StringWriter();
+        final long start = System.nanoTime();
+        final int code = DescentCli.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+            "worker", "--config", job("").toString(), "--seed", "127.0.0.1:" + freePort(),
+            "--cluster", "registration-timeout=3s");
+        assertEquals(DescentCli.EXIT_BAD_INPUT, code, err.toString());
+        assertTrue(err.toString().contains("is not reachable within"), err.toString());
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(60).toNanos());
+    }
+
+    private NodeProcess worker(final String name, final Path job, final String seed) throws Exception
+    {
+        return new NodeProcess(dir, name, List.of("worker", "--config", job.toString(), "--seed", seed));
+    }
+
+    private Path job(final String extra) throws Exception
+    {
+        final Path file = Files.createTempFile(dir, "job", ".conf");
+        Files.writeString(file, JOB + extra + "\n");
+        return file;
+    }
+
+    private static int freePort() throws Exception
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            return socket.getLocalPort();
+        }
+    }
+}

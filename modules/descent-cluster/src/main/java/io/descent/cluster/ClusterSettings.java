@@ -1,0 +1,175 @@
+package io.descent.cluster;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import io.descent.nn.BadInputException;
+import io.descent.nn.config.ConfigChecks;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Settings of the cluster ({@code descent.cluster}), read from HOCON and validated once. Immutable and thread-safe.
+ *
+ * @param workers             workers the parameter server waits for.
+ * @param rank                the rank a worker asks for, or -1 for any.
+ * @param stepTimeout         how long a step waits for the live workers' gradients.
+ * @param registrationTimeout how long to wait for registration (server: all workers; worker: acceptance).
+ * @param weightsTimeout      how long a worker waits for the next weights.
+ * @param sendTimeout         deadline of one data-plane send.
+ * @param streamId            the data plane's Aeron stream id.
+ * @param bind                {@code host:port} the data plane receives on.
+ * @param checkpoints         checkpoint settings.
+ */
+public record ClusterSettings(
+    int workers,
+    int rank,
+    Duration stepTimeout,
+    Duration registrationTimeout,
+    Duration weightsTimeout,
+    Duration sendTimeout,
+    int streamId,
+    String bind,
+    CheckpointSettings checkpoints)
+{
+    /** Every valid key under {@link #PATH}, as dotted paths. */
+    public static final Set<String> KEYS = Set.of("workers", "rank", "step-timeout", "registration-timeout",
+        "weights-timeout", "send-timeout", "data-plane.stream-id", "data-plane.bind", "checkpoint.dir",
+        "checkpoint.every-steps", "checkpoint.every", "checkpoint.keep");
+
+    /** The configuration path of these settings. */
+    public static final String PATH = "descent.cluster";
+
+    /**
+     * Checkpoint settings ({@code descent.cluster.checkpoint}).
+     *
+     * @param dir        where checkpoints go, empty when disabled.
+     * @param everySteps write every this many steps, 0 for never by steps.
+     * @param every      write when this much time passed since the last, zero for never by time.
+     * @param keep       complete checkpoints kept.
+     */
+    public record CheckpointSettings(Optional<Path> dir, int everySteps, Duration every, int keep)
+    {
+        /** @return true when a directory is set and a step or time interval is configured. */
+        public boolean enabled()
+        {
+            return dir.isPresent() && (everySteps > 0 || !every.isZero());
+        }
+    }
+
+    /**
+     * Reads {@code descent.cluster} from {@code root}, falling back to reference.conf for missing keys.
+     *
+     * @param root a configuration that may contain {@code descent.cluster}.
+     * @return validated settings.
+     * @throws BadInputException naming the key, the bad value and the allowed range.
+     */
+    public static ClusterSettings from(final Config root)
+    {
+        final Config merged = root.withFallback(ConfigFactory.defaultReference(ClusterSettings.class.getClassLoader()))
+            .resolve();
+        final Config c = merged.getConfig(PATH);
+        ConfigChecks.rejectUnknownKeys(c, KEYS, PATH);
+        final String dir = c.getString("checkpoint.dir").trim();
+        return new ClusterSettings(
+            intIn(c, "workers", 1, 1024),
+            intIn(c, "rank", -1, 1023),
+            durationIn(c, "step-timeout", Duration.ofSeconds(1), Duration.ofHours(1)),
+            durationIn(c, "registration-timeout", Duration.ofSeconds(1), Duration.ofHours(24)),
+            durationIn(c, "weights-timeout", Duration.ofSeconds(1), Duration.ofHours(24)),
+            durationIn(c, "send-timeout", Duration.ofSeconds(1), Duration.ofHours(1)),
+            intIn(c, "data-plane.stream-id", 1, Integer.MAX_VALUE),
+            endpoint(c, "data-plane.bind"),
+            new CheckpointSettings(
+                dir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dir)),
+                intIn(c, "checkpoint.every-steps", 0, Integer.MAX_VALUE),
+                durationIn(c, "checkpoint.every", Duration.ZERO, Duration.ofDays(365)),
+                intIn(c, "checkpoint.keep", 1, 1000)));
+    }
+
+    /** @return reference.conf's settings with overrides from system properties. */
+    public static ClusterSettings load()
+    {
+        return from(ConfigFactory.load());
+    }
+
+    /** @return a copy with another worker count. */
+    public ClusterSettings withWorkers(final int newWorkers)
+    {
+        return new ClusterSettings(newWorkers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout, streamId,
+            bind, checkpoints);
+    }
+
+    /** @return a copy with other checkpoint settings. */
+    public ClusterSettings withCheckpoints(final CheckpointSettings newCheckpoints)
+    {
+        return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
+            streamId, bind, newCheckpoints);
+    }
+
+    private static int intIn(final Config c, final String key, final int min, final int max)
+    {
+        final int value;
+        try
+        {
+            value = c.getInt(key);
+        }
+        catch (final ConfigException ex)
+        {
+            throw new BadInputException(PATH + "." + key + " must be an integer: " + ex.getMessage());
+        }
+        if (value < min || value > max)
+        {
+            throw new BadInputException(PATH + "." + key + " = " + value + " is out of range; allowed: " + min +
+                ".." + max);
+        }
+        return value;
+    }
+
+    private static Duration durationIn(final Config c, final String key, final Duration min, final Duration max)
+    {
+        final Duration value;
+        try
+        {
+            value = c.getDuration(key);
+        }
+        catch (final ConfigException ex)
+        {
+            throw new BadInputException(PATH + "." + key + " must be a duration such as 30s or 5m: " +
+                ex.getMessage());
+        }
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0)
+        {
+            throw new BadInputException(PATH + "." + key + " = " + c.getValue(key).unwrapped() +
+                " is out of range; allowed: " + min + ".." + max);
+        }
+        return value;
+    }
+
+    private static String endpoint(final Config c, final String key)
+    {
+        final String value = c.getString(key).trim();
+        final int colon = value.lastIndexOf(':');
+        boolean valid = colon > 0;
+        if (valid)
+        {
+            try
+            {
+                final int port = Integer.parseInt(value.substring(colon + 1));
+                valid = port >= 0 && port <= 65535;
+            }
+            catch (final NumberFormatException ex)
+            {
+                valid = false;
+            }
+        }
+        if (!valid)
+        {
+            throw new BadInputException(PATH + "." + key + " = '" + value + "' is not host:port (port 0..65535)");
+        }
+        return value;
+    }
+}

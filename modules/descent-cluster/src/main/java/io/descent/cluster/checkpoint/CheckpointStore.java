@@ -1,0 +1,246 @@
+package io.descent.cluster.checkpoint;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import io.descent.cluster.protocol.JobIdentity;
+import io.descent.nn.BadInputException;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Writes and reads checkpoints in a directory: each is a sub-directory {@code step-<step>} holding {@code meta.kryo}
+ * and {@code vector-<i>.f32} (raw little-endian float32). A checkpoint is written into a temporary directory, every
+ * file fsynced, then renamed into place and the parent fsynced, so a crash leaves either the old or the new
+ * checkpoint, never a torn one. Stateless apart from the directory; call from the thread that owns the vectors.
+ */
+public final class CheckpointStore
+{
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
+    private static final String PREFIX = "step-";
+    private static final String META = "meta.kryo";
+
+    private CheckpointStore()
+    {
+    }
+
+    /**
+     * Writes a checkpoint atomically and deletes all but the newest {@code keep}.
+     *
+     * @param dir        the checkpoint directory (created if missing).
+     * @param checkpoint its metadata.
+     * @param vectors    the buffers, in {@link Checkpoint#vectorLengths()} order (contiguous float32).
+     * @param keep       complete checkpoints to keep, ≥ 1.
+     * @return the checkpoint's directory.
+     */
+    public static Path write(final Path dir, final Checkpoint checkpoint, final List<INDArray> vectors, final int keep)
+    {
+        final String name = String.format("%s%012d", PREFIX, checkpoint.step());
+        final Path target = dir.resolve(name);
+        final Path temp = dir.resolve(".tmp-" + name);
+        try
+        {
+            Files.createDirectories(dir);
+            deleteTree(temp);
+            Files.createDirectory(temp);
+            writeFile(temp.resolve(META), metaBytes(checkpoint));
+            for (int i = 0; i < vectors.size(); i++)
+            {
+                writeFile(temp.resolve("vector-" + i + ".f32"), vectors.get(i).data().asNio());
+            }
+            fsync(temp);
+            deleteTree(target);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            fsync(dir);
+            prune(dir, keep);
+            return target;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("writing checkpoint of step " + checkpoint.step() + " to " + target, ex);
+        }
+    }
+
+    /** @return the newest complete checkpoint directory under {@code dir}, if any. */
+    public static Optional<Path> latest(final Path dir)
+    {
+        if (!Files.isDirectory(dir))
+        {
+            return Optional.empty();
+        }
+        try (Stream<Path> entries = Files.list(dir))
+        {
+            return entries.filter(p -> p.getFileName().toString().startsWith(PREFIX))
+                .filter(p -> Files.isRegularFile(p.resolve(META)))
+                .max(Comparator.comparing(p -> p.getFileName().toString()));
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("listing checkpoints in " + dir, ex);
+        }
+    }
+
+    /**
+     * Restores the newest checkpoint of {@code dir} into {@code vectors} after checking it belongs to this job.
+     *
+     * @param dir      the checkpoint directory.
+     * @param identity the job's identity (model fingerprint and configuration digest must match).
+     * @param shards   the job's number of workers (the checkpoint's step positions assume it).
+     * @param vectors  the weights and optimizer state, overwritten.
+     * @return the checkpoint's metadata.
+     * @throws BadInputException when there is no checkpoint or it belongs to another model or job.
+     */
+    public static Checkpoint restoreLatest(
+        final Path dir, final JobIdentity identity, final int shards, final List<INDArray> vectors)
+    {
+        final Path path = latest(dir).orElseThrow(() -> new BadInputException("--resume " + dir +
+            ": no checkpoint found (expected a directory " + PREFIX + "<step> with " + META + ")"));
+        final Checkpoint checkpoint = read(path);
+        if (checkpoint.fingerprint() != identity.fingerprint())
+        {
+            throw new BadInputException("--resume " + path + ": the checkpoint is of model " +
+                checkpoint.architecture() + ", this job's model is " + identity.architecture());
+        }
+        if (checkpoint.configDigest() != identity.configDigest())
+        {
+            throw new BadInputException("--resume " + path + ": the checkpoint was written by a job with another " +
+                "configuration; resume with the same job file, overrides and seed");
+        }
+        if (checkpoint.shards() != shards)
+        {
+            throw new BadInputException("--resume " + path + ": the checkpoint was written by a job with " +
+                checkpoint.shards() + " workers; resume it with " + checkpoint.shards() + " workers, not " + shards);
+        }
+        if (checkpoint.vectorLengths().length != vectors.size())
+        {
+            throw new BadInputException("--resume " + path + ": it holds " + checkpoint.vectorLengths().length +
+                " buffers, this optimizer needs " + vectors.size());
+        }
+        for (int i = 0; i < vectors.size(); i++)
+        {
+            readInto(path.resolve("vector-" + i + ".f32"), vectors.get(i));
+        }
+        LOG.info("resumed from checkpoint {} (step {}, epoch {})", path, checkpoint.step(), checkpoint.epoch());
+        return checkpoint;
+    }
+
+    /** @return the metadata of one checkpoint directory. */
+    public static Checkpoint read(final Path checkpointDir)
+    {
+        try (Input input = new Input(Files.readAllBytes(checkpointDir.resolve(META))))
+        {
+            return (Checkpoint)newKryo().readClassAndObject(input);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("reading checkpoint metadata " + checkpointDir.resolve(META), ex);
+        }
+    }
+
+    private static ByteBuffer metaBytes(final Checkpoint checkpoint)
+    {
+        try (Output output = new Output(4096, -1))
+        {
+            newKryo().writeClassAndObject(output, checkpoint);
+            return ByteBuffer.wrap(output.toBytes());
+        }
+    }
+
+    private static Kryo newKryo()
+    {
+        final Kryo kryo = new Kryo();
+        kryo.register(Checkpoint.class, 10);
+        kryo.register(long[].class, 11);
+        return kryo;
+    }
+
+    private static void readInto(final Path file, final INDArray vector) throws UncheckedIOException
+    {
+        final ByteBuffer destination = vector.data().asNio().order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            if (channel.size() != destination.capacity())
+            {
+                throw new BadInputException("checkpoint file " + file + " has " + channel.size() + " bytes, expected " +
+                    destination.capacity());
+            }
+            while (destination.hasRemaining())
+            {
+                if (channel.read(destination) < 0)
+                {
+                    throw new IOException("unexpected end of file");
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("reading checkpoint buffer " + file, ex);
+        }
+    }
+
+    private static void writeFile(final Path file, final ByteBuffer bytes) throws IOException
+    {
+        final ByteBuffer source = bytes.duplicate();
+        source.clear();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
+        {
+            while (source.hasRemaining())
+            {
+                channel.write(source);
+            }
+            channel.force(true);
+        }
+    }
+
+    private static void fsync(final Path directory) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ))
+        {
+            channel.force(true);
+        }
+    }
+
+    private static void prune(final Path dir, final int keep) throws IOException
+    {
+        final List<Path> complete;
+        try (Stream<Path> entries = Files.list(dir))
+        {
+            complete = entries.filter(p -> p.getFileName().toString().startsWith(PREFIX))
+                .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+        }
+        for (int i = 0; i < complete.size() - keep; i++)
+        {
+            deleteTree(complete.get(i));
+        }
+    }
+
+    private static void deleteTree(final Path path) throws IOException
+    {
+        if (!Files.exists(path))
+        {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path))
+        {
+            for (final Path p : walk.sorted(Comparator.reverseOrder()).toList())
+            {
+                Files.delete(p);
+            }
+        }
+    }
+}

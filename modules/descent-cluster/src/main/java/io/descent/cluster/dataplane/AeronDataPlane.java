@@ -1,0 +1,147 @@
+package io.descent.cluster.dataplane;
+
+import io.descent.transport.Channels;
+import io.descent.transport.MessageId;
+import io.descent.transport.Transport;
+import io.descent.transport.receive.BufferReceiver;
+import io.descent.transport.receive.ReceiveListener;
+import io.descent.transport.receive.ReceiveSlot;
+import io.descent.transport.send.BufferSender;
+import io.descent.transport.send.SendResult;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.AgentRunner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The {@link DataPlane} over descent-transport (Aeron UDP): one receiver bound to {@code host:port} and polled by the
+ * transport's agent thread (idle strategy from {@code descent.transport.receiver}), and one exclusive publication
+ * per peer. Destinations are written in place (zero copy from the wire into an INDArray's memory); the transport
+ * verifies every chunk's CRC and reports a message complete only when all chunks arrived.
+ *
+ * <p>Owns neither the {@link Transport} nor its media driver: close the plane, then the transport.
+ */
+public final class AeronDataPlane implements DataPlane
+{
+    private static final Logger LOG = LoggerFactory.getLogger(AeronDataPlane.class);
+    private static final long BIND_WAIT_NS = 10_000_000_000L;
+
+    private final Transport transport;
+    private final int streamId;
+    private final BufferReceiver receiver;
+    private final AgentRunner agent;
+    private final String endpoint;
+
+    /**
+     * Binds the receiver and starts its agent thread.
+     *
+     * @param transport a started transport.
+     * @param bind      {@code host:port} to receive on; port 0 picks a free port.
+     * @param streamId  the job's stream id.
+     * @throws IllegalStateException when the endpoint cannot be bound within 10 s.
+     */
+    public AeronDataPlane(final Transport transport, final String bind, final int streamId)
+    {
+        this.transport = transport;
+        this.streamId = streamId;
+        this.receiver = transport.newReceiver(transport.channels().udp(bind), streamId, new Listener());
+        this.endpoint = awaitEndpoint(receiver, bind);
+        this.agent = transport.startAgent(receiver);
+        LOG.info("data plane receiving on udp {} stream {}", endpoint, streamId);
+    }
+
+    private static String awaitEndpoint(final BufferReceiver receiver, final String bind)
+    {
+        final long deadline = System.nanoTime() + BIND_WAIT_NS;
+        while (true)
+        {
+            final String resolved = receiver.resolvedChannel();
+            if (null != resolved)
+            {
+                return Channels.endpointOf(resolved);
+            }
+            if (System.nanoTime() - deadline > 0)
+            {
+                receiver.close();
+                throw new IllegalStateException("data plane could not bind udp " + bind + " within 10 s");
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    @Override
+    public String endpoint()
+    {
+        return endpoint;
+    }
+
+    @Override
+    public Outlet outlet(final String peer)
+    {
+        final BufferSender sender = transport.newSender(transport.channels().udp(peer), streamId);
+        return new Outlet()
+        {
+            @Override
+            public SendResult send(final MessageId id, final DirectBuffer source, final long deadlineNs)
+            {
+                return sender.send(id, source, 0, id.byteLength(), deadlineNs);
+            }
+
+            @Override
+            public long bytesSent()
+            {
+                return sender.counters().get(io.descent.transport.send.SenderCounter.BYTES);
+            }
+
+            @Override
+            public void close()
+            {
+                sender.close();
+            }
+        };
+    }
+
+    @Override
+    public void expect(
+        final MessageId id, final MutableDirectBuffer destination, final long deadlineNs, final Arrival arrival)
+    {
+        final ReceiveSlot slot = new ReceiveSlot().expect(id, destination, 0, id.byteLength(), deadlineNs)
+            .attach(arrival);
+        if (!receiver.register(slot))
+        {
+            throw new IllegalStateException("data plane has too many expected messages waiting to be registered (" +
+                "descent.transport.receiver.max-slots); cannot expect " + id);
+        }
+    }
+
+    /** @return the receiver, for its counters. */
+    public BufferReceiver receiver()
+    {
+        return receiver;
+    }
+
+    @Override
+    public void close()
+    {
+        agent.close();
+    }
+
+    private static final class Listener implements ReceiveListener
+    {
+        @Override
+        public void onComplete(final ReceiveSlot slot)
+        {
+            ((Arrival)slot.attachment()).onArrival(slot.id(), true);
+        }
+
+        @Override
+        public void onIncomplete(final ReceiveSlot slot)
+        {
+            LOG.debug("data plane: incomplete {}", slot.describeMissing());
+            ((Arrival)slot.attachment()).onArrival(slot.id(), false);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.descent.cluster.dataplane;
+
+import io.descent.transport.MessageId;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Moves dense float buffers (gradients, weights) between the nodes of a job, next to Akka's control plane. A node
+ * has one data plane: it receives on {@link #endpoint()}, sends through {@link Outlet}s, and is told when an
+ * expected message has arrived completely (or missed its deadline). Messages nobody expects are dropped and counted
+ * by the implementation, never delivered half-written: an {@link Arrival} with {@code complete == true} means every
+ * byte is in the destination and verified.
+ *
+ * <p>Implementations: {@link InMemoryDataPlane} (tests, one JVM) and {@link AeronDataPlane} (over descent-transport).
+ * {@link #expect} and {@link #endpoint()} are thread-safe; each outlet is used by one thread.
+ */
+public interface DataPlane extends AutoCloseable
+{
+    /** @return the address peers give to {@link #outlet(String)} to reach this node. */
+    String endpoint();
+
+    /**
+     * Opens a sender to a peer's {@link #endpoint()}.
+     *
+     * @param endpoint the peer's endpoint.
+     * @return an outlet for one thread; close it when the peer is gone.
+     */
+    Outlet outlet(String endpoint);
+
+    /**
+     * Expects one message. Call it before the message can be sent (messages that arrive first are dropped).
+     *
+     * @param id          the identity the message must carry (job, fingerprint, kind, step, sender, range).
+     * @param destination where its {@code id.byteLength()} bytes go, from offset 0; written only until the arrival
+     *                    is reported, by a data-plane thread.
+     * @param deadlineNs  {@code System.nanoTime()} after which the message is reported incomplete.
+     * @param arrival     told once, on a data-plane thread (keep it short: tell an actor).
+     * @throws IllegalStateException when the data plane cannot take another expectation right now.
+     */
+    void expect(MessageId id, MutableDirectBuffer destination, long deadlineNs, Arrival arrival);
+
+    /** Closes the receiver; expectations still open are reported incomplete. */
+    @Override
+    void close();
+
+    /** Told once per expectation. */
+    @FunctionalInterface
+    interface Arrival
+    {
+        /**
+         * @param id       the expected identity.
+         * @param complete true when every byte arrived verified; false when the deadline passed or the plane closed.
+         */
+        void onArrival(MessageId id, boolean complete);
+    }
+}

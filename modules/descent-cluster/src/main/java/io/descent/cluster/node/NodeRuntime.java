@@ -1,0 +1,268 @@
+package io.descent.cluster.node;
+
+import akka.actor.Address;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
+import akka.cluster.typed.JoinSeedNodes;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.descent.cluster.ClusterSettings;
+import io.descent.cluster.dataplane.AeronDataPlane;
+import io.descent.cluster.dataplane.DataPlane;
+import io.descent.nn.BadInputException;
+import io.descent.transport.Transport;
+import io.descent.transport.config.TransportSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.SocketException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One cluster node of a job in this JVM: the Aeron transport and data plane, then an Akka Cluster actor system
+ * (Artery TCP, Kryo, split-brain resolver) whose guardian spawns the node's role actor and which joins the cluster
+ * (the parameter server joins itself and is the seed; a worker joins the seed). Close it to leave the cluster and
+ * release the data plane and the media driver, in that order.
+ */
+public final class NodeRuntime implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(NodeRuntime.class);
+    private static final String SYSTEM = "descent";
+
+    private final Transport transport;
+    private final AeronDataPlane plane;
+    private ActorSystem<Void> system;
+
+    private NodeRuntime(final Transport transport, final AeronDataPlane plane)
+    {
+        this.transport = transport;
+        this.plane = plane;
+    }
+
+    /**
+     * Starts the transport and the data plane on {@code settings.bind()}.
+     *
+     * @param root     configuration holding {@code descent.transport} (defaults apply).
+     * @param settings cluster settings (data plane bind address and stream).
+     * @return the runtime, with no actor system yet.
+     * @throws BadInputException when the data-plane port is taken.
+     */
+    public static NodeRuntime startDataPlane(final Config root, final ClusterSettings settings)
+    {
+        checkUdpPortFree(settings.bind());
+        final Config transportConfig = ConfigFactory.systemProperties()
+            .withFallback(ConfigFactory.parseString(
+                "descent.transport.driver { threading-mode = shared, idle-max-park = 100us }"))
+            .withFallback(root);
+        final Transport transport = Transport.start(TransportSettings.from(transportConfig));
+        try
+        {
+            return new NodeRuntime(transport, new AeronDataPlane(transport, settings.bind(), settings.streamId()));
+        }
+        catch (final RuntimeException ex)
+        {
+            transport.close();
+            throw ex;
+        }
+    }
+
+    /** @return the data plane (valid until {@link #close()}). */
+    public DataPlane plane()
+    {
+        return plane;
+    }
+
+    /**
+     * Starts the actor system with {@code role}'s actor as the guardian's only child and joins the cluster.
+     *
+     * @param role     {@code ps} or {@code worker}.
+     * @param bind     {@code host:port} of Artery TCP (port 0: any free port).
+     * @param seed     {@code host:port} of the seed node to join, or null to join itself (the parameter server).
+     * @param root     the configuration (akka settings may be overridden there).
+     * @param actor    the role's actor behavior.
+     * @param <T>      its message type.
+     * @throws BadInputException when the Akka port is taken.
+     */
+    public <T> void startActors(
+        final String role, final String bind, final String seed, final Config root, final Behavior<T> actor)
+    {
+        final HostPort address = HostPort.parse(bind, "--bind");
+        if (address.port() != 0)
+        {
+            checkTcpPortFree(address);
+        }
+        if (null != seed)
+        {
+            awaitReachable(HostPort.parse(seed, "--seed"), ClusterSettings.from(root).registrationTimeout());
+        }
+        final Config config = ConfigFactory.parseString(
+            "akka.cluster.roles = [" + role + "]\n" +
+            "akka.remote.artery.canonical.hostname = \"" + address.host() + "\"\n" +
+            "akka.remote.artery.canonical.port = " + address.port() + "\n")
+            .withFallback(ConfigFactory.parseResources(NodeRuntime.class.getClassLoader(), "descent-node.conf"))
+            .withFallback(root);
+        system = ActorSystem.create(Behaviors.setup(context ->
+        {
+            context.spawn(actor, role);
+            return Behaviors.empty();
+        }), SYSTEM, config);
+        final Cluster cluster = Cluster.get(system);
+        if (null == seed)
+        {
+            cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        }
+        else
+        {
+            final HostPort seedAddress = HostPort.parse(seed, "--seed");
+            cluster.manager().tell(new JoinSeedNodes(List.of(
+                new Address("akka", SYSTEM, seedAddress.host(), seedAddress.port()))));
+        }
+        LOG.info("{} node {} joining {}", role, cluster.selfMember().address(), null == seed ? "itself" : seed);
+    }
+
+    /** @return the Akka address other nodes use as seed ({@code host:port}). */
+    public String akkaAddress()
+    {
+        final Address address = Cluster.get(system).selfMember().address();
+        return address.getHost().get() + ":" + address.getPort().get();
+    }
+
+    /**
+     * Waits until no reachable member with {@code role} is in the cluster (they left after the job), at most
+     * {@code timeout}, so that final messages reach them before this node goes away.
+     */
+    public void awaitOthersLeft(final String role, final Duration timeout)
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() - deadline < 0)
+        {
+            boolean any = false;
+            final var state = Cluster.get(system).state();
+            for (final akka.cluster.Member member : state.getMembers())
+            {
+                any |= member.hasRole(role) && !state.getUnreachable().contains(member);
+            }
+            if (!any)
+            {
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+        }
+    }
+
+    /**
+     * Lowers Akka's log level to errors: once this node's job is over, peers going away (connection aborted,
+     * unreachable) is expected, not worth a warning.
+     */
+    public void quiet()
+    {
+        if (null != system)
+        {
+            system.classicSystem().eventStream().setLogLevel(akka.event.Logging.ErrorLevel());
+        }
+    }
+
+    /**
+     * Waits until the seed node accepts TCP connections (so that joining does not spin on refused connections).
+     *
+     * @throws BadInputException when it does not within {@code timeout}.
+     */
+    private static void awaitReachable(final HostPort seed, final Duration timeout)
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        IOException last = null;
+        while (System.nanoTime() - deadline < 0)
+        {
+            try (java.net.Socket socket = new java.net.Socket())
+            {
+                socket.connect(new InetSocketAddress(seed.host(), seed.port()), 1000);
+                return;
+            }
+            catch (final IOException ex)
+            {
+                last = ex;
+                java.util.concurrent.locks.LockSupport.parkNanos(250_000_000L);
+            }
+        }
+        throw new BadInputException("seed node " + seed + " is not reachable within " +
+            "descent.cluster.registration-timeout = " + timeout.toSeconds() + " s (" +
+            (null == last ? "no attempt" : last.getMessage()) + "); check --seed and that the parameter server runs");
+    }
+
+    @Override
+    public void close()
+    {
+        if (null != system)
+        {
+            quiet();
+            system.terminate();
+            try
+            {
+                system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+            catch (final TimeoutException | java.util.concurrent.ExecutionException ex)
+            {
+                LOG.warn("actor system did not terminate cleanly within 30 s", ex);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+        plane.close();
+        transport.close();
+    }
+
+    /**
+     * Fails fast when a fixed data-plane port is taken.
+     *
+     * @param bind {@code host:port} of the data plane; port 0 is always fine.
+     * @throws BadInputException naming the option and the port.
+     */
+    public static void checkUdpPortFree(final String bind)
+    {
+        final HostPort address = HostPort.parse(bind, "--aeron");
+        if (address.port() == 0)
+        {
+            return;
+        }
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(address.host(), address.port())))
+        {
+            socket.setReuseAddress(false);
+        }
+        catch (final SocketException ex)
+        {
+            throw new BadInputException("--aeron " + bind + ": cannot bind the data plane (UDP): " + ex.getMessage() +
+                "; choose a free port or 0");
+        }
+    }
+
+    /**
+     * Fails fast when a fixed control-plane port is taken.
+     *
+     * @param address {@code host:port} of Artery TCP.
+     * @throws BadInputException naming the option and the port.
+     */
+    public static void checkTcpPortFree(final HostPort address)
+    {
+        try (ServerSocket socket = new ServerSocket())
+        {
+            socket.bind(new InetSocketAddress(address.host(), address.port()));
+        }
+        catch (final IOException ex)
+        {
+            throw new BadInputException("--bind " + address + ": cannot bind the control plane (TCP): " +
+                ex.getMessage() + "; choose a free port or 0");
+        }
+    }
+}

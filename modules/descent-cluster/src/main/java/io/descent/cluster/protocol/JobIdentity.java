@@ -1,0 +1,66 @@
+package io.descent.cluster.protocol;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import io.descent.nn.Fingerprint;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What every node of a job must agree on before step 1: the model (fingerprint) and the job configuration (a digest
+ * of the job, data, model and train sections). The digest doubles as the data plane's job id. Immutable.
+ *
+ * @param fingerprint  the model fingerprint hash.
+ * @param architecture the model architecture, for messages.
+ * @param configDigest FNV-1a 64 of the rendered job configuration.
+ */
+public record JobIdentity(long fingerprint, String architecture, long configDigest)
+{
+    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+    private static final long FNV_PRIME = 0x100000001b3L;
+
+    /**
+     * @param fingerprint the node's model fingerprint.
+     * @param raw         the merged job configuration (sections job, data, model, train).
+     * @return the identity.
+     */
+    public static JobIdentity of(final Fingerprint fingerprint, final Config raw)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (final String section : new String[]{ "job", "data", "model", "train" })
+        {
+            if (raw.hasPath(section))
+            {
+                text.append(section).append('=')
+                    .append(raw.getConfig(section).root().render(ConfigRenderOptions.concise())).append(';');
+            }
+        }
+        long hash = FNV_OFFSET;
+        for (final byte b : text.toString().getBytes(StandardCharsets.UTF_8))
+        {
+            hash ^= b & 0xff;
+            hash *= FNV_PRIME;
+        }
+        return new JobIdentity(fingerprint.hash(), fingerprint.architecture(), hash);
+    }
+
+    /**
+     * @param other a worker's identity.
+     * @return null when it matches this one, else a one-line reason naming both sides.
+     */
+    public String mismatch(final JobIdentity other)
+    {
+        if (other.fingerprint != fingerprint)
+        {
+            return String.format("model fingerprint mismatch: worker has %016x (%s), parameter server has %016x (%s);" +
+                " start every node with the same model configuration", other.fingerprint, other.architecture,
+                fingerprint, architecture);
+        }
+        if (other.configDigest != configDigest)
+        {
+            return String.format("job configuration mismatch: worker's digest %016x, parameter server's %016x; start" +
+                " every node with the same job file, overrides and seed", other.configDigest, configDigest);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,36 @@
+package io.descent.cluster.serialization;
+
+import io.descent.cluster.protocol.JobIdentity;
+import io.descent.cluster.protocol.WorkerStats;
+import io.descent.cluster.server.ParameterServer;
+import io.descent.cluster.worker.Worker;
+
+import java.util.List;
+
+/**
+ * Every class that travels in a control message, in registration order. The order fixes Kryo's class ids, so
+ * append new classes at the end and never reorder: all nodes of a cluster must run the same list.
+ */
+final class ProtocolClasses
+{
+    /** Messages (top-level objects), each also a manifest. */
+    static final List<Class<?>> MESSAGES = List.of(
+        ParameterServer.Register.class,
+        ParameterServer.Ready.class,
+        ParameterServer.Gradient.class,
+        ParameterServer.Leave.class,
+        Worker.Accepted.class,
+        Worker.Refused.class,
+        Worker.Step.class,
+        Worker.Finish.class);
+
+    /** Field types of messages that Kryo must know. */
+    static final List<Class<?>> FIELDS = List.of(
+        JobIdentity.class,
+        WorkerStats.class,
+        int[].class);
+
+    private ProtocolClasses()
+    {
+    }
+}

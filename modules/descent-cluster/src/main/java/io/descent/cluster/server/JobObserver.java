@@ -1,0 +1,39 @@
+package io.descent.cluster.server;
+
+/**
+ * Told what the parameter server's job does, on the server actor's thread: keep each call short (print a line,
+ * complete a future). Every method but {@link #onFinished} and {@link #onFailed} has an empty default.
+ */
+public interface JobObserver
+{
+    /** All workers registered with a matching model; training starts at {@code firstStep}. */
+    default void onStarted(final int workers, final long firstStep)
+    {
+    }
+
+    /** A worker was refused at registration (model or configuration mismatch, job full). */
+    default void onRefused(final String host, final long pid, final String reason)
+    {
+    }
+
+    /** A worker was dropped from the job; its shard goes to the live workers. */
+    default void onWorkerLost(final int rank, final String reason)
+    {
+    }
+
+    /** A worker joined the running job in place of a lost one; it takes its shard back from {@code step}. */
+    default void onWorkerJoined(final int rank, final long step)
+    {
+    }
+
+    /** An epoch ended and its validation metrics are known. */
+    default void onEpoch(final EpochReport report)
+    {
+    }
+
+    /** The job completed. */
+    void onFinished(JobResult result);
+
+    /** The job cannot complete (no live workers, registration deadline, compute failure). */
+    void onFailed(String reason);
+}

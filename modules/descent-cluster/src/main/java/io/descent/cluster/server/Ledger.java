@@ -1,0 +1,232 @@
+package io.descent.cluster.server;
+
+import akka.actor.typed.ActorRef;
+import com.typesafe.config.ConfigRenderOptions;
+import io.descent.cluster.ClusterSettings;
+import io.descent.cluster.checkpoint.Checkpoint;
+import io.descent.cluster.checkpoint.CheckpointStore;
+import io.descent.cluster.dataplane.DataPlane;
+import io.descent.cluster.plan.StepPlan;
+import io.descent.cluster.protocol.NodeInfo;
+import io.descent.cluster.protocol.WorkerStats;
+import io.descent.cluster.worker.Worker;
+import io.descent.train.Metrics;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The parameter server's books: step and epoch counters, training loss, timings, checkpoint schedule, and the
+ * compute-thread body of one step ({@link #runStep}). Actor-confined except {@link #runStep}, which only reads the
+ * immutable {@link StepWork} it is given.
+ */
+final class Ledger
+{
+    /**
+     * What the compute thread does for one step: the update, maybe a checkpoint, then the next step's orders to the
+     * workers (sent before the weights, so that the control message travels while the weights are in flight) and the
+     * next publication.
+     */
+    record StepWork(
+        long step, int[] contributors, int[] examples, int[] live, List<StepOrder> orders, Checkpoint checkpoint)
+    {
+        boolean more()
+        {
+            return !orders.isEmpty();
+        }
+    }
+
+    /** One worker's order for a step. */
+    record StepOrder(ActorRef<Worker.Command> worker, Worker.Step step)
+    {
+    }
+
+    /** The compute thread's answer to a {@link StepWork}. */
+    record Applied(long step, double rate, boolean published, int[] ordered, List<Integer> failed,
+        List<String> reasons) implements ParameterServer.Command
+    {
+    }
+
+    private final ServerSetup setup;
+    private final StepPlan plan;
+    private final Logger log;
+    private final List<EpochReport> epochs = new ArrayList<>();
+    private long step;
+    private long stepsTaken;
+    private double epochLossSum;
+    private long epochExamples;
+    private int epochSteps;
+    private long epochStartNs;
+    private double epochSeconds;
+    private double rate;
+    private long bytesReceived;
+    private long ignoredGradients;
+    private long startNs;
+    private long lastCheckpointNs;
+
+    Ledger(final ServerSetup setup, final Logger log)
+    {
+        this.setup = setup;
+        this.plan = setup.plan();
+        this.log = log;
+    }
+
+    void start(final long firstStep, final Checkpoint resumed)
+    {
+        step = firstStep;
+        if (null != resumed)
+        {
+            epochLossSum = resumed.epochLossSum();
+            epochExamples = resumed.epochExamples();
+        }
+    }
+
+    void startClock()
+    {
+        startNs = System.nanoTime();
+        lastCheckpointNs = startNs;
+    }
+
+    long step()
+    {
+        return step;
+    }
+
+    void onStepStart(final long newStep)
+    {
+        step = newStep;
+        epochStartNs = System.nanoTime();
+    }
+
+    void ignoreGradient()
+    {
+        ignoredGradients++;
+    }
+
+    void onBytes(final long bytes)
+    {
+        bytesReceived += bytes;
+    }
+
+    StepWork onApply(
+        final StepBarrier barrier, final int[] contributors, final int[] live, final List<StepOrder> nextOrders)
+    {
+        final int[] examples = new int[setup.plan().shards()];
+        for (final int rank : contributors)
+        {
+            examples[rank] = barrier.examples(rank);
+            epochLossSum += barrier.loss(rank) * barrier.examples(rank);
+            epochExamples += barrier.examples(rank);
+        }
+        final long next = barrier.step() + 1;
+        final boolean more = next < plan.totalSteps();
+        return new StepWork(barrier.step(), contributors, examples, live, more ? nextOrders : List.of(),
+            more ? checkpointDue(next) : null);
+    }
+
+    private Checkpoint checkpointDue(final long next)
+    {
+        final ClusterSettings.CheckpointSettings settings = setup.settings().checkpoints();
+        if (!settings.enabled())
+        {
+            return null;
+        }
+        final long now = System.nanoTime();
+        final boolean bySteps = settings.everySteps() > 0 && next % settings.everySteps() == 0;
+        final boolean byTime = !settings.every().isZero() && now - lastCheckpointNs >= settings.every().toNanos();
+        if (!bySteps && !byTime)
+        {
+            return null;
+        }
+        lastCheckpointNs = now;
+        final boolean newEpoch = plan.batchOf(next) == 0;
+        return new Checkpoint(next, plan.shards(), plan.epochOf(next), plan.batchOf(next), newEpoch ? 0.0 : epochLossSum,
+            newEpoch ? 0 : epochExamples, 0, "", 0,
+            setup.job().raw().root().render(ConfigRenderOptions.concise()), null, System.currentTimeMillis());
+    }
+
+    /** Compute thread: update, checkpoint, expect and publish the next step. */
+    Applied runStep(
+        final ServerEngine engine, final StepWork work, final long deadlineNs, final DataPlane.Arrival arrival)
+    {
+        final double usedRate = engine.apply(work.step(), work.contributors(), work.examples());
+        if (null != work.checkpoint())
+        {
+            writeCheckpoint(engine, work.checkpoint());
+        }
+        final List<Integer> failed = new ArrayList<>();
+        List<String> reasons = List.of();
+        if (work.more())
+        {
+            engine.expectGradients(work.step() + 1, work.live(), deadlineNs, arrival);
+            for (final StepOrder order : work.orders())
+            {
+                order.worker().tell(order.step());
+            }
+            reasons = engine.publish(work.step() + 1, work.live(), failed);
+        }
+        return new Applied(work.step(), usedRate, work.more(), work.live(), failed, reasons);
+    }
+
+    private void writeCheckpoint(final ServerEngine engine, final Checkpoint partial)
+    {
+        final List<INDArray> vectors = engine.stateVectors();
+        final long[] lengths = vectors.stream().mapToLong(INDArray::length).toArray();
+        final Checkpoint full = new Checkpoint(partial.step(), partial.shards(), partial.epoch(), partial.batch(), partial.epochLossSum(),
+            partial.epochExamples(), engine.identity().fingerprint(), engine.identity().architecture(),
+            engine.identity().configDigest(), partial.config(), lengths, partial.createdMillis());
+        final ClusterSettings.CheckpointSettings settings = setup.settings().checkpoints();
+        final Path dir = settings.dir().orElseThrow();
+        final Path written = CheckpointStore.write(dir, full, vectors, settings.keep());
+        log.info("checkpoint of step {} written to {}", full.step(), written);
+    }
+
+    /** @return the epoch's totals when {@code applied} ended an epoch, else null. */
+    EpochTotals onApplied(final Applied applied, final int liveWorkers)
+    {
+        stepsTaken++;
+        epochSteps++;
+        rate = applied.rate();
+        step = applied.step() + 1;
+        epochSeconds += (System.nanoTime() - epochStartNs) / 1e9;
+        if (!plan.endsEpoch(applied.step()))
+        {
+            return null;
+        }
+        final EpochTotals totals = new EpochTotals(plan.epochOf(applied.step()),
+            epochExamples > 0 ? epochLossSum / epochExamples : Double.NaN, epochExamples, epochSteps, epochSeconds,
+            rate, liveWorkers);
+        epochLossSum = 0.0;
+        epochExamples = 0;
+        epochSteps = 0;
+        epochSeconds = 0.0;
+        return totals;
+    }
+
+    EpochReport onEpochEvaluated(final EpochTotals totals, final Metrics validation)
+    {
+        final EpochReport report = new EpochReport(totals.epoch(), plan.epochs(), totals.trainLoss(), totals.examples(),
+            totals.steps(), totals.seconds(), totals.learningRate(), validation, totals.liveWorkers());
+        epochs.add(report);
+        log.info("epoch {}/{}: train loss {} validation {} ({} examples, {} s, {} workers)", report.epoch(),
+            report.epochs(), String.format("%.4f", report.trainLoss()), validation.describe(), report.examples(),
+            String.format("%.1f", report.seconds()), report.liveWorkers());
+        return report;
+    }
+
+    JobResult result(
+        final Metrics test,
+        final float[] weights,
+        final List<WorkerStats> workers,
+        final List<Integer> lost,
+        final double updateSeconds)
+    {
+        final ServerStats server = new ServerStats(NodeInfo.host(), NodeInfo.pid(), stepsTaken, updateSeconds,
+            bytesReceived, ignoredGradients);
+        return new JobResult(List.copyOf(epochs), test, step, weights, workers, server, List.copyOf(lost),
+            (System.nanoTime() - startNs) / 1e9);
+    }
+}

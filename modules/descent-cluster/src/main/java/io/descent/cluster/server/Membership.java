@@ -1,0 +1,185 @@
+package io.descent.cluster.server;
+
+import akka.actor.typed.javadsl.ActorContext;
+import io.descent.cluster.worker.Worker;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
+/**
+ * Who is in the job, as the parameter server decides it: admits registering workers (same model and configuration;
+ * a free rank before the job starts, a lost rank once it runs), completes the handshake of a worker joining a
+ * running job, and drops lost workers. Replies go straight to the workers; data-plane connections are opened and
+ * closed on the compute thread through {@code compute}. Actor-confined: called from the server's handlers only.
+ */
+final class Membership
+{
+    private final ActorContext<ParameterServer.Command> context;
+    private final ServerSetup setup;
+    private final Supplier<ServerEngine> engine;
+    private final Roster roster;
+    private final JobObserver observer;
+    private final BiConsumer<Runnable, String> compute;
+    private final List<Integer> lostRanks = new ArrayList<>();
+
+    /**
+     * @param context  the server's context (log, watch, self).
+     * @param setup    the server's setup (its data-plane endpoint).
+     * @param engine   the server's engine once built (identity, first step, connections).
+     * @param roster   the workers by rank.
+     * @param observer told of refusals, joins and losses.
+     * @param compute  runs a task on the compute thread; the string says what it does.
+     */
+    Membership(
+        final ActorContext<ParameterServer.Command> context,
+        final ServerSetup setup,
+        final Supplier<ServerEngine> engine,
+        final Roster roster,
+        final JobObserver observer,
+        final BiConsumer<Runnable, String> compute)
+    {
+        this.context = context;
+        this.setup = setup;
+        this.engine = engine;
+        this.roster = roster;
+        this.observer = observer;
+        this.compute = compute;
+    }
+
+    /**
+     * Admits or refuses a registering worker.
+     *
+     * @param register the registration.
+     * @param training true once the job runs: only a lost rank can be taken, from {@code joinStep} on.
+     * @param joinStep the first step whose orders are not yet decided.
+     */
+    void register(final ParameterServer.Register register, final boolean training, final long joinStep)
+    {
+        final ServerEngine server = engine.get();
+        final String mismatch = null == server ? "the parameter server is not ready" :
+            server.identity().mismatch(register.identity());
+        if (null != mismatch)
+        {
+            refuse(register, mismatch);
+            return;
+        }
+        final int existing = roster.rankOf(register.worker());
+        if (existing >= 0)
+        {
+            register.worker().tell(accepted(existing));
+            return;
+        }
+        final Roster.Member member = new Roster.Member(
+            register.worker(), register.endpoint(), register.host(), register.pid());
+        final int rank = training ? roster.replaceLost(member, register.rank()) :
+            roster.add(member, register.rank());
+        if (rank < 0)
+        {
+            refuse(register, training ? "the job is running with all its " + roster.size() + " workers; a worker " +
+                "can join a running job only in place of a lost one" : "the job already has " + roster.size() +
+                " workers");
+            return;
+        }
+        if (training)
+        {
+            member.live = false;
+            member.joinStep = joinStep;
+        }
+        context.watchWith(register.worker(), new ParameterServer.WorkerStopped(register.worker()));
+        final String endpoint = register.endpoint();
+        compute.accept(() -> server.connect(rank, endpoint), "connecting to worker " + rank);
+        register.worker().tell(accepted(rank));
+        context.getLog().info("worker rank {} registered{}: {} pid {}, data plane {}", rank,
+            training ? " to join at step " + joinStep : "", register.host(), register.pid(), endpoint);
+    }
+
+    private void refuse(final ParameterServer.Register register, final String reason)
+    {
+        context.getLog().warn("refused worker on {} pid {}: {}", register.host(), register.pid(), reason);
+        observer.onRefused(register.host(), register.pid(), reason);
+        register.worker().tell(new Worker.Refused(reason));
+    }
+
+    private Worker.Accepted accepted(final int rank)
+    {
+        final Roster.Member member = roster.get(rank);
+        return new Worker.Accepted(context.getSelf(), rank, roster.size(), setup.plane().endpoint(),
+            member.joinStep >= 0 ? member.joinStep : engine.get().startStep());
+    }
+
+    /**
+     * A worker joining the running job has armed its data plane: it becomes live when its join step is still the
+     * next undecided one, else it is told the new one.
+     *
+     * @param rank     its rank.
+     * @param joinStep the first step whose orders are not yet decided.
+     */
+    void joinerReady(final int rank, final long joinStep)
+    {
+        final Roster.Member member = roster.get(rank);
+        if (null == member || member.joinStep < 0 || member.live)
+        {
+            return;
+        }
+        if (joinStep != member.joinStep)
+        {
+            member.joinStep = joinStep;
+            member.ref.tell(accepted(rank));
+            return;
+        }
+        member.live = true;
+        member.joinStep = -1;
+        context.getLog().info("worker rank {} ({} pid {}) joins the job at step {}; shard {} is its own again", rank,
+            member.host, member.pid, joinStep, rank);
+        observer.onWorkerJoined(rank, joinStep);
+    }
+
+    /** A worker left before the job started: its rank is free again. */
+    void leftBeforeStart(final int rank)
+    {
+        roster.remove(rank);
+        final ServerEngine server = engine.get();
+        compute.accept(() -> server.disconnect(rank), "disconnecting worker " + rank);
+        context.getLog().warn("worker rank {} left before the job started; its rank is free again", rank);
+    }
+
+    /**
+     * Drops a live worker from the job (a worker still joining just stops joining).
+     *
+     * @param rank   its rank.
+     * @param reason why, for the log and the worker.
+     * @param step   the current step, for the log.
+     * @return true when a live worker was dropped.
+     */
+    boolean lose(final int rank, final String reason, final long step)
+    {
+        final Roster.Member member = roster.get(rank);
+        if (null == member || !member.live)
+        {
+            if (null != member)
+            {
+                member.joinStep = -1;
+            }
+            return false;
+        }
+        member.live = false;
+        lostRanks.add(rank);
+        final ServerEngine server = engine.get();
+        compute.accept(() -> server.disconnect(rank), "disconnecting worker " + rank);
+        final int[] live = roster.liveRanks();
+        context.getLog().warn("dropped worker rank {} ({} pid {}) at step {}: {}; its shard goes to rank {} for " +
+            "the rest of the job", rank, member.host, member.pid, step, reason,
+            live.length == 0 ? "none" : live[rank % live.length]);
+        observer.onWorkerLost(rank, reason);
+        member.ref.tell(new Worker.Finish(false, "dropped from the job: " + reason));
+        return true;
+    }
+
+    /** @return the ranks dropped so far, in order. */
+    List<Integer> lostRanks()
+    {
+        return List.copyOf(lostRanks);
+    }
+}

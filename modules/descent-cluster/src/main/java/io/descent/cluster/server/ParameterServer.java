@@ -1,0 +1,551 @@
+package io.descent.cluster.server;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.actor.typed.receptionist.ServiceKey;
+import io.descent.cluster.compute.ComputeThread;
+import io.descent.cluster.protocol.ControlMessage;
+import io.descent.cluster.protocol.JobIdentity;
+import io.descent.cluster.protocol.WorkerStats;
+import io.descent.cluster.worker.Worker;
+import io.descent.train.Metrics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+/**
+ * The parameter server of a synchronous data-parallel job. Registers with the Receptionist under {@link #KEY};
+ * accepts the configured number of workers whose model and job configuration match its own (others are refused
+ * with the reason); then runs steps: publish weights version {@code s} over the data plane, wait for every live
+ * worker's gradient of step {@code s} (bytes over the data plane and a {@link Gradient} message), sum them in rank
+ * order weighted by example count, run the optimizer and publish version {@code s + 1}. A worker that terminates or
+ * misses the step deadline is dropped and its shard reassigned; late and duplicate gradients are ignored and
+ * counted. Evaluates validation metrics per epoch and test metrics at the end, and checkpoints when configured.
+ *
+ * <p>All ND4J work runs on the server's own {@link ComputeThread}; the actor only keeps the books.
+ */
+public final class ParameterServer extends AbstractBehavior<ParameterServer.Command>
+{
+    /** The Receptionist key workers find the server by. */
+    public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "descent-parameter-server");
+
+    /** The data-plane sender id of the parameter server (workers use their rank). */
+    public static final int SENDER_ID = Integer.MAX_VALUE;
+
+    /** Messages of the parameter server. */
+    public interface Command
+    {
+    }
+
+    /**
+     * A worker asks to join the job.
+     *
+     * @param worker   the worker, for replies ({@link Worker.Accepted} or {@link Worker.Refused}).
+     * @param endpoint the worker's data-plane endpoint (weights go there).
+     * @param identity its model fingerprint and job configuration digest.
+     * @param host     its host name.
+     * @param pid      its process id.
+     * @param rank     the rank it asks for, or -1 for the lowest free one.
+     */
+    public record Register(
+        ActorRef<Worker.Command> worker, String endpoint, JobIdentity identity, String host, long pid, int rank)
+        implements Command, ControlMessage
+    {
+    }
+
+    /**
+     * A worker has armed its data plane for the first weights.
+     *
+     * @param rank its rank.
+     */
+    public record Ready(int rank) implements Command, ControlMessage
+    {
+    }
+
+    /**
+     * A worker's gradient of one step: its metadata (the bytes come over the data plane, before or after it).
+     *
+     * @param step     the step (the weights version it was computed on).
+     * @param rank     the worker's rank.
+     * @param examples rows of its batch (the weight of its gradient in the average).
+     * @param loss     mean loss of its batch before the update.
+     * @param stats    its cumulative counters.
+     */
+    public record Gradient(long step, int rank, int examples, double loss, WorkerStats stats)
+        implements Command, ControlMessage
+    {
+    }
+
+    /**
+     * A worker leaves the job (it cannot continue).
+     *
+     * @param rank   its rank.
+     * @param reason why, for the log.
+     */
+    public record Leave(int rank, String reason) implements Command, ControlMessage
+    {
+    }
+
+    private record EngineReady(ServerEngine engine) implements Command
+    {
+    }
+
+    private record ComputeFailed(String what, Throwable cause) implements Command
+    {
+    }
+
+    private enum Done implements Command
+    {
+        INSTANCE
+    }
+
+    private record DataArrived(long step, int rank, boolean complete) implements Command
+    {
+    }
+
+    record WorkerStopped(ActorRef<Worker.Command> worker) implements Command
+    {
+    }
+
+    private record StepDeadline(long step) implements Command
+    {
+    }
+
+    private enum RegistrationDeadline implements Command
+    {
+        INSTANCE
+    }
+
+    private record Published(long version, int[] ranks, List<Integer> failed, List<String> reasons)
+        implements Command
+    {
+    }
+
+    private record Evaluated(EpochTotals totals, Metrics validation, Metrics test, float[] weights)
+        implements Command
+    {
+    }
+
+    private static final Object STEP_TIMER = "step";
+
+    private final ActorContext<Command> context;
+    private final TimerScheduler<Command> timers;
+    private final ServerSetup setup;
+    private final JobObserver observer;
+    private final ComputeThread compute = new ComputeThread("descent-ps-compute");
+    private final Roster roster;
+    private final Ledger ledger;
+    private final Membership membership;
+    private final List<Command> early = new ArrayList<>();
+    private ServerEngine engine;
+    private boolean training;
+    private StepBarrier barrier;
+    private boolean applying;
+
+    /**
+     * @param setup    the job, data, model, settings and data plane.
+     * @param observer told of progress and the outcome.
+     * @return the behavior; it stops itself when the job completes or fails.
+     */
+    public static Behavior<Command> create(final ServerSetup setup, final JobObserver observer)
+    {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+            new ParameterServer(context, timers, setup, observer)));
+    }
+
+    private ParameterServer(
+        final ActorContext<Command> context,
+        final TimerScheduler<Command> timers,
+        final ServerSetup setup,
+        final JobObserver observer)
+    {
+        super(context);
+        this.context = context;
+        this.timers = timers;
+        this.setup = setup;
+        this.observer = observer;
+        this.roster = new Roster(setup.plan().shards());
+        this.ledger = new Ledger(setup, context.getLog());
+        this.membership = new Membership(context, setup, () -> engine, roster, observer, this::run);
+        timers.startSingleTimer(RegistrationDeadline.INSTANCE, setup.settings().registrationTimeout());
+        pipe(() -> new ServerEngine(setup), EngineReady::new, "building the model");
+    }
+
+    @Override
+    public Receive<Command> createReceive()
+    {
+        return newReceiveBuilder()
+            .onMessage(EngineReady.class, this::onEngineReady)
+            .onMessage(Register.class, this::onRegister)
+            .onMessage(Ready.class, this::onReady)
+            .onMessage(Gradient.class, this::onGradient)
+            .onMessage(DataArrived.class, this::onDataArrived)
+            .onMessage(Published.class, this::onPublished)
+            .onMessage(Ledger.Applied.class, this::onApplied)
+            .onMessage(Evaluated.class, this::onEvaluated)
+            .onMessage(StepDeadline.class, this::onStepDeadline)
+            .onMessage(WorkerStopped.class, this::onWorkerStopped)
+            .onMessage(Leave.class, this::onLeave)
+            .onMessageEquals(RegistrationDeadline.INSTANCE, this::onRegistrationDeadline)
+            .onMessageEquals(Done.INSTANCE, () -> this)
+            .onMessage(ComputeFailed.class, this::onComputeFailed)
+            .onSignal(PostStop.class, signal -> onPostStop())
+            .build();
+    }
+
+    private Behavior<Command> onEngineReady(final EngineReady ready)
+    {
+        engine = ready.engine();
+        ledger.start(engine.startStep(), engine.resumed());
+        context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
+        context.getLog().info("parameter server ready: model {} ({} parameters), waiting for {} workers; data plane {}",
+            engine.identity().architecture(), engine.floats(), roster.size(), setup.plane().endpoint());
+        return this;
+    }
+
+    private Behavior<Command> onRegister(final Register register)
+    {
+        membership.register(register, training, nextOrderStep());
+        return this;
+    }
+
+    /** @return the first step whose orders are not yet decided: where a joining worker can start. */
+    private long nextOrderStep()
+    {
+        return null == barrier ? ledger.step() : barrier.step() + (applying ? 2 : 1);
+    }
+
+    private Behavior<Command> onReady(final Ready ready)
+    {
+        final Roster.Member member = roster.get(ready.rank());
+        if (null == member)
+        {
+            return this;
+        }
+        if (training)
+        {
+            membership.joinerReady(ready.rank(), nextOrderStep());
+            return this;
+        }
+        member.ready = true;
+        if (!roster.allReady())
+        {
+            return this;
+        }
+        training = true;
+        timers.cancel(RegistrationDeadline.INSTANCE);
+        context.getLog().info("all {} workers ready; training from step {} of {}", roster.size(), ledger.step(),
+            setup.plan().totalSteps());
+        observer.onStarted(roster.size(), ledger.step());
+        ledger.startClock();
+        final long step = ledger.step();
+        final int[] live = roster.liveRanks();
+        pipe(() ->
+        {
+            engine.expectGradients(step, live, gradientDeadline(), arrival());
+            final List<Integer> failed = new ArrayList<>();
+            final List<String> reasons = engine.publish(step, live, failed);
+            return new Published(step, live, failed, reasons);
+        }, published -> published, "publishing the initial weights");
+        return this;
+    }
+
+    private Behavior<Command> onPublished(final Published published)
+    {
+        for (final Ledger.StepOrder order : ordersFor(published.version()))
+        {
+            order.worker().tell(order.step());
+        }
+        dropFailedSends(published.failed(), published.reasons(), published.version());
+        return beginStep(published.version(), published.ranks());
+    }
+
+    /** @return each live worker's order for {@code step}: its shards, with lost workers' shards reassigned. */
+    private List<Ledger.StepOrder> ordersFor(final long step)
+    {
+        final int epoch = setup.plan().epochOf(step);
+        final int batch = setup.plan().batchOf(step);
+        final List<Ledger.StepOrder> orders = new ArrayList<>();
+        for (final int rank : roster.liveRanks())
+        {
+            orders.add(new Ledger.StepOrder(roster.get(rank).ref,
+                new Worker.Step(step, epoch, batch, roster.shardsOf(rank))));
+        }
+        return orders;
+    }
+
+    /**
+     * Opens the barrier of {@code step}, whose orders went to {@code ordered} (those still live are waited for), and
+     * replays what arrived early for it.
+     */
+    private Behavior<Command> beginStep(final long step, final int[] ordered)
+    {
+        final int[] live = java.util.Arrays.stream(ordered).filter(rank -> roster.get(rank).live).toArray();
+        if (live.length == 0)
+        {
+            return fail("no live workers left at step " + step);
+        }
+        barrier = new StepBarrier(step, live, roster.size());
+        ledger.onStepStart(step);
+        timers.startSingleTimer(STEP_TIMER, new StepDeadline(step), setup.settings().stepTimeout());
+        final List<Command> replay = new ArrayList<>(early);
+        early.clear();
+        Behavior<Command> next = this;
+        for (final Command message : replay)
+        {
+            next = message instanceof Gradient gradient ? onGradient(gradient) : onCompleteData((DataArrived)message);
+        }
+        return next;
+    }
+
+    private Behavior<Command> onGradient(final Gradient gradient)
+    {
+        final Roster.Member member = roster.get(gradient.rank());
+        if (null != member && null != gradient.stats())
+        {
+            member.stats = gradient.stats();
+        }
+        if (isEarly(gradient.step()))
+        {
+            early.add(gradient);
+            return this;
+        }
+        final boolean current = null != barrier && !applying && barrier.step() == gradient.step() && null != member &&
+            member.live;
+        if (!current || !barrier.onMeta(gradient.rank(), gradient.examples(), gradient.loss()))
+        {
+            ledger.ignoreGradient();
+            context.getLog().debug("ignored gradient of step {} from rank {} (current step {})", gradient.step(),
+                gradient.rank(), null == barrier ? -1 : barrier.step());
+            return this;
+        }
+        return maybeApply();
+    }
+
+    private Behavior<Command> onDataArrived(final DataArrived arrived)
+    {
+        if (!arrived.complete())
+        {
+            return this;
+        }
+        ledger.onBytes((long)engine.floats() * Float.BYTES);
+        return onCompleteData(arrived);
+    }
+
+    private Behavior<Command> onCompleteData(final DataArrived arrived)
+    {
+        if (isEarly(arrived.step()))
+        {
+            early.add(arrived);
+            return this;
+        }
+        final boolean current = null != barrier && !applying && barrier.step() == arrived.step();
+        if (!current || !barrier.onData(arrived.rank()))
+        {
+            context.getLog().debug("ignored gradient buffer of step {} from rank {}", arrived.step(), arrived.rank());
+            return this;
+        }
+        return maybeApply();
+    }
+
+    /** @return true for a message of the next step while this one is being applied (its order went out already). */
+    private boolean isEarly(final long step)
+    {
+        return null != barrier && applying && step == barrier.step() + 1;
+    }
+
+    private Behavior<Command> maybeApply()
+    {
+        if (null == barrier || applying || !barrier.isComplete())
+        {
+            return this;
+        }
+        final int[] contributors = barrier.contributors();
+        if (contributors.length == 0)
+        {
+            return fail("step " + barrier.step() + ": no live worker delivered a gradient");
+        }
+        applying = true;
+        timers.cancel(STEP_TIMER);
+        final Ledger.StepWork work = ledger.onApply(barrier, contributors, roster.liveRanks(),
+            ordersFor(barrier.step() + 1));
+        pipe(() -> ledger.runStep(engine, work, gradientDeadline(), arrival()), applied -> applied,
+            "applying step " + work.step());
+        return this;
+    }
+
+    private Behavior<Command> onApplied(final Ledger.Applied applied)
+    {
+        applying = false;
+        final EpochTotals totals = ledger.onApplied(applied, roster.liveRanks().length);
+        if (null != totals)
+        {
+            final boolean last = !applied.published();
+            pipe(() -> new Evaluated(totals, engine.evaluate(setup.data().validation()),
+                last ? engine.evaluate(setup.data().test()) : null, last ? engine.weights() : null),
+                evaluated -> evaluated, "evaluating epoch " + totals.epoch());
+        }
+        if (!applied.published())
+        {
+            barrier = null;
+            return this;
+        }
+        dropFailedSends(applied.failed(), applied.reasons(), applied.step() + 1);
+        return beginStep(applied.step() + 1, applied.ordered());
+    }
+
+    private Behavior<Command> onEvaluated(final Evaluated evaluated)
+    {
+        final EpochReport report = ledger.onEpochEvaluated(evaluated.totals(), evaluated.validation());
+        observer.onEpoch(report);
+        if (null == evaluated.test())
+        {
+            return this;
+        }
+        tellWorkers(new Worker.Finish(true, "job complete"));
+        final JobResult result = ledger.result(evaluated.test(), evaluated.weights(), roster.stats(),
+            membership.lostRanks(), engine.updateSeconds());
+        context.getLog().info("job complete: {} steps, test {}", result.steps(), evaluated.test().describe());
+        observer.onFinished(result);
+        return Behaviors.stopped();
+    }
+
+    private Behavior<Command> onStepDeadline(final StepDeadline deadline)
+    {
+        if (null == barrier || applying || barrier.step() != deadline.step())
+        {
+            return this;
+        }
+        for (final int rank : barrier.missing())
+        {
+            lose(rank, "no gradient for step " + deadline.step() + " within descent.cluster.step-timeout = " +
+                setup.settings().stepTimeout().toSeconds() + " s");
+        }
+        return roster.liveRanks().length == 0 ? fail("all workers lost at step " + deadline.step()) : maybeApply();
+    }
+
+    private Behavior<Command> onWorkerStopped(final WorkerStopped stopped)
+    {
+        final int rank = roster.rankOf(stopped.worker());
+        if (rank < 0)
+        {
+            return this;
+        }
+        if (!training)
+        {
+            membership.leftBeforeStart(rank);
+            return this;
+        }
+        return loseAndContinue(rank, "the worker terminated (stopped, left the cluster or was downed)");
+    }
+
+    private Behavior<Command> onLeave(final Leave leave)
+    {
+        return training ? loseAndContinue(leave.rank(), "the worker left: " + leave.reason()) : this;
+    }
+
+    private Behavior<Command> loseAndContinue(final int rank, final String reason)
+    {
+        lose(rank, reason);
+        return roster.liveRanks().length == 0 ? fail("all workers lost") : maybeApply();
+    }
+
+    private void lose(final int rank, final String reason)
+    {
+        if (membership.lose(rank, reason, ledger.step()) && null != barrier && !applying)
+        {
+            barrier.drop(rank);
+        }
+    }
+
+    private void dropFailedSends(final List<Integer> failed, final List<String> reasons, final long version)
+    {
+        for (int i = 0; i < failed.size(); i++)
+        {
+            lose(failed.get(i), "sending weights version " + version + " failed: " + reasons.get(i));
+        }
+    }
+
+    private Behavior<Command> onRegistrationDeadline()
+    {
+        if (training)
+        {
+            return this;
+        }
+        return fail("only " + roster.liveRanks().length + " of " + roster.size() + " workers registered within " +
+            "descent.cluster.registration-timeout = " + setup.settings().registrationTimeout().toSeconds() + " s");
+    }
+
+    private Behavior<Command> onComputeFailed(final ComputeFailed failed)
+    {
+        context.getLog().error("parameter server failed while {}", failed.what(), failed.cause());
+        return fail("failed while " + failed.what() + ": " + failed.cause());
+    }
+
+    private Behavior<Command> fail(final String reason)
+    {
+        context.getLog().error("job failed: {}", reason);
+        tellWorkers(new Worker.Finish(false, reason));
+        observer.onFailed(reason);
+        return Behaviors.stopped();
+    }
+
+    private void tellWorkers(final Worker.Command message)
+    {
+        for (final Roster.Member member : roster.active())
+        {
+            member.ref.tell(message);
+        }
+    }
+
+    private Behavior<Command> onPostStop()
+    {
+        final ServerEngine closing = engine;
+        if (null != closing)
+        {
+            compute.submit(() ->
+            {
+                closing.close();
+                return null;
+            });
+        }
+        compute.close();
+        return this;
+    }
+
+    private io.descent.cluster.dataplane.DataPlane.Arrival arrival()
+    {
+        final ActorRef<Command> self = context.getSelf();
+        return (id, complete) -> self.tell(new DataArrived(id.step(), id.senderId(), complete));
+    }
+
+    private long gradientDeadline()
+    {
+        // The actor's step timer decides; the data-plane deadline only bounds how long a slot stays registered.
+        return System.nanoTime() + 2 * setup.settings().stepTimeout().toNanos();
+    }
+
+    private <T> void pipe(final Callable<T> task, final Function<T, Command> onSuccess, final String what)
+    {
+        context.pipeToSelf(compute.submit(task),
+            (value, failure) -> null == failure ? onSuccess.apply(value) : new ComputeFailed(what, failure));
+    }
+
+    private void run(final Runnable task, final String what)
+    {
+        pipe(() ->
+        {
+            task.run();
+            return null;
+        }, ignored -> Done.INSTANCE, what);
+    }
+}

@@ -1,0 +1,211 @@
+package io.descent.cluster.server;
+
+import io.descent.cluster.checkpoint.Checkpoint;
+import io.descent.cluster.checkpoint.CheckpointStore;
+import io.descent.cluster.dataplane.Buffers;
+import io.descent.cluster.dataplane.DataPlane;
+import io.descent.cluster.dataplane.Outlet;
+import io.descent.cluster.protocol.JobIdentity;
+import io.descent.data.Dataset;
+import io.descent.nn.Model;
+import io.descent.nn.optim.Optimizer;
+import io.descent.train.Evaluator;
+import io.descent.train.Metrics;
+import io.descent.transport.MessageId;
+import io.descent.transport.send.SendResult;
+import io.descent.transport.wire.MessageKind;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.nd4j.linalg.api.blas.Level1;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The parameter server's ND4J state, confined to its compute thread: the weights (the model's flat parameters),
+ * the optimizer, one gradient buffer per rank that the data plane writes into, and one outlet per worker. Sums
+ * gradients in rank order weighted by example count ({@code Σ n_k g_k / Σ n_k}), runs the optimizer, publishes
+ * weights, evaluates. Not thread-safe: every method runs on the compute thread.
+ */
+final class ServerEngine implements AutoCloseable
+{
+    /** The data-plane sender id of the parameter server. */
+    static final int SENDER_ID = ParameterServer.SENDER_ID;
+
+    private final ServerSetup setup;
+    private final Model model;
+    private final Optimizer optimizer;
+    private final Evaluator evaluator;
+    private final JobIdentity identity;
+    private final INDArray[] gradients;
+    private final UnsafeBuffer[] gradientViews;
+    private final UnsafeBuffer weightsView;
+    private final Outlet[] outlets;
+    private final int floats;
+    private final Checkpoint resumed;
+    private double updateSeconds;
+
+    /** Builds the model (initial weights from the job seed) and, when resuming, restores the last checkpoint. */
+    ServerEngine(final ServerSetup setup)
+    {
+        this.setup = setup;
+        this.model = Model.create(setup.spec(), setup.job().seed());
+        this.floats = Math.toIntExact(model.parameterCount());
+        this.optimizer = setup.job().train().optimizer().create(
+            model.parameters(), setup.plan().stepsPerEpoch(), setup.plan().epochs());
+        this.evaluator = new Evaluator(model, setup.job().train().loss(), setup.job().train().evalBatchSize());
+        this.identity = JobIdentity.of(model.fingerprint(), setup.job().raw());
+        final int ranks = setup.plan().shards();
+        this.gradients = new INDArray[ranks];
+        this.gradientViews = new UnsafeBuffer[ranks];
+        for (int rank = 0; rank < ranks; rank++)
+        {
+            gradients[rank] = Nd4j.create(model.dataType(), floats);
+            gradientViews[rank] = Buffers.view(gradients[rank]);
+        }
+        this.weightsView = Buffers.view(model.parameters());
+        this.outlets = new Outlet[ranks];
+        this.resumed = setup.resume().map(dir -> CheckpointStore.restoreLatest(dir, identity, ranks, stateVectors()))
+            .orElse(null);
+    }
+
+    JobIdentity identity()
+    {
+        return identity;
+    }
+
+    /** @return the checkpoint the engine resumed from, or null. */
+    Checkpoint resumed()
+    {
+        return resumed;
+    }
+
+    /** @return the first step to compute: 0, or the checkpoint's next step. */
+    long startStep()
+    {
+        return null == resumed ? 0 : resumed.step();
+    }
+
+    /** Opens the outlet to a worker's data plane. */
+    void connect(final int rank, final String endpoint)
+    {
+        disconnect(rank);
+        outlets[rank] = setup.plane().outlet(endpoint);
+    }
+
+    /** Closes the outlet to a worker, if open. */
+    void disconnect(final int rank)
+    {
+        if (null != outlets[rank])
+        {
+            outlets[rank].close();
+            outlets[rank] = null;
+        }
+    }
+
+    /** Expects each rank's gradient of {@code step} into its buffer. */
+    void expectGradients(final long step, final int[] ranks, final long deadlineNs, final DataPlane.Arrival arrival)
+    {
+        for (final int rank : ranks)
+        {
+            final MessageId id = new MessageId(identity.configDigest(), identity.fingerprint(), MessageKind.GRADIENT,
+                step, rank, 0, floats);
+            setup.plane().expect(id, gradientViews[rank], deadlineNs, arrival);
+        }
+    }
+
+    /**
+     * Sends the weights as {@code version} to each rank.
+     *
+     * @return the ranks whose send failed, with the reason, e.g. {@code [1]} and {@code "DEADLINE_NOT_CONNECTED"}.
+     */
+    List<String> publish(final long version, final int[] ranks, final List<Integer> failedRanks)
+    {
+        final List<String> reasons = new ArrayList<>();
+        final long deadline = System.nanoTime() + setup.settings().sendTimeout().toNanos();
+        final MessageId id = new MessageId(identity.configDigest(), identity.fingerprint(), MessageKind.WEIGHTS,
+            version, SENDER_ID, 0, floats);
+        for (final int rank : ranks)
+        {
+            final SendResult result = null == outlets[rank] ? SendResult.CLOSED :
+                outlets[rank].send(id, weightsView, deadline);
+            if (!result.isSent())
+            {
+                failedRanks.add(rank);
+                reasons.add(result.name());
+            }
+        }
+        return reasons;
+    }
+
+    /**
+     * One synchronous update: {@code g = Σ n_k g_k / Σ n_k} over {@code ranks} in the given (increasing) order, then
+     * the optimizer step.
+     *
+     * @return the learning rate used.
+     */
+    double apply(final long step, final int[] ranks, final int[] examples)
+    {
+        final long start = System.nanoTime();
+        long total = 0;
+        for (final int rank : ranks)
+        {
+            total += examples[rank];
+        }
+        final Level1 blas = Nd4j.getBlasWrapper().level1();
+        final INDArray sum = model.gradients();
+        sum.assign(0.0f);
+        for (final int rank : ranks)
+        {
+            blas.axpy(floats, (double)examples[rank] / total, gradients[rank], sum);
+        }
+        final double rate = optimizer.step(model.parameters(), sum, step);
+        updateSeconds += (System.nanoTime() - start) / 1e9;
+        return rate;
+    }
+
+    Metrics evaluate(final Dataset dataset)
+    {
+        return evaluator.evaluate(dataset);
+    }
+
+    /** @return the vectors a checkpoint holds: the weights, then the optimizer's state. */
+    List<INDArray> stateVectors()
+    {
+        final List<INDArray> vectors = new ArrayList<>();
+        vectors.add(model.parameters());
+        vectors.addAll(optimizer.state());
+        return vectors;
+    }
+
+    /** @return a copy of the weights. */
+    float[] weights()
+    {
+        return model.parameters().toFloatVector();
+    }
+
+    int floats()
+    {
+        return floats;
+    }
+
+    Model model()
+    {
+        return model;
+    }
+
+    double updateSeconds()
+    {
+        return updateSeconds;
+    }
+
+    @Override
+    public void close()
+    {
+        for (int rank = 0; rank < outlets.length; rank++)
+        {
+            disconnect(rank);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.descent.cluster.server;
+
+import io.descent.cluster.ClusterSettings;
+import io.descent.cluster.dataplane.DataPlane;
+import io.descent.cluster.plan.StepPlan;
+import io.descent.data.DataSplits;
+import io.descent.nn.ModelSpec;
+import io.descent.train.JobConfig;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Everything a parameter server needs: the job, its data (validation and test splits are evaluated on the server),
+ * the model architecture, the step plan, the cluster settings, this node's data plane and an optional checkpoint
+ * directory to resume from. Immutable; the data plane is owned by the caller.
+ *
+ * @param job      the validated job.
+ * @param data     the job's splits.
+ * @param spec     the model architecture.
+ * @param plan     the step plan (shards = configured workers).
+ * @param settings cluster settings.
+ * @param plane    this node's data plane.
+ * @param resume   directory holding checkpoints to continue from, or empty for a fresh start.
+ */
+public record ServerSetup(
+    JobConfig job,
+    DataSplits data,
+    ModelSpec spec,
+    StepPlan plan,
+    ClusterSettings settings,
+    DataPlane plane,
+    Optional<Path> resume)
+{
+    /**
+     * @param job      the validated job.
+     * @param data     the job's splits.
+     * @param spec     the model architecture.
+     * @param settings cluster settings (its worker count sizes the plan).
+     * @param plane    this node's data plane.
+     * @param resume   checkpoint directory to resume from, or empty.
+     * @return the setup with the plan derived from the job.
+     */
+    public static ServerSetup of(
+        final JobConfig job,
+        final DataSplits data,
+        final ModelSpec spec,
+        final ClusterSettings settings,
+        final DataPlane plane,
+        final Optional<Path> resume)
+    {
+        final StepPlan plan = new StepPlan(data.train().size(), settings.workers(), job.train().batchSize(),
+            job.train().epochs(), job.seed());
+        return new ServerSetup(job, data, spec, plan, settings, plane, resume);
+    }
+}

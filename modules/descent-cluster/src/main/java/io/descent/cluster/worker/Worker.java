@@ -1,0 +1,361 @@
+package io.descent.cluster.worker;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.actor.typed.receptionist.Receptionist;
+import io.descent.cluster.compute.ComputeThread;
+import io.descent.cluster.dataplane.DataPlane;
+import io.descent.cluster.protocol.ControlMessage;
+import io.descent.cluster.protocol.NodeInfo;
+import io.descent.cluster.server.ParameterServer;
+
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * A worker of a synchronous data-parallel job. Builds its model, finds the parameter server through the
+ * Receptionist, registers with its data-plane endpoint and model identity, and then, per {@link Step}: waits for
+ * that weights version on the data plane (written straight into its model), computes the gradient of its batch,
+ * pushes it over the data plane and reports it with a {@link ParameterServer.Gradient}. Stops when told to
+ * {@link Finish}, when refused, when the server goes away, or when the next weights do not come in time; the outcome
+ * completes the future given to {@link #create}.
+ *
+ * <p>All ND4J work runs on the worker's own {@link ComputeThread}.
+ */
+public final class Worker extends AbstractBehavior<Worker.Command>
+{
+    /** Messages of a worker. */
+    public interface Command
+    {
+    }
+
+    /**
+     * The server accepted the worker.
+     *
+     * @param server         the server, for gradients.
+     * @param rank           this worker's rank (= its shard).
+     * @param workers        the job's number of workers (= shards).
+     * @param serverEndpoint the server's data-plane endpoint (gradients go there).
+     * @param firstStep      the first weights version the server will publish (0, or a checkpoint's step).
+     */
+    public record Accepted(
+        ActorRef<ParameterServer.Command> server, int rank, int workers, String serverEndpoint, long firstStep)
+        implements Command, ControlMessage
+    {
+    }
+
+    /**
+     * The server refused the worker.
+     *
+     * @param reason why, in one line.
+     */
+    public record Refused(String reason) implements Command, ControlMessage
+    {
+    }
+
+    /**
+     * Compute the gradient of one step on weights version {@code step}.
+     *
+     * @param step   the step (and the weights version to use).
+     * @param epoch  its 1-based epoch (the shard order depends on it).
+     * @param batch  its 0-based batch within the epoch.
+     * @param shards the shards whose batch this worker computes (its own, plus any reassigned from lost workers).
+     */
+    public record Step(long step, int epoch, int batch, int[] shards) implements Command, ControlMessage
+    {
+    }
+
+    /**
+     * The job is over for this worker.
+     *
+     * @param success true when the job completed.
+     * @param message a one-line explanation.
+     */
+    public record Finish(boolean success, String message) implements Command, ControlMessage
+    {
+    }
+
+    private record EngineReady(WorkerEngine engine) implements Command
+    {
+    }
+
+    private record ServersListed(Set<ActorRef<ParameterServer.Command>> servers) implements Command
+    {
+    }
+
+    private record Armed(int rank, long totalSteps) implements Command
+    {
+    }
+
+    private record WeightsArrived(long version, boolean complete) implements Command
+    {
+    }
+
+    private record ComputeFailed(String what, Throwable cause) implements Command
+    {
+    }
+
+    private record ServerStopped() implements Command
+    {
+    }
+
+    private enum RegistrationDeadline implements Command
+    {
+        INSTANCE
+    }
+
+    private final ActorContext<Command> context;
+    private final WorkerSetup setup;
+    private final CompletableFuture<WorkerOutcome> outcome;
+    private final ComputeThread compute = new ComputeThread("descent-worker-compute");
+    private WorkerEngine engine;
+    private ActorRef<ParameterServer.Command> server;
+    private int rank = -1;
+    private long weightsVersion = -1;
+    private long totalSteps = Long.MAX_VALUE;
+    private long lastPushed = -1;
+    private long awaited = -1;
+    private Step pending;
+
+    /**
+     * @param setup   the job, data, model, settings and data plane.
+     * @param outcome completed when the worker stops.
+     * @return the behavior.
+     */
+    public static Behavior<Command> create(final WorkerSetup setup, final CompletableFuture<WorkerOutcome> outcome)
+    {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+            new Worker(context, timers, setup, outcome)));
+    }
+
+    private Worker(
+        final ActorContext<Command> context,
+        final TimerScheduler<Command> timers,
+        final WorkerSetup setup,
+        final CompletableFuture<WorkerOutcome> outcome)
+    {
+        super(context);
+        this.context = context;
+        this.setup = setup;
+        this.outcome = outcome;
+        timers.startSingleTimer(RegistrationDeadline.INSTANCE, setup.settings().registrationTimeout());
+        pipe(() -> new WorkerEngine(setup), EngineReady::new, "building the model");
+    }
+
+    @Override
+    public Receive<Command> createReceive()
+    {
+        return newReceiveBuilder()
+            .onMessage(EngineReady.class, this::onEngineReady)
+            .onMessage(ServersListed.class, this::onServersListed)
+            .onMessage(Accepted.class, this::onAccepted)
+            .onMessage(Refused.class, this::onRefused)
+            .onMessage(Armed.class, this::onArmed)
+            .onMessage(Step.class, this::onStep)
+            .onMessage(WeightsArrived.class, this::onWeightsArrived)
+            .onMessage(WorkerEngine.Pushed.class, this::onPushed)
+            .onMessage(Finish.class, this::onFinish)
+            .onMessage(ServerStopped.class, this::onServerStopped)
+            .onMessageEquals(RegistrationDeadline.INSTANCE, this::onRegistrationDeadline)
+            .onMessage(ComputeFailed.class, this::onComputeFailed)
+            .onSignal(PostStop.class, signal -> onPostStop())
+            .build();
+    }
+
+    private Behavior<Command> onEngineReady(final EngineReady ready)
+    {
+        engine = ready.engine();
+        final ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class,
+            listing -> new ServersListed(listing.getServiceInstances(ParameterServer.KEY)));
+        context.getSystem().receptionist().tell(Receptionist.subscribe(ParameterServer.KEY, listings));
+        return this;
+    }
+
+    private Behavior<Command> onServersListed(final ServersListed listed)
+    {
+        if (null != server || listed.servers().isEmpty())
+        {
+            return this;
+        }
+        final ActorRef<ParameterServer.Command> candidate = listed.servers().iterator().next();
+        context.getLog().info("found parameter server {}; registering", candidate.path());
+        candidate.tell(new ParameterServer.Register(context.getSelf(), setup.plane().endpoint(), engine.identity(),
+            NodeInfo.host(), NodeInfo.pid(), setup.settings().rank()));
+        return this;
+    }
+
+    private Behavior<Command> onAccepted(final Accepted accepted)
+    {
+        if (rank >= 0 && (accepted.rank() != rank || accepted.firstStep() == awaited))
+        {
+            return this;
+        }
+        if (rank < 0)
+        {
+            server = accepted.server();
+            rank = accepted.rank();
+            context.watchWith(server, new ServerStopped());
+        }
+        awaited = accepted.firstStep();
+        context.getLog().info("accepted as worker rank {} of {}", rank, accepted.workers());
+        final DataPlane.Arrival arrival = arrival();
+        pipe(() ->
+        {
+            engine.join(accepted.rank(), accepted.workers(), accepted.serverEndpoint());
+            engine.expectWeights(accepted.firstStep(), weightsDeadline(), arrival);
+            return new Armed(accepted.rank(), engine.totalSteps());
+        }, armed -> armed, "joining the job");
+        return this;
+    }
+
+    private Behavior<Command> onArmed(final Armed armed)
+    {
+        totalSteps = armed.totalSteps();
+        server.tell(new ParameterServer.Ready(armed.rank()));
+        return this;
+    }
+
+    private Behavior<Command> onRefused(final Refused refused)
+    {
+        context.getLog().error("refused by the parameter server: {}", refused.reason());
+        return stop(WorkerOutcome.Status.REFUSED, refused.reason());
+    }
+
+    private Behavior<Command> onStep(final Step step)
+    {
+        pending = step;
+        return maybeCompute();
+    }
+
+    private Behavior<Command> onWeightsArrived(final WeightsArrived arrived)
+    {
+        if (!arrived.complete() && arrived.version() != awaited)
+        {
+            return this;
+        }
+        if (!arrived.complete())
+        {
+            final String reason = "weights version " + arrived.version() + " did not arrive within " +
+                "descent.cluster.weights-timeout = " + setup.settings().weightsTimeout().toSeconds() + " s";
+            if (null != server)
+            {
+                server.tell(new ParameterServer.Leave(rank, reason));
+            }
+            return stop(WorkerOutcome.Status.FAILED, reason);
+        }
+        weightsVersion = arrived.version();
+        return maybeCompute();
+    }
+
+    private Behavior<Command> maybeCompute()
+    {
+        if (null == pending || pending.step() != weightsVersion)
+        {
+            return this;
+        }
+        final Step step = pending;
+        pending = null;
+        awaited = step.step() + 1;
+        final DataPlane.Arrival arrival = arrival();
+        final ActorRef<ParameterServer.Command> target = server;
+        pipe(() -> engine.step(step, target, weightsDeadline(), arrival), pushed -> pushed,
+            "computing step " + step.step());
+        return this;
+    }
+
+    private Behavior<Command> onPushed(final WorkerEngine.Pushed pushed)
+    {
+        if (!pushed.result().isSent())
+        {
+            final String reason = "pushing the gradient of step " + pushed.step() + " failed: " + pushed.result();
+            server.tell(new ParameterServer.Leave(rank, reason));
+            return stop(WorkerOutcome.Status.FAILED, reason);
+        }
+        lastPushed = pushed.step();
+        return this;
+    }
+
+    private Behavior<Command> onFinish(final Finish finish)
+    {
+        context.getLog().info("job over for worker rank {}: {}", rank, finish.message());
+        return stop(finish.success() ? WorkerOutcome.Status.FINISHED : WorkerOutcome.Status.FAILED, finish.message());
+    }
+
+    private Behavior<Command> onServerStopped(final ServerStopped stopped)
+    {
+        // The server may leave right after the last step, before its Finish overtakes the termination notice.
+        return lastPushed == totalSteps - 1 ? stop(WorkerOutcome.Status.FINISHED, "job complete") :
+            stop(WorkerOutcome.Status.FAILED, "the parameter server left the cluster");
+    }
+
+    private Behavior<Command> onRegistrationDeadline()
+    {
+        if (rank >= 0)
+        {
+            return this;
+        }
+        final String reason = "no parameter server accepted this worker within descent.cluster.registration-timeout" +
+            " = " + setup.settings().registrationTimeout().toSeconds() + " s; check the seed address and that the " +
+            "parameter server is running";
+        context.getLog().error(reason);
+        return stop(WorkerOutcome.Status.NOT_FOUND, reason);
+    }
+
+    private Behavior<Command> onComputeFailed(final ComputeFailed failed)
+    {
+        context.getLog().error("worker failed while {}", failed.what(), failed.cause());
+        final String reason = "failed while " + failed.what() + ": " + failed.cause();
+        if (null != server)
+        {
+            server.tell(new ParameterServer.Leave(rank, reason));
+        }
+        return stop(WorkerOutcome.Status.FAILED, reason);
+    }
+
+    private Behavior<Command> stop(final WorkerOutcome.Status status, final String message)
+    {
+        outcome.complete(new WorkerOutcome(status, rank, message));
+        return Behaviors.stopped();
+    }
+
+    private Behavior<Command> onPostStop()
+    {
+        final WorkerEngine closing = engine;
+        if (null != closing)
+        {
+            compute.submit(() ->
+            {
+                closing.close();
+                return null;
+            });
+        }
+        compute.close();
+        outcome.complete(new WorkerOutcome(WorkerOutcome.Status.FAILED, rank, "the worker was stopped"));
+        return this;
+    }
+
+    private DataPlane.Arrival arrival()
+    {
+        final ActorRef<Command> self = context.getSelf();
+        return (id, complete) -> self.tell(new WeightsArrived(id.step(), complete));
+    }
+
+    private long weightsDeadline()
+    {
+        return System.nanoTime() + setup.settings().weightsTimeout().toNanos();
+    }
+
+    private <T> void pipe(final Callable<T> task, final Function<T, Command> onSuccess, final String what)
+    {
+        context.pipeToSelf(compute.submit(task),
+            (value, failure) -> null == failure ? onSuccess.apply(value) : new ComputeFailed(what, failure));
+    }
+}

@@ -1,0 +1,24 @@
+package io.descent.cluster.worker;
+
+/**
+ * How a worker's part in a job ended.
+ *
+ * @param status  the kind of ending.
+ * @param rank    the rank it had, or -1 if never accepted.
+ * @param message a one-line explanation.
+ */
+public record WorkerOutcome(Status status, int rank, String message)
+{
+    /** Kinds of ending. */
+    public enum Status
+    {
+        /** The job completed. */
+        FINISHED,
+        /** The parameter server refused the worker (model or configuration mismatch, job full or running). */
+        REFUSED,
+        /** No parameter server accepted the worker within the registration timeout. */
+        NOT_FOUND,
+        /** The job failed, the worker was dropped, or the server went away. */
+        FAILED
+    }
+}

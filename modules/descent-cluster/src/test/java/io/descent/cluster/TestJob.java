@@ -1,0 +1,74 @@
+package io.descent.cluster;
+
+import com.typesafe.config.ConfigFactory;
+import io.descent.cluster.dataplane.DataPlane;
+import io.descent.cluster.protocol.JobIdentity;
+import io.descent.cluster.server.ServerSetup;
+import io.descent.cluster.worker.WorkerSetup;
+import io.descent.data.DataLoader;
+import io.descent.data.DataSplits;
+import io.descent.nn.Model;
+import io.descent.nn.ModelSpec;
+import io.descent.nn.config.ModelSpecReader;
+import io.descent.train.JobConfig;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** A small synthetic classification job for cluster tests: its config, data, model and settings. */
+public final class TestJob
+{
+    /** The base job: 1080 training rows, 10 features, 3 classes, a 10-16-3 MLP. */
+    public static final String BASE = "job { name = test, seed = 7 }\n" +
+        "data { source = synthetic, scaling = standardize, validation-fraction = 0.1, synthetic { kind = teacher, " +
+        "samples = 1200, test-samples = 300, features = 10, classes = 3, hidden = 8 } }\n" +
+        "model { layers = [ { type = dense, units = 16, activation = tanh }, { type = dense } ] }\n" +
+        "train { loss = cross-entropy, batch-size = 30, epochs = 2, learning-rate = 0.1, momentum = 0.9 }\n";
+
+    public final JobConfig job;
+    public final DataSplits data;
+    public final ModelSpec spec;
+
+    private TestJob(final String hocon)
+    {
+        this.job = JobConfig.from(ConfigFactory.parseString(hocon));
+        this.data = DataLoader.load(job.data(), job.seed());
+        this.spec = ModelSpecReader.read(job.model(), "model", data.train().numFeatures(), data.train().numOutputs(),
+            job.train().loss());
+    }
+
+    /**
+     * @param overrides HOCON merged over {@link #BASE} (later keys win).
+     * @return the job.
+     */
+    public static TestJob of(final String overrides)
+    {
+        return new TestJob(BASE + overrides);
+    }
+
+    /** @return cluster settings for {@code workers} workers with test-sized timeouts, plus HOCON overrides. */
+    public static ClusterSettings settings(final int workers, final String overrides)
+    {
+        return ClusterSettings.from(ConfigFactory.parseString("descent.cluster { workers = " + workers +
+            ", registration-timeout = 30s, step-timeout = 20s, weights-timeout = 60s, send-timeout = 10s\n" +
+            overrides + " }"));
+    }
+
+    /** @return a server setup. */
+    public ServerSetup server(final ClusterSettings settings, final DataPlane plane, final Path resume)
+    {
+        return ServerSetup.of(job, data, spec, settings, plane, Optional.ofNullable(resume));
+    }
+
+    /** @return a worker setup. */
+    public WorkerSetup worker(final ClusterSettings settings, final DataPlane plane)
+    {
+        return new WorkerSetup(job, data.train(), spec, settings, plane);
+    }
+
+    /** @return the identity every node of this job has. */
+    public JobIdentity identity()
+    {
+        return JobIdentity.of(Model.create(spec, job.seed()).fingerprint(), job.raw());
+    }
+}

@@ -1,0 +1,61 @@
+package io.descent.cluster.server;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import io.descent.cluster.ClusterSettings;
+import io.descent.cluster.TestJob;
+import io.descent.cluster.dataplane.DataPlane;
+import io.descent.cluster.worker.Worker;
+import io.descent.cluster.worker.WorkerOutcome;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/** Spawns a parameter server and workers of a {@link TestJob} in one ActorTestKit, each with its own data plane. */
+public final class ClusterHarness
+{
+    private final ActorTestKit testKit;
+    private final Supplier<DataPlane> planes;
+    public final RecordingObserver observer = new RecordingObserver();
+    public final List<CompletableFuture<WorkerOutcome>> workers = new ArrayList<>();
+
+    /**
+     * @param testKit the test kit.
+     * @param planes  makes a new data plane per node.
+     */
+    public ClusterHarness(final ActorTestKit testKit, final Supplier<DataPlane> planes)
+    {
+        this.testKit = testKit;
+        this.planes = planes;
+    }
+
+    /** Spawns the server. */
+    public ClusterHarness server(final TestJob job, final ClusterSettings settings, final Path resume)
+    {
+        testKit.spawn(ParameterServer.create(job.server(settings, planes.get(), resume), observer));
+        return this;
+    }
+
+    /** Spawns {@code count} workers of {@code job}. */
+    public ClusterHarness workers(final TestJob job, final ClusterSettings settings, final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            final CompletableFuture<WorkerOutcome> outcome = new CompletableFuture<>();
+            testKit.spawn(Worker.create(job.worker(settings, planes.get()), outcome));
+            workers.add(outcome);
+        }
+        return this;
+    }
+
+    /** Runs a whole job: server plus {@code count} workers; returns the result. */
+    public static JobResult run(
+        final ActorTestKit testKit, final Supplier<DataPlane> planes, final TestJob job, final ClusterSettings settings)
+        throws Exception
+    {
+        return new ClusterHarness(testKit, planes).server(job, settings, null).workers(job, settings,
+            settings.workers()).observer.await(120);
+    }
+}

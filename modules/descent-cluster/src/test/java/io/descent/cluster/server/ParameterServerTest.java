@@ -1,0 +1,75 @@
+package io.descent.cluster.server;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import io.descent.cluster.ClusterSettings;
+import io.descent.cluster.TestJob;
+import io.descent.cluster.dataplane.InMemoryNetwork;
+import io.descent.cluster.worker.WorkerOutcome;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A parameter server and real workers in one ActorTestKit over the in-memory data plane. */
+class ParameterServerTest
+{
+    private ActorTestKit testKit;
+    private InMemoryNetwork network;
+
+    @BeforeEach
+    void start()
+    {
+        testKit = ActorTestKit.create();
+        network = new InMemoryNetwork();
+    }
+
+    @AfterEach
+    void stop()
+    {
+        testKit.shutdownTestKit();
+        network.close();
+    }
+
+    @Test
+    void shouldTrainWithTwoWorkersAndFinishThem() throws Exception
+    {
+        final TestJob job = TestJob.of("");
+        final ClusterSettings settings = TestJob.settings(2, "");
+        final ClusterHarness harness = new ClusterHarness(testKit, () -> network.newPlane("node"))
+            .server(job, settings, null).workers(job, settings, 2);
+        final JobResult result = harness.observer.await(120);
+        final long stepsPerEpoch = (job.data.train().size() / 2 + 29) / 30;
+        assertEquals(2 * stepsPerEpoch, result.steps());
+        assertEquals(2, result.epochs().size());
+        assertTrue(result.epochs().get(1).trainLoss() < result.epochs().get(0).trainLoss(), "loss goes down");
+        assertTrue(result.test().accuracy() > 0.6, "test accuracy " + result.test().accuracy());
+        assertEquals(2, result.workers().size());
+        assertEquals(0, result.server().ignoredGradients());
+        assertEquals(result.steps(), result.server().steps());
+        for (final var outcome : harness.workers)
+        {
+            assertEquals(WorkerOutcome.Status.FINISHED, outcome.get(30, TimeUnit.SECONDS).status());
+        }
+    }
+
+    @Test
+    void shouldRefuseAWorkerWithAnotherModelOnBothSides() throws Exception
+    {
+        final TestJob job = TestJob.of("");
+        final TestJob other = TestJob.of("model { layers = [ { type = dense, units = 12 }, { type = dense } ] }");
+        final ClusterSettings settings = TestJob.settings(1, "");
+        final ClusterHarness harness = new ClusterHarness(testKit, () -> network.newPlane("node"))
+            .server(job, settings, null).workers(other, settings, 1);
+        final WorkerOutcome refused = harness.workers.get(0).get(60, TimeUnit.SECONDS);
+        assertEquals(WorkerOutcome.Status.REFUSED, refused.status());
+        assertTrue(refused.message().contains("model fingerprint mismatch"), refused.message());
+        assertEquals(1, harness.observer.refused.size());
+        assertTrue(harness.observer.refused.get(0).contains("model fingerprint mismatch"));
+        harness.workers(job, settings, 1);
+        assertEquals(job.job.train().epochs(), harness.observer.await(120).epochs().size());
+    }
+}

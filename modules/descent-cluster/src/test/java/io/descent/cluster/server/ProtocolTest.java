@@ -1,0 +1,184 @@
+package io.descent.cluster.server;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.receptionist.Receptionist;
+import io.descent.cluster.ClusterSettings;
+import io.descent.cluster.TestJob;
+import io.descent.cluster.dataplane.InMemoryNetwork;
+import io.descent.cluster.worker.Worker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The parameter server's protocol driven by scripted workers: the step barrier, duplicate and late gradients, and
+ * workers that drop out mid-step. The job: 2 shards of 540 rows, batch 180, 1 epoch = 3 steps.
+ */
+class ProtocolTest
+{
+    private static final String JOB = "train { batch-size = 180, epochs = 1 }";
+
+    private ActorTestKit testKit;
+    private InMemoryNetwork network;
+    private TestJob job;
+    private RecordingObserver observer;
+    private ActorRef<ParameterServer.Command> server;
+
+    @BeforeEach
+    void start()
+    {
+        testKit = ActorTestKit.create();
+        network = new InMemoryNetwork();
+        job = TestJob.of(JOB);
+        observer = new RecordingObserver();
+    }
+
+    @AfterEach
+    void stop()
+    {
+        testKit.shutdownTestKit();
+        network.close();
+    }
+
+    @Test
+    void shouldHoldTheStepUntilEveryWorkerDeliveredAndIgnoreDuplicateAndLateGradients() throws Exception
+    {
+        final FakeWorker[] workers = startJob(TestJob.settings(2, ""));
+        workers[0].expectStep(0);
+        workers[1].expectStep(0);
+        workers[0].push(0, 180);
+        workers[0].sendMeta(0, 180);
+        workers[0].probe.expectNoMessage(Duration.ofMillis(300));
+        workers[1].armWeights(1);
+        workers[1].sendMeta(0, 180);
+        workers[0].probe.expectNoMessage(Duration.ofMillis(200));
+        workers[1].sendBytes(0);
+        workers[0].expectStep(1);
+        workers[1].expectStep(1);
+        workers[1].sendMeta(0, 180);
+        for (final long step : new long[]{ 1, 2 })
+        {
+            workers[0].push(step, 180);
+            workers[1].push(step, 180);
+            if (step < 2)
+            {
+                workers[0].expectStep(step + 1);
+                workers[1].expectStep(step + 1);
+            }
+        }
+        final JobResult result = observer.await(60);
+        assertEquals(3, result.steps());
+        assertEquals(2, result.server().ignoredGradients(), "one duplicate and one late gradient");
+        assertEquals(Worker.Finish.class, workers[0].probe.expectMessageClass(Worker.Finish.class).getClass());
+    }
+
+    @Test
+    void shouldFinishTheStepWithTheLiveWorkersWhenOneTerminatesMidStep() throws Exception
+    {
+        final FakeWorker[] workers = startJob(TestJob.settings(2, ""));
+        stepBoth(workers, 0);
+        workers[0].expectStep(1);
+        workers[1].expectStep(1);
+        workers[0].push(1, 180);
+        workers[1].probe.stop();
+        final Worker.Step reassigned = workers[0].expectStep(2);
+        assertArrayEquals(new int[]{ 0, 1 }, reassigned.shards(), "the lost shard goes to the live worker");
+        workers[0].push(2, 360);
+        final JobResult result = observer.await(60);
+        assertEquals(3, result.steps());
+        assertEquals(List.of(1), result.lostRanks());
+        assertEquals(List.of(1), observer.lost);
+    }
+
+    @Test
+    void shouldDropAWorkerThatMissesTheStepDeadline() throws Exception
+    {
+        final FakeWorker[] workers = startJob(TestJob.settings(2, "step-timeout = 1s"));
+        stepBoth(workers, 0);
+        workers[0].expectStep(1);
+        workers[1].expectStep(1);
+        workers[0].push(1, 180);
+        final Worker.Finish dropped = workers[1].probe.expectMessageClass(Worker.Finish.class, Duration.ofSeconds(10));
+        assertFalse(dropped.success());
+        assertTrue(dropped.message().contains("step-timeout"), dropped.message());
+        assertArrayEquals(new int[]{ 0, 1 }, workers[0].expectStep(2).shards());
+        workers[1].push(1, 180);
+        workers[0].push(2, 360);
+        final JobResult result = observer.await(60);
+        assertEquals(List.of(1), result.lostRanks());
+        assertEquals(1, result.server().ignoredGradients(), "the dropped worker's late gradient");
+    }
+
+    @Test
+    void shouldLetAWorkerJoinAtAStepBoundaryInPlaceOfALostOne() throws Exception
+    {
+        job = TestJob.of("train { batch-size = 180, epochs = 2 }");
+        final FakeWorker[] workers = startJob(TestJob.settings(2, ""));
+        stepBoth(workers, 0);
+        workers[0].expectStep(1);
+        workers[1].expectStep(1);
+        workers[1].probe.stop();
+        workers[0].push(1, 180);
+        assertArrayEquals(new int[]{ 0, 1 }, workers[0].expectStep(2).shards());
+        final FakeWorker joiner = new FakeWorker(testKit, network, job.identity(), workers[0].floats()).join(server);
+        assertEquals(1, joiner.rank, "takes the lost rank");
+        workers[0].push(2, 360);
+        assertArrayEquals(new int[]{ 0 }, workers[0].expectStep(3).shards());
+        assertArrayEquals(new int[]{ 1 }, joiner.expectStep(3).shards(), "its shard is its own again");
+        for (long step = 3; step < 6; step++)
+        {
+            workers[0].push(step, 180);
+            joiner.push(step, 180);
+            if (step < 5)
+            {
+                workers[0].expectStep(step + 1);
+                joiner.expectStep(step + 1);
+            }
+        }
+        assertEquals(6, observer.await(60).steps());
+        assertTrue(joiner.probe.expectMessageClass(Worker.Finish.class).success());
+    }
+
+    private void stepBoth(final FakeWorker[] workers, final long step) throws InterruptedException
+    {
+        workers[0].expectStep(step);
+        workers[1].expectStep(step);
+        workers[0].push(step, 180);
+        workers[1].push(step, 180);
+    }
+
+    private FakeWorker[] startJob(final ClusterSettings settings)
+    {
+        server = testKit.spawn(ParameterServer.create(
+            job.server(settings, network.newPlane("ps"), null), observer));
+        awaitRegistered();
+        final int floats = (int)io.descent.nn.Model.create(job.spec, 1).parameterCount();
+        final FakeWorker[] workers = new FakeWorker[settings.workers()];
+        for (int i = 0; i < workers.length; i++)
+        {
+            workers[i] = new FakeWorker(testKit, network, job.identity(), floats).join(server);
+            assertEquals(i, workers[i].rank);
+        }
+        return workers;
+    }
+
+    private void awaitRegistered()
+    {
+        final TestProbe<Receptionist.Listing> listings = testKit.createTestProbe();
+        testKit.system().receptionist().tell(Receptionist.subscribe(ParameterServer.KEY, listings.getRef()));
+        listings.fishForMessage(Duration.ofSeconds(30), listing ->
+            listing.getServiceInstances(ParameterServer.KEY).isEmpty() ?
+                akka.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore() :
+                akka.actor.testkit.typed.javadsl.FishingOutcomes.complete());
+    }
+}

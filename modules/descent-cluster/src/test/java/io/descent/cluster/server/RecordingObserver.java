@@ -1,0 +1,51 @@
+package io.descent.cluster.server;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/** A {@link JobObserver} that records everything, for tests. Thread-safe. */
+public final class RecordingObserver implements JobObserver
+{
+    public final CompletableFuture<JobResult> result = new CompletableFuture<>();
+    public final List<EpochReport> epochs = new CopyOnWriteArrayList<>();
+    public final List<String> refused = new CopyOnWriteArrayList<>();
+    public final List<Integer> lost = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onRefused(final String host, final long pid, final String reason)
+    {
+        refused.add(reason);
+    }
+
+    @Override
+    public void onWorkerLost(final int rank, final String reason)
+    {
+        lost.add(rank);
+    }
+
+    @Override
+    public void onEpoch(final EpochReport report)
+    {
+        epochs.add(report);
+    }
+
+    @Override
+    public void onFinished(final JobResult jobResult)
+    {
+        result.complete(jobResult);
+    }
+
+    @Override
+    public void onFailed(final String reason)
+    {
+        result.completeExceptionally(new AssertionError("job failed: " + reason));
+    }
+
+    /** @return the result, waiting at most {@code seconds}. */
+    public JobResult await(final int seconds) throws Exception
+    {
+        return result.get(seconds, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,46 @@
+package io.descent.cluster.server;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Ranks: preferred when free, else the lowest free; lost shards go round the live workers; joiners take them back. */
+class RosterTest
+{
+    @Test
+    void shouldGiveThePreferredRankWhenFree()
+    {
+        final Roster roster = new Roster(3);
+        assertEquals(2, roster.add(member(), 2));
+        assertEquals(0, roster.add(member(), 2), "taken: the lowest free rank");
+        assertEquals(1, roster.add(member(), -1));
+        assertEquals(-1, roster.add(member(), -1), "full");
+    }
+
+    @Test
+    void shouldReassignLostShardsAndGiveThemBackToAJoiner()
+    {
+        final Roster roster = new Roster(4);
+        for (int i = 0; i < 4; i++)
+        {
+            roster.add(member(), -1);
+        }
+        roster.get(1).live = false;
+        roster.get(2).live = false;
+        assertArrayEquals(new int[]{ 0, 3 }, roster.liveRanks());
+        assertArrayEquals(new int[]{ 0, 2 }, roster.shardsOf(0), "shard 2 goes to live[2 % 2] = rank 0");
+        assertArrayEquals(new int[]{ 1, 3 }, roster.shardsOf(3), "shard 1 goes to live[1 % 2] = rank 3");
+        final Roster.Member joiner = member();
+        assertEquals(2, roster.replaceLost(joiner, 2));
+        joiner.live = true;
+        assertArrayEquals(new int[]{ 1, 2 }, roster.shardsOf(2), "its own shard, and lost shard 1 = live[1 % 3]");
+        assertEquals(1, roster.replaceLost(member(), -1));
+        assertEquals(-1, roster.replaceLost(member(), -1), "no lost rank left");
+    }
+
+    private static Roster.Member member()
+    {
+        return new Roster.Member(null, "mem:x", "host", 1);
+    }
+}
