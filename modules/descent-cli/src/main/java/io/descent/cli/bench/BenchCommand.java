@@ -1,6 +1,7 @@
 package io.descent.cli.bench;
 
 import io.descent.cli.bench.transport.TransportBenchCommand;
+import io.descent.cli.bench.scale.ScaleBenchCommand;
 import picocli.CommandLine.Command;
 
 /** {@code descent bench}: benchmarks that report ratios measured in the same run. */
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print ratios measured in the same run (this machine is shared and noisy).",
-    subcommands = { ComputeBenchCommand.class, TransportBenchCommand.class })
+    subcommands = { ComputeBenchCommand.class, TransportBenchCommand.class, ScaleBenchCommand.class })
 public final class BenchCommand
 {
 }

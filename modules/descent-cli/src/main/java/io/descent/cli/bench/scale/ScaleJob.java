@@ -1,0 +1,87 @@
+package io.descent.cli.bench.scale;
+
+import io.descent.nn.BadInputException;
+import io.descent.nn.ModelSpec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The job a scaling run trains: an MLP of the given widths on synthetic teacher data sized so that every worker
+ * count takes the same number of steps per epoch with the same per-worker batch (weak scaling). Two epochs: the
+ * first warms up (JIT, buffers), the second is measured.
+ *
+ * @param widths        MLP widths, e.g. 784, 512, 256, 10.
+ * @param batch         examples per worker per step.
+ * @param stepsPerEpoch optimizer steps in one epoch, the same for every worker count.
+ */
+record ScaleJob(int[] widths, int batch, int stepsPerEpoch)
+{
+    /** Share of the generated rows held out for validation (kept small: evaluation is not what is measured). */
+    private static final double VALIDATION_FRACTION = 0.02;
+
+    static ScaleJob of(final String model, final int batch, final int steps)
+    {
+        final ModelSpec spec = ModelSpec.parseMlp(model);
+        if (spec.outputs() < 2)
+        {
+            throw new BadInputException("--model " + model + ": the last width is the number of classes, at least 2");
+        }
+        if (batch < 1 || steps < 1)
+        {
+            throw new BadInputException("--batch and --steps must be at least 1, got " + batch + " and " + steps);
+        }
+        final String[] parts = model.trim().split("-");
+        final int[] widths = new int[parts.length];
+        for (int i = 0; i < parts.length; i++)
+        {
+            widths[i] = Integer.parseInt(parts[i].trim());
+        }
+        return new ScaleJob(widths, batch, steps);
+    }
+
+    /** @return the job file's content for {@code workers} workers. */
+    String hocon(final int workers)
+    {
+        final int trainRows = workers * batch * stepsPerEpoch;
+        final int samples = (int)Math.ceil(trainRows / (1.0 - VALIDATION_FRACTION)) + 1;
+        final List<String> layers = new ArrayList<>();
+        for (int i = 1; i < widths.length - 1; i++)
+        {
+            layers.add("{ type = dense, units = " + widths[i] + ", activation = relu }");
+        }
+        layers.add("{ type = dense, units = " + widths[widths.length - 1] + ", activation = softmax }");
+        return String.join("\n",
+            "job { name = \"scale-" + workers + "\", seed = 1 }",
+            "data {",
+            "  source = synthetic",
+            "  scaling = none",
+            "  validation-fraction = " + VALIDATION_FRACTION,
+            "  synthetic { kind = teacher, features = " + widths[0] + ", classes = " + widths[widths.length - 1] +
+                ", hidden = 32, samples = " + samples + ", test-samples = 500 }",
+            "}",
+            "model { init = he-normal, layers = [ " + String.join(", ", layers) + " ] }",
+            "train { loss = cross-entropy, batch-size = " + batch + ", epochs = 2, learning-rate = 0.01, " +
+                "momentum = 0.9 }",
+            "");
+    }
+
+    /** Writes the job file for {@code workers} workers into {@code dir}. */
+    Path write(final Path dir, final int workers)
+    {
+        final Path file = dir.resolve("scale-" + workers + ".conf");
+        try
+        {
+            Files.writeString(file, hocon(workers));
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("writing the scaling job " + file, ex);
+        }
+        return file;
+    }
+}

@@ -1,0 +1,57 @@
+package io.descent.cli.bench.scale;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One worker count's result, read from the training report of its measured (last) epoch.
+ *
+ * @param workers        worker processes.
+ * @param samplesPerSec  training throughput of the measured epoch, all workers together.
+ * @param stepSeconds    wall time per synchronous step.
+ * @param computeSeconds forward + backward per step, mean over workers.
+ * @param commSeconds    push + wait (transfers, server update, hops) per step, mean over workers.
+ */
+record ScaleRun(int workers, double samplesPerSec, double stepSeconds, double computeSeconds, double commSeconds)
+{
+    static ScaleRun fromReport(final int workers, final int batch, final JsonNode report)
+    {
+        final JsonNode epochs = report.get("epochs");
+        final double samplesPerSec = epochs.get(epochs.size() - 1).get("samples_per_sec").asDouble();
+        final double steps = report.get("server_stats").get("steps").asDouble();
+        double compute = 0.0;
+        double comm = 0.0;
+        final JsonNode stats = report.get("worker_stats");
+        for (final JsonNode worker : stats)
+        {
+            compute += worker.get("compute_s").asDouble();
+            comm += worker.get("push_s").asDouble() + worker.get("wait_s").asDouble();
+        }
+        final int reporting = Math.max(1, stats.size());
+        return new ScaleRun(workers, samplesPerSec, (double)workers * batch / samplesPerSec,
+            compute / reporting / steps, comm / reporting / steps);
+    }
+
+    /**
+     * @param baseline the run with the fewest workers.
+     * @return weak-scaling efficiency: throughput ÷ (workers/baseline workers × baseline throughput).
+     */
+    double efficiency(final ScaleRun baseline)
+    {
+        return samplesPerSec / ((double)workers / baseline.workers * baseline.samplesPerSec);
+    }
+
+    Map<String, Object> toJson(final ScaleRun baseline)
+    {
+        final Map<String, Object> json = new LinkedHashMap<>();
+        json.put("workers", workers);
+        json.put("samples_per_sec", samplesPerSec);
+        json.put("efficiency", efficiency(baseline));
+        json.put("step_s", stepSeconds);
+        json.put("compute_s", computeSeconds);
+        json.put("comm_s", commSeconds);
+        return json;
+    }
+}

@@ -1,0 +1,65 @@
+package io.descent.cli.bench.scale;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.descent.cli.DescentCli;
+import io.descent.cli.report.JsonReports;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ScaleBenchCommandTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldRejectBadWorkerCountsWithOneLine()
+    {
+        for (final String workers : new String[]{ "0,1", "one,two", "" })
+        {
+            final StringWriter err = new StringWriter();
+            final int code = DescentCli.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true),
+                "bench", "scale", "--workers", workers);
+            assertEquals(2, code, err.toString());
+            assertEquals(1, err.toString().strip().lines().count(), err.toString());
+            assertTrue(err.toString().contains("--workers"), err.toString());
+        }
+    }
+
+    /** A tiny model at 1 and 2 workers, as separate processes: the outputs exist and are consistent. */
+    @Test
+    @Tag("slow")
+    void shouldMeasureEachWorkerCountAndWriteJsonCsvAndPng() throws IOException
+    {
+        final Path report = dir.resolve("scale-report.json");
+        final Path out = dir.resolve("out");
+        assertEquals(0, DescentCli.run("bench", "scale", "--workers", "1,2", "--model", "20-16-4", "--batch", "16",
+            "--steps", "10", "--report", report.toString(), "--report-dir", out.toString()));
+        final JsonNode json = JsonReports.mapper().readTree(report.toFile());
+        final JsonNode runs = json.get("runs");
+        assertEquals(2, runs.size());
+        assertEquals(1, runs.get(0).get("workers").asInt());
+        assertEquals(1.0, runs.get(0).get("efficiency").asDouble(), 1e-12);
+        assertEquals(2, runs.get(1).get("workers").asInt());
+        for (final JsonNode run : runs)
+        {
+            assertTrue(run.get("samples_per_sec").asDouble() > 0, run.toString());
+            assertTrue(run.get("step_s").asDouble() > 0, run.toString());
+        }
+        final double expected = runs.get(1).get("samples_per_sec").asDouble() /
+            (2 * runs.get(0).get("samples_per_sec").asDouble());
+        assertEquals(expected, runs.get(1).get("efficiency").asDouble(), 1e-9);
+        assertEquals(3, Files.readAllLines(out.resolve("scale.csv")).size(), "header and two runs");
+        assertTrue(Files.size(out.resolve("scale.png")) > 1000);
+        assertEquals(json, JsonReports.mapper().readTree(out.resolve("scale.json").toFile()));
+    }
+}
