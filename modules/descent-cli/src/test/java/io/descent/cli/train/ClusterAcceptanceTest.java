@@ -1,0 +1,47 @@
+package io.descent.cli.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.descent.cli.DescentCli;
+import io.descent.cli.report.JsonReports;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The cluster issue's acceptance: {@code descent train fashion-mnist --workers 2} on the real dataset, as a parameter
+ * server and two workers in separate JVMs, reaches at least 88.5 % test accuracy.
+ */
+@Tag("slow")
+class ClusterAcceptanceTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldReachThePublishedMlpAccuracyWithTwoWorkerProcesses() throws IOException
+    {
+        final Path report = dir.resolve("cluster.json");
+        assertEquals(0, DescentCli.run("train", "fashion-mnist", "--workers", "2", "--report", report.toString()));
+        final JsonNode json = JsonReports.mapper().readTree(report.toFile());
+        assertEquals("local", json.get("mode").asText());
+        assertEquals(2, json.get("workers").asInt());
+        final double accuracy = json.get("final").get("test_accuracy").asDouble();
+        assertTrue(accuracy >= 0.885, "test accuracy " + accuracy + " < 0.885");
+        final Set<Long> pids = new HashSet<>();
+        pids.add(json.get("server_stats").get("pid").asLong());
+        for (final JsonNode worker : json.get("worker_stats"))
+        {
+            pids.add(worker.get("pid").asLong());
+        }
+        assertEquals(3, pids.size(), "server and two workers are distinct processes: " + pids);
+        assertTrue(!pids.contains(ProcessHandle.current().pid()), "none of them is the test's own JVM");
+    }
+}
