@@ -12,11 +12,7 @@ import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +73,8 @@ public final class ReportPlots
         {
             return;
         }
-        writeAtomically(compose(charts), target);
+        final BufferedImage image = compose(charts);
+        AtomicFiles.write(target, path -> ImageIO.write(image, "png", path.toFile()));
     }
 
     private static XYChart lossChart(final List<Map<String, Object>> epochs)
@@ -147,29 +144,6 @@ public final class ReportPlots
         }
         graphics.dispose();
         return image;
-    }
-
-    private static void writeAtomically(final BufferedImage image, final Path target)
-    {
-        final Path absolute = target.toAbsolutePath();
-        final Path tmp = absolute.resolveSibling("." + absolute.getFileName() + ".tmp");
-        try
-        {
-            ImageIO.write(image, "png", tmp.toFile());
-            Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        }
-        catch (final IOException ex)
-        {
-            try
-            {
-                Files.deleteIfExists(tmp);
-            }
-            catch (final IOException suppressed)
-            {
-                ex.addSuppressed(suppressed);
-            }
-            throw new UncheckedIOException("writing report plots " + absolute, ex);
-        }
     }
 
     private static List<String> ranks(final List<Map<String, Object>> workers)

@@ -1,5 +1,6 @@
 package io.descent.cli.bench.scale;
 
+import io.descent.cli.report.AtomicFiles;
 import io.descent.cli.report.JsonReports;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -8,11 +9,8 @@ import org.knowm.xchart.style.Styler;
 
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,8 +43,9 @@ final class ScaleOutputs
             csv.append(String.format(Locale.ROOT, "%d,%.1f,%.4f,%.6f,%.6f,%.6f%n", run.workers(), run.samplesPerSec(),
                 run.efficiency(runs.get(0)), run.stepSeconds(), run.computeSeconds(), run.commSeconds()));
         }
-        write(dir.resolve("scale.csv"), path -> Files.writeString(path, csv));
-        write(dir.resolve("scale.png"), path -> ImageIO.write(plot(runs), "png", path.toFile()));
+        AtomicFiles.write(dir.resolve("scale.csv"), path -> Files.writeString(path, csv));
+        final BufferedImage image = plot(runs);
+        AtomicFiles.write(dir.resolve("scale.png"), path -> ImageIO.write(image, "png", path.toFile()));
     }
 
     private static BufferedImage plot(final List<ScaleRun> runs)
@@ -80,25 +79,5 @@ final class ScaleOutputs
         graphics.drawImage(BitmapEncoder.getBufferedImage(eff), 640, 0, null);
         graphics.dispose();
         return image;
-    }
-
-    @FunctionalInterface
-    private interface Writer
-    {
-        void write(Path path) throws IOException;
-    }
-
-    private static void write(final Path target, final Writer writer)
-    {
-        final Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        try
-        {
-            writer.write(tmp);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("writing " + target, ex);
-        }
     }
 }

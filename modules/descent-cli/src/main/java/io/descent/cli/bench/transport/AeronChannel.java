@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 final class AeronChannel implements BenchChannel
 {
     private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(120);
-    private static final ReceiveListener QUIET = new ReceiveListener()
+    /** A listener that ignores outcomes: the benchmark polls the slot's state instead. */
+    static final ReceiveListener QUIET = new ReceiveListener()
     {
         @Override
         public void onComplete(final ReceiveSlot slot)
@@ -48,26 +49,25 @@ final class AeronChannel implements BenchChannel
         this.name = name;
         this.receiver = transport.newReceiver(receiveChannel, streamId, QUIET);
         this.agent = transport.startAgent(receiver);
-        final String sendChannel;
-        if ("udp".equals(name))
-        {
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            String resolved;
-            while (null == (resolved = receiver.resolvedChannel()))
-            {
-                if (System.nanoTime() > deadline)
-                {
-                    throw new IllegalStateException("UDP subscription did not bind a port: " + receiveChannel);
-                }
-                Thread.onSpinWait();
-            }
-            sendChannel = transport.channels().udp(Channels.endpointOf(resolved));
-        }
-        else
-        {
-            sendChannel = receiveChannel;
-        }
+        final String sendChannel = "udp".equals(name) ?
+            transport.channels().udp(Channels.endpointOf(awaitResolved(receiver))) : receiveChannel;
         this.sender = transport.newSender(sendChannel, streamId);
+    }
+
+    /** @return the channel a UDP receiver bound (port 0 resolved), waiting up to 10 s for it. */
+    static String awaitResolved(final BufferReceiver receiver)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String resolved;
+        while (null == (resolved = receiver.resolvedChannel()))
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new IllegalStateException("UDP subscription did not bind a port: " + receiver);
+            }
+            Thread.onSpinWait();
+        }
+        return resolved;
     }
 
     static AeronChannel ipc(final Transport transport)

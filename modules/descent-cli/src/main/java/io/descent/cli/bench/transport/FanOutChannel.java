@@ -4,7 +4,6 @@ import io.descent.transport.Channels;
 import io.descent.transport.MessageId;
 import io.descent.transport.Transport;
 import io.descent.transport.receive.BufferReceiver;
-import io.descent.transport.receive.ReceiveListener;
 import io.descent.transport.receive.ReceiveSlot;
 import io.descent.transport.send.BufferSender;
 import io.descent.transport.send.SendResult;
@@ -28,19 +27,6 @@ final class FanOutChannel implements BenchChannel
 {
     static final int RECEIVERS = 2;
     private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(120);
-    private static final ReceiveListener QUIET = new ReceiveListener()
-    {
-        @Override
-        public void onComplete(final ReceiveSlot slot)
-        {
-        }
-
-        @Override
-        public void onIncomplete(final ReceiveSlot slot)
-        {
-        }
-    };
-
     private final String name;
     private final List<BufferReceiver> receivers = new ArrayList<>();
     private final List<AgentRunner> agents = new ArrayList<>();
@@ -55,11 +41,12 @@ final class FanOutChannel implements BenchChannel
         final List<String> endpoints = new ArrayList<>();
         for (int i = 0; i < RECEIVERS; i++)
         {
-            final BufferReceiver receiver = transport.newReceiver(transport.channels().udp("127.0.0.1:0"), streamId, QUIET);
+            final BufferReceiver receiver = transport.newReceiver(transport.channels().udp("127.0.0.1:0"), streamId,
+                AeronChannel.QUIET);
             receivers.add(receiver);
             agents.add(transport.startAgent(receiver));
             slots.add(new ReceiveSlot());
-            endpoints.add(Channels.endpointOf(awaitResolved(receiver)));
+            endpoints.add(Channels.endpointOf(AeronChannel.awaitResolved(receiver)));
         }
         if (mdc)
         {
@@ -134,21 +121,6 @@ final class FanOutChannel implements BenchChannel
         {
             throw new IllegalStateException(name + " receiver " + receiver + " incomplete: " + slot.describeMissing());
         }
-    }
-
-    private static String awaitResolved(final BufferReceiver receiver)
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        String resolved;
-        while (null == (resolved = receiver.resolvedChannel()))
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new IllegalStateException("UDP subscription did not bind a port");
-            }
-            Thread.onSpinWait();
-        }
-        return resolved;
     }
 
     @Override
