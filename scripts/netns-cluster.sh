@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# Multi-host on one machine: runs a Descent job with the parameter server and each worker in its own network
+# namespace (its own IP, its own loopback), so Akka (TCP) and Aeron (UDP) really go between distinct addresses; can
+# cut one worker's link mid-run to show the job survives a lost node. Needs root and iproute2 (`ip netns`).
+#
+# Usage: scripts/netns-cluster.sh [--workers N] [--cut-worker I --cut-after SECONDS] [--step-timeout DURATION]
+#                                 [--report FILE] [--log-dir DIR] [-- JOB ARGS...]
+#   --workers N          worker nodes (default 2, 1..200)
+#   --cut-worker I       take worker node I's link down (0..N-1: the node's index here, which is not necessarily the
+#                        rank the server gives it) ...
+#   --cut-after SECONDS  ... this many seconds (decimals allowed) after the server starts training (default 2)
+#   --step-timeout D     the server's descent.cluster.step-timeout, how soon a silent worker is dropped
+#                        (default 5s with --cut-worker, else the configured one)
+#   --report FILE        the server writes its JSON report (and FILE.png) there
+#   --log-dir DIR        where the node logs go (default: a new /tmp/netns-cluster.XXXXXX)
+#   JOB ARGS             the job, given to every node: PRESET or --config FILE, --set k=v ...
+#                        (default: regression --set train.epochs=3)
+# Environment: DESCENT_NODE_CMD, the command that runs one node (default: scripts/descent; tests give a java
+# command line so no build happens under them); OMP_NUM_THREADS (default 1 per node); DESCENT_HEAP etc. as for
+# scripts/descent.
+# Exit code: the parameter server's (0 done, 2 bad input, 1 failure); 2 for bad usage of this script, 1 when the
+# network cannot be set up.
+#
+# Topology (subnet 10.77.0.0/24, which exists only inside these namespaces; the host's own namespace gets neither an
+# address nor a route, so no packet leaves them):
+#
+#   ns <id>-ps  eth0 10.77.0.1     Akka 10.77.0.1:2551 (the seed)      Aeron UDP 10.77.0.1:40123
+#   ns <id>-wI  eth0 10.77.0.(10+I) Akka 10.77.0.(10+I):2552             Aeron UDP 10.77.0.(10+I):40124
+#                 |  veth pairs
+#   ns <id>-hub bridge br0, one port per node (v-ps, v-w0, v-w1, ...); cutting worker I = `ip link set v-wI down` here
+#
+# The bridge lives in a namespace of its own, so deleting the namespaces removes the bridge and every veth with them.
+# On exit (normal, error, Ctrl-C, TERM) every process started in the namespaces is stopped and the namespaces are
+# deleted. Each node's stdout+stderr goes to LOG_DIR/NAME.out and its log file to LOG_DIR/NAME.log; the server's
+# output is also shown here as it runs.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+readonly subnet=10.77.0 ps_ip=10.77.0.1
+readonly id="dsc$$"
+hub="$id-hub"
+
+usage() {
+  sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//' >&2
+  exit 2
+}
+bad() { echo "netns-cluster: $*" >&2; exit 2; }
+note() { echo "netns-cluster: $*" >&2; }
+
+workers=2 cut_worker="" cut_after=2 step_timeout="" report="" log_dir=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --workers) workers="${2:-}"; shift 2 || usage ;;
+    --cut-worker) cut_worker="${2:-}"; shift 2 || usage ;;
+    --cut-after) cut_after="${2:-}"; shift 2 || usage ;;
+    --step-timeout) step_timeout="${2:-}"; shift 2 || usage ;;
+    --report) report="${2:-}"; shift 2 || usage ;;
+    --log-dir) log_dir="${2:-}"; shift 2 || usage ;;
+    -h|--help) usage ;;
+    --) shift; break ;;
+    *) bad "unknown option '$1' (see --help); job arguments go after --" ;;
+  esac
+done
+job=("$@")
+[ ${#job[@]} -gt 0 ] || job=(regression --set train.epochs=3)
+
+[[ "$workers" =~ ^[0-9]+$ ]] && [ "$workers" -ge 1 ] && [ "$workers" -le 200 ] ||
+  bad "--workers '$workers' must be a number from 1 to 200"
+if [ -n "$cut_worker" ]; then
+  [[ "$cut_worker" =~ ^[0-9]+$ ]] && [ "$cut_worker" -lt "$workers" ] ||
+    bad "--cut-worker '$cut_worker' must be a worker index from 0 to $((workers - 1))"
+  [[ "$cut_after" =~ ^[0-9]+(\.[0-9]+)?$ ]] || bad "--cut-after '$cut_after' must be seconds, e.g. 2 or 1.5"
+  step_timeout="${step_timeout:-5s}"
+fi
+[ "$(id -u)" = 0 ] || bad "needs root (it creates network namespaces); run it with sudo"
+command -v ip >/dev/null && ip netns list >/dev/null 2>&1 ||
+  bad "'ip netns' is not available; install iproute2 (apt-get install -y iproute2)"
+if [ -n "$report" ]; then
+  mkdir -p "$(dirname "$report")"
+  report="$(cd "$(dirname "$report")" && pwd)/$(basename "$report")"
+fi
+log_dir="${log_dir:-$(mktemp -d /tmp/netns-cluster.XXXXXX)}"
+mkdir -p "$log_dir"
+log_dir="$(cd "$log_dir" && pwd)"
+
+nodes=(ps)
+for ((i = 0; i < workers; i++)); do nodes+=("w$i"); done
+watchers=()
+
+# Stops whatever runs in our namespaces (TERM, then KILL after 5 s), our helper jobs, then deletes the namespaces.
+cleanup() {
+  local rc=$? node pids deadline
+  trap - EXIT INT TERM
+  for pid in "${watchers[@]}"; do pkill -P "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done
+  for node in "${nodes[@]}"; do
+    pids=$(ip netns pids "$id-$node" 2>/dev/null || true)
+    [ -z "$pids" ] || kill $pids 2>/dev/null || true
+  done
+  deadline=$((SECONDS + 5))
+  for node in "${nodes[@]}"; do
+    while [ -n "$(ip netns pids "$id-$node" 2>/dev/null || true)" ] && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
+    pids=$(ip netns pids "$id-$node" 2>/dev/null || true)
+    [ -z "$pids" ] || kill -9 $pids 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+  for node in "${nodes[@]}" hub; do
+    ip netns del "$id-$node" 2>/dev/null || true
+  done
+  note "cleaned up namespaces $id-*; logs in $log_dir"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+node_ip() { if [ "$1" = ps ]; then echo "$ps_ip"; else echo "$subnet.$((10 + ${1#w}))"; fi; }
+
+setup_network() {
+  ip netns add "$hub"
+  ip -n "$hub" link set lo up
+  ip -n "$hub" link add br0 type bridge
+  ip -n "$hub" link set br0 up
+  local node ns
+  for node in "${nodes[@]}"; do
+    ns="$id-$node"
+    ip netns add "$ns"
+    ip -n "$ns" link set lo up
+    ip -n "$hub" link add "v-$node" type veth peer name eth0 netns "$ns"
+    ip -n "$hub" link set "v-$node" master br0 up
+    ip -n "$ns" addr add "$(node_ip "$node")/24" dev eth0
+    ip -n "$ns" link set eth0 up
+  done
+}
+
+# Runs one node in its namespace in the background; prints nothing, sets $! for the caller.
+start_node() {
+  local node="$1"; shift
+  # shellcheck disable=SC2086 # DESCENT_NODE_CMD is a command line
+  OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" DESCENT_LOG_FILE="$log_dir/$node.log" \
+    ip netns exec "$id-$node" ${DESCENT_NODE_CMD:-"$root/scripts/descent"} "$@" --exit-with-parent \
+    >"$log_dir/$node.out" 2>&1 </dev/null &
+}
+
+# Waits until FILE contains TEXT; fails after SECONDS or when process PID is gone.
+await_text() {
+  local file="$1" text="$2" seconds="$3" pid="$4" deadline=$((SECONDS + $3))
+  until grep -qF -- "$text" "$file" 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] && kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+}
+
+# Cuts worker I's link once training runs and reports how long the server took to drop it.
+cutter() {
+  local ps_pid="$1" t0 t1
+  await_text "$log_dir/ps.out" "workers joined" 600 "$ps_pid" || return 0
+  sleep "$cut_after"
+  ip -n "$hub" link set "v-w$cut_worker" down
+  t0=$(date +%s.%N)
+  note "cut worker node w$cut_worker ($(node_ip "w$cut_worker")): link v-w$cut_worker down ${cut_after}s after training started"
+  if await_text "$log_dir/ps.out" "dropped worker rank" 3600 "$ps_pid"; then
+    t1=$(date +%s.%N)
+    note "the server dropped the cut worker $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s after the cut" \
+      "(step-timeout $step_timeout): $(grep -m1 -F 'dropped worker rank' "$log_dir/ps.out")"
+  fi
+}
+
+if [ -z "${DESCENT_NODE_CMD:-}" ]; then
+  # Build once here: every node's launcher would otherwise build concurrently when the sources changed.
+  "$root/scripts/descent" --version >/dev/null
+fi
+setup_network
+note "namespaces $id-ps (${ps_ip}) and $id-w0..w$((workers - 1)) (${subnet}.10..) on bridge br0 in $hub"
+
+ps_args=(ps "${job[@]}" --bind "$ps_ip:2551" --aeron "$ps_ip:40123" --workers "$workers")
+[ -z "$step_timeout" ] || ps_args+=(--cluster "step-timeout=$step_timeout")
+[ -z "$report" ] || ps_args+=(--report "$report")
+start_node ps "${ps_args[@]}"
+ps_pid=$!
+note "ps: $log_dir/ps.out, $log_dir/ps.log"
+tail -n +1 -f --pid="$ps_pid" "$log_dir/ps.out" 2>/dev/null &
+watchers+=($!)
+for ((i = 0; i < workers; i++)); do
+  ip=$(node_ip "w$i")
+  start_node "w$i" worker "${job[@]}" --seed "$ps_ip:2551" --bind "$ip:2552" --aeron "$ip:40124"
+  note "w$i ($ip): $log_dir/w$i.out, $log_dir/w$i.log"
+done
+if [ -n "$cut_worker" ]; then
+  cutter "$ps_pid" &
+  watchers+=($!)
+fi
+
+rc=0
+wait "$ps_pid" || rc=$?
+# Live workers leave by themselves once the server is done; the cut one cannot and is stopped by cleanup.
+for ((i = 0; i < workers; i++)); do
+  [ "$i" = "$cut_worker" ] && continue
+  deadline=$((SECONDS + 15))
+  while [ -n "$(ip netns pids "$id-w$i" 2>/dev/null || true)" ] && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+done
+sleep 0.2 # let the output tail catch up
+note "parameter server exited with $rc"
+exit "$rc"
