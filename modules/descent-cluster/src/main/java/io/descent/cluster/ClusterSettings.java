@@ -21,7 +21,7 @@ import java.util.Set;
  * @param weightsTimeout      how long a worker waits for the next weights.
  * @param sendTimeout         deadline of one data-plane send.
  * @param streamId            the data plane's Aeron stream id.
- * @param bind                {@code host:port} the data plane receives on.
+ * @param bind                {@code host:port} the data plane receives on (UDP), or {@code ipc}.
  * @param checkpoints         checkpoint settings.
  */
 public record ClusterSettings(
@@ -152,6 +152,10 @@ public record ClusterSettings(
     private static String endpoint(final Config c, final String key)
     {
         final String value = c.getString(key).trim();
+        if (io.descent.cluster.dataplane.AeronDataPlane.isIpc(value))
+        {
+            return value;
+        }
         final int colon = value.lastIndexOf(':');
         boolean valid = colon > 0;
         if (valid)
@@ -168,7 +172,7 @@ public record ClusterSettings(
         }
         if (!valid)
         {
-            throw new BadInputException(PATH + "." + key + " = '" + value + "' is not host:port (port 0..65535)");
+            throw new BadInputException(PATH + "." + key + " = '" + value + "' is not host:port (port 0..65535) or ipc");
         }
         return value;
     }

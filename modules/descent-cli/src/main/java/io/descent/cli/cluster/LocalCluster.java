@@ -18,21 +18,27 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code descent train ... --workers N}: a real cluster on this machine. Starts the parameter server and N workers
- * as separate JVMs (this JVM's java, class path and flags; Akka over loopback TCP, Aeron over loopback UDP), lets
- * the server's progress through to this terminal, and stops every child at the end, on failure and on Ctrl-C;
- * children also exit by themselves if this process dies. The server writes the report.
+ * as separate JVMs (this JVM's java, class path and flags; Akka over loopback TCP), lets the server's progress
+ * through to this terminal, and stops every child at the end, on failure and on Ctrl-C; children also exit by
+ * themselves if this process dies. The server writes the report.
+ *
+ * <p>Data plane: by default one {@link SharedMediaDriver} in this JVM and Aeron IPC between the children (no driver
+ * threads in the children, no kernel on the path); {@code -Ddescent.local.data-plane=udp} gives each child its own
+ * embedded driver and loopback UDP instead, as separate hosts would use.
  */
 public final class LocalCluster
 {
     private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
     private static final String MAIN = DescentCli.class.getName();
     private static final String ADD_OPENS = "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED";
+    private static final String DATA_PLANE_PROPERTY = "descent.local.data-plane";
 
     private final List<String> jobArgs;
     private final int workers;
     private final int threads;
     private final Path report;
     private final List<Process> children = new ArrayList<>();
+    private SharedMediaDriver driver;
 
     /**
      * @param jobArgs the job as command-line arguments ({@code PRESET} or {@code --config FILE}, {@code --set}s).
@@ -64,8 +70,14 @@ public final class LocalCluster
         Runtime.getRuntime().addShutdownHook(cleanup);
         try
         {
+            if (useIpc())
+            {
+                driver = SharedMediaDriver.start();
+            }
             final String seed = "127.0.0.1:" + freePort();
+            // Every node on this host serves /metrics: a free port each (--metrics-port 0), not the shared default.
             final List<String> ps = new ArrayList<>(List.of("ps", "--bind", seed, "--workers", String.valueOf(workers),
+                "--metrics-port", "0",
                 "--mode", "local"));
             if (null != report)
             {
@@ -76,7 +88,8 @@ public final class LocalCluster
             final CompletableFuture<Integer> badWorker = new CompletableFuture<>();
             for (int rank = 0; rank < workers; rank++)
             {
-                start(new ArrayList<>(List.of("worker", "--seed", seed)), "worker-" + rank, false).onExit()
+                start(new ArrayList<>(List.of("worker", "--seed", seed, "--metrics-port", "0")), "worker-" + rank, false)
+                    .onExit()
                     .thenAccept(worker ->
                     {
                         if (worker.exitValue() == DescentCli.EXIT_BAD_INPUT)
@@ -93,6 +106,11 @@ public final class LocalCluster
         finally
         {
             stopChildren();
+            if (null != driver)
+            {
+                driver.close();
+                driver = null;
+            }
             try
             {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
@@ -115,8 +133,16 @@ public final class LocalCluster
         {
             args.add(ADD_OPENS);
         }
+        if (null != driver)
+        {
+            args.addAll(driver.childFlags());
+        }
         args.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN));
         args.addAll(command);
+        if (null != driver)
+        {
+            args.addAll(List.of("--aeron", "ipc"));
+        }
         args.add("--exit-with-parent");
         args.addAll(jobArgs);
         final ProcessBuilder builder = new ProcessBuilder(args)
@@ -140,6 +166,16 @@ public final class LocalCluster
         {
             throw new UncheckedIOException("starting the " + name + " process: " + args.get(0), ex);
         }
+    }
+
+    private static boolean useIpc()
+    {
+        final String medium = System.getProperty(DATA_PLANE_PROPERTY, "ipc").trim();
+        if (!medium.equals("ipc") && !medium.equals("udp"))
+        {
+            throw new BadInputException("-D" + DATA_PLANE_PROPERTY + " = '" + medium + "' must be ipc or udp");
+        }
+        return medium.equals("ipc");
     }
 
     private void awaitWorkers(final int seconds) throws InterruptedException

@@ -29,8 +29,8 @@ public final class NodeOptions
     List<String> sets = new ArrayList<>();
 
     @Option(names = "--aeron", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:0",
-        description = "data-plane (Aeron UDP) address other nodes reach this one at; port 0 picks a free port " +
-            "(default: ${DEFAULT-VALUE})")
+        description = "data-plane (Aeron UDP) address other nodes reach this one at; port 0 picks a free port; " +
+            "'ipc' for Aeron IPC through a media driver shared on this host (default: ${DEFAULT-VALUE})")
     String aeron;
 
     @Option(names = "--cluster", paramLabel = "KEY=VALUE",

@@ -1,5 +1,8 @@
 package io.descent.cli.cluster;
 
+import io.descent.cli.metrics.MetricsOptions;
+import io.descent.cli.metrics.MetricsServer;
+import io.descent.cli.metrics.NodeMetrics;
 import io.descent.cli.report.ReportPlots;
 import io.descent.cli.train.TrainReport;
 import io.descent.cluster.ClusterSettings;
@@ -40,6 +43,9 @@ public final class PsCommand implements Callable<Integer>
 
     @Mixin
     NodeOptions node;
+
+    @Mixin
+    MetricsOptions metricsOptions;
 
     @Option(names = "--bind", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:2551",
         description = "control-plane (Akka) address; workers give it as --seed (default: ${DEFAULT-VALUE})")
@@ -87,8 +93,10 @@ public final class PsCommand implements Callable<Integer>
             throw new BadInputException("--resume " + resume + " is not a directory of checkpoints");
         }
         final JobData data = JobData.load(job, settings.workers());
-        final Printer printer = new Printer(job, settings.workers());
-        try (NodeRuntime runtime = NodeRuntime.startDataPlane(node.root(0), settings))
+        final NodeMetrics metrics = NodeMetrics.parameterServer();
+        final Printer printer = new Printer(job, settings.workers(), metrics);
+        try (MetricsServer http = metricsOptions.start(metrics);
+            NodeRuntime runtime = NodeRuntime.startDataPlane(node.root(0), settings))
         {
             final ServerSetup setup = ServerSetup.of(job, data.data(), data.spec(), settings, runtime.plane(),
                 Optional.ofNullable(resume));
@@ -144,17 +152,22 @@ public final class PsCommand implements Callable<Integer>
         final CompletableFuture<JobResult> result = new CompletableFuture<>();
         private final JobConfig job;
         private final int expected;
+        private final NodeMetrics metrics;
+        private int live;
 
-        Printer(final JobConfig job, final int expected)
+        Printer(final JobConfig job, final int expected, final NodeMetrics metrics)
         {
             this.job = job;
             this.expected = expected;
+            this.metrics = metrics;
         }
 
         @Override
         public void onStarted(final int count, final long firstStep)
         {
             out.printf("%d workers joined; training %s from step %d%n", count, job.name(), firstStep);
+            live = count;
+            metrics.setLiveWorkers(live);
         }
 
         @Override
@@ -167,12 +180,16 @@ public final class PsCommand implements Callable<Integer>
         public void onWorkerLost(final int rank, final String reason)
         {
             System.err.printf("descent ps: dropped worker rank %d: %s; continuing with the others%n", rank, reason);
+            live = Math.max(0, live - 1);
+            metrics.setLiveWorkers(live);
         }
 
         @Override
         public void onWorkerJoined(final int rank, final long step)
         {
             out.printf("worker rank %d joined at step %d%n", rank, step);
+            live++;
+            metrics.setLiveWorkers(live);
         }
 
         @Override
@@ -181,6 +198,9 @@ public final class PsCommand implements Callable<Integer>
             out.printf("epoch %d/%d  train loss %.4f  val %s  lr %.5f  %.0f samples/s  %.1f s  %d/%d workers%n",
                 e.epoch(), e.epochs(), e.trainLoss(), e.validation().describe(), e.learningRate(),
                 e.samplesPerSecond(), e.seconds(), e.liveWorkers(), expected);
+            live = e.liveWorkers();
+            metrics.setLiveWorkers(live);
+            metrics.onEpoch(e.epoch(), e.trainLoss(), e.validation());
         }
 
         @Override
@@ -192,6 +212,7 @@ public final class PsCommand implements Callable<Integer>
         @Override
         public void onFailed(final String reason)
         {
+            metrics.setHealthy(false, reason);
             result.completeExceptionally(new IllegalStateException(reason));
         }
     }

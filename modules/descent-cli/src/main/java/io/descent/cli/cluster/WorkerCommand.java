@@ -9,6 +9,9 @@ import io.descent.cluster.worker.WorkerSetup;
 import io.descent.nn.BadInputException;
 import io.descent.train.JobConfig;
 import picocli.CommandLine.Command;
+import io.descent.cli.metrics.MetricsOptions;
+import io.descent.cli.metrics.MetricsServer;
+import io.descent.cli.metrics.NodeMetrics;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -24,6 +27,9 @@ public final class WorkerCommand implements Callable<Integer>
 {
     @Mixin
     NodeOptions node;
+
+    @Mixin
+    MetricsOptions metricsOptions;
 
     @Option(names = "--seed", paramLabel = "HOST:PORT", required = true,
         description = "control-plane address of the seed node (the parameter server's --bind)")
@@ -45,12 +51,16 @@ public final class WorkerCommand implements Callable<Integer>
         final JobData data = JobData.load(job, 1);
         final CompletableFuture<WorkerOutcome> outcome = new CompletableFuture<>();
         final WorkerOutcome result;
-        try (NodeRuntime runtime = NodeRuntime.startDataPlane(node.root(0), settings))
+        // Labelled with the preferred rank (on Kubernetes the pod index); the server may assign another one.
+        final NodeMetrics metrics = NodeMetrics.worker(Math.max(0, settings.rank()));
+        try (MetricsServer http = metricsOptions.start(metrics);
+            NodeRuntime runtime = NodeRuntime.startDataPlane(node.root(0), settings))
         {
             final WorkerSetup setup = new WorkerSetup(job, data.data().train(), data.spec(), settings,
                 runtime.plane());
             runtime.startActors("worker", bind, seed, node.root(0), Worker.create(setup, outcome));
             result = outcome.get();
+            metrics.setHealthy(result.status() == WorkerOutcome.Status.FINISHED, result.message());
             runtime.quiet();
         }
         return switch (result.status())

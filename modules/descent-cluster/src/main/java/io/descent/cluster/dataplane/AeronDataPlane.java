@@ -17,10 +17,15 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The {@link DataPlane} over descent-transport (Aeron UDP): one receiver bound to {@code host:port} and polled by the
- * transport's agent thread (idle strategy from {@code descent.transport.receiver}), and one exclusive publication
- * per peer. Destinations are written in place (zero copy from the wire into an INDArray's memory); the transport
- * verifies every chunk's CRC and reports a message complete only when all chunks arrived.
+ * The {@link DataPlane} over descent-transport: one receiver polled by the transport's agent thread (idle strategy
+ * from {@code descent.transport.receiver}), and one exclusive publication per peer. Destinations are written in place
+ * (zero copy from the log buffer into an INDArray's memory); the transport verifies every chunk's CRC and reports a
+ * message complete only when all chunks arrived.
+ *
+ * <p>Two media, chosen by the bind address: {@code host:port} receives over UDP (peers on other hosts; endpoint
+ * {@code host:port}); {@link #IPC} receives over Aeron IPC on a stream of its own (peers on this host that share its
+ * media driver, {@code descent.transport.driver.mode = external}; endpoint {@code ipc:<stream>}). IPC skips the
+ * driver's network threads and the kernel: the sender writes into a shared log buffer the receiver reads.
  *
  * <p>Owns neither the {@link Transport} nor its media driver: close the plane, then the transport.
  */
@@ -28,6 +33,11 @@ public final class AeronDataPlane implements DataPlane
 {
     private static final Logger LOG = LoggerFactory.getLogger(AeronDataPlane.class);
     private static final long BIND_WAIT_NS = 10_000_000_000L;
+
+    /** The bind address that selects IPC through the shared media driver. */
+    public static final String IPC = "ipc";
+
+    private static final String IPC_PREFIX = "ipc:";
 
     private final Transport transport;
     private final int streamId;
@@ -39,18 +49,35 @@ public final class AeronDataPlane implements DataPlane
      * Binds the receiver and starts its agent thread.
      *
      * @param transport a started transport.
-     * @param bind      {@code host:port} to receive on; port 0 picks a free port.
-     * @param streamId  the job's stream id.
+     * @param bind      {@code host:port} to receive on over UDP (port 0 picks a free port), or {@link #IPC}.
+     * @param streamId  the job's stream id (UDP); IPC receivers take a random stream of their own, since every
+     *                  process on the driver shares the IPC stream space (a collision would only cost scanning:
+     *                  chunks are matched by job, kind, step and sender).
      * @throws IllegalStateException when the endpoint cannot be bound within 10 s.
      */
     public AeronDataPlane(final Transport transport, final String bind, final int streamId)
     {
         this.transport = transport;
         this.streamId = streamId;
-        this.receiver = transport.newReceiver(transport.channels().udp(bind), streamId, new Listener());
-        this.endpoint = awaitEndpoint(receiver, bind);
+        if (isIpc(bind))
+        {
+            final int ipcStream = java.util.concurrent.ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
+            this.receiver = transport.newReceiver(transport.channels().ipc(), ipcStream, new Listener());
+            this.endpoint = IPC_PREFIX + ipcStream;
+        }
+        else
+        {
+            this.receiver = transport.newReceiver(transport.channels().udp(bind), streamId, new Listener());
+            this.endpoint = awaitEndpoint(receiver, bind);
+        }
         this.agent = transport.startAgent(receiver);
-        LOG.info("data plane receiving on udp {} stream {}", endpoint, streamId);
+        LOG.info("data plane receiving on {}{}", endpoint, isIpc(bind) ? " (aeron ipc)" : " (udp stream " + streamId + ")");
+    }
+
+    /** @return true when {@code bind} selects IPC ({@link #IPC}). */
+    public static boolean isIpc(final String bind)
+    {
+        return IPC.equals(bind.trim());
     }
 
     private static String awaitEndpoint(final BufferReceiver receiver, final String bind)
@@ -81,7 +108,9 @@ public final class AeronDataPlane implements DataPlane
     @Override
     public Outlet outlet(final String peer)
     {
-        final BufferSender sender = transport.newSender(transport.channels().udp(peer), streamId);
+        final BufferSender sender = peer.startsWith(IPC_PREFIX) ?
+            transport.newSender(transport.channels().ipc(), Integer.parseInt(peer.substring(IPC_PREFIX.length()))) :
+            transport.newSender(transport.channels().udp(peer), streamId);
         return new Outlet()
         {
             @Override

@@ -60,9 +60,12 @@ public final class NodeRuntime implements AutoCloseable
     public static NodeRuntime startDataPlane(final Config root, final ClusterSettings settings)
     {
         checkUdpPortFree(settings.bind());
+        // Shared: one driver thread per process (2-core hosts run a server and workers side by side). 8m IPC terms:
+        // a publication's window (half a term) holds a whole gradient of a mid-size model, so a send never waits
+        // for the driver's conductor to move the limit.
         final Config transportConfig = ConfigFactory.systemProperties()
             .withFallback(ConfigFactory.parseString(
-                "descent.transport.driver { threading-mode = shared, idle-max-park = 100us }"))
+                "descent.transport.driver { threading-mode = shared, idle-max-park = 100us, ipc-term-length = 8m }"))
             .withFallback(root);
         final Transport transport = Transport.start(TransportSettings.from(transportConfig));
         try
@@ -226,11 +229,15 @@ public final class NodeRuntime implements AutoCloseable
     /**
      * Fails fast when a fixed data-plane port is taken.
      *
-     * @param bind {@code host:port} of the data plane; port 0 is always fine.
+     * @param bind {@code host:port} of the data plane; port 0 and {@code ipc} are always fine.
      * @throws BadInputException naming the option and the port.
      */
     public static void checkUdpPortFree(final String bind)
     {
+        if (AeronDataPlane.isIpc(bind))
+        {
+            return;
+        }
         final HostPort address = HostPort.parse(bind, "--aeron");
         if (address.port() == 0)
         {

@@ -9,6 +9,7 @@ import io.descent.cluster.dataplane.DataPlane;
 import io.descent.cluster.plan.StepPlan;
 import io.descent.cluster.protocol.NodeInfo;
 import io.descent.cluster.protocol.WorkerStats;
+import io.descent.cluster.trace.StepTrace;
 import io.descent.cluster.worker.Worker;
 import io.descent.train.Metrics;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -114,6 +115,7 @@ final class Ledger
     StepWork onApply(
         final StepBarrier barrier, final int[] contributors, final int[] live, final List<StepOrder> nextOrders)
     {
+        StepTrace.mark("s.dispatch", barrier.step(), -1);
         final int[] examples = new int[setup.plan().shards()];
         for (final int rank : contributors)
         {
@@ -152,7 +154,9 @@ final class Ledger
     Applied runStep(
         final ServerEngine engine, final StepWork work, final long deadlineNs, final DataPlane.Arrival arrival)
     {
+        StepTrace.mark("s.rstart", work.step(), -1);
         final double usedRate = engine.apply(work.step(), work.contributors(), work.examples());
+        StepTrace.mark("s.applied", work.step(), -1);
         if (null != work.checkpoint())
         {
             writeCheckpoint(engine, work.checkpoint());
@@ -166,7 +170,9 @@ final class Ledger
             {
                 order.worker().tell(order.step());
             }
+            StepTrace.mark("s.ordered", work.step() + 1, -1);
             reasons = engine.publish(work.step() + 1, work.live(), failed);
+            StepTrace.mark("s.published", work.step() + 1, -1);
         }
         return new Applied(work.step(), usedRate, work.more(), work.live(), failed, reasons);
     }
@@ -187,6 +193,7 @@ final class Ledger
     /** @return the epoch's totals when {@code applied} ended an epoch, else null. */
     EpochTotals onApplied(final Applied applied, final int liveWorkers)
     {
+        StepTrace.mark("s.aactor", applied.step(), -1);
         stepsTaken++;
         epochSteps++;
         rate = applied.rate();

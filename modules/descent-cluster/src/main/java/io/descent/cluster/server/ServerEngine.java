@@ -6,6 +6,7 @@ import io.descent.cluster.dataplane.Buffers;
 import io.descent.cluster.dataplane.DataPlane;
 import io.descent.cluster.dataplane.Outlet;
 import io.descent.cluster.protocol.JobIdentity;
+import io.descent.cluster.trace.StepTrace;
 import io.descent.data.Dataset;
 import io.descent.nn.Model;
 import io.descent.nn.optim.Optimizer;
@@ -111,7 +112,11 @@ final class ServerEngine implements AutoCloseable
         {
             final MessageId id = new MessageId(identity.configDigest(), identity.fingerprint(), MessageKind.GRADIENT,
                 step, rank, 0, floats);
-            setup.plane().expect(id, gradientViews[rank], deadlineNs, arrival);
+            setup.plane().expect(id, gradientViews[rank], deadlineNs, StepTrace.enabled() ? (arrived, complete) ->
+            {
+                StepTrace.mark("s.data", arrived.step(), arrived.senderId());
+                arrival.onArrival(arrived, complete);
+            } : arrival);
         }
     }
 

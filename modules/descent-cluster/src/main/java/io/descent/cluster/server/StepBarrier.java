@@ -1,5 +1,7 @@
 package io.descent.cluster.server;
 
+import io.descent.cluster.trace.StepTrace;
+
 import java.util.BitSet;
 
 /**
@@ -39,6 +41,7 @@ final class StepBarrier
     /** @return false when the rank is not expected or its data was already recorded (a duplicate). */
     boolean onData(final int rank)
     {
+        StepTrace.mark("s.dactor", step, rank);
         if (!expected.get(rank) || data.get(rank))
         {
             return false;
@@ -50,6 +53,7 @@ final class StepBarrier
     /** @return false when the rank is not expected or its metadata was already recorded (a duplicate). */
     boolean onMeta(final int rank, final int count, final double loss)
     {
+        StepTrace.mark("s.meta", step, rank);
         if (!expected.get(rank) || meta.get(rank) || count <= 0)
         {
             return false;

@@ -14,6 +14,7 @@ import io.descent.cluster.dataplane.DataPlane;
 import io.descent.cluster.protocol.ControlMessage;
 import io.descent.cluster.protocol.NodeInfo;
 import io.descent.cluster.server.ParameterServer;
+import io.descent.cluster.trace.StepTrace;
 
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -231,6 +232,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
 
     private Behavior<Command> onStep(final Step step)
     {
+        StepTrace.mark("w.order", step.step(), rank);
         pending = step;
         return maybeCompute();
     }
@@ -252,6 +254,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
             return stop(WorkerOutcome.Status.FAILED, reason);
         }
         weightsVersion = arrived.version();
+        StepTrace.mark("w.wactor", arrived.version(), rank);
         return maybeCompute();
     }
 
@@ -345,7 +348,11 @@ public final class Worker extends AbstractBehavior<Worker.Command>
     private DataPlane.Arrival arrival()
     {
         final ActorRef<Command> self = context.getSelf();
-        return (id, complete) -> self.tell(new WeightsArrived(id.step(), complete));
+        return (id, complete) ->
+        {
+            StepTrace.mark("w.wdata", id.step(), -1);
+            self.tell(new WeightsArrived(id.step(), complete));
+        };
     }
 
     private long weightsDeadline()

@@ -9,6 +9,7 @@ import io.descent.cluster.protocol.JobIdentity;
 import io.descent.cluster.protocol.NodeInfo;
 import io.descent.cluster.protocol.WorkerStats;
 import io.descent.cluster.server.ParameterServer;
+import io.descent.cluster.trace.StepTrace;
 import io.descent.data.Dataset;
 import io.descent.data.batch.MinibatchFiller;
 import io.descent.data.order.SplitMix64;
@@ -109,6 +110,7 @@ final class WorkerEngine implements AutoCloseable
         final DataPlane.Arrival arrival)
     {
         final long start = System.nanoTime();
+        StepTrace.mark("w.cstart", step.step(), rank);
         if (lastPushEndNs != 0)
         {
             waitSeconds += (start - lastPushEndNs) / 1e9;
@@ -121,15 +123,18 @@ final class WorkerEngine implements AutoCloseable
         model.seedNoise(SplitMix64.derive(SplitMix64.derive(setup.job().seed(), step.step()), step.shards()[0]));
         final double loss = model.computeGradients(arrays[0], arrays[1], setup.job().train().loss());
         final long computed = System.nanoTime();
+        StepTrace.mark("w.computed", step.step(), rank);
         expectWeights(step.step() + 1, weightsDeadlineNs, arrival);
         samples += rows.length;
         computeSeconds += (computed - start) / 1e9;
         server.tell(new ParameterServer.Gradient(step.step(), rank, rows.length, loss, stats()));
+        StepTrace.mark("w.told", step.step(), rank);
         final MessageId id = new MessageId(identity.configDigest(), identity.fingerprint(), MessageKind.GRADIENT,
             step.step(), rank, 0, floats);
         final SendResult result = outlet.send(id, gradientView,
             System.nanoTime() + setup.settings().sendTimeout().toNanos());
         lastPushEndNs = System.nanoTime();
+        StepTrace.mark("w.pushed", step.step(), rank);
         pushSeconds += (lastPushEndNs - computed) / 1e9;
         return new Pushed(step.step(), rows.length, loss, result, stats());
     }

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A parameter server and two workers in one JVM with the Aeron data plane over UDP loopback. */
+/** A parameter server and two workers in one JVM with the Aeron data plane over UDP loopback and over IPC. */
 class AeronClusterTest
 {
     private static final String JOB = "train { batch-size = 30, epochs = 2 }";
@@ -72,9 +72,27 @@ class AeronClusterTest
         }
     }
 
+    @Test
+    void shouldTrainOverIpcLikeOverUdp() throws Exception
+    {
+        final TestJob job = TestJob.of(JOB);
+        final JobResult ipc = ClusterHarness.run(testKit, () -> newPlane(AeronDataPlane.IPC), job,
+            TestJob.settings(2, ""));
+        assertTrue(planes.stream().allMatch(plane -> plane.endpoint().startsWith("ipc:")), "every plane on IPC");
+        final JobResult udp = ClusterHarness.run(testKit, this::newPlane, job, TestJob.settings(2, ""));
+        assertArrayEquals(udp.finalWeights(), ipc.finalWeights(), "the medium does not change the math");
+        final long floats = ipc.finalWeights().length;
+        assertEquals(2 * ipc.steps() * floats * Float.BYTES, ipc.server().bytesReceived());
+    }
+
     private DataPlane newPlane()
     {
-        final AeronDataPlane plane = new AeronDataPlane(transport, "127.0.0.1:0", 7100);
+        return newPlane("127.0.0.1:0");
+    }
+
+    private DataPlane newPlane(final String bind)
+    {
+        final AeronDataPlane plane = new AeronDataPlane(transport, bind, 7100);
         planes.add(plane);
         return plane;
     }
