@@ -6,13 +6,11 @@ import io.descent.transport.send.SendResult;
 import io.descent.transport.send.SenderCounter;
 import io.descent.transport.wire.MessageKind;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,28 +21,15 @@ class BackPressureTest
 {
     private static final int SIZE = 40 * 1024 * 1024;
 
-    private static Path baseDir;
-    private static Transport transport;
-
-    @BeforeAll
-    static void startTransport()
-    {
-        baseDir = TestTransports.newBaseDir();
-        transport = Transport.start(TestTransports.settings(baseDir, "driver { term-length = 4m, ipc-term-length = 4m, receiver-window = 1m }"));
-    }
-
-    @AfterAll
-    static void stopTransport()
-    {
-        transport.close();
-        TestTransports.deleteBaseDir(baseDir);
-    }
+    @RegisterExtension
+    static final SharedTransport TRANSPORT =
+        new SharedTransport("driver { term-length = 4m, ipc-term-length = 4m, receiver-window = 1m }");
 
     @ParameterizedTest
     @EnumSource(Link.Medium.class)
     void shouldReturnAtTheDeadlineWhenTheReceiverStopsPolling(final Link.Medium medium)
     {
-        try (Link link = new Link(transport, medium, false))
+        try (Link link = new Link(TRANSPORT.transport(), medium, false))
         {
             final BufferSender sender = link.newSender();
             final UnsafeBuffer source = Payloads.random(SIZE, 5);
@@ -63,7 +48,7 @@ class BackPressureTest
     @Test
     void shouldReturnAtTheDeadlineWhenNobodySubscribes()
     {
-        try (BufferSender sender = transport.newSender(transport.channels().ipc(), 999))
+        try (BufferSender sender = TRANSPORT.transport().newSender(TRANSPORT.transport().channels().ipc(), 999))
         {
             final MessageId id = new MessageId(1L, 1L, MessageKind.WEIGHTS, 1L, 0, 0, 1);
 
@@ -77,7 +62,7 @@ class BackPressureTest
     @Test
     void shouldReturnClosedAfterThePublicationIsClosed()
     {
-        try (Link link = new Link(transport, Link.Medium.IPC, true))
+        try (Link link = new Link(TRANSPORT.transport(), Link.Medium.IPC, true))
         {
             final BufferSender sender = link.newSender();
             sender.close();

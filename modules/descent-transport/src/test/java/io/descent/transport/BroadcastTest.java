@@ -8,11 +8,9 @@ import io.descent.transport.wire.MessageKind;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,22 +24,8 @@ class BroadcastTest
     private static final int SIZE = 5 * 1024 * 1024 + 8;
     private static final MessageId WEIGHTS = new MessageId(9L, 9L, MessageKind.WEIGHTS, 1L, 0, 0, SIZE / 4);
 
-    private static Path baseDir;
-    private static Transport transport;
-
-    @BeforeAll
-    static void startTransport()
-    {
-        baseDir = TestTransports.newBaseDir();
-        transport = Transport.start(TestTransports.settings(baseDir, ""));
-    }
-
-    @AfterAll
-    static void stopTransport()
-    {
-        transport.close();
-        TestTransports.deleteBaseDir(baseDir);
-    }
+    @RegisterExtension
+    static final SharedTransport TRANSPORT = new SharedTransport("");
 
     @Test
     void shouldDeliverOneUdpBroadcastToEveryDestination()
@@ -52,15 +36,17 @@ class BroadcastTest
         final List<UnsafeBuffer> destinations = new ArrayList<>();
         for (int i = 0; i < RECEIVERS; i++)
         {
-            final BufferReceiver receiver = transport.newReceiver(transport.channels().udp("127.0.0.1:0"), 501, new Recorder());
+            final Transport transport = TRANSPORT.transport();
+            final BufferReceiver receiver =
+                transport.newReceiver(transport.channels().udp("127.0.0.1:0"), 501, new Recorder());
             final String[] resolved = new String[1];
             TestTransports.await(() -> null != (resolved[0] = receiver.resolvedChannel()), Duration.ofSeconds(10), "port");
             endpoints.add(Channels.endpointOf(resolved[0]));
             register(receiver, slots, destinations);
-            final AgentRunner agent = transport.startAgent(receiver);
+            final AgentRunner agent = TRANSPORT.transport().startAgent(receiver);
             closers.add(agent::close);
         }
-        try (BufferSender sender = transport.newBroadcastSender(endpoints, 501))
+        try (BufferSender sender = TRANSPORT.transport().newBroadcastSender(endpoints, 501))
         {
             sendAndVerify(sender, slots, destinations);
         }
@@ -78,11 +64,12 @@ class BroadcastTest
         final List<UnsafeBuffer> destinations = new ArrayList<>();
         for (int i = 0; i < RECEIVERS; i++)
         {
+            final Transport transport = TRANSPORT.transport();
             final BufferReceiver receiver = transport.newReceiver(transport.channels().ipc(), 502, new Recorder());
             register(receiver, slots, destinations);
-            agents.add(transport.startAgent(receiver));
+            agents.add(TRANSPORT.transport().startAgent(receiver));
         }
-        try (BufferSender sender = transport.newSender(transport.channels().ipc(), 502))
+        try (BufferSender sender = TRANSPORT.transport().newSender(TRANSPORT.transport().channels().ipc(), 502))
         {
             sendAndVerify(sender, slots, destinations);
         }

@@ -7,12 +7,10 @@ import io.descent.transport.send.BufferSender;
 import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.MessageKind;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
@@ -32,22 +30,8 @@ class FaultInjectionTest
 
     private static final int CHUNKS = 5;
 
-    private static Path baseDir;
-    private static Transport transport;
-
-    @BeforeAll
-    static void startTransport()
-    {
-        baseDir = TestTransports.newBaseDir();
-        transport = Transport.start(TestTransports.settings(baseDir, "sender.chunk-length = 4k"));
-    }
-
-    @AfterAll
-    static void stopTransport()
-    {
-        transport.close();
-        TestTransports.deleteBaseDir(baseDir);
-    }
+    @RegisterExtension
+    static final SharedTransport TRANSPORT = new SharedTransport("sender.chunk-length = 4k");
 
     @ParameterizedTest
     @EnumSource(Link.Medium.class)
@@ -121,7 +105,7 @@ class FaultInjectionTest
 
     private static Outcome run(final Link.Medium medium, final IntFunction<Fault> plan, final long deadlineMs)
     {
-        final Link link = new Link(transport, medium, true);
+        final Link link = new Link(TRANSPORT.transport(), medium, true);
         final BufferSender sender = link.newSender(sink -> new FaultyChunkSink(sink, plan));
         final int size = (CHUNKS - 1) * 4096 + 1000;
         final UnsafeBuffer source = Payloads.random(size, 11);

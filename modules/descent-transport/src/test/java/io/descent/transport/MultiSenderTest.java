@@ -5,12 +5,10 @@ import io.descent.transport.send.BufferSender;
 import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.MessageKind;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,22 +25,8 @@ class MultiSenderTest
     private static final int STEPS = 4;
     private static final int SIZE = 3 * 1024 * 1024 + 44;
 
-    private static Path baseDir;
-    private static Transport transport;
-
-    @BeforeAll
-    static void startTransport()
-    {
-        baseDir = TestTransports.newBaseDir();
-        transport = Transport.start(TestTransports.settings(baseDir, ""));
-    }
-
-    @AfterAll
-    static void stopTransport()
-    {
-        transport.close();
-        TestTransports.deleteBaseDir(baseDir);
-    }
+    @RegisterExtension
+    static final SharedTransport TRANSPORT = new SharedTransport("");
 
     @ParameterizedTest
     @EnumSource(Link.Medium.class)
@@ -50,7 +34,7 @@ class MultiSenderTest
         throws Exception
     {
         final ExecutorService workers = Executors.newFixedThreadPool(WORKERS);
-        try (Link link = new Link(transport, medium, true))
+        try (Link link = new Link(TRANSPORT.transport(), medium, true))
         {
             final List<BufferSender> senders = new ArrayList<>();
             final UnsafeBuffer[][] sources = new UnsafeBuffer[WORKERS][STEPS];
