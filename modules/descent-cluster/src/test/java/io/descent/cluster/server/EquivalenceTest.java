@@ -1,18 +1,15 @@
 package io.descent.cluster.server;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import io.descent.cluster.TestJob;
-import io.descent.cluster.dataplane.InMemoryNetwork;
 import io.descent.cluster.plan.StepPlan;
 import io.descent.data.batch.MinibatchFiller;
 import io.descent.nn.Model;
 import io.descent.nn.optim.Optimizer;
 import io.descent.train.Trainer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -26,29 +23,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EquivalenceTest
 {
-    private ActorTestKit testKit;
-    private InMemoryNetwork network;
+    @RegisterExtension
+    final InMemoryCluster cluster = new InMemoryCluster();
 
-    @BeforeEach
-    void start()
-    {
-        testKit = ActorTestKit.create();
-        network = new InMemoryNetwork();
-    }
-
-    @AfterEach
-    void stop()
-    {
-        testKit.shutdownTestKit();
-        network.close();
-    }
 
     @ParameterizedTest
     @ValueSource(ints = { 2, 3 })
     void shouldEqualOneWorkerOnTheUnionBatch(final int workers) throws Exception
     {
         final TestJob job = TestJob.of("train { batch-size = 25, epochs = 2 }");
-        final JobResult result = ClusterHarness.run(testKit, () -> network.newPlane("node"), job,
+        final JobResult result = ClusterHarness.run(cluster.testKit(), () -> cluster.network().newPlane("node"), job,
             TestJob.settings(workers, ""));
         final StepPlan plan = new StepPlan(job.data.train().size(), workers, 25, 2, job.job.seed());
         assertEquals(plan.totalSteps(), result.steps());
@@ -70,9 +54,9 @@ class EquivalenceTest
     {
         final TestJob job = TestJob.of("model { layers = [ { type = dense, units = 16 }, { type = dropout, " +
             "rate = 0.2 }, { type = dense } ] }\ntrain { batch-size = 40, epochs = 2 }");
-        final float[] first = ClusterHarness.run(testKit, () -> network.newPlane("a"), job,
+        final float[] first = ClusterHarness.run(cluster.testKit(), () -> cluster.network().newPlane("a"), job,
             TestJob.settings(2, "")).finalWeights();
-        final float[] second = ClusterHarness.run(testKit, () -> network.newPlane("b"), job,
+        final float[] second = ClusterHarness.run(cluster.testKit(), () -> cluster.network().newPlane("b"), job,
             TestJob.settings(2, "")).finalWeights();
         assertArrayEquals(first, second);
     }
@@ -81,7 +65,7 @@ class EquivalenceTest
     void shouldEqualTheSingleProcessTrainerWithOneWorker() throws Exception
     {
         final TestJob job = TestJob.of("train { batch-size = 64, epochs = 2 }");
-        final JobResult result = ClusterHarness.run(testKit, () -> network.newPlane("one"), job,
+        final JobResult result = ClusterHarness.run(cluster.testKit(), () -> cluster.network().newPlane("one"), job,
             TestJob.settings(1, ""));
         final Model model = Model.create(job.spec, job.job.seed());
         final Optimizer optimizer = job.job.train().optimizer().create(model.parameters(),

@@ -3,11 +3,9 @@ package io.descent.cluster.server;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import io.descent.cluster.ClusterSettings;
 import io.descent.cluster.TestJob;
-import io.descent.cluster.dataplane.InMemoryNetwork;
 import io.descent.cluster.worker.WorkerOutcome;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.concurrent.TimeUnit;
 
@@ -17,29 +15,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A parameter server and real workers in one ActorTestKit over the in-memory data plane. */
 class ParameterServerTest
 {
-    private ActorTestKit testKit;
-    private InMemoryNetwork network;
+    @RegisterExtension
+    final InMemoryCluster cluster = new InMemoryCluster();
 
-    @BeforeEach
-    void start()
-    {
-        testKit = ActorTestKit.create();
-        network = new InMemoryNetwork();
-    }
-
-    @AfterEach
-    void stop()
-    {
-        testKit.shutdownTestKit();
-        network.close();
-    }
 
     @Test
     void shouldTrainWithTwoWorkersAndFinishThem() throws Exception
     {
         final TestJob job = TestJob.of("");
         final ClusterSettings settings = TestJob.settings(2, "");
-        final ClusterHarness harness = new ClusterHarness(testKit, () -> network.newPlane("node"))
+        final ClusterHarness harness = new ClusterHarness(cluster.testKit(), () -> cluster.network().newPlane("node"))
             .server(job, settings, null).workers(job, settings, 2);
         final JobResult result = harness.observer.await(120);
         final long stepsPerEpoch = (job.data.train().size() / 2 + 29) / 30;
@@ -62,7 +47,7 @@ class ParameterServerTest
         final TestJob job = TestJob.of("");
         final TestJob other = TestJob.of("model { layers = [ { type = dense, units = 12 }, { type = dense } ] }");
         final ClusterSettings settings = TestJob.settings(1, "");
-        final ClusterHarness harness = new ClusterHarness(testKit, () -> network.newPlane("node"))
+        final ClusterHarness harness = new ClusterHarness(cluster.testKit(), () -> cluster.network().newPlane("node"))
             .server(job, settings, null).workers(other, settings, 1);
         final WorkerOutcome refused = harness.workers.get(0).get(60, TimeUnit.SECONDS);
         assertEquals(WorkerOutcome.Status.REFUSED, refused.status());

@@ -1,13 +1,10 @@
 package io.descent.cluster.server;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import io.descent.cluster.ClusterSettings;
 import io.descent.cluster.TestJob;
 import io.descent.cluster.checkpoint.CheckpointStore;
-import io.descent.cluster.dataplane.InMemoryNetwork;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -21,25 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** A job resumed from a mid-run checkpoint ends with the weights of the uninterrupted run, bit for bit. */
 class ResumeTest
 {
-    private ActorTestKit testKit;
-    private InMemoryNetwork network;
+    @RegisterExtension
+    final InMemoryCluster cluster = new InMemoryCluster();
 
     @TempDir
     Path dir;
 
-    @BeforeEach
-    void start()
-    {
-        testKit = ActorTestKit.create();
-        network = new InMemoryNetwork();
-    }
-
-    @AfterEach
-    void stop()
-    {
-        testKit.shutdownTestKit();
-        network.close();
-    }
 
     @Test
     void shouldResumeToTheUninterruptedResult() throws Exception
@@ -47,12 +31,13 @@ class ResumeTest
         final TestJob job = TestJob.of("train { batch-size = 50, epochs = 3 }");
         final ClusterSettings checkpointing = TestJob.settings(2, "checkpoint { dir = \"" + dir + "\", " +
             "every-steps = 7, keep = 10 }");
-        final JobResult uninterrupted = ClusterHarness.run(testKit, () -> network.newPlane("a"), job, checkpointing);
+        final JobResult uninterrupted =
+            ClusterHarness.run(cluster.testKit(), () -> cluster.network().newPlane("a"), job, checkpointing);
         // Steps per epoch = 11: keep the checkpoint of step 14 (mid-epoch 2) as the "last" one.
         deleteCheckpointsAfter(14);
         assertEquals("step-000000000014", CheckpointStore.latest(dir).orElseThrow().getFileName().toString());
         final ClusterSettings plain = TestJob.settings(2, "");
-        final ClusterHarness resumed = new ClusterHarness(testKit, () -> network.newPlane("b"))
+        final ClusterHarness resumed = new ClusterHarness(cluster.testKit(), () -> cluster.network().newPlane("b"))
             .server(job, plain, dir).workers(job, plain, 2);
         final JobResult result = resumed.observer.await(120);
         assertEquals(uninterrupted.steps(), result.steps());
