@@ -3,6 +3,8 @@ package io.descent.cluster.protocol;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import io.descent.nn.Fingerprint;
+import io.descent.transport.MessageId;
+import io.descent.transport.wire.MessageKind;
 
 import java.nio.charset.StandardCharsets;
 
@@ -42,6 +44,18 @@ public record JobIdentity(long fingerprint, String architecture, long configDige
             hash *= FNV_PRIME;
         }
         return new JobIdentity(fingerprint.hash(), fingerprint.architecture(), hash);
+    }
+
+    /**
+     * @param kind   what the message holds.
+     * @param step   the step (or weights version) it belongs to.
+     * @param sender the sending worker's rank, or the parameter server's sender id.
+     * @param words  its length in 4-byte words (floats, or the fixed-size ints of a control record), from offset 0.
+     * @return the data-plane identity of a message of this job.
+     */
+    public MessageId messageId(final MessageKind kind, final long step, final int sender, final int words)
+    {
+        return new MessageId(configDigest, fingerprint, kind, step, sender, 0, words);
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.descent.cluster.serialization;
 
 import io.descent.cluster.protocol.JobIdentity;
-import io.descent.cluster.protocol.WorkerStats;
 import io.descent.cluster.server.ParameterServer;
 import io.descent.cluster.worker.Worker;
 
@@ -17,18 +16,14 @@ final class ProtocolClasses
     static final List<Class<?>> MESSAGES = List.of(
         ParameterServer.Register.class,
         ParameterServer.Ready.class,
-        ParameterServer.Gradient.class,
         ParameterServer.Leave.class,
         Worker.Accepted.class,
         Worker.Refused.class,
-        Worker.Step.class,
         Worker.Finish.class);
 
     /** Field types of messages that Kryo must know. */
     static final List<Class<?>> FIELDS = List.of(
-        JobIdentity.class,
-        WorkerStats.class,
-        int[].class);
+        JobIdentity.class);
 
     private ProtocolClasses()
     {

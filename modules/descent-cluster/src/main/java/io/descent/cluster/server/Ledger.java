@@ -1,6 +1,5 @@
 package io.descent.cluster.server;
 
-import akka.actor.typed.ActorRef;
 import com.typesafe.config.ConfigRenderOptions;
 import io.descent.cluster.ClusterSettings;
 import io.descent.cluster.checkpoint.Checkpoint;
@@ -8,9 +7,9 @@ import io.descent.cluster.checkpoint.CheckpointStore;
 import io.descent.cluster.dataplane.DataPlane;
 import io.descent.cluster.plan.StepPlan;
 import io.descent.cluster.protocol.NodeInfo;
+import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.protocol.WorkerStats;
 import io.descent.cluster.trace.StepTrace;
-import io.descent.cluster.worker.Worker;
 import io.descent.train.Metrics;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
@@ -27,12 +26,11 @@ import java.util.List;
 final class Ledger
 {
     /**
-     * What the compute thread does for one step: the update, maybe a checkpoint, then the next step's orders to the
-     * workers (sent before the weights, so that the control message travels while the weights are in flight) and the
-     * next publication.
+     * What the compute thread does for one step: the update, maybe a checkpoint, then the next publication (weights
+     * and each worker's order).
      */
     record StepWork(
-        long step, int[] contributors, int[] examples, int[] live, List<StepOrder> orders, Checkpoint checkpoint)
+        long step, int[] contributors, int[] examples, int[] live, List<Order> orders, Checkpoint checkpoint)
     {
         boolean more()
         {
@@ -41,7 +39,7 @@ final class Ledger
     }
 
     /** One worker's order for a step. */
-    record StepOrder(ActorRef<Worker.Command> worker, Worker.Step step)
+    record Order(int rank, StepOrder order)
     {
     }
 
@@ -113,7 +111,7 @@ final class Ledger
     }
 
     StepWork onApply(
-        final StepBarrier barrier, final int[] contributors, final int[] live, final List<StepOrder> nextOrders)
+        final StepBarrier barrier, final int[] contributors, final int[] live, final List<Order> nextOrders)
     {
         StepTrace.mark("s.dispatch", barrier.step(), -1);
         final int[] examples = new int[setup.plan().shards()];
@@ -152,7 +150,11 @@ final class Ledger
 
     /** Compute thread: update, checkpoint, expect and publish the next step. */
     Applied runStep(
-        final ServerEngine engine, final StepWork work, final long deadlineNs, final DataPlane.Arrival arrival)
+        final ServerEngine engine,
+        final StepWork work,
+        final long deadlineNs,
+        final DataPlane.Arrival arrival,
+        final ServerEngine.MetaArrival metas)
     {
         StepTrace.mark("s.rstart", work.step(), -1);
         final double usedRate = engine.apply(work.step(), work.contributors(), work.examples());
@@ -165,13 +167,9 @@ final class Ledger
         List<String> reasons = List.of();
         if (work.more())
         {
-            engine.expectGradients(work.step() + 1, work.live(), deadlineNs, arrival);
-            for (final StepOrder order : work.orders())
-            {
-                order.worker().tell(order.step());
-            }
+            engine.expectGradients(work.step() + 1, work.live(), deadlineNs, arrival, metas);
             StepTrace.mark("s.ordered", work.step() + 1, -1);
-            reasons = engine.publish(work.step() + 1, work.live(), failed);
+            reasons = engine.publish(work.step() + 1, work.orders(), failed);
             StepTrace.mark("s.published", work.step() + 1, -1);
         }
         return new Applied(work.step(), usedRate, work.more(), work.live(), failed, reasons);

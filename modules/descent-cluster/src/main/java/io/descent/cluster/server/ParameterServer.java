@@ -11,9 +11,11 @@ import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
 import io.descent.cluster.compute.ComputeThread;
+import io.descent.cluster.dataplane.DataPlane;
 import io.descent.cluster.protocol.ControlMessage;
+import io.descent.cluster.protocol.GradientMeta;
 import io.descent.cluster.protocol.JobIdentity;
-import io.descent.cluster.protocol.WorkerStats;
+import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.worker.Worker;
 import io.descent.train.Metrics;
 
@@ -25,9 +27,10 @@ import java.util.function.Function;
 /**
  * The parameter server of a synchronous data-parallel job. Registers with the Receptionist under {@link #KEY};
  * accepts the configured number of workers whose model and job configuration match its own (others are refused
- * with the reason); then runs steps: publish weights version {@code s} over the data plane, wait for every live
- * worker's gradient of step {@code s} (bytes over the data plane and a {@link Gradient} message), sum them in rank
- * order weighted by example count, run the optimizer and publish version {@code s + 1}. A worker that terminates or
+ * with the reason); then runs steps: publish weights version {@code s} over the data plane, each followed by that
+ * worker's {@link StepOrder}, wait for every live worker's gradient of step {@code s} and the {@link GradientMeta}
+ * that follows it (both over the data plane: no control message is on a step's path), sum them in rank order
+ * weighted by example count, run the optimizer and publish version {@code s + 1}. A worker that terminates or
  * misses the step deadline is dropped and its shard reassigned; late and duplicate gradients are ignored and
  * counted. Evaluates validation metrics per epoch and test metrics at the end, and checkpoints when configured.
  *
@@ -72,20 +75,6 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
     }
 
     /**
-     * A worker's gradient of one step: its metadata (the bytes come over the data plane, before or after it).
-     *
-     * @param step     the step (the weights version it was computed on).
-     * @param rank     the worker's rank.
-     * @param examples rows of its batch (the weight of its gradient in the average).
-     * @param loss     mean loss of its batch before the update.
-     * @param stats    its cumulative counters.
-     */
-    public record Gradient(long step, int rank, int examples, double loss, WorkerStats stats)
-        implements Command, ControlMessage
-    {
-    }
-
-    /**
      * A worker leaves the job (it cannot continue).
      *
      * @param rank   its rank.
@@ -109,6 +98,10 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
     }
 
     private record DataArrived(long step, int rank, boolean complete) implements Command
+    {
+    }
+
+    private record MetaArrived(long step, int rank, GradientMeta meta) implements Command
     {
     }
 
@@ -187,7 +180,7 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
             .onMessage(EngineReady.class, this::onEngineReady)
             .onMessage(Register.class, this::onRegister)
             .onMessage(Ready.class, this::onReady)
-            .onMessage(Gradient.class, this::onGradient)
+            .onMessage(MetaArrived.class, this::onMetaArrived)
             .onMessage(DataArrived.class, this::onDataArrived)
             .onMessage(Published.class, this::onPublished)
             .onMessage(Ledger.Applied.class, this::onApplied)
@@ -249,11 +242,14 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
         ledger.startClock();
         final long step = ledger.step();
         final int[] live = roster.liveRanks();
+        final List<Ledger.Order> orders = ordersFor(step);
+        final DataPlane.Arrival arrival = arrival();
+        final ServerEngine.MetaArrival metas = metaArrival();
         pipe(() ->
         {
-            engine.expectGradients(step, live, gradientDeadline(), arrival());
+            engine.expectGradients(step, live, gradientDeadline(), arrival, metas);
             final List<Integer> failed = new ArrayList<>();
-            final List<String> reasons = engine.publish(step, live, failed);
+            final List<String> reasons = engine.publish(step, orders, failed);
             return new Published(step, live, failed, reasons);
         }, published -> published, "publishing the initial weights");
         return this;
@@ -261,24 +257,19 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
 
     private Behavior<Command> onPublished(final Published published)
     {
-        for (final Ledger.StepOrder order : ordersFor(published.version()))
-        {
-            order.worker().tell(order.step());
-        }
         dropFailedSends(published.failed(), published.reasons(), published.version());
         return beginStep(published.version(), published.ranks());
     }
 
     /** @return each live worker's order for {@code step}: its shards, with lost workers' shards reassigned. */
-    private List<Ledger.StepOrder> ordersFor(final long step)
+    private List<Ledger.Order> ordersFor(final long step)
     {
         final int epoch = setup.plan().epochOf(step);
         final int batch = setup.plan().batchOf(step);
-        final List<Ledger.StepOrder> orders = new ArrayList<>();
+        final List<Ledger.Order> orders = new ArrayList<>();
         for (final int rank : roster.liveRanks())
         {
-            orders.add(new Ledger.StepOrder(roster.get(rank).ref,
-                new Worker.Step(step, epoch, batch, roster.shardsOf(rank))));
+            orders.add(new Ledger.Order(rank, new StepOrder(step, epoch, batch, roster.shardsOf(rank))));
         }
         return orders;
     }
@@ -302,30 +293,34 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
         Behavior<Command> next = this;
         for (final Command message : replay)
         {
-            next = message instanceof Gradient gradient ? onGradient(gradient) : onCompleteData((DataArrived)message);
+            next = message instanceof MetaArrived meta ? onMetaArrived(meta) : onCompleteData((DataArrived)message);
         }
         return next;
     }
 
-    private Behavior<Command> onGradient(final Gradient gradient)
+    private Behavior<Command> onMetaArrived(final MetaArrived arrived)
     {
-        final Roster.Member member = roster.get(gradient.rank());
-        if (null != member && null != gradient.stats())
+        if (null == arrived.meta())
         {
-            member.stats = gradient.stats();
-        }
-        if (isEarly(gradient.step()))
-        {
-            early.add(gradient);
             return this;
         }
-        final boolean current = null != barrier && !applying && barrier.step() == gradient.step() && null != member &&
+        final Roster.Member member = roster.get(arrived.rank());
+        if (null != member)
+        {
+            member.stats = arrived.meta().stats(arrived.rank(), member.host, member.pid);
+        }
+        if (isEarly(arrived.step()))
+        {
+            early.add(arrived);
+            return this;
+        }
+        final boolean current = null != barrier && !applying && barrier.step() == arrived.step() && null != member &&
             member.live;
-        if (!current || !barrier.onMeta(gradient.rank(), gradient.examples(), gradient.loss()))
+        if (!current || !barrier.onMeta(arrived.rank(), arrived.meta().examples(), arrived.meta().loss()))
         {
             ledger.ignoreGradient();
-            context.getLog().debug("ignored gradient of step {} from rank {} (current step {})", gradient.step(),
-                gradient.rank(), null == barrier ? -1 : barrier.step());
+            context.getLog().debug("ignored gradient of step {} from rank {} (current step {})", arrived.step(),
+                arrived.rank(), null == barrier ? -1 : barrier.step());
             return this;
         }
         return maybeApply();
@@ -357,10 +352,13 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
         return maybeApply();
     }
 
-    /** @return true for a message of the next step while this one is being applied (its order went out already). */
+    /**
+     * @return true for a message of a step whose orders went out but whose barrier is not open yet: the next step
+     * while this one is being applied, or the first step while its weights are being published.
+     */
     private boolean isEarly(final long step)
     {
-        return null != barrier && applying && step == barrier.step() + 1;
+        return null == barrier ? training && step == ledger.step() : applying && step == barrier.step() + 1;
     }
 
     private Behavior<Command> maybeApply()
@@ -378,7 +376,9 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
         timers.cancel(STEP_TIMER);
         final Ledger.StepWork work = ledger.onApply(barrier, contributors, roster.liveRanks(),
             ordersFor(barrier.step() + 1));
-        pipe(() -> ledger.runStep(engine, work, gradientDeadline(), arrival()), applied -> applied,
+        final DataPlane.Arrival arrival = arrival();
+        final ServerEngine.MetaArrival metas = metaArrival();
+        pipe(() -> ledger.runStep(engine, work, gradientDeadline(), arrival, metas), applied -> applied,
             "applying step " + work.step());
         return this;
     }
@@ -522,10 +522,16 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
         return this;
     }
 
-    private io.descent.cluster.dataplane.DataPlane.Arrival arrival()
+    private DataPlane.Arrival arrival()
     {
         final ActorRef<Command> self = context.getSelf();
         return (id, complete) -> self.tell(new DataArrived(id.step(), id.senderId(), complete));
+    }
+
+    private ServerEngine.MetaArrival metaArrival()
+    {
+        final ActorRef<Command> self = context.getSelf();
+        return (step, rank, meta) -> self.tell(new MetaArrived(step, rank, meta));
     }
 
     private long gradientDeadline()

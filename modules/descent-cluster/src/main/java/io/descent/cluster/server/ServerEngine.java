@@ -5,7 +5,9 @@ import io.descent.cluster.checkpoint.CheckpointStore;
 import io.descent.cluster.dataplane.Buffers;
 import io.descent.cluster.dataplane.DataPlane;
 import io.descent.cluster.dataplane.Outlet;
+import io.descent.cluster.protocol.GradientMeta;
 import io.descent.cluster.protocol.JobIdentity;
+import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.trace.StepTrace;
 import io.descent.data.Dataset;
 import io.descent.nn.Model;
@@ -20,19 +22,21 @@ import org.nd4j.linalg.api.blas.Level1;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The parameter server's ND4J state, confined to its compute thread: the weights (the model's flat parameters),
- * the optimizer, one gradient buffer per rank that the data plane writes into, and one outlet per worker. Sums
- * gradients in rank order weighted by example count ({@code Σ n_k g_k / Σ n_k}), runs the optimizer, publishes
- * weights, evaluates. Not thread-safe: every method runs on the compute thread.
+ * the optimizer, one gradient buffer (and one report buffer) per rank that the data plane writes into, and one outlet
+ * per worker. Sums gradients in rank order weighted by example count ({@code Σ n_k g_k / Σ n_k}), runs the optimizer,
+ * publishes weights with each worker's order, evaluates. Not thread-safe: every method runs on the compute thread.
  */
 final class ServerEngine implements AutoCloseable
 {
     /** The data-plane sender id of the parameter server. */
     static final int SENDER_ID = ParameterServer.SENDER_ID;
+    private static final int META_WORDS = GradientMeta.BYTES / Integer.BYTES;
 
     private final ServerSetup setup;
     private final Model model;
@@ -42,6 +46,9 @@ final class ServerEngine implements AutoCloseable
     private final INDArray[] gradients;
     private final UnsafeBuffer[] gradientViews;
     private final UnsafeBuffer weightsView;
+    private final UnsafeBuffer[] metaViews;
+    private final UnsafeBuffer orderView;
+    private final int orderWords;
     private final Outlet[] outlets;
     private final int floats;
     private final Checkpoint resumed;
@@ -60,11 +67,15 @@ final class ServerEngine implements AutoCloseable
         final int ranks = setup.plan().shards();
         this.gradients = new INDArray[ranks];
         this.gradientViews = new UnsafeBuffer[ranks];
+        this.metaViews = new UnsafeBuffer[ranks];
         for (int rank = 0; rank < ranks; rank++)
         {
             gradients[rank] = Nd4j.create(model.dataType(), floats);
             gradientViews[rank] = Buffers.view(gradients[rank]);
+            metaViews[rank] = new UnsafeBuffer(ByteBuffer.allocateDirect(GradientMeta.BYTES));
         }
+        this.orderWords = StepOrder.ints(ranks);
+        this.orderView = new UnsafeBuffer(ByteBuffer.allocateDirect(orderWords * Integer.BYTES));
         this.weightsView = Buffers.view(model.parameters());
         this.outlets = new Outlet[ranks];
         this.resumed = setup.resume().map(dir -> CheckpointStore.restoreLatest(dir, identity, ranks, stateVectors()))
@@ -105,39 +116,61 @@ final class ServerEngine implements AutoCloseable
         }
     }
 
-    /** Expects each rank's gradient of {@code step} into its buffer. */
-    void expectGradients(final long step, final int[] ranks, final long deadlineNs, final DataPlane.Arrival arrival)
+    /** Told on a data-plane thread when a rank's gradient report of a step arrived: keep it short. */
+    @FunctionalInterface
+    interface MetaArrival
+    {
+        /**
+         * @param step the step.
+         * @param rank the worker's rank.
+         * @param meta the report, or null when it did not arrive complete before the deadline.
+         */
+        void onMeta(long step, int rank, GradientMeta meta);
+    }
+
+    /** Expects each rank's gradient of {@code step} into its buffer, and the report that follows it. */
+    void expectGradients(
+        final long step, final int[] ranks, final long deadlineNs, final DataPlane.Arrival arrival,
+        final MetaArrival metas)
     {
         for (final int rank : ranks)
         {
-            final MessageId id = new MessageId(identity.configDigest(), identity.fingerprint(), MessageKind.GRADIENT,
-                step, rank, 0, floats);
-            setup.plane().expect(id, gradientViews[rank], deadlineNs, StepTrace.enabled() ? (arrived, complete) ->
-            {
-                StepTrace.mark("s.data", arrived.step(), arrived.senderId());
-                arrival.onArrival(arrived, complete);
-            } : arrival);
+            setup.plane().expect(identity.messageId(MessageKind.GRADIENT, step, rank, floats), gradientViews[rank],
+                deadlineNs, StepTrace.enabled() ? (arrived, complete) ->
+                {
+                    StepTrace.mark("s.data", arrived.step(), arrived.senderId());
+                    arrival.onArrival(arrived, complete);
+                } : arrival);
+            final UnsafeBuffer meta = metaViews[rank];
+            setup.plane().expect(identity.messageId(MessageKind.GRADIENT_META, step, rank, META_WORDS), meta,
+                deadlineNs, (arrived, complete) ->
+                    metas.onMeta(arrived.step(), arrived.senderId(), complete ? GradientMeta.decode(meta) : null));
         }
     }
 
     /**
-     * Sends the weights as {@code version} to each rank.
+     * Sends the weights as {@code version} to each ordered rank, each followed by its order for that step.
      *
      * @return the ranks whose send failed, with the reason, e.g. {@code [1]} and {@code "DEADLINE_NOT_CONNECTED"}.
      */
-    List<String> publish(final long version, final int[] ranks, final List<Integer> failedRanks)
+    List<String> publish(final long version, final List<Ledger.Order> orders, final List<Integer> failedRanks)
     {
         final List<String> reasons = new ArrayList<>();
         final long deadline = System.nanoTime() + setup.settings().sendTimeout().toNanos();
-        final MessageId id = new MessageId(identity.configDigest(), identity.fingerprint(), MessageKind.WEIGHTS,
-            version, SENDER_ID, 0, floats);
-        for (final int rank : ranks)
+        final MessageId weights = identity.messageId(MessageKind.WEIGHTS, version, SENDER_ID, floats);
+        final MessageId order = identity.messageId(MessageKind.STEP_ORDER, version, SENDER_ID, orderWords);
+        for (final Ledger.Order next : orders)
         {
-            final SendResult result = null == outlets[rank] ? SendResult.CLOSED :
-                outlets[rank].send(id, weightsView, deadline);
+            final Outlet outlet = outlets[next.rank()];
+            SendResult result = null == outlet ? SendResult.CLOSED : outlet.send(weights, weightsView, deadline);
+            if (result.isSent())
+            {
+                next.order().encode(orderView);
+                result = outlet.send(order, orderView, deadline);
+            }
             if (!result.isSent())
             {
-                failedRanks.add(rank);
+                failedRanks.add(next.rank());
                 reasons.add(result.name());
             }
         }

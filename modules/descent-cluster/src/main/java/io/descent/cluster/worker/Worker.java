@@ -13,6 +13,7 @@ import io.descent.cluster.compute.ComputeThread;
 import io.descent.cluster.dataplane.DataPlane;
 import io.descent.cluster.protocol.ControlMessage;
 import io.descent.cluster.protocol.NodeInfo;
+import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.server.ParameterServer;
 import io.descent.cluster.trace.StepTrace;
 
@@ -23,9 +24,10 @@ import java.util.function.Function;
 
 /**
  * A worker of a synchronous data-parallel job. Builds its model, finds the parameter server through the
- * Receptionist, registers with its data-plane endpoint and model identity, and then, per {@link Step}: waits for
- * that weights version on the data plane (written straight into its model), computes the gradient of its batch,
- * pushes it over the data plane and reports it with a {@link ParameterServer.Gradient}. Stops when told to
+ * Receptionist, registers with its data-plane endpoint and model identity, and then, per step: waits for that
+ * weights version and its {@link StepOrder} on the data plane (the weights written straight into its model), computes
+ * the gradient of its batch and pushes it, then its {@link io.descent.cluster.protocol.GradientMeta}, over the data
+ * plane. No control message is on a step's path. Stops when told to
  * {@link Finish}, when refused, when the server goes away, or when the next weights do not come in time; the outcome
  * completes the future given to {@link #create}.
  *
@@ -63,18 +65,6 @@ public final class Worker extends AbstractBehavior<Worker.Command>
     }
 
     /**
-     * Compute the gradient of one step on weights version {@code step}.
-     *
-     * @param step   the step (and the weights version to use).
-     * @param epoch  its 1-based epoch (the shard order depends on it).
-     * @param batch  its 0-based batch within the epoch.
-     * @param shards the shards whose batch this worker computes (its own, plus any reassigned from lost workers).
-     */
-    public record Step(long step, int epoch, int batch, int[] shards) implements Command, ControlMessage
-    {
-    }
-
-    /**
      * The job is over for this worker.
      *
      * @param success true when the job completed.
@@ -97,6 +87,10 @@ public final class Worker extends AbstractBehavior<Worker.Command>
     }
 
     private record WeightsArrived(long version, boolean complete) implements Command
+    {
+    }
+
+    private record OrderArrived(long version, StepOrder order) implements Command
     {
     }
 
@@ -124,7 +118,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
     private long totalSteps = Long.MAX_VALUE;
     private long lastPushed = -1;
     private long awaited = -1;
-    private Step pending;
+    private StepOrder pending;
 
     /**
      * @param setup   the job, data, model, settings and data plane.
@@ -160,7 +154,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
             .onMessage(Accepted.class, this::onAccepted)
             .onMessage(Refused.class, this::onRefused)
             .onMessage(Armed.class, this::onArmed)
-            .onMessage(Step.class, this::onStep)
+            .onMessage(OrderArrived.class, this::onOrderArrived)
             .onMessage(WeightsArrived.class, this::onWeightsArrived)
             .onMessage(WorkerEngine.Pushed.class, this::onPushed)
             .onMessage(Finish.class, this::onFinish)
@@ -208,10 +202,11 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         awaited = accepted.firstStep();
         context.getLog().info("accepted as worker rank {} of {}", rank, accepted.workers());
         final DataPlane.Arrival arrival = arrival();
+        final WorkerEngine.OrderArrival orders = orderArrival();
         pipe(() ->
         {
             engine.join(accepted.rank(), accepted.workers(), accepted.serverEndpoint());
-            engine.expectWeights(accepted.firstStep(), weightsDeadline(), arrival);
+            engine.expectStep(accepted.firstStep(), weightsDeadline(), arrival, orders);
             return new Armed(accepted.rank(), engine.totalSteps());
         }, armed -> armed, "joining the job");
         return this;
@@ -230,32 +225,37 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         return stop(WorkerOutcome.Status.REFUSED, refused.reason());
     }
 
-    private Behavior<Command> onStep(final Step step)
+    private Behavior<Command> onOrderArrived(final OrderArrived arrived)
     {
-        StepTrace.mark("w.order", step.step(), rank);
-        pending = step;
+        if (null == arrived.order())
+        {
+            return arrived.version() == awaited ? missed("the order of step " + arrived.version()) : this;
+        }
+        StepTrace.mark("w.order", arrived.version(), rank);
+        pending = arrived.order();
         return maybeCompute();
     }
 
     private Behavior<Command> onWeightsArrived(final WeightsArrived arrived)
     {
-        if (!arrived.complete() && arrived.version() != awaited)
-        {
-            return this;
-        }
         if (!arrived.complete())
         {
-            final String reason = "weights version " + arrived.version() + " did not arrive within " +
-                "descent.cluster.weights-timeout = " + setup.settings().weightsTimeout().toSeconds() + " s";
-            if (null != server)
-            {
-                server.tell(new ParameterServer.Leave(rank, reason));
-            }
-            return stop(WorkerOutcome.Status.FAILED, reason);
+            return arrived.version() == awaited ? missed("weights version " + arrived.version()) : this;
         }
         weightsVersion = arrived.version();
         StepTrace.mark("w.wactor", arrived.version(), rank);
         return maybeCompute();
+    }
+
+    private Behavior<Command> missed(final String what)
+    {
+        final String reason = what + " did not arrive within descent.cluster.weights-timeout = " +
+            setup.settings().weightsTimeout().toSeconds() + " s";
+        if (null != server)
+        {
+            server.tell(new ParameterServer.Leave(rank, reason));
+        }
+        return stop(WorkerOutcome.Status.FAILED, reason);
     }
 
     private Behavior<Command> maybeCompute()
@@ -264,12 +264,12 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         {
             return this;
         }
-        final Step step = pending;
+        final StepOrder step = pending;
         pending = null;
         awaited = step.step() + 1;
         final DataPlane.Arrival arrival = arrival();
-        final ActorRef<ParameterServer.Command> target = server;
-        pipe(() -> engine.step(step, target, weightsDeadline(), arrival), pushed -> pushed,
+        final WorkerEngine.OrderArrival orders = orderArrival();
+        pipe(() -> engine.step(step, weightsDeadline(), arrival, orders), pushed -> pushed,
             "computing step " + step.step());
         return this;
     }
@@ -353,6 +353,12 @@ public final class Worker extends AbstractBehavior<Worker.Command>
             StepTrace.mark("w.wdata", id.step(), -1);
             self.tell(new WeightsArrived(id.step(), complete));
         };
+    }
+
+    private WorkerEngine.OrderArrival orderArrival()
+    {
+        final ActorRef<Command> self = context.getSelf();
+        return (step, order) -> self.tell(new OrderArrived(step, order));
     }
 
     private long weightsDeadline()

@@ -1,12 +1,13 @@
 package io.descent.cluster.worker;
 
-import akka.actor.typed.ActorRef;
 import io.descent.cluster.dataplane.Buffers;
 import io.descent.cluster.dataplane.DataPlane;
 import io.descent.cluster.dataplane.Outlet;
 import io.descent.cluster.plan.StepPlan;
+import io.descent.cluster.protocol.GradientMeta;
 import io.descent.cluster.protocol.JobIdentity;
 import io.descent.cluster.protocol.NodeInfo;
+import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.protocol.WorkerStats;
 import io.descent.cluster.server.ParameterServer;
 import io.descent.cluster.trace.StepTrace;
@@ -14,20 +15,20 @@ import io.descent.data.Dataset;
 import io.descent.data.batch.MinibatchFiller;
 import io.descent.data.order.SplitMix64;
 import io.descent.nn.Model;
-import io.descent.transport.MessageId;
 import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.MessageKind;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * A worker's ND4J state, confined to its compute thread: the model (whose parameters the data plane overwrites with
- * each weights version), the batch arrays, the shard orders of the current epoch, the outlet to the server and the
- * counters. Not thread-safe: every method runs on the compute thread.
+ * each weights version), the batch arrays, the shard orders of the current epoch, the buffers the step orders and
+ * gradient reports travel in, the outlet to the server and the counters. Not thread-safe: every method runs on the compute thread.
  */
 final class WorkerEngine implements AutoCloseable
 {
@@ -37,14 +38,19 @@ final class WorkerEngine implements AutoCloseable
     {
     }
 
+    private static final int META_WORDS = GradientMeta.BYTES / Integer.BYTES;
+
     private final WorkerSetup setup;
     private final Model model;
     private final JobIdentity identity;
     private final UnsafeBuffer weightsView;
     private final UnsafeBuffer gradientView;
+    private final UnsafeBuffer metaView = new UnsafeBuffer(ByteBuffer.allocateDirect(GradientMeta.BYTES));
     private final int floats;
     private final Map<Integer, INDArray[]> batchArrays = new HashMap<>();
     private final String host = NodeInfo.host();
+    private UnsafeBuffer orderView;
+    private int orderWords;
     private StepPlan plan;
     private Outlet outlet;
     private int rank = -1;
@@ -75,6 +81,8 @@ final class WorkerEngine implements AutoCloseable
     void join(final int newRank, final int workers, final String serverEndpoint)
     {
         rank = newRank;
+        orderWords = StepOrder.ints(workers);
+        orderView = new UnsafeBuffer(ByteBuffer.allocateDirect(orderWords * Integer.BYTES));
         plan = new StepPlan(setup.train().size(), workers, setup.job().train().batchSize(),
             setup.job().train().epochs(), setup.job().seed());
         if (null != outlet)
@@ -90,24 +98,38 @@ final class WorkerEngine implements AutoCloseable
         return plan.totalSteps();
     }
 
-    /** Expects weights {@code version} straight into the model's parameters. */
-    void expectWeights(final long version, final long deadlineNs, final DataPlane.Arrival arrival)
+    /** Told on a data-plane thread when the order of a step arrived: keep it short. */
+    @FunctionalInterface
+    interface OrderArrival
     {
-        final MessageId id = new MessageId(identity.configDigest(), identity.fingerprint(), MessageKind.WEIGHTS,
-            version, ParameterServer.SENDER_ID, 0, floats);
-        setup.plane().expect(id, weightsView, deadlineNs, arrival);
+        /**
+         * @param step  the step.
+         * @param order the order, or null when it did not arrive complete before the deadline.
+         */
+        void onOrder(long step, StepOrder order);
+    }
+
+    /**
+     * Expects weights {@code version} straight into the model's parameters, and the order that follows them.
+     * Call it before the server can publish that version, and only when the previous order has been read.
+     */
+    void expectStep(
+        final long version, final long deadlineNs, final DataPlane.Arrival weights, final OrderArrival orders)
+    {
+        setup.plane().expect(identity.messageId(MessageKind.WEIGHTS, version, ParameterServer.SENDER_ID, floats),
+            weightsView, deadlineNs, weights);
+        final UnsafeBuffer order = orderView;
+        setup.plane().expect(identity.messageId(MessageKind.STEP_ORDER, version, ParameterServer.SENDER_ID,
+            orderWords), order, deadlineNs, (id, complete) ->
+            orders.onOrder(id.step(), complete ? StepOrder.decode(id.step(), order) : null));
     }
 
     /**
      * Computes the gradient of the step's batch (batch {@code batch} of each of {@code shards}, concatenated), arms
-     * the data plane for the next weights, tells the server the gradient's metadata (so that the control message
-     * travels while the bytes do), then pushes the gradient.
+     * the data plane for the next weights and order, then pushes the gradient and its {@link GradientMeta}.
      */
     Pushed step(
-        final Worker.Step step,
-        final ActorRef<ParameterServer.Command> server,
-        final long weightsDeadlineNs,
-        final DataPlane.Arrival arrival)
+        final StepOrder step, final long weightsDeadlineNs, final DataPlane.Arrival weights, final OrderArrival orders)
     {
         final long start = System.nanoTime();
         StepTrace.mark("w.cstart", step.step(), rank);
@@ -124,22 +146,26 @@ final class WorkerEngine implements AutoCloseable
         final double loss = model.computeGradients(arrays[0], arrays[1], setup.job().train().loss());
         final long computed = System.nanoTime();
         StepTrace.mark("w.computed", step.step(), rank);
-        expectWeights(step.step() + 1, weightsDeadlineNs, arrival);
+        expectStep(step.step() + 1, weightsDeadlineNs, weights, orders);
         samples += rows.length;
         computeSeconds += (computed - start) / 1e9;
-        server.tell(new ParameterServer.Gradient(step.step(), rank, rows.length, loss, stats()));
-        StepTrace.mark("w.told", step.step(), rank);
-        final MessageId id = new MessageId(identity.configDigest(), identity.fingerprint(), MessageKind.GRADIENT,
-            step.step(), rank, 0, floats);
-        final SendResult result = outlet.send(id, gradientView,
-            System.nanoTime() + setup.settings().sendTimeout().toNanos());
+        final long deadline = System.nanoTime() + setup.settings().sendTimeout().toNanos();
+        SendResult result = outlet.send(identity.messageId(MessageKind.GRADIENT, step.step(), rank, floats),
+            gradientView, deadline);
         lastPushEndNs = System.nanoTime();
-        StepTrace.mark("w.pushed", step.step(), rank);
         pushSeconds += (lastPushEndNs - computed) / 1e9;
+        if (result.isSent())
+        {
+            new GradientMeta(rows.length, loss, samples, computeSeconds, pushSeconds, waitSeconds, outlet.bytesSent())
+                .encode(metaView);
+            result = outlet.send(identity.messageId(MessageKind.GRADIENT_META, step.step(), rank, META_WORDS),
+                metaView, deadline);
+        }
+        StepTrace.mark("w.pushed", step.step(), rank);
         return new Pushed(step.step(), rows.length, loss, result, stats());
     }
 
-    private int[] rowsOf(final Worker.Step step)
+    private int[] rowsOf(final StepOrder step)
     {
         if (step.epoch() != cachedEpoch)
         {

@@ -8,7 +8,6 @@ import akka.serialization.SerializationExtension;
 import akka.serialization.Serializer;
 import akka.serialization.Serializers;
 import io.descent.cluster.protocol.JobIdentity;
-import io.descent.cluster.protocol.WorkerStats;
 import io.descent.cluster.server.ParameterServer;
 import io.descent.cluster.worker.Worker;
 import org.junit.jupiter.api.AfterAll;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -44,12 +42,10 @@ class KryoSerializerTest
     {
         final TestProbe<Worker.Command> worker = testKit.createTestProbe();
         final TestProbe<ParameterServer.Command> server = testKit.createTestProbe();
-        final WorkerStats stats = new WorkerStats(1, "host-a", 4242, 9000, 1.5, 0.25, 0.125, 123456789L);
         final List<Object> messages = List.of(
             new ParameterServer.Register(worker.getRef(), "127.0.0.1:40123",
                 new JobIdentity(0x1234_5678_9abc_def0L, "10>dense(10,16,tanh)", -77L), "host-a", 4242, 3),
             new ParameterServer.Ready(3),
-            new ParameterServer.Gradient(17, 1, 30, 0.6931, stats),
             new ParameterServer.Leave(1, "weights timed out"),
             new Worker.Accepted(server.getRef(), 1, 2, "127.0.0.1:40999", 12),
             new Worker.Refused("model fingerprint mismatch"),
@@ -58,18 +54,12 @@ class KryoSerializerTest
         {
             assertEquals(message, roundTrip(message), message.getClass().getSimpleName());
         }
-        final Worker.Step step = new Worker.Step(5, 2, 3, new int[]{ 0, 2 });
-        final Worker.Step back = (Worker.Step)roundTrip(step);
-        assertEquals(step.step(), back.step());
-        assertEquals(step.epoch(), back.epoch());
-        assertEquals(step.batch(), back.batch());
-        assertArrayEquals(step.shards(), back.shards());
     }
 
     @Test
     void shouldCoverEveryRegisteredMessage() throws Exception
     {
-        assertEquals(8, ProtocolClasses.MESSAGES.size());
+        assertEquals(6, ProtocolClasses.MESSAGES.size());
         final Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
         for (final Class<?> type : ProtocolClasses.MESSAGES)
         {

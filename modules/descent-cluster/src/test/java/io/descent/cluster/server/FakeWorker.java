@@ -6,10 +6,10 @@ import akka.actor.typed.ActorRef;
 import io.descent.cluster.dataplane.InMemoryDataPlane;
 import io.descent.cluster.dataplane.InMemoryNetwork;
 import io.descent.cluster.dataplane.Outlet;
+import io.descent.cluster.protocol.GradientMeta;
 import io.descent.cluster.protocol.JobIdentity;
-import io.descent.cluster.protocol.WorkerStats;
+import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.worker.Worker;
-import io.descent.transport.MessageId;
 import io.descent.transport.wire.MessageKind;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -21,9 +21,13 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A scripted worker: a TestProbe for control messages plus an in-memory data plane for buffers. */
+/**
+ * A scripted worker: a TestProbe for control messages plus an in-memory data plane for weights, step orders,
+ * gradients and gradient reports.
+ */
 final class FakeWorker
 {
     final TestProbe<Worker.Command> probe;
@@ -32,7 +36,10 @@ final class FakeWorker
     private final int floats;
     private final UnsafeBuffer gradient;
     private final UnsafeBuffer weights;
+    private final UnsafeBuffer meta = new UnsafeBuffer(ByteBuffer.allocateDirect(GradientMeta.BYTES));
     private final BlockingQueue<Long> weightVersions = new LinkedBlockingQueue<>();
+    private final BlockingQueue<StepOrder> orders = new LinkedBlockingQueue<>();
+    private int orderWords;
     private ActorRef<ParameterServer.Command> server;
     private Outlet outlet;
     int rank = -1;
@@ -63,34 +70,53 @@ final class FakeWorker
         server.tell(new ParameterServer.Register(probe.getRef(), plane.endpoint(), identity, "fake", 1, -1));
         final Worker.Accepted accepted = probe.expectMessageClass(Worker.Accepted.class, Duration.ofSeconds(30));
         rank = accepted.rank();
+        orderWords = StepOrder.ints(accepted.workers());
         outlet = plane.outlet(accepted.serverEndpoint());
         armWeights(accepted.firstStep());
         server.tell(new ParameterServer.Ready(rank));
         return this;
     }
 
+    /** Expects the weights of {@code version} and the order that follows them. */
     void armWeights(final long version)
     {
-        final MessageId id = new MessageId(identity.configDigest(), identity.fingerprint(), MessageKind.WEIGHTS,
-            version, ParameterServer.SENDER_ID, 0, floats);
-        plane.expect(id, weights, System.nanoTime() + 60_000_000_000L, (got, complete) ->
-        {
-            if (complete)
+        final long deadline = System.nanoTime() + 60_000_000_000L;
+        plane.expect(identity.messageId(MessageKind.WEIGHTS, version, ParameterServer.SENDER_ID, floats), weights,
+            deadline, (got, complete) ->
             {
-                weightVersions.add(got.step());
-            }
-        });
+                if (complete)
+                {
+                    weightVersions.add(got.step());
+                }
+            });
+        final UnsafeBuffer order = new UnsafeBuffer(ByteBuffer.allocateDirect(orderWords * Integer.BYTES));
+        plane.expect(identity.messageId(MessageKind.STEP_ORDER, version, ParameterServer.SENDER_ID, orderWords), order,
+            deadline, (got, complete) ->
+            {
+                if (complete)
+                {
+                    orders.add(StepOrder.decode(got.step(), order));
+                }
+            });
     }
 
-    /** Expects the next Step and the weights of its version. */
-    Worker.Step expectStep(final long step) throws InterruptedException
+    /** Expects the next step's order and the weights of its version. */
+    StepOrder expectStep(final long step) throws InterruptedException
     {
-        final Worker.Step message = probe.expectMessageClass(Worker.Step.class, Duration.ofSeconds(30));
+        final StepOrder message = orders.poll(30, TimeUnit.SECONDS);
+        assertNotNull(message, "order of step " + step);
         assertEquals(step, message.step());
         final Long version = weightVersions.poll(30, TimeUnit.SECONDS);
         assertNotNull(version, "weights of step " + step);
         assertEquals(step, version.longValue());
         return message;
+    }
+
+    /** Asserts that no step order arrives within {@code wait}: the server is still holding the step. */
+    void expectNoStep(final Duration wait) throws InterruptedException
+    {
+        final StepOrder early = orders.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        assertNull(early, () -> "the server sent an order before the step was complete: " + early);
     }
 
     /** Arms the next weights, sends the gradient bytes of {@code step}, then its metadata. */
@@ -103,14 +129,14 @@ final class FakeWorker
 
     void sendBytes(final long step)
     {
-        final MessageId id = new MessageId(identity.configDigest(), identity.fingerprint(), MessageKind.GRADIENT,
-            step, rank, 0, floats);
-        assertTrue(outlet.send(id, gradient, System.nanoTime() + 1_000_000_000L).isSent());
+        assertTrue(outlet.send(identity.messageId(MessageKind.GRADIENT, step, rank, floats), gradient,
+            System.nanoTime() + 1_000_000_000L).isSent());
     }
 
     void sendMeta(final long step, final int examples)
     {
-        server.tell(new ParameterServer.Gradient(step, rank, examples, 0.5,
-            new WorkerStats(rank, "fake", 1, examples, 0, 0, 0, 0)));
+        new GradientMeta(examples, 0.5, examples, 0, 0, 0, 0).encode(meta);
+        assertTrue(outlet.send(identity.messageId(MessageKind.GRADIENT_META, step, rank, GradientMeta.BYTES / 4), meta,
+            System.nanoTime() + 1_000_000_000L).isSent());
     }
 }

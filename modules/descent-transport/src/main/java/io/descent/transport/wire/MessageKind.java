@@ -6,9 +6,13 @@ public enum MessageKind
     /** A worker's gradient for one step, pushed to the parameter server. */
     GRADIENT((byte)1),
     /** The parameter server's weights at one version, pushed to workers. */
-    WEIGHTS((byte)2);
+    WEIGHTS((byte)2),
+    /** The parameter server's order for one step: what a worker computes on the weights of that version. */
+    STEP_ORDER((byte)3),
+    /** What a worker reports with its gradient of one step: example count, loss, counters. */
+    GRADIENT_META((byte)4);
 
-    private static final MessageKind[] BY_CODE = { null, GRADIENT, WEIGHTS };
+    private static final MessageKind[] BY_CODE = { null, GRADIENT, WEIGHTS, STEP_ORDER, GRADIENT_META };
 
     private final byte code;
 

@@ -1,0 +1,42 @@
+package io.descent.cluster.protocol;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The data-plane records of a step: a {@link StepOrder} and a {@link GradientMeta} survive their wire form. */
+class StepMessagesTest
+{
+    @Test
+    void shouldRoundTripAStepOrderWithFewerShardsThanTheJobHas()
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(StepOrder.ints(4) * Integer.BYTES));
+        new StepOrder(9, 3, 2, new int[]{ 0, 1, 2, 3 }).encode(buffer);
+        final StepOrder order = new StepOrder(41, 2, 7, new int[]{ 1, 3 });
+        assertEquals(5 * Integer.BYTES, order.encode(buffer));
+        assertEquals(order, StepOrder.decode(41, buffer), "stale shards after the count are not read");
+    }
+
+    @Test
+    void shouldRefuseAnOrderNamingMoreShardsThanItsMessageHolds()
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(StepOrder.ints(2) * Integer.BYTES));
+        buffer.putInt(2 * Integer.BYTES, 3, java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertThrows(IllegalArgumentException.class, () -> StepOrder.decode(1, buffer));
+    }
+
+    @Test
+    void shouldRoundTripAGradientReportAndBuildTheWorkersStats()
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(GradientMeta.BYTES));
+        final GradientMeta meta = new GradientMeta(256, 0.6931471805599453, 1L << 40, 12.5, 0.25, 3.125, 987654321L);
+        meta.encode(buffer);
+        assertEquals(meta, GradientMeta.decode(buffer));
+        assertEquals(new WorkerStats(2, "host-b", 77, 1L << 40, 12.5, 0.25, 3.125, 987654321L),
+            meta.stats(2, "host-b", 77));
+    }
+}
