@@ -7,6 +7,7 @@ import io.descent.cluster.server.ServerSetup;
 import io.descent.cluster.worker.WorkerSetup;
 import io.descent.data.DataLoader;
 import io.descent.data.DataSplits;
+import io.descent.data.SourceSplits;
 import io.descent.nn.Model;
 import io.descent.nn.ModelSpec;
 import io.descent.nn.config.ModelSpecReader;
@@ -28,6 +29,8 @@ public final class TestJob
     public final JobConfig job;
     public final DataSplits data;
     public final ModelSpec spec;
+    /** What the nodes read: {@link #data} itself unless {@link #streaming} replaced it. */
+    private final SourceSplits sources;
 
     private TestJob(final String hocon)
     {
@@ -35,6 +38,24 @@ public final class TestJob
         this.data = DataLoader.load(job.data(), job.seed());
         this.spec = ModelSpecReader.read(job.model(), "model", data.train().numFeatures(), data.train().numOutputs(),
             job.train().loss());
+        this.sources = SourceSplits.of(data);
+    }
+
+    private TestJob(final TestJob base, final SourceSplits sources)
+    {
+        this.job = base.job;
+        this.data = base.data;
+        this.spec = base.spec;
+        this.sources = sources;
+    }
+
+    /**
+     * @param streamed the same rows as {@link #data}, e.g. memory-mapped shard sets written from it.
+     * @return this job with its nodes reading {@code streamed} instead of the in-memory splits.
+     */
+    public TestJob streaming(final SourceSplits streamed)
+    {
+        return new TestJob(this, streamed);
     }
 
     /**
@@ -57,13 +78,13 @@ public final class TestJob
     /** @return a server setup. */
     public ServerSetup server(final ClusterSettings settings, final DataPlane plane, final Path resume)
     {
-        return ServerSetup.of(job, data, spec, settings, plane, Optional.ofNullable(resume));
+        return ServerSetup.of(job, sources, spec, settings, plane, Optional.ofNullable(resume));
     }
 
     /** @return a worker setup. */
     public WorkerSetup worker(final ClusterSettings settings, final DataPlane plane)
     {
-        return new WorkerSetup(job, data.train(), spec, settings, plane);
+        return new WorkerSetup(job, sources.train(), spec, settings, plane);
     }
 
     /** @return the identity every node of this job has. */

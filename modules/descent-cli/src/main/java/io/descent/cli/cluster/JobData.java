@@ -1,7 +1,7 @@
 package io.descent.cli.cluster;
 
 import io.descent.data.DataLoader;
-import io.descent.data.DataSplits;
+import io.descent.data.SourceSplits;
 import io.descent.data.Task;
 import io.descent.nn.BadInputException;
 import io.descent.nn.ModelSpec;
@@ -10,18 +10,19 @@ import io.descent.nn.loss.Loss;
 import io.descent.train.JobConfig;
 
 /**
- * A job's data and model architecture, loaded and checked the same way on every node (each node loads the data
- * itself: the server for evaluation, each worker for its shards).
+ * A job's data and model architecture, opened and checked the same way on every node (each node opens the data
+ * itself: the server for evaluation, each worker for its shards). A shard set is memory-mapped and streamed, never
+ * copied onto the heap (scaling uses the manifest's statistics); other sources are loaded into memory.
  *
  * @param data the splits.
  * @param spec the model architecture.
  */
-record JobData(DataSplits data, ModelSpec spec)
+record JobData(SourceSplits data, ModelSpec spec)
 {
     /**
      * @param job     the validated job.
      * @param workers number of workers (each shard must hold at least one batch row).
-     * @return the loaded data and architecture.
+     * @return the opened data and architecture.
      * @throws BadInputException for data problems, a loss that does not fit the task or shards that are too small.
      */
     static JobData load(final JobConfig job, final int workers)
@@ -29,7 +30,7 @@ record JobData(DataSplits data, ModelSpec spec)
         final var layers = job.model().getConfigList("layers");
         final var last = layers.isEmpty() ? null : layers.get(layers.size() - 1);
         final int declared = null != last && last.hasPath("units") ? last.getInt("units") : 0;
-        final DataSplits data = DataLoader.load(job.data(), job.seed(), declared);
+        final SourceSplits data = DataLoader.open(job.data(), job.seed(), declared);
         final Loss loss = job.train().loss();
         if ((loss == Loss.CROSS_ENTROPY || loss == Loss.BINARY_CROSS_ENTROPY) && data.train().task() == Task.REGRESSION)
         {

@@ -130,7 +130,8 @@ public final class NodeRuntime implements AutoCloseable
             cluster.manager().tell(new JoinSeedNodes(List.of(
                 new Address("akka", SYSTEM, seedAddress.host(), seedAddress.port()))));
         }
-        LOG.info("{} node {} joining {}", role, cluster.selfMember().address(), null == seed ? "itself" : seed);
+        LOG.info("{} node {} joining {}; heap limit {} MiB", role, cluster.selfMember().address(),
+            null == seed ? "itself" : seed, Runtime.getRuntime().maxMemory() >> 20);
     }
 
     /** @return the Akka address other nodes use as seed ({@code host:port}). */

@@ -9,7 +9,7 @@ import io.descent.cluster.protocol.GradientMeta;
 import io.descent.cluster.protocol.JobIdentity;
 import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.trace.StepTrace;
-import io.descent.data.Dataset;
+import io.descent.data.ExampleSource;
 import io.descent.nn.Model;
 import io.descent.nn.optim.Optimizer;
 import io.descent.train.Evaluator;
@@ -203,9 +203,9 @@ final class ServerEngine implements AutoCloseable
         return rate;
     }
 
-    Metrics evaluate(final Dataset dataset)
+    Metrics evaluate(final ExampleSource split)
     {
-        return evaluator.evaluate(dataset);
+        return evaluator.evaluate(split);
     }
 
     /** @return the vectors a checkpoint holds: the weights, then the optimizer's state. */

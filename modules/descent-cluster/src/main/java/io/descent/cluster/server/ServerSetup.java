@@ -3,7 +3,7 @@ package io.descent.cluster.server;
 import io.descent.cluster.ClusterSettings;
 import io.descent.cluster.dataplane.DataPlane;
 import io.descent.cluster.plan.StepPlan;
-import io.descent.data.DataSplits;
+import io.descent.data.SourceSplits;
 import io.descent.nn.ModelSpec;
 import io.descent.train.JobConfig;
 
@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * Everything a parameter server needs: the job, its data (validation and test splits are evaluated on the server),
  * the model architecture, the step plan, the cluster settings, this node's data plane and an optional checkpoint
- * directory to resume from. Immutable; the data plane is owned by the caller.
+ * directory to resume from. Immutable; the data plane is owned by the caller. The splits are sources (in memory or
+ * memory-mapped shards): evaluation streams them batch by batch.
  *
  * @param job      the validated job.
  * @param data     the job's splits.
@@ -25,7 +26,7 @@ import java.util.Optional;
  */
 public record ServerSetup(
     JobConfig job,
-    DataSplits data,
+    SourceSplits data,
     ModelSpec spec,
     StepPlan plan,
     ClusterSettings settings,
@@ -43,7 +44,7 @@ public record ServerSetup(
      */
     public static ServerSetup of(
         final JobConfig job,
-        final DataSplits data,
+        final SourceSplits data,
         final ModelSpec spec,
         final ClusterSettings settings,
         final DataPlane plane,
