@@ -30,7 +30,7 @@ final class Ledger
      * and each worker's order).
      */
     record StepWork(
-        long step, int[] contributors, int[] examples, int[] live, List<Order> orders, Checkpoint checkpoint)
+        long step, double correction, int[] live, List<Order> orders, Checkpoint checkpoint)
     {
         boolean more()
         {
@@ -41,10 +41,20 @@ final class Ledger
     /** One worker's order for a step. */
     record Order(int rank, StepOrder order)
     {
+        /** @return the examples the step's {@code orders} add up to under {@code plan}. */
+        static long examples(final StepPlan plan, final List<Order> orders)
+        {
+            long total = 0;
+            for (final Order order : orders)
+            {
+                total += (long)plan.batchRows(order.order().batch()) * order.order().shards().length;
+            }
+            return total;
+        }
     }
 
     /** The compute thread's answer to a {@link StepWork}. */
-    record Applied(long step, double rate, boolean published, int[] ordered, List<Integer> failed,
+    record Applied(long step, double rate, boolean published, List<Order> ordered, List<Integer> failed,
         List<String> reasons) implements ParameterServer.Command
     {
     }
@@ -114,16 +124,14 @@ final class Ledger
         final StepBarrier barrier, final int[] contributors, final int[] live, final List<Order> nextOrders)
     {
         StepTrace.mark("s.dispatch", barrier.step(), -1);
-        final int[] examples = new int[setup.plan().shards()];
         for (final int rank : contributors)
         {
-            examples[rank] = barrier.examples(rank);
             epochLossSum += barrier.loss(rank) * barrier.examples(rank);
             epochExamples += barrier.examples(rank);
         }
         final long next = barrier.step() + 1;
         final boolean more = next < plan.totalSteps();
-        return new StepWork(barrier.step(), contributors, examples, live, more ? nextOrders : List.of(),
+        return new StepWork(barrier.step(), barrier.correction(), live, more ? nextOrders : List.of(),
             more ? checkpointDue(next) : null);
     }
 
@@ -157,7 +165,7 @@ final class Ledger
         final ServerEngine.MetaArrival metas)
     {
         StepTrace.mark("s.rstart", work.step(), -1);
-        final double usedRate = engine.apply(work.step(), work.contributors(), work.examples());
+        final double usedRate = engine.apply(work.step(), work.correction());
         StepTrace.mark("s.applied", work.step(), -1);
         if (null != work.checkpoint())
         {
@@ -172,7 +180,7 @@ final class Ledger
             reasons = engine.publish(work.step() + 1, work.orders(), failed);
             StepTrace.mark("s.published", work.step() + 1, -1);
         }
-        return new Applied(work.step(), usedRate, work.more(), work.live(), failed, reasons);
+        return new Applied(work.step(), usedRate, work.more(), work.orders(), failed, reasons);
     }
 
     private void writeCheckpoint(final ServerEngine engine, final Checkpoint partial)

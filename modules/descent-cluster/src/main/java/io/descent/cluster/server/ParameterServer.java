@@ -118,7 +118,7 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
         INSTANCE
     }
 
-    private record Published(long version, int[] ranks, List<Integer> failed, List<String> reasons)
+    private record Published(long version, List<Ledger.Order> orders, List<Integer> failed, List<String> reasons)
         implements Command
     {
     }
@@ -143,6 +143,8 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
     private boolean training;
     private StepBarrier barrier;
     private boolean applying;
+    /** Gradients of the current step handed to the compute thread's sum so far. */
+    private int folded;
 
     /**
      * @param setup    the job, data, model, settings and data plane.
@@ -250,7 +252,7 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
             engine.expectGradients(step, live, gradientDeadline(), arrival, metas);
             final List<Integer> failed = new ArrayList<>();
             final List<String> reasons = engine.publish(step, orders, failed);
-            return new Published(step, live, failed, reasons);
+            return new Published(step, orders, failed, reasons);
         }, published -> published, "publishing the initial weights");
         return this;
     }
@@ -258,7 +260,7 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
     private Behavior<Command> onPublished(final Published published)
     {
         dropFailedSends(published.failed(), published.reasons(), published.version());
-        return beginStep(published.version(), published.ranks());
+        return beginStep(published.version(), published.orders());
     }
 
     /** @return each live worker's order for {@code step}: its shards, with lost workers' shards reassigned. */
@@ -275,17 +277,19 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
     }
 
     /**
-     * Opens the barrier of {@code step}, whose orders went to {@code ordered} (those still live are waited for), and
+     * Opens the barrier of {@code step}, whose {@code orders} went out (the workers still live are waited for), and
      * replays what arrived early for it.
      */
-    private Behavior<Command> beginStep(final long step, final int[] ordered)
+    private Behavior<Command> beginStep(final long step, final List<Ledger.Order> orders)
     {
-        final int[] live = java.util.Arrays.stream(ordered).filter(rank -> roster.get(rank).live).toArray();
+        final int[] live = orders.stream().mapToInt(Ledger.Order::rank).filter(rank -> roster.get(rank).live)
+            .toArray();
         if (live.length == 0)
         {
             return fail("no live workers left at step " + step);
         }
-        barrier = new StepBarrier(step, live, roster.size());
+        barrier = new StepBarrier(step, live, roster.size(), Ledger.Order.examples(setup.plan(), orders));
+        folded = 0;
         ledger.onStepStart(step);
         timers.startSingleTimer(STEP_TIMER, new StepDeadline(step), setup.settings().stepTimeout());
         final List<Command> replay = new ArrayList<>(early);
@@ -363,7 +367,12 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
 
     private Behavior<Command> maybeApply()
     {
-        if (null == barrier || applying || !barrier.isComplete())
+        if (null == barrier || applying)
+        {
+            return this;
+        }
+        foldDelivered();
+        if (!barrier.isComplete())
         {
             return this;
         }
@@ -381,6 +390,19 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
         pipe(() -> ledger.runStep(engine, work, gradientDeadline(), arrival, metas), applied -> applied,
             "applying step " + work.step());
         return this;
+    }
+
+    /** Hands the compute thread every gradient that can join the sum now, in rank order. */
+    private void foldDelivered()
+    {
+        for (int rank = barrier.nextToFold(); rank >= 0; rank = barrier.nextToFold())
+        {
+            final int next = rank;
+            final double weight = barrier.plannedWeight(rank);
+            final boolean first = folded++ == 0;
+            run(() -> engine.fold(next, weight, first), "summing the gradient of rank " + rank + " at step " +
+                barrier.step());
+        }
     }
 
     private Behavior<Command> onApplied(final Ledger.Applied applied)

@@ -29,7 +29,7 @@ import java.util.List;
 /**
  * The parameter server's ND4J state, confined to its compute thread: the weights (the model's flat parameters),
  * the optimizer, one gradient buffer (and one report buffer) per rank that the data plane writes into, and one outlet
- * per worker. Sums gradients in rank order weighted by example count ({@code Σ n_k g_k / Σ n_k}), runs the optimizer,
+ * per worker. Sums gradients in rank order weighted by example count ({@code Σ n_k g_k / Σ n_k}) as they arrive, runs the optimizer,
  * publishes weights with each worker's order, evaluates. Not thread-safe: every method runs on the compute thread.
  */
 final class ServerEngine implements AutoCloseable
@@ -52,6 +52,7 @@ final class ServerEngine implements AutoCloseable
     private final Outlet[] outlets;
     private final int floats;
     private final Checkpoint resumed;
+    private INDArray sum;
     private double updateSeconds;
 
     /** Builds the model (initial weights from the job seed) and, when resuming, restores the last checkpoint. */
@@ -178,27 +179,46 @@ final class ServerEngine implements AutoCloseable
     }
 
     /**
-     * One synchronous update: {@code g = Σ n_k g_k / Σ n_k} over {@code ranks} in the given (increasing) order, then
-     * the optimizer step.
+     * Adds one rank's gradient to the step's sum: {@code sum += weight · g_rank}. The first rank folded in a step
+     * becomes the sum, in place in its own buffer (scaled unless its weight is 1), so the sum costs one pass per
+     * gradient and none for a single worker. Call it for the step's ranks in increasing order, the first one with
+     * {@code first = true}.
+     */
+    void fold(final int rank, final double weight, final boolean first)
+    {
+        final long start = System.nanoTime();
+        StepTrace.mark("s.fold", -1, rank);
+        final Level1 blas = Nd4j.getBlasWrapper().level1();
+        if (first)
+        {
+            sum = gradients[rank];
+            if (weight != 1.0)
+            {
+                blas.scal(floats, weight, sum);
+            }
+        }
+        else
+        {
+            blas.axpy(floats, weight, gradients[rank], sum);
+        }
+        updateSeconds += (System.nanoTime() - start) / 1e9;
+    }
+
+    /**
+     * One synchronous update on the folded sum: scales it by {@code correction} (1 unless a worker was lost before
+     * delivering, see {@link StepBarrier#correction()}), then runs the optimizer.
      *
      * @return the learning rate used.
      */
-    double apply(final long step, final int[] ranks, final int[] examples)
+    double apply(final long step, final double correction)
     {
         final long start = System.nanoTime();
-        long total = 0;
-        for (final int rank : ranks)
+        if (correction != 1.0)
         {
-            total += examples[rank];
-        }
-        final Level1 blas = Nd4j.getBlasWrapper().level1();
-        final INDArray sum = model.gradients();
-        sum.assign(0.0f);
-        for (final int rank : ranks)
-        {
-            blas.axpy(floats, (double)examples[rank] / total, gradients[rank], sum);
+            Nd4j.getBlasWrapper().level1().scal(floats, correction, sum);
         }
         final double rate = optimizer.step(model.parameters(), sum, step);
+        sum = null;
         updateSeconds += (System.nanoTime() - start) / 1e9;
         return rate;
     }

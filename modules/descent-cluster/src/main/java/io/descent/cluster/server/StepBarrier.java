@@ -5,32 +5,40 @@ import io.descent.cluster.trace.StepTrace;
 import java.util.BitSet;
 
 /**
- * What has arrived for one step: from each expected rank, the gradient's bytes (data plane) and its metadata
- * (control plane). A rank counts only when both are there, so an incomplete buffer is never used. Actor-confined.
+ * What has arrived for one step: from each expected rank, the gradient's bytes and its report (both over the data
+ * plane). A rank counts only when both are there, so an incomplete buffer is never used. It also walks the ranks in
+ * increasing order as they deliver ({@link #nextToFold()}), so the server can sum gradients in rank order while later
+ * ranks are still in flight. Actor-confined.
  */
 final class StepBarrier
 {
     private final long step;
+    private final int[] ordered;
     private final BitSet expected = new BitSet();
     private final BitSet data = new BitSet();
     private final BitSet meta = new BitSet();
     private final int[] examples;
     private final double[] losses;
+    private final long plannedExamples;
+    private int cursor;
 
     /**
-     * @param step     the step.
-     * @param ranks    the live ranks expected.
-     * @param capacity number of ranks of the job.
+     * @param step            the step.
+     * @param ranks           the live ranks expected, in increasing order.
+     * @param capacity        number of ranks of the job.
+     * @param plannedExamples the examples the step's orders add up to: the divisor the fold weights assume.
      */
-    StepBarrier(final long step, final int[] ranks, final int capacity)
+    StepBarrier(final long step, final int[] ranks, final int capacity, final long plannedExamples)
     {
         this.step = step;
+        this.ordered = ranks.clone();
         for (final int rank : ranks)
         {
             expected.set(rank);
         }
         this.examples = new int[capacity];
         this.losses = new double[capacity];
+        this.plannedExamples = plannedExamples;
     }
 
     long step()
@@ -50,7 +58,7 @@ final class StepBarrier
         return true;
     }
 
-    /** @return false when the rank is not expected or its metadata was already recorded (a duplicate). */
+    /** @return false when the rank is not expected or its report was already recorded (a duplicate). */
     boolean onMeta(final int rank, final int count, final double loss)
     {
         StepTrace.mark("s.meta", step, rank);
@@ -64,15 +72,59 @@ final class StepBarrier
         return true;
     }
 
-    /** Stops waiting for a rank (lost); what it sent is not used. */
+    /**
+     * Stops waiting for a rank (lost). A rank that already delivered both halves keeps its gradient: it is complete
+     * and verified, and may already be summed.
+     */
     void drop(final int rank)
     {
-        expected.clear(rank);
+        if (!delivered(rank))
+        {
+            expected.clear(rank);
+        }
     }
 
-    boolean expects(final int rank)
+    /**
+     * @return the next rank, in increasing order, whose gradient can be added to the sum now (every lower expected
+     * rank was added or dropped), or -1 when there is none yet. Each rank is returned once.
+     */
+    int nextToFold()
     {
-        return expected.get(rank);
+        while (cursor < ordered.length)
+        {
+            final int rank = ordered[cursor];
+            if (delivered(rank))
+            {
+                cursor++;
+                return rank;
+            }
+            if (expected.get(rank))
+            {
+                return -1;
+            }
+            cursor++;
+        }
+        return -1;
+    }
+
+    /** @return the weight of a rank's gradient in the sum as planned: its examples over the planned total. */
+    double plannedWeight(final int rank)
+    {
+        return (double)examples[rank] / plannedExamples;
+    }
+
+    /**
+     * @return the factor that turns the planned-weight sum into the mean over the examples that did arrive
+     * ({@code planned ÷ delivered}): exactly 1 unless a worker was lost before delivering.
+     */
+    double correction()
+    {
+        long delivered = 0;
+        for (final int rank : contributors())
+        {
+            delivered += examples[rank];
+        }
+        return delivered == plannedExamples ? 1.0 : (double)plannedExamples / delivered;
     }
 
     /** @return true when every expected rank has delivered both halves. */

@@ -11,7 +11,6 @@ import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.protocol.WorkerStats;
 import io.descent.cluster.server.ParameterServer;
 import io.descent.cluster.trace.StepTrace;
-import io.descent.data.Dataset;
 import io.descent.data.batch.MinibatchFiller;
 import io.descent.data.order.SplitMix64;
 import io.descent.nn.Model;
