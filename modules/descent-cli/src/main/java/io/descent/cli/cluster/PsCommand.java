@@ -13,6 +13,7 @@ import io.descent.cluster.server.JobObserver;
 import io.descent.cluster.server.JobResult;
 import io.descent.cluster.server.ParameterServer;
 import io.descent.cluster.server.ServerSetup;
+import io.descent.cluster.server.StepReport;
 import io.descent.nn.BadInputException;
 import io.descent.nn.Model;
 import io.descent.train.EpochResult;
@@ -190,6 +191,24 @@ public final class PsCommand implements Callable<Integer>
             out.printf("worker rank %d joined at step %d%n", rank, step);
             live++;
             metrics.setLiveWorkers(live);
+        }
+
+        @Override
+        public void onStep(final StepReport step)
+        {
+            metrics.onStep(step.seconds(), step.waitSeconds(), step.examples());
+            metrics.onBytes(step.bytesReceived(), step.bytesSent());
+            if (step.liveWorkers() != live)
+            {
+                live = step.liveWorkers();
+                metrics.setLiveWorkers(live);
+            }
+        }
+
+        @Override
+        public void onCheckpoint(final long step, final long epochMillis)
+        {
+            metrics.onCheckpoint(epochMillis);
         }
 
         @Override

@@ -4,6 +4,7 @@ import io.descent.cluster.ClusterSettings;
 import io.descent.cluster.node.HostPort;
 import io.descent.cluster.node.NodeRuntime;
 import io.descent.cluster.worker.Worker;
+import io.descent.cluster.worker.WorkerObserver;
 import io.descent.cluster.worker.WorkerOutcome;
 import io.descent.cluster.worker.WorkerSetup;
 import io.descent.nn.BadInputException;
@@ -51,18 +52,45 @@ public final class WorkerCommand implements Callable<Integer>
         final JobData data = JobData.load(job, 1);
         final CompletableFuture<WorkerOutcome> outcome = new CompletableFuture<>();
         final WorkerOutcome result;
-        // Labelled with the preferred rank (on Kubernetes the pod index); the server may assign another one.
+        // Labelled with the preferred rank (on Kubernetes the pod index) until the server assigns one.
         final NodeMetrics metrics = NodeMetrics.worker(Math.max(0, settings.rank()));
         try (MetricsServer http = metricsOptions.start(metrics);
             NodeRuntime runtime = NodeRuntime.startDataPlane(node.root(0), settings))
         {
             final WorkerSetup setup = new WorkerSetup(job, data.data().train(), data.spec(), settings,
                 runtime.plane());
-            runtime.startActors("worker", bind, seed, node.root(0), Worker.create(setup, outcome));
+            runtime.startActors("worker", bind, seed, node.root(0),
+                Worker.create(setup, outcome, metricsFeed(metrics)));
             result = outcome.get();
             metrics.setHealthy(result.status() == WorkerOutcome.Status.FINISHED, result.message());
             runtime.quiet();
         }
+        return exitCode(result);
+    }
+
+    private static WorkerObserver metricsFeed(final NodeMetrics metrics)
+    {
+        return new WorkerObserver()
+        {
+            @Override
+            public void onAccepted(final int rank, final int workers)
+            {
+                metrics.assignRank(rank);
+            }
+
+            @Override
+            public void onStep(
+                final long step, final double seconds, final double waitSeconds, final long examples,
+                final long bytesReceived, final long bytesSent)
+            {
+                metrics.onStep(Math.max(0.0, seconds), Math.max(0.0, waitSeconds), examples);
+                metrics.onBytes(bytesReceived, bytesSent);
+            }
+        };
+    }
+
+    private int exitCode(final WorkerOutcome result)
+    {
         return switch (result.status())
         {
             case FINISHED -> 0;

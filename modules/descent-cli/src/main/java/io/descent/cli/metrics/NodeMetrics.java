@@ -60,13 +60,13 @@ public final class NodeMetrics
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final InstantSource clock;
-    private final Labels labels;
-    private final Histogram stepSeconds;
-    private final Histogram waitSeconds;
-    private final Counter steps;
-    private final Counter examples;
-    private final Counter receivedBytes;
-    private final Counter sentBytes;
+    private volatile Labels labels;
+    private volatile Histogram stepSeconds;
+    private volatile Histogram waitSeconds;
+    private volatile Counter steps;
+    private volatile Counter examples;
+    private volatile Counter receivedBytes;
+    private volatile Counter sentBytes;
 
     private volatile double samplesPerSecond = Double.NaN;
     private volatile double liveWorkers = Double.NaN;
@@ -78,6 +78,11 @@ public final class NodeMetrics
     {
         this.labels = labels;
         this.clock = clock;
+        register();
+    }
+
+    private void register()
+    {
         stepSeconds = histogram("descent_step_seconds", "Wall time of a training step.");
         waitSeconds = histogram("descent_gradient_wait_seconds",
             "Part of a step spent waiting (worker: for new weights, ps: for the last gradient).");
@@ -134,6 +139,30 @@ public final class NodeMetrics
             throw new IllegalArgumentException("worker rank must be >= 0, was " + rank);
         }
         return new NodeMetrics(Labels.of("role", "worker", "rank", Integer.toString(rank)), clock);
+    }
+
+    /**
+     * Relabels a worker's series with the rank the parameter server assigned (it may differ from the rank the worker
+     * asked for, and from a pod index). Call it before the first step: the series start again from zero.
+     *
+     * @param rank the assigned rank, {@code >= 0}.
+     * @throws IllegalArgumentException if negative.
+     * @throws IllegalStateException    for a parameter server's metrics.
+     */
+    public synchronized void assignRank(final int rank)
+    {
+        requireNonNegative(rank, "rank");
+        final String current = labels.get("rank");
+        if (null == current)
+        {
+            throw new IllegalStateException("only a worker's metrics have a rank");
+        }
+        if (!current.equals(Integer.toString(rank)))
+        {
+            registry.clear();
+            labels = Labels.of("role", "worker", "rank", Integer.toString(rank));
+            register();
+        }
     }
 
     /**

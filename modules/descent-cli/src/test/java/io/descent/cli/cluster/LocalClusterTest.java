@@ -2,6 +2,7 @@ package io.descent.cli.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.descent.cli.DescentCli;
+import io.descent.cli.metrics.Scrape;
 import io.descent.cli.report.JsonReports;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -67,12 +69,17 @@ class LocalClusterTest
     {
         final String seed = "127.0.0.1:" + freePort();
         final Path job = job("train.epochs = 4");
+        final int serverMetrics = freePort();
+        final int workerMetrics = freePort();
         try (NodeProcess server = new NodeProcess(dir, "ps", List.of("ps", "--config", job.toString(), "--bind", seed,
-                "--workers", "2", "--cluster", "step-timeout=3s", "--report", dir.resolve("r.json").toString()));
-             NodeProcess first = worker("w0", job, seed);
+                "--workers", "2", "--cluster", "step-timeout=3s", "--report", dir.resolve("r.json").toString(),
+                "--metrics-port", Integer.toString(serverMetrics)));
+             NodeProcess first = new NodeProcess(dir, "w0", List.of("worker", "--config", job.toString(), "--seed",
+                 seed, "--metrics-port", Integer.toString(workerMetrics)));
              NodeProcess second = worker("w1", job, seed))
         {
             server.awaitOutput("epoch 1/4", Duration.ofSeconds(120));
+            assertStepsAreMeasured(serverMetrics, workerMetrics);
             second.process.destroyForcibly();
             assertEquals(0, server.awaitExit(Duration.ofSeconds(120)), server.stderr());
             assertTrue(server.stdout().contains("epoch 4/4"), server.stdout());
@@ -149,6 +156,25 @@ class LocalClusterTest
         assertEquals(DescentCli.EXIT_BAD_INPUT, code, err.toString());
         assertTrue(err.toString().contains("is not reachable within"), err.toString());
         assertTrue(System.nanoTime() - start < Duration.ofSeconds(60).toNanos());
+    }
+
+    /** Every step feeds the live metrics of the server and of a worker (labelled with its assigned rank). */
+    private static void assertStepsAreMeasured(final int serverPort, final int workerPort) throws Exception
+    {
+        final List<Scrape.Sample> server = Scrape.metrics(serverPort);
+        final double steps = Scrape.value(server, "descent_steps_total", "role", "ps").orElseThrow();
+        assertTrue(steps >= 1, "ps steps " + steps);
+        final double timed = Scrape.value(server, "descent_step_seconds_count", "role", "ps").orElseThrow();
+        assertTrue(Math.abs(steps - timed) <= 1, "each step is timed: " + steps + " steps, " + timed + " times");
+        assertTrue(Scrape.value(server, "descent_gradient_wait_seconds_sum", "role", "ps").orElseThrow() > 0);
+        assertTrue(Scrape.value(server, "descent_received_bytes_total", "role", "ps").orElseThrow() > 0);
+        assertTrue(Scrape.value(server, "descent_sent_bytes_total", "role", "ps").orElseThrow() > 0);
+        assertEquals(2.0, Scrape.value(server, "descent_live_workers", "role", "ps").orElseThrow());
+        final List<Scrape.Sample> worker = Scrape.metrics(workerPort);
+        final OptionalDouble rank0 = Scrape.value(worker, "descent_steps_total", "role", "worker", "rank", "0");
+        final double workerSteps = (rank0.isPresent() ? rank0 :
+            Scrape.value(worker, "descent_steps_total", "role", "worker", "rank", "1")).orElseThrow();
+        assertTrue(workerSteps >= 1, "worker steps " + workerSteps);
     }
 
     private NodeProcess worker(final String name, final Path job, final String seed) throws Exception

@@ -56,6 +56,25 @@ class NodeMetricsTest
     }
 
     @Test
+    void shouldServeAWorkersSeriesUnderTheRankTheServerAssigned() throws Exception
+    {
+        final NodeMetrics metrics = NodeMetrics.worker(3);
+        try (MetricsServer server = MetricsServer.start(0, metrics))
+        {
+            metrics.assignRank(1);
+            metrics.onStep(0.02, 0.005, 64);
+            metrics.setLiveWorkers(2);
+            final List<Scrape.Sample> samples = Scrape.metrics(server.port());
+            assertEquals(1.0, value(samples, "descent_steps_total", "role", "worker", "rank", "1").orElseThrow());
+            assertEquals(64.0, value(samples, "descent_examples_total", "role", "worker", "rank", "1").orElseThrow());
+            assertEquals(2.0, value(samples, "descent_live_workers", "role", "worker", "rank", "1").orElseThrow());
+            assertTrue(value(samples, "descent_steps_total", "role", "worker", "rank", "3").isEmpty(),
+                "nothing is left under the requested rank");
+        }
+        assertThrows(IllegalStateException.class, () -> NodeMetrics.parameterServer().assignRank(0));
+    }
+
+    @Test
     void shouldCountEveryStepUpdatedFromManyThreadsWhileBeingScraped() throws Exception
     {
         final NodeMetrics metrics = NodeMetrics.worker(5);

@@ -13,12 +13,12 @@ import java.util.Map;
 import java.util.OptionalDouble;
 
 /** A scrape of a {@link MetricsServer}: GETs a path and parses Prometheus text-format samples. Test support. */
-final class Scrape
+public final class Scrape
 {
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** One sample line: {@code name{labels} value}. */
-    record Sample(String name, Map<String, String> labels, double value)
+    public record Sample(String name, Map<String, String> labels, double value)
     {
     }
 
@@ -31,7 +31,7 @@ final class Scrape
      * @param path e.g. {@code /health}.
      * @return the response, body as a string.
      */
-    static HttpResponse<String> get(final int port, final String path) throws IOException, InterruptedException
+    public static HttpResponse<String> get(final int port, final String path) throws IOException, InterruptedException
     {
         final HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(5)).GET().build();
@@ -39,7 +39,7 @@ final class Scrape
     }
 
     /** @return the samples of {@code GET /metrics} on the port. */
-    static List<Sample> metrics(final int port) throws IOException, InterruptedException
+    public static List<Sample> metrics(final int port) throws IOException, InterruptedException
     {
         final HttpResponse<String> response = get(port, "/metrics");
         if (200 != response.statusCode())
@@ -55,7 +55,7 @@ final class Scrape
      * @param labelPairs the sample's labels, exactly: name, value, name, value, ...
      * @return the sample's value, or empty when there is no such sample.
      */
-    static OptionalDouble value(final List<Sample> samples, final String name, final String... labelPairs)
+    public static OptionalDouble value(final List<Sample> samples, final String name, final String... labelPairs)
     {
         final Map<String, String> labels = new LinkedHashMap<>();
         for (int i = 0; i < labelPairs.length; i += 2)
@@ -73,7 +73,7 @@ final class Scrape
     }
 
     /** @return the samples of a text-format body (comments skipped). */
-    static List<Sample> parse(final String body)
+    public static List<Sample> parse(final String body)
     {
         final List<Sample> samples = new ArrayList<>();
         for (final String line : body.split("\n"))

@@ -26,6 +26,16 @@ public interface JobObserver
     {
     }
 
+    /** A step was applied (called every step: keep it cheap). */
+    default void onStep(final StepReport report)
+    {
+    }
+
+    /** A checkpoint of the state before {@code step} is safely on disk, written at {@code epochMillis}. */
+    default void onCheckpoint(final long step, final long epochMillis)
+    {
+    }
+
     /** An epoch ended and its validation metrics are known. */
     default void onEpoch(final EpochReport report)
     {

@@ -55,7 +55,7 @@ final class Ledger
 
     /** The compute thread's answer to a {@link StepWork}. */
     record Applied(long step, double rate, boolean published, List<Order> ordered, List<Integer> failed,
-        List<String> reasons) implements ParameterServer.Command
+        List<String> reasons, long bytesSent, long checkpointMillis) implements ParameterServer.Command
     {
     }
 
@@ -68,7 +68,13 @@ final class Ledger
     private double epochLossSum;
     private long epochExamples;
     private int epochSteps;
-    private long epochStartNs;
+    private long stepStartNs;
+    private long barrierNs;
+    private long lastAppliedNs;
+    private double stepLossSum;
+    private long stepExamples;
+    private long stepBytesReceived;
+    private long lastBytesSent;
     private double epochSeconds;
     private double rate;
     private long bytesReceived;
@@ -97,6 +103,7 @@ final class Ledger
     {
         startNs = System.nanoTime();
         lastCheckpointNs = startNs;
+        lastAppliedNs = startNs;
     }
 
     long step()
@@ -107,7 +114,7 @@ final class Ledger
     void onStepStart(final long newStep)
     {
         step = newStep;
-        epochStartNs = System.nanoTime();
+        stepStartNs = System.nanoTime();
     }
 
     void ignoreGradient()
@@ -118,14 +125,20 @@ final class Ledger
     void onBytes(final long bytes)
     {
         bytesReceived += bytes;
+        stepBytesReceived += bytes;
     }
 
     StepWork onApply(
         final StepBarrier barrier, final int[] contributors, final int[] live, final List<Order> nextOrders)
     {
         StepTrace.mark("s.dispatch", barrier.step(), -1);
+        barrierNs = System.nanoTime();
+        stepLossSum = 0.0;
+        stepExamples = 0;
         for (final int rank : contributors)
         {
+            stepLossSum += barrier.loss(rank) * barrier.examples(rank);
+            stepExamples += barrier.examples(rank);
             epochLossSum += barrier.loss(rank) * barrier.examples(rank);
             epochExamples += barrier.examples(rank);
         }
@@ -180,7 +193,8 @@ final class Ledger
             reasons = engine.publish(work.step() + 1, work.orders(), failed);
             StepTrace.mark("s.published", work.step() + 1, -1);
         }
-        return new Applied(work.step(), usedRate, work.more(), work.orders(), failed, reasons);
+        return new Applied(work.step(), usedRate, work.more(), work.orders(), failed, reasons, engine.bytesSent(),
+            null == work.checkpoint() ? 0 : work.checkpoint().createdMillis());
     }
 
     private void writeCheckpoint(final ServerEngine engine, final Checkpoint partial)
@@ -196,6 +210,20 @@ final class Ledger
         log.info("checkpoint of step {} written to {}", full.step(), written);
     }
 
+    /** @return the step {@code applied} completed, for live metrics; call it before {@link #onApplied}. */
+    StepReport stepReport(final Ledger.Applied applied, final int liveWorkers)
+    {
+        final long now = System.nanoTime();
+        final StepReport report = new StepReport(applied.step(), (now - lastAppliedNs) / 1e9,
+            Math.max(0, barrierNs - stepStartNs) / 1e9, stepExamples,
+            stepExamples > 0 ? stepLossSum / stepExamples : Double.NaN, liveWorkers, stepBytesReceived,
+            applied.bytesSent() - lastBytesSent);
+        lastAppliedNs = now;
+        lastBytesSent = applied.bytesSent();
+        stepBytesReceived = 0;
+        return report;
+    }
+
     /** @return the epoch's totals when {@code applied} ended an epoch, else null. */
     EpochTotals onApplied(final Applied applied, final int liveWorkers)
     {
@@ -204,7 +232,7 @@ final class Ledger
         epochSteps++;
         rate = applied.rate();
         step = applied.step() + 1;
-        epochSeconds += (System.nanoTime() - epochStartNs) / 1e9;
+        epochSeconds += (System.nanoTime() - stepStartNs) / 1e9;
         if (!plan.endsEpoch(applied.step()))
         {
             return null;

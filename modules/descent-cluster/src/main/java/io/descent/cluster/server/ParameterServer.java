@@ -408,6 +408,11 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
     private Behavior<Command> onApplied(final Ledger.Applied applied)
     {
         applying = false;
+        observer.onStep(ledger.stepReport(applied, roster.liveRanks().length));
+        if (applied.checkpointMillis() != 0)
+        {
+            observer.onCheckpoint(applied.step() + 1, applied.checkpointMillis());
+        }
         final EpochTotals totals = ledger.onApplied(applied, roster.liveRanks().length);
         if (null != totals)
         {

@@ -53,6 +53,7 @@ final class ServerEngine implements AutoCloseable
     private final int floats;
     private final Checkpoint resumed;
     private INDArray sum;
+    private long bytesSent;
     private double updateSeconds;
 
     /** Builds the model (initial weights from the job seed) and, when resuming, restores the last checkpoint. */
@@ -169,7 +170,11 @@ final class ServerEngine implements AutoCloseable
                 next.order().encode(orderView);
                 result = outlet.send(order, orderView, deadline);
             }
-            if (!result.isSent())
+            if (result.isSent())
+            {
+                bytesSent += weights.byteLength() + order.byteLength();
+            }
+            else
             {
                 failedRanks.add(next.rank());
                 reasons.add(result.name());
@@ -251,6 +256,12 @@ final class ServerEngine implements AutoCloseable
     Model model()
     {
         return model;
+    }
+
+    /** @return data-plane payload bytes this engine has published (weights and orders). */
+    long bytesSent()
+    {
+        return bytesSent;
     }
 
     double updateSeconds()

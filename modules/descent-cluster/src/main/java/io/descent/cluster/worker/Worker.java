@@ -14,6 +14,7 @@ import io.descent.cluster.dataplane.DataPlane;
 import io.descent.cluster.protocol.ControlMessage;
 import io.descent.cluster.protocol.NodeInfo;
 import io.descent.cluster.protocol.StepOrder;
+import io.descent.cluster.protocol.WorkerStats;
 import io.descent.cluster.server.ParameterServer;
 import io.descent.cluster.trace.StepTrace;
 
@@ -110,6 +111,8 @@ public final class Worker extends AbstractBehavior<Worker.Command>
     private final ActorContext<Command> context;
     private final WorkerSetup setup;
     private final CompletableFuture<WorkerOutcome> outcome;
+    private final WorkerObserver observer;
+    private WorkerEngine.Pushed previous;
     private final ComputeThread compute = new ComputeThread("descent-worker-compute");
     private WorkerEngine engine;
     private ActorRef<ParameterServer.Command> server;
@@ -127,20 +130,34 @@ public final class Worker extends AbstractBehavior<Worker.Command>
      */
     public static Behavior<Command> create(final WorkerSetup setup, final CompletableFuture<WorkerOutcome> outcome)
     {
+        return create(setup, outcome, WorkerObserver.NONE);
+    }
+
+    /**
+     * @param setup    the job, data, model, settings and data plane.
+     * @param outcome  completed when the worker stops.
+     * @param observer told of the rank and every step.
+     * @return the behavior.
+     */
+    public static Behavior<Command> create(
+        final WorkerSetup setup, final CompletableFuture<WorkerOutcome> outcome, final WorkerObserver observer)
+    {
         return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-            new Worker(context, timers, setup, outcome)));
+            new Worker(context, timers, setup, outcome, observer)));
     }
 
     private Worker(
         final ActorContext<Command> context,
         final TimerScheduler<Command> timers,
         final WorkerSetup setup,
-        final CompletableFuture<WorkerOutcome> outcome)
+        final CompletableFuture<WorkerOutcome> outcome,
+        final WorkerObserver observer)
     {
         super(context);
         this.context = context;
         this.setup = setup;
         this.outcome = outcome;
+        this.observer = observer;
         timers.startSingleTimer(RegistrationDeadline.INSTANCE, setup.settings().registrationTimeout());
         pipe(() -> new WorkerEngine(setup), EngineReady::new, "building the model");
     }
@@ -198,6 +215,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
             server = accepted.server();
             rank = accepted.rank();
             context.watchWith(server, new ServerStopped());
+            observer.onAccepted(rank, accepted.workers());
         }
         awaited = accepted.firstStep();
         context.getLog().info("accepted as worker rank {} of {}", rank, accepted.workers());
@@ -283,7 +301,24 @@ public final class Worker extends AbstractBehavior<Worker.Command>
             return stop(WorkerOutcome.Status.FAILED, reason);
         }
         lastPushed = pushed.step();
+        observeStep(pushed);
         return this;
+    }
+
+    private void observeStep(final WorkerEngine.Pushed pushed)
+    {
+        final WorkerStats now = pushed.stats();
+        final WorkerStats before = null == previous ? new WorkerStats(rank, "", 0, 0, 0, 0, 0, 0) : previous.stats();
+        observer.onStep(pushed.step(), busySeconds(now) - busySeconds(before),
+            now.waitSeconds() - before.waitSeconds(), pushed.examples(),
+            pushed.bytesReceived() - (null == previous ? 0 : previous.bytesReceived()),
+            now.bytesSent() - before.bytesSent());
+        previous = pushed;
+    }
+
+    private static double busySeconds(final WorkerStats stats)
+    {
+        return stats.computeSeconds() + stats.pushSeconds() + stats.waitSeconds();
     }
 
     private Behavior<Command> onFinish(final Finish finish)

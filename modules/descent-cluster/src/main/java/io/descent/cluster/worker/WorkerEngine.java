@@ -32,7 +32,7 @@ import java.util.Map;
 final class WorkerEngine implements AutoCloseable
 {
     /** The result of one step on the compute thread. */
-    record Pushed(long step, int examples, double loss, SendResult result, WorkerStats stats)
+    record Pushed(long step, int examples, double loss, SendResult result, WorkerStats stats, long bytesReceived)
         implements Worker.Command
     {
     }
@@ -60,6 +60,7 @@ final class WorkerEngine implements AutoCloseable
     private double pushSeconds;
     private double waitSeconds;
     private long lastPushEndNs;
+    private long bytesReceived;
 
     WorkerEngine(final WorkerSetup setup)
     {
@@ -161,7 +162,8 @@ final class WorkerEngine implements AutoCloseable
                 metaView, deadline);
         }
         StepTrace.mark("w.pushed", step.step(), rank);
-        return new Pushed(step.step(), rows.length, loss, result, stats());
+        bytesReceived += (long)(floats + orderWords) * Float.BYTES;
+        return new Pushed(step.step(), rows.length, loss, result, stats(), bytesReceived);
     }
 
     private int[] rowsOf(final StepOrder step)

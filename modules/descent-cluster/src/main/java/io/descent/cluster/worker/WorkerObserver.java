@@ -1,0 +1,34 @@
+package io.descent.cluster.worker;
+
+/**
+ * Told what a worker does, on the worker actor's thread: keep each call short (set a gauge, print a line). Every
+ * method has an empty default.
+ */
+public interface WorkerObserver
+{
+    /** Observes nothing. */
+    WorkerObserver NONE = new WorkerObserver()
+    {
+    };
+
+    /** The parameter server accepted this worker as {@code rank} of {@code workers}. */
+    default void onAccepted(final int rank, final int workers)
+    {
+    }
+
+    /**
+     * A step's gradient was pushed.
+     *
+     * @param step          the step.
+     * @param seconds       wall time since the previous push (or since the first weights were awaited).
+     * @param waitSeconds   part of it spent waiting for the weights and order.
+     * @param examples      examples of the step's batch.
+     * @param bytesReceived data-plane bytes received for the step (weights and order).
+     * @param bytesSent     data-plane bytes sent for the step (gradient and report).
+     */
+    default void onStep(
+        final long step, final double seconds, final double waitSeconds, final long examples, final long bytesReceived,
+        final long bytesSent)
+    {
+    }
+}
