@@ -13,9 +13,10 @@ import java.util.function.Supplier;
 
 /**
  * Who is in the job, as the parameter server decides it: admits registering workers (proof of the same cluster key,
- * same model and configuration; a free rank before the job starts, a lost rank once it runs), completes the handshake of a worker joining a
- * running job, and drops lost workers. Replies go straight to the workers; data-plane connections are opened and
- * closed on the compute thread through {@code compute}. Actor-confined: called from the server's handlers only.
+ * same model and configuration; a free rank before the job starts, a lost rank once it runs), completes the
+ * handshake of a worker joining a running job, and drops lost workers. Replies go straight to the workers;
+ * data-plane connections are opened and closed on the compute thread through {@code compute}. Actor-confined: called
+ * from the server's handlers only.
  */
 final class Membership
 {
