@@ -19,7 +19,9 @@
 #   DESCENT_HEAP, DESCENT_MAX_OFFHEAP, DESCENT_MAX_PHYSICAL   -Xmx and JavaCPP limits; by default derived from
 #                        the container's memory limit (25 %, 40 %, 90 %), else 4g / 6G / 12G as scripts/descent
 #   DESCENT_JAVA_OPTS    extra JVM options; OPENBLAS_CORETYPE picked from the CPU flags when unset
-#   DESCENT_CLUSTER_KEY  the cluster's shared key (from the Secret); read by the process, never put on the command line
+#   DESCENT_CLUSTER_KEY  the cluster's shared key (from the Secret); read by the process from its environment, never
+#                        put on the command line. Workers must prove it to the parameter server to register. At least
+#                        16 bytes, and not k8s/base's placeholder; unset = no key (anyone reaching the server can join)
 # Exit: a setting that is missing or malformed prints one line, writes it to the termination log and exits 64, so the
 # pod restarts and `kubectl describe` / `descent k8s status` say why.
 set -euo pipefail
@@ -117,6 +119,18 @@ role_args() {
       fail "DESCENT_CLUSTER entry '$setting' is not key=value (e.g. step-timeout=30s)"
     args+=(--cluster "$setting")
   done
+  check_cluster_key
+}
+
+# The key stays in the environment (exec passes it on); only its shape is checked here, never printed.
+check_cluster_key() {
+  local key="${DESCENT_CLUSTER_KEY:-}"
+  [ -z "$key" ] && return
+  [ "$key" != "replace-me-with-a-random-key" ] ||
+    fail "DESCENT_CLUSTER_KEY is still the placeholder of k8s/base/secret.yaml; put a random key in the Secret" \
+      "(openssl rand -hex 32; descent k8s render/submit do this)"
+  (( $(printf '%s' "$key" | LC_ALL=C wc -c) >= 16 )) ||
+    fail "DESCENT_CLUSTER_KEY is shorter than 16 bytes; put a random key in the Secret (openssl rand -hex 32)"
 }
 
 # The parameter server's worker count, checkpoints and resume after a restart.

@@ -132,11 +132,14 @@ setup_network() {
   done
 }
 
+# The job's cluster key: fresh and random per run, given to every node in its environment (never on a command line).
+cluster_key=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+
 # Runs one node in its namespace in the background; prints nothing, sets $! for the caller.
 start_node() {
   local node="$1"; shift
   # shellcheck disable=SC2086 # DESCENT_NODE_CMD is a command line
-  OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" DESCENT_LOG_FILE="$log_dir/$node.log" \
+  OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" DESCENT_LOG_FILE="$log_dir/$node.log" DESCENT_CLUSTER_KEY="$cluster_key" \
     ip netns exec "$id-$node" ${DESCENT_NODE_CMD:-"$root/scripts/descent"} "$@" --exit-with-parent \
     >"$log_dir/$node.out" 2>&1 </dev/null &
 }

@@ -3,11 +3,13 @@ package io.descent.cluster;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import io.descent.cluster.protocol.ClusterKey;
 import io.descent.nn.BadInputException;
 import io.descent.nn.config.ConfigChecks;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -23,6 +25,9 @@ import java.util.Set;
  * @param streamId            the data plane's Aeron stream id.
  * @param bind                {@code host:port} the data plane receives on (UDP), or {@code ipc}.
  * @param checkpoints         checkpoint settings.
+ * @param key                 the cluster's shared key ({@link ClusterKey#NONE} for none): the environment variable
+ *                            {@value ClusterKey#ENV} when set and not empty, else {@code descent.cluster.key};
+ *                            the CLI's {@code --cluster-key-file} replaces both ({@link #withKey}).
  */
 public record ClusterSettings(
     int workers,
@@ -33,12 +38,13 @@ public record ClusterSettings(
     Duration sendTimeout,
     int streamId,
     String bind,
-    CheckpointSettings checkpoints)
+    CheckpointSettings checkpoints,
+    ClusterKey key)
 {
     /** Every valid key under {@link #PATH}, as dotted paths. */
     public static final Set<String> KEYS = Set.of("workers", "rank", "step-timeout", "registration-timeout",
         "weights-timeout", "send-timeout", "data-plane.stream-id", "data-plane.bind", "checkpoint.dir",
-        "checkpoint.every-steps", "checkpoint.every", "checkpoint.keep");
+        "checkpoint.every-steps", "checkpoint.every", "checkpoint.keep", "key");
 
     /** The configuration path of these settings. */
     public static final String PATH = "descent.cluster";
@@ -61,13 +67,27 @@ public record ClusterSettings(
     }
 
     /**
-     * Reads {@code descent.cluster} from {@code root}, falling back to reference.conf for missing keys.
+     * Reads {@code descent.cluster} from {@code root}, falling back to reference.conf for missing keys, and the
+     * cluster key from this process's environment.
      *
      * @param root a configuration that may contain {@code descent.cluster}.
      * @return validated settings.
      * @throws BadInputException naming the key, the bad value and the allowed range.
      */
     public static ClusterSettings from(final Config root)
+    {
+        return from(root, System.getenv());
+    }
+
+    /**
+     * As {@link #from(Config)} with the given environment instead of this process's.
+     *
+     * @param root a configuration that may contain {@code descent.cluster}.
+     * @param env  environment variables ({@value ClusterKey#ENV} wins over {@code descent.cluster.key}).
+     * @return validated settings.
+     * @throws BadInputException naming the key (never its value when it is the cluster key) and the allowed range.
+     */
+    public static ClusterSettings from(final Config root, final Map<String, String> env)
     {
         final Config merged = root.withFallback(ConfigFactory.defaultReference(ClusterSettings.class.getClassLoader()))
             .resolve();
@@ -87,7 +107,8 @@ public record ClusterSettings(
                 dir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dir)),
                 intIn(c, "checkpoint.every-steps", 0, Integer.MAX_VALUE),
                 durationIn(c, "checkpoint.every", Duration.ZERO, Duration.ofDays(365)),
-                intIn(c, "checkpoint.keep", 1, 1000)));
+                intIn(c, "checkpoint.keep", 1, 1000)),
+            key(c, env));
     }
 
     /** @return reference.conf's settings with overrides from system properties. */
@@ -100,14 +121,38 @@ public record ClusterSettings(
     public ClusterSettings withWorkers(final int newWorkers)
     {
         return new ClusterSettings(newWorkers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout, streamId,
-            bind, checkpoints);
+            bind, checkpoints, key);
     }
 
     /** @return a copy with other checkpoint settings. */
     public ClusterSettings withCheckpoints(final CheckpointSettings newCheckpoints)
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
-            streamId, bind, newCheckpoints);
+            streamId, bind, newCheckpoints, key);
+    }
+
+    /** @return a copy with another cluster key. */
+    public ClusterSettings withKey(final ClusterKey newKey)
+    {
+        return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
+            streamId, bind, checkpoints, newKey);
+    }
+
+    private static ClusterKey key(final Config c, final Map<String, String> env)
+    {
+        final String fromEnv = env.get(ClusterKey.ENV);
+        if (null != fromEnv && !fromEnv.isBlank())
+        {
+            return ClusterKey.parse(fromEnv, "the environment variable " + ClusterKey.ENV);
+        }
+        try
+        {
+            return ClusterKey.parse(c.getString("key"), PATH + ".key");
+        }
+        catch (final ConfigException ex)
+        {
+            throw new BadInputException(PATH + ".key must be a string (the cluster key): " + ex.getMessage());
+        }
     }
 
     private static int intIn(final Config c, final String key, final int min, final int max)

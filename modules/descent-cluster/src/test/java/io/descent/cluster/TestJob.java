@@ -14,6 +14,7 @@ import io.descent.nn.config.ModelSpecReader;
 import io.descent.train.JobConfig;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /** A small synthetic classification job for cluster tests: its config, data, model and settings. */
@@ -67,12 +68,15 @@ public final class TestJob
         return new TestJob(BASE + overrides);
     }
 
-    /** @return cluster settings for {@code workers} workers with test-sized timeouts, plus HOCON overrides. */
+    /**
+     * @return cluster settings for {@code workers} workers with test-sized timeouts, plus HOCON overrides; the
+     *         environment is ignored (no {@code DESCENT_CLUSTER_KEY} from the shell running the tests).
+     */
     public static ClusterSettings settings(final int workers, final String overrides)
     {
         return ClusterSettings.from(ConfigFactory.parseString("descent.cluster { workers = " + workers +
             ", registration-timeout = 30s, step-timeout = 20s, weights-timeout = 60s, send-timeout = 10s\n" +
-            overrides + " }"));
+            overrides + " }"), Map.of());
     }
 
     /** @return a server setup. */

@@ -1,6 +1,7 @@
 package io.descent.cli.cluster;
 
 import io.descent.cli.DescentCli;
+import io.descent.cluster.protocol.ClusterKey;
 import io.descent.nn.BadInputException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  * through to this terminal, and stops every child at the end, on failure and on Ctrl-C; children also exit by
  * themselves if this process dies. The server writes the report.
  *
+ * <p>Every local job gets a fresh random cluster key, handed to the children in {@code DESCENT_CLUSTER_KEY} (their
+ * environment, not their command line), so that no other process on this host can register as one of its workers.
+ *
  * <p>Data plane: by default one {@link SharedMediaDriver} in this JVM and Aeron IPC between the children (no driver
  * threads in the children, no kernel on the path); {@code -Ddescent.local.data-plane=udp} gives each child its own
  * embedded driver and loopback UDP instead, as separate hosts would use.
@@ -38,6 +42,7 @@ public final class LocalCluster
     private final int threads;
     private final Path report;
     private final List<Process> children = new ArrayList<>();
+    private final String clusterKey = ClusterKey.randomText();
     private SharedMediaDriver driver;
 
     /**
@@ -152,6 +157,7 @@ public final class LocalCluster
         builder.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
         builder.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
         builder.environment().put("DESCENT_LOG_FILE", logFile(name));
+        builder.environment().put(ClusterKey.ENV, clusterKey);
         try
         {
             final Process process = builder.start();

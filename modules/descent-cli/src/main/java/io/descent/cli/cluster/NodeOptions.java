@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.descent.cli.train.JobSource;
+import io.descent.cluster.ClusterSettings;
+import io.descent.cluster.protocol.ClusterKey;
 import io.descent.nn.BadInputException;
 import io.descent.train.JobConfig;
 import picocli.CommandLine.Option;
@@ -15,7 +17,9 @@ import java.util.List;
 
 /**
  * Options every cluster node shares: the job (preset or file, overrides), the data-plane address, cluster setting
- * overrides and the local launcher's hidden options. A picocli mixin.
+ * overrides, the cluster key file and the local launcher's hidden options. A picocli mixin. The cluster key itself is
+ * never accepted on the command line (anyone who can list processes would see it): it comes from
+ * {@code --cluster-key-file}, else {@code DESCENT_CLUSTER_KEY}, else {@code descent.cluster.key} in a config file.
  */
 public final class NodeOptions
 {
@@ -37,6 +41,11 @@ public final class NodeOptions
         description = "override a descent.cluster setting, e.g. step-timeout=30s or registration-timeout=20s")
     List<String> cluster = new ArrayList<>();
 
+    @Option(names = "--cluster-key-file", paramLabel = "FILE",
+        description = "file holding the cluster's shared key (at least 16 bytes; every node of the job needs the " +
+            "same); wins over the DESCENT_CLUSTER_KEY environment variable and descent.cluster.key")
+    Path clusterKeyFile;
+
     @Option(names = "--exit-with-parent", hidden = true, description = "exit when the launching process exits")
     boolean exitWithParent;
 
@@ -44,6 +53,17 @@ public final class NodeOptions
     JobConfig job()
     {
         return JobConfig.from(JobSource.build(preset, config, sets, null));
+    }
+
+    /**
+     * @param workers the worker count to set, or 0 to keep the configured one.
+     * @return validated cluster settings from {@link #root}, with the key of {@code --cluster-key-file} if given.
+     */
+    ClusterSettings settings(final int workers)
+    {
+        final ClusterSettings settings = ClusterSettings.from(root(workers));
+        return null == clusterKeyFile ? settings :
+            settings.withKey(ClusterKey.readFile(clusterKeyFile, "--cluster-key-file"));
     }
 
     /**
@@ -64,6 +84,11 @@ public final class NodeOptions
             if (eq <= 0)
             {
                 throw new BadInputException("--cluster '" + set + "' must look like key=value, e.g. step-timeout=30s");
+            }
+            if (set.substring(0, eq).trim().equals("key"))
+            {
+                throw new BadInputException("--cluster key=... would show the cluster key to anyone who can list " +
+                    "processes; use --cluster-key-file FILE or the environment variable " + ClusterKey.ENV);
             }
             try
             {

@@ -82,7 +82,7 @@ public final class PsCommand implements Callable<Integer>
         }
         NodeRuntime.checkUdpPortFree(node.aeron);
         final JobConfig job = node.job();
-        ClusterSettings settings = ClusterSettings.from(node.root(null == workers ? 0 : workers));
+        ClusterSettings settings = node.settings(null == workers ? 0 : workers);
         if (null != checkpointDir)
         {
             settings = settings.withCheckpoints(new ClusterSettings.CheckpointSettings(Optional.of(checkpointDir),

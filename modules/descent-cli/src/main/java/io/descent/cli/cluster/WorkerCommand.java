@@ -48,7 +48,7 @@ public final class WorkerCommand implements Callable<Integer>
         HostPort.parse(seed, "--seed");
         NodeRuntime.checkUdpPortFree(node.aeron);
         final JobConfig job = node.job();
-        final ClusterSettings settings = ClusterSettings.from(node.root(0));
+        final ClusterSettings settings = node.settings(0);
         final JobData data = JobData.load(job, 1);
         final CompletableFuture<WorkerOutcome> outcome = new CompletableFuture<>();
         final WorkerOutcome result;

@@ -46,6 +46,24 @@ class ClusterBadInputTest
             .contains("descent.cluster.step-timeout"));
     }
 
+    @Test
+    void shouldRejectAShortOrMissingKeyFileAndAKeyOnTheCommandLine() throws Exception
+    {
+        final Path shortKey = Files.writeString(dir.resolve("key"), "too-short\n");
+        final String err = expectBadInput("ps", "--config", job(), "--bind", "127.0.0.1:0", "--cluster-key-file",
+            shortKey.toString());
+        assertEquals(1, err.strip().lines().count(), err);
+        assertTrue(err.contains("--cluster-key-file " + shortKey + " is 9 bytes long") &&
+            err.contains("at least 16 bytes") && !err.contains("too-short"), err);
+        assertTrue(expectBadInput("worker", "--config", job(), "--seed", "127.0.0.1:2551", "--cluster-key-file",
+            dir.resolve("absent").toString()).contains("--cluster-key-file " + dir.resolve("absent") +
+            " cannot be read"));
+        final String onCommandLine = expectBadInput("ps", "--config", job(), "--bind", "127.0.0.1:0", "--cluster",
+            "key=0123456789abcdef0123");
+        assertTrue(onCommandLine.contains("--cluster-key-file") && !onCommandLine.contains("0123456789abcdef0123"),
+            onCommandLine);
+    }
+
     private String job() throws Exception
     {
         final Path file = dir.resolve("job.conf");

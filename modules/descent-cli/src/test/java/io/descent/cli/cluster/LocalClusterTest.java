@@ -21,6 +21,7 @@ import java.util.OptionalDouble;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -142,6 +143,41 @@ class LocalClusterTest
             }
             assertTrue(server.stderr().contains("refused worker") &&
                 server.stderr().contains("model fingerprint mismatch"), server.stderr());
+        }
+    }
+
+    @Test
+    void shouldRefuseAWorkerWithAnotherClusterKeyOnBothSidesAndAcceptTheRightOne() throws Exception
+    {
+        final String seed = "127.0.0.1:" + freePort();
+        final Path job = job("");
+        final Path key = Files.writeString(dir.resolve("key"), "the-right-cluster-key-0123\n");
+        final Path wrong = Files.writeString(dir.resolve("wrong"), "a-wrong-cluster-key-456789\n");
+        try (NodeProcess server = new NodeProcess(dir, "ps", List.of("ps", "--config", job.toString(), "--bind", seed,
+                "--workers", "1", "--cluster-key-file", key.toString(), "--cluster", "registration-timeout=120s"));
+             NodeProcess other = new NodeProcess(dir, "w", List.of("worker", "--config", job.toString(), "--seed", seed,
+                 "--cluster-key-file", wrong.toString())))
+        {
+            assertEquals(DescentCli.EXIT_BAD_INPUT, other.awaitExit(Duration.ofSeconds(120)), other.stderr());
+            assertTrue(other.stderr().contains("cluster key differs: the worker's key proof does not match"),
+                other.stderr());
+            final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!server.stderr().contains("cluster key differs") && System.nanoTime() < deadline)
+            {
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+            }
+            assertTrue(server.stderr().contains("refused worker") && server.stderr().contains("cluster key differs"),
+                server.stderr());
+            try (NodeProcess right = new NodeProcess(dir, "w2", List.of("worker", "--config", job.toString(), "--seed",
+                seed, "--cluster-key-file", key.toString())))
+            {
+                assertEquals(0, server.awaitExit(Duration.ofSeconds(180)), server.stderr());
+                assertEquals(0, right.awaitExit(Duration.ofSeconds(30)), right.stderr());
+                for (final NodeProcess node : List.of(server, other, right))
+                {
+                    assertFalse((node.stdout() + node.stderr()).contains("cluster-key-0123"), "no key in the output");
+                }
+            }
         }
     }
 

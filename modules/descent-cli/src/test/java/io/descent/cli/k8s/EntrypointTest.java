@@ -33,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EntrypointTest
 {
     static final Path SCRIPT = Path.of("../../deploy/entrypoint.sh");
+    private static final String KEY = "k3y-0123456789abcdef";
     private static final Pattern REFERENCE = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
 
     @TempDir
@@ -116,7 +117,7 @@ class EntrypointTest
     {
         podEnvironment(base("statefulset-ps.yaml", StatefulSet.class).getSpec().getTemplate(), Map.of(
             "POD_NAME", "descent-ps-0", "POD_NAMESPACE", "ml", "POD_IP", "10.1.2.3",
-            "DESCENT_CLUSTER_KEY", "k3y", "OMP_NUM_THREADS", "2"));
+            "DESCENT_CLUSTER_KEY", KEY, "OMP_NUM_THREADS", "2"));
         final Path checkpoints = dir.resolve("checkpoints/job");
         env.put("DESCENT_CHECKPOINT_DIR", checkpoints.toString());
         final Result result = run();
@@ -126,7 +127,7 @@ class EntrypointTest
             "--aeron", "10.1.2.3:40123", "--cluster", "checkpoint.every=5m"), result.descentArgs());
         assertTrue(result.javaArgs().containsAll(List.of("-Xmx1024m", "-Dorg.bytedeco.javacpp.maxbytes=1024M",
             "-Dorg.bytedeco.javacpp.maxphysicalbytes=2752M")), result.javaArgs().toString());
-        assertTrue(!String.join(" ", result.javaArgs()).contains("k3y"), "the key never goes on the command line");
+        assertTrue(!String.join(" ", result.javaArgs()).contains(KEY), "the key never goes on the command line");
     }
 
     @Test
@@ -134,7 +135,7 @@ class EntrypointTest
     {
         podEnvironment(base("job-workers.yaml", Job.class).getSpec().getTemplate(), Map.of(
             "DESCENT_RANK", "3", "POD_NAMESPACE", "ml", "POD_IP", "10.1.2.4",
-            "DESCENT_CLUSTER_KEY", "k3y", "OMP_NUM_THREADS", "2"));
+            "DESCENT_CLUSTER_KEY", KEY, "OMP_NUM_THREADS", "2"));
         final Result result = run();
         assertEquals(0, result.exitCode(), result.err());
         assertEquals(List.of("worker", "--config", config.toString(), "--seed",
@@ -242,6 +243,19 @@ class EntrypointTest
         env.putAll(Map.of("DESCENT_ROLE", "worker", "DESCENT_SEED", "ps:2551", "DESCENT_RANK", "-1"));
         env.remove("DESCENT_CLUSTER");
         expectFailure("worker rank '-1'");
+    }
+
+    @Test
+    void shouldRefuseThePlaceholderKeyOrAShortOneWithoutShowingIt() throws Exception
+    {
+        env.putAll(Map.of("DESCENT_ROLE", "ps", "DESCENT_CONFIG", config.toString(),
+            "DESCENT_CLUSTER_KEY", "replace-me-with-a-random-key"));
+        expectFailure("DESCENT_CLUSTER_KEY is still the placeholder of k8s/base/secret.yaml", "openssl rand");
+        env.put("DESCENT_CLUSTER_KEY", "short-k3y");
+        expectFailure("DESCENT_CLUSTER_KEY is shorter than 16 bytes");
+        assertTrue(!Files.readString(dir.resolve("termination-log")).contains("short-k3y"));
+        env.put("DESCENT_CLUSTER_KEY", "sixteen-bytes-ok");
+        assertEquals(0, run().exitCode());
     }
 
     private void expectFailure(final String... expected) throws Exception

@@ -70,6 +70,8 @@ class NetnsClusterTest
         assertEquals(0, run.exitCode(), run.output());
         final String ps = run.node("ps");
         assertTrue(ps.contains("data plane 10.77.0.1:40123"), "the server receives over UDP on its own IP:\n" + ps);
+        assertTrue(ps.contains("workers must prove the cluster key from the environment variable DESCENT_CLUSTER_KEY"),
+            "the script gives every node a key:\n" + ps);
         final Set<String> workerIps = new HashSet<>();
         final Matcher registered = REGISTERED.matcher(run.node("ps"));
         while (registered.find())

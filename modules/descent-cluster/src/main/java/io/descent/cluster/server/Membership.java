@@ -1,6 +1,9 @@
 package io.descent.cluster.server;
 
+import akka.actor.typed.ActorRefResolver;
 import akka.actor.typed.javadsl.ActorContext;
+import io.descent.cluster.protocol.ClusterKey;
+import io.descent.cluster.protocol.RegistrationClaim;
 import io.descent.cluster.worker.Worker;
 
 import java.util.ArrayList;
@@ -9,10 +12,11 @@ import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
- * Who is in the job, as the parameter server decides it: admits registering workers (same model and configuration;
- * a free rank before the job starts, a lost rank once it runs), completes the handshake of a worker joining a
- * running job, and drops lost workers. Replies go straight to the workers; data-plane connections are opened and
- * closed on the compute thread through {@code compute}. Actor-confined: called from the server's handlers only.
+ * Who is in the job, as the parameter server decides it: admits registering workers (proof of the same cluster key,
+ * same model and configuration; a free rank before the job starts, a lost rank once it runs), completes the
+ * handshake of a worker joining a running job, and drops lost workers. Replies go straight to the workers;
+ * data-plane connections are opened and closed on the compute thread through {@code compute}. Actor-confined: called
+ * from the server's handlers only.
  */
 final class Membership
 {
@@ -46,6 +50,15 @@ final class Membership
         this.roster = roster;
         this.observer = observer;
         this.compute = compute;
+        if (setup.settings().key().present())
+        {
+            context.getLog().info("workers must prove the cluster key from {}", setup.settings().key().source());
+        }
+        else
+        {
+            context.getLog().warn("no cluster key ({} or descent.cluster.key): any process that can reach this " +
+                "parameter server can register as a worker", ClusterKey.ENV);
+        }
     }
 
     /**
@@ -58,8 +71,13 @@ final class Membership
     void register(final ParameterServer.Register register, final boolean training, final long joinStep)
     {
         final ServerEngine server = engine.get();
-        final String mismatch = null == server ? "the parameter server is not ready" :
-            server.identity().mismatch(register.identity());
+        // The key first: a worker that cannot prove it learns nothing about this job from the reason.
+        String mismatch = keyRefusal(register);
+        if (null == mismatch)
+        {
+            mismatch = null == server ? "the parameter server is not ready" :
+                server.identity().mismatch(register.identity());
+        }
         if (null != mismatch)
         {
             refuse(register, mismatch);
@@ -93,6 +111,14 @@ final class Membership
         register.worker().tell(accepted(rank));
         context.getLog().info("worker rank {} registered{}: {} pid {}, data plane {}", rank,
             training ? " to join at step " + joinStep : "", register.host(), register.pid(), endpoint);
+    }
+
+    private String keyRefusal(final ParameterServer.Register register)
+    {
+        final RegistrationClaim claim = RegistrationClaim.of(ActorRefResolver.get(context.getSystem()),
+            context.getSelf(), register.worker(), register.endpoint(), register.identity(), register.host(),
+            register.pid(), register.rank());
+        return setup.settings().key().refusal(claim, register.proof());
     }
 
     private void refuse(final ParameterServer.Register register, final String reason)

@@ -58,9 +58,12 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
      * @param host     its host name.
      * @param pid      its process id.
      * @param rank     the rank it asks for, or -1 for the lowest free one.
+     * @param proof    its cluster-key proof over all of the above ({@link io.descent.cluster.protocol.ClusterKey}),
+     *                 empty when it has no key.
      */
     public record Register(
-        ActorRef<Worker.Command> worker, String endpoint, JobIdentity identity, String host, long pid, int rank)
+        ActorRef<Worker.Command> worker, String endpoint, JobIdentity identity, String host, long pid, int rank,
+        String proof)
         implements Command, ControlMessage
     {
     }

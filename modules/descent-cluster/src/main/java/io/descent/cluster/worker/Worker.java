@@ -12,7 +12,6 @@ import akka.actor.typed.receptionist.Receptionist;
 import io.descent.cluster.compute.ComputeThread;
 import io.descent.cluster.dataplane.DataPlane;
 import io.descent.cluster.protocol.ControlMessage;
-import io.descent.cluster.protocol.NodeInfo;
 import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.protocol.WorkerStats;
 import io.descent.cluster.server.ParameterServer;
@@ -199,8 +198,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         }
         final ActorRef<ParameterServer.Command> candidate = listed.servers().iterator().next();
         context.getLog().info("found parameter server {}; registering", candidate.path());
-        candidate.tell(new ParameterServer.Register(context.getSelf(), setup.plane().endpoint(), engine.identity(),
-            NodeInfo.host(), NodeInfo.pid(), setup.settings().rank()));
+        candidate.tell(Registration.of(context, candidate, setup, engine.identity()));
         return this;
     }
 

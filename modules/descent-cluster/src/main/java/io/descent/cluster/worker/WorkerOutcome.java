@@ -14,7 +14,7 @@ public record WorkerOutcome(Status status, int rank, String message)
     {
         /** The job completed. */
         FINISHED,
-        /** The parameter server refused the worker (model or configuration mismatch, job full or running). */
+        /** The parameter server refused the worker (cluster key, model or configuration mismatch, job full or running). */
         REFUSED,
         /** No parameter server accepted the worker within the registration timeout. */
         NOT_FOUND,

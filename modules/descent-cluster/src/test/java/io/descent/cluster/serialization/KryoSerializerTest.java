@@ -44,7 +44,9 @@ class KryoSerializerTest
         final TestProbe<ParameterServer.Command> server = testKit.createTestProbe();
         final List<Object> messages = List.of(
             new ParameterServer.Register(worker.getRef(), "127.0.0.1:40123",
-                new JobIdentity(0x1234_5678_9abc_def0L, "10>dense(10,16,tanh)", -77L), "host-a", 4242, 3),
+                new JobIdentity(0x1234_5678_9abc_def0L, "10>dense(10,16,tanh)", -77L), "host-a", 4242, 3,
+                "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
+            new ParameterServer.Register(worker.getRef(), "ipc", new JobIdentity(1L, "a", 2L), "host-b", 1, -1, ""),
             new ParameterServer.Ready(3),
             new ParameterServer.Leave(1, "weights timed out"),
             new Worker.Accepted(server.getRef(), 1, 2, "127.0.0.1:40999", 12),

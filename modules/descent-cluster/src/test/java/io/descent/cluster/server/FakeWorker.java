@@ -3,11 +3,14 @@ package io.descent.cluster.server;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorRefResolver;
 import io.descent.cluster.dataplane.InMemoryDataPlane;
 import io.descent.cluster.dataplane.InMemoryNetwork;
 import io.descent.cluster.dataplane.Outlet;
+import io.descent.cluster.protocol.ClusterKey;
 import io.descent.cluster.protocol.GradientMeta;
 import io.descent.cluster.protocol.JobIdentity;
+import io.descent.cluster.protocol.RegistrationClaim;
 import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.worker.Worker;
 import io.descent.transport.wire.MessageKind;
@@ -31,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class FakeWorker
 {
     final TestProbe<Worker.Command> probe;
+    private final ActorTestKit testKit;
     private final InMemoryDataPlane plane;
     private final JobIdentity identity;
     private final int floats;
@@ -42,10 +46,12 @@ final class FakeWorker
     private int orderWords;
     private ActorRef<ParameterServer.Command> server;
     private Outlet outlet;
+    private ClusterKey key = ClusterKey.NONE;
     int rank = -1;
 
     FakeWorker(final ActorTestKit testKit, final InMemoryNetwork network, final JobIdentity identity, final int floats)
     {
+        this.testKit = testKit;
         this.probe = testKit.createTestProbe();
         this.plane = network.newPlane("fake");
         this.identity = identity;
@@ -63,11 +69,27 @@ final class FakeWorker
         return floats;
     }
 
+    /** Proves this key when it registers (none by default). */
+    FakeWorker withKey(final ClusterKey clusterKey)
+    {
+        key = clusterKey;
+        return this;
+    }
+
+    /** Sends a registration with this worker's key proof, as {@link Worker} does. */
+    void register(final ActorRef<ParameterServer.Command> parameterServer)
+    {
+        server = parameterServer;
+        final RegistrationClaim claim = RegistrationClaim.of(ActorRefResolver.get(testKit.system()), server,
+            probe.getRef(), plane.endpoint(), identity, "fake", 1, -1);
+        server.tell(new ParameterServer.Register(probe.getRef(), plane.endpoint(), identity, "fake", 1, -1,
+            key.prove(claim)));
+    }
+
     /** Registers, arms the first weights and reports ready. */
     FakeWorker join(final ActorRef<ParameterServer.Command> parameterServer)
     {
-        server = parameterServer;
-        server.tell(new ParameterServer.Register(probe.getRef(), plane.endpoint(), identity, "fake", 1, -1));
+        register(parameterServer);
         final Worker.Accepted accepted = probe.expectMessageClass(Worker.Accepted.class, Duration.ofSeconds(30));
         rank = accepted.rank();
         orderWords = StepOrder.ints(accepted.workers());

@@ -1,0 +1,52 @@
+package io.descent.cluster;
+
+import com.typesafe.config.ConfigFactory;
+import io.descent.cluster.protocol.ClusterKey;
+import io.descent.nn.BadInputException;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Where the cluster key comes from and how a bad one is reported. */
+class ClusterSettingsTest
+{
+    private static final String FILE_KEY = "key-from-the-config-file";
+    private static final String ENV_KEY = "key-from-the-environment";
+
+    @Test
+    void shouldHaveNoKeyByDefault()
+    {
+        assertFalse(ClusterSettings.from(ConfigFactory.empty(), Map.of()).key().present());
+        assertFalse(ClusterSettings.from(ConfigFactory.empty(), Map.of(ClusterKey.ENV, "")).key().present());
+    }
+
+    @Test
+    void shouldPreferTheEnvironmentOverTheSetting()
+    {
+        final var config = ConfigFactory.parseString("descent.cluster.key = \"" + FILE_KEY + "\"");
+        assertEquals(ClusterKey.parse(FILE_KEY, "x"), ClusterSettings.from(config, Map.of()).key());
+        final ClusterSettings settings = ClusterSettings.from(config, Map.of(ClusterKey.ENV, ENV_KEY));
+        assertEquals(ClusterKey.parse(ENV_KEY, "x"), settings.key());
+        assertEquals("the environment variable DESCENT_CLUSTER_KEY", settings.key().source());
+        assertFalse(settings.toString().contains(ENV_KEY), "the settings' toString hides the key");
+        assertEquals(settings.key(), settings.withWorkers(3).key());
+    }
+
+    @Test
+    void shouldRejectAShortKeyInOneLineNamingWhereItCameFrom()
+    {
+        final var config = ConfigFactory.parseString("descent.cluster.key = tooshort");
+        final String fromSetting = assertThrows(BadInputException.class,
+            () -> ClusterSettings.from(config, Map.of())).getMessage();
+        assertTrue(fromSetting.startsWith("descent.cluster.key is 8 bytes long"), fromSetting);
+        final String fromEnv = assertThrows(BadInputException.class,
+            () -> ClusterSettings.from(ConfigFactory.empty(), Map.of(ClusterKey.ENV, "tooshort"))).getMessage();
+        assertTrue(fromEnv.startsWith("the environment variable DESCENT_CLUSTER_KEY is 8 bytes long"), fromEnv);
+        assertFalse(fromSetting.contains("tooshort") || fromEnv.contains("tooshort") || fromEnv.contains("\n"));
+    }
+}
