@@ -166,7 +166,8 @@ final class KubernetesRunner implements ScaleRunner
             {
                 throw new IllegalStateException("job '" + job.names().job() + "' in namespace " + ns + ": pod " +
                     pod + " had not ended after --k8s-timeout " + timeout.toSeconds() + " s (" +
-                    (null == server ? "it does not exist" : "phase " + server.getStatus().getPhase()) +
+                    (null == server ? "it does not exist" : null == server.getStatus() ? "no status yet" :
+                    "phase " + server.getStatus().getPhase()) +
                     "); the job was deleted");
             }
             Thread.sleep(POLL.toMillis());
