@@ -65,7 +65,22 @@ public final class DescentCli
      */
     public static int run(final PrintWriter out, final PrintWriter err, final String... args)
     {
-        final CommandLine commandLine = new CommandLine(new DescentCli()).setOut(out).setErr(err);
+        return run(CommandLine.defaultFactory(), out, err, args);
+    }
+
+    /**
+     * Runs the command line with commands made by {@code factory} (tests give commands a fake machine this way).
+     *
+     * @param factory makes the command objects.
+     * @param out     usage and help.
+     * @param err     error lines.
+     * @param args    command-line arguments.
+     * @return the exit code.
+     */
+    public static int run(
+        final CommandLine.IFactory factory, final PrintWriter out, final PrintWriter err, final String... args)
+    {
+        final CommandLine commandLine = new CommandLine(new DescentCli(), factory).setOut(out).setErr(err);
         commandLine.setExecutionExceptionHandler(DescentCli::onExecutionException);
         commandLine.setParameterExceptionHandler(DescentCli::onParameterException);
         return commandLine.execute(args);

@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -33,8 +32,6 @@ import java.util.concurrent.TimeUnit;
 public final class LocalCluster
 {
     private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
-    private static final String MAIN = DescentCli.class.getName();
-    private static final String ADD_OPENS = "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED";
     private static final String DATA_PLANE_PROPERTY = "descent.local.data-plane";
 
     private final List<String> jobArgs;
@@ -129,20 +126,8 @@ public final class LocalCluster
 
     private Process start(final List<String> command, final String name, final boolean server)
     {
-        final List<String> args = new ArrayList<>();
-        args.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin",
-            "java").toString()));
-        final List<String> flags = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        args.addAll(flags);
-        if (flags.stream().noneMatch(f -> f.contains("jdk.internal.misc=ALL-UNNAMED")))
-        {
-            args.add(ADD_OPENS);
-        }
-        if (null != driver)
-        {
-            args.addAll(driver.childFlags());
-        }
-        args.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN));
+        final List<String> args = new ArrayList<>(JavaCommand.thisJvm(null == driver ? List.of() :
+            driver.childFlags()));
         args.addAll(command);
         if (null != driver)
         {

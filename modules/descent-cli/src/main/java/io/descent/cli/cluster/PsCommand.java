@@ -3,6 +3,7 @@ package io.descent.cli.cluster;
 import io.descent.cli.metrics.MetricsOptions;
 import io.descent.cli.metrics.MetricsServer;
 import io.descent.cli.metrics.NodeMetrics;
+import io.descent.cli.report.ReportLine;
 import io.descent.cli.report.ReportPlots;
 import io.descent.cli.train.TrainReport;
 import io.descent.cluster.ClusterSettings;
@@ -28,6 +29,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -58,6 +60,10 @@ public final class PsCommand implements Callable<Integer>
 
     @Option(names = "--report", paramLabel = "FILE", description = "write a JSON report (atomically) at the end")
     Path report;
+
+    @Option(names = "--print-report", description = "print the JSON report as one line '" + ReportLine.PREFIX +
+        "{...}' on stdout at the end (for logs, e.g. a pod's)")
+    boolean printReport;
 
     @Option(names = "--resume", paramLabel = "DIR", description = "continue from the last checkpoint in DIR")
     Path resume;
@@ -126,7 +132,7 @@ public final class PsCommand implements Callable<Integer>
         out.printf("test %s  (%d examples, %d steps, %.1f s, %d workers%s)%n", result.test().describe(),
             result.test().examples(), result.steps(), result.wallSeconds(), result.workers().size(),
             result.lostRanks().isEmpty() ? "" : ", lost ranks " + result.lostRanks());
-        if (null == report)
+        if (null == report && !printReport)
         {
             return;
         }
@@ -142,9 +148,18 @@ public final class PsCommand implements Callable<Integer>
             seconds += epoch.seconds();
         }
         train.addClusterStats(result.workers(), result.server());
-        ReportPlots.writeWithJson(report, train.finish(result.test(), result.wallSeconds(),
-            seconds > 0 ? examples / seconds : 0.0, result.steps()));
-        LOG.info("report written to {} and {}", report, ReportPlots.pathFor(report));
+        final Map<String, Object> json = train.finish(result.test(), result.wallSeconds(),
+            seconds > 0 ? examples / seconds : 0.0, result.steps());
+        if (printReport)
+        {
+            out.println(ReportLine.format(json));
+            out.flush();
+        }
+        if (null != report)
+        {
+            ReportPlots.writeWithJson(report, json);
+            LOG.info("report written to {} and {}", report, ReportPlots.pathFor(report));
+        }
     }
 
     /** Prints progress lines and completes the result future; called on the server actor's thread. */

@@ -1,16 +1,17 @@
 package io.descent.cli.bench.scale;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.descent.cli.cluster.LocalCluster;
+import io.descent.cli.k8s.ApiOptions;
 import io.descent.cli.report.JsonReports;
 import io.descent.nn.BadInputException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,14 +20,16 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code descent bench scale}: the same job at each worker count on a local cluster of separate processes (weak
- * scaling: the per-worker batch stays fixed), reporting throughput and efficiency against the smallest count, all
- * measured in one run.
+ * {@code descent bench scale}: the same job at each worker count (weak scaling: the per-worker batch stays fixed),
+ * reporting throughput and efficiency against the smallest count, all measured in one run. The runs go to local
+ * processes (default), network namespaces on this machine ({@code --netns}, {@link NetnsRunner}) or a Kubernetes
+ * cluster ({@code --k8s}, {@link KubernetesRunner}).
  */
 @Command(
     name = "scale",
     mixinStandardHelpOptions = true,
-    description = "Weak scaling: the same job at each worker count (local processes), throughput and efficiency.")
+    description = "Weak scaling: the same job at each worker count (local processes, network namespaces with " +
+        "--netns, or Kubernetes with --k8s), throughput and efficiency.")
 public final class ScaleBenchCommand implements Callable<Integer>
 {
     @Option(names = "--workers", paramLabel = "LIST", description = "worker counts (default: ${DEFAULT-VALUE})")
@@ -48,8 +51,55 @@ public final class ScaleBenchCommand implements Callable<Integer>
     @Option(names = "--report", paramLabel = "FILE", description = "write {\"runs\":[…]} as JSON")
     private Path report;
 
-    @Option(names = "--report-dir", paramLabel = "DIR", description = "write scale.json, scale.csv and scale.png")
+    @Option(names = "--report-dir", paramLabel = "DIR", description = "write scale.json, scale.csv and scale.png " +
+        "(and the --netns node logs under DIR/logs)")
     private Path reportDir;
+
+    @Option(names = "--netns", description = "run each count as a multi-host job in network namespaces on this " +
+        "machine (root; scripts/netns-cluster.sh)")
+    private boolean netns;
+
+    @Option(names = "--netns-script", paramLabel = "FILE", description = "scripts/netns-cluster.sh " +
+        "(default: the one of the checkout this jar was built in)")
+    private Path netnsScript;
+
+    @Option(names = "--k8s", description = "run each count as a job on a Kubernetes cluster (needs --image)")
+    private boolean k8s;
+
+    @Option(names = "--image", paramLabel = "IMG", description = "--k8s: container image built from deploy/Dockerfile")
+    private String image;
+
+    @Option(names = { "-n", "--namespace" }, paramLabel = "NS",
+        description = "--k8s: namespace (default: the kubeconfig context's, else default)")
+    private String namespace;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "--k8s: job name prefix; the N-worker run is " +
+        "NAME-wN (default: ${DEFAULT-VALUE})")
+    private String name = "scale";
+
+    @Option(names = "--cluster-domain", paramLabel = "DOMAIN",
+        description = "--k8s: the cluster's DNS domain (default: ${DEFAULT-VALUE})")
+    private String clusterDomain = "cluster.local";
+
+    @Option(names = "--k8s-timeout", paramLabel = "SECONDS",
+        description = "--k8s: longest one run may take, submission to end (default: ${DEFAULT-VALUE})")
+    private long k8sTimeoutSeconds = 3600;
+
+    @Mixin
+    private ApiOptions api;
+
+    private final NetnsHost host;
+
+    /** The command as {@code descent} runs it, on this machine. */
+    public ScaleBenchCommand()
+    {
+        this(NetnsHost.system());
+    }
+
+    ScaleBenchCommand(final NetnsHost host)
+    {
+        this.host = host;
+    }
 
     @Override
     public Integer call() throws InterruptedException
@@ -58,26 +108,20 @@ public final class ScaleBenchCommand implements Callable<Integer>
         final ScaleJob job = ScaleJob.of(model, batch, steps);
         checkOutputs();
         final Path work = tempDir();
+        final ScaleRunner runner = runner(counts, job, work);
         final List<ScaleRun> runs = new ArrayList<>();
         for (final int count : counts)
         {
-            final Path reportFile = work.resolve("run-" + count + ".json");
-            final int code = new LocalCluster(List.of("--config", job.write(work, count).toString()), count, threads,
-                reportFile).run();
-            if (code != 0)
-            {
-                throw new IllegalStateException("the " + count + "-worker run exited with " + code +
-                    "; its logs are in " + System.getProperty("java.io.tmpdir"));
-            }
-            runs.add(ScaleRun.fromReport(count, batch, readReport(reportFile)));
+            runs.add(ScaleRun.fromReport(runner.mode(), count, batch, runner.run(count, job.write(work, count))));
         }
         final Map<String, Object> setup = new LinkedHashMap<>();
+        setup.put("mode", runner.mode());
         setup.put("model", model);
         setup.put("batch", batch);
         setup.put("threads", threads);
         setup.put("steps_per_epoch", steps);
         final Map<String, Object> json = ScaleOutputs.json(runs, setup);
-        print(runs);
+        print(runner.mode(), runs);
         if (null != report)
         {
             JsonReports.writeAtomically(report, json);
@@ -89,10 +133,52 @@ public final class ScaleBenchCommand implements Callable<Integer>
         return 0;
     }
 
-    private void print(final List<ScaleRun> runs)
+    /** Picks and checks where the runs go, before any of them starts. */
+    private ScaleRunner runner(final int[] counts, final ScaleJob job, final Path work)
     {
-        System.out.printf("%nmodel %s, batch %d per worker, %d BLAS thread(s) per process, %d steps measured%n",
-            model, batch, threads, steps);
+        if (netns && k8s)
+        {
+            throw new BadInputException("--netns and --k8s exclude each other; choose where the runs go");
+        }
+        if (!k8s && (null != image || null != namespace))
+        {
+            throw new BadInputException((null != image ? "--image" : "--namespace") + " is only used with --k8s; " +
+                "add --k8s to run on Kubernetes");
+        }
+        if (!netns && null != netnsScript)
+        {
+            throw new BadInputException("--netns-script is only used with --netns; add --netns");
+        }
+        final int largest = counts[counts.length - 1];
+        if (netns)
+        {
+            if (largest > NetnsRunner.MAX_WORKERS)
+            {
+                throw new BadInputException("--workers " + workers + ": --netns runs at most " +
+                    NetnsRunner.MAX_WORKERS + " workers");
+            }
+            return NetnsRunner.create(host, netnsScript, threads, null == reportDir ? work : reportDir.resolve("logs"),
+                work);
+        }
+        if (k8s)
+        {
+            if (null == image)
+            {
+                throw new BadInputException("--k8s needs --image IMG, the image built from deploy/Dockerfile " +
+                    "(e.g. --image registry.example.com/descent:0.1.0)");
+            }
+            final KubernetesRunner kube = new KubernetesRunner(api, image, namespace, name, clusterDomain,
+                Duration.ofSeconds(k8sTimeoutSeconds));
+            kube.check(largest, job.write(work, largest));
+            return kube;
+        }
+        return new LocalRunner(threads, work);
+    }
+
+    private void print(final String mode, final List<ScaleRun> runs)
+    {
+        System.out.printf("%nmode %s, model %s, batch %d per worker, %d BLAS thread(s) per process, %d steps " +
+            "measured%n", mode, model, batch, threads, steps);
         System.out.println("workers  samples/s  efficiency  step ms  compute ms  comm ms");
         for (final ScaleRun run : runs)
         {
@@ -153,18 +239,6 @@ public final class ScaleBenchCommand implements Callable<Integer>
         catch (final IOException ex)
         {
             throw new UncheckedIOException("creating a work directory for the scaling runs", ex);
-        }
-    }
-
-    private static JsonNode readReport(final Path file)
-    {
-        try
-        {
-            return JsonReports.mapper().readTree(file.toFile());
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("reading the run report " + file, ex);
         }
     }
 }

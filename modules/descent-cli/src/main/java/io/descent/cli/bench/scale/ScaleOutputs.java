@@ -37,11 +37,13 @@ final class ScaleOutputs
     static void writeDirectory(final Path dir, final List<ScaleRun> runs, final Map<String, Object> json)
     {
         JsonReports.writeAtomically(dir.resolve("scale.json"), json);
-        final StringBuilder csv = new StringBuilder("workers,samples_per_sec,efficiency,step_s,compute_s,comm_s\n");
+        final StringBuilder csv =
+            new StringBuilder("mode,workers,samples_per_sec,efficiency,step_s,compute_s,comm_s\n");
         for (final ScaleRun run : runs)
         {
-            csv.append(String.format(Locale.ROOT, "%d,%.1f,%.4f,%.6f,%.6f,%.6f%n", run.workers(), run.samplesPerSec(),
-                run.efficiency(runs.get(0)), run.stepSeconds(), run.computeSeconds(), run.commSeconds()));
+            csv.append(String.format(Locale.ROOT, "%s,%d,%.1f,%.4f,%.6f,%.6f,%.6f%n", run.mode(), run.workers(),
+                run.samplesPerSec(), run.efficiency(runs.get(0)), run.stepSeconds(), run.computeSeconds(),
+                run.commSeconds()));
         }
         AtomicFiles.write(dir.resolve("scale.csv"), path -> Files.writeString(path, csv));
         final BufferedImage image = plot(runs);
@@ -63,7 +65,8 @@ final class ScaleOutputs
             ideal.add(base.samplesPerSec() * run.workers() / base.workers());
             efficiency.add(run.efficiency(base));
         }
-        final XYChart speed = new XYChartBuilder().width(640).height(400).title("Throughput vs workers")
+        final XYChart speed = new XYChartBuilder().width(640).height(400)
+            .title("Throughput vs workers (" + base.mode() + ")")
             .xAxisTitle("workers").yAxisTitle("samples/s").build();
         speed.addSeries("measured", workers, throughput);
         speed.addSeries("ideal (linear)", workers, ideal);

@@ -8,15 +8,16 @@ import java.util.Map;
 /**
  * One worker count's result, read from the training report of its measured (last) epoch.
  *
+ * @param mode           where it ran: {@code local}, {@code netns} or {@code k8s}.
  * @param workers        worker processes.
  * @param samplesPerSec  training throughput of the measured epoch, all workers together.
  * @param stepSeconds    wall time per synchronous step.
  * @param computeSeconds forward + backward per step, mean over workers.
  * @param commSeconds    push + wait (transfers, server update, hops) per step, mean over workers.
  */
-record ScaleRun(int workers, double samplesPerSec, double stepSeconds, double computeSeconds, double commSeconds)
+record ScaleRun(String mode, int workers, double samplesPerSec, double stepSeconds, double computeSeconds, double commSeconds)
 {
-    static ScaleRun fromReport(final int workers, final int batch, final JsonNode report)
+    static ScaleRun fromReport(final String mode, final int workers, final int batch, final JsonNode report)
     {
         final JsonNode epochs = report.get("epochs");
         final double samplesPerSec = epochs.get(epochs.size() - 1).get("samples_per_sec").asDouble();
@@ -30,7 +31,7 @@ record ScaleRun(int workers, double samplesPerSec, double stepSeconds, double co
             comm += worker.get("push_s").asDouble() + worker.get("wait_s").asDouble();
         }
         final int reporting = Math.max(1, stats.size());
-        return new ScaleRun(workers, samplesPerSec, (double)workers * batch / samplesPerSec,
+        return new ScaleRun(mode, workers, samplesPerSec, (double)workers * batch / samplesPerSec,
             compute / reporting / steps, comm / reporting / steps);
     }
 
@@ -46,6 +47,7 @@ record ScaleRun(int workers, double samplesPerSec, double stepSeconds, double co
     Map<String, Object> toJson(final ScaleRun baseline)
     {
         final Map<String, Object> json = new LinkedHashMap<>();
+        json.put("mode", mode);
         json.put("workers", workers);
         json.put("samples_per_sec", samplesPerSec);
         json.put("efficiency", efficiency(baseline));

@@ -6,12 +6,15 @@ import io.descent.cli.report.JsonReports;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,6 +36,67 @@ class ScaleBenchCommandTest
             assertEquals(1, err.toString().strip().lines().count(), err.toString());
             assertTrue(err.toString().contains("--workers"), err.toString());
         }
+    }
+
+    @Test
+    void shouldRefuseNetnsWithoutRootOrIpNetnsWithOneLine()
+    {
+        assertBadInput(fakeHost(false, true), "--netns needs root", "--netns", "--workers", "1,2");
+        assertBadInput(fakeHost(true, false), "--netns needs 'ip netns'", "--netns", "--workers", "1,2");
+    }
+
+    @Test
+    void shouldRefuseBadModeOptionsWithOneLine()
+    {
+        final NetnsHost usable = fakeHost(true, true);
+        assertBadInput(usable, "--k8s needs --image", "--k8s", "--workers", "1,2");
+        assertBadInput(usable, "--netns and --k8s exclude each other", "--netns", "--k8s", "--image", "d:1");
+        assertBadInput(usable, "--image is only used with --k8s", "--image", "descent:0.1.0");
+        assertBadInput(usable, "--netns runs at most 200 workers", "--netns", "--workers", "1,201");
+        assertBadInput(usable, "--netns-script " + dir.resolve("none.sh") + " does not exist", "--netns",
+            "--netns-script", dir.resolve("none.sh").toString());
+        assertBadInput(usable, "--image 'Not An Image'", "--k8s", "--image", "Not An Image");
+        assertBadInput(usable, "--workers '0'", "--k8s", "--image", "descent:0.1.0", "--workers", "0");
+    }
+
+    private static void assertBadInput(final NetnsHost host, final String expected, final String... options)
+    {
+        final List<String> args = new ArrayList<>(List.of("bench", "scale"));
+        args.addAll(List.of(options));
+        final StringWriter err = new StringWriter();
+        final CommandLine.IFactory factory = new CommandLine.IFactory()
+        {
+            @Override
+            public <K> K create(final Class<K> type) throws Exception
+            {
+                return type == ScaleBenchCommand.class ? type.cast(new ScaleBenchCommand(host)) :
+                    CommandLine.defaultFactory().create(type);
+            }
+        };
+        final int code = DescentCli.run(factory, new PrintWriter(new StringWriter()), new PrintWriter(err, true),
+            args.toArray(String[]::new));
+        assertEquals(2, code, err.toString());
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+        assertTrue(err.toString().startsWith("descent: ") && err.toString().contains(expected),
+            "expected '" + expected + "' in: " + err);
+    }
+
+    private static NetnsHost fakeHost(final boolean root, final boolean ipNetns)
+    {
+        return new NetnsHost()
+        {
+            @Override
+            public boolean isRoot()
+            {
+                return root;
+            }
+
+            @Override
+            public boolean hasIpNetns()
+            {
+                return ipNetns;
+            }
+        };
     }
 
     /** A tiny model at 1 and 2 workers, as separate processes: the outputs exist and are consistent. */
@@ -61,5 +125,7 @@ class ScaleBenchCommandTest
         assertEquals(3, Files.readAllLines(out.resolve("scale.csv")).size(), "header and two runs");
         assertTrue(Files.size(out.resolve("scale.png")) > 1000);
         assertEquals(json, JsonReports.mapper().readTree(out.resolve("scale.json").toFile()));
+        assertEquals("local", json.get("mode").asText());
+        assertEquals("local", runs.get(1).get("mode").asText());
     }
 }

@@ -1,0 +1,42 @@
+package io.descent.cli.cluster;
+
+import io.descent.cli.DescentCli;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line that starts another {@code descent} JVM like this one: this JVM's java, flags and class path, so a
+ * child runs the same build without a launcher script in between.
+ */
+public final class JavaCommand
+{
+    private static final String ADD_OPENS = "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED";
+
+    private JavaCommand()
+    {
+    }
+
+    /**
+     * @param extraFlags JVM flags to add after this JVM's own (e.g. a shared media driver's directory).
+     * @return java, its flags, {@code -cp}, the class path and the {@code descent} main class; the caller appends the
+     * command's arguments.
+     */
+    public static List<String> thisJvm(final List<String> extraFlags)
+    {
+        final List<String> args = new ArrayList<>();
+        args.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin",
+            "java").toString()));
+        final List<String> flags = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        args.addAll(flags);
+        if (flags.stream().noneMatch(f -> f.contains("jdk.internal.misc=ALL-UNNAMED")))
+        {
+            args.add(ADD_OPENS);
+        }
+        args.addAll(extraFlags);
+        args.addAll(List.of("-cp", System.getProperty("java.class.path"), DescentCli.class.getName()));
+        return args;
+    }
+}
