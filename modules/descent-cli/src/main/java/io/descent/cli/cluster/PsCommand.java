@@ -16,6 +16,7 @@ import io.descent.cluster.server.ParameterServer;
 import io.descent.cluster.server.ServerSetup;
 import io.descent.cluster.server.StepReport;
 import io.descent.nn.BadInputException;
+import io.descent.nn.SgemmProbe;
 import io.descent.nn.Model;
 import io.descent.train.EpochResult;
 import io.descent.train.JobConfig;
@@ -100,6 +101,7 @@ public final class PsCommand implements Callable<Integer>
             throw new BadInputException("--resume " + resume + " is not a directory of checkpoints");
         }
         final JobData data = JobData.load(job, settings.workers());
+        SgemmProbe.logCalibration();
         final NodeMetrics metrics = NodeMetrics.parameterServer();
         final Printer printer = new Printer(job, settings.workers(), metrics);
         try (MetricsServer http = metricsOptions.start(metrics);

@@ -8,6 +8,7 @@ import io.descent.cluster.worker.WorkerObserver;
 import io.descent.cluster.worker.WorkerOutcome;
 import io.descent.cluster.worker.WorkerSetup;
 import io.descent.nn.BadInputException;
+import io.descent.nn.SgemmProbe;
 import io.descent.train.JobConfig;
 import picocli.CommandLine.Command;
 import io.descent.cli.metrics.MetricsOptions;
@@ -50,12 +51,13 @@ public final class WorkerCommand implements Callable<Integer>
         final JobConfig job = node.job();
         final ClusterSettings settings = node.settings(0);
         final JobData data = JobData.load(job, 1);
+        SgemmProbe.logCalibration();
         final CompletableFuture<WorkerOutcome> outcome = new CompletableFuture<>();
         final WorkerOutcome result;
         // Labelled with the preferred rank (on Kubernetes the pod index) until the server assigns one.
         final NodeMetrics metrics = NodeMetrics.worker(Math.max(0, settings.rank()));
         try (MetricsServer http = metricsOptions.start(metrics);
-            NodeRuntime runtime = NodeRuntime.startDataPlane(node.root(0), settings))
+            NodeRuntime runtime = NodeRuntime.startDataPlane(node.root(0), settings, true))
         {
             final WorkerSetup setup = new WorkerSetup(job, data.data().train(), data.spec(), settings,
                 runtime.plane());

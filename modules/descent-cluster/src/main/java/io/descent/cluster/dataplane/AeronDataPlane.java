@@ -11,14 +11,18 @@ import io.descent.transport.send.SendResult;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.IdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
- * The {@link DataPlane} over descent-transport: one receiver polled by the transport's agent thread (idle strategy
- * from {@code descent.transport.receiver}), and one exclusive publication per peer. Destinations are written in place
+ * The {@link DataPlane} over descent-transport: one receiver, and one exclusive publication per peer. The receiver is
+ * polled either by the transport's agent thread (idle strategy from {@code descent.transport.receiver}), or
+ * <em>inline</em>, by whoever calls {@link #await} (a worker's compute thread: weights land and the step starts on
+ * the same thread, with no hand-off and no polling thread competing with the compute for a core). Destinations are written in place
  * (zero copy from the log buffer into an INDArray's memory); the transport verifies every chunk's CRC and reports a
  * message complete only when all chunks arrived.
  *
@@ -44,6 +48,7 @@ public final class AeronDataPlane implements DataPlane
     private final BufferReceiver receiver;
     private final AgentRunner agent;
     private final String endpoint;
+    private boolean closed;
 
     /**
      * Binds the receiver and starts its agent thread.
@@ -56,6 +61,21 @@ public final class AeronDataPlane implements DataPlane
      * @throws IllegalStateException when the endpoint cannot be bound within 10 s.
      */
     public AeronDataPlane(final Transport transport, final String bind, final int streamId)
+    {
+        this(transport, bind, streamId, false);
+    }
+
+    /**
+     * Binds the receiver and, unless {@code inline}, starts its agent thread.
+     *
+     * @param transport a started transport.
+     * @param bind      {@code host:port} to receive on over UDP, or {@link #IPC}.
+     * @param streamId  the job's stream id (UDP).
+     * @param inline    true: no agent thread; the receiver is polled only inside {@link #await}, so arrivals are
+     *                  delivered only while someone awaits (messages wait in Aeron's log buffer meanwhile).
+     * @throws IllegalStateException when the endpoint cannot be bound within 10 s.
+     */
+    public AeronDataPlane(final Transport transport, final String bind, final int streamId, final boolean inline)
     {
         this.transport = transport;
         this.streamId = streamId;
@@ -70,8 +90,9 @@ public final class AeronDataPlane implements DataPlane
             this.receiver = transport.newReceiver(transport.channels().udp(bind), streamId, new Listener());
             this.endpoint = awaitEndpoint(receiver, bind);
         }
-        this.agent = transport.startAgent(receiver);
-        LOG.info("data plane receiving on {}{}", endpoint, isIpc(bind) ? " (aeron ipc)" : " (udp stream " + streamId + ")");
+        this.agent = inline ? null : transport.startAgent(receiver);
+        LOG.info("data plane receiving on {}{}{}", endpoint, isIpc(bind) ? " (aeron ipc)" : " (udp stream " + streamId +
+            ")", inline ? ", polled inline" : "");
     }
 
     /** @return true when {@code bind} selects IPC ({@link #IPC}). */
@@ -146,6 +167,27 @@ public final class AeronDataPlane implements DataPlane
         }
     }
 
+    @Override
+    public boolean await(final BooleanSupplier done, final long deadlineNs)
+    {
+        final IdleStrategy idle = transport.settings().receiver().idle().newStrategy();
+        while (!done.getAsBoolean())
+        {
+            if (System.nanoTime() - deadlineNs >= 0)
+            {
+                return false;
+            }
+            idle.idle(null == agent ? pollInline() : 0);
+        }
+        return true;
+    }
+
+    /** One duty cycle of an inline receiver; serialised with {@link #close()}, which frees the receiver's images. */
+    private synchronized int pollInline()
+    {
+        return closed ? 0 : receiver.doWork();
+    }
+
     /** @return the receiver, for its counters. */
     public BufferReceiver receiver()
     {
@@ -155,7 +197,19 @@ public final class AeronDataPlane implements DataPlane
     @Override
     public void close()
     {
-        agent.close();
+        if (null != agent)
+        {
+            agent.close();
+            return;
+        }
+        synchronized (this)
+        {
+            if (!closed)
+            {
+                closed = true;
+                receiver.close();
+            }
+        }
     }
 
     private static final class Listener implements ReceiveListener

@@ -3,6 +3,8 @@ package io.descent.cluster.dataplane;
 import io.descent.transport.MessageId;
 import org.agrona.MutableDirectBuffer;
 
+import java.util.function.BooleanSupplier;
+
 /**
  * Moves dense float buffers (gradients, weights) between the nodes of a job, next to Akka's control plane. A node
  * has one data plane: it receives on {@link #endpoint()}, sends through {@link Outlet}s, and is told when an
@@ -37,6 +39,18 @@ public interface DataPlane extends AutoCloseable
      * @throws IllegalStateException when the data plane cannot take another expectation right now.
      */
     void expect(MessageId id, MutableDirectBuffer destination, long deadlineNs, Arrival arrival);
+
+    /**
+     * Waits on the calling thread until {@code done} is true (an {@link Arrival} made it so) or {@code deadlineNs}
+     * passes, idling between checks. A plane without a thread of its own (see {@link AeronDataPlane}'s inline mode)
+     * is polled here, so arrivals are delivered on the calling thread: the waiter starts work without a thread
+     * hand-off. One thread at a time.
+     *
+     * @param done       true once what the caller waits for has arrived.
+     * @param deadlineNs {@code System.nanoTime()} to give up at.
+     * @return true when done, false at the deadline.
+     */
+    boolean await(BooleanSupplier done, long deadlineNs);
 
     /** Closes the receiver; expectations still open are reported incomplete. */
     @Override

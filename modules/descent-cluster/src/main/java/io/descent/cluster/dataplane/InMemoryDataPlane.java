@@ -4,11 +4,14 @@ import io.descent.transport.MessageId;
 import io.descent.transport.send.SendResult;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * A {@link DataPlane} that copies buffers in memory, on the sender's thread, into the receiver's expected
@@ -115,6 +118,21 @@ public final class InMemoryDataPlane implements DataPlane
         {
             timer.cancel(false);
         }
+    }
+
+    @Override
+    public boolean await(final BooleanSupplier done, final long deadlineNs)
+    {
+        final IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000, 100_000);
+        while (!done.getAsBoolean())
+        {
+            if (System.nanoTime() - deadlineNs >= 0)
+            {
+                return false;
+            }
+            idle.idle();
+        }
+        return true;
     }
 
     /** @return messages that arrived when nobody expected them (late, duplicate or unknown). */

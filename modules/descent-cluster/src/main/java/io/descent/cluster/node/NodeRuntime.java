@@ -59,6 +59,21 @@ public final class NodeRuntime implements AutoCloseable
      */
     public static NodeRuntime startDataPlane(final Config root, final ClusterSettings settings)
     {
+        return startDataPlane(root, settings, false);
+    }
+
+    /**
+     * Starts the transport and the data plane on {@code settings.bind()}.
+     *
+     * @param root     configuration holding {@code descent.transport} (defaults apply).
+     * @param settings cluster settings (data plane bind address and stream).
+     * @param inline   true for a data plane polled by its user (a worker's compute thread) instead of a thread of
+     *                 its own: see {@link AeronDataPlane}.
+     * @return the runtime, with no actor system yet.
+     * @throws BadInputException when the data-plane port is taken.
+     */
+    public static NodeRuntime startDataPlane(final Config root, final ClusterSettings settings, final boolean inline)
+    {
         checkUdpPortFree(settings.bind());
         // Shared: one driver thread per process (2-core hosts run a server and workers side by side). 8m IPC terms:
         // a publication's window (half a term) holds a whole gradient of a mid-size model, so a send never waits
@@ -70,7 +85,8 @@ public final class NodeRuntime implements AutoCloseable
         final Transport transport = Transport.start(TransportSettings.from(transportConfig));
         try
         {
-            return new NodeRuntime(transport, new AeronDataPlane(transport, settings.bind(), settings.streamId()));
+            return new NodeRuntime(transport,
+                new AeronDataPlane(transport, settings.bind(), settings.streamId(), inline));
         }
         catch (final RuntimeException ex)
         {

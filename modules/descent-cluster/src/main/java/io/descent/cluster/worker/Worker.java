@@ -10,12 +10,10 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import io.descent.cluster.compute.ComputeThread;
-import io.descent.cluster.dataplane.DataPlane;
 import io.descent.cluster.protocol.ControlMessage;
 import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.protocol.WorkerStats;
 import io.descent.cluster.server.ParameterServer;
-import io.descent.cluster.trace.StepTrace;
 
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -27,7 +25,8 @@ import java.util.function.Function;
  * Receptionist, registers with its data-plane endpoint and model identity, and then, per step: waits for that
  * weights version and its {@link StepOrder} on the data plane (the weights written straight into its model), computes
  * the gradient of its batch and pushes it, then its {@link io.descent.cluster.protocol.GradientMeta}, over the data
- * plane. No control message is on a step's path. Stops when told to
+ * plane. No control message is on a step's path, and no thread hand-off either: the compute thread itself waits for
+ * the weights (polling an inline data plane), computes and pushes, and only then tells the actor. Stops when told to
  * {@link Finish}, when refused, when the server goes away, or when the next weights do not come in time; the outcome
  * completes the future given to {@link #create}.
  *
@@ -86,13 +85,6 @@ public final class Worker extends AbstractBehavior<Worker.Command>
     {
     }
 
-    private record WeightsArrived(long version, boolean complete) implements Command
-    {
-    }
-
-    private record OrderArrived(long version, StepOrder order) implements Command
-    {
-    }
 
     private record ComputeFailed(String what, Throwable cause) implements Command
     {
@@ -107,6 +99,9 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         INSTANCE
     }
 
+    /** Longest a compute-thread wait for weights runs before it comes back to the actor (stop, re-accept). */
+    private static final long AWAIT_SLICE_NS = 200_000_000L;
+
     private final ActorContext<Command> context;
     private final WorkerSetup setup;
     private final CompletableFuture<WorkerOutcome> outcome;
@@ -116,11 +111,11 @@ public final class Worker extends AbstractBehavior<Worker.Command>
     private WorkerEngine engine;
     private ActorRef<ParameterServer.Command> server;
     private int rank = -1;
-    private long weightsVersion = -1;
     private long totalSteps = Long.MAX_VALUE;
     private long lastPushed = -1;
     private long awaited = -1;
-    private StepOrder pending;
+    /** True while an {@link WorkerEngine#awaitStep} task is queued or running: there is never more than one. */
+    private boolean awaiting;
 
     /**
      * @param setup   the job, data, model, settings and data plane.
@@ -170,8 +165,8 @@ public final class Worker extends AbstractBehavior<Worker.Command>
             .onMessage(Accepted.class, this::onAccepted)
             .onMessage(Refused.class, this::onRefused)
             .onMessage(Armed.class, this::onArmed)
-            .onMessage(OrderArrived.class, this::onOrderArrived)
-            .onMessage(WeightsArrived.class, this::onWeightsArrived)
+            .onMessage(WorkerEngine.Waiting.class, this::onWaiting)
+            .onMessage(WorkerEngine.Missed.class, this::onMissed)
             .onMessage(WorkerEngine.Pushed.class, this::onPushed)
             .onMessage(Finish.class, this::onFinish)
             .onMessage(ServerStopped.class, this::onServerStopped)
@@ -217,12 +212,10 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         }
         awaited = accepted.firstStep();
         context.getLog().info("accepted as worker rank {} of {}", rank, accepted.workers());
-        final DataPlane.Arrival arrival = arrival();
-        final WorkerEngine.OrderArrival orders = orderArrival();
         pipe(() ->
         {
             engine.join(accepted.rank(), accepted.workers(), accepted.serverEndpoint());
-            engine.expectStep(accepted.firstStep(), weightsDeadline(), arrival, orders);
+            engine.expectStep(accepted.firstStep(), weightsDeadline());
             return new Armed(accepted.rank(), engine.totalSteps());
         }, armed -> armed, "joining the job");
         return this;
@@ -232,6 +225,41 @@ public final class Worker extends AbstractBehavior<Worker.Command>
     {
         totalSteps = armed.totalSteps();
         server.tell(new ParameterServer.Ready(armed.rank()));
+        awaitNext();
+        return this;
+    }
+
+    /**
+     * Hands the compute thread the wait for the next weights and order; it computes and pushes that step as soon as
+     * they are in, without coming back here first.
+     */
+    private void awaitNext()
+    {
+        if (awaiting || awaited < 0 || awaited >= totalSteps)
+        {
+            return;
+        }
+        awaiting = true;
+        final long version = awaited;
+        pipe(() -> engine.awaitStep(version, AWAIT_SLICE_NS, weightsDeadline()), result -> result,
+            "computing step " + version);
+    }
+
+    private Behavior<Command> onWaiting(final WorkerEngine.Waiting waiting)
+    {
+        awaiting = false;
+        awaitNext();
+        return this;
+    }
+
+    private Behavior<Command> onMissed(final WorkerEngine.Missed missed)
+    {
+        awaiting = false;
+        if (missed.version() == awaited)
+        {
+            return missed(missed.what());
+        }
+        awaitNext();
         return this;
     }
 
@@ -239,28 +267,6 @@ public final class Worker extends AbstractBehavior<Worker.Command>
     {
         context.getLog().error("refused by the parameter server: {}", refused.reason());
         return stop(WorkerOutcome.Status.REFUSED, refused.reason());
-    }
-
-    private Behavior<Command> onOrderArrived(final OrderArrived arrived)
-    {
-        if (null == arrived.order())
-        {
-            return arrived.version() == awaited ? missed("the order of step " + arrived.version()) : this;
-        }
-        StepTrace.mark("w.order", arrived.version(), rank);
-        pending = arrived.order();
-        return maybeCompute();
-    }
-
-    private Behavior<Command> onWeightsArrived(final WeightsArrived arrived)
-    {
-        if (!arrived.complete())
-        {
-            return arrived.version() == awaited ? missed("weights version " + arrived.version()) : this;
-        }
-        weightsVersion = arrived.version();
-        StepTrace.mark("w.wactor", arrived.version(), rank);
-        return maybeCompute();
     }
 
     private Behavior<Command> missed(final String what)
@@ -274,24 +280,9 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         return stop(WorkerOutcome.Status.FAILED, reason);
     }
 
-    private Behavior<Command> maybeCompute()
-    {
-        if (null == pending || pending.step() != weightsVersion)
-        {
-            return this;
-        }
-        final StepOrder step = pending;
-        pending = null;
-        awaited = step.step() + 1;
-        final DataPlane.Arrival arrival = arrival();
-        final WorkerEngine.OrderArrival orders = orderArrival();
-        pipe(() -> engine.step(step, weightsDeadline(), arrival, orders), pushed -> pushed,
-            "computing step " + step.step());
-        return this;
-    }
-
     private Behavior<Command> onPushed(final WorkerEngine.Pushed pushed)
     {
+        awaiting = false;
         if (!pushed.result().isSent())
         {
             final String reason = "pushing the gradient of step " + pushed.step() + " failed: " + pushed.result();
@@ -299,7 +290,9 @@ public final class Worker extends AbstractBehavior<Worker.Command>
             return stop(WorkerOutcome.Status.FAILED, reason);
         }
         lastPushed = pushed.step();
+        awaited = pushed.step() + 1;
         observeStep(pushed);
+        awaitNext();
         return this;
     }
 
@@ -367,6 +360,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         final WorkerEngine closing = engine;
         if (null != closing)
         {
+            closing.stop();
             compute.submit(() ->
             {
                 closing.close();
@@ -376,22 +370,6 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         compute.close();
         outcome.complete(new WorkerOutcome(WorkerOutcome.Status.FAILED, rank, "the worker was stopped"));
         return this;
-    }
-
-    private DataPlane.Arrival arrival()
-    {
-        final ActorRef<Command> self = context.getSelf();
-        return (id, complete) ->
-        {
-            StepTrace.mark("w.wdata", id.step(), -1);
-            self.tell(new WeightsArrived(id.step(), complete));
-        };
-    }
-
-    private WorkerEngine.OrderArrival orderArrival()
-    {
-        final ActorRef<Command> self = context.getSelf();
-        return (step, order) -> self.tell(new OrderArrived(step, order));
     }
 
     private long weightsDeadline()

@@ -1,7 +1,6 @@
 package io.descent.cluster.worker;
 
 import io.descent.cluster.dataplane.Buffers;
-import io.descent.cluster.dataplane.DataPlane;
 import io.descent.cluster.dataplane.Outlet;
 import io.descent.cluster.plan.StepPlan;
 import io.descent.cluster.protocol.GradientMeta;
@@ -37,6 +36,16 @@ final class WorkerEngine implements AutoCloseable
     {
     }
 
+    /** Weights {@code version} or their order did not arrive within the slice of an {@link #awaitStep}. */
+    record Waiting(long version) implements Worker.Command
+    {
+    }
+
+    /** Weights {@code version} or their order passed their deadline: {@code what} did not arrive. */
+    record Missed(long version, String what) implements Worker.Command
+    {
+    }
+
     private static final int META_WORDS = GradientMeta.BYTES / Integer.BYTES;
 
     private final WorkerSetup setup;
@@ -60,6 +69,11 @@ final class WorkerEngine implements AutoCloseable
     private double pushSeconds;
     private double waitSeconds;
     private long lastPushEndNs;
+    private volatile long weightsIn = -1;
+    private volatile StepOrder orderIn;
+    private volatile long missedVersion = -1;
+    private volatile String missedWhat;
+    private volatile boolean stopped;
     private long bytesReceived;
 
     WorkerEngine(final WorkerSetup setup)
@@ -98,38 +112,82 @@ final class WorkerEngine implements AutoCloseable
         return plan.totalSteps();
     }
 
-    /** Told on a data-plane thread when the order of a step arrived: keep it short. */
-    @FunctionalInterface
-    interface OrderArrival
-    {
-        /**
-         * @param step  the step.
-         * @param order the order, or null when it did not arrive complete before the deadline.
-         */
-        void onOrder(long step, StepOrder order);
-    }
-
     /**
-     * Expects weights {@code version} straight into the model's parameters, and the order that follows them.
-     * Call it before the server can publish that version, and only when the previous order has been read.
+     * Expects weights {@code version} straight into the model's parameters, and the order that follows them; their
+     * arrival (or their deadline passing) is noted for {@link #awaitStep}. Call it before the server can publish
+     * that version, and only when the previous order has been read.
      */
-    void expectStep(
-        final long version, final long deadlineNs, final DataPlane.Arrival weights, final OrderArrival orders)
+    void expectStep(final long version, final long deadlineNs)
     {
         setup.plane().expect(identity.messageId(MessageKind.WEIGHTS, version, ParameterServer.SENDER_ID, floats),
-            weightsView, deadlineNs, weights);
+            weightsView, deadlineNs, (id, complete) ->
+            {
+                StepTrace.mark("w.wdata", id.step(), -1);
+                if (complete)
+                {
+                    weightsIn = id.step();
+                }
+                else
+                {
+                    miss(id.step(), "weights version " + id.step());
+                }
+            });
         final UnsafeBuffer order = orderView;
         setup.plane().expect(identity.messageId(MessageKind.STEP_ORDER, version, ParameterServer.SENDER_ID,
             orderWords), order, deadlineNs, (id, complete) ->
-            orders.onOrder(id.step(), complete ? StepOrder.decode(id.step(), order) : null));
+            {
+                if (complete)
+                {
+                    orderIn = StepOrder.decode(id.step(), order);
+                }
+                else
+                {
+                    miss(id.step(), "the order of step " + id.step());
+                }
+            });
+    }
+
+    private void miss(final long version, final String what)
+    {
+        missedWhat = what;
+        missedVersion = version;
+    }
+
+    /**
+     * Waits, for at most {@code sliceNs}, for weights {@code version} and their order (polling an inline data plane
+     * on this thread), then computes and pushes that step at once.
+     *
+     * @return {@link Pushed} when the step ran; {@link Missed} when the weights or order passed their deadline;
+     * {@link Waiting} when the slice ended first or the engine was {@link #stop() stopped}.
+     */
+    Worker.Command awaitStep(final long version, final long sliceNs, final long weightsDeadlineNs)
+    {
+        setup.plane().await(() -> arrived(version) || missedVersion == version || stopped,
+            System.nanoTime() + sliceNs);
+        if (missedVersion == version)
+        {
+            return new Missed(version, missedWhat);
+        }
+        return arrived(version) ? step(orderIn, weightsDeadlineNs) : new Waiting(version);
+    }
+
+    private boolean arrived(final long version)
+    {
+        final StepOrder order = orderIn;
+        return weightsIn == version && null != order && order.step() == version;
+    }
+
+    /** Makes a running or later {@link #awaitStep} return soon (thread-safe). */
+    void stop()
+    {
+        stopped = true;
     }
 
     /**
      * Computes the gradient of the step's batch (batch {@code batch} of each of {@code shards}, concatenated), arms
      * the data plane for the next weights and order, then pushes the gradient and its {@link GradientMeta}.
      */
-    Pushed step(
-        final StepOrder step, final long weightsDeadlineNs, final DataPlane.Arrival weights, final OrderArrival orders)
+    private Pushed step(final StepOrder step, final long weightsDeadlineNs)
     {
         final long start = System.nanoTime();
         StepTrace.mark("w.cstart", step.step(), rank);
@@ -146,7 +204,7 @@ final class WorkerEngine implements AutoCloseable
         final double loss = model.computeGradients(arrays[0], arrays[1], setup.job().train().loss());
         final long computed = System.nanoTime();
         StepTrace.mark("w.computed", step.step(), rank);
-        expectStep(step.step() + 1, weightsDeadlineNs, weights, orders);
+        expectStep(step.step() + 1, weightsDeadlineNs);
         samples += rows.length;
         computeSeconds += (computed - start) / 1e9;
         final long deadline = System.nanoTime() + setup.settings().sendTimeout().toNanos();

@@ -59,7 +59,8 @@ class AeronClusterTest
     void shouldTrainOverAeronLikeOverMemory() throws Exception
     {
         final TestJob job = TestJob.of(JOB);
-        final JobResult aeron = ClusterHarness.run(testKit, this::newPlane, job, TestJob.settings(2, ""));
+        final JobResult aeron = new ClusterHarness(testKit, this::newPlane, () -> newPlane("127.0.0.1:0", true))
+            .server(job, TestJob.settings(2, ""), null).workers(job, TestJob.settings(2, ""), 2).observer.await(120);
         final long floats = aeron.finalWeights().length;
         assertEquals(2 * aeron.steps() * floats * Float.BYTES, aeron.server().bytesReceived());
         assertTrue(aeron.workers().stream().allMatch(w -> w.bytesSent() >= (aeron.steps() - 1) * floats * 4),
@@ -76,8 +77,9 @@ class AeronClusterTest
     void shouldTrainOverIpcLikeOverUdp() throws Exception
     {
         final TestJob job = TestJob.of(JOB);
-        final JobResult ipc = ClusterHarness.run(testKit, () -> newPlane(AeronDataPlane.IPC), job,
-            TestJob.settings(2, ""));
+        final JobResult ipc = new ClusterHarness(testKit, () -> newPlane(AeronDataPlane.IPC, false),
+            () -> newPlane(AeronDataPlane.IPC, true)).server(job, TestJob.settings(2, ""), null)
+            .workers(job, TestJob.settings(2, ""), 2).observer.await(120);
         assertTrue(planes.stream().allMatch(plane -> plane.endpoint().startsWith("ipc:")), "every plane on IPC");
         final JobResult udp = ClusterHarness.run(testKit, this::newPlane, job, TestJob.settings(2, ""));
         assertArrayEquals(udp.finalWeights(), ipc.finalWeights(), "the medium does not change the math");
@@ -87,12 +89,13 @@ class AeronClusterTest
 
     private DataPlane newPlane()
     {
-        return newPlane("127.0.0.1:0");
+        return newPlane("127.0.0.1:0", false);
     }
 
-    private DataPlane newPlane(final String bind)
+    /** @param inline true for a worker's plane polled by its compute thread, as {@code descent worker} runs it. */
+    private DataPlane newPlane(final String bind, final boolean inline)
     {
-        final AeronDataPlane plane = new AeronDataPlane(transport, bind, 7100);
+        final AeronDataPlane plane = new AeronDataPlane(transport, bind, 7100, inline);
         planes.add(plane);
         return plane;
     }

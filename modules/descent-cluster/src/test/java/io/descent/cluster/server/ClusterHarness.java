@@ -18,6 +18,7 @@ public final class ClusterHarness
 {
     private final ActorTestKit testKit;
     private final Supplier<DataPlane> planes;
+    private final Supplier<DataPlane> workerPlanes;
     public final RecordingObserver observer = new RecordingObserver();
     public final List<CompletableFuture<WorkerOutcome>> workers = new ArrayList<>();
 
@@ -27,8 +28,20 @@ public final class ClusterHarness
      */
     public ClusterHarness(final ActorTestKit testKit, final Supplier<DataPlane> planes)
     {
+        this(testKit, planes, planes);
+    }
+
+    /**
+     * @param testKit      the test kit.
+     * @param planes       makes the server's data plane.
+     * @param workerPlanes makes a new data plane per worker (e.g. polled inline, as in production).
+     */
+    public ClusterHarness(
+        final ActorTestKit testKit, final Supplier<DataPlane> planes, final Supplier<DataPlane> workerPlanes)
+    {
         this.testKit = testKit;
         this.planes = planes;
+        this.workerPlanes = workerPlanes;
     }
 
     /** Spawns the server. */
@@ -44,7 +57,7 @@ public final class ClusterHarness
         for (int i = 0; i < count; i++)
         {
             final CompletableFuture<WorkerOutcome> outcome = new CompletableFuture<>();
-            testKit.spawn(Worker.create(job.worker(settings, planes.get()), outcome));
+            testKit.spawn(Worker.create(job.worker(settings, workerPlanes.get()), outcome));
             workers.add(outcome);
         }
         return this;
