@@ -44,9 +44,11 @@ public final class ScaleBenchCommand implements Callable<Integer>
     @Option(names = "--threads", paramLabel = "T", description = "BLAS threads per process (default: ${DEFAULT-VALUE})")
     private int threads = 1;
 
+    // 100 steps measured about 1 s: on a shared 2-core host that was mostly start-up transients and neighbours'
+    // noise (efficiency swung 0.48..0.74 between runs); 500 steps measure the steady state.
     @Option(names = "--steps", paramLabel = "S", description = "steps per epoch; the 2nd epoch is measured " +
         "(default: ${DEFAULT-VALUE})")
-    private int steps = 100;
+    private int steps = 500;
 
     @Option(names = "--report", paramLabel = "FILE", description = "write {\"runs\":[…]} as JSON")
     private Path report;
