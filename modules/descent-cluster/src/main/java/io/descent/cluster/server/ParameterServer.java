@@ -141,13 +141,9 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
     private final Roster roster;
     private final Ledger ledger;
     private final Membership membership;
-    private final List<Command> early = new ArrayList<>();
+    private final StepCycle cycle = new StepCycle();
     private ServerEngine engine;
     private boolean training;
-    private StepBarrier barrier;
-    private boolean applying;
-    /** Gradients of the current step handed to the compute thread's sum so far. */
-    private int folded;
 
     /**
      * @param setup    the job, data, model, settings and data plane.
@@ -212,14 +208,8 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
 
     private Behavior<Command> onRegister(final Register register)
     {
-        membership.register(register, training, nextOrderStep());
+        membership.register(register, training, cycle.nextOrderStep(ledger.step()));
         return this;
-    }
-
-    /** @return the first step whose orders are not yet decided: where a joining worker can start. */
-    private long nextOrderStep()
-    {
-        return null == barrier ? ledger.step() : barrier.step() + (applying ? 2 : 1);
     }
 
     private Behavior<Command> onReady(final Ready ready)
@@ -231,7 +221,7 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
         }
         if (training)
         {
-            membership.joinerReady(ready.rank(), nextOrderStep());
+            membership.joinerReady(ready.rank(), cycle.nextOrderStep(ledger.step()));
             return this;
         }
         member.ready = true;
@@ -250,6 +240,7 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
         final List<Ledger.Order> orders = ordersFor(step);
         final DataPlane.Arrival arrival = arrival();
         final ServerEngine.MetaArrival metas = metaArrival();
+        cycle.publishing(step);
         pipe(() ->
         {
             engine.expectGradients(step, live, gradientDeadline(), arrival, metas);
@@ -291,12 +282,10 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
         {
             return fail("no live workers left at step " + step);
         }
-        barrier = new StepBarrier(step, live, roster.size(), Ledger.Order.examples(setup.plan(), orders));
-        folded = 0;
+        final List<Command> replay = cycle.open(
+            new StepBarrier(step, live, roster.size(), Ledger.Order.examples(setup.plan(), orders)));
         ledger.onStepStart(step);
         timers.startSingleTimer(STEP_TIMER, new StepDeadline(step), setup.settings().stepTimeout());
-        final List<Command> replay = new ArrayList<>(early);
-        early.clear();
         Behavior<Command> next = this;
         for (final Command message : replay)
         {
@@ -316,18 +305,16 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
         {
             member.stats = arrived.meta().stats(arrived.rank(), member.host, member.pid);
         }
-        if (isEarly(arrived.step()))
+        if (cycle.holdEarly(arrived.step(), arrived))
         {
-            early.add(arrived);
             return this;
         }
-        final boolean current = null != barrier && !applying && barrier.step() == arrived.step() && null != member &&
-            member.live;
-        if (!current || !barrier.onMeta(arrived.rank(), arrived.meta().examples(), arrived.meta().loss()))
+        final StepBarrier barrier = cycle.collecting(arrived.step());
+        if (null == barrier || null == member || !member.live ||
+            !barrier.onMeta(arrived.rank(), arrived.meta().examples(), arrived.meta().loss()))
         {
             ledger.ignoreGradient();
-            context.getLog().debug("ignored gradient of step {} from rank {} (current step {})", arrived.step(),
-                arrived.rank(), null == barrier ? -1 : barrier.step());
+            context.getLog().debug("ignored gradient of step {} from rank {}", arrived.step(), arrived.rank());
             return this;
         }
         return maybeApply();
@@ -345,13 +332,12 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
 
     private Behavior<Command> onCompleteData(final DataArrived arrived)
     {
-        if (isEarly(arrived.step()))
+        if (cycle.holdEarly(arrived.step(), arrived))
         {
-            early.add(arrived);
             return this;
         }
-        final boolean current = null != barrier && !applying && barrier.step() == arrived.step();
-        if (!current || !barrier.onData(arrived.rank()))
+        final StepBarrier barrier = cycle.collecting(arrived.step());
+        if (null == barrier || !barrier.onData(arrived.rank()))
         {
             context.getLog().debug("ignored gradient buffer of step {} from rank {}", arrived.step(), arrived.rank());
             return this;
@@ -359,22 +345,14 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
         return maybeApply();
     }
 
-    /**
-     * @return true for a message of a step whose orders went out but whose barrier is not open yet: the next step
-     * while this one is being applied, or the first step while its weights are being published.
-     */
-    private boolean isEarly(final long step)
-    {
-        return null == barrier ? training && step == ledger.step() : applying && step == barrier.step() + 1;
-    }
-
     private Behavior<Command> maybeApply()
     {
-        if (null == barrier || applying)
+        final StepBarrier barrier = cycle.collecting();
+        if (null == barrier)
         {
             return this;
         }
-        foldDelivered();
+        foldDelivered(barrier);
         if (!barrier.isComplete())
         {
             return this;
@@ -384,7 +362,7 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
         {
             return fail("step " + barrier.step() + ": no live worker delivered a gradient");
         }
-        applying = true;
+        cycle.applying();
         timers.cancel(STEP_TIMER);
         final Ledger.StepWork work = ledger.onApply(barrier, contributors, roster.liveRanks(),
             ordersFor(barrier.step() + 1));
@@ -396,13 +374,13 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
     }
 
     /** Hands the compute thread every gradient that can join the sum now, in rank order. */
-    private void foldDelivered()
+    private void foldDelivered(final StepBarrier barrier)
     {
         for (int rank = barrier.nextToFold(); rank >= 0; rank = barrier.nextToFold())
         {
             final int next = rank;
             final double weight = barrier.plannedWeight(rank);
-            final boolean first = folded++ == 0;
+            final boolean first = cycle.foldFirst();
             run(() -> engine.fold(next, weight, first), "summing the gradient of rank " + rank + " at step " +
                 barrier.step());
         }
@@ -410,7 +388,6 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
 
     private Behavior<Command> onApplied(final Ledger.Applied applied)
     {
-        applying = false;
         observer.onStep(ledger.stepReport(applied, roster.liveRanks().length));
         if (applied.checkpointMillis() != 0)
         {
@@ -426,7 +403,7 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
         }
         if (!applied.published())
         {
-            barrier = null;
+            cycle.finish();
             return this;
         }
         dropFailedSends(applied.failed(), applied.reasons(), applied.step() + 1);
@@ -451,7 +428,8 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
 
     private Behavior<Command> onStepDeadline(final StepDeadline deadline)
     {
-        if (null == barrier || applying || barrier.step() != deadline.step())
+        final StepBarrier barrier = cycle.collecting(deadline.step());
+        if (null == barrier)
         {
             return this;
         }
@@ -491,7 +469,8 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
 
     private void lose(final int rank, final String reason)
     {
-        if (membership.lose(rank, reason, ledger.step()) && null != barrier && !applying)
+        final StepBarrier barrier = cycle.collecting();
+        if (membership.lose(rank, reason, ledger.step()) && null != barrier)
         {
             barrier.drop(rank);
         }
