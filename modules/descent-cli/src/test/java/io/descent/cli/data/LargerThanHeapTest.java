@@ -1,23 +1,14 @@
 package io.descent.cli.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
 import io.descent.cli.report.JsonReports;
-import io.descent.data.DataLoader;
-import io.descent.data.SourceSplits;
-import io.descent.nn.Model;
-import io.descent.nn.config.ModelSpecReader;
-import io.descent.train.Evaluator;
-import io.descent.train.JobConfig;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,7 +36,7 @@ class LargerThanHeapTest
             "--kind", "teacher", "--rows", Long.toString(ROWS), "--features", "64", "--classes", "4", "--hidden", "16",
             "--shards", "4", "--out", set.toString(), "--test-rows", "20000", "--test-out", test.toString(),
             "--seed", "11");
-        final long bytes = sizeOf(set);
+        final long bytes = ShardJobs.sizeOf(set);
         assertTrue(bytes > 4L * 128 * 1024 * 1024, "the set (" + bytes + " bytes) is over 4× the heap");
 
         final Path job = Files.writeString(tmp.resolve("job.conf"), String.join("\n",
@@ -55,7 +46,7 @@ class LargerThanHeapTest
             "model { init = he-normal, layers = [ { type = dense, units = 32, activation = relu },",
             "  { type = dense, units = 4, activation = softmax } ] }",
             "train { loss = cross-entropy, batch-size = 256, learning-rate = 0.05, momentum = 0.9, epochs = 1 }"));
-        final double before = initialValidationLoss(job);
+        final double before = ShardJobs.initialValidationLoss(job);
         final Path report = tmp.resolve("report.json");
         final String trained = ChildJvm.run(tmp, "train", HEAP, Duration.ofMinutes(4), "train", "--config",
             job.toString(), "--no-progress", "--report", report.toString());
@@ -67,23 +58,5 @@ class LargerThanHeapTest
         assertEquals(2_254_000, epoch.get("samples_per_sec").asDouble() * epoch.get("seconds").asDouble(),
             2_254_000 * 1e-6, "one epoch over every training row");
         assertTrue(after < 0.7 * before, "validation loss " + before + " -> " + after);
-    }
-
-    /** The validation loss of the child's initial model: same spec, same seed, same validation rows. */
-    private static double initialValidationLoss(final Path jobFile)
-    {
-        final JobConfig job = JobConfig.from(ConfigFactory.parseFile(jobFile.toFile()));
-        final SourceSplits data = DataLoader.open(job.data(), job.seed(), 4);
-        final Model model = Model.create(ModelSpecReader.read(job.model(), "model", data.train().numFeatures(),
-            data.train().numOutputs(), job.train().loss()), job.seed());
-        return new Evaluator(model, job.train().loss(), job.train().evalBatchSize()).evaluate(data.validation()).loss();
-    }
-
-    private static long sizeOf(final Path dir) throws IOException
-    {
-        try (Stream<Path> files = Files.list(dir))
-        {
-            return files.mapToLong((f) -> f.toFile().length()).sum();
-        }
     }
 }
