@@ -105,7 +105,7 @@ public final class PsCommand implements Callable<Integer>
         final NodeMetrics metrics = NodeMetrics.parameterServer();
         final Printer printer = new Printer(job, settings.workers(), metrics);
         try (MetricsServer http = metricsOptions.start(metrics);
-            NodeRuntime runtime = NodeRuntime.startDataPlane(node.root(0), settings))
+            NodeRuntime runtime = NodeRuntime.startDataPlane(node.root(0), settings, true))
         {
             final ServerSetup setup = ServerSetup.of(job, data.data(), data.spec(), settings, runtime.plane(),
                 Optional.ofNullable(resume));

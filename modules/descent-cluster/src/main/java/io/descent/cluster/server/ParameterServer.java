@@ -137,7 +137,7 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
     private final TimerScheduler<Command> timers;
     private final ServerSetup setup;
     private final JobObserver observer;
-    private final ComputeThread compute = new ComputeThread("descent-ps-compute");
+    private final ComputeThread compute;
     private final Roster roster;
     private final Ledger ledger;
     private final Membership membership;
@@ -167,6 +167,7 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
         this.timers = timers;
         this.setup = setup;
         this.observer = observer;
+        this.compute = new ComputeThread("descent-ps-compute", setup.plane());
         this.roster = new Roster(setup.plan().shards());
         this.ledger = new Ledger(setup, context.getLog());
         this.membership = new Membership(context, setup, () -> engine, roster, observer, this::run);

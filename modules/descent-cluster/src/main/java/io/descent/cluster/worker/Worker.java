@@ -107,7 +107,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
     private final CompletableFuture<WorkerOutcome> outcome;
     private final WorkerObserver observer;
     private WorkerEngine.Pushed previous;
-    private final ComputeThread compute = new ComputeThread("descent-worker-compute");
+    private final ComputeThread compute;
     private WorkerEngine engine;
     private ActorRef<ParameterServer.Command> server;
     private int rank = -1;
@@ -152,6 +152,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         this.setup = setup;
         this.outcome = outcome;
         this.observer = observer;
+        this.compute = new ComputeThread("descent-worker-compute", setup.plane());
         timers.startSingleTimer(RegistrationDeadline.INSTANCE, setup.settings().registrationTimeout());
         pipe(() -> new WorkerEngine(setup), EngineReady::new, "building the model");
     }

@@ -59,7 +59,8 @@ class AeronClusterTest
     void shouldTrainOverAeronLikeOverMemory() throws Exception
     {
         final TestJob job = TestJob.of(JOB);
-        final JobResult aeron = new ClusterHarness(testKit, this::newPlane, () -> newPlane("127.0.0.1:0", true))
+        final JobResult aeron = new ClusterHarness(testKit, () -> newPlane("127.0.0.1:0", true),
+            () -> newPlane("127.0.0.1:0", true))
             .server(job, TestJob.settings(2, ""), null).workers(job, TestJob.settings(2, ""), 2).observer.await(120);
         final long floats = aeron.finalWeights().length;
         assertEquals(2 * aeron.steps() * floats * Float.BYTES, aeron.server().bytesReceived());
@@ -77,7 +78,7 @@ class AeronClusterTest
     void shouldTrainOverIpcLikeOverUdp() throws Exception
     {
         final TestJob job = TestJob.of(JOB);
-        final JobResult ipc = new ClusterHarness(testKit, () -> newPlane(AeronDataPlane.IPC, false),
+        final JobResult ipc = new ClusterHarness(testKit, () -> newPlane(AeronDataPlane.IPC, true),
             () -> newPlane(AeronDataPlane.IPC, true)).server(job, TestJob.settings(2, ""), null)
             .workers(job, TestJob.settings(2, ""), 2).observer.await(120);
         assertTrue(planes.stream().allMatch(plane -> plane.endpoint().startsWith("ipc:")), "every plane on IPC");
@@ -92,7 +93,7 @@ class AeronClusterTest
         return newPlane("127.0.0.1:0", false);
     }
 
-    /** @param inline true for a worker's plane polled by its compute thread, as {@code descent worker} runs it. */
+    /** @param inline true for a plane polled by its node's compute thread, as {@code descent ps|worker} run it. */
     private DataPlane newPlane(final String bind, final boolean inline)
     {
         final AeronDataPlane plane = new AeronDataPlane(transport, bind, 7100, inline);
