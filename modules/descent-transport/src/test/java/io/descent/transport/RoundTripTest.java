@@ -61,6 +61,9 @@ class RoundTripTest
             {
                 roundTrip(link, sender, size, size);
             }
+            // The slot reads COMPLETE just before the listener hears of it: wait for the listener too.
+            TestTransports.await(() -> link.recorder.completed.size() >= sizes.length, Duration.ofSeconds(10),
+                "every completion reported to the listener");
             assertEquals(sizes.length, link.recorder.completed.size());
         }
     }
