@@ -4,13 +4,15 @@
 # cut one worker's link mid-run to show the job survives a lost node. Needs root and iproute2 (`ip netns`).
 #
 # Usage: scripts/netns-cluster.sh [--workers N] [--cut-worker I --cut-after SECONDS] [--step-timeout DURATION]
-#                                 [--report FILE] [--log-dir DIR] [-- JOB ARGS...]
+#                                 [--mtu BYTES] [--report FILE] [--log-dir DIR] [-- JOB ARGS...]
 #   --workers N          worker nodes (default 2, 1..200)
 #   --cut-worker I       take worker node I's link down (0..N-1: the node's index here, which is not necessarily the
 #                        rank the server gives it) ...
 #   --cut-after SECONDS  ... this many seconds (decimals allowed) after the server starts training (default 2)
 #   --step-timeout D     the server's descent.cluster.step-timeout, how soon a silent worker is dropped
 #                        (default 5s with --cut-worker, else the configured one)
+#   --mtu BYTES          link MTU of every veth and the bridge (default 1500; 9000 for jumbo frames, 576..65535);
+#                        the nodes' Aeron UDP frames are sized to fit it (DESCENT_TRANSPORT_MTU)
 #   --report FILE        the server writes its JSON report (and FILE.png) there
 #   --log-dir DIR        where the node logs go (default: a new /tmp/netns-cluster.XXXXXX)
 #   JOB ARGS             the job, given to every node: PRESET or --config FILE, --set k=v ...
@@ -47,13 +49,14 @@ usage() {
 bad() { echo "netns-cluster: $*" >&2; exit 2; }
 note() { echo "netns-cluster: $*" >&2; }
 
-workers=2 cut_worker="" cut_after=2 step_timeout="" report="" log_dir=""
+workers=2 cut_worker="" cut_after=2 step_timeout="" report="" log_dir="" mtu=1500
 while [ $# -gt 0 ]; do
   case "$1" in
     --workers) workers="${2:-}"; shift 2 || usage ;;
     --cut-worker) cut_worker="${2:-}"; shift 2 || usage ;;
     --cut-after) cut_after="${2:-}"; shift 2 || usage ;;
     --step-timeout) step_timeout="${2:-}"; shift 2 || usage ;;
+    --mtu) mtu="${2:-}"; shift 2 || usage ;;
     --report) report="${2:-}"; shift 2 || usage ;;
     --log-dir) log_dir="${2:-}"; shift 2 || usage ;;
     -h|--help) usage ;;
@@ -72,6 +75,11 @@ if [ -n "$cut_worker" ]; then
   [[ "$cut_after" =~ ^[0-9]+(\.[0-9]+)?$ ]] || bad "--cut-after '$cut_after' must be seconds, e.g. 2 or 1.5"
   step_timeout="${step_timeout:-5s}"
 fi
+[[ "$mtu" =~ ^[0-9]+$ ]] && [ "$mtu" -ge 576 ] && [ "$mtu" -le 65535 ] ||
+  bad "--mtu '$mtu' must be a link MTU in bytes from 576 to 65535, e.g. 1500 or 9000"
+# Aeron's frame: the link MTU less the IP and UDP headers (28 bytes, 48 to be safe), down to a multiple of 32.
+aeron_mtu=$(( (mtu - 48) / 32 * 32 ))
+[ "$aeron_mtu" -le 65504 ] || aeron_mtu=65504
 [ "$(id -u)" = 0 ] || bad "needs root (it creates network namespaces); run it with sudo"
 command -v ip >/dev/null && ip netns list >/dev/null 2>&1 ||
   bad "'ip netns' is not available; install iproute2 (apt-get install -y iproute2)"
@@ -119,14 +127,15 @@ setup_network() {
   ip netns add "$hub"
   ip -n "$hub" link set lo up
   ip -n "$hub" link add br0 type bridge
-  ip -n "$hub" link set br0 up
+  ip -n "$hub" link set br0 mtu "$mtu" up
   local node ns
   for node in "${nodes[@]}"; do
     ns="$id-$node"
     ip netns add "$ns"
     ip -n "$ns" link set lo up
     ip -n "$hub" link add "v-$node" type veth peer name eth0 netns "$ns"
-    ip -n "$hub" link set "v-$node" master br0 up
+    ip -n "$hub" link set "v-$node" mtu "$mtu" master br0 up
+    ip -n "$ns" link set eth0 mtu "$mtu"
     ip -n "$ns" addr add "$(node_ip "$node")/24" dev eth0
     ip -n "$ns" link set eth0 up
   done
@@ -140,6 +149,7 @@ start_node() {
   local node="$1"; shift
   # shellcheck disable=SC2086 # DESCENT_NODE_CMD is a command line
   OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" DESCENT_LOG_FILE="$log_dir/$node.log" DESCENT_CLUSTER_KEY="$cluster_key" \
+    DESCENT_TRANSPORT_MTU="$aeron_mtu" \
     ip netns exec "$id-$node" ${DESCENT_NODE_CMD:-"$root/scripts/descent"} "$@" --exit-with-parent \
     >"$log_dir/$node.out" 2>&1 </dev/null &
 }

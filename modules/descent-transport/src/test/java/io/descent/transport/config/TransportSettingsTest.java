@@ -28,6 +28,19 @@ class TransportSettingsTest
     }
 
     @Test
+    void shouldTakeTheUdpMtuFromDescentTransportMtuInTheEnvironment()
+    {
+        // The reference as shipped, unresolved, resolved with a stand-in for the environment at the root (a
+        // substitution finds a root path before it looks at the real environment).
+        final java.util.function.Function<java.util.Map<String, Object>, Integer> mtuWith = environment ->
+            TransportSettings.from(ConfigFactory.parseResources(TransportSettings.class.getClassLoader(),
+                "reference.conf").withFallback(ConfigFactory.parseMap(environment)).resolve()).driver().mtu();
+
+        assertEquals(8928, mtuWith.apply(java.util.Map.of("DESCENT_TRANSPORT_MTU", 8928)));
+        assertEquals(1408, mtuWith.apply(java.util.Map.of()), "without it, the default for a 1500-byte link");
+    }
+
+    @Test
     void shouldNameKeyValueAndRangeOfABadTermLength()
     {
         assertMessage("descent.transport.driver.term-length = 3m is invalid: must be a power of two between 64k and 1g",
