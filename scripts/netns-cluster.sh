@@ -183,7 +183,8 @@ if [ -z "${DESCENT_NODE_CMD:-}" ]; then
   "$root/scripts/descent" --version >/dev/null
 fi
 setup_network
-note "namespaces $id-ps (${ps_ip}) and $id-w0..w$((workers - 1)) (${subnet}.10..) on bridge br0 in $hub"
+note "namespaces $id-ps (${ps_ip}) and $id-w0..w$((workers - 1)) (${subnet}.10..) on bridge br0 in $hub;" \
+  "link MTU $mtu, Aeron frames $aeron_mtu bytes"
 
 ps_args=(ps "${job[@]}" --bind "$ps_ip:2551" --aeron "$ps_ip:40123" --workers "$workers")
 [ -z "$step_timeout" ] || ps_args+=(--cluster "step-timeout=$step_timeout")

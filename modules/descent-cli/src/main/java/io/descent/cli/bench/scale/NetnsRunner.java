@@ -28,16 +28,23 @@ final class NetnsRunner implements ScaleRunner
     private static final String SCRIPT = "scripts/netns-cluster.sh";
     /** The script refuses more (its subnet has room for 200 workers). */
     static final int MAX_WORKERS = 200;
+    /** The links' MTU unless told otherwise: Ethernet's. */
+    static final int DEFAULT_MTU = 1500;
+    /** The link MTUs the script accepts. */
+    static final int MIN_MTU = 576;
+    static final int MAX_MTU = 65535;
 
     private final Path script;
     private final int threads;
+    private final int mtu;
     private final Path logs;
     private final Path nodeCommand;
 
-    private NetnsRunner(final Path script, final int threads, final Path logs, final Path nodeCommand)
+    private NetnsRunner(final Path script, final int threads, final int mtu, final Path logs, final Path nodeCommand)
     {
         this.script = script;
         this.threads = threads;
+        this.mtu = mtu;
         this.logs = logs;
         this.nodeCommand = nodeCommand;
     }
@@ -48,13 +55,14 @@ final class NetnsRunner implements ScaleRunner
      * @param host    this machine's abilities.
      * @param script  the script given with {@code --netns-script}, or null to find it beside the build.
      * @param threads BLAS threads per node.
+     * @param mtu     the links' MTU (the script sizes the nodes' Aeron frames to fit).
      * @param logs    directory for the node logs, one sub-directory per run.
      * @param work    scratch directory (the node launcher goes there).
      * @return a runner.
      * @throws BadInputException without root, without {@code ip netns} or without the script.
      */
     static NetnsRunner create(
-        final NetnsHost host, final Path script, final int threads, final Path logs, final Path work)
+        final NetnsHost host, final Path script, final int threads, final int mtu, final Path logs, final Path work)
     {
         host.requireUsable();
         final Path found = null != script ? script : findScript();
@@ -63,7 +71,7 @@ final class NetnsRunner implements ScaleRunner
             throw new BadInputException((null != script ? "--netns-script " : "") + found + " does not exist; " +
                 "give the path of " + SCRIPT + " with --netns-script FILE");
         }
-        return new NetnsRunner(found.toAbsolutePath(), threads, logs, writeNodeCommand(work));
+        return new NetnsRunner(found.toAbsolutePath(), threads, mtu, logs, writeNodeCommand(work));
     }
 
     @Override
@@ -78,7 +86,8 @@ final class NetnsRunner implements ScaleRunner
         final Path dir = logs.resolve("netns-" + workers).toAbsolutePath();
         final Path report = dir.resolve("report.json");
         final List<String> command = List.of("bash", script.toString(), "--workers", String.valueOf(workers),
-            "--report", report.toString(), "--log-dir", dir.toString(), "--", "--config", jobFile.toString());
+            "--mtu", String.valueOf(mtu), "--report", report.toString(), "--log-dir", dir.toString(), "--", "--config",
+            jobFile.toString());
         final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectInput(ProcessBuilder.Redirect.INHERIT);
         builder.environment().put("DESCENT_NODE_CMD", nodeCommand.toString());

@@ -65,6 +65,10 @@ public final class ScaleBenchCommand implements Callable<Integer>
         "(default: the one of the checkout this jar was built in)")
     private Path netnsScript;
 
+    @Option(names = "--mtu", paramLabel = "BYTES", description = "--netns: link MTU between the namespaces, the " +
+        "nodes' Aeron frames sized to fit (default: 1500; 9000 for jumbo frames)")
+    private Integer mtu;
+
     @Option(names = "--k8s", description = "run each count as a job on a Kubernetes cluster (needs --image)")
     private boolean k8s;
 
@@ -147,9 +151,15 @@ public final class ScaleBenchCommand implements Callable<Integer>
             throw new BadInputException((null != image ? "--image" : "--namespace") + " is only used with --k8s; " +
                 "add --k8s to run on Kubernetes");
         }
-        if (!netns && null != netnsScript)
+        if (!netns && (null != netnsScript || null != mtu))
         {
-            throw new BadInputException("--netns-script is only used with --netns; add --netns");
+            throw new BadInputException((null != mtu ? "--mtu" : "--netns-script") + " is only used with --netns; " +
+                "add --netns");
+        }
+        if (null != mtu && (mtu < NetnsRunner.MIN_MTU || mtu > NetnsRunner.MAX_MTU))
+        {
+            throw new BadInputException("--mtu " + mtu + " is not a link MTU: use " + NetnsRunner.MIN_MTU + ".." +
+                NetnsRunner.MAX_MTU + " bytes, e.g. 1500 or 9000");
         }
         final int largest = counts[counts.length - 1];
         if (netns)
@@ -159,8 +169,8 @@ public final class ScaleBenchCommand implements Callable<Integer>
                 throw new BadInputException("--workers " + workers + ": --netns runs at most " +
                     NetnsRunner.MAX_WORKERS + " workers");
             }
-            return NetnsRunner.create(host, netnsScript, threads, null == reportDir ? work : reportDir.resolve("logs"),
-                work);
+            return NetnsRunner.create(host, netnsScript, threads, null == mtu ? NetnsRunner.DEFAULT_MTU : mtu,
+                null == reportDir ? work : reportDir.resolve("logs"), work);
         }
         if (k8s)
         {

@@ -56,6 +56,8 @@ class ScaleBenchCommandTest
         assertBadInput(usable, "--netns-script " + dir.resolve("none.sh") + " does not exist", "--netns",
             "--netns-script", dir.resolve("none.sh").toString());
         assertBadInput(usable, "--image 'Not An Image'", "--k8s", "--image", "Not An Image");
+        assertBadInput(usable, "--mtu is only used with --netns", "--mtu", "9000");
+        assertBadInput(usable, "--mtu 100 is not a link MTU", "--netns", "--mtu", "100");
         assertBadInput(usable, "--workers '0'", "--k8s", "--image", "descent:0.1.0", "--workers", "0");
     }
 

@@ -47,7 +47,7 @@ class ScaleBenchNetnsTest
     {
         final Path out = dir.resolve("out");
         assertEquals(0, DescentCli.run("bench", "scale", "--netns", "--workers", "1,2", "--model", "20-16-4",
-            "--batch", "16", "--steps", "10", "--report-dir", out.toString()));
+            "--batch", "16", "--steps", "10", "--mtu", "9000", "--report-dir", out.toString()));
 
         final JsonNode json = JsonReports.mapper().readTree(out.resolve("scale.json").toFile());
         assertEquals("netns", json.get("mode").asText());
@@ -71,7 +71,9 @@ class ScaleBenchNetnsTest
             assertTrue(ps.contains("data plane 10.77.0.1:40123"), "the server receives on its own address:\n" + ps);
             final JsonNode report = JsonReports.mapper().readTree(logs.resolve("report.json").toFile());
             assertEquals(workers, report.get("worker_stats").size(), report.toString());
-            assertNoNamespaceLeft(Files.readString(logs.resolve("script.out")));
+            final String script = Files.readString(logs.resolve("script.out"));
+            assertTrue(script.contains("link MTU 9000, Aeron frames 8928 bytes"), "jumbo frames:\n" + script);
+            assertNoNamespaceLeft(script);
         }
     }
 
