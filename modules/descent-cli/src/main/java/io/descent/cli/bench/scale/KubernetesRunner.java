@@ -16,12 +16,14 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Each run as a job on a Kubernetes cluster through the launcher ({@link JobLauncher}, as {@code descent k8s submit}
@@ -34,7 +36,6 @@ import java.util.List;
 final class KubernetesRunner implements ScaleRunner
 {
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesRunner.class);
-    private static final Duration POLL = Duration.ofSeconds(2);
 
     private final ApiOptions api;
     private final String image;
@@ -106,7 +107,7 @@ final class KubernetesRunner implements ScaleRunner
             {
                 report = awaitReport(kube, job);
             }
-            catch (final RuntimeException | InterruptedException ex)
+            catch (final RuntimeException ex)
             {
                 try
                 {
@@ -141,37 +142,44 @@ final class KubernetesRunner implements ScaleRunner
         }
     }
 
-    /** Polls the server's pod until its container has ended, then reads the report line from that container's log. */
-    private JsonNode awaitReport(final KubeApi kube, final JobSpec job) throws InterruptedException
+    /**
+     * Watches the server's pod (fabric8 {@code waitUntilCondition}) until its container has ended, then reads the report
+     * line from that container's log.
+     */
+    private JsonNode awaitReport(final KubeApi kube, final JobSpec job)
     {
         final String ns = job.namespace();
         final String pod = job.names().seedPod();
-        final long deadline = System.nanoTime() + timeout.toNanos();
-        while (true)
+        final Pod server;
+        try
         {
-            final Pod server = kube.call("reading pod " + pod + " in namespace " + ns,
-                () -> kube.client().pods().inNamespace(ns).withName(pod).get());
-            final ContainerStatus container = container(server);
-            if (null != container && null != container.getState() && null != container.getState().getTerminated())
-            {
-                return reportOf(kube, job, container.getState().getTerminated(), false);
-            }
-            // A StatefulSet restarts a container that ended: the run is the previous one.
-            if (null != container && null != container.getLastState() &&
-                null != container.getLastState().getTerminated())
-            {
-                return reportOf(kube, job, container.getLastState().getTerminated(), true);
-            }
-            if (System.nanoTime() - deadline > 0)
-            {
-                throw new IllegalStateException("job '" + job.names().job() + "' in namespace " + ns + ": pod " +
-                    pod + " had not ended after --k8s-timeout " + timeout.toSeconds() + " s (" +
-                    (null == server ? "it does not exist" : null == server.getStatus() ? "no status yet" :
-                    "phase " + server.getStatus().getPhase()) +
-                    "); the job was deleted");
-            }
-            Thread.sleep(POLL.toMillis());
+            server = kube.call("watching pod " + pod + " in namespace " + ns, () -> kube.client().pods()
+                .inNamespace(ns).withName(pod).waitUntilCondition(KubernetesRunner::hasEnded, timeout.toNanos(),
+                    TimeUnit.NANOSECONDS));
         }
+        catch (final KubernetesClientTimeoutException ex)
+        {
+            final Pod last = kube.call("reading pod " + pod + " in namespace " + ns,
+                () -> kube.client().pods().inNamespace(ns).withName(pod).get());
+            throw new IllegalStateException("job '" + job.names().job() + "' in namespace " + ns + ": pod " + pod +
+                " had not ended after --k8s-timeout " + timeout.toSeconds() + " s (" +
+                (null == last ? "it does not exist" : null == last.getStatus() ? "no status yet" :
+                "phase " + last.getStatus().getPhase()) + "); the job was deleted", ex);
+        }
+        final ContainerStatus container = container(server);
+        final ContainerStateTerminated current = container.getState().getTerminated();
+        // A StatefulSet restarts a container that ended: then the run is the previous one.
+        return null != current ? reportOf(kube, job, current, false) :
+            reportOf(kube, job, container.getLastState().getTerminated(), true);
+    }
+
+    /** @return true once the server's container has ended (now, or before a restart). */
+    private static boolean hasEnded(final Pod pod)
+    {
+        final ContainerStatus container = container(pod);
+        return null != container && (
+            null != container.getState() && null != container.getState().getTerminated() ||
+            null != container.getLastState() && null != container.getLastState().getTerminated());
     }
 
     private static ContainerStatus container(final Pod pod)
