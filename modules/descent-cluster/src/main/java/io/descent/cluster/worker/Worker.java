@@ -12,7 +12,6 @@ import akka.actor.typed.receptionist.Receptionist;
 import io.descent.cluster.compute.ComputeThread;
 import io.descent.cluster.protocol.ControlMessage;
 import io.descent.cluster.protocol.StepOrder;
-import io.descent.cluster.protocol.WorkerStats;
 import io.descent.cluster.server.ParameterServer;
 
 import java.util.Set;
@@ -106,7 +105,6 @@ public final class Worker extends AbstractBehavior<Worker.Command>
     private final WorkerSetup setup;
     private final CompletableFuture<WorkerOutcome> outcome;
     private final WorkerObserver observer;
-    private WorkerEngine.Pushed previous;
     private final ComputeThread compute;
     private WorkerEngine engine;
     private ActorRef<ParameterServer.Command> server;
@@ -114,7 +112,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
     private long totalSteps = Long.MAX_VALUE;
     private long lastPushed = -1;
     private long awaited = -1;
-    /** True while an {@link WorkerEngine#awaitStep} task is queued or running: there is never more than one. */
+    /** True while a {@link WorkerEngine#run} task is queued or running: there is never more than one. */
     private boolean awaiting;
 
     /**
@@ -154,7 +152,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         this.observer = observer;
         this.compute = new ComputeThread("descent-worker-compute", setup.plane());
         timers.startSingleTimer(RegistrationDeadline.INSTANCE, setup.settings().registrationTimeout());
-        pipe(() -> new WorkerEngine(setup), EngineReady::new, "building the model");
+        pipe(() -> new WorkerEngine(setup, observer), EngineReady::new, "building the model");
     }
 
     @Override
@@ -231,8 +229,8 @@ public final class Worker extends AbstractBehavior<Worker.Command>
     }
 
     /**
-     * Hands the compute thread the wait for the next weights and order; it computes and pushes that step as soon as
-     * they are in, without coming back here first.
+     * Hands the compute thread the steps from the next one on: it computes and pushes each as soon as its weights and
+     * order are in, without coming back here between steps (it reports at least once per slice).
      */
     private void awaitNext()
     {
@@ -242,8 +240,8 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         }
         awaiting = true;
         final long version = awaited;
-        pipe(() -> engine.awaitStep(version, AWAIT_SLICE_NS, weightsDeadline()), result -> result,
-            "computing step " + version);
+        final long steps = totalSteps;
+        pipe(() -> engine.run(version, steps, AWAIT_SLICE_NS), result -> result, "computing step " + version);
     }
 
     private Behavior<Command> onWaiting(final WorkerEngine.Waiting waiting)
@@ -292,25 +290,8 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         }
         lastPushed = pushed.step();
         awaited = pushed.step() + 1;
-        observeStep(pushed);
         awaitNext();
         return this;
-    }
-
-    private void observeStep(final WorkerEngine.Pushed pushed)
-    {
-        final WorkerStats now = pushed.stats();
-        final WorkerStats before = null == previous ? new WorkerStats(rank, "", 0, 0, 0, 0, 0, 0) : previous.stats();
-        observer.onStep(pushed.step(), busySeconds(now) - busySeconds(before),
-            now.waitSeconds() - before.waitSeconds(), pushed.examples(),
-            pushed.bytesReceived() - (null == previous ? 0 : previous.bytesReceived()),
-            now.bytesSent() - before.bytesSent());
-        previous = pushed;
-    }
-
-    private static double busySeconds(final WorkerStats stats)
-    {
-        return stats.computeSeconds() + stats.pushSeconds() + stats.waitSeconds();
     }
 
     private Behavior<Command> onFinish(final Finish finish)

@@ -36,7 +36,7 @@ final class WorkerEngine implements AutoCloseable
     {
     }
 
-    /** Weights {@code version} or their order did not arrive within the slice of an {@link #awaitStep}. */
+    /** Weights {@code version} or their order did not arrive within the slice of a {@link #run}. */
     record Waiting(long version) implements Worker.Command
     {
     }
@@ -49,6 +49,7 @@ final class WorkerEngine implements AutoCloseable
     private static final int META_WORDS = GradientMeta.BYTES / Integer.BYTES;
 
     private final WorkerSetup setup;
+    private final WorkerObserver observer;
     private final Model model;
     private final JobIdentity identity;
     private final UnsafeBuffer weightsView;
@@ -75,10 +76,17 @@ final class WorkerEngine implements AutoCloseable
     private volatile String missedWhat;
     private volatile boolean stopped;
     private long bytesReceived;
+    private WorkerStats observed;
+    private long observedBytesReceived;
 
-    WorkerEngine(final WorkerSetup setup)
+    /**
+     * @param setup    the job, data, model, settings and data plane.
+     * @param observer told of every step, on the compute thread.
+     */
+    WorkerEngine(final WorkerSetup setup, final WorkerObserver observer)
     {
         this.setup = setup;
+        this.observer = observer;
         this.model = Model.create(setup.spec(), setup.job().seed());
         this.identity = JobIdentity.of(model.fingerprint(), setup.job().raw());
         this.floats = Math.toIntExact(model.parameterCount());
@@ -154,21 +162,54 @@ final class WorkerEngine implements AutoCloseable
     }
 
     /**
-     * Waits, for at most {@code sliceNs}, for weights {@code version} and their order (polling an inline data plane
-     * on this thread), then computes and pushes that step at once.
+     * Runs the steps from {@code version} on, on this thread, without coming back to the actor between them: waits
+     * for each step's weights and order (polling an inline data plane), computes and pushes the step, arms the next
+     * and goes on. The actor hears of progress at least once per {@code sliceNs}.
      *
-     * @return {@link Pushed} when the step ran; {@link Missed} when the weights or order passed their deadline;
-     * {@link Waiting} when the slice ended first or the engine was {@link #stop() stopped}.
+     * @return {@link Pushed}, the last step pushed, when a push failed, the job's last step was pushed, a slice has
+     * passed or the next weights did not come within a slice; {@link Missed} when the weights or order of
+     * {@code version} passed their deadline; {@link Waiting} when a slice passed before the weights of
+     * {@code version} came or the engine was {@link #stop() stopped}.
      */
-    Worker.Command awaitStep(final long version, final long sliceNs, final long weightsDeadlineNs)
+    Worker.Command run(final long version, final long totalSteps, final long sliceNs)
     {
-        setup.plane().await(() -> arrived(version) || missedVersion == version || stopped,
-            System.nanoTime() + sliceNs);
-        if (missedVersion == version)
+        final long sliceEnd = System.nanoTime() + sliceNs;
+        Pushed last = null;
+        for (long next = version; next < totalSteps; next++)
         {
-            return new Missed(version, missedWhat);
+            final long awaited = next;
+            setup.plane().await(() -> arrived(awaited) || missedVersion == awaited || stopped,
+                System.nanoTime() + sliceNs);
+            if (!arrived(awaited) || stopped)
+            {
+                // A miss after some steps is reported on the next run, once the actor knows those steps.
+                return null != last ? last : missedVersion == awaited ? new Missed(awaited, missedWhat) :
+                    new Waiting(awaited);
+            }
+            last = step(orderIn, System.nanoTime() + setup.settings().weightsTimeout().toNanos());
+            observe(last);
+            if (!last.result().isSent() || System.nanoTime() - sliceEnd > 0)
+            {
+                return last;
+            }
         }
-        return arrived(version) ? step(orderIn, weightsDeadlineNs) : new Waiting(version);
+        return null != last ? last : new Waiting(version);
+    }
+
+    private void observe(final Pushed pushed)
+    {
+        final WorkerStats now = pushed.stats();
+        final WorkerStats before = null == observed ? new WorkerStats(rank, "", 0, 0, 0, 0, 0, 0) : observed;
+        observer.onStep(pushed.step(), busySeconds(now) - busySeconds(before),
+            now.waitSeconds() - before.waitSeconds(), pushed.examples(),
+            pushed.bytesReceived() - observedBytesReceived, now.bytesSent() - before.bytesSent());
+        observed = now;
+        observedBytesReceived = pushed.bytesReceived();
+    }
+
+    private static double busySeconds(final WorkerStats stats)
+    {
+        return stats.computeSeconds() + stats.pushSeconds() + stats.waitSeconds();
     }
 
     private boolean arrived(final long version)
@@ -177,7 +218,7 @@ final class WorkerEngine implements AutoCloseable
         return weightsIn == version && null != order && order.step() == version;
     }
 
-    /** Makes a running or later {@link #awaitStep} return soon (thread-safe). */
+    /** Makes a running or later {@link #run} return soon (thread-safe). */
     void stop()
     {
         stopped = true;

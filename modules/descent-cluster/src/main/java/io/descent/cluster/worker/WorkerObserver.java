@@ -1,8 +1,8 @@
 package io.descent.cluster.worker;
 
 /**
- * Told what a worker does, on the worker actor's thread: keep each call short (set a gauge, print a line). Every
- * method has an empty default.
+ * Told what a worker does: {@link #onAccepted} on the worker actor's thread, {@link #onStep} on its compute thread,
+ * between steps. Keep each call short and thread-safe (set a gauge, print a line). Every method has an empty default.
  */
 public interface WorkerObserver
 {
