@@ -75,6 +75,26 @@ public final class ComputeThread implements AutoCloseable
         return result;
     }
 
+    /**
+     * Runs {@code task} at once when called on this thread (a data-plane callback while it waits), else queues it
+     * like {@link #submit}. The task handles its own failures.
+     */
+    public void execute(final Runnable task)
+    {
+        if (Thread.currentThread() == thread)
+        {
+            task.run();
+        }
+        else
+        {
+            submit(() ->
+            {
+                task.run();
+                return null;
+            });
+        }
+    }
+
     private void run()
     {
         while (true)

@@ -136,22 +136,23 @@ final class Membership
     }
 
     /**
-     * A worker joining the running job has armed its data plane: it becomes live when its join step is still the
-     * next undecided one, else it is told the new one.
+     * The compute thread's answer to a worker joining the running job, armed for {@code joinStep}: it is live from
+     * that step on, or it is told the next step whose orders are not out yet, to arm for that one instead.
      *
      * @param rank     its rank.
-     * @param joinStep the first step whose orders are not yet decided.
+     * @param joinStep the step it armed for.
+     * @param next     -1 when the step loop took it in at {@code joinStep}, else the step to ask for instead.
      */
-    void joinerReady(final int rank, final long joinStep)
+    void joinerReady(final int rank, final long joinStep, final long next)
     {
         final Roster.Member member = roster.get(rank);
-        if (null == member || member.joinStep < 0 || member.live)
+        if (null == member || member.joinStep != joinStep || member.live)
         {
             return;
         }
-        if (joinStep != member.joinStep)
+        if (next >= 0)
         {
-            member.joinStep = joinStep;
+            member.joinStep = next;
             member.ref.tell(accepted(rank));
             return;
         }

@@ -11,15 +11,12 @@ import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
 import io.descent.cluster.compute.ComputeThread;
-import io.descent.cluster.dataplane.DataPlane;
 import io.descent.cluster.protocol.ControlMessage;
 import io.descent.cluster.protocol.GradientMeta;
 import io.descent.cluster.protocol.JobIdentity;
 import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.worker.Worker;
-import io.descent.train.Metrics;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -34,7 +31,9 @@ import java.util.function.Function;
  * misses the step deadline is dropped and its shard reassigned; late and duplicate gradients are ignored and
  * counted. Evaluates validation metrics per epoch and test metrics at the end, and checkpoints when configured.
  *
- * <p>All ND4J work runs on the server's own {@link ComputeThread}; the actor only keeps the books.
+ * <p>All ND4J work runs on the server's own {@link ComputeThread}, which also runs the step cycle itself
+ * ({@link StepLoop}): from a step's last gradient to the next step's weights, no message goes through this actor. The
+ * actor keeps membership (registration, joins, losses, the step deadline) and the books, from one report per step.
  */
 public final class ParameterServer extends AbstractBehavior<ParameterServer.Command>
 {
@@ -100,14 +99,6 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
         INSTANCE
     }
 
-    private record DataArrived(long step, int rank, boolean complete) implements Command
-    {
-    }
-
-    private record MetaArrived(long step, int rank, GradientMeta meta) implements Command
-    {
-    }
-
     record WorkerStopped(ActorRef<Worker.Command> worker) implements Command
     {
     }
@@ -121,13 +112,11 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
         INSTANCE
     }
 
-    private record Published(long version, List<Ledger.Order> orders, List<Integer> failed, List<String> reasons)
-        implements Command
+    private record Missing(long step, int[] ranks) implements Command
     {
     }
 
-    private record Evaluated(EpochTotals totals, Metrics validation, Metrics test, float[] weights)
-        implements Command
+    private record JoinAnswer(int rank, long joinStep, long next) implements Command
     {
     }
 
@@ -141,8 +130,8 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
     private final Roster roster;
     private final Ledger ledger;
     private final Membership membership;
-    private final StepCycle cycle = new StepCycle();
     private ServerEngine engine;
+    private StepLoop loop;
     private boolean training;
 
     /**
@@ -182,12 +171,12 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
             .onMessage(EngineReady.class, this::onEngineReady)
             .onMessage(Register.class, this::onRegister)
             .onMessage(Ready.class, this::onReady)
-            .onMessage(MetaArrived.class, this::onMetaArrived)
-            .onMessage(DataArrived.class, this::onDataArrived)
-            .onMessage(Published.class, this::onPublished)
-            .onMessage(Ledger.Applied.class, this::onApplied)
-            .onMessage(Evaluated.class, this::onEvaluated)
+            .onMessage(StepLoop.Started.class, this::onStarted)
+            .onMessage(StepLoop.Applied.class, this::onApplied)
+            .onMessage(StepLoop.Halted.class, this::onHalted)
+            .onMessage(JoinAnswer.class, this::onJoinAnswer)
             .onMessage(StepDeadline.class, this::onStepDeadline)
+            .onMessage(Missing.class, this::onMissing)
             .onMessage(WorkerStopped.class, this::onWorkerStopped)
             .onMessage(Leave.class, this::onLeave)
             .onMessageEquals(RegistrationDeadline.INSTANCE, this::onRegistrationDeadline)
@@ -200,7 +189,9 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
     private Behavior<Command> onEngineReady(final EngineReady ready)
     {
         engine = ready.engine();
-        ledger.start(engine.startStep(), engine.resumed());
+        final ActorRef<Command> self = context.getSelf();
+        loop = new StepLoop(setup, engine, self::tell, compute::execute, context.getLog());
+        ledger.start(engine.startStep());
         context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
         context.getLog().info("parameter server ready: model {} ({} parameters), waiting for {} workers; data plane {}",
             engine.identity().architecture(), engine.floats(), roster.size(), setup.plane().endpoint());
@@ -209,7 +200,7 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
 
     private Behavior<Command> onRegister(final Register register)
     {
-        membership.register(register, training, cycle.nextOrderStep(ledger.step()));
+        membership.register(register, training, nextOrderStep());
         return this;
     }
 
@@ -222,7 +213,13 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
         }
         if (training)
         {
-            membership.joinerReady(ready.rank(), cycle.nextOrderStep(ledger.step()));
+            if (member.joinStep >= 0 && !member.live)
+            {
+                final int rank = ready.rank();
+                final long joinStep = member.joinStep;
+                pipe(() -> new JoinAnswer(rank, joinStep, loop.admit(rank, joinStep)), answer -> answer,
+                    "admitting worker " + rank);
+            }
             return this;
         }
         member.ready = true;
@@ -236,210 +233,86 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
             setup.plan().totalSteps());
         observer.onStarted(roster.size(), ledger.step());
         ledger.startClock();
-        final long step = ledger.step();
         final int[] live = roster.liveRanks();
-        final List<Ledger.Order> orders = ordersFor(step);
-        final DataPlane.Arrival arrival = arrival();
-        final ServerEngine.MetaArrival metas = metaArrival();
-        cycle.publishing(step);
-        pipe(() ->
-        {
-            engine.expectGradients(step, live, gradientDeadline(), arrival, metas);
-            final List<Integer> failed = new ArrayList<>();
-            final List<String> reasons = engine.publish(step, orders, failed);
-            return new Published(step, orders, failed, reasons);
-        }, published -> published, "publishing the initial weights");
+        pipe(() -> loop.start(live), started -> started, "publishing the initial weights");
         return this;
     }
 
-    private Behavior<Command> onPublished(final Published published)
+    /** @return the first step whose orders are not out yet: where a joining worker can start. */
+    private long nextOrderStep()
     {
-        dropFailedSends(published.failed(), published.reasons(), published.version());
-        return beginStep(published.version(), published.orders());
+        return null == loop ? ledger.step() : loop.nextOrderStep();
     }
 
-    /** @return each live worker's order for {@code step}: its shards, with lost workers' shards reassigned. */
-    private List<Ledger.Order> ordersFor(final long step)
+    private Behavior<Command> onStarted(final StepLoop.Started started)
     {
-        final int epoch = setup.plan().epochOf(step);
-        final int batch = setup.plan().batchOf(step);
-        final List<Ledger.Order> orders = new ArrayList<>();
-        for (final int rank : roster.liveRanks())
-        {
-            orders.add(new Ledger.Order(rank, new StepOrder(step, epoch, batch, roster.shardsOf(rank))));
-        }
-        return orders;
+        dropFailedSends(started.failed(), started.reasons(), started.step());
+        timers.startSingleTimer(STEP_TIMER, new StepDeadline(started.step()), setup.settings().stepTimeout());
+        return roster.liveRanks().length == 0 ? fail("no live workers left at step " + started.step()) : this;
     }
 
-    /**
-     * Opens the barrier of {@code step}, whose {@code orders} went out (the workers still live are waited for), and
-     * replays what arrived early for it.
-     */
-    private Behavior<Command> beginStep(final long step, final List<Ledger.Order> orders)
+    private Behavior<Command> onJoinAnswer(final JoinAnswer answer)
     {
-        final int[] live = orders.stream().mapToInt(Ledger.Order::rank).filter(rank -> roster.get(rank).live)
-            .toArray();
-        if (live.length == 0)
-        {
-            return fail("no live workers left at step " + step);
-        }
-        final List<Command> replay = cycle.open(
-            new StepBarrier(step, live, roster.size(), Ledger.Order.examples(setup.plan(), orders)));
-        ledger.onStepStart(step);
-        timers.startSingleTimer(STEP_TIMER, new StepDeadline(step), setup.settings().stepTimeout());
-        Behavior<Command> next = this;
-        for (final Command message : replay)
-        {
-            next = message instanceof MetaArrived meta ? onMetaArrived(meta) : onCompleteData((DataArrived)message);
-        }
-        return next;
-    }
-
-    private Behavior<Command> onMetaArrived(final MetaArrived arrived)
-    {
-        if (null == arrived.meta())
-        {
-            return this;
-        }
-        final Roster.Member member = roster.get(arrived.rank());
-        if (null != member)
-        {
-            member.stats = arrived.meta().stats(arrived.rank(), member.host, member.pid);
-        }
-        if (cycle.holdEarly(arrived.step(), arrived))
-        {
-            return this;
-        }
-        final StepBarrier barrier = cycle.collecting(arrived.step());
-        if (null == barrier || null == member || !member.live ||
-            !barrier.onMeta(arrived.rank(), arrived.meta().examples(), arrived.meta().loss()))
-        {
-            ledger.ignoreGradient();
-            context.getLog().debug("ignored gradient of step {} from rank {}", arrived.step(), arrived.rank());
-            return this;
-        }
-        return maybeApply();
-    }
-
-    private Behavior<Command> onDataArrived(final DataArrived arrived)
-    {
-        if (!arrived.complete())
-        {
-            return this;
-        }
-        ledger.onBytes((long)engine.floats() * Float.BYTES);
-        return onCompleteData(arrived);
-    }
-
-    private Behavior<Command> onCompleteData(final DataArrived arrived)
-    {
-        if (cycle.holdEarly(arrived.step(), arrived))
-        {
-            return this;
-        }
-        final StepBarrier barrier = cycle.collecting(arrived.step());
-        if (null == barrier || !barrier.onData(arrived.rank()))
-        {
-            context.getLog().debug("ignored gradient buffer of step {} from rank {}", arrived.step(), arrived.rank());
-            return this;
-        }
-        return maybeApply();
-    }
-
-    private Behavior<Command> maybeApply()
-    {
-        final StepBarrier barrier = cycle.collecting();
-        if (null == barrier)
-        {
-            return this;
-        }
-        foldDelivered(barrier);
-        if (!barrier.isComplete())
-        {
-            return this;
-        }
-        final int[] contributors = barrier.contributors();
-        if (contributors.length == 0)
-        {
-            return fail("step " + barrier.step() + ": no live worker delivered a gradient");
-        }
-        cycle.applying();
-        timers.cancel(STEP_TIMER);
-        final Ledger.StepWork work = ledger.onApply(barrier, contributors, roster.liveRanks(),
-            ordersFor(barrier.step() + 1));
-        final DataPlane.Arrival arrival = arrival();
-        final ServerEngine.MetaArrival metas = metaArrival();
-        pipe(() -> ledger.runStep(engine, work, gradientDeadline(), arrival, metas), applied -> applied,
-            "applying step " + work.step());
+        membership.joinerReady(answer.rank(), answer.joinStep(), answer.next());
         return this;
     }
 
-    /** Hands the compute thread every gradient that can join the sum now, in rank order. */
-    private void foldDelivered(final StepBarrier barrier)
+    private Behavior<Command> onApplied(final StepLoop.Applied applied)
     {
-        for (int rank = barrier.nextToFold(); rank >= 0; rank = barrier.nextToFold())
+        final GradientMeta[] metas = applied.metas();
+        for (int rank = 0; rank < metas.length; rank++)
         {
-            final int next = rank;
-            final double weight = barrier.plannedWeight(rank);
-            final boolean first = cycle.foldFirst();
-            run(() -> engine.fold(next, weight, first), "summing the gradient of rank " + rank + " at step " +
-                barrier.step());
+            final Roster.Member member = roster.get(rank);
+            if (null != metas[rank] && null != member)
+            {
+                member.stats = metas[rank].stats(rank, member.host, member.pid);
+            }
         }
-    }
-
-    private Behavior<Command> onApplied(final Ledger.Applied applied)
-    {
-        observer.onStep(ledger.stepReport(applied, roster.liveRanks().length));
+        final int liveWorkers = roster.liveRanks().length;
+        observer.onStep(ledger.onApplied(applied, liveWorkers));
         if (applied.checkpointMillis() != 0)
         {
             observer.onCheckpoint(applied.step() + 1, applied.checkpointMillis());
         }
-        final EpochTotals totals = ledger.onApplied(applied, roster.liveRanks().length);
-        if (null != totals)
+        if (null != applied.epochEnd())
         {
-            final boolean last = !applied.published();
-            pipe(() -> new Evaluated(totals, engine.evaluate(setup.data().validation()),
-                last ? engine.evaluate(setup.data().test()) : null, last ? engine.weights() : null),
-                evaluated -> evaluated, "evaluating epoch " + totals.epoch());
+            observer.onEpoch(ledger.onEpoch(applied.epochEnd()));
         }
         if (!applied.published())
         {
-            cycle.finish();
-            return this;
+            return finish(applied.epochEnd());
         }
         dropFailedSends(applied.failed(), applied.reasons(), applied.step() + 1);
-        return beginStep(applied.step() + 1, applied.ordered());
+        timers.startSingleTimer(STEP_TIMER, new StepDeadline(applied.step() + 1), setup.settings().stepTimeout());
+        return this;
     }
 
-    private Behavior<Command> onEvaluated(final Evaluated evaluated)
+    private Behavior<Command> finish(final StepLoop.EpochEnd last)
     {
-        final EpochReport report = ledger.onEpochEvaluated(evaluated.totals(), evaluated.validation());
-        observer.onEpoch(report);
-        if (null == evaluated.test())
-        {
-            return this;
-        }
+        timers.cancel(STEP_TIMER);
         tellWorkers(new Worker.Finish(true, "job complete"));
-        final JobResult result = ledger.result(evaluated.test(), evaluated.weights(), roster.stats(),
-            membership.lostRanks(), engine.updateSeconds());
-        context.getLog().info("job complete: {} steps, test {}", result.steps(), evaluated.test().describe());
+        final JobResult result = ledger.result(last.test(), last.weights(), roster.stats(), membership.lostRanks(),
+            engine.updateSeconds());
+        context.getLog().info("job complete: {} steps, test {}", result.steps(), last.test().describe());
         observer.onFinished(result);
         return Behaviors.stopped();
     }
 
     private Behavior<Command> onStepDeadline(final StepDeadline deadline)
     {
-        final StepBarrier barrier = cycle.collecting(deadline.step());
-        if (null == barrier)
+        final long step = deadline.step();
+        pipe(() -> new Missing(step, loop.missing(step)), missing -> missing, "checking the deadline of step " + step);
+        return this;
+    }
+
+    private Behavior<Command> onMissing(final Missing missing)
+    {
+        for (final int rank : missing.ranks())
         {
-            return this;
-        }
-        for (final int rank : barrier.missing())
-        {
-            lose(rank, "no gradient for step " + deadline.step() + " within descent.cluster.step-timeout = " +
+            lose(rank, "no gradient for step " + missing.step() + " within descent.cluster.step-timeout = " +
                 setup.settings().stepTimeout().toSeconds() + " s");
         }
-        return roster.liveRanks().length == 0 ? fail("all workers lost at step " + deadline.step()) : maybeApply();
+        return roster.liveRanks().length == 0 ? fail("all workers lost at step " + missing.step()) : this;
     }
 
     private Behavior<Command> onWorkerStopped(final WorkerStopped stopped)
@@ -465,16 +338,14 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
     private Behavior<Command> loseAndContinue(final int rank, final String reason)
     {
         lose(rank, reason);
-        return roster.liveRanks().length == 0 ? fail("all workers lost") : maybeApply();
+        return roster.liveRanks().length == 0 ? fail("all workers lost") : this;
     }
 
+    /** Drops a worker from the job, and from the compute thread's step (also a joiner it may have admitted). */
     private void lose(final int rank, final String reason)
     {
-        final StepBarrier barrier = cycle.collecting();
-        if (membership.lose(rank, reason, ledger.step()) && null != barrier)
-        {
-            barrier.drop(rank);
-        }
+        membership.lose(rank, reason, ledger.step());
+        run(() -> loop.drop(rank), "dropping worker " + rank);
     }
 
     private void dropFailedSends(final List<Integer> failed, final List<String> reasons, final long version)
@@ -493,6 +364,15 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
         }
         return fail("only " + roster.liveRanks().length + " of " + roster.size() + " workers registered within " +
             "descent.cluster.registration-timeout = " + setup.settings().registrationTimeout().toSeconds() + " s");
+    }
+
+    private Behavior<Command> onHalted(final StepLoop.Halted halted)
+    {
+        if (null != halted.cause())
+        {
+            context.getLog().error("parameter server failed: {}", halted.reason(), halted.cause());
+        }
+        return fail(halted.reason());
     }
 
     private Behavior<Command> onComputeFailed(final ComputeFailed failed)
@@ -530,24 +410,6 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
         }
         compute.close();
         return this;
-    }
-
-    private DataPlane.Arrival arrival()
-    {
-        final ActorRef<Command> self = context.getSelf();
-        return (id, complete) -> self.tell(new DataArrived(id.step(), id.senderId(), complete));
-    }
-
-    private ServerEngine.MetaArrival metaArrival()
-    {
-        final ActorRef<Command> self = context.getSelf();
-        return (step, rank, meta) -> self.tell(new MetaArrived(step, rank, meta));
-    }
-
-    private long gradientDeadline()
-    {
-        // The actor's step timer decides; the data-plane deadline only bounds how long a slot stays registered.
-        return System.nanoTime() + 2 * setup.settings().stepTimeout().toNanos();
     }
 
     private <T> void pipe(final Callable<T> task, final Function<T, Command> onSuccess, final String what)

@@ -5,6 +5,7 @@ import io.descent.cluster.protocol.WorkerStats;
 import io.descent.cluster.worker.Worker;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Arrays;
 import java.util.List;
 
@@ -165,23 +166,25 @@ final class Roster
     }
 
     /**
-     * @param rank a live rank.
-     * @return the shards it computes this step, in increasing order.
+     * @param live   the live ranks.
+     * @param rank   a live rank.
+     * @param shards the job's shards (= ranks).
+     * @return the shards {@code rank} computes, in increasing order: its own, and each lost rank's shard {@code k}
+     * that falls to it as {@code live[k % live.length]}.
      */
-    int[] shardsOf(final int rank)
+    static int[] shardsOf(final BitSet live, final int rank, final int shards)
     {
-        final int[] live = liveRanks();
-        final List<Integer> shards = new ArrayList<>();
-        for (int shard = 0; shard < members.length; shard++)
+        final int[] ranks = live.stream().toArray();
+        final List<Integer> owned = new ArrayList<>();
+        for (int shard = 0; shard < shards; shard++)
         {
-            final boolean owned = null != members[shard] && members[shard].live;
-            final int owner = owned ? shard : live[shard % live.length];
+            final int owner = live.get(shard) ? shard : ranks[shard % ranks.length];
             if (owner == rank)
             {
-                shards.add(shard);
+                owned.add(shard);
             }
         }
-        return shards.stream().mapToInt(Integer::intValue).toArray();
+        return owned.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** @return the latest statistics of every worker that sent any, by rank. */

@@ -155,13 +155,13 @@ final class ServerEngine implements AutoCloseable
      *
      * @return the ranks whose send failed, with the reason, e.g. {@code [1]} and {@code "DEADLINE_NOT_CONNECTED"}.
      */
-    List<String> publish(final long version, final List<Ledger.Order> orders, final List<Integer> failedRanks)
+    List<String> publish(final long version, final List<StepLoop.Order> orders, final List<Integer> failedRanks)
     {
         final List<String> reasons = new ArrayList<>();
         final long deadline = System.nanoTime() + setup.settings().sendTimeout().toNanos();
         final MessageId weights = identity.messageId(MessageKind.WEIGHTS, version, SENDER_ID, floats);
         final MessageId order = identity.messageId(MessageKind.STEP_ORDER, version, SENDER_ID, orderWords);
-        for (final Ledger.Order next : orders)
+        for (final StepLoop.Order next : orders)
         {
             final Outlet outlet = outlets[next.rank()];
             SendResult result = null == outlet ? SendResult.CLOSED : outlet.send(weights, weightsView, deadline);

@@ -1,5 +1,6 @@
 package io.descent.cluster.server;
 
+import io.descent.cluster.protocol.GradientMeta;
 import io.descent.cluster.trace.StepTrace;
 
 import java.util.BitSet;
@@ -17,8 +18,7 @@ final class StepBarrier
     private final BitSet expected = new BitSet();
     private final BitSet data = new BitSet();
     private final BitSet meta = new BitSet();
-    private final int[] examples;
-    private final double[] losses;
+    private final GradientMeta[] metas;
     private final long plannedExamples;
     private int cursor;
 
@@ -36,8 +36,7 @@ final class StepBarrier
         {
             expected.set(rank);
         }
-        this.examples = new int[capacity];
-        this.losses = new double[capacity];
+        this.metas = new GradientMeta[capacity];
         this.plannedExamples = plannedExamples;
     }
 
@@ -49,7 +48,6 @@ final class StepBarrier
     /** @return false when the rank is not expected or its data was already recorded (a duplicate). */
     boolean onData(final int rank)
     {
-        StepTrace.mark("s.dactor", step, rank);
         if (!expected.get(rank) || data.get(rank))
         {
             return false;
@@ -59,16 +57,15 @@ final class StepBarrier
     }
 
     /** @return false when the rank is not expected or its report was already recorded (a duplicate). */
-    boolean onMeta(final int rank, final int count, final double loss)
+    boolean onMeta(final int rank, final GradientMeta report)
     {
         StepTrace.mark("s.meta", step, rank);
-        if (!expected.get(rank) || meta.get(rank) || count <= 0)
+        if (!expected.get(rank) || meta.get(rank) || report.examples() <= 0)
         {
             return false;
         }
         meta.set(rank);
-        examples[rank] = count;
-        losses[rank] = loss;
+        metas[rank] = report;
         return true;
     }
 
@@ -110,7 +107,7 @@ final class StepBarrier
     /** @return the weight of a rank's gradient in the sum as planned: its examples over the planned total. */
     double plannedWeight(final int rank)
     {
-        return (double)examples[rank] / plannedExamples;
+        return (double)metas[rank].examples() / plannedExamples;
     }
 
     /**
@@ -122,7 +119,7 @@ final class StepBarrier
         long delivered = 0;
         for (final int rank : contributors())
         {
-            delivered += examples[rank];
+            delivered += metas[rank].examples();
         }
         return delivered == plannedExamples ? 1.0 : (double)plannedExamples / delivered;
     }
@@ -157,13 +154,9 @@ final class StepBarrier
         return expected.stream().filter(this::delivered).toArray();
     }
 
-    int examples(final int rank)
+    /** @return the report of a rank that delivered it. */
+    GradientMeta meta(final int rank)
     {
-        return examples[rank];
-    }
-
-    double loss(final int rank)
-    {
-        return losses[rank];
+        return metas[rank];
     }
 }

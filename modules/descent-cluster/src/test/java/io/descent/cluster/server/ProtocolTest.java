@@ -16,10 +16,12 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -136,6 +138,9 @@ class ProtocolTest
         assertArrayEquals(new int[]{ 0, 1 }, workers[0].expectStep(2).shards());
         final FakeWorker joiner = new FakeWorker(testKit, network, job.identity(), workers[0].floats()).join(server);
         assertEquals(1, joiner.rank, "takes the lost rank");
+        final long[] joined = observer.joined.poll(30, TimeUnit.SECONDS);
+        assertNotNull(joined, "the joiner was admitted");
+        assertArrayEquals(new long[]{ 1, 3 }, joined, "rank 1 joins at the first step whose orders are not out");
         workers[0].push(2, 360);
         assertArrayEquals(new int[]{ 0 }, workers[0].expectStep(3).shards());
         assertArrayEquals(new int[]{ 1 }, joiner.expectStep(3).shards(), "its shard is its own again");

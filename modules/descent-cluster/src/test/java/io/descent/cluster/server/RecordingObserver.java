@@ -1,8 +1,10 @@
 package io.descent.cluster.server;
 
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A {@link JobObserver} that records everything, for tests. Thread-safe. */
@@ -12,6 +14,14 @@ public final class RecordingObserver implements JobObserver
     public final List<EpochReport> epochs = new CopyOnWriteArrayList<>();
     public final List<String> refused = new CopyOnWriteArrayList<>();
     public final List<Integer> lost = new CopyOnWriteArrayList<>();
+    /** Joins as {rank, step}. */
+    public final BlockingQueue<long[]> joined = new LinkedBlockingQueue<>();
+
+    @Override
+    public void onWorkerJoined(final int rank, final long step)
+    {
+        joined.add(new long[]{ rank, step });
+    }
 
     @Override
     public void onRefused(final String host, final long pid, final String reason)

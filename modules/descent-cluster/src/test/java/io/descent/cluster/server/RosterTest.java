@@ -2,6 +2,8 @@ package io.descent.cluster.server;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.BitSet;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -29,14 +31,24 @@ class RosterTest
         roster.get(1).live = false;
         roster.get(2).live = false;
         assertArrayEquals(new int[]{ 0, 3 }, roster.liveRanks());
-        assertArrayEquals(new int[]{ 0, 2 }, roster.shardsOf(0), "shard 2 goes to live[2 % 2] = rank 0");
-        assertArrayEquals(new int[]{ 1, 3 }, roster.shardsOf(3), "shard 1 goes to live[1 % 2] = rank 3");
+        assertArrayEquals(new int[]{ 0, 2 }, shardsOf(roster, 0), "shard 2 goes to live[2 % 2] = rank 0");
+        assertArrayEquals(new int[]{ 1, 3 }, shardsOf(roster, 3), "shard 1 goes to live[1 % 2] = rank 3");
         final Roster.Member joiner = member();
         assertEquals(2, roster.replaceLost(joiner, 2));
         joiner.live = true;
-        assertArrayEquals(new int[]{ 1, 2 }, roster.shardsOf(2), "its own shard, and lost shard 1 = live[1 % 3]");
+        assertArrayEquals(new int[]{ 1, 2 }, shardsOf(roster, 2), "its own shard, and lost shard 1 = live[1 % 3]");
         assertEquals(1, roster.replaceLost(member(), -1));
         assertEquals(-1, roster.replaceLost(member(), -1), "no lost rank left");
+    }
+
+    private static int[] shardsOf(final Roster roster, final int rank)
+    {
+        final BitSet live = new BitSet();
+        for (final int each : roster.liveRanks())
+        {
+            live.set(each);
+        }
+        return Roster.shardsOf(live, rank, roster.size());
     }
 
     private static Roster.Member member()

@@ -1,0 +1,401 @@
+package io.descent.cluster.server;
+
+import com.typesafe.config.ConfigRenderOptions;
+import io.descent.cluster.ClusterSettings;
+import io.descent.cluster.checkpoint.Checkpoint;
+import io.descent.cluster.checkpoint.CheckpointStore;
+import io.descent.cluster.plan.StepPlan;
+import io.descent.cluster.protocol.GradientMeta;
+import io.descent.cluster.protocol.StepOrder;
+import io.descent.cluster.trace.StepTrace;
+import io.descent.train.Metrics;
+import io.descent.transport.MessageId;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * The synchronous step cycle, run by the parameter server's compute thread without the actor in the loop: opens a
+ * step's barrier and publishes its weights and orders; as each gradient and its report arrive (the data plane calls
+ * back on this thread), adds the gradients to the sum in rank order; when every expected rank delivered, applies the
+ * update, writes a checkpoint when one is due, publishes the next step, evaluates at the end of an epoch, and only
+ * then tells the actor what happened ({@link Applied}). The actor keeps membership: it hands in losses
+ * ({@link #drop}), joins ({@link #admit}) and deadline checks ({@link #missing}), all run on this thread.
+ *
+ * <p>Shards follow the live ranks as in {@link Roster#shardsOf(BitSet, int, int)}. Confined to the compute thread.
+ */
+final class StepLoop
+{
+    /**
+     * One applied step, for the actor's books.
+     *
+     * @param step             the step.
+     * @param rate             the learning rate used.
+     * @param metas            each contributing rank's report, by rank (null for the others).
+     * @param examples         examples the step's gradients were computed on.
+     * @param loss             their mean loss.
+     * @param waitSeconds      from publishing the step to its last gradient.
+     * @param bytesReceived    gradient bytes received for the step.
+     * @param bytesSent        data-plane bytes published so far.
+     * @param ignored          late or duplicate reports ignored so far.
+     * @param published        false when the step was the job's last.
+     * @param failed           ranks the next publication could not reach, with {@code reasons}.
+     * @param reasons          why, by position in {@code failed}.
+     * @param checkpointMillis creation time of the checkpoint written after the step, or 0.
+     * @param epochEnd         the epoch the step ended, or null.
+     */
+    record Applied(
+        long step, double rate, GradientMeta[] metas, long examples, double loss, double waitSeconds,
+        long bytesReceived, long bytesSent, long ignored, boolean published, List<Integer> failed,
+        List<String> reasons, long checkpointMillis, EpochEnd epochEnd) implements ParameterServer.Command
+    {
+    }
+
+    /**
+     * An epoch's totals and evaluation, on the weights after its last step.
+     *
+     * @param totals     the training side.
+     * @param validation validation metrics.
+     * @param test       test metrics after the job's last epoch, else null.
+     * @param weights    the final weights after the job's last epoch, else null.
+     */
+    record EpochEnd(EpochTotals totals, Metrics validation, Metrics test, float[] weights)
+    {
+    }
+
+    /** One worker's order for a step. */
+    record Order(int rank, StepOrder order)
+    {
+        /** @return the examples the step's {@code orders} add up to under {@code plan}. */
+        static long examples(final StepPlan plan, final List<Order> orders)
+        {
+            long total = 0;
+            for (final Order order : orders)
+            {
+                total += (long)plan.batchRows(order.order().batch()) * order.order().shards().length;
+            }
+            return total;
+        }
+    }
+
+    /**
+     * The loop cannot go on.
+     *
+     * @param reason why (no live worker delivered a step, or what failed).
+     * @param cause  the failure, or null.
+     */
+    record Halted(String reason, Throwable cause) implements ParameterServer.Command
+    {
+    }
+
+    private final ServerSetup setup;
+    private final StepPlan plan;
+    private final ServerEngine engine;
+    private final Consumer<ParameterServer.Command> actor;
+    private final Executor onCompute;
+    private final Logger log;
+    private final BitSet live = new BitSet();
+    private final long[] joinAt;
+    private StepBarrier barrier;
+    /** Written on the compute thread, read by the actor: the first step whose orders are not out yet. */
+    private volatile long nextOrderStep;
+    private boolean foldedAny;
+    private long publishedNs;
+    private long bytesReceived;
+    private long ignored;
+    private double epochLossSum;
+    private long epochExamples;
+    private int epochSteps;
+    private long epochStartNs;
+    private long lastCheckpointNs;
+    private double rate;
+
+    /**
+     * @param setup  the job and settings.
+     * @param engine the server's ND4J state.
+     * @param actor     receives {@link Applied} and {@link Halted}.
+     * @param onCompute runs a data-plane callback on the compute thread (at once when it is called there).
+     * @param log       the server's log.
+     */
+    StepLoop(
+        final ServerSetup setup, final ServerEngine engine, final Consumer<ParameterServer.Command> actor,
+        final Executor onCompute, final Logger log)
+    {
+        this.setup = setup;
+        this.plan = setup.plan();
+        this.engine = engine;
+        this.actor = actor;
+        this.onCompute = onCompute;
+        this.log = log;
+        this.joinAt = new long[plan.shards()];
+        Arrays.fill(joinAt, -1);
+        this.nextOrderStep = engine.startStep();
+        final Checkpoint resumed = engine.resumed();
+        if (null != resumed)
+        {
+            epochLossSum = resumed.epochLossSum();
+            epochExamples = resumed.epochExamples();
+        }
+    }
+
+    /**
+     * The first step's weights and orders went out.
+     *
+     * @param step    the step.
+     * @param failed  ranks the publication could not reach, with {@code reasons}.
+     * @param reasons why, by position in {@code failed}.
+     */
+    record Started(long step, List<Integer> failed, List<String> reasons) implements ParameterServer.Command
+    {
+    }
+
+    /** Publishes the first step to the {@code ranks} ready. */
+    Started start(final int[] ranks)
+    {
+        for (final int rank : ranks)
+        {
+            live.set(rank);
+        }
+        final long now = System.nanoTime();
+        epochStartNs = now;
+        lastCheckpointNs = now;
+        final long step = engine.startStep();
+        final List<Integer> failed = new ArrayList<>();
+        final List<String> reasons = publish(step, failed);
+        return new Started(step, failed, reasons);
+    }
+
+    /** A rank was lost: stop waiting for it (a delivered gradient stays in the sum) and give its shard away. */
+    void drop(final int rank)
+    {
+        live.clear(rank);
+        joinAt[rank] = -1;
+        if (null != barrier)
+        {
+            barrier.drop(rank);
+            advance();
+        }
+    }
+
+    /**
+     * A worker armed for the weights of {@code step} wants to join in its rank's place.
+     *
+     * @return -1 when it is in from {@code step}, else the first step whose orders are not out yet (ask again for
+     * that one).
+     */
+    long admit(final int rank, final long step)
+    {
+        final long next = nextOrderStep;
+        if (step != next)
+        {
+            return next;
+        }
+        joinAt[rank] = step;
+        return -1;
+    }
+
+    /** @return the first step whose orders are not out yet, where a joining worker can start (thread-safe). */
+    long nextOrderStep()
+    {
+        return nextOrderStep;
+    }
+
+    /** @return the ranks that have not delivered {@code step}, when that step is still collecting; else none. */
+    int[] missing(final long step)
+    {
+        return null != barrier && barrier.step() == step ? barrier.missing() : new int[0];
+    }
+
+    private List<String> publish(final long step, final List<Integer> failed)
+    {
+        for (int rank = 0; rank < joinAt.length; rank++)
+        {
+            if (joinAt[rank] >= 0 && joinAt[rank] <= step)
+            {
+                live.set(rank);
+                joinAt[rank] = -1;
+            }
+        }
+        final int[] ranks = live.stream().toArray();
+        final List<Order> orders = new ArrayList<>();
+        for (final int rank : ranks)
+        {
+            orders.add(new Order(rank, new StepOrder(step, plan.epochOf(step), plan.batchOf(step),
+                Roster.shardsOf(live, rank, plan.shards()))));
+        }
+        barrier = new StepBarrier(step, ranks, plan.shards(), Order.examples(plan, orders));
+        foldedAny = false;
+        StepTrace.mark("s.ordered", step, -1);
+        engine.expectGradients(step, ranks, gradientDeadline(),
+            (id, complete) -> guarded(() -> onData(id, complete), "receiving a gradient of step " + id.step()),
+            (at, rank, meta) -> guarded(() -> onMeta(at, rank, meta), "receiving a gradient report of step " + at));
+        nextOrderStep = step + 1;
+        publishedNs = System.nanoTime();
+        final List<String> reasons = engine.publish(step, orders, failed);
+        StepTrace.mark("s.published", step, -1);
+        return reasons;
+    }
+
+    private void guarded(final Runnable callback, final String what)
+    {
+        onCompute.execute(() ->
+        {
+            try
+            {
+                callback.run();
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                barrier = null;
+                actor.accept(new Halted("failed while " + what + ": " + ex, ex));
+            }
+        });
+    }
+
+    private void onData(final MessageId id, final boolean complete)
+    {
+        if (!complete)
+        {
+            return;
+        }
+        if (null == barrier || barrier.step() != id.step() || !barrier.onData(id.senderId()))
+        {
+            log.debug("ignored gradient buffer of step {} from rank {}", id.step(), id.senderId());
+            return;
+        }
+        bytesReceived += (long)engine.floats() * Float.BYTES;
+        advance();
+    }
+
+    private void onMeta(final long step, final int rank, final GradientMeta meta)
+    {
+        if (null == meta)
+        {
+            return;
+        }
+        if (null == barrier || barrier.step() != step || !barrier.onMeta(rank, meta))
+        {
+            ignored++;
+            log.debug("ignored gradient of step {} from rank {}", step, rank);
+            return;
+        }
+        advance();
+    }
+
+    /** Adds what can join the sum, in rank order; when the step is complete, finishes it. */
+    private void advance()
+    {
+        for (int rank = barrier.nextToFold(); rank >= 0; rank = barrier.nextToFold())
+        {
+            engine.fold(rank, barrier.plannedWeight(rank), !foldedAny);
+            foldedAny = true;
+        }
+        if (!barrier.isComplete())
+        {
+            return;
+        }
+        final StepBarrier done = barrier;
+        final int[] contributors = done.contributors();
+        if (contributors.length == 0)
+        {
+            barrier = null;
+            actor.accept(new Halted("step " + done.step() + ": no live worker delivered a gradient", null));
+            return;
+        }
+        finish(done, contributors);
+    }
+
+    private void finish(final StepBarrier done, final int[] contributors)
+    {
+        final long step = done.step();
+        final double waitSeconds = (System.nanoTime() - publishedNs) / 1e9;
+        final GradientMeta[] metas = new GradientMeta[plan.shards()];
+        double lossSum = 0.0;
+        long examples = 0;
+        for (final int rank : contributors)
+        {
+            metas[rank] = done.meta(rank);
+            lossSum += done.meta(rank).loss() * done.meta(rank).examples();
+            examples += done.meta(rank).examples();
+        }
+        epochLossSum += lossSum;
+        epochExamples += examples;
+        epochSteps++;
+        rate = engine.apply(step, done.correction());
+        StepTrace.mark("s.applied", step, -1);
+        final long received = bytesReceived;
+        bytesReceived = 0;
+        final long next = step + 1;
+        final boolean more = next < plan.totalSteps();
+        final long checkpointMillis = more ? checkpointIfDue(next) : 0;
+        EpochTotals totals = null;
+        if (plan.endsEpoch(step))
+        {
+            final long now = System.nanoTime();
+            totals = new EpochTotals(plan.epochOf(step), epochExamples > 0 ? epochLossSum / epochExamples : Double.NaN,
+                epochExamples, epochSteps, (now - epochStartNs) / 1e9, rate, live.cardinality());
+            epochLossSum = 0.0;
+            epochExamples = 0;
+            epochSteps = 0;
+            epochStartNs = now;
+        }
+        final List<Integer> failed = new ArrayList<>();
+        List<String> reasons = List.of();
+        if (more)
+        {
+            reasons = publish(next, failed);
+        }
+        else
+        {
+            barrier = null;
+        }
+        // The evaluation overlaps the workers' next step: the weights it reads change only at the next apply.
+        final EpochEnd epochEnd = null == totals ? null : new EpochEnd(totals,
+            engine.evaluate(setup.data().validation()), more ? null : engine.evaluate(setup.data().test()),
+            more ? null : engine.weights());
+        actor.accept(new Applied(step, rate, metas, examples, examples > 0 ? lossSum / examples : Double.NaN,
+            waitSeconds, received, engine.bytesSent(), ignored, more, failed, reasons, checkpointMillis, epochEnd));
+    }
+
+    private long checkpointIfDue(final long next)
+    {
+        final ClusterSettings.CheckpointSettings settings = setup.settings().checkpoints();
+        if (!settings.enabled())
+        {
+            return 0;
+        }
+        final long now = System.nanoTime();
+        final boolean bySteps = settings.everySteps() > 0 && next % settings.everySteps() == 0;
+        final boolean byTime = !settings.every().isZero() && now - lastCheckpointNs >= settings.every().toNanos();
+        if (!bySteps && !byTime)
+        {
+            return 0;
+        }
+        lastCheckpointNs = now;
+        final boolean newEpoch = plan.batchOf(next) == 0;
+        final List<INDArray> vectors = engine.stateVectors();
+        final long[] lengths = vectors.stream().mapToLong(INDArray::length).toArray();
+        final long created = System.currentTimeMillis();
+        final Checkpoint checkpoint = new Checkpoint(next, plan.shards(), plan.epochOf(next), plan.batchOf(next),
+            newEpoch ? 0.0 : epochLossSum, newEpoch ? 0 : epochExamples, engine.identity().fingerprint(),
+            engine.identity().architecture(), engine.identity().configDigest(),
+            setup.job().raw().root().render(ConfigRenderOptions.concise()), lengths, created);
+        final Path dir = settings.dir().orElseThrow();
+        final Path written = CheckpointStore.write(dir, checkpoint, vectors, settings.keep());
+        log.info("checkpoint of step {} written to {}", next, written);
+        return created;
+    }
+
+    private long gradientDeadline()
+    {
+        // The actor's step timer decides; the data-plane deadline only bounds how long a slot stays registered.
+        return System.nanoTime() + 2 * setup.settings().stepTimeout().toNanos();
+    }
+}
