@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Data plane: by default one {@link SharedMediaDriver} in this JVM and Aeron IPC between the children (no driver
  * threads in the children, no kernel on the path); {@code -Ddescent.local.data-plane=udp} gives each child its own
- * embedded driver and loopback UDP instead, as separate hosts would use.
+ * embedded driver and loopback UDP instead, as separate hosts would use. When the workers' BLAS threads and the
+ * server outnumber the cores, the children poll less eagerly while they wait ({@link PollingBudget}).
  */
 public final class LocalCluster
 {
@@ -126,8 +127,13 @@ public final class LocalCluster
 
     private Process start(final List<String> command, final String name, final boolean server)
     {
-        final List<String> args = new ArrayList<>(JavaCommand.thisJvm(null == driver ? List.of() :
-            driver.childFlags()));
+        final List<String> flags = new ArrayList<>(PollingBudget.childFlags(workers, threads,
+            Runtime.getRuntime().availableProcessors(), System.getProperty(PollingBudget.PROPERTY)));
+        if (null != driver)
+        {
+            flags.addAll(driver.childFlags());
+        }
+        final List<String> args = new ArrayList<>(JavaCommand.thisJvm(flags));
         args.addAll(command);
         if (null != driver)
         {
