@@ -5,6 +5,8 @@ import io.descent.cli.report.JsonReports;
 import io.descent.nn.BadInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -14,10 +16,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 /**
  * {@code descent bench scale}: the same job at each worker count (weak scaling: the per-worker batch stays fixed),
@@ -32,6 +36,8 @@ import java.util.concurrent.Callable;
         "--netns, or Kubernetes with --k8s), throughput and efficiency.")
 public final class ScaleBenchCommand implements Callable<Integer>
 {
+    private static final Logger LOG = LoggerFactory.getLogger(ScaleBenchCommand.class);
+
     @Option(names = "--workers", paramLabel = "LIST", description = "worker counts (default: ${DEFAULT-VALUE})")
     private String workers = "1,2";
 
@@ -114,11 +120,24 @@ public final class ScaleBenchCommand implements Callable<Integer>
         final ScaleJob job = ScaleJob.of(model, batch, steps);
         checkOutputs();
         final Path work = tempDir();
-        final ScaleRunner runner = runner(counts, job, work);
         final List<ScaleRun> runs = new ArrayList<>();
-        for (final int count : counts)
+        final ScaleRunner runner;
+        try
         {
-            runs.add(ScaleRun.fromReport(runner.mode(), count, batch, runner.run(count, job.write(work, count))));
+            runner = runner(counts, job, work);
+            if (runner.mode().equals("local"))
+            {
+                // Local nodes run with this JVM's flags, so its heap is theirs.
+                job.checkFits(Arrays.stream(counts).max().orElse(1), Runtime.getRuntime().maxMemory());
+            }
+            for (final int count : counts)
+            {
+                runs.add(ScaleRun.fromReport(runner.mode(), count, batch, runner.run(count, job.write(work, count))));
+            }
+        }
+        finally
+        {
+            deleteQuietly(work);
         }
         final Map<String, Object> setup = new LinkedHashMap<>();
         setup.put("mode", runner.mode());
@@ -239,6 +258,19 @@ public final class ScaleBenchCommand implements Callable<Integer>
             {
                 throw new BadInputException("--report-dir " + reportDir + " cannot be created: " + ex.getMessage());
             }
+        }
+    }
+
+    /** Removes the runs' job files and reports; a file that cannot go is left (it is under the temp directory). */
+    private static void deleteQuietly(final Path dir)
+    {
+        try (Stream<Path> paths = Files.walk(dir))
+        {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+        catch (final IOException ex)
+        {
+            LOG.debug("could not remove the work directory {}", dir, ex);
         }
     }
 

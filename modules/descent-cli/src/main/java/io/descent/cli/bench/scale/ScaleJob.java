@@ -44,6 +44,31 @@ record ScaleJob(int[] widths, int batch, int stepsPerEpoch)
         return new ScaleJob(widths, batch, steps);
     }
 
+    /** @return bytes of the float32 training rows the job for {@code workers} workers generates on every node. */
+    long trainBytes(final int workers)
+    {
+        return (long)workers * batch * stepsPerEpoch * widths[0] * Float.BYTES;
+    }
+
+    /**
+     * Refuses a job whose synthetic training rows would not fit the nodes' heap: every node generates them on its
+     * heap, and an {@link OutOfMemoryError} half-way through a run is no answer.
+     *
+     * @param workers  the largest worker count.
+     * @param heapBytes the nodes' maximum heap.
+     */
+    void checkFits(final int workers, final long heapBytes)
+    {
+        final long bytes = trainBytes(workers);
+        if (bytes > heapBytes / 2)
+        {
+            throw new BadInputException(String.format("--steps %d: %d workers × batch %d × %d steps of %d features " +
+                "is %.1f GB of synthetic training data on every node, more than half the %.1f GB heap; lower --steps " +
+                "or raise DESCENT_HEAP", stepsPerEpoch, workers, batch, stepsPerEpoch, widths[0], bytes / 1e9,
+                heapBytes / 1e9));
+        }
+    }
+
     /** @return the job file's content for {@code workers} workers. */
     String hocon(final int workers)
     {

@@ -46,6 +46,12 @@ class ScaleBenchCommandTest
     }
 
     @Test
+    void shouldRefuseAJobWhoseSyntheticDataWouldNotFitTheHeapWithOneLine()
+    {
+        assertBadInput(fakeHost(true, true), "more than half the", "--workers", "1,2", "--steps", "100000000");
+    }
+
+    @Test
     void shouldRefuseBadModeOptionsWithOneLine()
     {
         final NetnsHost usable = fakeHost(true, true);
