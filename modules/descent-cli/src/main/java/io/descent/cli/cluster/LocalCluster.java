@@ -27,8 +27,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Data plane: by default one {@link SharedMediaDriver} in this JVM and Aeron IPC between the children (no driver
  * threads in the children, no kernel on the path); {@code -Ddescent.local.data-plane=udp} gives each child its own
- * embedded driver and loopback UDP instead, as separate hosts would use. When the workers' BLAS threads and the
- * server outnumber the cores, the children poll less eagerly while they wait ({@link PollingBudget}).
+ * embedded driver and loopback UDP instead, as separate hosts would use.
  */
 public final class LocalCluster
 {
@@ -127,13 +126,8 @@ public final class LocalCluster
 
     private Process start(final List<String> command, final String name, final boolean server)
     {
-        final List<String> flags = new ArrayList<>(PollingBudget.childFlags(workers, threads,
-            Runtime.getRuntime().availableProcessors(), System.getProperty(PollingBudget.PROPERTY)));
-        if (null != driver)
-        {
-            flags.addAll(driver.childFlags());
-        }
-        final List<String> args = new ArrayList<>(JavaCommand.thisJvm(flags));
+        final List<String> args = new ArrayList<>(JavaCommand.thisJvm(null == driver ? List.of() :
+            driver.childFlags()));
         args.addAll(command);
         if (null != driver)
         {
