@@ -56,6 +56,11 @@ public final class ScaleBenchCommand implements Callable<Integer>
         "(default: ${DEFAULT-VALUE})")
     private int steps = 500;
 
+    @Option(names = "--repeat", paramLabel = "R", description = "runs of each count, interleaved (1,2,1,2,…) so " +
+        "that the host's drift hits every count alike; each count reports its median run and the range " +
+        "(default: ${DEFAULT-VALUE})")
+    private int repeat = 1;
+
     @Option(names = "--report", paramLabel = "FILE", description = "write {\"runs\":[…]} as JSON")
     private Path report;
 
@@ -130,10 +135,16 @@ public final class ScaleBenchCommand implements Callable<Integer>
                 // Local nodes run with this JVM's flags, so its heap is theirs.
                 job.checkFits(Arrays.stream(counts).max().orElse(1), Runtime.getRuntime().maxMemory());
             }
-            for (final int count : counts)
+            final Map<Integer, List<ScaleRun>> repeats = new LinkedHashMap<>();
+            for (int round = 0; round < repeat; round++)
             {
-                runs.add(ScaleRun.fromReport(runner.mode(), count, batch, runner.run(count, job.write(work, count))));
+                for (final int count : counts)
+                {
+                    repeats.computeIfAbsent(count, c -> new ArrayList<>()).add(ScaleRun.fromReport(runner.mode(),
+                        count, batch, runner.run(count, job.write(work, count))));
+                }
             }
+            repeats.values().forEach(each -> runs.add(ScaleRun.median(each)));
         }
         finally
         {
@@ -145,6 +156,7 @@ public final class ScaleBenchCommand implements Callable<Integer>
         setup.put("batch", batch);
         setup.put("threads", threads);
         setup.put("steps_per_epoch", steps);
+        setup.put("repeats", repeat);
         final Map<String, Object> json = ScaleOutputs.json(runs, setup);
         print(runner.mode(), runs);
         if (null != report)
@@ -209,13 +221,16 @@ public final class ScaleBenchCommand implements Callable<Integer>
     private void print(final String mode, final List<ScaleRun> runs)
     {
         System.out.printf("%nmode %s, model %s, batch %d per worker, %d BLAS thread(s) per process, %d steps " +
-            "measured%n", mode, model, batch, threads, steps);
-        System.out.println("workers  samples/s  efficiency  step ms  compute ms  comm ms");
+            "measured%s%n", mode, model, batch, threads, steps,
+            repeat > 1 ? ", median of " + repeat + " interleaved runs per count" : "");
+        System.out.println("workers  samples/s  efficiency  step ms  compute ms  comm ms" +
+            (repeat > 1 ? "  range of " + repeat + " runs (samples/s)" : ""));
         for (final ScaleRun run : runs)
         {
-            System.out.printf("%7d  %9.0f  %10.3f  %7.2f  %10.2f  %7.2f%n", run.workers(), run.samplesPerSec(),
+            System.out.printf("%7d  %9.0f  %10.3f  %7.2f  %10.2f  %7.2f%s%n", run.workers(), run.samplesPerSec(),
                 run.efficiency(runs.get(0)), run.stepSeconds() * 1e3, run.computeSeconds() * 1e3,
-                run.commSeconds() * 1e3);
+                run.commSeconds() * 1e3, repeat > 1 ? String.format("  %.0f–%.0f", run.minSamplesPerSec(),
+                    run.maxSamplesPerSec()) : "");
         }
     }
 
@@ -234,6 +249,10 @@ public final class ScaleBenchCommand implements Callable<Integer>
         if (counts.length == 0 || counts[0] < 1)
         {
             throw new BadInputException("--workers '" + workers + "': every count must be at least 1");
+        }
+        if (repeat < 1)
+        {
+            throw new BadInputException("--repeat must be at least 1, got " + repeat);
         }
         if (threads < 1)
         {

@@ -38,12 +38,14 @@ final class ScaleOutputs
     {
         JsonReports.writeAtomically(dir.resolve("scale.json"), json);
         final StringBuilder csv =
-            new StringBuilder("mode,workers,samples_per_sec,efficiency,step_s,compute_s,comm_s\n");
+            new StringBuilder("mode,workers,samples_per_sec,efficiency,step_s,compute_s,comm_s,repeats," +
+                "samples_per_sec_min,samples_per_sec_max\n");
         for (final ScaleRun run : runs)
         {
-            csv.append(String.format(Locale.ROOT, "%s,%d,%.1f,%.4f,%.6f,%.6f,%.6f%n", run.mode(), run.workers(),
-                run.samplesPerSec(), run.efficiency(runs.get(0)), run.stepSeconds(), run.computeSeconds(),
-                run.commSeconds()));
+            csv.append(String.format(Locale.ROOT, "%s,%d,%.1f,%.4f,%.6f,%.6f,%.6f,%d,%.1f,%.1f%n", run.mode(),
+                run.workers(), run.samplesPerSec(), run.efficiency(runs.get(0)), run.stepSeconds(),
+                run.computeSeconds(), run.commSeconds(), run.repeats(), run.minSamplesPerSec(),
+                run.maxSamplesPerSec()));
         }
         AtomicFiles.write(dir.resolve("scale.csv"), path -> Files.writeString(path, csv));
         final BufferedImage image = plot(runs);

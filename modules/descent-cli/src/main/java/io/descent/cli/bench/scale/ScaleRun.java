@@ -2,11 +2,14 @@ package io.descent.cli.bench.scale;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * One worker count's result, read from the training report of its measured (last) epoch.
+ * One worker count's result, read from the training report of its measured (last) epoch; with repeats, the median
+ * run of that count ({@link #median}).
  *
  * @param mode           where it ran: {@code local}, {@code netns} or {@code k8s}.
  * @param workers        worker processes.
@@ -14,8 +17,12 @@ import java.util.Map;
  * @param stepSeconds    wall time per synchronous step.
  * @param computeSeconds forward + backward per step, mean over workers.
  * @param commSeconds    push + wait (transfers, server update, hops) per step, mean over workers.
+ * @param repeats        runs of this count the result stands for.
+ * @param minSamplesPerSec the slowest of those runs.
+ * @param maxSamplesPerSec the fastest of those runs.
  */
-record ScaleRun(String mode, int workers, double samplesPerSec, double stepSeconds, double computeSeconds, double commSeconds)
+record ScaleRun(String mode, int workers, double samplesPerSec, double stepSeconds, double computeSeconds,
+    double commSeconds, int repeats, double minSamplesPerSec, double maxSamplesPerSec)
 {
     static ScaleRun fromReport(final String mode, final int workers, final int batch, final JsonNode report)
     {
@@ -32,7 +39,21 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
         }
         final int reporting = Math.max(1, stats.size());
         return new ScaleRun(mode, workers, samplesPerSec, (double)workers * batch / samplesPerSec,
-            compute / reporting / steps, comm / reporting / steps);
+            compute / reporting / steps, comm / reporting / steps, 1, samplesPerSec, samplesPerSec);
+    }
+
+    /**
+     * @param repeats runs of one worker count.
+     * @return the median run by throughput (the slower of the middle two for an even count), with the range of all.
+     */
+    static ScaleRun median(final List<ScaleRun> repeats)
+    {
+        final List<ScaleRun> sorted = repeats.stream().sorted(Comparator.comparingDouble(ScaleRun::samplesPerSec))
+            .toList();
+        final ScaleRun middle = sorted.get((sorted.size() - 1) / 2);
+        return new ScaleRun(middle.mode, middle.workers, middle.samplesPerSec, middle.stepSeconds,
+            middle.computeSeconds, middle.commSeconds, sorted.size(), sorted.get(0).samplesPerSec,
+            sorted.get(sorted.size() - 1).samplesPerSec);
     }
 
     /**
@@ -54,6 +75,9 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
         json.put("step_s", stepSeconds);
         json.put("compute_s", computeSeconds);
         json.put("comm_s", commSeconds);
+        json.put("repeats", repeats);
+        json.put("samples_per_sec_min", minSamplesPerSec);
+        json.put("samples_per_sec_max", maxSamplesPerSec);
         return json;
     }
 }

@@ -46,9 +46,10 @@ class ScaleBenchCommandTest
     }
 
     @Test
-    void shouldRefuseAJobWhoseSyntheticDataWouldNotFitTheHeapWithOneLine()
+    void shouldRefuseAJobWhoseDataWouldNotFitTheHeapOrNoRepeatWithOneLine()
     {
         assertBadInput(fakeHost(true, true), "more than half the", "--workers", "1,2", "--steps", "100000000");
+        assertBadInput(fakeHost(true, true), "--repeat must be at least 1", "--repeat", "0");
     }
 
     @Test
