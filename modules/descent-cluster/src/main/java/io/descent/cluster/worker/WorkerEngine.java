@@ -122,7 +122,7 @@ final class WorkerEngine implements AutoCloseable
 
     /**
      * Expects weights {@code version} straight into the model's parameters, and the order that follows them; their
-     * arrival (or their deadline passing) is noted for {@link #awaitStep}. Call it before the server can publish
+     * arrival (or their deadline passing) is noted for {@link #run}. Call it before the server can publish
      * that version, and only when the previous order has been read.
      */
     void expectStep(final long version, final long deadlineNs)
