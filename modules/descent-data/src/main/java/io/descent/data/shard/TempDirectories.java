@@ -10,9 +10,10 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Deletes an abandoned temporary directory tree. Stateless.
+ * Deletes an abandoned temporary directory tree (a shard set's half-written one, a benchmark's work directory).
+ * Stateless.
  */
-final class TempDirectories
+public final class TempDirectories
 {
     private static final Logger LOG = LoggerFactory.getLogger(TempDirectories.class);
 
@@ -26,7 +27,7 @@ final class TempDirectories
      *
      * @param dir the directory to delete; nothing happens if it does not exist.
      */
-    static void deleteQuietly(final Path dir)
+    public static void deleteQuietly(final Path dir)
     {
         if (!Files.exists(dir))
         {

@@ -2,11 +2,10 @@ package io.descent.cli.bench.scale;
 
 import io.descent.cli.k8s.ApiOptions;
 import io.descent.cli.report.JsonReports;
+import io.descent.data.shard.TempDirectories;
 import io.descent.nn.BadInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -16,12 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code descent bench scale}: the same job at each worker count (weak scaling: the per-worker batch stays fixed),
@@ -36,8 +33,6 @@ import java.util.stream.Stream;
         "--netns, or Kubernetes with --k8s), throughput and efficiency.")
 public final class ScaleBenchCommand implements Callable<Integer>
 {
-    private static final Logger LOG = LoggerFactory.getLogger(ScaleBenchCommand.class);
-
     @Option(names = "--workers", paramLabel = "LIST", description = "worker counts (default: ${DEFAULT-VALUE})")
     private String workers = "1,2";
 
@@ -148,7 +143,7 @@ public final class ScaleBenchCommand implements Callable<Integer>
         }
         finally
         {
-            deleteQuietly(work);
+            TempDirectories.deleteQuietly(work);
         }
         final Map<String, Object> setup = new LinkedHashMap<>();
         setup.put("mode", runner.mode());
@@ -277,19 +272,6 @@ public final class ScaleBenchCommand implements Callable<Integer>
             {
                 throw new BadInputException("--report-dir " + reportDir + " cannot be created: " + ex.getMessage());
             }
-        }
-    }
-
-    /** Removes the runs' job files and reports; a file that cannot go is left (it is under the temp directory). */
-    private static void deleteQuietly(final Path dir)
-    {
-        try (Stream<Path> paths = Files.walk(dir))
-        {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
-        catch (final IOException ex)
-        {
-            LOG.debug("could not remove the work directory {}", dir, ex);
         }
     }
 
