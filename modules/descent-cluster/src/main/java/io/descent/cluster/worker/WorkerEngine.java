@@ -10,23 +10,18 @@ import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.protocol.WorkerStats;
 import io.descent.cluster.server.ParameterServer;
 import io.descent.cluster.trace.StepTrace;
-import io.descent.data.batch.MinibatchFiller;
 import io.descent.data.order.SplitMix64;
 import io.descent.nn.Model;
 import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.MessageKind;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.ByteBuffer;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * A worker's ND4J state, confined to its compute thread: the model (whose parameters the data plane overwrites with
- * each weights version), the batch arrays, the shard orders of the current epoch, the buffers the step orders and
- * gradient reports travel in, the outlet to the server and the counters. Not thread-safe: every method runs on the compute thread.
+ * each weights version), its {@link WorkerBatches minibatches}, the buffers the step orders and gradient reports
+ * travel in, the outlet to the server and the counters. Not thread-safe: every method runs on the compute thread.
  */
 final class WorkerEngine implements AutoCloseable
 {
@@ -56,15 +51,13 @@ final class WorkerEngine implements AutoCloseable
     private final UnsafeBuffer gradientView;
     private final UnsafeBuffer metaView = new UnsafeBuffer(ByteBuffer.allocateDirect(GradientMeta.BYTES));
     private final int floats;
-    private final Map<Integer, INDArray[]> batchArrays = new HashMap<>();
     private final String host = NodeInfo.host();
     private UnsafeBuffer orderView;
     private int orderWords;
     private StepPlan plan;
+    private WorkerBatches batches;
     private Outlet outlet;
     private int rank = -1;
-    private int cachedEpoch = -1;
-    private int[][] shardOrders;
     private long samples;
     private double computeSeconds;
     private double pushSeconds;
@@ -107,6 +100,7 @@ final class WorkerEngine implements AutoCloseable
         orderView = new UnsafeBuffer(ByteBuffer.allocateDirect(orderWords * Integer.BYTES));
         plan = new StepPlan(setup.train().size(), workers, setup.job().train().batchSize(),
             setup.job().train().epochs(), setup.job().seed());
+        batches = new WorkerBatches(plan, setup.train(), model.dataType());
         if (null != outlet)
         {
             outlet.close();
@@ -226,7 +220,8 @@ final class WorkerEngine implements AutoCloseable
 
     /**
      * Computes the gradient of the step's batch (batch {@code batch} of each of {@code shards}, concatenated), arms
-     * the data plane for the next weights and order, then pushes the gradient and its {@link GradientMeta}.
+     * the data plane for the next weights and order, pushes the gradient and its {@link GradientMeta}, then reads the
+     * next batch ahead while the server folds (counted as compute).
      */
     private Pushed step(final StepOrder step, final long weightsDeadlineNs)
     {
@@ -236,17 +231,14 @@ final class WorkerEngine implements AutoCloseable
         {
             waitSeconds += (start - lastPushEndNs) / 1e9;
         }
-        final int[] rows = rowsOf(step);
-        final INDArray[] arrays = batchArrays.computeIfAbsent(rows.length, n -> new INDArray[]{
-            Nd4j.create(model.dataType(), n, setup.train().numFeatures()),
-            Nd4j.create(model.dataType(), n, setup.train().numOutputs()) });
-        MinibatchFiller.fill(setup.train(), rows, 0, rows.length, arrays[0], arrays[1]);
+        final WorkerBatches.Batch batch = batches.fill(step);
+        final int rows = batches.rows(step);
         model.seedNoise(SplitMix64.derive(SplitMix64.derive(setup.job().seed(), step.step()), step.shards()[0]));
-        final double loss = model.computeGradients(arrays[0], arrays[1], setup.job().train().loss());
+        final double loss = model.computeGradients(batch.features(), batch.targets(), setup.job().train().loss());
         final long computed = System.nanoTime();
         StepTrace.mark("w.computed", step.step(), rank);
         expectStep(step.step() + 1, weightsDeadlineNs);
-        samples += rows.length;
+        samples += rows;
         computeSeconds += (computed - start) / 1e9;
         final long deadline = System.nanoTime() + setup.settings().sendTimeout().toNanos();
         SendResult result = outlet.send(identity.messageId(MessageKind.GRADIENT, step.step(), rank, floats),
@@ -255,36 +247,21 @@ final class WorkerEngine implements AutoCloseable
         pushSeconds += (lastPushEndNs - computed) / 1e9;
         if (result.isSent())
         {
-            new GradientMeta(rows.length, loss, samples, computeSeconds, pushSeconds, waitSeconds, outlet.bytesSent())
+            new GradientMeta(rows, loss, samples, computeSeconds, pushSeconds, waitSeconds, outlet.bytesSent())
                 .encode(metaView);
             result = outlet.send(identity.messageId(MessageKind.GRADIENT_META, step.step(), rank, META_WORDS),
                 metaView, deadline);
         }
         StepTrace.mark("w.pushed", step.step(), rank);
+        if (result.isSent())
+        {
+            final long aheadStart = System.nanoTime();
+            batches.readAhead(step);
+            lastPushEndNs = System.nanoTime();
+            computeSeconds += (lastPushEndNs - aheadStart) / 1e9;
+        }
         bytesReceived += (long)(floats + orderWords) * Float.BYTES;
-        return new Pushed(step.step(), rows.length, loss, result, stats(), bytesReceived);
-    }
-
-    private int[] rowsOf(final StepOrder step)
-    {
-        if (step.epoch() != cachedEpoch)
-        {
-            shardOrders = new int[plan.shards()][];
-            cachedEpoch = step.epoch();
-        }
-        final int count = plan.batchRows(step.batch());
-        final int from = plan.batchStart(step.batch());
-        final int[] rows = new int[count * step.shards().length];
-        for (int i = 0; i < step.shards().length; i++)
-        {
-            final int shard = step.shards()[i];
-            if (null == shardOrders[shard])
-            {
-                shardOrders[shard] = plan.shard(shard).indices(step.epoch());
-            }
-            System.arraycopy(shardOrders[shard], from, rows, i * count, count);
-        }
-        return rows;
+        return new Pushed(step.step(), rows, loss, result, stats(), bytesReceived);
     }
 
     WorkerStats stats()
