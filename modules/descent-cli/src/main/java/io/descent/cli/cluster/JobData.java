@@ -17,7 +17,7 @@ import io.descent.train.JobConfig;
  * @param data the splits.
  * @param spec the model architecture.
  */
-record JobData(SourceSplits data, ModelSpec spec)
+public record JobData(SourceSplits data, ModelSpec spec)
 {
     /**
      * @param job     the validated job.
@@ -25,7 +25,7 @@ record JobData(SourceSplits data, ModelSpec spec)
      * @return the opened data and architecture.
      * @throws BadInputException for data problems, a loss that does not fit the task or shards that are too small.
      */
-    static JobData load(final JobConfig job, final int workers)
+    public static JobData load(final JobConfig job, final int workers)
     {
         final var layers = job.model().getConfigList("layers");
         final var last = layers.isEmpty() ? null : layers.get(layers.size() - 1);

@@ -10,7 +10,6 @@ import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.protocol.WorkerStats;
 import io.descent.cluster.server.ParameterServer;
 import io.descent.cluster.trace.StepTrace;
-import io.descent.data.order.SplitMix64;
 import io.descent.nn.Model;
 import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.MessageKind;
@@ -20,7 +19,7 @@ import java.nio.ByteBuffer;
 
 /**
  * A worker's ND4J state, confined to its compute thread: the model (whose parameters the data plane overwrites with
- * each weights version), its {@link WorkerBatches minibatches}, the buffers the step orders and gradient reports
+ * each weights version), its {@link StepCompute step arithmetic}, the buffers the step orders and gradient reports
  * travel in, the outlet to the server and the counters. Not thread-safe: every method runs on the compute thread.
  */
 final class WorkerEngine implements AutoCloseable
@@ -55,7 +54,7 @@ final class WorkerEngine implements AutoCloseable
     private UnsafeBuffer orderView;
     private int orderWords;
     private StepPlan plan;
-    private WorkerBatches batches;
+    private StepCompute compute;
     private Outlet outlet;
     private int rank = -1;
     private long samples;
@@ -100,7 +99,7 @@ final class WorkerEngine implements AutoCloseable
         orderView = new UnsafeBuffer(ByteBuffer.allocateDirect(orderWords * Integer.BYTES));
         plan = new StepPlan(setup.train().size(), workers, setup.job().train().batchSize(),
             setup.job().train().epochs(), setup.job().seed());
-        batches = new WorkerBatches(plan, setup.train(), model.dataType());
+        compute = new StepCompute(model, plan, setup.train(), setup.job().train().loss(), setup.job().seed());
         if (null != outlet)
         {
             outlet.close();
@@ -219,9 +218,9 @@ final class WorkerEngine implements AutoCloseable
     }
 
     /**
-     * Computes the gradient of the step's batch (batch {@code batch} of each of {@code shards}, concatenated), arms
-     * the data plane for the next weights and order, pushes the gradient and its {@link GradientMeta}, then reads the
-     * next batch ahead while the server folds (counted as compute).
+     * Computes the gradient of the step's batch ({@link StepCompute}), arms the data plane for the next weights and
+     * order, pushes the gradient and its {@link GradientMeta}, then reads the next batch ahead while the server folds
+     * (counted as compute).
      */
     private Pushed step(final StepOrder step, final long weightsDeadlineNs)
     {
@@ -231,10 +230,8 @@ final class WorkerEngine implements AutoCloseable
         {
             waitSeconds += (start - lastPushEndNs) / 1e9;
         }
-        final WorkerBatches.Batch batch = batches.fill(step);
-        final int rows = batches.rows(step);
-        model.seedNoise(SplitMix64.derive(SplitMix64.derive(setup.job().seed(), step.step()), step.shards()[0]));
-        final double loss = model.computeGradients(batch.features(), batch.targets(), setup.job().train().loss());
+        final int rows = compute.rows(step);
+        final double loss = compute.compute(step);
         final long computed = System.nanoTime();
         StepTrace.mark("w.computed", step.step(), rank);
         expectStep(step.step() + 1, weightsDeadlineNs);
@@ -256,7 +253,7 @@ final class WorkerEngine implements AutoCloseable
         if (result.isSent())
         {
             final long aheadStart = System.nanoTime();
-            batches.readAhead(step);
+            compute.readAhead(step);
             lastPushEndNs = System.nanoTime();
             computeSeconds += (lastPushEndNs - aheadStart) / 1e9;
         }

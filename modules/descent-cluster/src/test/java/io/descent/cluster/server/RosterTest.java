@@ -1,5 +1,7 @@
 package io.descent.cluster.server;
 
+import io.descent.cluster.plan.StepPlan;
+import io.descent.cluster.worker.StepCompute;
 import org.junit.jupiter.api.Test;
 
 import java.util.BitSet;
@@ -39,6 +41,23 @@ class RosterTest
         assertArrayEquals(new int[]{ 1, 2 }, shardsOf(roster, 2), "its own shard, and lost shard 1 = live[1 % 3]");
         assertEquals(1, roster.replaceLost(member(), -1));
         assertEquals(-1, roster.replaceLost(member(), -1), "no lost rank left");
+    }
+
+    @Test
+    void shouldGiveEveryRankOfAFullJobItsOwnShardAsStepComputeAssumes()
+    {
+        final StepPlan plan = new StepPlan(100, 4, 5, 2, 3L);
+        final BitSet all = new BitSet();
+        all.set(0, 4);
+        for (int rank = 0; rank < 4; rank++)
+        {
+            for (final long step : new long[]{ 0, 7, plan.totalSteps() - 1 })
+            {
+                assertArrayEquals(Roster.shardsOf(all, rank, 4), StepCompute.ownShard(plan, step, rank).shards());
+                assertEquals(plan.batchOf(step), StepCompute.ownShard(plan, step, rank).batch());
+                assertEquals(plan.epochOf(step), StepCompute.ownShard(plan, step, rank).epoch());
+            }
+        }
     }
 
     private static int[] shardsOf(final Roster roster, final int rank)

@@ -56,6 +56,20 @@ public final class ScaleBenchCommand implements Callable<Integer>
         "(default: ${DEFAULT-VALUE})")
     private int repeat = 1;
 
+    @Option(names = "--ceiling", description = "after the runs, also run the workers' step arithmetic alone: for " +
+        "each count, that many processes on this machine side by side, no server, no network. Reports their " +
+        "weak-scaling efficiency (the ceiling of any data-parallel trainer's on this host) and the share of it " +
+        "each run reached")
+    private boolean ceiling;
+
+    @Option(names = "--ceiling-seconds", paramLabel = "S", description = "--ceiling: length of one measured window, " +
+        "after a warm-up of --steps steps (default: ${DEFAULT-VALUE})")
+    private double ceilingSeconds = 3;
+
+    @Option(names = "--ceiling-rounds", paramLabel = "R", description = "--ceiling: windows per count, interleaved " +
+        "(1,2,1,2,…); the median counts (default: ${DEFAULT-VALUE})")
+    private int ceilingRounds = 5;
+
     @Option(names = "--report", paramLabel = "FILE", description = "write {\"runs\":[…]} as JSON")
     private Path report;
 
@@ -139,7 +153,11 @@ public final class ScaleBenchCommand implements Callable<Integer>
                         count, batch, runner.run(count, job.write(work, count))));
                 }
             }
-            repeats.values().forEach(each -> runs.add(ScaleRun.median(each)));
+            final Map<Integer, Double> computeOnly = ceiling ? new ComputeCeiling(threads, steps, ceilingSeconds,
+                ceilingRounds, work).measure(counts, job.write(work, counts[counts.length - 1]), System.out) :
+                Map.of();
+            repeats.forEach((count, each) -> runs.add(ceiling ? ScaleRun.median(each)
+                .withComputeOnly(computeOnly.get(count)) : ScaleRun.median(each)));
         }
         finally
         {
@@ -152,6 +170,11 @@ public final class ScaleBenchCommand implements Callable<Integer>
         setup.put("threads", threads);
         setup.put("steps_per_epoch", steps);
         setup.put("repeats", repeat);
+        if (ceiling)
+        {
+            setup.put("ceiling_seconds", ceilingSeconds);
+            setup.put("ceiling_rounds", ceilingRounds);
+        }
         final Map<String, Object> json = ScaleOutputs.json(runs, setup);
         print(runner.mode(), runs);
         if (null != report)
@@ -176,6 +199,16 @@ public final class ScaleBenchCommand implements Callable<Integer>
         {
             throw new BadInputException((null != image ? "--image" : "--namespace") + " is only used with --k8s; " +
                 "add --k8s to run on Kubernetes");
+        }
+        if (ceiling && k8s)
+        {
+            throw new BadInputException("--ceiling measures processes on this machine and does not apply to --k8s; " +
+                "run it locally or with --netns");
+        }
+        if (!(ceilingSeconds > 0) || ceilingRounds < 1)
+        {
+            throw new BadInputException("--ceiling-seconds must be more than 0 and --ceiling-rounds at least 1, got " +
+                ceilingSeconds + " and " + ceilingRounds);
         }
         if (!netns && (null != netnsScript || null != mtu))
         {
@@ -219,13 +252,16 @@ public final class ScaleBenchCommand implements Callable<Integer>
             "measured%s%n", mode, model, batch, threads, steps,
             repeat > 1 ? ", median of " + repeat + " interleaved runs per count" : "");
         System.out.println("workers  samples/s  efficiency  step ms  compute ms  comm ms" +
+            (ceiling ? "  compute-only samples/s  ceiling  of ceiling" : "") +
             (repeat > 1 ? "  range of " + repeat + " runs (samples/s)" : ""));
+        final ScaleRun base = runs.get(0);
         for (final ScaleRun run : runs)
         {
-            System.out.printf("%7d  %9.0f  %10.3f  %7.2f  %10.2f  %7.2f%s%n", run.workers(), run.samplesPerSec(),
-                run.efficiency(runs.get(0)), run.stepSeconds() * 1e3, run.computeSeconds() * 1e3,
-                run.commSeconds() * 1e3, repeat > 1 ? String.format("  %.0f–%.0f", run.minSamplesPerSec(),
-                    run.maxSamplesPerSec()) : "");
+            System.out.printf("%7d  %9.0f  %10.3f  %7.2f  %10.2f  %7.2f%s%s%n", run.workers(), run.samplesPerSec(),
+                run.efficiency(base), run.stepSeconds() * 1e3, run.computeSeconds() * 1e3,
+                run.commSeconds() * 1e3, ceiling ? String.format("  %22.0f  %7.3f  %10.3f",
+                    run.computeOnlySamplesPerSec(), run.ceiling(base), run.efficiency(base) / run.ceiling(base)) : "",
+                repeat > 1 ? String.format("  %.0f–%.0f", run.minSamplesPerSec(), run.maxSamplesPerSec()) : "");
         }
     }
 

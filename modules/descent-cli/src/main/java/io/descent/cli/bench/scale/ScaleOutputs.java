@@ -39,13 +39,14 @@ final class ScaleOutputs
         JsonReports.writeAtomically(dir.resolve("scale.json"), json);
         final StringBuilder csv =
             new StringBuilder("mode,workers,samples_per_sec,efficiency,step_s,compute_s,comm_s,repeats," +
-                "samples_per_sec_min,samples_per_sec_max\n");
+                "samples_per_sec_min,samples_per_sec_max,compute_only_samples_per_sec,ceiling\n");
         for (final ScaleRun run : runs)
         {
-            csv.append(String.format(Locale.ROOT, "%s,%d,%.1f,%.4f,%.6f,%.6f,%.6f,%d,%.1f,%.1f%n", run.mode(),
+            csv.append(String.format(Locale.ROOT, "%s,%d,%.1f,%.4f,%.6f,%.6f,%.6f,%d,%.1f,%.1f,%s%n", run.mode(),
                 run.workers(), run.samplesPerSec(), run.efficiency(runs.get(0)), run.stepSeconds(),
                 run.computeSeconds(), run.commSeconds(), run.repeats(), run.minSamplesPerSec(),
-                run.maxSamplesPerSec()));
+                run.maxSamplesPerSec(), run.hasCeiling() ? String.format(Locale.ROOT, "%.1f,%.4f",
+                    run.computeOnlySamplesPerSec(), run.ceiling(runs.get(0))) : ","));
         }
         AtomicFiles.write(dir.resolve("scale.csv"), path -> Files.writeString(path, csv));
         final BufferedImage image = plot(runs);
@@ -59,6 +60,7 @@ final class ScaleOutputs
         final List<Double> throughput = new ArrayList<>();
         final List<Double> ideal = new ArrayList<>();
         final List<Double> efficiency = new ArrayList<>();
+        final List<Double> ceiling = new ArrayList<>();
         final ScaleRun base = runs.get(0);
         for (final ScaleRun run : runs)
         {
@@ -66,6 +68,7 @@ final class ScaleOutputs
             throughput.add(run.samplesPerSec());
             ideal.add(base.samplesPerSec() * run.workers() / base.workers());
             efficiency.add(run.efficiency(base));
+            ceiling.add(run.ceiling(base));
         }
         final XYChart speed = new XYChartBuilder().width(640).height(400)
             .title("Throughput vs workers (" + base.mode() + ")")
@@ -77,6 +80,10 @@ final class ScaleOutputs
             .xAxisTitle("workers").yAxisTitle("efficiency").build();
         eff.addSeries("measured", workers, efficiency);
         eff.addSeries("ideal", workers, workers.stream().map(w -> 1.0).toList());
+        if (base.hasCeiling())
+        {
+            eff.addSeries("compute-only ceiling", workers, ceiling);
+        }
         eff.getStyler().setYAxisMin(0.0).setYAxisMax(1.1);
         final BufferedImage image = new BufferedImage(1280, 400, BufferedImage.TYPE_INT_RGB);
         final Graphics2D graphics = image.createGraphics();

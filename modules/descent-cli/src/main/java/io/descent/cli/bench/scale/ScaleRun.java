@@ -20,9 +20,12 @@ import java.util.Map;
  * @param repeats        runs of this count the result stands for.
  * @param minSamplesPerSec the slowest of those runs.
  * @param maxSamplesPerSec the fastest of those runs.
+ * @param computeOnlySamplesPerSec the {@link ComputeCeiling compute-only} throughput of this count, or NaN when not
+ *                                 measured.
  */
 record ScaleRun(String mode, int workers, double samplesPerSec, double stepSeconds, double computeSeconds,
-    double commSeconds, int repeats, double minSamplesPerSec, double maxSamplesPerSec)
+    double commSeconds, int repeats, double minSamplesPerSec, double maxSamplesPerSec,
+    double computeOnlySamplesPerSec)
 {
     static ScaleRun fromReport(final String mode, final int workers, final int batch, final JsonNode report)
     {
@@ -39,7 +42,20 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
         }
         final int reporting = Math.max(1, stats.size());
         return new ScaleRun(mode, workers, samplesPerSec, (double)workers * batch / samplesPerSec,
-            compute / reporting / steps, comm / reporting / steps, 1, samplesPerSec, samplesPerSec);
+            compute / reporting / steps, comm / reporting / steps, 1, samplesPerSec, samplesPerSec, Double.NaN);
+    }
+
+    /** @return this run with the compute-only throughput measured beside it. */
+    ScaleRun withComputeOnly(final double samplesPerSecond)
+    {
+        return new ScaleRun(mode, workers, samplesPerSec, stepSeconds, computeSeconds, commSeconds, repeats,
+            minSamplesPerSec, maxSamplesPerSec, samplesPerSecond);
+    }
+
+    /** @return true when the compute-only ceiling was measured. */
+    boolean hasCeiling()
+    {
+        return !Double.isNaN(computeOnlySamplesPerSec);
     }
 
     /**
@@ -53,7 +69,7 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
         final ScaleRun middle = sorted.get((sorted.size() - 1) / 2);
         return new ScaleRun(middle.mode, middle.workers, middle.samplesPerSec, middle.stepSeconds,
             middle.computeSeconds, middle.commSeconds, sorted.size(), sorted.get(0).samplesPerSec,
-            sorted.get(sorted.size() - 1).samplesPerSec);
+            sorted.get(sorted.size() - 1).samplesPerSec, middle.computeOnlySamplesPerSec);
     }
 
     /**
@@ -63,6 +79,17 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
     double efficiency(final ScaleRun baseline)
     {
         return samplesPerSec / ((double)workers / baseline.workers * baseline.samplesPerSec);
+    }
+
+    /**
+     * @param baseline the run with the fewest workers.
+     * @return the weak-scaling efficiency of the compute-only processes (the ceiling of {@link #efficiency} on this
+     * host), or NaN when not measured.
+     */
+    double ceiling(final ScaleRun baseline)
+    {
+        return computeOnlySamplesPerSec /
+            ((double)workers / baseline.workers * baseline.computeOnlySamplesPerSec);
     }
 
     Map<String, Object> toJson(final ScaleRun baseline)
@@ -78,6 +105,12 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
         json.put("repeats", repeats);
         json.put("samples_per_sec_min", minSamplesPerSec);
         json.put("samples_per_sec_max", maxSamplesPerSec);
+        if (hasCeiling())
+        {
+            json.put("compute_only_samples_per_sec", computeOnlySamplesPerSec);
+            json.put("ceiling", ceiling(baseline));
+            json.put("efficiency_of_ceiling", efficiency(baseline) / ceiling(baseline));
+        }
         return json;
     }
 }

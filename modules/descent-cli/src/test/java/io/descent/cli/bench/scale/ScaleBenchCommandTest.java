@@ -66,6 +66,9 @@ class ScaleBenchCommandTest
         assertBadInput(usable, "--mtu is only used with --netns", "--mtu", "9000");
         assertBadInput(usable, "--mtu 100 is not a link MTU", "--netns", "--mtu", "100");
         assertBadInput(usable, "--workers '0'", "--k8s", "--image", "descent:0.1.0", "--workers", "0");
+        assertBadInput(usable, "--ceiling measures processes on this machine", "--k8s", "--image", "d:1", "--ceiling");
+        assertBadInput(usable, "--ceiling-seconds must be more than 0", "--ceiling", "--ceiling-seconds", "0");
+        assertBadInput(usable, "--ceiling-rounds at least 1", "--ceiling", "--ceiling-rounds", "0");
     }
 
     private static void assertBadInput(final NetnsHost host, final String expected, final String... options)
@@ -108,7 +111,10 @@ class ScaleBenchCommandTest
         };
     }
 
-    /** A tiny model at 1 and 2 workers, as separate processes: the outputs exist and are consistent. */
+    /**
+     * A tiny model at 1 and 2 workers, as separate processes, each beside its compute-only processes: the outputs
+     * exist and are consistent.
+     */
     @Test
     @Tag("slow")
     void shouldMeasureEachWorkerCountAndWriteJsonCsvAndPng() throws IOException
@@ -116,7 +122,8 @@ class ScaleBenchCommandTest
         final Path report = dir.resolve("scale-report.json");
         final Path out = dir.resolve("out");
         assertEquals(0, DescentCli.run("bench", "scale", "--workers", "1,2", "--model", "20-16-4", "--batch", "16",
-            "--steps", "10", "--report", report.toString(), "--report-dir", out.toString()));
+            "--steps", "10", "--ceiling", "--ceiling-seconds", "0.5", "--ceiling-rounds", "2", "--report", report.toString(), "--report-dir",
+            out.toString()));
         final JsonNode json = JsonReports.mapper().readTree(report.toFile());
         final JsonNode runs = json.get("runs");
         assertEquals(2, runs.size());
@@ -131,6 +138,17 @@ class ScaleBenchCommandTest
         final double expected = runs.get(1).get("samples_per_sec").asDouble() /
             (2 * runs.get(0).get("samples_per_sec").asDouble());
         assertEquals(expected, runs.get(1).get("efficiency").asDouble(), 1e-9);
+        assertEquals(1.0, runs.get(0).get("ceiling").asDouble(), 1e-12);
+        for (final JsonNode run : runs)
+        {
+            assertTrue(run.get("compute_only_samples_per_sec").asDouble() > 0, run.toString());
+            assertEquals(run.get("efficiency").asDouble() / run.get("ceiling").asDouble(),
+                run.get("efficiency_of_ceiling").asDouble(), 1e-9);
+        }
+        assertEquals(runs.get(1).get("compute_only_samples_per_sec").asDouble() /
+            (2 * runs.get(0).get("compute_only_samples_per_sec").asDouble()), runs.get(1).get("ceiling").asDouble(),
+            1e-9);
+        assertTrue(Files.readAllLines(out.resolve("scale.csv")).get(0).endsWith(",compute_only_samples_per_sec,ceiling"));
         assertEquals(3, Files.readAllLines(out.resolve("scale.csv")).size(), "header and two runs");
         assertTrue(Files.size(out.resolve("scale.png")) > 1000);
         assertEquals(json, JsonReports.mapper().readTree(out.resolve("scale.json").toFile()));

@@ -5,8 +5,10 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Repeats of one worker count: the median run stands for them, with the range of all. */
+/** Repeats of one worker count: the median run stands for them, with the range of all; the compute-only ceiling. */
 class ScaleRunTest
 {
     @Test
@@ -30,8 +32,26 @@ class ScaleRunTest
         assertEquals(1.0, run(2, 66_000, 0).efficiency(median), 1e-12, "efficiency is taken against the median");
     }
 
+    @Test
+    void shouldTakeTheCeilingAgainstTheBaselineAndItsMedianLikeTheRuns()
+    {
+        assertEquals(38_000, ComputeCeiling.median(List.of(40_000.0, 36_000.0, 38_000.0)), 1e-9);
+        assertEquals(36_000, ComputeCeiling.median(List.of(40_000.0, 36_000.0, 38_000.0, 30_000.0)), 1e-9);
+        final ScaleRun one = run(1, 30_000, 0).withComputeOnly(38_000);
+        final ScaleRun two = run(2, 51_000, 0).withComputeOnly(64_600);
+        assertEquals(0.85, two.ceiling(one), 1e-12, "64.6 k / (2 × 38 k)");
+        assertEquals(51_000.0 / 60_000, two.efficiency(one), 1e-12);
+        assertEquals(1.0, one.ceiling(one), 1e-12);
+        assertTrue(two.hasCeiling());
+        assertFalse(run(2, 51_000, 0).hasCeiling());
+        assertTrue(Double.isNaN(run(2, 51_000, 0).ceiling(one)));
+        assertFalse(run(2, 51_000, 0).toJson(one).containsKey("ceiling"), "no ceiling field when not measured");
+        assertEquals(51_000.0 / 60_000 / 0.85, (double)two.toJson(one).get("efficiency_of_ceiling"), 1e-12);
+    }
+
     private static ScaleRun run(final int workers, final double samplesPerSec, final double stepSeconds)
     {
-        return new ScaleRun("local", workers, samplesPerSec, stepSeconds, 0.0, 0.0, 1, samplesPerSec, samplesPerSec);
+        return new ScaleRun("local", workers, samplesPerSec, stepSeconds, 0.0, 0.0, 1, samplesPerSec, samplesPerSec,
+            Double.NaN);
     }
 }

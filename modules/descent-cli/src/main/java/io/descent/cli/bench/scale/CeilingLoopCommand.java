@@ -1,0 +1,114 @@
+package io.descent.cli.bench.scale;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.descent.cli.cluster.JobData;
+import io.descent.cli.report.JsonReports;
+import io.descent.cli.train.JobSource;
+import io.descent.cluster.plan.StepPlan;
+import io.descent.cluster.protocol.StepOrder;
+import io.descent.cluster.worker.StepCompute;
+import io.descent.data.ExampleSource;
+import io.descent.nn.BadInputException;
+import io.descent.nn.Model;
+import io.descent.train.JobConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code descent bench ceiling-loop} (hidden; started by {@link ComputeCeiling}): one worker's step arithmetic with
+ * no network, no server and no actors. Opens the job as the worker of rank {@code --rank} of {@code --workers}
+ * would, runs {@code --warmup-steps} steps of its own shard and prints {@value #READY}. Then, for every line
+ * {@code run SECONDS} on standard input, runs steps for that long and prints one {@value #RESULT} line with a JSON
+ * object {@code {"steps","samples","seconds"}}; it waits, idle, between windows, and exits when standard input
+ * closes (the launcher is gone) or says {@code exit}.
+ */
+@Command(name = "ceiling-loop", hidden = true, mixinStandardHelpOptions = true,
+    description = "One worker's step arithmetic alone (started by bench scale --ceiling).")
+public final class CeilingLoopCommand implements Callable<Integer>
+{
+    /** Printed once the warm-up is done. */
+    static final String READY = "descent-ceiling: ready";
+    /** Prefix of a window's result line. */
+    static final String RESULT = "descent-ceiling: result ";
+    /** Prefix of the command that runs a window. */
+    static final String RUN = "run ";
+
+    @Option(names = "--config", paramLabel = "FILE", required = true, description = "the job file")
+    private Path config;
+
+    @Option(names = "--workers", paramLabel = "N", required = true, description = "workers of the job")
+    private int workers;
+
+    @Option(names = "--rank", paramLabel = "R", required = true, description = "the rank whose shard to walk")
+    private int rank;
+
+    @Option(names = "--warmup-steps", paramLabel = "W", required = true, description = "steps before the first window")
+    private int warmupSteps;
+
+    private long step;
+
+    @Override
+    public Integer call() throws IOException
+    {
+        if (workers < 1 || rank < 0 || rank >= workers || warmupSteps < 0)
+        {
+            throw new BadInputException("ceiling-loop needs --workers >= 1, 0 <= --rank < --workers and " +
+                "--warmup-steps >= 0");
+        }
+        final JobConfig job = JobConfig.from(JobSource.build(null, config, List.of(), null));
+        final JobData data = JobData.load(job, workers);
+        final ExampleSource train = data.data().train();
+        final StepPlan plan = new StepPlan(train.size(), workers, job.train().batchSize(), job.train().epochs(),
+            job.seed());
+        final StepCompute compute = new StepCompute(Model.create(data.spec(), job.seed()), plan, train,
+            job.train().loss(), job.seed());
+        for (int i = 0; i < warmupSteps; i++)
+        {
+            runStep(compute);
+        }
+        System.out.println(READY);
+        System.out.flush();
+        final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line = in.readLine(); null != line && line.startsWith(RUN); line = in.readLine())
+        {
+            window(compute, Double.parseDouble(line.substring(RUN.length()).trim()));
+        }
+        return 0;
+    }
+
+    private void window(final StepCompute compute, final double seconds) throws IOException
+    {
+        long steps = 0;
+        long samples = 0;
+        final long start = System.nanoTime();
+        final long end = start + (long)(seconds * 1e9);
+        do
+        {
+            samples += runStep(compute);
+            steps++;
+        }
+        while (System.nanoTime() - end < 0);
+        final double elapsed = (System.nanoTime() - start) / 1e9;
+        System.out.println(RESULT + JsonReports.mapper().writer().without(SerializationFeature.INDENT_OUTPUT)
+            .writeValueAsString(Map.of("steps", steps, "samples", samples, "seconds", elapsed)));
+        System.out.flush();
+    }
+
+    /** The next step as the worker runs it: compute, then the read-ahead it does once the gradient is pushed. */
+    private int runStep(final StepCompute compute)
+    {
+        final StepOrder order = StepCompute.ownShard(compute.plan(), step++ % compute.plan().totalSteps(), rank);
+        compute.compute(order);
+        compute.readAhead(order);
+        return compute.rows(order);
+    }
+}
