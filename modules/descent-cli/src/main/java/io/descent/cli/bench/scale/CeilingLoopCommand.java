@@ -26,10 +26,16 @@ import java.util.concurrent.Callable;
 /**
  * {@code descent bench ceiling-loop} (hidden; started by {@link ComputeCeiling}): one worker's step arithmetic with
  * no network, no server and no actors. Opens the job as the worker of rank {@code --rank} of {@code --workers}
- * would, runs {@code --warmup-steps} steps of its own shard and prints {@value #READY}. Then, for every line
- * {@code run SECONDS} on standard input, runs steps for that long and prints one {@value #RESULT} line with a JSON
- * object {@code {"steps","samples","seconds"}}; it waits, idle, between windows, and exits when standard input
- * closes (the launcher is gone) or says {@code exit}.
+ * would, runs {@code --warmup-steps} steps of its own shard and prints {@value #READY}. Then, for every window
+ * asked on standard input, runs it and prints one {@value #RESULT} line with a JSON object
+ * {@code {"steps","samples","seconds"}}:
+ * <ul>
+ *   <li>{@code run SECONDS}: steps, free-running, for that long;</li>
+ *   <li>{@code lockstep STEPS RANKS BASE}: that many steps, each followed by the {@link LockstepBarrier} of ranks
+ *   {@code 0..RANKS-1} (counts from {@code BASE + 1}), as synchronous training steps with free communication.</li>
+ * </ul>
+ * It waits, idle, between windows, and exits when standard input closes (the launcher is gone) or says anything
+ * else.
  */
 @Command(name = "ceiling-loop", hidden = true, mixinStandardHelpOptions = true,
     description = "One worker's step arithmetic alone (started by bench scale --ceiling).")
@@ -39,8 +45,10 @@ public final class CeilingLoopCommand implements Callable<Integer>
     static final String READY = "descent-ceiling: ready";
     /** Prefix of a window's result line. */
     static final String RESULT = "descent-ceiling: result ";
-    /** Prefix of the command that runs a window. */
+    /** Prefix of the command that runs a free-running window. */
     static final String RUN = "run ";
+    /** Prefix of the command that runs a window in lockstep. */
+    static final String LOCKSTEP = "lockstep ";
 
     @Option(names = "--config", paramLabel = "FILE", required = true, description = "the job file")
     private Path config;
@@ -53,6 +61,10 @@ public final class CeilingLoopCommand implements Callable<Integer>
 
     @Option(names = "--warmup-steps", paramLabel = "W", required = true, description = "steps before the first window")
     private int warmupSteps;
+
+    @Option(names = "--barrier", paramLabel = "FILE", required = true,
+        description = "the lockstep barrier file, with a slot for each of --workers ranks")
+    private Path barrierFile;
 
     private long step;
 
@@ -78,14 +90,30 @@ public final class CeilingLoopCommand implements Callable<Integer>
         System.out.println(READY);
         System.out.flush();
         final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        for (String line = in.readLine(); null != line && line.startsWith(RUN); line = in.readLine())
+        try (LockstepBarrier barrier = LockstepBarrier.open(barrierFile, workers, rank))
         {
-            window(compute, Double.parseDouble(line.substring(RUN.length()).trim()));
+            for (String line = in.readLine(); null != line; line = in.readLine())
+            {
+                if (line.startsWith(RUN))
+                {
+                    free(compute, Double.parseDouble(line.substring(RUN.length()).trim()));
+                }
+                else if (line.startsWith(LOCKSTEP))
+                {
+                    final String[] args = line.substring(LOCKSTEP.length()).trim().split(" ");
+                    lockstep(compute, barrier, Long.parseLong(args[0]), Integer.parseInt(args[1]),
+                        Long.parseLong(args[2]));
+                }
+                else
+                {
+                    break;
+                }
+            }
         }
         return 0;
     }
 
-    private void window(final StepCompute compute, final double seconds) throws IOException
+    private void free(final StepCompute compute, final double seconds) throws IOException
     {
         long steps = 0;
         long samples = 0;
@@ -97,7 +125,25 @@ public final class CeilingLoopCommand implements Callable<Integer>
             steps++;
         }
         while (System.nanoTime() - end < 0);
-        final double elapsed = (System.nanoTime() - start) / 1e9;
+        result(steps, samples, start);
+    }
+
+    private void lockstep(final StepCompute compute, final LockstepBarrier barrier, final long steps,
+        final int ranks, final long base) throws IOException
+    {
+        long samples = 0;
+        final long start = System.nanoTime();
+        for (long i = 1; i <= steps; i++)
+        {
+            samples += runStep(compute);
+            barrier.arrive(base + i, ranks);
+        }
+        result(steps, samples, start);
+    }
+
+    private static void result(final long steps, final long samples, final long startNs) throws IOException
+    {
+        final double elapsed = (System.nanoTime() - startNs) / 1e9;
         System.out.println(RESULT + JsonReports.mapper().writer().without(SerializationFeature.INDENT_OUTPUT)
             .writeValueAsString(Map.of("steps", steps, "samples", samples, "seconds", elapsed)));
         System.out.flush();

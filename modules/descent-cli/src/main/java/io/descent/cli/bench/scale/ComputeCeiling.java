@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
  * workers' BLAS threads. For a count {@code N}, {@code N} of them run side by side over one window while the others
  * wait idle; their summed throughput is what this host gives {@code N} workers' compute at all, so its weak-scaling
  * efficiency bounds that of any data-parallel trainer here (a trainer adds communication to exactly this work).
+ * Then the same processes run the same number of steps in lockstep ({@link LockstepBarrier} after every step): what
+ * a synchronous trainer whose communication cost nothing would reach, every step waiting for the slowest process.
  *
  * <p>The processes start once and warm up; then every round runs one window per count, so the counts are
  * interleaved within seconds of each other and a drift of the host hits them alike. Each count reports the median
@@ -66,41 +68,76 @@ final class ComputeCeiling
     }
 
     /**
+     * What a worker count's compute-only processes achieved, summed over the processes, median over the rounds.
+     *
+     * @param free     samples/s running free.
+     * @param lockstep samples/s in lockstep (a {@link LockstepBarrier} after every step).
+     */
+    record Throughput(double free, double lockstep)
+    {
+    }
+
+    /** One process's result of one window. */
+    private record Window(long steps, long samples, double seconds)
+    {
+        double samplesPerSec()
+        {
+            return samples / seconds;
+        }
+    }
+
+    /**
      * @param counts   the worker counts, increasing.
      * @param jobFile  the job of the largest count ({@link ScaleJob#write}): rank {@code r} walks shard {@code r}.
      * @param progress told of every round.
-     * @return by count, the median over the rounds of the summed samples/s of that many compute-only processes.
+     * @return by count, the compute-only throughput of that many processes.
      * @throws IllegalStateException when a process fails or does not answer in time, naming its log.
      */
-    Map<Integer, Double> measure(final int[] counts, final Path jobFile, final PrintStream progress)
+    Map<Integer, Throughput> measure(final int[] counts, final Path jobFile, final PrintStream progress)
         throws InterruptedException
     {
         final int largest = counts[counts.length - 1];
+        final Path barrier = work.resolve("ceiling-barrier");
         final List<Loop> loops = new ArrayList<>();
         try
         {
             for (int rank = 0; rank < largest; rank++)
             {
-                loops.add(start(largest, rank, jobFile));
+                loops.add(start(largest, rank, jobFile, barrier));
             }
             for (final Loop loop : loops)
             {
                 loop.await(CeilingLoopCommand.READY, READY_TIMEOUT_SECONDS);
             }
-            final Map<Integer, List<Double>> byCount = new LinkedHashMap<>();
+            final Map<Integer, List<Double>> free = new LinkedHashMap<>();
+            final Map<Integer, List<Double>> lockstep = new LinkedHashMap<>();
+            long base = 0;
             for (int round = 1; round <= rounds; round++)
             {
                 final StringBuilder line = new StringBuilder();
                 for (final int count : counts)
                 {
-                    final double total = window(loops.subList(0, count));
-                    byCount.computeIfAbsent(count, c -> new ArrayList<>()).add(total);
-                    line.append(String.format("  %d: %.0f", count, total));
+                    final List<Loop> running = loops.subList(0, count);
+                    final List<Window> alone = window(running, CeilingLoopCommand.RUN + windowSeconds);
+                    // The lockstep window takes as many steps as the slowest process made running free.
+                    final long steps = Math.max(1, alone.stream().mapToLong(Window::steps).min().orElse(1));
+                    final List<Window> together = window(running,
+                        CeilingLoopCommand.LOCKSTEP + steps + " " + count + " " + base);
+                    base += steps;
+                    final double freeTotal = alone.stream().mapToDouble(Window::samplesPerSec).sum();
+                    final double lockstepTotal = together.stream().mapToDouble(Window::samplesPerSec).sum();
+                    free.computeIfAbsent(count, c -> new ArrayList<>()).add(freeTotal);
+                    lockstep.computeIfAbsent(count, c -> new ArrayList<>()).add(lockstepTotal);
+                    line.append(String.format("  %d: %.0f / %.0f", count, freeTotal, lockstepTotal));
                 }
-                progress.printf("compute only, round %d/%d, samples/s by processes:%s%n", round, rounds, line);
+                progress.printf("compute only, round %d/%d, samples/s free / in lockstep by processes:%s%n", round,
+                    rounds, line);
             }
-            final Map<Integer, Double> medians = new LinkedHashMap<>();
-            byCount.forEach((count, totals) -> medians.put(count, median(totals)));
+            final Map<Integer, Throughput> medians = new LinkedHashMap<>();
+            for (final int count : counts)
+            {
+                medians.put(count, new Throughput(median(free.get(count)), median(lockstep.get(count))));
+            }
             return medians;
         }
         finally
@@ -116,27 +153,28 @@ final class ComputeCeiling
         return sorted[(sorted.length - 1) / 2];
     }
 
-    private double window(final List<Loop> loops) throws InterruptedException
+    private List<Window> window(final List<Loop> loops, final String command) throws InterruptedException
     {
         for (final Loop loop : loops)
         {
-            loop.send(CeilingLoopCommand.RUN + windowSeconds);
+            loop.send(command);
         }
-        double total = 0.0;
+        final List<Window> results = new ArrayList<>();
         for (final Loop loop : loops)
         {
-            final String line = loop.await(CeilingLoopCommand.RESULT, (long)Math.ceil(windowSeconds) +
+            final String line = loop.await(CeilingLoopCommand.RESULT, (long)Math.ceil(windowSeconds) * 4 +
                 RESULT_SLACK_SECONDS);
-            total += loop.samplesPerSec(line.substring(CeilingLoopCommand.RESULT.length()));
+            results.add(loop.window(line.substring(CeilingLoopCommand.RESULT.length())));
         }
-        return total;
+        return results;
     }
 
-    private Loop start(final int workers, final int rank, final Path jobFile)
+    private Loop start(final int workers, final int rank, final Path jobFile, final Path barrier)
     {
         final List<String> args = new ArrayList<>(JavaCommand.thisJvm(List.of()));
         args.addAll(List.of("bench", "ceiling-loop", "--config", jobFile.toString(), "--workers",
-            String.valueOf(workers), "--rank", String.valueOf(rank), "--warmup-steps", String.valueOf(warmupSteps)));
+            String.valueOf(workers), "--rank", String.valueOf(rank), "--warmup-steps", String.valueOf(warmupSteps),
+            "--barrier", barrier.toString()));
         final Path log = work.resolve("ceiling-" + rank + ".log");
         final ProcessBuilder builder = new ProcessBuilder(args)
             .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -217,12 +255,13 @@ final class ComputeCeiling
             }
         }
 
-        double samplesPerSec(final String json)
+        Window window(final String json)
         {
             try
             {
                 final JsonNode result = JsonReports.mapper().readTree(json);
-                return result.get("samples").asDouble() / result.get("seconds").asDouble();
+                return new Window(result.get("steps").asLong(), result.get("samples").asLong(),
+                    result.get("seconds").asDouble());
             }
             catch (final IOException ex)
             {

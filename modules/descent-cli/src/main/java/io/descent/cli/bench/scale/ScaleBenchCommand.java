@@ -57,9 +57,10 @@ public final class ScaleBenchCommand implements Callable<Integer>
     private int repeat = 1;
 
     @Option(names = "--ceiling", description = "after the runs, also run the workers' step arithmetic alone: for " +
-        "each count, that many processes on this machine side by side, no server, no network. Reports their " +
-        "weak-scaling efficiency (the ceiling of any data-parallel trainer's on this host) and the share of it " +
-        "each run reached")
+        "each count, that many processes on this machine side by side, no server, no network, free-running and " +
+        "then in lockstep (a barrier after every step). Reports their weak-scaling efficiency (the ceilings of any " +
+        "data-parallel and any synchronous trainer's on this host) and the share of the lockstep one each run " +
+        "reached")
     private boolean ceiling;
 
     @Option(names = "--ceiling-seconds", paramLabel = "S", description = "--ceiling: length of one measured window, " +
@@ -153,7 +154,7 @@ public final class ScaleBenchCommand implements Callable<Integer>
                         count, batch, runner.run(count, job.write(work, count))));
                 }
             }
-            final Map<Integer, Double> computeOnly = ceiling ? new ComputeCeiling(threads, steps, ceilingSeconds,
+            final Map<Integer, ComputeCeiling.Throughput> computeOnly = ceiling ? new ComputeCeiling(threads, steps, ceilingSeconds,
                 ceilingRounds, work).measure(counts, job.write(work, counts[counts.length - 1]), System.out) :
                 Map.of();
             repeats.forEach((count, each) -> runs.add(ceiling ? ScaleRun.median(each)
@@ -252,15 +253,16 @@ public final class ScaleBenchCommand implements Callable<Integer>
             "measured%s%n", mode, model, batch, threads, steps,
             repeat > 1 ? ", median of " + repeat + " interleaved runs per count" : "");
         System.out.println("workers  samples/s  efficiency  step ms  compute ms  comm ms" +
-            (ceiling ? "  compute-only samples/s  ceiling  of ceiling" : "") +
+            (ceiling ? "  compute only: free samples/s  ceiling  lockstep samples/s  ceiling  efficiency of it" : "") +
             (repeat > 1 ? "  range of " + repeat + " runs (samples/s)" : ""));
         final ScaleRun base = runs.get(0);
         for (final ScaleRun run : runs)
         {
             System.out.printf("%7d  %9.0f  %10.3f  %7.2f  %10.2f  %7.2f%s%s%n", run.workers(), run.samplesPerSec(),
                 run.efficiency(base), run.stepSeconds() * 1e3, run.computeSeconds() * 1e3,
-                run.commSeconds() * 1e3, ceiling ? String.format("  %22.0f  %7.3f  %10.3f",
-                    run.computeOnlySamplesPerSec(), run.ceiling(base), run.efficiency(base) / run.ceiling(base)) : "",
+                run.commSeconds() * 1e3, ceiling ? String.format("  %28.0f  %7.3f  %18.0f  %7.3f  %16.3f",
+                    run.computeOnly().free(), run.ceiling(base), run.computeOnly().lockstep(),
+                    run.lockstepCeiling(base), run.efficiency(base) / run.lockstepCeiling(base)) : "",
                 repeat > 1 ? String.format("  %.0f–%.0f", run.minSamplesPerSec(), run.maxSamplesPerSec()) : "");
         }
     }

@@ -39,14 +39,16 @@ final class ScaleOutputs
         JsonReports.writeAtomically(dir.resolve("scale.json"), json);
         final StringBuilder csv =
             new StringBuilder("mode,workers,samples_per_sec,efficiency,step_s,compute_s,comm_s,repeats," +
-                "samples_per_sec_min,samples_per_sec_max,compute_only_samples_per_sec,ceiling\n");
+                "samples_per_sec_min,samples_per_sec_max,compute_only_samples_per_sec,ceiling,lockstep_samples_per_sec," +
+                "lockstep_ceiling\n");
         for (final ScaleRun run : runs)
         {
             csv.append(String.format(Locale.ROOT, "%s,%d,%.1f,%.4f,%.6f,%.6f,%.6f,%d,%.1f,%.1f,%s%n", run.mode(),
                 run.workers(), run.samplesPerSec(), run.efficiency(runs.get(0)), run.stepSeconds(),
                 run.computeSeconds(), run.commSeconds(), run.repeats(), run.minSamplesPerSec(),
-                run.maxSamplesPerSec(), run.hasCeiling() ? String.format(Locale.ROOT, "%.1f,%.4f",
-                    run.computeOnlySamplesPerSec(), run.ceiling(runs.get(0))) : ","));
+                run.maxSamplesPerSec(), run.hasCeiling() ? String.format(Locale.ROOT, "%.1f,%.4f,%.1f,%.4f",
+                    run.computeOnly().free(), run.ceiling(runs.get(0)), run.computeOnly().lockstep(),
+                    run.lockstepCeiling(runs.get(0))) : ",,,"));
         }
         AtomicFiles.write(dir.resolve("scale.csv"), path -> Files.writeString(path, csv));
         final BufferedImage image = plot(runs);
@@ -61,6 +63,7 @@ final class ScaleOutputs
         final List<Double> ideal = new ArrayList<>();
         final List<Double> efficiency = new ArrayList<>();
         final List<Double> ceiling = new ArrayList<>();
+        final List<Double> lockstep = new ArrayList<>();
         final ScaleRun base = runs.get(0);
         for (final ScaleRun run : runs)
         {
@@ -69,12 +72,17 @@ final class ScaleOutputs
             ideal.add(base.samplesPerSec() * run.workers() / base.workers());
             efficiency.add(run.efficiency(base));
             ceiling.add(run.ceiling(base));
+            lockstep.add(run.lockstepCeiling(base));
         }
         final XYChart speed = new XYChartBuilder().width(640).height(400)
             .title("Throughput vs workers (" + base.mode() + ")")
             .xAxisTitle("workers").yAxisTitle("samples/s").build();
         speed.addSeries("measured", workers, throughput);
         speed.addSeries("ideal (linear)", workers, ideal);
+        if (base.hasCeiling())
+        {
+            speed.addSeries("compute only, free", workers, runs.stream().map(run -> run.computeOnly().free()).toList());
+        }
         speed.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         final XYChart eff = new XYChartBuilder().width(640).height(400).title("Weak-scaling efficiency")
             .xAxisTitle("workers").yAxisTitle("efficiency").build();
@@ -82,9 +90,11 @@ final class ScaleOutputs
         eff.addSeries("ideal", workers, workers.stream().map(w -> 1.0).toList());
         if (base.hasCeiling())
         {
-            eff.addSeries("compute-only ceiling", workers, ceiling);
+            eff.addSeries("compute only, free", workers, ceiling);
+            eff.addSeries("compute only, in lockstep", workers, lockstep);
         }
         eff.getStyler().setYAxisMin(0.0).setYAxisMax(1.1);
+        eff.getStyler().setLegendPosition(Styler.LegendPosition.InsideSW);
         final BufferedImage image = new BufferedImage(1280, 400, BufferedImage.TYPE_INT_RGB);
         final Graphics2D graphics = image.createGraphics();
         graphics.drawImage(BitmapEncoder.getBufferedImage(speed), 0, 0, null);

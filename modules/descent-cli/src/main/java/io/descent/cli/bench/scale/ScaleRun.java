@@ -20,12 +20,11 @@ import java.util.Map;
  * @param repeats        runs of this count the result stands for.
  * @param minSamplesPerSec the slowest of those runs.
  * @param maxSamplesPerSec the fastest of those runs.
- * @param computeOnlySamplesPerSec the {@link ComputeCeiling compute-only} throughput of this count, or NaN when not
- *                                 measured.
+ * @param computeOnly    the {@link ComputeCeiling compute-only} throughput of this count, or null when not measured.
  */
 record ScaleRun(String mode, int workers, double samplesPerSec, double stepSeconds, double computeSeconds,
     double commSeconds, int repeats, double minSamplesPerSec, double maxSamplesPerSec,
-    double computeOnlySamplesPerSec)
+    ComputeCeiling.Throughput computeOnly)
 {
     static ScaleRun fromReport(final String mode, final int workers, final int batch, final JsonNode report)
     {
@@ -42,20 +41,20 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
         }
         final int reporting = Math.max(1, stats.size());
         return new ScaleRun(mode, workers, samplesPerSec, (double)workers * batch / samplesPerSec,
-            compute / reporting / steps, comm / reporting / steps, 1, samplesPerSec, samplesPerSec, Double.NaN);
+            compute / reporting / steps, comm / reporting / steps, 1, samplesPerSec, samplesPerSec, null);
     }
 
-    /** @return this run with the compute-only throughput measured beside it. */
-    ScaleRun withComputeOnly(final double samplesPerSecond)
+    /** @return this run with the compute-only throughput of its count. */
+    ScaleRun withComputeOnly(final ComputeCeiling.Throughput throughput)
     {
         return new ScaleRun(mode, workers, samplesPerSec, stepSeconds, computeSeconds, commSeconds, repeats,
-            minSamplesPerSec, maxSamplesPerSec, samplesPerSecond);
+            minSamplesPerSec, maxSamplesPerSec, throughput);
     }
 
     /** @return true when the compute-only ceiling was measured. */
     boolean hasCeiling()
     {
-        return !Double.isNaN(computeOnlySamplesPerSec);
+        return null != computeOnly;
     }
 
     /**
@@ -69,7 +68,7 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
         final ScaleRun middle = sorted.get((sorted.size() - 1) / 2);
         return new ScaleRun(middle.mode, middle.workers, middle.samplesPerSec, middle.stepSeconds,
             middle.computeSeconds, middle.commSeconds, sorted.size(), sorted.get(0).samplesPerSec,
-            sorted.get(sorted.size() - 1).samplesPerSec, middle.computeOnlySamplesPerSec);
+            sorted.get(sorted.size() - 1).samplesPerSec, middle.computeOnly);
     }
 
     /**
@@ -83,13 +82,24 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
 
     /**
      * @param baseline the run with the fewest workers.
-     * @return the weak-scaling efficiency of the compute-only processes (the ceiling of {@link #efficiency} on this
-     * host), or NaN when not measured.
+     * @return the weak-scaling efficiency of the free-running compute-only processes (the ceiling of
+     * {@link #efficiency} on this host), or NaN when not measured.
      */
     double ceiling(final ScaleRun baseline)
     {
-        return computeOnlySamplesPerSec /
-            ((double)workers / baseline.workers * baseline.computeOnlySamplesPerSec);
+        return hasCeiling() && baseline.hasCeiling() ? computeOnly.free() /
+            ((double)workers / baseline.workers * baseline.computeOnly.free()) : Double.NaN;
+    }
+
+    /**
+     * @param baseline the run with the fewest workers.
+     * @return the weak-scaling efficiency of the compute-only processes in lockstep (the ceiling of a synchronous
+     * trainer's {@link #efficiency} on this host, communication free), or NaN when not measured.
+     */
+    double lockstepCeiling(final ScaleRun baseline)
+    {
+        return hasCeiling() && baseline.hasCeiling() ? computeOnly.lockstep() /
+            ((double)workers / baseline.workers * baseline.computeOnly.lockstep()) : Double.NaN;
     }
 
     Map<String, Object> toJson(final ScaleRun baseline)
@@ -107,9 +117,11 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
         json.put("samples_per_sec_max", maxSamplesPerSec);
         if (hasCeiling())
         {
-            json.put("compute_only_samples_per_sec", computeOnlySamplesPerSec);
+            json.put("compute_only_samples_per_sec", computeOnly.free());
             json.put("ceiling", ceiling(baseline));
-            json.put("efficiency_of_ceiling", efficiency(baseline) / ceiling(baseline));
+            json.put("lockstep_samples_per_sec", computeOnly.lockstep());
+            json.put("lockstep_ceiling", lockstepCeiling(baseline));
+            json.put("efficiency_of_ceiling", efficiency(baseline) / lockstepCeiling(baseline));
         }
         return json;
     }

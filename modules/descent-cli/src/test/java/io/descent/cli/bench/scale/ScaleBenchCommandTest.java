@@ -142,13 +142,16 @@ class ScaleBenchCommandTest
         for (final JsonNode run : runs)
         {
             assertTrue(run.get("compute_only_samples_per_sec").asDouble() > 0, run.toString());
-            assertEquals(run.get("efficiency").asDouble() / run.get("ceiling").asDouble(),
+            assertTrue(run.get("lockstep_samples_per_sec").asDouble() > 0, run.toString());
+            assertEquals(run.get("efficiency").asDouble() / run.get("lockstep_ceiling").asDouble(),
                 run.get("efficiency_of_ceiling").asDouble(), 1e-9);
         }
         assertEquals(runs.get(1).get("compute_only_samples_per_sec").asDouble() /
             (2 * runs.get(0).get("compute_only_samples_per_sec").asDouble()), runs.get(1).get("ceiling").asDouble(),
             1e-9);
-        assertTrue(Files.readAllLines(out.resolve("scale.csv")).get(0).endsWith(",compute_only_samples_per_sec,ceiling"));
+        assertEquals(1.0, runs.get(0).get("lockstep_ceiling").asDouble(), 1e-12);
+        assertTrue(Files.readAllLines(out.resolve("scale.csv")).get(0)
+            .endsWith(",compute_only_samples_per_sec,ceiling,lockstep_samples_per_sec,lockstep_ceiling"));
         assertEquals(3, Files.readAllLines(out.resolve("scale.csv")).size(), "header and two runs");
         assertTrue(Files.size(out.resolve("scale.png")) > 1000);
         assertEquals(json, JsonReports.mapper().readTree(out.resolve("scale.json").toFile()));

@@ -37,21 +37,24 @@ class ScaleRunTest
     {
         assertEquals(38_000, ComputeCeiling.median(List.of(40_000.0, 36_000.0, 38_000.0)), 1e-9);
         assertEquals(36_000, ComputeCeiling.median(List.of(40_000.0, 36_000.0, 38_000.0, 30_000.0)), 1e-9);
-        final ScaleRun one = run(1, 30_000, 0).withComputeOnly(38_000);
-        final ScaleRun two = run(2, 51_000, 0).withComputeOnly(64_600);
+        final ScaleRun one = run(1, 30_000, 0).withComputeOnly(new ComputeCeiling.Throughput(38_000, 37_000));
+        final ScaleRun two = run(2, 51_000, 0).withComputeOnly(new ComputeCeiling.Throughput(64_600, 59_200));
         assertEquals(0.85, two.ceiling(one), 1e-12, "64.6 k / (2 × 38 k)");
+        assertEquals(0.8, two.lockstepCeiling(one), 1e-12, "59.2 k / (2 × 37 k)");
         assertEquals(51_000.0 / 60_000, two.efficiency(one), 1e-12);
         assertEquals(1.0, one.ceiling(one), 1e-12);
+        assertEquals(1.0, one.lockstepCeiling(one), 1e-12);
         assertTrue(two.hasCeiling());
         assertFalse(run(2, 51_000, 0).hasCeiling());
         assertTrue(Double.isNaN(run(2, 51_000, 0).ceiling(one)));
         assertFalse(run(2, 51_000, 0).toJson(one).containsKey("ceiling"), "no ceiling field when not measured");
-        assertEquals(51_000.0 / 60_000 / 0.85, (double)two.toJson(one).get("efficiency_of_ceiling"), 1e-12);
+        assertEquals(51_000.0 / 60_000 / 0.8, (double)two.toJson(one).get("efficiency_of_ceiling"), 1e-12,
+            "against the lockstep ceiling: the trainer is synchronous");
     }
 
     private static ScaleRun run(final int workers, final double samplesPerSec, final double stepSeconds)
     {
         return new ScaleRun("local", workers, samplesPerSec, stepSeconds, 0.0, 0.0, 1, samplesPerSec, samplesPerSec,
-            Double.NaN);
+            null);
     }
 }
