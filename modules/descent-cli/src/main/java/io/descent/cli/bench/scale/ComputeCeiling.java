@@ -1,26 +1,16 @@
 package io.descent.cli.bench.scale;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.descent.cli.bench.scale.CeilingProcess.Window;
 import io.descent.cli.cluster.JavaCommand;
-import io.descent.cli.report.JsonReports;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The compute-only ceiling of each worker count: processes on this machine that each run one worker's step
@@ -38,7 +28,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class ComputeCeiling
 {
-    private static final Logger LOG = LoggerFactory.getLogger(ComputeCeiling.class);
     /** Longest the start-up, data generation and warm-up of the processes may take. */
     private static final long READY_TIMEOUT_SECONDS = 600;
     /** Slack over a window for its results to arrive. */
@@ -77,15 +66,6 @@ final class ComputeCeiling
     {
     }
 
-    /** One process's result of one window. */
-    private record Window(long steps, long samples, double seconds)
-    {
-        double samplesPerSec()
-        {
-            return samples / seconds;
-        }
-    }
-
     /**
      * @param counts   the worker counts, increasing.
      * @param jobFile  the job of the largest count ({@link ScaleJob#write}): rank {@code r} walks shard {@code r}.
@@ -98,16 +78,16 @@ final class ComputeCeiling
     {
         final int largest = counts[counts.length - 1];
         final Path barrier = work.resolve("ceiling-barrier");
-        final List<Loop> loops = new ArrayList<>();
+        final List<CeilingProcess> processes = new ArrayList<>();
         try
         {
             for (int rank = 0; rank < largest; rank++)
             {
-                loops.add(start(largest, rank, jobFile, barrier));
+                processes.add(start(largest, rank, jobFile, barrier));
             }
-            for (final Loop loop : loops)
+            for (final CeilingProcess process : processes)
             {
-                loop.await(CeilingLoopCommand.READY, READY_TIMEOUT_SECONDS);
+                process.await(CeilingLoopCommand.READY, READY_TIMEOUT_SECONDS);
             }
             final Map<Integer, List<Double>> free = new LinkedHashMap<>();
             final Map<Integer, List<Double>> lockstep = new LinkedHashMap<>();
@@ -117,7 +97,7 @@ final class ComputeCeiling
                 final StringBuilder line = new StringBuilder();
                 for (final int count : counts)
                 {
-                    final List<Loop> running = loops.subList(0, count);
+                    final List<CeilingProcess> running = processes.subList(0, count);
                     final List<Window> alone = window(running, CeilingLoopCommand.RUN + windowSeconds);
                     // The lockstep window takes as many steps as the slowest process made running free.
                     final long steps = Math.max(1, alone.stream().mapToLong(Window::steps).min().orElse(1));
@@ -142,7 +122,7 @@ final class ComputeCeiling
         }
         finally
         {
-            loops.forEach(Loop::stop);
+            processes.forEach(CeilingProcess::stop);
         }
     }
 
@@ -153,23 +133,23 @@ final class ComputeCeiling
         return sorted[(sorted.length - 1) / 2];
     }
 
-    private List<Window> window(final List<Loop> loops, final String command) throws InterruptedException
+    private List<Window> window(final List<CeilingProcess> processes, final String command) throws InterruptedException
     {
-        for (final Loop loop : loops)
+        for (final CeilingProcess process : processes)
         {
-            loop.send(command);
+            process.send(command);
         }
         final List<Window> results = new ArrayList<>();
-        for (final Loop loop : loops)
+        for (final CeilingProcess process : processes)
         {
-            final String line = loop.await(CeilingLoopCommand.RESULT, (long)Math.ceil(windowSeconds) * 4 +
+            final String line = process.await(CeilingLoopCommand.RESULT, (long)Math.ceil(windowSeconds) * 4 +
                 RESULT_SLACK_SECONDS);
-            results.add(loop.window(line.substring(CeilingLoopCommand.RESULT.length())));
+            results.add(process.window(line.substring(CeilingLoopCommand.RESULT.length())));
         }
         return results;
     }
 
-    private Loop start(final int workers, final int rank, final Path jobFile, final Path barrier)
+    private CeilingProcess start(final int workers, final int rank, final Path jobFile, final Path barrier)
     {
         final List<String> args = new ArrayList<>(JavaCommand.thisJvm(List.of()));
         args.addAll(List.of("bench", "ceiling-loop", "--config", jobFile.toString(), "--workers",
@@ -183,117 +163,12 @@ final class ComputeCeiling
         builder.environment().put("DESCENT_LOG_FILE", log.toString());
         try
         {
-            return new Loop(builder.start(), log);
+            return new CeilingProcess(builder.start(), log);
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException("starting compute-only process " + rank + " of " + workers + ": " +
                 args.get(0), ex);
-        }
-    }
-
-    /** One compute-only process: its lines that matter, read on a thread of their own. */
-    private static final class Loop
-    {
-        private final Process process;
-        private final Path log;
-        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-
-        Loop(final Process process, final Path log)
-        {
-            this.process = process;
-            this.log = log;
-            final Thread reader = new Thread(this::read, "descent-ceiling-reader-" + process.pid());
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        private void read()
-        {
-            try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
-            {
-                for (String line = in.readLine(); null != line; line = in.readLine())
-                {
-                    if (line.startsWith("descent-ceiling: "))
-                    {
-                        lines.add(line);
-                    }
-                }
-            }
-            catch (final IOException ex)
-            {
-                lines.add("descent-ceiling: unreadable output: " + ex.getMessage());
-            }
-            lines.add("descent-ceiling: exited");
-        }
-
-        String await(final String prefix, final long timeoutSeconds) throws InterruptedException
-        {
-            final String line = lines.poll(timeoutSeconds, TimeUnit.SECONDS);
-            if (null == line || !line.startsWith(prefix))
-            {
-                throw new IllegalStateException("compute-only process " + process.pid() + " did not print '" +
-                    prefix.strip() + "' within " + timeoutSeconds + " s (" + (null == line ? "no answer" : line) +
-                    "); its log is " + log);
-            }
-            return line;
-        }
-
-        void send(final String command)
-        {
-            try
-            {
-                final OutputStream in = process.getOutputStream();
-                in.write((command + "\n").getBytes(StandardCharsets.UTF_8));
-                in.flush();
-            }
-            catch (final IOException ex)
-            {
-                throw new UncheckedIOException("sending '" + command + "' to compute-only process " + process.pid() +
-                    "; its log is " + log, ex);
-            }
-        }
-
-        Window window(final String json)
-        {
-            try
-            {
-                final JsonNode result = JsonReports.mapper().readTree(json);
-                return new Window(result.get("steps").asLong(), result.get("samples").asLong(),
-                    result.get("seconds").asDouble());
-            }
-            catch (final IOException ex)
-            {
-                throw new UncheckedIOException("reading the result of compute-only process " + process.pid() +
-                    ": " + json, ex);
-            }
-        }
-
-        void stop()
-        {
-            try
-            {
-                process.getOutputStream().close();
-            }
-            catch (final IOException ex)
-            {
-                // Closing stdin only tells a waiting process to leave; it is destroyed below either way.
-                LOG.debug("closing the input of compute-only process {}", process.pid(), ex);
-            }
-            process.destroy();
-            try
-            {
-                if (!process.waitFor(10, TimeUnit.SECONDS))
-                {
-                    process.destroyForcibly();
-                }
-            }
-            catch (final InterruptedException ex)
-            {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }

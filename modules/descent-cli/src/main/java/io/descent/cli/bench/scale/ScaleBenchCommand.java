@@ -154,9 +154,9 @@ public final class ScaleBenchCommand implements Callable<Integer>
                         count, batch, runner.run(count, job.write(work, count))));
                 }
             }
-            final Map<Integer, ComputeCeiling.Throughput> computeOnly = ceiling ? new ComputeCeiling(threads, steps, ceilingSeconds,
-                ceilingRounds, work).measure(counts, job.write(work, counts[counts.length - 1]), System.out) :
-                Map.of();
+            final Map<Integer, ComputeCeiling.Throughput> computeOnly = ceiling ?
+                new ComputeCeiling(threads, steps, ceilingSeconds, ceilingRounds, work)
+                    .measure(counts, job.write(work, counts[counts.length - 1]), System.out) : Map.of();
             repeats.forEach((count, each) -> runs.add(ceiling ? ScaleRun.median(each)
                 .withComputeOnly(computeOnly.get(count)) : ScaleRun.median(each)));
         }
