@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The command line that starts another {@code descent} JVM like this one: this JVM's java, flags and class path, so a
@@ -17,6 +18,19 @@ public final class JavaCommand
 
     private JavaCommand()
     {
+    }
+
+    /**
+     * Gives a child's environment {@code threads} BLAS/OpenMP threads, and passive OpenMP waiting unless the user chose
+     * otherwise (spinning OpenMP workers steal the cores from BLAS between ops).
+     *
+     * @param environment the child's environment, e.g. {@link ProcessBuilder#environment()}.
+     * @param threads     BLAS threads, ≥ 1.
+     */
+    public static void blasThreads(final Map<String, String> environment, final int threads)
+    {
+        environment.put("OMP_NUM_THREADS", String.valueOf(threads));
+        environment.putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
     }
 
     /**

@@ -139,8 +139,7 @@ public final class LocalCluster
             .redirectInput(ProcessBuilder.Redirect.INHERIT)
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .redirectOutput(server ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.DISCARD);
-        builder.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
-        builder.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+        JavaCommand.blasThreads(builder.environment(), threads);
         builder.environment().put("DESCENT_LOG_FILE", logFile(name));
         builder.environment().put(ClusterKey.ENV, clusterKey);
         try

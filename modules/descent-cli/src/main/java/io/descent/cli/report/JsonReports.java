@@ -1,5 +1,6 @@
 package io.descent.cli.report;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
@@ -25,6 +26,16 @@ public final class JsonReports
     public static void writeAtomically(final Path target, final Object report)
     {
         AtomicFiles.write(target, path -> MAPPER.writeValue(path.toFile(), report));
+    }
+
+    /**
+     * @param value maps, lists, records, numbers, strings.
+     * @return {@code value} as compact JSON on one line.
+     * @throws JsonProcessingException when it cannot be serialised.
+     */
+    public static String line(final Object value) throws JsonProcessingException
+    {
+        return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
     }
 
     /** @return the shared mapper (thread-safe once configured), for tests that read reports back. */

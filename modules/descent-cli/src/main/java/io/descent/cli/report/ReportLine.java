@@ -2,7 +2,6 @@ package io.descent.cli.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import java.io.UncheckedIOException;
 import java.util.Optional;
@@ -28,8 +27,7 @@ public final class ReportLine
     {
         try
         {
-            return PREFIX + JsonReports.mapper().writer().without(SerializationFeature.INDENT_OUTPUT)
-                .writeValueAsString(report);
+            return PREFIX + JsonReports.line(report);
         }
         catch (final JsonProcessingException ex)
         {

@@ -1,6 +1,5 @@
 package io.descent.cli.bench.scale;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.descent.cli.cluster.JobData;
 import io.descent.cli.report.JsonReports;
 import io.descent.cli.train.JobSource;
@@ -41,10 +40,12 @@ import java.util.concurrent.Callable;
     description = "One worker's step arithmetic alone (started by bench scale --ceiling).")
 public final class CeilingLoopCommand implements Callable<Integer>
 {
+    /** What every line meant for the launcher starts with. */
+    static final String PREFIX = "descent-ceiling: ";
     /** Printed once the warm-up is done. */
-    static final String READY = "descent-ceiling: ready";
+    static final String READY = PREFIX + "ready";
     /** Prefix of a window's result line. */
-    static final String RESULT = "descent-ceiling: result ";
+    static final String RESULT = PREFIX + "result ";
     /** Prefix of the command that runs a free-running window. */
     static final String RUN = "run ";
     /** Prefix of the command that runs a window in lockstep. */
@@ -144,8 +145,7 @@ public final class CeilingLoopCommand implements Callable<Integer>
     private static void result(final long steps, final long samples, final long startNs) throws IOException
     {
         final double elapsed = (System.nanoTime() - startNs) / 1e9;
-        System.out.println(RESULT + JsonReports.mapper().writer().without(SerializationFeature.INDENT_OUTPUT)
-            .writeValueAsString(Map.of("steps", steps, "samples", samples, "seconds", elapsed)));
+        System.out.println(RESULT + JsonReports.line(Map.of("steps", steps, "samples", samples, "seconds", elapsed)));
         System.out.flush();
     }
 

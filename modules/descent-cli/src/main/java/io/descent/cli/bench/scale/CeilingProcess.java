@@ -53,7 +53,7 @@ final class CeilingProcess
         {
             for (String line = in.readLine(); null != line; line = in.readLine())
             {
-                if (line.startsWith("descent-ceiling: "))
+                if (line.startsWith(CeilingLoopCommand.PREFIX))
                 {
                     lines.add(line);
                 }
@@ -61,9 +61,9 @@ final class CeilingProcess
         }
         catch (final IOException ex)
         {
-            lines.add("descent-ceiling: unreadable output: " + ex.getMessage());
+            lines.add(CeilingLoopCommand.PREFIX + "unreadable output: " + ex.getMessage());
         }
-        lines.add("descent-ceiling: exited");
+        lines.add(CeilingLoopCommand.PREFIX + "exited");
     }
 
     String await(final String prefix, final long timeoutSeconds) throws InterruptedException

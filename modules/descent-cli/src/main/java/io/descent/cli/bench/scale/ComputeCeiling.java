@@ -158,8 +158,7 @@ final class ComputeCeiling
         final Path log = work.resolve("ceiling-" + rank + ".log");
         final ProcessBuilder builder = new ProcessBuilder(args)
             .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
-        builder.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+        JavaCommand.blasThreads(builder.environment(), threads);
         builder.environment().put("DESCENT_LOG_FILE", log.toString());
         try
         {

@@ -91,8 +91,7 @@ final class NetnsRunner implements ScaleRunner
         final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectInput(ProcessBuilder.Redirect.INHERIT);
         builder.environment().put("DESCENT_NODE_CMD", nodeCommand.toString());
-        builder.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
-        builder.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+        JavaCommand.blasThreads(builder.environment(), threads);
         final int code;
         try
         {
