@@ -194,14 +194,23 @@ class LocalClusterTest
         assertTrue(System.nanoTime() - start < Duration.ofSeconds(60).toNanos());
     }
 
-    /** Every step feeds the live metrics of the server and of a worker (labelled with its assigned rank). */
+    /**
+     * Every step feeds the live metrics of the server and of a worker (labelled with its assigned rank).
+     *
+     * <p>The job runs on while a scrape is rendered, one metric after the other, so the step count and the timed
+     * count of one scrape may be several steps apart. The scrapes just before and just after bracket it: a timed
+     * count outside [steps before - 1, steps after + 1] means steps that were not timed (or timed twice).
+     */
     private static void assertStepsAreMeasured(final int serverPort, final int workerPort) throws Exception
     {
+        final double before = psSteps(Scrape.metrics(serverPort));
         final List<Scrape.Sample> server = Scrape.metrics(serverPort);
-        final double steps = Scrape.value(server, "descent_steps_total", "role", "ps").orElseThrow();
+        final double after = psSteps(Scrape.metrics(serverPort));
+        final double steps = psSteps(server);
         assertTrue(steps >= 1, "ps steps " + steps);
         final double timed = Scrape.value(server, "descent_step_seconds_count", "role", "ps").orElseThrow();
-        assertTrue(Math.abs(steps - timed) <= 1, "each step is timed: " + steps + " steps, " + timed + " times");
+        assertTrue(timed >= before - 1 && timed <= after + 1,
+            "each step is timed: " + timed + " times, steps " + before + " before and " + after + " after");
         assertTrue(Scrape.value(server, "descent_gradient_wait_seconds_sum", "role", "ps").orElseThrow() > 0);
         assertTrue(Scrape.value(server, "descent_received_bytes_total", "role", "ps").orElseThrow() > 0);
         assertTrue(Scrape.value(server, "descent_sent_bytes_total", "role", "ps").orElseThrow() > 0);
@@ -211,6 +220,11 @@ class LocalClusterTest
         final double workerSteps = (rank0.isPresent() ? rank0 :
             Scrape.value(worker, "descent_steps_total", "role", "worker", "rank", "1")).orElseThrow();
         assertTrue(workerSteps >= 1, "worker steps " + workerSteps);
+    }
+
+    private static double psSteps(final List<Scrape.Sample> scrape)
+    {
+        return Scrape.value(scrape, "descent_steps_total", "role", "ps").orElseThrow();
     }
 
     private NodeProcess worker(final String name, final Path job, final String seed) throws Exception
