@@ -145,7 +145,7 @@ public final class PsCommand implements Callable<Integer>
         for (final EpochReport epoch : result.epochs())
         {
             train.addEpoch(new EpochResult(epoch.epoch(), epoch.trainLoss(), epoch.examples(), epoch.steps(),
-                epoch.seconds()), epoch.validation());
+                epoch.seconds()), epoch.validation(), epoch.workerTime());
             examples += epoch.examples();
             seconds += epoch.seconds();
         }

@@ -1,6 +1,7 @@
 package io.descent.cli.train;
 
 import io.descent.cluster.protocol.WorkerStats;
+import io.descent.cluster.server.EpochWorkerTime;
 import io.descent.cluster.server.ServerStats;
 import io.descent.nn.Model;
 import io.descent.train.EpochResult;
@@ -54,6 +55,24 @@ public final class TrainReport
     /** Adds one epoch's line. */
     public void addEpoch(final EpochResult result, final Metrics validation)
     {
+        epochs.add(epoch(result, validation));
+    }
+
+    /**
+     * Adds one epoch's line of a cluster run, with its steps and where the workers' time went in it: {@code compute_s}
+     * and {@code comm_s} (push + wait), each the mean over the epoch's workers of their seconds in that epoch.
+     */
+    public void addEpoch(final EpochResult result, final Metrics validation, final EpochWorkerTime workerTime)
+    {
+        final Map<String, Object> epoch = epoch(result, validation);
+        epoch.put("steps", result.steps());
+        epoch.put("compute_s", workerTime.computeSeconds());
+        epoch.put("comm_s", workerTime.commSeconds());
+        epochs.add(epoch);
+    }
+
+    private static Map<String, Object> epoch(final EpochResult result, final Metrics validation)
+    {
         final Map<String, Object> epoch = new LinkedHashMap<>();
         epoch.put("epoch", result.epoch());
         epoch.put("train_loss", result.trainLoss());
@@ -61,7 +80,7 @@ public final class TrainReport
         putQuality(epoch, "val_", validation);
         epoch.put("seconds", result.seconds());
         epoch.put("samples_per_sec", result.samplesPerSecond());
-        epochs.add(epoch);
+        return epoch;
     }
 
     /** @return the report's root object, with the final section. */

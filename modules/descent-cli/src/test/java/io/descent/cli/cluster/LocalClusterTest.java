@@ -63,6 +63,33 @@ class LocalClusterTest
         }
         assertEquals(4, pids.size());
         assertTrue(json.get("server_stats").get("bytes_received").asLong() > 0);
+        assertEpochsSplitTheWorkersTime(json);
+    }
+
+    /** The epochs' steps and mean worker seconds add up to the run's steps and the workers' final totals. */
+    private static void assertEpochsSplitTheWorkersTime(final JsonNode json)
+    {
+        long steps = 0;
+        double compute = 0.0;
+        double comm = 0.0;
+        for (final JsonNode epoch : json.get("epochs"))
+        {
+            assertTrue(epoch.get("compute_s").asDouble() > 0 && epoch.get("comm_s").asDouble() > 0, epoch.toString());
+            steps += epoch.get("steps").asLong();
+            compute += epoch.get("compute_s").asDouble();
+            comm += epoch.get("comm_s").asDouble();
+        }
+        double workerCompute = 0.0;
+        double workerComm = 0.0;
+        for (final JsonNode worker : json.get("worker_stats"))
+        {
+            workerCompute += worker.get("compute_s").asDouble();
+            workerComm += worker.get("push_s").asDouble() + worker.get("wait_s").asDouble();
+        }
+        final int workers = json.get("worker_stats").size();
+        assertEquals(json.get("final").get("steps").asLong(), steps, "every step in one epoch");
+        assertEquals(workerCompute / workers, compute, 1e-6, "per-epoch means of the workers' compute seconds");
+        assertEquals(workerComm / workers, comm, 1e-6, "per-epoch means of the workers' push + wait seconds");
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.descent.train.Metrics;
  * @param learningRate   learning rate of the epoch's last step.
  * @param validation     validation metrics at the end of the epoch.
  * @param liveWorkers    workers live at the end of the epoch.
+ * @param workerTime     where the workers' time went in the epoch (compute, communication).
  */
 public record EpochReport(
     int epoch,
@@ -24,7 +25,8 @@ public record EpochReport(
     double seconds,
     double learningRate,
     Metrics validation,
-    int liveWorkers)
+    int liveWorkers,
+    EpochWorkerTime workerTime)
 {
     /** @return training examples per second of the epoch. */
     public double samplesPerSecond()

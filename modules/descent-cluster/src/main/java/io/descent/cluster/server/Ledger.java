@@ -19,6 +19,7 @@ final class Ledger
     private final StepPlan plan;
     private final Logger log;
     private final List<EpochReport> epochs = new ArrayList<>();
+    private final EpochWorkerTime.Tracker workerTime = new EpochWorkerTime.Tracker();
     private long step;
     private long stepsTaken;
     private long bytesReceived;
@@ -66,11 +67,18 @@ final class Ledger
         return report;
     }
 
-    EpochReport onEpoch(final StepLoop.EpochEnd end)
+    /**
+     * Books an epoch's end.
+     *
+     * @param end     the compute thread's totals and validation metrics.
+     * @param workers every worker's latest cumulative counters (from the epoch's last step).
+     */
+    EpochReport onEpoch(final StepLoop.EpochEnd end, final List<WorkerStats> workers)
     {
         final EpochTotals totals = end.totals();
         final EpochReport report = new EpochReport(totals.epoch(), plan.epochs(), totals.trainLoss(), totals.examples(),
-            totals.steps(), totals.seconds(), totals.learningRate(), end.validation(), totals.liveWorkers());
+            totals.steps(), totals.seconds(), totals.learningRate(), end.validation(), totals.liveWorkers(),
+            workerTime.epochEnded(workers));
         epochs.add(report);
         log.info("epoch {}/{}: train loss {} validation {} ({} examples, {} s, {} workers)", report.epoch(),
             report.epochs(), String.format("%.4f", report.trainLoss()), end.validation().describe(),

@@ -276,7 +276,7 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
         }
         if (null != applied.epochEnd())
         {
-            observer.onEpoch(ledger.onEpoch(applied.epochEnd()));
+            observer.onEpoch(ledger.onEpoch(applied.epochEnd(), roster.stats()));
         }
         if (!applied.published())
         {

@@ -47,9 +47,13 @@ public final class ScaleBenchCommand implements Callable<Integer>
 
     // 100 steps measured about 1 s: on a shared 2-core host that was mostly start-up transients and neighbours'
     // noise (efficiency swung 0.48..0.74 between runs); 500 steps measure the steady state.
-    @Option(names = "--steps", paramLabel = "S", description = "steps per epoch; the 2nd epoch is measured " +
-        "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--steps", paramLabel = "S", description = "steps per epoch; the epoch after the warm-up is " +
+        "measured (default: ${DEFAULT-VALUE})")
     private int steps = 500;
+
+    @Option(names = "--warmup-epochs", paramLabel = "W", description = "epochs of --steps steps trained before the " +
+        "measured one (JIT compilation, caches; default: ${DEFAULT-VALUE})")
+    private int warmupEpochs = 1;
 
     @Option(names = "--repeat", paramLabel = "R", description = "runs of each count, interleaved (1,2,1,2,…) so " +
         "that the host's drift hits every count alike; each count reports its median run and the range " +
@@ -132,7 +136,7 @@ public final class ScaleBenchCommand implements Callable<Integer>
     public Integer call() throws InterruptedException
     {
         final int[] counts = parseCounts();
-        final ScaleJob job = ScaleJob.of(model, batch, steps);
+        final ScaleJob job = ScaleJob.of(model, batch, steps, warmupEpochs);
         checkOutputs();
         final Path work = tempDir();
         final List<ScaleRun> runs = new ArrayList<>();
@@ -170,6 +174,7 @@ public final class ScaleBenchCommand implements Callable<Integer>
         setup.put("batch", batch);
         setup.put("threads", threads);
         setup.put("steps_per_epoch", steps);
+        setup.put("warmup_epochs", warmupEpochs);
         setup.put("repeats", repeat);
         if (ceiling)
         {

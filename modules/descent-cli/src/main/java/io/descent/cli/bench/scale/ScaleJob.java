@@ -12,19 +12,20 @@ import java.util.List;
 
 /**
  * The job a scaling run trains: an MLP of the given widths on synthetic teacher data sized so that every worker
- * count takes the same number of steps per epoch with the same per-worker batch (weak scaling). Two epochs: the
- * first warms up (JIT, buffers), the second is measured.
+ * count takes the same number of steps per epoch with the same per-worker batch (weak scaling). The first
+ * {@code warmupEpochs} epochs warm up (JIT, caches, buffers), the last one is measured.
  *
  * @param widths        MLP widths, e.g. 784, 512, 256, 10.
  * @param batch         examples per worker per step.
  * @param stepsPerEpoch optimizer steps in one epoch, the same for every worker count.
+ * @param warmupEpochs  epochs trained before the measured one.
  */
-record ScaleJob(int[] widths, int batch, int stepsPerEpoch)
+record ScaleJob(int[] widths, int batch, int stepsPerEpoch, int warmupEpochs)
 {
     /** Share of the generated rows held out for validation (kept small: evaluation is not what is measured). */
     private static final double VALIDATION_FRACTION = 0.02;
 
-    static ScaleJob of(final String model, final int batch, final int steps)
+    static ScaleJob of(final String model, final int batch, final int steps, final int warmupEpochs)
     {
         final ModelSpec spec = ModelSpec.parseMlp(model);
         if (spec.outputs() < 2)
@@ -35,13 +36,17 @@ record ScaleJob(int[] widths, int batch, int stepsPerEpoch)
         {
             throw new BadInputException("--batch and --steps must be at least 1, got " + batch + " and " + steps);
         }
+        if (warmupEpochs < 0)
+        {
+            throw new BadInputException("--warmup-epochs must be 0 or more, got " + warmupEpochs);
+        }
         final String[] parts = model.trim().split("-");
         final int[] widths = new int[parts.length];
         for (int i = 0; i < parts.length; i++)
         {
             widths[i] = Integer.parseInt(parts[i].trim());
         }
-        return new ScaleJob(widths, batch, steps);
+        return new ScaleJob(widths, batch, steps, warmupEpochs);
     }
 
     /** @return bytes of the float32 training rows the job for {@code workers} workers generates on every node. */
@@ -90,9 +95,15 @@ record ScaleJob(int[] widths, int batch, int stepsPerEpoch)
                 ", hidden = 32, samples = " + samples + ", test-samples = 500 }",
             "}",
             "model { init = he-normal, layers = [ " + String.join(", ", layers) + " ] }",
-            "train { loss = cross-entropy, batch-size = " + batch + ", epochs = 2, learning-rate = 0.01, " +
+            "train { loss = cross-entropy, batch-size = " + batch + ", epochs = " + epochs() + ", learning-rate = 0.01, " +
                 "momentum = 0.9 }",
             "");
+    }
+
+    /** @return epochs the job trains: the warm-up ones and the measured one. */
+    int epochs()
+    {
+        return warmupEpochs + 1;
     }
 
     /** Writes the job file for {@code workers} workers into {@code dir}. */

@@ -15,8 +15,8 @@ import java.util.Map;
  * @param workers        worker processes.
  * @param samplesPerSec  training throughput of the measured epoch, all workers together.
  * @param stepSeconds    wall time per synchronous step.
- * @param computeSeconds forward + backward per step, mean over workers.
- * @param commSeconds    push + wait (transfers, server update, hops) per step, mean over workers.
+ * @param computeSeconds forward + backward per step of the measured epoch, mean over workers.
+ * @param commSeconds    push + wait (transfers, server update, hops) per step of the measured epoch, mean over workers.
  * @param repeats        runs of this count the result stands for.
  * @param minSamplesPerSec the slowest of those runs.
  * @param maxSamplesPerSec the fastest of those runs.
@@ -26,22 +26,27 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
     double commSeconds, int repeats, double minSamplesPerSec, double maxSamplesPerSec,
     ComputeCeiling.Throughput computeOnly)
 {
+    /**
+     * @param report a cluster run's parameter server report: its last epoch is the measured one, with that epoch's
+     *               own steps and the workers' mean compute and communication seconds in it.
+     */
     static ScaleRun fromReport(final String mode, final int workers, final int batch, final JsonNode report)
     {
         final JsonNode epochs = report.get("epochs");
-        final double samplesPerSec = epochs.get(epochs.size() - 1).get("samples_per_sec").asDouble();
-        final double steps = report.get("server_stats").get("steps").asDouble();
-        double compute = 0.0;
-        double comm = 0.0;
-        final JsonNode stats = report.get("worker_stats");
-        for (final JsonNode worker : stats)
+        final JsonNode measured = epochs.get(epochs.size() - 1);
+        for (final String field : new String[]{ "samples_per_sec", "steps", "compute_s", "comm_s" })
         {
-            compute += worker.get("compute_s").asDouble();
-            comm += worker.get("push_s").asDouble() + worker.get("wait_s").asDouble();
+            if (!measured.hasNonNull(field))
+            {
+                throw new IllegalStateException("the " + workers + "-worker run's report has no '" + field +
+                    "' in its last epoch: " + measured);
+            }
         }
-        final int reporting = Math.max(1, stats.size());
+        final double samplesPerSec = measured.get("samples_per_sec").asDouble();
+        final double steps = Math.max(1, measured.get("steps").asDouble());
         return new ScaleRun(mode, workers, samplesPerSec, (double)workers * batch / samplesPerSec,
-            compute / reporting / steps, comm / reporting / steps, 1, samplesPerSec, samplesPerSec, null);
+            measured.get("compute_s").asDouble() / steps, measured.get("comm_s").asDouble() / steps, 1, samplesPerSec,
+            samplesPerSec, null);
     }
 
     /** @return this run with the compute-only throughput of its count. */

@@ -50,6 +50,7 @@ class ScaleBenchCommandTest
     {
         assertBadInput(fakeHost(true, true), "more than half the", "--workers", "1,2", "--steps", "100000000");
         assertBadInput(fakeHost(true, true), "--repeat must be at least 1", "--repeat", "0");
+        assertBadInput(fakeHost(true, true), "--warmup-epochs must be 0 or more", "--warmup-epochs", "-1");
     }
 
     @Test

@@ -113,7 +113,9 @@ class ScaleBenchKubernetesTest
         assertEquals(1200.0, runs.get(0).get("samples_per_sec").asDouble(), 1e-9);
         assertEquals(2000.0, runs.get(1).get("samples_per_sec").asDouble(), 1e-9);
         assertEquals(2000.0 / (2 * 1200.0), runs.get(1).get("efficiency").asDouble(), 1e-9);
-        assertEquals(0.004, runs.get(1).get("compute_s").asDouble(), 1e-9, "mean compute per step over workers");
+        assertEquals(0.005, runs.get(1).get("compute_s").asDouble(), 1e-9,
+            "mean compute per step over workers, of the measured epoch (the whole run's would be 0.004)");
+        assertEquals(0.007, runs.get(1).get("comm_s").asDouble(), 1e-9, "the measured epoch's communication");
         assertEquals(3, Files.readAllLines(out.resolve("scale.csv")).size());
 
         assertEquals(2, created.size(), created.toString());
@@ -198,14 +200,18 @@ class ScaleBenchKubernetesTest
         assertNull(client.services().inNamespace(NS).withName(names.ps()).get());
     }
 
-    /** A parameter server's report as the bench reads it: two epochs, per-worker times of 4 ms and 6 ms per step. */
+    /**
+     * A parameter server's report as the bench reads it: two epochs of 10 steps, the measured (last) one with
+     * per-worker times of 5 ms and 7 ms per step; the warm-up one slower, and the whole run's (4 ms and 6 ms) different.
+     */
     private static Map<String, Object> report(final int workers, final double samplesPerSec)
     {
         final Map<String, Object> report = new LinkedHashMap<>();
         report.put("mode", "cluster");
         report.put("workers", workers);
-        report.put("epochs", List.of(Map.of("epoch", 1, "samples_per_sec", samplesPerSec / 2),
-            Map.of("epoch", 2, "samples_per_sec", samplesPerSec)));
+        report.put("epochs", List.of(
+            Map.of("epoch", 1, "samples_per_sec", samplesPerSec / 2, "steps", 10, "compute_s", 0.1, "comm_s", 0.2),
+            Map.of("epoch", 2, "samples_per_sec", samplesPerSec, "steps", 10, "compute_s", 0.05, "comm_s", 0.07)));
         final List<Map<String, Object>> stats = new ArrayList<>();
         for (int rank = 0; rank < workers; rank++)
         {
