@@ -24,6 +24,7 @@ public record EpochWorkerTime(int workers, double computeSeconds, double commSec
     /** Keeps the counters seen at the previous epoch's end, to take the next epoch's differences. Actor-confined. */
     static final class Tracker
     {
+        private static final WorkerStats ZERO = new WorkerStats(0, "", 0, 0, 0.0, 0.0, 0.0, 0);
         private final Map<Integer, WorkerStats> previous = new HashMap<>();
 
         /**
@@ -38,15 +39,13 @@ public record EpochWorkerTime(int workers, double computeSeconds, double commSec
             for (final WorkerStats stats : now)
             {
                 final WorkerStats before = previous.get(stats.rank());
-                final boolean sameProcess = null != before && before.pid() == stats.pid() &&
-                    before.host().equals(stats.host());
-                final long samples = stats.samples() - (sameProcess ? before.samples() : 0);
-                if (samples > 0)
+                final WorkerStats base = null != before && before.pid() == stats.pid() &&
+                    before.host().equals(stats.host()) ? before : ZERO;
+                if (stats.samples() > base.samples())
                 {
                     workers++;
-                    compute += stats.computeSeconds() - (sameProcess ? before.computeSeconds() : 0.0);
-                    comm += stats.pushSeconds() + stats.waitSeconds() -
-                        (sameProcess ? before.pushSeconds() + before.waitSeconds() : 0.0);
+                    compute += stats.computeSeconds() - base.computeSeconds();
+                    comm += stats.pushSeconds() + stats.waitSeconds() - base.pushSeconds() - base.waitSeconds();
                 }
                 previous.put(stats.rank(), stats);
             }

@@ -95,8 +95,8 @@ record ScaleJob(int[] widths, int batch, int stepsPerEpoch, int warmupEpochs)
                 ", hidden = 32, samples = " + samples + ", test-samples = 500 }",
             "}",
             "model { init = he-normal, layers = [ " + String.join(", ", layers) + " ] }",
-            "train { loss = cross-entropy, batch-size = " + batch + ", epochs = " + epochs() + ", learning-rate = 0.01, " +
-                "momentum = 0.9 }",
+            "train { loss = cross-entropy, batch-size = " + batch + ", epochs = " + epochs() +
+                ", learning-rate = 0.01, momentum = 0.9 }",
             "");
     }
 

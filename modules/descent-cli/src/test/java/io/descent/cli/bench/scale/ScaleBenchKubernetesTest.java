@@ -202,7 +202,8 @@ class ScaleBenchKubernetesTest
 
     /**
      * A parameter server's report as the bench reads it: two epochs of 10 steps, the measured (last) one with
-     * per-worker times of 5 ms and 7 ms per step; the warm-up one slower, and the whole run's (4 ms and 6 ms) different.
+     * per-worker times of 5 ms and 7 ms per step; the warm-up one slower, and the whole run's (4 ms and 6 ms)
+     * different.
      */
     private static Map<String, Object> report(final int workers, final double samplesPerSec)
     {
