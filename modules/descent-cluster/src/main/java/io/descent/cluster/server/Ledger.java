@@ -94,7 +94,7 @@ final class Ledger
         final double updateSeconds)
     {
         final ServerStats server = new ServerStats(NodeInfo.host(), NodeInfo.pid(), stepsTaken, updateSeconds,
-            bytesReceived, ignoredGradients);
+            bytesReceived, ignoredGradients, NodeInfo.cpus());
         return new JobResult(List.copyOf(epochs), test, step, weights, workers, server, List.copyOf(lost),
             (System.nanoTime() - startNs) / 1e9);
     }
