@@ -62,9 +62,9 @@ final class NetnsRunner implements ScaleRunner
      * @throws BadInputException without root, without {@code ip netns} or without the script.
      */
     static NetnsRunner create(
-        final NetnsHost host, final Path script, final int threads, final int mtu, final Path logs, final Path work)
+        final BenchHost host, final Path script, final int threads, final int mtu, final Path logs, final Path work)
     {
-        host.requireUsable();
+        host.requireNetns();
         final Path found = null != script ? script : findScript();
         if (!Files.isRegularFile(found))
         {

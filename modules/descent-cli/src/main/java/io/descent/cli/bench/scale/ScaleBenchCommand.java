@@ -2,6 +2,7 @@ package io.descent.cli.bench.scale;
 
 import io.descent.cli.k8s.ApiOptions;
 import io.descent.cli.report.JsonReports;
+import io.descent.cluster.protocol.NodeInfo;
 import io.descent.data.shard.TempDirectories;
 import io.descent.nn.BadInputException;
 import picocli.CommandLine.Command;
@@ -59,6 +60,12 @@ public final class ScaleBenchCommand implements Callable<Integer>
         "that the host's drift hits every count alike; each count reports its median run and the range " +
         "(default: ${DEFAULT-VALUE})")
     private int repeat = 1;
+
+    @Option(names = "--cores-per-worker", paramLabel = "K", description = "local runs only: confine each N-worker " +
+        "run (its media driver, parameter server and workers) to the first N×K CPUs this process may use " +
+        "(taskset), so that every count gets the same CPUs per worker; 0 leaves every run free to use all of them " +
+        "(default: ${DEFAULT-VALUE})")
+    private int coresPerWorker = 0;
 
     @Option(names = "--ceiling", description = "after the runs, also run the workers' step arithmetic alone: for " +
         "each count, that many processes on this machine side by side, no server, no network, free-running and " +
@@ -119,15 +126,15 @@ public final class ScaleBenchCommand implements Callable<Integer>
     @Mixin
     private ApiOptions api;
 
-    private final NetnsHost host;
+    private final BenchHost host;
 
     /** The command as {@code descent} runs it, on this machine. */
     public ScaleBenchCommand()
     {
-        this(NetnsHost.system());
+        this(BenchHost.system());
     }
 
-    ScaleBenchCommand(final NetnsHost host)
+    ScaleBenchCommand(final BenchHost host)
     {
         this.host = host;
     }
@@ -176,6 +183,7 @@ public final class ScaleBenchCommand implements Callable<Integer>
         setup.put("steps_per_epoch", steps);
         setup.put("warmup_epochs", warmupEpochs);
         setup.put("repeats", repeat);
+        setup.put("cores_per_worker", coresPerWorker);
         if (ceiling)
         {
             setup.put("ceiling_seconds", ceilingSeconds);
@@ -205,6 +213,15 @@ public final class ScaleBenchCommand implements Callable<Integer>
         {
             throw new BadInputException((null != image ? "--image" : "--namespace") + " is only used with --k8s; " +
                 "add --k8s to run on Kubernetes");
+        }
+        if (coresPerWorker < 0)
+        {
+            throw new BadInputException("--cores-per-worker must be 0 (not confined) or more, got " + coresPerWorker);
+        }
+        if (coresPerWorker > 0 && (netns || k8s || ceiling))
+        {
+            throw new BadInputException("--cores-per-worker confines local cluster runs only, not " +
+                (netns ? "--netns" : k8s ? "--k8s" : "--ceiling's compute-only processes") + "; run without it");
         }
         if (ceiling && k8s)
         {
@@ -249,13 +266,41 @@ public final class ScaleBenchCommand implements Callable<Integer>
             kube.check(largest, job.write(work, largest));
             return kube;
         }
-        return new LocalRunner(threads, work);
+        return new LocalRunner(threads, work, coresPerWorker, confinable(largest));
+    }
+
+    /** @return the CPUs runs may be confined to, checked for {@code largest} workers (null when not confining). */
+    private CpuList confinable(final int largest)
+    {
+        if (coresPerWorker == 0)
+        {
+            return null;
+        }
+        final String cpus = NodeInfo.cpus();
+        if (cpus.isEmpty())
+        {
+            throw new BadInputException("--cores-per-worker needs Linux (the CPU list of /proc/self/status); " +
+                "run without it");
+        }
+        final CpuList allowed = CpuList.parse(cpus);
+        if ((long)largest * coresPerWorker > allowed.size())
+        {
+            throw new BadInputException("--cores-per-worker " + coresPerWorker + ": " + largest + " workers need " +
+                (long)largest * coresPerWorker + " CPUs, this process may use " + allowed.size() + " (" + allowed +
+                "); lower --cores-per-worker or the largest of --workers");
+        }
+        if (!host.hasTaskset())
+        {
+            throw new BadInputException("--cores-per-worker needs 'taskset' (Debian package util-linux) on the PATH");
+        }
+        return allowed;
     }
 
     private void print(final String mode, final List<ScaleRun> runs)
     {
         System.out.printf("%nmode %s, model %s, batch %d per worker, %d BLAS thread(s) per process, %d steps " +
-            "measured%s%n", mode, model, batch, threads, steps,
+            "measured%s%s%n", mode, model, batch, threads, steps,
+            coresPerWorker > 0 ? ", each run confined to " + coresPerWorker + " CPU(s) per worker" : "",
             repeat > 1 ? ", median of " + repeat + " interleaved runs per count" : "");
         System.out.println("workers  samples/s  efficiency  step ms  compute ms  comm ms" +
             (ceiling ? "  compute only: free samples/s  ceiling  lockstep samples/s  ceiling  efficiency of it" : "") +

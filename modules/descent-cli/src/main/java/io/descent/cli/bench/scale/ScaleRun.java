@@ -21,10 +21,12 @@ import java.util.Map;
  * @param minSamplesPerSec the slowest of those runs.
  * @param maxSamplesPerSec the fastest of those runs.
  * @param computeOnly    the {@link ComputeCeiling compute-only} throughput of this count, or null when not measured.
+ * @param cpus           the CPUs the run's parameter server could use (its report's {@code server_stats.cpus},
+ *                       e.g. "0-1"), or "" when the report does not say.
  */
 record ScaleRun(String mode, int workers, double samplesPerSec, double stepSeconds, double computeSeconds,
     double commSeconds, int repeats, double minSamplesPerSec, double maxSamplesPerSec,
-    ComputeCeiling.Throughput computeOnly)
+    ComputeCeiling.Throughput computeOnly, String cpus)
 {
     /**
      * @param report a cluster run's parameter server report: its last epoch is the measured one, with that epoch's
@@ -46,14 +48,14 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
         final double steps = Math.max(1, measured.get("steps").asDouble());
         return new ScaleRun(mode, workers, samplesPerSec, (double)workers * batch / samplesPerSec,
             measured.get("compute_s").asDouble() / steps, measured.get("comm_s").asDouble() / steps, 1, samplesPerSec,
-            samplesPerSec, null);
+            samplesPerSec, null, report.path("server_stats").path("cpus").asText(""));
     }
 
     /** @return this run with the compute-only throughput of its count. */
     ScaleRun withComputeOnly(final ComputeCeiling.Throughput throughput)
     {
         return new ScaleRun(mode, workers, samplesPerSec, stepSeconds, computeSeconds, commSeconds, repeats,
-            minSamplesPerSec, maxSamplesPerSec, throughput);
+            minSamplesPerSec, maxSamplesPerSec, throughput, cpus);
     }
 
     /** @return true when the compute-only ceiling was measured. */
@@ -73,7 +75,7 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
         final ScaleRun middle = sorted.get((sorted.size() - 1) / 2);
         return new ScaleRun(middle.mode, middle.workers, middle.samplesPerSec, middle.stepSeconds,
             middle.computeSeconds, middle.commSeconds, sorted.size(), sorted.get(0).samplesPerSec,
-            sorted.get(sorted.size() - 1).samplesPerSec, middle.computeOnly);
+            sorted.get(sorted.size() - 1).samplesPerSec, middle.computeOnly, middle.cpus);
     }
 
     /**
@@ -120,6 +122,7 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
         json.put("repeats", repeats);
         json.put("samples_per_sec_min", minSamplesPerSec);
         json.put("samples_per_sec_max", maxSamplesPerSec);
+        json.put("cpus", cpus);
         if (hasCeiling())
         {
             json.put("compute_only_samples_per_sec", computeOnly.free());

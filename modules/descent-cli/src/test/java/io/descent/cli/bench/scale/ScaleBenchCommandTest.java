@@ -3,6 +3,7 @@ package io.descent.cli.bench.scale;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.descent.cli.DescentCli;
 import io.descent.cli.report.JsonReports;
+import io.descent.cluster.protocol.NodeInfo;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +57,7 @@ class ScaleBenchCommandTest
     @Test
     void shouldRefuseBadModeOptionsWithOneLine()
     {
-        final NetnsHost usable = fakeHost(true, true);
+        final BenchHost usable = fakeHost(true, true);
         assertBadInput(usable, "--k8s needs --image", "--k8s", "--workers", "1,2");
         assertBadInput(usable, "--netns and --k8s exclude each other", "--netns", "--k8s", "--image", "d:1");
         assertBadInput(usable, "--image is only used with --k8s", "--image", "descent:0.1.0");
@@ -72,7 +73,24 @@ class ScaleBenchCommandTest
         assertBadInput(usable, "--ceiling-rounds at least 1", "--ceiling", "--ceiling-rounds", "0");
     }
 
-    private static void assertBadInput(final NetnsHost host, final String expected, final String... options)
+    @Test
+    void shouldRefuseCoresPerWorkerItCannotHonourWithOneLine()
+    {
+        final BenchHost usable = fakeHost(true, true);
+        assertBadInput(usable, "--cores-per-worker must be 0 (not confined) or more, got -1", "--cores-per-worker",
+            "-1");
+        assertBadInput(usable, "--cores-per-worker confines local cluster runs only, not --netns", "--netns",
+            "--cores-per-worker", "1");
+        assertBadInput(usable, "not --k8s", "--k8s", "--image", "d:1", "--cores-per-worker", "1");
+        assertBadInput(usable, "not --ceiling's compute-only processes", "--ceiling", "--cores-per-worker", "1");
+        final int cpus = CpuList.parse(NodeInfo.cpus()).size();
+        assertBadInput(usable, "--cores-per-worker 1: " + (cpus + 1) + " workers need " + (cpus + 1) + " CPUs, " +
+            "this process may use " + cpus, "--workers", "1," + (cpus + 1), "--cores-per-worker", "1");
+        assertBadInput(fakeHost(true, true, false), "--cores-per-worker needs 'taskset'", "--workers", "1",
+            "--cores-per-worker", "1");
+    }
+
+    private static void assertBadInput(final BenchHost host, final String expected, final String... options)
     {
         final List<String> args = new ArrayList<>(List.of("bench", "scale"));
         args.addAll(List.of(options));
@@ -94,9 +112,14 @@ class ScaleBenchCommandTest
             "expected '" + expected + "' in: " + err);
     }
 
-    private static NetnsHost fakeHost(final boolean root, final boolean ipNetns)
+    private static BenchHost fakeHost(final boolean root, final boolean ipNetns)
     {
-        return new NetnsHost()
+        return fakeHost(root, ipNetns, true);
+    }
+
+    private static BenchHost fakeHost(final boolean root, final boolean ipNetns, final boolean taskset)
+    {
+        return new BenchHost()
         {
             @Override
             public boolean isRoot()
@@ -108,6 +131,12 @@ class ScaleBenchCommandTest
             public boolean hasIpNetns()
             {
                 return ipNetns;
+            }
+
+            @Override
+            public boolean hasTaskset()
+            {
+                return taskset;
             }
         };
     }
@@ -158,5 +187,28 @@ class ScaleBenchCommandTest
         assertEquals(json, JsonReports.mapper().readTree(out.resolve("scale.json").toFile()));
         assertEquals("local", json.get("mode").asText());
         assertEquals("local", runs.get(1).get("mode").asText());
+        assertEquals(0, json.get("cores_per_worker").asInt());
+        for (final JsonNode run : runs)
+        {
+            assertEquals(NodeInfo.cpus(), run.get("cpus").asText(), "an unconfined run's server may use every CPU");
+        }
+    }
+
+    /**
+     * A tiny model confined to one CPU per worker: the run's parameter server reports that it could use only the
+     * first CPU of this process (the bench also refuses a run whose server could use others).
+     */
+    @Test
+    @Tag("slow")
+    void shouldConfineEachRunToItsCpusPerWorker() throws IOException
+    {
+        final Path report = dir.resolve("confined.json");
+        assertEquals(0, DescentCli.run("bench", "scale", "--workers", "1", "--cores-per-worker", "1", "--model",
+            "20-16-4", "--batch", "16", "--steps", "10", "--report", report.toString()));
+        final JsonNode json = JsonReports.mapper().readTree(report.toFile());
+        assertEquals(1, json.get("cores_per_worker").asInt());
+        final JsonNode run = json.get("runs").get(0);
+        assertTrue(run.get("samples_per_sec").asDouble() > 0, run.toString());
+        assertEquals(String.valueOf(CpuList.parse(NodeInfo.cpus()).cpus()[0]), run.get("cpus").asText());
     }
 }

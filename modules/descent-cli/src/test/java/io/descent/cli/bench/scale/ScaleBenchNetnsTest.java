@@ -37,7 +37,7 @@ class ScaleBenchNetnsTest
     @BeforeAll
     static void needsRootAndNetworkNamespaces()
     {
-        final NetnsHost host = NetnsHost.system();
+        final BenchHost host = BenchHost.system();
         assumeTrue(host.isRoot(), "needs root to create network namespaces");
         assumeTrue(host.hasIpNetns(), "needs iproute2 with 'ip netns'");
     }

@@ -7,8 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** What {@code --netns} needs from this machine: root and iproute2's {@code ip netns}. */
-interface NetnsHost
+/**
+ * What the bench's modes need from this machine: root and iproute2's {@code ip netns} ({@code --netns}), util-linux's
+ * {@code taskset} ({@code --cores-per-worker}).
+ */
+interface BenchHost
 {
     /** @return whether this process runs as root (uid 0). */
     boolean isRoot();
@@ -16,10 +19,13 @@ interface NetnsHost
     /** @return whether {@code ip netns list} works. */
     boolean hasIpNetns();
 
+    /** @return whether {@code taskset} can be run. */
+    boolean hasTaskset();
+
     /**
      * @throws BadInputException with one line saying what is missing and how to get it.
      */
-    default void requireUsable()
+    default void requireNetns()
     {
         if (!isRoot())
         {
@@ -34,9 +40,9 @@ interface NetnsHost
     }
 
     /** @return this machine, as seen by this process. */
-    static NetnsHost system()
+    static BenchHost system()
     {
-        return new NetnsHost()
+        return new BenchHost()
         {
             @Override
             public boolean isRoot()
@@ -55,27 +61,39 @@ interface NetnsHost
             @Override
             public boolean hasIpNetns()
             {
-                try
-                {
-                    final Process ip = new ProcessBuilder("ip", "netns", "list")
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                    if (!ip.waitFor(10, TimeUnit.SECONDS))
-                    {
-                        ip.destroyForcibly();
-                        return false;
-                    }
-                    return ip.exitValue() == 0;
-                }
-                catch (final IOException ex)
-                {
-                    return false;
-                }
-                catch (final InterruptedException ex)
-                {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
+                return succeeds("ip", "netns", "list");
+            }
+
+            @Override
+            public boolean hasTaskset()
+            {
+                return succeeds("taskset", "--version");
             }
         };
+    }
+
+    /** @return whether {@code command} runs and exits 0 within 10 s. */
+    private static boolean succeeds(final String... command)
+    {
+        try
+        {
+            final Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!process.waitFor(10, TimeUnit.SECONDS))
+            {
+                process.destroyForcibly();
+                return false;
+            }
+            return process.exitValue() == 0;
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }
