@@ -40,15 +40,16 @@ final class ScaleOutputs
         final StringBuilder csv =
             new StringBuilder("mode,workers,samples_per_sec,efficiency,step_s,compute_s,comm_s,repeats," +
                 "samples_per_sec_min,samples_per_sec_max,compute_only_samples_per_sec,ceiling,lockstep_samples_per_sec," +
-                "lockstep_ceiling\n");
+                "lockstep_ceiling,cpus\n");
         for (final ScaleRun run : runs)
         {
-            csv.append(String.format(Locale.ROOT, "%s,%d,%.1f,%.4f,%.6f,%.6f,%.6f,%d,%.1f,%.1f,%s%n", run.mode(),
-                run.workers(), run.samplesPerSec(), run.efficiency(runs.get(0)), run.stepSeconds(),
+            // A CPU list may hold commas ("0,2"): quoted.
+            csv.append(String.format(Locale.ROOT, "%s,%d,%.1f,%.4f,%.6f,%.6f,%.6f,%d,%.1f,%.1f,%s,\"%s\"%n",
+                run.mode(), run.workers(), run.samplesPerSec(), run.efficiency(runs.get(0)), run.stepSeconds(),
                 run.computeSeconds(), run.commSeconds(), run.repeats(), run.minSamplesPerSec(),
                 run.maxSamplesPerSec(), run.hasCeiling() ? String.format(Locale.ROOT, "%.1f,%.4f,%.1f,%.4f",
                     run.computeOnly().free(), run.ceiling(runs.get(0)), run.computeOnly().lockstep(),
-                    run.lockstepCeiling(runs.get(0))) : ",,,"));
+                    run.lockstepCeiling(runs.get(0))) : ",,,", run.cpus()));
         }
         AtomicFiles.write(dir.resolve("scale.csv"), path -> Files.writeString(path, csv));
         final BufferedImage image = plot(runs);

@@ -181,7 +181,8 @@ class ScaleBenchCommandTest
             1e-9);
         assertEquals(1.0, runs.get(0).get("lockstep_ceiling").asDouble(), 1e-12);
         assertTrue(Files.readAllLines(out.resolve("scale.csv")).get(0)
-            .endsWith(",compute_only_samples_per_sec,ceiling,lockstep_samples_per_sec,lockstep_ceiling"));
+            .endsWith(",compute_only_samples_per_sec,ceiling,lockstep_samples_per_sec,lockstep_ceiling,cpus"));
+        assertTrue(Files.readAllLines(out.resolve("scale.csv")).get(1).endsWith(",\"" + NodeInfo.cpus() + "\""));
         assertEquals(3, Files.readAllLines(out.resolve("scale.csv")).size(), "header and two runs");
         assertTrue(Files.size(out.resolve("scale.png")) > 1000);
         assertEquals(json, JsonReports.mapper().readTree(out.resolve("scale.json").toFile()));
