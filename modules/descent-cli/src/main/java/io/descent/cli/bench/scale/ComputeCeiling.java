@@ -22,7 +22,8 @@ import java.util.Map;
  * a synchronous trainer whose communication cost nothing would reach, every step waiting for the slowest process.
  *
  * <p>The processes start once and warm up; then every round runs one window per count, so the counts are
- * interleaved within seconds of each other and a drift of the host hits them alike. Each count reports the median
+ * interleaved within seconds of each other and a drift of the host hits them alike (in {@link RunOrder}: up, then
+ * down). Each count reports the median
  * of its rounds. All processes of a window start on one signal and run for the same time, so no process measures
  * alone at the end.
  */
@@ -95,7 +96,7 @@ final class ComputeCeiling
             for (int round = 1; round <= rounds; round++)
             {
                 final StringBuilder line = new StringBuilder();
-                for (final int count : counts)
+                for (final int count : RunOrder.of(counts, round - 1))
                 {
                     final List<CeilingProcess> running = processes.subList(0, count);
                     final List<Window> alone = window(running, CeilingLoopCommand.RUN + windowSeconds);

@@ -3,6 +3,8 @@ package io.descent.cli.bench.scale;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.descent.cli.cluster.JavaCommand;
 import io.descent.cli.cluster.LocalCluster;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +21,8 @@ import java.util.List;
  */
 final class LocalRunner implements ScaleRunner
 {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalRunner.class);
+
     private final int threads;
     private final Path work;
     private final int coresPerWorker;
@@ -109,7 +113,7 @@ final class LocalRunner implements ScaleRunner
             }
             catch (final IllegalStateException ex)
             {
-                // Already shutting down: the hook stops the child.
+                LOG.debug("already shutting down: the hook stops the run", ex);
             }
         }
     }

@@ -56,9 +56,9 @@ public final class ScaleBenchCommand implements Callable<Integer>
         "measured one (JIT compilation, caches; default: ${DEFAULT-VALUE})")
     private int warmupEpochs = 1;
 
-    @Option(names = "--repeat", paramLabel = "R", description = "runs of each count, interleaved (1,2,1,2,…) so " +
-        "that the host's drift hits every count alike; each count reports its median run and the range " +
-        "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--repeat", paramLabel = "R", description = "runs of each count, interleaved in alternating " +
+        "order (1,2,2,1,…) so that the host's drift, or running after another count, hits every count alike; " +
+        "each count reports its median run and the range (default: ${DEFAULT-VALUE})")
     private int repeat = 1;
 
     @Option(names = "--cores-per-worker", paramLabel = "K", description = "local runs only: confine each N-worker " +
@@ -79,7 +79,7 @@ public final class ScaleBenchCommand implements Callable<Integer>
     private double ceilingSeconds = 3;
 
     @Option(names = "--ceiling-rounds", paramLabel = "R", description = "--ceiling: windows per count, interleaved " +
-        "(1,2,1,2,…); the median counts (default: ${DEFAULT-VALUE})")
+        "(1,2,2,1,…); the median counts (default: ${DEFAULT-VALUE})")
     private int ceilingRounds = 5;
 
     @Option(names = "--report", paramLabel = "FILE", description = "write {\"runs\":[…]} as JSON")
@@ -159,7 +159,7 @@ public final class ScaleBenchCommand implements Callable<Integer>
             final Map<Integer, List<ScaleRun>> repeats = new LinkedHashMap<>();
             for (int round = 0; round < repeat; round++)
             {
-                for (final int count : counts)
+                for (final int count : RunOrder.of(counts, round))
                 {
                     repeats.computeIfAbsent(count, c -> new ArrayList<>()).add(ScaleRun.fromReport(runner.mode(),
                         count, batch, runner.run(count, job.write(work, count))));
