@@ -1,7 +1,6 @@
 package io.descent.cluster.protocol;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -53,7 +52,7 @@ public final class NodeInfo
         {
             return allowedCpus(Files.readAllLines(Path.of("/proc/self/status")));
         }
-        catch (final IOException | UncheckedIOException ex)
+        catch (final IOException ex)
         {
             return "";
         }

@@ -49,7 +49,7 @@ final class LocalRunner implements ScaleRunner
     }
 
     /** @return the CPUs an N-worker run is confined to, or null when runs are not confined. */
-    CpuList cpusFor(final int workers)
+    private CpuList cpusFor(final int workers)
     {
         return coresPerWorker == 0 ? null : allowed.first(workers * coresPerWorker);
     }
