@@ -1,10 +1,10 @@
 package io.descent.cli;
 
-import io.descent.cli.bench.BenchCommand;
+import io.descent.bench.BenchCommand;
 import io.descent.cli.cluster.PsCommand;
 import io.descent.cli.cluster.WorkerCommand;
 import io.descent.cli.data.DataCommand;
-import io.descent.cli.k8s.K8sCommand;
+import io.descent.k8s.K8sCommand;
 import io.descent.nn.BadInputException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +29,7 @@ import picocli.CommandLine.Command;
 public final class DescentCli
 {
     /** Exit code for bad input: usage, config or data errors. */
-    public static final int EXIT_BAD_INPUT = 2;
+    public static final int EXIT_BAD_INPUT = BadInputException.EXIT_CODE;
     /** Exit code for internal failures. */
     public static final int EXIT_INTERNAL = 1;
 

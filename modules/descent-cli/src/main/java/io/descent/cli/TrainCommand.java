@@ -1,10 +1,10 @@
 package io.descent.cli;
 
-import io.descent.cli.cluster.LocalCluster;
 import io.descent.cli.train.LocalTraining;
-import io.descent.cli.train.JobSource;
+import io.descent.cluster.local.LocalCluster;
 import io.descent.nn.BadInputException;
 import io.descent.train.JobConfig;
+import io.descent.train.JobSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

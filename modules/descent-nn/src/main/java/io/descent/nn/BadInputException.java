@@ -8,6 +8,9 @@ package io.descent.nn;
  */
 public class BadInputException extends RuntimeException
 {
+    /** The exit code of a process that stops on bad input. */
+    public static final int EXIT_CODE = 2;
+
     /**
      * @param message one line: what, where, how to fix.
      */

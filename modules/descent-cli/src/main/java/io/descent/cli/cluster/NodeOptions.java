@@ -3,11 +3,11 @@ package io.descent.cli.cluster;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import io.descent.cli.train.JobSource;
 import io.descent.cluster.ClusterSettings;
 import io.descent.cluster.protocol.ClusterKey;
 import io.descent.nn.BadInputException;
 import io.descent.train.JobConfig;
+import io.descent.train.JobSource;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 

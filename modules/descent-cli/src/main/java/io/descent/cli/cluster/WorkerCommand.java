@@ -1,6 +1,8 @@
 package io.descent.cli.cluster;
 
 import io.descent.cluster.ClusterSettings;
+import io.descent.cluster.metrics.MetricsServer;
+import io.descent.cluster.metrics.NodeMetrics;
 import io.descent.cluster.node.HostPort;
 import io.descent.cluster.node.NodeRuntime;
 import io.descent.cluster.worker.Worker;
@@ -10,10 +12,8 @@ import io.descent.cluster.worker.WorkerSetup;
 import io.descent.nn.BadInputException;
 import io.descent.nn.SgemmProbe;
 import io.descent.train.JobConfig;
+import io.descent.train.JobData;
 import picocli.CommandLine.Command;
-import io.descent.cli.metrics.MetricsOptions;
-import io.descent.cli.metrics.MetricsServer;
-import io.descent.cli.metrics.NodeMetrics;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 

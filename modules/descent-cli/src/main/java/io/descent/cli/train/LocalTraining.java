@@ -1,6 +1,5 @@
 package io.descent.cli.train;
 
-import io.descent.cli.report.ReportPlots;
 import io.descent.data.DataLoader;
 import io.descent.data.SourceSplits;
 import io.descent.data.Task;
@@ -11,6 +10,7 @@ import io.descent.nn.SgemmProbe;
 import io.descent.nn.config.ModelSpecReader;
 import io.descent.nn.loss.Loss;
 import io.descent.nn.optim.Optimizer;
+import io.descent.report.ReportPlots;
 import io.descent.train.EpochResult;
 import io.descent.train.Evaluator;
 import io.descent.train.JobConfig;

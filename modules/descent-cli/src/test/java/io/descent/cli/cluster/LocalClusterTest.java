@@ -2,8 +2,8 @@ package io.descent.cli.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.descent.cli.DescentCli;
-import io.descent.cli.metrics.Scrape;
-import io.descent.cli.report.JsonReports;
+import io.descent.cluster.metrics.Scrape;
+import io.descent.report.JsonReports;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -3,12 +3,12 @@ package io.descent.cli.data;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import io.descent.cli.DescentCli;
-import io.descent.cli.report.JsonReports;
 import io.descent.data.DataLoader;
 import io.descent.data.Dataset;
 import io.descent.data.settings.DataSettings;
 import io.descent.data.shard.ShardSet;
 import io.descent.data.shard.ShardSource;
+import io.descent.report.JsonReports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,7 @@
 package io.descent.cli.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.descent.cli.report.JsonReports;
+import io.descent.report.JsonReports;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

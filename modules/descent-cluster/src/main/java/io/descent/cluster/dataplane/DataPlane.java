@@ -12,7 +12,8 @@ import java.util.function.BooleanSupplier;
  * by the implementation, never delivered half-written: an {@link Arrival} with {@code complete == true} means every
  * byte is in the destination and verified.
  *
- * <p>Implementations: {@link InMemoryDataPlane} (tests, one JVM) and {@link AeronDataPlane} (over descent-transport).
+ * <p>Implementations: {@link AeronDataPlane} (over descent-transport), and an in-memory one for tests in one JVM
+ * (InMemoryDataPlane, in the test-jar of descent-cluster).
  * {@link #expect} and {@link #endpoint()} are thread-safe; each outlet is used by one thread.
  */
 public interface DataPlane extends AutoCloseable

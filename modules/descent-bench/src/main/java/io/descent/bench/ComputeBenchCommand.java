@@ -1,0 +1,113 @@
+package io.descent.bench;
+
+import io.descent.nn.BadInputException;
+import io.descent.nn.Model;
+import io.descent.nn.ModelSpec;
+import io.descent.nn.SgemmProbe;
+import io.descent.nn.loss.Loss;
+import io.descent.nn.optim.LearningRateSchedule;
+import io.descent.nn.optim.Optimizer;
+import io.descent.nn.optim.OptimizerSettings;
+import io.descent.nn.optim.ScheduleSettings;
+import io.descent.nn.optim.Sgd;
+import io.descent.report.JsonReports;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code descent bench compute}: training-step throughput of an MLP against this machine's sgemm peak, both measured
+ * in the same run, alternating, best round of each.
+ */
+@Command(
+    name = "compute",
+    mixinStandardHelpOptions = true,
+    description = "Training-step throughput vs. the sgemm peak, measured in the same run.")
+public final class ComputeBenchCommand implements Callable<Integer>
+{
+    @Option(names = "--model", paramLabel = "WIDTHS", description = "MLP widths (default: ${DEFAULT-VALUE})")
+    private String model = "784-512-256-10";
+
+    @Option(names = "--batch", paramLabel = "B", description = "batch size (default: ${DEFAULT-VALUE})")
+    private int batch = 256;
+
+    @Option(names = "--threads", paramLabel = "N", description = "BLAS threads (default: all cores)")
+    private int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--steps", paramLabel = "N", description = "measured steps per round (default: ${DEFAULT-VALUE})")
+    private int steps = 100;
+
+    @Option(names = "--rounds", paramLabel = "N", description = "alternating rounds, best counts (default: ${DEFAULT-VALUE})")
+    private int rounds = 5;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "write the JSON report here")
+    private Path report;
+
+    @Override
+    public Integer call()
+    {
+        if (batch < 1 || threads < 1 || steps < 1 || rounds < 1)
+        {
+            throw new BadInputException("--batch, --threads, --steps and --rounds must be >= 1");
+        }
+        final ModelSpec spec = ModelSpec.parseMlp(model);
+        Nd4j.factory().blas().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        final Model net = Model.create(spec, 1);
+        final INDArray features = Nd4j.rand(DataType.FLOAT, batch, spec.inputs());
+        final INDArray targets = Nd4j.zeros(DataType.FLOAT, batch, spec.outputs());
+        for (int i = 0; i < batch; i++)
+        {
+            targets.putScalar(i, i % spec.outputs(), 1.0);
+        }
+        final Optimizer sgd = new Sgd(new OptimizerSettings("sgd", 0.01, 0.9, false, 0.0, 0.0, 0.9, 0.999, 1e-8,
+            new ScheduleSettings("constant", 1, 1, 0, 0)), LearningRateSchedule.constant(0.01), net.parameters());
+        double peak = 0.0;
+        double bestStepSeconds = Double.MAX_VALUE;
+        runSteps(net, sgd, features, targets, 20);
+        for (int round = 0; round < rounds; round++)
+        {
+            peak = Math.max(peak, SgemmProbe.gflops(2048, 10, 1));
+            bestStepSeconds = Math.min(bestStepSeconds, runSteps(net, sgd, features, targets, steps) / steps);
+        }
+        final double samplesPerSecond = batch / bestStepSeconds;
+        final double stepGflops = 6.0 * net.parameterCount() * batch / bestStepSeconds / 1e9;
+        final Map<String, Object> result = new LinkedHashMap<>();
+        result.put("model", model);
+        result.put("params", net.parameterCount());
+        result.put("batch", batch);
+        result.put("threads", threads);
+        result.put("samples_per_sec", samplesPerSecond);
+        result.put("step_ms", bestStepSeconds * 1e3);
+        result.put("step_gflops", stepGflops);
+        result.put("sgemm_peak_gflops", peak);
+        result.put("efficiency", stepGflops / peak);
+        System.out.printf("model %s (%d params), batch %d, %d thread(s): %.0f samples/s, step %.2f ms, " +
+            "%.1f GFLOP/s; sgemm peak %.1f GFLOP/s; efficiency %.3f%n", model, net.parameterCount(), batch, threads,
+            samplesPerSecond, bestStepSeconds * 1e3, stepGflops, peak, stepGflops / peak);
+        if (null != report)
+        {
+            JsonReports.writeAtomically(report, result);
+        }
+        return 0;
+    }
+
+    private static double runSteps(
+        final Model net, final Optimizer optimizer, final INDArray features, final INDArray targets, final int steps)
+    {
+        final long start = System.nanoTime();
+        for (int i = 0; i < steps; i++)
+        {
+            net.computeGradients(features, targets, Loss.CROSS_ENTROPY);
+            optimizer.step(net.parameters(), net.gradients(), i);
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+}

@@ -1,0 +1,174 @@
+package io.descent.bench.scale;
+
+import io.descent.bench.scale.CeilingProcess.Window;
+import io.descent.cluster.local.JavaCommand;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The compute-only ceiling of each worker count: processes on this machine that each run one worker's step
+ * arithmetic on its own shard of the job ({@link CeilingLoopCommand}: no server, no network, no actors), with the
+ * workers' BLAS threads. For a count {@code N}, {@code N} of them run side by side over one window while the others
+ * wait idle; their summed throughput is what this host gives {@code N} workers' compute at all, so its weak-scaling
+ * efficiency bounds that of any data-parallel trainer here (a trainer adds communication to exactly this work).
+ * Then the same processes run the same number of steps in lockstep ({@link LockstepBarrier} after every step): what
+ * a synchronous trainer whose communication cost nothing would reach, every step waiting for the slowest process.
+ *
+ * <p>The processes start once and warm up; then every round runs one window per count, so the counts are
+ * interleaved within seconds of each other and a drift of the host hits them alike (in {@link RunOrder}: up, then
+ * down). Each count reports the median
+ * of its rounds. All processes of a window start on one signal and run for the same time, so no process measures
+ * alone at the end.
+ */
+final class ComputeCeiling
+{
+    /** Longest the start-up, data generation and warm-up of the processes may take. */
+    private static final long READY_TIMEOUT_SECONDS = 600;
+    /** Slack over a window for its results to arrive. */
+    private static final long RESULT_SLACK_SECONDS = 60;
+
+    private final int threads;
+    private final int warmupSteps;
+    private final double windowSeconds;
+    private final int rounds;
+    private final Path work;
+
+    /**
+     * @param threads       BLAS threads per process.
+     * @param warmupSteps   steps each process runs before the first window.
+     * @param windowSeconds length of one measured window.
+     * @param rounds        windows per count.
+     * @param work          directory for the processes' logs.
+     */
+    ComputeCeiling(final int threads, final int warmupSteps, final double windowSeconds, final int rounds,
+        final Path work)
+    {
+        this.threads = threads;
+        this.warmupSteps = warmupSteps;
+        this.windowSeconds = windowSeconds;
+        this.rounds = rounds;
+        this.work = work;
+    }
+
+    /**
+     * What a worker count's compute-only processes achieved, summed over the processes, median over the rounds.
+     *
+     * @param free     samples/s running free.
+     * @param lockstep samples/s in lockstep (a {@link LockstepBarrier} after every step).
+     */
+    record Throughput(double free, double lockstep)
+    {
+    }
+
+    /**
+     * @param counts   the worker counts, increasing.
+     * @param jobFile  the job of the largest count ({@link ScaleJob#write}): rank {@code r} walks shard {@code r}.
+     * @param progress told of every round.
+     * @return by count, the compute-only throughput of that many processes.
+     * @throws IllegalStateException when a process fails or does not answer in time, naming its log.
+     */
+    Map<Integer, Throughput> measure(final int[] counts, final Path jobFile, final PrintStream progress)
+        throws InterruptedException
+    {
+        final int largest = counts[counts.length - 1];
+        final Path barrier = work.resolve("ceiling-barrier");
+        final List<CeilingProcess> processes = new ArrayList<>();
+        try
+        {
+            for (int rank = 0; rank < largest; rank++)
+            {
+                processes.add(start(largest, rank, jobFile, barrier));
+            }
+            for (final CeilingProcess process : processes)
+            {
+                process.await(CeilingLoopCommand.READY, READY_TIMEOUT_SECONDS);
+            }
+            final Map<Integer, List<Double>> free = new LinkedHashMap<>();
+            final Map<Integer, List<Double>> lockstep = new LinkedHashMap<>();
+            long base = 0;
+            for (int round = 1; round <= rounds; round++)
+            {
+                final StringBuilder line = new StringBuilder();
+                for (final int count : RunOrder.of(counts, round - 1))
+                {
+                    final List<CeilingProcess> running = processes.subList(0, count);
+                    final List<Window> alone = window(running, CeilingLoopCommand.RUN + windowSeconds);
+                    // The lockstep window takes as many steps as the slowest process made running free.
+                    final long steps = Math.max(1, alone.stream().mapToLong(Window::steps).min().orElse(1));
+                    final List<Window> together = window(running,
+                        CeilingLoopCommand.LOCKSTEP + steps + " " + count + " " + base);
+                    base += steps;
+                    final double freeTotal = alone.stream().mapToDouble(Window::samplesPerSec).sum();
+                    final double lockstepTotal = together.stream().mapToDouble(Window::samplesPerSec).sum();
+                    free.computeIfAbsent(count, c -> new ArrayList<>()).add(freeTotal);
+                    lockstep.computeIfAbsent(count, c -> new ArrayList<>()).add(lockstepTotal);
+                    line.append(String.format("  %d: %.0f / %.0f", count, freeTotal, lockstepTotal));
+                }
+                progress.printf("compute only, round %d/%d, samples/s free / in lockstep by processes:%s%n", round,
+                    rounds, line);
+            }
+            final Map<Integer, Throughput> medians = new LinkedHashMap<>();
+            for (final int count : counts)
+            {
+                medians.put(count, new Throughput(median(free.get(count)), median(lockstep.get(count))));
+            }
+            return medians;
+        }
+        finally
+        {
+            processes.forEach(CeilingProcess::stop);
+        }
+    }
+
+    /** @return the median, the lower of the middle two for an even count (as {@link ScaleRun#median}). */
+    static double median(final List<Double> values)
+    {
+        final double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return sorted[(sorted.length - 1) / 2];
+    }
+
+    private List<Window> window(final List<CeilingProcess> processes, final String command) throws InterruptedException
+    {
+        for (final CeilingProcess process : processes)
+        {
+            process.send(command);
+        }
+        final List<Window> results = new ArrayList<>();
+        for (final CeilingProcess process : processes)
+        {
+            final String line = process.await(CeilingLoopCommand.RESULT, (long)Math.ceil(windowSeconds) * 4 +
+                RESULT_SLACK_SECONDS);
+            results.add(process.window(line.substring(CeilingLoopCommand.RESULT.length())));
+        }
+        return results;
+    }
+
+    private CeilingProcess start(final int workers, final int rank, final Path jobFile, final Path barrier)
+    {
+        final List<String> args = new ArrayList<>(JavaCommand.thisJvm(List.of()));
+        args.addAll(List.of("bench", "ceiling-loop", "--config", jobFile.toString(), "--workers",
+            String.valueOf(workers), "--rank", String.valueOf(rank), "--warmup-steps", String.valueOf(warmupSteps),
+            "--barrier", barrier.toString()));
+        final Path log = work.resolve("ceiling-" + rank + ".log");
+        final ProcessBuilder builder = new ProcessBuilder(args)
+            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        JavaCommand.blasThreads(builder.environment(), threads);
+        builder.environment().put("DESCENT_LOG_FILE", log.toString());
+        try
+        {
+            return new CeilingProcess(builder.start(), log);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("starting compute-only process " + rank + " of " + workers + ": " +
+                args.get(0), ex);
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.descent.bench.scale;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.descent.cluster.local.JavaCommand;
+import io.descent.nn.BadInputException;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+/**
+ * Each run as a multi-host job on this machine: {@code scripts/netns-cluster.sh} puts the parameter server and every
+ * worker in a network namespace of its own (own IP; Akka TCP and Aeron UDP between distinct addresses), runs the job,
+ * and deletes the namespaces. Every node runs this JVM's java, flags and class path, so no build happens per run.
+ * The script's output is shown here and kept, with the node logs, in {@code LOGS/netns-N/}.
+ */
+final class NetnsRunner implements ScaleRunner
+{
+    /** Where the script lives relative to the checkout the jar (or classes directory) was built in. */
+    private static final String SCRIPT = "scripts/netns-cluster.sh";
+    /** The script refuses more (its subnet has room for 200 workers). */
+    static final int MAX_WORKERS = 200;
+    /** The links' MTU unless told otherwise: Ethernet's. */
+    static final int DEFAULT_MTU = 1500;
+    /** The link MTUs the script accepts. */
+    static final int MIN_MTU = 576;
+    static final int MAX_MTU = 65535;
+
+    private final Path script;
+    private final int threads;
+    private final int mtu;
+    private final Path logs;
+    private final Path nodeCommand;
+
+    private NetnsRunner(final Path script, final int threads, final int mtu, final Path logs, final Path nodeCommand)
+    {
+        this.script = script;
+        this.threads = threads;
+        this.mtu = mtu;
+        this.logs = logs;
+        this.nodeCommand = nodeCommand;
+    }
+
+    /**
+     * Checks the machine and the script before any run.
+     *
+     * @param host    this machine's abilities.
+     * @param script  the script given with {@code --netns-script}, or null to find it beside the build.
+     * @param threads BLAS threads per node.
+     * @param mtu     the links' MTU (the script sizes the nodes' Aeron frames to fit).
+     * @param logs    directory for the node logs, one sub-directory per run.
+     * @param work    scratch directory (the node launcher goes there).
+     * @return a runner.
+     * @throws BadInputException without root, without {@code ip netns} or without the script.
+     */
+    static NetnsRunner create(
+        final BenchHost host, final Path script, final int threads, final int mtu, final Path logs, final Path work)
+    {
+        host.requireNetns();
+        final Path found = null != script ? script : findScript();
+        if (!Files.isRegularFile(found))
+        {
+            throw new BadInputException((null != script ? "--netns-script " : "") + found + " does not exist; " +
+                "give the path of " + SCRIPT + " with --netns-script FILE");
+        }
+        return new NetnsRunner(found.toAbsolutePath(), threads, mtu, logs, writeNodeCommand(work));
+    }
+
+    @Override
+    public String mode()
+    {
+        return "netns";
+    }
+
+    @Override
+    public JsonNode run(final int workers, final Path jobFile) throws InterruptedException
+    {
+        final Path dir = logs.resolve("netns-" + workers).toAbsolutePath();
+        final Path report = dir.resolve("report.json");
+        final List<String> command = List.of("bash", script.toString(), "--workers", String.valueOf(workers),
+            "--mtu", String.valueOf(mtu), "--report", report.toString(), "--log-dir", dir.toString(), "--", "--config",
+            jobFile.toString());
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().put("DESCENT_NODE_CMD", nodeCommand.toString());
+        JavaCommand.blasThreads(builder.environment(), threads);
+        final int code;
+        try
+        {
+            Files.createDirectories(dir);
+            final Process process = builder.start();
+            try
+            {
+                echo(process, dir.resolve("script.out"));
+                code = process.waitFor();
+            }
+            finally
+            {
+                // Interrupted (Ctrl-C) or failed: TERM makes the script stop its nodes and delete its namespaces.
+                if (process.isAlive())
+                {
+                    process.destroy();
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("running " + script + " for " + workers + " workers", ex);
+        }
+        if (code != 0)
+        {
+            throw new IllegalStateException("the " + workers + "-worker netns run exited with " + code +
+                "; the script's output and the node logs are in " + dir);
+        }
+        return ScaleRunner.readReport(report);
+    }
+
+    /** Shows the script's output as it comes and keeps a copy in {@code file}. */
+    private static void echo(final Process process, final Path file) throws IOException
+    {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+            StandardCharsets.UTF_8));
+            BufferedWriter copy = Files.newBufferedWriter(file))
+        {
+            for (String line = in.readLine(); null != line; line = in.readLine())
+            {
+                System.out.println(line);
+                copy.write(line);
+                copy.newLine();
+            }
+        }
+    }
+
+    private static Path findScript()
+    {
+        try
+        {
+            // target/descent-cli.jar or target/classes, four levels below the checkout.
+            Path dir = Path.of(NetnsRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            for (int up = 0; up < 5 && null != dir; up++, dir = dir.getParent())
+            {
+                if (Files.isRegularFile(dir.resolve(SCRIPT)))
+                {
+                    return dir.resolve(SCRIPT);
+                }
+            }
+        }
+        catch (final URISyntaxException | SecurityException ex)
+        {
+            throw new BadInputException("cannot tell where this build lives (" + ex.getMessage() + "); give the " +
+                "path of " + SCRIPT + " with --netns-script FILE", ex);
+        }
+        return Path.of(SCRIPT).toAbsolutePath();
+    }
+
+    /** Writes the script's {@code DESCENT_NODE_CMD}: this JVM's java command line, then the node's arguments. */
+    private static Path writeNodeCommand(final Path work)
+    {
+        final StringBuilder text = new StringBuilder("#!/bin/sh\nexec");
+        for (final String word : JavaCommand.thisJvm(List.of()))
+        {
+            text.append(" '").append(word.replace("'", "'\\''")).append('\'');
+        }
+        text.append(" \"$@\"\n");
+        final Path file = work.resolve("descent-node");
+        try
+        {
+            Files.writeString(file, text);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("writing the node launcher " + file, ex);
+        }
+        return file;
+    }
+}

@@ -1,0 +1,377 @@
+package io.descent.bench.scale;
+
+import io.descent.cluster.protocol.NodeInfo;
+import io.descent.data.shard.TempDirectories;
+import io.descent.k8s.ApiOptions;
+import io.descent.nn.BadInputException;
+import io.descent.report.JsonReports;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code descent bench scale}: the same job at each worker count (weak scaling: the per-worker batch stays fixed),
+ * reporting throughput and efficiency against the smallest count, all measured in one run. The runs go to local
+ * processes (default), network namespaces on this machine ({@code --netns}, {@link NetnsRunner}) or a Kubernetes
+ * cluster ({@code --k8s}, {@link KubernetesRunner}).
+ */
+@Command(
+    name = "scale",
+    mixinStandardHelpOptions = true,
+    description = "Weak scaling: the same job at each worker count (local processes, network namespaces with " +
+        "--netns, or Kubernetes with --k8s), throughput and efficiency.")
+public final class ScaleBenchCommand implements Callable<Integer>
+{
+    @Option(names = "--workers", paramLabel = "LIST", description = "worker counts (default: ${DEFAULT-VALUE})")
+    private String workers = "1,2";
+
+    @Option(names = "--model", paramLabel = "WIDTHS", description = "MLP widths (default: ${DEFAULT-VALUE})")
+    private String model = "784-512-256-10";
+
+    @Option(names = "--batch", paramLabel = "B", description = "examples per worker per step (default: ${DEFAULT-VALUE})")
+    private int batch = 256;
+
+    @Option(names = "--threads", paramLabel = "T", description = "BLAS threads per process (default: ${DEFAULT-VALUE})")
+    private int threads = 1;
+
+    // 100 steps measured about 1 s: on a shared 2-core host that was mostly start-up transients and neighbours'
+    // noise (efficiency swung 0.48..0.74 between runs); 500 steps measure the steady state.
+    @Option(names = "--steps", paramLabel = "S", description = "steps per epoch; the epoch after the warm-up is " +
+        "measured (default: ${DEFAULT-VALUE})")
+    private int steps = 500;
+
+    @Option(names = "--warmup-epochs", paramLabel = "W", description = "epochs of --steps steps trained before the " +
+        "measured one (JIT compilation, caches; default: ${DEFAULT-VALUE})")
+    private int warmupEpochs = 1;
+
+    @Option(names = "--repeat", paramLabel = "R", description = "runs of each count, interleaved in alternating " +
+        "order (1,2,2,1,…) so that the host's drift, or running after another count, hits every count alike; " +
+        "each count reports its median run and the range (default: ${DEFAULT-VALUE})")
+    private int repeat = 1;
+
+    @Option(names = "--cores-per-worker", paramLabel = "K", description = "local runs only: confine each N-worker " +
+        "run (its media driver, parameter server and workers) to the first N×K CPUs this process may use " +
+        "(taskset), so that every count gets the same CPUs per worker; 0 leaves every run free to use all of them " +
+        "(default: ${DEFAULT-VALUE})")
+    private int coresPerWorker = 0;
+
+    @Option(names = "--ceiling", description = "after the runs, also run the workers' step arithmetic alone: for " +
+        "each count, that many processes on this machine side by side, no server, no network, free-running and " +
+        "then in lockstep (a barrier after every step). Reports their weak-scaling efficiency (the ceilings of any " +
+        "data-parallel and any synchronous trainer's on this host) and the share of the lockstep one each run " +
+        "reached")
+    private boolean ceiling;
+
+    @Option(names = "--ceiling-seconds", paramLabel = "S", description = "--ceiling: length of one measured window, " +
+        "after a warm-up of --steps steps (default: ${DEFAULT-VALUE})")
+    private double ceilingSeconds = 3;
+
+    @Option(names = "--ceiling-rounds", paramLabel = "R", description = "--ceiling: windows per count, interleaved " +
+        "(1,2,2,1,…); the median counts (default: ${DEFAULT-VALUE})")
+    private int ceilingRounds = 5;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "write {\"runs\":[…]} as JSON")
+    private Path report;
+
+    @Option(names = "--report-dir", paramLabel = "DIR", description = "write scale.json, scale.csv and scale.png " +
+        "(and the --netns node logs under DIR/logs)")
+    private Path reportDir;
+
+    @Option(names = "--netns", description = "run each count as a multi-host job in network namespaces on this " +
+        "machine (root; scripts/netns-cluster.sh)")
+    private boolean netns;
+
+    @Option(names = "--netns-script", paramLabel = "FILE", description = "scripts/netns-cluster.sh " +
+        "(default: the one of the checkout this jar was built in)")
+    private Path netnsScript;
+
+    @Option(names = "--mtu", paramLabel = "BYTES", description = "--netns: link MTU between the namespaces, the " +
+        "nodes' Aeron frames sized to fit (default: 1500; 9000 for jumbo frames)")
+    private Integer mtu;
+
+    @Option(names = "--k8s", description = "run each count as a job on a Kubernetes cluster (needs --image)")
+    private boolean k8s;
+
+    @Option(names = "--image", paramLabel = "IMG", description = "--k8s: container image built from deploy/Dockerfile")
+    private String image;
+
+    @Option(names = { "-n", "--namespace" }, paramLabel = "NS",
+        description = "--k8s: namespace (default: the kubeconfig context's, else default)")
+    private String namespace;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "--k8s: job name prefix; the N-worker run is " +
+        "NAME-wN (default: ${DEFAULT-VALUE})")
+    private String name = "scale";
+
+    @Option(names = "--cluster-domain", paramLabel = "DOMAIN",
+        description = "--k8s: the cluster's DNS domain (default: ${DEFAULT-VALUE})")
+    private String clusterDomain = "cluster.local";
+
+    @Option(names = "--k8s-timeout", paramLabel = "SECONDS",
+        description = "--k8s: longest one run may take, submission to end (default: ${DEFAULT-VALUE})")
+    private long k8sTimeoutSeconds = 3600;
+
+    @Mixin
+    private ApiOptions api;
+
+    private final BenchHost host;
+
+    /** The command as {@code descent} runs it, on this machine. */
+    public ScaleBenchCommand()
+    {
+        this(BenchHost.system());
+    }
+
+    ScaleBenchCommand(final BenchHost host)
+    {
+        this.host = host;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException
+    {
+        final int[] counts = parseCounts();
+        final ScaleJob job = ScaleJob.of(model, batch, steps, warmupEpochs);
+        checkOutputs();
+        final Path work = tempDir();
+        final List<ScaleRun> runs = new ArrayList<>();
+        final ScaleRunner runner;
+        try
+        {
+            runner = runner(counts, job, work);
+            if (runner.mode().equals("local"))
+            {
+                // Local nodes run with this JVM's flags, so its heap is theirs.
+                job.checkFits(Arrays.stream(counts).max().orElse(1), Runtime.getRuntime().maxMemory());
+            }
+            final Map<Integer, List<ScaleRun>> repeats = new LinkedHashMap<>();
+            for (int round = 0; round < repeat; round++)
+            {
+                for (final int count : RunOrder.of(counts, round))
+                {
+                    repeats.computeIfAbsent(count, c -> new ArrayList<>()).add(ScaleRun.fromReport(runner.mode(),
+                        count, batch, runner.run(count, job.write(work, count))));
+                }
+            }
+            final Map<Integer, ComputeCeiling.Throughput> computeOnly = ceiling ?
+                new ComputeCeiling(threads, steps, ceilingSeconds, ceilingRounds, work)
+                    .measure(counts, job.write(work, counts[counts.length - 1]), System.out) : Map.of();
+            repeats.forEach((count, each) -> runs.add(ceiling ? ScaleRun.median(each)
+                .withComputeOnly(computeOnly.get(count)) : ScaleRun.median(each)));
+        }
+        finally
+        {
+            TempDirectories.deleteQuietly(work);
+        }
+        final Map<String, Object> setup = new LinkedHashMap<>();
+        setup.put("mode", runner.mode());
+        setup.put("model", model);
+        setup.put("batch", batch);
+        setup.put("threads", threads);
+        setup.put("steps_per_epoch", steps);
+        setup.put("warmup_epochs", warmupEpochs);
+        setup.put("repeats", repeat);
+        setup.put("cores_per_worker", coresPerWorker);
+        if (ceiling)
+        {
+            setup.put("ceiling_seconds", ceilingSeconds);
+            setup.put("ceiling_rounds", ceilingRounds);
+        }
+        final Map<String, Object> json = ScaleOutputs.json(runs, setup);
+        print(runner.mode(), runs);
+        if (null != report)
+        {
+            JsonReports.writeAtomically(report, json);
+        }
+        if (null != reportDir)
+        {
+            ScaleOutputs.writeDirectory(reportDir, runs, json);
+        }
+        return 0;
+    }
+
+    /** Picks and checks where the runs go, before any of them starts. */
+    private ScaleRunner runner(final int[] counts, final ScaleJob job, final Path work)
+    {
+        if (netns && k8s)
+        {
+            throw new BadInputException("--netns and --k8s exclude each other; choose where the runs go");
+        }
+        if (!k8s && (null != image || null != namespace))
+        {
+            throw new BadInputException((null != image ? "--image" : "--namespace") + " is only used with --k8s; " +
+                "add --k8s to run on Kubernetes");
+        }
+        if (coresPerWorker < 0)
+        {
+            throw new BadInputException("--cores-per-worker must be 0 (not confined) or more, got " + coresPerWorker);
+        }
+        if (coresPerWorker > 0 && (netns || k8s || ceiling))
+        {
+            throw new BadInputException("--cores-per-worker confines local cluster runs only, not " +
+                (netns ? "--netns" : k8s ? "--k8s" : "--ceiling's compute-only processes") + "; run without it");
+        }
+        if (ceiling && k8s)
+        {
+            throw new BadInputException("--ceiling measures processes on this machine and does not apply to --k8s; " +
+                "run it locally or with --netns");
+        }
+        if (!(ceilingSeconds > 0) || ceilingRounds < 1)
+        {
+            throw new BadInputException("--ceiling-seconds must be more than 0 and --ceiling-rounds at least 1, got " +
+                ceilingSeconds + " and " + ceilingRounds);
+        }
+        if (!netns && (null != netnsScript || null != mtu))
+        {
+            throw new BadInputException((null != mtu ? "--mtu" : "--netns-script") + " is only used with --netns; " +
+                "add --netns");
+        }
+        if (null != mtu && (mtu < NetnsRunner.MIN_MTU || mtu > NetnsRunner.MAX_MTU))
+        {
+            throw new BadInputException("--mtu " + mtu + " is not a link MTU: use " + NetnsRunner.MIN_MTU + ".." +
+                NetnsRunner.MAX_MTU + " bytes, e.g. 1500 or 9000");
+        }
+        final int largest = counts[counts.length - 1];
+        if (netns)
+        {
+            if (largest > NetnsRunner.MAX_WORKERS)
+            {
+                throw new BadInputException("--workers " + workers + ": --netns runs at most " +
+                    NetnsRunner.MAX_WORKERS + " workers");
+            }
+            return NetnsRunner.create(host, netnsScript, threads, null == mtu ? NetnsRunner.DEFAULT_MTU : mtu,
+                null == reportDir ? work : reportDir.resolve("logs"), work);
+        }
+        if (k8s)
+        {
+            if (null == image)
+            {
+                throw new BadInputException("--k8s needs --image IMG, the image built from deploy/Dockerfile " +
+                    "(e.g. --image registry.example.com/descent:0.1.0)");
+            }
+            final KubernetesRunner kube = new KubernetesRunner(api, image, namespace, name, clusterDomain,
+                Duration.ofSeconds(k8sTimeoutSeconds));
+            kube.check(largest, job.write(work, largest));
+            return kube;
+        }
+        return new LocalRunner(threads, work, coresPerWorker, confinable(largest));
+    }
+
+    /** @return the CPUs runs may be confined to, checked for {@code largest} workers (null when not confining). */
+    private CpuList confinable(final int largest)
+    {
+        if (coresPerWorker == 0)
+        {
+            return null;
+        }
+        final String cpus = NodeInfo.cpus();
+        if (cpus.isEmpty())
+        {
+            throw new BadInputException("--cores-per-worker needs Linux (the CPU list of /proc/self/status); " +
+                "run without it");
+        }
+        final CpuList allowed = CpuList.parse(cpus);
+        if ((long)largest * coresPerWorker > allowed.size())
+        {
+            throw new BadInputException("--cores-per-worker " + coresPerWorker + ": " + largest + " workers need " +
+                (long)largest * coresPerWorker + " CPUs, this process may use " + allowed.size() + " (" + allowed +
+                "); lower --cores-per-worker or the largest of --workers");
+        }
+        if (!host.hasTaskset())
+        {
+            throw new BadInputException("--cores-per-worker needs 'taskset' (Debian package util-linux) on the PATH");
+        }
+        return allowed;
+    }
+
+    private void print(final String mode, final List<ScaleRun> runs)
+    {
+        System.out.printf("%nmode %s, model %s, batch %d per worker, %d BLAS thread(s) per process, %d steps " +
+            "measured%s%s%n", mode, model, batch, threads, steps,
+            coresPerWorker > 0 ? ", each run confined to " + coresPerWorker + " CPU(s) per worker" : "",
+            repeat > 1 ? ", median of " + repeat + " interleaved runs per count" : "");
+        System.out.println("workers  samples/s  efficiency  step ms  compute ms  comm ms" +
+            (ceiling ? "  compute only: free samples/s  ceiling  lockstep samples/s  ceiling  efficiency of it" : "") +
+            (repeat > 1 ? "  range of " + repeat + " runs (samples/s)" : ""));
+        final ScaleRun base = runs.get(0);
+        for (final ScaleRun run : runs)
+        {
+            System.out.printf("%7d  %9.0f  %10.3f  %7.2f  %10.2f  %7.2f%s%s%n", run.workers(), run.samplesPerSec(),
+                run.efficiency(base), run.stepSeconds() * 1e3, run.computeSeconds() * 1e3,
+                run.commSeconds() * 1e3, ceiling ? String.format("  %28.0f  %7.3f  %18.0f  %7.3f  %16.3f",
+                    run.computeOnly().free(), run.ceiling(base), run.computeOnly().lockstep(),
+                    run.lockstepCeiling(base), run.efficiency(base) / run.lockstepCeiling(base)) : "",
+                repeat > 1 ? String.format("  %.0f–%.0f", run.minSamplesPerSec(), run.maxSamplesPerSec()) : "");
+        }
+    }
+
+    private int[] parseCounts()
+    {
+        final int[] counts;
+        try
+        {
+            counts = Arrays.stream(workers.split(",")).map(String::trim).mapToInt(Integer::parseInt).sorted().toArray();
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new BadInputException("--workers '" + workers + "' must be worker counts separated by commas, " +
+                "e.g. 1,2,4");
+        }
+        if (counts.length == 0 || counts[0] < 1)
+        {
+            throw new BadInputException("--workers '" + workers + "': every count must be at least 1");
+        }
+        if (repeat < 1)
+        {
+            throw new BadInputException("--repeat must be at least 1, got " + repeat);
+        }
+        if (threads < 1)
+        {
+            throw new BadInputException("--threads must be at least 1, got " + threads);
+        }
+        return counts;
+    }
+
+    private void checkOutputs()
+    {
+        if (null != report && !Files.isDirectory(report.toAbsolutePath().getParent()))
+        {
+            throw new BadInputException("--report " + report + ": its directory does not exist; create it first");
+        }
+        if (null != reportDir)
+        {
+            try
+            {
+                Files.createDirectories(reportDir);
+            }
+            catch (final IOException ex)
+            {
+                throw new BadInputException("--report-dir " + reportDir + " cannot be created: " + ex.getMessage());
+            }
+        }
+    }
+
+    private static Path tempDir()
+    {
+        try
+        {
+            return Files.createTempDirectory("descent-scale-");
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("creating a work directory for the scaling runs", ex);
+        }
+    }
+}

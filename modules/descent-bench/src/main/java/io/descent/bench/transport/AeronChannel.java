@@ -1,0 +1,129 @@
+package io.descent.bench.transport;
+
+import io.descent.transport.Channels;
+import io.descent.transport.MessageId;
+import io.descent.transport.Transport;
+import io.descent.transport.receive.BufferReceiver;
+import io.descent.transport.receive.ReceiveListener;
+import io.descent.transport.receive.ReceiveSlot;
+import io.descent.transport.send.BufferSender;
+import io.descent.transport.send.SendResult;
+import io.descent.transport.wire.MessageKind;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Descent transport itself: a {@link BufferSender} on the calling thread, a {@link BufferReceiver} on its agent
+ * thread writing into the destination, over IPC or UDP loopback of one embedded driver.
+ */
+final class AeronChannel implements BenchChannel
+{
+    private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(120);
+    /** A listener that ignores outcomes: the benchmark polls the slot's state instead. */
+    static final ReceiveListener QUIET = new ReceiveListener()
+    {
+        @Override
+        public void onComplete(final ReceiveSlot slot)
+        {
+        }
+
+        @Override
+        public void onIncomplete(final ReceiveSlot slot)
+        {
+        }
+    };
+
+    private final String name;
+    private final BufferReceiver receiver;
+    private final AgentRunner agent;
+    private final BufferSender sender;
+    private final ReceiveSlot slot = new ReceiveSlot();
+    private long step;
+
+    private AeronChannel(final String name, final Transport transport, final String receiveChannel,
+        final int streamId)
+    {
+        this.name = name;
+        this.receiver = transport.newReceiver(receiveChannel, streamId, QUIET);
+        this.agent = transport.startAgent(receiver);
+        final String sendChannel = "udp".equals(name) ?
+            transport.channels().udp(Channels.endpointOf(awaitResolved(receiver))) : receiveChannel;
+        this.sender = transport.newSender(sendChannel, streamId);
+    }
+
+    /** @return the channel a UDP receiver bound (port 0 resolved), waiting up to 10 s for it. */
+    static String awaitResolved(final BufferReceiver receiver)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String resolved;
+        while (null == (resolved = receiver.resolvedChannel()))
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new IllegalStateException("UDP subscription did not bind a port: " + receiver);
+            }
+            Thread.onSpinWait();
+        }
+        return resolved;
+    }
+
+    static AeronChannel ipc(final Transport transport)
+    {
+        return new AeronChannel("ipc", transport, transport.channels().ipc(), 7001);
+    }
+
+    static AeronChannel udp(final Transport transport)
+    {
+        return new AeronChannel("udp", transport, transport.channels().udp("127.0.0.1:0"), 7002);
+    }
+
+    @Override
+    public String name()
+    {
+        return name;
+    }
+
+    /** @return payload bytes per chunk this channel's sender uses. */
+    int chunkLength()
+    {
+        return sender.chunkLength();
+    }
+
+    @Override
+    public long transfer(final UnsafeBuffer source, final UnsafeBuffer destination, final int length)
+    {
+        final MessageId id = new MessageId(1L, 1L, MessageKind.GRADIENT, step++, 0, 0, length / Float.BYTES);
+        slot.expect(id, destination, 0, length, System.nanoTime() + TIMEOUT_NS);
+        if (!receiver.register(slot))
+        {
+            throw new IllegalStateException("receiver refused the registration");
+        }
+        final long start = System.nanoTime();
+        final SendResult result = sender.send(id, source, 0, length, start + TIMEOUT_NS);
+        if (!result.isSent())
+        {
+            throw new IllegalStateException(name + " send of " + length + " bytes failed: " + result);
+        }
+        ReceiveSlot.State state;
+        while ((state = slot.state()) == ReceiveSlot.State.ACTIVE || state == ReceiveSlot.State.PENDING)
+        {
+            Thread.onSpinWait();
+        }
+        final long elapsed = System.nanoTime() - start;
+        if (state != ReceiveSlot.State.COMPLETE)
+        {
+            throw new IllegalStateException(name + " message incomplete: " + slot.describeMissing() +
+                "; receiver counters " + receiver.counters());
+        }
+        return elapsed;
+    }
+
+    @Override
+    public void close()
+    {
+        CloseHelper.closeAll(sender, agent);
+    }
+}

@@ -1,0 +1,72 @@
+package io.descent.bench.transport;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.Arrays;
+
+/**
+ * Times one channel at one size: warm-up transfers (at least one, for at least 0.3 s), then repeats (enough to move about 1 GB, 3 to 25 of them),
+ * reporting the median and best throughput. Verifies the destination against the source after the last repeat.
+ */
+final class ThroughputRun
+{
+    private static final long TARGET_BYTES = 1L << 30;
+    private static final int MIN_REPEATS = 3;
+    private static final int MAX_REPEATS = 25;
+    private static final long WARM_UP_NS = 300_000_000L;
+
+    private ThroughputRun()
+    {
+    }
+
+    /** Median and best throughput of one channel at one size, in GB/s (10^9 bytes per second). */
+    record Measurement(String channel, int sizeBytes, double medianGbPerS, double bestGbPerS, int repeats)
+    {
+    }
+
+    /**
+     * @param repeats 0 for automatic, else the number of timed transfers.
+     */
+    static Measurement measure(
+        final BenchChannel channel, final UnsafeBuffer source, final UnsafeBuffer destination, final int size,
+        final int repeats) throws Exception
+    {
+        final int n = repeats > 0 ? repeats :
+            (int)Math.max(MIN_REPEATS, Math.min(MAX_REPEATS, TARGET_BYTES / size));
+        destination.setMemory(0, size, (byte)0);
+        final long warmUpEnd = System.nanoTime() + WARM_UP_NS;
+        for (int i = 0; i < MAX_REPEATS && (i < 1 || System.nanoTime() - warmUpEnd < 0); i++)
+        {
+            channel.transfer(source, destination, size);
+        }
+        final double[] gbPerS = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            final long nanos = Math.max(1, channel.transfer(source, destination, size));
+            gbPerS[i] = size / (double)nanos;
+        }
+        verify(channel.name(), source, destination, size);
+        Arrays.sort(gbPerS);
+        final double median = n % 2 == 1 ? gbPerS[n / 2] : (gbPerS[n / 2 - 1] + gbPerS[n / 2]) / 2;
+        return new Measurement(channel.name(), size, median, gbPerS[n - 1], n);
+    }
+
+    private static void verify(final String name, final UnsafeBuffer source, final UnsafeBuffer destination,
+        final int size)
+    {
+        for (int i = 0; i + Long.BYTES <= size; i += Long.BYTES)
+        {
+            if (source.getLong(i) != destination.getLong(i))
+            {
+                throw new IllegalStateException(name + " delivered different bytes at offset " + i);
+            }
+        }
+        for (int i = size & ~7; i < size; i++)
+        {
+            if (source.getByte(i) != destination.getByte(i))
+            {
+                throw new IllegalStateException(name + " delivered different bytes at offset " + i);
+            }
+        }
+    }
+}

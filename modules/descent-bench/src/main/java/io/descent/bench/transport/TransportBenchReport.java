@@ -1,0 +1,116 @@
+package io.descent.bench.transport;
+
+import io.descent.transport.config.TransportSettings;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON report and the table of {@code descent bench transport}. Report fields (stable):
+ * {@code results[] {size_bytes, channel, gb_per_s}}, {@code ipc_vs_memcpy}, {@code udp_vs_memcpy},
+ * {@code ipc_vs_artery}, {@code udp_vs_tcp} (ratios of median throughputs at the largest size; null when a channel
+ * was not measured), plus {@code settings} describing the run.
+ */
+final class TransportBenchReport
+{
+    private TransportBenchReport()
+    {
+    }
+
+    static Map<String, Object> build(
+        final List<ThroughputRun.Measurement> measurements, final int largest, final TransportSettings settings,
+        final boolean spin, final Map<String, Object> geometry)
+    {
+        final List<Map<String, Object>> results = new ArrayList<>();
+        for (final ThroughputRun.Measurement m : measurements)
+        {
+            final Map<String, Object> row = new LinkedHashMap<>();
+            row.put("size_bytes", m.sizeBytes());
+            row.put("channel", m.channel());
+            row.put("gb_per_s", round(m.medianGbPerS()));
+            row.put("best_gb_per_s", round(m.bestGbPerS()));
+            row.put("repeats", m.repeats());
+            results.add(row);
+        }
+        final Map<String, Object> json = new LinkedHashMap<>();
+        json.put("results", results);
+        json.put("ipc_vs_memcpy", ratio(measurements, largest, "ipc", "memcpy"));
+        json.put("udp_vs_memcpy", ratio(measurements, largest, "udp", "memcpy"));
+        json.put("ipc_vs_artery", ratio(measurements, largest, "ipc", "artery"));
+        json.put("udp_vs_tcp", ratio(measurements, largest, "udp", "tcp"));
+        // Weight broadcast to two receivers: one multi-destination-cast publication vs one publication each.
+        json.put("mdc_vs_fanout", ratio(measurements, largest, "mdc", "fanout"));
+        final Map<String, Object> described = new LinkedHashMap<>(geometry);
+        described.put("largest_size_bytes", largest);
+        described.put("idle", spin ? "busy-spin" : "production defaults");
+        described.put("driver_threading", settings.driver().threadingMode().toString().toLowerCase());
+        described.put("receiver_idle", settings.receiver().idle().toString());
+        described.put("driver_idle", settings.driver().idle().toString());
+        described.put("ipc_term_bytes", settings.driver().ipcTermLength());
+        described.put("udp_term_bytes", settings.driver().termLength());
+        described.put("ipc_mtu", settings.driver().ipcMtu());
+        described.put("udp_mtu", settings.driver().mtu());
+        described.put("udp_loopback_mtu", settings.driver().loopbackMtu());
+        described.put("available_processors", Runtime.getRuntime().availableProcessors());
+        json.put("settings", described);
+        return json;
+    }
+
+    static void printTable(
+        final PrintWriter out, final List<ThroughputRun.Measurement> measurements, final List<Integer> sizes,
+        final List<String> channels, final Map<String, Object> json)
+    {
+        out.println();
+        out.printf("%-8s", "size");
+        for (final String channel : channels)
+        {
+            out.printf(" %10s", channel);
+        }
+        out.println("   (GB/s, median)");
+        for (final int size : sizes)
+        {
+            out.printf("%-8s", SizeList.format(size));
+            for (final String channel : channels)
+            {
+                final Double value = median(measurements, size, channel);
+                out.printf(" %10s", null == value ? "-" : String.format("%.3f", value));
+            }
+            out.println();
+        }
+        out.println();
+        for (final String key : List.of("ipc_vs_memcpy", "udp_vs_memcpy", "ipc_vs_artery", "udp_vs_tcp"))
+        {
+            final Object value = json.get(key);
+            out.printf("%-14s %s%n", key, null == value ? "-" : String.format("%.3f", (Double)value));
+        }
+    }
+
+    private static Double ratio(
+        final List<ThroughputRun.Measurement> measurements, final int size, final String a, final String b)
+    {
+        final Double x = median(measurements, size, a);
+        final Double y = median(measurements, size, b);
+        return null == x || null == y || y == 0 ? null : round(x / y);
+    }
+
+    private static Double median(final List<ThroughputRun.Measurement> measurements, final int size, final String channel)
+    {
+        Double found = null;
+        for (final ThroughputRun.Measurement m : measurements)
+        {
+            if (m.sizeBytes() == size && m.channel().equals(channel))
+            {
+                found = m.medianGbPerS();
+            }
+        }
+        return found;
+    }
+
+    private static double round(final double value)
+    {
+        return Math.round(value * 1000.0) / 1000.0;
+    }
+}

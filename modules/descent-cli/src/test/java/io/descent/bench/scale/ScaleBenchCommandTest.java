@@ -1,0 +1,215 @@
+package io.descent.bench.scale;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.descent.cli.DescentCli;
+import io.descent.cluster.protocol.NodeInfo;
+import io.descent.report.JsonReports;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ScaleBenchCommandTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldRejectBadWorkerCountsWithOneLine()
+    {
+        for (final String workers : new String[]{ "0,1", "one,two", "" })
+        {
+            final StringWriter err = new StringWriter();
+            final int code = DescentCli.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true),
+                "bench", "scale", "--workers", workers);
+            assertEquals(2, code, err.toString());
+            assertEquals(1, err.toString().strip().lines().count(), err.toString());
+            assertTrue(err.toString().contains("--workers"), err.toString());
+        }
+    }
+
+    @Test
+    void shouldRefuseNetnsWithoutRootOrIpNetnsWithOneLine()
+    {
+        assertBadInput(fakeHost(false, true), "--netns needs root", "--netns", "--workers", "1,2");
+        assertBadInput(fakeHost(true, false), "--netns needs 'ip netns'", "--netns", "--workers", "1,2");
+    }
+
+    @Test
+    void shouldRefuseAJobWhoseDataWouldNotFitTheHeapOrNoRepeatWithOneLine()
+    {
+        assertBadInput(fakeHost(true, true), "more than half the", "--workers", "1,2", "--steps", "100000000");
+        assertBadInput(fakeHost(true, true), "--repeat must be at least 1", "--repeat", "0");
+        assertBadInput(fakeHost(true, true), "--warmup-epochs must be 0 or more", "--warmup-epochs", "-1");
+    }
+
+    @Test
+    void shouldRefuseBadModeOptionsWithOneLine()
+    {
+        final BenchHost usable = fakeHost(true, true);
+        assertBadInput(usable, "--k8s needs --image", "--k8s", "--workers", "1,2");
+        assertBadInput(usable, "--netns and --k8s exclude each other", "--netns", "--k8s", "--image", "d:1");
+        assertBadInput(usable, "--image is only used with --k8s", "--image", "descent:0.1.0");
+        assertBadInput(usable, "--netns runs at most 200 workers", "--netns", "--workers", "1,201");
+        assertBadInput(usable, "--netns-script " + dir.resolve("none.sh") + " does not exist", "--netns",
+            "--netns-script", dir.resolve("none.sh").toString());
+        assertBadInput(usable, "--image 'Not An Image'", "--k8s", "--image", "Not An Image");
+        assertBadInput(usable, "--mtu is only used with --netns", "--mtu", "9000");
+        assertBadInput(usable, "--mtu 100 is not a link MTU", "--netns", "--mtu", "100");
+        assertBadInput(usable, "--workers '0'", "--k8s", "--image", "descent:0.1.0", "--workers", "0");
+        assertBadInput(usable, "--ceiling measures processes on this machine", "--k8s", "--image", "d:1", "--ceiling");
+        assertBadInput(usable, "--ceiling-seconds must be more than 0", "--ceiling", "--ceiling-seconds", "0");
+        assertBadInput(usable, "--ceiling-rounds at least 1", "--ceiling", "--ceiling-rounds", "0");
+    }
+
+    @Test
+    void shouldRefuseCoresPerWorkerItCannotHonourWithOneLine()
+    {
+        final BenchHost usable = fakeHost(true, true);
+        assertBadInput(usable, "--cores-per-worker must be 0 (not confined) or more, got -1", "--cores-per-worker",
+            "-1");
+        assertBadInput(usable, "--cores-per-worker confines local cluster runs only, not --netns", "--netns",
+            "--cores-per-worker", "1");
+        assertBadInput(usable, "not --k8s", "--k8s", "--image", "d:1", "--cores-per-worker", "1");
+        assertBadInput(usable, "not --ceiling's compute-only processes", "--ceiling", "--cores-per-worker", "1");
+        final int cpus = CpuList.parse(NodeInfo.cpus()).size();
+        assertBadInput(usable, "--cores-per-worker 1: " + (cpus + 1) + " workers need " + (cpus + 1) + " CPUs, " +
+            "this process may use " + cpus, "--workers", "1," + (cpus + 1), "--cores-per-worker", "1");
+        assertBadInput(fakeHost(true, true, false), "--cores-per-worker needs 'taskset'", "--workers", "1",
+            "--cores-per-worker", "1");
+    }
+
+    private static void assertBadInput(final BenchHost host, final String expected, final String... options)
+    {
+        final List<String> args = new ArrayList<>(List.of("bench", "scale"));
+        args.addAll(List.of(options));
+        final StringWriter err = new StringWriter();
+        final CommandLine.IFactory factory = new CommandLine.IFactory()
+        {
+            @Override
+            public <K> K create(final Class<K> type) throws Exception
+            {
+                return type == ScaleBenchCommand.class ? type.cast(new ScaleBenchCommand(host)) :
+                    CommandLine.defaultFactory().create(type);
+            }
+        };
+        final int code = DescentCli.run(factory, new PrintWriter(new StringWriter()), new PrintWriter(err, true),
+            args.toArray(String[]::new));
+        assertEquals(2, code, err.toString());
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+        assertTrue(err.toString().startsWith("descent: ") && err.toString().contains(expected),
+            "expected '" + expected + "' in: " + err);
+    }
+
+    private static BenchHost fakeHost(final boolean root, final boolean ipNetns)
+    {
+        return fakeHost(root, ipNetns, true);
+    }
+
+    private static BenchHost fakeHost(final boolean root, final boolean ipNetns, final boolean taskset)
+    {
+        return new BenchHost()
+        {
+            @Override
+            public boolean isRoot()
+            {
+                return root;
+            }
+
+            @Override
+            public boolean hasIpNetns()
+            {
+                return ipNetns;
+            }
+
+            @Override
+            public boolean hasTaskset()
+            {
+                return taskset;
+            }
+        };
+    }
+
+    /**
+     * A tiny model at 1 and 2 workers, as separate processes, each beside its compute-only processes: the outputs
+     * exist and are consistent.
+     */
+    @Test
+    @Tag("slow")
+    void shouldMeasureEachWorkerCountAndWriteJsonCsvAndPng() throws IOException
+    {
+        final Path report = dir.resolve("scale-report.json");
+        final Path out = dir.resolve("out");
+        assertEquals(0, DescentCli.run("bench", "scale", "--workers", "1,2", "--model", "20-16-4", "--batch", "16",
+            "--steps", "10", "--ceiling", "--ceiling-seconds", "0.5", "--ceiling-rounds", "2", "--report", report.toString(), "--report-dir",
+            out.toString()));
+        final JsonNode json = JsonReports.mapper().readTree(report.toFile());
+        final JsonNode runs = json.get("runs");
+        assertEquals(2, runs.size());
+        assertEquals(1, runs.get(0).get("workers").asInt());
+        assertEquals(1.0, runs.get(0).get("efficiency").asDouble(), 1e-12);
+        assertEquals(2, runs.get(1).get("workers").asInt());
+        for (final JsonNode run : runs)
+        {
+            assertTrue(run.get("samples_per_sec").asDouble() > 0, run.toString());
+            assertTrue(run.get("step_s").asDouble() > 0, run.toString());
+        }
+        final double expected = runs.get(1).get("samples_per_sec").asDouble() /
+            (2 * runs.get(0).get("samples_per_sec").asDouble());
+        assertEquals(expected, runs.get(1).get("efficiency").asDouble(), 1e-9);
+        assertEquals(1.0, runs.get(0).get("ceiling").asDouble(), 1e-12);
+        for (final JsonNode run : runs)
+        {
+            assertTrue(run.get("compute_only_samples_per_sec").asDouble() > 0, run.toString());
+            assertTrue(run.get("lockstep_samples_per_sec").asDouble() > 0, run.toString());
+            assertEquals(run.get("efficiency").asDouble() / run.get("lockstep_ceiling").asDouble(),
+                run.get("efficiency_of_ceiling").asDouble(), 1e-9);
+        }
+        assertEquals(runs.get(1).get("compute_only_samples_per_sec").asDouble() /
+            (2 * runs.get(0).get("compute_only_samples_per_sec").asDouble()), runs.get(1).get("ceiling").asDouble(),
+            1e-9);
+        assertEquals(1.0, runs.get(0).get("lockstep_ceiling").asDouble(), 1e-12);
+        assertTrue(Files.readAllLines(out.resolve("scale.csv")).get(0)
+            .endsWith(",compute_only_samples_per_sec,ceiling,lockstep_samples_per_sec,lockstep_ceiling,cpus"));
+        assertTrue(Files.readAllLines(out.resolve("scale.csv")).get(1).endsWith(",\"" + NodeInfo.cpus() + "\""));
+        assertEquals(3, Files.readAllLines(out.resolve("scale.csv")).size(), "header and two runs");
+        assertTrue(Files.size(out.resolve("scale.png")) > 1000);
+        assertEquals(json, JsonReports.mapper().readTree(out.resolve("scale.json").toFile()));
+        assertEquals("local", json.get("mode").asText());
+        assertEquals("local", runs.get(1).get("mode").asText());
+        assertEquals(0, json.get("cores_per_worker").asInt());
+        for (final JsonNode run : runs)
+        {
+            assertEquals(NodeInfo.cpus(), run.get("cpus").asText(), "an unconfined run's server may use every CPU");
+        }
+    }
+
+    /**
+     * A tiny model confined to one CPU per worker: the run's parameter server reports that it could use only the
+     * first CPU of this process (the bench also refuses a run whose server could use others).
+     */
+    @Test
+    @Tag("slow")
+    void shouldConfineEachRunToItsCpusPerWorker() throws IOException
+    {
+        final Path report = dir.resolve("confined.json");
+        assertEquals(0, DescentCli.run("bench", "scale", "--workers", "1", "--cores-per-worker", "1", "--model",
+            "20-16-4", "--batch", "16", "--steps", "10", "--report", report.toString()));
+        final JsonNode json = JsonReports.mapper().readTree(report.toFile());
+        assertEquals(1, json.get("cores_per_worker").asInt());
+        final JsonNode run = json.get("runs").get(0);
+        assertTrue(run.get("samples_per_sec").asDouble() > 0, run.toString());
+        assertEquals(String.valueOf(CpuList.parse(NodeInfo.cpus()).cpus()[0]), run.get("cpus").asText());
+    }
+}

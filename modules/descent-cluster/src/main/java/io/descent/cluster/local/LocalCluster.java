@@ -1,0 +1,231 @@
+package io.descent.cluster.local;
+
+import io.descent.cluster.protocol.ClusterKey;
+import io.descent.nn.BadInputException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code descent train ... --workers N}: a real cluster on this machine. Starts the parameter server and N workers
+ * as separate JVMs (this JVM's java, class path and flags; Akka over loopback TCP), lets the server's progress
+ * through to this terminal, and stops every child at the end, on failure and on Ctrl-C; children also exit by
+ * themselves if this process dies. The server writes the report.
+ *
+ * <p>Every local job gets a fresh random cluster key, handed to the children in {@code DESCENT_CLUSTER_KEY} (their
+ * environment, not their command line), so that no other process on this host can register as one of its workers.
+ *
+ * <p>Data plane: by default one {@link SharedMediaDriver} in this JVM and Aeron IPC between the children (no driver
+ * threads in the children, no kernel on the path); {@code -Ddescent.local.data-plane=udp} gives each child its own
+ * embedded driver and loopback UDP instead, as separate hosts would use.
+ */
+public final class LocalCluster
+{
+    private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
+    private static final String DATA_PLANE_PROPERTY = "descent.local.data-plane";
+
+    private final List<String> jobArgs;
+    private final int workers;
+    private final int threads;
+    private final Path report;
+    private final List<Process> children = new ArrayList<>();
+    private final String clusterKey = ClusterKey.randomText();
+    private SharedMediaDriver driver;
+
+    /**
+     * @param jobArgs the job as command-line arguments ({@code PRESET} or {@code --config FILE}, {@code --set}s).
+     * @param workers number of worker processes, ≥ 1.
+     * @param threads BLAS threads per process, ≥ 1.
+     * @param report  report file, or null.
+     */
+    public LocalCluster(final List<String> jobArgs, final int workers, final int threads, final Path report)
+    {
+        if (workers < 1 || threads < 1)
+        {
+            throw new BadInputException("--workers and --threads must be at least 1, got " + workers + " and " +
+                threads);
+        }
+        this.jobArgs = List.copyOf(jobArgs);
+        this.workers = workers;
+        this.threads = threads;
+        this.report = report;
+    }
+
+    /**
+     * Runs the job to the end.
+     *
+     * @return the parameter server's exit code (0 success, 2 bad input, 1 failure).
+     */
+    public int run() throws InterruptedException
+    {
+        final Thread cleanup = new Thread(this::stopChildren, "descent-local-cluster-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try
+        {
+            if (useIpc())
+            {
+                driver = SharedMediaDriver.start();
+            }
+            final String seed = "127.0.0.1:" + freePort();
+            // Every node on this host serves /metrics: a free port each (--metrics-port 0), not the shared default.
+            final List<String> ps = new ArrayList<>(List.of("ps", "--bind", seed, "--workers", String.valueOf(workers),
+                "--metrics-port", "0",
+                "--mode", "local"));
+            if (null != report)
+            {
+                ps.addAll(List.of("--report", report.toAbsolutePath().toString()));
+            }
+            final Process server = start(ps, "ps", true);
+            // A worker that rejects its input (exit 2) would leave the server waiting for its registration timeout.
+            final CompletableFuture<Integer> badWorker = new CompletableFuture<>();
+            for (int rank = 0; rank < workers; rank++)
+            {
+                start(new ArrayList<>(List.of("worker", "--seed", seed, "--metrics-port", "0")), "worker-" + rank, false)
+                    .onExit()
+                    .thenAccept(worker ->
+                    {
+                        if (worker.exitValue() == BadInputException.EXIT_CODE)
+                        {
+                            badWorker.complete(BadInputException.EXIT_CODE);
+                        }
+                    });
+            }
+            final int code = (Integer)CompletableFuture.anyOf(server.onExit().thenApply(Process::exitValue), badWorker)
+                .join();
+            awaitWorkers(code == 0 ? 30 : 5);
+            return code;
+        }
+        finally
+        {
+            stopChildren();
+            if (null != driver)
+            {
+                driver.close();
+                driver = null;
+            }
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            }
+            catch (final IllegalStateException ex)
+            {
+                LOG.debug("already shutting down", ex);
+            }
+        }
+    }
+
+    private Process start(final List<String> command, final String name, final boolean server)
+    {
+        final List<String> args = new ArrayList<>(JavaCommand.thisJvm(null == driver ? List.of() :
+            driver.childFlags()));
+        args.addAll(command);
+        if (null != driver)
+        {
+            args.addAll(List.of("--aeron", "ipc"));
+        }
+        args.add("--exit-with-parent");
+        args.addAll(jobArgs);
+        final ProcessBuilder builder = new ProcessBuilder(args)
+            .redirectInput(ProcessBuilder.Redirect.INHERIT)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .redirectOutput(server ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.DISCARD);
+        JavaCommand.blasThreads(builder.environment(), threads);
+        builder.environment().put("DESCENT_LOG_FILE", logFile(name));
+        builder.environment().put(ClusterKey.ENV, clusterKey);
+        try
+        {
+            final Process process = builder.start();
+            synchronized (children)
+            {
+                children.add(process);
+            }
+            LOG.info("started {} as pid {}: {}", name, process.pid(), String.join(" ", command));
+            return process;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("starting the " + name + " process: " + args.get(0), ex);
+        }
+    }
+
+    private static boolean useIpc()
+    {
+        final String medium = System.getProperty(DATA_PLANE_PROPERTY, "ipc").trim();
+        if (!medium.equals("ipc") && !medium.equals("udp"))
+        {
+            throw new BadInputException("-D" + DATA_PLANE_PROPERTY + " = '" + medium + "' must be ipc or udp");
+        }
+        return medium.equals("ipc");
+    }
+
+    private void awaitWorkers(final int seconds) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        for (final Process child : snapshot())
+        {
+            final long left = deadline - System.nanoTime();
+            if (left > 0)
+            {
+                child.waitFor(left, TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    private void stopChildren()
+    {
+        final List<Process> all = snapshot();
+        all.stream().filter(Process::isAlive).forEach(Process::destroy);
+        for (final Process child : all)
+        {
+            try
+            {
+                if (!child.waitFor(5, TimeUnit.SECONDS))
+                {
+                    child.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                child.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private List<Process> snapshot()
+    {
+        synchronized (children)
+        {
+            return List.copyOf(children);
+        }
+    }
+
+    private static String logFile(final String name)
+    {
+        final String configured = System.getenv("DESCENT_LOG_FILE");
+        final String base = null != configured ? configured : System.getProperty("java.io.tmpdir") + "/descent.log";
+        final String stem = base.endsWith(".log") ? base.substring(0, base.length() - 4) : base;
+        return stem + "-" + name + ".log";
+    }
+
+    private static int freePort()
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            return socket.getLocalPort();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("finding a free loopback port for the parameter server", ex);
+        }
+    }
+}

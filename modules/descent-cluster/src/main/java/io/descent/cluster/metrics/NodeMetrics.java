@@ -1,0 +1,340 @@
+package io.descent.cluster.metrics;
+
+import io.descent.train.Metrics;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.Unit;
+
+import java.time.InstantSource;
+import java.util.function.DoubleSupplier;
+
+/**
+ * What one parameter server or worker process reports about itself — progress, throughput, traffic, health — for
+ * {@link MetricsServer} to serve on {@code /metrics} (Prometheus text format) and {@code /health}.
+ *
+ * <p>The cluster code calls plain methods and never sees a Prometheus type:
+ * <pre>{@code
+ * final NodeMetrics metrics = NodeMetrics.worker(rank);           // or NodeMetrics.parameterServer()
+ * try (MetricsServer server = MetricsServer.start(port, metrics)) // port 9404 by default, 0 = any free port
+ * {
+ *     metrics.onStep(stepSeconds, waitSeconds, examples);          // every step
+ *     metrics.onBytes(receivedBytes, sentBytes);                   // data-plane traffic since the last call
+ *     metrics.setLiveWorkers(n);                                   // ps: on join/loss
+ *     metrics.onEpoch(epoch, trainLoss, validation);               // ps: after each validation
+ *     metrics.onCheckpoint(System.currentTimeMillis());            // ps: after a checkpoint is on disk
+ *     metrics.setHealthy(false, "lost the parameter server");      // when the node cannot make progress
+ * }
+ * }</pre>
+ *
+ * <p>Every series has {@code role="ps"} or {@code role="worker"} and, for workers, {@code rank="K"}:
+ * <ul>
+ *   <li>{@code descent_step_seconds} histogram: wall time of a step (worker: compute + push + wait for weights;
+ *       ps: from one update to the next).</li>
+ *   <li>{@code descent_gradient_wait_seconds} histogram: part of the step spent waiting (worker: for the new
+ *       weights; ps: for the last gradient).</li>
+ *   <li>{@code descent_steps_total}, {@code descent_examples_total} counters.</li>
+ *   <li>{@code descent_samples_per_second} gauge: examples / step time of the latest step (for a smoothed rate use
+ *       {@code rate(descent_examples_total[1m])}).</li>
+ *   <li>{@code descent_received_bytes_total}, {@code descent_sent_bytes_total} counters: data-plane bytes.</li>
+ *   <li>{@code descent_live_workers} gauge (once set).</li>
+ *   <li>{@code descent_epoch}, {@code descent_train_loss}, {@code descent_validation_loss},
+ *       {@code descent_validation_accuracy} (0..1, classification) or {@code descent_validation_rmse}
+ *       (regression) gauges of the latest epoch (once reported; a NaN value is left out).</li>
+ *   <li>{@code descent_checkpoint_age_seconds} gauge: now minus the latest checkpoint's time (once there is one).</li>
+ *   <li>{@code descent_healthy} gauge: 1 or 0, as {@code /health} answers.</li>
+ * </ul>
+ *
+ * <p>Thread-safety: every method may be called from any thread, concurrently with the others and with scrapes on
+ * the HTTP server's threads. Updates take no locks and are cheap enough to call every step; a scrape sees each
+ * metric's latest value, and the epoch gauges as one consistent set. Each instance has its own registry: no global
+ * state, so several nodes (or tests) can live in one JVM.
+ */
+public final class NodeMetrics
+{
+    private static final double[] SECONDS_BUCKETS =
+        { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0 };
+    private static final long NO_CHECKPOINT = Long.MIN_VALUE;
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final InstantSource clock;
+    private volatile Labels labels;
+    private volatile Histogram stepSeconds;
+    private volatile Histogram waitSeconds;
+    private volatile Counter steps;
+    private volatile Counter examples;
+    private volatile Counter receivedBytes;
+    private volatile Counter sentBytes;
+
+    private volatile double samplesPerSecond = Double.NaN;
+    private volatile double liveWorkers = Double.NaN;
+    private volatile Epoch epoch = Epoch.NONE;
+    private volatile long checkpointMillis = NO_CHECKPOINT;
+    private volatile Health health = Health.OK;
+
+    private NodeMetrics(final Labels labels, final InstantSource clock)
+    {
+        this.labels = labels;
+        this.clock = clock;
+        register();
+    }
+
+    private void register()
+    {
+        stepSeconds = histogram("descent_step_seconds", "Wall time of a training step.");
+        waitSeconds = histogram("descent_gradient_wait_seconds",
+            "Part of a step spent waiting (worker: for new weights, ps: for the last gradient).");
+        steps = counter("descent_steps", null, "Training steps completed.");
+        examples = counter("descent_examples", null, "Training examples processed.");
+        receivedBytes = counter("descent_received_bytes", Unit.BYTES, "Data-plane bytes received.");
+        sentBytes = counter("descent_sent_bytes", Unit.BYTES, "Data-plane bytes sent.");
+        gauge("descent_samples_per_second", "Examples per second of the latest step.", () -> samplesPerSecond);
+        gauge("descent_live_workers", "Workers taking part in the job.", () -> liveWorkers);
+        gauge("descent_epoch", "Latest completed epoch.", () -> epoch.number());
+        gauge("descent_train_loss", "Mean training loss of the latest epoch.", () -> epoch.trainLoss());
+        gauge("descent_validation_loss", "Mean validation loss after the latest epoch.", () -> epoch.validationLoss());
+        gauge("descent_validation_accuracy", "Validation accuracy (0..1) after the latest epoch.",
+            () -> epoch.validationAccuracy());
+        gauge("descent_validation_rmse", "Validation RMSE after the latest epoch.", () -> epoch.validationRmse());
+        gauge("descent_checkpoint_age_seconds", "Seconds since the latest checkpoint was written.",
+            this::checkpointAgeSeconds);
+        gauge("descent_healthy", "1 while /health answers 200, else 0.", () -> health.healthy() ? 1.0 : 0.0);
+    }
+
+    /** @return metrics of a parameter server, labelled {@code role="ps"}, on the system clock. */
+    public static NodeMetrics parameterServer()
+    {
+        return parameterServer(InstantSource.system());
+    }
+
+    /**
+     * @param clock the time checkpoint ages are measured against.
+     * @return metrics of a parameter server, labelled {@code role="ps"}.
+     */
+    public static NodeMetrics parameterServer(final InstantSource clock)
+    {
+        return new NodeMetrics(Labels.of("role", "ps"), clock);
+    }
+
+    /**
+     * @param rank the worker's rank, {@code >= 0}.
+     * @return metrics of a worker, labelled {@code role="worker", rank="<rank>"}, on the system clock.
+     */
+    public static NodeMetrics worker(final int rank)
+    {
+        return worker(rank, InstantSource.system());
+    }
+
+    /**
+     * @param rank  the worker's rank, {@code >= 0}.
+     * @param clock the time checkpoint ages are measured against.
+     * @return metrics of a worker, labelled {@code role="worker", rank="<rank>"}.
+     */
+    public static NodeMetrics worker(final int rank, final InstantSource clock)
+    {
+        if (rank < 0)
+        {
+            throw new IllegalArgumentException("worker rank must be >= 0, was " + rank);
+        }
+        return new NodeMetrics(Labels.of("role", "worker", "rank", Integer.toString(rank)), clock);
+    }
+
+    /**
+     * Relabels a worker's series with the rank the parameter server assigned (it may differ from the rank the worker
+     * asked for, and from a pod index). Call it before the first step: the series start again from zero.
+     *
+     * @param rank the assigned rank, {@code >= 0}.
+     * @throws IllegalArgumentException if negative.
+     * @throws IllegalStateException    for a parameter server's metrics.
+     */
+    public synchronized void assignRank(final int rank)
+    {
+        requireNonNegative(rank, "rank");
+        final String current = labels.get("rank");
+        if (null == current)
+        {
+            throw new IllegalStateException("only a worker's metrics have a rank");
+        }
+        if (!current.equals(Integer.toString(rank)))
+        {
+            registry.clear();
+            labels = Labels.of("role", "worker", "rank", Integer.toString(rank));
+            register();
+        }
+    }
+
+    /**
+     * One step completed.
+     *
+     * @param stepSeconds wall time of the step, {@code >= 0}.
+     * @param waitSeconds part of it spent waiting, {@code >= 0}.
+     * @param examples    examples the step trained on (ps: summed over workers), {@code >= 0}.
+     * @throws IllegalArgumentException if a value is negative or not finite.
+     */
+    public void onStep(final double stepSeconds, final double waitSeconds, final long examples)
+    {
+        requireNonNegative(stepSeconds, "stepSeconds");
+        requireNonNegative(waitSeconds, "waitSeconds");
+        requireNonNegative(examples, "examples");
+        this.stepSeconds.observe(stepSeconds);
+        this.waitSeconds.observe(waitSeconds);
+        steps.inc();
+        this.examples.inc(examples);
+        if (stepSeconds > 0.0)
+        {
+            samplesPerSecond = examples / stepSeconds;
+        }
+    }
+
+    /**
+     * Data-plane traffic since the previous call (deltas, not totals).
+     *
+     * @param received bytes received, {@code >= 0}.
+     * @param sent     bytes sent, {@code >= 0}.
+     * @throws IllegalArgumentException if a value is negative.
+     */
+    public void onBytes(final long received, final long sent)
+    {
+        requireNonNegative(received, "received");
+        requireNonNegative(sent, "sent");
+        receivedBytes.inc(received);
+        sentBytes.inc(sent);
+    }
+
+    /**
+     * @param count workers currently taking part in the job, {@code >= 0}.
+     * @throws IllegalArgumentException if negative.
+     */
+    public void setLiveWorkers(final int count)
+    {
+        requireNonNegative(count, "count");
+        liveWorkers = count;
+    }
+
+    /**
+     * An epoch ended and was validated. NaN means "not measured" and leaves that gauge out of the scrape.
+     *
+     * @param epoch              the epoch number (1-based).
+     * @param trainLoss          mean training loss of the epoch.
+     * @param validationLoss     mean validation loss.
+     * @param validationAccuracy validation accuracy 0..1 (classification), else NaN.
+     * @param validationRmse     validation RMSE (regression), else NaN.
+     */
+    public void onEpoch(
+        final int epoch,
+        final double trainLoss,
+        final double validationLoss,
+        final double validationAccuracy,
+        final double validationRmse)
+    {
+        this.epoch = new Epoch(epoch, trainLoss, validationLoss, validationAccuracy, validationRmse);
+    }
+
+    /**
+     * An epoch ended and was validated.
+     *
+     * @param epoch      the epoch number (1-based).
+     * @param trainLoss  mean training loss of the epoch.
+     * @param validation the validation metrics (accuracy or RMSE, whichever is not NaN).
+     */
+    public void onEpoch(final int epoch, final double trainLoss, final Metrics validation)
+    {
+        onEpoch(epoch, trainLoss, validation.loss(), validation.accuracy(), validation.rmse());
+    }
+
+    /**
+     * A checkpoint is safely on disk.
+     *
+     * @param epochMillis when it was written, milliseconds since the Unix epoch.
+     */
+    public void onCheckpoint(final long epochMillis)
+    {
+        checkpointMillis = epochMillis;
+    }
+
+    /**
+     * Sets what {@code /health} answers. Kubernetes restarts a pod whose liveness probe keeps failing, so report
+     * unhealthy only when the node cannot make progress by itself.
+     *
+     * @param healthy true for 200 {@code ok}, false for 503.
+     * @param reason  why not, one line (line breaks become spaces); ignored when healthy.
+     */
+    public void setHealthy(final boolean healthy, final String reason)
+    {
+        health = healthy ? Health.OK : new Health(false, reason);
+    }
+
+    /** @return what {@code /health} answers now. */
+    public Health health()
+    {
+        return health;
+    }
+
+    /** @return the registry the metrics live in; for {@link MetricsServer} only. */
+    PrometheusRegistry registry()
+    {
+        return registry;
+    }
+
+    private double checkpointAgeSeconds()
+    {
+        final long written = checkpointMillis;
+        return NO_CHECKPOINT == written ? Double.NaN : Math.max(0L, clock.millis() - written) / 1000.0;
+    }
+
+    private Histogram histogram(final String name, final String help)
+    {
+        return Histogram.builder().name(name).unit(Unit.SECONDS).help(help).constLabels(labels)
+            .classicOnly().classicUpperBounds(SECONDS_BUCKETS).withoutExemplars().register(registry);
+    }
+
+    private Counter counter(final String name, final Unit unit, final String help)
+    {
+        final Counter.Builder builder = Counter.builder().name(name).help(help).constLabels(labels).withoutExemplars();
+        return (null == unit ? builder : builder.unit(unit)).register(registry);
+    }
+
+    /** A gauge read at scrape time; a NaN value leaves the series out (not reported yet, or not applicable). */
+    private void gauge(final String name, final String help, final DoubleSupplier value)
+    {
+        GaugeWithCallback.builder().name(name).help(help).constLabels(labels)
+            .callback(callback ->
+            {
+                final double v = value.getAsDouble();
+                if (!Double.isNaN(v))
+                {
+                    callback.call(v);
+                }
+            })
+            .register(registry);
+    }
+
+    private static void requireNonNegative(final double value, final String name)
+    {
+        if (!(value >= 0.0) || Double.isInfinite(value))
+        {
+            throw new IllegalArgumentException(name + " must be finite and >= 0, was " + value);
+        }
+    }
+
+    private static void requireNonNegative(final long value, final String name)
+    {
+        if (value < 0)
+        {
+            throw new IllegalArgumentException(name + " must be >= 0, was " + value);
+        }
+    }
+
+    /** The latest epoch's values, replaced as a whole so a scrape never mixes two epochs. */
+    private record Epoch(
+        double number,
+        double trainLoss,
+        double validationLoss,
+        double validationAccuracy,
+        double validationRmse)
+    {
+        static final Epoch NONE = new Epoch(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    }
+}

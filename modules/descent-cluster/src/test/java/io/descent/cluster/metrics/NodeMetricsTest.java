@@ -1,0 +1,122 @@
+package io.descent.cluster.metrics;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static io.descent.cluster.metrics.Scrape.value;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class NodeMetricsTest
+{
+    @Test
+    void shouldRejectNegativeOrNonFiniteValues()
+    {
+        final NodeMetrics metrics = NodeMetrics.worker(0);
+
+        assertThrows(IllegalArgumentException.class, () -> metrics.onStep(-1.0, 0.0, 1));
+        assertThrows(IllegalArgumentException.class, () -> metrics.onStep(1.0, Double.NaN, 1));
+        assertThrows(IllegalArgumentException.class, () -> metrics.onStep(Double.POSITIVE_INFINITY, 0.0, 1));
+        assertThrows(IllegalArgumentException.class, () -> metrics.onStep(1.0, 0.0, -1));
+        assertThrows(IllegalArgumentException.class, () -> metrics.onBytes(-1, 0));
+        assertThrows(IllegalArgumentException.class, () -> metrics.setLiveWorkers(-1));
+        assertThrows(IllegalArgumentException.class, () -> NodeMetrics.worker(-1));
+    }
+
+    @Test
+    void shouldKeepTheUnhealthyReasonOnOneLine()
+    {
+        final NodeMetrics metrics = NodeMetrics.parameterServer();
+        assertTrue(metrics.health().healthy());
+
+        metrics.setHealthy(false, "  checkpoint dir /data is read-only\r\n  fix the volume mount \n");
+        assertEquals(new Health(false, "checkpoint dir /data is read-only fix the volume mount"), metrics.health());
+
+        metrics.setHealthy(false, null);
+        assertEquals("unhealthy", metrics.health().reason());
+    }
+
+    @Test
+    void shouldServeAWorkersSeriesUnderTheRankTheServerAssigned() throws Exception
+    {
+        final NodeMetrics metrics = NodeMetrics.worker(3);
+        try (MetricsServer server = MetricsServer.start(0, metrics))
+        {
+            metrics.assignRank(1);
+            metrics.onStep(0.02, 0.005, 64);
+            metrics.setLiveWorkers(2);
+            final List<Scrape.Sample> samples = Scrape.metrics(server.port());
+            assertEquals(1.0, value(samples, "descent_steps_total", "role", "worker", "rank", "1").orElseThrow());
+            assertEquals(64.0, value(samples, "descent_examples_total", "role", "worker", "rank", "1").orElseThrow());
+            assertEquals(2.0, value(samples, "descent_live_workers", "role", "worker", "rank", "1").orElseThrow());
+            assertTrue(value(samples, "descent_steps_total", "role", "worker", "rank", "3").isEmpty(),
+                "nothing is left under the requested rank");
+        }
+        assertThrows(IllegalStateException.class, () -> NodeMetrics.parameterServer().assignRank(0));
+    }
+
+    @Test
+    void shouldCountEveryStepUpdatedFromManyThreadsWhileBeingScraped() throws Exception
+    {
+        final NodeMetrics metrics = NodeMetrics.worker(5);
+        final int threads = 4;
+        final int stepsPerThread = 5_000;
+        final CountDownLatch start = new CountDownLatch(1);
+        final AtomicBoolean failed = new AtomicBoolean();
+        final List<Thread> updaters = new ArrayList<>();
+        try (MetricsServer server = MetricsServer.start(0, metrics))
+        {
+            for (int t = 0; t < threads; t++)
+            {
+                final Thread updater = new Thread(() ->
+                {
+                    try
+                    {
+                        start.await();
+                        for (int i = 0; i < stepsPerThread; i++)
+                        {
+                            metrics.onStep(0.01, 0.001, 32);
+                            metrics.onBytes(10, 20);
+                        }
+                    }
+                    catch (final InterruptedException | RuntimeException ex)
+                    {
+                        failed.set(true);
+                    }
+                });
+                updater.start();
+                updaters.add(updater);
+            }
+            start.countDown();
+            double previous = 0.0;
+            while (updaters.stream().anyMatch(Thread::isAlive))
+            {
+                final double steps = value(Scrape.metrics(server.port()), "descent_steps_total", "role", "worker",
+                    "rank", "5").orElseThrow();
+                assertTrue(steps >= previous, "steps_total went back from " + previous + " to " + steps);
+                previous = steps;
+            }
+            for (final Thread updater : updaters)
+            {
+                updater.join();
+            }
+
+            assertFalse(failed.get());
+            final List<Scrape.Sample> samples = Scrape.metrics(server.port());
+            final int total = threads * stepsPerThread;
+            assertEquals(total, value(samples, "descent_steps_total", "role", "worker", "rank", "5").orElseThrow());
+            assertEquals(total, value(samples, "descent_step_seconds_count", "role", "worker", "rank", "5")
+                .orElseThrow());
+            assertEquals(32.0 * total, value(samples, "descent_examples_total", "role", "worker", "rank", "5")
+                .orElseThrow());
+            assertEquals(20.0 * total, value(samples, "descent_sent_bytes_total", "role", "worker", "rank", "5")
+                .orElseThrow());
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.descent.k8s;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a deployed job is doing, as {@code descent k8s status} prints it (text, or JSON with these field names).
+ *
+ * @param name      the job name.
+ * @param namespace its namespace.
+ * @param state     {@code succeeded}, {@code failed}, {@code running}, {@code starting} or {@code incomplete} (some
+ *                  of its resources are missing).
+ * @param ps        the parameter server's StatefulSet, null when missing.
+ * @param workers   the workers' Job, null when missing.
+ * @param pods      the job's pods, parameter server first, then workers by rank.
+ */
+public record JobStatus(
+    String name, String namespace, String state, ParameterServer ps, Workers workers, List<Pod> pods)
+{
+    /**
+     * @param replicas      desired parameter-server pods.
+     * @param readyReplicas ready parameter-server pods.
+     */
+    public record ParameterServer(int replicas, int readyReplicas)
+    {
+    }
+
+    /**
+     * @param completions workers the job runs (its N).
+     * @param active      running worker pods.
+     * @param succeeded   workers that finished.
+     * @param failed      worker pod failures so far.
+     */
+    public record Workers(int completions, int active, int succeeded, int failed)
+    {
+    }
+
+    /**
+     * @param name      pod name.
+     * @param component {@code parameter-server} or {@code worker}.
+     * @param rank      the worker's rank, null for the parameter server.
+     * @param phase     the pod's phase.
+     * @param ready     whether the pod is ready (its /health answers).
+     * @param restarts  container restarts.
+     * @param reason    why it waits or last ended (e.g. CrashLoopBackOff, Error), or null.
+     * @param message   the last termination message (the process's error line), or null.
+     */
+    public record Pod(
+        String name, String component, Integer rank, String phase, boolean ready, int restarts, String reason,
+        String message)
+    {
+    }
+
+    /** @return the status as lines for a terminal. */
+    public List<String> lines()
+    {
+        final List<String> lines = new ArrayList<>();
+        lines.add("job '" + name + "' in namespace " + namespace + ": " + state);
+        lines.add(null == ps ? "  parameter server: missing" :
+            "  parameter server: " + ps.readyReplicas() + "/" + ps.replicas() + " ready");
+        lines.add(null == workers ? "  workers: missing" :
+            "  workers: " + workers.completions() + " total, " + workers.active() + " active, " +
+            workers.succeeded() + " succeeded, " + workers.failed() + " failed");
+        for (final Pod pod : pods)
+        {
+            lines.add(String.format("  %-40s %-16s %-9s %-9s restarts %d%s", pod.name(),
+                null == pod.rank() ? pod.component() : "worker " + pod.rank(), pod.phase(),
+                pod.ready() ? "ready" : "not-ready", pod.restarts(),
+                (null == pod.reason() ? "" : "  " + pod.reason()) +
+                (null == pod.message() ? "" : ": " + pod.message())));
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,151 @@
+package io.descent.k8s;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the kustomize base into one job's manifests: names and labels from the job name, the image, the worker
+ * count (Job completions and the server's DESCENT_WORKERS), the job's HOCON, the shared key, the seed address and the
+ * memory plan.
+ * Everything else (probes, ports, security, volumes) comes from the base unchanged.
+ */
+public final class ManifestRenderer
+{
+    /** Akka's container port name. */
+    public static final String AKKA_PORT = "akka";
+
+    private final BaseManifests base;
+
+    /**
+     * @param base the packaged kustomize base.
+     */
+    public ManifestRenderer(final BaseManifests base)
+    {
+        this.base = base;
+    }
+
+    /**
+     * @param job        the job to deploy.
+     * @param clusterKey the shared key to put in the Secret.
+     * @return the job's resources, in kustomization order; the caller owns them.
+     */
+    public List<HasMetadata> render(final JobSpec job, final String clusterKey)
+    {
+        final List<HasMetadata> items = base.load();
+        for (final HasMetadata item : items)
+        {
+            item.getMetadata().setName(nameOf(item, job.names()));
+            PodTemplates.relabel(item.getMetadata().getLabels(), job.names());
+            if (null != job.namespace())
+            {
+                item.getMetadata().setNamespace(job.namespace());
+            }
+            if (item instanceof ConfigMap configMap)
+            {
+                configMap.getData().put(JobNames.CONFIG_KEY, job.jobConfig());
+            }
+            else if (item instanceof Secret secret)
+            {
+                secret.setStringData(new LinkedHashMap<>(Map.of(JobNames.CLUSTER_KEY, clusterKey)));
+            }
+            else if (item instanceof Service service)
+            {
+                PodTemplates.relabel(service.getSpec().getSelector(), job.names());
+            }
+            else if (item instanceof StatefulSet statefulSet)
+            {
+                renderParameterServer(statefulSet, job);
+            }
+            else if (item instanceof Job workers)
+            {
+                renderWorkers(workers, job);
+            }
+        }
+        return items;
+    }
+
+    /**
+     * @param job the job.
+     * @return the DNS name of the Akka seed (first parameter-server pod), or with {@code $(POD_NAMESPACE)} when the
+     *         namespace is left to the cluster.
+     */
+    public static String seedHost(final JobSpec job)
+    {
+        return job.names().seedPod() + "." + job.names().ps() + "." + namespaceTerm(job) + ".svc." +
+            job.clusterDomain();
+    }
+
+    private static String namespaceTerm(final JobSpec job)
+    {
+        return null != job.namespace() ? job.namespace() : "$(POD_NAMESPACE)";
+    }
+
+    private static String nameOf(final HasMetadata item, final JobNames names)
+    {
+        if (item instanceof ConfigMap)
+        {
+            return names.config();
+        }
+        if (item instanceof Secret)
+        {
+            return names.key();
+        }
+        if (item instanceof Service || item instanceof StatefulSet)
+        {
+            return names.ps();
+        }
+        if (item instanceof Job)
+        {
+            return names.workers();
+        }
+        throw new IllegalStateException("the base holds a " + item.getKind() + " that render does not know");
+    }
+
+    private static void renderParameterServer(final StatefulSet statefulSet, final JobSpec job)
+    {
+        final JobNames names = job.names();
+        statefulSet.getSpec().setServiceName(names.ps());
+        PodTemplates.relabel(statefulSet.getSpec().getSelector().getMatchLabels(), names);
+        for (final PersistentVolumeClaim claim : statefulSet.getSpec().getVolumeClaimTemplates())
+        {
+            PodTemplates.relabel(claim.getMetadata().getLabels(), names);
+        }
+        final PodTemplateSpec template = statefulSet.getSpec().getTemplate();
+        renderPod(template, job, MemoryPlan.parameterServer(job.workers()));
+        final Container container = PodTemplates.container(template.getSpec());
+        PodTemplates.env(container, "DESCENT_HOST").setValue(
+            "$(POD_NAME)." + names.ps() + "." + namespaceTerm(job) + ".svc." + job.clusterDomain());
+        PodTemplates.env(container, "DESCENT_WORKERS").setValue(Integer.toString(job.workers()));
+    }
+
+    private static void renderWorkers(final Job workers, final JobSpec job)
+    {
+        workers.getSpec().setCompletions(job.workers());
+        workers.getSpec().setParallelism(job.workers());
+        workers.getSpec().setBackoffLimit(6 * job.workers());
+        final PodTemplateSpec template = workers.getSpec().getTemplate();
+        renderPod(template, job, MemoryPlan.worker());
+        final Container container = PodTemplates.container(template.getSpec());
+        final int akkaPort = PodTemplates.port(container, AKKA_PORT);
+        PodTemplates.env(container, "DESCENT_SEED").setValue(seedHost(job) + ":" + akkaPort);
+    }
+
+    private static void renderPod(final PodTemplateSpec template, final JobSpec job, final MemoryPlan plan)
+    {
+        PodTemplates.relabel(template.getMetadata().getLabels(), job.names());
+        PodTemplates.container(template.getSpec()).setImage(job.image());
+        PodTemplates.useJobObjects(template.getSpec(), job.names());
+        PodTemplates.applyMemory(template.getSpec(), plan);
+    }
+}

@@ -1,0 +1,82 @@
+package io.descent.k8s;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** There is no Docker engine here: check that deploy/Dockerfile agrees with the entrypoint and the manifests. */
+class DockerfileTest
+{
+    private static final Path DOCKERFILE = Path.of("../../deploy/Dockerfile");
+
+    private static List<String> lines() throws IOException
+    {
+        return Files.readAllLines(DOCKERFILE).stream().map(String::strip).filter(l -> !l.startsWith("#")).toList();
+    }
+
+    @Test
+    void shouldBuildWithMavenAndRunOnAJava17RuntimeAsTheManifestsUser() throws IOException
+    {
+        final List<String> lines = lines();
+        final List<String> stages = lines.stream().filter(l -> l.startsWith("FROM ")).toList();
+        assertEquals(2, stages.size(), "multi-stage: build, runtime");
+        assertTrue(stages.get(0).matches("FROM maven:\\S*17\\S* AS build"), stages.get(0));
+        assertTrue(String.join("\n", lines).contains("openjdk-17-jre-headless"));
+        assertTrue(lines.contains("COPY k8s k8s"), "the CLI jar packages k8s/base");
+        assertTrue(lines.contains("USER 10001:10001"));
+        final List<HasMetadata> base = new BaseManifests(new KubernetesSerialization()).load();
+        for (final HasMetadata item : base)
+        {
+            if (item instanceof StatefulSet ps)
+            {
+                assertEquals(10001L, ps.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsUser());
+            }
+        }
+    }
+
+    @Test
+    void shouldPutTheJarWhereTheEntrypointRunsIt() throws IOException
+    {
+        final List<String> lines = lines();
+        assertTrue(lines.contains("COPY --from=build /src/modules/descent-cli/target/descent-cli.jar " +
+            "/opt/descent/descent-cli.jar"));
+        assertTrue(lines.contains("COPY --from=build /src/modules/descent-cli/target/lib/ /opt/descent/lib/"),
+            "the jar's Class-Path is lib/");
+        assertTrue(lines.contains("COPY deploy/entrypoint.sh /opt/descent/bin/entrypoint.sh"));
+        assertTrue(lines.contains("ENTRYPOINT [\"/opt/descent/bin/entrypoint.sh\"]"));
+        assertTrue(lines.contains("ENV DESCENT_HOME=/opt/descent \\"));
+        assertTrue(Files.readString(EntrypointTest.SCRIPT).contains("home=\"${DESCENT_HOME:-/opt/descent}\""));
+    }
+
+    @Test
+    void shouldExposeThePortsThePodsDeclare() throws IOException
+    {
+        final String expose = lines().stream().filter(l -> l.startsWith("EXPOSE ")).findFirst().orElseThrow();
+        final Set<String> exposed = new TreeSet<>(Arrays.asList(expose.substring("EXPOSE ".length()).split("\\s+")));
+        for (final HasMetadata item : new BaseManifests(new KubernetesSerialization()).load())
+        {
+            final var template = item instanceof StatefulSet ps ? ps.getSpec().getTemplate() :
+                item instanceof Job job ? job.getSpec().getTemplate() : null;
+            if (null != template)
+            {
+                final Set<String> declared = new TreeSet<>();
+                PodTemplates.container(template.getSpec()).getPorts().forEach(
+                    p -> declared.add(p.getContainerPort() + "/" + p.getProtocol().toLowerCase()));
+                assertEquals(declared, exposed, item.getKind());
+            }
+        }
+    }
+}

@@ -1,0 +1,275 @@
+package io.descent.k8s;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * deploy/entrypoint.sh run outside a container, with a fake {@code java} on PATH that prints its arguments: the
+ * command line each role gets from the manifests' environment, and the clear failures that make a pod restart.
+ */
+class EntrypointTest
+{
+    static final Path SCRIPT = Path.of("../../deploy/entrypoint.sh");
+    private static final String KEY = "k3y-0123456789abcdef";
+    private static final Pattern REFERENCE = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
+
+    @TempDir
+    Path dir;
+    private Path config;
+    private final Map<String, String> env = new LinkedHashMap<>();
+
+    record Result(int exitCode, List<String> javaArgs, String err)
+    {
+        /** @return the arguments after {@code -jar JAR}: the descent command line. */
+        List<String> descentArgs()
+        {
+            final int jar = javaArgs.indexOf("-jar");
+            return javaArgs.subList(jar + 2, javaArgs.size()).stream().filter(a -> !a.startsWith("ENV ")).toList();
+        }
+    }
+
+    @BeforeEach
+    void fakeJava() throws IOException
+    {
+        final Path bin = Files.createDirectories(dir.resolve("bin"));
+        final Path java = Files.writeString(bin.resolve("java"), "#!/bin/sh\nprintf '%s\\n' \"$@\"\n" +
+            "echo \"ENV OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-}\"\necho \"ENV OMP_WAIT_POLICY=$OMP_WAIT_POLICY\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        config = Files.writeString(dir.resolve("job.conf"), ManifestChecks.JOB);
+        env.put("PATH", bin + ":/usr/bin:/bin");
+        env.put("DESCENT_TERMINATION_LOG", dir.resolve("termination-log").toString());
+        env.put("DESCENT_CPUINFO", Files.writeString(dir.resolve("cpuinfo"), "flags\t\t: fpu sse2 avx2\n").toString());
+        env.put("DESCENT_CGROUP_MEMORY_MAX", Files.writeString(dir.resolve("memory.max"), "max\n").toString());
+    }
+
+    private Result run(final String... args) throws IOException, InterruptedException
+    {
+        final List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString()));
+        command.addAll(List.of(args));
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectError(dir.resolve("err").toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        final Process process = builder.start();
+        final String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "entrypoint did not finish");
+        return new Result(process.exitValue(), out.lines().toList(), Files.readString(dir.resolve("err")));
+    }
+
+    /** The container's environment as the kubelet would set it from {@code template}, references expanded. */
+    private void podEnvironment(final PodTemplateSpec template, final Map<String, String> fromCluster)
+    {
+        final Map<String, String> resolved = new LinkedHashMap<>();
+        for (final EnvVar var : PodTemplates.container(template.getSpec()).getEnv())
+        {
+            final String value = null != var.getValueFrom() ? fromCluster.get(var.getName()) :
+                expand(var.getValue(), resolved);
+            assertTrue(null != value, "no value for " + var.getName());
+            resolved.put(var.getName(), value);
+        }
+        env.putAll(resolved);
+        env.put("DESCENT_CONFIG", config.toString());
+    }
+
+    private static String expand(final String value, final Map<String, String> defined)
+    {
+        final Matcher matcher = REFERENCE.matcher(value);
+        final StringBuilder expanded = new StringBuilder();
+        while (matcher.find())
+        {
+            final String name = matcher.group(1);
+            assertTrue(defined.containsKey(name), "$(" + name + ") used before it is defined");
+            matcher.appendReplacement(expanded, Matcher.quoteReplacement(defined.get(name)));
+        }
+        return matcher.appendTail(expanded).toString();
+    }
+
+    private static <T extends HasMetadata> T base(final String file, final Class<T> type) throws IOException
+    {
+        return type.cast(new KubernetesSerialization().unmarshal(
+            Files.readString(BaseManifestsTest.BASE_DIR.resolve(file))));
+    }
+
+    @Test
+    void shouldStartTheParameterServerFromItsManifest() throws Exception
+    {
+        podEnvironment(base("statefulset-ps.yaml", StatefulSet.class).getSpec().getTemplate(), Map.of(
+            "POD_NAME", "descent-ps-0", "POD_NAMESPACE", "ml", "POD_IP", "10.1.2.3",
+            "DESCENT_CLUSTER_KEY", KEY, "OMP_NUM_THREADS", "2"));
+        final Path checkpoints = dir.resolve("checkpoints/job");
+        env.put("DESCENT_CHECKPOINT_DIR", checkpoints.toString());
+        final Result result = run();
+        assertEquals(0, result.exitCode(), result.err());
+        assertEquals(List.of("ps", "--config", config.toString(), "--workers", "2", "--checkpoint-dir",
+            checkpoints.toString(), "--bind", "descent-ps-0.descent-ps.ml.svc.cluster.local:2551",
+            "--aeron", "10.1.2.3:40123", "--cluster", "checkpoint.every=5m"), result.descentArgs());
+        assertTrue(result.javaArgs().containsAll(List.of("-Xmx1024m", "-Dorg.bytedeco.javacpp.maxbytes=1024M",
+            "-Dorg.bytedeco.javacpp.maxphysicalbytes=2752M")), result.javaArgs().toString());
+        assertTrue(!String.join(" ", result.javaArgs()).contains(KEY), "the key never goes on the command line");
+    }
+
+    @Test
+    void shouldStartAWorkerFromItsManifestWithItsRank() throws Exception
+    {
+        podEnvironment(base("job-workers.yaml", Job.class).getSpec().getTemplate(), Map.of(
+            "DESCENT_RANK", "3", "POD_NAMESPACE", "ml", "POD_IP", "10.1.2.4",
+            "DESCENT_CLUSTER_KEY", KEY, "OMP_NUM_THREADS", "2"));
+        final Result result = run();
+        assertEquals(0, result.exitCode(), result.err());
+        assertEquals(List.of("worker", "--config", config.toString(), "--seed",
+            "descent-ps-0.descent-ps.ml.svc.cluster.local:2551", "--cluster", "rank=3", "--bind", "10.1.2.4:2551",
+            "--aeron", "10.1.2.4:40123"), result.descentArgs());
+        assertTrue(result.err().contains("descent-entrypoint: worker --config"), result.err());
+    }
+
+    @Test
+    void shouldTakeTheRankFromTheJobCompletionIndex() throws Exception
+    {
+        env.putAll(Map.of("DESCENT_ROLE", "worker", "DESCENT_CONFIG", config.toString(),
+            "DESCENT_SEED", "ps-0.ps:2551", "JOB_COMPLETION_INDEX", "5", "DESCENT_ARGS", "--set train.epochs=1"));
+        assertEquals(List.of("worker", "--config", config.toString(), "--seed", "ps-0.ps:2551", "--cluster", "rank=5",
+            "--set", "train.epochs=1"), run().descentArgs());
+    }
+
+    @Test
+    void shouldResumeFromTheLastCompleteCheckpointAfterARestart() throws Exception
+    {
+        final Path checkpoints = Files.createDirectories(dir.resolve("checkpoints"));
+        env.putAll(Map.of("DESCENT_CONFIG", config.toString(), "DESCENT_CHECKPOINT_DIR", checkpoints.toString()));
+        Files.createDirectories(checkpoints.resolve(".tmp-step-000000000010"));
+        assertEquals(List.of("ps", "--config", config.toString(), "--checkpoint-dir", checkpoints.toString()),
+            run("ps").descentArgs(), "a torn checkpoint is not resumed");
+        Files.writeString(Files.createDirectories(checkpoints.resolve("step-000000000010")).resolve("meta.kryo"), "m");
+        assertEquals(List.of("ps", "--config", config.toString(), "--checkpoint-dir", checkpoints.toString(),
+            "--resume", checkpoints.toString()), run("ps").descentArgs());
+        env.put("DESCENT_RESUME", "never");
+        assertEquals(List.of("ps", "--config", config.toString(), "--checkpoint-dir", checkpoints.toString()),
+            run("ps").descentArgs());
+    }
+
+    @Test
+    void shouldGiveEveryJvmTheFlagsDescentNeeds() throws Exception
+    {
+        env.putAll(Map.of("DESCENT_ROLE", "ps", "DESCENT_CONFIG", config.toString(), "DESCENT_JAVA_OPTS", "-Dx=1"));
+        final Result result = run();
+        final String line = String.join(" ", result.javaArgs());
+        assertTrue(line.startsWith("-Dx=1 -Xmx4g -Dorg.bytedeco.javacpp.maxbytes=6G " +
+            "-Dorg.bytedeco.javacpp.maxphysicalbytes=12G --add-opens java.base/jdk.internal.misc=ALL-UNNAMED " +
+            "--add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED " +
+            "-XX:+ExitOnOutOfMemoryError -jar /opt/descent/descent-cli.jar ps"), line);
+        assertTrue(result.javaArgs().contains("ENV OMP_WAIT_POLICY=PASSIVE"));
+    }
+
+    @Test
+    void shouldSizeTheJvmFromTheContainersMemoryLimit() throws Exception
+    {
+        Files.writeString(dir.resolve("memory.max"), Long.toString(4L << 30));
+        env.putAll(Map.of("DESCENT_ROLE", "ps", "DESCENT_CONFIG", config.toString()));
+        assertTrue(run().javaArgs().containsAll(List.of("-Xmx1024m", "-Dorg.bytedeco.javacpp.maxbytes=1638M",
+            "-Dorg.bytedeco.javacpp.maxphysicalbytes=3686M")));
+    }
+
+    @Test
+    void shouldPickTheBlasKernelFromTheCpuFlagsUnlessSet() throws Exception
+    {
+        env.putAll(Map.of("DESCENT_ROLE", "ps", "DESCENT_CONFIG", config.toString()));
+        assertTrue(run().javaArgs().contains("ENV OPENBLAS_CORETYPE=Haswell"));
+        Files.writeString(dir.resolve("cpuinfo"), "flags\t\t: fpu avx2 avx512f avx512bw\n");
+        assertTrue(run().javaArgs().contains("ENV OPENBLAS_CORETYPE=SkylakeX"));
+        Files.writeString(dir.resolve("cpuinfo"), "flags\t\t: fpu sse2\n");
+        assertTrue(run().javaArgs().contains("ENV OPENBLAS_CORETYPE="));
+        env.put("OPENBLAS_CORETYPE", "Zen");
+        assertTrue(run().javaArgs().contains("ENV OPENBLAS_CORETYPE=Zen"));
+    }
+
+    @Test
+    void shouldRunAnyOtherDescentCommandAsGiven() throws Exception
+    {
+        final Result result = run("k8s", "render", "--help");
+        assertEquals(0, result.exitCode(), result.err());
+        assertEquals(List.of("k8s", "render", "--help"), result.descentArgs());
+    }
+
+    @Test
+    void shouldFailClearlyWithoutARole() throws Exception
+    {
+        expectFailure("DESCENT_ROLE is not set", "'ps' or 'worker'");
+        env.put("DESCENT_ROLE", "boss");
+        expectFailure("DESCENT_ROLE='boss' is not a role");
+    }
+
+    @Test
+    void shouldFailClearlyWhenAWorkerHasNoSeed() throws Exception
+    {
+        env.putAll(Map.of("DESCENT_ROLE", "worker", "DESCENT_CONFIG", config.toString()));
+        expectFailure("DESCENT_SEED is not set", "host:port");
+        env.put("DESCENT_SEED", "descent-ps-0");
+        expectFailure("DESCENT_SEED='descent-ps-0' is not host:port");
+    }
+
+    @Test
+    void shouldFailClearlyOnAMissingConfigOrAMalformedSetting() throws Exception
+    {
+        env.putAll(Map.of("DESCENT_ROLE", "ps", "DESCENT_CONFIG", dir.resolve("none.conf").toString()));
+        expectFailure("none.conf' is missing or unreadable", "ConfigMap");
+        env.put("DESCENT_CONFIG", config.toString());
+        env.put("DESCENT_WORKERS", "0");
+        expectFailure("DESCENT_WORKERS='0'");
+        env.remove("DESCENT_WORKERS");
+        env.put("DESCENT_CLUSTER", "step-timeout");
+        expectFailure("DESCENT_CLUSTER entry 'step-timeout' is not key=value");
+        env.putAll(Map.of("DESCENT_ROLE", "worker", "DESCENT_SEED", "ps:2551", "DESCENT_RANK", "-1"));
+        env.remove("DESCENT_CLUSTER");
+        expectFailure("worker rank '-1'");
+    }
+
+    @Test
+    void shouldRefuseThePlaceholderKeyOrAShortOneWithoutShowingIt() throws Exception
+    {
+        env.putAll(Map.of("DESCENT_ROLE", "ps", "DESCENT_CONFIG", config.toString(),
+            "DESCENT_CLUSTER_KEY", "replace-me-with-a-random-key"));
+        expectFailure("DESCENT_CLUSTER_KEY is still the placeholder of k8s/base/secret.yaml", "openssl rand");
+        env.put("DESCENT_CLUSTER_KEY", "short-k3y");
+        expectFailure("DESCENT_CLUSTER_KEY is shorter than 16 bytes");
+        assertTrue(!Files.readString(dir.resolve("termination-log")).contains("short-k3y"));
+        env.put("DESCENT_CLUSTER_KEY", "sixteen-bytes-ok");
+        assertEquals(0, run().exitCode());
+    }
+
+    private void expectFailure(final String... expected) throws Exception
+    {
+        final Result result = run();
+        assertEquals(64, result.exitCode(), "exit code");
+        assertEquals(List.of(), result.javaArgs(), "java must not start");
+        final String line = result.err().strip();
+        assertEquals(1, line.lines().count(), line);
+        final String termination = Files.readString(dir.resolve("termination-log")).strip();
+        assertEquals(line, termination, "the pod's termination message says why");
+        for (final String part : expected)
+        {
+            assertTrue(line.contains(part), () -> "expected '" + part + "' in: " + line);
+        }
+    }
+}

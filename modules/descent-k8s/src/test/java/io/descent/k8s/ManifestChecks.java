@@ -1,0 +1,252 @@
+package io.descent.k8s;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesList;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Asserts that a job's manifests fit together: names, labels and selectors, ports between Service and pods, the
+ * ConfigMap and Secret the pods use, probes, /dev/shm and memory, the seed address and the worker count.
+ */
+final class ManifestChecks
+{
+    /** A small job file the manifest tests render. */
+    static final String JOB = "job { name = demo, seed = 7 }\ntrain { epochs = 2 }\n";
+
+    /**
+     * @param yaml one manifest, a list or a multi-document stream.
+     * @return its objects.
+     */
+    static List<HasMetadata> parse(final String yaml)
+    {
+        final Object parsed = new KubernetesSerialization().unmarshal(yaml);
+        if (parsed instanceof KubernetesList list)
+        {
+            return list.getItems();
+        }
+        if (parsed instanceof List<?> list)
+        {
+            return list.stream().map(HasMetadata.class::cast).toList();
+        }
+        return List.of((HasMetadata)parsed);
+    }
+
+    private final List<HasMetadata> items;
+    private final JobNames names;
+
+    ManifestChecks(final List<HasMetadata> items, final JobNames names)
+    {
+        this.items = items;
+        this.names = names;
+    }
+
+    <T extends HasMetadata> T one(final Class<T> type)
+    {
+        final List<T> found = items.stream().filter(type::isInstance).map(type::cast).toList();
+        assertEquals(1, found.size(), () -> "one " + type.getSimpleName() + " expected");
+        return found.get(0);
+    }
+
+    StatefulSet ps()
+    {
+        return one(StatefulSet.class);
+    }
+
+    Job workers()
+    {
+        return one(Job.class);
+    }
+
+    static Container container(final PodTemplateSpec template)
+    {
+        return PodTemplates.container(template.getSpec());
+    }
+
+    static String env(final PodTemplateSpec template, final String name)
+    {
+        return PodTemplates.env(container(template), name).getValue();
+    }
+
+    /** Runs every check for a job of {@code workers} workers on {@code image} in {@code namespace} (may be null). */
+    void checkAll(final String namespace, final int workers, final String image, final String clusterDomain)
+    {
+        checkNamesAndLabels(namespace);
+        checkServiceMatchesServer();
+        checkWorkers(workers);
+        final String nsTerm = null == namespace ? "$(POD_NAMESPACE)" : namespace;
+        for (final PodTemplateSpec template : List.of(ps().getSpec().getTemplate(), workers().getSpec().getTemplate()))
+        {
+            checkPod(template, image);
+        }
+        checkMemory(ps().getSpec().getTemplate(), MemoryPlan.parameterServer(workers));
+        checkMemory(workers().getSpec().getTemplate(), MemoryPlan.worker());
+        checkSeed(nsTerm, clusterDomain);
+        checkCheckpoints(workers);
+    }
+
+    void checkNamesAndLabels(final String namespace)
+    {
+        assertEquals(5, items.size(), "ConfigMap, Secret, Service, StatefulSet, Job");
+        assertEquals(names.config(), one(ConfigMap.class).getMetadata().getName());
+        assertEquals(names.key(), one(Secret.class).getMetadata().getName());
+        assertEquals(names.ps(), one(Service.class).getMetadata().getName());
+        assertEquals(names.ps(), ps().getMetadata().getName());
+        assertEquals(names.workers(), workers().getMetadata().getName());
+        for (final HasMetadata item : items)
+        {
+            assertEquals(namespace, item.getMetadata().getNamespace(), item.getKind());
+            assertContains(item.getMetadata().getLabels(), names.jobLabels(), item.getKind() + " labels");
+        }
+        assertContains(ps().getSpec().getTemplate().getMetadata().getLabels(),
+            names.componentLabels(JobNames.PS_COMPONENT), "server pod labels");
+        assertContains(workers().getSpec().getTemplate().getMetadata().getLabels(),
+            names.componentLabels(JobNames.WORKER_COMPONENT), "worker pod labels");
+        ps().getSpec().getVolumeClaimTemplates().forEach(c -> assertContains(c.getMetadata().getLabels(),
+            names.componentLabels(JobNames.PS_COMPONENT), "checkpoint claim labels"));
+    }
+
+    void checkServiceMatchesServer()
+    {
+        final Service service = one(Service.class);
+        final StatefulSet ps = ps();
+        assertEquals("None", service.getSpec().getClusterIP(), "headless");
+        assertEquals(Boolean.TRUE, service.getSpec().getPublishNotReadyAddresses(), "seed resolvable before ready");
+        assertEquals(service.getMetadata().getName(), ps.getSpec().getServiceName());
+        assertEquals(names.componentLabels(JobNames.PS_COMPONENT), service.getSpec().getSelector());
+        assertEquals(service.getSpec().getSelector(), ps.getSpec().getSelector().getMatchLabels());
+        assertContains(ps.getSpec().getTemplate().getMetadata().getLabels(), service.getSpec().getSelector(),
+            "server pod labels match the selector");
+        final List<ContainerPort> ports = container(ps.getSpec().getTemplate()).getPorts();
+        for (final ServicePort port : service.getSpec().getPorts())
+        {
+            final ContainerPort target = ports.stream()
+                .filter(p -> p.getName().equals(port.getTargetPort().getStrVal()))
+                .findFirst().orElseThrow(() -> new AssertionError("no container port " + port.getTargetPort()));
+            assertEquals(port.getPort(), target.getContainerPort(), port.getName());
+            assertEquals(port.getProtocol(), target.getProtocol(), port.getName());
+        }
+        assertEquals(List.of("akka/TCP", "aeron/UDP", "http/TCP"),
+            service.getSpec().getPorts().stream().map(p -> p.getName() + "/" + p.getProtocol()).toList());
+    }
+
+    void checkWorkers(final int workers)
+    {
+        final Job job = workers();
+        assertEquals("Indexed", job.getSpec().getCompletionMode());
+        assertEquals(workers, job.getSpec().getCompletions());
+        assertEquals(workers, job.getSpec().getParallelism());
+        assertEquals(Integer.toString(workers), env(ps().getSpec().getTemplate(), "DESCENT_WORKERS"));
+        assertEquals("metadata.annotations['" + StatusReader.INDEX_ANNOTATION + "']",
+            PodTemplates.env(container(job.getSpec().getTemplate()), "DESCENT_RANK").getValueFrom().getFieldRef()
+                .getFieldPath());
+        assertEquals("worker", env(job.getSpec().getTemplate(), "DESCENT_ROLE"));
+        assertEquals("ps", env(ps().getSpec().getTemplate(), "DESCENT_ROLE"));
+    }
+
+    void checkPod(final PodTemplateSpec template, final String image)
+    {
+        final PodSpec pod = template.getSpec();
+        final Container container = container(template);
+        assertEquals(image, container.getImage());
+        final Map<String, ContainerPort> ports = ports(container);
+        assertEquals("TCP", ports.get("akka").getProtocol());
+        assertEquals("UDP", ports.get("aeron").getProtocol());
+        assertEquals(9404, ports.get("http").getContainerPort());
+        for (final Probe probe : List.of(container.getStartupProbe(), container.getReadinessProbe(),
+            container.getLivenessProbe()))
+        {
+            assertEquals("/health", probe.getHttpGet().getPath());
+            assertEquals("http", probe.getHttpGet().getPort().getStrVal());
+        }
+        assertEquals("/metrics", template.getMetadata().getAnnotations().get("prometheus.io/path"));
+        final Volume config = PodTemplates.volume(pod, PodTemplates.CONFIG_VOLUME);
+        assertEquals(names.config(), config.getConfigMap().getName());
+        assertTrue(one(ConfigMap.class).getData().containsKey(JobNames.CONFIG_KEY));
+        assertEquals(PodTemplates.mount(container, PodTemplates.CONFIG_VOLUME).getMountPath() + "/" +
+            JobNames.CONFIG_KEY, env(template, "DESCENT_CONFIG"));
+        final EnvVar key = PodTemplates.env(container, "DESCENT_CLUSTER_KEY");
+        assertEquals(names.key(), key.getValueFrom().getSecretKeyRef().getName());
+        assertNotNull(one(Secret.class).getStringData().get(key.getValueFrom().getSecretKeyRef().getKey()));
+        assertTrue(env(template, "DESCENT_BIND").endsWith(":" + ports.get("akka").getContainerPort()));
+        assertEquals("$(POD_IP):" + ports.get("aeron").getContainerPort(), env(template, "DESCENT_AERON"));
+        assertEquals(Boolean.TRUE, pod.getSecurityContext().getRunAsNonRoot());
+        assertEquals(10001L, pod.getSecurityContext().getRunAsUser());
+        assertTrue(pod.getTerminationGracePeriodSeconds() >= 60, "time for a clean exit");
+    }
+
+    void checkMemory(final PodTemplateSpec template, final MemoryPlan plan)
+    {
+        final Container container = container(template);
+        final Volume shm = PodTemplates.volume(template.getSpec(), PodTemplates.SHM_VOLUME);
+        assertEquals("Memory", shm.getEmptyDir().getMedium());
+        assertEquals(new Quantity(plan.shmMiB() + "Mi"), shm.getEmptyDir().getSizeLimit());
+        assertEquals("/dev/shm", PodTemplates.mount(container, PodTemplates.SHM_VOLUME).getMountPath());
+        final Quantity memory = new Quantity(plan.limitMiB() + "Mi");
+        assertEquals(memory, container.getResources().getLimits().get("memory"));
+        assertEquals(memory, container.getResources().getRequests().get("memory"));
+        assertEquals(plan.heapMiB() + "m", env(template, "DESCENT_HEAP"));
+        assertEquals(plan.offHeapMiB() + "M", env(template, "DESCENT_MAX_OFFHEAP"));
+        assertEquals(plan.physicalMiB() + "M", env(template, "DESCENT_MAX_PHYSICAL"));
+        assertNotNull(container.getResources().getLimits().get("cpu"));
+    }
+
+    void checkSeed(final String nsTerm, final String clusterDomain)
+    {
+        final PodTemplateSpec server = ps().getSpec().getTemplate();
+        final int akka = ports(container(server)).get("akka").getContainerPort();
+        final String host = env(server, "DESCENT_HOST");
+        assertEquals("$(POD_NAME)." + names.ps() + "." + nsTerm + ".svc." + clusterDomain, host);
+        assertEquals("$(DESCENT_HOST):" + akka, env(server, "DESCENT_BIND"));
+        assertEquals(host.replace("$(POD_NAME)", names.seedPod()) + ":" + akka,
+            env(workers().getSpec().getTemplate(), "DESCENT_SEED"), "workers join the first server pod");
+    }
+
+    void checkCheckpoints(final int workers)
+    {
+        final StatefulSet ps = ps();
+        assertEquals(1, ps.getSpec().getReplicas());
+        assertEquals(PodTemplates.CHECKPOINT_VOLUME, ps.getSpec().getVolumeClaimTemplates().get(0).getMetadata()
+            .getName());
+        final String mount = PodTemplates.mount(container(ps.getSpec().getTemplate()), PodTemplates.CHECKPOINT_VOLUME)
+            .getMountPath();
+        assertTrue(env(ps.getSpec().getTemplate(), "DESCENT_CHECKPOINT_DIR").startsWith(mount + "/"));
+        assertTrue(ps.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds() >= 120,
+            "time for a final checkpoint");
+        assertEquals(6 * workers, workers().getSpec().getBackoffLimit());
+    }
+
+    private static Map<String, ContainerPort> ports(final Container container)
+    {
+        final Map<String, ContainerPort> ports = new java.util.HashMap<>();
+        container.getPorts().forEach(p -> ports.put(p.getName(), p));
+        return ports;
+    }
+
+    private static void assertContains(final Map<String, String> actual, final Map<String, String> expected,
+        final String what)
+    {
+        assertNotNull(actual, what);
+        expected.forEach((k, v) -> assertEquals(v, actual.get(k), what + ": " + k));
+    }
+}

@@ -1,0 +1,49 @@
+package io.descent.train;
+
+import io.descent.data.DataLoader;
+import io.descent.data.SourceSplits;
+import io.descent.data.Task;
+import io.descent.nn.BadInputException;
+import io.descent.nn.ModelSpec;
+import io.descent.nn.config.ModelSpecReader;
+import io.descent.nn.loss.Loss;
+import io.descent.train.JobConfig;
+
+/**
+ * A job's data and model architecture, opened and checked the same way on every node (each node opens the data
+ * itself: the server for evaluation, each worker for its shards). A shard set is memory-mapped and streamed, never
+ * copied onto the heap (scaling uses the manifest's statistics); other sources are loaded into memory.
+ *
+ * @param data the splits.
+ * @param spec the model architecture.
+ */
+public record JobData(SourceSplits data, ModelSpec spec)
+{
+    /**
+     * @param job     the validated job.
+     * @param workers number of workers (each shard must hold at least one batch row).
+     * @return the opened data and architecture.
+     * @throws BadInputException for data problems, a loss that does not fit the task or shards that are too small.
+     */
+    public static JobData load(final JobConfig job, final int workers)
+    {
+        final var layers = job.model().getConfigList("layers");
+        final var last = layers.isEmpty() ? null : layers.get(layers.size() - 1);
+        final int declared = null != last && last.hasPath("units") ? last.getInt("units") : 0;
+        final SourceSplits data = DataLoader.open(job.data(), job.seed(), declared);
+        final Loss loss = job.train().loss();
+        if ((loss == Loss.CROSS_ENTROPY || loss == Loss.BINARY_CROSS_ENTROPY) && data.train().task() == Task.REGRESSION)
+        {
+            throw new BadInputException("train.loss = " + loss.configName() + " needs classification data, but the " +
+                "data is a regression task; use train.loss = mse or mae");
+        }
+        if (data.train().size() < workers)
+        {
+            throw new BadInputException("the training split has " + data.train().size() + " examples, fewer than " +
+                workers + " workers; use fewer workers");
+        }
+        final ModelSpec spec = ModelSpecReader.read(job.model(), "model", data.train().numFeatures(),
+            data.train().numOutputs(), loss);
+        return new JobData(data, spec);
+    }
+}
