@@ -1,9 +1,9 @@
 package io.descent.bench;
 
-import io.descent.nn.BadInputException;
 import io.descent.nn.Model;
 import io.descent.nn.ModelSpec;
 import io.descent.nn.SgemmProbe;
+import io.descent.nn.error.BadInputException;
 import io.descent.nn.loss.Loss;
 import io.descent.nn.optim.LearningRateSchedule;
 import io.descent.nn.optim.Optimizer;

@@ -5,7 +5,7 @@ import io.descent.cli.cluster.PsCommand;
 import io.descent.cli.cluster.WorkerCommand;
 import io.descent.cli.data.DataCommand;
 import io.descent.k8s.K8sCommand;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;

@@ -2,7 +2,7 @@ package io.descent.cli;
 
 import io.descent.cli.train.LocalTraining;
 import io.descent.cluster.local.LocalCluster;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import io.descent.train.JobConfig;
 import io.descent.train.JobSource;
 import picocli.CommandLine.Command;

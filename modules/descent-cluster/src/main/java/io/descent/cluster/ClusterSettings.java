@@ -4,8 +4,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.descent.cluster.protocol.ClusterKey;
-import io.descent.nn.BadInputException;
 import io.descent.nn.config.ConfigChecks;
+import io.descent.nn.error.BadInputException;
 
 import java.nio.file.Path;
 import java.time.Duration;

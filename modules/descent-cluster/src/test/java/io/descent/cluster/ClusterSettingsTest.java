@@ -2,7 +2,7 @@ package io.descent.cluster;
 
 import com.typesafe.config.ConfigFactory;
 import io.descent.cluster.protocol.ClusterKey;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.descent.data;
 
-import io.descent.data.batch.BatchBuffers;
+import io.descent.data.BatchBuffers;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.FloatBuffer;

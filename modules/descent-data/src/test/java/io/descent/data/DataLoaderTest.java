@@ -1,8 +1,9 @@
 package io.descent.data;
 
 import com.typesafe.config.ConfigFactory;
+import io.descent.data.load.DataLoader;
 import io.descent.data.settings.DataSettings;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

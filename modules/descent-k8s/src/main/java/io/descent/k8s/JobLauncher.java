@@ -1,6 +1,6 @@
 package io.descent.k8s;
 
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;

@@ -1,6 +1,6 @@
 package io.descent.k8s;
 
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import io.fabric8.kubernetes.api.model.Pod;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,7 +1,7 @@
 package io.descent.k8s;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import io.descent.report.JsonReports;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

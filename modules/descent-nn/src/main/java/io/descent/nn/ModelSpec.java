@@ -1,5 +1,6 @@
 package io.descent.nn;
 
+import io.descent.nn.error.BadInputException;
 import io.descent.nn.init.WeightInit;
 import io.descent.nn.layer.Activation;
 import io.descent.nn.layer.LayerSpec;

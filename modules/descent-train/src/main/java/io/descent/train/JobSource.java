@@ -4,7 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import io.descent.train.Presets;
 
 import java.nio.file.Files;

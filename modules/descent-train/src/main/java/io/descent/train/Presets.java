@@ -3,7 +3,7 @@ package io.descent.train;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.descent.train;
 
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 
 /** The loss became NaN or infinite: the knobs (usually the learning rate) are wrong for this problem. */
 public final class TrainingDivergedException extends BadInputException

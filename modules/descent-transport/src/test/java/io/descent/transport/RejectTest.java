@@ -7,6 +7,7 @@ import io.descent.transport.send.ChunkSink;
 import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.ChunkHeader;
 import io.descent.transport.wire.Crc32cDigest;
+import io.descent.transport.wire.MessageId;
 import io.descent.transport.wire.MessageKind;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;

@@ -4,6 +4,7 @@ import io.descent.transport.receive.ReceiveSlot;
 import io.descent.transport.receive.ReceiverCounter;
 import io.descent.transport.send.BufferSender;
 import io.descent.transport.send.SendResult;
+import io.descent.transport.wire.MessageId;
 import io.descent.transport.wire.MessageKind;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterAll;

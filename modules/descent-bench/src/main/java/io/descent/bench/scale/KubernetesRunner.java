@@ -8,7 +8,7 @@ import io.descent.k8s.JobSpec;
 import io.descent.k8s.KubeApi;
 import io.descent.k8s.Manifests;
 import io.descent.k8s.PodTemplates;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import io.descent.report.ReportLine;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;

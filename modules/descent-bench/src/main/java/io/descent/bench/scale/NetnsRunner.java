@@ -2,7 +2,7 @@ package io.descent.bench.scale;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.descent.cluster.local.JavaCommand;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 
 import java.io.BufferedReader;
 import java.io.BufferedWriter;

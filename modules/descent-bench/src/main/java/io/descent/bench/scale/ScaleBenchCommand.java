@@ -3,7 +3,7 @@ package io.descent.bench.scale;
 import io.descent.cluster.protocol.NodeInfo;
 import io.descent.data.shard.TempDirectories;
 import io.descent.k8s.ApiOptions;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import io.descent.report.JsonReports;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

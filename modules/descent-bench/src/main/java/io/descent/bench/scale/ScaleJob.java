@@ -1,7 +1,7 @@
 package io.descent.bench.scale;
 
-import io.descent.nn.BadInputException;
 import io.descent.nn.ModelSpec;
+import io.descent.nn.error.BadInputException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,12 +1,12 @@
 package io.descent.bench.transport;
 
 import io.descent.transport.Channels;
-import io.descent.transport.MessageId;
 import io.descent.transport.Transport;
 import io.descent.transport.receive.BufferReceiver;
 import io.descent.transport.receive.ReceiveSlot;
 import io.descent.transport.send.BufferSender;
 import io.descent.transport.send.SendResult;
+import io.descent.transport.wire.MessageId;
 import io.descent.transport.wire.MessageKind;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;

@@ -1,6 +1,6 @@
 package io.descent.bench.transport;
 
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.descent.bench.transport;
 
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import io.descent.report.JsonReports;
 import io.descent.transport.Transport;
 import io.descent.transport.config.IdleSetting;

@@ -2,7 +2,7 @@ package io.descent.cli.cluster;
 
 import io.descent.cluster.metrics.MetricsServer;
 import io.descent.cluster.metrics.NodeMetrics;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 

@@ -5,7 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.descent.cluster.ClusterSettings;
 import io.descent.cluster.protocol.ClusterKey;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import io.descent.train.JobConfig;
 import io.descent.train.JobSource;
 import picocli.CommandLine.Option;

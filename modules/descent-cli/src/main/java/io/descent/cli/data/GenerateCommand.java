@@ -1,13 +1,13 @@
 package io.descent.cli.data;
 
-import io.descent.data.DataLoader;
+import io.descent.data.load.DataLoader;
 import io.descent.data.order.SplitMix64;
 import io.descent.data.settings.SettingsReader;
 import io.descent.data.settings.SyntheticKind;
 import io.descent.data.settings.SyntheticSettings;
 import io.descent.data.shard.Sharder;
 import io.descent.data.synthetic.SyntheticRows;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,14 +1,14 @@
 package io.descent.cli.data;
 
-import io.descent.data.DataLoader;
 import io.descent.data.Dataset;
 import io.descent.data.DatasetPair;
+import io.descent.data.load.DataLoader;
 import io.descent.data.scale.Scaler;
 import io.descent.data.scale.ScalingKind;
 import io.descent.data.settings.SettingsReader;
 import io.descent.data.shard.ShardManifest;
 import io.descent.data.shard.Sharder;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

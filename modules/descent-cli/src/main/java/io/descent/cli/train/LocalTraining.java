@@ -1,13 +1,13 @@
 package io.descent.cli.train;
 
-import io.descent.data.DataLoader;
 import io.descent.data.SourceSplits;
 import io.descent.data.Task;
-import io.descent.nn.BadInputException;
+import io.descent.data.load.DataLoader;
 import io.descent.nn.Model;
 import io.descent.nn.ModelSpec;
 import io.descent.nn.SgemmProbe;
 import io.descent.nn.config.ModelSpecReader;
+import io.descent.nn.error.BadInputException;
 import io.descent.nn.loss.Loss;
 import io.descent.nn.optim.Optimizer;
 import io.descent.report.ReportPlots;

@@ -1,8 +1,8 @@
 package io.descent.cli.data;
 
 import com.typesafe.config.ConfigFactory;
-import io.descent.data.DataLoader;
 import io.descent.data.SourceSplits;
+import io.descent.data.load.DataLoader;
 import io.descent.nn.Model;
 import io.descent.nn.config.ModelSpecReader;
 import io.descent.train.Evaluator;

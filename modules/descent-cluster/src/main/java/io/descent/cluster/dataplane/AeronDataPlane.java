@@ -1,13 +1,13 @@
 package io.descent.cluster.dataplane;
 
 import io.descent.transport.Channels;
-import io.descent.transport.MessageId;
 import io.descent.transport.Transport;
 import io.descent.transport.receive.BufferReceiver;
 import io.descent.transport.receive.ReceiveListener;
 import io.descent.transport.receive.ReceiveSlot;
 import io.descent.transport.send.BufferSender;
 import io.descent.transport.send.SendResult;
+import io.descent.transport.wire.MessageId;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.AgentRunner;

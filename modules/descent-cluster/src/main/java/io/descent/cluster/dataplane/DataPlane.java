@@ -1,6 +1,6 @@
 package io.descent.cluster.dataplane;
 
-import io.descent.transport.MessageId;
+import io.descent.transport.wire.MessageId;
 import org.agrona.MutableDirectBuffer;
 
 import java.util.function.BooleanSupplier;

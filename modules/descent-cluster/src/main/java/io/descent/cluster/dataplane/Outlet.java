@@ -1,7 +1,7 @@
 package io.descent.cluster.dataplane;
 
-import io.descent.transport.MessageId;
 import io.descent.transport.send.SendResult;
+import io.descent.transport.wire.MessageId;
 import org.agrona.DirectBuffer;
 
 /**

@@ -1,7 +1,7 @@
 package io.descent.cluster.local;
 
 import io.descent.cluster.protocol.ClusterKey;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

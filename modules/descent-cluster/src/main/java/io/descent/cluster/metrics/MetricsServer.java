@@ -1,6 +1,6 @@
 package io.descent.cluster.metrics;
 
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

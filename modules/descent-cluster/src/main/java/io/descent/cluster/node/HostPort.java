@@ -1,6 +1,6 @@
 package io.descent.cluster.node;
 
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 
 /**
  * A {@code host:port} address from the command line.

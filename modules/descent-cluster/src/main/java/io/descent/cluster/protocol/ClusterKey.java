@@ -1,9 +1,7 @@
 package io.descent.cluster.protocol;
 
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +10,8 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The cluster's shared key, or none. A worker proves it knows the key by sending

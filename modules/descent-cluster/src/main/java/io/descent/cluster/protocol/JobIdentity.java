@@ -3,7 +3,7 @@ package io.descent.cluster.protocol;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import io.descent.nn.Fingerprint;
-import io.descent.transport.MessageId;
+import io.descent.transport.wire.MessageId;
 import io.descent.transport.wire.MessageKind;
 
 import java.nio.charset.StandardCharsets;

@@ -9,7 +9,7 @@ import io.descent.cluster.protocol.GradientMeta;
 import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.trace.StepTrace;
 import io.descent.train.Metrics;
-import io.descent.transport.MessageId;
+import io.descent.transport.wire.MessageId;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 

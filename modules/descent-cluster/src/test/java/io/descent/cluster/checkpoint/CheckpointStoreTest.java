@@ -1,7 +1,7 @@
 package io.descent.cluster.checkpoint;
 
 import io.descent.cluster.protocol.JobIdentity;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -1,6 +1,6 @@
 package io.descent.cluster.metrics;
 
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import io.descent.train.Metrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.descent.cluster.protocol;
 
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

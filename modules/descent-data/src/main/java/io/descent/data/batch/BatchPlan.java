@@ -1,6 +1,6 @@
 package io.descent.data.batch;
 
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 
 /**
  * How {@code count} rows are cut into minibatches of {@code batchSize}: batch {@code b} covers positions

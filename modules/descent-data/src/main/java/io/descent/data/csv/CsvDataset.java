@@ -3,7 +3,7 @@ package io.descent.data.csv;
 import io.descent.data.Dataset;
 import io.descent.data.DatasetPair;
 import io.descent.data.Task;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.descent.data.csv;
 
 import io.descent.data.Task;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 
 import java.io.BufferedReader;
 import java.io.IOException;

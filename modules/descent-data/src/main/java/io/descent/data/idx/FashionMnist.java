@@ -2,7 +2,7 @@ package io.descent.data.idx;
 
 import io.descent.data.Dataset;
 import io.descent.data.DatasetPair;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.descent.data.idx;
 
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;

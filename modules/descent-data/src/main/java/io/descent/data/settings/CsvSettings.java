@@ -2,7 +2,7 @@ package io.descent.data.settings;
 
 import io.descent.data.Task;
 import io.descent.data.csv.CsvOptions;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 
 import java.nio.file.Path;
 import java.util.List;

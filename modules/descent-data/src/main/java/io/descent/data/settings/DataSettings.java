@@ -3,8 +3,8 @@ package io.descent.data.settings;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.descent.data.scale.ScalingKind;
-import io.descent.nn.BadInputException;
 import io.descent.nn.config.ConfigChecks;
+import io.descent.nn.error.BadInputException;
 
 import java.nio.file.Path;
 import java.util.Map;

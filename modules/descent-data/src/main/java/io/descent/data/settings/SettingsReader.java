@@ -3,7 +3,7 @@ package io.descent.data.settings;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueType;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.descent.data.settings;
 
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 
 /**
  * Validated {@code data.synthetic} settings. Immutable.

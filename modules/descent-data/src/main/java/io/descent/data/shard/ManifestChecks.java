@@ -2,7 +2,7 @@ package io.descent.data.shard;
 
 import io.descent.data.Task;
 import io.descent.data.scale.ScalingKind;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 
 import java.nio.file.Path;
 

@@ -9,7 +9,7 @@ import io.descent.data.Task;
 import io.descent.data.scale.FeatureStatistics;
 import io.descent.data.scale.ScalingKind;
 import io.descent.data.settings.SettingsReader;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.descent.data.shard;
 
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

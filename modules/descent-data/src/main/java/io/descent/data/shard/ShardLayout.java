@@ -1,7 +1,7 @@
 package io.descent.data.shard;
 
 import io.descent.data.Task;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 
 import java.util.List;
 

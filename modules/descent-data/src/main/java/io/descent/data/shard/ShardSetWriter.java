@@ -1,6 +1,6 @@
 package io.descent.data.shard;
 
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

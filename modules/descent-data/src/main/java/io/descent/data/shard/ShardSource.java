@@ -1,9 +1,9 @@
 package io.descent.data.shard;
 
+import io.descent.data.BatchBuffers;
 import io.descent.data.Dataset;
 import io.descent.data.ExampleSource;
 import io.descent.data.Task;
-import io.descent.data.batch.BatchBuffers;
 import io.descent.data.scale.Scaler;
 import io.descent.data.scale.ScalingKind;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -7,14 +7,14 @@ import io.descent.data.scale.Scaler;
 import io.descent.data.scale.ScalingKind;
 import io.descent.data.settings.ShardSettings;
 import io.descent.data.split.Splits;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 
 import java.nio.file.Path;
 
 /**
  * Opens the train, validation and test splits of a {@code data.source = shards} job without reading rows onto the
  * heap: separate shard sets where configured, otherwise seeded held-out parts of {@code data.shards.dir} (test first,
- * then validation from the rest, with the same seed streams as {@link io.descent.data.DataLoader} uses for a CSV, so
+ * then validation from the rest, with the same seed streams as {@link io.descent.data.load.DataLoader} uses for a CSV, so
  * a shard set written from a CSV splits into the same rows). Scaling uses the training set's manifest statistics.
  * Stateless and thread-safe.
  */

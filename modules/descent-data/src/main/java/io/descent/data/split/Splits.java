@@ -4,7 +4,7 @@ import io.descent.data.Dataset;
 import io.descent.data.DatasetPair;
 import io.descent.data.order.EpochOrder;
 import io.descent.data.order.SplitMix64;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 
 import java.util.Arrays;
 

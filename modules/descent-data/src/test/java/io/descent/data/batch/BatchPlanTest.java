@@ -1,6 +1,6 @@
 package io.descent.data.batch;
 
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

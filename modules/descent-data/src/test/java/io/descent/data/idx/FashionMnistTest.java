@@ -3,7 +3,7 @@ package io.descent.data.idx;
 import io.descent.data.Dataset;
 import io.descent.data.DatasetPair;
 import io.descent.data.Task;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,7 +4,7 @@ import io.descent.data.Dataset;
 import io.descent.data.scale.Scaler;
 import io.descent.data.scale.ScalingKind;
 import io.descent.data.synthetic.Synthetic;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -5,7 +5,7 @@ import io.descent.data.Task;
 import io.descent.data.scale.Scaler;
 import io.descent.data.scale.ScalingKind;
 import io.descent.data.synthetic.Synthetic;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,16 +1,16 @@
 package io.descent.data.shard;
 
 import com.typesafe.config.ConfigFactory;
-import io.descent.data.DataLoader;
 import io.descent.data.DataSplits;
 import io.descent.data.Dataset;
 import io.descent.data.ExampleSource;
 import io.descent.data.SourceSplits;
+import io.descent.data.load.DataLoader;
 import io.descent.data.scale.Scaler;
 import io.descent.data.scale.ScalingKind;
 import io.descent.data.settings.DataSettings;
 import io.descent.data.synthetic.Synthetic;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,7 +2,7 @@ package io.descent.data.split;
 
 import io.descent.data.Dataset;
 import io.descent.data.DatasetPair;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

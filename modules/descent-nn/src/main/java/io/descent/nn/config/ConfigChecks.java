@@ -2,7 +2,7 @@ package io.descent.nn.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 
 import java.util.Collection;
 import java.util.Set;

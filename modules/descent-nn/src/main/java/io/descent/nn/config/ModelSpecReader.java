@@ -2,8 +2,8 @@ package io.descent.nn.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import io.descent.nn.BadInputException;
 import io.descent.nn.ModelSpec;
+import io.descent.nn.error.BadInputException;
 import io.descent.nn.init.WeightInit;
 import io.descent.nn.layer.Activation;
 import io.descent.nn.layer.LayerSpec;

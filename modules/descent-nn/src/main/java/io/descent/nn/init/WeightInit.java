@@ -1,6 +1,6 @@
 package io.descent.nn.init;
 
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 

@@ -1,6 +1,6 @@
 package io.descent.nn.layer;
 
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;

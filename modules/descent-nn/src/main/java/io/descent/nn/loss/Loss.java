@@ -1,6 +1,6 @@
 package io.descent.nn.loss;
 
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import io.descent.nn.layer.Activation;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;

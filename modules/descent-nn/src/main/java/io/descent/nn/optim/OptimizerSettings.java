@@ -1,8 +1,8 @@
 package io.descent.nn.optim;
 
 import com.typesafe.config.Config;
-import io.descent.nn.BadInputException;
 import io.descent.nn.config.ConfigChecks;
+import io.descent.nn.error.BadInputException;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Locale;

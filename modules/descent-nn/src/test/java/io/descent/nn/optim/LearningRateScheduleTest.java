@@ -1,7 +1,7 @@
 package io.descent.nn.optim;
 
 import com.typesafe.config.ConfigFactory;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

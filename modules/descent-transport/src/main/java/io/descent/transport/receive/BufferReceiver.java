@@ -2,8 +2,8 @@ package io.descent.transport.receive;
 
 import io.aeron.Image;
 import io.aeron.Subscription;
-import io.descent.transport.CounterSet;
 import io.descent.transport.config.ReceiverSettings;
+import io.descent.transport.counters.CounterSet;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 

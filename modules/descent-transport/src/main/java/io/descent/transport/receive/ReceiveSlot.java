@@ -1,6 +1,6 @@
 package io.descent.transport.receive;
 
-import io.descent.transport.MessageId;
+import io.descent.transport.wire.MessageId;
 import org.agrona.MutableDirectBuffer;
 
 /**

@@ -1,6 +1,6 @@
 package io.descent.transport.receive;
 
-import io.descent.transport.CounterSet;
+import io.descent.transport.counters.CounterSet;
 import io.descent.transport.wire.ChunkHeader;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 

@@ -1,11 +1,11 @@
 package io.descent.transport.send;
 
 import io.aeron.Publication;
-import io.descent.transport.CounterSet;
-import io.descent.transport.MessageId;
 import io.descent.transport.config.SenderSettings;
+import io.descent.transport.counters.CounterSet;
 import io.descent.transport.wire.ChunkHeader;
 import io.descent.transport.wire.Crc32cDigest;
+import io.descent.transport.wire.MessageId;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;

@@ -1,4 +1,4 @@
-package io.descent.nn;
+package io.descent.nn.error;
 
 /**
  * A problem with what the user gave us (config, data, command line), as opposed to an internal failure.

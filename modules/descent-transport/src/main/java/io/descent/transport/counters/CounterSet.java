@@ -1,4 +1,4 @@
-package io.descent.transport;
+package io.descent.transport.counters;
 
 import java.util.EnumMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.descent.transport;
+package io.descent.transport.wire;
 
 import io.descent.transport.wire.ChunkHeader;
 import io.descent.transport.wire.MessageKind;

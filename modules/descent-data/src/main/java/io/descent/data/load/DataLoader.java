@@ -1,5 +1,8 @@
-package io.descent.data;
+package io.descent.data.load;
 
+import io.descent.data.DataSplits;
+import io.descent.data.DatasetPair;
+import io.descent.data.SourceSplits;
 import io.descent.data.csv.CsvDataset;
 import io.descent.data.idx.FashionMnist;
 import io.descent.data.order.SplitMix64;
@@ -11,7 +14,7 @@ import io.descent.data.shard.ShardSource;
 import io.descent.data.shard.ShardSplits;
 import io.descent.data.split.Splits;
 import io.descent.data.synthetic.SyntheticSource;
-import io.descent.nn.BadInputException;
+import io.descent.nn.error.BadInputException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package io.descent.data.batch;
+package io.descent.data;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
