@@ -25,9 +25,9 @@ import java.util.function.Consumer;
  * The synchronous step cycle, run by the parameter server's compute thread without the actor in the loop: opens a
  * step's barrier and publishes its weights and orders; as each gradient and its report arrive (the data plane calls
  * back on this thread), adds the gradients to the sum in rank order; when every expected rank delivered, applies the
- * update, writes a checkpoint when one is due, publishes the next step, evaluates at the end of an epoch, and only
- * then tells the actor what happened ({@link Applied}). The actor keeps membership: it hands in losses
- * ({@link #drop}), joins ({@link #admit}) and deadline checks ({@link #missing}), all run on this thread.
+ * update, writes a checkpoint when one is due, publishes the next step, evaluates when the {@link EpochTally} closes
+ * an epoch, and only then tells the actor what happened ({@link Applied}). The actor keeps membership: it hands in
+ * losses ({@link #drop}), joins ({@link #admit}) and deadline checks ({@link #missing}), all run on this thread.
  *
  * <p>Shards follow the live ranks as in {@link Roster#shardsOf(BitSet, int, int)}. Confined to the compute thread.
  */
@@ -103,6 +103,7 @@ final class StepLoop
     private final Logger log;
     private final BitSet live = new BitSet();
     private final long[] joinAt;
+    private final EpochTally epochs;
     private StepBarrier barrier;
     /** Written on the compute thread, read by the actor: the first step whose orders are not out yet. */
     private volatile long nextOrderStep;
@@ -110,10 +111,6 @@ final class StepLoop
     private long publishedNs;
     private long bytesReceived;
     private long ignored;
-    private double epochLossSum;
-    private long epochExamples;
-    private int epochSteps;
-    private long epochStartNs;
     private long lastCheckpointNs;
     private double rate;
 
@@ -138,11 +135,8 @@ final class StepLoop
         Arrays.fill(joinAt, -1);
         this.nextOrderStep = engine.startStep();
         final Checkpoint resumed = engine.resumed();
-        if (null != resumed)
-        {
-            epochLossSum = resumed.epochLossSum();
-            epochExamples = resumed.epochExamples();
-        }
+        this.epochs = null == resumed ? new EpochTally(plan, 0.0, 0) :
+            new EpochTally(plan, resumed.epochLossSum(), resumed.epochExamples());
     }
 
     /**
@@ -164,7 +158,7 @@ final class StepLoop
             live.set(rank);
         }
         final long now = System.nanoTime();
-        epochStartNs = now;
+        epochs.start(now);
         lastCheckpointNs = now;
         final long step = engine.startStep();
         final List<Integer> failed = new ArrayList<>();
@@ -325,9 +319,7 @@ final class StepLoop
             lossSum += done.meta(rank).loss() * done.meta(rank).examples();
             examples += done.meta(rank).examples();
         }
-        epochLossSum += lossSum;
-        epochExamples += examples;
-        epochSteps++;
+        epochs.add(lossSum, examples);
         rate = engine.apply(step, done.correction());
         StepTrace.mark("s.applied", step, -1);
         final long received = bytesReceived;
@@ -335,17 +327,7 @@ final class StepLoop
         final long next = step + 1;
         final boolean more = next < plan.totalSteps();
         final long checkpointMillis = more ? checkpointIfDue(next) : 0;
-        EpochTotals totals = null;
-        if (plan.endsEpoch(step))
-        {
-            final long now = System.nanoTime();
-            totals = new EpochTotals(plan.epochOf(step), epochExamples > 0 ? epochLossSum / epochExamples : Double.NaN,
-                epochExamples, epochSteps, (now - epochStartNs) / 1e9, rate, live.cardinality());
-            epochLossSum = 0.0;
-            epochExamples = 0;
-            epochSteps = 0;
-            epochStartNs = now;
-        }
+        final EpochTotals totals = epochs.closeIfLast(step, rate, live.cardinality(), System.nanoTime());
         final List<Integer> failed = new ArrayList<>();
         List<String> reasons = List.of();
         if (more)
@@ -379,12 +361,11 @@ final class StepLoop
             return 0;
         }
         lastCheckpointNs = now;
-        final boolean newEpoch = plan.batchOf(next) == 0;
         final List<INDArray> vectors = engine.stateVectors();
         final long[] lengths = vectors.stream().mapToLong(INDArray::length).toArray();
         final long created = System.currentTimeMillis();
         final Checkpoint checkpoint = new Checkpoint(next, plan.shards(), plan.epochOf(next), plan.batchOf(next),
-            newEpoch ? 0.0 : epochLossSum, newEpoch ? 0 : epochExamples, engine.identity().fingerprint(),
+            epochs.lossSumBefore(next), epochs.examplesBefore(next), engine.identity().fingerprint(),
             engine.identity().architecture(), engine.identity().configDigest(),
             setup.job().raw().root().render(ConfigRenderOptions.concise()), lengths, created);
         final Path dir = settings.dir().orElseThrow();
