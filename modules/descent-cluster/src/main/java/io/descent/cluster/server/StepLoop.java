@@ -1,19 +1,14 @@
 package io.descent.cluster.server;
 
-import com.typesafe.config.ConfigRenderOptions;
-import io.descent.cluster.ClusterSettings;
 import io.descent.cluster.checkpoint.Checkpoint;
-import io.descent.cluster.checkpoint.CheckpointStore;
 import io.descent.cluster.plan.StepPlan;
 import io.descent.cluster.protocol.GradientMeta;
 import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.trace.StepTrace;
 import io.descent.train.Metrics;
 import io.descent.transport.wire.MessageId;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -25,9 +20,10 @@ import java.util.function.Consumer;
  * The synchronous step cycle, run by the parameter server's compute thread without the actor in the loop: opens a
  * step's barrier and publishes its weights and orders; as each gradient and its report arrive (the data plane calls
  * back on this thread), adds the gradients to the sum in rank order; when every expected rank delivered, applies the
- * update, writes a checkpoint when one is due, publishes the next step, evaluates at the end of an epoch, and only
- * then tells the actor what happened ({@link Applied}). The actor keeps membership: it hands in losses
- * ({@link #drop}), joins ({@link #admit}) and deadline checks ({@link #missing}), all run on this thread.
+ * update, writes a checkpoint when the {@link CheckpointPolicy} says one is due, publishes the next step, evaluates
+ * when the {@link EpochTally} closes an epoch, and only then tells the actor what happened ({@link Applied}). The
+ * actor keeps membership: it hands in losses ({@link #drop}), joins ({@link #admit}) and deadline checks
+ * ({@link #missing}), all run on this thread.
  *
  * <p>Shards follow the live ranks as in {@link Roster#shardsOf(BitSet, int, int)}. Confined to the compute thread.
  */
@@ -103,6 +99,8 @@ final class StepLoop
     private final Logger log;
     private final BitSet live = new BitSet();
     private final long[] joinAt;
+    private final EpochTally epochs;
+    private final CheckpointPolicy checkpoints;
     private StepBarrier barrier;
     /** Written on the compute thread, read by the actor: the first step whose orders are not out yet. */
     private volatile long nextOrderStep;
@@ -110,11 +108,6 @@ final class StepLoop
     private long publishedNs;
     private long bytesReceived;
     private long ignored;
-    private double epochLossSum;
-    private long epochExamples;
-    private int epochSteps;
-    private long epochStartNs;
-    private long lastCheckpointNs;
     private double rate;
 
     /**
@@ -138,11 +131,10 @@ final class StepLoop
         Arrays.fill(joinAt, -1);
         this.nextOrderStep = engine.startStep();
         final Checkpoint resumed = engine.resumed();
-        if (null != resumed)
-        {
-            epochLossSum = resumed.epochLossSum();
-            epochExamples = resumed.epochExamples();
-        }
+        this.epochs = null == resumed ? new EpochTally(plan, 0.0, 0) :
+            new EpochTally(plan, resumed.epochLossSum(), resumed.epochExamples());
+        this.checkpoints = new CheckpointPolicy(setup.settings().checkpoints(), plan, engine.identity(),
+            setup.job().raw(), log);
     }
 
     /**
@@ -164,8 +156,8 @@ final class StepLoop
             live.set(rank);
         }
         final long now = System.nanoTime();
-        epochStartNs = now;
-        lastCheckpointNs = now;
+        epochs.start(now);
+        checkpoints.start(now);
         final long step = engine.startStep();
         final List<Integer> failed = new ArrayList<>();
         final List<String> reasons = publish(step, failed);
@@ -325,27 +317,16 @@ final class StepLoop
             lossSum += done.meta(rank).loss() * done.meta(rank).examples();
             examples += done.meta(rank).examples();
         }
-        epochLossSum += lossSum;
-        epochExamples += examples;
-        epochSteps++;
+        epochs.add(lossSum, examples);
         rate = engine.apply(step, done.correction());
         StepTrace.mark("s.applied", step, -1);
         final long received = bytesReceived;
         bytesReceived = 0;
         final long next = step + 1;
         final boolean more = next < plan.totalSteps();
-        final long checkpointMillis = more ? checkpointIfDue(next) : 0;
-        EpochTotals totals = null;
-        if (plan.endsEpoch(step))
-        {
-            final long now = System.nanoTime();
-            totals = new EpochTotals(plan.epochOf(step), epochExamples > 0 ? epochLossSum / epochExamples : Double.NaN,
-                epochExamples, epochSteps, (now - epochStartNs) / 1e9, rate, live.cardinality());
-            epochLossSum = 0.0;
-            epochExamples = 0;
-            epochSteps = 0;
-            epochStartNs = now;
-        }
+        final long checkpointMillis = checkpoints.due(next, System.nanoTime()) ?
+            checkpoints.write(next, epochs, engine.stateVectors()) : 0;
+        final EpochTotals totals = epochs.closeIfLast(step, rate, live.cardinality(), System.nanoTime());
         final List<Integer> failed = new ArrayList<>();
         List<String> reasons = List.of();
         if (more)
@@ -362,35 +343,6 @@ final class StepLoop
             more ? null : engine.weights());
         actor.accept(new Applied(step, rate, metas, examples, examples > 0 ? lossSum / examples : Double.NaN,
             waitSeconds, received, engine.bytesSent(), ignored, more, failed, reasons, checkpointMillis, epochEnd));
-    }
-
-    private long checkpointIfDue(final long next)
-    {
-        final ClusterSettings.CheckpointSettings settings = setup.settings().checkpoints();
-        if (!settings.enabled())
-        {
-            return 0;
-        }
-        final long now = System.nanoTime();
-        final boolean bySteps = settings.everySteps() > 0 && next % settings.everySteps() == 0;
-        final boolean byTime = !settings.every().isZero() && now - lastCheckpointNs >= settings.every().toNanos();
-        if (!bySteps && !byTime)
-        {
-            return 0;
-        }
-        lastCheckpointNs = now;
-        final boolean newEpoch = plan.batchOf(next) == 0;
-        final List<INDArray> vectors = engine.stateVectors();
-        final long[] lengths = vectors.stream().mapToLong(INDArray::length).toArray();
-        final long created = System.currentTimeMillis();
-        final Checkpoint checkpoint = new Checkpoint(next, plan.shards(), plan.epochOf(next), plan.batchOf(next),
-            newEpoch ? 0.0 : epochLossSum, newEpoch ? 0 : epochExamples, engine.identity().fingerprint(),
-            engine.identity().architecture(), engine.identity().configDigest(),
-            setup.job().raw().root().render(ConfigRenderOptions.concise()), lengths, created);
-        final Path dir = settings.dir().orElseThrow();
-        final Path written = CheckpointStore.write(dir, checkpoint, vectors, settings.keep());
-        log.info("checkpoint of step {} written to {}", next, written);
-        return created;
     }
 
     private long gradientDeadline()

@@ -1,0 +1,100 @@
+package io.descent.cluster.server;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import io.descent.cluster.ClusterSettings;
+import io.descent.cluster.checkpoint.Checkpoint;
+import io.descent.cluster.checkpoint.CheckpointStore;
+import io.descent.cluster.plan.StepPlan;
+import io.descent.cluster.protocol.JobIdentity;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The parameter server's checkpoint policy: after a step, decides whether the next step's checkpoint is due (every
+ * {@code every-steps} steps, or once {@code every} passed since the previous checkpoint or the start of training; never
+ * after the job's last step) and writes it with the step position, the epoch's loss so far and the job's identity,
+ * keeping the newest {@code keep} ({@link CheckpointStore} writes atomically and prunes). Times are
+ * {@link System#nanoTime()} readings passed in by the caller. Confined to the parameter server's compute thread.
+ */
+final class CheckpointPolicy
+{
+    private final ClusterSettings.CheckpointSettings settings;
+    private final StepPlan plan;
+    private final JobIdentity identity;
+    private final Config job;
+    private final Logger log;
+    private long lastNs;
+
+    /**
+     * @param settings the checkpoint settings; nothing is ever due when they are not {@code enabled()}.
+     * @param plan     the job's step schedule.
+     * @param identity the job's identity, stored with each checkpoint.
+     * @param job      the merged job configuration, stored rendered with each checkpoint.
+     * @param log      where a written checkpoint is logged.
+     */
+    CheckpointPolicy(
+        final ClusterSettings.CheckpointSettings settings, final StepPlan plan, final JobIdentity identity,
+        final Config job, final Logger log)
+    {
+        this.settings = settings;
+        this.plan = plan;
+        this.identity = identity;
+        this.job = job;
+        this.log = log;
+    }
+
+    /** Starts the time interval at {@code nowNs}, when training starts. */
+    void start(final long nowNs)
+    {
+        lastNs = nowNs;
+    }
+
+    /**
+     * Decides whether the checkpoint of {@code next} is due at {@code nowNs}. A yes restarts the time interval at
+     * {@code nowNs}: the caller then {@link #write writes} it.
+     *
+     * @param next  the next step to compute, after the step just applied.
+     * @param nowNs the time now.
+     * @return true when a checkpoint of {@code next} is due.
+     */
+    boolean due(final long next, final long nowNs)
+    {
+        if (!settings.enabled() || next >= plan.totalSteps())
+        {
+            return false;
+        }
+        final boolean bySteps = settings.everySteps() > 0 && next % settings.everySteps() == 0;
+        final boolean byTime = !settings.every().isZero() && nowNs - lastNs >= settings.every().toNanos();
+        if (!bySteps && !byTime)
+        {
+            return false;
+        }
+        lastNs = nowNs;
+        return true;
+    }
+
+    /**
+     * Writes the checkpoint of {@code next} and deletes all but the newest {@code keep}.
+     *
+     * @param next    the next step to compute (the weights version held by {@code vectors}).
+     * @param epochs  the current epoch's tally, every step before {@code next} added.
+     * @param vectors the weights, then the optimizer state (contiguous float32).
+     * @return the checkpoint's creation time, epoch milliseconds.
+     */
+    long write(final long next, final EpochTally epochs, final List<INDArray> vectors)
+    {
+        final long[] lengths = vectors.stream().mapToLong(INDArray::length).toArray();
+        final long created = System.currentTimeMillis();
+        final Checkpoint checkpoint = new Checkpoint(next, plan.shards(), plan.epochOf(next), plan.batchOf(next),
+            epochs.lossSumBefore(next), epochs.examplesBefore(next), identity.fingerprint(), identity.architecture(),
+            identity.configDigest(), job.root().render(ConfigRenderOptions.concise()), lengths, created);
+        final Path dir = settings.dir().orElseThrow();
+        final Path written = CheckpointStore.write(dir, checkpoint, vectors, settings.keep());
+        log.info("checkpoint of step {} written to {}", next, written);
+        return created;
+    }
+}
