@@ -40,9 +40,6 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
     /** The Receptionist key workers find the server by. */
     public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "descent-parameter-server");
 
-    /** The data-plane sender id of the parameter server (workers use their rank). */
-    public static final int SENDER_ID = Integer.MAX_VALUE;
-
     /** Messages of the parameter server. */
     public interface Command
     {

@@ -11,6 +11,7 @@ import io.descent.cluster.protocol.ClusterKey;
 import io.descent.cluster.protocol.GradientMeta;
 import io.descent.cluster.protocol.JobIdentity;
 import io.descent.cluster.protocol.RegistrationClaim;
+import io.descent.cluster.protocol.SenderId;
 import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.worker.Worker;
 import io.descent.transport.wire.MessageKind;
@@ -103,7 +104,7 @@ final class FakeWorker
     void armWeights(final long version)
     {
         final long deadline = System.nanoTime() + 60_000_000_000L;
-        plane.expect(identity.messageId(MessageKind.WEIGHTS, version, ParameterServer.SENDER_ID, floats), weights,
+        plane.expect(identity.messageId(MessageKind.WEIGHTS, version, SenderId.SERVER, floats), weights,
             deadline, (got, complete) ->
             {
                 if (complete)
@@ -112,7 +113,7 @@ final class FakeWorker
                 }
             });
         final UnsafeBuffer order = new UnsafeBuffer(ByteBuffer.allocateDirect(orderWords * Integer.BYTES));
-        plane.expect(identity.messageId(MessageKind.STEP_ORDER, version, ParameterServer.SENDER_ID, orderWords), order,
+        plane.expect(identity.messageId(MessageKind.STEP_ORDER, version, SenderId.SERVER, orderWords), order,
             deadline, (got, complete) ->
             {
                 if (complete)
