@@ -1,8 +1,7 @@
 package io.descent.cluster.serialization;
 
 import io.descent.cluster.protocol.JobIdentity;
-import io.descent.cluster.server.ParameterServer;
-import io.descent.cluster.worker.Worker;
+import io.descent.cluster.protocol.ServerProtocol;
 
 import java.util.List;
 
@@ -14,12 +13,12 @@ final class ProtocolClasses
 {
     /** Messages (top-level objects), each also a manifest. */
     static final List<Class<?>> MESSAGES = List.of(
-        ParameterServer.Register.class,
-        ParameterServer.Ready.class,
-        ParameterServer.Leave.class,
-        Worker.Accepted.class,
-        Worker.Refused.class,
-        Worker.Finish.class);
+        ServerProtocol.Register.class,
+        ServerProtocol.Ready.class,
+        ServerProtocol.Leave.class,
+        ServerProtocol.Accepted.class,
+        ServerProtocol.Refused.class,
+        ServerProtocol.Finish.class);
 
     /** Field types of messages that Kryo must know. */
     static final List<Class<?>> FIELDS = List.of(

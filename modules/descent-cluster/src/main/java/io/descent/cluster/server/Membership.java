@@ -4,7 +4,7 @@ import akka.actor.typed.ActorRefResolver;
 import akka.actor.typed.javadsl.ActorContext;
 import io.descent.cluster.protocol.ClusterKey;
 import io.descent.cluster.protocol.RegistrationClaim;
-import io.descent.cluster.worker.Worker;
+import io.descent.cluster.protocol.ServerProtocol;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  */
 final class Membership
 {
-    private final ActorContext<ParameterServer.Command> context;
+    private final ActorContext<ServerProtocol.Command> context;
     private final ServerSetup setup;
     private final Supplier<ServerEngine> engine;
     private final Roster roster;
@@ -37,7 +37,7 @@ final class Membership
      * @param compute  runs a task on the compute thread; the string says what it does.
      */
     Membership(
-        final ActorContext<ParameterServer.Command> context,
+        final ActorContext<ServerProtocol.Command> context,
         final ServerSetup setup,
         final Supplier<ServerEngine> engine,
         final Roster roster,
@@ -68,7 +68,7 @@ final class Membership
      * @param training true once the job runs: only a lost rank can be taken, from {@code joinStep} on.
      * @param joinStep the first step whose orders are not yet decided.
      */
-    void register(final ParameterServer.Register register, final boolean training, final long joinStep)
+    void register(final ServerProtocol.Register register, final boolean training, final long joinStep)
     {
         final ServerEngine server = engine.get();
         // The key first: a worker that cannot prove it learns nothing about this job from the reason.
@@ -83,14 +83,14 @@ final class Membership
             refuse(register, mismatch);
             return;
         }
-        final int existing = roster.rankOf(register.worker());
+        final int existing = roster.rankOf(register.replyTo());
         if (existing >= 0)
         {
-            register.worker().tell(accepted(existing));
+            register.replyTo().tell(accepted(existing));
             return;
         }
         final Roster.Member member = new Roster.Member(
-            register.worker(), register.endpoint(), register.host(), register.pid());
+            register.replyTo(), register.endpoint(), register.host(), register.pid());
         final int rank = training ? roster.replaceLost(member, register.rank()) :
             roster.add(member, register.rank());
         if (rank < 0)
@@ -105,33 +105,33 @@ final class Membership
             member.live = false;
             member.joinStep = joinStep;
         }
-        context.watchWith(register.worker(), new ParameterServer.WorkerStopped(register.worker()));
+        context.watchWith(register.replyTo(), new ParameterServer.WorkerStopped(register.replyTo()));
         final String endpoint = register.endpoint();
         compute.accept(() -> server.connect(rank, endpoint), "connecting to worker " + rank);
-        register.worker().tell(accepted(rank));
+        register.replyTo().tell(accepted(rank));
         context.getLog().info("worker rank {} registered{}: {} pid {}, data plane {}", rank,
             training ? " to join at step " + joinStep : "", register.host(), register.pid(), endpoint);
     }
 
-    private String keyRefusal(final ParameterServer.Register register)
+    private String keyRefusal(final ServerProtocol.Register register)
     {
         final RegistrationClaim claim = RegistrationClaim.of(ActorRefResolver.get(context.getSystem()),
-            context.getSelf(), register.worker(), register.endpoint(), register.identity(), register.host(),
+            context.getSelf(), register.replyTo(), register.endpoint(), register.identity(), register.host(),
             register.pid(), register.rank());
         return setup.settings().key().refusal(claim, register.proof());
     }
 
-    private void refuse(final ParameterServer.Register register, final String reason)
+    private void refuse(final ServerProtocol.Register register, final String reason)
     {
         context.getLog().warn("refused worker on {} pid {}: {}", register.host(), register.pid(), reason);
         observer.onRefused(register.host(), register.pid(), reason);
-        register.worker().tell(new Worker.Refused(reason));
+        register.replyTo().tell(new ServerProtocol.Refused(reason));
     }
 
-    private Worker.Accepted accepted(final int rank)
+    private ServerProtocol.Accepted accepted(final int rank)
     {
         final Roster.Member member = roster.get(rank);
-        return new Worker.Accepted(context.getSelf(), rank, roster.size(), setup.plane().endpoint(),
+        return new ServerProtocol.Accepted(context.getSelf(), rank, roster.size(), setup.plane().endpoint(),
             member.joinStep >= 0 ? member.joinStep : engine.get().startStep());
     }
 
@@ -200,7 +200,7 @@ final class Membership
             "the rest of the job", rank, member.host, member.pid, step, reason,
             live.length == 0 ? "none" : live[rank % live.length]);
         observer.onWorkerLost(rank, reason);
-        member.ref.tell(new Worker.Finish(false, "dropped from the job: " + reason));
+        member.ref.tell(new ServerProtocol.Finish(false, "dropped from the job: " + reason));
         return true;
     }
 

@@ -9,114 +9,78 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
-import akka.actor.typed.receptionist.ServiceKey;
 import io.descent.cluster.compute.ComputeThread;
-import io.descent.cluster.protocol.ControlMessage;
 import io.descent.cluster.protocol.GradientMeta;
-import io.descent.cluster.protocol.JobIdentity;
+import io.descent.cluster.protocol.ServerProtocol;
+import io.descent.cluster.protocol.ServerProtocol.Command;
+import io.descent.cluster.protocol.ServerProtocol.Finish;
+import io.descent.cluster.protocol.ServerProtocol.Leave;
+import io.descent.cluster.protocol.ServerProtocol.Ready;
+import io.descent.cluster.protocol.ServerProtocol.Register;
+import io.descent.cluster.protocol.ServerProtocol.ToWorker;
 import io.descent.cluster.protocol.StepOrder;
-import io.descent.cluster.worker.Worker;
 
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /**
- * The parameter server of a synchronous data-parallel job. Registers with the Receptionist under {@link #KEY};
- * accepts the configured number of workers whose model and job configuration match its own (others are refused
- * with the reason); then runs steps: publish weights version {@code s} over the data plane, each followed by that
- * worker's {@link StepOrder}, wait for every live worker's gradient of step {@code s} and the {@link GradientMeta}
- * that follows it (both over the data plane: no control message is on a step's path), sum them in rank order
- * weighted by example count, run the optimizer and publish version {@code s + 1}. A worker that terminates or
- * misses the step deadline is dropped and its shard reassigned; late and duplicate gradients are ignored and
- * counted. Evaluates validation metrics per epoch and test metrics at the end, and checkpoints when configured.
+ * The parameter server of a synchronous data-parallel job, speaking {@link ServerProtocol}. Registers with the
+ * Receptionist under {@link ServerProtocol#KEY}; accepts the configured number of workers whose model and job
+ * configuration match its own (others are refused with the reason), knowing each by the ref it registered with;
+ * then runs steps: publish weights version {@code s} over the data plane, each followed by that worker's
+ * {@link StepOrder}, wait for every live worker's gradient of step {@code s} and the {@link GradientMeta} that
+ * follows it (both over the data plane: no control message is on a step's path), sum them in rank order weighted by
+ * example count, run the optimizer and publish version {@code s + 1}. A worker that terminates, leaves or misses the
+ * step deadline is dropped and its shard reassigned; late and duplicate gradients are ignored and counted; a
+ * {@link Ready} or {@link Leave} from a ref that did not register is ignored. Evaluates validation metrics per epoch
+ * and test metrics at the end, and checkpoints when configured.
  *
  * <p>All ND4J work runs on the server's own {@link ComputeThread}, which also runs the step cycle itself
  * ({@link StepLoop}): from a step's last gradient to the next step's weights, no message goes through this actor. The
  * actor keeps membership (registration, joins, losses, the step deadline) and the books, from one report per step.
  */
-public final class ParameterServer extends AbstractBehavior<ParameterServer.Command>
+public final class ParameterServer extends AbstractBehavior<Command>
 {
-    /** The Receptionist key workers find the server by. */
-    public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "descent-parameter-server");
-
-    /** The data-plane sender id of the parameter server (workers use their rank). */
-    public static final int SENDER_ID = Integer.MAX_VALUE;
-
-    /** Messages of the parameter server. */
-    public interface Command
-    {
-    }
-
     /**
-     * A worker asks to join the job.
-     *
-     * @param worker   the worker, for replies ({@link Worker.Accepted} or {@link Worker.Refused}).
-     * @param endpoint the worker's data-plane endpoint (weights go there).
-     * @param identity its model fingerprint and job configuration digest.
-     * @param host     its host name.
-     * @param pid      its process id.
-     * @param rank     the rank it asks for, or -1 for the lowest free one.
-     * @param proof    its cluster-key proof over all of the above ({@link io.descent.cluster.protocol.ClusterKey}),
-     *                 empty when it has no key.
+     * The server's own messages, from its timers, its compute thread ({@link StepLoop}) and death watch: never sent
+     * by another node (not {@link io.descent.cluster.protocol.ControlMessage}).
      */
-    public record Register(
-        ActorRef<Worker.Command> worker, String endpoint, JobIdentity identity, String host, long pid, int rank,
-        String proof)
-        implements Command, ControlMessage
+    interface PrivateCommand extends Command
     {
     }
 
-    /**
-     * A worker has armed its data plane for the first weights.
-     *
-     * @param rank its rank.
-     */
-    public record Ready(int rank) implements Command, ControlMessage
+    private record EngineReady(ServerEngine engine) implements PrivateCommand
     {
     }
 
-    /**
-     * A worker leaves the job (it cannot continue).
-     *
-     * @param rank   its rank.
-     * @param reason why, for the log.
-     */
-    public record Leave(int rank, String reason) implements Command, ControlMessage
+    private record ComputeFailed(String what, Throwable cause) implements PrivateCommand
     {
     }
 
-    private record EngineReady(ServerEngine engine) implements Command
-    {
-    }
-
-    private record ComputeFailed(String what, Throwable cause) implements Command
-    {
-    }
-
-    private enum Done implements Command
+    private enum Done implements PrivateCommand
     {
         INSTANCE
     }
 
-    record WorkerStopped(ActorRef<Worker.Command> worker) implements Command
+    record WorkerStopped(ActorRef<ToWorker> worker) implements PrivateCommand
     {
     }
 
-    private record StepDeadline(long step) implements Command
+    private record StepDeadline(long step) implements PrivateCommand
     {
     }
 
-    private enum RegistrationDeadline implements Command
+    private enum RegistrationDeadline implements PrivateCommand
     {
         INSTANCE
     }
 
-    private record Missing(long step, int[] ranks) implements Command
+    private record Missing(long step, int[] ranks) implements PrivateCommand
     {
     }
 
-    private record JoinAnswer(int rank, long joinStep, long next) implements Command
+    private record JoinAnswer(int rank, long joinStep, long next) implements PrivateCommand
     {
     }
 
@@ -192,7 +156,7 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
         final ActorRef<Command> self = context.getSelf();
         loop = new StepLoop(setup, engine, self::tell, compute::execute, context.getLog());
         ledger.start(engine.startStep());
-        context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
+        context.getSystem().receptionist().tell(Receptionist.register(ServerProtocol.KEY, context.getSelf()));
         context.getLog().info("parameter server ready: model {} ({} parameters), waiting for {} workers; data plane {}",
             engine.identity().architecture(), engine.floats(), roster.size(), setup.plane().endpoint());
         return this;
@@ -206,16 +170,16 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
 
     private Behavior<Command> onReady(final Ready ready)
     {
-        final Roster.Member member = roster.get(ready.rank());
-        if (null == member)
+        final int rank = roster.rankOf(ready.worker());
+        if (rank < 0)
         {
             return this;
         }
+        final Roster.Member member = roster.get(rank);
         if (training)
         {
             if (member.joinStep >= 0 && !member.live)
             {
-                final int rank = ready.rank();
                 final long joinStep = member.joinStep;
                 pipe(() -> new JoinAnswer(rank, joinStep, loop.admit(rank, joinStep)), answer -> answer,
                     "admitting worker " + rank);
@@ -290,7 +254,7 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
     private Behavior<Command> finish(final StepLoop.EpochEnd last)
     {
         timers.cancel(STEP_TIMER);
-        tellWorkers(new Worker.Finish(true, "job complete"));
+        tellWorkers(new Finish(true, "job complete"));
         final JobResult result = ledger.result(last.test(), last.weights(), roster.stats(), membership.lostRanks(),
             engine.updateSeconds());
         context.getLog().info("job complete: {} steps, test {}", result.steps(), last.test().describe());
@@ -332,7 +296,8 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
 
     private Behavior<Command> onLeave(final Leave leave)
     {
-        return training ? loseAndContinue(leave.rank(), "the worker left: " + leave.reason()) : this;
+        final int rank = roster.rankOf(leave.worker());
+        return training && rank >= 0 ? loseAndContinue(rank, "the worker left: " + leave.reason()) : this;
     }
 
     private Behavior<Command> loseAndContinue(final int rank, final String reason)
@@ -384,12 +349,12 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
     private Behavior<Command> fail(final String reason)
     {
         context.getLog().error("job failed: {}", reason);
-        tellWorkers(new Worker.Finish(false, reason));
+        tellWorkers(new Finish(false, reason));
         observer.onFailed(reason);
         return Behaviors.stopped();
     }
 
-    private void tellWorkers(final Worker.Command message)
+    private void tellWorkers(final ToWorker message)
     {
         for (final Roster.Member member : roster.active())
         {
@@ -412,7 +377,7 @@ public final class ParameterServer extends AbstractBehavior<ParameterServer.Comm
         return this;
     }
 
-    private <T> void pipe(final Callable<T> task, final Function<T, Command> onSuccess, final String what)
+    private <T> void pipe(final Callable<T> task, final Function<T, PrivateCommand> onSuccess, final String what)
     {
         context.pipeToSelf(compute.submit(task),
             (value, failure) -> null == failure ? onSuccess.apply(value) : new ComputeFailed(what, failure));

@@ -1,8 +1,8 @@
 package io.descent.cluster.server;
 
 import akka.actor.typed.ActorRef;
+import io.descent.cluster.protocol.ServerProtocol;
 import io.descent.cluster.protocol.WorkerStats;
-import io.descent.cluster.worker.Worker;
 
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -20,7 +20,8 @@ final class Roster
     /** One registered worker. */
     static final class Member
     {
-        final ActorRef<Worker.Command> ref;
+        /** The ref it registered with: where the server's messages go, and how its own are told apart. */
+        final ActorRef<ServerProtocol.ToWorker> ref;
         final String endpoint;
         final String host;
         final long pid;
@@ -30,7 +31,7 @@ final class Roster
         long joinStep = -1;
         WorkerStats stats;
 
-        Member(final ActorRef<Worker.Command> ref, final String endpoint, final String host, final long pid)
+        Member(final ActorRef<ServerProtocol.ToWorker> ref, final String endpoint, final String host, final long pid)
         {
             this.ref = ref;
             this.endpoint = endpoint;
@@ -127,8 +128,8 @@ final class Roster
         return rank >= 0 && rank < members.length ? members[rank] : null;
     }
 
-    /** @return the rank of {@code ref}, or -1. */
-    int rankOf(final ActorRef<Worker.Command> ref)
+    /** @return the rank of the worker that registered with {@code ref}, or -1 when none did. */
+    int rankOf(final ActorRef<ServerProtocol.ToWorker> ref)
     {
         for (int rank = 0; rank < members.length; rank++)
         {

@@ -7,6 +7,7 @@ import io.descent.cluster.dataplane.DataPlane;
 import io.descent.cluster.dataplane.Outlet;
 import io.descent.cluster.protocol.GradientMeta;
 import io.descent.cluster.protocol.JobIdentity;
+import io.descent.cluster.protocol.SenderId;
 import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.trace.StepTrace;
 import io.descent.data.ExampleSource;
@@ -34,8 +35,6 @@ import java.util.List;
  */
 final class ServerEngine implements AutoCloseable
 {
-    /** The data-plane sender id of the parameter server. */
-    static final int SENDER_ID = ParameterServer.SENDER_ID;
     private static final int META_WORDS = GradientMeta.BYTES / Integer.BYTES;
 
     private final ServerSetup setup;
@@ -159,8 +158,8 @@ final class ServerEngine implements AutoCloseable
     {
         final List<String> reasons = new ArrayList<>();
         final long deadline = System.nanoTime() + setup.settings().sendTimeout().toNanos();
-        final MessageId weights = identity.messageId(MessageKind.WEIGHTS, version, SENDER_ID, floats);
-        final MessageId order = identity.messageId(MessageKind.STEP_ORDER, version, SENDER_ID, orderWords);
+        final MessageId weights = identity.messageId(MessageKind.WEIGHTS, version, SenderId.SERVER, floats);
+        final MessageId order = identity.messageId(MessageKind.STEP_ORDER, version, SenderId.SERVER, orderWords);
         for (final StepLoop.Order next : orders)
         {
             final Outlet outlet = outlets[next.rank()];

@@ -50,7 +50,7 @@ final class StepLoop
     record Applied(
         long step, double rate, GradientMeta[] metas, long examples, double loss, double waitSeconds,
         long bytesReceived, long bytesSent, long ignored, boolean published, List<Integer> failed,
-        List<String> reasons, long checkpointMillis, EpochEnd epochEnd) implements ParameterServer.Command
+        List<String> reasons, long checkpointMillis, EpochEnd epochEnd) implements ParameterServer.PrivateCommand
     {
     }
 
@@ -87,14 +87,14 @@ final class StepLoop
      * @param reason why (no live worker delivered a step, or what failed).
      * @param cause  the failure, or null.
      */
-    record Halted(String reason, Throwable cause) implements ParameterServer.Command
+    record Halted(String reason, Throwable cause) implements ParameterServer.PrivateCommand
     {
     }
 
     private final ServerSetup setup;
     private final StepPlan plan;
     private final ServerEngine engine;
-    private final Consumer<ParameterServer.Command> actor;
+    private final Consumer<ParameterServer.PrivateCommand> actor;
     private final Executor onCompute;
     private final Logger log;
     private final BitSet live = new BitSet();
@@ -118,7 +118,7 @@ final class StepLoop
      * @param log       the server's log.
      */
     StepLoop(
-        final ServerSetup setup, final ServerEngine engine, final Consumer<ParameterServer.Command> actor,
+        final ServerSetup setup, final ServerEngine engine, final Consumer<ParameterServer.PrivateCommand> actor,
         final Executor onCompute, final Logger log)
     {
         this.setup = setup;
@@ -144,7 +144,7 @@ final class StepLoop
      * @param failed  ranks the publication could not reach, with {@code reasons}.
      * @param reasons why, by position in {@code failed}.
      */
-    record Started(long step, List<Integer> failed, List<String> reasons) implements ParameterServer.Command
+    record Started(long step, List<Integer> failed, List<String> reasons) implements ParameterServer.PrivateCommand
     {
     }
 

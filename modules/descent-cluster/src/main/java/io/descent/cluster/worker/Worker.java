@@ -10,9 +10,8 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import io.descent.cluster.compute.ComputeThread;
-import io.descent.cluster.protocol.ControlMessage;
+import io.descent.cluster.protocol.ServerProtocol;
 import io.descent.cluster.protocol.StepOrder;
-import io.descent.cluster.server.ParameterServer;
 
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -26,8 +25,9 @@ import java.util.function.Function;
  * the gradient of its batch and pushes it, then its {@link io.descent.cluster.protocol.GradientMeta}, over the data
  * plane. No control message is on a step's path, and no thread hand-off either: the compute thread itself waits for
  * the weights (polling an inline data plane), computes and pushes, and only then tells the actor. Stops when told to
- * {@link Finish}, when refused, when the server goes away, or when the next weights do not come in time; the outcome
- * completes the future given to {@link #create}.
+ * {@link ServerProtocol.Finish finish}, when refused, when the server goes away, or when the next weights do not come
+ * in time; the outcome completes the future given to {@link #create}. It registers with, and names itself to the
+ * server by, a message adapter that turns the server's {@link ServerProtocol.ToWorker} messages into its own.
  *
  * <p>All ND4J work runs on the worker's own {@link ComputeThread}.
  */
@@ -38,37 +38,8 @@ public final class Worker extends AbstractBehavior<Worker.Command>
     {
     }
 
-    /**
-     * The server accepted the worker.
-     *
-     * @param server         the server, for gradients.
-     * @param rank           this worker's rank (= its shard).
-     * @param workers        the job's number of workers (= shards).
-     * @param serverEndpoint the server's data-plane endpoint (gradients go there).
-     * @param firstStep      the first weights version the server will publish (0, or a checkpoint's step).
-     */
-    public record Accepted(
-        ActorRef<ParameterServer.Command> server, int rank, int workers, String serverEndpoint, long firstStep)
-        implements Command, ControlMessage
-    {
-    }
-
-    /**
-     * The server refused the worker.
-     *
-     * @param reason why, in one line.
-     */
-    public record Refused(String reason) implements Command, ControlMessage
-    {
-    }
-
-    /**
-     * The job is over for this worker.
-     *
-     * @param success true when the job completed.
-     * @param message a one-line explanation.
-     */
-    public record Finish(boolean success, String message) implements Command, ControlMessage
+    /** A message of the parameter server, through this worker's message adapter. */
+    private record FromServer(ServerProtocol.ToWorker message) implements Command
     {
     }
 
@@ -76,14 +47,13 @@ public final class Worker extends AbstractBehavior<Worker.Command>
     {
     }
 
-    private record ServersListed(Set<ActorRef<ParameterServer.Command>> servers) implements Command
+    private record ServersListed(Set<ActorRef<ServerProtocol.Command>> servers) implements Command
     {
     }
 
-    private record Armed(int rank, long totalSteps) implements Command
+    private record Armed(long totalSteps) implements Command
     {
     }
-
 
     private record ComputeFailed(String what, Throwable cause) implements Command
     {
@@ -106,8 +76,10 @@ public final class Worker extends AbstractBehavior<Worker.Command>
     private final CompletableFuture<WorkerOutcome> outcome;
     private final WorkerObserver observer;
     private final ComputeThread compute;
+    /** The ref the server knows this worker by: it registers with it, and the server's messages come through it. */
+    private final ActorRef<ServerProtocol.ToWorker> fromServer;
     private WorkerEngine engine;
-    private ActorRef<ParameterServer.Command> server;
+    private ActorRef<ServerProtocol.Command> server;
     private int rank = -1;
     private long totalSteps = Long.MAX_VALUE;
     private long lastPushed = -1;
@@ -151,6 +123,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         this.outcome = outcome;
         this.observer = observer;
         this.compute = new ComputeThread("descent-worker-compute", setup.plane());
+        this.fromServer = context.messageAdapter(ServerProtocol.ToWorker.class, FromServer::new);
         timers.startSingleTimer(RegistrationDeadline.INSTANCE, setup.settings().registrationTimeout());
         pipe(() -> new WorkerEngine(setup, observer), EngineReady::new, "building the model");
     }
@@ -161,13 +134,11 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         return newReceiveBuilder()
             .onMessage(EngineReady.class, this::onEngineReady)
             .onMessage(ServersListed.class, this::onServersListed)
-            .onMessage(Accepted.class, this::onAccepted)
-            .onMessage(Refused.class, this::onRefused)
+            .onMessage(FromServer.class, this::onFromServer)
             .onMessage(Armed.class, this::onArmed)
             .onMessage(WorkerEngine.Waiting.class, this::onWaiting)
             .onMessage(WorkerEngine.Missed.class, this::onMissed)
             .onMessage(WorkerEngine.Pushed.class, this::onPushed)
-            .onMessage(Finish.class, this::onFinish)
             .onMessage(ServerStopped.class, this::onServerStopped)
             .onMessageEquals(RegistrationDeadline.INSTANCE, this::onRegistrationDeadline)
             .onMessage(ComputeFailed.class, this::onComputeFailed)
@@ -179,8 +150,8 @@ public final class Worker extends AbstractBehavior<Worker.Command>
     {
         engine = ready.engine();
         final ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class,
-            listing -> new ServersListed(listing.getServiceInstances(ParameterServer.KEY)));
-        context.getSystem().receptionist().tell(Receptionist.subscribe(ParameterServer.KEY, listings));
+            listing -> new ServersListed(listing.getServiceInstances(ServerProtocol.KEY)));
+        context.getSystem().receptionist().tell(Receptionist.subscribe(ServerProtocol.KEY, listings));
         return this;
     }
 
@@ -190,13 +161,27 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         {
             return this;
         }
-        final ActorRef<ParameterServer.Command> candidate = listed.servers().iterator().next();
+        final ActorRef<ServerProtocol.Command> candidate = listed.servers().iterator().next();
         context.getLog().info("found parameter server {}; registering", candidate.path());
-        candidate.tell(Registration.of(context, candidate, setup, engine.identity()));
+        candidate.tell(Registration.of(context.getSystem(), fromServer, candidate, setup, engine.identity()));
         return this;
     }
 
-    private Behavior<Command> onAccepted(final Accepted accepted)
+    private Behavior<Command> onFromServer(final FromServer from)
+    {
+        final ServerProtocol.ToWorker message = from.message();
+        if (message instanceof ServerProtocol.Accepted accepted)
+        {
+            return onAccepted(accepted);
+        }
+        if (message instanceof ServerProtocol.Refused refused)
+        {
+            return onRefused(refused);
+        }
+        return onFinish((ServerProtocol.Finish)message);
+    }
+
+    private Behavior<Command> onAccepted(final ServerProtocol.Accepted accepted)
     {
         if (rank >= 0 && (accepted.rank() != rank || accepted.firstStep() == awaited))
         {
@@ -215,7 +200,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         {
             engine.join(accepted.rank(), accepted.workers(), accepted.serverEndpoint());
             engine.expectStep(accepted.firstStep(), weightsDeadline());
-            return new Armed(accepted.rank(), engine.totalSteps());
+            return new Armed(engine.totalSteps());
         }, armed -> armed, "joining the job");
         return this;
     }
@@ -223,7 +208,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
     private Behavior<Command> onArmed(final Armed armed)
     {
         totalSteps = armed.totalSteps();
-        server.tell(new ParameterServer.Ready(armed.rank()));
+        server.tell(new ServerProtocol.Ready(fromServer));
         awaitNext();
         return this;
     }
@@ -262,7 +247,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         return this;
     }
 
-    private Behavior<Command> onRefused(final Refused refused)
+    private Behavior<Command> onRefused(final ServerProtocol.Refused refused)
     {
         context.getLog().error("refused by the parameter server: {}", refused.reason());
         return stop(WorkerOutcome.Status.REFUSED, refused.reason());
@@ -274,7 +259,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
             setup.settings().weightsTimeout().toSeconds() + " s";
         if (null != server)
         {
-            server.tell(new ParameterServer.Leave(rank, reason));
+            server.tell(new ServerProtocol.Leave(fromServer, reason));
         }
         return stop(WorkerOutcome.Status.FAILED, reason);
     }
@@ -285,7 +270,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         if (!pushed.result().isSent())
         {
             final String reason = "pushing the gradient of step " + pushed.step() + " failed: " + pushed.result();
-            server.tell(new ParameterServer.Leave(rank, reason));
+            server.tell(new ServerProtocol.Leave(fromServer, reason));
             return stop(WorkerOutcome.Status.FAILED, reason);
         }
         lastPushed = pushed.step();
@@ -294,7 +279,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         return this;
     }
 
-    private Behavior<Command> onFinish(final Finish finish)
+    private Behavior<Command> onFinish(final ServerProtocol.Finish finish)
     {
         context.getLog().info("job over for worker rank {}: {}", rank, finish.message());
         return stop(finish.success() ? WorkerOutcome.Status.FINISHED : WorkerOutcome.Status.FAILED, finish.message());
@@ -326,7 +311,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         final String reason = "failed while " + failed.what() + ": " + failed.cause();
         if (null != server)
         {
-            server.tell(new ParameterServer.Leave(rank, reason));
+            server.tell(new ServerProtocol.Leave(fromServer, reason));
         }
         return stop(WorkerOutcome.Status.FAILED, reason);
     }

@@ -6,9 +6,9 @@ import io.descent.cluster.plan.StepPlan;
 import io.descent.cluster.protocol.GradientMeta;
 import io.descent.cluster.protocol.JobIdentity;
 import io.descent.cluster.protocol.NodeInfo;
+import io.descent.cluster.protocol.SenderId;
 import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.protocol.WorkerStats;
-import io.descent.cluster.server.ParameterServer;
 import io.descent.cluster.trace.StepTrace;
 import io.descent.nn.Model;
 import io.descent.transport.send.SendResult;
@@ -120,7 +120,7 @@ final class WorkerEngine implements AutoCloseable
      */
     void expectStep(final long version, final long deadlineNs)
     {
-        setup.plane().expect(identity.messageId(MessageKind.WEIGHTS, version, ParameterServer.SENDER_ID, floats),
+        setup.plane().expect(identity.messageId(MessageKind.WEIGHTS, version, SenderId.SERVER, floats),
             weightsView, deadlineNs, (id, complete) ->
             {
                 StepTrace.mark("w.wdata", id.step(), -1);
@@ -134,7 +134,7 @@ final class WorkerEngine implements AutoCloseable
                 }
             });
         final UnsafeBuffer order = orderView;
-        setup.plane().expect(identity.messageId(MessageKind.STEP_ORDER, version, ParameterServer.SENDER_ID,
+        setup.plane().expect(identity.messageId(MessageKind.STEP_ORDER, version, SenderId.SERVER,
             orderWords), order, deadlineNs, (id, complete) ->
             {
                 if (complete)

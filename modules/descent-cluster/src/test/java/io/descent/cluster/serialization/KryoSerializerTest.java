@@ -2,25 +2,32 @@ package io.descent.cluster.serialization;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.Adapter;
+import akka.actor.typed.javadsl.Behaviors;
 import akka.serialization.Serialization;
 import akka.serialization.SerializationExtension;
 import akka.serialization.Serializer;
 import akka.serialization.Serializers;
+import io.descent.cluster.protocol.ControlMessage;
 import io.descent.cluster.protocol.JobIdentity;
-import io.descent.cluster.server.ParameterServer;
-import io.descent.cluster.worker.Worker;
+import io.descent.cluster.protocol.ServerProtocol;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every control message goes through the Kryo serializer and comes back equal, ActorRefs included. */
+/**
+ * Every control message goes through the Kryo serializer and comes back equal, ActorRefs included (also a message
+ * adapter's, which is what a worker registers with).
+ */
 class KryoSerializerTest
 {
     private static ActorTestKit testKit;
@@ -40,18 +47,20 @@ class KryoSerializerTest
     @Test
     void shouldRoundTripEveryControlMessage()
     {
-        final TestProbe<Worker.Command> worker = testKit.createTestProbe();
-        final TestProbe<ParameterServer.Command> server = testKit.createTestProbe();
+        final TestProbe<ServerProtocol.ToWorker> worker = testKit.createTestProbe();
+        final TestProbe<ServerProtocol.Command> server = testKit.createTestProbe();
+        final ActorRef<ServerProtocol.ToWorker> adapter = messageAdapter();
         final List<Object> messages = List.of(
-            new ParameterServer.Register(worker.getRef(), "127.0.0.1:40123",
+            new ServerProtocol.Register(worker.getRef(), "127.0.0.1:40123",
                 new JobIdentity(0x1234_5678_9abc_def0L, "10>dense(10,16,tanh)", -77L), "host-a", 4242, 3,
                 "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
-            new ParameterServer.Register(worker.getRef(), "ipc", new JobIdentity(1L, "a", 2L), "host-b", 1, -1, ""),
-            new ParameterServer.Ready(3),
-            new ParameterServer.Leave(1, "weights timed out"),
-            new Worker.Accepted(server.getRef(), 1, 2, "127.0.0.1:40999", 12),
-            new Worker.Refused("model fingerprint mismatch"),
-            new Worker.Finish(true, "job complete"));
+            new ServerProtocol.Register(adapter, "ipc", new JobIdentity(1L, "a", 2L), "host-b", 1, -1, ""),
+            new ServerProtocol.Ready(worker.getRef()),
+            new ServerProtocol.Ready(adapter),
+            new ServerProtocol.Leave(adapter, "weights timed out"),
+            new ServerProtocol.Accepted(server.getRef(), 1, 2, "127.0.0.1:40999", 12),
+            new ServerProtocol.Refused("model fingerprint mismatch"),
+            new ServerProtocol.Finish(true, "job complete"));
         for (final Object message : messages)
         {
             assertEquals(message, roundTrip(message), message.getClass().getSimpleName());
@@ -62,6 +71,13 @@ class KryoSerializerTest
     void shouldCoverEveryRegisteredMessage() throws Exception
     {
         assertEquals(6, ProtocolClasses.MESSAGES.size());
+        for (final Class<?> type : ServerProtocol.class.getDeclaredClasses())
+        {
+            if (ControlMessage.class.isAssignableFrom(type))
+            {
+                assertTrue(ProtocolClasses.MESSAGES.contains(type), type.getName() + " is not registered");
+            }
+        }
         final Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
         for (final Class<?> type : ProtocolClasses.MESSAGES)
         {
@@ -73,8 +89,20 @@ class KryoSerializerTest
     void shouldRejectAnUnknownManifest() throws Exception
     {
         final Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
-        final KryoSerializer serializer = (KryoSerializer)serialization.serializerFor(ParameterServer.Ready.class);
+        final KryoSerializer serializer = (KryoSerializer)serialization.serializerFor(ServerProtocol.Ready.class);
         assertThrows(java.io.NotSerializableException.class, () -> serializer.fromBinary(new byte[1], "no.such.Type"));
+    }
+
+    /** @return the message adapter of a live actor, as a worker makes it. */
+    private static ActorRef<ServerProtocol.ToWorker> messageAdapter()
+    {
+        final TestProbe<ActorRef<ServerProtocol.ToWorker>> adapters = testKit.createTestProbe();
+        testKit.spawn(Behaviors.<Object>setup(context ->
+        {
+            adapters.getRef().tell(context.messageAdapter(ServerProtocol.ToWorker.class, message -> message));
+            return Behaviors.empty();
+        }));
+        return adapters.receiveMessage(Duration.ofSeconds(10));
     }
 
     private static Object roundTrip(final Object message)

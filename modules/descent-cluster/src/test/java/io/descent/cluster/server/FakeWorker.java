@@ -11,8 +11,9 @@ import io.descent.cluster.protocol.ClusterKey;
 import io.descent.cluster.protocol.GradientMeta;
 import io.descent.cluster.protocol.JobIdentity;
 import io.descent.cluster.protocol.RegistrationClaim;
+import io.descent.cluster.protocol.SenderId;
+import io.descent.cluster.protocol.ServerProtocol;
 import io.descent.cluster.protocol.StepOrder;
-import io.descent.cluster.worker.Worker;
 import io.descent.transport.wire.MessageKind;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -28,12 +29,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A scripted worker: a TestProbe for control messages plus an in-memory data plane for weights, step orders,
- * gradients and gradient reports.
+ * A scripted worker: a TestProbe for control messages (its ref is the one it registers with, and names itself by)
+ * plus an in-memory data plane for weights, step orders, gradients and gradient reports.
  */
 final class FakeWorker
 {
-    final TestProbe<Worker.Command> probe;
+    final TestProbe<ServerProtocol.ToWorker> probe;
     private final ActorTestKit testKit;
     private final InMemoryDataPlane plane;
     private final JobIdentity identity;
@@ -44,7 +45,7 @@ final class FakeWorker
     private final BlockingQueue<Long> weightVersions = new LinkedBlockingQueue<>();
     private final BlockingQueue<StepOrder> orders = new LinkedBlockingQueue<>();
     private int orderWords;
-    private ActorRef<ParameterServer.Command> server;
+    private ActorRef<ServerProtocol.Command> server;
     private Outlet outlet;
     private ClusterKey key = ClusterKey.NONE;
     int rank = -1;
@@ -76,34 +77,54 @@ final class FakeWorker
         return this;
     }
 
-    /** Sends a registration with this worker's key proof, as {@link Worker} does. */
-    void register(final ActorRef<ParameterServer.Command> parameterServer)
+    /** Sends a registration with this worker's key proof, as {@link io.descent.cluster.worker.Worker} does. */
+    void register(final ActorRef<ServerProtocol.Command> parameterServer)
     {
         server = parameterServer;
         final RegistrationClaim claim = RegistrationClaim.of(ActorRefResolver.get(testKit.system()), server,
             probe.getRef(), plane.endpoint(), identity, "fake", 1, -1);
-        server.tell(new ParameterServer.Register(probe.getRef(), plane.endpoint(), identity, "fake", 1, -1,
+        server.tell(new ServerProtocol.Register(probe.getRef(), plane.endpoint(), identity, "fake", 1, -1,
             key.prove(claim)));
     }
 
     /** Registers, arms the first weights and reports ready. */
-    FakeWorker join(final ActorRef<ParameterServer.Command> parameterServer)
+    FakeWorker join(final ActorRef<ServerProtocol.Command> parameterServer)
+    {
+        accept(parameterServer);
+        ready();
+        return this;
+    }
+
+    /** Registers, expects to be accepted and arms the first weights (without reporting ready). */
+    FakeWorker accept(final ActorRef<ServerProtocol.Command> parameterServer)
     {
         register(parameterServer);
-        final Worker.Accepted accepted = probe.expectMessageClass(Worker.Accepted.class, Duration.ofSeconds(30));
+        final ServerProtocol.Accepted accepted = probe.expectMessageClass(ServerProtocol.Accepted.class,
+            Duration.ofSeconds(30));
         rank = accepted.rank();
         orderWords = StepOrder.ints(accepted.workers());
         outlet = plane.outlet(accepted.serverEndpoint());
         armWeights(accepted.firstStep());
-        server.tell(new ParameterServer.Ready(rank));
         return this;
+    }
+
+    /** Reports ready, named by this worker's ref. */
+    void ready()
+    {
+        server.tell(new ServerProtocol.Ready(probe.getRef()));
+    }
+
+    /** Leaves the job, named by this worker's ref. */
+    void leave(final String reason)
+    {
+        server.tell(new ServerProtocol.Leave(probe.getRef(), reason));
     }
 
     /** Expects the weights of {@code version} and the order that follows them. */
     void armWeights(final long version)
     {
         final long deadline = System.nanoTime() + 60_000_000_000L;
-        plane.expect(identity.messageId(MessageKind.WEIGHTS, version, ParameterServer.SENDER_ID, floats), weights,
+        plane.expect(identity.messageId(MessageKind.WEIGHTS, version, SenderId.SERVER, floats), weights,
             deadline, (got, complete) ->
             {
                 if (complete)
@@ -112,7 +133,7 @@ final class FakeWorker
                 }
             });
         final UnsafeBuffer order = new UnsafeBuffer(ByteBuffer.allocateDirect(orderWords * Integer.BYTES));
-        plane.expect(identity.messageId(MessageKind.STEP_ORDER, version, ParameterServer.SENDER_ID, orderWords), order,
+        plane.expect(identity.messageId(MessageKind.STEP_ORDER, version, SenderId.SERVER, orderWords), order,
             deadline, (got, complete) ->
             {
                 if (complete)

@@ -7,7 +7,7 @@ import akka.actor.typed.receptionist.Receptionist;
 import io.descent.cluster.ClusterSettings;
 import io.descent.cluster.TestJob;
 import io.descent.cluster.protocol.ClusterKey;
-import io.descent.cluster.worker.Worker;
+import io.descent.cluster.protocol.ServerProtocol;
 import io.descent.cluster.worker.WorkerOutcome;
 import io.descent.nn.Model;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ class KeyedRegistrationTest
     @Test
     void shouldAcceptAWorkerThatProvesTheServersKey()
     {
-        final ActorRef<ParameterServer.Command> server = startServer(KEY);
+        final ActorRef<ServerProtocol.Command> server = startServer(KEY);
         final FakeWorker worker = fake().withKey(key(KEY)).join(server);
         assertEquals(0, worker.rank);
         assertTrue(observer.refused.isEmpty(), observer.refused.toString());
@@ -48,7 +48,7 @@ class KeyedRegistrationTest
     @Test
     void shouldRefuseAWrongKeyWithTheReasonOnBothSidesAndKeepTheRankFree()
     {
-        final ActorRef<ParameterServer.Command> server = startServer(KEY);
+        final ActorRef<ServerProtocol.Command> server = startServer(KEY);
         final String reason = expectRefused(fake().withKey(key(OTHER)), server);
         assertTrue(reason.contains("key proof does not match"), reason);
         assertEquals(0, fake().withKey(key(KEY)).join(server).rank, "the refused worker took no rank");
@@ -83,10 +83,11 @@ class KeyedRegistrationTest
         assertEquals(1, harness.observer.refused.size());
     }
 
-    private String expectRefused(final FakeWorker worker, final ActorRef<ParameterServer.Command> server)
+    private String expectRefused(final FakeWorker worker, final ActorRef<ServerProtocol.Command> server)
     {
         worker.register(server);
-        final Worker.Refused refused = worker.probe.expectMessageClass(Worker.Refused.class, Duration.ofSeconds(30));
+        final ServerProtocol.Refused refused = worker.probe.expectMessageClass(ServerProtocol.Refused.class,
+            Duration.ofSeconds(30));
         final String reason = refused.reason();
         assertTrue(reason.startsWith("cluster key differs: "), reason);
         assertTrue(reason.endsWith("; set the same DESCENT_CLUSTER_KEY on every node"), reason);
@@ -96,14 +97,14 @@ class KeyedRegistrationTest
         return reason;
     }
 
-    private ActorRef<ParameterServer.Command> startServer(final String serverKey)
+    private ActorRef<ServerProtocol.Command> startServer(final String serverKey)
     {
-        final ActorRef<ParameterServer.Command> server = cluster.testKit().spawn(ParameterServer.create(
+        final ActorRef<ServerProtocol.Command> server = cluster.testKit().spawn(ParameterServer.create(
             job.server(settings(serverKey), cluster.network().newPlane("ps"), null), observer));
         final TestProbe<Receptionist.Listing> listings = cluster.testKit().createTestProbe();
-        cluster.testKit().system().receptionist().tell(Receptionist.subscribe(ParameterServer.KEY, listings.getRef()));
+        cluster.testKit().system().receptionist().tell(Receptionist.subscribe(ServerProtocol.KEY, listings.getRef()));
         listings.fishForMessage(Duration.ofSeconds(30), listing ->
-            listing.getServiceInstances(ParameterServer.KEY).isEmpty() ? FishingOutcomes.continueAndIgnore() :
+            listing.getServiceInstances(ServerProtocol.KEY).isEmpty() ? FishingOutcomes.continueAndIgnore() :
                 FishingOutcomes.complete());
         return server;
     }

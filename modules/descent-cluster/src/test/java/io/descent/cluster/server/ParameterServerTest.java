@@ -1,12 +1,14 @@
 package io.descent.cluster.server;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.typed.ActorRef;
 import io.descent.cluster.ClusterSettings;
 import io.descent.cluster.TestJob;
+import io.descent.cluster.worker.Worker;
 import io.descent.cluster.worker.WorkerOutcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,7 +19,6 @@ class ParameterServerTest
 {
     @RegisterExtension
     final InMemoryCluster cluster = new InMemoryCluster();
-
 
     @Test
     void shouldTrainWithTwoWorkersAndFinishThem() throws Exception
@@ -56,5 +57,34 @@ class ParameterServerTest
         assertTrue(harness.observer.refused.get(0).contains("model fingerprint mismatch"));
         harness.workers(job, settings, 1);
         assertEquals(job.job.train().epochs(), harness.observer.await(120).epochs().size());
+    }
+
+    @Test
+    void shouldDropARealWorkerThatStopsMidJobByWatchingTheRefItRegisteredWith() throws Exception
+    {
+        final TestJob job = TestJob.of("");
+        final ClusterSettings settings = TestJob.settings(2, "step-timeout = 120s");
+        final ClusterHarness harness = new ClusterHarness(cluster.testKit(), () -> cluster.network().newPlane("node"))
+            .server(job, settings, null);
+        final HeldWorker held = new HeldWorker();
+        try
+        {
+            final ActorRef<Worker.Command> stopping = held.spawn(cluster.testKit(), job, settings,
+                cluster.network().newPlane("node"));
+            assertEquals(0, held.accepted.get(60, TimeUnit.SECONDS));
+            harness.workers(job, settings, 1);
+            assertEquals(0L, held.held.get(60, TimeUnit.SECONDS));
+            cluster.testKit().stop(stopping);
+        }
+        finally
+        {
+            held.release();
+        }
+        final JobResult result = harness.observer.await(120);
+        assertEquals(List.of(0), result.lostRanks());
+        // The server watches the worker's message adapter: its termination, not the step deadline, drops it.
+        assertTrue(harness.observer.lostReasons.get(0).contains("the worker terminated"),
+            harness.observer.lostReasons.toString());
+        assertEquals(WorkerOutcome.Status.FINISHED, harness.workers.get(0).get(30, TimeUnit.SECONDS).status());
     }
 }

@@ -8,8 +8,8 @@ import io.descent.cluster.ClusterSettings;
 import io.descent.cluster.TestJob;
 import io.descent.cluster.dataplane.InMemoryDataPlane;
 import io.descent.cluster.dataplane.InMemoryNetwork;
+import io.descent.cluster.protocol.ServerProtocol;
 import io.descent.cluster.protocol.StepOrder;
-import io.descent.cluster.worker.Worker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The parameter server's protocol driven by scripted workers: the step barrier, duplicate and late gradients, and
- * workers that drop out mid-step. The job: 2 shards of 540 rows, batch 180, 1 epoch = 3 steps.
+ * The parameter server's protocol driven by scripted workers: the step barrier, duplicate and late gradients,
+ * workers that drop out mid-step, and workers known by the ref they registered with. The job: 2 shards of 540 rows,
+ * batch 180, 1 epoch = 3 steps.
  */
 class ProtocolTest
 {
@@ -36,7 +37,7 @@ class ProtocolTest
     private InMemoryNetwork network;
     private TestJob job;
     private RecordingObserver observer;
-    private ActorRef<ParameterServer.Command> server;
+    private ActorRef<ServerProtocol.Command> server;
     private InMemoryDataPlane serverPlane;
 
     @BeforeEach
@@ -85,7 +86,8 @@ class ProtocolTest
         assertEquals(3, result.steps());
         assertEquals(2, serverPlane.droppedMessages(), "one duplicate and one late gradient report, nobody expected");
         assertEquals(0, result.server().ignoredGradients());
-        assertEquals(Worker.Finish.class, workers[0].probe.expectMessageClass(Worker.Finish.class).getClass());
+        assertEquals(ServerProtocol.Finish.class,
+            workers[0].probe.expectMessageClass(ServerProtocol.Finish.class).getClass());
     }
 
     @Test
@@ -114,7 +116,8 @@ class ProtocolTest
         workers[0].expectStep(1);
         workers[1].expectStep(1);
         workers[0].push(1, 180);
-        final Worker.Finish dropped = workers[1].probe.expectMessageClass(Worker.Finish.class, Duration.ofSeconds(10));
+        final ServerProtocol.Finish dropped = workers[1].probe.expectMessageClass(ServerProtocol.Finish.class,
+            Duration.ofSeconds(10));
         assertFalse(dropped.success());
         assertTrue(dropped.message().contains("step-timeout"), dropped.message());
         assertArrayEquals(new int[]{ 0, 1 }, workers[0].expectStep(2).shards());
@@ -155,7 +158,72 @@ class ProtocolTest
             }
         }
         assertEquals(6, observer.await(60).steps());
-        assertTrue(joiner.probe.expectMessageClass(Worker.Finish.class).success());
+        assertTrue(joiner.probe.expectMessageClass(ServerProtocol.Finish.class).success());
+    }
+
+    @Test
+    void shouldIgnoreReadyAndLeaveFromARefThatNeverRegistered() throws Exception
+    {
+        startServer(TestJob.settings(2, ""));
+        final FakeWorker[] workers = { fake().join(server), fake().accept(server) };
+        final TestProbe<ServerProtocol.ToWorker> stranger = testKit.createTestProbe();
+        server.tell(new ServerProtocol.Ready(stranger.getRef()));
+        workers[0].expectNoStep(Duration.ofMillis(300));
+        workers[1].ready();
+        stepBoth(workers, 0);
+        workers[0].expectStep(1);
+        workers[1].expectStep(1);
+        server.tell(new ServerProtocol.Leave(stranger.getRef(), "not a worker of this job"));
+        // Told after the stranger's Leave, so handled after it: the first loss shows whom the server dropped.
+        workers[1].leave("it cannot go on");
+        final ServerProtocol.Finish left = workers[1].probe.expectMessageClass(ServerProtocol.Finish.class,
+            Duration.ofSeconds(10));
+        assertFalse(left.success());
+        assertTrue(left.message().endsWith("the worker left: it cannot go on"), left.message());
+        workers[0].push(1, 180);
+        assertArrayEquals(new int[]{ 0, 1 }, workers[0].expectStep(2).shards(), "rank 1's shard goes to rank 0");
+        workers[0].push(2, 360);
+        final JobResult result = observer.await(60);
+        assertEquals(3, result.steps());
+        assertEquals(List.of(1), result.lostRanks(), "only the worker that left by its own ref");
+        assertTrue(workers[0].probe.expectMessageClass(ServerProtocol.Finish.class).success());
+        stranger.expectNoMessage();
+    }
+
+    @Test
+    void shouldIgnoreALeaveFromTheRefOfAWorkerWhoseRankWasTakenOver() throws Exception
+    {
+        job = TestJob.of("train { batch-size = 180, epochs = 2 }");
+        final FakeWorker[] workers = startJob(TestJob.settings(2, ""));
+        stepBoth(workers, 0);
+        workers[0].expectStep(1);
+        workers[1].expectStep(1);
+        workers[1].leave("it cannot go on");
+        workers[0].push(1, 180);
+        assertArrayEquals(new int[]{ 0, 1 }, workers[0].expectStep(2).shards());
+        final FakeWorker joiner = fake().join(server);
+        assertEquals(1, joiner.rank, "takes the lost rank");
+        workers[1].leave("a stale leave from the worker the joiner replaced");
+        final long[] joined = observer.joined.poll(30, TimeUnit.SECONDS);
+        assertNotNull(joined, "the joiner was admitted");
+        assertArrayEquals(new long[]{ 1, 3 }, joined);
+        workers[0].push(2, 360);
+        assertArrayEquals(new int[]{ 0 }, workers[0].expectStep(3).shards());
+        assertArrayEquals(new int[]{ 1 }, joiner.expectStep(3).shards());
+        for (long step = 3; step < 6; step++)
+        {
+            workers[0].push(step, 180);
+            joiner.push(step, 180);
+            if (step < 5)
+            {
+                workers[0].expectStep(step + 1);
+                joiner.expectStep(step + 1);
+            }
+        }
+        final JobResult result = observer.await(60);
+        assertEquals(6, result.steps());
+        assertEquals(List.of(1), result.lostRanks(), "the joiner was not dropped by its predecessor's leave");
+        assertTrue(joiner.probe.expectMessageClass(ServerProtocol.Finish.class).success());
     }
 
     private void stepBoth(final FakeWorker[] workers, final long step) throws InterruptedException
@@ -168,25 +236,35 @@ class ProtocolTest
 
     private FakeWorker[] startJob(final ClusterSettings settings)
     {
-        serverPlane = network.newPlane("ps");
-        server = testKit.spawn(ParameterServer.create(job.server(settings, serverPlane, null), observer));
-        awaitRegistered();
-        final int floats = (int)io.descent.nn.Model.create(job.spec, 1).parameterCount();
+        startServer(settings);
         final FakeWorker[] workers = new FakeWorker[settings.workers()];
         for (int i = 0; i < workers.length; i++)
         {
-            workers[i] = new FakeWorker(testKit, network, job.identity(), floats).join(server);
+            workers[i] = fake().join(server);
             assertEquals(i, workers[i].rank);
         }
         return workers;
     }
 
+    private void startServer(final ClusterSettings settings)
+    {
+        serverPlane = network.newPlane("ps");
+        server = testKit.spawn(ParameterServer.create(job.server(settings, serverPlane, null), observer));
+        awaitRegistered();
+    }
+
+    private FakeWorker fake()
+    {
+        return new FakeWorker(testKit, network, job.identity(),
+            (int)io.descent.nn.Model.create(job.spec, 1).parameterCount());
+    }
+
     private void awaitRegistered()
     {
         final TestProbe<Receptionist.Listing> listings = testKit.createTestProbe();
-        testKit.system().receptionist().tell(Receptionist.subscribe(ParameterServer.KEY, listings.getRef()));
+        testKit.system().receptionist().tell(Receptionist.subscribe(ServerProtocol.KEY, listings.getRef()));
         listings.fishForMessage(Duration.ofSeconds(30), listing ->
-            listing.getServiceInstances(ParameterServer.KEY).isEmpty() ?
+            listing.getServiceInstances(ServerProtocol.KEY).isEmpty() ?
                 akka.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore() :
                 akka.actor.testkit.typed.javadsl.FishingOutcomes.complete());
     }

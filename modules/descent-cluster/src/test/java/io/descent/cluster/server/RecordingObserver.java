@@ -14,6 +14,8 @@ public final class RecordingObserver implements JobObserver
     public final List<EpochReport> epochs = new CopyOnWriteArrayList<>();
     public final List<String> refused = new CopyOnWriteArrayList<>();
     public final List<Integer> lost = new CopyOnWriteArrayList<>();
+    /** The reasons of {@link #lost}, in the same order. */
+    public final List<String> lostReasons = new CopyOnWriteArrayList<>();
     /** Joins as {rank, step}. */
     public final BlockingQueue<long[]> joined = new LinkedBlockingQueue<>();
 
@@ -33,6 +35,7 @@ public final class RecordingObserver implements JobObserver
     public void onWorkerLost(final int rank, final String reason)
     {
         lost.add(rank);
+        lostReasons.add(reason);
     }
 
     @Override

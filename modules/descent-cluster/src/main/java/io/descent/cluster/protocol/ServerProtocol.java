@@ -1,0 +1,112 @@
+package io.descent.cluster.protocol;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.receptionist.ServiceKey;
+
+/**
+ * The parameter server's public protocol, shared by the server and its workers so that neither names the other's
+ * actor: what a worker sends the server ({@link Command}: {@link Register}, {@link Ready}, {@link Leave}) and what
+ * the server sends a worker ({@link ToWorker}: {@link Accepted}, {@link Refused}, {@link Finish}). The server owns
+ * its reply types: a worker receives them through a message adapter onto its own commands.
+ *
+ * <p>A worker is known by the {@code ActorRef<ToWorker>} it registered with ({@link Register#replyTo()}): it names
+ * itself by that ref in {@link Ready} and {@link Leave}, never by a rank, and the server ignores both from a ref
+ * it has not admitted. All messages are immutable and travel between nodes through the Kryo serializer
+ * ({@link ControlMessage}).
+ */
+public final class ServerProtocol
+{
+    /** The Receptionist key workers find the parameter server by. */
+    public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "descent-parameter-server");
+
+    private ServerProtocol()
+    {
+    }
+
+    /**
+     * A message the parameter server handles. Workers send the records of this class; the server's own internal
+     * messages (from its timers and compute thread) implement it too, but not {@link ControlMessage}, so they never
+     * leave its node.
+     */
+    public interface Command
+    {
+    }
+
+    /**
+     * A worker asks to join the job.
+     *
+     * @param replyTo  the worker, for {@link Accepted} or {@link Refused} and every later {@link ToWorker}; also the
+     *                 worker's identity in {@link Ready} and {@link Leave}, and the actor the server watches.
+     * @param endpoint the worker's data-plane endpoint (weights go there).
+     * @param identity its model fingerprint and job configuration digest.
+     * @param host     its host name.
+     * @param pid      its process id.
+     * @param rank     the rank it asks for, or -1 for the lowest free one.
+     * @param proof    its cluster-key proof over all of the above ({@link ClusterKey}, {@link RegistrationClaim}),
+     *                 empty when it has no key.
+     */
+    public record Register(
+        ActorRef<ToWorker> replyTo, String endpoint, JobIdentity identity, String host, long pid, int rank,
+        String proof)
+        implements Command, ControlMessage
+    {
+    }
+
+    /**
+     * An accepted worker has armed its data plane for the first weights.
+     *
+     * @param worker the ref it registered with ({@link Register#replyTo()}).
+     */
+    public record Ready(ActorRef<ToWorker> worker) implements Command, ControlMessage
+    {
+    }
+
+    /**
+     * A worker leaves the job (it cannot continue).
+     *
+     * @param worker the ref it registered with ({@link Register#replyTo()}).
+     * @param reason why, for the log.
+     */
+    public record Leave(ActorRef<ToWorker> worker, String reason) implements Command, ControlMessage
+    {
+    }
+
+    /** What the parameter server sends a worker. */
+    public sealed interface ToWorker permits Accepted, Refused, Finish
+    {
+    }
+
+    /**
+     * The server accepted the worker (again, with a later {@code firstStep}, when a worker joining a running job
+     * armed too late).
+     *
+     * @param server         the server, for {@link Ready} and {@link Leave}.
+     * @param rank           the worker's rank (= its shard).
+     * @param workers        the job's number of workers (= shards).
+     * @param serverEndpoint the server's data-plane endpoint (gradients go there).
+     * @param firstStep      the first weights version to arm for (0, a checkpoint's step, or a joiner's step).
+     */
+    public record Accepted(ActorRef<Command> server, int rank, int workers, String serverEndpoint, long firstStep)
+        implements ToWorker, ControlMessage
+    {
+    }
+
+    /**
+     * The server refused the worker.
+     *
+     * @param reason why, in one line.
+     */
+    public record Refused(String reason) implements ToWorker, ControlMessage
+    {
+    }
+
+    /**
+     * The job is over for this worker.
+     *
+     * @param success true when the job completed.
+     * @param message a one-line explanation.
+     */
+    public record Finish(boolean success, String message) implements ToWorker, ControlMessage
+    {
+    }
+}
