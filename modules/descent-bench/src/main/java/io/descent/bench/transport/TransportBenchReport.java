@@ -3,6 +3,8 @@ package io.descent.bench.transport;
 import io.descent.transport.config.TransportSettings;
 
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,7 +86,7 @@ final class TransportBenchReport
         for (final String key : List.of("ipc_vs_memcpy", "udp_vs_memcpy", "ipc_vs_artery", "udp_vs_tcp"))
         {
             final Object value = json.get(key);
-            out.printf("%-14s %s%n", key, null == value ? "-" : String.format("%.3f", (Double)value));
+            out.printf("%-14s %s%n", key, null == value ? "-" : String.format("%.4g", (Double)value));
         }
     }
 
@@ -93,7 +95,7 @@ final class TransportBenchReport
     {
         final Double x = median(measurements, size, a);
         final Double y = median(measurements, size, b);
-        return null == x || null == y || y == 0 ? null : round(x / y);
+        return null == x || null == y || y == 0 ? null : significant(x / y);
     }
 
     private static Double median(final List<ThroughputRun.Measurement> measurements, final int size, final String channel)
@@ -107,6 +109,12 @@ final class TransportBenchReport
             }
         }
         return found;
+    }
+
+    /** A ratio to 4 significant digits: a slow channel's tiny ratio stays above zero (3 decimals made it 0). */
+    private static double significant(final double value)
+    {
+        return new BigDecimal(value).round(new MathContext(4)).doubleValue();
     }
 
     private static double round(final double value)
