@@ -100,6 +100,7 @@ public final class WorkerCommand implements Callable<Integer>
                 result.message());
             case NOT_FOUND -> throw new BadInputException("could not join the parameter server at " + seed + ": " +
                 result.message());
+            case BAD_INPUT -> throw new BadInputException("the parameter server stopped the job: " + result.message());
             case FAILED -> throw new IllegalStateException("worker rank " + result.rank() + " failed: " +
                 result.message());
         };
