@@ -4,6 +4,7 @@ import io.descent.bench.BenchCommand;
 import io.descent.cli.cluster.PsCommand;
 import io.descent.cli.cluster.WorkerCommand;
 import io.descent.cli.data.DataCommand;
+import io.descent.cli.exit.ErrorLine;
 import io.descent.k8s.K8sCommand;
 import io.descent.nn.error.BadInputException;
 import org.slf4j.Logger;
@@ -89,13 +90,10 @@ public final class DescentCli
     private static int onExecutionException(
         final Exception ex, final CommandLine commandLine, final CommandLine.ParseResult parseResult)
     {
-        final BadInputException badInput = findBadInput(ex);
+        final BadInputException badInput = BadInputException.in(ex);
         if (null != badInput)
         {
-            LOG.debug("bad input", badInput);
-            commandLine.getErr().println("descent: " + badInput.getMessage());
-            commandLine.getErr().flush();
-            return EXIT_BAD_INPUT;
+            return ErrorLine.badInput(commandLine, badInput);
         }
         LOG.error("descent {} failed", commandLine.getCommandName(), ex);
         commandLine.getErr().println("descent: internal failure: " + ex + " (stack trace in " + LogFile.path() + ")");
@@ -110,17 +108,5 @@ public final class DescentCli
             commandLine.getCommandSpec().qualifiedName() + " --help')");
         commandLine.getErr().flush();
         return EXIT_BAD_INPUT;
-    }
-
-    private static BadInputException findBadInput(final Throwable ex)
-    {
-        for (Throwable t = ex; null != t; t = t.getCause())
-        {
-            if (t instanceof BadInputException)
-            {
-                return (BadInputException)t;
-            }
-        }
-        return null;
     }
 }

@@ -5,6 +5,7 @@ import io.descent.data.batch.BatchPlan;
 import io.descent.data.batch.MinibatchFiller;
 import io.descent.data.order.EpochOrder;
 import io.descent.nn.Model;
+import io.descent.nn.optim.Finite;
 import io.descent.nn.optim.Optimizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -17,7 +18,9 @@ import java.util.function.IntConsumer;
  * Single-process minibatch SGD: {@link #runBatch} (fill, forward, backward, update), {@link #runEpoch} (a seeded
  * reshuffle of the training split, then every batch, the last one possibly smaller). The training rows come from any
  * {@link ExampleSource}: in memory or streamed from a memory-mapped shard set. Batch arrays are allocated once per
- * batch size. Not thread-safe.
+ * batch size. A step whose loss or gradient is not finite is not applied: it stops training with a
+ * {@link TrainingDivergedException}, as do weights that an update left non-finite (checked at the end of each epoch,
+ * before anyone evaluates them). Not thread-safe.
  */
 public final class Trainer
 {
@@ -65,7 +68,7 @@ public final class Trainer
      * @param epoch   1-based epoch number (the shuffle depends on it).
      * @param onBatch called after each batch with the number of examples it had (for progress bars).
      * @return the epoch's statistics.
-     * @throws TrainingDivergedException when a batch loss is not finite.
+     * @throws TrainingDivergedException when a step's loss or gradient, or the weights at the end, are not finite.
      */
     public EpochResult runEpoch(final int epoch, final IntConsumer onBatch)
     {
@@ -73,13 +76,20 @@ public final class Trainer
         EpochOrder.permutation(train.size(), seed, epoch, order);
         final BatchPlan plan = new BatchPlan(train.size(), settings.batchSize(), false);
         double lossSum = 0.0;
+        double lastLoss = Double.NaN;
         long examples = 0;
         for (int b = 0; b < plan.numBatches(); b++)
         {
             final int count = plan.size(b);
-            lossSum += runBatch(epoch, plan.from(b), count) * count;
+            lastLoss = runBatch(epoch, plan.from(b), count);
+            lossSum += lastLoss * count;
             examples += count;
             onBatch.accept(count);
+        }
+        if (!Finite.all(model.parameters()))
+        {
+            throw new TrainingDivergedException(step - 1, epoch, lastLoss,
+                TrainingDivergedException.Found.WEIGHTS, settings.optimizer().learningRate());
         }
         return new EpochResult(epoch, lossSum / examples, examples, plan.numBatches(),
             (System.nanoTime() - start) / 1e9);
@@ -89,6 +99,7 @@ public final class Trainer
      * One step on rows {@code order[from, from + count)} of this epoch's order.
      *
      * @return the batch loss before the update.
+     * @throws TrainingDivergedException when the loss or the gradient is not finite (the update is not applied).
      */
     private double runBatch(final int epoch, final int from, final int count)
     {
@@ -99,10 +110,12 @@ public final class Trainer
         final INDArray targets = arrays[1];
         MinibatchFiller.fill(train, order, from, count, features, targets);
         final double loss = model.computeGradients(features, targets, settings.loss());
-        if (!Double.isFinite(loss))
+        // One BLAS pass over the gradient: NaN or infinity anywhere in it must not reach the weights.
+        final TrainingDivergedException.Found found = !Double.isFinite(loss) ? TrainingDivergedException.Found.LOSS :
+            Finite.all(model.gradients()) ? null : TrainingDivergedException.Found.GRADIENT;
+        if (null != found)
         {
-            throw new TrainingDivergedException(step, epoch, loss,
-                step == 0 ? settings.optimizer().learningRate() : lastLearningRate);
+            throw new TrainingDivergedException(step, epoch, loss, found, settings.optimizer().learningRate());
         }
         lastLearningRate = optimizer.step(model.parameters(), model.gradients(), step);
         step++;

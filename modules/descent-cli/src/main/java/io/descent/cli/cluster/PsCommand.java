@@ -1,5 +1,6 @@
 package io.descent.cli.cluster;
 
+import io.descent.cli.exit.ErrorLine;
 import io.descent.cli.train.TrainReport;
 import io.descent.cluster.ClusterSettings;
 import io.descent.cluster.metrics.MetricsServer;
@@ -24,7 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -36,7 +39,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
-/** {@code descent ps}: runs the parameter server of a job and waits for its workers. */
+/**
+ * {@code descent ps}: runs the parameter server of a job and waits for its workers. Exits 0 when the job completes,
+ * 2 when it stops on bad input (training diverged, a checkpoint of another job or a damaged one: one line on stderr,
+ * printed as soon as it is known), 1 when it fails otherwise.
+ */
 @Command(
     name = "ps",
     mixinStandardHelpOptions = true,
@@ -75,6 +82,9 @@ public final class PsCommand implements Callable<Integer>
 
     @Option(names = "--mode", hidden = true, defaultValue = "cluster", description = "report mode: cluster or local")
     String mode;
+
+    @Spec
+    CommandSpec spec;
 
     private final PrintStream out = System.out;
 
@@ -120,13 +130,29 @@ public final class PsCommand implements Callable<Integer>
             }
             catch (final ExecutionException ex)
             {
-                out.println("job failed: " + ex.getCause().getMessage());
-                return 1;
+                return failed(ex.getCause(), runtime);
             }
             runtime.awaitOthersLeft("worker", Duration.ofSeconds(10));
             finish(job, data, result);
         }
         return 0;
+    }
+
+    /** Reports a job that ended without a result; @return the exit code. */
+    private int failed(final Throwable failure, final NodeRuntime runtime)
+    {
+        final BadInputException problem = BadInputException.in(failure);
+        if (null == problem)
+        {
+            out.println("job failed: " + failure.getMessage());
+            return 1;
+        }
+        // Said at once, not after the shutdown: a local launcher may stop this process once its workers have ended.
+        final int code = ErrorLine.badInput(spec.commandLine(), problem);
+        runtime.quiet();
+        // The workers were told why the job is over: let that reach them before this node leaves the cluster.
+        runtime.awaitOthersLeft("worker", Duration.ofSeconds(10));
+        return code;
     }
 
     private void finish(final JobConfig job, final JobData data, final JobResult result)
@@ -250,6 +276,13 @@ public final class PsCommand implements Callable<Integer>
         {
             metrics.setHealthy(false, reason);
             result.completeExceptionally(new IllegalStateException(reason));
+        }
+
+        @Override
+        public void onBadInput(final BadInputException problem)
+        {
+            metrics.setHealthy(false, problem.getMessage());
+            result.completeExceptionally(problem);
         }
     }
 }

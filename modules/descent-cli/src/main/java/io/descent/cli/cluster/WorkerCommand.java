@@ -13,6 +13,8 @@ import io.descent.nn.SgemmProbe;
 import io.descent.nn.error.BadInputException;
 import io.descent.train.JobConfig;
 import io.descent.train.JobData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,13 +22,19 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
-/** {@code descent worker}: joins a cluster through a seed node and works for its parameter server. */
+/**
+ * {@code descent worker}: joins a cluster through a seed node and works for its parameter server. Exits 0 when the
+ * job completes; 2 on bad input, its own or the server's (refused, no server found, or the server stopped the job on
+ * bad input such as a diverged step: one line saying so); 1 when the job failed otherwise.
+ */
 @Command(
     name = "worker",
     mixinStandardHelpOptions = true,
     description = "Run a worker: join the cluster at the seed node (the parameter server) and compute gradients.")
 public final class WorkerCommand implements Callable<Integer>
 {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerCommand.class);
+
     @Mixin
     NodeOptions node;
 
@@ -41,6 +49,10 @@ public final class WorkerCommand implements Callable<Integer>
         description = "this worker's control-plane (Akka) address; port 0 picks a free port " +
             "(default: ${DEFAULT-VALUE})")
     String bind;
+
+    @Option(names = "--quiet-job-end", hidden = true, description = "when the server stops the job on bad input, " +
+        "exit 2 without repeating its line on stderr (the local launcher already shows the server's)")
+    boolean quietJobEnd;
 
     @Override
     public Integer call() throws Exception
@@ -100,8 +112,19 @@ public final class WorkerCommand implements Callable<Integer>
                 result.message());
             case NOT_FOUND -> throw new BadInputException("could not join the parameter server at " + seed + ": " +
                 result.message());
+            case BAD_INPUT -> stoppedOnBadInput(result.message());
             case FAILED -> throw new IllegalStateException("worker rank " + result.rank() + " failed: " +
                 result.message());
         };
+    }
+
+    private int stoppedOnBadInput(final String reason)
+    {
+        if (!quietJobEnd)
+        {
+            throw new BadInputException("the parameter server stopped the job: " + reason);
+        }
+        LOG.info("the parameter server stopped the job: {}", reason);
+        return BadInputException.EXIT_CODE;
     }
 }

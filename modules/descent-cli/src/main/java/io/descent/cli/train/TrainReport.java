@@ -126,6 +126,7 @@ public final class TrainReport
         serverEntry.put("update_s", server.updateSeconds());
         serverEntry.put("bytes_received", server.bytesReceived());
         serverEntry.put("ignored_gradients", server.ignoredGradients());
+        serverEntry.put("refused_gradients", server.refusedGradients());
         serverEntry.put("cpus", server.cpus());
         root.put("server_stats", serverEntry);
     }

@@ -19,7 +19,17 @@ final class NodeProcess implements AutoCloseable
     final Path out;
     final Path err;
 
+    /** A cluster node ({@code ps}, {@code worker}), exiting with this JVM. */
     NodeProcess(final Path dir, final String name, final List<String> args) throws IOException
+    {
+        this(dir, name, args, true);
+    }
+
+    /**
+     * @param node true for a cluster node ({@code ps}, {@code worker}: it gets {@code --exit-with-parent}), false for
+     *             another command, e.g. {@code train --workers N}, which stops its own children.
+     */
+    NodeProcess(final Path dir, final String name, final List<String> args, final boolean node) throws IOException
     {
         out = dir.resolve(name + ".out");
         err = dir.resolve(name + ".err");
@@ -28,7 +38,10 @@ final class NodeProcess implements AutoCloseable
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), DescentCli.class.getName()));
         command.addAll(args);
-        command.add("--exit-with-parent");
+        if (node)
+        {
+            command.add("--exit-with-parent");
+        }
         final ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile())
             .redirectError(err.toFile());
         builder.environment().put("OMP_NUM_THREADS", "1");

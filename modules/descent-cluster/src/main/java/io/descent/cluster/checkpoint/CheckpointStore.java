@@ -1,10 +1,8 @@
 package io.descent.cluster.checkpoint;
 
-import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.io.Input;
-import com.esotericsoftware.kryo.io.Output;
 import io.descent.cluster.protocol.JobIdentity;
 import io.descent.nn.error.BadInputException;
+import io.descent.nn.optim.Finite;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +25,10 @@ import java.util.stream.Stream;
  * Writes and reads checkpoints in a directory: each is a sub-directory {@code step-<step>} holding {@code meta.kryo}
  * and {@code vector-<i>.f32} (raw little-endian float32). A checkpoint is written into a temporary directory, every
  * file fsynced, then renamed into place and the parent fsynced, so a crash leaves either the old or the new
- * checkpoint, never a torn one. Stateless apart from the directory; call from the thread that owns the vectors.
+ * checkpoint, never a torn one. The metadata carries a CRC32C of itself and of every vector file ({@link MetaFile});
+ * a restore verifies them and that the vectors are finite, so a damaged checkpoint, or one of another job, is bad
+ * input ({@link BadInputException}), never silently resumed. Stateless apart from the directory; call from the thread
+ * that owns the vectors.
  */
 public final class CheckpointStore
 {
@@ -50,6 +51,11 @@ public final class CheckpointStore
      */
     public static Path write(final Path dir, final Checkpoint checkpoint, final List<INDArray> vectors, final int keep)
     {
+        if (vectors.size() != checkpoint.vectorLengths().length)
+        {
+            throw new IllegalArgumentException("checkpoint of step " + checkpoint.step() + " lists " +
+                checkpoint.vectorLengths().length + " vectors, " + vectors.size() + " given");
+        }
         final String name = String.format("%s%012d", PREFIX, checkpoint.step());
         final Path target = dir.resolve(name);
         final Path temp = dir.resolve(".tmp-" + name);
@@ -58,7 +64,12 @@ public final class CheckpointStore
             Files.createDirectories(dir);
             deleteTree(temp);
             Files.createDirectory(temp);
-            writeFile(temp.resolve(META), metaBytes(checkpoint));
+            final long[] checksums = new long[vectors.size()];
+            for (int i = 0; i < vectors.size(); i++)
+            {
+                checksums[i] = MetaFile.crc32c(vectors.get(i).data().asNio());
+            }
+            writeFile(temp.resolve(META), MetaFile.encode(checkpoint, checksums));
             for (int i = 0; i < vectors.size(); i++)
             {
                 writeFile(temp.resolve("vector-" + i + ".f32"), vectors.get(i).data().asNio());
@@ -103,14 +114,15 @@ public final class CheckpointStore
      * @param shards   the job's number of workers (the checkpoint's step positions assume it).
      * @param vectors  the weights and optimizer state, overwritten.
      * @return the checkpoint's metadata.
-     * @throws BadInputException when there is no checkpoint or it belongs to another model or job.
+     * @throws BadInputException when there is no checkpoint, it belongs to another model or job, or it is damaged.
      */
     public static Checkpoint restoreLatest(
         final Path dir, final JobIdentity identity, final int shards, final List<INDArray> vectors)
     {
         final Path path = latest(dir).orElseThrow(() -> new BadInputException("--resume " + dir +
             ": no checkpoint found (expected a directory " + PREFIX + "<step> with " + META + ")"));
-        final Checkpoint checkpoint = read(path);
+        final MetaFile.Contents contents = readContents(path);
+        final Checkpoint checkpoint = contents.checkpoint();
         if (checkpoint.fingerprint() != identity.fingerprint())
         {
             throw new BadInputException("--resume " + path + ": the checkpoint is of model " +
@@ -133,64 +145,70 @@ public final class CheckpointStore
         }
         for (int i = 0; i < vectors.size(); i++)
         {
-            readInto(path.resolve("vector-" + i + ".f32"), vectors.get(i));
+            readInto(path.resolve("vector-" + i + ".f32"), vectors.get(i), contents.vectorChecksums()[i]);
         }
         LOG.info("resumed from checkpoint {} (step {}, epoch {})", path, checkpoint.step(), checkpoint.epoch());
         return checkpoint;
     }
 
-    /** @return the metadata of one checkpoint directory. */
+    /**
+     * @return the metadata of one checkpoint directory.
+     * @throws BadInputException when it cannot be read or is damaged.
+     */
     public static Checkpoint read(final Path checkpointDir)
     {
-        try (Input input = new Input(Files.readAllBytes(checkpointDir.resolve(META))))
+        return readContents(checkpointDir).checkpoint();
+    }
+
+    private static MetaFile.Contents readContents(final Path checkpointDir)
+    {
+        final Path file = checkpointDir.resolve(META);
+        try
         {
-            return (Checkpoint)newKryo().readClassAndObject(input);
+            return MetaFile.decode(Files.readAllBytes(file), file);
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("reading checkpoint metadata " + checkpointDir.resolve(META), ex);
+            throw new BadInputException("checkpoint metadata " + file + " cannot be read: " + ex, ex);
         }
     }
 
-    private static ByteBuffer metaBytes(final Checkpoint checkpoint)
-    {
-        try (Output output = new Output(4096, -1))
-        {
-            newKryo().writeClassAndObject(output, checkpoint);
-            return ByteBuffer.wrap(output.toBytes());
-        }
-    }
-
-    private static Kryo newKryo()
-    {
-        final Kryo kryo = new Kryo();
-        kryo.register(Checkpoint.class, 10);
-        kryo.register(long[].class, 11);
-        return kryo;
-    }
-
-    private static void readInto(final Path file, final INDArray vector) throws UncheckedIOException
+    /** Reads a vector file into {@code vector}, checking its length, its checksum and that it is finite. */
+    private static void readInto(final Path file, final INDArray vector, final long checksum)
     {
         final ByteBuffer destination = vector.data().asNio().order(ByteOrder.LITTLE_ENDIAN);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
         {
             if (channel.size() != destination.capacity())
             {
-                throw new BadInputException("checkpoint file " + file + " has " + channel.size() + " bytes, expected " +
-                    destination.capacity());
+                throw damaged(file, "it has " + channel.size() + " bytes, expected " + destination.capacity());
             }
             while (destination.hasRemaining())
             {
                 if (channel.read(destination) < 0)
                 {
-                    throw new IOException("unexpected end of file");
+                    throw damaged(file, "it ended early");
                 }
             }
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("reading checkpoint buffer " + file, ex);
+            throw new BadInputException("checkpoint file " + file + " cannot be read: " + ex, ex);
         }
+        if (MetaFile.crc32c(destination.clear()) != checksum)
+        {
+            throw damaged(file, "its checksum does not match the one written with it");
+        }
+        if (!Finite.all(vector))
+        {
+            throw damaged(file, "it holds NaN or infinite values");
+        }
+    }
+
+    private static BadInputException damaged(final Path file, final String why)
+    {
+        return new BadInputException("checkpoint file " + file + " is damaged: " + why + "; delete its checkpoint " +
+            "directory to resume from an older one");
     }
 
     private static void writeFile(final Path file, final ByteBuffer bytes) throws IOException

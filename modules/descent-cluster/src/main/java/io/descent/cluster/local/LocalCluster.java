@@ -61,9 +61,11 @@ public final class LocalCluster
     }
 
     /**
-     * Runs the job to the end.
+     * Runs the job to the end. The server reports how the job ended (a diverged step, say, as one line on this
+     * terminal); a worker the server stopped says nothing more ({@code --quiet-job-end}).
      *
-     * @return the parameter server's exit code (0 success, 2 bad input, 1 failure).
+     * @return the parameter server's exit code (0 success, 2 bad input, 1 failure), or 2 when a worker rejected its
+     * input while the server was still waiting for it.
      */
     public int run() throws InterruptedException
     {
@@ -89,7 +91,8 @@ public final class LocalCluster
             final CompletableFuture<Integer> badWorker = new CompletableFuture<>();
             for (int rank = 0; rank < workers; rank++)
             {
-                start(new ArrayList<>(List.of("worker", "--seed", seed, "--metrics-port", "0")), "worker-" + rank, false)
+                start(new ArrayList<>(List.of("worker", "--seed", seed, "--metrics-port", "0", "--quiet-job-end")),
+                    "worker-" + rank, false)
                     .onExit()
                     .thenAccept(worker ->
                     {
@@ -102,7 +105,8 @@ public final class LocalCluster
             final int code = (Integer)CompletableFuture.anyOf(server.onExit().thenApply(Process::exitValue), badWorker)
                 .join();
             awaitWorkers(code == 0 ? 30 : 5);
-            return code;
+            // The server's code is the job's: a worker it stopped on bad input may end first.
+            return server.isAlive() ? code : server.exitValue();
         }
         finally
         {

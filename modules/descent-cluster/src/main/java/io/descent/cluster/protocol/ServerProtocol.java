@@ -103,10 +103,20 @@ public final class ServerProtocol
     /**
      * The job is over for this worker.
      *
-     * @param success true when the job completed.
-     * @param message a one-line explanation.
+     * @param success  true when the job completed.
+     * @param badInput true when the server stopped the job on bad input (training diverged, a checkpoint of another
+     *                 job): the worker then ends as the server does, with exit code 2.
+     * @param message  a one-line explanation.
      */
-    public record Finish(boolean success, String message) implements ToWorker, ControlMessage
+    public record Finish(boolean success, boolean badInput, String message) implements ToWorker, ControlMessage
     {
+        /**
+         * @param success true when the job completed.
+         * @param message a one-line explanation.
+         */
+        public Finish(final boolean success, final String message)
+        {
+            this(success, false, message);
+        }
     }
 }

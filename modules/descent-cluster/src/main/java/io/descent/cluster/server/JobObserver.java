@@ -1,8 +1,11 @@
 package io.descent.cluster.server;
 
+import io.descent.nn.error.BadInputException;
+
 /**
  * Told what the parameter server's job does, on the server actor's thread: keep each call short (print a line,
- * complete a future). Every method but {@link #onFinished} and {@link #onFailed} has an empty default.
+ * complete a future). Every method but {@link #onFinished} and {@link #onFailed} has a default: empty, or for
+ * {@link #onBadInput}, {@link #onFailed}.
  */
 public interface JobObserver
 {
@@ -46,4 +49,14 @@ public interface JobObserver
 
     /** The job cannot complete (no live workers, registration deadline, compute failure). */
     void onFailed(String reason);
+
+    /**
+     * The job stopped on bad input found while it ran: training diverged (see
+     * {@code io.descent.train.TrainingDivergedException}), or the checkpoint to resume from belongs to another job or
+     * is corrupt. Its message is the one line for the user. Called instead of {@link #onFailed}, which it defaults to.
+     */
+    default void onBadInput(final BadInputException problem)
+    {
+        onFailed(problem.getMessage());
+    }
 }

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * The parameter server's books, kept from the {@link StepLoop.Applied} reports of its compute thread: the next step,
- * steps taken, the learning rate, bytes and ignored gradients, the epoch reports, and the live step reports.
+ * steps taken, the learning rate, bytes, ignored and refused gradients, the epoch reports, and the live step reports.
  * Actor-confined.
  */
 final class Ledger
@@ -24,6 +24,7 @@ final class Ledger
     private long stepsTaken;
     private long bytesReceived;
     private long ignoredGradients;
+    private long refusedGradients;
     private long startNs;
     private long lastAppliedNs;
     private long lastBytesSent;
@@ -64,6 +65,7 @@ final class Ledger
         step = applied.step() + 1;
         bytesReceived += applied.bytesReceived();
         ignoredGradients = applied.ignored();
+        refusedGradients = applied.refused();
         return report;
     }
 
@@ -94,7 +96,7 @@ final class Ledger
         final double updateSeconds)
     {
         final ServerStats server = new ServerStats(NodeInfo.host(), NodeInfo.pid(), stepsTaken, updateSeconds,
-            bytesReceived, ignoredGradients, NodeInfo.cpus());
+            bytesReceived, ignoredGradients, refusedGradients, NodeInfo.cpus());
         return new JobResult(List.copyOf(epochs), test, step, weights, workers, server, List.copyOf(lost),
             (System.nanoTime() - startNs) / 1e9);
     }

@@ -19,6 +19,7 @@ import io.descent.cluster.protocol.ServerProtocol.Ready;
 import io.descent.cluster.protocol.ServerProtocol.Register;
 import io.descent.cluster.protocol.ServerProtocol.ToWorker;
 import io.descent.cluster.protocol.StepOrder;
+import io.descent.nn.error.BadInputException;
 
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,7 +35,9 @@ import java.util.function.Function;
  * example count, run the optimizer and publish version {@code s + 1}. A worker that terminates, leaves or misses the
  * step deadline is dropped and its shard reassigned; late and duplicate gradients are ignored and counted; a
  * {@link Ready} or {@link Leave} from a ref that did not register is ignored. Evaluates validation metrics per epoch
- * and test metrics at the end, and checkpoints when configured.
+ * and test metrics at the end, and checkpoints when configured. Bad input found while the job runs (a step that
+ * diverged, a checkpoint of another job) stops it as bad input: the workers are told so ({@link Finish#badInput()})
+ * and the observer gets {@link JobObserver#onBadInput}, with no error logged.
  *
  * <p>All ND4J work runs on the server's own {@link ComputeThread}, which also runs the step cycle itself
  * ({@link StepLoop}): from a step's last gradient to the next step's weights, no message goes through this actor. The
@@ -333,6 +336,10 @@ public final class ParameterServer extends AbstractBehavior<Command>
 
     private Behavior<Command> onHalted(final StepLoop.Halted halted)
     {
+        if (null != BadInputException.in(halted.cause()))
+        {
+            return stopOnBadInput(BadInputException.in(halted.cause()));
+        }
         if (null != halted.cause())
         {
             context.getLog().error("parameter server failed: {}", halted.reason(), halted.cause());
@@ -342,8 +349,22 @@ public final class ParameterServer extends AbstractBehavior<Command>
 
     private Behavior<Command> onComputeFailed(final ComputeFailed failed)
     {
+        if (null != BadInputException.in(failed.cause()))
+        {
+            return stopOnBadInput(BadInputException.in(failed.cause()));
+        }
         context.getLog().error("parameter server failed while {}", failed.what(), failed.cause());
         return fail("failed while " + failed.what() + ": " + failed.cause());
+    }
+
+    /** Ends the job on the user's input: one line for everyone, the trace only in the debug log. */
+    private Behavior<Command> stopOnBadInput(final BadInputException problem)
+    {
+        context.getLog().info("job stopped: {}", problem.getMessage());
+        context.getLog().debug("bad input", problem);
+        tellWorkers(new Finish(false, true, problem.getMessage()));
+        observer.onBadInput(problem);
+        return Behaviors.stopped();
     }
 
     private Behavior<Command> fail(final String reason)

@@ -12,6 +12,7 @@ import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.trace.StepTrace;
 import io.descent.data.ExampleSource;
 import io.descent.nn.Model;
+import io.descent.nn.optim.Finite;
 import io.descent.nn.optim.Optimizer;
 import io.descent.train.Evaluator;
 import io.descent.train.Metrics;
@@ -210,9 +211,10 @@ final class ServerEngine implements AutoCloseable
 
     /**
      * One synchronous update on the folded sum: scales it by {@code correction} (1 unless a worker was lost before
-     * delivering, see {@link StepBarrier#correction()}), then runs the optimizer.
+     * delivering, see {@link StepBarrier#correction()}), checks that it is finite (one BLAS pass, {@link Finite}),
+     * then runs the optimizer.
      *
-     * @return the learning rate used.
+     * @return the learning rate used, or NaN when the sum is not finite: then nothing was applied.
      */
     double apply(final long step, final double correction)
     {
@@ -221,10 +223,23 @@ final class ServerEngine implements AutoCloseable
         {
             Nd4j.getBlasWrapper().level1().scal(floats, correction, sum);
         }
-        final double rate = optimizer.step(model.parameters(), sum, step);
+        final double rate = Finite.all(sum) ? optimizer.step(model.parameters(), sum, step) : Double.NaN;
         sum = null;
         updateSeconds += (System.nanoTime() - start) / 1e9;
         return rate;
+    }
+
+    /** @return true when the weights and the optimizer state hold only finite numbers (a pass over each). */
+    boolean stateIsFinite()
+    {
+        for (final INDArray vector : stateVectors())
+        {
+            if (!Finite.all(vector))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     Metrics evaluate(final ExampleSource split)

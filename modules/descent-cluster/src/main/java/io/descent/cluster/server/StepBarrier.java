@@ -9,12 +9,30 @@ import java.util.BitSet;
  * What has arrived for one step: from each expected rank, the gradient's bytes and its report (both over the data
  * plane). A rank counts only when both are there, so an incomplete buffer is never used. It also walks the ranks in
  * increasing order as they deliver ({@link #nextToFold()}), so the server can sum gradients in rank order while later
- * ranks are still in flight. Actor-confined.
+ * ranks are still in flight.
+ *
+ * <p>Each gradient weighs as many examples as the server <em>ordered</em> from its rank, never what the worker
+ * reports: a report whose example count differs from the order is {@link Report#REFUSED refused}, and that rank is
+ * then missing from the step, exactly as a rank lost before delivering (the step completes with the others, averaged
+ * over their examples; the rank stays in the job and gets the next step's order). Confined to the server's compute
+ * thread.
  */
 final class StepBarrier
 {
+    /** What became of a gradient report. */
+    enum Report
+    {
+        /** Recorded: the rank's report is in. */
+        ACCEPTED,
+        /** Not for this step's barrier: the rank is not expected (dropped, refused) or reported already. */
+        IGNORED,
+        /** Its example count is not what the rank was ordered: the rank is missing from the step. */
+        REFUSED
+    }
+
     private final long step;
     private final int[] ordered;
+    private final long[] orderedRows;
     private final BitSet expected = new BitSet();
     private final BitSet data = new BitSet();
     private final BitSet meta = new BitSet();
@@ -23,21 +41,24 @@ final class StepBarrier
     private int cursor;
 
     /**
-     * @param step            the step.
-     * @param ranks           the live ranks expected, in increasing order.
-     * @param capacity        number of ranks of the job.
-     * @param plannedExamples the examples the step's orders add up to: the divisor the fold weights assume.
+     * @param step        the step.
+     * @param ranks       the live ranks expected, in increasing order.
+     * @param orderedRows by rank (one entry per rank of the job): the examples the step's order asked of it, ≥ 1
+     *                    for every expected rank. Their sum is the divisor the fold weights assume.
      */
-    StepBarrier(final long step, final int[] ranks, final int capacity, final long plannedExamples)
+    StepBarrier(final long step, final int[] ranks, final long[] orderedRows)
     {
         this.step = step;
         this.ordered = ranks.clone();
+        this.orderedRows = orderedRows.clone();
+        long planned = 0;
         for (final int rank : ranks)
         {
             expected.set(rank);
+            planned += orderedRows[rank];
         }
-        this.metas = new GradientMeta[capacity];
-        this.plannedExamples = plannedExamples;
+        this.metas = new GradientMeta[orderedRows.length];
+        this.plannedExamples = planned;
     }
 
     long step()
@@ -56,17 +77,26 @@ final class StepBarrier
         return true;
     }
 
-    /** @return false when the rank is not expected or its report was already recorded (a duplicate). */
-    boolean onMeta(final int rank, final GradientMeta report)
+    /**
+     * Records a rank's report, unless it is not expected, a duplicate, or claims other than the ordered examples.
+     *
+     * @return what became of it; after {@link Report#REFUSED} the rank is no longer expected in this step.
+     */
+    Report onMeta(final int rank, final GradientMeta report)
     {
         StepTrace.mark("s.meta", step, rank);
-        if (!expected.get(rank) || meta.get(rank) || report.examples() <= 0)
+        if (!expected.get(rank) || meta.get(rank))
         {
-            return false;
+            return Report.IGNORED;
+        }
+        if (report.examples() != orderedRows[rank])
+        {
+            expected.clear(rank);
+            return Report.REFUSED;
         }
         meta.set(rank);
         metas[rank] = report;
-        return true;
+        return Report.ACCEPTED;
     }
 
     /**
@@ -104,22 +134,28 @@ final class StepBarrier
         return -1;
     }
 
-    /** @return the weight of a rank's gradient in the sum as planned: its examples over the planned total. */
+    /** @return the weight of a rank's gradient in the sum as planned: its ordered examples over the planned total. */
     double plannedWeight(final int rank)
     {
-        return (double)metas[rank].examples() / plannedExamples;
+        return (double)orderedRows[rank] / plannedExamples;
+    }
+
+    /** @return the examples the step's order asked of {@code rank} (0 when it was not ordered). */
+    long orderedRows(final int rank)
+    {
+        return orderedRows[rank];
     }
 
     /**
      * @return the factor that turns the planned-weight sum into the mean over the examples that did arrive
-     * ({@code planned ÷ delivered}): exactly 1 unless a worker was lost before delivering.
+     * ({@code planned ÷ delivered}): exactly 1 unless a rank was lost before delivering or refused.
      */
     double correction()
     {
         long delivered = 0;
         for (final int rank : contributors())
         {
-            delivered += metas[rank].examples();
+            delivered += orderedRows[rank];
         }
         return delivered == plannedExamples ? 1.0 : (double)plannedExamples / delivered;
     }

@@ -6,6 +6,7 @@ import io.descent.cluster.protocol.GradientMeta;
 import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.trace.StepTrace;
 import io.descent.train.Metrics;
+import io.descent.train.TrainingDivergedException;
 import io.descent.transport.wire.MessageId;
 import org.slf4j.Logger;
 
@@ -25,6 +26,11 @@ import java.util.function.Consumer;
  * actor keeps membership: it hands in losses ({@link #drop}), joins ({@link #admit}) and deadline checks
  * ({@link #missing}), all run on this thread.
  *
+ * <p>Gradients weigh the examples each rank was ordered; a report claiming others is refused and counted (see
+ * {@link StepBarrier}). A step whose mean loss or summed gradient is not finite is never applied, and weights an
+ * update left non-finite are never checkpointed or returned: the loop halts with a
+ * {@link TrainingDivergedException} instead (bad input: the learning rate is too large for the problem).
+ *
  * <p>Shards follow the live ranks as in {@link Roster#shardsOf(BitSet, int, int)}. Confined to the compute thread.
  */
 final class StepLoop
@@ -41,6 +47,7 @@ final class StepLoop
      * @param bytesReceived    gradient bytes received for the step.
      * @param bytesSent        data-plane bytes published so far.
      * @param ignored          late or duplicate reports ignored so far.
+     * @param refused          reports refused so far because their example count was not the one ordered.
      * @param published        false when the step was the job's last.
      * @param failed           ranks the next publication could not reach, with {@code reasons}.
      * @param reasons          why, by position in {@code failed}.
@@ -49,7 +56,7 @@ final class StepLoop
      */
     record Applied(
         long step, double rate, GradientMeta[] metas, long examples, double loss, double waitSeconds,
-        long bytesReceived, long bytesSent, long ignored, boolean published, List<Integer> failed,
+        long bytesReceived, long bytesSent, long ignored, long refused, boolean published, List<Integer> failed,
         List<String> reasons, long checkpointMillis, EpochEnd epochEnd) implements ParameterServer.PrivateCommand
     {
     }
@@ -69,15 +76,15 @@ final class StepLoop
     /** One worker's order for a step. */
     record Order(int rank, StepOrder order)
     {
-        /** @return the examples the step's {@code orders} add up to under {@code plan}. */
-        static long examples(final StepPlan plan, final List<Order> orders)
+        /** @return by rank, the examples each of the step's {@code orders} asks for under {@code plan} (else 0). */
+        static long[] rowsByRank(final StepPlan plan, final List<Order> orders)
         {
-            long total = 0;
+            final long[] rows = new long[plan.shards()];
             for (final Order order : orders)
             {
-                total += (long)plan.batchRows(order.order().batch()) * order.order().shards().length;
+                rows[order.rank()] = (long)plan.batchRows(order.order().batch()) * order.order().shards().length;
             }
-            return total;
+            return rows;
         }
     }
 
@@ -108,6 +115,7 @@ final class StepLoop
     private long publishedNs;
     private long bytesReceived;
     private long ignored;
+    private long refused;
     private double rate;
 
     /**
@@ -222,7 +230,7 @@ final class StepLoop
             orders.add(new Order(rank, new StepOrder(step, plan.epochOf(step), plan.batchOf(step),
                 Roster.shardsOf(live, rank, plan.shards()))));
         }
-        barrier = new StepBarrier(step, ranks, plan.shards(), Order.examples(plan, orders));
+        barrier = new StepBarrier(step, ranks, Order.rowsByRank(plan, orders));
         foldedAny = false;
         StepTrace.mark("s.ordered", step, -1);
         engine.expectGradients(step, ranks, gradientDeadline(),
@@ -272,11 +280,19 @@ final class StepLoop
         {
             return;
         }
-        if (null == barrier || barrier.step() != step || !barrier.onMeta(rank, meta))
+        final StepBarrier.Report report = null == barrier || barrier.step() != step ? StepBarrier.Report.IGNORED :
+            barrier.onMeta(rank, meta);
+        if (report == StepBarrier.Report.IGNORED)
         {
             ignored++;
             log.debug("ignored gradient of step {} from rank {}", step, rank);
             return;
+        }
+        if (report == StepBarrier.Report.REFUSED)
+        {
+            refused++;
+            log.warn("refused the gradient of step {} from rank {}: it reports {} examples, the server ordered {}; " +
+                "the step goes on without it", step, rank, meta.examples(), barrier.orderedRows(rank));
         }
         advance();
     }
@@ -314,18 +330,36 @@ final class StepLoop
         for (final int rank : contributors)
         {
             metas[rank] = done.meta(rank);
-            lossSum += done.meta(rank).loss() * done.meta(rank).examples();
-            examples += done.meta(rank).examples();
+            lossSum += done.meta(rank).loss() * done.orderedRows(rank);
+            examples += done.orderedRows(rank);
         }
+        final double loss = lossSum / examples;
+        if (!Double.isFinite(loss))
+        {
+            diverged(step, loss, TrainingDivergedException.Found.LOSS);
+            return;
+        }
+        final double used = engine.apply(step, done.correction());
+        if (Double.isNaN(used))
+        {
+            diverged(step, loss, TrainingDivergedException.Found.GRADIENT);
+            return;
+        }
+        rate = used;
         epochs.add(lossSum, examples);
-        rate = engine.apply(step, done.correction());
         StepTrace.mark("s.applied", step, -1);
         final long received = bytesReceived;
         bytesReceived = 0;
         final long next = step + 1;
         final boolean more = next < plan.totalSteps();
-        final long checkpointMillis = checkpoints.due(next, System.nanoTime()) ?
-            checkpoints.write(next, epochs, engine.stateVectors()) : 0;
+        final boolean checkpoint = checkpoints.due(next, System.nanoTime());
+        // An update can overflow finite gradients into infinite weights: none may be saved or returned.
+        if ((checkpoint || !more) && !engine.stateIsFinite())
+        {
+            diverged(step, loss, TrainingDivergedException.Found.WEIGHTS);
+            return;
+        }
+        final long checkpointMillis = checkpoint ? checkpoints.write(next, epochs, engine.stateVectors()) : 0;
         final EpochTotals totals = epochs.closeIfLast(step, rate, live.cardinality(), System.nanoTime());
         final List<Integer> failed = new ArrayList<>();
         List<String> reasons = List.of();
@@ -341,8 +375,20 @@ final class StepLoop
         final EpochEnd epochEnd = null == totals ? null : new EpochEnd(totals,
             engine.evaluate(setup.data().validation()), more ? null : engine.evaluate(setup.data().test()),
             more ? null : engine.weights());
-        actor.accept(new Applied(step, rate, metas, examples, examples > 0 ? lossSum / examples : Double.NaN,
-            waitSeconds, received, engine.bytesSent(), ignored, more, failed, reasons, checkpointMillis, epochEnd));
+        actor.accept(new Applied(step, rate, metas, examples, loss, waitSeconds, received, engine.bytesSent(),
+            ignored, refused, more, failed, reasons, checkpointMillis, epochEnd));
+    }
+
+    /**
+     * Stops the loop on a step that came out non-finite. Nothing of it is published or checkpointed; a loss or
+     * gradient is caught before the update, weights an update overflowed after it (the job ends either way).
+     */
+    private void diverged(final long step, final double loss, final TrainingDivergedException.Found found)
+    {
+        barrier = null;
+        final TrainingDivergedException problem = new TrainingDivergedException(step, plan.epochOf(step), loss, found,
+            setup.job().train().optimizer().learningRate());
+        actor.accept(new Halted(problem.getMessage(), problem));
     }
 
     private long gradientDeadline()

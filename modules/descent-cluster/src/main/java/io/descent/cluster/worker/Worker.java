@@ -282,7 +282,9 @@ public final class Worker extends AbstractBehavior<Worker.Command>
     private Behavior<Command> onFinish(final ServerProtocol.Finish finish)
     {
         context.getLog().info("job over for worker rank {}: {}", rank, finish.message());
-        return stop(finish.success() ? WorkerOutcome.Status.FINISHED : WorkerOutcome.Status.FAILED, finish.message());
+        final WorkerOutcome.Status status = finish.success() ? WorkerOutcome.Status.FINISHED :
+            finish.badInput() ? WorkerOutcome.Status.BAD_INPUT : WorkerOutcome.Status.FAILED;
+        return stop(status, finish.message());
     }
 
     private Behavior<Command> onServerStopped(final ServerStopped stopped)

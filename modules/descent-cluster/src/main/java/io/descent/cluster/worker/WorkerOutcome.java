@@ -18,6 +18,8 @@ public record WorkerOutcome(Status status, int rank, String message)
         REFUSED,
         /** No parameter server accepted the worker within the registration timeout. */
         NOT_FOUND,
+        /** The parameter server stopped the job on bad input (e.g. training diverged); the message says why. */
+        BAD_INPUT,
         /** The job failed, the worker was dropped, or the server went away. */
         FAILED
     }

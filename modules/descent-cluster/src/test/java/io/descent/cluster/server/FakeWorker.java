@@ -59,10 +59,28 @@ final class FakeWorker
         this.floats = floats;
         this.gradient = new UnsafeBuffer(ByteBuffer.allocateDirect(floats * Float.BYTES));
         this.weights = new UnsafeBuffer(ByteBuffer.allocateDirect(floats * Float.BYTES));
+        withGradient(0.01f);
+    }
+
+    /** Sends {@code value} in every element of the gradients it pushes from now on. */
+    FakeWorker withGradient(final float value)
+    {
         for (int i = 0; i < floats; i++)
         {
-            gradient.putFloat(i * Float.BYTES, 0.01f);
+            gradient.putFloat(i * Float.BYTES, value);
         }
+        return this;
+    }
+
+    /** @return a copy of the weights last received (read it between a step's arrival and the next push). */
+    float[] weights()
+    {
+        final float[] copy = new float[floats];
+        for (int i = 0; i < floats; i++)
+        {
+            copy[i] = weights.getFloat(i * Float.BYTES);
+        }
+        return copy;
     }
 
     int floats()
@@ -165,9 +183,15 @@ final class FakeWorker
     /** Arms the next weights, sends the gradient bytes of {@code step}, then its metadata. */
     void push(final long step, final int examples)
     {
+        push(step, examples, 0.5);
+    }
+
+    /** Arms the next weights, sends the gradient bytes of {@code step}, then a report of {@code examples} and loss. */
+    void push(final long step, final int examples, final double loss)
+    {
         armWeights(step + 1);
         sendBytes(step);
-        sendMeta(step, examples);
+        sendMeta(step, examples, loss);
     }
 
     void sendBytes(final long step)
@@ -178,7 +202,12 @@ final class FakeWorker
 
     void sendMeta(final long step, final int examples)
     {
-        new GradientMeta(examples, 0.5, examples, 0, 0, 0, 0).encode(meta);
+        sendMeta(step, examples, 0.5);
+    }
+
+    void sendMeta(final long step, final int examples, final double loss)
+    {
+        new GradientMeta(examples, loss, examples, 0, 0, 0, 0).encode(meta);
         assertTrue(outlet.send(identity.messageId(MessageKind.GRADIENT_META, step, rank, GradientMeta.BYTES / 4), meta,
             System.nanoTime() + 1_000_000_000L).isSent());
     }

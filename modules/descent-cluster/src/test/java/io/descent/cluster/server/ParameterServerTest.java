@@ -5,6 +5,7 @@ import io.descent.cluster.ClusterSettings;
 import io.descent.cluster.TestJob;
 import io.descent.cluster.worker.Worker;
 import io.descent.cluster.worker.WorkerOutcome;
+import io.descent.nn.error.BadInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -39,6 +40,26 @@ class ParameterServerTest
         for (final var outcome : harness.workers)
         {
             assertEquals(WorkerOutcome.Status.FINISHED, outcome.get(30, TimeUnit.SECONDS).status());
+        }
+    }
+
+    @Test
+    void shouldStopRealWorkersAsBadInputWhenTrainingDiverges() throws Exception
+    {
+        final TestJob job = TestJob.of("data { synthetic { kind = linear } }\n" +
+            "model { layers = [ { type = dense, activation = identity } ] }\n" +
+            "train { loss = mse, learning-rate = 30, momentum = 0.0, epochs = 5 }");
+        final ClusterSettings settings = TestJob.settings(2, "");
+        final ClusterHarness harness = new ClusterHarness(cluster.testKit(), () -> cluster.network().newPlane("node"))
+            .server(job, settings, null).workers(job, settings, 2);
+        final BadInputException problem = harness.observer.badInput.get(120, TimeUnit.SECONDS);
+        assertTrue(problem.getMessage().matches("training diverged at step \\d+, epoch \\d: loss \\S+; lower " +
+            "train.learning-rate \\(now 30\\)"), problem.getMessage());
+        for (final var outcome : harness.workers)
+        {
+            final WorkerOutcome stopped = outcome.get(30, TimeUnit.SECONDS);
+            assertEquals(WorkerOutcome.Status.BAD_INPUT, stopped.status());
+            assertEquals(problem.getMessage(), stopped.message());
         }
     }
 

@@ -1,5 +1,7 @@
 package io.descent.cluster.server;
 
+import io.descent.nn.error.BadInputException;
+
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -11,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 public final class RecordingObserver implements JobObserver
 {
     public final CompletableFuture<JobResult> result = new CompletableFuture<>();
+    /** Completed when the job stops on bad input (then {@link #result} fails). */
+    public final CompletableFuture<BadInputException> badInput = new CompletableFuture<>();
     public final List<EpochReport> epochs = new CopyOnWriteArrayList<>();
     public final List<String> refused = new CopyOnWriteArrayList<>();
     public final List<Integer> lost = new CopyOnWriteArrayList<>();
@@ -54,6 +58,13 @@ public final class RecordingObserver implements JobObserver
     public void onFailed(final String reason)
     {
         result.completeExceptionally(new AssertionError("job failed: " + reason));
+    }
+
+    @Override
+    public void onBadInput(final BadInputException problem)
+    {
+        badInput.complete(problem);
+        result.completeExceptionally(new AssertionError("job stopped on bad input: " + problem.getMessage()));
     }
 
     /** @return the result, waiting at most {@code seconds}. */

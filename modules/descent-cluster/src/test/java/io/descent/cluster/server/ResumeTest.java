@@ -2,7 +2,11 @@ package io.descent.cluster.server;
 
 import io.descent.cluster.ClusterSettings;
 import io.descent.cluster.TestJob;
+import io.descent.cluster.checkpoint.Checkpoint;
 import io.descent.cluster.checkpoint.CheckpointStore;
+import io.descent.cluster.protocol.JobIdentity;
+import io.descent.nn.Model;
+import io.descent.nn.error.BadInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,12 +14,18 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A job resumed from a mid-run checkpoint ends with the weights of the uninterrupted run, bit for bit. */
+/**
+ * A job resumed from a mid-run checkpoint ends with the weights of the uninterrupted run, bit for bit; one pointed at
+ * another job's checkpoint stops as bad input.
+ */
 class ResumeTest
 {
     @RegisterExtension
@@ -45,6 +55,22 @@ class ResumeTest
         assertArrayEquals(uninterrupted.finalWeights(), result.finalWeights());
         assertEquals(uninterrupted.epochs().get(1).trainLoss(), result.epochs().get(0).trainLoss(), 1e-12,
             "the epoch's loss continues from the checkpoint");
+    }
+
+    @Test
+    void shouldStopAsBadInputWhenTheCheckpointIsOfAnotherJob() throws Exception
+    {
+        final TestJob other = TestJob.of("train { learning-rate = 0.2 }");
+        final JobIdentity identity = other.identity();
+        final Model model = Model.create(other.spec, other.job.seed());
+        CheckpointStore.write(dir, new Checkpoint(10, 2, 1, 10, 0.0, 0, identity.fingerprint(),
+            identity.architecture(), identity.configDigest(), "{}", new long[]{ model.parameterCount() }, 1L),
+            List.of(model.parameters()), 2);
+        final ClusterHarness harness = new ClusterHarness(cluster.testKit(), () -> cluster.network().newPlane("ps"))
+            .server(TestJob.of(""), TestJob.settings(2, ""), dir);
+        final BadInputException problem = harness.observer.badInput.get(60, TimeUnit.SECONDS);
+        assertTrue(problem.getMessage().startsWith("--resume " + dir.resolve("step-000000000010") +
+            ": the checkpoint was written by a job with another configuration"), problem.getMessage());
     }
 
     private void deleteCheckpointsAfter(final long step) throws Exception

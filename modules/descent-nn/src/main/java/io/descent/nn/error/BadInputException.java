@@ -27,4 +27,22 @@ public class BadInputException extends RuntimeException
     {
         super(message, cause);
     }
+
+    /**
+     * Finds the bad input behind a failure, e.g. one thrown on another thread and wrapped on its way back.
+     *
+     * @param failure a failure, or null.
+     * @return the first {@code BadInputException} in its cause chain, or null when there is none.
+     */
+    public static BadInputException in(final Throwable failure)
+    {
+        for (Throwable t = failure; null != t; t = t.getCause())
+        {
+            if (t instanceof BadInputException badInput)
+            {
+                return badInput;
+            }
+        }
+        return null;
+    }
 }
