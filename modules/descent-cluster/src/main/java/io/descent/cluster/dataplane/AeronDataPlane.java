@@ -8,6 +8,7 @@ import io.descent.transport.receive.ReceiveSlot;
 import io.descent.transport.send.BufferSender;
 import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.MessageId;
+import io.descent.transport.wire.MessageKind;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.AgentRunner;
@@ -192,6 +193,18 @@ public final class AeronDataPlane implements DataPlane
     public BufferReceiver receiver()
     {
         return receiver;
+    }
+
+    @Override
+    public TransportStats stats()
+    {
+        return TransportStats.of(receiver.counters());
+    }
+
+    @Override
+    public long staleMessages(final MessageKind kind)
+    {
+        return receiver.staleMessages().get(kind);
     }
 
     @Override

@@ -40,7 +40,7 @@ final class StepLoop
      * @param waitSeconds      from publishing the step to its last gradient.
      * @param bytesReceived    gradient bytes received for the step.
      * @param bytesSent        data-plane bytes published so far.
-     * @param ignored          late or duplicate reports ignored so far.
+     * @param ignored          gradients turned away so far (late, or from a dropped worker), once per gradient.
      * @param published        false when the step was the job's last.
      * @param failed           ranks the next publication could not reach, with {@code reasons}.
      * @param reasons          why, by position in {@code failed}.
@@ -259,7 +259,8 @@ final class StepLoop
         }
         if (null == barrier || barrier.step() != id.step() || !barrier.onData(id.senderId()))
         {
-            log.debug("ignored gradient buffer of step {} from rank {}", id.step(), id.senderId());
+            ignored++;
+            log.debug("ignored gradient of step {} from rank {}", id.step(), id.senderId());
             return;
         }
         bytesReceived += (long)engine.floats() * Float.BYTES;
@@ -274,8 +275,7 @@ final class StepLoop
         }
         if (null == barrier || barrier.step() != step || !barrier.onMeta(rank, meta))
         {
-            ignored++;
-            log.debug("ignored gradient of step {} from rank {}", step, rank);
+            log.debug("ignored gradient report of step {} from rank {}", step, rank);
             return;
         }
         advance();
