@@ -52,6 +52,8 @@ public interface DataPlane extends AutoCloseable
      * @param done       true once what the caller waits for has arrived.
      * @param deadlineNs {@code System.nanoTime()} to give up at.
      * @return true when done, false at the deadline.
+     * @throws IllegalStateException when an {@link Arrival} threw, now or earlier, on any thread (caused by what it
+     *                               threw): the plane lost that message and cannot be trusted to go on.
      */
     boolean await(BooleanSupplier done, long deadlineNs);
 
@@ -69,7 +71,7 @@ public interface DataPlane extends AutoCloseable
     @Override
     void close();
 
-    /** Told once per expectation. */
+    /** Told once per expectation. It should not throw: if it does, {@link #await} reports it. */
     @FunctionalInterface
     interface Arrival
     {

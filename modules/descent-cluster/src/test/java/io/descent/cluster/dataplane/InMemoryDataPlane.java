@@ -35,6 +35,7 @@ public final class InMemoryDataPlane implements DataPlane
     private final AtomicLong incomplete = new AtomicLong();
     private final AtomicLongArray staleByKind = new AtomicLongArray(MessageKind.values().length);
     private volatile boolean closed;
+    private volatile RuntimeException callbackFailure;
 
     private record Expectation(MutableDirectBuffer destination, DataPlane.Arrival arrival, ScheduledFuture<?>[] timer)
     {
@@ -104,7 +105,7 @@ public final class InMemoryDataPlane implements DataPlane
             if (expected.remove(id, expectation))
             {
                 endIncomplete(id);
-                arrival.onArrival(id, false);
+                tell(arrival, id, false);
             }
         }, deadlineNs);
     }
@@ -128,7 +129,7 @@ public final class InMemoryDataPlane implements DataPlane
         ended.put(id, true);
         cancelTimer(expectation);
         expectation.destination().putBytes(0, source, 0, id.byteLength());
-        expectation.arrival().onArrival(id, true);
+        tell(expectation.arrival(), id, true);
     }
 
     private static void cancelTimer(final Expectation expectation)
@@ -140,19 +141,43 @@ public final class InMemoryDataPlane implements DataPlane
         }
     }
 
+    /** As the Aeron plane: an arrival that throws is kept and thrown by every {@link #await} from then on. */
+    private void tell(final Arrival arrival, final MessageId id, final boolean complete)
+    {
+        try
+        {
+            arrival.onArrival(id, complete);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            if (null == callbackFailure)
+            {
+                callbackFailure = new IllegalStateException("the data-plane callback for " + id + " threw: " + ex, ex);
+            }
+        }
+    }
+
     @Override
     public boolean await(final BooleanSupplier done, final long deadlineNs)
     {
         final IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000, 100_000);
-        while (!done.getAsBoolean())
+        while (true)
         {
+            final RuntimeException failed = callbackFailure;
+            if (null != failed)
+            {
+                throw failed;
+            }
+            if (done.getAsBoolean())
+            {
+                return true;
+            }
             if (System.nanoTime() - deadlineNs >= 0)
             {
                 return false;
             }
             idle.idle();
         }
-        return true;
     }
 
     /** @return messages that arrived when nobody expected them (late, duplicate or unknown). */
@@ -192,7 +217,7 @@ public final class InMemoryDataPlane implements DataPlane
             {
                 cancelTimer(expectation);
                 endIncomplete(id);
-                expectation.arrival().onArrival(id, false);
+                tell(expectation.arrival(), id, false);
             }
         }
     }
