@@ -28,6 +28,8 @@ import java.util.Set;
  * @param key                 the cluster's shared key ({@link ClusterKey#NONE} for none): the environment variable
  *                            {@value ClusterKey#ENV} when set and not empty, else {@code descent.cluster.key};
  *                            the CLI's {@code --cluster-key-file} replaces both ({@link #withKey}).
+ * @param stallMargin         how long past its own deadlines a training node may go without a step before its
+ *                            {@code /health} says it stalled ({@link #serverProgress()}, {@link #workerProgress()}).
  */
 public record ClusterSettings(
     int workers,
@@ -39,12 +41,13 @@ public record ClusterSettings(
     int streamId,
     String bind,
     CheckpointSettings checkpoints,
-    ClusterKey key)
+    ClusterKey key,
+    Duration stallMargin)
 {
     /** Every valid key under {@link #PATH}, as dotted paths. */
     public static final Set<String> KEYS = Set.of("workers", "rank", "step-timeout", "registration-timeout",
         "weights-timeout", "send-timeout", "data-plane.stream-id", "data-plane.bind", "checkpoint.dir",
-        "checkpoint.every-steps", "checkpoint.every", "checkpoint.keep", "key");
+        "checkpoint.every-steps", "checkpoint.every", "checkpoint.keep", "key", "stall-margin");
 
     /** The configuration path of these settings. */
     public static final String PATH = "descent.cluster";
@@ -108,7 +111,41 @@ public record ClusterSettings(
                 intIn(c, "checkpoint.every-steps", 0, Integer.MAX_VALUE),
                 durationIn(c, "checkpoint.every", Duration.ZERO, Duration.ofDays(365)),
                 intIn(c, "checkpoint.keep", 1, 1000)),
-            key(c, env));
+            key(c, env),
+            durationIn(c, "stall-margin", Duration.ZERO, Duration.ofHours(24)));
+    }
+
+    /**
+     * How long a node's steps may be apart, every wait included, before its {@code /health} says it stalled.
+     *
+     * @param within the longest time without a step.
+     * @param rule   which settings add up to it, for the reason {@code /health} gives.
+     */
+    public record ProgressDeadline(Duration within, String rule)
+    {
+    }
+
+    /**
+     * @return the parameter server's, once training runs: a step waits at most {@code step-timeout} for gradients
+     * (then the missing workers are dropped) and {@code send-timeout} to publish the next weights; {@code
+     * stall-margin} covers the update, a checkpoint and an epoch's evaluation.
+     */
+    public ProgressDeadline serverProgress()
+    {
+        return new ProgressDeadline(stepTimeout.plus(sendTimeout).plus(stallMargin), PATH + ".step-timeout " +
+            stepTimeout.toSeconds() + " s + send-timeout " + sendTimeout.toSeconds() + " s + stall-margin " +
+            stallMargin.toSeconds() + " s");
+    }
+
+    /**
+     * @return a worker's, once accepted: it waits at most {@code weights-timeout} for the next weights (then it gives
+     * up by itself) and {@code send-timeout} to push a gradient; {@code stall-margin} covers its compute.
+     */
+    public ProgressDeadline workerProgress()
+    {
+        return new ProgressDeadline(weightsTimeout.plus(sendTimeout).plus(stallMargin), PATH + ".weights-timeout " +
+            weightsTimeout.toSeconds() + " s + send-timeout " + sendTimeout.toSeconds() + " s + stall-margin " +
+            stallMargin.toSeconds() + " s");
     }
 
     /** @return reference.conf's settings with overrides from system properties. */
@@ -121,21 +158,21 @@ public record ClusterSettings(
     public ClusterSettings withWorkers(final int newWorkers)
     {
         return new ClusterSettings(newWorkers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout, streamId,
-            bind, checkpoints, key);
+            bind, checkpoints, key, stallMargin);
     }
 
     /** @return a copy with other checkpoint settings. */
     public ClusterSettings withCheckpoints(final CheckpointSettings newCheckpoints)
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
-            streamId, bind, newCheckpoints, key);
+            streamId, bind, newCheckpoints, key, stallMargin);
     }
 
     /** @return a copy with another cluster key. */
     public ClusterSettings withKey(final ClusterKey newKey)
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
-            streamId, bind, checkpoints, newKey);
+            streamId, bind, checkpoints, newKey, stallMargin);
     }
 
     private static ClusterKey key(final Config c, final Map<String, String> env)

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Where the cluster key comes from and how a bad one is reported. */
+/** Where the cluster key comes from and how a bad one is reported; the deadlines health judges progress by. */
 class ClusterSettingsTest
 {
     private static final String FILE_KEY = "key-from-the-config-file";
@@ -48,5 +48,21 @@ class ClusterSettingsTest
             () -> ClusterSettings.from(ConfigFactory.empty(), Map.of(ClusterKey.ENV, "tooshort"))).getMessage();
         assertTrue(fromEnv.startsWith("the environment variable DESCENT_CLUSTER_KEY is 8 bytes long"), fromEnv);
         assertFalse(fromSetting.contains("tooshort") || fromEnv.contains("tooshort") || fromEnv.contains("\n"));
+    }
+
+    @Test
+    void shouldAddTheStallMarginToEachRolesOwnDeadlines()
+    {
+        final ClusterSettings settings = ClusterSettings.from(ConfigFactory.parseString("descent.cluster { " +
+            "step-timeout = 6s, send-timeout = 2s, weights-timeout = 30s, stall-margin = 5s }"), Map.of());
+        assertEquals(java.time.Duration.ofSeconds(13), settings.serverProgress().within());
+        assertEquals("descent.cluster.step-timeout 6 s + send-timeout 2 s + stall-margin 5 s",
+            settings.serverProgress().rule());
+        assertEquals(java.time.Duration.ofSeconds(37), settings.workerProgress().within());
+        assertEquals(java.time.Duration.ofSeconds(120), ClusterSettings.from(ConfigFactory.empty(), Map.of())
+            .stallMargin(), "the default");
+        final String negative = assertThrows(BadInputException.class, () -> ClusterSettings.from(
+            ConfigFactory.parseString("descent.cluster.stall-margin = -1s"), Map.of())).getMessage();
+        assertTrue(negative.startsWith("descent.cluster.stall-margin = -1s is out of range"), negative);
     }
 }

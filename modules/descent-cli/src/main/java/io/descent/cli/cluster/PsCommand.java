@@ -113,13 +113,15 @@ public final class PsCommand implements Callable<Integer>
         final JobData data = JobData.load(job, settings.workers());
         SgemmProbe.logCalibration();
         final NodeMetrics metrics = NodeMetrics.parameterServer();
-        final Printer printer = new Printer(job, settings.workers(), metrics);
+        final Printer printer = new Printer(job, settings, metrics);
         try (MetricsServer http = metricsOptions.start(metrics);
             NodeRuntime runtime = NodeRuntime.startDataPlane(node.root(0), settings, true))
         {
+            metrics.watchTransport(runtime.plane()::stats);
             final ServerSetup setup = ServerSetup.of(job, data.data(), data.spec(), settings, runtime.plane(),
                 Optional.ofNullable(resume));
             runtime.startActors("ps", bind, null, node.root(0), ParameterServer.create(setup, printer));
+            runtime.roleStopped().whenComplete((stopped, crash) -> printer.onStopped(crash));
             out.printf("parameter server on %s (data plane %s): %s, waiting for %d workers%n", runtime.akkaAddress(),
                 runtime.plane().endpoint(), job.name(), settings.workers());
             final JobResult result;
@@ -196,13 +198,15 @@ public final class PsCommand implements Callable<Integer>
         final CompletableFuture<JobResult> result = new CompletableFuture<>();
         private final JobConfig job;
         private final int expected;
+        private final ClusterSettings.ProgressDeadline progress;
         private final NodeMetrics metrics;
         private int live;
 
-        Printer(final JobConfig job, final int expected, final NodeMetrics metrics)
+        Printer(final JobConfig job, final ClusterSettings settings, final NodeMetrics metrics)
         {
             this.job = job;
-            this.expected = expected;
+            this.expected = settings.workers();
+            this.progress = settings.serverProgress();
             this.metrics = metrics;
         }
 
@@ -212,6 +216,7 @@ public final class PsCommand implements Callable<Integer>
             out.printf("%d workers joined; training %s from step %d%n", count, job.name(), firstStep);
             live = count;
             metrics.setLiveWorkers(live);
+            metrics.expectProgress(progress.within(), progress.rule());
         }
 
         @Override
@@ -268,13 +273,25 @@ public final class PsCommand implements Callable<Integer>
         @Override
         public void onFinished(final JobResult jobResult)
         {
+            metrics.stopExpectingProgress();
             result.complete(jobResult);
+        }
+
+        /** The server actor stopped (on a guardian thread): a failure unless it told its outcome first. */
+        void onStopped(final Throwable crash)
+        {
+            if (!result.isDone())
+            {
+                LOG.error("the parameter server actor stopped before the job ended", crash);
+                onFailed("the parameter server actor stopped" + (null == crash ? "" : " after it threw " + crash));
+            }
         }
 
         @Override
         public void onFailed(final String reason)
         {
             metrics.setHealthy(false, reason);
+            metrics.stopExpectingProgress();
             result.completeExceptionally(new IllegalStateException(reason));
         }
 

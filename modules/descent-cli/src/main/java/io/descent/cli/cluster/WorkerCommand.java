@@ -71,18 +71,21 @@ public final class WorkerCommand implements Callable<Integer>
         try (MetricsServer http = metricsOptions.start(metrics);
             NodeRuntime runtime = NodeRuntime.startDataPlane(node.root(0), settings, true))
         {
+            metrics.watchTransport(runtime.plane()::stats);
             final WorkerSetup setup = new WorkerSetup(job, data.data().train(), data.spec(), settings,
                 runtime.plane());
             runtime.startActors("worker", bind, seed, node.root(0),
-                Worker.create(setup, outcome, metricsFeed(metrics)));
+                Worker.create(setup, outcome, metricsFeed(metrics, settings.workerProgress())));
             result = outcome.get();
             metrics.setHealthy(result.status() == WorkerOutcome.Status.FINISHED, result.message());
+            metrics.stopExpectingProgress();
             runtime.quiet();
         }
         return exitCode(result);
     }
 
-    private static WorkerObserver metricsFeed(final NodeMetrics metrics)
+    private static WorkerObserver metricsFeed(final NodeMetrics metrics,
+        final ClusterSettings.ProgressDeadline progress)
     {
         return new WorkerObserver()
         {
@@ -90,6 +93,7 @@ public final class WorkerCommand implements Callable<Integer>
             public void onAccepted(final int rank, final int workers)
             {
                 metrics.assignRank(rank);
+                metrics.expectProgress(progress.within(), progress.rule());
             }
 
             @Override

@@ -1,5 +1,6 @@
 package io.descent.cli.train;
 
+import io.descent.cluster.dataplane.TransportStats;
 import io.descent.cluster.protocol.WorkerStats;
 import io.descent.cluster.server.EpochWorkerTime;
 import io.descent.cluster.server.ServerStats;
@@ -116,6 +117,7 @@ public final class TrainReport
             entry.put("push_s", worker.pushSeconds());
             entry.put("wait_s", worker.waitSeconds());
             entry.put("bytes_sent", worker.bytesSent());
+            entry.put("transport", transport(worker.transport()));
             stats.add(entry);
         }
         root.put("worker_stats", stats);
@@ -128,7 +130,32 @@ public final class TrainReport
         serverEntry.put("ignored_gradients", server.ignoredGradients());
         serverEntry.put("refused_gradients", server.refusedGradients());
         serverEntry.put("cpus", server.cpus());
+        serverEntry.put("transport", transport(server.transport()));
         root.put("server_stats", serverEntry);
+    }
+
+    /**
+     * @return a node's data-plane drop counters as the report's {@code transport} object: chunks dropped for a bad
+     * CRC, as duplicates, as late, and rejected by reason; expected messages that missed their deadline; late and
+     * duplicate messages (once each).
+     */
+    static Map<String, Object> transport(final TransportStats stats)
+    {
+        final Map<String, Object> rejected = new LinkedHashMap<>();
+        rejected.put("unknown_job", stats.rejectedUnknownJob());
+        rejected.put("fingerprint", stats.rejectedFingerprint());
+        rejected.put("unexpected", stats.rejectedUnexpected());
+        rejected.put("malformed", stats.rejectedMalformed());
+        rejected.put("out_of_range", stats.rejectedOutOfRange());
+        final Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("crc_failures", stats.crcFailures());
+        entry.put("duplicate_chunks", stats.duplicateChunks());
+        entry.put("late_chunks", stats.lateChunks());
+        entry.put("rejected_chunks", rejected);
+        entry.put("incomplete_messages", stats.incompleteMessages());
+        entry.put("late_messages", stats.lateMessages());
+        entry.put("duplicate_messages", stats.duplicateMessages());
+        return entry;
     }
 
     private static void putQuality(final Map<String, Object> target, final String prefix, final Metrics metrics)

@@ -64,6 +64,24 @@ class LocalClusterTest
         assertEquals(4, pids.size());
         assertTrue(json.get("server_stats").get("bytes_received").asLong() > 0);
         assertEpochsSplitTheWorkersTime(json);
+        assertTransportCounted(json.get("server_stats"));
+        json.get("worker_stats").forEach(LocalClusterTest::assertTransportCounted);
+        assertEquals(0, json.get("server_stats").get("ignored_gradients").asLong());
+    }
+
+    /** A node's data-plane drop counters are in the report under stable names; a clean run over IPC drops nothing. */
+    private static void assertTransportCounted(final JsonNode node)
+    {
+        final JsonNode transport = node.get("transport");
+        for (final String field : List.of("crc_failures", "duplicate_chunks", "late_chunks", "incomplete_messages",
+            "late_messages", "duplicate_messages"))
+        {
+            assertEquals(0, transport.get(field).asLong(-1), field + " in " + node);
+        }
+        for (final String reason : List.of("unknown_job", "fingerprint", "unexpected", "malformed", "out_of_range"))
+        {
+            assertEquals(0, transport.get("rejected_chunks").get(reason).asLong(-1), reason + " in " + node);
+        }
     }
 
     /** The epochs' steps and mean worker seconds add up to the run's steps and the workers' final totals. */
@@ -242,11 +260,17 @@ class LocalClusterTest
         assertTrue(Scrape.value(server, "descent_received_bytes_total", "role", "ps").orElseThrow() > 0);
         assertTrue(Scrape.value(server, "descent_sent_bytes_total", "role", "ps").orElseThrow() > 0);
         assertEquals(2.0, Scrape.value(server, "descent_live_workers", "role", "ps").orElseThrow());
+        assertEquals(0.0, Scrape.value(server, "descent_transport_crc_failures_total", "role", "ps").orElseThrow());
+        assertEquals(0.0, Scrape.value(server, "descent_transport_rejected_chunks_total", "role", "ps", "reason",
+            "unknown_job").orElseThrow());
         final List<Scrape.Sample> worker = Scrape.metrics(workerPort);
         final OptionalDouble rank0 = Scrape.value(worker, "descent_steps_total", "role", "worker", "rank", "0");
-        final double workerSteps = (rank0.isPresent() ? rank0 :
-            Scrape.value(worker, "descent_steps_total", "role", "worker", "rank", "1")).orElseThrow();
+        final String rank = rank0.isPresent() ? "0" : "1";
+        final double workerSteps = Scrape.value(worker, "descent_steps_total", "role", "worker", "rank", rank)
+            .orElseThrow();
         assertTrue(workerSteps >= 1, "worker steps " + workerSteps);
+        assertEquals(0.0, Scrape.value(worker, "descent_transport_late_messages_total", "role", "worker", "rank", rank)
+            .orElseThrow());
     }
 
     private static double psSteps(final List<Scrape.Sample> scrape)

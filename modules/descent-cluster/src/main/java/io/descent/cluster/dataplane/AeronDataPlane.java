@@ -8,6 +8,7 @@ import io.descent.transport.receive.ReceiveSlot;
 import io.descent.transport.send.BufferSender;
 import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.MessageId;
+import io.descent.transport.wire.MessageKind;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.AgentRunner;
@@ -49,6 +50,8 @@ public final class AeronDataPlane implements DataPlane
     private final AgentRunner agent;
     private final String endpoint;
     private boolean closed;
+    /** The first exception an arrival callback threw: {@link #await} throws it from then on. */
+    private volatile RuntimeException callbackFailure;
 
     /**
      * Binds the receiver and starts its agent thread.
@@ -171,15 +174,23 @@ public final class AeronDataPlane implements DataPlane
     public boolean await(final BooleanSupplier done, final long deadlineNs)
     {
         final IdleStrategy idle = transport.settings().receiver().idle().newStrategy();
-        while (!done.getAsBoolean())
+        while (true)
         {
+            final RuntimeException failed = callbackFailure;
+            if (null != failed)
+            {
+                throw failed;
+            }
+            if (done.getAsBoolean())
+            {
+                return true;
+            }
             if (System.nanoTime() - deadlineNs >= 0)
             {
                 return false;
             }
             idle.idle(null == agent ? pollInline() : 0);
         }
-        return true;
     }
 
     /** One duty cycle of an inline receiver; serialised with {@link #close()}, which frees the receiver's images. */
@@ -192,6 +203,18 @@ public final class AeronDataPlane implements DataPlane
     public BufferReceiver receiver()
     {
         return receiver;
+    }
+
+    @Override
+    public TransportStats stats()
+    {
+        return TransportStats.of(receiver.counters());
+    }
+
+    @Override
+    public long staleMessages(final MessageKind kind)
+    {
+        return receiver.staleMessages().get(kind);
     }
 
     @Override
@@ -212,19 +235,42 @@ public final class AeronDataPlane implements DataPlane
         }
     }
 
-    private static final class Listener implements ReceiveListener
+    /**
+     * Tells each arrival. An arrival that throws would otherwise be caught and only logged by Aeron (it runs inside an
+     * image poll), and the message would be lost without a trace: the failure is kept, logged, and thrown by every
+     * {@link #await} from then on, so the node's compute thread fails instead of waiting forever.
+     */
+    private final class Listener implements ReceiveListener
     {
         @Override
         public void onComplete(final ReceiveSlot slot)
         {
-            ((Arrival)slot.attachment()).onArrival(slot.id(), true);
+            tell(slot, true);
         }
 
         @Override
         public void onIncomplete(final ReceiveSlot slot)
         {
             LOG.debug("data plane: incomplete {}", slot.describeMissing());
-            ((Arrival)slot.attachment()).onArrival(slot.id(), false);
+            tell(slot, false);
+        }
+
+        private void tell(final ReceiveSlot slot, final boolean complete)
+        {
+            try
+            {
+                ((Arrival)slot.attachment()).onArrival(slot.id(), complete);
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                final IllegalStateException failure = new IllegalStateException("the data-plane callback for " +
+                    slot.id() + (complete ? " (complete)" : " (incomplete)") + " threw: " + ex, ex);
+                LOG.error("{} on {}", failure.getMessage(), Thread.currentThread().getName(), ex);
+                if (null == callbackFailure)
+                {
+                    callbackFailure = failure;
+                }
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.descent.cluster.dataplane;
 
 import io.descent.transport.wire.MessageId;
+import io.descent.transport.wire.MessageKind;
 import org.agrona.MutableDirectBuffer;
 
 import java.util.function.BooleanSupplier;
@@ -9,12 +10,13 @@ import java.util.function.BooleanSupplier;
  * Moves dense float buffers (gradients, weights) between the nodes of a job, next to Akka's control plane. A node
  * has one data plane: it receives on {@link #endpoint()}, sends through {@link Outlet}s, and is told when an
  * expected message has arrived completely (or missed its deadline). Messages nobody expects are dropped and counted
- * by the implementation, never delivered half-written: an {@link Arrival} with {@code complete == true} means every
- * byte is in the destination and verified.
+ * by the implementation ({@link #stats()}), never delivered half-written: an {@link Arrival} with
+ * {@code complete == true} means every byte is in the destination and verified.
  *
  * <p>Implementations: {@link AeronDataPlane} (over descent-transport), and an in-memory one for tests in one JVM
  * (InMemoryDataPlane, in the test-jar of descent-cluster).
- * {@link #expect} and {@link #endpoint()} are thread-safe; each outlet is used by one thread.
+ * {@link #expect}, {@link #endpoint()}, {@link #stats()} and {@link #staleMessages} are thread-safe; each outlet is
+ * used by one thread.
  */
 public interface DataPlane extends AutoCloseable
 {
@@ -50,14 +52,26 @@ public interface DataPlane extends AutoCloseable
      * @param done       true once what the caller waits for has arrived.
      * @param deadlineNs {@code System.nanoTime()} to give up at.
      * @return true when done, false at the deadline.
+     * @throws IllegalStateException when an {@link Arrival} threw, now or earlier, on any thread (caused by what it
+     *                               threw): the plane lost that message and cannot be trusted to go on.
      */
     boolean await(BooleanSupplier done, long deadlineNs);
+
+    /** @return what this plane has dropped or missed on the receiving side so far (a snapshot; allocates). */
+    TransportStats stats();
+
+    /**
+     * @param kind a message kind.
+     * @return messages of that kind dropped because they came again after delivery or after this plane was done with
+     * them (deadline passed, or a step it had moved past): the stale part of {@link #stats()}, by kind.
+     */
+    long staleMessages(MessageKind kind);
 
     /** Closes the receiver; expectations still open are reported incomplete. */
     @Override
     void close();
 
-    /** Told once per expectation. */
+    /** Told once per expectation. It should not throw: if it does, {@link #await} reports it. */
     @FunctionalInterface
     interface Arrival
     {

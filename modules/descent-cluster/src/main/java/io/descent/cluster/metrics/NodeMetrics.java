@@ -1,5 +1,6 @@
 package io.descent.cluster.metrics;
 
+import io.descent.cluster.dataplane.TransportStats;
 import io.descent.train.Metrics;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -8,8 +9,16 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.Unit;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * What one parameter server or worker process reports about itself — progress, throughput, traffic, health — for
@@ -25,9 +34,15 @@ import java.util.function.DoubleSupplier;
  *     metrics.setLiveWorkers(n);                                   // ps: on join/loss
  *     metrics.onEpoch(epoch, trainLoss, validation);               // ps: after each validation
  *     metrics.onCheckpoint(System.currentTimeMillis());            // ps: after a checkpoint is on disk
+ *     metrics.watchTransport(plane::stats);                        // once: data-plane drop counters
+ *     metrics.expectProgress(deadline, "step-timeout 60 s + ...");  // training runs: a step is due within deadline
  *     metrics.setHealthy(false, "lost the parameter server");      // when the node cannot make progress
  * }
  * }</pre>
+ *
+ * <p>{@code /health} answers 503 with the reason given to {@link #setHealthy}, or, while progress is expected
+ * ({@link #expectProgress}), when no step completed ({@link #onStep}) within the deadline: a hung node is then
+ * restarted by a liveness probe even though nothing in it runs to notice.
  *
  * <p>Every series has {@code role="ps"} or {@code role="worker"} and, for workers, {@code rank="K"}:
  * <ul>
@@ -45,6 +60,8 @@ import java.util.function.DoubleSupplier;
  *       (regression) gauges of the latest epoch (once reported; a NaN value is left out).</li>
  *   <li>{@code descent_checkpoint_age_seconds} gauge: now minus the latest checkpoint's time (once there is one).</li>
  *   <li>{@code descent_healthy} gauge: 1 or 0, as {@code /health} answers.</li>
+ *   <li>{@code descent_transport_*} counters of the data plane's drops (once {@link #watchTransport} is called):
+ *       see {@link TransportMetrics}.</li>
  * </ul>
  *
  * <p>Thread-safety: every method may be called from any thread, concurrently with the others and with scrapes on
@@ -57,9 +74,14 @@ public final class NodeMetrics
     private static final double[] SECONDS_BUCKETS =
         { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0 };
     private static final long NO_CHECKPOINT = Long.MIN_VALUE;
+    private static final Logger LOG = LoggerFactory.getLogger(NodeMetrics.class);
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final InstantSource clock;
+    private final ProgressWatch progress;
+    private volatile Supplier<TransportStats> transport;
+    /** What {@link #health()} last answered, to log a change to unhealthy once. */
+    private final AtomicReference<Health> reported = new AtomicReference<>(Health.OK);
     private volatile Labels labels;
     private volatile Histogram stepSeconds;
     private volatile Histogram waitSeconds;
@@ -74,10 +96,11 @@ public final class NodeMetrics
     private volatile long checkpointMillis = NO_CHECKPOINT;
     private volatile Health health = Health.OK;
 
-    private NodeMetrics(final Labels labels, final InstantSource clock)
+    private NodeMetrics(final Labels labels, final InstantSource clock, final LongSupplier nanoClock)
     {
         this.labels = labels;
         this.clock = clock;
+        this.progress = new ProgressWatch(nanoClock);
         register();
     }
 
@@ -100,7 +123,12 @@ public final class NodeMetrics
         gauge("descent_validation_rmse", "Validation RMSE after the latest epoch.", () -> epoch.validationRmse());
         gauge("descent_checkpoint_age_seconds", "Seconds since the latest checkpoint was written.",
             this::checkpointAgeSeconds);
-        gauge("descent_healthy", "1 while /health answers 200, else 0.", () -> health.healthy() ? 1.0 : 0.0);
+        gauge("descent_healthy", "1 while /health answers 200, else 0.", () -> health().healthy() ? 1.0 : 0.0);
+        final Supplier<TransportStats> source = transport;
+        if (null != source)
+        {
+            TransportMetrics.register(registry, labels, source);
+        }
     }
 
     /** @return metrics of a parameter server, labelled {@code role="ps"}, on the system clock. */
@@ -115,7 +143,17 @@ public final class NodeMetrics
      */
     public static NodeMetrics parameterServer(final InstantSource clock)
     {
-        return new NodeMetrics(Labels.of("role", "ps"), clock);
+        return parameterServer(clock, System::nanoTime);
+    }
+
+    /**
+     * @param clock     the time checkpoint ages are measured against.
+     * @param nanoClock monotonic nanoseconds progress deadlines are measured against.
+     * @return metrics of a parameter server, labelled {@code role="ps"}.
+     */
+    static NodeMetrics parameterServer(final InstantSource clock, final LongSupplier nanoClock)
+    {
+        return new NodeMetrics(Labels.of("role", "ps"), clock, nanoClock);
     }
 
     /**
@@ -134,11 +172,22 @@ public final class NodeMetrics
      */
     public static NodeMetrics worker(final int rank, final InstantSource clock)
     {
+        return worker(rank, clock, System::nanoTime);
+    }
+
+    /**
+     * @param rank      the worker's rank, {@code >= 0}.
+     * @param clock     the time checkpoint ages are measured against.
+     * @param nanoClock monotonic nanoseconds progress deadlines are measured against.
+     * @return metrics of a worker, labelled {@code role="worker", rank="<rank>"}.
+     */
+    static NodeMetrics worker(final int rank, final InstantSource clock, final LongSupplier nanoClock)
+    {
         if (rank < 0)
         {
             throw new IllegalArgumentException("worker rank must be >= 0, was " + rank);
         }
-        return new NodeMetrics(Labels.of("role", "worker", "rank", Integer.toString(rank)), clock);
+        return new NodeMetrics(Labels.of("role", "worker", "rank", Integer.toString(rank)), clock, nanoClock);
     }
 
     /**
@@ -182,6 +231,7 @@ public final class NodeMetrics
         this.waitSeconds.observe(waitSeconds);
         steps.inc();
         this.examples.inc(examples);
+        progress.onProgress();
         if (stepSeconds > 0.0)
         {
             samplesPerSecond = examples / stepSeconds;
@@ -256,7 +306,7 @@ public final class NodeMetrics
 
     /**
      * Sets what {@code /health} answers. Kubernetes restarts a pod whose liveness probe keeps failing, so report
-     * unhealthy only when the node cannot make progress by itself.
+     * unhealthy only when the node cannot make progress by itself. Logged when it turns unhealthy.
      *
      * @param healthy true for 200 {@code ok}, false for 503.
      * @param reason  why not, one line (line breaks become spaces); ignored when healthy.
@@ -264,12 +314,60 @@ public final class NodeMetrics
     public void setHealthy(final boolean healthy, final String reason)
     {
         health = healthy ? Health.OK : new Health(false, reason);
+        health();
     }
 
-    /** @return what {@code /health} answers now. */
+    /**
+     * Exports the data plane's drop counters ({@code descent_transport_*}), read from {@code source} at every scrape.
+     * Call it once.
+     *
+     * @param source the node's data-plane counters, e.g. {@code plane::stats}; called on scrape threads.
+     * @throws IllegalStateException when called twice.
+     */
+    public synchronized void watchTransport(final Supplier<TransportStats> source)
+    {
+        Objects.requireNonNull(source, "source");
+        if (null != transport)
+        {
+            throw new IllegalStateException("the data plane's counters are already exported");
+        }
+        transport = source;
+        TransportMetrics.register(registry, labels, source);
+    }
+
+    /**
+     * From now on a step is due ({@link #onStep}) at least every {@code within}, counted from now: past it,
+     * {@code /health} answers 503 "stalled: ...". Call it when the node starts training (and again to change the
+     * deadline); {@link #stopExpectingProgress()} when it is legitimately idle.
+     *
+     * @param within the longest time a step may take to come, all its waits included, {@code > 0}.
+     * @param rule   what {@code within} is made of, named in the reason (e.g. "step-timeout 60 s + ...").
+     */
+    public void expectProgress(final Duration within, final String rule)
+    {
+        progress.expect(within, rule);
+    }
+
+    /** No step is due any more (the job is over, or the node waits for something that has its own deadline). */
+    public void stopExpectingProgress()
+    {
+        progress.stop();
+    }
+
+    /**
+     * @return what {@code /health} answers now: the reason set with {@link #setHealthy}, else stalled when a step is
+     * overdue, else ok. Logs a change to unhealthy once.
+     */
     public Health health()
     {
-        return health;
+        final Health set = health;
+        final Health now = set.healthy() ? progress.health() : set;
+        final Health before = reported.get();
+        if (now.healthy() != before.healthy() && reported.compareAndSet(before, now) && !now.healthy())
+        {
+            LOG.warn("/health now answers 503: {}", now.reason());
+        }
+        return now;
     }
 
     /** @return the registry the metrics live in; for {@link MetricsServer} only. */

@@ -3,6 +3,8 @@ package io.descent.cluster.node;
 import akka.actor.Address;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.ChildFailed;
+import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
@@ -25,14 +27,17 @@ import java.net.ServerSocket;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * One cluster node of a job in this JVM: the Aeron transport and data plane, then an Akka Cluster actor system
  * (Artery TCP, Kryo, split-brain resolver) whose guardian spawns the node's role actor and which joins the cluster
- * (the parameter server joins itself and is the seed; a worker joins the seed). Close it to leave the cluster and
- * release the data plane and the media driver, in that order.
+ * (the parameter server joins itself and is the seed; a worker joins the seed). The guardian watches the role's actor,
+ * so that the node learns when it stopped, also when it crashed ({@link #roleStopped()}). Close it to leave the
+ * cluster and release the data plane and the media driver, in that order.
  */
 public final class NodeRuntime implements AutoCloseable
 {
@@ -41,6 +46,7 @@ public final class NodeRuntime implements AutoCloseable
 
     private final Transport transport;
     private final AeronDataPlane plane;
+    private final CompletableFuture<Void> roleStopped = new CompletableFuture<>();
     private ActorSystem<Void> system;
 
     private NodeRuntime(final Transport transport, final AeronDataPlane plane)
@@ -132,8 +138,19 @@ public final class NodeRuntime implements AutoCloseable
             .withFallback(root);
         system = ActorSystem.create(Behaviors.setup(context ->
         {
-            context.spawn(actor, role);
-            return Behaviors.empty();
+            context.watch(context.spawn(actor, role));
+            return Behaviors.receive(Void.class)
+                .onSignal(ChildFailed.class, failed ->
+                {
+                    roleStopped.completeExceptionally(failed.getCause());
+                    return Behaviors.same();
+                })
+                .onSignal(Terminated.class, stopped ->
+                {
+                    roleStopped.complete(null);
+                    return Behaviors.same();
+                })
+                .build();
         }), SYSTEM, config);
         final Cluster cluster = Cluster.get(system);
         if (null == seed)
@@ -148,6 +165,16 @@ public final class NodeRuntime implements AutoCloseable
         }
         LOG.info("{} node {} joining {}; heap limit {} MiB", role, cluster.selfMember().address(),
             null == seed ? "itself" : seed, Runtime.getRuntime().maxMemory() >> 20);
+    }
+
+    /**
+     * @return completes when the role's actor has stopped: normally when it stopped itself, exceptionally with what
+     * it threw when it crashed (Akka stops a failed actor). A node whose actor stopped before telling its outcome would
+     * otherwise wait forever.
+     */
+    public CompletionStage<Void> roleStopped()
+    {
+        return roleStopped;
     }
 
     /** @return the Akka address other nodes use as seed ({@code host:port}). */

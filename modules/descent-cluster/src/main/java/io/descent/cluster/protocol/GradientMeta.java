@@ -1,5 +1,6 @@
 package io.descent.cluster.protocol;
 
+import io.descent.cluster.dataplane.TransportStats;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -11,7 +12,8 @@ import java.nio.ByteOrder;
  * Aeron publication, so the step barrier closes on data-plane arrivals alone. Immutable.
  *
  * <p>Wire form, little-endian, {@link #BYTES} bytes: {@code int32 examples, int32 0, float64 loss, int64 samples,
- * float64 computeSeconds, float64 pushSeconds, float64 waitSeconds, int64 bytesSent}.
+ * float64 computeSeconds, float64 pushSeconds, float64 waitSeconds, int64 bytesSent}, then the
+ * {@link TransportStats} wire form.
  *
  * @param examples       rows of the batch (at least 1).
  * @param loss           mean loss of the batch before the update.
@@ -20,13 +22,16 @@ import java.nio.ByteOrder;
  * @param pushSeconds    its time handing gradients to the data plane so far.
  * @param waitSeconds    its time waiting for the next weights and order so far.
  * @param bytesSent      data-plane payload bytes it has sent so far.
+ * @param transport      what its data plane has dropped or missed so far.
  */
 public record GradientMeta(
     int examples, double loss, long samples, double computeSeconds, double pushSeconds, double waitSeconds,
-    long bytesSent)
+    long bytesSent, TransportStats transport)
 {
+    private static final int COUNTERS_BYTES = 56;
+
     /** Length of the wire form. */
-    public static final int BYTES = 56;
+    public static final int BYTES = COUNTERS_BYTES + TransportStats.BYTES;
 
     /** Writes this report at offset 0 of {@code buffer}. */
     public void encode(final MutableDirectBuffer buffer)
@@ -39,6 +44,7 @@ public record GradientMeta(
         buffer.putDouble(32, pushSeconds, ByteOrder.LITTLE_ENDIAN);
         buffer.putDouble(40, waitSeconds, ByteOrder.LITTLE_ENDIAN);
         buffer.putLong(48, bytesSent, ByteOrder.LITTLE_ENDIAN);
+        transport.encode(buffer, COUNTERS_BYTES);
     }
 
     /** @return the report written at offset 0 of {@code buffer}. */
@@ -47,12 +53,13 @@ public record GradientMeta(
         return new GradientMeta(buffer.getInt(0, ByteOrder.LITTLE_ENDIAN), buffer.getDouble(8, ByteOrder.LITTLE_ENDIAN),
             buffer.getLong(16, ByteOrder.LITTLE_ENDIAN), buffer.getDouble(24, ByteOrder.LITTLE_ENDIAN),
             buffer.getDouble(32, ByteOrder.LITTLE_ENDIAN), buffer.getDouble(40, ByteOrder.LITTLE_ENDIAN),
-            buffer.getLong(48, ByteOrder.LITTLE_ENDIAN));
+            buffer.getLong(48, ByteOrder.LITTLE_ENDIAN), TransportStats.decode(buffer, COUNTERS_BYTES));
     }
 
     /** @return the worker's counters as {@link WorkerStats}, with what the server knows of it from registration. */
     public WorkerStats stats(final int rank, final String host, final long pid)
     {
-        return new WorkerStats(rank, host, pid, samples, computeSeconds, pushSeconds, waitSeconds, bytesSent);
+        return new WorkerStats(rank, host, pid, samples, computeSeconds, pushSeconds, waitSeconds, bytesSent,
+            transport);
     }
 }

@@ -1,5 +1,7 @@
 package io.descent.cluster.protocol;
 
+import io.descent.cluster.dataplane.TransportStats;
+
 /**
  * Cumulative counters of one worker, sent with each gradient so that the server has them even for a worker that is
  * lost later. Immutable.
@@ -12,6 +14,7 @@ package io.descent.cluster.protocol;
  * @param pushSeconds    time handing gradients to the data plane.
  * @param waitSeconds    time waiting for the next weights and step after a push.
  * @param bytesSent      data-plane payload bytes sent.
+ * @param transport      what its data plane dropped or missed on the receiving side (weights and orders).
  */
 public record WorkerStats(
     int rank,
@@ -21,7 +24,8 @@ public record WorkerStats(
     double computeSeconds,
     double pushSeconds,
     double waitSeconds,
-    long bytesSent)
+    long bytesSent,
+    TransportStats transport)
 {
     /** @return examples per second of busy plus waiting time, or 0 before the first step. */
     public double samplesPerSecond()

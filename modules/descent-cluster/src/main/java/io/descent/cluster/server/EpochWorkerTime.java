@@ -1,5 +1,6 @@
 package io.descent.cluster.server;
 
+import io.descent.cluster.dataplane.TransportStats;
 import io.descent.cluster.protocol.WorkerStats;
 
 import java.util.HashMap;
@@ -24,7 +25,7 @@ public record EpochWorkerTime(int workers, double computeSeconds, double commSec
     /** Keeps the counters seen at the previous epoch's end, to take the next epoch's differences. Actor-confined. */
     static final class Tracker
     {
-        private static final WorkerStats ZERO = new WorkerStats(0, "", 0, 0, 0.0, 0.0, 0.0, 0);
+        private static final WorkerStats ZERO = new WorkerStats(0, "", 0, 0, 0.0, 0.0, 0.0, 0, TransportStats.NONE);
         private final Map<Integer, WorkerStats> previous = new HashMap<>();
 
         /**

@@ -1,9 +1,11 @@
 package io.descent.cluster.server;
 
+import io.descent.cluster.dataplane.DataPlane;
 import io.descent.cluster.plan.StepPlan;
 import io.descent.cluster.protocol.NodeInfo;
 import io.descent.cluster.protocol.WorkerStats;
 import io.descent.train.Metrics;
+import io.descent.transport.wire.MessageKind;
 import org.slf4j.Logger;
 
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import java.util.List;
 final class Ledger
 {
     private final StepPlan plan;
+    private final DataPlane plane;
     private final Logger log;
     private final List<EpochReport> epochs = new ArrayList<>();
     private final EpochWorkerTime.Tracker workerTime = new EpochWorkerTime.Tracker();
@@ -32,6 +35,7 @@ final class Ledger
     Ledger(final ServerSetup setup, final Logger log)
     {
         this.plan = setup.plan();
+        this.plane = setup.plane();
         this.log = log;
     }
 
@@ -95,8 +99,10 @@ final class Ledger
         final List<Integer> lost,
         final double updateSeconds)
     {
+        // The step loop counts gradients it turned away; the data plane those that came after it was done with them.
         final ServerStats server = new ServerStats(NodeInfo.host(), NodeInfo.pid(), stepsTaken, updateSeconds,
-            bytesReceived, ignoredGradients, refusedGradients, NodeInfo.cpus());
+            bytesReceived, ignoredGradients + plane.staleMessages(MessageKind.GRADIENT), refusedGradients,
+            NodeInfo.cpus(), plane.stats());
         return new JobResult(List.copyOf(epochs), test, step, weights, workers, server, List.copyOf(lost),
             (System.nanoTime() - startNs) / 1e9);
     }

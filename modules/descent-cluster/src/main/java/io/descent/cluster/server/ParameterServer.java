@@ -123,7 +123,9 @@ public final class ParameterServer extends AbstractBehavior<Command>
         this.timers = timers;
         this.setup = setup;
         this.observer = observer;
-        this.compute = new ComputeThread("descent-ps-compute", setup.plane());
+        final ActorRef<Command> self = context.getSelf();
+        this.compute = new ComputeThread("descent-ps-compute", setup.plane(),
+            (what, cause) -> self.tell(new ComputeFailed(what, cause)));
         this.roster = new Roster(setup.plan().shards());
         this.ledger = new Ledger(setup, context.getLog());
         this.membership = new Membership(context, setup, () -> engine, roster, observer, this::run);
@@ -353,7 +355,8 @@ public final class ParameterServer extends AbstractBehavior<Command>
         {
             return stopOnBadInput(BadInputException.in(failed.cause()));
         }
-        context.getLog().error("parameter server failed while {}", failed.what(), failed.cause());
+        context.getLog().error("parameter server failed at step {} ({}) while {}", ledger.step(),
+            training ? "training" : "before training", failed.what(), failed.cause());
         return fail("failed while " + failed.what() + ": " + failed.cause());
     }
 

@@ -1,5 +1,7 @@
 package io.descent.cluster.server;
 
+import io.descent.cluster.dataplane.TransportStats;
+
 /**
  * Counters of the parameter server for the report.
  *
@@ -8,12 +10,15 @@ package io.descent.cluster.server;
  * @param steps            optimizer steps taken by this server (a resumed job counts from the checkpoint).
  * @param updateSeconds    time summing gradients and running the optimizer.
  * @param bytesReceived    gradient bytes received complete.
- * @param ignoredGradients gradients ignored: late (wrong step), duplicate or from a dropped worker.
+ * @param ignoredGradients gradients that arrived but were not summed: for a step already closed or from a dropped
+ *                         worker (late), or again after delivery (duplicate); counted once per gradient, whether the
+ *                         step loop turned it away or the data plane dropped it for coming after its expectation.
  * @param refusedGradients gradients refused because their report's example count was not what the server ordered.
  * @param cpus             the CPUs the server process could run on, e.g. "0-1" (Linux), or "".
+ * @param transport        what its data plane dropped or missed on the receiving side (gradients and reports).
  */
 public record ServerStats(
     String host, long pid, long steps, double updateSeconds, long bytesReceived, long ignoredGradients,
-    long refusedGradients, String cpus)
+    long refusedGradients, String cpus, TransportStats transport)
 {
 }

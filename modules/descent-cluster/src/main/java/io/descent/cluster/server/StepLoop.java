@@ -46,7 +46,7 @@ final class StepLoop
      * @param waitSeconds      from publishing the step to its last gradient.
      * @param bytesReceived    gradient bytes received for the step.
      * @param bytesSent        data-plane bytes published so far.
-     * @param ignored          late or duplicate reports ignored so far.
+     * @param ignored          gradients turned away so far (late, or from a dropped worker), once per gradient.
      * @param refused          reports refused so far because their example count was not the one ordered.
      * @param published        false when the step was the job's last.
      * @param failed           ranks the next publication could not reach, with {@code reasons}.
@@ -267,7 +267,8 @@ final class StepLoop
         }
         if (null == barrier || barrier.step() != id.step() || !barrier.onData(id.senderId()))
         {
-            log.debug("ignored gradient buffer of step {} from rank {}", id.step(), id.senderId());
+            ignored++;
+            log.debug("ignored gradient of step {} from rank {}", id.step(), id.senderId());
             return;
         }
         bytesReceived += (long)engine.floats() * Float.BYTES;
@@ -284,8 +285,7 @@ final class StepLoop
             barrier.onMeta(rank, meta);
         if (report == StepBarrier.Report.IGNORED)
         {
-            ignored++;
-            log.debug("ignored gradient of step {} from rank {}", step, rank);
+            log.debug("ignored gradient report of step {} from rank {}", step, rank);
             return;
         }
         if (report == StepBarrier.Report.REFUSED)

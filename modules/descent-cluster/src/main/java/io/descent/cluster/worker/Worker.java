@@ -122,7 +122,9 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         this.setup = setup;
         this.outcome = outcome;
         this.observer = observer;
-        this.compute = new ComputeThread("descent-worker-compute", setup.plane());
+        final ActorRef<Command> self = context.getSelf();
+        this.compute = new ComputeThread("descent-worker-compute", setup.plane(),
+            (what, cause) -> self.tell(new ComputeFailed(what, cause)));
         this.fromServer = context.messageAdapter(ServerProtocol.ToWorker.class, FromServer::new);
         timers.startSingleTimer(RegistrationDeadline.INSTANCE, setup.settings().registrationTimeout());
         pipe(() -> new WorkerEngine(setup, observer), EngineReady::new, "building the model");
@@ -309,7 +311,8 @@ public final class Worker extends AbstractBehavior<Worker.Command>
 
     private Behavior<Command> onComputeFailed(final ComputeFailed failed)
     {
-        context.getLog().error("worker failed while {}", failed.what(), failed.cause());
+        context.getLog().error("worker rank {} failed while {} (awaiting weights version {}, last pushed step {})",
+            rank, failed.what(), awaited, lastPushed, failed.cause());
         final String reason = "failed while " + failed.what() + ": " + failed.cause();
         if (null != server)
         {

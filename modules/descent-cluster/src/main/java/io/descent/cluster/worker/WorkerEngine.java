@@ -2,6 +2,7 @@ package io.descent.cluster.worker;
 
 import io.descent.cluster.dataplane.Buffers;
 import io.descent.cluster.dataplane.Outlet;
+import io.descent.cluster.dataplane.TransportStats;
 import io.descent.cluster.plan.StepPlan;
 import io.descent.cluster.protocol.GradientMeta;
 import io.descent.cluster.protocol.JobIdentity;
@@ -192,7 +193,8 @@ final class WorkerEngine implements AutoCloseable
     private void observe(final Pushed pushed)
     {
         final WorkerStats now = pushed.stats();
-        final WorkerStats before = null == observed ? new WorkerStats(rank, "", 0, 0, 0, 0, 0, 0) : observed;
+        final WorkerStats before = null == observed ?
+            new WorkerStats(rank, "", 0, 0, 0, 0, 0, 0, TransportStats.NONE) : observed;
         observer.onStep(pushed.step(), busySeconds(now) - busySeconds(before),
             now.waitSeconds() - before.waitSeconds(), pushed.examples(),
             pushed.bytesReceived() - observedBytesReceived, now.bytesSent() - before.bytesSent());
@@ -242,10 +244,11 @@ final class WorkerEngine implements AutoCloseable
             gradientView, deadline);
         lastPushEndNs = System.nanoTime();
         pushSeconds += (lastPushEndNs - computed) / 1e9;
+        final TransportStats transport = setup.plane().stats();
         if (result.isSent())
         {
-            new GradientMeta(rows, loss, samples, computeSeconds, pushSeconds, waitSeconds, outlet.bytesSent())
-                .encode(metaView);
+            new GradientMeta(rows, loss, samples, computeSeconds, pushSeconds, waitSeconds, outlet.bytesSent(),
+                transport).encode(metaView);
             result = outlet.send(identity.messageId(MessageKind.GRADIENT_META, step.step(), rank, META_WORDS),
                 metaView, deadline);
         }
@@ -258,13 +261,13 @@ final class WorkerEngine implements AutoCloseable
             computeSeconds += (lastPushEndNs - aheadStart) / 1e9;
         }
         bytesReceived += (long)(floats + orderWords) * Float.BYTES;
-        return new Pushed(step.step(), rows, loss, result, stats(), bytesReceived);
+        return new Pushed(step.step(), rows, loss, result, stats(transport), bytesReceived);
     }
 
-    WorkerStats stats()
+    private WorkerStats stats(final TransportStats transport)
     {
         return new WorkerStats(rank, host, NodeInfo.pid(), samples, computeSeconds, pushSeconds, waitSeconds,
-            null == outlet ? 0 : outlet.bytesSent());
+            null == outlet ? 0 : outlet.bytesSent(), transport);
     }
 
     @Override

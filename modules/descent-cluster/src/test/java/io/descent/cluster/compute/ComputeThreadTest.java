@@ -19,13 +19,15 @@ class ComputeThreadTest
 {
     private final InMemoryNetwork network = new InMemoryNetwork();
     private final InMemoryDataPlane plane = network.newPlane("compute");
-    private final ComputeThread compute = new ComputeThread("test-compute", plane);
+    private final List<Throwable> failures = new CopyOnWriteArrayList<>();
+    private final ComputeThread compute = new ComputeThread("test-compute", plane, (what, cause) -> failures.add(cause));
 
     @AfterEach
     void stop()
     {
         compute.close();
         network.close();
+        assertEquals(List.of(), failures, "no failure ended the thread");
     }
 
     @Test
@@ -54,5 +56,16 @@ class ComputeThreadTest
         final ExecutionException refused = assertThrows(ExecutionException.class,
             () -> late.get(10, TimeUnit.SECONDS));
         assertEquals(IllegalStateException.class, refused.getCause().getClass());
+    }
+
+    @Test
+    void shouldCompleteAFailingTaskWithItsExceptionAndGoOn() throws Exception
+    {
+        final ExecutionException failed = assertThrows(ExecutionException.class, () -> compute.submit(() ->
+        {
+            throw new ArithmeticException("not a number");
+        }).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertEquals(ArithmeticException.class, failed.getCause().getClass());
+        assertEquals(2, compute.submit(() -> 2).toCompletableFuture().get(10, TimeUnit.SECONDS));
     }
 }

@@ -2,6 +2,7 @@ package io.descent.cluster.dataplane;
 
 import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.MessageId;
+import io.descent.transport.wire.MessageKind;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -11,12 +12,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BooleanSupplier;
 
 /**
  * A {@link DataPlane} that copies buffers in memory, on the sender's thread, into the receiver's expected
- * destination: the semantics of the Aeron plane (expect before send, unexpected messages dropped and counted,
- * incomplete at the deadline) without a media driver. For ActorTestKit tests. Thread-safe.
+ * destination: the semantics of the Aeron plane (expect before send, unexpected messages dropped and counted, a
+ * message that comes again after delivery or after its deadline counted as duplicate or late, incomplete at the
+ * deadline) without a media driver. A message is one chunk here. For ActorTestKit tests. Thread-safe.
  */
 public final class InMemoryDataPlane implements DataPlane
 {
@@ -24,7 +27,15 @@ public final class InMemoryDataPlane implements DataPlane
     private final String endpoint;
     private final Map<MessageId, Expectation> expected = new ConcurrentHashMap<>();
     private final AtomicLong dropped = new AtomicLong();
+    /** Ended expectations: true when delivered, false when they missed their deadline. */
+    private final Map<MessageId, Boolean> ended = new ConcurrentHashMap<>();
+    private final AtomicLong unexpected = new AtomicLong();
+    private final AtomicLong late = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong incomplete = new AtomicLong();
+    private final AtomicLongArray staleByKind = new AtomicLongArray(MessageKind.values().length);
     private volatile boolean closed;
+    private volatile RuntimeException callbackFailure;
 
     private record Expectation(MutableDirectBuffer destination, DataPlane.Arrival arrival, ScheduledFuture<?>[] timer)
     {
@@ -93,7 +104,8 @@ public final class InMemoryDataPlane implements DataPlane
         {
             if (expected.remove(id, expectation))
             {
-                arrival.onArrival(id, false);
+                endIncomplete(id);
+                tell(arrival, id, false);
             }
         }, deadlineNs);
     }
@@ -104,11 +116,20 @@ public final class InMemoryDataPlane implements DataPlane
         if (null == expectation)
         {
             dropped.incrementAndGet();
+            final Boolean delivered = ended.get(id);
+            if (null == delivered)
+            {
+                unexpected.incrementAndGet();
+                return;
+            }
+            (delivered ? duplicates : late).incrementAndGet();
+            staleByKind.incrementAndGet(id.kind().ordinal());
             return;
         }
+        ended.put(id, true);
         cancelTimer(expectation);
         expectation.destination().putBytes(0, source, 0, id.byteLength());
-        expectation.arrival().onArrival(id, true);
+        tell(expectation.arrival(), id, true);
     }
 
     private static void cancelTimer(final Expectation expectation)
@@ -120,25 +141,68 @@ public final class InMemoryDataPlane implements DataPlane
         }
     }
 
+    /** As the Aeron plane: an arrival that throws is kept and thrown by every {@link #await} from then on. */
+    private void tell(final Arrival arrival, final MessageId id, final boolean complete)
+    {
+        try
+        {
+            arrival.onArrival(id, complete);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            if (null == callbackFailure)
+            {
+                callbackFailure = new IllegalStateException("the data-plane callback for " + id + " threw: " + ex, ex);
+            }
+        }
+    }
+
     @Override
     public boolean await(final BooleanSupplier done, final long deadlineNs)
     {
         final IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000, 100_000);
-        while (!done.getAsBoolean())
+        while (true)
         {
+            final RuntimeException failed = callbackFailure;
+            if (null != failed)
+            {
+                throw failed;
+            }
+            if (done.getAsBoolean())
+            {
+                return true;
+            }
             if (System.nanoTime() - deadlineNs >= 0)
             {
                 return false;
             }
             idle.idle();
         }
-        return true;
     }
 
     /** @return messages that arrived when nobody expected them (late, duplicate or unknown). */
     public long droppedMessages()
     {
         return dropped.get();
+    }
+
+    @Override
+    public TransportStats stats()
+    {
+        return new TransportStats(0, duplicates.get(), late.get(), 0, 0, unexpected.get(), 0, 0, incomplete.get(),
+            late.get(), duplicates.get());
+    }
+
+    @Override
+    public long staleMessages(final MessageKind kind)
+    {
+        return staleByKind.get(kind.ordinal());
+    }
+
+    private void endIncomplete(final MessageId id)
+    {
+        ended.put(id, false);
+        incomplete.incrementAndGet();
     }
 
     @Override
@@ -152,7 +216,8 @@ public final class InMemoryDataPlane implements DataPlane
             if (null != expectation)
             {
                 cancelTimer(expectation);
-                expectation.arrival().onArrival(id, false);
+                endIncomplete(id);
+                tell(expectation.arrival(), id, false);
             }
         }
     }

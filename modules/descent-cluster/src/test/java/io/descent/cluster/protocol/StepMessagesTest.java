@@ -1,5 +1,6 @@
 package io.descent.cluster.protocol;
 
+import io.descent.cluster.dataplane.TransportStats;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -33,10 +34,12 @@ class StepMessagesTest
     void shouldRoundTripAGradientReportAndBuildTheWorkersStats()
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(GradientMeta.BYTES));
-        final GradientMeta meta = new GradientMeta(256, 0.6931471805599453, 1L << 40, 12.5, 0.25, 3.125, 987654321L);
+        final TransportStats transport = new TransportStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, Long.MAX_VALUE);
+        final GradientMeta meta = new GradientMeta(256, 0.6931471805599453, 1L << 40, 12.5, 0.25, 3.125, 987654321L,
+            transport);
         meta.encode(buffer);
         assertEquals(meta, GradientMeta.decode(buffer));
-        assertEquals(new WorkerStats(2, "host-b", 77, 1L << 40, 12.5, 0.25, 3.125, 987654321L),
+        assertEquals(new WorkerStats(2, "host-b", 77, 1L << 40, 12.5, 0.25, 3.125, 987654321L, transport),
             meta.stats(2, "host-b", 77));
     }
 }

@@ -1,5 +1,6 @@
 package io.descent.cluster.server;
 
+import io.descent.cluster.dataplane.TransportStats;
 import io.descent.cluster.protocol.WorkerStats;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +44,6 @@ class EpochWorkerTimeTest
     private static WorkerStats stats(final int rank, final long pid, final long samples, final double compute,
         final double push, final double wait)
     {
-        return new WorkerStats(rank, "host", pid, samples, compute, push, wait, 0);
+        return new WorkerStats(rank, "host", pid, samples, compute, push, wait, 0, TransportStats.NONE);
     }
 }

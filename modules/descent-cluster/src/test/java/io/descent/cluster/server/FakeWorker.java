@@ -7,6 +7,7 @@ import akka.actor.typed.ActorRefResolver;
 import io.descent.cluster.dataplane.InMemoryDataPlane;
 import io.descent.cluster.dataplane.InMemoryNetwork;
 import io.descent.cluster.dataplane.Outlet;
+import io.descent.cluster.dataplane.TransportStats;
 import io.descent.cluster.protocol.ClusterKey;
 import io.descent.cluster.protocol.GradientMeta;
 import io.descent.cluster.protocol.JobIdentity;
@@ -207,7 +208,7 @@ final class FakeWorker
 
     void sendMeta(final long step, final int examples, final double loss)
     {
-        new GradientMeta(examples, loss, examples, 0, 0, 0, 0).encode(meta);
+        new GradientMeta(examples, loss, examples, 0, 0, 0, 0, TransportStats.NONE).encode(meta);
         assertTrue(outlet.send(identity.messageId(MessageKind.GRADIENT_META, step, rank, GradientMeta.BYTES / 4), meta,
             System.nanoTime() + 1_000_000_000L).isSent());
     }

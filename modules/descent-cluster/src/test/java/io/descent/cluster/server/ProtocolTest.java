@@ -84,8 +84,9 @@ class ProtocolTest
         }
         final JobResult result = observer.await(60);
         assertEquals(3, result.steps());
-        assertEquals(2, serverPlane.droppedMessages(), "one duplicate and one late gradient report, nobody expected");
-        assertEquals(0, result.server().ignoredGradients());
+        assertEquals(2, serverPlane.droppedMessages(), "two copies of reports already delivered, nobody expected");
+        assertEquals(2, result.server().transport().duplicateMessages());
+        assertEquals(0, result.server().ignoredGradients(), "every gradient was summed once");
         assertEquals(ServerProtocol.Finish.class,
             workers[0].probe.expectMessageClass(ServerProtocol.Finish.class).getClass());
     }
@@ -126,6 +127,33 @@ class ProtocolTest
         final JobResult result = observer.await(60);
         assertEquals(List.of(1), result.lostRanks());
         assertEquals(1, result.server().ignoredGradients(), "the dropped worker's late gradient");
+    }
+
+    @Test
+    void shouldCountGradientsTheDataPlaneDroppedAsDuplicateOrLateAmongTheIgnored() throws Exception
+    {
+        final FakeWorker[] workers = startJob(TestJob.settings(2, "step-timeout = 1s"));
+        stepBoth(workers, 0);
+        workers[0].expectStep(1);
+        workers[1].expectStep(1);
+        workers[0].sendBytes(0);
+        workers[0].push(1, 180);
+        assertFalse(workers[1].probe.expectMessageClass(ServerProtocol.Finish.class, Duration.ofSeconds(10))
+            .success());
+        assertArrayEquals(new int[]{ 0, 1 }, workers[0].expectStep(2).shards());
+        // The dropped rank's expectations of step 1 end at their own deadline; its gradient comes after that.
+        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (serverPlane.stats().incompleteMessages() < 2 && System.nanoTime() - deadline < 0)
+        {
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+        }
+        assertEquals(2, serverPlane.stats().incompleteMessages(), "rank 1's gradient and report of step 1");
+        workers[1].push(1, 180);
+        workers[0].push(2, 360);
+        final JobResult result = observer.await(60);
+        assertEquals(1, result.server().transport().duplicateMessages(), "rank 0's second gradient of step 0");
+        assertEquals(2, result.server().transport().lateMessages(), "rank 1's gradient and report of step 1");
+        assertEquals(2, result.server().ignoredGradients(), "one duplicate and one late gradient, each once");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.descent.cluster.server;
 
+import io.descent.cluster.dataplane.TransportStats;
 import io.descent.cluster.protocol.GradientMeta;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +71,6 @@ class StepBarrierTest
 
     private static GradientMeta report(final long examples)
     {
-        return new GradientMeta((int)examples, 0.5, examples, 0, 0, 0, 0);
+        return new GradientMeta((int)examples, 0.5, examples, 0, 0, 0, 0, TransportStats.NONE);
     }
 }

@@ -4,6 +4,7 @@ import io.aeron.Image;
 import io.aeron.Subscription;
 import io.descent.transport.config.ReceiverSettings;
 import io.descent.transport.counters.CounterSet;
+import io.descent.transport.wire.MessageKind;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 
@@ -13,7 +14,8 @@ import java.util.function.Consumer;
  * Receives chunked messages from every publisher on one subscription and writes each verified chunk straight into
  * the destination registered for its message; reports each registered message exactly once, complete or
  * incomplete at its deadline. Bad chunks (unknown job, wrong fingerprint, unexpected, malformed, out of range,
- * duplicate, CRC mismatch) are counted in {@link #counters()} and dropped without touching any destination.
+ * duplicate, late, CRC mismatch) are counted in {@link #counters()} and dropped without touching any destination;
+ * duplicate and late messages are also counted by kind ({@link #staleMessages()}).
  *
  * <p>Threads: {@link #register} and {@link #counters()} may be called from any thread. Everything else, and the
  * listener, runs on the one thread that calls {@link #doWork()}: an {@link org.agrona.concurrent.AgentRunner} (see
@@ -27,6 +29,7 @@ public final class BufferReceiver implements Agent, AutoCloseable
     private final SlotTable slots;
     private final ImageScanner scanner;
     private final CounterSet<ReceiverCounter> counters = new CounterSet<>(ReceiverCounter.class);
+    private final CounterSet<MessageKind> staleMessages = new CounterSet<>(MessageKind.class);
     private final Consumer<Image> scanImage = this::scan;
     private int scanned;
     private boolean closed;
@@ -46,7 +49,7 @@ public final class BufferReceiver implements Agent, AutoCloseable
         this.subscription = subscription;
         this.listener = listener;
         this.clock = clock;
-        this.slots = new SlotTable(settings.maxSlots(), counters, listener);
+        this.slots = new SlotTable(settings.maxSlots(), counters, staleMessages, listener);
         this.scanner = new ImageScanner(new ChunkWriter(slots, listener, counters), settings.pollBudget());
     }
 
@@ -115,6 +118,16 @@ public final class BufferReceiver implements Agent, AutoCloseable
     public CounterSet<ReceiverCounter> counters()
     {
         return counters;
+    }
+
+    /**
+     * @return messages, by kind, that came again after they were delivered or after the receiver was done with them
+     * (the sum of {@link ReceiverCounter#DUPLICATE_MESSAGES} and {@link ReceiverCounter#LATE_MESSAGES}); readable
+     * from any thread.
+     */
+    public CounterSet<MessageKind> staleMessages()
+    {
+        return staleMessages;
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.descent.transport.receive;
 
-/** Counters kept by a {@link BufferReceiver}. Every dropped chunk is counted under exactly one reason. */
+/**
+ * Counters kept by a {@link BufferReceiver}. Every dropped chunk is counted under exactly one reason; the two message
+ * counters at the end count stale messages once each, next to their chunks.
+ */
 public enum ReceiverCounter
 {
     /** Messages delivered complete and verified. */
@@ -13,16 +16,28 @@ public enum ReceiverCounter
     BYTES,
     /** Chunks dropped because their CRC32C did not match (header or payload corrupted). */
     CRC_FAILURES,
-    /** Chunks dropped because the same chunk of the same message had already been written. */
+    /**
+     * Chunks dropped because the same chunk of the same message had already been written, also after the message was
+     * delivered (while the receiver remembers it: the last {@code max-slots} ended expectations).
+     */
     DUPLICATES,
+    /**
+     * Chunks dropped because they came after the receiver was done with their message: its expectation had ended
+     * incomplete at its deadline, or the chunk is for a step at or below the highest step of its kind that ended.
+     */
+    LATE,
     /** Chunks dropped because no registered destination belongs to their job. */
     REJECTED_UNKNOWN_JOB,
     /** Chunks dropped because their job is expected but with another model fingerprint. */
     REJECTED_FINGERPRINT,
-    /** Chunks dropped because their job and model are known but no destination expects that message (yet or any more). */
+    /** Chunks dropped because their job and model are known but no destination expects that message (not yet). */
     REJECTED_UNEXPECTED,
     /** Chunks dropped because their header is inconsistent (version, kind, index >= count, offset, length). */
     REJECTED_MALFORMED,
     /** Chunks dropped because their message length or chunking differs from the destination's expectation. */
-    REJECTED_OUT_OF_RANGE
+    REJECTED_OUT_OF_RANGE,
+    /** Messages, counted at their first chunk (index 0), that came again after they were delivered: see DUPLICATES. */
+    DUPLICATE_MESSAGES,
+    /** Messages, counted at their first chunk (index 0), that came after the receiver was done with them: see LATE. */
+    LATE_MESSAGES
 }

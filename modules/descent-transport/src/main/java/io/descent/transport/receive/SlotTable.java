@@ -2,29 +2,44 @@ package io.descent.transport.receive;
 
 import io.descent.transport.counters.CounterSet;
 import io.descent.transport.wire.ChunkHeader;
+import io.descent.transport.wire.MessageKind;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
 /**
  * The slots a receiver is filling: registration hand-off from other threads, lookup of a chunk's slot by identity,
- * classification of chunks that match none, and deadline expiry. Linear in the number of active slots (a parameter
- * server expects one message per worker), with the last match checked first. {@link #offer} from any thread;
- * everything else on the receiver thread.
+ * classification of chunks that match none (stale ones by what {@link EndedMessages} remembers), and deadline expiry.
+ * Linear in the number of active slots (a parameter server expects one message per worker), with the last match
+ * checked first. {@link #offer} from any thread; everything else on the receiver thread.
  */
 final class SlotTable
 {
     private final ReceiveSlot[] slots;
     private final ManyToOneConcurrentArrayQueue<ReceiveSlot> pending;
     private final CounterSet<ReceiverCounter> counters;
+    private final CounterSet<MessageKind> staleMessages;
     private final ReceiveListener listener;
+    private final EndedMessages ended;
     private int size;
     private ReceiveSlot lastMatch;
 
-    SlotTable(final int capacity, final CounterSet<ReceiverCounter> counters, final ReceiveListener listener)
+    /**
+     * @param capacity      active slots at most, and ended expectations remembered.
+     * @param counters      the receiver's counters.
+     * @param staleMessages duplicate and late messages by kind.
+     * @param listener      told of outcomes.
+     */
+    SlotTable(
+        final int capacity,
+        final CounterSet<ReceiverCounter> counters,
+        final CounterSet<MessageKind> staleMessages,
+        final ReceiveListener listener)
     {
         this.slots = new ReceiveSlot[capacity];
         this.pending = new ManyToOneConcurrentArrayQueue<>(capacity);
         this.counters = counters;
+        this.staleMessages = staleMessages;
         this.listener = listener;
+        this.ended = new EndedMessages(capacity);
     }
 
     /** Hands a registered slot to the receiver thread. Any thread. @return false when the hand-off queue is full. */
@@ -103,6 +118,17 @@ final class SlotTable
 
     private ReceiverCounter classifyMiss(final ChunkHeader header)
     {
+        final int stale = ended.classify(header);
+        if (stale != EndedMessages.NOT_STALE)
+        {
+            final boolean duplicate = stale == EndedMessages.DUPLICATE;
+            if (header.chunkIndex() == 0)
+            {
+                counters.increment(duplicate ? ReceiverCounter.DUPLICATE_MESSAGES : ReceiverCounter.LATE_MESSAGES);
+                staleMessages.increment(MessageKind.fromCode(header.kindCode()));
+            }
+            return duplicate ? ReceiverCounter.DUPLICATES : ReceiverCounter.LATE;
+        }
         boolean jobKnown = false;
         for (int i = 0; i < size; i++)
         {
@@ -118,7 +144,7 @@ final class SlotTable
         return jobKnown ? ReceiverCounter.REJECTED_FINGERPRINT : ReceiverCounter.REJECTED_UNKNOWN_JOB;
     }
 
-    /** Removes a slot (completed). */
+    /** Removes a slot (completed) and remembers its message as delivered. */
     void remove(final ReceiveSlot slot)
     {
         for (int i = 0; i < size; i++)
@@ -126,6 +152,7 @@ final class SlotTable
             if (slots[i] == slot)
             {
                 removeAt(i);
+                ended.ended(slot.id(), true);
                 return;
             }
         }
@@ -165,6 +192,7 @@ final class SlotTable
 
     private void fail(final ReceiveSlot slot, final ReceiveListener listener)
     {
+        ended.ended(slot.id(), false);
         counters.increment(ReceiverCounter.INCOMPLETE);
         slot.finish(ReceiveSlot.State.INCOMPLETE);
         listener.onIncomplete(slot);
