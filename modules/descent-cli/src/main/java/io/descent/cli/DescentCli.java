@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
  * Entry point of the {@code descent} command.
  *
  * <p>Exit codes: 0 success; 2 bad input (usage, config, data), reported as one line on stderr; 1 internal failure,
- * with the context in the log.
+ * with the context in the log. A command that fails because the JVM is exiting (SIGTERM, Ctrl-C: its node was stopped
+ * under it) prints nothing; the log says why.
  */
 @Command(
     name = "descent",
@@ -89,6 +90,12 @@ public final class DescentCli
     private static int onExecutionException(
         final Exception ex, final CommandLine commandLine, final CommandLine.ParseResult parseResult)
     {
+        if (isJvmExiting())
+        {
+            // A signal stopped the process: its node going away under the command is the stop, not a failure.
+            LOG.info("descent {} ended by the JVM's exit: {}", commandLine.getCommandName(), ex.toString());
+            return EXIT_INTERNAL;
+        }
         final BadInputException badInput = findBadInput(ex);
         if (null != badInput)
         {
@@ -101,6 +108,22 @@ public final class DescentCli
         commandLine.getErr().println("descent: internal failure: " + ex + " (stack trace in " + LogFile.path() + ")");
         commandLine.getErr().flush();
         return EXIT_INTERNAL;
+    }
+
+    /** @return true once the JVM has begun to exit (SIGTERM, SIGINT, System.exit): shutdown hooks are running. */
+    private static boolean isJvmExiting()
+    {
+        final Thread probe = new Thread(() -> { }, "descent-exit-probe");
+        try
+        {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        }
+        catch (final IllegalStateException exiting)
+        {
+            return true;
+        }
     }
 
     private static int onParameterException(final CommandLine.ParameterException ex, final String[] args)
