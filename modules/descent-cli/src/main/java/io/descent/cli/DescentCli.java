@@ -4,6 +4,7 @@ import io.descent.bench.BenchCommand;
 import io.descent.cli.cluster.PsCommand;
 import io.descent.cli.cluster.WorkerCommand;
 import io.descent.cli.data.DataCommand;
+import io.descent.cli.log.TerminalFilter;
 import io.descent.k8s.K8sCommand;
 import io.descent.nn.error.BadInputException;
 import org.slf4j.Logger;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Command;
  *
  * <p>Exit codes: 0 success; 2 bad input (usage, config, data), reported as one line on stderr; 1 internal failure,
  * with the context in the log. A command that fails because the JVM is exiting (SIGTERM, Ctrl-C: its node was stopped
- * under it) prints nothing; the log says why.
+ * under it) prints nothing; the log says why. Running out of memory is an internal failure: one line on stderr names the limit to
+ * raise ({@link OutOfMemory}), the stack trace goes to the log only.
  */
 @Command(
     name = "descent",
@@ -40,8 +42,15 @@ public final class DescentCli
     {
     }
 
+    /**
+     * Runs the command and exits with its code. An {@link OutOfMemoryError} on any other thread that nothing caught
+     * also ends the process (exit 1, after the one line): a JVM that lost a thread to it cannot be trusted to go on.
+     *
+     * @param args command-line arguments.
+     */
     public static void main(final String[] args)
     {
+        Thread.setDefaultUncaughtExceptionHandler(DescentCli::onUncaught);
         System.exit(run(args));
     }
 
@@ -84,7 +93,15 @@ public final class DescentCli
         final CommandLine commandLine = new CommandLine(new DescentCli(), factory).setOut(out).setErr(err);
         commandLine.setExecutionExceptionHandler(DescentCli::onExecutionException);
         commandLine.setParameterExceptionHandler(DescentCli::onParameterException);
-        return commandLine.execute(args);
+        try
+        {
+            return commandLine.execute(args);
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            // picocli hands only Exceptions to the handler; an Error thrown by the command ends up here.
+            return onOutOfMemory(ex, deepestCommand(commandLine), err);
+        }
     }
 
     private static int onExecutionException(
@@ -95,6 +112,11 @@ public final class DescentCli
             // A signal stopped the process: its node going away under the command is the stop, not a failure.
             LOG.info("descent {} ended by the JVM's exit: {}", commandLine.getCommandName(), ex.toString());
             return EXIT_INTERNAL;
+        }
+        final OutOfMemoryError outOfMemory = OutOfMemory.find(ex);
+        if (null != outOfMemory)
+        {
+            return onOutOfMemory(outOfMemory, commandLine.getCommandSpec().qualifiedName(), commandLine.getErr());
         }
         final BadInputException badInput = findBadInput(ex);
         if (null != badInput)
@@ -108,6 +130,37 @@ public final class DescentCli
         commandLine.getErr().println("descent: internal failure: " + ex + " (stack trace in " + LogFile.path() + ")");
         commandLine.getErr().flush();
         return EXIT_INTERNAL;
+    }
+
+    private static int onOutOfMemory(final OutOfMemoryError ex, final String command, final PrintWriter err)
+    {
+        err.println("descent: " + OutOfMemory.advice(ex, Runtime.getRuntime().maxMemory()) + " (in '" + command +
+            "'; stack trace in " + LogFile.path() + ")");
+        err.flush();
+        try
+        {
+            LOG.error(TerminalFilter.LOG_ONLY, "{} ran out of memory", command, ex);
+        }
+        catch (final OutOfMemoryError again)
+        {
+            err.println("descent: could not log the stack trace either: " + again.getMessage());
+            err.flush();
+        }
+        return EXIT_INTERNAL;
+    }
+
+    private static void onUncaught(final Thread thread, final Throwable ex)
+    {
+        final OutOfMemoryError outOfMemory = OutOfMemory.find(ex);
+        if (null == outOfMemory)
+        {
+            // What the JVM prints without a default handler.
+            System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+            ex.printStackTrace();
+            return;
+        }
+        System.exit(onOutOfMemory(outOfMemory, "descent, thread " + thread.getName(),
+            new PrintWriter(System.err, true)));
     }
 
     /** @return true once the JVM has begun to exit (SIGTERM, SIGINT, System.exit): shutdown hooks are running. */
@@ -124,6 +177,20 @@ public final class DescentCli
         {
             return true;
         }
+    }
+
+    private static String deepestCommand(final CommandLine commandLine)
+    {
+        CommandLine.ParseResult result = commandLine.getParseResult();
+        if (null == result)
+        {
+            return commandLine.getCommandSpec().qualifiedName();
+        }
+        while (result.hasSubcommand())
+        {
+            result = result.subcommand();
+        }
+        return result.commandSpec().qualifiedName();
     }
 
     private static int onParameterException(final CommandLine.ParameterException ex, final String[] args)
