@@ -270,6 +270,7 @@ public final class NodeRuntime implements AutoCloseable
     {
         try
         {
+            LOG.info("the JVM is exiting: closing the node");
             close();
             LOG.info("node closed at JVM exit");
         }
