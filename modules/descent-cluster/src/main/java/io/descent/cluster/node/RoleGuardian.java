@@ -3,9 +3,10 @@ package io.descent.cluster.node;
 import akka.Done;
 import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
+import com.typesafe.config.Config;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -19,13 +20,12 @@ import java.util.concurrent.CompletableFuture;
 final class RoleGuardian
 {
     /** What the guardian handles. */
-    interface Command
+    enum Command
     {
-    }
-
-    private enum Stop implements Command
-    {
-        ROLE, ROLE_STOPPED
+        /** Stop the role actor (from the shutdown task). */
+        STOP_ROLE,
+        /** The role actor has stopped (its death watch). */
+        ROLE_STOPPED
     }
 
     private RoleGuardian()
@@ -33,39 +33,50 @@ final class RoleGuardian
     }
 
     /**
-     * @param role  the role's name, also its actor's name ({@code ps}, {@code worker}).
-     * @param actor the role's behavior.
-     * @param <T>   its message type.
-     * @return the guardian behavior.
+     * Starts an actor system whose guardian runs {@code actor}, with the shutdown task that stops it registered
+     * before this returns (so a shutdown that begins at once still stops the role first).
+     *
+     * @param role   the role's name, also its actor's name ({@code ps}, {@code worker}).
+     * @param actor  the role's behavior.
+     * @param name   the actor system's name.
+     * @param config its configuration.
+     * @param <T>    the role's message type.
+     * @return the running system.
      */
-    static <T> Behavior<Command> create(final String role, final Behavior<T> actor)
+    static <T> ActorSystem<Command> start(
+        final String role, final Behavior<T> actor, final String name, final Config config)
+    {
+        final CompletableFuture<Done> stopped = new CompletableFuture<>();
+        final ActorSystem<Command> system = ActorSystem.create(guardian(role, actor, stopped), name, config);
+        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "descent-stop-" + role,
+            () ->
+            {
+                system.tell(Command.STOP_ROLE);
+                return stopped;
+            });
+        return system;
+    }
+
+    private static <T> Behavior<Command> guardian(
+        final String role, final Behavior<T> actor, final CompletableFuture<Done> stopped)
     {
         return Behaviors.setup(context ->
         {
             final ActorRef<T> roleActor = context.spawn(actor, role);
-            final CompletableFuture<Done> stopped = new CompletableFuture<>();
-            context.watchWith(roleActor, Stop.ROLE_STOPPED);
-            CoordinatedShutdown.get(context.getSystem()).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(),
-                "descent-stop-" + role, () ->
-                {
-                    context.getSelf().tell(Stop.ROLE);
-                    return stopped;
-                });
+            context.watchWith(roleActor, Command.ROLE_STOPPED);
             return Behaviors.receive(Command.class)
-                .onMessageEquals(Stop.ROLE, () -> stopRole(context, roleActor))
-                .onMessageEquals(Stop.ROLE_STOPPED, () ->
+                .onMessageEquals(Command.STOP_ROLE, () ->
+                {
+                    // A role actor that already ended is no child any more: stopping it again does nothing.
+                    context.stop(roleActor);
+                    return Behaviors.same();
+                })
+                .onMessageEquals(Command.ROLE_STOPPED, () ->
                 {
                     stopped.complete(Done.getInstance());
                     return Behaviors.same();
                 })
                 .build();
         });
-    }
-
-    private static <T> Behavior<Command> stopRole(final ActorContext<Command> context, final ActorRef<T> roleActor)
-    {
-        // A role actor that already ended is no child any more: stopping it again does nothing.
-        context.stop(roleActor);
-        return Behaviors.same();
     }
 }

@@ -42,8 +42,7 @@ class RoleGuardianTest
     void shouldStopTheRoleWhileItsNodeIsStillUp() throws Exception
     {
         final CompletableFuture<MemberStatus> statusAtStop = new CompletableFuture<>();
-        system = ActorSystem.create(RoleGuardian.create("role", recordingStatusAtStop(statusAtStop)), "descent",
-            nodeConfig());
+        system = RoleGuardian.start("role", recordingStatusAtStop(statusAtStop), "descent", nodeConfig());
         final Cluster cluster = Cluster.get(system);
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
         awaitUp(cluster, Duration.ofSeconds(30));
@@ -58,7 +57,7 @@ class RoleGuardianTest
     @Test
     void shouldShutDownWhenTheRoleHasAlreadyEnded() throws Exception
     {
-        system = ActorSystem.create(RoleGuardian.create("role", Behaviors.stopped()), "descent", nodeConfig());
+        system = RoleGuardian.start("role", Behaviors.stopped(), "descent", nodeConfig());
         final Cluster cluster = Cluster.get(system);
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
         awaitUp(cluster, Duration.ofSeconds(30));
