@@ -149,7 +149,11 @@ public final class DescentCli
         return EXIT_INTERNAL;
     }
 
-    private static void onUncaught(final Thread thread, final Throwable ex)
+    /**
+     * The default uncaught-exception handler {@link #main} installs: an {@link OutOfMemoryError} prints the one line
+     * and exits 1; anything else is printed as the JVM would.
+     */
+    static void onUncaught(final Thread thread, final Throwable ex)
     {
         final OutOfMemoryError outOfMemory = OutOfMemory.find(ex);
         if (null == outOfMemory)

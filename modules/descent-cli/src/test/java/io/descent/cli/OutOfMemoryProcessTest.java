@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -57,6 +58,33 @@ class OutOfMemoryProcessTest
                 line);
             assertFalse(line.contains("DESCENT_HEAP"), line);
             assertStackTraceInTheLog(ps, "Physical memory usage is too high");
+        }
+    }
+
+    @Test
+    void shouldEndTheProcessWhenAnotherThreadRunsOutOfHeap() throws Exception
+    {
+        final Path log = dir.resolve("thread.log");
+        final ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+            "-Xmx64m", "-Dlogback.configurationFile=" + Path.of(DescentCli.class.getResource("/logback.xml").toURI()),
+            "-cp", System.getProperty("java.class.path"), UncaughtOutOfMemory.class.getName())
+            .redirectOutput(dir.resolve("thread.out").toFile()).redirectError(dir.resolve("thread.err").toFile());
+        builder.environment().put("DESCENT_LOG_FILE", log.toString());
+        final Process process = builder.start();
+        try
+        {
+            assertTrue(process.waitFor(EXIT.toSeconds(), TimeUnit.SECONDS), "still running");
+            final String stderr = Files.readString(dir.resolve("thread.err"));
+            assertEquals(DescentCli.EXIT_INTERNAL, process.exitValue(), stderr);
+            final String line = oneLine(stderr);
+            assertTrue(line.contains("the Java heap is full (limit ") && line.contains("raise DESCENT_HEAP") &&
+                line.contains("thread hungry"), line);
+            assertTrue(Files.readString(log).contains("java.lang.OutOfMemoryError: Java heap space"),
+                Files.readString(log));
+        }
+        finally
+        {
+            process.destroyForcibly();
         }
     }
 
