@@ -135,7 +135,7 @@ public final class NodeRuntime implements AutoCloseable
             "akka.remote.artery.canonical.port = " + address.port() + "\n")
             .withFallback(ConfigFactory.parseResources(NodeRuntime.class.getClassLoader(), "descent-node.conf"))
             .withFallback(root);
-        system = RoleGuardian.start(role, actor, SYSTEM, config);
+        system = RoleGuardian.start(role, actor, SYSTEM, config).system();
         final Cluster cluster = Cluster.get(system);
         if (null == seed)
         {

@@ -14,15 +14,19 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A node's role actor stops before its node leaves the cluster, so it never sees its own leaving as its peers'
- * departure.
+ * departure; the node learns when and how the role ended.
  */
 class RoleGuardianTest
 {
@@ -42,7 +46,9 @@ class RoleGuardianTest
     void shouldStopTheRoleWhileItsNodeIsStillUp() throws Exception
     {
         final CompletableFuture<MemberStatus> statusAtStop = new CompletableFuture<>();
-        system = RoleGuardian.start("role", recordingStatusAtStop(statusAtStop), "descent", nodeConfig());
+        final RoleGuardian.Started started = RoleGuardian.start("role", recordingStatusAtStop(statusAtStop),
+            "descent", nodeConfig());
+        system = started.system();
         final Cluster cluster = Cluster.get(system);
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
         awaitUp(cluster, Duration.ofSeconds(30));
@@ -51,13 +57,33 @@ class RoleGuardianTest
 
         assertEquals(MemberStatus.up(), statusAtStop.get(60, TimeUnit.SECONDS),
             "the role stopped before the node began to leave");
+        assertNull(started.roleStopped().toCompletableFuture().get(60, TimeUnit.SECONDS), "stopped, not crashed");
         system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void shouldTellWhatACrashedRoleThrew() throws Exception
+    {
+        final IllegalStateException bug = new IllegalStateException("a bug in a message handler");
+        final RoleGuardian.Started started = RoleGuardian.start("role", Behaviors.<String>setup(context ->
+        {
+            context.getSelf().tell("a message it cannot handle");
+            return Behaviors.receiveMessage(message ->
+            {
+                throw bug;
+            });
+        }), "descent", nodeConfig());
+        system = started.system();
+
+        final ExecutionException crashed = assertThrows(ExecutionException.class,
+            () -> started.roleStopped().toCompletableFuture().get(60, TimeUnit.SECONDS));
+        assertSame(bug, crashed.getCause());
     }
 
     @Test
     void shouldShutDownWhenTheRoleHasAlreadyEnded() throws Exception
     {
-        system = RoleGuardian.start("role", Behaviors.stopped(), "descent", nodeConfig());
+        system = RoleGuardian.start("role", Behaviors.stopped(), "descent", nodeConfig()).system();
         final Cluster cluster = Cluster.get(system);
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
         awaitUp(cluster, Duration.ofSeconds(30));

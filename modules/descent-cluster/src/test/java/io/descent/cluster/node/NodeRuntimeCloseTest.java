@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** A node closes once, whoever closes it first: its owner, or its shutdown hook while the JVM exits. */
-class NodeRuntimeTest
+class NodeRuntimeCloseTest
 {
     private Path baseDir;
 
