@@ -75,7 +75,7 @@ public final class LocalCluster
     }
 
     /**
-     * Runs the job to the end. A shutdown hook stops the job the same way if this JVM exits first.
+     * Runs the job to the end.
      *
      * @return the parameter server's exit code (0 success, 2 bad input, 1 failure).
      */
