@@ -2,22 +2,28 @@ package io.descent.cli.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.descent.cli.DescentCli;
+import io.descent.cli.cluster.NodeProcess;
 import io.descent.report.JsonReports;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The cluster issue's acceptance: {@code descent train fashion-mnist --workers 2} on the real dataset, as a parameter
- * server and two workers in separate JVMs, reaches at least 88.5 % test accuracy.
+ * server and two workers in separate JVMs, reaches at least 88.5 % test accuracy; and it runs with every process in
+ * a 640 MB heap ({@code DESCENT_HEAP=640m}).
  */
 @Tag("slow")
 class ClusterAcceptanceTest
@@ -43,5 +49,28 @@ class ClusterAcceptanceTest
         }
         assertEquals(3, pids.size(), "server and two workers are distinct processes: " + pids);
         assertTrue(!pids.contains(ProcessHandle.current().pid()), "none of them is the test's own JVM");
+    }
+
+    @Test
+    void shouldTrainAnEpochWithEveryProcessInA640MegabyteHeap() throws Exception
+    {
+        final Path report = dir.resolve("small-heap.json");
+        // The launcher's -Xmx is what DESCENT_HEAP sets; its children inherit its JVM flags.
+        try (NodeProcess launcher = NodeProcess.asUser(dir, "launcher", List.of("-Xmx640m"), List.of("train",
+            "fashion-mnist", "--workers", "2", "--threads", "1", "--set", "train.epochs=1", "--report",
+            report.toString())))
+        {
+            assertEquals(0, launcher.awaitExit(Duration.ofMinutes(4)), launcher.stderr());
+            assertFalse(launcher.stderr().contains("out of memory"), launcher.stderr());
+        }
+        for (final String node : List.of("ps", "worker-0", "worker-1"))
+        {
+            final String log = Files.readString(dir.resolve("launcher-" + node + ".log"));
+            assertTrue(log.contains("heap limit 640 MiB"), node + " ran in a 640 MiB heap:\n" + log);
+        }
+        final JsonNode json = JsonReports.mapper().readTree(report.toFile());
+        assertEquals(1, json.get("epochs").size());
+        final double accuracy = json.get("final").get("test_accuracy").asDouble();
+        assertTrue(accuracy > 0.75, "one epoch learns: test accuracy " + accuracy);
     }
 }

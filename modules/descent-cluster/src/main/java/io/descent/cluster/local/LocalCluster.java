@@ -2,6 +2,7 @@ package io.descent.cluster.local;
 
 import io.descent.cluster.protocol.ClusterKey;
 import io.descent.nn.error.BadInputException;
+import io.descent.transport.driver.DriverDirectories;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,8 +20,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code descent train ... --workers N}: a real cluster on this machine. Starts the parameter server and N workers
  * as separate JVMs (this JVM's java, class path and flags; Akka over loopback TCP), lets the server's progress
- * through to this terminal, and stops every child at the end, on failure and on Ctrl-C; children also exit by
- * themselves if this process dies. The server writes the report.
+ * and the children's errors through to this terminal, and stops every child at the end, on failure and when this JVM
+ * is told to exit (SIGTERM, Ctrl-C), then closes the shared media driver, leaving nothing of the job in its base
+ * directory (by default /dev/shm); children also exit by themselves if this process dies. Once this JVM is exiting,
+ * what the children print on stderr goes to this process's log ({@link StderrRelay}). The server writes the report.
  *
  * <p>Every local job gets a fresh random cluster key, handed to the children in {@code DESCENT_CLUSTER_KEY} (their
  * environment, not their command line), so that no other process on this host can register as one of its workers.
@@ -32,14 +36,24 @@ public final class LocalCluster
 {
     private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
     private static final String DATA_PLANE_PROPERTY = "descent.local.data-plane";
+    /**
+     * How long the children get to stop by themselves (leave the cluster, close their transport; measured 2 to 4 s
+     * on a busy 2-core host, all three in parallel) before they are killed.
+     */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private final List<String> jobArgs;
     private final int workers;
     private final int threads;
     private final Path report;
-    private final List<Process> children = new ArrayList<>();
     private final String clusterKey = ClusterKey.randomText();
+    // Guarded by this: the main thread starts, a shutdown hook may stop at any moment.
+    private final List<Process> children = new ArrayList<>();
+    private final List<StderrRelay> relays = new ArrayList<>();
     private SharedMediaDriver driver;
+    private boolean stopped;
+    private Path driverBaseDir;
+    private volatile boolean exiting;
 
     /**
      * @param jobArgs the job as command-line arguments ({@code PRESET} or {@code --config FILE}, {@code --set}s).
@@ -69,14 +83,15 @@ public final class LocalCluster
      */
     public int run() throws InterruptedException
     {
-        final Thread cleanup = new Thread(this::stopChildren, "descent-local-cluster-cleanup");
+        final Thread cleanup = new Thread(() ->
+        {
+            exiting = true;
+            stop();
+        }, "descent-local-cluster-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try
         {
-            if (useIpc())
-            {
-                driver = SharedMediaDriver.start();
-            }
+            startDriver(useIpc());
             final String seed = "127.0.0.1:" + freePort();
             // Every node on this host serves /metrics: a free port each (--metrics-port 0), not the shared default.
             final List<String> ps = new ArrayList<>(List.of("ps", "--bind", seed, "--workers", String.valueOf(workers),
@@ -110,12 +125,7 @@ public final class LocalCluster
         }
         finally
         {
-            stopChildren();
-            if (null != driver)
-            {
-                driver.close();
-                driver = null;
-            }
+            stop();
             try
             {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
@@ -127,8 +137,48 @@ public final class LocalCluster
         }
     }
 
-    private Process start(final List<String> command, final String name, final boolean server)
+    private synchronized void startDriver(final boolean shared)
     {
+        driverBaseDir = SharedMediaDriver.baseDir();
+        if (shared && !stopped)
+        {
+            driver = SharedMediaDriver.start();
+        }
+    }
+
+    /**
+     * Stops every child, passes on the last lines of their standard error, removes what a child killed before it
+     * could clean up left in the drivers' base directory, then closes the shared driver (its clients have exited).
+     * Once: the second caller (hook or main thread) waits for the first and returns.
+     */
+    private synchronized void stop()
+    {
+        if (stopped)
+        {
+            return;
+        }
+        stopped = true;
+        stopChildren();
+        awaitRelays();
+        if (null != driverBaseDir)
+        {
+            for (final Process child : children)
+            {
+                DriverDirectories.removeOfEnded(driverBaseDir, child.pid());
+            }
+        }
+        if (null != driver)
+        {
+            driver.close();
+        }
+    }
+
+    private synchronized Process start(final List<String> command, final String name, final boolean server)
+    {
+        if (stopped)
+        {
+            throw new IllegalStateException("not starting the " + name + " process: the launcher is exiting");
+        }
         final List<String> args = new ArrayList<>(JavaCommand.thisJvm(null == driver ? List.of() :
             driver.childFlags()));
         args.addAll(command);
@@ -140,7 +190,6 @@ public final class LocalCluster
         args.addAll(jobArgs);
         final ProcessBuilder builder = new ProcessBuilder(args)
             .redirectInput(ProcessBuilder.Redirect.INHERIT)
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
             .redirectOutput(server ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.DISCARD);
         JavaCommand.blasThreads(builder.environment(), threads);
         builder.environment().put("DESCENT_LOG_FILE", logFile(name));
@@ -148,10 +197,8 @@ public final class LocalCluster
         try
         {
             final Process process = builder.start();
-            synchronized (children)
-            {
-                children.add(process);
-            }
+            children.add(process);
+            relays.add(StderrRelay.start(name, process.getErrorStream(), System.err, () -> exiting));
             LOG.info("started {} as pid {}: {}", name, process.pid(), String.join(" ", command));
             return process;
         }
@@ -184,16 +231,19 @@ public final class LocalCluster
         }
     }
 
+    /** SIGTERM to every child at once, then SIGKILL to those still running after {@link #STOP_GRACE}. */
     private void stopChildren()
     {
-        final List<Process> all = snapshot();
+        final List<Process> all = List.copyOf(children);
         all.stream().filter(Process::isAlive).forEach(Process::destroy);
+        final long deadline = System.nanoTime() + STOP_GRACE.toNanos();
         for (final Process child : all)
         {
             try
             {
-                if (!child.waitFor(5, TimeUnit.SECONDS))
+                if (!child.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS))
                 {
+                    LOG.info("pid {} still runs {} s after SIGTERM: killing it", child.pid(), STOP_GRACE.toSeconds());
                     child.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 }
             }
@@ -205,12 +255,24 @@ public final class LocalCluster
         }
     }
 
-    private List<Process> snapshot()
+    private void awaitRelays()
     {
-        synchronized (children)
+        try
         {
-            return List.copyOf(children);
+            for (final StderrRelay relay : relays)
+            {
+                relay.await(Duration.ofSeconds(5));
+            }
         }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private synchronized List<Process> snapshot()
+    {
+        return List.copyOf(children);
     }
 
     private static String logFile(final String name)

@@ -4,6 +4,7 @@ import com.typesafe.config.ConfigFactory;
 import io.descent.transport.Transport;
 import io.descent.transport.config.TransportSettings;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -35,12 +36,25 @@ final class SharedMediaDriver implements AutoCloseable
      */
     static SharedMediaDriver start()
     {
-        final TransportSettings settings = TransportSettings.from(ConfigFactory.systemProperties()
+        return new SharedMediaDriver(Transport.start(settings()));
+    }
+
+    /**
+     * @return the directory under which this host's drivers make their unique directories
+     * ({@code descent.transport.driver.base-dir}, as the children read it too: they inherit this JVM's flags).
+     */
+    static Path baseDir()
+    {
+        return settings().driver().baseDir();
+    }
+
+    private static TransportSettings settings()
+    {
+        return TransportSettings.from(ConfigFactory.systemProperties()
             .withFallback(ConfigFactory.parseString(
                 "descent.transport.driver { mode = embedded, dir = \"\", threading-mode = shared, " +
                 "idle-max-park = 1ms }"))
             .withFallback(ConfigFactory.load()));
-        return new SharedMediaDriver(Transport.start(settings));
     }
 
     /** @return JVM flags that make a child connect to this driver instead of starting its own. */
@@ -51,6 +65,7 @@ final class SharedMediaDriver implements AutoCloseable
             "-Ddescent.transport.driver.dir=" + transport.driver().directory());
     }
 
+    /** Closes the driver and deletes its directory; idempotent. */
     @Override
     public void close()
     {

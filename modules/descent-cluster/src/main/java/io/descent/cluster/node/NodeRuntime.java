@@ -3,9 +3,6 @@ package io.descent.cluster.node;
 import akka.actor.Address;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.ChildFailed;
-import akka.actor.typed.Terminated;
-import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
 import akka.cluster.typed.JoinSeedNodes;
@@ -35,9 +32,11 @@ import java.util.concurrent.TimeoutException;
 /**
  * One cluster node of a job in this JVM: the Aeron transport and data plane, then an Akka Cluster actor system
  * (Artery TCP, Kryo, split-brain resolver) whose guardian spawns the node's role actor and which joins the cluster
- * (the parameter server joins itself and is the seed; a worker joins the seed). The guardian watches the role's actor,
- * so that the node learns when it stopped, also when it crashed ({@link #roleStopped()}). Close it to leave the
- * cluster and release the data plane and the media driver, in that order.
+ * (the parameter server joins itself and is the seed; a worker joins the seed); it tells when the role's actor
+ * stopped, also when it crashed ({@link #roleStopped()}). Close it to leave the cluster and
+ * release the data plane and the media driver, in that order. If the JVM exits first (SIGTERM, SIGINT,
+ * {@code System.exit}), a shutdown hook closes it the same way, so an embedded driver's directory never outlives the
+ * process. {@link #close()} is thread-safe and idempotent.
  */
 public final class NodeRuntime implements AutoCloseable
 {
@@ -47,12 +46,15 @@ public final class NodeRuntime implements AutoCloseable
     private final Transport transport;
     private final AeronDataPlane plane;
     private final CompletableFuture<Void> roleStopped = new CompletableFuture<>();
-    private ActorSystem<Void> system;
+    private final Thread exitHook = new Thread(this::closeAtExit, "descent-node-exit");
+    private volatile ActorSystem<RoleGuardian.Command> system;
+    private boolean closed;
 
     private NodeRuntime(final Transport transport, final AeronDataPlane plane)
     {
         this.transport = transport;
         this.plane = plane;
+        Runtime.getRuntime().addShutdownHook(exitHook);
     }
 
     /**
@@ -108,7 +110,8 @@ public final class NodeRuntime implements AutoCloseable
     }
 
     /**
-     * Starts the actor system with {@code role}'s actor as the guardian's only child and joins the cluster.
+     * Starts the actor system with {@code role}'s actor as the guardian's only child ({@link RoleGuardian}: stopped
+     * first when the system shuts down) and joins the cluster.
      *
      * @param role     {@code ps} or {@code worker}.
      * @param bind     {@code host:port} of Artery TCP (port 0: any free port).
@@ -136,22 +139,19 @@ public final class NodeRuntime implements AutoCloseable
             "akka.remote.artery.canonical.port = " + address.port() + "\n")
             .withFallback(ConfigFactory.parseResources(NodeRuntime.class.getClassLoader(), "descent-node.conf"))
             .withFallback(root);
-        system = ActorSystem.create(Behaviors.setup(context ->
+        final RoleGuardian.Started started = RoleGuardian.start(role, actor, SYSTEM, config);
+        system = started.system();
+        started.roleStopped().whenComplete((stopped, crash) ->
         {
-            context.watch(context.spawn(actor, role));
-            return Behaviors.receive(Void.class)
-                .onSignal(ChildFailed.class, failed ->
-                {
-                    roleStopped.completeExceptionally(failed.getCause());
-                    return Behaviors.same();
-                })
-                .onSignal(Terminated.class, stopped ->
-                {
-                    roleStopped.complete(null);
-                    return Behaviors.same();
-                })
-                .build();
-        }), SYSTEM, config);
+            if (null == crash)
+            {
+                roleStopped.complete(null);
+            }
+            else
+            {
+                roleStopped.completeExceptionally(crash);
+            }
+        });
         final Cluster cluster = Cluster.get(system);
         if (null == seed)
         {
@@ -246,9 +246,31 @@ public final class NodeRuntime implements AutoCloseable
             (null == last ? "no attempt" : last.getMessage()) + "); check --seed and that the parameter server runs");
     }
 
+    /**
+     * Terminates the actor system (quietly: peers going away is expected now), then closes the data plane and the
+     * transport, deleting an embedded driver's directory. The first call does it; a concurrent call waits for it,
+     * later calls return at once.
+     */
     @Override
-    public void close()
+    public synchronized void close()
     {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        if (Thread.currentThread() != exitHook)
+        {
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(exitHook);
+            }
+            catch (final IllegalStateException ex)
+            {
+                LOG.debug("the JVM is exiting; its hook finds this node closed", ex);
+            }
+        }
+        final ActorSystem<RoleGuardian.Command> system = this.system;
         if (null != system)
         {
             quiet();
@@ -268,6 +290,20 @@ public final class NodeRuntime implements AutoCloseable
         }
         plane.close();
         transport.close();
+    }
+
+    private void closeAtExit()
+    {
+        try
+        {
+            LOG.info("the JVM is exiting: closing the node");
+            close();
+            LOG.info("node closed at JVM exit");
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.error("closing the node at JVM exit failed", ex);
+        }
     }
 
     /**

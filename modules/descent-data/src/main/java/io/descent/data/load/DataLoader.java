@@ -71,19 +71,30 @@ public final class DataLoader
                 ((ShardSource)streamed.validation()).toDataset(), ((ShardSource)streamed.test()).toDataset());
         }
         final long start = System.nanoTime();
-        final DatasetPair source = loadSource(settings, seed, declaredClasses);
-        final DatasetPair trainValidation = Splits.trainValidation(
-            source.train(), settings.validationFraction(), SplitMix64.derive(seed, VALIDATION_STREAM));
-        final Scaler scaler = Scaler.fit(settings.scaling(), trainValidation.train());
+        final DataSplits unscaled = unscaledSplits(settings, seed, declaredClasses);
+        final Scaler scaler = Scaler.fit(settings.scaling(), unscaled.train());
         final DataSplits splits = new DataSplits(
-            scaler.apply(trainValidation.train()),
-            scaler.apply(trainValidation.validation()),
-            scaler.apply(source.test()));
+            scaler.apply(unscaled.train()),
+            scaler.apply(unscaled.validation()),
+            scaler.apply(unscaled.test()));
         LOG.info("data {}: train {}, validation {}, test {} rows, {} features, {} outputs ({}), scaling {}, {} ms",
             settings.source(), splits.train().size(), splits.validation().size(), splits.test().size(),
             splits.train().numFeatures(), splits.train().numOutputs(), splits.train().task(), settings.scaling(),
             (System.nanoTime() - start) / 1_000_000);
         return splits;
+    }
+
+    /**
+     * The source's rows split into train and validation, unscaled. A method of its own so that the source's training
+     * part, copied into the two splits, is garbage once it returns: the heap then holds two copies of the training
+     * rows at most while they are scaled, not three (Fashion-MNIST: 0.44 GB instead of 0.6 GB).
+     */
+    private static DataSplits unscaledSplits(final DataSettings settings, final long seed, final int declaredClasses)
+    {
+        final DatasetPair source = loadSource(settings, seed, declaredClasses);
+        final DatasetPair trainValidation = Splits.trainValidation(
+            source.train(), settings.validationFraction(), SplitMix64.derive(seed, VALIDATION_STREAM));
+        return new DataSplits(trainValidation.train(), trainValidation.validation(), source.test());
     }
 
     /**

@@ -76,6 +76,40 @@ public final class DriverDirectories
     }
 
     /**
+     * Deletes the directories under {@code baseDir} made by {@link #newUnique(Path)} in process {@code pid}, once that
+     * process has ended (a launcher cleaning up after a child it had to kill). Does nothing while it is alive.
+     *
+     * @param baseDir where the process made them.
+     * @param pid     the process.
+     * @return how many directories were deleted.
+     */
+    public static int removeOfEnded(final Path baseDir, final long pid)
+    {
+        if (isAlive(pid))
+        {
+            return 0;
+        }
+        int deleted = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(baseDir, PREFIX + pid + "-*"))
+        {
+            for (final Path dir : entries)
+            {
+                if (UNIQUE_NAME.matcher(dir.getFileName().toString()).matches())
+                {
+                    LOG.info("removing Aeron directory {} of ended process {}", dir, pid);
+                    IoUtil.delete(dir.toFile(), true);
+                    deleted++;
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            LOG.debug("could not remove the Aeron directories of process {} in {}", pid, baseDir, ex);
+        }
+        return deleted;
+    }
+
+    /**
      * @param dir an Aeron directory.
      * @return true when it holds a CnC file written by a process that no longer exists.
      */

@@ -12,21 +12,32 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The media driver of this process and the Aeron client connected to it. Embedded (default): a driver started in
  * this JVM in a unique directory (or the configured one), deleted on {@link #close()}; a directory left behind by a
  * killed process is removed at start. External: only a client, connected to a driver already running in the
- * configured directory. Thread-safe (the Aeron client is); close once.
+ * configured directory. Thread-safe (the Aeron client is); {@link #close()} may be called more than once and from
+ * several threads (an owner's shutdown hook and its normal path): the first call closes, later ones return at once
+ * (possibly before the first has finished: owners that need the order serialise their own close).
  */
 public final class TransportDriver implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(TransportDriver.class);
+    /**
+     * How long closing the client waits, after marking its publications and images closed, before it unmaps their
+     * log buffers: a thread caught in the middle of an offer (a node's compute thread when a signal stops the
+     * process) finishes its copy into memory that is still mapped, then sees the publication closed.
+     */
+    private static final long CLOSE_LINGER_NS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final DriverSettings settings;
     private final Path directory;
     private final MediaDriver driver;
     private final Aeron aeron;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private TransportDriver(final DriverSettings settings, final Path directory, final MediaDriver driver, final Aeron aeron)
     {
@@ -124,6 +135,7 @@ public final class TransportDriver implements AutoCloseable
             return Aeron.connect(new Aeron.Context()
                 .aeronDirectoryName(dir.toString())
                 .driverTimeoutMs(timeoutMs)
+                .closeLingerDurationNs(CLOSE_LINGER_NS)
                 .errorHandler(ex -> LOG.warn("Aeron client error ({})", dir, ex)));
         }
         catch (final RuntimeException ex)
@@ -157,10 +169,17 @@ public final class TransportDriver implements AutoCloseable
         return settings;
     }
 
-    /** Closes the client, then an embedded driver, and makes sure an embedded driver's directory is gone. */
+    /**
+     * Closes the client, then an embedded driver, and makes sure an embedded driver's directory is gone. Only the
+     * first call does anything.
+     */
     @Override
     public void close()
     {
+        if (!closed.compareAndSet(false, true))
+        {
+            return;
+        }
         CloseHelper.closeAll(aeron, driver);
         if (null != driver && Files.exists(directory))
         {

@@ -54,6 +54,42 @@ class TransportDriverTest
 
     @Test
     @Timeout(60)
+    void shouldCloseOnceWhenAHookAndTheOwnerBothClose() throws Exception
+    {
+        final TransportDriver driver = TransportDriver.start(settings());
+        final Path dir = driver.directory();
+        final Thread hook = new Thread(driver::close, "hook");
+        hook.start();
+        driver.close();
+        hook.join();
+        driver.close();
+        assertFalse(Files.exists(dir));
+        assertTrue(driver.aeron().isClosed());
+    }
+
+    @Test
+    void shouldRemoveTheDirectoriesOfAnEndedProcessOnly() throws Exception
+    {
+        final Process finished = new ProcessBuilder("true").start();
+        assertTrue(finished.waitFor(30, TimeUnit.SECONDS));
+        final Path ended = Files.createDirectories(
+            baseDir.resolve(DriverDirectories.PREFIX + finished.pid() + "-abc123"));
+        Files.writeString(ended.resolve("cnc.dat"), "x");
+        final Path longerPid = Files.createDirectories(
+            baseDir.resolve(DriverDirectories.PREFIX + finished.pid() + "0-abc123"));
+        final Path mine = Files.createDirectories(
+            baseDir.resolve(DriverDirectories.PREFIX + ProcessHandle.current().pid() + "-def456"));
+
+        assertEquals(1, DriverDirectories.removeOfEnded(baseDir, finished.pid()));
+        assertEquals(0, DriverDirectories.removeOfEnded(baseDir, ProcessHandle.current().pid()));
+
+        assertFalse(Files.exists(ended));
+        assertTrue(Files.isDirectory(longerPid), "another pid that starts with the same digits");
+        assertTrue(Files.isDirectory(mine), "a live process keeps its directory");
+    }
+
+    @Test
+    @Timeout(60)
     void shouldStartInTheDirectoryOfAKilledProcess() throws Exception
     {
         final Path dir = baseDir.resolve("explicit");
