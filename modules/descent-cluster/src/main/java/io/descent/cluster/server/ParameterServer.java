@@ -409,10 +409,12 @@ public final class ParameterServer extends AbstractBehavior<Command>
 
     private void run(final Runnable task, final String what)
     {
+        // Never a null result: once this actor has stopped, a piped null goes to dead letters, where Akka's
+        // dead-letter logging fails on it (NullPointerException: "unwrapped" is null).
         pipe(() ->
         {
             task.run();
-            return null;
-        }, ignored -> Done.INSTANCE, what);
+            return Done.INSTANCE;
+        }, done -> done, what);
     }
 }
