@@ -15,7 +15,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The guardian of a node's actor system: spawns the node's role actor (parameter server or worker), tells when it
- * stopped and how, and, when the system shuts down (a signal, or {@link NodeRuntime#close()}), stops it before the
+ * ended by itself and how, and, when the system shuts down (a signal, or {@link NodeRuntime#close()}), stops it before the
  * node leaves the cluster, in Akka's first shutdown phase. A role actor still running while its own node leaves
  * would see every peer's actor as terminated (its death watches fire as the membership goes) and report lost
  * workers or a failed job that never happened; stopped first, its peers see it go instead, and tell their users the
@@ -33,8 +33,10 @@ final class RoleGuardian
      * A started node's actor system and its role actor's end.
      *
      * @param system      the actor system.
-     * @param roleStopped completes when the role actor has stopped: normally when it stopped itself or was stopped,
-     *                    exceptionally with what it threw when it crashed.
+     * @param roleStopped completes when the role actor has ended by itself: normally when it stopped itself,
+     *                    exceptionally with what it threw when it crashed. Not when the system's shutdown stopped it:
+     *                    the process is exiting, and a watcher reporting that stop as the role's failure would only
+     *                    add noise to it (a crash while stopping is still reported).
      */
     record Started(ActorSystem<Command> system, CompletionStage<Void> roleStopped)
     {
@@ -58,26 +60,30 @@ final class RoleGuardian
     static <T> Started start(final String role, final Behavior<T> actor, final String name, final Config config)
     {
         final CompletableFuture<Void> roleStopped = new CompletableFuture<>();
-        final ActorSystem<Command> system = ActorSystem.create(guardian(role, actor, roleStopped), name, config);
+        final CompletableFuture<Done> ended = new CompletableFuture<>();
+        final ActorSystem<Command> system = ActorSystem.create(guardian(role, actor, roleStopped, ended), name,
+            config);
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "descent-stop-" + role,
             () ->
             {
                 system.tell(Command.STOP_ROLE);
-                return roleStopped.handle((stopped, crash) -> Done.getInstance());
+                return ended;
             });
         return new Started(system, roleStopped);
     }
 
-    private static <T> Behavior<Command> guardian(
-        final String role, final Behavior<T> actor, final CompletableFuture<Void> roleStopped)
+    private static <T> Behavior<Command> guardian(final String role, final Behavior<T> actor,
+        final CompletableFuture<Void> roleStopped, final CompletableFuture<Done> ended)
     {
         return Behaviors.setup(context ->
         {
             final ActorRef<T> roleActor = context.spawn(actor, role);
             context.watch(roleActor);
+            final boolean[] stopping = { false };
             return Behaviors.receive(Command.class)
                 .onMessageEquals(Command.STOP_ROLE, () ->
                 {
+                    stopping[0] = true;
                     // A role actor that already ended is no child any more: stopping it again does nothing.
                     context.stop(roleActor);
                     return Behaviors.same();
@@ -85,11 +91,16 @@ final class RoleGuardian
                 .onSignal(ChildFailed.class, failed ->
                 {
                     roleStopped.completeExceptionally(failed.getCause());
+                    ended.complete(Done.getInstance());
                     return Behaviors.same();
                 })
                 .onSignal(Terminated.class, stopped ->
                 {
-                    roleStopped.complete(null);
+                    if (!stopping[0])
+                    {
+                        roleStopped.complete(null);
+                    }
+                    ended.complete(Done.getInstance());
                     return Behaviors.same();
                 })
                 .build();

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A node's role actor stops before its node leaves the cluster, so it never sees its own leaving as its peers'
- * departure; the node learns when and how the role ended.
+ * departure; the node learns when and how the role ended by itself, and is not told of the stop its shutdown made.
  */
 class RoleGuardianTest
 {
@@ -57,9 +58,11 @@ class RoleGuardianTest
 
         assertEquals(MemberStatus.up(), statusAtStop.get(60, TimeUnit.SECONDS),
             "the role stopped before the node began to leave");
-        assertNull(started.roleStopped().toCompletableFuture().get(60, TimeUnit.SECONDS), "stopped, not crashed");
         system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        assertFalse(started.roleStopped().toCompletableFuture().isDone(),
+            "a stop the shutdown asked for is not reported as the role's end");
     }
+
 
     @Test
     void shouldTellWhatACrashedRoleThrew() throws Exception
@@ -81,9 +84,11 @@ class RoleGuardianTest
     }
 
     @Test
-    void shouldShutDownWhenTheRoleHasAlreadyEnded() throws Exception
+    void shouldTellThatTheRoleEndedByItselfAndStillShutDown() throws Exception
     {
-        system = RoleGuardian.start("role", Behaviors.stopped(), "descent", nodeConfig()).system();
+        final RoleGuardian.Started started = RoleGuardian.start("role", Behaviors.stopped(), "descent", nodeConfig());
+        system = started.system();
+        assertNull(started.roleStopped().toCompletableFuture().get(60, TimeUnit.SECONDS), "ended normally");
         final Cluster cluster = Cluster.get(system);
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
         awaitUp(cluster, Duration.ofSeconds(30));
