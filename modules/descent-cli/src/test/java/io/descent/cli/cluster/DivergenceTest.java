@@ -15,8 +15,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -70,7 +68,7 @@ class DivergenceTest
     {
         final Path job = job("");
         final Path checkpoints = dir.resolve("checkpoints");
-        final String seed = "127.0.0.1:" + freePort();
+        final String seed = "127.0.0.1:" + NodeProcess.freePort();
         try (NodeProcess server = new NodeProcess(dir, "ps", List.of("ps", "--config", job.toString(), "--bind", seed,
                 "--workers", "2", "--checkpoint-dir", checkpoints.toString(), "--cluster", "checkpoint.every-steps=1",
                 "--metrics-port", "0"));
@@ -158,7 +156,7 @@ class DivergenceTest
         throws Exception
     {
         try (NodeProcess server = new NodeProcess(dir, name, List.of("ps", "--config", job.toString(), "--bind",
-            "127.0.0.1:" + freePort(), "--workers", "2", "--resume", checkpoints.toString(), "--metrics-port", "0")))
+            "127.0.0.1:" + NodeProcess.freePort(), "--workers", "2", "--resume", checkpoints.toString(), "--metrics-port", "0")))
         {
             assertEquals(DescentCli.EXIT_BAD_INPUT, server.awaitExit(Duration.ofSeconds(60)), server.stderr());
             assertFalse(server.stdout().contains("job failed"), server.stdout());
@@ -215,11 +213,4 @@ class DivergenceTest
         return file;
     }
 
-    private static int freePort() throws Exception
-    {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
-        {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -10,8 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -113,10 +111,10 @@ class LocalClusterTest
     @Test
     void shouldCompleteTheJobWhenAWorkerIsKilled() throws Exception
     {
-        final String seed = "127.0.0.1:" + freePort();
+        final String seed = "127.0.0.1:" + NodeProcess.freePort();
         final Path job = job("train.epochs = 4");
-        final int serverMetrics = freePort();
-        final int workerMetrics = freePort();
+        final int serverMetrics = NodeProcess.freePort();
+        final int workerMetrics = NodeProcess.freePort();
         try (NodeProcess server = new NodeProcess(dir, "ps", List.of("ps", "--config", job.toString(), "--bind", seed,
                 "--workers", "2", "--cluster", "step-timeout=3s", "--report", dir.resolve("r.json").toString(),
                 "--metrics-port", Integer.toString(serverMetrics)));
@@ -142,7 +140,7 @@ class LocalClusterTest
         assertEquals(0, DescentCli.run("train", "--config", job.toString(), "--workers", "2", "--threads", "1",
             "--report", uninterrupted.toString()));
         final Path checkpoints = dir.resolve("checkpoints");
-        final String seed = "127.0.0.1:" + freePort();
+        final String seed = "127.0.0.1:" + NodeProcess.freePort();
         try (NodeProcess server = new NodeProcess(dir, "ps", List.of("ps", "--config", job.toString(), "--bind", seed,
                 "--workers", "2", "--checkpoint-dir", checkpoints.toString(), "--cluster", "checkpoint.every-steps=20"));
              NodeProcess first = worker("w0", job, seed);
@@ -152,7 +150,7 @@ class LocalClusterTest
             server.process.destroyForcibly().waitFor();
         }
         final Path resumed = dir.resolve("resumed.json");
-        final String seed2 = "127.0.0.1:" + freePort();
+        final String seed2 = "127.0.0.1:" + NodeProcess.freePort();
         try (NodeProcess server = new NodeProcess(dir, "ps2", List.of("ps", "--config", job.toString(), "--bind",
                 seed2, "--workers", "2", "--resume", checkpoints.toString(), "--report", resumed.toString()));
              NodeProcess first = worker("w2", job, seed2);
@@ -171,7 +169,7 @@ class LocalClusterTest
     @Test
     void shouldRefuseAWorkerWithAnotherModelOnBothSides() throws Exception
     {
-        final String seed = "127.0.0.1:" + freePort();
+        final String seed = "127.0.0.1:" + NodeProcess.freePort();
         final Path job = job("");
         try (NodeProcess server = new NodeProcess(dir, "ps", List.of("ps", "--config", job.toString(), "--bind", seed,
                 "--workers", "1", "--cluster", "registration-timeout=60s"));
@@ -194,7 +192,7 @@ class LocalClusterTest
     @Test
     void shouldRefuseAWorkerWithAnotherClusterKeyOnBothSidesAndAcceptTheRightOne() throws Exception
     {
-        final String seed = "127.0.0.1:" + freePort();
+        final String seed = "127.0.0.1:" + NodeProcess.freePort();
         final Path job = job("");
         final Path key = Files.writeString(dir.resolve("key"), "the-right-cluster-key-0123\n");
         final Path wrong = Files.writeString(dir.resolve("wrong"), "a-wrong-cluster-key-456789\n");
@@ -232,7 +230,7 @@ class LocalClusterTest
         final StringWriter err = new StringWriter();
         final long start = System.nanoTime();
         final int code = DescentCli.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
-            "worker", "--config", job("").toString(), "--seed", "127.0.0.1:" + freePort(),
+            "worker", "--config", job("").toString(), "--seed", "127.0.0.1:" + NodeProcess.freePort(),
             "--cluster", "registration-timeout=3s");
         assertEquals(DescentCli.EXIT_BAD_INPUT, code, err.toString());
         assertTrue(err.toString().contains("is not reachable within"), err.toString());
@@ -290,11 +288,4 @@ class LocalClusterTest
         return file;
     }
 
-    private static int freePort() throws Exception
-    {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
-        {
-            return socket.getLocalPort();
-        }
-    }
 }

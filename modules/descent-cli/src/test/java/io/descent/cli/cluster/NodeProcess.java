@@ -4,6 +4,8 @@ import io.descent.cli.DescentCli;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,5 +148,14 @@ public final class NodeProcess implements AutoCloseable
     public void close() throws InterruptedException
     {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** @return a TCP port on the loopback address that was free a moment ago (for a node's Akka {@code --bind}). */
+    public static int freePort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            return socket.getLocalPort();
+        }
     }
 }

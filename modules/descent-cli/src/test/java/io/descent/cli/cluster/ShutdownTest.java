@@ -8,8 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,7 +86,7 @@ class ShutdownTest
     @Test
     void shouldLeaveNothingWhenAWorkerAndThenTheServerAreTerminated() throws Exception
     {
-        final String seed = "127.0.0.1:" + freePort();
+        final String seed = "127.0.0.1:" + NodeProcess.freePort();
         final String job = job().toString();
         try (NodeProcess server = node("ps", List.of("ps", "--config", job, "--bind", seed, "--workers", "2",
                 "--metrics-port", "0"));
@@ -174,11 +172,4 @@ class ShutdownTest
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
-    private static int freePort() throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
-        {
-            return socket.getLocalPort();
-        }
-    }
 }
