@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * {@code descent train ... --workers N}: a real cluster on this machine. Starts the parameter server and N workers
@@ -37,9 +38,21 @@ public final class LocalCluster
     private final int workers;
     private final int threads;
     private final Path report;
+    private final Consumer<Node> started;
     private final List<Process> children = new ArrayList<>();
     private final String clusterKey = ClusterKey.randomText();
     private SharedMediaDriver driver;
+
+    /**
+     * A child process as it was started.
+     *
+     * @param name        its role: {@code ps}, {@code worker-0}, {@code worker-1}, …
+     * @param pid         its process id.
+     * @param metricsPort the TCP port it serves {@code /metrics} and {@code /health} on (once it is up).
+     */
+    public record Node(String name, long pid, int metricsPort)
+    {
+    }
 
     /**
      * @param jobArgs the job as command-line arguments ({@code PRESET} or {@code --config FILE}, {@code --set}s).
@@ -48,6 +61,24 @@ public final class LocalCluster
      * @param report  report file, or null.
      */
     public LocalCluster(final List<String> jobArgs, final int workers, final int threads, final Path report)
+    {
+        this(jobArgs, workers, threads, report, null);
+    }
+
+    /**
+     * A cluster whose children are watched from outside, e.g. scraped for their memory.
+     *
+     * @param jobArgs the job as command-line arguments ({@code PRESET} or {@code --config FILE}, {@code --set}s).
+     * @param workers number of worker processes, ≥ 1.
+     * @param threads BLAS threads per process, ≥ 1.
+     * @param report  report file, or null.
+     * @param started told of each child as it starts, on the thread running {@link #run()}; each child then gets a
+     *                free metrics port chosen here (instead of picking its own), so that the port is known. Null for
+     *                none.
+     */
+    public LocalCluster(
+        final List<String> jobArgs, final int workers, final int threads, final Path report,
+        final Consumer<Node> started)
     {
         if (workers < 1 || threads < 1)
         {
@@ -58,6 +89,7 @@ public final class LocalCluster
         this.workers = workers;
         this.threads = threads;
         this.report = report;
+        this.started = started;
     }
 
     /**
@@ -76,9 +108,7 @@ public final class LocalCluster
                 driver = SharedMediaDriver.start();
             }
             final String seed = "127.0.0.1:" + freePort();
-            // Every node on this host serves /metrics: a free port each (--metrics-port 0), not the shared default.
             final List<String> ps = new ArrayList<>(List.of("ps", "--bind", seed, "--workers", String.valueOf(workers),
-                "--metrics-port", "0",
                 "--mode", "local"));
             if (null != report)
             {
@@ -89,7 +119,7 @@ public final class LocalCluster
             final CompletableFuture<Integer> badWorker = new CompletableFuture<>();
             for (int rank = 0; rank < workers; rank++)
             {
-                start(new ArrayList<>(List.of("worker", "--seed", seed, "--metrics-port", "0")), "worker-" + rank, false)
+                start(new ArrayList<>(List.of("worker", "--seed", seed)), "worker-" + rank, false)
                     .onExit()
                     .thenAccept(worker ->
                     {
@@ -128,6 +158,10 @@ public final class LocalCluster
         final List<String> args = new ArrayList<>(JavaCommand.thisJvm(null == driver ? List.of() :
             driver.childFlags()));
         args.addAll(command);
+        // Every node on this host serves /metrics: a free port each, not the shared default; chosen here when
+        // someone watches the nodes, else by the node (0).
+        final int metricsPort = null == started ? 0 : freePort();
+        args.addAll(List.of("--metrics-port", String.valueOf(metricsPort)));
         if (null != driver)
         {
             args.addAll(List.of("--aeron", "ipc"));
@@ -149,6 +183,10 @@ public final class LocalCluster
                 children.add(process);
             }
             LOG.info("started {} as pid {}: {}", name, process.pid(), String.join(" ", command));
+            if (null != started)
+            {
+                started.accept(new Node(name, process.pid(), metricsPort));
+            }
             return process;
         }
         catch (final IOException ex)
@@ -165,6 +203,15 @@ public final class LocalCluster
             throw new BadInputException("-D" + DATA_PLANE_PROPERTY + " = '" + medium + "' must be ipc or udp");
         }
         return medium.equals("ipc");
+    }
+
+    /**
+     * Stops every child now (they get SIGTERM, and SIGKILL after 5 s); {@link #run()} then returns the server's exit
+     * code. For a caller that ends the job itself. Thread-safe.
+     */
+    public void stop()
+    {
+        stopChildren();
     }
 
     private void awaitWorkers(final int seconds) throws InterruptedException
@@ -225,7 +272,7 @@ public final class LocalCluster
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("finding a free loopback port for the parameter server", ex);
+            throw new UncheckedIOException("finding a free loopback port for a node", ex);
         }
     }
 }
