@@ -31,6 +31,12 @@ final class NodeTimeline
         scraper.sample(seconds).ifPresentOrElse(samples::add, () -> missed++);
     }
 
+    /** @return the node as it was started. */
+    LocalCluster.Node node()
+    {
+        return node;
+    }
+
     /** @return the node's name: {@code ps}, {@code worker-0}, … */
     String name()
     {
@@ -90,6 +96,7 @@ final class NodeTimeline
         json.put("node", node.name());
         json.put("pid", node.pid());
         json.put("metrics_port", node.metricsPort());
+        json.put("log", node.log());
         json.put("samples_total", samples.size());
         json.put("samples_after_warmup", window.size());
         json.put("missed_scrapes", missed);

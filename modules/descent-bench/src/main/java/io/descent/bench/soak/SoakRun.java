@@ -88,7 +88,7 @@ final class SoakRun
         long nextProgress = start + TimeUnit.MINUTES.toNanos(1);
         while (nextSample - end <= 0)
         {
-            awaitOrFail(exit, nextSample, start);
+            awaitOrFail(exit, nextSample, start, nodes.stream().map(NodeTimeline::node).toList());
             final double at = (System.nanoTime() - start) / 1e9;
             for (final NodeTimeline node : nodes)
             {
@@ -104,7 +104,8 @@ final class SoakRun
     }
 
     /** Waits until {@code until}, failing if the job ends first. */
-    private void awaitOrFail(final CompletableFuture<Integer> exit, final long until, final long start)
+    private void awaitOrFail(final CompletableFuture<Integer> exit, final long until, final long start,
+        final List<LocalCluster.Node> nodes)
         throws InterruptedException
     {
         final Integer code;
@@ -131,7 +132,7 @@ final class SoakRun
                 "fix the job and run the soak again");
         }
         throw new IllegalStateException(String.format("the job ended after %.0f s with exit code %d, before the " +
-            "soak's %.1f minutes were up; the nodes' logs are in %s (descent-ps.log, descent-worker-N.log)",
-            (System.nanoTime() - start) / 1e9, code, seconds / 60.0, System.getProperty("java.io.tmpdir")));
+            "soak's %.1f minutes were up; the nodes' logs: %s", (System.nanoTime() - start) / 1e9, code,
+            seconds / 60.0, String.join(", ", nodes.stream().map(LocalCluster.Node::log).toList())));
     }
 }

@@ -49,8 +49,9 @@ public final class LocalCluster
      * @param name        its role: {@code ps}, {@code worker-0}, {@code worker-1}, …
      * @param pid         its process id.
      * @param metricsPort the TCP port it serves {@code /metrics} and {@code /health} on (once it is up).
+     * @param log         its log file.
      */
-    public record Node(String name, long pid, int metricsPort)
+    public record Node(String name, long pid, int metricsPort, String log)
     {
     }
 
@@ -185,7 +186,7 @@ public final class LocalCluster
             LOG.info("started {} as pid {}: {}", name, process.pid(), String.join(" ", command));
             if (null != started)
             {
-                started.accept(new Node(name, process.pid(), metricsPort));
+                started.accept(new Node(name, process.pid(), metricsPort, logFile(name)));
             }
             return process;
         }
