@@ -68,9 +68,10 @@ memory_flags() {
   else
     heap=4g; offheap=6G; physical=12G
   fi
+  # AlwaysPreTouch: heap pages resident once committed, so the pod's memory is flat after start-up (scripts/descent).
   echo "-Xmx${DESCENT_HEAP:-$heap}" \
     "-Dorg.bytedeco.javacpp.maxbytes=${DESCENT_MAX_OFFHEAP:-$offheap}" \
-    "-Dorg.bytedeco.javacpp.maxphysicalbytes=${DESCENT_MAX_PHYSICAL:-$physical}"
+    "-Dorg.bytedeco.javacpp.maxphysicalbytes=${DESCENT_MAX_PHYSICAL:-$physical}" -XX:+AlwaysPreTouch
 }
 
 # ND4J's bundled OpenBLAS (0.3.19) does not recognise newer Xeons and silently uses a slow generic kernel.

@@ -2,6 +2,7 @@ package io.descent.bench;
 
 import io.descent.bench.scale.CeilingLoopCommand;
 import io.descent.bench.scale.ScaleBenchCommand;
+import io.descent.bench.soak.SoakBenchCommand;
 import io.descent.bench.transport.TransportBenchCommand;
 import picocli.CommandLine.Command;
 
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print ratios measured in the same run (this machine is shared and noisy).",
     subcommands = { ComputeBenchCommand.class, TransportBenchCommand.class, ScaleBenchCommand.class,
-        CeilingLoopCommand.class })
+        CeilingLoopCommand.class, SoakBenchCommand.class })
 public final class BenchCommand
 {
 }

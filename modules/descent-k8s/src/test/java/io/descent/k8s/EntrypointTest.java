@@ -176,7 +176,8 @@ class EntrypointTest
         final Result result = run();
         final String line = String.join(" ", result.javaArgs());
         assertTrue(line.startsWith("-Dx=1 -Xmx4g -Dorg.bytedeco.javacpp.maxbytes=6G " +
-            "-Dorg.bytedeco.javacpp.maxphysicalbytes=12G --add-opens java.base/jdk.internal.misc=ALL-UNNAMED " +
+            "-Dorg.bytedeco.javacpp.maxphysicalbytes=12G -XX:+AlwaysPreTouch " +
+            "--add-opens java.base/jdk.internal.misc=ALL-UNNAMED " +
             "--add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED " +
             "-XX:+ExitOnOutOfMemoryError -jar /opt/descent/descent-cli.jar ps"), line);
         assertTrue(result.javaArgs().contains("ENV OMP_WAIT_POLICY=PASSIVE"));

@@ -2,6 +2,7 @@ package io.descent.nn;
 
 import io.descent.nn.layer.Layer;
 import io.descent.nn.layer.LayerBuffers;
+import io.descent.nn.layer.LayerPass;
 import io.descent.nn.layer.LayerSpec;
 import io.descent.nn.loss.Loss;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -16,8 +17,10 @@ import java.util.SplittableRandom;
 
 /**
  * A feed-forward model that owns one contiguous parameter vector and one gradient vector of the same length; each
- * layer's weights and biases are views into them. Activations are preallocated per batch size on first use and
- * reused, so a training step allocates no arrays.
+ * layer's weights and biases are views into them. Activations are preallocated per batch size on first use and the
+ * layers' ops bound to them ({@link LayerPass}), so a training step allocates nothing, native or JavaCPP, once each
+ * batch size has been seen with its features array: a step on the same array as before reuses everything; another
+ * array of a seen size rebinds the first layer only.
  *
  * <p>Not thread-safe: use a model from one thread (ND4J arrays and workspaces are per thread).
  */
@@ -29,7 +32,7 @@ public final class Model
     private final INDArray parameters;
     private final INDArray gradients;
     private final Fingerprint fingerprint;
-    private final Map<Integer, LayerBuffers[]> buffersByBatch = new HashMap<>();
+    private final Map<Integer, BatchPlan> plans = new HashMap<>();
 
     private Model(final ModelSpec spec, final DataType dataType)
     {
@@ -125,18 +128,15 @@ public final class Model
      */
     public double computeGradients(final INDArray features, final INDArray targets, final Loss loss)
     {
-        final int batch = checkBatch(features, targets);
-        final LayerBuffers[] buffers = buffersFor(batch);
-        forward(features, buffers, true);
+        final BatchPlan plan = planFor(checkBatch(features, targets), features);
+        plan.forward(true);
         final int last = layers.size() - 1;
-        final LayerBuffers out = buffers[last];
+        final LayerBuffers out = plan.buffers[last];
         final double value = loss.valueAndGradient(out.output(), targets, out.delta());
         final boolean fused = loss.fusesWithOutput();
         for (int i = last; i >= 0; i--)
         {
-            final INDArray input = i == 0 ? features : buffers[i - 1].output();
-            final INDArray inputDelta = i == 0 ? null : buffers[i - 1].delta();
-            layers.get(i).backward(input, buffers[i], inputDelta, fused && i == last);
+            plan.passes[i].backward(fused && i == last);
         }
         return value;
     }
@@ -150,9 +150,9 @@ public final class Model
      */
     public INDArray predict(final INDArray features)
     {
-        final LayerBuffers[] buffers = buffersFor((int)features.rows());
-        forward(features, buffers, false);
-        return buffers[layers.size() - 1].output();
+        final BatchPlan plan = planFor((int)features.rows(), features);
+        plan.forward(false);
+        return plan.buffers[layers.size() - 1].output();
     }
 
     /**
@@ -169,27 +169,66 @@ public final class Model
         return loss.value(predict(features), targets);
     }
 
-    private void forward(final INDArray features, final LayerBuffers[] buffers, final boolean training)
+    /**
+     * The plan of a batch size, bound to {@code features}. The model keeps a reference to the last features array of
+     * each batch size (the array the first layer's ops are bound to).
+     */
+    private BatchPlan planFor(final int batch, final INDArray features)
     {
-        INDArray input = features;
-        for (int i = 0; i < layers.size(); i++)
+        final BatchPlan plan = plans.computeIfAbsent(batch, this::newPlan);
+        if (plan.input != features)
         {
-            layers.get(i).forward(input, buffers[i], training);
-            input = buffers[i].output();
+            plan.bindInput(features);
         }
+        return plan;
     }
 
-    private LayerBuffers[] buffersFor(final int batch)
+    private BatchPlan newPlan(final int batch)
     {
-        return buffersByBatch.computeIfAbsent(batch, b ->
+        final int count = layers.size();
+        final LayerBuffers[] buffers = new LayerBuffers[count];
+        for (int i = 0; i < count; i++)
         {
-            final LayerBuffers[] buffers = new LayerBuffers[layers.size()];
-            for (int i = 0; i < buffers.length; i++)
+            buffers[i] = layers.get(i).allocate(batch, dataType);
+        }
+        final LayerPass[] passes = new LayerPass[count];
+        for (int i = 1; i < count; i++)
+        {
+            passes[i] = layers.get(i).prepare(buffers[i - 1].output(), buffers[i], buffers[i - 1].delta());
+        }
+        return new BatchPlan(buffers, passes);
+    }
+
+    /** The arrays and bound passes of every layer for one batch size, and the features array layer 0 is bound to. */
+    private final class BatchPlan
+    {
+        private final LayerBuffers[] buffers;
+        private final LayerPass[] passes;
+        private INDArray input;
+
+        BatchPlan(final LayerBuffers[] buffers, final LayerPass[] passes)
+        {
+            this.buffers = buffers;
+            this.passes = passes;
+        }
+
+        void bindInput(final INDArray features)
+        {
+            if (null != passes[0])
             {
-                buffers[i] = layers.get(i).allocate(b, dataType);
+                passes[0].close();
             }
-            return buffers;
-        });
+            passes[0] = layers.get(0).prepare(features, buffers[0], null);
+            input = features;
+        }
+
+        void forward(final boolean training)
+        {
+            for (final LayerPass pass : passes)
+            {
+                pass.forward(training);
+            }
+        }
     }
 
     private int checkBatch(final INDArray features, final INDArray targets)

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * {@code descent train ... --workers N}: a real cluster on this machine. Starts the parameter server and N workers
@@ -46,6 +47,7 @@ public final class LocalCluster
     private final int workers;
     private final int threads;
     private final Path report;
+    private final Consumer<Node> started;
     private final String clusterKey = ClusterKey.randomText();
     // Guarded by this: the main thread starts, a shutdown hook may stop at any moment.
     private final List<Process> children = new ArrayList<>();
@@ -56,12 +58,42 @@ public final class LocalCluster
     private volatile boolean exiting;
 
     /**
+     * A child process as it was started.
+     *
+     * @param name        its role: {@code ps}, {@code worker-0}, {@code worker-1}, …
+     * @param pid         its process id.
+     * @param metricsPort the TCP port it serves {@code /metrics} and {@code /health} on (once it is up).
+     * @param log         its log file.
+     */
+    public record Node(String name, long pid, int metricsPort, String log)
+    {
+    }
+
+    /**
      * @param jobArgs the job as command-line arguments ({@code PRESET} or {@code --config FILE}, {@code --set}s).
      * @param workers number of worker processes, ≥ 1.
      * @param threads BLAS threads per process, ≥ 1.
      * @param report  report file, or null.
      */
     public LocalCluster(final List<String> jobArgs, final int workers, final int threads, final Path report)
+    {
+        this(jobArgs, workers, threads, report, null);
+    }
+
+    /**
+     * A cluster whose children are watched from outside, e.g. scraped for their memory.
+     *
+     * @param jobArgs the job as command-line arguments ({@code PRESET} or {@code --config FILE}, {@code --set}s).
+     * @param workers number of worker processes, ≥ 1.
+     * @param threads BLAS threads per process, ≥ 1.
+     * @param report  report file, or null.
+     * @param started told of each child as it starts, on the thread running {@link #run()}; each child then gets a
+     *                free metrics port chosen here (instead of picking its own), so that the port is known. Null for
+     *                none.
+     */
+    public LocalCluster(
+        final List<String> jobArgs, final int workers, final int threads, final Path report,
+        final Consumer<Node> started)
     {
         if (workers < 1 || threads < 1)
         {
@@ -72,6 +104,7 @@ public final class LocalCluster
         this.workers = workers;
         this.threads = threads;
         this.report = report;
+        this.started = started;
     }
 
     /**
@@ -93,9 +126,7 @@ public final class LocalCluster
         {
             startDriver(useIpc());
             final String seed = "127.0.0.1:" + freePort();
-            // Every node on this host serves /metrics: a free port each (--metrics-port 0), not the shared default.
             final List<String> ps = new ArrayList<>(List.of("ps", "--bind", seed, "--workers", String.valueOf(workers),
-                "--metrics-port", "0",
                 "--mode", "local"));
             if (null != report)
             {
@@ -106,8 +137,7 @@ public final class LocalCluster
             final CompletableFuture<Integer> badWorker = new CompletableFuture<>();
             for (int rank = 0; rank < workers; rank++)
             {
-                start(new ArrayList<>(List.of("worker", "--seed", seed, "--metrics-port", "0", "--quiet-job-end")),
-                    "worker-" + rank, false)
+                start(new ArrayList<>(List.of("worker", "--seed", seed, "--quiet-job-end")), "worker-" + rank, false)
                     .onExit()
                     .thenAccept(worker ->
                     {
@@ -147,11 +177,13 @@ public final class LocalCluster
     }
 
     /**
-     * Stops every child, passes on the last lines of their standard error, removes what a child killed before it
-     * could clean up left in the drivers' base directory, then closes the shared driver (its clients have exited).
-     * Once: the second caller (hook or main thread) waits for the first and returns.
+     * Stops every child (SIGTERM, then SIGKILL after {@link #STOP_GRACE}), passes on the last lines of their standard
+     * error, removes what a child killed before it could clean up left in the drivers' base directory, then closes
+     * the shared driver (its clients have exited); {@link #run()} then returns the server's exit code. For the
+     * shutdown hook, {@link #run()}'s end, and a caller that ends the job itself. Once: a second caller waits for the
+     * first and returns. Thread-safe.
      */
-    private synchronized void stop()
+    public synchronized void stop()
     {
         if (stopped)
         {
@@ -182,6 +214,10 @@ public final class LocalCluster
         final List<String> args = new ArrayList<>(JavaCommand.thisJvm(null == driver ? List.of() :
             driver.childFlags()));
         args.addAll(command);
+        // Every node on this host serves /metrics: a free port each, not the shared default; chosen here when
+        // someone watches the nodes, else by the node (0).
+        final int metricsPort = null == started ? 0 : freePort();
+        args.addAll(List.of("--metrics-port", String.valueOf(metricsPort)));
         if (null != driver)
         {
             args.addAll(List.of("--aeron", "ipc"));
@@ -200,6 +236,10 @@ public final class LocalCluster
             children.add(process);
             relays.add(StderrRelay.start(name, process.getErrorStream(), System.err, () -> exiting));
             LOG.info("started {} as pid {}: {}", name, process.pid(), String.join(" ", command));
+            if (null != started)
+            {
+                started.accept(new Node(name, process.pid(), metricsPort, logFile(name)));
+            }
             return process;
         }
         catch (final IOException ex)
@@ -291,7 +331,7 @@ public final class LocalCluster
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("finding a free loopback port for the parameter server", ex);
+            throw new UncheckedIOException("finding a free loopback port for a node", ex);
         }
     }
 }

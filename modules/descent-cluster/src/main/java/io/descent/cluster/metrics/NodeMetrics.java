@@ -3,6 +3,7 @@ package io.descent.cluster.metrics;
 import io.descent.cluster.dataplane.TransportStats;
 import io.descent.train.Metrics;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -62,6 +63,10 @@ import java.util.function.Supplier;
  *   <li>{@code descent_healthy} gauge: 1 or 0, as {@code /health} answers.</li>
  *   <li>{@code descent_transport_*} counters of the data plane's drops (once {@link #watchTransport} is called):
  *       see {@link TransportMetrics}.</li>
+ *   <li>Memory ({@link ProcessMemory}): {@code descent_resident_memory_bytes} and
+ *       {@code descent_resident_anonymous_memory_bytes} (Linux), {@code descent_heap_after_gc_bytes} (once a
+ *       collection ran), {@code descent_javacpp_bytes} gauges; {@code descent_nd4j_allocations_total} and
+ *       {@code descent_forced_gcs_total} (collections caused by {@code System.gc()}) counters.</li>
  * </ul>
  *
  * <p>Thread-safety: every method may be called from any thread, concurrently with the others and with scrapes on
@@ -95,6 +100,7 @@ public final class NodeMetrics
     private volatile Epoch epoch = Epoch.NONE;
     private volatile long checkpointMillis = NO_CHECKPOINT;
     private volatile Health health = Health.OK;
+    private final ProcessMemory memory = new ProcessMemory();
 
     private NodeMetrics(final Labels labels, final InstantSource clock, final LongSupplier nanoClock)
     {
@@ -129,6 +135,20 @@ public final class NodeMetrics
         {
             TransportMetrics.register(registry, labels, source);
         }
+        registerMemory();
+    }
+
+    private void registerMemory()
+    {
+        gauge("descent_resident_memory_bytes", "Resident set size of the process.", memory::residentBytes);
+        gauge("descent_resident_anonymous_memory_bytes", "Anonymous part of the resident set (heap, native).",
+            memory::anonymousBytes);
+        gauge("descent_heap_after_gc_bytes", "Heap in use after the latest collection.", memory::heapAfterGcBytes);
+        gauge("descent_javacpp_bytes", "Off-heap bytes JavaCPP tracks.", memory::javacppBytes);
+        counterWithCallback("descent_nd4j_allocations", "Native buffers and op contexts ND4J created.",
+            memory::nd4jAllocations);
+        counterWithCallback("descent_forced_gcs", "Collections caused by System.gc() (JavaCPP's memory limits).",
+            memory::forcedCollections);
     }
 
     /** @return metrics of a parameter server, labelled {@code role="ps"}, on the system clock. */
@@ -392,6 +412,12 @@ public final class NodeMetrics
     {
         final Counter.Builder builder = Counter.builder().name(name).help(help).constLabels(labels).withoutExemplars();
         return (null == unit ? builder : builder.unit(unit)).register(registry);
+    }
+
+    private void counterWithCallback(final String name, final String help, final DoubleSupplier value)
+    {
+        CounterWithCallback.builder().name(name).help(help).constLabels(labels)
+            .callback(callback -> callback.call(value.getAsDouble())).register(registry);
     }
 
     /** A gauge read at scrape time; a NaN value leaves the series out (not reported yet, or not applicable). */

@@ -1,10 +1,13 @@
 package io.descent.cluster.metrics;
 
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.descent.cluster.metrics.Scrape.value;
@@ -59,6 +62,37 @@ class NodeMetricsTest
                 "nothing is left under the requested rank");
         }
         assertThrows(IllegalStateException.class, () -> NodeMetrics.parameterServer().assignRank(0));
+    }
+
+    @Test
+    void shouldReportTheProcessMemoryAndCountForcedCollections() throws Exception
+    {
+        final NodeMetrics metrics = NodeMetrics.parameterServer();
+        try (MetricsServer server = MetricsServer.start(0, metrics))
+        {
+            final List<Scrape.Sample> before = Scrape.metrics(server.port());
+            final double rss = value(before, "descent_resident_memory_bytes", "role", "ps").orElseThrow();
+            final double anonymous = value(before, "descent_resident_anonymous_memory_bytes", "role", "ps")
+                .orElseThrow();
+            assertTrue(rss > 0 && anonymous > 0 && anonymous <= rss, rss + " resident, " + anonymous + " anonymous");
+            assertTrue(value(before, "descent_javacpp_bytes", "role", "ps").orElseThrow() >= 0);
+            final double forced = value(before, "descent_forced_gcs_total", "role", "ps").orElseThrow();
+            final double allocations = value(before, "descent_nd4j_allocations_total", "role", "ps").orElseThrow();
+
+            Nd4j.create(DataType.FLOAT, 16);
+            System.gc();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            List<Scrape.Sample> after = Scrape.metrics(server.port());
+            // The collection's notification comes on a JMX thread, shortly after it ended.
+            while (value(after, "descent_forced_gcs_total", "role", "ps").orElseThrow() == forced &&
+                System.nanoTime() - deadline < 0)
+            {
+                after = Scrape.metrics(server.port());
+            }
+            assertTrue(value(after, "descent_forced_gcs_total", "role", "ps").orElseThrow() >= forced + 1);
+            assertTrue(value(after, "descent_heap_after_gc_bytes", "role", "ps").orElseThrow() > 0);
+            assertTrue(value(after, "descent_nd4j_allocations_total", "role", "ps").orElseThrow() >= allocations + 1);
+        }
     }
 
     @Test

@@ -72,62 +72,14 @@ public final class Scrape
         return OptionalDouble.empty();
     }
 
-    /** @return the samples of a text-format body (comments skipped). */
+    /** @return the samples of a text-format body (comments skipped), parsed by {@link MetricsText}. */
     public static List<Sample> parse(final String body)
     {
         final List<Sample> samples = new ArrayList<>();
-        for (final String line : body.split("\n"))
+        for (final MetricsText.Sample sample : MetricsText.parse(body))
         {
-            if (!line.isBlank() && !line.startsWith("#"))
-            {
-                samples.add(parseLine(line));
-            }
+            samples.add(new Sample(sample.name(), sample.labels(), sample.value()));
         }
         return samples;
-    }
-
-    private static Sample parseLine(final String line)
-    {
-        final Map<String, String> labels = new LinkedHashMap<>();
-        final int brace = line.indexOf('{');
-        final int space = line.indexOf(' ');
-        int i;
-        final String name;
-        if (brace >= 0 && brace < space)
-        {
-            name = line.substring(0, brace);
-            i = brace + 1;
-            while (line.charAt(i) != '}')
-            {
-                final int eq = line.indexOf("=\"", i);
-                final String key = line.substring(i, eq);
-                final StringBuilder value = new StringBuilder();
-                i = eq + 2;
-                while (line.charAt(i) != '"')
-                {
-                    value.append(line.charAt(i) == '\\' ? line.charAt(++i) : line.charAt(i));
-                    i++;
-                }
-                labels.put(key, value.toString());
-                i++;
-                if (line.charAt(i) == ',')
-                {
-                    i++;
-                }
-            }
-            i++;
-        }
-        else
-        {
-            name = line.substring(0, space);
-            i = space;
-        }
-        final String value = line.substring(i).trim().split(" ")[0];
-        return new Sample(name, labels, switch (value)
-        {
-            case "+Inf" -> Double.POSITIVE_INFINITY;
-            case "-Inf" -> Double.NEGATIVE_INFINITY;
-            default -> Double.parseDouble(value);
-        });
     }
 }

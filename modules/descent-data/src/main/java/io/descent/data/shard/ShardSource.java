@@ -6,9 +6,7 @@ import io.descent.data.ExampleSource;
 import io.descent.data.Task;
 import io.descent.data.scale.Scaler;
 import io.descent.data.scale.ScalingKind;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
 import java.util.List;
@@ -16,8 +14,9 @@ import java.util.Objects;
 
 /**
  * An {@link ExampleSource} over a memory-mapped {@link ShardSet}: all its rows or a subset (a split), optionally
- * scaled on read. A batch is one bulk copy per row from the mapped file into the destination arrays, then (when
- * scaled) two in-place ND4J broadcast ops, the same float arithmetic as {@link Scaler#apply(Dataset)}.
+ * scaled on read. A batch is one bulk copy per row from the mapped file into the destination arrays, each row then
+ * (when scaled) scaled in place with the float arithmetic of {@link Scaler#apply(Dataset)}; no ND4J op runs, so a
+ * batch allocates nothing native.
  *
  * <p>Heap cost: the row map of a subset (4 bytes per row); the rows themselves stay in the page cache. Immutable;
  * safe for several threads that fill their own arrays.
@@ -27,8 +26,9 @@ public final class ShardSource implements ExampleSource
     private final ShardSet set;
     private final int[] rows;
     private final Scaler scaler;
-    private final INDArray offsets;
-    private final INDArray factors;
+    /** Per feature, as float: {@code x' = (x − offset) · factor}, or null when unscaled. */
+    private final float[] offsets;
+    private final float[] factors;
 
     private ShardSource(final ShardSet set, final int[] rows, final Scaler scaler)
     {
@@ -37,8 +37,8 @@ public final class ShardSource implements ExampleSource
         this.scaler = scaler;
         if (scaler != null && scaler.kind() != ScalingKind.NONE)
         {
-            offsets = Nd4j.createFromArray(toFloats(scaler.offsets())).reshape(1, set.manifest().numFeatures());
-            factors = Nd4j.createFromArray(toFloats(scaler.factors())).reshape(1, set.manifest().numFeatures());
+            offsets = toFloats(scaler.offsets());
+            factors = toFloats(scaler.factors());
         }
         else
         {
@@ -133,11 +133,21 @@ public final class ShardSource implements ExampleSource
         final FloatBuffer targetBuffer = BatchBuffers.rows(targets, count, numOutputs(), "targets");
         for (int i = 0; i < count; i++)
         {
+            final int rowStart = featureBuffer.position();
             set.copyRow(row(order[from + i]), featureBuffer, targetBuffer);
+            if (offsets != null)
+            {
+                scaleRow(featureBuffer, rowStart);
+            }
         }
-        if (offsets != null)
+    }
+
+    /** Scales the row just copied, while it is in cache: the float arithmetic of {@link Scaler#applyToRow}. */
+    private void scaleRow(final FloatBuffer buffer, final int rowStart)
+    {
+        for (int j = 0; j < offsets.length; j++)
         {
-            features.subiRowVector(offsets).muliRowVector(factors);
+            buffer.put(rowStart + j, (buffer.get(rowStart + j) - offsets[j]) * factors[j]);
         }
     }
 

@@ -5,6 +5,7 @@ import io.descent.data.order.EpochOrder;
 import io.descent.data.scale.Scaler;
 import io.descent.data.scale.ScalingKind;
 import io.descent.data.synthetic.Synthetic;
+import io.descent.nn.kernel.NativeAllocations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -99,6 +100,26 @@ class ShardRoundTripTest
                 DataType.FLOAT, 500, 1));
             assertArrayEquals(expectedFeatures.data().asFloat(), features.data().asFloat(), kind.toString());
         }
+    }
+
+    @Test
+    void shouldFillScaledBatchesWithoutAllocating()
+    {
+        final Dataset data = Synthetic.regressionFunction(500, 6, 0.1, 8);
+        Sharder.write(data, dir.resolve("a"), 2, Scaler.fit(ScalingKind.NONE, data), "");
+        final ShardSet set = ShardSet.open(dir.resolve("a"), true);
+        final ShardSource source = ShardSource.of(set).scaled(Scaler.fromStatistics(ScalingKind.STANDARDIZE,
+            set.manifest().statistics()));
+        final int[] order = EpochOrder.permutation(500, 1, 1);
+        final INDArray features = Nd4j.create(DataType.FLOAT, 50, 6);
+        final INDArray targets = Nd4j.create(DataType.FLOAT, 50, 1);
+        final NativeAllocations allocations = new NativeAllocations();
+        final long before = allocations.created();
+        for (int from = 0; from < 500; from += 50)
+        {
+            source.fill(order, from, 50, features, targets);
+        }
+        assertEquals(0, allocations.created() - before, "native allocations while filling 10 scaled batches");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.descent.nn.layer;
 
+import io.descent.nn.kernel.BoundOp;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -8,7 +9,8 @@ import java.util.SplittableRandom;
 
 /**
  * Fully connected layer {@code a = f(x·W + b)} with W [inputs × units] (row-major) followed by b [units] in the
- * flat buffer. All products are {@code Nd4j.gemm} into preallocated arrays; nothing is allocated per step.
+ * flat buffer. All products are matrix products ({@code Nd4j.gemm}'s op) into preallocated arrays, bound once per
+ * batch size ({@link #prepare}); nothing is allocated per step.
  */
 final class DenseLayer implements Layer
 {
@@ -84,35 +86,76 @@ final class DenseLayer implements Layer
     }
 
     @Override
-    public void forward(final INDArray input, final LayerBuffers buffers, final boolean training)
+    public LayerPass prepare(final INDArray input, final LayerBuffers buffers, final INDArray inputDelta)
     {
-        final INDArray output = buffers.output();
-        // The bias broadcast is a rank-1 gemm (ones · b): cheap, and lets x·W accumulate into it with beta = 1.
-        Nd4j.gemm(buffers.column(), bias, output, false, false, 1.0, 0.0);
-        Nd4j.gemm(input, weights, output, false, false, 1.0, 1.0);
-        spec.activation().forward(output);
-    }
-
-    @Override
-    public void backward(
-        final INDArray input, final LayerBuffers buffers, final INDArray inputDelta, final boolean deltaIsPreActivation)
-    {
-        final INDArray delta = buffers.delta();
-        if (!deltaIsPreActivation)
-        {
-            spec.activation().backward(buffers.output(), delta, buffers.scratch(), buffers.rowSums());
-        }
-        Nd4j.gemm(input, delta, weightGradient, true, false, 1.0, 0.0);
-        Nd4j.gemm(buffers.column(), delta, biasGradient, true, false, 1.0, 0.0);
-        if (null != inputDelta)
-        {
-            Nd4j.gemm(delta, weights, inputDelta, false, true, 1.0, 0.0);
-        }
+        return new Pass(input, buffers, inputDelta);
     }
 
     private static INDArray matrixView(final INDArray flat, final long offset, final int rows, final int columns)
     {
         return Nd4j.create(
             flat.data(), new long[]{ rows, columns }, new long[]{ columns, 1 }, offset, 'c', flat.dataType());
+    }
+
+    /** The layer's products and activation bound to one batch size's arrays. */
+    private final class Pass implements LayerPass
+    {
+        private final BoundOp biasBroadcast;
+        private final BoundOp product;
+        private final ActivationKernel activation;
+        private final BoundOp weightGradientProduct;
+        private final BoundOp biasGradientProduct;
+        private final BoundOp inputDeltaProduct;
+
+        Pass(final INDArray input, final LayerBuffers buffers, final INDArray inputDelta)
+        {
+            final INDArray output = buffers.output();
+            final INDArray delta = buffers.delta();
+            // The bias broadcast is a rank-1 gemm (ones · b): cheap, and lets x·W accumulate into it with beta = 1.
+            biasBroadcast = BoundOp.gemm(buffers.column(), bias, output, false, false, 1.0, 0.0);
+            product = BoundOp.gemm(input, weights, output, false, false, 1.0, 1.0);
+            activation = ActivationKernel.bind(spec.activation(), output, delta, buffers.scratch(), buffers.rowSums());
+            weightGradientProduct = BoundOp.gemm(input, delta, weightGradient, true, false, 1.0, 0.0);
+            biasGradientProduct = BoundOp.gemm(buffers.column(), delta, biasGradient, true, false, 1.0, 0.0);
+            inputDeltaProduct = null == inputDelta ? null :
+                BoundOp.gemm(delta, weights, inputDelta, false, true, 1.0, 0.0);
+        }
+
+        @Override
+        public void forward(final boolean training)
+        {
+            biasBroadcast.run();
+            product.run();
+            activation.forward();
+        }
+
+        @Override
+        public void backward(final boolean deltaIsPreActivation)
+        {
+            if (!deltaIsPreActivation)
+            {
+                activation.backward();
+            }
+            weightGradientProduct.run();
+            biasGradientProduct.run();
+            if (null != inputDeltaProduct)
+            {
+                inputDeltaProduct.run();
+            }
+        }
+
+        @Override
+        public void close()
+        {
+            biasBroadcast.close();
+            product.close();
+            activation.close();
+            weightGradientProduct.close();
+            biasGradientProduct.close();
+            if (null != inputDeltaProduct)
+            {
+                inputDeltaProduct.close();
+            }
+        }
     }
 }

@@ -1,7 +1,9 @@
 package io.descent.nn.layer;
 
+import io.descent.nn.kernel.BoundOp;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
 import org.nd4j.linalg.api.rng.Random;
@@ -90,32 +92,72 @@ final class DropoutLayer implements Layer
     }
 
     @Override
-    public void forward(final INDArray input, final LayerBuffers buffers, final boolean training)
+    public LayerPass prepare(final INDArray input, final LayerBuffers buffers, final INDArray inputDelta)
     {
-        if (!training || rate == 0.0)
-        {
-            buffers.output().assign(input);
-            return;
-        }
-        final INDArray mask = buffers.scratch();
-        Nd4j.getExecutioner().exec(new BernoulliDistribution(mask, 1.0 - rate), random);
-        mask.muli(1.0 / (1.0 - rate));
-        Nd4j.exec(new MulOp(input, mask, buffers.output()));
+        return new Pass(input, buffers, inputDelta);
     }
 
-    @Override
-    public void backward(
-        final INDArray input, final LayerBuffers buffers, final INDArray inputDelta, final boolean deltaIsPreActivation)
+    /** The mask draw, its scaling and the two products bound to one batch size's arrays. */
+    private final class Pass implements LayerPass
     {
-        if (null == inputDelta)
+        private final INDArray input;
+        private final INDArray output;
+        private final INDArray delta;
+        private final INDArray inputDelta;
+        private final BernoulliDistribution draw;
+        private final ScalarMultiplication scale;
+        private final BoundOp drop;
+        private final BoundOp dropDelta;
+
+        Pass(final INDArray input, final LayerBuffers buffers, final INDArray inputDelta)
         {
-            return;
+            final INDArray mask = buffers.scratch();
+            this.input = input;
+            this.output = buffers.output();
+            this.delta = buffers.delta();
+            this.inputDelta = inputDelta;
+            this.draw = new BernoulliDistribution(mask, 1.0 - rate);
+            this.scale = new ScalarMultiplication(mask, null, mask, 1.0 / (1.0 - rate));
+            this.drop = BoundOp.of(new MulOp(input, mask, output));
+            this.dropDelta = null == inputDelta ? null : BoundOp.of(new MulOp(delta, mask, inputDelta));
         }
-        if (rate == 0.0)
+
+        @Override
+        public void forward(final boolean training)
         {
-            inputDelta.assign(buffers.delta());
-            return;
+            if (!training || rate == 0.0)
+            {
+                output.assign(input);
+                return;
+            }
+            Nd4j.getExecutioner().exec(draw, random);
+            Nd4j.exec(scale);
+            drop.run();
         }
-        Nd4j.exec(new MulOp(buffers.delta(), buffers.scratch(), inputDelta));
+
+        @Override
+        public void backward(final boolean deltaIsPreActivation)
+        {
+            if (null == inputDelta)
+            {
+                return;
+            }
+            if (rate == 0.0)
+            {
+                inputDelta.assign(delta);
+                return;
+            }
+            dropDelta.run();
+        }
+
+        @Override
+        public void close()
+        {
+            drop.close();
+            if (null != dropDelta)
+            {
+                dropDelta.close();
+            }
+        }
     }
 }

@@ -7,7 +7,8 @@ import java.util.SplittableRandom;
 
 /**
  * One layer of a feed-forward model. Parameters and their gradients are views into the model's two flat buffers
- * ({@link #bind}); activations live in per-batch-size {@link LayerBuffers} allocated once ({@link #allocate}).
+ * ({@link #bind}); activations live in per-batch-size {@link LayerBuffers} allocated once ({@link #allocate}); the
+ * forward and backward ops are bound to those arrays once ({@link #prepare}).
  * Not thread-safe: a model and its layers belong to one thread.
  */
 public interface Layer
@@ -60,24 +61,16 @@ public interface Layer
     LayerBuffers allocate(int batchSize, DataType dataType);
 
     /**
-     * Computes the output into {@code buffers.output()}.
+     * Binds this layer's forward and backward pass to one batch size's arrays, for {@link LayerPass#forward} and
+     * {@link LayerPass#backward} to run every step without allocating.
      *
-     * @param input    [batch × inputSize].
-     * @param buffers  this layer's buffers for the batch size.
-     * @param training true to apply training-only behaviour (dropout).
+     * @param input      [batch × inputSize] the input forward reads, bound by identity: prepare a new pass (and
+     *                   close this one) for another array.
+     * @param buffers    this layer's buffers for the batch size ({@link #allocate}).
+     * @param inputDelta [batch × inputSize] where backward writes dL/d input, or null for the first layer.
+     * @return the pass.
      */
-    void forward(INDArray input, LayerBuffers buffers, boolean training);
-
-    /**
-     * Back-propagates {@code buffers.delta()} (dL/d output): writes this layer's parameter gradients and, when
-     * {@code inputDelta} is not null, dL/d input into it.
-     *
-     * @param input             the input given to {@link #forward}.
-     * @param buffers           this layer's buffers; {@code delta()} is overwritten.
-     * @param inputDelta        [batch × inputSize] destination for dL/d input, or null for the first layer.
-     * @param deltaIsPreActivation true when the loss already gave dL/dz (fused softmax/sigmoid with its loss).
-     */
-    void backward(INDArray input, LayerBuffers buffers, INDArray inputDelta, boolean deltaIsPreActivation);
+    LayerPass prepare(INDArray input, LayerBuffers buffers, INDArray inputDelta);
 
     /** @return the activation applied at the output, or {@link Activation#IDENTITY}. */
     Activation activation();

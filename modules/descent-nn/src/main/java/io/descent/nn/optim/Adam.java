@@ -1,7 +1,10 @@
 package io.descent.nn.optim;
 
+import io.descent.nn.kernel.BoundOp;
 import org.nd4j.linalg.api.blas.Level1;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
@@ -15,6 +18,8 @@ import java.util.List;
  *   m ← β1·m + (1 − β1)·g;   v ← β2·v + (1 − β2)·g²
  *   w ← w − lr/(1 − β1^t) · m / (√(v/(1 − β2^t)) + ε)
  * </pre>
+ * BLAS level-1 calls and element-wise ops bound once to the state vectors, so a step allocates nothing. Not
+ * thread-safe.
  */
 public final class Adam implements Optimizer
 {
@@ -23,6 +28,13 @@ public final class Adam implements Optimizer
     private final INDArray firstMoment;
     private final INDArray secondMoment;
     private final INDArray scratch;
+    private final Sqrt root;
+    private final ScalarMultiplication unbias;
+    private final ScalarAdd addEpsilon;
+    private final BoundOp ratio;
+    /** The gradient vector {@link #square} is bound to: the server's changes only when a worker is lost. */
+    private INDArray boundGradients;
+    private BoundOp square;
 
     /**
      * @param settings   hyper-parameters (beta1, beta2, epsilon, weight decay, clipping).
@@ -36,6 +48,11 @@ public final class Adam implements Optimizer
         this.firstMoment = Nd4j.zeros(parameters.dataType(), parameters.length());
         this.secondMoment = Nd4j.zeros(parameters.dataType(), parameters.length());
         this.scratch = Nd4j.zeros(parameters.dataType(), parameters.length());
+        this.root = new Sqrt(secondMoment, scratch);
+        // Its scalar, 1/√(1 − β2^t), is rewritten in place every step.
+        this.unbias = new ScalarMultiplication(scratch, null, scratch, 1.0);
+        this.addEpsilon = new ScalarAdd(scratch, null, scratch, settings.epsilon());
+        this.ratio = BoundOp.of(new DivOp(firstMoment, scratch, scratch));
     }
 
     @Override
@@ -54,14 +71,31 @@ public final class Adam implements Optimizer
         }
         blas.scal(n, beta1, firstMoment);
         blas.axpy(n, 1.0 - beta1, gradients, firstMoment);
-        Nd4j.exec(new MulOp(gradients, gradients, scratch));
+        squareOf(gradients).run();
         blas.scal(n, beta2, secondMoment);
         blas.axpy(n, 1.0 - beta2, scratch, secondMoment);
-        Nd4j.exec(new Sqrt(secondMoment, scratch));
-        scratch.muli(1.0 / Math.sqrt(1.0 - Math.pow(beta2, t))).addi(settings.epsilon());
-        Nd4j.exec(new DivOp(firstMoment, scratch, scratch));
+        Nd4j.exec(root);
+        unbias.scalar().putScalar(0, 1.0 / Math.sqrt(1.0 - Math.pow(beta2, t)));
+        Nd4j.exec(unbias);
+        Nd4j.exec(addEpsilon);
+        ratio.run();
         blas.axpy(n, -rate / (1.0 - Math.pow(beta1, t)), scratch, parameters);
         return rate;
+    }
+
+    /** @return g ⊙ g into the scratch vector, bound to this gradient vector (rebound when it is another one). */
+    private BoundOp squareOf(final INDArray gradients)
+    {
+        if (gradients != boundGradients)
+        {
+            if (null != square)
+            {
+                square.close();
+            }
+            square = BoundOp.of(new MulOp(gradients, gradients, scratch));
+            boundGradients = gradients;
+        }
+        return square;
     }
 
     @Override
