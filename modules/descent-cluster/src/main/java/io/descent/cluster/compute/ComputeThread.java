@@ -26,6 +26,10 @@ import java.util.concurrent.locks.LockSupport;
  * it is logged with the thread's name and what it was doing, the {@link FailureListener} is told once, and every
  * task still queued or submitted later fails with that cause. The thread never dies silently.
  *
+ * <p>An {@link OutOfMemoryError}, in a task or outside one, also ends the thread: after completing the task with it
+ * and telling the {@link FailureListener}, the thread rethrows it to its uncaught-exception handler (the process's
+ * default one), which says in one line which memory limit to raise. A JVM short of memory cannot be trusted to go on.
+ *
  * <p>{@link #submit} is thread-safe. Close it when the owning actor stops.
  */
 public final class ComputeThread implements AutoCloseable
@@ -148,6 +152,10 @@ public final class ComputeThread implements AutoCloseable
         catch (final Throwable ex)
         {
             die(doing, ex);
+            if (ex instanceof OutOfMemoryError outOfMemory)
+            {
+                throw outOfMemory;
+            }
         }
     }
 
@@ -195,6 +203,11 @@ public final class ComputeThread implements AutoCloseable
             try
             {
                 result.complete(callable.call());
+            }
+            catch (final OutOfMemoryError ex)
+            {
+                result.completeExceptionally(ex);
+                throw ex;
             }
             catch (final Throwable ex)
             {
