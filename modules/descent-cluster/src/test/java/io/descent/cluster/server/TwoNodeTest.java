@@ -2,6 +2,7 @@ package io.descent.cluster.server;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.typed.ActorRef;
+import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
 import com.typesafe.config.Config;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,7 +38,7 @@ class TwoNodeTest
     private InMemoryNetwork network;
 
     @BeforeEach
-    void start()
+    void start() throws InterruptedException
     {
         serverNode = ActorTestKit.create("descent", nodeConfig());
         workerNode = ActorTestKit.create("descent", nodeConfig());
@@ -44,6 +46,26 @@ class TwoNodeTest
         first.manager().tell(Join.create(first.selfMember().address()));
         Cluster.get(workerNode.system()).manager().tell(Join.create(first.selfMember().address()));
         network = new InMemoryNetwork();
+        awaitBothUp();
+    }
+
+    /**
+     * As in a real job, where a worker finds the server through the Receptionist only once its node is a member. Akka
+     * Cluster treats a death watch on a node that is not yet a member apart (ClusterRemoteWatcher); one timeout of this
+     * test under load, waiting for the held worker's termination, was suspected to be that race.
+     */
+    private void awaitBothUp() throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (final ActorTestKit node : List.of(serverNode, workerNode))
+        {
+            while (StreamSupport.stream(Cluster.get(node.system()).state().getMembers().spliterator(), false)
+                .filter(member -> member.status() == MemberStatus.up()).count() < 2)
+            {
+                assertTrue(System.nanoTime() < deadline, "both nodes Up in the cluster within 60 s");
+                Thread.sleep(20);
+            }
+        }
     }
 
     @AfterEach
