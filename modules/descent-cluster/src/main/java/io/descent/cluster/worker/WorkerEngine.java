@@ -61,6 +61,8 @@ final class WorkerEngine implements AutoCloseable
     private StepPlan plan;
     private StepCompute compute;
     private Outlet outlet;
+    /** Bytes sent through the outlets of earlier joins (another server, or another incarnation of it). */
+    private long sentBefore;
     private int rank = -1;
     private long samples;
     private double computeSeconds;
@@ -120,6 +122,7 @@ final class WorkerEngine implements AutoCloseable
         compute = new StepCompute(model, plan, setup.train(), setup.job().train().loss(), setup.job().seed());
         if (null != outlet)
         {
+            sentBefore += outlet.bytesSent();
             outlet.close();
         }
         outlet = setup.plane().outlet(serverEndpoint);
@@ -279,7 +282,7 @@ final class WorkerEngine implements AutoCloseable
         final TransportStats transport = setup.plane().stats();
         if (result.isSent())
         {
-            new GradientMeta(rows, loss, samples, computeSeconds, pushSeconds, waitSeconds, outlet.bytesSent(),
+            new GradientMeta(rows, loss, samples, computeSeconds, pushSeconds, waitSeconds, bytesSent(),
                 transport).encode(metaView);
             result = outlet.send(joined.messageId(MessageKind.GRADIENT_META, step.step(), rank, META_WORDS),
                 metaView, deadline);
@@ -299,7 +302,13 @@ final class WorkerEngine implements AutoCloseable
     private WorkerStats stats(final TransportStats transport)
     {
         return new WorkerStats(rank, host, NodeInfo.pid(), samples, computeSeconds, pushSeconds, waitSeconds,
-            null == outlet ? 0 : outlet.bytesSent(), transport);
+            bytesSent(), transport);
+    }
+
+    /** @return bytes sent to the server since this worker started, through every outlet it had. */
+    private long bytesSent()
+    {
+        return sentBefore + (null == outlet ? 0 : outlet.bytesSent());
     }
 
     @Override
