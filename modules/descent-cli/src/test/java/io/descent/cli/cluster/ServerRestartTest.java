@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A server restart is a pause, not a failure: the parameter server is killed with SIGKILL mid-epoch, after a
  * checkpoint, and restarted with {@code --resume} on the same address; the same worker processes find it, register
  * again under their ranks and finish the job, with the weights of the uninterrupted run (bitwise: identical test
- * metrics).
+ * metrics). A server that does not come back within {@code descent.cluster.server-lost-timeout} ends its workers
+ * with exit code 1 and a line that says so.
  */
 @Tag("slow")
 class ServerRestartTest
@@ -80,6 +81,33 @@ class ServerRestartTest
         assertEquals(expected.get("test_loss").asDouble(), actual.get("test_loss").asDouble(), 0.0,
             "bitwise-identical weights give identical test metrics");
         assertEquals(expected.get("test_accuracy").asDouble(), actual.get("test_accuracy").asDouble(), 0.0);
+    }
+
+    @Test
+    void shouldExitOneWhenTheServerDoesNotComeBackWithinTheServerLostTimeout() throws Exception
+    {
+        final Path job = Files.writeString(dir.resolve("job.conf"), JOB);
+        final String seed = "127.0.0.1:" + NodeProcess.freePort();
+        // The server waits for a second worker that never comes: it is killed before training, with no checkpoint.
+        try (NodeProcess server = new NodeProcess(dir, "ps", List.of("ps", "--config", job.toString(), "--bind", seed,
+                "--workers", "2"));
+             NodeProcess worker = new NodeProcess(dir, "w", List.of("worker", "--config", job.toString(), "--seed",
+                 seed, "--cluster", "server-lost-timeout=3s")))
+        {
+            final long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (!worker.stderr().contains("accepted as worker rank 0") && System.nanoTime() - deadline < 0 &&
+                worker.process().isAlive())
+            {
+                LockSupport.parkNanos(100_000_000L);
+            }
+            assertTrue(worker.stderr().contains("accepted as worker rank 0"), worker.stderr());
+            server.process().destroyForcibly().waitFor();
+            assertEquals(1, worker.awaitExit(Duration.ofSeconds(120)), worker.stderr());
+            final String stderr = worker.stderr();
+            assertTrue(stderr.contains("lost the parameter server"), stderr);
+            assertTrue(stderr.contains("descent: internal failure") && stderr.contains("did not come back within " +
+                "descent.cluster.server-lost-timeout = 3 s"), stderr);
+        }
     }
 
     /** @return the step the worker was last accepted from (the restarted server's checkpoint). */
