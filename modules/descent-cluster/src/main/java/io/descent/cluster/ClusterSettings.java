@@ -30,6 +30,8 @@ import java.util.Set;
  *                            the CLI's {@code --cluster-key-file} replaces both ({@link #withKey}).
  * @param stallMargin         how long past its own deadlines a training node may go without a step before its
  *                            {@code /health} says it stalled ({@link #serverProgress()}, {@link #workerProgress()}).
+ * @param serverLostTimeout   how long a worker that lost its parameter server (it went away without finishing the
+ *                            job) keeps looking for a restarted one before it gives up.
  */
 public record ClusterSettings(
     int workers,
@@ -42,12 +44,14 @@ public record ClusterSettings(
     String bind,
     CheckpointSettings checkpoints,
     ClusterKey key,
-    Duration stallMargin)
+    Duration stallMargin,
+    Duration serverLostTimeout)
 {
     /** Every valid key under {@link #PATH}, as dotted paths. */
     public static final Set<String> KEYS = Set.of("workers", "rank", "step-timeout", "registration-timeout",
         "weights-timeout", "send-timeout", "data-plane.stream-id", "data-plane.bind", "checkpoint.dir",
-        "checkpoint.every-steps", "checkpoint.every", "checkpoint.keep", "key", "stall-margin");
+        "checkpoint.every-steps", "checkpoint.every", "checkpoint.keep", "key", "stall-margin",
+        "server-lost-timeout");
 
     /** The configuration path of these settings. */
     public static final String PATH = "descent.cluster";
@@ -112,7 +116,8 @@ public record ClusterSettings(
                 durationIn(c, "checkpoint.every", Duration.ZERO, Duration.ofDays(365)),
                 intIn(c, "checkpoint.keep", 1, 1000)),
             key(c, env),
-            durationIn(c, "stall-margin", Duration.ZERO, Duration.ofHours(24)));
+            durationIn(c, "stall-margin", Duration.ZERO, Duration.ofHours(24)),
+            durationIn(c, "server-lost-timeout", Duration.ofSeconds(1), Duration.ofHours(24)));
     }
 
     /**
@@ -158,21 +163,21 @@ public record ClusterSettings(
     public ClusterSettings withWorkers(final int newWorkers)
     {
         return new ClusterSettings(newWorkers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout, streamId,
-            bind, checkpoints, key, stallMargin);
+            bind, checkpoints, key, stallMargin, serverLostTimeout);
     }
 
     /** @return a copy with other checkpoint settings. */
     public ClusterSettings withCheckpoints(final CheckpointSettings newCheckpoints)
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
-            streamId, bind, newCheckpoints, key, stallMargin);
+            streamId, bind, newCheckpoints, key, stallMargin, serverLostTimeout);
     }
 
     /** @return a copy with another cluster key. */
     public ClusterSettings withKey(final ClusterKey newKey)
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
-            streamId, bind, checkpoints, newKey, stallMargin);
+            streamId, bind, checkpoints, newKey, stallMargin, serverLostTimeout);
     }
 
     private static ClusterKey key(final Config c, final Map<String, String> env)

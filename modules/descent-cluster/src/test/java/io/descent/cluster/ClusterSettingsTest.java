@@ -12,7 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Where the cluster key comes from and how a bad one is reported; the deadlines health judges progress by. */
+/**
+ * Where the cluster key comes from and how a bad one is reported; the deadlines health judges progress by; how long
+ * a worker looks for a lost server.
+ */
 class ClusterSettingsTest
 {
     private static final String FILE_KEY = "key-from-the-config-file";
@@ -64,5 +67,19 @@ class ClusterSettingsTest
         final String negative = assertThrows(BadInputException.class, () -> ClusterSettings.from(
             ConfigFactory.parseString("descent.cluster.stall-margin = -1s"), Map.of())).getMessage();
         assertTrue(negative.startsWith("descent.cluster.stall-margin = -1s is out of range"), negative);
+    }
+
+    @Test
+    void shouldBoundTheSearchForALostServer()
+    {
+        assertEquals(java.time.Duration.ofMinutes(3), ClusterSettings.from(ConfigFactory.empty(), Map.of())
+            .serverLostTimeout(), "the default");
+        final ClusterSettings settings = ClusterSettings.from(ConfigFactory.parseString(
+            "descent.cluster.server-lost-timeout = 45s"), Map.of());
+        assertEquals(java.time.Duration.ofSeconds(45), settings.withWorkers(3).withKey(ClusterKey.NONE)
+            .serverLostTimeout(), "kept by the copies");
+        final String zero = assertThrows(BadInputException.class, () -> ClusterSettings.from(
+            ConfigFactory.parseString("descent.cluster.server-lost-timeout = 0s"), Map.of())).getMessage();
+        assertTrue(zero.startsWith("descent.cluster.server-lost-timeout = 0s is out of range"), zero);
     }
 }

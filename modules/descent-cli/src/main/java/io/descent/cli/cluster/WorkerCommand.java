@@ -5,7 +5,7 @@ import io.descent.cluster.metrics.MetricsServer;
 import io.descent.cluster.metrics.NodeMetrics;
 import io.descent.cluster.node.HostPort;
 import io.descent.cluster.node.NodeRuntime;
-import io.descent.cluster.worker.Worker;
+import io.descent.cluster.worker.WorkerNode;
 import io.descent.cluster.worker.WorkerObserver;
 import io.descent.cluster.worker.WorkerOutcome;
 import io.descent.cluster.worker.WorkerSetup;
@@ -20,12 +20,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code descent worker}: joins a cluster through a seed node and works for its parameter server. Exits 0 when the
  * job completes; 2 on bad input, its own or the server's (refused, no server found, or the server stopped the job on
- * bad input such as a diverged step: one line saying so); 1 when the job failed otherwise.
+ * bad input such as a diverged step: one line saying so); 1 when the job failed otherwise. A parameter server that
+ * goes away without ending the job is waited for: the worker registers with the restarted server under its rank, or
+ * exits 1 after {@code descent.cluster.server-lost-timeout} ({@link WorkerNode}).
  */
 @Command(
     name = "worker",
@@ -64,7 +65,6 @@ public final class WorkerCommand implements Callable<Integer>
         final ClusterSettings settings = node.settings(0);
         final JobData data = JobData.load(job, 1);
         SgemmProbe.logCalibration();
-        final CompletableFuture<WorkerOutcome> outcome = new CompletableFuture<>();
         final WorkerOutcome result;
         // Labelled with the preferred rank (on Kubernetes the pod index) until the server assigns one.
         final NodeMetrics metrics = NodeMetrics.worker(Math.max(0, settings.rank()));
@@ -74,9 +74,8 @@ public final class WorkerCommand implements Callable<Integer>
             metrics.watchTransport(runtime.plane()::stats);
             final WorkerSetup setup = new WorkerSetup(job, data.data().train(), data.spec(), settings,
                 runtime.plane());
-            runtime.startActors("worker", bind, seed, node.root(0),
-                Worker.create(setup, outcome, metricsFeed(metrics, settings.workerProgress())));
-            result = outcome.get();
+            result = WorkerNode.run(runtime, bind, seed, node.root(0), setup,
+                metricsFeed(metrics, settings.workerProgress()));
             metrics.setHealthy(result.status() == WorkerOutcome.Status.FINISHED, result.message());
             metrics.stopExpectingProgress();
             runtime.quiet();
@@ -117,7 +116,7 @@ public final class WorkerCommand implements Callable<Integer>
             case NOT_FOUND -> throw new BadInputException("could not join the parameter server at " + seed + ": " +
                 result.message());
             case BAD_INPUT -> stoppedOnBadInput(result.message());
-            case FAILED -> throw new IllegalStateException("worker rank " + result.rank() + " failed: " +
+            case FAILED, SERVER_LOST -> throw new IllegalStateException("worker rank " + result.rank() + " failed: " +
                 result.message());
         };
     }

@@ -33,6 +33,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,7 +75,11 @@ class NodeFailureTest
         {
             await(() -> log(worker).contains("accepted as worker rank 0 of 2"), worker);
             assertEquals(200, Scrape.get(metrics, "/health").statusCode());
-            final JobIdentity identity = identity(job);
+            // The worker's data plane expects this start of the server: its incarnation is in the job id.
+            final Matcher incarnation = Pattern.compile("server incarnation ([0-9a-f]{16})").matcher(log(worker));
+            assertTrue(incarnation.find(), log(worker));
+            final JobIdentity identity = identity(job).withIncarnation(Long.parseUnsignedLong(incarnation.group(1),
+                16));
             final MessageId order = identity.messageId(MessageKind.STEP_ORDER, 0, SenderId.SERVER, StepOrder.ints(2));
 
             send(toWorker, new MessageId(order.jobId() + 1, order.fingerprint(), order.kind(), 0, SenderId.SERVER, 0,

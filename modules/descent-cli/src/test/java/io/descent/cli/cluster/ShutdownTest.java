@@ -90,7 +90,9 @@ class ShutdownTest
         final String job = job().toString();
         try (NodeProcess server = node("ps", List.of("ps", "--config", job, "--bind", seed, "--workers", "2",
                 "--metrics-port", "0"));
-            NodeProcess stays = node("w0", List.of("worker", "--config", job, "--seed", seed, "--metrics-port", "0"));
+            // A server that goes away is waited for (it may be restarted): briefly here.
+            NodeProcess stays = node("w0", List.of("worker", "--config", job, "--seed", seed, "--metrics-port", "0",
+                "--cluster", "server-lost-timeout=2s"));
             NodeProcess leaves = node("w1", List.of("worker", "--config", job, "--seed", seed, "--metrics-port", "0")))
         {
             server.awaitOutput("epoch 1/", START);
@@ -103,7 +105,8 @@ class ShutdownTest
                 server.stdout());
 
             assertEquals(1, stays.awaitExit(EXIT), stays.stderr());
-            assertTrue(stays.stderr().contains("the parameter server left the cluster"), stays.stderr());
+            assertTrue(stays.stderr().contains("the parameter server left the cluster") &&
+                stays.stderr().contains("server-lost-timeout = 2 s"), stays.stderr());
             assertEquals(List.of(), aeronDirectories(), "Aeron directories left in " + aeronBase);
         }
     }

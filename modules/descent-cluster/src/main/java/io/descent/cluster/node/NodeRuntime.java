@@ -33,7 +33,9 @@ import java.util.concurrent.TimeoutException;
  * One cluster node of a job in this JVM: the Aeron transport and data plane, then an Akka Cluster actor system
  * (Artery TCP, Kryo, split-brain resolver) whose guardian spawns the node's role actor and which joins the cluster
  * (the parameter server joins itself and is the seed; a worker joins the seed); it tells when the role's actor
- * stopped, also when it crashed ({@link #roleStopped()}). Close it to leave the cluster and
+ * stopped, also when it crashed ({@link #roleStopped()}). A worker that lost its parameter server starts a fresh actor
+ * system that joins the seed again ({@link #restartActors}): the data plane and the media driver stay. Close it to
+ * leave the cluster and
  * release the data plane and the media driver, in that order. If the JVM exits first (SIGTERM, SIGINT,
  * {@code System.exit}), a shutdown hook closes it the same way, so an embedded driver's directory never outlives the
  * process. {@link #close()} is thread-safe and idempotent.
@@ -45,10 +47,16 @@ public final class NodeRuntime implements AutoCloseable
 
     private final Transport transport;
     private final AeronDataPlane plane;
-    private final CompletableFuture<Void> roleStopped = new CompletableFuture<>();
     private final Thread exitHook = new Thread(this::closeAtExit, "descent-node-exit");
+    private volatile CompletableFuture<Void> roleStopped = new CompletableFuture<>();
     private volatile ActorSystem<RoleGuardian.Command> system;
-    private boolean closed;
+    /** How {@link #startActors} was called, for {@link #restartActors}. */
+    private volatile Start start;
+    private volatile boolean closed;
+
+    private record Start(String role, HostPort address, String seed, Config root)
+    {
+    }
 
     private NodeRuntime(final Transport transport, final AeronDataPlane plane)
     {
@@ -133,6 +141,49 @@ public final class NodeRuntime implements AutoCloseable
         {
             awaitReachable(HostPort.parse(seed, "--seed"), ClusterSettings.from(root).registrationTimeout());
         }
+        start = new Start(role, address, seed, root);
+        start(start, actor);
+    }
+
+    /**
+     * Terminates this node's actor system and starts a fresh one as {@link #startActors} did (role, address, seed,
+     * configuration) with {@code actor} as the role's actor, once the seed accepts connections again. For a worker
+     * whose parameter server was lost: a restarted server is a new cluster (it joins itself), and a member of the old
+     * one cannot join it, so the worker joins with a new actor system; its data plane and media driver stay. Not
+     * concurrently with itself or {@link #startActors}; {@link #close()} may come at any time.
+     *
+     * @param actor  the role's new actor behavior.
+     * @param within how long to wait for the seed to accept connections.
+     * @param <T>    its message type.
+     * @return false when the seed did not within {@code within}, or the node was closed: no actor system runs then.
+     */
+    public <T> boolean restartActors(final Behavior<T> actor, final Duration within)
+    {
+        final Start previous = start;
+        final long deadline = System.nanoTime() + within.toNanos();
+        terminate(system);
+        if (null != previous.seed() && null != reachable(HostPort.parse(previous.seed(), "--seed"), deadline))
+        {
+            return false;
+        }
+        synchronized (this)
+        {
+            if (closed)
+            {
+                return false;
+            }
+            roleStopped = new CompletableFuture<>();
+            start(previous, actor);
+            return true;
+        }
+    }
+
+    private <T> void start(final Start how, final Behavior<T> actor)
+    {
+        final String role = how.role();
+        final HostPort address = how.address();
+        final String seed = how.seed();
+        final Config root = how.root();
         final Config config = ConfigFactory.parseString(
             "akka.cluster.roles = [" + role + "]\n" +
             "akka.remote.artery.canonical.hostname = \"" + address.host() + "\"\n" +
@@ -141,6 +192,7 @@ public final class NodeRuntime implements AutoCloseable
             .withFallback(root);
         final RoleGuardian.Started started = RoleGuardian.start(role, actor, SYSTEM, config);
         system = started.system();
+        final CompletableFuture<Void> roleStopped = this.roleStopped;
         started.roleStopped().whenComplete((stopped, crash) ->
         {
             if (null == crash)
@@ -170,7 +222,7 @@ public final class NodeRuntime implements AutoCloseable
     /**
      * @return completes when the role's actor has stopped: normally when it stopped itself, exceptionally with what
      * it threw when it crashed (Akka stops a failed actor). A node whose actor stopped before telling its outcome would
-     * otherwise wait forever.
+     * otherwise wait forever. The actor of the current actor system (see {@link #restartActors}).
      */
     public CompletionStage<Void> roleStopped()
     {
@@ -224,16 +276,27 @@ public final class NodeRuntime implements AutoCloseable
      *
      * @throws BadInputException when it does not within {@code timeout}.
      */
-    private static void awaitReachable(final HostPort seed, final Duration timeout)
+    private void awaitReachable(final HostPort seed, final Duration timeout)
     {
-        final long deadline = System.nanoTime() + timeout.toNanos();
+        final String problem = reachable(seed, System.nanoTime() + timeout.toNanos());
+        if (null != problem)
+        {
+            throw new BadInputException("seed node " + seed + " is not reachable within " +
+                "descent.cluster.registration-timeout = " + timeout.toSeconds() + " s (" + problem + "); check " +
+                "--seed and that the parameter server runs");
+        }
+    }
+
+    /** @return null once the seed accepts a TCP connection, else why not by {@code deadlineNs} (or the close). */
+    private String reachable(final HostPort seed, final long deadlineNs)
+    {
         IOException last = null;
-        while (System.nanoTime() - deadline < 0)
+        while (System.nanoTime() - deadlineNs < 0 && !closed)
         {
             try (java.net.Socket socket = new java.net.Socket())
             {
                 socket.connect(new InetSocketAddress(seed.host(), seed.port()), 1000);
-                return;
+                return null;
             }
             catch (final IOException ex)
             {
@@ -241,9 +304,7 @@ public final class NodeRuntime implements AutoCloseable
                 java.util.concurrent.locks.LockSupport.parkNanos(250_000_000L);
             }
         }
-        throw new BadInputException("seed node " + seed + " is not reachable within " +
-            "descent.cluster.registration-timeout = " + timeout.toSeconds() + " s (" +
-            (null == last ? "no attempt" : last.getMessage()) + "); check --seed and that the parameter server runs");
+        return closed ? "the node is closing" : null == last ? "no attempt" : last.getMessage();
     }
 
     /**
@@ -270,26 +331,32 @@ public final class NodeRuntime implements AutoCloseable
                 LOG.debug("the JVM is exiting; its hook finds this node closed", ex);
             }
         }
-        final ActorSystem<RoleGuardian.Command> system = this.system;
-        if (null != system)
-        {
-            quiet();
-            system.terminate();
-            try
-            {
-                system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            }
-            catch (final TimeoutException | java.util.concurrent.ExecutionException ex)
-            {
-                LOG.warn("actor system did not terminate cleanly within 30 s", ex);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
-        }
+        terminate(system);
         plane.close();
         transport.close();
+    }
+
+    /** Terminates {@code system} quietly (peers going away is expected now) and waits for it, at most 30 s. */
+    private static void terminate(final ActorSystem<RoleGuardian.Command> system)
+    {
+        if (null == system)
+        {
+            return;
+        }
+        system.classicSystem().eventStream().setLogLevel(akka.event.Logging.ErrorLevel());
+        system.terminate();
+        try
+        {
+            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        catch (final TimeoutException | java.util.concurrent.ExecutionException ex)
+        {
+            LOG.warn("actor system did not terminate cleanly within 30 s", ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void closeAtExit()

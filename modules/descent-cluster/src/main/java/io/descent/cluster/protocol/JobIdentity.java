@@ -7,19 +7,70 @@ import io.descent.transport.wire.MessageId;
 import io.descent.transport.wire.MessageKind;
 
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 
 /**
  * What every node of a job must agree on before step 1: the model (fingerprint) and the job configuration (a digest
- * of the job, data, model and train sections). The digest doubles as the data plane's job id. Immutable.
+ * of the job, data, model and train sections), and, on the data plane, which start of the parameter server it talks
+ * to (the incarnation). The data plane's job id is the digest mixed with the incarnation ({@link #jobId()}), so a
+ * buffer of an earlier incarnation of the server (in flight when it was restarted) never matches a message of the
+ * current one: it is dropped and counted as a chunk of an unknown job. Registration compares fingerprint and digest
+ * only ({@link #mismatch}): a worker registers before it knows the incarnation, and learns it from
+ * {@link ServerProtocol.Accepted}. Immutable.
  *
  * @param fingerprint  the model fingerprint hash.
  * @param architecture the model architecture, for messages.
  * @param configDigest FNV-1a 64 of the rendered job configuration.
+ * @param incarnation  the parameter server's start nonce ({@link #newIncarnation()}), or {@link #NO_INCARNATION}
+ *                     while a worker does not know it yet.
  */
-public record JobIdentity(long fingerprint, String architecture, long configDigest)
+public record JobIdentity(long fingerprint, String architecture, long configDigest, long incarnation)
 {
+    /** The incarnation of an identity not bound to a start of the parameter server (a registering worker's). */
+    public static final long NO_INCARNATION = 0L;
+
     private static final long FNV_OFFSET = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
+    private static final SecureRandom NONCES = new SecureRandom();
+
+    /**
+     * An identity with no incarnation yet.
+     *
+     * @param fingerprint  the model fingerprint hash.
+     * @param architecture the model architecture, for messages.
+     * @param configDigest FNV-1a 64 of the rendered job configuration.
+     */
+    public JobIdentity(final long fingerprint, final String architecture, final long configDigest)
+    {
+        this(fingerprint, architecture, configDigest, NO_INCARNATION);
+    }
+
+    /** @return a random incarnation nonce for a parameter server that is starting, never {@link #NO_INCARNATION}. */
+    public static long newIncarnation()
+    {
+        long nonce;
+        do
+        {
+            nonce = NONCES.nextLong();
+        }
+        while (nonce == NO_INCARNATION);
+        return nonce;
+    }
+
+    /**
+     * @param newIncarnation the parameter server's start nonce.
+     * @return this identity bound to that start of the server.
+     */
+    public JobIdentity withIncarnation(final long newIncarnation)
+    {
+        return new JobIdentity(fingerprint, architecture, configDigest, newIncarnation);
+    }
+
+    /** @return the data plane's job id: the configuration digest mixed with the incarnation (the digest without). */
+    public long jobId()
+    {
+        return configDigest ^ incarnation;
+    }
 
     /**
      * @param fingerprint the node's model fingerprint.
@@ -55,12 +106,12 @@ public record JobIdentity(long fingerprint, String architecture, long configDige
      */
     public MessageId messageId(final MessageKind kind, final long step, final int sender, final int words)
     {
-        return new MessageId(configDigest, fingerprint, kind, step, sender, 0, words);
+        return new MessageId(jobId(), fingerprint, kind, step, sender, 0, words);
     }
 
     /**
      * @param other a worker's identity.
-     * @return null when it matches this one, else a one-line reason naming both sides.
+     * @return null when it matches this one (the incarnations aside), else a one-line reason naming both sides.
      */
     public String mismatch(final JobIdentity other)
     {

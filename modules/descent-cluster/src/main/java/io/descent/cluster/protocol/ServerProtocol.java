@@ -85,8 +85,11 @@ public final class ServerProtocol
      * @param workers        the job's number of workers (= shards).
      * @param serverEndpoint the server's data-plane endpoint (gradients go there).
      * @param firstStep      the first weights version to arm for (0, a checkpoint's step, or a joiner's step).
+     * @param incarnation    the server's start nonce ({@link JobIdentity#incarnation()}): every data-plane message
+     *                       to and from this server carries it in its job id.
      */
-    public record Accepted(ActorRef<Command> server, int rank, int workers, String serverEndpoint, long firstStep)
+    public record Accepted(
+        ActorRef<Command> server, int rank, int workers, String serverEndpoint, long firstStep, long incarnation)
         implements ToWorker, ControlMessage
     {
     }

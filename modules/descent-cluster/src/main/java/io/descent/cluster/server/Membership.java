@@ -131,8 +131,9 @@ final class Membership
     private ServerProtocol.Accepted accepted(final int rank)
     {
         final Roster.Member member = roster.get(rank);
+        final ServerEngine server = engine.get();
         return new ServerProtocol.Accepted(context.getSelf(), rank, roster.size(), setup.plane().endpoint(),
-            member.joinStep >= 0 ? member.joinStep : engine.get().startStep());
+            member.joinStep >= 0 ? member.joinStep : server.startStep(), server.identity().incarnation());
     }
 
     /**

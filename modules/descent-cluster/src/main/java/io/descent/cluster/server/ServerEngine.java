@@ -65,7 +65,9 @@ final class ServerEngine implements AutoCloseable
         this.optimizer = setup.job().train().optimizer().create(
             model.parameters(), setup.plan().stepsPerEpoch(), setup.plan().epochs());
         this.evaluator = new Evaluator(model, setup.job().train().loss(), setup.job().train().evalBatchSize());
-        this.identity = JobIdentity.of(model.fingerprint(), setup.job().raw());
+        // A nonce per start: data of an earlier start of this server never passes for this one's.
+        this.identity = JobIdentity.of(model.fingerprint(), setup.job().raw())
+            .withIncarnation(JobIdentity.newIncarnation());
         final int ranks = setup.plan().shards();
         this.gradients = new INDArray[ranks];
         this.gradientViews = new UnsafeBuffer[ranks];

@@ -21,6 +21,7 @@ final class Registration
      * @param server   the parameter server the registration is for.
      * @param setup    the worker's setup (data-plane endpoint, requested rank, key).
      * @param identity the worker's job identity.
+     * @param rank     the rank it asks for, or -1 for any.
      * @return the registration.
      */
     static ServerProtocol.Register of(
@@ -28,10 +29,11 @@ final class Registration
         final ActorRef<ServerProtocol.ToWorker> worker,
         final ActorRef<ServerProtocol.Command> server,
         final WorkerSetup setup,
-        final JobIdentity identity)
+        final JobIdentity identity,
+        final int rank)
     {
         final RegistrationClaim claim = RegistrationClaim.of(ActorRefResolver.get(system), server, worker,
-            setup.plane().endpoint(), identity, NodeInfo.host(), NodeInfo.pid(), setup.settings().rank());
+            setup.plane().endpoint(), identity, NodeInfo.host(), NodeInfo.pid(), rank);
         return new ServerProtocol.Register(worker, claim.endpoint(), identity, claim.host(), claim.pid(),
             claim.rank(), setup.settings().key().prove(claim));
     }

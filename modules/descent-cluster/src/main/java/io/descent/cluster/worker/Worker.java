@@ -1,5 +1,6 @@
 package io.descent.cluster.worker;
 
+import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.PostStop;
@@ -29,7 +30,12 @@ import java.util.function.Function;
  * in time; the outcome completes the future given to {@link #create}. It registers with, and names itself to the
  * server by, a message adapter that turns the server's {@link ServerProtocol.ToWorker} messages into its own.
  *
- * <p>All ND4J work runs on the worker's own {@link ComputeThread}.
+ * <p>A server that goes away without finishing the job (its death watch fires, or this node is downed because the
+ * server became unreachable) is a pause: the worker stops with {@link WorkerOutcome.Status#SERVER_LOST} and leaves
+ * its {@link WorkerState} (engine, rank) intact, so that a new worker actor in a fresh actor system registers with the
+ * restarted server under the same rank ({@link WorkerNode}), within {@code descent.cluster.server-lost-timeout}.
+ *
+ * <p>All ND4J work runs on the worker's own {@link ComputeThread}, which the {@link WorkerState} holds.
  */
 public final class Worker extends AbstractBehavior<Worker.Command>
 {
@@ -75,6 +81,9 @@ public final class Worker extends AbstractBehavior<Worker.Command>
     private final WorkerSetup setup;
     private final CompletableFuture<WorkerOutcome> outcome;
     private final WorkerObserver observer;
+    private final WorkerState state;
+    /** True when this actor made {@link #state} itself, and closes it when it stops. */
+    private final boolean ownsState;
     private final ComputeThread compute;
     /** The ref the server knows this worker by: it registers with it, and the server's messages come through it. */
     private final ActorRef<ServerProtocol.ToWorker> fromServer;
@@ -107,7 +116,26 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         final WorkerSetup setup, final CompletableFuture<WorkerOutcome> outcome, final WorkerObserver observer)
     {
         return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-            new Worker(context, timers, setup, outcome, observer)));
+            new Worker(context, timers, setup, outcome, observer, new WorkerState(setup), true)));
+    }
+
+    /**
+     * A worker that borrows {@code state}: the caller closes it, and, when the outcome is
+     * {@link WorkerOutcome.Status#SERVER_LOST}, may hand it to a new worker actor (in a fresh actor system) that
+     * registers with the restarted server under the same rank.
+     *
+     * @param setup    the job, data, model, settings and data plane.
+     * @param outcome  completed when the worker stops.
+     * @param observer told of the rank and every step.
+     * @param state    the compute thread, engine and rank, kept from a worker actor that lost its server.
+     * @return the behavior.
+     */
+    public static Behavior<Command> create(
+        final WorkerSetup setup, final CompletableFuture<WorkerOutcome> outcome, final WorkerObserver observer,
+        final WorkerState state)
+    {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+            new Worker(context, timers, setup, outcome, observer, state, false)));
     }
 
     private Worker(
@@ -115,19 +143,32 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         final TimerScheduler<Command> timers,
         final WorkerSetup setup,
         final CompletableFuture<WorkerOutcome> outcome,
-        final WorkerObserver observer)
+        final WorkerObserver observer,
+        final WorkerState state,
+        final boolean ownsState)
     {
         super(context);
         this.context = context;
         this.setup = setup;
         this.outcome = outcome;
         this.observer = observer;
+        this.state = state;
+        this.ownsState = ownsState;
         final ActorRef<Command> self = context.getSelf();
-        this.compute = new ComputeThread("descent-worker-compute", setup.plane(),
-            (what, cause) -> self.tell(new ComputeFailed(what, cause)));
+        this.compute = state.compute();
+        state.onComputeFailure((what, cause) -> self.tell(new ComputeFailed(what, cause)));
         this.fromServer = context.messageAdapter(ServerProtocol.ToWorker.class, FromServer::new);
-        timers.startSingleTimer(RegistrationDeadline.INSTANCE, setup.settings().registrationTimeout());
-        pipe(() -> new WorkerEngine(setup, observer), EngineReady::new, "building the model");
+        timers.startSingleTimer(RegistrationDeadline.INSTANCE, state.lost() ?
+            state.leftToFindServer(setup.settings().serverLostTimeout(), System.nanoTime()) :
+            setup.settings().registrationTimeout());
+        if (null == state.engine())
+        {
+            pipe(() -> new WorkerEngine(setup, observer), EngineReady::new, "building the model");
+        }
+        else
+        {
+            self.tell(new EngineReady(state.engine()));
+        }
     }
 
     @Override
@@ -151,6 +192,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
     private Behavior<Command> onEngineReady(final EngineReady ready)
     {
         engine = ready.engine();
+        state.engine(engine);
         final ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class,
             listing -> new ServersListed(listing.getServiceInstances(ServerProtocol.KEY)));
         context.getSystem().receptionist().tell(Receptionist.subscribe(ServerProtocol.KEY, listings));
@@ -164,8 +206,11 @@ public final class Worker extends AbstractBehavior<Worker.Command>
             return this;
         }
         final ActorRef<ServerProtocol.Command> candidate = listed.servers().iterator().next();
-        context.getLog().info("found parameter server {}; registering", candidate.path());
-        candidate.tell(Registration.of(context.getSystem(), fromServer, candidate, setup, engine.identity()));
+        // After a lost server, the rank it had: the restarted server resumes where each rank's shard was.
+        final int wanted = state.rank() >= 0 ? state.rank() : setup.settings().rank();
+        context.getLog().info("found parameter server {}; registering{}", candidate.path(),
+            wanted >= 0 ? " for rank " + wanted : "");
+        candidate.tell(Registration.of(context.getSystem(), fromServer, candidate, setup, engine.identity(), wanted));
         return this;
     }
 
@@ -193,14 +238,16 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         {
             server = accepted.server();
             rank = accepted.rank();
+            state.accepted(rank);
             context.watchWith(server, new ServerStopped());
             observer.onAccepted(rank, accepted.workers());
         }
         awaited = accepted.firstStep();
-        context.getLog().info("accepted as worker rank {} of {}", rank, accepted.workers());
+        context.getLog().info("accepted as worker rank {} of {} from step {} (server incarnation {})", rank,
+            accepted.workers(), accepted.firstStep(), String.format("%016x", accepted.incarnation()));
         pipe(() ->
         {
-            engine.join(accepted.rank(), accepted.workers(), accepted.serverEndpoint());
+            engine.join(accepted.rank(), accepted.workers(), accepted.serverEndpoint(), accepted.incarnation());
             engine.expectStep(accepted.firstStep(), weightsDeadline());
             return new Armed(engine.totalSteps());
         }, armed -> armed, "joining the job");
@@ -293,7 +340,23 @@ public final class Worker extends AbstractBehavior<Worker.Command>
     {
         // The server may leave right after the last step, before its Finish overtakes the termination notice.
         return lastPushed == totalSteps - 1 ? stop(WorkerOutcome.Status.FINISHED, "job complete") :
-            stop(WorkerOutcome.Status.FAILED, "the parameter server left the cluster");
+            serverLost("the parameter server left the cluster without ending the job");
+    }
+
+    /** The server went away without a {@link ServerProtocol.Finish}: stop, keeping the state for its next start. */
+    private Behavior<Command> serverLost(final String reason)
+    {
+        lost(reason);
+        return Behaviors.stopped();
+    }
+
+    private void lost(final String reason)
+    {
+        state.lost(System.nanoTime());
+        context.getLog().warn("worker rank {} lost the parameter server ({}) after pushing step {}; it keeps its " +
+            "model and data and looks for a restarted server for up to descent.cluster.server-lost-timeout = {} s",
+            rank, reason, lastPushed, setup.settings().serverLostTimeout().toSeconds());
+        outcome.complete(new WorkerOutcome(WorkerOutcome.Status.SERVER_LOST, rank, reason));
     }
 
     private Behavior<Command> onRegistrationDeadline()
@@ -301,6 +364,14 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         if (rank >= 0)
         {
             return this;
+        }
+        if (state.lost())
+        {
+            final String reason = "no parameter server accepted this worker within descent.cluster." +
+                "server-lost-timeout = " + setup.settings().serverLostTimeout().toSeconds() + " s after it lost " +
+                "the server; giving up (restart the parameter server with --resume DIR sooner, or raise the timeout)";
+            context.getLog().error(reason);
+            return stop(WorkerOutcome.Status.FAILED, reason);
         }
         final String reason = "no parameter server accepted this worker within descent.cluster.registration-timeout" +
             " = " + setup.settings().registrationTimeout().toSeconds() + " s; check the seed address and that the " +
@@ -329,19 +400,37 @@ public final class Worker extends AbstractBehavior<Worker.Command>
 
     private Behavior<Command> onPostStop()
     {
-        final WorkerEngine closing = engine;
-        if (null != closing)
+        if (!outcome.isDone() && downed())
         {
-            closing.stop();
-            compute.submit(() ->
+            // This node was downed: the server became unreachable and the split-brain resolver downs the side
+            // without the oldest node, the server. A pause, unless the job's last step was already pushed.
+            if (lastPushed >= 0 && lastPushed == totalSteps - 1)
             {
-                closing.close();
-                return null;
-            });
+                outcome.complete(new WorkerOutcome(WorkerOutcome.Status.FINISHED, rank, "job complete"));
+            }
+            else
+            {
+                lost("the parameter server became unreachable and this node was downed");
+            }
         }
-        compute.close();
+        if (null != engine)
+        {
+            // Ends a wait for weights now; a worker that goes on after a lost server arms again at its next join.
+            engine.stop();
+        }
+        if (ownsState)
+        {
+            state.close();
+        }
         outcome.complete(new WorkerOutcome(WorkerOutcome.Status.FAILED, rank, "the worker was stopped"));
         return this;
+    }
+
+    /** @return true when this node's actor system is shutting down because the cluster downed it. */
+    private boolean downed()
+    {
+        return CoordinatedShutdown.get(context.getSystem()).getShutdownReason()
+            .map(reason -> reason.equals(CoordinatedShutdown.clusterDowningReason())).orElse(false);
     }
 
     private long weightsDeadline()

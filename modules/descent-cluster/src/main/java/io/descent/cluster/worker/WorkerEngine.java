@@ -13,6 +13,7 @@ import io.descent.cluster.protocol.WorkerStats;
 import io.descent.cluster.trace.StepTrace;
 import io.descent.nn.Model;
 import io.descent.transport.send.SendResult;
+import io.descent.transport.wire.MessageId;
 import io.descent.transport.wire.MessageKind;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -46,7 +47,10 @@ final class WorkerEngine implements AutoCloseable
     private final WorkerSetup setup;
     private final WorkerObserver observer;
     private final Model model;
+    /** The identity the worker registers with (no incarnation). */
     private final JobIdentity identity;
+    /** The identity of the server it joined, incarnation included: every data-plane message carries it. */
+    private volatile JobIdentity joined;
     private final UnsafeBuffer weightsView;
     private final UnsafeBuffer gradientView;
     private final UnsafeBuffer metaView = new UnsafeBuffer(ByteBuffer.allocateDirect(GradientMeta.BYTES));
@@ -57,6 +61,8 @@ final class WorkerEngine implements AutoCloseable
     private StepPlan plan;
     private StepCompute compute;
     private Outlet outlet;
+    /** Bytes sent through the outlets of earlier joins (another server, or another incarnation of it). */
+    private long sentBefore;
     private int rank = -1;
     private long samples;
     private double computeSeconds;
@@ -82,6 +88,7 @@ final class WorkerEngine implements AutoCloseable
         this.observer = observer;
         this.model = Model.create(setup.spec(), setup.job().seed());
         this.identity = JobIdentity.of(model.fingerprint(), setup.job().raw());
+        this.joined = identity;
         this.floats = Math.toIntExact(model.parameterCount());
         this.weightsView = Buffers.view(model.parameters());
         this.gradientView = Buffers.view(model.gradients());
@@ -92,9 +99,21 @@ final class WorkerEngine implements AutoCloseable
         return identity;
     }
 
-    /** Joins the job as {@code newRank} of {@code workers} and opens the outlet to the server. */
-    void join(final int newRank, final int workers, final String serverEndpoint)
+    /**
+     * Joins the job as {@code newRank} of {@code workers} at the server's {@code incarnation} and opens the outlet to
+     * the server. Also after the server was lost and restarted: what was awaited from an earlier incarnation is
+     * forgotten (its expectations, still open on the data plane, carry the old job id: nothing of the new server
+     * matches them, and their arrivals are ignored), and the step position comes from the server again.
+     */
+    void join(final int newRank, final int workers, final String serverEndpoint, final long incarnation)
     {
+        joined = identity.withIncarnation(incarnation);
+        weightsIn = -1;
+        orderIn = null;
+        missedVersion = -1;
+        missedWhat = null;
+        stopped = false;
+        lastPushEndNs = 0;
         rank = newRank;
         orderWords = StepOrder.ints(workers);
         orderView = new UnsafeBuffer(ByteBuffer.allocateDirect(orderWords * Integer.BYTES));
@@ -103,6 +122,7 @@ final class WorkerEngine implements AutoCloseable
         compute = new StepCompute(model, plan, setup.train(), setup.job().train().loss(), setup.job().seed());
         if (null != outlet)
         {
+            sentBefore += outlet.bytesSent();
             outlet.close();
         }
         outlet = setup.plane().outlet(serverEndpoint);
@@ -121,10 +141,15 @@ final class WorkerEngine implements AutoCloseable
      */
     void expectStep(final long version, final long deadlineNs)
     {
-        setup.plane().expect(identity.messageId(MessageKind.WEIGHTS, version, SenderId.SERVER, floats),
+        final JobIdentity server = joined;
+        setup.plane().expect(server.messageId(MessageKind.WEIGHTS, version, SenderId.SERVER, floats),
             weightsView, deadlineNs, (id, complete) ->
             {
                 StepTrace.mark("w.wdata", id.step(), -1);
+                if (stale(id))
+                {
+                    return;
+                }
                 if (complete)
                 {
                     weightsIn = id.step();
@@ -135,9 +160,13 @@ final class WorkerEngine implements AutoCloseable
                 }
             });
         final UnsafeBuffer order = orderView;
-        setup.plane().expect(identity.messageId(MessageKind.STEP_ORDER, version, SenderId.SERVER,
+        setup.plane().expect(server.messageId(MessageKind.STEP_ORDER, version, SenderId.SERVER,
             orderWords), order, deadlineNs, (id, complete) ->
             {
+                if (stale(id))
+                {
+                    return;
+                }
                 if (complete)
                 {
                     orderIn = StepOrder.decode(id.step(), order);
@@ -147,6 +176,12 @@ final class WorkerEngine implements AutoCloseable
                     miss(id.step(), "the order of step " + id.step());
                 }
             });
+    }
+
+    /** @return true for an expectation of an earlier incarnation of the server (it ended at its deadline). */
+    private boolean stale(final MessageId id)
+    {
+        return id.jobId() != joined.jobId();
     }
 
     private void miss(final long version, final String what)
@@ -240,16 +275,16 @@ final class WorkerEngine implements AutoCloseable
         samples += rows;
         computeSeconds += (computed - start) / 1e9;
         final long deadline = System.nanoTime() + setup.settings().sendTimeout().toNanos();
-        SendResult result = outlet.send(identity.messageId(MessageKind.GRADIENT, step.step(), rank, floats),
+        SendResult result = outlet.send(joined.messageId(MessageKind.GRADIENT, step.step(), rank, floats),
             gradientView, deadline);
         lastPushEndNs = System.nanoTime();
         pushSeconds += (lastPushEndNs - computed) / 1e9;
         final TransportStats transport = setup.plane().stats();
         if (result.isSent())
         {
-            new GradientMeta(rows, loss, samples, computeSeconds, pushSeconds, waitSeconds, outlet.bytesSent(),
+            new GradientMeta(rows, loss, samples, computeSeconds, pushSeconds, waitSeconds, bytesSent(),
                 transport).encode(metaView);
-            result = outlet.send(identity.messageId(MessageKind.GRADIENT_META, step.step(), rank, META_WORDS),
+            result = outlet.send(joined.messageId(MessageKind.GRADIENT_META, step.step(), rank, META_WORDS),
                 metaView, deadline);
         }
         StepTrace.mark("w.pushed", step.step(), rank);
@@ -267,7 +302,13 @@ final class WorkerEngine implements AutoCloseable
     private WorkerStats stats(final TransportStats transport)
     {
         return new WorkerStats(rank, host, NodeInfo.pid(), samples, computeSeconds, pushSeconds, waitSeconds,
-            null == outlet ? 0 : outlet.bytesSent(), transport);
+            bytesSent(), transport);
+    }
+
+    /** @return bytes sent to the server since this worker started, through every outlet it had. */
+    private long bytesSent()
+    {
+        return sentBefore + (null == outlet ? 0 : outlet.bytesSent());
     }
 
     @Override

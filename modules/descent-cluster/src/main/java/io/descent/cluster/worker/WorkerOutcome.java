@@ -20,7 +20,12 @@ public record WorkerOutcome(Status status, int rank, String message)
         NOT_FOUND,
         /** The parameter server stopped the job on bad input (e.g. training diverged); the message says why. */
         BAD_INPUT,
-        /** The job failed, the worker was dropped, or the server went away. */
+        /**
+         * The parameter server went away without ending the job (killed, restarted, unreachable): the worker may
+         * register with a restarted one ({@link WorkerNode}).
+         */
+        SERVER_LOST,
+        /** The job failed, the worker was dropped, or no server came back within the server-lost timeout. */
         FAILED
     }
 }

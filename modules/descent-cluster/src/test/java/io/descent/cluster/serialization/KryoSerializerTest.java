@@ -55,10 +55,11 @@ class KryoSerializerTest
                 new JobIdentity(0x1234_5678_9abc_def0L, "10>dense(10,16,tanh)", -77L), "host-a", 4242, 3,
                 "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
             new ServerProtocol.Register(adapter, "ipc", new JobIdentity(1L, "a", 2L), "host-b", 1, -1, ""),
+            new ServerProtocol.Register(adapter, "ipc", new JobIdentity(1L, "a", 2L, -5L), "host-b", 1, -1, ""),
             new ServerProtocol.Ready(worker.getRef()),
             new ServerProtocol.Ready(adapter),
             new ServerProtocol.Leave(adapter, "weights timed out"),
-            new ServerProtocol.Accepted(server.getRef(), 1, 2, "127.0.0.1:40999", 12),
+            new ServerProtocol.Accepted(server.getRef(), 1, 2, "127.0.0.1:40999", 12, 0x0123_4567_89ab_cdefL),
             new ServerProtocol.Refused("model fingerprint mismatch"),
             new ServerProtocol.Finish(true, "job complete"));
         for (final Object message : messages)

@@ -38,7 +38,8 @@ final class FakeWorker
     final TestProbe<ServerProtocol.ToWorker> probe;
     private final ActorTestKit testKit;
     private final InMemoryDataPlane plane;
-    private final JobIdentity identity;
+    /** Its identity; bound to the server's incarnation once accepted. */
+    private JobIdentity identity;
     private final int floats;
     private final UnsafeBuffer gradient;
     private final UnsafeBuffer weights;
@@ -121,6 +122,7 @@ final class FakeWorker
         final ServerProtocol.Accepted accepted = probe.expectMessageClass(ServerProtocol.Accepted.class,
             Duration.ofSeconds(30));
         rank = accepted.rank();
+        identity = identity.withIncarnation(accepted.incarnation());
         orderWords = StepOrder.ints(accepted.workers());
         outlet = plane.outlet(accepted.serverEndpoint());
         armWeights(accepted.firstStep());
