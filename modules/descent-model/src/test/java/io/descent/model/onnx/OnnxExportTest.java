@@ -7,8 +7,8 @@ import io.descent.model.artifact.ArtifactStore;
 import io.descent.model.artifact.ModelArtifact;
 import io.descent.train.JobConfig;
 import io.descent.train.JobSource;
-import onnx.Onnx.ModelProto;
-import onnx.Onnx.NodeProto;
+import io.descent.model.onnx.proto.Onnx.ModelProto;
+import io.descent.model.onnx.proto.Onnx.NodeProto;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
