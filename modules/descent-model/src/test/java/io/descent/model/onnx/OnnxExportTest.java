@@ -56,6 +56,26 @@ class OnnxExportTest
         OnnxRuntimeCheck.assertSameOutputs(file, saved, rawTest(trained));
     }
 
+    @Test
+    void shouldMatchDescentOnSigmoidOutputs() throws Exception
+    {
+        final TrainedJob trained = TrainedJob.train("""
+            job { name = xor, seed = 2 }
+            data { source = synthetic, scaling = none, synthetic { kind = xor, samples = 800, test-samples = 200 } }
+            model { layers = [ { type = dense, units = 8, activation = tanh }, { type = dense } ] }
+            train { loss = binary-cross-entropy, batch-size = 16, epochs = 2, learning-rate = 0.1 }
+            """);
+        final ModelArtifact saved = saveAndRead(trained);
+        final Path file = dir.resolve("xor.onnx");
+
+        OnnxExport.write(saved, file);
+
+        final ModelProto model = ModelProto.parseFrom(Files.readAllBytes(file));
+        assertEquals(List.of("Gemm", "Tanh", "Gemm", "Sigmoid"),
+            model.getGraph().getNodeList().stream().map(NodeProto::getOpType).toList(), "no scaling, no nodes");
+        OnnxRuntimeCheck.assertSameOutputs(file, saved, rawTest(trained));
+    }
+
     /** @return the job's test split as raw rows, before any scaling. */
     static float[] rawTest(final TrainedJob trained)
     {
