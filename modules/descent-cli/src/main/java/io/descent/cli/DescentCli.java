@@ -5,6 +5,10 @@ import io.descent.cli.cluster.PsCommand;
 import io.descent.cli.cluster.WorkerCommand;
 import io.descent.cli.data.DataCommand;
 import io.descent.cli.exit.ErrorLine;
+import io.descent.cli.model.EvaluateCommand;
+import io.descent.cli.model.ExportCommand;
+import io.descent.cli.model.ModelCommand;
+import io.descent.cli.model.PredictCommand;
 import io.descent.cli.log.TerminalFilter;
 import io.descent.k8s.K8sCommand;
 import io.descent.nn.error.BadInputException;
@@ -29,7 +33,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Distributed data-parallel neural network trainer.",
     subcommands = { TrainCommand.class, PsCommand.class, WorkerCommand.class, BenchCommand.class, K8sCommand.class,
-        DataCommand.class })
+        DataCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class, ModelCommand.class })
 public final class DescentCli
 {
     /** Exit code for bad input: usage, config or data errors. */

@@ -5,6 +5,9 @@ import io.descent.cluster.local.LocalCluster;
 import io.descent.nn.error.BadInputException;
 import io.descent.train.JobConfig;
 import io.descent.train.JobSource;
+import io.descent.train.TrainSettings;
+import io.descent.model.artifact.ArtifactStore;
+import com.typesafe.config.ConfigValueFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,6 +49,10 @@ public final class TrainCommand implements Callable<Integer>
         "and N worker processes on this machine (default: one process, no cluster)")
     private Integer workers;
 
+    @Option(names = "--save-model", paramLabel = "DIR", description = "write the trained model to DIR at the end " +
+        "(architecture, weights, scaling, labels, job; atomically), as train.save-model does")
+    private Path saveModel;
+
     @Option(names = "--threads", paramLabel = "T", description = "with --workers: BLAS threads per process " +
         "(default: cores / N, at least 1)")
     private Integer threads;
@@ -57,10 +64,16 @@ public final class TrainCommand implements Callable<Integer>
         {
             return trainOnLocalCluster();
         }
-        final JobConfig job = JobConfig.from(JobSource.build(preset, config, sets, seed));
+        final JobConfig job = withSaveModel(JobConfig.from(JobSource.build(preset, config, sets, seed)));
         // A progress bar only makes sense on a terminal; logs and CI get one line per epoch.
         new LocalTraining(job, report, !noProgress && null != System.console()).run();
         return 0;
+    }
+
+    private JobConfig withSaveModel(final JobConfig job)
+    {
+        return null == saveModel ? job : new JobConfig(job.name(), job.seed(), job.data(), job.model(),
+            job.train().withSaveModel(saveModel), job.raw());
     }
 
     private int trainOnLocalCluster() throws InterruptedException
@@ -71,7 +84,8 @@ public final class TrainCommand implements Callable<Integer>
                 (null == threads ? "" : " and " + threads));
         }
         // Validate here so that bad input fails once, fast, with the single-process message.
-        JobConfig.from(JobSource.build(preset, config, sets, seed));
+        final JobConfig job = withSaveModel(JobConfig.from(JobSource.build(preset, config, sets, seed)));
+        job.train().saveModel().ifPresent(dir -> ArtifactStore.checkTarget(dir, "--save-model"));
         final List<String> jobArgs = new ArrayList<>();
         if (null != preset)
         {
@@ -89,6 +103,9 @@ public final class TrainCommand implements Callable<Integer>
         {
             jobArgs.addAll(List.of("--set", "job.seed=" + seed));
         }
+        // The server writes the model; where is not part of the job's identity, so the workers may see it too.
+        job.train().saveModel().ifPresent(dir -> jobArgs.addAll(List.of("--set", "train." + TrainSettings.SAVE_MODEL +
+            "=" + ConfigValueFactory.fromAnyRef(dir.toAbsolutePath().toString()).render())));
         final int perProcess = null != threads ? threads :
             Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
         return new LocalCluster(jobArgs, workers, perProcess, report).run();

@@ -18,7 +18,8 @@ import java.util.Set;
  * @param data  data settings.
  * @param model the merged {@code model} section (read into a ModelSpec once the data's shape is known).
  * @param train training settings.
- * @param raw   the merged configuration, for reports and checkpoints.
+ * @param raw   the merged configuration, for reports, checkpoints and the configuration digest; without
+ *              {@code train.save-model} (where the model is written is not part of what the job is).
  */
 public record JobConfig(String name, long seed, DataSettings data, Config model, TrainSettings train, Config raw)
 {
@@ -65,6 +66,6 @@ public record JobConfig(String name, long seed, DataSettings data, Config model,
             DataSettings.from(merged.getConfig("data"), "data"),
             merged.getConfig("model"),
             TrainSettings.from(merged.getConfig("train"), "train"),
-            merged);
+            merged.withoutPath("train." + TrainSettings.SAVE_MODEL));
     }
 }

@@ -3,6 +3,8 @@ package io.descent.train;
 import io.descent.data.SourceSplits;
 import io.descent.data.Task;
 import io.descent.data.load.DataLoader;
+import io.descent.data.load.ScaledSplits;
+import io.descent.data.scale.InputScaling;
 import io.descent.nn.ModelSpec;
 import io.descent.nn.config.ModelSpecReader;
 import io.descent.nn.error.BadInputException;
@@ -14,10 +16,11 @@ import io.descent.train.JobConfig;
  * itself: the server for evaluation, each worker for its shards). A shard set is memory-mapped and streamed, never
  * copied onto the heap (scaling uses the manifest's statistics); other sources are loaded into memory.
  *
- * @param data the splits.
- * @param spec the model architecture.
+ * @param data    the splits.
+ * @param spec    the model architecture.
+ * @param scaling what was done to the source's raw rows (fitted on the training split), for a saved model.
  */
-public record JobData(SourceSplits data, ModelSpec spec)
+public record JobData(SourceSplits data, ModelSpec spec, InputScaling scaling)
 {
     /**
      * @param job     the validated job.
@@ -30,7 +33,8 @@ public record JobData(SourceSplits data, ModelSpec spec)
         final var layers = job.model().getConfigList("layers");
         final var last = layers.isEmpty() ? null : layers.get(layers.size() - 1);
         final int declared = null != last && last.hasPath("units") ? last.getInt("units") : 0;
-        final SourceSplits data = DataLoader.open(job.data(), job.seed(), declared);
+        final ScaledSplits scaled = DataLoader.openScaled(job.data(), job.seed(), declared);
+        final SourceSplits data = scaled.splits();
         final Loss loss = job.train().loss();
         if ((loss == Loss.CROSS_ENTROPY || loss == Loss.BINARY_CROSS_ENTROPY) && data.train().task() == Task.REGRESSION)
         {
@@ -44,6 +48,6 @@ public record JobData(SourceSplits data, ModelSpec spec)
         }
         final ModelSpec spec = ModelSpecReader.read(job.model(), "model", data.train().numFeatures(),
             data.train().numOutputs(), loss);
-        return new JobData(data, spec);
+        return new JobData(data, spec, scaled.scaling());
     }
 }

@@ -38,7 +38,19 @@ public final class JobSource
                 "give a preset (" + String.join(", ", Presets.NAMES) + ") or --config FILE" :
                 "give either a preset or --config FILE, not both");
         }
-        Config config = null != preset ? Presets.load(preset) : parseFile(file);
+        return build(null != preset ? Presets.load(preset) : parseFile(file), sets, seed);
+    }
+
+    /**
+     * @param base a job configuration to start from, e.g. the one saved with a model.
+     * @param sets overrides {@code key=value}, applied in order (later wins).
+     * @param seed overrides {@code job.seed} when not null.
+     * @return {@code base} with the overrides.
+     * @throws BadInputException for a malformed override.
+     */
+    public static Config build(final Config base, final List<String> sets, final Long seed)
+    {
+        Config config = base;
         for (final String set : sets)
         {
             config = override(set).withFallback(config);

@@ -13,6 +13,8 @@ import io.descent.cluster.server.JobResult;
 import io.descent.cluster.server.ParameterServer;
 import io.descent.cluster.server.ServerSetup;
 import io.descent.cluster.server.StepReport;
+import io.descent.model.artifact.ArtifactStore;
+import io.descent.model.artifact.ModelArtifact;
 import io.descent.nn.Model;
 import io.descent.nn.SgemmProbe;
 import io.descent.nn.error.BadInputException;
@@ -80,6 +82,10 @@ public final class PsCommand implements Callable<Integer>
         "(with --cluster checkpoint.every-steps=K and/or checkpoint.every=10m)")
     Path checkpointDir;
 
+    @Option(names = "--save-model", paramLabel = "DIR", description = "write the trained model to DIR at the end " +
+        "(architecture, weights, scaling, labels, job; atomically), as train.save-model does")
+    Path saveModel;
+
     @Option(names = "--mode", hidden = true, defaultValue = "cluster", description = "report mode: cluster or local")
     String mode;
 
@@ -110,6 +116,8 @@ public final class PsCommand implements Callable<Integer>
         {
             throw new BadInputException("--resume " + resume + " is not a directory of checkpoints");
         }
+        final Optional<Path> modelDir = null != saveModel ? Optional.of(saveModel) : job.train().saveModel();
+        modelDir.ifPresent(dir -> ArtifactStore.checkTarget(dir, "--save-model"));
         final JobData data = JobData.load(job, settings.workers());
         SgemmProbe.logCalibration();
         final NodeMetrics metrics = NodeMetrics.parameterServer();
@@ -136,8 +144,17 @@ public final class PsCommand implements Callable<Integer>
             }
             runtime.awaitOthersLeft("worker", Duration.ofSeconds(10));
             finish(job, data, result);
+            modelDir.ifPresent(dir -> saveModel(dir, job, data, result));
         }
         return 0;
+    }
+
+    /** Writes the job's final weights as a model artifact. */
+    private void saveModel(final Path dir, final JobConfig job, final JobData data, final JobResult result)
+    {
+        ArtifactStore.write(dir, ModelArtifact.of(job, data.spec(), result.finalWeights(), data.data().train(),
+            data.scaling(), result.steps()));
+        out.printf("model saved to %s%n", dir);
     }
 
     /** Reports a job that ended without a result; @return the exit code. */

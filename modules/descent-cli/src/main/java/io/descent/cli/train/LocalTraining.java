@@ -3,6 +3,9 @@ package io.descent.cli.train;
 import io.descent.data.SourceSplits;
 import io.descent.data.Task;
 import io.descent.data.load.DataLoader;
+import io.descent.data.load.ScaledSplits;
+import io.descent.model.artifact.ArtifactStore;
+import io.descent.model.artifact.ModelArtifact;
 import io.descent.nn.Model;
 import io.descent.nn.ModelSpec;
 import io.descent.nn.SgemmProbe;
@@ -53,9 +56,11 @@ public final class LocalTraining
     public void run()
     {
         checkReportTarget(reportFile);
+        job.train().saveModel().ifPresent(dir -> ArtifactStore.checkTarget(dir, "--save-model"));
         final long start = System.nanoTime();
         SgemmProbe.logCalibration();
-        final SourceSplits data = DataLoader.open(job.data(), job.seed(), declaredOutputs());
+        final ScaledSplits scaled = DataLoader.openScaled(job.data(), job.seed(), declaredOutputs());
+        final SourceSplits data = scaled.splits();
         final Loss loss = job.train().loss();
         checkTask(loss, data.train().task());
         final ModelSpec spec = ModelSpecReader.read(
@@ -90,6 +95,13 @@ public final class LocalTraining
         final Metrics test = evaluator.evaluate(data.test());
         final double wall = (System.nanoTime() - start) / 1e9;
         out.printf("test %s  (%d examples, %d steps, %.1f s)%n", test.describe(), test.examples(), trainer.steps(), wall);
+        if (job.train().saveModel().isPresent())
+        {
+            final Path dir = job.train().saveModel().get();
+            ArtifactStore.write(dir, ModelArtifact.of(job, spec, model.parameters().toFloatVector(), data.train(),
+                scaled.scaling(), trainer.steps()));
+            out.printf("model saved to %s%n", dir);
+        }
         if (null != reportFile)
         {
             ReportPlots.writeWithJson(reportFile, report.finish(test, wall, examples / trainSeconds, trainer.steps()));

@@ -160,6 +160,27 @@ public final class CheckpointStore
         return readContents(checkpointDir).checkpoint();
     }
 
+    /**
+     * Reads one checkpoint's weights (its first vector), with the checks a restore makes: the metadata's checksum,
+     * the file's length and CRC32C, finite values. For turning a checkpoint into a model artifact.
+     *
+     * @param checkpointDir a {@code step-<n>} directory.
+     * @param weights       overwritten; as long as the checkpoint's first vector.
+     * @return the checkpoint's metadata.
+     * @throws BadInputException when the checkpoint is damaged or its weights have another length.
+     */
+    public static Checkpoint readWeights(final Path checkpointDir, final INDArray weights)
+    {
+        final MetaFile.Contents contents = readContents(checkpointDir);
+        if (contents.checkpoint().vectorLengths()[0] != weights.length())
+        {
+            throw damaged(checkpointDir.resolve("vector-0.f32"), "it holds " +
+                contents.checkpoint().vectorLengths()[0] + " weights, the model has " + weights.length());
+        }
+        readInto(checkpointDir.resolve("vector-0.f32"), weights, contents.vectorChecksums()[0]);
+        return contents.checkpoint();
+    }
+
     private static MetaFile.Contents readContents(final Path checkpointDir)
     {
         final Path file = checkpointDir.resolve(META);

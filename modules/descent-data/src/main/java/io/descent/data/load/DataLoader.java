@@ -6,10 +6,13 @@ import io.descent.data.SourceSplits;
 import io.descent.data.csv.CsvDataset;
 import io.descent.data.idx.FashionMnist;
 import io.descent.data.order.SplitMix64;
+import io.descent.data.scale.InputScaling;
 import io.descent.data.scale.Scaler;
+import io.descent.data.scale.ScalingKind;
 import io.descent.data.settings.CsvSettings;
 import io.descent.data.settings.DataSettings;
 import io.descent.data.settings.DataSource;
+import io.descent.data.shard.AppliedScaling;
 import io.descent.data.shard.ShardSource;
 import io.descent.data.shard.ShardSplits;
 import io.descent.data.split.Splits;
@@ -17,6 +20,9 @@ import io.descent.data.synthetic.SyntheticSource;
 import io.descent.nn.error.BadInputException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Turns {@link DataSettings} into the three scaled splits of a job: loads the source, carves the validation split
@@ -63,12 +69,23 @@ public final class DataLoader
      */
     public static DataSplits load(final DataSettings settings, final long seed, final int declaredClasses)
     {
+        return loadScaled(settings, seed, declaredClasses).splits();
+    }
+
+    /** In-memory splits and the scaler fitted on their training split. */
+    private record Loaded(DataSplits splits, Scaler scaler)
+    {
+    }
+
+    private static Loaded loadScaled(final DataSettings settings, final long seed, final int declaredClasses)
+    {
         if (settings.source() == DataSource.SHARDS)
         {
             // Callers that need heap arrays get the shard set copied in; streaming callers use open().
             final SourceSplits streamed = open(settings, seed, declaredClasses);
-            return new DataSplits(((ShardSource)streamed.train()).toDataset(),
-                ((ShardSource)streamed.validation()).toDataset(), ((ShardSource)streamed.test()).toDataset());
+            return new Loaded(new DataSplits(((ShardSource)streamed.train()).toDataset(),
+                ((ShardSource)streamed.validation()).toDataset(), ((ShardSource)streamed.test()).toDataset()),
+                ((ShardSource)streamed.train()).scaler());
         }
         final long start = System.nanoTime();
         final DataSplits unscaled = unscaledSplits(settings, seed, declaredClasses);
@@ -81,7 +98,7 @@ public final class DataLoader
             settings.source(), splits.train().size(), splits.validation().size(), splits.test().size(),
             splits.train().numFeatures(), splits.train().numOutputs(), splits.train().task(), settings.scaling(),
             (System.nanoTime() - start) / 1_000_000);
-        return splits;
+        return new Loaded(splits, scaler);
     }
 
     /**
@@ -109,9 +126,26 @@ public final class DataLoader
      */
     public static SourceSplits open(final DataSettings settings, final long seed, final int declaredClasses)
     {
+        return openScaled(settings, seed, declaredClasses).splits();
+    }
+
+    /**
+     * Like {@link #open}, with the scaling that turns the source's raw rows into the splits' features (what a saved
+     * model must do to new rows): the scaler fitted on the training split; for a shard set, the scaling its writer
+     * stored the rows with, then the one applied on read.
+     *
+     * @param settings        the validated data settings.
+     * @param seed            the job seed.
+     * @param declaredClasses the model's output width for classification, or 0 if unknown.
+     * @return the splits and their scaling.
+     * @throws BadInputException for any problem with the data.
+     */
+    public static ScaledSplits openScaled(final DataSettings settings, final long seed, final int declaredClasses)
+    {
         if (settings.source() != DataSource.SHARDS)
         {
-            return SourceSplits.of(load(settings, seed, declaredClasses));
+            final Loaded loaded = loadScaled(settings, seed, declaredClasses);
+            return new ScaledSplits(SourceSplits.of(loaded.splits()), InputScaling.of(loaded.scaler()));
         }
         final SourceSplits splits = ShardSplits.open(settings.shards(), settings.validationFraction(),
             settings.scaling(), seed, VALIDATION_STREAM, TEST_STREAM);
@@ -119,7 +153,15 @@ public final class DataLoader
             "(on read, manifest statistics)", splits.train().size(), splits.validation().size(),
             splits.test().size(), splits.train().numFeatures(), splits.train().numOutputs(), splits.train().task(),
             settings.scaling());
-        return splits;
+        final ShardSource train = (ShardSource)splits.train();
+        final AppliedScaling stored = train.set().manifest().scaling();
+        final List<Scaler> stages = new ArrayList<>();
+        if (stored.kind() != ScalingKind.NONE)
+        {
+            stages.add(Scaler.of(stored.kind(), stored.offsets(), stored.factors()));
+        }
+        stages.add(train.scaler());
+        return new ScaledSplits(splits, new InputScaling(stages));
     }
 
     /**

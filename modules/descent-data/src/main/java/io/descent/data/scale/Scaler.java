@@ -71,6 +71,43 @@ public final class Scaler
     }
 
     /**
+     * A scaler from saved statistics, e.g. a model artifact's.
+     *
+     * @param kind    the kind it was fitted for.
+     * @param offsets per-feature offsets (copied).
+     * @param factors per-feature factors (copied), as many as offsets.
+     * @return the scaler that maps {@code x' = (x - offset[j]) * factor[j]}.
+     * @throws IllegalArgumentException when the lengths differ.
+     */
+    public static Scaler of(final ScalingKind kind, final double[] offsets, final double[] factors)
+    {
+        if (offsets.length != factors.length)
+        {
+            throw new IllegalArgumentException(offsets.length + " offsets and " + factors.length + " factors");
+        }
+        return new Scaler(kind, offsets.clone(), factors.clone());
+    }
+
+    /**
+     * @param features width of the rows.
+     * @return the scaler that leaves rows of that width as they are.
+     */
+    public static Scaler identity(final int features)
+    {
+        final double[] factors = new double[features];
+        Arrays.fill(factors, 1.0);
+        return new Scaler(ScalingKind.NONE, new double[features], factors);
+    }
+
+    /**
+     * @return the number of features this scaler maps.
+     */
+    public int width()
+    {
+        return offsets.length;
+    }
+
+    /**
      * Scale a dataset's features.
      *
      * @param dataset a split with the same number of features as the training split.

@@ -81,6 +81,14 @@ public final class ShardSource implements ExampleSource
     }
 
     /**
+     * @return the scaling applied to features as they are read (the identity when none is).
+     */
+    public Scaler scaler()
+    {
+        return scaler == null ? Scaler.identity(numFeatures()) : scaler;
+    }
+
+    /**
      * @return the underlying shard set.
      */
     public ShardSet set()
