@@ -116,14 +116,10 @@ public final class PsCommand implements Callable<Integer>
         }
         final JobData data = JobData.load(job, settings.workers());
         final JobIdentity identity = JobIdentity.of(Model.create(data.spec(), job.seed()).fingerprint(), job.raw());
-        final Optional<CompletionMarker> done = null == resume ? Optional.empty() : CompletionMarker.read(resume);
+        final Optional<CompletionMarker> done = null == resume ? Optional.empty() : CompletionMarker.completed(resume,
+            identity, settings.workers(), ServerSetup.plan(job, data.data(), settings.workers()).totalSteps());
         if (done.isPresent())
         {
-            final String other = done.get().mismatch(identity, settings.workers());
-            if (null != other)
-            {
-                throw new BadInputException("--resume " + resume + ": " + other);
-            }
             // A restarted server after completion (a pod's restart): nothing to do, and no worker will come.
             out.println(done.get().describe(resume));
             return 0;

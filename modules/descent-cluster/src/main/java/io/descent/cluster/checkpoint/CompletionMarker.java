@@ -125,6 +125,47 @@ public record CompletionMarker(
     }
 
     /**
+     * What a server resumed from {@code dir} finds of the job's end: this job's marker; or, when the job was stopped
+     * after its final checkpoint but before its marker (the newest checkpoint is this job's, of step
+     * {@code totalSteps}), the marker, written now; else nothing (training goes on).
+     *
+     * @param dir        the directory given to {@code --resume}.
+     * @param identity   this job's identity.
+     * @param workers    this job's number of workers.
+     * @param totalSteps this job's step count.
+     * @return the marker of this job's completion, or empty.
+     * @throws BadInputException when the marker there is another job's, or it is damaged.
+     */
+    public static Optional<CompletionMarker> completed(
+        final Path dir, final JobIdentity identity, final int workers, final long totalSteps)
+    {
+        final Optional<CompletionMarker> marker = read(dir);
+        if (marker.isPresent())
+        {
+            final String other = marker.get().mismatch(identity, workers);
+            if (null != other)
+            {
+                throw new BadInputException("--resume " + dir + ": " + other);
+            }
+            return marker;
+        }
+        final Optional<Path> latest = CheckpointStore.latest(dir);
+        if (latest.isEmpty())
+        {
+            return Optional.empty();
+        }
+        final Checkpoint last = CheckpointStore.read(latest.get());
+        if (last.step() < totalSteps || last.fingerprint() != identity.fingerprint() ||
+            last.configDigest() != identity.configDigest() || last.shards() != workers)
+        {
+            return Optional.empty();
+        }
+        final CompletionMarker late = of(identity, workers, last.step(), last.createdMillis());
+        late.write(dir);
+        return Optional.of(late);
+    }
+
+    /**
      * @param identity this job's identity.
      * @param workers  this job's number of workers.
      * @return null when the marker is this job's, else a one-line reason naming both sides.

@@ -4,9 +4,11 @@ import io.descent.cluster.protocol.JobIdentity;
 import io.descent.nn.error.BadInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,6 +66,46 @@ class CompletionMarkerTest
         assertTrue(config.contains("another configuration"), config);
         final String workers = marker.mismatch(JOB, 2);
         assertTrue(workers.contains("3 workers") && workers.contains("has 2"), workers);
+    }
+
+    @Test
+    void shouldFindThisJobsMarkerAndRefuseAnothersOnResume()
+    {
+        final CompletionMarker marker = CompletionMarker.of(JOB, 2, 12, 5L);
+        marker.write(dir);
+        assertEquals(Optional.of(marker), CompletionMarker.completed(dir, JOB, 2, 12));
+        final BadInputException other = assertThrows(BadInputException.class, () ->
+            CompletionMarker.completed(dir, new JobIdentity(JOB.fingerprint(), JOB.architecture(), 7), 2, 12));
+        assertTrue(other.getMessage().startsWith("--resume " + dir + ": the job that completed there had another " +
+            "configuration"), other.getMessage());
+    }
+
+    @Test
+    void shouldMarkAJobStoppedBetweenItsFinalCheckpointAndItsMarker()
+    {
+        writeCheckpoint(8, JOB);
+        assertEquals(Optional.empty(), CompletionMarker.completed(dir, JOB, 2, 12), "step 8 of 12: resume training");
+        assertEquals(Optional.empty(), CompletionMarker.read(dir));
+        writeCheckpoint(12, new JobIdentity(JOB.fingerprint(), JOB.architecture(), 7));
+        assertEquals(Optional.empty(), CompletionMarker.completed(dir, JOB, 2, 12),
+            "another job's checkpoint: the resume refuses it");
+        writeCheckpoint(12, JOB);
+        final CompletionMarker late = CompletionMarker.completed(dir, JOB, 2, 12).orElseThrow();
+        assertEquals(12, late.steps());
+        assertEquals(Optional.of(late), CompletionMarker.read(dir), "written now");
+    }
+
+    @Test
+    void shouldFindNothingWithoutMarkerOrCheckpoint()
+    {
+        assertEquals(Optional.empty(), CompletionMarker.completed(dir, JOB, 2, 12));
+    }
+
+    private void writeCheckpoint(final long step, final JobIdentity identity)
+    {
+        CheckpointStore.write(dir, new Checkpoint(step, 2, 1, 0, 0.0, 0, identity.fingerprint(),
+            identity.architecture(), identity.configDigest(), "{}", new long[]{ 2 }, 1L),
+            List.of(Nd4j.create(new float[]{ 1, 2 })), 1);
     }
 
     @Test
