@@ -3,10 +3,12 @@ package io.descent.cli.cluster;
 import io.descent.cli.exit.ErrorLine;
 import io.descent.cli.train.TrainReport;
 import io.descent.cluster.ClusterSettings;
+import io.descent.cluster.checkpoint.CompletionMarker;
 import io.descent.cluster.metrics.MetricsServer;
 import io.descent.cluster.metrics.NodeMetrics;
 import io.descent.cluster.node.HostPort;
 import io.descent.cluster.node.NodeRuntime;
+import io.descent.cluster.protocol.JobIdentity;
 import io.descent.cluster.server.EpochReport;
 import io.descent.cluster.server.JobObserver;
 import io.descent.cluster.server.JobResult;
@@ -42,7 +44,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * {@code descent ps}: runs the parameter server of a job and waits for its workers. Exits 0 when the job completes,
+ * {@code descent ps}: runs the parameter server of a job and waits for its workers. Exits 0 when the job completes
+ * (leaving a {@link CompletionMarker} in the checkpoint directory, when checkpoints are configured) and at once when
+ * {@code --resume} names a directory whose marker says this job completed already,
  * 2 when it stops on bad input (training diverged, a checkpoint of another job or a damaged one: one line on stderr,
  * printed as soon as it is known), 1 when it fails otherwise.
  */
@@ -119,6 +123,15 @@ public final class PsCommand implements Callable<Integer>
         final Optional<Path> modelDir = null != saveModel ? Optional.of(saveModel) : job.train().saveModel();
         modelDir.ifPresent(dir -> ArtifactStore.checkTarget(dir, "--save-model"));
         final JobData data = JobData.load(job, settings.workers());
+        final JobIdentity identity = JobIdentity.of(Model.create(data.spec(), job.seed()).fingerprint(), job.raw());
+        final Optional<CompletionMarker> done = null == resume ? Optional.empty() : CompletionMarker.completed(resume,
+            identity, settings.workers(), ServerSetup.plan(job, data.data(), settings.workers()).totalSteps());
+        if (done.isPresent())
+        {
+            // A restarted server after completion (a pod's restart): nothing to do, and no worker will come.
+            out.println(done.get().describe(resume));
+            return 0;
+        }
         SgemmProbe.logCalibration();
         final NodeMetrics metrics = NodeMetrics.parameterServer();
         final Printer printer = new Printer(job, settings, metrics);
@@ -145,6 +158,7 @@ public final class PsCommand implements Callable<Integer>
             runtime.awaitOthersLeft("worker", Duration.ofSeconds(10));
             finish(job, data, result);
             modelDir.ifPresent(dir -> saveModel(dir, job, data, result));
+            markComplete(settings, identity, result);
         }
         return 0;
     }
@@ -155,6 +169,20 @@ public final class PsCommand implements Callable<Integer>
         ArtifactStore.write(dir, ModelArtifact.of(job, data.spec(), result.finalWeights(), data.data().train(),
             data.scaling(), result.steps()));
         out.printf("model saved to %s%n", dir);
+    }
+
+    /**
+     * Leaves the completion marker in the checkpoint directory (after the final checkpoint, the report and the model),
+     * so a server started again on it exits at once instead of waiting for workers.
+     */
+    private void markComplete(final ClusterSettings settings, final JobIdentity identity, final JobResult result)
+    {
+        if (settings.checkpoints().enabled())
+        {
+            final Path marker = CompletionMarker.of(identity, settings.workers(), result.steps(),
+                System.currentTimeMillis()).write(settings.checkpoints().dir().orElseThrow());
+            LOG.info("job complete: marker written to {}", marker);
+        }
     }
 
     /** Reports a job that ended without a result; @return the exit code. */

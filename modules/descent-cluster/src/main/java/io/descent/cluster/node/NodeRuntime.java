@@ -44,6 +44,8 @@ public final class NodeRuntime implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(NodeRuntime.class);
     private static final String SYSTEM = "descent";
+    /** Bounds the actor system's shutdown; covers a parameter server's final checkpoint (see descent-node.conf). */
+    private static final Duration TERMINATE_WAIT = Duration.ofSeconds(120);
 
     private final Transport transport;
     private final AeronDataPlane plane;
@@ -308,7 +310,8 @@ public final class NodeRuntime implements AutoCloseable
     }
 
     /**
-     * Terminates the actor system (quietly: peers going away is expected now), then closes the data plane and the
+     * Terminates the actor system (quietly: peers going away is expected now; a parameter server stopped while
+     * training writes its final checkpoint first, within 2 minutes), then closes the data plane and the
      * transport, deleting an embedded driver's directory. The first call does it; a concurrent call waits for it,
      * later calls return at once.
      */
@@ -336,7 +339,10 @@ public final class NodeRuntime implements AutoCloseable
         transport.close();
     }
 
-    /** Terminates {@code system} quietly (peers going away is expected now) and waits for it, at most 30 s. */
+    /**
+     * Terminates {@code system} quietly (peers going away is expected now) and waits for it, at most
+     * {@link #TERMINATE_WAIT} (a server's final checkpoint runs in its role's stop).
+     */
     private static void terminate(final ActorSystem<RoleGuardian.Command> system)
     {
         if (null == system)
@@ -347,11 +353,11 @@ public final class NodeRuntime implements AutoCloseable
         system.terminate();
         try
         {
-            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            system.getWhenTerminated().toCompletableFuture().get(TERMINATE_WAIT.toSeconds(), TimeUnit.SECONDS);
         }
         catch (final TimeoutException | java.util.concurrent.ExecutionException ex)
         {
-            LOG.warn("actor system did not terminate cleanly within 30 s", ex);
+            LOG.warn("actor system did not terminate cleanly within {} s", TERMINATE_WAIT.toSeconds(), ex);
         }
         catch (final InterruptedException ex)
         {

@@ -15,10 +15,11 @@ import java.util.List;
 
 /**
  * The parameter server's checkpoint policy: after a step, decides whether the next step's checkpoint is due (every
- * {@code every-steps} steps, or once {@code every} passed since the previous checkpoint or the start of training; never
- * after the job's last step) and writes it with the step position, the epoch's loss so far and the job's identity,
- * keeping the newest {@code keep} ({@link CheckpointStore} writes atomically and prunes). Times are
- * {@link System#nanoTime()} readings passed in by the caller. Confined to the parameter server's compute thread.
+ * {@code every-steps} steps, or once {@code every} passed since the previous checkpoint or the start of training;
+ * always after the job's last step, so the final weights are on disk) and writes it with the step position, the
+ * epoch's loss so far and the job's identity, keeping the newest {@code keep} ({@link CheckpointStore} writes
+ * atomically and prunes). Times are {@link System#nanoTime()} readings passed in by the caller. Confined to the
+ * parameter server's compute thread.
  */
 final class CheckpointPolicy
 {
@@ -28,6 +29,7 @@ final class CheckpointPolicy
     private final Config job;
     private final Logger log;
     private long lastNs;
+    private long lastWritten = -1;
 
     /**
      * @param settings the checkpoint settings; nothing is ever due when they are not {@code enabled()}.
@@ -54,7 +56,8 @@ final class CheckpointPolicy
     }
 
     /**
-     * Decides whether the checkpoint of {@code next} is due at {@code nowNs}. A yes restarts the time interval at
+     * Decides whether the checkpoint of {@code next} is due at {@code nowNs}: always when {@code next} is the job's
+     * end ({@link StepPlan#totalSteps()}), else by the intervals. A yes restarts the time interval at
      * {@code nowNs}: the caller then {@link #write writes} it.
      *
      * @param next  the next step to compute, after the step just applied.
@@ -63,18 +66,31 @@ final class CheckpointPolicy
      */
     boolean due(final long next, final long nowNs)
     {
-        if (!settings.enabled() || next >= plan.totalSteps())
+        if (!settings.enabled())
         {
             return false;
         }
+        final boolean last = next >= plan.totalSteps();
         final boolean bySteps = settings.everySteps() > 0 && next % settings.everySteps() == 0;
         final boolean byTime = !settings.every().isZero() && nowNs - lastNs >= settings.every().toNanos();
-        if (!bySteps && !byTime)
+        if (!last && !bySteps && !byTime)
         {
             return false;
         }
         lastNs = nowNs;
         return true;
+    }
+
+    /** @return true when checkpoints are configured (a directory and an interval). */
+    boolean enabled()
+    {
+        return settings.enabled();
+    }
+
+    /** @return the step of the last checkpoint this policy wrote, or -1. */
+    long lastWritten()
+    {
+        return lastWritten;
     }
 
     /**
@@ -95,6 +111,7 @@ final class CheckpointPolicy
         final Path dir = settings.dir().orElseThrow();
         final Path written = CheckpointStore.write(dir, checkpoint, vectors, settings.keep());
         log.info("checkpoint of step {} written to {}", next, written);
+        lastWritten = next;
         return created;
     }
 }

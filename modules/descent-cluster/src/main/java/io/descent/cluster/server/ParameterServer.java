@@ -21,8 +21,12 @@ import io.descent.cluster.protocol.ServerProtocol.ToWorker;
 import io.descent.cluster.protocol.StepOrder;
 import io.descent.nn.error.BadInputException;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -35,7 +39,8 @@ import java.util.function.Function;
  * example count, run the optimizer and publish version {@code s + 1}. A worker that terminates, leaves or misses the
  * step deadline is dropped and its shard reassigned; late and duplicate gradients are ignored and counted; a
  * {@link Ready} or {@link Leave} from a ref that did not register is ignored. Evaluates validation metrics per epoch
- * and test metrics at the end, and checkpoints when configured. Bad input found while the job runs (a step that
+ * and test metrics at the end, and checkpoints when configured: always after the job's last step, and, when
+ * stopped from outside while training (SIGTERM), the last applied step before it goes. Bad input found while the job runs (a step that
  * diverged, a checkpoint of another job) stops it as bad input: the workers are told so ({@link Finish#badInput()})
  * and the observer gets {@link JobObserver#onBadInput}, with no error logged.
  *
@@ -88,6 +93,11 @@ public final class ParameterServer extends AbstractBehavior<Command>
     }
 
     private static final Object STEP_TIMER = "step";
+    /**
+     * How long a server stopped while training waits for its final checkpoint. Below the node's shutdown bounds
+     * ({@code descent-node.conf}'s role-stop phase, {@link io.descent.cluster.node.NodeRuntime#close()}).
+     */
+    static final Duration FINAL_CHECKPOINT_WAIT = Duration.ofSeconds(90);
 
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
@@ -100,6 +110,8 @@ public final class ParameterServer extends AbstractBehavior<Command>
     private ServerEngine engine;
     private StepLoop loop;
     private boolean training;
+    /** The actor stopped itself: the job completed, failed or stopped on bad input. */
+    private boolean ended;
 
     /**
      * @param setup    the job, data, model, settings and data plane.
@@ -264,6 +276,7 @@ public final class ParameterServer extends AbstractBehavior<Command>
             engine.updateSeconds());
         context.getLog().info("job complete: {} steps, test {}", result.steps(), last.test().describe());
         observer.onFinished(result);
+        ended = true;
         return Behaviors.stopped();
     }
 
@@ -367,6 +380,7 @@ public final class ParameterServer extends AbstractBehavior<Command>
         context.getLog().debug("bad input", problem);
         tellWorkers(new Finish(false, true, problem.getMessage()));
         observer.onBadInput(problem);
+        ended = true;
         return Behaviors.stopped();
     }
 
@@ -375,6 +389,7 @@ public final class ParameterServer extends AbstractBehavior<Command>
         context.getLog().error("job failed: {}", reason);
         tellWorkers(new Finish(false, reason));
         observer.onFailed(reason);
+        ended = true;
         return Behaviors.stopped();
     }
 
@@ -391,6 +406,10 @@ public final class ParameterServer extends AbstractBehavior<Command>
         final ServerEngine closing = engine;
         if (null != closing)
         {
+            if (training && !ended)
+            {
+                checkpointBeforeExit();
+            }
             compute.submit(() ->
             {
                 closing.close();
@@ -399,6 +418,38 @@ public final class ParameterServer extends AbstractBehavior<Command>
         }
         compute.close();
         return this;
+    }
+
+    /**
+     * Stopped from outside while training (SIGTERM, the node closing): stops the step loop on the compute thread and
+     * waits there for the checkpoint of the last applied step, so it is on disk before the process exits. Blocks
+     * this actor's last moment, at most {@link #FINAL_CHECKPOINT_WAIT} (the node's shutdown allows for it).
+     */
+    private void checkpointBeforeExit()
+    {
+        final StepLoop stopping = loop;
+        try
+        {
+            final long step = compute.submit(stopping::stop).toCompletableFuture()
+                .get(FINAL_CHECKPOINT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (step >= 0)
+            {
+                context.getLog().info("stopped while training: checkpoint of step {} written", step);
+            }
+        }
+        catch (final ExecutionException ex)
+        {
+            context.getLog().error("stopped while training: the final checkpoint failed", ex.getCause());
+        }
+        catch (final TimeoutException ex)
+        {
+            context.getLog().error("stopped while training: the final checkpoint took longer than {} s; the newest " +
+                "one on disk is older", FINAL_CHECKPOINT_WAIT.toSeconds());
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private <T> void pipe(final Callable<T> task, final Function<T, PrivateCommand> onSuccess, final String what)

@@ -50,8 +50,12 @@ public record ServerSetup(
         final DataPlane plane,
         final Optional<Path> resume)
     {
-        final StepPlan plan = new StepPlan(data.train().size(), settings.workers(), job.train().batchSize(),
-            job.train().epochs(), job.seed());
-        return new ServerSetup(job, data, spec, plan, settings, plane, resume);
+        return new ServerSetup(job, data, spec, plan(job, data, settings.workers()), settings, plane, resume);
+    }
+
+    /** @return the step schedule of {@code job} on {@code data} with {@code workers} workers. */
+    public static StepPlan plan(final JobConfig job, final SourceSplits data, final int workers)
+    {
+        return new StepPlan(data.train().size(), workers, job.train().batchSize(), job.train().epochs(), job.seed());
     }
 }

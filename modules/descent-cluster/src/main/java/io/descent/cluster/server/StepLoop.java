@@ -207,6 +207,28 @@ final class StepLoop
         return nextOrderStep;
     }
 
+    /**
+     * Stops the loop for a shutdown (SIGTERM): no step is applied any more, gradients arriving later are ignored.
+     * When checkpoints are configured and a step is collecting, first writes the checkpoint of the weights it was
+     * published with, every step before it applied (gradients already summed into it are discarded: the workers
+     * compute them again after a resume), unless that checkpoint is on disk already. A state that is not finite is
+     * never written (it cannot be: a step that made it so halted the loop).
+     *
+     * @return the step of the checkpoint written, or -1 when none was.
+     */
+    long stop()
+    {
+        final StepBarrier collecting = barrier;
+        barrier = null;
+        if (null == collecting || !checkpoints.enabled() || checkpoints.lastWritten() == collecting.step() ||
+            (null != engine.resumed() && engine.resumed().step() == collecting.step()) || !engine.stateIsFinite())
+        {
+            return -1;
+        }
+        checkpoints.write(collecting.step(), epochs, engine.stateVectors());
+        return collecting.step();
+    }
+
     /** @return the ranks that have not delivered {@code step}, when that step is still collecting; else none. */
     int[] missing(final long step)
     {

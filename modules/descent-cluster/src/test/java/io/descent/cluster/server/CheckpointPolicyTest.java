@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Checkpoints fall due by step count or elapsed time, never after the last step, and hold the step's position. */
+/** Checkpoints fall due by step count or elapsed time, always after the last step, and hold the step's position. */
 class CheckpointPolicyTest
 {
     private static final long SECOND = 1_000_000_000L;
@@ -39,14 +39,14 @@ class CheckpointPolicyTest
     Path dir;
 
     @Test
-    void shouldFallDueEveryNStepsBeforeTheLast()
+    void shouldFallDueEveryNStepsAndAtTheLast()
     {
         final CheckpointPolicy policy = policy(settings(5, Duration.ZERO, 3));
         policy.start(0);
-        assertEquals(List.of(5L, 10L), dueSteps(policy, 0));
+        assertEquals(List.of(5L, 10L, 12L), dueSteps(policy, 0), "12: the job ends there");
         final CheckpointPolicy everyFourth = policy(settings(4, Duration.ZERO, 3));
         everyFourth.start(0);
-        assertEquals(List.of(4L, 8L), dueSteps(everyFourth, 0), "not 12: the job ends there");
+        assertEquals(List.of(4L, 8L, 12L), dueSteps(everyFourth, 0));
     }
 
     @Test
@@ -55,7 +55,7 @@ class CheckpointPolicyTest
         final CheckpointPolicy policy = policy(settings(0, Duration.ofSeconds(10), 3));
         policy.start(100 * SECOND);
         // Step n is next at 100 + 4n s: 12 s after the start or the previous checkpoint every third step.
-        assertEquals(List.of(3L, 6L, 9L), dueSteps(policy, 4 * SECOND), "not 12: the job ends there");
+        assertEquals(List.of(3L, 6L, 9L, 12L), dueSteps(policy, 4 * SECOND), "12: the job ends there");
     }
 
     @Test
@@ -69,6 +69,24 @@ class CheckpointPolicyTest
         assertTrue(policy.due(4, 19 * SECOND), "by steps");
         assertFalse(policy.due(5, 28 * SECOND), "9 s after the checkpoint of step 4");
         assertTrue(policy.due(6, 29 * SECOND));
+    }
+
+    @Test
+    void shouldFallDueAtTheLastStepEvenRightAfterAnother()
+    {
+        final CheckpointPolicy policy = policy(settings(0, Duration.ofHours(1), 3));
+        policy.start(0);
+        assertFalse(policy.due(11, SECOND));
+        assertTrue(policy.due(12, 2 * SECOND), "the job's end: the final weights");
+    }
+
+    @Test
+    void shouldRememberTheLastStepItWrote()
+    {
+        final CheckpointPolicy policy = policy(settings(3, Duration.ZERO, 3));
+        assertEquals(-1, policy.lastWritten());
+        policy.write(3, new EpochTally(PLAN, 0.0, 0), List.of(Nd4j.create(new float[]{ 1, 2 })));
+        assertEquals(3, policy.lastWritten());
     }
 
     @Test
@@ -118,7 +136,8 @@ class CheckpointPolicyTest
         final CheckpointPolicy policy = policy(settings(2, Duration.ZERO, 2));
         final EpochTally epochs = new EpochTally(PLAN, 0.0, 0);
         final List<INDArray> vectors = List.of(Nd4j.create(new float[]{ 1, 2 }));
-        for (long step = 0; step < 12; step++)
+        // Steps 0..9 of 12: the checkpoint of the job's end would prune step 8's.
+        for (long step = 0; step < 10; step++)
         {
             epochs.add(1.0, 10);
             if (policy.due(step + 1, 0))
