@@ -16,6 +16,7 @@ import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,15 +37,19 @@ final class ProcessMemory implements NotificationListener
 {
     private static final Path STATUS = Path.of("/proc/self/status");
     private static final String FORCED_CAUSE = "System.gc()";
+    private static final long STATUS_REUSE_NS = 100_000_000L;
 
     private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
         .filter(pool -> pool.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
     private final NativeAllocations nd4j = new NativeAllocations();
     private final AtomicLong forced = new AtomicLong();
     private volatile double heapAfterGc = Double.NaN;
+    private volatile Status status;
 
     ProcessMemory()
     {
+        // Loads JavaCPP's natives now rather than in the middle of the first scrape (seconds, tens of MB).
+        Pointer.totalBytes();
         for (final GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans())
         {
             if (collector instanceof NotificationEmitter emitter)
@@ -63,10 +68,6 @@ final class ProcessMemory implements NotificationListener
         }
         final GarbageCollectionNotificationInfo info =
             GarbageCollectionNotificationInfo.from((CompositeData)notification.getUserData());
-        if (FORCED_CAUSE.equals(info.getGcCause()))
-        {
-            forced.incrementAndGet();
-        }
         long used = 0;
         for (final Map.Entry<String, MemoryUsage> pool : info.getGcInfo().getMemoryUsageAfterGc().entrySet())
         {
@@ -75,19 +76,45 @@ final class ProcessMemory implements NotificationListener
                 used += pool.getValue().getUsed();
             }
         }
+        // The heap first: whoever sees the forced collection counted also sees its heap.
         heapAfterGc = used;
+        if (FORCED_CAUSE.equals(info.getGcCause()))
+        {
+            forced.incrementAndGet();
+        }
     }
 
     /** @return the resident set size in bytes (VmRSS), or NaN. */
     double residentBytes()
     {
-        return statusKilobytes("VmRSS:") * 1024.0;
+        return status().residentBytes();
     }
 
     /** @return the anonymous part of the resident set in bytes (RssAnon: heap, native allocations), or NaN. */
     double anonymousBytes()
     {
-        return statusKilobytes("RssAnon:") * 1024.0;
+        return status().anonymousBytes();
+    }
+
+    /**
+     * @return the resident set as read within the last {@link #STATUS_REUSE_NS}: the gauges of one scrape come from one
+     * read, so that the anonymous part never exceeds the whole.
+     */
+    private Status status()
+    {
+        final Status previous = status;
+        final long now = System.nanoTime();
+        if (null != previous && now - previous.readAtNs() < STATUS_REUSE_NS)
+        {
+            return previous;
+        }
+        final Status read = read(now);
+        status = read;
+        return read;
+    }
+
+    private record Status(double residentBytes, double anonymousBytes, long readAtNs)
+    {
     }
 
     /** @return heap bytes in use after the latest collection, or NaN before the first. */
@@ -114,22 +141,28 @@ final class ProcessMemory implements NotificationListener
         return forced.get();
     }
 
-    private static double statusKilobytes(final String field)
+    private static double kilobytes(final List<String> lines, final String field)
+    {
+        for (final String line : lines)
+        {
+            if (line.startsWith(field))
+            {
+                return Double.parseDouble(line.substring(field.length()).trim().split("\\s+")[0]);
+            }
+        }
+        return Double.NaN;
+    }
+
+    private static Status read(final long now)
     {
         try
         {
-            for (final String line : Files.readAllLines(STATUS))
-            {
-                if (line.startsWith(field))
-                {
-                    return Double.parseDouble(line.substring(field.length()).trim().split("\\s+")[0]);
-                }
-            }
+            final List<String> lines = Files.readAllLines(STATUS);
+            return new Status(kilobytes(lines, "VmRSS:") * 1024.0, kilobytes(lines, "RssAnon:") * 1024.0, now);
         }
         catch (final IOException | RuntimeException ex)
         {
-            return Double.NaN;
+            return new Status(Double.NaN, Double.NaN, now);
         }
-        return Double.NaN;
     }
 }
