@@ -5,6 +5,7 @@ import io.descent.transport.Transport;
 import io.descent.transport.receive.BufferReceiver;
 import io.descent.transport.receive.ReceiveListener;
 import io.descent.transport.receive.ReceiveSlot;
+import io.descent.transport.receive.SlotCancel;
 import io.descent.transport.send.BufferSender;
 import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.MessageId;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * The {@link DataPlane} over descent-transport: one receiver, and one exclusive publication per peer. The receiver is
@@ -38,6 +40,7 @@ public final class AeronDataPlane implements DataPlane
 {
     private static final Logger LOG = LoggerFactory.getLogger(AeronDataPlane.class);
     private static final long BIND_WAIT_NS = 10_000_000_000L;
+    private static final long CANCEL_WAIT_NS = 10_000_000_000L;
 
     /** The bind address that selects IPC through the shared media driver. */
     public static final String IPC = "ipc";
@@ -129,6 +132,16 @@ public final class AeronDataPlane implements DataPlane
         return endpoint;
     }
 
+    /**
+     * {@inheritDoc} A {@code host:port} needs a port in 1..65535 and a host that resolves; an {@code ipc:<stream>}
+     * endpoint an integer stream and a plane that receives over IPC itself (so the peer shares its media driver).
+     */
+    @Override
+    public String validate(final String peer)
+    {
+        return PeerEndpoints.problem(peer, endpoint.startsWith(IPC_PREFIX));
+    }
+
     @Override
     public Outlet outlet(final String peer)
     {
@@ -168,6 +181,48 @@ public final class AeronDataPlane implements DataPlane
             throw new IllegalStateException("data plane has too many expected messages waiting to be registered (" +
                 "descent.transport.receiver.max-slots); cannot expect " + id);
         }
+    }
+
+    /**
+     * {@inheritDoc} Carried out on the thread that polls the receiver, between two chunks: at once when that is the
+     * caller (inline, under the poll's lock, or on the agent thread itself), else handed to the agent thread and
+     * waited for.
+     *
+     * @throws IllegalStateException when the agent thread does not carry it out within 10 s.
+     */
+    @Override
+    public int cancelFrom(final int sender)
+    {
+        final Predicate<MessageId> which = id -> id.senderId() == sender;
+        if (null == agent)
+        {
+            synchronized (this)
+            {
+                return closed ? 0 : receiver.cancelNow(which);
+            }
+        }
+        if (Thread.currentThread() == agent.thread())
+        {
+            return receiver.cancelNow(which);
+        }
+        final SlotCancel request = new SlotCancel(which);
+        final IdleStrategy idle = transport.settings().receiver().idle().newStrategy();
+        final long deadline = System.nanoTime() + CANCEL_WAIT_NS;
+        boolean offered = false;
+        while (!request.isDone())
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new IllegalStateException("the data plane's receiver thread did not cancel the expected " +
+                    "messages from sender " + sender + " within 10 s");
+            }
+            if (!offered)
+            {
+                offered = receiver.cancel(request);
+            }
+            idle.idle(0);
+        }
+        return request.cancelled();
     }
 
     @Override

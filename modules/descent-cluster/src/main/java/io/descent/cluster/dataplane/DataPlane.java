@@ -15,13 +15,22 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Implementations: {@link AeronDataPlane} (over descent-transport), and an in-memory one for tests in one JVM
  * (InMemoryDataPlane, in the test-jar of descent-cluster).
- * {@link #expect}, {@link #endpoint()}, {@link #stats()} and {@link #staleMessages} are thread-safe; each outlet is
- * used by one thread.
+ * {@link #expect}, {@link #cancelFrom}, {@link #validate}, {@link #endpoint()}, {@link #stats()} and
+ * {@link #staleMessages} are thread-safe; each outlet is used by one thread.
  */
 public interface DataPlane extends AutoCloseable
 {
     /** @return the address peers give to {@link #outlet(String)} to reach this node. */
     String endpoint();
+
+    /**
+     * Checks a peer's endpoint before an outlet is opened to it, so a bad one can be refused to that peer rather than
+     * fail {@link #outlet}. May resolve a host name (DNS).
+     *
+     * @param endpoint what the peer says its {@link #endpoint()} is.
+     * @return null when this plane can open an outlet to it, else one line naming it, what is wrong and how to fix it.
+     */
+    String validate(String endpoint);
 
     /**
      * Opens a sender to a peer's {@link #endpoint()}.
@@ -42,6 +51,18 @@ public interface DataPlane extends AutoCloseable
      * @throws IllegalStateException when the data plane cannot take another expectation right now.
      */
     void expect(MessageId id, MutableDirectBuffer destination, long deadlineNs, Arrival arrival);
+
+    /**
+     * Cancels every open expectation of a message from {@code sender} (e.g. a worker rank that was dropped), so its
+     * destination can be given to someone else: once this returns, no byte of those messages is written into their
+     * destinations, their {@link Arrival}s are not told, and their chunks that still come are dropped and counted as
+     * late ({@link #stats()}, {@link #staleMessages}). Expectations made after it returns are not affected. May wait
+     * briefly for a receiving thread to finish the chunk it is writing.
+     *
+     * @param sender the sender id (a worker's rank) whose expected messages to cancel.
+     * @return how many expectations were cancelled.
+     */
+    int cancelFrom(int sender);
 
     /**
      * Waits on the calling thread until {@code done} is true (an {@link Arrival} made it so) or {@code deadlineNs}
@@ -71,7 +92,10 @@ public interface DataPlane extends AutoCloseable
     @Override
     void close();
 
-    /** Told once per expectation. It should not throw: if it does, {@link #await} reports it. */
+    /**
+     * Told once per expectation, unless it is cancelled ({@link #cancelFrom}). It should not throw: if it does,
+     * {@link #await} reports it.
+     */
     @FunctionalInterface
     interface Arrival
     {

@@ -326,7 +326,8 @@ public final class NodeMetrics
 
     /**
      * Sets what {@code /health} answers. Kubernetes restarts a pod whose liveness probe keeps failing, so report
-     * unhealthy only when the node cannot make progress by itself. Logged when it turns unhealthy.
+     * unhealthy only when the node cannot make progress by itself. Logged at info when it turns unhealthy: the caller
+     * reports why the node ends (a refused worker's one line on stderr is its only one).
      *
      * @param healthy true for 200 {@code ok}, false for 503.
      * @param reason  why not, one line (line breaks become spaces); ignored when healthy.
@@ -334,7 +335,7 @@ public final class NodeMetrics
     public void setHealthy(final boolean healthy, final String reason)
     {
         health = healthy ? Health.OK : new Health(false, reason);
-        health();
+        judge(true);
     }
 
     /**
@@ -376,16 +377,28 @@ public final class NodeMetrics
 
     /**
      * @return what {@code /health} answers now: the reason set with {@link #setHealthy}, else stalled when a step is
-     * overdue, else ok. Logs a change to unhealthy once.
+     * overdue, else ok. Logs a change to unhealthy once (a stall as a warning).
      */
     public Health health()
     {
-        final Health set = health;
-        final Health now = set.healthy() ? progress.health() : set;
+        return judge(false);
+    }
+
+    private Health judge(final boolean set)
+    {
+        final Health given = health;
+        final Health now = given.healthy() ? progress.health() : given;
         final Health before = reported.get();
         if (now.healthy() != before.healthy() && reported.compareAndSet(before, now) && !now.healthy())
         {
-            LOG.warn("/health now answers 503: {}", now.reason());
+            if (set)
+            {
+                LOG.info("/health now answers 503: {}", now.reason());
+            }
+            else
+            {
+                LOG.warn("/health now answers 503: {}", now.reason());
+            }
         }
         return now;
     }

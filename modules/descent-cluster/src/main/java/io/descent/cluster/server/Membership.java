@@ -1,5 +1,6 @@
 package io.descent.cluster.server;
 
+import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorRefResolver;
 import akka.actor.typed.javadsl.ActorContext;
 import io.descent.cluster.protocol.ClusterKey;
@@ -7,19 +8,33 @@ import io.descent.cluster.protocol.RegistrationClaim;
 import io.descent.cluster.protocol.ServerProtocol;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
  * Who is in the job, as the parameter server decides it: admits registering workers (proof of the same cluster key,
- * same model and configuration; a free rank before the job starts, a lost rank once it runs), completes the
- * handshake of a worker joining a running job, and drops lost workers. Replies go straight to the workers;
- * data-plane connections are opened and closed on the compute thread through {@code compute}. Actor-confined: called
- * from the server's handlers only.
+ * same model and configuration, a data-plane endpoint the server's plane accepts; a free rank before the job starts,
+ * a lost rank once it runs), completes the handshake of a worker joining a running job, and drops lost workers.
+ * Replies go straight to the workers; data-plane connections are opened and closed on the compute thread through
+ * {@code compute}. A worker is accepted only once its outlet is open ({@link Connected}): one that cannot be opened
+ * is refused, alone, and its rank is free again. Actor-confined: called from the server's handlers only.
  */
 final class Membership
 {
+    /**
+     * The compute thread opened (or failed to open) the outlet to a registering worker.
+     *
+     * @param worker  the ref it registered with.
+     * @param rank    the rank it was given.
+     * @param failure null when the outlet is open, else why not (one line).
+     */
+    record Connected(ActorRef<ServerProtocol.ToWorker> worker, int rank, String failure)
+        implements ParameterServer.PrivateCommand
+    {
+    }
+
     private final ActorContext<ServerProtocol.Command> context;
     private final ServerSetup setup;
     private final Supplier<ServerEngine> engine;
@@ -27,6 +42,8 @@ final class Membership
     private final JobObserver observer;
     private final BiConsumer<Runnable, String> compute;
     private final List<Integer> lostRanks = new ArrayList<>();
+    /** Ranks whose outlet is being opened: their worker is answered when it is. */
+    private final BitSet connecting = new BitSet();
 
     /**
      * @param context  the server's context (log, watch, self).
@@ -78,6 +95,10 @@ final class Membership
             mismatch = null == server ? "the parameter server is not ready" :
                 server.identity().mismatch(register.identity());
         }
+        if (null == mismatch)
+        {
+            mismatch = setup.plane().validate(register.endpoint());
+        }
         if (null != mismatch)
         {
             refuse(register, mismatch);
@@ -86,7 +107,10 @@ final class Membership
         final int existing = roster.rankOf(register.replyTo());
         if (existing >= 0)
         {
-            register.replyTo().tell(accepted(existing));
+            if (!connecting.get(existing))
+            {
+                register.replyTo().tell(accepted(existing));
+            }
             return;
         }
         final Roster.Member member = new Roster.Member(
@@ -107,10 +131,45 @@ final class Membership
         }
         context.watchWith(register.replyTo(), new ParameterServer.WorkerStopped(register.replyTo()));
         final String endpoint = register.endpoint();
-        compute.accept(() -> server.connect(rank, endpoint), "connecting to worker " + rank);
-        register.replyTo().tell(accepted(rank));
-        context.getLog().info("worker rank {} registered{}: {} pid {}, data plane {}", rank,
-            training ? " to join at step " + joinStep : "", register.host(), register.pid(), endpoint);
+        final ActorRef<ServerProtocol.Command> self = context.getSelf();
+        final ActorRef<ServerProtocol.ToWorker> worker = register.replyTo();
+        connecting.set(rank);
+        compute.accept(() -> self.tell(new Connected(worker, rank, server.connect(rank, endpoint))),
+            "connecting to worker " + rank);
+    }
+
+    /**
+     * Answers a registering worker once the compute thread has tried to open its outlet: accepted when it is open;
+     * else refused with the reason, and its rank is free again (a lost rank stays lost, for another worker to take).
+     * Nothing is answered to a worker that left meanwhile.
+     */
+    void connected(final Connected connected)
+    {
+        final int rank = connected.rank();
+        final Roster.Member member = roster.get(rank);
+        if (null == member || !member.ref.equals(connected.worker()))
+        {
+            return;
+        }
+        connecting.clear(rank);
+        if (null == connected.failure())
+        {
+            member.ref.tell(accepted(rank));
+            context.getLog().info("worker rank {} registered{}: {} pid {}, data plane {}", rank,
+                member.joinStep >= 0 ? " to join at step " + member.joinStep : "", member.host, member.pid,
+                member.endpoint);
+            return;
+        }
+        context.unwatch(member.ref);
+        if (member.joinStep >= 0)
+        {
+            member.joinStep = -1;
+        }
+        else
+        {
+            roster.remove(rank);
+        }
+        refuse(member.ref, member.host, member.pid, connected.failure());
     }
 
     private String keyRefusal(final ServerProtocol.Register register)
@@ -123,9 +182,15 @@ final class Membership
 
     private void refuse(final ServerProtocol.Register register, final String reason)
     {
-        context.getLog().warn("refused worker on {} pid {}: {}", register.host(), register.pid(), reason);
-        observer.onRefused(register.host(), register.pid(), reason);
-        register.replyTo().tell(new ServerProtocol.Refused(reason));
+        refuse(register.replyTo(), register.host(), register.pid(), reason);
+    }
+
+    private void refuse(
+        final ActorRef<ServerProtocol.ToWorker> worker, final String host, final long pid, final String reason)
+    {
+        context.getLog().warn("refused worker on {} pid {}: {}", host, pid, reason);
+        observer.onRefused(host, pid, reason);
+        worker.tell(new ServerProtocol.Refused(reason));
     }
 
     private ServerProtocol.Accepted accepted(final int rank)

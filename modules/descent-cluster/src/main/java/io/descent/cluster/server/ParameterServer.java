@@ -151,6 +151,7 @@ public final class ParameterServer extends AbstractBehavior<Command>
         return newReceiveBuilder()
             .onMessage(EngineReady.class, this::onEngineReady)
             .onMessage(Register.class, this::onRegister)
+            .onMessage(Membership.Connected.class, this::onConnected)
             .onMessage(Ready.class, this::onReady)
             .onMessage(StepLoop.Started.class, this::onStarted)
             .onMessage(StepLoop.Applied.class, this::onApplied)
@@ -182,6 +183,12 @@ public final class ParameterServer extends AbstractBehavior<Command>
     private Behavior<Command> onRegister(final Register register)
     {
         membership.register(register, training, nextOrderStep());
+        return this;
+    }
+
+    private Behavior<Command> onConnected(final Membership.Connected connected)
+    {
+        membership.connected(connected);
         return this;
     }
 

@@ -103,11 +103,24 @@ final class ServerEngine implements AutoCloseable
         return null == resumed ? 0 : resumed.step();
     }
 
-    /** Opens the outlet to a worker's data plane. */
-    void connect(final int rank, final String endpoint)
+    /**
+     * Opens the outlet to a worker's data plane.
+     *
+     * @return null when it is open, else why it could not be opened (one line naming the endpoint): e.g. its host no
+     * longer resolves. Then the rank has no outlet.
+     */
+    String connect(final int rank, final String endpoint)
     {
         disconnect(rank);
-        outlets[rank] = setup.plane().outlet(endpoint);
+        try
+        {
+            outlets[rank] = setup.plane().outlet(endpoint);
+            return null;
+        }
+        catch (final RuntimeException ex)
+        {
+            return "cannot open the data plane to the worker's endpoint '" + endpoint + "': " + ex.getMessage();
+        }
     }
 
     /** Closes the outlet to a worker, if open. */
@@ -118,6 +131,18 @@ final class ServerEngine implements AutoCloseable
             outlets[rank].close();
             outlets[rank] = null;
         }
+    }
+
+    /**
+     * Cancels the gradients and reports still expected from a rank (dropped): once this returns, nothing that rank's
+     * process still sends is written into its buffers, which a replacement on the same rank may fill (or hold the
+     * running sum in, see {@link #fold}); what it sends later counts as late.
+     *
+     * @return how many expected messages were cancelled.
+     */
+    int cancelGradients(final int rank)
+    {
+        return setup.plane().cancelFrom(rank);
     }
 
     /** Told on a data-plane thread when a rank's gradient report of a step arrived: keep it short. */

@@ -172,9 +172,17 @@ final class StepLoop
         return new Started(step, failed, reasons);
     }
 
-    /** A rank was lost: stop waiting for it (a delivered gradient stays in the sum) and give its shard away. */
+    /**
+     * A rank was lost: cancel what the data plane still expects from it (a replacement on the rank will reuse its
+     * buffers), stop waiting for it (a delivered gradient stays in the sum) and give its shard away.
+     */
     void drop(final int rank)
     {
+        final int cancelled = engine.cancelGradients(rank);
+        if (cancelled > 0)
+        {
+            log.debug("cancelled {} expected messages from dropped rank {}", cancelled, rank);
+        }
         live.clear(rank);
         joinAt[rank] = -1;
         if (null != barrier)

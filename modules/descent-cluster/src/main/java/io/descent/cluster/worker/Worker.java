@@ -298,7 +298,8 @@ public final class Worker extends AbstractBehavior<Worker.Command>
 
     private Behavior<Command> onRefused(final ServerProtocol.Refused refused)
     {
-        context.getLog().error("refused by the parameter server: {}", refused.reason());
+        // Bad input: the command prints the reason as its one line on stderr.
+        context.getLog().info("refused by the parameter server: {}", refused.reason());
         return stop(WorkerOutcome.Status.REFUSED, refused.reason());
     }
 

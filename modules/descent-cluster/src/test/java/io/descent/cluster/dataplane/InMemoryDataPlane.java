@@ -19,7 +19,9 @@ import java.util.function.BooleanSupplier;
  * A {@link DataPlane} that copies buffers in memory, on the sender's thread, into the receiver's expected
  * destination: the semantics of the Aeron plane (expect before send, unexpected messages dropped and counted, a
  * message that comes again after delivery or after its deadline counted as duplicate or late, incomplete at the
- * deadline) without a media driver. A message is one chunk here. For ActorTestKit tests. Thread-safe.
+ * deadline, cancelled expectations dropped and counted late) without a media driver. A message is one chunk here.
+ * Validates a peer endpoint by whether a plane is on the network at it; {@link #breakOutletTo} makes opening an
+ * outlet fail later, as a host that stopped resolving would. For ActorTestKit tests. Thread-safe.
  */
 public final class InMemoryDataPlane implements DataPlane
 {
@@ -34,6 +36,10 @@ public final class InMemoryDataPlane implements DataPlane
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong incomplete = new AtomicLong();
     private final AtomicLongArray staleByKind = new AtomicLongArray(MessageKind.values().length);
+    /** Held while a message is matched and copied, and while expectations are cancelled: no copy outlives a cancel. */
+    private final Object copying = new Object();
+    private final Map<String, String> brokenOutlets = new ConcurrentHashMap<>();
+    private final AtomicLong cancelled = new AtomicLong();
     private volatile boolean closed;
     private volatile RuntimeException callbackFailure;
 
@@ -54,8 +60,32 @@ public final class InMemoryDataPlane implements DataPlane
     }
 
     @Override
+    public String validate(final String peer)
+    {
+        return null != network.lookup(peer) ? null : "the data-plane endpoint '" + peer + "' (the worker's --aeron) " +
+            "is not on this in-memory network";
+    }
+
+    /**
+     * Makes {@link #outlet} to {@code peer} throw from now on, as the Aeron plane does when a peer's host no longer
+     * resolves; {@link #validate} still accepts it.
+     *
+     * @param peer   the endpoint.
+     * @param reason the exception's message.
+     */
+    public void breakOutletTo(final String peer, final String reason)
+    {
+        brokenOutlets.put(peer, reason);
+    }
+
+    @Override
     public Outlet outlet(final String peer)
     {
+        final String broken = brokenOutlets.get(peer);
+        if (null != broken)
+        {
+            throw new IllegalStateException(broken);
+        }
         return new Outlet()
         {
             private long bytes;
@@ -110,9 +140,45 @@ public final class InMemoryDataPlane implements DataPlane
         }, deadlineNs);
     }
 
+    @Override
+    public int cancelFrom(final int sender)
+    {
+        int count = 0;
+        synchronized (copying)
+        {
+            for (final MessageId id : expected.keySet())
+            {
+                final Expectation expectation = id.senderId() == sender ? expected.remove(id) : null;
+                if (null != expectation)
+                {
+                    cancelTimer(expectation);
+                    ended.put(id, false);
+                    count++;
+                }
+            }
+        }
+        cancelled.addAndGet(count);
+        return count;
+    }
+
+    /** @return expectations cancelled so far. */
+    public long cancelledMessages()
+    {
+        return cancelled.get();
+    }
+
     private void deliver(final MessageId id, final DirectBuffer source)
     {
-        final Expectation expectation = expected.remove(id);
+        final Expectation expectation;
+        synchronized (copying)
+        {
+            expectation = expected.remove(id);
+            if (null != expectation)
+            {
+                ended.put(id, true);
+                expectation.destination().putBytes(0, source, 0, id.byteLength());
+            }
+        }
         if (null == expectation)
         {
             dropped.incrementAndGet();
@@ -126,9 +192,7 @@ public final class InMemoryDataPlane implements DataPlane
             staleByKind.incrementAndGet(id.kind().ordinal());
             return;
         }
-        ended.put(id, true);
         cancelTimer(expectation);
-        expectation.destination().putBytes(0, source, 0, id.byteLength());
         tell(expectation.arrival(), id, true);
     }
 

@@ -100,11 +100,23 @@ final class FakeWorker
     /** Sends a registration with this worker's key proof, as {@link io.descent.cluster.worker.Worker} does. */
     void register(final ActorRef<ServerProtocol.Command> parameterServer)
     {
+        register(parameterServer, plane.endpoint());
+    }
+
+    /** Registers saying its data plane is at {@code endpoint} (e.g. one the server cannot use). */
+    void register(final ActorRef<ServerProtocol.Command> parameterServer, final String endpoint)
+    {
         server = parameterServer;
         final RegistrationClaim claim = RegistrationClaim.of(ActorRefResolver.get(testKit.system()), server,
-            probe.getRef(), plane.endpoint(), identity, "fake", 1, -1);
-        server.tell(new ServerProtocol.Register(probe.getRef(), plane.endpoint(), identity, "fake", 1, -1,
+            probe.getRef(), endpoint, identity, "fake", 1, -1);
+        server.tell(new ServerProtocol.Register(probe.getRef(), endpoint, identity, "fake", 1, -1,
             key.prove(claim)));
+    }
+
+    /** @return where this worker's data plane receives. */
+    String endpoint()
+    {
+        return plane.endpoint();
     }
 
     /** Registers, arms the first weights and reports ready. */

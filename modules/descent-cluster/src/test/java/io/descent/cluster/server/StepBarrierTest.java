@@ -4,6 +4,10 @@ import io.descent.cluster.dataplane.TransportStats;
 import io.descent.cluster.protocol.GradientMeta;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -57,6 +61,65 @@ class StepBarrierTest
         assertArrayEquals(new int[0], barrier.missing());
         assertEquals(720.0 / 540.0, barrier.correction(), 1e-15,
             "the planned weights (of 720 rows) rescaled to the 540 that arrived");
+    }
+
+    /**
+     * Every interleaving of the six halves of three ranks (720 orders): the ranks come out to be folded in increasing
+     * order, each once and only once both its halves are in, and the step completes with the last half.
+     */
+    @Test
+    void shouldFoldInRankOrderWhateverOrderTheHalvesArriveIn()
+    {
+        final List<int[]> orders = new ArrayList<>();
+        permute(new int[]{ 0, 1, 2, 3, 4, 5 }, 0, orders);
+        assertEquals(720, orders.size());
+        for (final int[] order : orders)
+        {
+            final StepBarrier barrier = new StepBarrier(4, new int[]{ 0, 1, 2 }, ORDERED);
+            final List<Integer> folded = new ArrayList<>();
+            for (int i = 0; i < order.length; i++)
+            {
+                final int rank = order[i] % 3;
+                if (order[i] < 3)
+                {
+                    assertTrue(barrier.onData(rank));
+                }
+                else
+                {
+                    assertEquals(StepBarrier.Report.ACCEPTED, barrier.onMeta(rank, report(ORDERED[rank])));
+                }
+                for (int next = barrier.nextToFold(); next >= 0; next = barrier.nextToFold())
+                {
+                    assertTrue(barrier.delivered(next));
+                    for (int lower = 0; lower < next; lower++)
+                    {
+                        assertTrue(folded.contains(lower), "rank " + lower + " before rank " + next);
+                    }
+                    folded.add(next);
+                }
+                assertEquals(i == order.length - 1, barrier.isComplete(), Arrays.toString(order) + " at " + i);
+            }
+            assertEquals(List.of(0, 1, 2), folded, Arrays.toString(order));
+        }
+    }
+
+    private static void permute(final int[] items, final int from, final List<int[]> into)
+    {
+        if (from == items.length)
+        {
+            into.add(items.clone());
+            return;
+        }
+        for (int i = from; i < items.length; i++)
+        {
+            int kept = items[from];
+            items[from] = items[i];
+            items[i] = kept;
+            permute(items, from + 1, into);
+            kept = items[from];
+            items[from] = items[i];
+            items[i] = kept;
+        }
     }
 
     @Test

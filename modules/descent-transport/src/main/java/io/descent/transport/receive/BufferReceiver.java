@@ -4,22 +4,27 @@ import io.aeron.Image;
 import io.aeron.Subscription;
 import io.descent.transport.config.ReceiverSettings;
 import io.descent.transport.counters.CounterSet;
+import io.descent.transport.wire.MessageId;
 import io.descent.transport.wire.MessageKind;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.NanoClock;
 
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Receives chunked messages from every publisher on one subscription and writes each verified chunk straight into
  * the destination registered for its message; reports each registered message exactly once, complete or
  * incomplete at its deadline. Bad chunks (unknown job, wrong fingerprint, unexpected, malformed, out of range,
  * duplicate, late, CRC mismatch) are counted in {@link #counters()} and dropped without touching any destination;
- * duplicate and late messages are also counted by kind ({@link #staleMessages()}).
+ * duplicate and late messages are also counted by kind ({@link #staleMessages()}). Registered slots can be cancelled
+ * ({@link #cancel(SlotCancel)}, {@link #cancelNow}): a cancelled slot's destination is never written again.
  *
- * <p>Threads: {@link #register} and {@link #counters()} may be called from any thread. Everything else, and the
- * listener, runs on the one thread that calls {@link #doWork()}: an {@link org.agrona.concurrent.AgentRunner} (see
- * {@code Transport#startAgent}) or the caller's own loop. Allocates nothing per message.
+ * <p>Threads: {@link #register}, {@link #cancel(SlotCancel)} and {@link #counters()} may be called from any thread.
+ * Everything else, and the listener, runs on the one thread that calls {@link #doWork()}: an
+ * {@link org.agrona.concurrent.AgentRunner} (see {@code Transport#startAgent}) or the caller's own loop. Allocates
+ * nothing per message.
  */
 public final class BufferReceiver implements Agent, AutoCloseable
 {
@@ -30,9 +35,10 @@ public final class BufferReceiver implements Agent, AutoCloseable
     private final ImageScanner scanner;
     private final CounterSet<ReceiverCounter> counters = new CounterSet<>(ReceiverCounter.class);
     private final CounterSet<MessageKind> staleMessages = new CounterSet<>(MessageKind.class);
+    private final ManyToOneConcurrentArrayQueue<SlotCancel> cancels;
     private final Consumer<Image> scanImage = this::scan;
     private int scanned;
-    private boolean closed;
+    private volatile boolean closed;
 
     /**
      * @param subscription the subscription to read; owned (closed) by this receiver.
@@ -50,6 +56,7 @@ public final class BufferReceiver implements Agent, AutoCloseable
         this.listener = listener;
         this.clock = clock;
         this.slots = new SlotTable(settings.maxSlots(), counters, staleMessages, listener);
+        this.cancels = new ManyToOneConcurrentArrayQueue<>(settings.maxSlots());
         this.scanner = new ImageScanner(new ChunkWriter(slots, listener, counters), settings.pollBudget());
     }
 
@@ -73,10 +80,47 @@ public final class BufferReceiver implements Agent, AutoCloseable
     }
 
     /**
-     * One duty cycle: take new registrations, write the complete chunks available on each image (each bounded
-     * by the poll budget, so no publisher starves the others), then report slots past their deadline. Polling thread only.
+     * Asks the polling thread to cancel the registered slots whose identity matches: at its next duty cycle, between
+     * two chunks (never in the middle of one), after taking the registrations handed over before this call. A
+     * cancelled slot's listener is not called, its destination is not written again, it may be re-armed, and later
+     * chunks of its message count as {@link ReceiverCounter#LATE}. Any thread; wait for {@link SlotCancel#isDone()}
+     * before reusing a destination. On a closed receiver the request is done at once, with nothing cancelled.
      *
-     * @return work done (bytes consumed + slots taken + slots expired); 0 lets the idle strategy back off.
+     * @param request what to cancel; tells how many were cancelled once done.
+     * @return false when {@code max-slots} cancellations are already waiting (try again).
+     */
+    public boolean cancel(final SlotCancel request)
+    {
+        if (!cancels.offer(request))
+        {
+            return false;
+        }
+        if (closed)
+        {
+            request.complete(0);
+        }
+        return true;
+    }
+
+    /**
+     * Cancels at once the registered slots whose identity matches (see {@link #cancel(SlotCancel)}). Polling thread
+     * only, between duty cycles or from a listener; a closed receiver has nothing to cancel.
+     *
+     * @param which the identities to cancel.
+     * @return how many slots were cancelled.
+     */
+    public int cancelNow(final Predicate<MessageId> which)
+    {
+        return closed ? 0 : slots.cancel(which);
+    }
+
+    /**
+     * One duty cycle: take new registrations and cancellations, write the complete chunks available on each image
+     * (each bounded by the poll budget, so no publisher starves the others), then report slots past their deadline.
+     * Polling thread only.
+     *
+     * @return work done (bytes consumed + slots taken + cancellations + slots expired); 0 lets the idle strategy back
+     * off.
      */
     @Override
     public int doWork()
@@ -85,10 +129,22 @@ public final class BufferReceiver implements Agent, AutoCloseable
         {
             return 0;
         }
-        final int taken = slots.drain();
+        final int taken = slots.drain() + applyCancels();
         scanned = 0;
         subscription.forEachImage(scanImage);
         return taken + scanned + slots.expire(clock.nanoTime());
+    }
+
+    private int applyCancels()
+    {
+        int applied = 0;
+        SlotCancel request;
+        while (null != (request = cancels.poll()))
+        {
+            request.complete(slots.cancel(request.which()));
+            applied++;
+        }
+        return applied;
     }
 
     private void scan(final Image image)
@@ -154,9 +210,15 @@ public final class BufferReceiver implements Agent, AutoCloseable
         {
             return;
         }
-        closed = true;
         slots.drain();
+        applyCancels();
+        closed = true;
         slots.failAll();
+        // A request offered while closing: done, nothing left to cancel.
+        for (SlotCancel late = cancels.poll(); null != late; late = cancels.poll())
+        {
+            late.complete(0);
+        }
         subscription.close();
     }
 }

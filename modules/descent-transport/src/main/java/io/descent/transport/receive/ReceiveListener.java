@@ -3,7 +3,8 @@ package io.descent.transport.receive;
 /**
  * Told when an expected message is complete or has missed its deadline. Called on the thread that polls the
  * {@link BufferReceiver} (its agent thread); keep it short: record the outcome, signal another thread, re-arm the
- * slot. Exactly one of the two methods is called once per registration.
+ * slot. Exactly one of the two methods is called once per registration, unless the slot is cancelled first
+ * ({@link BufferReceiver#cancel(SlotCancel)}): then neither is.
  */
 public interface ReceiveListener
 {

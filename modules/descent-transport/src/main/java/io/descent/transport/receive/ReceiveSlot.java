@@ -6,7 +6,8 @@ import org.agrona.MutableDirectBuffer;
 /**
  * A destination registered for one expected message: its identity, where its bytes go, how long it may take, and
  * which chunks have arrived. Reusable: arm it with {@link #expect}, {@link BufferReceiver#register register} it,
- * and once it is {@link State#COMPLETE} or {@link State#INCOMPLETE} arm it again; no allocation per message.
+ * and once it is {@link State#COMPLETE}, {@link State#INCOMPLETE} or {@link State#CANCELLED} arm it again; no
+ * allocation per message.
  *
  * <p>Threads: the caller arms a slot while it is not registered; from {@link BufferReceiver#register} until the
  * listener is called the receiver's thread owns it (the caller reads only {@link #state()}); after that its data is
@@ -26,7 +27,12 @@ public final class ReceiveSlot
         /** Every chunk arrived and verified. */
         COMPLETE,
         /** The deadline passed first (or the receiver closed). */
-        INCOMPLETE
+        INCOMPLETE,
+        /**
+         * Cancelled by its owner ({@link BufferReceiver#cancel(SlotCancel)}) before it completed: the listener is not
+         * called, nothing more is written into the destination, and later chunks of its message count as late.
+         */
+        CANCELLED
     }
 
     private final ChunkSet received = new ChunkSet();

@@ -10,6 +10,8 @@ public enum ReceiverCounter
     COMPLETED,
     /** Messages reported incomplete at their deadline. */
     INCOMPLETE,
+    /** Expected messages cancelled by their owner before they completed (their later chunks count as LATE). */
+    CANCELLED,
     /** Chunks verified and written into a destination. */
     CHUNKS,
     /** Payload bytes verified and written into a destination. */
@@ -23,7 +25,8 @@ public enum ReceiverCounter
     DUPLICATES,
     /**
      * Chunks dropped because they came after the receiver was done with their message: its expectation had ended
-     * incomplete at its deadline, or the chunk is for a step at or below the highest step of its kind that ended.
+     * incomplete at its deadline or was cancelled, or the chunk is for a step at or below the highest step of its kind
+     * that ended.
      */
     LATE,
     /** Chunks dropped because no registered destination belongs to their job. */

@@ -2,12 +2,16 @@ package io.descent.transport.receive;
 
 import io.descent.transport.counters.CounterSet;
 import io.descent.transport.wire.ChunkHeader;
+import io.descent.transport.wire.MessageId;
 import io.descent.transport.wire.MessageKind;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
+import java.util.function.Predicate;
+
 /**
  * The slots a receiver is filling: registration hand-off from other threads, lookup of a chunk's slot by identity,
- * classification of chunks that match none (stale ones by what {@link EndedMessages} remembers), and deadline expiry.
+ * classification of chunks that match none (stale ones by what {@link EndedMessages} remembers), cancellation, and
+ * deadline expiry.
  * Linear in the number of active slots (a parameter server expects one message per worker), with the last match
  * checked first. {@link #offer} from any thread; everything else on the receiver thread.
  */
@@ -168,6 +172,11 @@ final class SlotTable
         int expired = 0;
         for (int i = size - 1; i >= 0; i--)
         {
+            // A listener may have cancelled slots meanwhile (removing them): skip what is past the end now.
+            if (i >= size)
+            {
+                continue;
+            }
             final ReceiveSlot slot = slots[i];
             if (nowNs - slot.deadlineNs() >= 0)
             {
@@ -177,6 +186,36 @@ final class SlotTable
             }
         }
         return expired;
+    }
+
+    /**
+     * Removes every active slot (including those still being handed over) whose identity matches, without telling
+     * the listener, and remembers each message as ended undelivered, so its later chunks count as late.
+     *
+     * @param which the identities to cancel.
+     * @return how many were cancelled.
+     */
+    int cancel(final Predicate<MessageId> which)
+    {
+        drain();
+        int cancelled = 0;
+        for (int i = size - 1; i >= 0; i--)
+        {
+            if (i >= size)
+            {
+                continue;
+            }
+            final ReceiveSlot slot = slots[i];
+            if (which.test(slot.id()))
+            {
+                removeAt(i);
+                ended.ended(slot.id(), false);
+                counters.increment(ReceiverCounter.CANCELLED);
+                slot.finish(ReceiveSlot.State.CANCELLED);
+                cancelled++;
+            }
+        }
+        return cancelled;
     }
 
     /** Finishes every slot as incomplete (the receiver is closing). */

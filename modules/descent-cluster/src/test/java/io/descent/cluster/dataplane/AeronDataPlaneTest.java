@@ -1,0 +1,142 @@
+package io.descent.cluster.dataplane;
+
+import com.typesafe.config.ConfigFactory;
+import io.descent.transport.Transport;
+import io.descent.transport.config.TransportSettings;
+import io.descent.transport.send.SendResult;
+import io.descent.transport.wire.MessageId;
+import io.descent.transport.wire.MessageKind;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Aeron data plane checks a peer's endpoint before it opens an outlet to it, and cancels the expected messages of
+ * one sender (polled inline or by its agent thread): the cancelled ones are never told or written, and count as late
+ * when they come.
+ */
+class AeronDataPlaneTest
+{
+    private static final int FLOATS = 1024;
+
+    private static Path baseDir;
+    private static Transport transport;
+
+    @BeforeAll
+    static void start() throws Exception
+    {
+        final Path shm = Path.of("/dev/shm");
+        baseDir = Files.isDirectory(shm) ? Files.createTempDirectory(shm, "descent-plane-test-") :
+            Files.createTempDirectory("descent-plane-test-");
+        final TransportSettings settings = TransportSettings.from(ConfigFactory.parseString(
+            "descent.transport.driver { threading-mode = shared, term-length = 1m, ipc-term-length = 1m, " +
+                "receiver-window = 256k }"));
+        transport = Transport.start(settings.withDriver(settings.driver().withBaseDir(baseDir)));
+    }
+
+    @AfterAll
+    static void stop()
+    {
+        transport.close();
+        IoUtil.delete(baseDir.toFile(), true);
+    }
+
+    @Test
+    void shouldAcceptOnlyEndpointsItCanOpenAnOutletTo()
+    {
+        try (AeronDataPlane udp = new AeronDataPlane(transport, "127.0.0.1:0", 7100, true);
+             AeronDataPlane ipc = new AeronDataPlane(transport, AeronDataPlane.IPC, 7100, true))
+        {
+            for (final String good : List.of("127.0.0.1:4000", "localhost:65535", "[::1]:1", udp.endpoint()))
+            {
+                assertNull(udp.validate(good), good);
+                assertNull(ipc.validate(good), good);
+            }
+            assertNull(ipc.validate("ipc:123"));
+            assertNull(ipc.validate(ipc.endpoint()));
+            assertEquals("the data-plane endpoint 'ipc:123' (the worker's --aeron) is Aeron IPC, but this parameter " +
+                "server receives over UDP and shares no media driver with it; start the worker with --aeron " +
+                "HOST:PORT, or both with --aeron ipc on one host's shared driver", udp.validate("ipc:123"));
+            for (final AeronDataPlane plane : List.of(udp, ipc))
+            {
+                assertEquals("the data-plane endpoint 'ipc:abc' (the worker's --aeron) is not valid: the IPC stream " +
+                    "must be an integer, as in ipc:1234", plane.validate("ipc:abc"));
+                assertEquals("the data-plane endpoint 'worker-0' (the worker's --aeron) is not valid: it must be " +
+                    "HOST:PORT or ipc:STREAM", plane.validate("worker-0"));
+                for (final String port : List.of("h:0", "h:65536", "h:x", "h:"))
+                {
+                    assertEquals("the data-plane endpoint '" + port + "' (the worker's --aeron) is not valid: the " +
+                        "port must be a number in 1..65535", plane.validate(port));
+                }
+                assertEquals("the data-plane endpoint 'no-such-host.invalid:4000' (the worker's --aeron) cannot be " +
+                    "reached: host 'no-such-host.invalid' does not resolve; give the worker an address this " +
+                    "parameter server can resolve", plane.validate("no-such-host.invalid:4000"));
+                assertTrue(plane.validate(" ").startsWith("no data-plane endpoint given"));
+                assertTrue(plane.validate(null).startsWith("no data-plane endpoint given"));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = { true, false })
+    void shouldCancelTheExpectedMessagesOfOneSender(final boolean inline)
+    {
+        try (AeronDataPlane plane = new AeronDataPlane(transport, AeronDataPlane.IPC, 7100, inline);
+             AeronDataPlane peer = new AeronDataPlane(transport, AeronDataPlane.IPC, 7100, true);
+             Outlet outlet = peer.outlet(plane.endpoint()))
+        {
+            final Queue<String> told = new ConcurrentLinkedQueue<>();
+            final UnsafeBuffer dropped = buffer();
+            final UnsafeBuffer kept = buffer();
+            plane.expect(id(1, 4), dropped, deadline(), (id, complete) -> told.add(id.senderId() + ":" + complete));
+            plane.expect(id(1, 5), buffer(), deadline(), (id, complete) -> told.add(id.senderId() + ":" + complete));
+            plane.expect(id(2, 4), kept, deadline(), (id, complete) -> told.add(id.senderId() + ":" + complete));
+
+            assertEquals(2, plane.cancelFrom(1));
+            assertEquals(0, plane.cancelFrom(1), "nothing left of sender 1");
+            final UnsafeBuffer payload = buffer();
+            payload.setMemory(0, payload.capacity(), (byte)7);
+            assertEquals(SendResult.SENT, outlet.send(id(1, 4), payload, deadline()));
+            assertEquals(SendResult.SENT, outlet.send(id(2, 4), payload, deadline()));
+
+            assertTrue(plane.await(() -> told.contains("2:true"), deadline()), "sender 2 delivered");
+            assertEquals(List.of("2:true"), List.copyOf(told), "the cancelled expectations are never told");
+            assertEquals(1, plane.stats().lateMessages(), "sender 1's message came after its cancel: late");
+            assertEquals(1, plane.staleMessages(MessageKind.GRADIENT));
+            assertEquals(0, plane.stats().rejectedUnexpected());
+            assertEquals(0, plane.stats().incompleteMessages());
+            assertEquals(0L, dropped.getLong(0), "nothing written into a cancelled destination");
+            assertEquals(0x0707070707070707L, kept.getLong(0));
+        }
+    }
+
+    private static MessageId id(final int sender, final long step)
+    {
+        return new MessageId(9L, 11L, MessageKind.GRADIENT, step, sender, 0, FLOATS);
+    }
+
+    private static UnsafeBuffer buffer()
+    {
+        return new UnsafeBuffer(ByteBuffer.allocateDirect(FLOATS * Float.BYTES));
+    }
+
+    private static long deadline()
+    {
+        return System.nanoTime() + 10_000_000_000L;
+    }
+}
