@@ -68,6 +68,7 @@ final class WorkerEngine implements AutoCloseable
     private volatile long missedVersion = -1;
     private volatile String missedWhat;
     private volatile boolean stopped;
+    private volatile long abandoned = -1;
     private long bytesReceived;
     private WorkerStats observed;
     private long observedBytesReceived;
@@ -172,8 +173,8 @@ final class WorkerEngine implements AutoCloseable
         for (long next = version; next < totalSteps; next++)
         {
             final long awaited = next;
-            setup.plane().await(() -> arrived(awaited) || missedVersion == awaited || stopped,
-                System.nanoTime() + sliceNs);
+            setup.plane().await(() -> arrived(awaited) || missedVersion == awaited || stopped ||
+                abandoned == awaited, System.nanoTime() + sliceNs);
             if (!arrived(awaited) || stopped)
             {
                 // A miss after some steps is reported on the next run, once the actor knows those steps.
@@ -211,6 +212,16 @@ final class WorkerEngine implements AutoCloseable
     {
         final StepOrder order = orderIn;
         return weightsIn == version && null != order && order.step() == version;
+    }
+
+    /**
+     * Gives up waiting for weights {@code version} (never to come: the server told a later first step): a
+     * {@link #run} waiting for it returns {@link Waiting} soon, so the compute thread can arm the later step
+     * (thread-safe).
+     */
+    void abandon(final long version)
+    {
+        abandoned = version;
     }
 
     /** Makes a running or later {@link #run} return soon (thread-safe). */
