@@ -93,7 +93,7 @@ final class Membership
         }
         if (training && joinStep >= setup.plan().totalSteps())
         {
-            refuse(register, tooLate(joinStep));
+            refuse(register, tooLate(joinStep, joinStep - nextOrder));
             return;
         }
         final Roster.Member member = new Roster.Member(
@@ -117,7 +117,8 @@ final class Membership
         compute.accept(() -> server.connect(rank, endpoint), "connecting to worker " + rank);
         register.replyTo().tell(accepted(rank));
         context.getLog().info("worker rank {} registered{}: {} pid {}, data plane {}", rank,
-            training ? " to join at step " + joinStep : "", register.host(), register.pid(), endpoint);
+            training ? " to join at step " + joinStep + " (" + describeMargin(joinStep - nextOrder) + ")" : "",
+            register.host(), register.pid(), endpoint);
     }
 
     private String keyRefusal(final ServerProtocol.Register register)
@@ -135,11 +136,16 @@ final class Membership
         register.replyTo().tell(new ServerProtocol.Refused(reason));
     }
 
-    private String tooLate(final long joinStep)
+    private String describeMargin(final long steps)
+    {
+        return "a margin of " + steps + " steps over a control round trip of " + margin.roundTripNanos() / 1_000 +
+            " µs at " + margin.stepNanos() / 1_000 + " µs per step";
+    }
+
+    private String tooLate(final long joinStep, final long marginSteps)
     {
         return "the job ends at step " + setup.plan().totalSteps() + ", before a joining worker could start (at " +
-            "step " + joinStep + ": a margin over the control round trip of " + margin.roundTripNanos() / 1_000_000 +
-            " ms at " + margin.stepNanos() / 1_000 + " µs per step)";
+            "step " + joinStep + ": " + describeMargin(marginSteps) + ")";
     }
 
     private ServerProtocol.Accepted accepted(final int rank)
@@ -192,7 +198,7 @@ final class Membership
         final long later = next + margin.steps(member.joinRetries);
         final String refusal = member.joinRetries > JoinMargin.MAX_RETRIES ? "could not join the running job: it " +
             "armed too late for " + member.joinRetries + " join steps in a row (the last was step " + joinStep +
-            ", ready at step " + next + ")" : later >= setup.plan().totalSteps() ? tooLate(later) : null;
+            ", ready at step " + next + ")" : later >= setup.plan().totalSteps() ? tooLate(later, later - next) : null;
         if (null != refusal)
         {
             member.joinStep = -1;
