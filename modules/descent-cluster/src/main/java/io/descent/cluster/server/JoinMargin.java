@@ -22,6 +22,8 @@ final class JoinMargin
     private long stepNs = -1;
     private long windowStep = -1;
     private long windowStartNs;
+    /** False until a whole window was measured: until then the estimate follows every step. */
+    private boolean windowed;
 
     /** A worker's control round trip (from its Accepted to its Ready) took {@code nanos}. */
     void onRoundTrip(final long nanos)
@@ -39,12 +41,13 @@ final class JoinMargin
             return;
         }
         final long elapsed = nowNs - windowStartNs;
-        if (elapsed >= WINDOW_NS || stepNs < 0)
+        if (elapsed >= WINDOW_NS || !windowed)
         {
             stepNs = Math.max(1, elapsed / (step - windowStep));
         }
         if (elapsed >= WINDOW_NS)
         {
+            windowed = true;
             windowStep = step;
             windowStartNs = nowNs;
         }

@@ -50,7 +50,7 @@ class FastJoinTest
         cluster.testKit().spawn(Worker.create(job.worker(settings, cluster.network().newPlane("w0")), stayed, stays));
         final ActorRef<Worker.Command> leaving = cluster.testKit().spawn(Worker.create(job.worker(settings,
             cluster.network().newPlane("w1")), new CompletableFuture<>(), leaves));
-        assertNotNull(leaves.reached.get(60, TimeUnit.SECONDS), "the second worker reached step 300");
+        assertNotNull(leaves.reached.get(60, TimeUnit.SECONDS), "the leaving worker reached step 300");
         cluster.testKit().stop(leaving);
 
         final CountingPlane plane = new CountingPlane(cluster.network().newPlane("w2"));
@@ -61,10 +61,12 @@ class FastJoinTest
         final JobResult result = observer.await(120);
         final double msPerStep = (System.nanoTime() - started) / 1e6 / result.steps();
         assertEquals(plan.totalSteps(), result.steps(), "the job completes");
-        assertEquals(List.of(1), result.lostRanks());
+        final int lost = leaves.rank;
+        assertEquals(List.of(lost), result.lostRanks());
         final long[] join = observer.joined.poll();
         assertNotNull(join, "the replacement joined");
-        assertEquals(1, join[0], "in place of rank 1");
+        assertEquals(lost, join[0], "in place of the lost rank");
+        assertEquals(lost, joins.rank);
         assertTrue(join[1] < plan.totalSteps());
         assertEquals(WorkerOutcome.Status.FINISHED, joined.get(30, TimeUnit.SECONDS).status());
         assertEquals(WorkerOutcome.Status.FINISHED, stayed.get(30, TimeUnit.SECONDS).status());
@@ -87,12 +89,19 @@ class FastJoinTest
     {
         final CompletableFuture<Long> reached = new CompletableFuture<>();
         private final long target;
+        volatile int rank = -1;
         volatile long first = -1;
         volatile long count;
 
         StepWatch(final long target)
         {
             this.target = target;
+        }
+
+        @Override
+        public void onAccepted(final int accepted, final int workers)
+        {
+            rank = accepted;
         }
 
         @Override
