@@ -29,6 +29,14 @@ public interface JobObserver
     {
     }
 
+    /**
+     * A worker joining the running job in place of rank {@code rank} was armed for {@code missedStep} only after that
+     * step's orders went out; it was told to arm for {@code nextStep} instead.
+     */
+    default void onJoinRetry(final int rank, final long missedStep, final long nextStep)
+    {
+    }
+
     /** A step was applied (called every step: keep it cheap). */
     default void onStep(final StepReport report)
     {

@@ -44,6 +44,7 @@ final class Membership
     private final List<Integer> lostRanks = new ArrayList<>();
     /** Ranks whose outlet is being opened: their worker is answered when it is. */
     private final BitSet connecting = new BitSet();
+    private final JoinMargin margin = new JoinMargin();
 
     /**
      * @param context  the server's context (log, watch, self).
@@ -82,11 +83,12 @@ final class Membership
      * Admits or refuses a registering worker.
      *
      * @param register the registration.
-     * @param training true once the job runs: only a lost rank can be taken, from {@code joinStep} on.
-     * @param joinStep the first step whose orders are not yet decided.
+     * @param training  true once the job runs: only a lost rank can be taken, some steps after {@code nextOrder}.
+     * @param nextOrder the first step whose orders are not out yet.
      */
-    void register(final ServerProtocol.Register register, final boolean training, final long joinStep)
+    void register(final ServerProtocol.Register register, final boolean training, final long nextOrder)
     {
+        final long joinStep = nextOrder + margin.steps(0);
         final ServerEngine server = engine.get();
         // The key first: a worker that cannot prove it learns nothing about this job from the reason.
         String mismatch = keyRefusal(register);
@@ -111,6 +113,11 @@ final class Membership
             {
                 register.replyTo().tell(accepted(existing));
             }
+            return;
+        }
+        if (training && joinStep >= setup.plan().totalSteps())
+        {
+            refuse(register, tooLate(joinStep, joinStep - nextOrder));
             return;
         }
         final Roster.Member member = new Roster.Member(
@@ -156,8 +163,8 @@ final class Membership
         {
             member.ref.tell(accepted(rank));
             context.getLog().info("worker rank {} registered{}: {} pid {}, data plane {}", rank,
-                member.joinStep >= 0 ? " to join at step " + member.joinStep : "", member.host, member.pid,
-                member.endpoint);
+                member.joinStep >= 0 ? " to join at step " + member.joinStep + " (" + describeMargin(margin.steps(0)) + ")" : "",
+                member.host, member.pid, member.endpoint);
             return;
         }
         context.unwatch(member.ref);
@@ -193,40 +200,114 @@ final class Membership
         worker.tell(new ServerProtocol.Refused(reason));
     }
 
+    private String describeMargin(final long steps)
+    {
+        return "a margin of " + steps + " steps over a control round trip of " + margin.roundTripNanos() / 1_000 +
+            " µs at " + margin.stepNanos() / 1_000 + " µs per step";
+    }
+
+    private String tooLate(final long joinStep, final long marginSteps)
+    {
+        return "the job ends at step " + setup.plan().totalSteps() + ", before a joining worker could start (at " +
+            "step " + joinStep + ": " + describeMargin(marginSteps) + ")";
+    }
+
     private ServerProtocol.Accepted accepted(final int rank)
     {
         final Roster.Member member = roster.get(rank);
         final ServerEngine server = engine.get();
+        member.acceptedNs = System.nanoTime();
         return new ServerProtocol.Accepted(context.getSelf(), rank, roster.size(), setup.plane().endpoint(),
             member.joinStep >= 0 ? member.joinStep : server.startStep(), server.identity().incarnation());
     }
 
     /**
-     * The compute thread's answer to a worker joining the running job, armed for {@code joinStep}: it is live from
-     * that step on, or it is told the next step whose orders are not out yet, to arm for that one instead.
+     * A registered worker said it is armed for its first step: the time since its Accepted is a control round trip,
+     * which the join margin covers from now on.
+     */
+    void ready(final Roster.Member member)
+    {
+        if (member.acceptedNs != 0)
+        {
+            margin.onRoundTrip(System.nanoTime() - member.acceptedNs);
+            member.acceptedNs = 0;
+        }
+    }
+
+    /**
+     * The compute thread's answer to a worker joining the running job, armed for {@code joinStep}: the step loop holds
+     * its rank out until that step (it goes live when the step is published, see {@link #applied}), or the step's
+     * orders were already out and it is told a later step, with twice the margin, to arm for instead. After
+     * {@link JoinMargin#MAX_RETRIES} such misses, or when the later step would be past the job's end, it is refused.
      *
      * @param rank     its rank.
      * @param joinStep the step it armed for.
-     * @param next     -1 when the step loop took it in at {@code joinStep}, else the step to ask for instead.
+     * @param next     -1 when the step loop holds the rank out until {@code joinStep}, else the first step whose
+     *                 orders are not out yet.
      */
     void joinerReady(final int rank, final long joinStep, final long next)
     {
         final Roster.Member member = roster.get(rank);
-        if (null == member || member.joinStep != joinStep || member.live)
+        if (null == member || member.joinStep != joinStep || member.live || member.admitted)
         {
             return;
         }
-        if (next >= 0)
+        if (next < 0)
         {
-            member.joinStep = next;
-            member.ref.tell(accepted(rank));
+            member.admitted = true;
+            context.getLog().info("worker rank {} ({} pid {}) armed in time: it joins the job at step {}", rank,
+                member.host, member.pid, joinStep);
             return;
         }
-        member.live = true;
-        member.joinStep = -1;
-        context.getLog().info("worker rank {} ({} pid {}) joins the job at step {}; shard {} is its own again", rank,
-            member.host, member.pid, joinStep, rank);
-        observer.onWorkerJoined(rank, joinStep);
+        member.joinRetries++;
+        final long later = next + margin.steps(member.joinRetries);
+        final String refusal = member.joinRetries > JoinMargin.MAX_RETRIES ? "could not join the running job: it " +
+            "armed too late for " + member.joinRetries + " join steps in a row (the last was step " + joinStep +
+            ", ready at step " + next + ")" : later >= setup.plan().totalSteps() ? tooLate(later, later - next) : null;
+        if (null != refusal)
+        {
+            member.joinStep = -1;
+            context.unwatch(member.ref);
+            final ServerEngine server = engine.get();
+            compute.accept(() -> server.disconnect(rank), "disconnecting worker " + rank);
+            context.getLog().warn("refused worker rank {} ({} pid {}): {}; the rank stays lost", rank, member.host,
+                member.pid, refusal);
+            observer.onRefused(member.host, member.pid, refusal);
+            member.ref.tell(new ServerProtocol.Refused(refusal));
+            return;
+        }
+        context.getLog().info("worker rank {} armed for step {} after its orders went out (now at step {}); it is " +
+            "told step {} instead (retry {} of {})", rank, joinStep, next, later, member.joinRetries,
+            JoinMargin.MAX_RETRIES);
+        member.joinStep = later;
+        observer.onJoinRetry(rank, joinStep, later);
+        member.ref.tell(accepted(rank));
+    }
+
+    /**
+     * Step {@code step} was applied; when {@code published}, the next step's weights and orders went out, and the
+     * workers admitted to join at that step are live from it on.
+     */
+    void applied(final long step, final boolean published)
+    {
+        margin.onApplied(step, System.nanoTime());
+        if (!published)
+        {
+            return;
+        }
+        for (int rank = 0; rank < roster.size(); rank++)
+        {
+            final Roster.Member member = roster.get(rank);
+            if (null != member && member.admitted && member.joinStep <= step + 1)
+            {
+                member.live = true;
+                member.admitted = false;
+                context.getLog().info("worker rank {} ({} pid {}) joins the job at step {} after {} retries; shard {} " +
+                    "is its own again", rank, member.host, member.pid, member.joinStep, member.joinRetries, rank);
+                observer.onWorkerJoined(rank, member.joinStep);
+                member.joinStep = -1;
+            }
+        }
     }
 
     /** A worker left before the job started: its rank is free again. */
@@ -254,6 +335,7 @@ final class Membership
             if (null != member)
             {
                 member.joinStep = -1;
+                member.admitted = false;
             }
             return false;
         }

@@ -200,9 +200,10 @@ public final class ParameterServer extends AbstractBehavior<Command>
             return this;
         }
         final Roster.Member member = roster.get(rank);
+        membership.ready(member);
         if (training)
         {
-            if (member.joinStep >= 0 && !member.live)
+            if (member.joinStep >= 0 && !member.live && !member.admitted)
             {
                 final long joinStep = member.joinStep;
                 pipe(() -> new JoinAnswer(rank, joinStep, loop.admit(rank, joinStep)), answer -> answer,
@@ -258,6 +259,7 @@ public final class ParameterServer extends AbstractBehavior<Command>
         }
         final int liveWorkers = roster.liveRanks().length;
         observer.onStep(ledger.onApplied(applied, liveWorkers));
+        membership.applied(applied.step(), applied.published());
         if (applied.checkpointMillis() != 0)
         {
             observer.onCheckpoint(applied.step() + 1, applied.checkpointMillis());

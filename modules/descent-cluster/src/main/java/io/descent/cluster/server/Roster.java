@@ -29,6 +29,12 @@ final class Roster
         boolean live = true;
         /** The step a worker joining a running job starts at, or -1. */
         long joinStep = -1;
+        /** True once the step loop holds a joining worker's rank out until {@link #joinStep}. */
+        boolean admitted;
+        /** Join steps this joining worker missed so far. */
+        int joinRetries;
+        /** When it was last sent Accepted ({@link System#nanoTime()}), or 0: its control round trip starts there. */
+        long acceptedNs;
         WorkerStats stats;
 
         Member(final ActorRef<ServerProtocol.ToWorker> ref, final String endpoint, final String host, final long pid)

@@ -193,15 +193,16 @@ final class StepLoop
     }
 
     /**
-     * A worker armed for the weights of {@code step} wants to join in its rank's place.
+     * A worker armed for the weights of {@code step} wants to join in its rank's place. When that step's orders are not
+     * out yet, the rank is held out until then: the steps before it run without the rank (its shard stays with the
+     * live ranks), and from {@code step} on the rank is live with its own shard.
      *
-     * @return -1 when it is in from {@code step}, else the first step whose orders are not out yet (ask again for
-     * that one).
+     * @return -1 when it is in from {@code step}, else the first step whose orders are not out yet (it armed too late).
      */
     long admit(final int rank, final long step)
     {
         final long next = nextOrderStep;
-        if (step != next)
+        if (step < next)
         {
             return next;
         }

@@ -234,21 +234,33 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         {
             return this;
         }
-        if (rank < 0)
+        final long firstStep = accepted.firstStep();
+        if (rank >= 0)
         {
-            server = accepted.server();
-            rank = accepted.rank();
-            state.accepted(rank);
-            context.watchWith(server, new ServerStopped());
-            observer.onAccepted(rank, accepted.workers());
+            // Armed too late to join the running job at the step it was told: arm for the later one, nothing else.
+            context.getLog().info("worker rank {} re-arms to join at step {} (step {} went out before it was ready)",
+                rank, firstStep, awaited);
+            engine.abandon(awaited);
+            awaited = firstStep;
+            pipe(() ->
+            {
+                engine.expectStep(firstStep, weightsDeadline());
+                return new Armed(engine.totalSteps());
+            }, armed -> armed, "arming for step " + firstStep);
+            return this;
         }
-        awaited = accepted.firstStep();
+        server = accepted.server();
+        rank = accepted.rank();
+        state.accepted(rank);
+        context.watchWith(server, new ServerStopped());
+        observer.onAccepted(rank, accepted.workers());
+        awaited = firstStep;
         context.getLog().info("accepted as worker rank {} of {} from step {} (server incarnation {})", rank,
-            accepted.workers(), accepted.firstStep(), String.format("%016x", accepted.incarnation()));
+            accepted.workers(), firstStep, String.format("%016x", accepted.incarnation()));
         pipe(() ->
         {
             engine.join(accepted.rank(), accepted.workers(), accepted.serverEndpoint(), accepted.incarnation());
-            engine.expectStep(accepted.firstStep(), weightsDeadline());
+            engine.expectStep(firstStep, weightsDeadline());
             return new Armed(engine.totalSteps());
         }, armed -> armed, "joining the job");
         return this;

@@ -16,6 +16,8 @@ import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.MessageId;
 import io.descent.transport.wire.MessageKind;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 
@@ -26,6 +28,8 @@ import java.nio.ByteBuffer;
  */
 final class WorkerEngine implements AutoCloseable
 {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerEngine.class);
+
     /** The result of one step on the compute thread. */
     record Pushed(long step, int examples, double loss, SendResult result, WorkerStats stats, long bytesReceived)
         implements Worker.Command
@@ -74,6 +78,7 @@ final class WorkerEngine implements AutoCloseable
     private volatile long missedVersion = -1;
     private volatile String missedWhat;
     private volatile boolean stopped;
+    private volatile long abandoned = -1;
     private long bytesReceived;
     private WorkerStats observed;
     private long observedBytesReceived;
@@ -102,11 +107,17 @@ final class WorkerEngine implements AutoCloseable
     /**
      * Joins the job as {@code newRank} of {@code workers} at the server's {@code incarnation} and opens the outlet to
      * the server. Also after the server was lost and restarted: what was awaited from an earlier incarnation is
-     * forgotten (its expectations, still open on the data plane, carry the old job id: nothing of the new server
-     * matches them, and their arrivals are ignored), and the step position comes from the server again.
+     * cancelled on the data plane ({@link io.descent.cluster.dataplane.DataPlane#cancelFrom}), so an old server still
+     * alive (a partition, not a crash) can write nothing more into this worker's buffers, and the step position comes
+     * from the server again.
      */
     void join(final int newRank, final int workers, final String serverEndpoint, final long incarnation)
     {
+        final int cancelled = setup.plane().cancelFrom(SenderId.SERVER);
+        if (cancelled > 0)
+        {
+            LOG.info("cancelled {} expectations of the server's earlier incarnation", cancelled);
+        }
         joined = identity.withIncarnation(incarnation);
         weightsIn = -1;
         orderIn = null;
@@ -207,8 +218,8 @@ final class WorkerEngine implements AutoCloseable
         for (long next = version; next < totalSteps; next++)
         {
             final long awaited = next;
-            setup.plane().await(() -> arrived(awaited) || missedVersion == awaited || stopped,
-                System.nanoTime() + sliceNs);
+            setup.plane().await(() -> arrived(awaited) || missedVersion == awaited || stopped ||
+                abandoned == awaited, System.nanoTime() + sliceNs);
             if (!arrived(awaited) || stopped)
             {
                 // A miss after some steps is reported on the next run, once the actor knows those steps.
@@ -246,6 +257,16 @@ final class WorkerEngine implements AutoCloseable
     {
         final StepOrder order = orderIn;
         return weightsIn == version && null != order && order.step() == version;
+    }
+
+    /**
+     * Gives up waiting for weights {@code version} (never to come: the server told a later first step): a
+     * {@link #run} waiting for it returns {@link Waiting} soon, so the compute thread can arm the later step
+     * (thread-safe).
+     */
+    void abandon(final long version)
+    {
+        abandoned = version;
     }
 
     /** Makes a running or later {@link #run} return soon (thread-safe). */

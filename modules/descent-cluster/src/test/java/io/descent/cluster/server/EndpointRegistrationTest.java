@@ -74,7 +74,8 @@ class EndpointRegistrationTest
     @Test
     void shouldRefuseAJoinerWhoseOutletCannotBeOpenedWhileTheJobRunsOn() throws Exception
     {
-        start(TestJob.settings(2, "step-timeout = 120s"));
+        // Long enough for a joiner: it is told a step some steps ahead (JoinMargin), within the job.
+        start(TestJob.settings(2, "step-timeout = 120s"), 4);
         final FakeWorker[] workers = { worker().join(server), worker().join(server) };
         for (final FakeWorker worker : workers)
         {
@@ -91,14 +92,19 @@ class EndpointRegistrationTest
         final ServerProtocol.Refused refused = joiner.probe.expectMessageClass(ServerProtocol.Refused.class,
             Duration.ofSeconds(30));
         assertTrue(refused.reason().contains(joiner.endpoint()), refused.reason());
-        finish(new FakeWorker[]{ workers[0] }, 1, true, 3, new int[]{ 360 });
+        finish(new FakeWorker[]{ workers[0] }, 1, true, 12, new int[]{ 360 });
         final JobResult result = observer.await(30);
         assertEquals(List.of(1), result.lostRanks());
     }
 
     private void start(final ClusterSettings settings)
     {
-        job = TestJob.of("train { batch-size = 180, momentum = 0.0, epochs = 1 }");
+        start(settings, 1);
+    }
+
+    private void start(final ClusterSettings settings, final int epochs)
+    {
+        job = TestJob.of("train { batch-size = 180, momentum = 0.0, epochs = " + epochs + " }");
         serverPlane = cluster.network().newPlane("ps");
         server = cluster.testKit().spawn(ParameterServer.create(job.server(settings, serverPlane, null), observer));
         final TestProbe<Receptionist.Listing> listings = cluster.testKit().createTestProbe();

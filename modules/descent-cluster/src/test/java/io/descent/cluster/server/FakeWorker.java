@@ -51,6 +51,8 @@ final class FakeWorker
     private Outlet outlet;
     private ClusterKey key = ClusterKey.NONE;
     int rank = -1;
+    /** The first step of the last Accepted: the step it armed for. */
+    long firstStep = -1;
 
     FakeWorker(final ActorTestKit testKit, final InMemoryNetwork network, final JobIdentity identity, final int floats)
     {
@@ -137,8 +139,20 @@ final class FakeWorker
         identity = identity.withIncarnation(accepted.incarnation());
         orderWords = StepOrder.ints(accepted.workers());
         outlet = plane.outlet(accepted.serverEndpoint());
-        armWeights(accepted.firstStep());
+        firstStep = accepted.firstStep();
+        armWeights(firstStep);
         return this;
+    }
+
+    /** Expects to be accepted again, with a later first step (it armed too late), and arms for that step. */
+    long reaccept()
+    {
+        final ServerProtocol.Accepted accepted = probe.expectMessageClass(ServerProtocol.Accepted.class,
+            Duration.ofSeconds(30));
+        assertEquals(rank, accepted.rank());
+        firstStep = accepted.firstStep();
+        armWeights(firstStep);
+        return firstStep;
     }
 
     /** Reports ready, named by this worker's ref. */

@@ -156,7 +156,7 @@ class ProtocolTest
     @Test
     void shouldLetAWorkerJoinAtAStepBoundaryInPlaceOfALostOne() throws Exception
     {
-        job = TestJob.of("train { batch-size = 180, epochs = 2 }");
+        job = TestJob.of("train { batch-size = 180, epochs = 40 }");
         final FakeWorker[] workers = startJob(TestJob.settings(2, ""));
         stepBoth(workers, 0);
         workers[0].expectStep(1);
@@ -166,24 +166,72 @@ class ProtocolTest
         assertArrayEquals(new int[]{ 0, 1 }, workers[0].expectStep(2).shards());
         final FakeWorker joiner = new FakeWorker(testKit, network, job.identity(), workers[0].floats()).join(server);
         assertEquals(1, joiner.rank, "takes the lost rank");
-        final long[] joined = observer.joined.poll(30, TimeUnit.SECONDS);
-        assertNotNull(joined, "the joiner was admitted");
-        assertArrayEquals(new long[]{ 1, 3 }, joined, "rank 1 joins at the first step whose orders are not out");
+        assertTrue(joiner.firstStep >= 3 + JoinMargin.MIN_STEPS,
+            "a margin of at least " + JoinMargin.MIN_STEPS + " steps past the next order: " + joiner.firstStep);
+        stepAloneThenTogether(workers[0], joiner, 2, joiner.firstStep, 120);
+        assertEquals(120, observer.await(60).steps());
+        assertArrayEquals(new long[]{ 1, joiner.firstStep }, observer.joined.poll(), "joined at its join step");
+        assertTrue(observer.joinRetries.isEmpty(), "armed in time: no retry");
+        assertTrue(joiner.probe.expectMessageClass(ServerProtocol.Finish.class).success());
+    }
+
+    @Test
+    void shouldGiveAJoinerThatArmedTooLateALaterStepWithTwiceTheMargin() throws Exception
+    {
+        job = TestJob.of("train { batch-size = 180, epochs = 40 }");
+        final FakeWorker[] workers = startJob(TestJob.settings(2, ""));
+        stepBoth(workers, 0);
+        workers[0].expectStep(1);
+        workers[1].expectStep(1);
+        workers[1].probe.stop();
+        workers[0].push(1, 180);
+        assertArrayEquals(new int[]{ 0, 1 }, workers[0].expectStep(2).shards());
+        final FakeWorker joiner = fake().accept(server);
+        final long missed = joiner.firstStep;
+        // The worker stays silent until the orders of its join step went out: its Ready comes too late.
+        for (long step = 2; step < missed; step++)
+        {
+            workers[0].push(step, 360);
+            assertArrayEquals(new int[]{ 0, 1 }, workers[0].expectStep(step + 1).shards(), "without the joiner");
+        }
+        joiner.ready();
+        final long later = joiner.reaccept();
+        assertTrue(later >= missed + 1 + 2 * JoinMargin.MIN_STEPS,
+            "after the first miss the margin doubles: missed " + missed + ", now " + later);
+        assertEquals(1, observer.joinRetries.size());
+        assertArrayEquals(new long[]{ 1, missed, later }, observer.joinRetries.get(0));
+        joiner.ready();
+        stepAloneThenTogether(workers[0], joiner, missed, later, 120);
+        assertEquals(120, observer.await(60).steps());
+        assertArrayEquals(new long[]{ 1, later }, observer.joined.poll(), "joined at the later step");
+        assertTrue(observer.joined.isEmpty());
+        assertTrue(joiner.probe.expectMessageClass(ServerProtocol.Finish.class).success());
+    }
+
+    @Test
+    void shouldRefuseAJoinerWhenTheJobEndsBeforeItsJoinStep() throws Exception
+    {
+        job = TestJob.of("train { batch-size = 180, epochs = 2 }");
+        final FakeWorker[] workers = startJob(TestJob.settings(2, ""));
+        stepBoth(workers, 0);
+        workers[0].expectStep(1);
+        workers[1].expectStep(1);
+        workers[1].probe.stop();
+        workers[0].push(1, 180);
+        assertArrayEquals(new int[]{ 0, 1 }, workers[0].expectStep(2).shards());
+        final FakeWorker late = fake();
+        late.register(server);
+        final ServerProtocol.Refused refused = late.probe.expectMessageClass(ServerProtocol.Refused.class,
+            Duration.ofSeconds(30));
+        assertTrue(refused.reason().contains("the job ends at step 6"), refused.reason());
         workers[0].push(2, 360);
-        assertArrayEquals(new int[]{ 0 }, workers[0].expectStep(3).shards());
-        assertArrayEquals(new int[]{ 1 }, joiner.expectStep(3).shards(), "its shard is its own again");
         for (long step = 3; step < 6; step++)
         {
-            workers[0].push(step, 180);
-            joiner.push(step, 180);
-            if (step < 5)
-            {
-                workers[0].expectStep(step + 1);
-                joiner.expectStep(step + 1);
-            }
+            assertArrayEquals(new int[]{ 0, 1 }, workers[0].expectStep(step).shards());
+            workers[0].push(step, 360);
         }
         assertEquals(6, observer.await(60).steps());
-        assertTrue(joiner.probe.expectMessageClass(ServerProtocol.Finish.class).success());
+        assertTrue(observer.joined.isEmpty());
     }
 
     @Test
@@ -218,7 +266,7 @@ class ProtocolTest
     @Test
     void shouldIgnoreALeaveFromTheRefOfAWorkerWhoseRankWasTakenOver() throws Exception
     {
-        job = TestJob.of("train { batch-size = 180, epochs = 2 }");
+        job = TestJob.of("train { batch-size = 180, epochs = 40 }");
         final FakeWorker[] workers = startJob(TestJob.settings(2, ""));
         stepBoth(workers, 0);
         workers[0].expectStep(1);
@@ -229,26 +277,40 @@ class ProtocolTest
         final FakeWorker joiner = fake().join(server);
         assertEquals(1, joiner.rank, "takes the lost rank");
         workers[1].leave("a stale leave from the worker the joiner replaced");
-        final long[] joined = observer.joined.poll(30, TimeUnit.SECONDS);
-        assertNotNull(joined, "the joiner was admitted");
-        assertArrayEquals(new long[]{ 1, 3 }, joined);
-        workers[0].push(2, 360);
-        assertArrayEquals(new int[]{ 0 }, workers[0].expectStep(3).shards());
-        assertArrayEquals(new int[]{ 1 }, joiner.expectStep(3).shards());
-        for (long step = 3; step < 6; step++)
+        stepAloneThenTogether(workers[0], joiner, 2, joiner.firstStep, 120);
+        final JobResult result = observer.await(60);
+        assertEquals(120, result.steps());
+        assertArrayEquals(new long[]{ 1, joiner.firstStep }, observer.joined.poll());
+        assertEquals(List.of(1), result.lostRanks(), "the joiner was not dropped by its predecessor's leave");
+        assertTrue(joiner.probe.expectMessageClass(ServerProtocol.Finish.class).success());
+    }
+
+    /**
+     * Rank 0, whose order of step {@code from} is in, steps alone on both shards until {@code joinStep}; the joiner
+     * gets nothing before that step and its own shard from it; then both step to the job's {@code end}.
+     */
+    private static void stepAloneThenTogether(
+        final FakeWorker alone, final FakeWorker joiner, final long from, final long joinStep, final long end)
+        throws InterruptedException
+    {
+        for (long step = from; step < joinStep; step++)
         {
-            workers[0].push(step, 180);
+            alone.push(step, 360);
+            assertArrayEquals(step + 1 < joinStep ? new int[]{ 0, 1 } : new int[]{ 0 },
+                alone.expectStep(step + 1).shards(), "rank 0's shards at step " + (step + 1));
+        }
+        assertArrayEquals(new int[]{ 1 }, joiner.expectStep(joinStep).shards(),
+            "the joiner's first order is its join step's, with its own shard");
+        for (long step = joinStep; step < end; step++)
+        {
+            alone.push(step, 180);
             joiner.push(step, 180);
-            if (step < 5)
+            if (step < end - 1)
             {
-                workers[0].expectStep(step + 1);
+                alone.expectStep(step + 1);
                 joiner.expectStep(step + 1);
             }
         }
-        final JobResult result = observer.await(60);
-        assertEquals(6, result.steps());
-        assertEquals(List.of(1), result.lostRanks(), "the joiner was not dropped by its predecessor's leave");
-        assertTrue(joiner.probe.expectMessageClass(ServerProtocol.Finish.class).success());
     }
 
     private void stepBoth(final FakeWorker[] workers, final long step) throws InterruptedException

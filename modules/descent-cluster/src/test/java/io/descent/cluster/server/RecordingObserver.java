@@ -23,6 +23,15 @@ public final class RecordingObserver implements JobObserver
     /** Joins as {rank, step}. */
     public final BlockingQueue<long[]> joined = new LinkedBlockingQueue<>();
 
+    /** Join retries as {rank, missed step, next step}. */
+    public final List<long[]> joinRetries = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onJoinRetry(final int rank, final long missedStep, final long nextStep)
+    {
+        joinRetries.add(new long[]{ rank, missedStep, nextStep });
+    }
+
     @Override
     public void onWorkerJoined(final int rank, final long step)
     {
