@@ -172,9 +172,13 @@ final class StepLoop
         return new Started(step, failed, reasons);
     }
 
-    /** A rank was lost: stop waiting for it (a delivered gradient stays in the sum) and give its shard away. */
+    /**
+     * A rank was lost: stop sending to it and waiting for it (a delivered gradient stays in the sum) and give its
+     * shard away.
+     */
     void drop(final int rank)
     {
+        engine.abandonSends(rank);
         live.clear(rank);
         joinAt[rank] = -1;
         if (null != barrier)
