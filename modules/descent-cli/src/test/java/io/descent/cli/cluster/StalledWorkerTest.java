@@ -33,12 +33,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StalledWorkerTest
 {
     private static final String JOB = "job { name = stall, seed = 5 }\n" +
-        "data { source = synthetic, scaling = standardize, synthetic { kind = teacher, samples = 6000, " +
+        "data { source = synthetic, scaling = standardize, synthetic { kind = teacher, samples = 1500, " +
         "test-samples = 500, features = 20, classes = 4, hidden = 16 } }\n" +
-        // 276 k parameters: 1.1 MB of weights, over twice the 512 KB window of a 1 MB IPC term.
+        // 276 k parameters: 1.1 MB of weights, over twice the 512 KB window of a 1 MB IPC term. Small batches: a
+        // worker spends most of a step waiting for the weights, where a stop leaves the next copy unread.
         "model { layers = [ { type = dense, units = 512, activation = relu }, " +
         "{ type = dense, units = 512, activation = relu }, { type = dense } ] }\n" +
-        "train { loss = cross-entropy, batch-size = 32, epochs = 12, learning-rate = 0.02 }\n";
+        "train { loss = cross-entropy, batch-size = 4, epochs = 6, learning-rate = 0.01 }\n";
     private static final int STEP_TIMEOUT_S = 3;
     private static final String LOGBACK = "<configuration>\n" +
         "  <appender name=\"FILE\" class=\"ch.qos.logback.core.FileAppender\">\n" +
@@ -73,7 +74,7 @@ class StalledWorkerTest
             List.of("train", "--config", job.toString(), "--workers", "3", "--threads", "1", "--no-progress",
                 "--report", report.toString())))
         {
-            launcher.awaitOutput("epoch 1/12", Duration.ofSeconds(120));
+            launcher.awaitOutput("epoch 1/6", Duration.ofSeconds(120));
             final Matcher started = STARTED.matcher(awaitLine(dir.resolve("launcher.log"), "started worker-1 as pid",
                 launcher));
             assertTrue(started.find());
@@ -91,7 +92,7 @@ class StalledWorkerTest
             final String log = Files.readString(psLog);
             assertFalse(log.contains("failed: DEADLINE"), "no send failed: " + log);
             assertEquals(1, count(log, "dropped worker rank"), "only the stopped worker was dropped");
-            assertTrue(launcher.stdout().contains("epoch 12/12"), launcher.stdout());
+            assertTrue(launcher.stdout().contains("epoch 6/6"), launcher.stdout());
             assertTrue(launcher.stdout().contains("2/3 workers"), "epochs by the two others: " + launcher.stdout());
 
             final JsonNode json = JsonReports.mapper().readTree(report.toFile());
