@@ -38,7 +38,12 @@ public final class NodeProcess implements AutoCloseable
         this(dir, name, List.of(), node ? withExitWithParent(args) : args);
     }
 
-    private NodeProcess(final Path dir, final String name, final List<String> jvmFlags, final List<String> args)
+    /**
+     * @param jvmFlags JVM flags after this JVM's own (later flags win); a local launcher passes all of them on to its
+     *                 children.
+     * @param args     the command line after {@code descent}, as given (no {@code --exit-with-parent}).
+     */
+    NodeProcess(final Path dir, final String name, final List<String> jvmFlags, final List<String> args)
         throws IOException
     {
         out = dir.resolve(name + ".out");

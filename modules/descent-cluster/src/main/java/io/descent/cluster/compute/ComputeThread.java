@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntSupplier;
 
 /**
  * One dedicated daemon thread for ND4J work. INDArrays and their workspaces are not thread-safe, so every array of
@@ -19,7 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Between tasks the thread waits in the node's {@link DataPlane#await}: a data plane polled inline (no thread of
  * its own) is polled here, so gradients and weights are received by the thread that will use them, and the process
- * has no other thread polling while it computes. A submitted task wakes the thread at once.
+ * has no other thread polling while it computes. A submitted task wakes the thread at once. The owner may give the
+ * thread {@link #idleWork} to do while it waits (sends still in flight).
  *
  * <p>Failures: a task's exception completes its result. Anything thrown outside a task (an inline data-plane
  * callback while the thread waits between tasks) ends the thread, because the data plane's state is then unknown:
@@ -57,6 +59,7 @@ public final class ComputeThread implements AutoCloseable
     private final DataPlane plane;
     private final FailureListener onFailure;
     private final Thread thread;
+    private volatile IntSupplier idleWork = DataPlane.NO_WORK;
     private volatile boolean closed;
     private volatile Throwable death;
 
@@ -119,6 +122,19 @@ public final class ComputeThread implements AutoCloseable
         }
     }
 
+    /**
+     * Sets the work the thread does between tasks, while it waits in the data plane: e.g. progressing sends to peers
+     * that were back-pressured when the task that started them ended. Runs on this thread only, like a task; what it
+     * throws ends the thread as an arrival callback's failure does.
+     *
+     * @param work one round of it, returning how much it did (0: nothing to do, the thread may idle). Thread-safe.
+     */
+    public void idleWork(final IntSupplier work)
+    {
+        this.idleWork = work;
+        LockSupport.unpark(thread);
+    }
+
     /** @return the failure that ended the thread, or null while it has not ended on one. */
     public Throwable failure()
     {
@@ -145,7 +161,7 @@ public final class ComputeThread implements AutoCloseable
                 else
                 {
                     doing = IDLE;
-                    plane.await(() -> closed || !tasks.isEmpty(), System.nanoTime() + IDLE_SLICE_NS);
+                    plane.await(() -> closed || !tasks.isEmpty(), idleWork, System.nanoTime() + IDLE_SLICE_NS);
                 }
             }
         }

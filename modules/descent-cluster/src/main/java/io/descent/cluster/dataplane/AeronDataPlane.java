@@ -7,10 +7,8 @@ import io.descent.transport.receive.ReceiveListener;
 import io.descent.transport.receive.ReceiveSlot;
 import io.descent.transport.receive.SlotCancel;
 import io.descent.transport.send.BufferSender;
-import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.MessageId;
 import io.descent.transport.wire.MessageKind;
-import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.IdleStrategy;
@@ -19,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -148,26 +147,7 @@ public final class AeronDataPlane implements DataPlane
         final BufferSender sender = peer.startsWith(IPC_PREFIX) ?
             transport.newSender(transport.channels().ipc(), Integer.parseInt(peer.substring(IPC_PREFIX.length()))) :
             transport.newSender(transport.channels().udp(peer), streamId);
-        return new Outlet()
-        {
-            @Override
-            public SendResult send(final MessageId id, final DirectBuffer source, final long deadlineNs)
-            {
-                return sender.send(id, source, 0, id.byteLength(), deadlineNs);
-            }
-
-            @Override
-            public long bytesSent()
-            {
-                return sender.counters().get(io.descent.transport.send.SenderCounter.BYTES);
-            }
-
-            @Override
-            public void close()
-            {
-                sender.close();
-            }
-        };
+        return new SenderOutlet(sender);
     }
 
     @Override
@@ -226,7 +206,7 @@ public final class AeronDataPlane implements DataPlane
     }
 
     @Override
-    public boolean await(final BooleanSupplier done, final long deadlineNs)
+    public boolean await(final BooleanSupplier done, final IntSupplier work, final long deadlineNs)
     {
         final IdleStrategy idle = transport.settings().receiver().idle().newStrategy();
         while (true)
@@ -244,7 +224,7 @@ public final class AeronDataPlane implements DataPlane
             {
                 return false;
             }
-            idle.idle(null == agent ? pollInline() : 0);
+            idle.idle((null == agent ? pollInline() : 0) + work.getAsInt());
         }
     }
 

@@ -5,6 +5,7 @@ import io.descent.transport.wire.MessageKind;
 import org.agrona.MutableDirectBuffer;
 
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * Moves dense float buffers (gradients, weights) between the nodes of a job, next to Akka's control plane. A node
@@ -20,6 +21,9 @@ import java.util.function.BooleanSupplier;
  */
 public interface DataPlane extends AutoCloseable
 {
+    /** No work of the waiter's own: {@link #await(BooleanSupplier, IntSupplier, long)} only waits. */
+    IntSupplier NO_WORK = () -> 0;
+
     /** @return the address peers give to {@link #outlet(String)} to reach this node. */
     String endpoint();
 
@@ -76,7 +80,23 @@ public interface DataPlane extends AutoCloseable
      * @throws IllegalStateException when an {@link Arrival} threw, now or earlier, on any thread (caused by what it
      *                               threw): the plane lost that message and cannot be trusted to go on.
      */
-    boolean await(BooleanSupplier done, long deadlineNs);
+    default boolean await(BooleanSupplier done, long deadlineNs)
+    {
+        return await(done, NO_WORK, deadlineNs);
+    }
+
+    /**
+     * {@link #await(BooleanSupplier, long)}, doing {@code work} on the calling thread between checks (e.g. sends
+     * still in flight, {@link FanOutSender#progress()}): the waiter stays busy while it returns a count above 0 and
+     * idles only when neither it nor the plane found anything to do.
+     *
+     * @param done       true once what the caller waits for has arrived.
+     * @param work       one round of the caller's own work; returns how much it did (0: nothing to do now).
+     * @param deadlineNs {@code System.nanoTime()} to give up at.
+     * @return true when done, false at the deadline.
+     * @throws IllegalStateException when an {@link Arrival} threw, now or earlier, on any thread.
+     */
+    boolean await(BooleanSupplier done, IntSupplier work, long deadlineNs);
 
     /** @return what this plane has dropped or missed on the receiving side so far (a snapshot; allocates). */
     TransportStats stats();

@@ -5,7 +5,9 @@ import io.descent.transport.wire.MessageId;
 import org.agrona.DirectBuffer;
 
 /**
- * Sends dense buffers to one peer. Not thread-safe: one thread sends.
+ * Sends dense buffers to one peer, blocking ({@link #send}) or a chunk at a time without ever waiting
+ * ({@link #begin}, {@link #progress}), so that one thread can interleave several peers ({@link FanOutSender}).
+ * One message at a time. Not thread-safe: one thread sends.
  */
 public interface Outlet extends AutoCloseable
 {
@@ -19,6 +21,32 @@ public interface Outlet extends AutoCloseable
      * @return {@link SendResult#SENT} or why not.
      */
     SendResult send(MessageId id, DirectBuffer source, long deadlineNs);
+
+    /**
+     * Starts a message without waiting: {@link #progress()} sends it. The source is read by each {@link #progress()}
+     * call until the message is done or abandoned: do not change it meanwhile.
+     *
+     * @param id         the message identity.
+     * @param source     its {@code id.byteLength()} bytes from offset 0.
+     * @param deadlineNs {@code System.nanoTime()} after which {@link #progress()} gives up.
+     * @throws IllegalStateException when another message is still in flight.
+     */
+    void begin(MessageId id, DirectBuffer source, long deadlineNs);
+
+    /**
+     * Hands as much of the message in flight to the data plane as it takes now, without waiting.
+     *
+     * @return {@link SendResult#PENDING} while some of it remains, else its outcome (also {@link SendResult#SENT}
+     * when nothing is in flight).
+     */
+    SendResult progress();
+
+    /**
+     * Gives up the message in flight: the peer will not get it complete.
+     *
+     * @return true when a message was in flight.
+     */
+    boolean abandon();
 
     /** @return payload bytes sent so far. */
     long bytesSent();

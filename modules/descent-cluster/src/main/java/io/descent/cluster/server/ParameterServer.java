@@ -88,6 +88,11 @@ public final class ParameterServer extends AbstractBehavior<Command>
     {
     }
 
+    /** A send the step loop left in flight failed later, on the compute thread's idle work. */
+    private record SendFailed(int rank, long version, String reason) implements PrivateCommand
+    {
+    }
+
     private record JoinAnswer(int rank, long joinStep, long next) implements PrivateCommand
     {
     }
@@ -157,6 +162,7 @@ public final class ParameterServer extends AbstractBehavior<Command>
             .onMessage(StepLoop.Applied.class, this::onApplied)
             .onMessage(StepLoop.Halted.class, this::onHalted)
             .onMessage(JoinAnswer.class, this::onJoinAnswer)
+            .onMessage(SendFailed.class, this::onSendFailed)
             .onMessage(StepDeadline.class, this::onStepDeadline)
             .onMessage(Missing.class, this::onMissing)
             .onMessage(WorkerStopped.class, this::onWorkerStopped)
@@ -173,6 +179,10 @@ public final class ParameterServer extends AbstractBehavior<Command>
         engine = ready.engine();
         final ActorRef<Command> self = context.getSelf();
         loop = new StepLoop(setup, engine, self::tell, compute::execute, context.getLog());
+        final ServerEngine sending = engine;
+        final ServerEngine.LateFailure late = (rank, version, reason) -> self.tell(new SendFailed(rank, version,
+            reason));
+        compute.idleWork(() -> sending.progressSends(late));
         ledger.start(engine.startStep());
         context.getSystem().receptionist().tell(Receptionist.register(ServerProtocol.KEY, context.getSelf()));
         context.getLog().info("parameter server ready: model {} ({} parameters), waiting for {} workers; data plane {}",
@@ -338,6 +348,12 @@ public final class ParameterServer extends AbstractBehavior<Command>
     {
         membership.lose(rank, reason, ledger.step());
         run(() -> loop.drop(rank), "dropping worker " + rank);
+    }
+
+    private Behavior<Command> onSendFailed(final SendFailed failed)
+    {
+        dropFailedSends(List.of(failed.rank()), List.of(failed.reason()), failed.version());
+        return roster.liveRanks().length == 0 ? fail("all workers lost") : this;
     }
 
     private void dropFailedSends(final List<Integer> failed, final List<String> reasons, final long version)

@@ -4,6 +4,7 @@ import io.descent.cluster.checkpoint.Checkpoint;
 import io.descent.cluster.checkpoint.CheckpointStore;
 import io.descent.cluster.dataplane.Buffers;
 import io.descent.cluster.dataplane.DataPlane;
+import io.descent.cluster.dataplane.FanOutSender;
 import io.descent.cluster.dataplane.Outlet;
 import io.descent.cluster.protocol.GradientMeta;
 import io.descent.cluster.protocol.JobIdentity;
@@ -19,6 +20,7 @@ import io.descent.train.Metrics;
 import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.MessageId;
 import io.descent.transport.wire.MessageKind;
+import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.nd4j.linalg.api.blas.Level1;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -37,6 +39,14 @@ import java.util.List;
 final class ServerEngine implements AutoCloseable
 {
     private static final int META_WORDS = GradientMeta.BYTES / Integer.BYTES;
+    /** Each rank's publication: the weights, then its order. */
+    private static final int MESSAGES_PER_STEP = 2;
+    /**
+     * How long {@link #publish} goes on when every send left is back-pressured before it leaves them to the idle
+     * loop: far longer than a healthy peer's pause between flow-control updates (so its weights are out before the
+     * compute thread turns to an evaluation), far shorter than any step timeout.
+     */
+    static final long PUBLISH_STALL_NS = 100_000_000L;
 
     private final ServerSetup setup;
     private final Model model;
@@ -47,13 +57,13 @@ final class ServerEngine implements AutoCloseable
     private final UnsafeBuffer[] gradientViews;
     private final UnsafeBuffer weightsView;
     private final UnsafeBuffer[] metaViews;
-    private final UnsafeBuffer orderView;
+    private final UnsafeBuffer[] orderViews;
     private final int orderWords;
     private final Outlet[] outlets;
+    private final FanOutSender sends;
     private final int floats;
     private final Checkpoint resumed;
     private INDArray sum;
-    private long bytesSent;
     private double updateSeconds;
 
     /** Builds the model (initial weights from the job seed) and, when resuming, restores the last checkpoint. */
@@ -79,9 +89,14 @@ final class ServerEngine implements AutoCloseable
             metaViews[rank] = new UnsafeBuffer(ByteBuffer.allocateDirect(GradientMeta.BYTES));
         }
         this.orderWords = StepOrder.ints(ranks);
-        this.orderView = new UnsafeBuffer(ByteBuffer.allocateDirect(orderWords * Integer.BYTES));
+        this.orderViews = new UnsafeBuffer[ranks];
+        for (int rank = 0; rank < ranks; rank++)
+        {
+            orderViews[rank] = new UnsafeBuffer(ByteBuffer.allocateDirect(orderWords * Integer.BYTES));
+        }
         this.weightsView = Buffers.view(model.parameters());
         this.outlets = new Outlet[ranks];
+        this.sends = new FanOutSender(ranks, MESSAGES_PER_STEP, SystemNanoClock.INSTANCE);
         this.resumed = setup.resume().map(dir -> CheckpointStore.restoreLatest(dir, identity, ranks, stateVectors()))
             .orElse(null);
     }
@@ -123,9 +138,10 @@ final class ServerEngine implements AutoCloseable
         }
     }
 
-    /** Closes the outlet to a worker, if open. */
+    /** Closes the outlet to a worker, if open, abandoning what it still had to send. */
     void disconnect(final int rank)
     {
+        sends.abandon(rank);
         if (null != outlets[rank])
         {
             outlets[rank].close();
@@ -178,9 +194,14 @@ final class ServerEngine implements AutoCloseable
     }
 
     /**
-     * Sends the weights as {@code version} to each ordered rank, each followed by its order for that step.
+     * Sends the weights as {@code version} to each ordered rank, each followed by its order for that step, to all
+     * ranks at once ({@link FanOutSender}): a back-pressured rank never delays another's. Returns once every send is
+     * done, or once the ones left made no progress for {@link #PUBLISH_STALL_NS}; those go on in
+     * {@link #progressSends} (the compute thread's idle work) until done, failed at the send deadline, or abandoned
+     * when their rank is dropped ({@link #abandonSends}). The weights must not change before they are done
+     * ({@link #apply} fails what is left).
      *
-     * @return the ranks whose send failed, with the reason, e.g. {@code [1]} and {@code "DEADLINE_NOT_CONNECTED"}.
+     * @return the ranks whose send failed by now, with the reason, e.g. {@code [1]} and {@code "CLOSED"}.
      */
     List<String> publish(final long version, final List<StepLoop.Order> orders, final List<Integer> failedRanks)
     {
@@ -190,24 +211,61 @@ final class ServerEngine implements AutoCloseable
         final MessageId order = identity.messageId(MessageKind.STEP_ORDER, version, SenderId.SERVER, orderWords);
         for (final StepLoop.Order next : orders)
         {
-            final Outlet outlet = outlets[next.rank()];
-            SendResult result = null == outlet ? SendResult.CLOSED : outlet.send(weights, weightsView, deadline);
-            if (result.isSent())
+            final int rank = next.rank();
+            final Outlet outlet = outlets[rank];
+            if (null == outlet)
             {
-                next.order().encode(orderView);
-                result = outlet.send(order, orderView, deadline);
+                failedRanks.add(rank);
+                reasons.add(SendResult.CLOSED.name());
+                continue;
             }
-            if (result.isSent())
-            {
-                bytesSent += weights.byteLength() + order.byteLength();
-            }
-            else
-            {
-                failedRanks.add(next.rank());
-                reasons.add(result.name());
-            }
+            // A rank is ordered again only once it delivered, so after its last sends were done: none is left here.
+            sends.abandon(rank);
+            next.order().encode(orderViews[rank]);
+            sends.add(rank, outlet, weights, weightsView, deadline);
+            sends.add(rank, outlet, order, orderViews[rank], deadline);
         }
+        sends.flush(PUBLISH_STALL_NS);
+        sends.collectFailures((rank, id, why) ->
+        {
+            failedRanks.add(rank);
+            reasons.add(why.name());
+        });
         return reasons;
+    }
+
+    /** Told of a send that failed after {@link #publish} returned. */
+    @FunctionalInterface
+    interface LateFailure
+    {
+        /**
+         * @param rank    the worker's rank.
+         * @param version the weights version whose send failed.
+         * @param reason  why, e.g. {@code "DEADLINE_BACK_PRESSURED"}.
+         */
+        void onFailed(int rank, long version, String reason);
+    }
+
+    /**
+     * One round of the sends {@link #publish} left in flight; the compute thread's idle work.
+     *
+     * @param late told of each send that failed now (a rank to drop).
+     * @return the ranks that made progress (0: nothing to do, or all back-pressured).
+     */
+    int progressSends(final LateFailure late)
+    {
+        final int work = sends.progress();
+        if (sends.failedPeers() > 0)
+        {
+            sends.collectFailures((rank, id, why) -> late.onFailed(rank, id.step(), why.name()));
+        }
+        return work;
+    }
+
+    /** Gives up what is still to be sent to a rank (it was dropped); no failure is reported for it. */
+    void abandonSends(final int rank)
+    {
+        sends.abandon(rank);
     }
 
     /**
@@ -246,6 +304,8 @@ final class ServerEngine implements AutoCloseable
     double apply(final long step, final double correction)
     {
         final long start = System.nanoTime();
+        // Only a dropped rank (abandoned) can still have a send in flight here; none may read the weights changing.
+        sends.failBusy(SendResult.ABANDONED);
         if (correction != 1.0)
         {
             Nd4j.getBlasWrapper().level1().scal(floats, correction, sum);
@@ -302,7 +362,7 @@ final class ServerEngine implements AutoCloseable
     /** @return data-plane payload bytes this engine has published (weights and orders). */
     long bytesSent()
     {
-        return bytesSent;
+        return sends.bytesSent();
     }
 
     double updateSeconds()

@@ -173,11 +173,13 @@ final class StepLoop
     }
 
     /**
-     * A rank was lost: cancel what the data plane still expects from it (a replacement on the rank will reuse its
-     * buffers), stop waiting for it (a delivered gradient stays in the sum) and give its shard away.
+     * A rank was lost: stop sending to it, cancel what the data plane still expects from it (a replacement on the
+     * rank will reuse its buffers), stop waiting for it (a delivered gradient stays in the sum) and give its shard
+     * away.
      */
     void drop(final int rank)
     {
+        engine.abandonSends(rank);
         final int cancelled = engine.cancelGradients(rank);
         if (cancelled > 0)
         {

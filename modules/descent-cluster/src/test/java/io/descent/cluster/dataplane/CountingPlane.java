@@ -6,6 +6,7 @@ import org.agrona.MutableDirectBuffer;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /** A data plane that counts the outlets opened through it and otherwise is the plane it wraps. Thread-safe. */
 public final class CountingPlane implements DataPlane
@@ -58,9 +59,9 @@ public final class CountingPlane implements DataPlane
     }
 
     @Override
-    public boolean await(final BooleanSupplier done, final long deadlineNs)
+    public boolean await(final BooleanSupplier done, final IntSupplier work, final long deadlineNs)
     {
-        return plane.await(done, deadlineNs);
+        return plane.await(done, work, deadlineNs);
     }
 
     @Override

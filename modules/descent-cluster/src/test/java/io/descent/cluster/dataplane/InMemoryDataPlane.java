@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * A {@link DataPlane} that copies buffers in memory, on the sender's thread, into the receiver's expected
@@ -89,6 +90,8 @@ public final class InMemoryDataPlane implements DataPlane
         return new Outlet()
         {
             private long bytes;
+            private MessageId pendingId;
+            private DirectBuffer pendingSource;
 
             @Override
             public SendResult send(final MessageId id, final DirectBuffer source, final long deadlineNs)
@@ -101,6 +104,40 @@ public final class InMemoryDataPlane implements DataPlane
                 target.deliver(id, source);
                 bytes += id.byteLength();
                 return SendResult.SENT;
+            }
+
+            @Override
+            public void begin(final MessageId id, final DirectBuffer source, final long deadlineNs)
+            {
+                if (null != pendingId)
+                {
+                    throw new IllegalStateException("a message is still in flight; cannot begin " + id);
+                }
+                pendingId = id;
+                pendingSource = source;
+            }
+
+            /** A message is one chunk here: delivered whole by the first call. */
+            @Override
+            public SendResult progress()
+            {
+                if (null == pendingId)
+                {
+                    return SendResult.SENT;
+                }
+                final SendResult result = send(pendingId, pendingSource, 0);
+                pendingId = null;
+                pendingSource = null;
+                return result;
+            }
+
+            @Override
+            public boolean abandon()
+            {
+                final boolean inFlight = null != pendingId;
+                pendingId = null;
+                pendingSource = null;
+                return inFlight;
             }
 
             @Override
@@ -222,7 +259,7 @@ public final class InMemoryDataPlane implements DataPlane
     }
 
     @Override
-    public boolean await(final BooleanSupplier done, final long deadlineNs)
+    public boolean await(final BooleanSupplier done, final IntSupplier work, final long deadlineNs)
     {
         final IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000, 100_000);
         while (true)
@@ -240,7 +277,7 @@ public final class InMemoryDataPlane implements DataPlane
             {
                 return false;
             }
-            idle.idle();
+            idle.idle(work.getAsInt());
         }
     }
 

@@ -18,6 +18,8 @@ import java.nio.ByteBuffer;
  * followed by a slice of the caller's buffer, copied once, straight into the publication's term buffer.
  * Back-pressure and admin actions are retried with the configured idle strategy; a missing subscriber is waited for;
  * both only until the caller's deadline. Errors are returned as {@link SendResult}s, never thrown, never dropped.
+ * {@link #send} blocks until the message is out; {@link #begin} and {@link #progress} send the same chunks without
+ * ever waiting, for a thread that interleaves several peers.
  *
  * <p>Not thread-safe: one thread sends (an exclusive publication has one writer). Allocates nothing per send.
  */
@@ -31,6 +33,15 @@ public final class BufferSender implements AutoCloseable
     private final ChunkHeader header = new ChunkHeader().wrap(headerBuffer, 0);
     private final Crc32cDigest digest = new Crc32cDigest();
     private final CounterSet<SenderCounter> counters = new CounterSet<>(SenderCounter.class);
+    /** The message in flight ({@link #begin}), or null. */
+    private DirectBuffer source;
+    private int sourceOffset;
+    private int sourceLength;
+    private long deadlineNs;
+    private int chunkCount;
+    private int nextChunk;
+    /** The chunk whose header and CRC are in {@link #headerBuffer}, or -1. */
+    private int preparedChunk = -1;
 
     /**
      * @param sink     where chunks go; owned (closed) by this sender.
@@ -80,8 +91,40 @@ public final class BufferSender implements AutoCloseable
      * @return {@link SendResult#SENT}, or why not; after a failure part of the message may have been sent, and the
      *         receiver will report it incomplete.
      * @throws IllegalArgumentException when the range lies outside {@code source}.
+     * @throws IllegalStateException    when a message started with {@link #begin} is still in flight.
      */
     public SendResult send(
+        final MessageId id, final DirectBuffer source, final int offset, final int length, final long deadlineNs)
+    {
+        begin(id, source, offset, length, deadlineNs);
+        idle.reset();
+        while (true)
+        {
+            final int before = nextChunk;
+            final SendResult result = progress();
+            if (result != SendResult.PENDING)
+            {
+                return result;
+            }
+            idle.idle(nextChunk - before);
+        }
+    }
+
+    /**
+     * Starts one message without sending anything yet: {@link #progress()} then offers its chunks as the publication
+     * takes them, so one thread can interleave messages to several peers and never wait on one of them. The source
+     * is read by each {@link #progress()} call until the message is done or {@link #abandon abandoned}: the caller
+     * must not change it meanwhile (a chunk's CRC covers the bytes as they were when it was offered).
+     *
+     * @param id         the message identity.
+     * @param source     the bytes.
+     * @param offset     of the first byte in {@code source}.
+     * @param length     bytes to send.
+     * @param deadlineNs absolute {@link NanoClock} time after which {@link #progress()} gives up.
+     * @throws IllegalArgumentException when the range lies outside {@code source}.
+     * @throws IllegalStateException    when another message is still in flight.
+     */
+    public void begin(
         final MessageId id, final DirectBuffer source, final int offset, final int length, final long deadlineNs)
     {
         if (offset < 0 || length < 0 || (long)offset + length > source.capacity())
@@ -89,58 +132,116 @@ public final class BufferSender implements AutoCloseable
             throw new IllegalArgumentException("send range [" + offset + ", " + ((long)offset + length) +
                 ") lies outside the source buffer of capacity " + source.capacity());
         }
+        if (null != this.source)
+        {
+            throw new IllegalStateException("a message is still in flight on this sender; cannot begin " + id);
+        }
         header.putMessage(id.kind(), id.senderId(), id.jobId(), id.fingerprint(), id.step(), id.floatOffset(),
             id.floatLength(), length);
-        final int count = ChunkHeader.expectedChunkCount(length, chunkLength);
-        for (int i = 0; i < count; i++)
+        this.source = source;
+        this.sourceOffset = offset;
+        this.sourceLength = length;
+        this.deadlineNs = deadlineNs;
+        this.chunkCount = ChunkHeader.expectedChunkCount(length, chunkLength);
+        this.nextChunk = 0;
+        this.preparedChunk = -1;
+    }
+
+    /**
+     * Offers the chunks of the message in flight as long as the publication takes them, without waiting: returns at
+     * the first chunk it refuses (back-pressure, admin action, no subscriber yet), when the message is complete, or
+     * when it failed.
+     *
+     * @return {@link SendResult#PENDING} while chunks remain (call again later), else the message's outcome as
+     *         {@link #send} reports it (the sender is then free for the next message); {@link SendResult#PENDING}
+     *         once the deadline passes is never returned, and nothing in flight is {@link SendResult#SENT}.
+     */
+    public SendResult progress()
+    {
+        if (null == source)
         {
-            final int byteOffset = i * chunkLength;
-            final int payloadLength = Math.min(chunkLength, length - byteOffset);
-            header.putChunk(i, count, chunkLength, byteOffset, payloadLength);
-            header.crc(digest.reset()
-                .update(headerBuffer, 0, ChunkHeader.CHECKSUMMED_LENGTH)
-                .update(source, offset + byteOffset, payloadLength)
-                .value());
-            final SendResult result = offerChunk(source, offset + byteOffset, payloadLength, deadlineNs);
+            return SendResult.SENT;
+        }
+        while (nextChunk < chunkCount)
+        {
+            final int byteOffset = nextChunk * chunkLength;
+            final int payloadLength = Math.min(chunkLength, sourceLength - byteOffset);
+            if (preparedChunk != nextChunk)
+            {
+                // Once per chunk, not per retry: a refused chunk is offered again as it is.
+                header.putChunk(nextChunk, chunkCount, chunkLength, byteOffset, payloadLength);
+                header.crc(digest.reset()
+                    .update(headerBuffer, 0, ChunkHeader.CHECKSUMMED_LENGTH)
+                    .update(source, sourceOffset + byteOffset, payloadLength)
+                    .value());
+                preparedChunk = nextChunk;
+            }
+            final SendResult result = offerChunk(sourceOffset + byteOffset, payloadLength);
+            if (result == SendResult.PENDING)
+            {
+                return result;
+            }
             if (result != SendResult.SENT)
             {
                 counters.increment(SenderCounter.FAILURES);
+                source = null;
                 return result;
             }
             counters.increment(SenderCounter.CHUNKS);
             counters.add(SenderCounter.BYTES, payloadLength);
+            nextChunk++;
         }
         counters.increment(SenderCounter.MESSAGES);
+        source = null;
         return SendResult.SENT;
     }
 
-    private SendResult offerChunk(
-        final DirectBuffer source, final int offset, final int length, final long deadlineNs)
+    /**
+     * Gives up the message in flight, if any: its remaining chunks are never offered (the receiver reports it
+     * incomplete) and the sender is free for the next message. Counted as a failure.
+     *
+     * @return true when a message was in flight.
+     */
+    public boolean abandon()
     {
-        idle.reset();
-        while (true)
+        if (null == source)
         {
-            final long result = sink.offer(headerBuffer, 0, ChunkHeader.LENGTH, source, offset, length);
-            if (result > 0)
-            {
-                return SendResult.SENT;
-            }
-            if (result == Publication.CLOSED)
-            {
-                return SendResult.CLOSED;
-            }
-            if (result == Publication.MAX_POSITION_EXCEEDED)
-            {
-                return SendResult.MAX_POSITION_EXCEEDED;
-            }
-            final boolean notConnected = result == Publication.NOT_CONNECTED;
-            counters.increment(notConnected ? SenderCounter.RETRIES_NOT_CONNECTED : SenderCounter.RETRIES_BACK_PRESSURED);
-            if (clock.nanoTime() - deadlineNs >= 0)
-            {
-                return notConnected ? SendResult.DEADLINE_NOT_CONNECTED : SendResult.DEADLINE_BACK_PRESSURED;
-            }
-            idle.idle();
+            return false;
         }
+        source = null;
+        counters.increment(SenderCounter.FAILURES);
+        return true;
+    }
+
+    /** @return true while a message started with {@link #begin} has chunks left to offer. */
+    public boolean isSending()
+    {
+        return null != source;
+    }
+
+    /** One offer of the current chunk: SENT, PENDING (refused for now, deadline not yet passed) or a failure. */
+    private SendResult offerChunk(final int offset, final int length)
+    {
+        final long result = sink.offer(headerBuffer, 0, ChunkHeader.LENGTH, source, offset, length);
+        if (result > 0)
+        {
+            return SendResult.SENT;
+        }
+        if (result == Publication.CLOSED)
+        {
+            return SendResult.CLOSED;
+        }
+        if (result == Publication.MAX_POSITION_EXCEEDED)
+        {
+            return SendResult.MAX_POSITION_EXCEEDED;
+        }
+        final boolean notConnected = result == Publication.NOT_CONNECTED;
+        counters.increment(notConnected ? SenderCounter.RETRIES_NOT_CONNECTED : SenderCounter.RETRIES_BACK_PRESSURED);
+        if (clock.nanoTime() - deadlineNs >= 0)
+        {
+            return notConnected ? SendResult.DEADLINE_NOT_CONNECTED : SendResult.DEADLINE_BACK_PRESSURED;
+        }
+        return SendResult.PENDING;
     }
 
     /** @return payload bytes per chunk (the last chunk of a message may be shorter). */

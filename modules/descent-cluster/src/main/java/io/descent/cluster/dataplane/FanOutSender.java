@@ -1,0 +1,306 @@
+package io.descent.cluster.dataplane;
+
+import io.descent.transport.send.SendResult;
+import io.descent.transport.wire.MessageId;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+
+/**
+ * Sends messages to several peers from one thread, interleaved: each {@link #progress() round} gives every busy
+ * peer's {@link Outlet} as much as its publication takes now, so a back-pressured or stalled peer never holds back
+ * another peer's messages. Each peer's messages go out whole and in the order queued; one that fails ends that
+ * peer's queue (the rest are not sent) and is kept as the peer's failure until {@link #collectFailures collected}.
+ * A peer's queue can also be {@link #abandon abandoned} (the peer was dropped), which is no failure.
+ *
+ * <p>Queued sources are read until their message is done: the caller must not change them meanwhile (see
+ * {@link #failBusy} for a caller that must). Preallocated for a number of peers and messages per peer: queueing and
+ * progressing allocate nothing. Not thread-safe: confined to the sending thread.
+ */
+public final class FanOutSender
+{
+    /** Told of each failed send when failures are {@link #collectFailures collected}. */
+    @FunctionalInterface
+    public interface Failures
+    {
+        /**
+         * @param peer the peer.
+         * @param id   the message that failed (the peer's later messages were not sent).
+         * @param why  why, never {@link SendResult#SENT} or {@link SendResult#PENDING}.
+         */
+        void onFailed(int peer, MessageId id, SendResult why);
+    }
+
+    private final NanoClock clock;
+    private final IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000, 100_000);
+    private final Outlet[] outlets;
+    private final MessageId[][] ids;
+    private final DirectBuffer[][] sources;
+    private final long[][] deadlines;
+    private final int[] queued;
+    private final int[] next;
+    private final boolean[] begun;
+    private final MessageId[] failedIds;
+    private final SendResult[] failures;
+    private int busyPeers;
+    private int failedPeers;
+    private long bytesSent;
+
+    /**
+     * @param peers    peers are numbered 0 to {@code peers - 1} (e.g. worker ranks).
+     * @param capacity messages that can be queued per peer at once.
+     * @param clock    for {@link #flush}'s stall window (System.nanoTime-based in production).
+     */
+    public FanOutSender(final int peers, final int capacity, final NanoClock clock)
+    {
+        this.clock = clock;
+        this.outlets = new Outlet[peers];
+        this.ids = new MessageId[peers][capacity];
+        this.sources = new DirectBuffer[peers][capacity];
+        this.deadlines = new long[peers][capacity];
+        this.queued = new int[peers];
+        this.next = new int[peers];
+        this.begun = new boolean[peers];
+        this.failedIds = new MessageId[peers];
+        this.failures = new SendResult[peers];
+    }
+
+    /**
+     * Queues a message to a peer, behind what it has queued; nothing is sent until {@link #progress()}.
+     *
+     * @param peer       the peer.
+     * @param outlet     its outlet: the same for all of a peer's queued messages.
+     * @param id         the message identity.
+     * @param source     its {@code id.byteLength()} bytes from offset 0; read until the message is done.
+     * @param deadlineNs {@code clock} time after which the message fails.
+     * @throws IllegalStateException when the peer's queue is full or holds messages for another outlet.
+     */
+    public void add(final int peer, final Outlet outlet, final MessageId id, final DirectBuffer source,
+        final long deadlineNs)
+    {
+        if (queued[peer] == 0)
+        {
+            outlets[peer] = outlet;
+            next[peer] = 0;
+            busyPeers++;
+        }
+        else if (outlets[peer] != outlet || queued[peer] == ids[peer].length)
+        {
+            throw new IllegalStateException("cannot queue " + id + " to peer " + peer + ": " +
+                (outlets[peer] != outlet ? "it has messages queued on another outlet" : "its queue is full"));
+        }
+        ids[peer][queued[peer]] = id;
+        sources[peer][queued[peer]] = source;
+        deadlines[peer][queued[peer]] = deadlineNs;
+        queued[peer]++;
+    }
+
+    /**
+     * One round: each busy peer's outlet takes as much as it can now, moving on to the peer's next message when one
+     * completes.
+     *
+     * @return the peers that made progress (0: everyone is back-pressured, or nothing is queued).
+     */
+    public int progress()
+    {
+        if (busyPeers == 0)
+        {
+            return 0;
+        }
+        int work = 0;
+        for (int peer = 0; peer < outlets.length; peer++)
+        {
+            if (queued[peer] > 0 && progress(peer))
+            {
+                work++;
+            }
+        }
+        return work;
+    }
+
+    /** @return true when the peer's outlet took something. */
+    private boolean progress(final int peer)
+    {
+        final Outlet outlet = outlets[peer];
+        final long before = outlet.bytesSent();
+        while (true)
+        {
+            final int at = next[peer];
+            if (!begun[peer])
+            {
+                outlet.begin(ids[peer][at], sources[peer][at], deadlines[peer][at]);
+                begun[peer] = true;
+            }
+            final SendResult result = outlet.progress();
+            if (result == SendResult.PENDING)
+            {
+                return outlet.bytesSent() != before;
+            }
+            begun[peer] = false;
+            if (result != SendResult.SENT)
+            {
+                fail(peer, ids[peer][at], result);
+                return true;
+            }
+            bytesSent += ids[peer][at].byteLength();
+            next[peer] = at + 1;
+            if (next[peer] == queued[peer])
+            {
+                clear(peer);
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Runs {@link #progress()} rounds until every queue is done, or until no peer made progress for {@code stallNs}
+     * (what is left then waits for later {@link #progress()} calls, e.g. from an idle loop). Idles between rounds
+     * that made no progress.
+     *
+     * @param stallNs how long every busy peer may be back-pressured before this returns.
+     * @return the peers still busy.
+     */
+    public int flush(final long stallNs)
+    {
+        idle.reset();
+        long progressedNs = clock.nanoTime();
+        while (busyPeers > 0)
+        {
+            final int work = progress();
+            if (work > 0)
+            {
+                progressedNs = clock.nanoTime();
+            }
+            else if (clock.nanoTime() - progressedNs >= stallNs)
+            {
+                break;
+            }
+            idle.idle(work);
+        }
+        return busyPeers;
+    }
+
+    /** @return true while the peer has messages not yet sent. */
+    public boolean isBusy(final int peer)
+    {
+        return queued[peer] > 0;
+    }
+
+    /** @return peers with messages not yet sent. */
+    public int busyPeers()
+    {
+        return busyPeers;
+    }
+
+    /**
+     * Gives up a peer's queue (it was dropped): the message in flight stays incomplete, the rest is not sent, and no
+     * failure is recorded.
+     *
+     * @return true when the peer was busy.
+     */
+    public boolean abandon(final int peer)
+    {
+        if (queued[peer] == 0)
+        {
+            return false;
+        }
+        if (begun[peer])
+        {
+            outlets[peer].abandon();
+            begun[peer] = false;
+        }
+        clear(peer);
+        return true;
+    }
+
+    /**
+     * Ends every busy peer's queue as a failure, e.g. before the caller changes a source that is still being sent.
+     *
+     * @param why the failure to record, e.g. {@link SendResult#ABANDONED}.
+     * @return the peers that were busy.
+     */
+    public int failBusy(final SendResult why)
+    {
+        int ended = 0;
+        for (int peer = 0; peer < outlets.length; peer++)
+        {
+            if (queued[peer] > 0)
+            {
+                final MessageId id = ids[peer][next[peer]];
+                if (begun[peer])
+                {
+                    outlets[peer].abandon();
+                    begun[peer] = false;
+                }
+                fail(peer, id, why);
+                ended++;
+            }
+        }
+        return ended;
+    }
+
+    /**
+     * Tells {@code failures} of each failure since the last call, in peer order, and forgets them.
+     *
+     * @return how many there were.
+     */
+    public int collectFailures(final Failures listener)
+    {
+        if (failedPeers == 0)
+        {
+            return 0;
+        }
+        int told = 0;
+        for (int peer = 0; peer < failures.length; peer++)
+        {
+            final SendResult why = failures[peer];
+            if (null != why)
+            {
+                final MessageId id = failedIds[peer];
+                failures[peer] = null;
+                failedIds[peer] = null;
+                failedPeers--;
+                told++;
+                listener.onFailed(peer, id, why);
+            }
+        }
+        return told;
+    }
+
+    /** @return peers with a failure not yet {@link #collectFailures collected}. */
+    public int failedPeers()
+    {
+        return failedPeers;
+    }
+
+    /** @return payload bytes of the messages sent completely so far. */
+    public long bytesSent()
+    {
+        return bytesSent;
+    }
+
+    private void fail(final int peer, final MessageId id, final SendResult why)
+    {
+        if (null == failures[peer])
+        {
+            failedPeers++;
+        }
+        failures[peer] = why;
+        failedIds[peer] = id;
+        clear(peer);
+    }
+
+    private void clear(final int peer)
+    {
+        for (int i = 0; i < queued[peer]; i++)
+        {
+            ids[peer][i] = null;
+            sources[peer][i] = null;
+        }
+        queued[peer] = 0;
+        next[peer] = 0;
+        outlets[peer] = null;
+        busyPeers--;
+    }
+}
