@@ -32,6 +32,8 @@ import java.util.Set;
  *                            {@code /health} says it stalled ({@link #serverProgress()}, {@link #workerProgress()}).
  * @param serverLostTimeout   how long a worker that lost its parameter server (it went away without finishing the
  *                            job) keeps looking for a restarted one before it gives up.
+ * @param joinMarginSteps     steps between the running step and a joining worker's first: 0 to measure it
+ *                            ({@code auto}), else this many (doubled for each join step the worker missed).
  */
 public record ClusterSettings(
     int workers,
@@ -45,13 +47,14 @@ public record ClusterSettings(
     CheckpointSettings checkpoints,
     ClusterKey key,
     Duration stallMargin,
-    Duration serverLostTimeout)
+    Duration serverLostTimeout,
+    int joinMarginSteps)
 {
     /** Every valid key under {@link #PATH}, as dotted paths. */
     public static final Set<String> KEYS = Set.of("workers", "rank", "step-timeout", "registration-timeout",
         "weights-timeout", "send-timeout", "data-plane.stream-id", "data-plane.bind", "checkpoint.dir",
         "checkpoint.every-steps", "checkpoint.every", "checkpoint.keep", "key", "stall-margin",
-        "server-lost-timeout");
+        "server-lost-timeout", "join-margin");
 
     /** The configuration path of these settings. */
     public static final String PATH = "descent.cluster";
@@ -117,7 +120,8 @@ public record ClusterSettings(
                 intIn(c, "checkpoint.keep", 1, 1000)),
             key(c, env),
             durationIn(c, "stall-margin", Duration.ZERO, Duration.ofHours(24)),
-            durationIn(c, "server-lost-timeout", Duration.ofSeconds(1), Duration.ofHours(24)));
+            durationIn(c, "server-lost-timeout", Duration.ofSeconds(1), Duration.ofHours(24)),
+            joinMargin(c, "join-margin"));
     }
 
     /**
@@ -163,21 +167,21 @@ public record ClusterSettings(
     public ClusterSettings withWorkers(final int newWorkers)
     {
         return new ClusterSettings(newWorkers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout, streamId,
-            bind, checkpoints, key, stallMargin, serverLostTimeout);
+            bind, checkpoints, key, stallMargin, serverLostTimeout, joinMarginSteps);
     }
 
     /** @return a copy with other checkpoint settings. */
     public ClusterSettings withCheckpoints(final CheckpointSettings newCheckpoints)
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
-            streamId, bind, newCheckpoints, key, stallMargin, serverLostTimeout);
+            streamId, bind, newCheckpoints, key, stallMargin, serverLostTimeout, joinMarginSteps);
     }
 
     /** @return a copy with another cluster key. */
     public ClusterSettings withKey(final ClusterKey newKey)
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
-            streamId, bind, checkpoints, newKey, stallMargin, serverLostTimeout);
+            streamId, bind, checkpoints, newKey, stallMargin, serverLostTimeout, joinMarginSteps);
     }
 
     private static ClusterKey key(final Config c, final Map<String, String> env)
@@ -214,6 +218,24 @@ public record ClusterSettings(
                 ".." + max);
         }
         return value;
+    }
+
+    /** @return 0 for {@code auto}, else a number of steps in 1..1,000,000. */
+    private static int joinMargin(final Config c, final String key)
+    {
+        if ("auto".equals(c.getValue(key).unwrapped().toString().trim()))
+        {
+            return 0;
+        }
+        try
+        {
+            return intIn(c, key, 1, 1_000_000);
+        }
+        catch (final BadInputException ex)
+        {
+            throw new BadInputException(PATH + "." + key + " = '" + c.getValue(key).unwrapped() + "' must be auto " +
+                "or a number of steps in 1..1000000");
+        }
     }
 
     private static Duration durationIn(final Config c, final String key, final Duration min, final Duration max)

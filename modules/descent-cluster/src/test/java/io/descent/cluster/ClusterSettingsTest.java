@@ -70,6 +70,17 @@ class ClusterSettingsTest
     }
 
     @Test
+    void shouldMeasureTheJoinMarginUnlessItIsANumberOfSteps()
+    {
+        assertEquals(0, ClusterSettings.from(ConfigFactory.empty(), Map.of()).joinMarginSteps(), "auto by default");
+        assertEquals(12, ClusterSettings.from(ConfigFactory.parseString("descent.cluster.join-margin = 12"), Map.of())
+            .joinMarginSteps());
+        final String bad = assertThrows(BadInputException.class, () -> ClusterSettings.from(
+            ConfigFactory.parseString("descent.cluster.join-margin = soon"), Map.of())).getMessage();
+        assertEquals("descent.cluster.join-margin = 'soon' must be auto or a number of steps in 1..1000000", bad);
+    }
+
+    @Test
     void shouldBoundTheSearchForALostServer()
     {
         assertEquals(java.time.Duration.ofMinutes(3), ClusterSettings.from(ConfigFactory.empty(), Map.of())

@@ -4,8 +4,9 @@ package io.descent.cluster.server;
  * How far ahead of the running step a worker joining the job is told to start, so that it is armed before that
  * step's weights go out even when the control round trip (Accepted, arming, Ready, admission) spans many steps. The
  * margin covers the longest round trip measured so far (registration handshakes of this job) at the recent step time,
- * with a floor of {@link #MIN_STEPS}, and doubles with each join step the worker missed; after {@link #MAX_RETRIES}
- * misses the worker is refused. Actor-confined (not thread-safe).
+ * with a floor of {@link #MIN_STEPS}, unless a fixed margin is configured ({@code descent.cluster.join-margin}), and
+ * doubles with each join step the worker missed; after {@link #MAX_RETRIES} misses the worker is refused.
+ * Actor-confined (not thread-safe).
  */
 final class JoinMargin
 {
@@ -18,12 +19,25 @@ final class JoinMargin
     /** Step time is measured over windows of at least this long. */
     private static final long WINDOW_NS = 500_000_000L;
 
+    private final long fixedSteps;
     private long roundTripNs;
     private long stepNs = -1;
     private long windowStep = -1;
     private long windowStartNs;
     /** False until a whole window was measured: until then the estimate follows every step. */
     private boolean windowed;
+
+    /** A margin measured as the job runs ({@code join-margin = auto}). */
+    JoinMargin()
+    {
+        this(0);
+    }
+
+    /** @param fixedSteps the margin in steps before any miss, or 0 to measure it. */
+    JoinMargin(final long fixedSteps)
+    {
+        this.fixedSteps = fixedSteps;
+    }
 
     /** A worker's control round trip (from its Accepted to its Ready) took {@code nanos}. */
     void onRoundTrip(final long nanos)
@@ -72,7 +86,11 @@ final class JoinMargin
     long steps(final int retries)
     {
         long steps = MIN_STEPS;
-        if (stepNs > 0)
+        if (fixedSteps > 0)
+        {
+            steps = fixedSteps;
+        }
+        else if (stepNs > 0)
         {
             steps = Math.max(steps, (SAFETY * roundTripNs + stepNs - 1) / stepNs);
         }

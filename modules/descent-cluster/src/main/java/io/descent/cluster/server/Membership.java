@@ -44,7 +44,7 @@ final class Membership
     private final List<Integer> lostRanks = new ArrayList<>();
     /** Ranks whose outlet is being opened: their worker is answered when it is. */
     private final BitSet connecting = new BitSet();
-    private final JoinMargin margin = new JoinMargin();
+    private final JoinMargin margin;
 
     /**
      * @param context  the server's context (log, watch, self).
@@ -68,6 +68,7 @@ final class Membership
         this.roster = roster;
         this.observer = observer;
         this.compute = compute;
+        this.margin = new JoinMargin(setup.settings().joinMarginSteps());
         if (setup.settings().key().present())
         {
             context.getLog().info("workers must prove the cluster key from {}", setup.settings().key().source());

@@ -75,7 +75,7 @@ class EndpointRegistrationTest
     void shouldRefuseAJoinerWhoseOutletCannotBeOpenedWhileTheJobRunsOn() throws Exception
     {
         // Long enough for a joiner: it is told a step some steps ahead (JoinMargin), within the job.
-        start(TestJob.settings(2, "step-timeout = 120s"), 4);
+        start(TestJob.settings(2, "step-timeout = 120s, join-margin = 4"), 4);
         final FakeWorker[] workers = { worker().join(server), worker().join(server) };
         for (final FakeWorker worker : workers)
         {

@@ -28,6 +28,16 @@ class JoinMarginTest
     }
 
     @Test
+    void shouldKeepAFixedMarginWhateverItMeasuresAndDoubleItPerMiss()
+    {
+        final JoinMargin margin = new JoinMargin(8);
+        margin.onRoundTrip(30 * MS);
+        applySteps(margin, 0, 4000, MS / 4);
+        assertEquals(8, margin.steps(0), "configured, not 2 × 30 ms / 0.25 ms");
+        assertEquals(32, margin.steps(2));
+    }
+
+    @Test
     void shouldCoverTwiceTheLongestRoundTripAtTheRecentStepTime()
     {
         final JoinMargin margin = new JoinMargin();

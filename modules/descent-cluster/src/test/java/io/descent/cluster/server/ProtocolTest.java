@@ -31,6 +31,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ProtocolTest
 {
+    /**
+     * A fixed join margin: measured ({@code auto}), it depends on how fast this test pushes steps against the control
+     * round trip, and could push a joiner past the end of the job or past the steps the test drives it through.
+     */
+    private static final String JOIN_MARGIN = "join-margin = 8";
+
     private static final String JOB = "train { batch-size = 180, epochs = 1 }";
 
     private ActorTestKit testKit;
@@ -157,7 +163,7 @@ class ProtocolTest
     void shouldLetAWorkerJoinAtAStepBoundaryInPlaceOfALostOne() throws Exception
     {
         job = TestJob.of("train { batch-size = 180, epochs = 40 }");
-        final FakeWorker[] workers = startJob(TestJob.settings(2, ""));
+        final FakeWorker[] workers = startJob(TestJob.settings(2, JOIN_MARGIN));
         stepBoth(workers, 0);
         workers[0].expectStep(1);
         workers[1].expectStep(1);
@@ -179,7 +185,7 @@ class ProtocolTest
     void shouldGiveAJoinerThatArmedTooLateALaterStepWithTwiceTheMargin() throws Exception
     {
         job = TestJob.of("train { batch-size = 180, epochs = 40 }");
-        final FakeWorker[] workers = startJob(TestJob.settings(2, ""));
+        final FakeWorker[] workers = startJob(TestJob.settings(2, JOIN_MARGIN));
         stepBoth(workers, 0);
         workers[0].expectStep(1);
         workers[1].expectStep(1);
@@ -267,7 +273,7 @@ class ProtocolTest
     void shouldIgnoreALeaveFromTheRefOfAWorkerWhoseRankWasTakenOver() throws Exception
     {
         job = TestJob.of("train { batch-size = 180, epochs = 40 }");
-        final FakeWorker[] workers = startJob(TestJob.settings(2, ""));
+        final FakeWorker[] workers = startJob(TestJob.settings(2, JOIN_MARGIN));
         stepBoth(workers, 0);
         workers[0].expectStep(1);
         workers[1].expectStep(1);
