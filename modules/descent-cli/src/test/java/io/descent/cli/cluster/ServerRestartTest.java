@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A server restart is a pause, not a failure: the parameter server is killed with SIGKILL mid-epoch, after a
  * checkpoint, and restarted with {@code --resume} on the same address; the same worker processes find it, register
- * again under their ranks and finish the job, with the weights of the uninterrupted run (bitwise: identical test
- * metrics). A server that does not come back within {@code descent.cluster.server-lost-timeout} ends its workers
+ * again under their ranks and finish the job, with the weights of the uninterrupted run (bitwise: the saved models'
+ * weight files are byte-equal, and so are the test metrics). A server that does not come back within {@code descent.cluster.server-lost-timeout} ends its workers
  * with exit code 1 and a line that says so.
  */
 @Tag("slow")
@@ -42,11 +43,13 @@ class ServerRestartTest
     {
         final Path job = Files.writeString(dir.resolve("job.conf"), JOB);
         final Path uninterrupted = dir.resolve("uninterrupted.json");
+        final Path uninterruptedModel = dir.resolve("uninterrupted-model");
         assertEquals(0, DescentCli.run("train", "--config", job.toString(), "--workers", "2", "--threads", "1",
-            "--report", uninterrupted.toString()));
+            "--report", uninterrupted.toString(), "--save-model", uninterruptedModel.toString()));
 
         final Path checkpoints = dir.resolve("checkpoints");
         final Path resumed = dir.resolve("resumed.json");
+        final Path resumedModel = dir.resolve("resumed-model");
         final String seed = "127.0.0.1:" + NodeProcess.freePort();
         try (NodeProcess first = worker("w0", job, seed);
              NodeProcess second = worker("w1", job, seed))
@@ -59,7 +62,8 @@ class ServerRestartTest
             }
             assertTrue(first.process().isAlive() && second.process().isAlive(), "the workers outlive the server");
             try (NodeProcess server = server("ps2", job, seed, checkpoints,
-                List.of("--resume", checkpoints.toString(), "--report", resumed.toString())))
+                List.of("--resume", checkpoints.toString(), "--report", resumed.toString(), "--save-model",
+                    resumedModel.toString())))
             {
                 assertEquals(0, server.awaitExit(Duration.ofSeconds(180)), server.stderr());
                 assertTrue(server.stdout().contains("epoch 3/3"), server.stdout());
@@ -81,6 +85,10 @@ class ServerRestartTest
         assertEquals(expected.get("test_loss").asDouble(), actual.get("test_loss").asDouble(), 0.0,
             "bitwise-identical weights give identical test metrics");
         assertEquals(expected.get("test_accuracy").asDouble(), actual.get("test_accuracy").asDouble(), 0.0);
+        final byte[] weights = Files.readAllBytes(uninterruptedModel.resolve("weights.f32"));
+        assertTrue(weights.length > 0);
+        assertArrayEquals(weights, Files.readAllBytes(resumedModel.resolve("weights.f32")),
+            "the final weights, bitwise");
     }
 
     @Test
