@@ -37,6 +37,14 @@ public interface JobObserver
     {
     }
 
+    /**
+     * A worker joining the running job in place of rank {@code rank} armed in time: the step loop takes it in at
+     * {@code joinStep} ({@link #onWorkerJoined} follows when that step goes out).
+     */
+    default void onJoinerAdmitted(final int rank, final long joinStep)
+    {
+    }
+
     /** A step was applied (called every step: keep it cheap). */
     default void onStep(final StepReport report)
     {

@@ -258,6 +258,7 @@ final class Membership
             member.admitted = true;
             context.getLog().info("worker rank {} ({} pid {}) armed in time: it joins the job at step {}", rank,
                 member.host, member.pid, joinStep);
+            observer.onJoinerAdmitted(rank, joinStep);
             return;
         }
         member.joinRetries++;

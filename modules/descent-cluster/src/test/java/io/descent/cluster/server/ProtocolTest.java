@@ -174,6 +174,10 @@ class ProtocolTest
         assertEquals(1, joiner.rank, "takes the lost rank");
         assertTrue(joiner.firstStep >= 3 + JoinMargin.MIN_STEPS,
             "a margin of at least " + JoinMargin.MIN_STEPS + " steps past the next order: " + joiner.firstStep);
+        // Rank 0 steps on only once the joiner is admitted: under load the server's actor may take longer than the
+        // margin's steps take this test, and the joiner would be told a later step (covered below).
+        assertArrayEquals(new long[]{ 1, joiner.firstStep }, observer.admitted.poll(30, TimeUnit.SECONDS),
+            "admitted at its join step");
         stepAloneThenTogether(workers[0], joiner, 2, joiner.firstStep, 120);
         assertEquals(120, observer.await(60).steps());
         assertArrayEquals(new long[]{ 1, joiner.firstStep }, observer.joined.poll(), "joined at its join step");
@@ -283,6 +287,10 @@ class ProtocolTest
         final FakeWorker joiner = fake().join(server);
         assertEquals(1, joiner.rank, "takes the lost rank");
         workers[1].leave("a stale leave from the worker the joiner replaced");
+        // Rank 0 steps on only once the joiner is admitted: under load the server's actor may take longer than the
+        // margin's steps take this test, and the joiner would be told a later step (covered below).
+        assertArrayEquals(new long[]{ 1, joiner.firstStep }, observer.admitted.poll(30, TimeUnit.SECONDS),
+            "admitted at its join step");
         stepAloneThenTogether(workers[0], joiner, 2, joiner.firstStep, 120);
         final JobResult result = observer.await(60);
         assertEquals(120, result.steps());

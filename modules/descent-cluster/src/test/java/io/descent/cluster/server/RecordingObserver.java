@@ -25,6 +25,14 @@ public final class RecordingObserver implements JobObserver
 
     /** Join retries as {rank, missed step, next step}. */
     public final List<long[]> joinRetries = new CopyOnWriteArrayList<>();
+    /** Joiners admitted, as {rank, join step}. */
+    public final BlockingQueue<long[]> admitted = new LinkedBlockingQueue<>();
+
+    @Override
+    public void onJoinerAdmitted(final int rank, final long joinStep)
+    {
+        admitted.add(new long[]{ rank, joinStep });
+    }
 
     @Override
     public void onJoinRetry(final int rank, final long missedStep, final long nextStep)
