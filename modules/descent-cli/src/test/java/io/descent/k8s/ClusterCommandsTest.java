@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
@@ -250,6 +251,20 @@ class ClusterCommandsTest
         k8s("delete", "--checkpoints").assertOk();
         assertNull(client.persistentVolumeClaims().inNamespace(NS).withName("mnist-checkpoints").get());
         k8s("delete").assertBadInput("no job 'mnist' in namespace " + NS);
+    }
+
+    @Test
+    void shouldDeleteTheServerStatefulSetOfAJobSubmittedByAnEarlierVersion()
+    {
+        final JobNames names = new JobNames("mnist");
+        client.apps().statefulSets().inNamespace(NS).resource(new StatefulSetBuilder().withNewMetadata()
+            .withName(names.ps()).withLabels(names.componentLabels(JobNames.PS_COMPONENT)).endMetadata()
+            .withNewSpec().withServiceName(names.ps()).endSpec().build()).create();
+        submit().assertBadInput("'mnist' already exists");
+        final K8sCli deleted = k8s("delete").assertOk();
+        assertTrue(deleted.out().contains("deleted StatefulSet/mnist-ps"), deleted.out());
+        assertNull(client.apps().statefulSets().inNamespace(NS).withName(names.ps()).get());
+        submit().assertOk();
     }
 
     @Test

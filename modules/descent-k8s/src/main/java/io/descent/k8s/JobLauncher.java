@@ -67,7 +67,8 @@ public final class JobLauncher
     }
 
     /**
-     * Deletes a job's resources and, in the background, its pods; its checkpoint volumes only when asked.
+     * Deletes a job's resources and, in the background, its pods; its checkpoint volumes only when asked. Also deletes
+     * the parameter-server StatefulSet a job submitted by an earlier version has.
      *
      * @param kube        the API connection.
      * @param ns          the namespace.
@@ -82,6 +83,9 @@ public final class JobLauncher
         delete(kube, ns, deleted, "Job/" + names.workers(), c -> c.batch().v1().jobs().inNamespace(ns)
             .withName(names.workers()).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
         delete(kube, ns, deleted, "Job/" + names.ps(), c -> c.batch().v1().jobs().inNamespace(ns)
+            .withName(names.ps()).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
+        // Jobs submitted by Descent 0.1 ran the server as a StatefulSet of the same name.
+        delete(kube, ns, deleted, "StatefulSet/" + names.ps(), c -> c.apps().statefulSets().inNamespace(ns)
             .withName(names.ps()).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
         delete(kube, ns, deleted, "Service/" + names.ps(),
             c -> c.services().inNamespace(ns).withName(names.ps()).delete());
@@ -135,6 +139,7 @@ public final class JobLauncher
     {
         final boolean exists = kube.call("looking for job '" + names.job() + "' in namespace " + ns,
             () -> null != kube.client().batch().v1().jobs().inNamespace(ns).withName(names.ps()).get() ||
+                null != kube.client().apps().statefulSets().inNamespace(ns).withName(names.ps()).get() ||
                 null != kube.client().batch().v1().jobs().inNamespace(ns).withName(names.workers()).get());
         if (exists)
         {
