@@ -12,8 +12,9 @@
 #   DESCENT_RANK         worker: its preferred rank; else JOB_COMPLETION_INDEX (indexed Job)      -> --cluster rank=N
 #   DESCENT_WORKERS      ps: the number of workers to wait for                                    -> --workers
 #   DESCENT_CHECKPOINT_DIR  ps: checkpoint directory (on the PVC)                                 -> --checkpoint-dir
-#   DESCENT_RESUME       ps: auto (default: --resume the checkpoint directory when it holds a complete checkpoint,
-#                        so a restarted server continues), never, or a directory                 -> --resume
+#   DESCENT_RESUME       ps: auto (default: --resume the checkpoint directory when it holds a complete checkpoint
+#                        or the COMPLETE marker, so a restarted server continues, or exits 0 after success), never,
+#                        or a directory                                                           -> --resume
 #   DESCENT_CLUSTER      descent.cluster settings, white-space separated key=value  -> --cluster key=value each
 #   DESCENT_ARGS         extra arguments appended to the command line (split on white space)
 #   DESCENT_HEAP, DESCENT_MAX_OFFHEAP, DESCENT_MAX_PHYSICAL   -Xmx and JavaCPP limits; by default derived from
@@ -145,8 +146,9 @@ ps_args() {
   case "$resume" in
     never) ;;
     auto)
-      # A complete checkpoint is a step-<n>/ directory with its metadata (descent-cluster's CheckpointStore).
-      if [ -n "$dir" ] && compgen -G "$dir/step-*/meta.kryo" > /dev/null; then
+      # A complete checkpoint is a step-<n>/ directory with its metadata (descent-cluster's CheckpointStore); COMPLETE
+      # is the marker a completed job leaves (CompletionMarker): `ps --resume` then exits 0 at once.
+      if [ -n "$dir" ] && { compgen -G "$dir/step-*/meta.kryo" > /dev/null || [ -f "$dir/COMPLETE" ]; }; then
         args+=(--resume "$dir")
       fi
       ;;

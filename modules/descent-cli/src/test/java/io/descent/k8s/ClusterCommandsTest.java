@@ -3,12 +3,12 @@ package io.descent.k8s;
 import io.descent.report.JsonReports;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -85,11 +85,20 @@ class ClusterCommandsTest
     {
         final K8sCli run = submit().assertOk();
         assertTrue(run.out().contains("created Job/mnist-worker"), run.out());
+        assertTrue(run.out().contains("created Job/mnist-ps"), run.out());
+        assertTrue(run.out().contains("created PersistentVolumeClaim/mnist-checkpoints"), run.out());
         assertTrue(run.out().contains("submitted job 'mnist' to namespace " + NS), run.out());
-        final StatefulSet ps = client.apps().statefulSets().inNamespace(NS).withName("mnist-ps").get();
+        final Job ps = client.batch().v1().jobs().inNamespace(NS).withName("mnist-ps").get();
         final Job workers = client.batch().v1().jobs().inNamespace(NS).withName("mnist-worker").get();
         assertEquals(3, workers.getSpec().getCompletions());
         assertEquals("3", ManifestChecks.env(ps.getSpec().getTemplate(), "DESCENT_WORKERS"));
+        assertEquals(1, ps.getSpec().getCompletions());
+        assertEquals("mnist-ps-0", ps.getSpec().getTemplate().getSpec().getHostname());
+        assertEquals("mnist-ps", ps.getSpec().getTemplate().getSpec().getSubdomain());
+        assertEquals("mnist-checkpoints", ps.getSpec().getTemplate().getSpec().getVolumes().stream()
+            .filter(v -> PodTemplates.CHECKPOINT_VOLUME.equals(v.getName())).findFirst().orElseThrow()
+            .getPersistentVolumeClaim().getClaimName());
+        assertNotNull(client.persistentVolumeClaims().inNamespace(NS).withName("mnist-checkpoints").get());
         assertEquals("mnist-ps-0.mnist-ps." + NS + ".svc.cluster.local:2551",
             ManifestChecks.env(workers.getSpec().getTemplate(), "DESCENT_SEED"));
         assertEquals(ManifestChecks.JOB, client.configMaps().inNamespace(NS).withName("mnist-config").get()
@@ -109,7 +118,7 @@ class ClusterCommandsTest
     void shouldRefuseAnUnknownNamespace()
     {
         submit("--namespace", "nowhere").assertBadInput("namespace 'nowhere' does not exist");
-        assertNull(client.apps().statefulSets().inNamespace("nowhere").withName("mnist-ps").get());
+        assertNull(client.batch().v1().jobs().inNamespace("nowhere").withName("mnist-ps").get());
     }
 
     @Test
@@ -121,15 +130,51 @@ class ClusterCommandsTest
         assertEquals("starting", starting.get("state"));
         assertEquals(NS, starting.get("namespace"));
         assertEquals(3, ((Map<?, ?>)starting.get("workers")).get("completions"));
-        assertEquals(1, ((Map<?, ?>)starting.get("ps")).get("replicas"));
+        assertEquals(0, ((Map<?, ?>)starting.get("ps")).get("ready"));
 
-        final Job job = client.batch().v1().jobs().inNamespace(NS).withName("mnist-worker").get();
-        job.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().withSucceeded(3)
-            .withConditions(new JobConditionBuilder().withType("Complete").withStatus("True").build()).build());
-        client.batch().v1().jobs().inNamespace(NS).resource(job).updateStatus();
+        setStatus("mnist-ps", new JobStatusBuilder().withActive(1).withReady(1).build());
+        setStatus("mnist-worker", new JobStatusBuilder().withActive(3).build());
+        assertTrue(k8s("status").assertOk().out().startsWith("job 'mnist' in namespace " + NS + ": running"));
+
+        // The workers are done; the server still writes its final checkpoint and report: not yet a success.
+        setStatus("mnist-worker", new JobStatusBuilder().withSucceeded(3).withConditions(complete()).build());
+        final K8sCli finishing = k8s("status").assertOk();
+        assertTrue(finishing.out().startsWith("job 'mnist' in namespace " + NS + ": running"), finishing.out());
+        assertTrue(finishing.out().contains("3 succeeded"), finishing.out());
+
+        setStatus("mnist-ps", new JobStatusBuilder().withSucceeded(1).withConditions(complete()).build());
         final K8sCli done = k8s("status").assertOk();
         assertTrue(done.out().startsWith("job 'mnist' in namespace " + NS + ": succeeded"), done.out());
-        assertTrue(done.out().contains("3 succeeded"), done.out());
+        assertTrue(done.out().contains("parameter server: 0 active, 0 ready, 1 succeeded, 0 failed"), done.out());
+    }
+
+    @Test
+    void shouldTakeTheServerJobsCompletionAsTheJobsSuccessAndItsFailureAsFailure() throws IOException
+    {
+        submit().assertOk();
+        // A server restarted after success exits 0 at once: its Job completes even with workers still listed.
+        setStatus("mnist-worker", new JobStatusBuilder().withActive(1).withSucceeded(2).build());
+        setStatus("mnist-ps", new JobStatusBuilder().withSucceeded(1).withConditions(complete()).build());
+        assertEquals("succeeded", JsonReports.mapper().readValue(k8s("status", "--json").assertOk().out(),
+            Map.class).get("state"));
+
+        setStatus("mnist-ps", new JobStatusBuilder().withFailed(1).withConditions(new JobConditionBuilder()
+            .withType("Failed").withStatus("True").withReason("BackoffLimitExceeded").build()).build());
+        final Map<?, ?> failed = JsonReports.mapper().readValue(k8s("status", "--json").assertOk().out(), Map.class);
+        assertEquals("failed", failed.get("state"));
+        assertEquals(1, ((Map<?, ?>)failed.get("ps")).get("failed"));
+    }
+
+    private static io.fabric8.kubernetes.api.model.batch.v1.JobCondition complete()
+    {
+        return new JobConditionBuilder().withType("Complete").withStatus("True").build();
+    }
+
+    private void setStatus(final String name, final io.fabric8.kubernetes.api.model.batch.v1.JobStatus status)
+    {
+        final Job job = client.batch().v1().jobs().inNamespace(NS).withName(name).get();
+        job.setStatus(status);
+        client.batch().v1().jobs().inNamespace(NS).resource(job).updateStatus();
     }
 
     @Test
@@ -164,18 +209,18 @@ class ClusterCommandsTest
     void shouldPrintTheLogsOfTheJobsPodsServerFirst()
     {
         client.pods().inNamespace(NS).resource(workerPod(1, "boom")).create();
-        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("mnist-ps-0")
+        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("mnist-ps-x7k2p")
             .withLabels(new JobNames("mnist").componentLabels(JobNames.PS_COMPONENT)).endMetadata().build()).create();
-        expectLog("mnist-ps-0", "epoch 1 validation accuracy 0.84\n");
+        expectLog("mnist-ps-x7k2p", "epoch 1 validation accuracy 0.84\n");
         expectLog("mnist-worker-1-abcde", "rank 1: 1200 samples/s\n");
 
         final String all = k8s("logs", "--tail", "20").assertOk().out();
-        final int server = all.indexOf("==> mnist-ps-0 <==\nepoch 1 validation accuracy 0.84");
+        final int server = all.indexOf("==> mnist-ps-x7k2p <==\nepoch 1 validation accuracy 0.84");
         final int worker = all.indexOf("==> mnist-worker-1-abcde <==\nrank 1: 1200 samples/s");
         assertTrue(server >= 0 && worker > server, all);
 
         final String one = k8s("logs", "--rank", "1", "--tail", "20").assertOk().out();
-        assertTrue(one.contains("rank 1: 1200 samples/s") && !one.contains("mnist-ps-0"), one);
+        assertTrue(one.contains("rank 1: 1200 samples/s") && !one.contains("mnist-ps-x7k2p"), one);
         k8s("logs", "--rank", "7").assertBadInput("no pods of job 'mnist' rank 7");
     }
 
@@ -190,25 +235,51 @@ class ClusterCommandsTest
     void shouldDeleteTheJobButKeepItsCheckpointsUnlessAsked()
     {
         submit().assertOk();
-        client.persistentVolumeClaims().inNamespace(NS).resource(new PersistentVolumeClaimBuilder()
-            .withNewMetadata().withName("checkpoints-mnist-ps-0")
-            .withLabels(new JobNames("mnist").componentLabels(JobNames.PS_COMPONENT)).endMetadata()
-            .build()).create();
         final K8sCli deleted = k8s("delete").assertOk();
         assertTrue(deleted.out().contains("deleted Job/mnist-worker"), deleted.out());
-        assertTrue(deleted.out().contains("kept PersistentVolumeClaim/checkpoints-mnist-ps-0"), deleted.out());
+        assertTrue(deleted.out().contains("deleted Job/mnist-ps"), deleted.out());
+        assertTrue(deleted.out().contains("kept PersistentVolumeClaim/mnist-checkpoints"), deleted.out());
         assertNull(client.batch().v1().jobs().inNamespace(NS).withName("mnist-worker").get());
-        assertNull(client.apps().statefulSets().inNamespace(NS).withName("mnist-ps").get());
+        assertNull(client.batch().v1().jobs().inNamespace(NS).withName("mnist-ps").get());
         assertNull(client.configMaps().inNamespace(NS).withName("mnist-config").get());
         assertNull(client.secrets().inNamespace(NS).withName("mnist-key").get());
         assertNull(client.services().inNamespace(NS).withName("mnist-ps").get());
-        assertNotNull(client.persistentVolumeClaims().inNamespace(NS).withName("checkpoints-mnist-ps-0").get());
+        assertNotNull(client.persistentVolumeClaims().inNamespace(NS).withName("mnist-checkpoints").get());
         k8s("status").assertBadInput("no job 'mnist' in namespace " + NS);
 
         k8s("delete").assertBadInput("no job 'mnist'", "--checkpoints");
         k8s("delete", "--checkpoints").assertOk();
-        assertNull(client.persistentVolumeClaims().inNamespace(NS).withName("checkpoints-mnist-ps-0").get());
+        assertNull(client.persistentVolumeClaims().inNamespace(NS).withName("mnist-checkpoints").get());
         k8s("delete").assertBadInput("no job 'mnist' in namespace " + NS);
+    }
+
+    @Test
+    void shouldDeleteTheServerStatefulSetOfAJobSubmittedByAnEarlierVersion()
+    {
+        final JobNames names = new JobNames("mnist");
+        client.apps().statefulSets().inNamespace(NS).resource(new StatefulSetBuilder().withNewMetadata()
+            .withName(names.ps()).withLabels(names.componentLabels(JobNames.PS_COMPONENT)).endMetadata()
+            .withNewSpec().withServiceName(names.ps()).endSpec().build()).create();
+        submit().assertBadInput("'mnist' already exists");
+        final K8sCli deleted = k8s("delete").assertOk();
+        assertTrue(deleted.out().contains("deleted StatefulSet/mnist-ps"), deleted.out());
+        assertNull(client.apps().statefulSets().inNamespace(NS).withName(names.ps()).get());
+        submit().assertOk();
+    }
+
+    @Test
+    void shouldReuseTheKeptCheckpointsWhenTheJobIsSubmittedAgain()
+    {
+        submit().assertOk();
+        client.persistentVolumeClaims().inNamespace(NS).withName("mnist-checkpoints")
+            .edit(c -> { c.getMetadata().getAnnotations().put("test/first-run", "yes"); return c; });
+        k8s("delete").assertOk();
+        final K8sCli again = submit().assertOk();
+        assertTrue(again.out().contains("reused PersistentVolumeClaim/mnist-checkpoints"), again.out());
+        assertTrue(again.out().contains("created Job/mnist-ps"), again.out());
+        assertEquals("yes", client.persistentVolumeClaims().inNamespace(NS).withName("mnist-checkpoints").get()
+            .getMetadata().getAnnotations().get("test/first-run"),
+            "the same claim, not a new one: the new server resumes from its checkpoints");
     }
 
     @Test

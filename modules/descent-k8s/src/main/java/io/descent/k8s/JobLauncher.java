@@ -35,12 +35,14 @@ public final class JobLauncher
 
     /**
      * Creates the resources of a job, refusing a namespace that does not exist and a job name already in use there,
-     * so a submit never half-replaces a running job.
+     * so a submit never half-replaces a running job. A checkpoint claim left by an earlier job of the same name
+     * ({@code delete} without {@code --checkpoints}) is kept and reused: the new server resumes from it.
      *
      * @param kube    the API connection.
      * @param job     the job, with its namespace resolved.
      * @param items   its rendered resources ({@link Manifests#render}), possibly edited by the caller.
-     * @param created told each resource's Kind/name once it exists.
+     * @param created told a line per resource once it exists: "created Kind/name", or "reused Kind/name (...)" for a
+     *                kept checkpoint claim.
      * @throws BadInputException for a missing namespace, an existing job or an unreachable server.
      */
     public static void submit(
@@ -52,14 +54,21 @@ public final class JobLauncher
         for (final HasMetadata item : items)
         {
             final String what = item.getKind() + "/" + item.getMetadata().getName();
+            if (item instanceof PersistentVolumeClaim && exists(kube, ns, item.getMetadata().getName()))
+            {
+                created.accept("reused " + what + " (checkpoints of an earlier run: the server resumes from them; " +
+                    "descent k8s delete --checkpoints removes them)");
+                continue;
+            }
             kube.call("creating " + what + " in namespace " + ns,
                 () -> kube.client().resource(item).inNamespace(ns).create());
-            created.accept(what);
+            created.accept("created " + what);
         }
     }
 
     /**
-     * Deletes a job's resources and, in the background, its pods; its checkpoint volumes only when asked.
+     * Deletes a job's resources and, in the background, its pods; its checkpoint volumes only when asked. Also deletes
+     * the parameter-server StatefulSet a job submitted by an earlier version has.
      *
      * @param kube        the API connection.
      * @param ns          the namespace.
@@ -73,6 +82,9 @@ public final class JobLauncher
         final List<String> deleted = new ArrayList<>();
         delete(kube, ns, deleted, "Job/" + names.workers(), c -> c.batch().v1().jobs().inNamespace(ns)
             .withName(names.workers()).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
+        delete(kube, ns, deleted, "Job/" + names.ps(), c -> c.batch().v1().jobs().inNamespace(ns)
+            .withName(names.ps()).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
+        // Jobs submitted by Descent 0.1 ran the server as a StatefulSet of the same name.
         delete(kube, ns, deleted, "StatefulSet/" + names.ps(), c -> c.apps().statefulSets().inNamespace(ns)
             .withName(names.ps()).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
         delete(kube, ns, deleted, "Service/" + names.ps(),
@@ -126,13 +138,20 @@ public final class JobLauncher
     private static void requireAbsent(final KubeApi kube, final String ns, final JobNames names)
     {
         final boolean exists = kube.call("looking for job '" + names.job() + "' in namespace " + ns,
-            () -> null != kube.client().apps().statefulSets().inNamespace(ns).withName(names.ps()).get() ||
+            () -> null != kube.client().batch().v1().jobs().inNamespace(ns).withName(names.ps()).get() ||
+                null != kube.client().apps().statefulSets().inNamespace(ns).withName(names.ps()).get() ||
                 null != kube.client().batch().v1().jobs().inNamespace(ns).withName(names.workers()).get());
         if (exists)
         {
             throw new BadInputException("job '" + names.job() + "' already exists in namespace " + ns + "; delete it " +
                 "first (descent k8s delete --name " + names.job() + " -n " + ns + ") or choose another --name");
         }
+    }
+
+    private static boolean exists(final KubeApi kube, final String ns, final String claim)
+    {
+        return kube.call("looking for PersistentVolumeClaim/" + claim + " in namespace " + ns,
+            () -> null != kube.client().persistentVolumeClaims().inNamespace(ns).withName(claim).get());
     }
 
     private static List<String> claims(final KubeApi kube, final String ns, final JobNames names)

@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * The names and labels of one Descent job's Kubernetes resources, all derived from the job name. The kustomize base
- * uses the job name {@code descent}: {@code descent-ps} (headless Service and StatefulSet), {@code descent-worker}
- * (indexed Job), {@code descent-config} (ConfigMap), {@code descent-key} (Secret).
+ * uses the job name {@code descent}: {@code descent-ps} (headless Service and the parameter server's Job, whose pod has
+ * the hostname {@code descent-ps-0}), {@code descent-worker} (indexed Job), {@code descent-checkpoints} (the server's
+ * PersistentVolumeClaim), {@code descent-config} (ConfigMap), {@code descent-key} (Secret).
  *
  * @param job the job name, a DNS-1035 label.
  */
@@ -31,7 +32,7 @@ public record JobNames(String job)
     /** Key of the shared key in the Secret. */
     public static final String CLUSTER_KEY = "cluster-key";
 
-    /** @return name of the parameter server's headless Service and StatefulSet. */
+    /** @return name of the parameter server's headless Service and Job (the pod's subdomain). */
     public String ps()
     {
         return job + "-ps";
@@ -41,6 +42,12 @@ public record JobNames(String job)
     public String workers()
     {
         return job + "-worker";
+    }
+
+    /** @return name of the PersistentVolumeClaim holding the parameter server's checkpoints. */
+    public String checkpoints()
+    {
+        return job + "-checkpoints";
     }
 
     /** @return name of the ConfigMap holding the job's HOCON. */
@@ -55,8 +62,11 @@ public record JobNames(String job)
         return job + "-key";
     }
 
-    /** @return the pod name of the Akka seed node: the first parameter-server pod. */
-    public String seedPod()
+    /**
+     * @return the hostname of the parameter server's pod, the Akka seed: with the Service as subdomain, its DNS name
+     * {@code <job>-ps-0.<job>-ps.<namespace>.svc.<domain>} stays the same across the pods the Job makes.
+     */
+    public String seedHostname()
     {
         return ps() + "-0";
     }

@@ -8,9 +8,10 @@ import java.util.List;
  *
  * @param name      the job name.
  * @param namespace its namespace.
- * @param state     {@code succeeded}, {@code failed}, {@code running}, {@code starting} or {@code incomplete} (some
- *                  of its resources are missing).
- * @param ps        the parameter server's StatefulSet, null when missing.
+ * @param state     {@code succeeded} (the server's Job completed), {@code failed} (either Job failed: out of
+ *                  restarts), {@code running}, {@code starting} or {@code incomplete} (some of its resources are
+ *                  missing).
+ * @param ps        the parameter server's Job, null when missing.
  * @param workers   the workers' Job, null when missing.
  * @param pods      the job's pods, parameter server first, then workers by rank.
  */
@@ -18,10 +19,14 @@ public record JobStatus(
     String name, String namespace, String state, ParameterServer ps, Workers workers, List<Pod> pods)
 {
     /**
-     * @param replicas      desired parameter-server pods.
-     * @param readyReplicas ready parameter-server pods.
+     * The parameter server's Job (one pod at a time; a crashed one is restarted and resumes).
+     *
+     * @param active    running server pods (0 or 1).
+     * @param ready     ready server pods (its /health answers 200).
+     * @param succeeded server pods that exited 0: 1 once the job is over.
+     * @param failed    server pods that failed (a lost node, or out of container restarts).
      */
-    public record ParameterServer(int replicas, int readyReplicas)
+    public record ParameterServer(int active, int ready, int succeeded, int failed)
     {
     }
 
@@ -57,7 +62,8 @@ public record JobStatus(
         final List<String> lines = new ArrayList<>();
         lines.add("job '" + name + "' in namespace " + namespace + ": " + state);
         lines.add(null == ps ? "  parameter server: missing" :
-            "  parameter server: " + ps.readyReplicas() + "/" + ps.replicas() + " ready");
+            "  parameter server: " + ps.active() + " active, " + ps.ready() + " ready, " + ps.succeeded() +
+            " succeeded, " + ps.failed() + " failed");
         lines.add(null == workers ? "  workers: missing" :
             "  workers: " + workers.completions() + " total, " + workers.active() + " active, " +
             workers.succeeded() + " succeeded, " + workers.failed() + " failed");

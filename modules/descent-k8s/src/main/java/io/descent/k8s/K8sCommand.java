@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "k8s",
     mixinStandardHelpOptions = true,
-    description = "Run jobs on Kubernetes: one parameter-server StatefulSet and an indexed Job of N workers.",
+    description = "Run jobs on Kubernetes: a parameter-server Job of one pod and an indexed Job of N workers.",
     subcommands = {
         RenderCommand.class, SubmitCommand.class, StatusCommand.class, LogsCommand.class, DeleteCommand.class })
 public final class K8sCommand

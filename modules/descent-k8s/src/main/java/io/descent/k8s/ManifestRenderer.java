@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 
 import java.util.LinkedHashMap;
@@ -16,8 +15,9 @@ import java.util.Map;
 
 /**
  * Turns the kustomize base into one job's manifests: names and labels from the job name, the image, the worker
- * count (Job completions and the server's DESCENT_WORKERS), the job's HOCON, the shared key, the seed address and the
- * memory plan.
+ * count (the workers' Job completions and the server's DESCENT_WORKERS), the job's HOCON, the shared key, the seed
+ * address (the server pod's hostname and subdomain), the checkpoint claim and the memory plan. The base holds two Jobs,
+ * told apart by their {@value JobNames#COMPONENT_LABEL} label: the parameter server's and the workers'.
  * Everything else (probes, ports, security, volumes) comes from the base unchanged.
  */
 public final class ManifestRenderer
@@ -63,9 +63,9 @@ public final class ManifestRenderer
             {
                 PodTemplates.relabel(service.getSpec().getSelector(), job.names());
             }
-            else if (item instanceof StatefulSet statefulSet)
+            else if (item instanceof Job batch && isParameterServer(batch))
             {
-                renderParameterServer(statefulSet, job);
+                renderParameterServer(batch, job);
             }
             else if (item instanceof Job workers)
             {
@@ -82,7 +82,7 @@ public final class ManifestRenderer
      */
     public static String seedHost(final JobSpec job)
     {
-        return job.names().seedPod() + "." + job.names().ps() + "." + namespaceTerm(job) + ".svc." +
+        return job.names().seedHostname() + "." + job.names().ps() + "." + namespaceTerm(job) + ".svc." +
             job.clusterDomain();
     }
 
@@ -101,7 +101,11 @@ public final class ManifestRenderer
         {
             return names.key();
         }
-        if (item instanceof Service || item instanceof StatefulSet)
+        if (item instanceof PersistentVolumeClaim)
+        {
+            return names.checkpoints();
+        }
+        if (item instanceof Service || item instanceof Job batch && isParameterServer(batch))
         {
             return names.ps();
         }
@@ -112,20 +116,24 @@ public final class ManifestRenderer
         throw new IllegalStateException("the base holds a " + item.getKind() + " that render does not know");
     }
 
-    private static void renderParameterServer(final StatefulSet statefulSet, final JobSpec job)
+    /** @return whether {@code job} of the base is the parameter server's (by its component label). */
+    public static boolean isParameterServer(final Job job)
+    {
+        final Map<String, String> labels = job.getMetadata().getLabels();
+        return null != labels && JobNames.PS_COMPONENT.equals(labels.get(JobNames.COMPONENT_LABEL));
+    }
+
+    private static void renderParameterServer(final Job server, final JobSpec job)
     {
         final JobNames names = job.names();
-        statefulSet.getSpec().setServiceName(names.ps());
-        PodTemplates.relabel(statefulSet.getSpec().getSelector().getMatchLabels(), names);
-        for (final PersistentVolumeClaim claim : statefulSet.getSpec().getVolumeClaimTemplates())
-        {
-            PodTemplates.relabel(claim.getMetadata().getLabels(), names);
-        }
-        final PodTemplateSpec template = statefulSet.getSpec().getTemplate();
+        final PodTemplateSpec template = server.getSpec().getTemplate();
         renderPod(template, job, MemoryPlan.parameterServer(job.workers()));
+        template.getSpec().setHostname(names.seedHostname());
+        template.getSpec().setSubdomain(names.ps());
+        PodTemplates.volume(template.getSpec(), PodTemplates.CHECKPOINT_VOLUME).getPersistentVolumeClaim()
+            .setClaimName(names.checkpoints());
         final Container container = PodTemplates.container(template.getSpec());
-        PodTemplates.env(container, "DESCENT_HOST").setValue(
-            "$(POD_NAME)." + names.ps() + "." + namespaceTerm(job) + ".svc." + job.clusterDomain());
+        PodTemplates.env(container, "DESCENT_HOST").setValue(seedHost(job));
         PodTemplates.env(container, "DESCENT_WORKERS").setValue(Integer.toString(job.workers()));
     }
 

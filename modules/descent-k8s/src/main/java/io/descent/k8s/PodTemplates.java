@@ -22,7 +22,7 @@ public final class PodTemplates
     public static final String CONFIG_VOLUME = "config";
     /** Memory {@code emptyDir} mounted at /dev/shm. */
     public static final String SHM_VOLUME = "dshm";
-    /** The parameter server's checkpoint volume (claim template). */
+    /** The parameter server's checkpoint volume (the job's PersistentVolumeClaim). */
     public static final String CHECKPOINT_VOLUME = "checkpoints";
 
     private PodTemplates()

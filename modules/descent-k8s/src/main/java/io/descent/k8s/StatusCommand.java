@@ -42,7 +42,7 @@ public final class StatusCommand implements Callable<Integer>
             if (null == status)
             {
                 throw new BadInputException("no job '" + names.job() + "' in namespace " + ns + "; list jobs with " +
-                    "kubectl get statefulsets,jobs -n " + ns + " -l " + JobNames.NAME_LABEL + "=" + JobNames.APP);
+                    "kubectl get jobs -n " + ns + " -l " + JobNames.NAME_LABEL + "=" + JobNames.APP);
             }
             final PrintWriter out = spec.commandLine().getOut();
             if (json)

@@ -3,14 +3,17 @@ package io.descent.k8s;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 
 import java.util.Comparator;
 import java.util.List;
 
-/** Reads a deployed job's StatefulSet, Job and pods into a {@link JobStatus}. */
+/**
+ * Reads a deployed job's two Jobs (parameter server, workers) and pods into a {@link JobStatus}. The server Job's
+ * completion is the job's success: the server exits 0 only once the job is over (its final checkpoint and report
+ * written), and a server restarted after success exits 0 at once.
+ */
 public final class StatusReader
 {
     /** Annotation of an indexed Job's pod carrying its completion index, i.e. the worker's rank. */
@@ -29,8 +32,8 @@ public final class StatusReader
     public static JobStatus read(final KubeApi kube, final String ns, final JobNames names)
     {
         final String doing = "reading job '" + names.job() + "' in namespace " + ns;
-        final StatefulSet ps = kube.call(doing,
-            () -> kube.client().apps().statefulSets().inNamespace(ns).withName(names.ps()).get());
+        final Job ps = kube.call(doing,
+            () -> kube.client().batch().v1().jobs().inNamespace(ns).withName(names.ps()).get());
         final Job workers = kube.call(doing,
             () -> kube.client().batch().v1().jobs().inNamespace(ns).withName(names.workers()).get());
         final List<Pod> pods = kube.call(doing,
@@ -48,13 +51,13 @@ public final class StatusReader
         return new JobStatus(names.job(), ns, state(ps, workers), parameterServer(ps), workers(workers), podStates);
     }
 
-    private static String state(final StatefulSet ps, final Job workers)
+    private static String state(final Job ps, final Job workers)
     {
-        if (null != workers && hasCondition(workers, "Complete"))
+        if (null != ps && hasCondition(ps, "Complete"))
         {
             return "succeeded";
         }
-        if (null != workers && hasCondition(workers, "Failed"))
+        if (null != ps && hasCondition(ps, "Failed") || null != workers && hasCondition(workers, "Failed"))
         {
             return "failed";
         }
@@ -62,9 +65,10 @@ public final class StatusReader
         {
             return "incomplete";
         }
-        final JobStatus.ParameterServer server = parameterServer(ps);
+        // Workers done but the server not yet: it writes its final checkpoint and report.
         final int active = intOf(workers.getStatus() == null ? null : workers.getStatus().getActive());
-        return server.readyReplicas() > 0 && active > 0 ? "running" : "starting";
+        return parameterServer(ps).ready() > 0 && (active > 0 || hasCondition(workers, "Complete")) ?
+            "running" : "starting";
     }
 
     private static boolean hasCondition(final Job job, final String type)
@@ -83,14 +87,18 @@ public final class StatusReader
         return false;
     }
 
-    private static JobStatus.ParameterServer parameterServer(final StatefulSet ps)
+    private static JobStatus.ParameterServer parameterServer(final Job ps)
     {
         if (null == ps)
         {
             return null;
         }
-        final int ready = null == ps.getStatus() ? 0 : intOf(ps.getStatus().getReadyReplicas());
-        return new JobStatus.ParameterServer(intOf(ps.getSpec().getReplicas()), ready);
+        final var status = ps.getStatus();
+        return new JobStatus.ParameterServer(
+            null == status ? 0 : intOf(status.getActive()),
+            null == status ? 0 : intOf(status.getReady()),
+            null == status ? 0 : intOf(status.getSucceeded()),
+            null == status ? 0 : intOf(status.getFailed()));
     }
 
     private static JobStatus.Workers workers(final Job job)

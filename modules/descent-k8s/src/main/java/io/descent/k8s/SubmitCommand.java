@@ -41,7 +41,7 @@ public final class SubmitCommand implements Callable<Integer>
             final JobSpec jobSpec = validated.withNamespace(kube.namespace(validated.namespace()));
             final List<HasMetadata> items = Manifests.render(jobSpec, kube.client().getKubernetesSerialization());
             final PrintWriter out = spec.commandLine().getOut();
-            JobLauncher.submit(kube, jobSpec, items, what -> out.println("created " + what));
+            JobLauncher.submit(kube, jobSpec, items, out::println);
             out.println("submitted job '" + jobSpec.names().job() + "' to namespace " + jobSpec.namespace() + " (" +
                 jobSpec.workers() + " workers); follow it with: descent k8s status --name " + jobSpec.names().job() +
                 " -n " + jobSpec.namespace());

@@ -3,7 +3,6 @@ package io.descent.k8s;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.BeforeEach;
@@ -115,8 +114,8 @@ class EntrypointTest
     @Test
     void shouldStartTheParameterServerFromItsManifest() throws Exception
     {
-        podEnvironment(base("statefulset-ps.yaml", StatefulSet.class).getSpec().getTemplate(), Map.of(
-            "POD_NAME", "descent-ps-0", "POD_NAMESPACE", "ml", "POD_IP", "10.1.2.3",
+        podEnvironment(base("job-ps.yaml", Job.class).getSpec().getTemplate(), Map.of(
+            "POD_NAMESPACE", "ml", "POD_IP", "10.1.2.3",
             "DESCENT_CLUSTER_KEY", KEY, "OMP_NUM_THREADS", "2"));
         final Path checkpoints = dir.resolve("checkpoints/job");
         env.put("DESCENT_CHECKPOINT_DIR", checkpoints.toString());
@@ -130,6 +129,50 @@ class EntrypointTest
         assertTrue(!String.join(" ", result.javaArgs()).contains(KEY), "the key never goes on the command line");
     }
 
+    /**
+     * The server as {@code descent k8s render} makes it, started by its Job again and again: the first start begins
+     * afresh, every later one passes {@code --resume} of its checkpoint directory (so a restarted server continues,
+     * and one restarted after success finds the COMPLETE marker and exits 0 at once).
+     */
+    @Test
+    void shouldResumeTheRenderedServerFromItsCheckpointDirectoryOnEveryRestart() throws Exception
+    {
+        final JobSpec job = JobSpec.of("mnist", "ml", 3, "descent:0.1.0", config, "cluster.local");
+        final Job server = new ManifestChecks(new ManifestRenderer(new BaseManifests(new KubernetesSerialization()))
+            .render(job, KEY), job.names()).ps();
+        podEnvironment(server.getSpec().getTemplate(), Map.of("POD_NAMESPACE", "ml", "POD_IP", "10.1.2.3",
+            "DESCENT_CLUSTER_KEY", KEY, "OMP_NUM_THREADS", "2"));
+        // The claim's mount, here a temporary directory.
+        final Path checkpoints = Files.createDirectories(dir.resolve("volume")).resolve("job");
+        env.put("DESCENT_CHECKPOINT_DIR", checkpoints.toString());
+        final List<String> fresh = run().descentArgs();
+        assertEquals(List.of("ps", "--config", config.toString(), "--workers", "3", "--checkpoint-dir",
+            checkpoints.toString(), "--bind", "mnist-ps-0.mnist-ps.ml.svc.cluster.local:2551", "--aeron",
+            "10.1.2.3:40123", "--cluster", "checkpoint.every=5m"), fresh, "the first start begins afresh");
+
+        Files.writeString(Files.createDirectories(checkpoints.resolve("step-000000000040")).resolve("meta.kryo"), "m");
+        final List<String> restarted = run().descentArgs();
+        assertEquals(List.of("--resume", checkpoints.toString()),
+            restarted.subList(restarted.indexOf("--resume"), restarted.indexOf("--resume") + 2), "a restart resumes");
+
+        Files.writeString(checkpoints.resolve("COMPLETE"), "steps=40\n");
+        deleteTree(checkpoints.resolve("step-000000000040"));
+        final List<String> done = run().descentArgs();
+        assertTrue(done.containsAll(List.of("--resume", checkpoints.toString())),
+            "after success the marker alone is enough to resume (ps then exits 0): " + done);
+    }
+
+    private static void deleteTree(final Path root) throws IOException
+    {
+        try (var paths = Files.walk(root))
+        {
+            for (final Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList())
+            {
+                Files.delete(p);
+            }
+        }
+    }
+
     @Test
     void shouldStartAWorkerFromItsManifestWithItsRank() throws Exception
     {
@@ -140,7 +183,7 @@ class EntrypointTest
         assertEquals(0, result.exitCode(), result.err());
         assertEquals(List.of("worker", "--config", config.toString(), "--seed",
             "descent-ps-0.descent-ps.ml.svc.cluster.local:2551", "--cluster", "rank=3", "--bind", "10.1.2.4:2551",
-            "--aeron", "10.1.2.4:40123"), result.descentArgs());
+            "--aeron", "10.1.2.4:40123", "--cluster", "server-lost-timeout=10m"), result.descentArgs());
         assertTrue(result.err().contains("descent-entrypoint: worker --config"), result.err());
     }
 
@@ -164,6 +207,10 @@ class EntrypointTest
         Files.writeString(Files.createDirectories(checkpoints.resolve("step-000000000010")).resolve("meta.kryo"), "m");
         assertEquals(List.of("ps", "--config", config.toString(), "--checkpoint-dir", checkpoints.toString(),
             "--resume", checkpoints.toString()), run("ps").descentArgs());
+        Files.delete(checkpoints.resolve("step-000000000010/meta.kryo"));
+        Files.writeString(checkpoints.resolve("COMPLETE"), "steps=10\n");
+        assertEquals(List.of("ps", "--config", config.toString(), "--checkpoint-dir", checkpoints.toString(),
+            "--resume", checkpoints.toString()), run("ps").descentArgs(), "a completed job's marker is resumed");
         env.put("DESCENT_RESUME", "never");
         assertEquals(List.of("ps", "--config", config.toString(), "--checkpoint-dir", checkpoints.toString()),
             run("ps").descentArgs());

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -14,7 +15,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Asserts that a job's manifests fit together: names, labels and selectors, ports between Service and pods, the
- * ConfigMap and Secret the pods use, probes, /dev/shm and memory, the seed address and the worker count.
+ * ConfigMap and Secret the pods use, probes, /dev/shm and memory, the seed address, the worker count, and the server's
+ * Job: restarts, checkpoint claim and resume.
  */
 final class ManifestChecks
 {
@@ -68,14 +69,24 @@ final class ManifestChecks
         return found.get(0);
     }
 
-    StatefulSet ps()
+    /** @return the parameter server's Job (component label parameter-server). */
+    Job ps()
     {
-        return one(StatefulSet.class);
+        return job(true);
     }
 
+    /** @return the workers' Job. */
     Job workers()
     {
-        return one(Job.class);
+        return job(false);
+    }
+
+    private Job job(final boolean server)
+    {
+        final List<Job> found = items.stream().filter(Job.class::isInstance).map(Job.class::cast)
+            .filter(j -> server == ManifestRenderer.isParameterServer(j)).toList();
+        assertEquals(1, found.size(), () -> "one " + (server ? "server" : "worker") + " Job expected");
+        return found.get(0);
     }
 
     static Container container(final PodTemplateSpec template)
@@ -107,7 +118,7 @@ final class ManifestChecks
 
     void checkNamesAndLabels(final String namespace)
     {
-        assertEquals(5, items.size(), "ConfigMap, Secret, Service, StatefulSet, Job");
+        assertEquals(6, items.size(), "ConfigMap, Secret, Service, PersistentVolumeClaim, server Job, worker Job");
         assertEquals(names.config(), one(ConfigMap.class).getMetadata().getName());
         assertEquals(names.key(), one(Secret.class).getMetadata().getName());
         assertEquals(names.ps(), one(Service.class).getMetadata().getName());
@@ -118,23 +129,28 @@ final class ManifestChecks
             assertEquals(namespace, item.getMetadata().getNamespace(), item.getKind());
             assertContains(item.getMetadata().getLabels(), names.jobLabels(), item.getKind() + " labels");
         }
+        assertEquals(names.checkpoints(), one(PersistentVolumeClaim.class).getMetadata().getName());
+        assertContains(ps().getMetadata().getLabels(), names.componentLabels(JobNames.PS_COMPONENT), "server Job");
+        assertContains(workers().getMetadata().getLabels(), names.componentLabels(JobNames.WORKER_COMPONENT),
+            "worker Job");
         assertContains(ps().getSpec().getTemplate().getMetadata().getLabels(),
             names.componentLabels(JobNames.PS_COMPONENT), "server pod labels");
         assertContains(workers().getSpec().getTemplate().getMetadata().getLabels(),
             names.componentLabels(JobNames.WORKER_COMPONENT), "worker pod labels");
-        ps().getSpec().getVolumeClaimTemplates().forEach(c -> assertContains(c.getMetadata().getLabels(),
-            names.componentLabels(JobNames.PS_COMPONENT), "checkpoint claim labels"));
+        assertContains(one(PersistentVolumeClaim.class).getMetadata().getLabels(),
+            names.componentLabels(JobNames.PS_COMPONENT), "checkpoint claim labels (delete finds it by them)");
     }
 
     void checkServiceMatchesServer()
     {
         final Service service = one(Service.class);
-        final StatefulSet ps = ps();
+        final Job ps = ps();
         assertEquals("None", service.getSpec().getClusterIP(), "headless");
         assertEquals(Boolean.TRUE, service.getSpec().getPublishNotReadyAddresses(), "seed resolvable before ready");
-        assertEquals(service.getMetadata().getName(), ps.getSpec().getServiceName());
+        assertEquals(service.getMetadata().getName(), ps.getSpec().getTemplate().getSpec().getSubdomain(),
+            "the pod's DNS name is <hostname>.<service>");
+        assertEquals(names.seedHostname(), ps.getSpec().getTemplate().getSpec().getHostname());
         assertEquals(names.componentLabels(JobNames.PS_COMPONENT), service.getSpec().getSelector());
-        assertEquals(service.getSpec().getSelector(), ps.getSpec().getSelector().getMatchLabels());
         assertContains(ps.getSpec().getTemplate().getMetadata().getLabels(), service.getSpec().getSelector(),
             "server pod labels match the selector");
         final List<ContainerPort> ports = container(ps.getSpec().getTemplate()).getPorts();
@@ -216,25 +232,33 @@ final class ManifestChecks
         final PodTemplateSpec server = ps().getSpec().getTemplate();
         final int akka = ports(container(server)).get("akka").getContainerPort();
         final String host = env(server, "DESCENT_HOST");
-        assertEquals("$(POD_NAME)." + names.ps() + "." + nsTerm + ".svc." + clusterDomain, host);
+        assertEquals(server.getSpec().getHostname() + "." + server.getSpec().getSubdomain() + "." + nsTerm + ".svc." +
+            clusterDomain, host, "the server's own DNS name, the same in every pod its Job makes");
         assertEquals("$(DESCENT_HOST):" + akka, env(server, "DESCENT_BIND"));
-        assertEquals(host.replace("$(POD_NAME)", names.seedPod()) + ":" + akka,
-            env(workers().getSpec().getTemplate(), "DESCENT_SEED"), "workers join the first server pod");
+        assertEquals(host + ":" + akka, env(workers().getSpec().getTemplate(), "DESCENT_SEED"),
+            "workers join the server");
     }
 
     void checkCheckpoints(final int workers)
     {
-        final StatefulSet ps = ps();
-        assertEquals(1, ps.getSpec().getReplicas());
-        assertEquals(PodTemplates.CHECKPOINT_VOLUME, ps.getSpec().getVolumeClaimTemplates().get(0).getMetadata()
-            .getName());
-        final String mount = PodTemplates.mount(container(ps.getSpec().getTemplate()), PodTemplates.CHECKPOINT_VOLUME)
-            .getMountPath();
-        assertTrue(env(ps.getSpec().getTemplate(), "DESCENT_CHECKPOINT_DIR").startsWith(mount + "/"));
+        final Job ps = ps();
+        final PodTemplateSpec server = ps.getSpec().getTemplate();
+        assertEquals(1, ps.getSpec().getCompletions());
+        assertEquals(1, ps.getSpec().getParallelism());
+        assertEquals("OnFailure", server.getSpec().getRestartPolicy(), "a crash restarts; an exit 0 is done");
+        assertTrue(ps.getSpec().getBackoffLimit() >= 3, "a few server crashes do not fail the job");
+        assertEquals(names.checkpoints(), PodTemplates.volume(server.getSpec(), PodTemplates.CHECKPOINT_VOLUME)
+            .getPersistentVolumeClaim().getClaimName(), "the checkpoints outlive the pod");
+        final String mount = PodTemplates.mount(container(server), PodTemplates.CHECKPOINT_VOLUME).getMountPath();
+        assertTrue(env(server, "DESCENT_CHECKPOINT_DIR").startsWith(mount + "/"));
+        assertEquals("auto", env(server, "DESCENT_RESUME"), "every start resumes from the checkpoint directory");
         // NodeRuntime bounds a node's shutdown, the server's final checkpoint included, at 120 s.
-        assertTrue(ps.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds() > 120,
+        assertTrue(server.getSpec().getTerminationGracePeriodSeconds() > 120,
             "time for the final checkpoint after SIGTERM");
         assertEquals(6 * workers, workers().getSpec().getBackoffLimit());
+        assertEquals("OnFailure", workers().getSpec().getTemplate().getSpec().getRestartPolicy());
+        assertTrue(env(workers().getSpec().getTemplate(), "DESCENT_CLUSTER").contains("server-lost-timeout=10m"),
+            "workers wait out a server restart instead of failing");
     }
 
     private static Map<String, ContainerPort> ports(final Container container)

@@ -6,6 +6,7 @@ import io.descent.k8s.JobLauncher;
 import io.descent.k8s.JobNames;
 import io.descent.k8s.JobSpec;
 import io.descent.k8s.KubeApi;
+import io.descent.k8s.ManifestRenderer;
 import io.descent.k8s.Manifests;
 import io.descent.k8s.PodTemplates;
 import io.descent.nn.error.BadInputException;
@@ -15,20 +16,24 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Each run as a job on a Kubernetes cluster through the launcher ({@link JobLauncher}, as {@code descent k8s submit}
  * does): submits {@code NAME-wN} with its parameter server told to print its report as one log line
- * ({@code --print-report}), waits until the server's container has ended, reads that line from its log, and deletes
+ * ({@code --print-report}), waits until the server's container has ended (its pod found by its labels: the server's
+ * Job names its pods), reads that line from its log, and deletes
  * the job with its checkpoint volume, also when the run failed or timed out.
  *
  * <p>Tested against fabric8's mock API server only; no run on a real cluster has been made.
@@ -99,9 +104,9 @@ final class KubernetesRunner implements ScaleRunner
             final JobSpec job = validated.withNamespace(kube.namespace(validated.namespace()));
             final List<HasMetadata> items = Manifests.render(job, kube.client().getKubernetesSerialization());
             printReportOnServer(items);
-            JobLauncher.submit(kube, job, items, what -> LOG.info("created {}", what));
-            System.out.printf("%d worker(s): submitted job '%s' to namespace %s; waiting for pod %s to end%n",
-                workers, job.names().job(), job.namespace(), job.names().seedPod());
+            JobLauncher.submit(kube, job, items, line -> LOG.info("{}", line));
+            System.out.printf("%d worker(s): submitted job '%s' to namespace %s; waiting for its server (Job %s) " +
+                "to end%n", workers, job.names().job(), job.namespace(), job.names().ps());
             final JsonNode report;
             try
             {
@@ -134,7 +139,7 @@ final class KubernetesRunner implements ScaleRunner
     {
         for (final HasMetadata item : items)
         {
-            if (item instanceof StatefulSet ps)
+            if (item instanceof Job ps && ManifestRenderer.isParameterServer(ps))
             {
                 PodTemplates.container(ps.getSpec().getTemplate().getSpec()).getEnv()
                     .add(new EnvVar("DESCENT_ARGS", "--print-report", null));
@@ -143,34 +148,42 @@ final class KubernetesRunner implements ScaleRunner
     }
 
     /**
-     * Watches the server's pod (fabric8 {@code waitUntilCondition}) until its container has ended, then reads the report
-     * line from that container's log.
+     * Watches the server's pods (a fabric8 informer on its labels) until one's container has ended, then reads the
+     * report line from that container's log.
      */
-    private JsonNode awaitReport(final KubeApi kube, final JobSpec job)
+    private JsonNode awaitReport(final KubeApi kube, final JobSpec job) throws InterruptedException
     {
         final String ns = job.namespace();
-        final String pod = job.names().seedPod();
+        final JobNames names = job.names();
+        final CompletableFuture<List<Pod>> ended = kube.call("watching the server pods of job '" + names.job() +
+            "' in namespace " + ns, () -> kube.client().pods().inNamespace(ns)
+            .withLabels(names.componentLabels(JobNames.PS_COMPONENT))
+            .informOnCondition(pods -> pods.stream().anyMatch(KubernetesRunner::hasEnded)));
         final Pod server;
         try
         {
-            server = kube.call("watching pod " + pod + " in namespace " + ns, () -> kube.client().pods()
-                .inNamespace(ns).withName(pod).waitUntilCondition(KubernetesRunner::hasEnded, timeout.toNanos(),
-                    TimeUnit.NANOSECONDS));
+            server = ended.get(timeout.toNanos(), TimeUnit.NANOSECONDS).stream()
+                .filter(KubernetesRunner::hasEnded)
+                .max(Comparator.comparing((Pod p) -> String.valueOf(p.getMetadata().getCreationTimestamp())))
+                .orElseThrow();
         }
-        catch (final KubernetesClientTimeoutException ex)
+        catch (final TimeoutException ex)
         {
-            final Pod last = kube.call("reading pod " + pod + " in namespace " + ns,
-                () -> kube.client().pods().inNamespace(ns).withName(pod).get());
-            throw new IllegalStateException("job '" + job.names().job() + "' in namespace " + ns + ": pod " + pod +
-                " had not ended after --k8s-timeout " + timeout.toSeconds() + " s (" +
-                (null == last ? "it does not exist" : null == last.getStatus() ? "no status yet" :
-                "phase " + last.getStatus().getPhase()) + "); the job was deleted", ex);
+            ended.cancel(true);
+            throw new IllegalStateException("job '" + names.job() + "' in namespace " + ns + ": its parameter " +
+                "server (Job " + names.ps() + ") had not ended after --k8s-timeout " + timeout.toSeconds() +
+                " s; the job was deleted", ex);
+        }
+        catch (final ExecutionException ex)
+        {
+            throw new IllegalStateException("watching the server pods of job '" + names.job() + "' in namespace " +
+                ns + " failed: " + ex.getCause(), ex.getCause());
         }
         final ContainerStatus container = container(server);
         final ContainerStateTerminated current = container.getState().getTerminated();
-        // A StatefulSet restarts a container that ended: then the run is the previous one.
-        return null != current ? reportOf(kube, job, current, false) :
-            reportOf(kube, job, container.getLastState().getTerminated(), true);
+        // A crashed server is restarted in place (restartPolicy OnFailure): then the run is the previous one.
+        return null != current ? reportOf(kube, job, server, current, false) :
+            reportOf(kube, job, server, container.getLastState().getTerminated(), true);
     }
 
     /** @return true once the server's container has ended (now, or before a restart). */
@@ -193,10 +206,11 @@ final class KubernetesRunner implements ScaleRunner
     }
 
     private static JsonNode reportOf(
-        final KubeApi kube, final JobSpec job, final ContainerStateTerminated ended, final boolean previous)
+        final KubeApi kube, final JobSpec job, final Pod server, final ContainerStateTerminated ended,
+        final boolean previous)
     {
         final JobNames names = job.names();
-        final String pod = names.seedPod();
+        final String pod = server.getMetadata().getName();
         if (null == ended.getExitCode() || 0 != ended.getExitCode())
         {
             throw new IllegalStateException("job '" + names.job() + "' in namespace " + job.namespace() +

@@ -3,10 +3,10 @@ package io.descent.cli.cluster;
 import io.descent.cluster.ClusterSettings;
 import io.descent.cluster.metrics.MetricsServer;
 import io.descent.cluster.metrics.NodeMetrics;
+import io.descent.cluster.metrics.WorkerMetricsFeed;
 import io.descent.cluster.node.HostPort;
 import io.descent.cluster.node.NodeRuntime;
 import io.descent.cluster.worker.WorkerNode;
-import io.descent.cluster.worker.WorkerObserver;
 import io.descent.cluster.worker.WorkerOutcome;
 import io.descent.cluster.worker.WorkerSetup;
 import io.descent.nn.SgemmProbe;
@@ -75,35 +75,12 @@ public final class WorkerCommand implements Callable<Integer>
             final WorkerSetup setup = new WorkerSetup(job, data.data().train(), data.spec(), settings,
                 runtime.plane());
             result = WorkerNode.run(runtime, bind, seed, node.root(0), setup,
-                metricsFeed(metrics, settings.workerProgress()));
+                new WorkerMetricsFeed(metrics, settings.workerProgress().within(), settings.workerProgress().rule()));
             metrics.setHealthy(result.status() == WorkerOutcome.Status.FINISHED, result.message());
             metrics.stopExpectingProgress();
             runtime.quiet();
         }
         return exitCode(result);
-    }
-
-    private static WorkerObserver metricsFeed(final NodeMetrics metrics,
-        final ClusterSettings.ProgressDeadline progress)
-    {
-        return new WorkerObserver()
-        {
-            @Override
-            public void onAccepted(final int rank, final int workers)
-            {
-                metrics.assignRank(rank);
-                metrics.expectProgress(progress.within(), progress.rule());
-            }
-
-            @Override
-            public void onStep(
-                final long step, final double seconds, final double waitSeconds, final long examples,
-                final long bytesReceived, final long bytesSent)
-            {
-                metrics.onStep(Math.max(0.0, seconds), Math.max(0.0, waitSeconds), examples);
-                metrics.onBytes(bytesReceived, bytesSent);
-            }
-        };
     }
 
     private int exitCode(final WorkerOutcome result)

@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code descent bench scale --k8s} against fabric8's mock API server (CRUD mode): no pods run there, so each test
- * puts the parameter-server pod the StatefulSet would make, in the state it would end in, with the log it would
+ * puts the parameter-server pod its Job would make (under a name of the Job's choosing), in the state it would end in, with the log it would
  * print, and checks what the bench makes of it and that it deletes every job it submitted.
  */
 @EnableKubernetesMockClient(crud = true, https = false)
@@ -91,14 +91,15 @@ class ScaleBenchKubernetesTest
     {
         endedServer("scale-w1", true, 0, null, "epoch 2/2 ...\n" + ReportLine.format(report(1, 1200.0)) + "\n" +
             "test loss 0.41 accuracy 88.00%\n");
-        // The StatefulSet restarted this one after it finished: its report is in the previous container's log.
+        // The Job restarted this one in place after it ended: its report is in the previous container's log.
         endedServer("scale-w2", false, 0, null, ReportLine.format(report(2, 2000.0)) + "\n");
         final Path out = dir.resolve("out");
-        final List<StatefulSet> created = new CopyOnWriteArrayList<>();
+        final List<Job> created = new CopyOnWriteArrayList<>();
         final CountDownLatch twoServers = new CountDownLatch(2);
 
         final Run run;
-        try (Watch watch = client.apps().statefulSets().inNamespace(NS).watch(added(created, twoServers)))
+        try (Watch watch = client.batch().v1().jobs().inNamespace(NS)
+            .withLabel(JobNames.COMPONENT_LABEL, JobNames.PS_COMPONENT).watch(added(created, twoServers)))
         {
             run = bench("--workers", "1,2", "--report-dir", out.toString());
             assertTrue(twoServers.await(10, TimeUnit.SECONDS), "one parameter server per worker count: " + created);
@@ -119,7 +120,7 @@ class ScaleBenchKubernetesTest
         assertEquals(3, Files.readAllLines(out.resolve("scale.csv")).size());
 
         assertEquals(2, created.size(), created.toString());
-        for (final StatefulSet ps : created)
+        for (final Job ps : created)
         {
             assertEquals("--print-report", PodTemplates.env(PodTemplates.container(ps.getSpec().getTemplate()
                 .getSpec()), "DESCENT_ARGS").getValue(), "the server prints its report to its log");
@@ -136,20 +137,20 @@ class ScaleBenchKubernetesTest
         final Run run = bench("--workers", "1,2", "--name", "scale");
 
         assertEquals(1, run.exitCode(), run.err());
-        assertTrue(run.err().contains("scale-w1-ps-0") && run.err().contains("exited with 2") &&
+        assertTrue(run.err().contains("scale-w1-ps-q4z8m") && run.err().contains("exited with 2") &&
             run.err().contains("not valid HOCON"), run.err());
         assertJobDeleted("scale-w1");
-        assertNull(client.apps().statefulSets().inNamespace(NS).withName("scale-w2-ps").get(),
+        assertNull(client.batch().v1().jobs().inNamespace(NS).withName("scale-w2-ps").get(),
             "no run after a failed one");
     }
 
-    /** @return a watcher keeping every StatefulSet created and counting it down on {@code latch}. */
-    private static Watcher<StatefulSet> added(final List<StatefulSet> created, final CountDownLatch latch)
+    /** @return a watcher keeping every server Job created and counting it down on {@code latch}. */
+    private static Watcher<Job> added(final List<Job> created, final CountDownLatch latch)
     {
         return new Watcher<>()
         {
             @Override
-            public void eventReceived(final Action action, final StatefulSet resource)
+            public void eventReceived(final Action action, final Job resource)
             {
                 if (Action.ADDED == action)
                 {
@@ -174,18 +175,19 @@ class ScaleBenchKubernetesTest
         final String job, final boolean current, final int exitCode, final String message, final String log)
     {
         final JobNames names = new JobNames(job);
+        final String pod = names.ps() + "-q4z8m";
         final var ended = new ContainerStateBuilder().withNewTerminated().withExitCode(exitCode).withMessage(message)
             .withReason(exitCode == 0 ? "Completed" : "Error").endTerminated().build();
         final var running = new ContainerStateBuilder().withNewRunning().endRunning().build();
         client.pods().inNamespace(NS).resource(new PodBuilder()
-            .withNewMetadata().withName(names.seedPod()).withLabels(names.componentLabels(JobNames.PS_COMPONENT))
+            .withNewMetadata().withName(pod).withLabels(names.componentLabels(JobNames.PS_COMPONENT))
             .endMetadata()
             .withNewStatus().withPhase("Running").withContainerStatuses(new ContainerStatusBuilder()
                 .withName("descent").withRestartCount(current ? 0 : 1)
                 .withState(current ? ended : running).withLastState(current ? null : ended).build())
             .endStatus().build()).create();
         server.expect().get()
-            .withPath("/api/v1/namespaces/" + NS + "/pods/" + names.seedPod() + "/log?pretty=false&container=descent" +
+            .withPath("/api/v1/namespaces/" + NS + "/pods/" + pod + "/log?pretty=false&container=descent" +
                 (current ? "" : "&previous=true"))
             .andReturn(200, log).always();
     }
@@ -193,7 +195,8 @@ class ScaleBenchKubernetesTest
     private void assertJobDeleted(final String job)
     {
         final JobNames names = new JobNames(job);
-        assertNull(client.apps().statefulSets().inNamespace(NS).withName(names.ps()).get());
+        assertNull(client.batch().v1().jobs().inNamespace(NS).withName(names.ps()).get());
+        assertNull(client.persistentVolumeClaims().inNamespace(NS).withName(names.checkpoints()).get());
         assertNull(client.batch().v1().jobs().inNamespace(NS).withName(names.workers()).get());
         assertNull(client.configMaps().inNamespace(NS).withName(names.config()).get());
         assertNull(client.secrets().inNamespace(NS).withName(names.key()).get());

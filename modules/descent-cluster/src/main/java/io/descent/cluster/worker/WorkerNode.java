@@ -50,6 +50,7 @@ public final class WorkerNode
             final Duration timeout = setup.settings().serverLostTimeout();
             while (result.status() == WorkerOutcome.Status.SERVER_LOST)
             {
+                observer.onServerLost(result.message());
                 final Duration left = state.leftToFindServer(timeout, System.nanoTime());
                 LOG.info("worker rank {}: joining the seed {} again with a fresh actor system ({} s left of " +
                     "descent.cluster.server-lost-timeout)", result.rank(), seed, left.toSeconds());

@@ -2,7 +2,8 @@ package io.descent.cluster.worker;
 
 /**
  * Told what a worker does: {@link #onAccepted} on the worker actor's thread, {@link #onStep} on its compute thread,
- * between steps. Keep each call short and thread-safe (set a gauge, print a line). Every method has an empty default.
+ * between steps, {@link #onServerLost} on the thread running {@link WorkerNode}. Keep each call short and thread-safe
+ * (set a gauge, print a line). Every method has an empty default.
  */
 public interface WorkerObserver
 {
@@ -13,6 +14,17 @@ public interface WorkerObserver
 
     /** The parameter server accepted this worker as {@code rank} of {@code workers}. */
     default void onAccepted(final int rank, final int workers)
+    {
+    }
+
+    /**
+     * The parameter server went away without ending the job: the worker keeps its process and waits for a restarted
+     * server, up to {@code descent.cluster.server-lost-timeout}, making no steps meanwhile; {@link #onAccepted} follows
+     * when one takes it back (else the worker ends FAILED).
+     *
+     * @param reason how the server was lost.
+     */
+    default void onServerLost(final String reason)
     {
     }
 
