@@ -2,11 +2,9 @@ package io.descent.cli.model;
 
 import io.descent.model.artifact.ArtifactStore;
 import io.descent.model.onnx.OnnxExport;
-import io.descent.nn.error.BadInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -29,11 +27,7 @@ public final class OnnxExportCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        final Path parent = output.toAbsolutePath().getParent();
-        if (null == parent || !Files.isDirectory(parent) || Files.isDirectory(output))
-        {
-            throw new BadInputException("--output " + output + ": give a file in an existing directory");
-        }
+        OutputFile.check(output);
         OnnxExport.write(ArtifactStore.read(model), output);
         System.out.printf("ONNX model (opset %d) written to %s%n", OnnxExport.OPSET, output);
         return 0;

@@ -6,12 +6,10 @@ import io.descent.model.artifact.ModelArtifact;
 import io.descent.model.use.PredictionInput;
 import io.descent.model.use.PredictionOutput;
 import io.descent.model.use.Predictor;
-import io.descent.nn.error.BadInputException;
 import io.descent.train.JobConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -42,11 +40,7 @@ public final class PredictCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        final Path parent = output.toAbsolutePath().getParent();
-        if (null == parent || !Files.isDirectory(parent) || Files.isDirectory(output))
-        {
-            throw new BadInputException("--output " + output + ": give a file in an existing directory");
-        }
+        OutputFile.check(output);
         final ModelArtifact artifact = ArtifactStore.read(model);
         final List<String> targets = targetNames(artifact);
         final float[] rows = PredictionInput.read(input, artifact, targets);

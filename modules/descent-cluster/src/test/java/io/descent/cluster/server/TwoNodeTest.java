@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
@@ -38,7 +39,7 @@ class TwoNodeTest
     private InMemoryNetwork network;
 
     @BeforeEach
-    void start() throws InterruptedException
+    void start()
     {
         serverNode = ActorTestKit.create("descent", nodeConfig());
         workerNode = ActorTestKit.create("descent", nodeConfig());
@@ -54,17 +55,16 @@ class TwoNodeTest
      * Cluster treats a death watch on a node that is not yet a member apart (ClusterRemoteWatcher); one timeout of this
      * test under load, waiting for the held worker's termination, was suspected to be that race.
      */
-    private void awaitBothUp() throws InterruptedException
+    private void awaitBothUp()
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         for (final ActorTestKit node : List.of(serverNode, workerNode))
         {
-            while (StreamSupport.stream(Cluster.get(node.system()).state().getMembers().spliterator(), false)
-                .filter(member -> member.status() == MemberStatus.up()).count() < 2)
+            node.createTestProbe().awaitAssert(Duration.ofSeconds(60), () ->
             {
-                assertTrue(System.nanoTime() < deadline, "both nodes Up in the cluster within 60 s");
-                Thread.sleep(20);
-            }
+                assertEquals(2, StreamSupport.stream(Cluster.get(node.system()).state().getMembers().spliterator(),
+                    false).filter(member -> member.status() == MemberStatus.up()).count(), "both nodes Up");
+                return null;
+            });
         }
     }
 
