@@ -18,8 +18,9 @@ import java.util.Set;
  * @param data  data settings.
  * @param model the merged {@code model} section (read into a ModelSpec once the data's shape is known).
  * @param train training settings.
- * @param raw   the merged configuration, for reports, checkpoints and the configuration digest; without
- *              {@code train.save-model} (where the model is written is not part of what the job is).
+ * @param raw   the merged sections job, data, model and train (nothing else: no node settings, no cluster key),
+ *              for reports, checkpoints and the configuration digest; without {@code train.save-model} (where the
+ *              model is written is not part of what the job is).
  */
 public record JobConfig(String name, long seed, DataSettings data, Config model, TrainSettings train, Config raw)
 {
@@ -66,6 +67,26 @@ public record JobConfig(String name, long seed, DataSettings data, Config model,
             DataSettings.from(merged.getConfig("data"), "data"),
             merged.getConfig("model"),
             TrainSettings.from(merged.getConfig("train"), "train"),
-            merged.withoutPath("train." + TrainSettings.SAVE_MODEL));
+            sectionsOf(merged).withoutPath("train." + TrainSettings.SAVE_MODEL));
+    }
+
+    /**
+     * The fallback lays every module's reference.conf, with system properties over it, under the user's sections: a
+     * node's own settings ({@code -Ddescent.cluster.key} among them) must not travel with the job into checkpoints,
+     * reports or the configuration digest.
+     *
+     * @return only the {@link #SECTIONS} of {@code merged}.
+     */
+    private static Config sectionsOf(final Config merged)
+    {
+        Config job = ConfigFactory.empty();
+        for (final String section : SECTIONS)
+        {
+            if (merged.hasPath(section))
+            {
+                job = job.withValue(section, merged.getValue(section));
+            }
+        }
+        return job;
     }
 }

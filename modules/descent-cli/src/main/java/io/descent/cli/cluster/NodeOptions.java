@@ -1,13 +1,14 @@
 package io.descent.cli.cluster;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.descent.cluster.ClusterSettings;
 import io.descent.cluster.protocol.ClusterKey;
 import io.descent.nn.error.BadInputException;
 import io.descent.train.JobConfig;
 import io.descent.train.JobSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,6 +24,8 @@ import java.util.List;
  */
 public final class NodeOptions
 {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeOptions.class);
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "PRESET", description = "fashion-mnist or regression")
     String preset;
 
@@ -62,8 +65,18 @@ public final class NodeOptions
     ClusterSettings settings(final int workers)
     {
         final ClusterSettings settings = ClusterSettings.from(root(workers));
-        return null == clusterKeyFile ? settings :
-            settings.withKey(ClusterKey.readFile(clusterKeyFile, "--cluster-key-file"));
+        if (null != clusterKeyFile)
+        {
+            return settings.withKey(ClusterKey.readFile(clusterKeyFile, "--cluster-key-file"));
+        }
+        if (settings.key().present() && null != System.getProperty(ClusterSettings.PATH + ".key") &&
+            settings.key().source().startsWith(ClusterSettings.PATH))
+        {
+            LOG.warn("the cluster key comes from the system property -D{}.key, which anyone who can list processes " +
+                "can read; use --cluster-key-file FILE or the environment variable {}", ClusterSettings.PATH,
+                ClusterKey.ENV);
+        }
+        return settings;
     }
 
     /**
@@ -78,28 +91,7 @@ public final class NodeOptions
         {
             overrides = ConfigFactory.parseString("descent.cluster.workers = " + workers).withFallback(overrides);
         }
-        for (final String set : cluster)
-        {
-            final int eq = set.indexOf('=');
-            if (eq <= 0)
-            {
-                throw new BadInputException("--cluster '" + set + "' must look like key=value, e.g. step-timeout=30s");
-            }
-            if (set.substring(0, eq).trim().equals("key"))
-            {
-                throw new BadInputException("--cluster key=... would show the cluster key to anyone who can list " +
-                    "processes; use --cluster-key-file FILE or the environment variable " + ClusterKey.ENV);
-            }
-            try
-            {
-                overrides = ConfigFactory.parseString("descent.cluster." + set.substring(0, eq).trim() + " = " +
-                    set.substring(eq + 1).trim()).withFallback(overrides);
-            }
-            catch (final ConfigException ex)
-            {
-                throw new BadInputException("--cluster '" + set + "' is not a valid setting: " + ex.getMessage());
-            }
-        }
+        overrides = ClusterOverrides.apply(cluster, overrides);
         return overrides.withFallback(ConfigFactory.load());
     }
 
