@@ -13,20 +13,33 @@ import java.nio.MappedByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Names and cleans Aeron directories of embedded drivers: a unique directory per process
- * ({@code descent-aeron-<pid>-<random>}), and removal of directories whose driver process is dead (killed before it
- * could delete its directory). Stateless; thread-safe.
+ * Names, creates and cleans Aeron directories of embedded drivers: a unique directory per process
+ * ({@code descent-aeron-<pid>-<random>}, mode 0700, holding the driver's directory {@value #DRIVER_SUBDIR}), and
+ * removal of directories whose driver process is dead (killed before it could delete its directory). Stateless;
+ * thread-safe.
+ *
+ * <p>Why a directory inside a private one: the media driver deletes and re-creates its own directory at start with the
+ * process's umask (usually 0755, files 0644), so on a shared host anyone could read the gradients and weights in its
+ * log buffers. A parent only the owner may enter closes that from before the first file exists; the driver's directory
+ * is also set to 0700 once it runs ({@link #restrict}), which is all a configured directory gets.
  */
 public final class DriverDirectories
 {
     /** Prefix of every directory made by {@link #newUnique(Path)}. */
     public static final String PREFIX = "descent-aeron-";
+    /** The driver's own directory inside a private unique one ({@link #createPrivate}). */
+    public static final String DRIVER_SUBDIR = "driver";
+    /** Owner only: {@code rwx------}. */
+    public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private static final Logger LOG = LoggerFactory.getLogger(DriverDirectories.class);
     private static final Pattern UNIQUE_NAME = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-[0-9a-f]+");
@@ -46,6 +59,53 @@ public final class DriverDirectories
     }
 
     /**
+     * Creates {@code dir} (from {@link #newUnique(Path)}) readable by its owner only.
+     *
+     * @param dir the private directory, not yet existing.
+     * @return the media driver's directory inside it, not yet created (the driver creates it).
+     * @throws IllegalStateException when it cannot be created.
+     */
+    public static Path createPrivate(final Path dir)
+    {
+        try
+        {
+            try
+            {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            }
+            catch (final UnsupportedOperationException ex)
+            {
+                // Not a POSIX file system: nothing to restrict with.
+                Files.createDirectory(dir);
+            }
+            restrict(dir);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("cannot create the Aeron directory " + dir + ": " + ex +
+                " (check descent.transport.driver.base-dir)", ex);
+        }
+        return dir.resolve(DRIVER_SUBDIR);
+    }
+
+    /**
+     * Sets {@code dir} to {@link #OWNER_ONLY} where the file system has POSIX permissions; logs when it cannot.
+     *
+     * @param dir an existing directory.
+     */
+    public static void restrict(final Path dir)
+    {
+        try
+        {
+            Files.setPosixFilePermissions(dir, OWNER_ONLY);
+        }
+        catch (final UnsupportedOperationException | IOException ex)
+        {
+            LOG.warn("could not make the Aeron directory {} private (mode 0700): {}", dir, ex.toString());
+        }
+    }
+
+    /**
      * Deletes directories under {@code baseDir} made by {@link #newUnique(Path)} whose process is dead and whose
      * driver heartbeat is older than {@code driverTimeoutMs} (both, so that a live driver in another PID namespace
      * sharing /dev/shm is never touched).
@@ -60,7 +120,8 @@ public final class DriverDirectories
             for (final Path dir : entries)
             {
                 final Matcher name = UNIQUE_NAME.matcher(dir.getFileName().toString());
-                if (name.matches() && !isAlive(Long.parseLong(name.group(1))) && !isActive(dir, driverTimeoutMs))
+                if (name.matches() && !isAlive(Long.parseLong(name.group(1))) && !isActive(dir, driverTimeoutMs) &&
+                    !isActive(dir.resolve(DRIVER_SUBDIR), driverTimeoutMs))
                 {
                     LOG.info("removing stale Aeron directory {} (its process {} is gone)", dir, name.group(1));
                     IoUtil.delete(dir.toFile(), true);

@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The media driver of this process and the Aeron client connected to it. Embedded (default): a driver started in
- * this JVM in a unique directory (or the configured one), deleted on {@link #close()}; a directory left behind by a
- * killed process is removed at start. External: only a client, connected to a driver already running in the
+ * this JVM in a unique directory only its user may enter (or the configured one, set to mode 0700 once the driver
+ * runs; see {@link DriverDirectories}), deleted on {@link #close()}; a directory left behind by a killed process is
+ * removed at start. External: only a client, connected to a driver already running in the
  * configured directory. Thread-safe (the Aeron client is); {@link #close()} may be called more than once and from
  * several threads (an owner's shutdown hook and its normal path): the first call closes, later ones return at once
  * (possibly before the first has finished: owners that need the order serialise their own close).
@@ -35,14 +36,19 @@ public final class TransportDriver implements AutoCloseable
 
     private final DriverSettings settings;
     private final Path directory;
+    /** What {@link #close()} deletes: an embedded driver's private unique directory, or its configured one. */
+    private final Path owned;
     private final MediaDriver driver;
     private final Aeron aeron;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private TransportDriver(final DriverSettings settings, final Path directory, final MediaDriver driver, final Aeron aeron)
+    private TransportDriver(
+        final DriverSettings settings, final Path directory, final Path owned, final MediaDriver driver,
+        final Aeron aeron)
     {
         this.settings = settings;
         this.directory = directory;
+        this.owned = owned;
         this.driver = driver;
         this.aeron = aeron;
     }
@@ -59,17 +65,20 @@ public final class TransportDriver implements AutoCloseable
         final long timeoutMs = DriverDirectories.millis(settings.timeoutNs());
         if (settings.mode() == DriverSettings.Mode.EXTERNAL)
         {
-            return new TransportDriver(settings, settings.dir(), null, connect(settings.dir(), timeoutMs));
+            return new TransportDriver(settings, settings.dir(), null, null, connect(settings.dir(), timeoutMs));
         }
         final Path dir;
+        final Path owned;
         if (null == settings.dir())
         {
             DriverDirectories.sweepStale(settings.baseDir(), timeoutMs);
-            dir = DriverDirectories.newUnique(settings.baseDir());
+            owned = DriverDirectories.newUnique(settings.baseDir());
+            dir = DriverDirectories.createPrivate(owned);
         }
         else
         {
             dir = settings.dir();
+            owned = dir;
             if (Files.isDirectory(dir) && DriverDirectories.isOwnerDead(dir))
             {
                 LOG.info("removing stale Aeron directory {} (its process {} is gone)", dir,
@@ -77,14 +86,32 @@ public final class TransportDriver implements AutoCloseable
                 IoUtil.delete(dir.toFile(), false);
             }
         }
-        final MediaDriver driver = launch(settings, dir, timeoutMs);
+        final MediaDriver driver;
         try
         {
-            return new TransportDriver(settings, dir, driver, connect(dir, timeoutMs));
+            driver = launch(settings, dir, timeoutMs);
+        }
+        catch (final RuntimeException ex)
+        {
+            if (owned != dir)
+            {
+                IoUtil.delete(owned.toFile(), true);
+            }
+            throw ex;
+        }
+        // The driver re-created its directory with the umask's mode; publications' log buffers come later.
+        DriverDirectories.restrict(dir);
+        try
+        {
+            return new TransportDriver(settings, dir, owned, driver, connect(dir, timeoutMs));
         }
         catch (final RuntimeException ex)
         {
             CloseHelper.quietClose(driver);
+            if (owned != dir)
+            {
+                IoUtil.delete(owned.toFile(), true);
+            }
             throw ex;
         }
     }
@@ -181,9 +208,9 @@ public final class TransportDriver implements AutoCloseable
             return;
         }
         CloseHelper.closeAll(aeron, driver);
-        if (null != driver && Files.exists(directory))
+        if (null != driver && Files.exists(owned))
         {
-            IoUtil.delete(directory.toFile(), true);
+            IoUtil.delete(owned.toFile(), true);
         }
     }
 }

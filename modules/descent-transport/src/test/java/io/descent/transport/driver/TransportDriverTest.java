@@ -13,6 +13,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -44,12 +45,45 @@ class TransportDriverTest
         final Path dir;
         try (TransportDriver driver = TransportDriver.start(settings()))
         {
-            dir = driver.directory();
+            dir = driver.directory().getParent();
             assertTrue(driver.isEmbedded());
             assertTrue(dir.getFileName().toString().startsWith(DriverDirectories.PREFIX));
-            assertTrue(Files.isDirectory(dir));
+            assertEquals(baseDir, dir.getParent());
+            assertTrue(Files.isDirectory(driver.directory()));
         }
         assertFalse(Files.exists(dir));
+    }
+
+    /** Nobody but the owner may enter the directories the log buffers (gradients and weights) are mapped from. */
+    @Test
+    void shouldCreateItsDirectoriesForTheOwnerOnly() throws Exception
+    {
+        try (TransportDriver driver = TransportDriver.start(settings()))
+        {
+            assertEquals("rwx------", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(driver.directory().getParent())), "the private unique directory");
+            assertEquals("rwx------", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(driver.directory())), "the driver's own directory");
+            assertTrue(Files.isRegularFile(driver.directory().resolve("cnc.dat")), "the driver runs in it");
+        }
+        final Path configured = baseDir.resolve("configured");
+        try (TransportDriver driver = TransportDriver.start(settings().withDir(configured)))
+        {
+            assertEquals(configured, driver.directory());
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(configured)),
+                "a configured directory, once the driver has re-created it");
+        }
+        assertFalse(Files.exists(configured));
+    }
+
+    @Test
+    void shouldNeverReuseAnExistingDirectoryAsItsPrivateOne()
+    {
+        final Path dir = baseDir.resolve("shared");
+        try (TransportDriver first = TransportDriver.start(settings().withDir(dir)))
+        {
+            assertThrows(IllegalStateException.class, () -> DriverDirectories.createPrivate(first.directory()));
+        }
     }
 
     @Test
