@@ -20,9 +20,15 @@
 #   DESCENT_HEAP, DESCENT_MAX_OFFHEAP, DESCENT_MAX_PHYSICAL   -Xmx and JavaCPP limits; by default derived from
 #                        the container's memory limit (25 %, 40 %, 90 %), else 4g / 6G / 12G as scripts/descent
 #   DESCENT_JAVA_OPTS    extra JVM options; OPENBLAS_CORETYPE picked from the CPU flags when unset
-#   DESCENT_CLUSTER_KEY  the cluster's shared key (from the Secret); read by the process from its environment, never
-#                        put on the command line. Workers must prove it to the parameter server to register. At least
-#                        16 bytes, and not k8s/base's placeholder; unset = no key (anyone reaching the server can join)
+#   DESCENT_CLUSTER_KEY_FILE  file holding the cluster's shared key (k8s/base mounts the Secret there)
+#                        -> --cluster-key-file FILE (the path; the key itself is never on a command line). Workers must
+#                        prove the key to the parameter server to register. At least 16 bytes, and not k8s/base's
+#                        placeholder. Wins over DESCENT_CLUSTER_KEY, which is then removed from the environment.
+#   DESCENT_CLUSTER_KEY  the key itself, for `docker run -e` (read by the process from its environment, never put on
+#                        the command line; readable in /proc/<pid>/environ, so prefer the file); unset = no key
+#                        (anyone reaching the server can join)
+#   DESCENT_JAVACPP_CACHE  where JavaCPP extracts ND4J's native libraries, default /tmp/javacpp (the root file system
+#                        may be read-only: k8s/base mounts an emptyDir at /tmp)
 # Exit: a setting that is missing or malformed prints one line, writes it to the termination log and exits 64, so the
 # pod restarts and `kubectl describe` / `descent k8s status` say why.
 set -euo pipefail
@@ -124,15 +130,31 @@ role_args() {
   check_cluster_key
 }
 
-# The key stays in the environment (exec passes it on); only its shape is checked here, never printed.
+# The key is checked for its shape here, never printed. From a file, only the file's path goes on the command line;
+# from DESCENT_CLUSTER_KEY it stays in the environment (exec passes it on).
 check_cluster_key() {
-  local key="${DESCENT_CLUSTER_KEY:-}"
-  [ -z "$key" ] && return
+  local key name
+  if [ -n "${DESCENT_CLUSTER_KEY_FILE:-}" ]; then
+    name="DESCENT_CLUSTER_KEY_FILE '$DESCENT_CLUSTER_KEY_FILE'"
+    [ -f "$DESCENT_CLUSTER_KEY_FILE" ] && [ -r "$DESCENT_CLUSTER_KEY_FILE" ] ||
+      fail "$name is missing or unreadable; mount the key Secret there (k8s/base: volume cluster-key)"
+    key=$(< "$DESCENT_CLUSTER_KEY_FILE")
+    [ -n "${key//[[:space:]]/}" ] || fail "$name is empty; put a random key in the Secret (openssl rand -hex 32)"
+    args+=(--cluster-key-file "$DESCENT_CLUSTER_KEY_FILE")
+    unset DESCENT_CLUSTER_KEY
+  else
+    name="DESCENT_CLUSTER_KEY"
+    key="${DESCENT_CLUSTER_KEY:-}"
+    [ -z "$key" ] && return
+  fi
+  # As the process reads it: surrounding white space is ignored.
+  key="${key#"${key%%[![:space:]]*}"}"
+  key="${key%"${key##*[![:space:]]}"}"
   [ "$key" != "replace-me-with-a-random-key" ] ||
-    fail "DESCENT_CLUSTER_KEY is still the placeholder of k8s/base/secret.yaml; put a random key in the Secret" \
+    fail "$name is still the placeholder of k8s/base/secret.yaml; put a random key in the Secret" \
       "(openssl rand -hex 32; descent k8s render/submit do this)"
   (( $(printf '%s' "$key" | LC_ALL=C wc -c) >= 16 )) ||
-    fail "DESCENT_CLUSTER_KEY is shorter than 16 bytes; put a random key in the Secret (openssl rand -hex 32)"
+    fail "$name is shorter than 16 bytes; put a random key in the Secret (openssl rand -hex 32)"
 }
 
 # The parameter server's worker count, checkpoints and resume after a restart.
@@ -182,7 +204,11 @@ pick_blas_core
 # Spinning OpenMP workers steal the BLAS cores between ops (see scripts/descent).
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 
-read -r -a jvm <<< "${DESCENT_JAVA_OPTS:-} $(memory_flags)"
+# JavaCPP extracts ND4J's native libraries to ~/.javacpp/cache unless told otherwise; the home directory is on the
+# (possibly read-only) root file system. Before DESCENT_JAVA_OPTS, so a cachedir given there wins.
+jvm=("-Dorg.bytedeco.javacpp.cachedir=${DESCENT_JAVACPP_CACHE:-/tmp/javacpp}")
+read -r -a user_jvm <<< "${DESCENT_JAVA_OPTS:-} $(memory_flags)"
+jvm+=("${user_jvm[@]}")
 jvm+=(--add-opens java.base/jdk.internal.misc=ALL-UNNAMED
   --add-opens java.base/java.nio=ALL-UNNAMED
   --add-opens java.base/sun.nio.ch=ALL-UNNAMED

@@ -105,6 +105,18 @@ class ClusterCommandsTest
             .getData().get(JobNames.CONFIG_KEY));
         assertNotNull(client.secrets().inNamespace(NS).withName("mnist-key").get());
         assertNotNull(client.services().inNamespace(NS).withName("mnist-ps").get());
+        assertEquals(List.of("Ingress"), client.network().v1().networkPolicies().inNamespace(NS)
+            .withName("mnist-network").get().getSpec().getPolicyTypes());
+    }
+
+    @Test
+    void shouldSubmitTheMetricsAccessGiven()
+    {
+        submit("--metrics-from", "namespace=obs,app=prometheus").assertOk();
+        final var policy = client.network().v1().networkPolicies().inNamespace(NS).withName("mnist-network").get();
+        final var scrape = NetworkPolicies.metricsRule(policy).getFrom().get(0);
+        assertEquals(Map.of("kubernetes.io/metadata.name", "obs"), scrape.getNamespaceSelector().getMatchLabels());
+        assertEquals(Map.of("app", "prometheus"), scrape.getPodSelector().getMatchLabels());
     }
 
     @Test
@@ -243,6 +255,8 @@ class ClusterCommandsTest
         assertNull(client.batch().v1().jobs().inNamespace(NS).withName("mnist-ps").get());
         assertNull(client.configMaps().inNamespace(NS).withName("mnist-config").get());
         assertNull(client.secrets().inNamespace(NS).withName("mnist-key").get());
+        assertTrue(deleted.out().contains("deleted NetworkPolicy/mnist-network"), deleted.out());
+        assertNull(client.network().v1().networkPolicies().inNamespace(NS).withName("mnist-network").get());
         assertNull(client.services().inNamespace(NS).withName("mnist-ps").get());
         assertNotNull(client.persistentVolumeClaims().inNamespace(NS).withName("mnist-checkpoints").get());
         k8s("status").assertBadInput("no job 'mnist' in namespace " + NS);

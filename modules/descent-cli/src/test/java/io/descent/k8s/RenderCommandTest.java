@@ -88,6 +88,33 @@ class RenderCommandTest
     }
 
     @Test
+    void shouldLetOnlyTheNamedScrapersReachTheMetrics() throws IOException
+    {
+        for (final String access : List.of("namespace=observability", "app.kubernetes.io/name=prometheus",
+            "namespace=monitoring,app=prometheus", "none"))
+        {
+            final String yaml = K8sCli.run("k8s", "render", "--workers", "2", "--image", "descent:0.1.0",
+                "--config", config().toString(), "--metrics-from", access).assertOk().out();
+            new ManifestChecks(ManifestChecks.parse(yaml), new JobNames("descent"))
+                .checkAll(null, 2, "descent:0.1.0", "cluster.local", MetricsAccess.parse(access));
+        }
+        K8sCli.run("k8s", "render", "--workers", "2", "--image", "descent:0.1.0", "--config", config().toString(),
+            "--metrics-from", "monitoring").assertBadInput("--metrics-from 'monitoring'", "namespace=NAME");
+    }
+
+    @Test
+    void shouldPinTheImageByDigest() throws IOException
+    {
+        final String pinned = "registry.example.com/descent@sha256:" + "0123456789abcdef".repeat(4);
+        final String yaml = K8sCli.run("k8s", "render", "--workers", "2", "--image", pinned, "--config",
+            config().toString()).assertOk().out();
+        new ManifestChecks(ManifestChecks.parse(yaml), new JobNames("descent"))
+            .checkAll(null, 2, pinned, "cluster.local");
+        K8sCli.run("k8s", "render", "--workers", "2", "--image", "registry.example.com/descent@sha256:abc",
+            "--config", config().toString()).assertBadInput("--image", "malformed digest");
+    }
+
+    @Test
     void shouldRefuseAMissingImage() throws IOException
     {
         K8sCli.run("k8s", "render", "--workers", "2", "--config", config().toString()).assertBadInput("--image");

@@ -93,6 +93,8 @@ public final class JobLauncher
             c -> c.configMaps().inNamespace(ns).withName(names.config()).delete());
         delete(kube, ns, deleted, "Secret/" + names.key(),
             c -> c.secrets().inNamespace(ns).withName(names.key()).delete());
+        delete(kube, ns, deleted, "NetworkPolicy/" + names.network(),
+            c -> c.network().v1().networkPolicies().inNamespace(ns).withName(names.network()).delete());
         final List<String> claims = claims(kube, ns, names);
         if (deleted.isEmpty() && (claims.isEmpty() || !checkpoints))
         {

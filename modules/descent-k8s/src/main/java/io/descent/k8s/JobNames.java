@@ -7,7 +7,8 @@ import java.util.Map;
  * The names and labels of one Descent job's Kubernetes resources, all derived from the job name. The kustomize base
  * uses the job name {@code descent}: {@code descent-ps} (headless Service and the parameter server's Job, whose pod has
  * the hostname {@code descent-ps-0}), {@code descent-worker} (indexed Job), {@code descent-checkpoints} (the server's
- * PersistentVolumeClaim), {@code descent-config} (ConfigMap), {@code descent-key} (Secret).
+ * PersistentVolumeClaim), {@code descent-config} (ConfigMap), {@code descent-key} (Secret), {@code descent-network}
+ * (NetworkPolicy).
  *
  * @param job the job name, a DNS-1035 label.
  */
@@ -54,6 +55,12 @@ public record JobNames(String job)
     public String config()
     {
         return job + "-config";
+    }
+
+    /** @return name of the NetworkPolicy that lets only the job's pods reach its Akka and Aeron ports. */
+    public String network()
+    {
+        return job + "-network";
     }
 
     /** @return name of the Secret holding the cluster's shared key. */

@@ -34,7 +34,6 @@ public record JobSpec(
     private static final Pattern DNS_1035 = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern DNS_1123 = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern DOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
-    private static final Pattern REPOSITORY = Pattern.compile("[a-z0-9]([a-z0-9._\\-/:]*[a-z0-9])?");
 
     /**
      * Validates the user's settings and reads the job file.
@@ -105,27 +104,7 @@ public record JobSpec(
 
     private static void checkImage(final String image)
     {
-        if (null == image || image.isBlank())
-        {
-            throw new BadInputException("--image is empty; give the container image built from deploy/Dockerfile, " +
-                "e.g. --image registry.example.com/descent:0.1.0");
-        }
-        String repository = image;
-        final int at = repository.indexOf('@');
-        if (at >= 0)
-        {
-            repository = repository.substring(0, at);
-        }
-        final int colon = repository.lastIndexOf(':');
-        if (colon > repository.lastIndexOf('/'))
-        {
-            repository = repository.substring(0, colon);
-        }
-        if (!REPOSITORY.matcher(repository).matches() || image.chars().anyMatch(Character::isWhitespace))
-        {
-            throw new BadInputException("--image '" + image + "' is not an image reference; use " +
-                "[registry/]repository[:tag][@digest] with a lower-case repository, e.g. descent:0.1.0");
-        }
+        ImageReference.check(image);
     }
 
     private static String readConfig(final Path config)

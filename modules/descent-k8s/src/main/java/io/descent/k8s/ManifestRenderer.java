@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,8 +18,9 @@ import java.util.Map;
  * Turns the kustomize base into one job's manifests: names and labels from the job name, the image, the worker
  * count (the workers' Job completions and the server's DESCENT_WORKERS), the job's HOCON, the shared key, the seed
  * address (the server pod's hostname and subdomain), the checkpoint claim and the memory plan. The base holds two Jobs,
- * told apart by their {@value JobNames#COMPONENT_LABEL} label: the parameter server's and the workers'.
- * Everything else (probes, ports, security, volumes) comes from the base unchanged.
+ * told apart by their {@value JobNames#COMPONENT_LABEL} label: the parameter server's and the workers'. The
+ * NetworkPolicy selects the job's pods and lets only them reach the Akka and Aeron ports, and the metrics port only
+ * from {@link MetricsAccess}. Everything else (probes, ports, security contexts, volumes) comes from the base unchanged.
  */
 public final class ManifestRenderer
 {
@@ -38,9 +40,21 @@ public final class ManifestRenderer
     /**
      * @param job        the job to deploy.
      * @param clusterKey the shared key to put in the Secret.
-     * @return the job's resources, in kustomization order; the caller owns them.
+     * @return the job's resources, in kustomization order, metrics reachable from {@link MetricsAccess#DEFAULT}; the
+     *         caller owns them.
      */
     public List<HasMetadata> render(final JobSpec job, final String clusterKey)
+    {
+        return render(job, clusterKey, MetricsAccess.DEFAULT);
+    }
+
+    /**
+     * @param job        the job to deploy.
+     * @param clusterKey the shared key to put in the Secret.
+     * @param metrics    who may reach the pods' metrics port.
+     * @return the job's resources, in kustomization order; the caller owns them.
+     */
+    public List<HasMetadata> render(final JobSpec job, final String clusterKey, final MetricsAccess metrics)
     {
         final List<HasMetadata> items = base.load();
         for (final HasMetadata item : items)
@@ -62,6 +76,10 @@ public final class ManifestRenderer
             else if (item instanceof Service service)
             {
                 PodTemplates.relabel(service.getSpec().getSelector(), job.names());
+            }
+            else if (item instanceof NetworkPolicy policy)
+            {
+                NetworkPolicies.render(policy, job.names(), metrics);
             }
             else if (item instanceof Job batch && isParameterServer(batch))
             {
@@ -104,6 +122,10 @@ public final class ManifestRenderer
         if (item instanceof PersistentVolumeClaim)
         {
             return names.checkpoints();
+        }
+        if (item instanceof NetworkPolicy)
+        {
+            return names.network();
         }
         if (item instanceof Service || item instanceof Job batch && isParameterServer(batch))
         {

@@ -23,7 +23,19 @@ public final class Manifests
      */
     public static List<HasMetadata> render(final JobSpec job, final KubernetesSerialization serialization)
     {
-        return new ManifestRenderer(new BaseManifests(serialization)).render(job, randomKey());
+        return render(job, serialization, MetricsAccess.DEFAULT);
+    }
+
+    /**
+     * @param job           the job to deploy.
+     * @param serialization fabric8's (de)serializer.
+     * @param metrics       who may reach the pods' metrics port.
+     * @return the job's resources, with a fresh random shared key.
+     */
+    public static List<HasMetadata> render(
+        final JobSpec job, final KubernetesSerialization serialization, final MetricsAccess metrics)
+    {
+        return new ManifestRenderer(new BaseManifests(serialization)).render(job, randomKey(), metrics);
     }
 
     /**

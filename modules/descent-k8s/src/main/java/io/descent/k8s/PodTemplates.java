@@ -22,6 +22,13 @@ public final class PodTemplates
     public static final String CONFIG_VOLUME = "config";
     /** Memory {@code emptyDir} mounted at /dev/shm. */
     public static final String SHM_VOLUME = "dshm";
+    /** Disk {@code emptyDir} mounted at /tmp: the root file system is read-only. */
+    public static final String TMP_VOLUME = "tmp";
+    /**
+     * The job's Secret, mounted read-only: the cluster key is a file ({@code DESCENT_CLUSTER_KEY_FILE}), never an
+     * environment variable. Further Secrets (TLS material) belong in volumes of their own beside it.
+     */
+    public static final String KEY_VOLUME = "cluster-key";
     /** The parameter server's checkpoint volume (the job's PersistentVolumeClaim). */
     public static final String CHECKPOINT_VOLUME = "checkpoints";
 
@@ -77,11 +84,11 @@ public final class PodTemplates
             .orElseThrow(() -> new IllegalStateException("pod template has no volume " + name));
     }
 
-    /** Points the config volume at the job's ConfigMap and the shared-key variable at the job's Secret. */
+    /** Points the config volume at the job's ConfigMap and the key volume at the job's Secret. */
     public static void useJobObjects(final PodSpec pod, final JobNames names)
     {
         volume(pod, CONFIG_VOLUME).getConfigMap().setName(names.config());
-        env(container(pod), "DESCENT_CLUSTER_KEY").getValueFrom().getSecretKeyRef().setName(names.key());
+        volume(pod, KEY_VOLUME).getSecret().setSecretName(names.key());
     }
 
     /** Sizes /dev/shm, the container's memory and the JVM's limits after {@code plan}. */

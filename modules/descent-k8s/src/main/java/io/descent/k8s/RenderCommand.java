@@ -24,6 +24,9 @@ public final class RenderCommand implements Callable<Integer>
     @Mixin
     JobOptions job;
 
+    @Mixin
+    AccessOptions access;
+
     @Spec
     CommandSpec spec;
 
@@ -31,8 +34,9 @@ public final class RenderCommand implements Callable<Integer>
     public Integer call()
     {
         final JobSpec jobSpec = job.toSpec(ref);
+        final MetricsAccess metrics = access.metrics();
         final KubernetesSerialization serialization = new KubernetesSerialization();
-        final List<HasMetadata> items = Manifests.render(jobSpec, serialization);
+        final List<HasMetadata> items = Manifests.render(jobSpec, serialization, metrics);
         final PrintWriter out = spec.commandLine().getOut();
         out.print(Manifests.toYaml(jobSpec, items, serialization));
         out.flush();

@@ -27,6 +27,9 @@ public final class SubmitCommand implements Callable<Integer>
     JobOptions job;
 
     @Mixin
+    AccessOptions access;
+
+    @Mixin
     ApiOptions api;
 
     @Spec
@@ -36,10 +39,12 @@ public final class SubmitCommand implements Callable<Integer>
     public Integer call()
     {
         final JobSpec validated = job.toSpec(ref);
+        final MetricsAccess metrics = access.metrics();
         try (KubeApi kube = KubeApi.connect(api))
         {
             final JobSpec jobSpec = validated.withNamespace(kube.namespace(validated.namespace()));
-            final List<HasMetadata> items = Manifests.render(jobSpec, kube.client().getKubernetesSerialization());
+            final List<HasMetadata> items = Manifests.render(jobSpec, kube.client().getKubernetesSerialization(),
+                metrics);
             final PrintWriter out = spec.commandLine().getOut();
             JobLauncher.submit(kube, jobSpec, items, out::println);
             out.println("submitted job '" + jobSpec.names().job() + "' to namespace " + jobSpec.namespace() + " (" +

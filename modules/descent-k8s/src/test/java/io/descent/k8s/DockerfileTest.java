@@ -46,6 +46,23 @@ class DockerfileTest
         }
     }
 
+    /** Both base images can be pinned to a digest at build time; without one they follow their tags. */
+    @Test
+    void shouldLetEveryBaseImageBePinnedByDigest() throws IOException
+    {
+        final List<String> lines = lines();
+        final List<String> stages = lines.stream().filter(l -> l.startsWith("FROM ")).toList();
+        for (final String stage : stages)
+        {
+            final java.util.regex.Matcher arg = java.util.regex.Pattern
+                .compile("FROM \\S+:\\S+\\$\\{(\\w+):\\+@}\\$\\{\\1}( AS \\w+)?").matcher(stage);
+            assertTrue(arg.matches(), "FROM image:tag${X_DIGEST:+@}${X_DIGEST}: " + stage);
+            assertTrue(lines.indexOf("ARG " + arg.group(1) + "=") >= 0 &&
+                lines.indexOf("ARG " + arg.group(1) + "=") < lines.indexOf(stages.get(0)),
+                "ARG " + arg.group(1) + " is declared before the first FROM");
+        }
+    }
+
     @Test
     void shouldPutTheJarWhereTheEntrypointRunsIt() throws IOException
     {

@@ -55,7 +55,8 @@ class EntrypointTest
     {
         final Path bin = Files.createDirectories(dir.resolve("bin"));
         final Path java = Files.writeString(bin.resolve("java"), "#!/bin/sh\nprintf '%s\\n' \"$@\"\n" +
-            "echo \"ENV OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-}\"\necho \"ENV OMP_WAIT_POLICY=$OMP_WAIT_POLICY\"\n");
+            "echo \"ENV OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-}\"\necho \"ENV OMP_WAIT_POLICY=$OMP_WAIT_POLICY\"\n" +
+            "echo \"ENV DESCENT_CLUSTER_KEY=${DESCENT_CLUSTER_KEY:-}\"\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         config = Files.writeString(dir.resolve("job.conf"), ManifestChecks.JOB);
         env.put("PATH", bin + ":/usr/bin:/bin");
@@ -79,6 +80,7 @@ class EntrypointTest
 
     /** The container's environment as the kubelet would set it from {@code template}, references expanded. */
     private void podEnvironment(final PodTemplateSpec template, final Map<String, String> fromCluster)
+        throws IOException
     {
         final Map<String, String> resolved = new LinkedHashMap<>();
         for (final EnvVar var : PodTemplates.container(template.getSpec()).getEnv())
@@ -90,6 +92,28 @@ class EntrypointTest
         }
         env.putAll(resolved);
         env.put("DESCENT_CONFIG", config.toString());
+        if (env.containsKey("DESCENT_CLUSTER_KEY_FILE"))
+        {
+            env.put("DESCENT_CLUSTER_KEY_FILE", keyFileOf(template).toString());
+        }
+    }
+
+    /**
+     * The Secret's file as the kubelet would mount it for {@code template}, here under the test's directory: checks that
+     * DESCENT_CLUSTER_KEY_FILE names the key's file in the mount of the key Secret's volume.
+     */
+    private Path keyFileOf(final PodTemplateSpec template) throws IOException
+    {
+        final var pod = template.getSpec();
+        final var container = PodTemplates.container(pod);
+        final var volume = PodTemplates.volume(pod, PodTemplates.KEY_VOLUME);
+        final String mount = PodTemplates.mount(container, PodTemplates.KEY_VOLUME).getMountPath();
+        final String file = volume.getSecret().getItems().stream()
+            .filter(i -> JobNames.CLUSTER_KEY.equals(i.getKey())).findFirst().orElseThrow().getPath();
+        assertEquals(mount + "/" + file, PodTemplates.env(container, "DESCENT_CLUSTER_KEY_FILE").getValue());
+        final Path mounted = Files.createDirectories(dir.resolve("key-mount")).resolve(file);
+        Files.writeString(mounted, KEY + "\n");
+        return mounted;
     }
 
     private static String expand(final String value, final Map<String, String> defined)
@@ -116,17 +140,20 @@ class EntrypointTest
     {
         podEnvironment(base("job-ps.yaml", Job.class).getSpec().getTemplate(), Map.of(
             "POD_NAMESPACE", "ml", "POD_IP", "10.1.2.3",
-            "DESCENT_CLUSTER_KEY", KEY, "OMP_NUM_THREADS", "2"));
+            "OMP_NUM_THREADS", "2"));
         final Path checkpoints = dir.resolve("checkpoints/job");
         env.put("DESCENT_CHECKPOINT_DIR", checkpoints.toString());
         final Result result = run();
         assertEquals(0, result.exitCode(), result.err());
         assertEquals(List.of("ps", "--config", config.toString(), "--workers", "2", "--checkpoint-dir",
             checkpoints.toString(), "--bind", "descent-ps-0.descent-ps.ml.svc.cluster.local:2551",
-            "--aeron", "10.1.2.3:40123", "--cluster", "checkpoint.every=5m"), result.descentArgs());
+            "--aeron", "10.1.2.3:40123", "--cluster", "checkpoint.every=5m", "--cluster-key-file",
+            env.get("DESCENT_CLUSTER_KEY_FILE")), result.descentArgs());
         assertTrue(result.javaArgs().containsAll(List.of("-Xmx1024m", "-Dorg.bytedeco.javacpp.maxbytes=1024M",
-            "-Dorg.bytedeco.javacpp.maxphysicalbytes=2752M")), result.javaArgs().toString());
+            "-Dorg.bytedeco.javacpp.maxphysicalbytes=2752M", "-Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp")),
+            result.javaArgs().toString());
         assertTrue(!String.join(" ", result.javaArgs()).contains(KEY), "the key never goes on the command line");
+        assertTrue(result.javaArgs().contains("ENV DESCENT_CLUSTER_KEY="), "nor in the environment");
     }
 
     /**
@@ -141,14 +168,15 @@ class EntrypointTest
         final Job server = new ManifestChecks(new ManifestRenderer(new BaseManifests(new KubernetesSerialization()))
             .render(job, KEY), job.names()).ps();
         podEnvironment(server.getSpec().getTemplate(), Map.of("POD_NAMESPACE", "ml", "POD_IP", "10.1.2.3",
-            "DESCENT_CLUSTER_KEY", KEY, "OMP_NUM_THREADS", "2"));
+            "OMP_NUM_THREADS", "2"));
         // The claim's mount, here a temporary directory.
         final Path checkpoints = Files.createDirectories(dir.resolve("volume")).resolve("job");
         env.put("DESCENT_CHECKPOINT_DIR", checkpoints.toString());
         final List<String> fresh = run().descentArgs();
         assertEquals(List.of("ps", "--config", config.toString(), "--workers", "3", "--checkpoint-dir",
             checkpoints.toString(), "--bind", "mnist-ps-0.mnist-ps.ml.svc.cluster.local:2551", "--aeron",
-            "10.1.2.3:40123", "--cluster", "checkpoint.every=5m"), fresh, "the first start begins afresh");
+            "10.1.2.3:40123", "--cluster", "checkpoint.every=5m", "--cluster-key-file",
+            env.get("DESCENT_CLUSTER_KEY_FILE")), fresh, "the first start begins afresh");
 
         Files.writeString(Files.createDirectories(checkpoints.resolve("step-000000000040")).resolve("meta.kryo"), "m");
         final List<String> restarted = run().descentArgs();
@@ -178,12 +206,13 @@ class EntrypointTest
     {
         podEnvironment(base("job-workers.yaml", Job.class).getSpec().getTemplate(), Map.of(
             "DESCENT_RANK", "3", "POD_NAMESPACE", "ml", "POD_IP", "10.1.2.4",
-            "DESCENT_CLUSTER_KEY", KEY, "OMP_NUM_THREADS", "2"));
+            "OMP_NUM_THREADS", "2"));
         final Result result = run();
         assertEquals(0, result.exitCode(), result.err());
         assertEquals(List.of("worker", "--config", config.toString(), "--seed",
             "descent-ps-0.descent-ps.ml.svc.cluster.local:2551", "--cluster", "rank=3", "--bind", "10.1.2.4:2551",
-            "--aeron", "10.1.2.4:40123", "--cluster", "server-lost-timeout=10m"), result.descentArgs());
+            "--aeron", "10.1.2.4:40123", "--cluster", "server-lost-timeout=10m", "--cluster-key-file",
+            env.get("DESCENT_CLUSTER_KEY_FILE")), result.descentArgs());
         assertTrue(result.err().contains("descent-entrypoint: worker --config"), result.err());
     }
 
@@ -222,7 +251,7 @@ class EntrypointTest
         env.putAll(Map.of("DESCENT_ROLE", "ps", "DESCENT_CONFIG", config.toString(), "DESCENT_JAVA_OPTS", "-Dx=1"));
         final Result result = run();
         final String line = String.join(" ", result.javaArgs());
-        assertTrue(line.startsWith("-Dx=1 -Xmx4g -Dorg.bytedeco.javacpp.maxbytes=6G " +
+        assertTrue(line.startsWith("-Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp -Dx=1 -Xmx4g -Dorg.bytedeco.javacpp.maxbytes=6G " +
             "-Dorg.bytedeco.javacpp.maxphysicalbytes=12G -XX:+AlwaysPreTouch " +
             "--add-opens java.base/jdk.internal.misc=ALL-UNNAMED " +
             "--add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED " +
@@ -303,6 +332,38 @@ class EntrypointTest
         expectFailure("DESCENT_CLUSTER_KEY is shorter than 16 bytes");
         assertTrue(!Files.readString(dir.resolve("termination-log")).contains("short-k3y"));
         env.put("DESCENT_CLUSTER_KEY", "sixteen-bytes-ok");
+        assertEquals(0, run().exitCode());
+    }
+
+    @Test
+    void shouldPassTheKeyFileNotTheKeyAndDropTheKeyVariable() throws Exception
+    {
+        final Path key = Files.writeString(dir.resolve("cluster-key"), "  " + KEY + "\n");
+        env.putAll(Map.of("DESCENT_ROLE", "worker", "DESCENT_CONFIG", config.toString(), "DESCENT_SEED", "ps:2551",
+            "DESCENT_CLUSTER_KEY_FILE", key.toString(), "DESCENT_CLUSTER_KEY", "an-older-key-in-the-environment"));
+        final Result result = run();
+        assertEquals(0, result.exitCode(), result.err());
+        assertEquals(List.of("--cluster-key-file", key.toString()),
+            result.descentArgs().subList(result.descentArgs().size() - 2, result.descentArgs().size()));
+        assertTrue(result.javaArgs().contains("ENV DESCENT_CLUSTER_KEY="), "the file wins; the variable is dropped");
+        assertTrue(!(String.join(" ", result.javaArgs()) + result.err()).contains(KEY), "the key is never shown");
+    }
+
+    @Test
+    void shouldRefuseAMissingEmptyPlaceholderOrShortKeyFileWithoutShowingIt() throws Exception
+    {
+        final Path key = dir.resolve("cluster-key");
+        env.putAll(Map.of("DESCENT_ROLE", "ps", "DESCENT_CONFIG", config.toString(),
+            "DESCENT_CLUSTER_KEY_FILE", key.toString()));
+        expectFailure("DESCENT_CLUSTER_KEY_FILE '" + key + "' is missing or unreadable", "Secret");
+        Files.writeString(key, " \n");
+        expectFailure("DESCENT_CLUSTER_KEY_FILE '" + key + "' is empty");
+        Files.writeString(key, "replace-me-with-a-random-key\n");
+        expectFailure("is still the placeholder of k8s/base/secret.yaml");
+        Files.writeString(key, "short-k3y\n");
+        expectFailure("DESCENT_CLUSTER_KEY_FILE '" + key + "' is shorter than 16 bytes");
+        assertTrue(!Files.readString(dir.resolve("termination-log")).contains("short-k3y"));
+        Files.writeString(key, "sixteen-bytes-ok\n");
         assertEquals(0, run().exitCode());
     }
 

@@ -5,6 +5,13 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -23,6 +30,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -102,6 +110,14 @@ final class ManifestChecks
     /** Runs every check for a job of {@code workers} workers on {@code image} in {@code namespace} (may be null). */
     void checkAll(final String namespace, final int workers, final String image, final String clusterDomain)
     {
+        checkAll(namespace, workers, image, clusterDomain, MetricsAccess.DEFAULT);
+    }
+
+    /** As {@link #checkAll(String, int, String, String)}, metrics reachable from {@code metrics}. */
+    void checkAll(final String namespace, final int workers, final String image, final String clusterDomain,
+        final MetricsAccess metrics)
+    {
+        checkNetworkPolicy(metrics);
         checkNamesAndLabels(namespace);
         checkServiceMatchesServer();
         checkWorkers(workers);
@@ -109,6 +125,7 @@ final class ManifestChecks
         for (final PodTemplateSpec template : List.of(ps().getSpec().getTemplate(), workers().getSpec().getTemplate()))
         {
             checkPod(template, image);
+            checkHardening(template);
         }
         checkMemory(ps().getSpec().getTemplate(), MemoryPlan.parameterServer(workers));
         checkMemory(workers().getSpec().getTemplate(), MemoryPlan.worker());
@@ -118,7 +135,9 @@ final class ManifestChecks
 
     void checkNamesAndLabels(final String namespace)
     {
-        assertEquals(6, items.size(), "ConfigMap, Secret, Service, PersistentVolumeClaim, server Job, worker Job");
+        assertEquals(7, items.size(),
+            "ConfigMap, Secret, Service, NetworkPolicy, PersistentVolumeClaim, server Job, worker Job");
+        assertEquals(names.network(), one(NetworkPolicy.class).getMetadata().getName());
         assertEquals(names.config(), one(ConfigMap.class).getMetadata().getName());
         assertEquals(names.key(), one(Secret.class).getMetadata().getName());
         assertEquals(names.ps(), one(Service.class).getMetadata().getName());
@@ -201,14 +220,123 @@ final class ManifestChecks
         assertTrue(one(ConfigMap.class).getData().containsKey(JobNames.CONFIG_KEY));
         assertEquals(PodTemplates.mount(container, PodTemplates.CONFIG_VOLUME).getMountPath() + "/" +
             JobNames.CONFIG_KEY, env(template, "DESCENT_CONFIG"));
-        final EnvVar key = PodTemplates.env(container, "DESCENT_CLUSTER_KEY");
-        assertEquals(names.key(), key.getValueFrom().getSecretKeyRef().getName());
-        assertNotNull(one(Secret.class).getStringData().get(key.getValueFrom().getSecretKeyRef().getKey()));
+        final Volume key = PodTemplates.volume(pod, PodTemplates.KEY_VOLUME);
+        assertEquals(names.key(), key.getSecret().getSecretName());
+        assertEquals(List.of(JobNames.CLUSTER_KEY), key.getSecret().getItems().stream().map(KeyToPath::getKey).toList());
+        assertNotNull(one(Secret.class).getStringData().get(JobNames.CLUSTER_KEY));
+        final VolumeMount keyMount = PodTemplates.mount(container, PodTemplates.KEY_VOLUME);
+        assertEquals(Boolean.TRUE, keyMount.getReadOnly());
+        assertEquals(keyMount.getMountPath() + "/" + key.getSecret().getItems().get(0).getPath(),
+            env(template, "DESCENT_CLUSTER_KEY_FILE"), "the entrypoint passes the mounted file");
         assertTrue(env(template, "DESCENT_BIND").endsWith(":" + ports.get("akka").getContainerPort()));
         assertEquals("$(POD_IP):" + ports.get("aeron").getContainerPort(), env(template, "DESCENT_AERON"));
         assertEquals(Boolean.TRUE, pod.getSecurityContext().getRunAsNonRoot());
         assertEquals(10001L, pod.getSecurityContext().getRunAsUser());
         assertTrue(pod.getTerminationGracePeriodSeconds() >= 60, "time for a clean exit");
+    }
+
+    /**
+     * The pod's hardening: no service-account token, a read-only root file system with writable volumes where the
+     * node writes (/dev/shm, /tmp), non-root without privileges or capabilities under the runtime's seccomp profile,
+     * and the cluster key only as a file from the Secret (no environment variable carries a Secret).
+     */
+    void checkHardening(final PodTemplateSpec template)
+    {
+        final PodSpec pod = template.getSpec();
+        final Container container = container(template);
+        assertEquals(Boolean.FALSE, pod.getAutomountServiceAccountToken(), "no service-account token");
+        assertEquals("RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType());
+        final SecurityContext security = container.getSecurityContext();
+        assertEquals(Boolean.TRUE, security.getReadOnlyRootFilesystem());
+        assertEquals(Boolean.TRUE, security.getRunAsNonRoot());
+        assertEquals(Boolean.FALSE, security.getAllowPrivilegeEscalation());
+        assertEquals(Boolean.FALSE, security.getPrivileged());
+        assertEquals(List.of("ALL"), security.getCapabilities().getDrop());
+        assertTrue(null == security.getCapabilities().getAdd() || security.getCapabilities().getAdd().isEmpty());
+        assertEquals("RuntimeDefault", security.getSeccompProfile().getType());
+        final Map<String, String> writable = new java.util.TreeMap<>();
+        for (final VolumeMount mount : container.getVolumeMounts())
+        {
+            final Volume volume = PodTemplates.volume(pod, mount.getName());
+            if (!Boolean.TRUE.equals(mount.getReadOnly()) && null == volume.getConfigMap() && null == volume.getSecret())
+            {
+                writable.put(mount.getMountPath(), mount.getName());
+            }
+        }
+        assertEquals("dshm", writable.get("/dev/shm"), "Aeron's directory");
+        assertEquals(PodTemplates.TMP_VOLUME, writable.get("/tmp"), "JavaCPP's cache and the JVM's temporary files");
+        assertNotNull(PodTemplates.volume(pod, PodTemplates.TMP_VOLUME).getEmptyDir().getSizeLimit());
+        for (final EnvVar var : container.getEnv())
+        {
+            assertTrue(null == var.getValueFrom() || null == var.getValueFrom().getSecretKeyRef(),
+                var.getName() + " carries a Secret in the environment");
+        }
+        assertTrue(container.getEnv().stream().noneMatch(e -> "DESCENT_CLUSTER_KEY".equals(e.getName())));
+    }
+
+    /**
+     * The NetworkPolicy selects exactly the job's pods; only they reach Akka and Aeron (ports named as the containers
+     * name them, with their protocols), and only {@code metrics} reaches the metrics port.
+     */
+    void checkNetworkPolicy(final MetricsAccess metrics)
+    {
+        final NetworkPolicy policy = one(NetworkPolicy.class);
+        assertEquals(List.of("Ingress"), policy.getSpec().getPolicyTypes());
+        assertEquals(names.jobLabels(), policy.getSpec().getPodSelector().getMatchLabels());
+        for (final Job job : List.of(ps(), workers()))
+        {
+            assertContains(job.getSpec().getTemplate().getMetadata().getLabels(),
+                policy.getSpec().getPodSelector().getMatchLabels(), "the policy selects the pods");
+        }
+        final NetworkPolicyIngressRule own = NetworkPolicies.jobRule(policy);
+        assertEquals(1, own.getFrom().size());
+        assertEquals(names.jobLabels(), own.getFrom().get(0).getPodSelector().getMatchLabels());
+        assertNull(own.getFrom().get(0).getNamespaceSelector(), "the job's own namespace only");
+        assertNull(own.getFrom().get(0).getIpBlock());
+        assertEquals(List.of("akka/TCP", "aeron/UDP"), own.getPorts().stream()
+            .map(p -> p.getPort().getStrVal() + "/" + p.getProtocol()).toList());
+        for (final Job job : List.of(ps(), workers()))
+        {
+            final Map<String, ContainerPort> ports = ports(container(job.getSpec().getTemplate()));
+            for (final NetworkPolicyPort port : own.getPorts())
+            {
+                assertEquals(port.getProtocol(), ports.get(port.getPort().getStrVal()).getProtocol(),
+                    "the policy names the container's port " + port.getPort().getStrVal());
+            }
+            assertNotNull(ports.get(NetworkPolicies.METRICS_PORT));
+        }
+        final List<NetworkPolicyIngressRule> scrape = policy.getSpec().getIngress().stream()
+            .filter(NetworkPolicies::opensMetrics).toList();
+        if (metrics.none())
+        {
+            assertEquals(List.of(), scrape, "nobody but the node reaches the metrics");
+            assertEquals(1, policy.getSpec().getIngress().size());
+            return;
+        }
+        assertEquals(2, policy.getSpec().getIngress().size());
+        assertEquals(1, scrape.size());
+        assertEquals(List.of("http/TCP"), scrape.get(0).getPorts().stream()
+            .map(p -> p.getPort().getStrVal() + "/" + p.getProtocol()).toList());
+        assertEquals(1, scrape.get(0).getFrom().size());
+        final NetworkPolicyPeer peer = scrape.get(0).getFrom().get(0);
+        assertNull(peer.getIpBlock());
+        if (null == metrics.namespace())
+        {
+            assertNull(peer.getNamespaceSelector());
+        }
+        else
+        {
+            assertEquals(Map.of(MetricsAccess.NAMESPACE_NAME_LABEL, metrics.namespace()),
+                peer.getNamespaceSelector().getMatchLabels());
+        }
+        if (metrics.podLabels().isEmpty())
+        {
+            assertNull(peer.getPodSelector(), "any pod of the namespace");
+        }
+        else
+        {
+            assertEquals(metrics.podLabels(), peer.getPodSelector().getMatchLabels());
+        }
     }
 
     void checkMemory(final PodTemplateSpec template, final MemoryPlan plan)
