@@ -46,6 +46,17 @@ public final class NodeProcess implements AutoCloseable
     NodeProcess(final Path dir, final String name, final List<String> jvmFlags, final List<String> args)
         throws IOException
     {
+        this(dir, name, jvmFlags, args, java.util.Map.of());
+    }
+
+    /**
+     * @param jvmFlags JVM flags after this JVM's own (later flags win).
+     * @param args     the command line after {@code descent}, as given.
+     * @param env      environment variables to add to (or, mapped to null, remove from) this JVM's.
+     */
+    NodeProcess(final Path dir, final String name, final List<String> jvmFlags, final List<String> args,
+        final java.util.Map<String, String> env) throws IOException
+    {
         out = dir.resolve(name + ".out");
         err = dir.resolve(name + ".err");
         log = dir.resolve(name + ".log");
@@ -59,6 +70,17 @@ public final class NodeProcess implements AutoCloseable
             .redirectError(err.toFile());
         builder.environment().put("OMP_NUM_THREADS", "1");
         builder.environment().put("DESCENT_LOG_FILE", log.toString());
+        env.forEach((key, value) ->
+        {
+            if (null == value)
+            {
+                builder.environment().remove(key);
+            }
+            else
+            {
+                builder.environment().put(key, value);
+            }
+        });
         process = builder.start();
     }
 
