@@ -271,6 +271,12 @@ public final class PsCommand implements Callable<Integer>
         }
 
         @Override
+        public void onIgnoredControl(final String message)
+        {
+            metrics.onIgnoredControl(message);
+        }
+
+        @Override
         public void onWorkerLost(final int rank, final String reason)
         {
             System.err.printf("descent ps: dropped worker rank %d: %s; continuing with the others%n", rank, reason);

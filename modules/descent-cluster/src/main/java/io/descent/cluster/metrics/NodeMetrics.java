@@ -56,6 +56,9 @@ import java.util.function.Supplier;
  *       {@code rate(descent_examples_total[1m])}).</li>
  *   <li>{@code descent_received_bytes_total}, {@code descent_sent_bytes_total} counters: data-plane bytes.</li>
  *   <li>{@code descent_live_workers} gauge (once set).</li>
+ *   <li>{@code descent_ignored_control_messages_total{message="ready"|"leave"}} counter: control messages the
+ *       parameter server ignored because they named a worker it did not admit (forged, or from a replaced worker);
+ *       0 on a worker.</li>
  *   <li>{@code descent_epoch}, {@code descent_train_loss}, {@code descent_validation_loss},
  *       {@code descent_validation_accuracy} (0..1, classification) or {@code descent_validation_rmse}
  *       (regression) gauges of the latest epoch (once reported; a NaN value is left out).</li>
@@ -80,6 +83,8 @@ public final class NodeMetrics
         { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0 };
     private static final long NO_CHECKPOINT = Long.MIN_VALUE;
     private static final Logger LOG = LoggerFactory.getLogger(NodeMetrics.class);
+    /** The worker-to-server messages that name a worker: {@code message} label values of ignored ones. */
+    private static final String[] CONTROL_MESSAGES = { "ready", "leave" };
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final InstantSource clock;
@@ -94,6 +99,7 @@ public final class NodeMetrics
     private volatile Counter examples;
     private volatile Counter receivedBytes;
     private volatile Counter sentBytes;
+    private volatile Counter ignoredControl;
 
     private volatile double samplesPerSecond = Double.NaN;
     private volatile double liveWorkers = Double.NaN;
@@ -119,6 +125,14 @@ public final class NodeMetrics
         examples = counter("descent_examples", null, "Training examples processed.");
         receivedBytes = counter("descent_received_bytes", Unit.BYTES, "Data-plane bytes received.");
         sentBytes = counter("descent_sent_bytes", Unit.BYTES, "Data-plane bytes sent.");
+        ignoredControl = Counter.builder().name("descent_ignored_control_messages")
+            .help("Control messages ignored because they named a worker the server did not admit (or no longer " +
+                "has), by message.")
+            .constLabels(labels).labelNames("message").withoutExemplars().register(registry);
+        for (final String message : CONTROL_MESSAGES)
+        {
+            ignoredControl.initLabelValues(message);
+        }
         gauge("descent_samples_per_second", "Examples per second of the latest step.", () -> samplesPerSecond);
         gauge("descent_live_workers", "Workers taking part in the job.", () -> liveWorkers);
         gauge("descent_epoch", "Latest completed epoch.", () -> epoch.number());
@@ -271,6 +285,16 @@ public final class NodeMetrics
         requireNonNegative(sent, "sent");
         receivedBytes.inc(received);
         sentBytes.inc(sent);
+    }
+
+    /**
+     * A control message that named a worker the server did not admit (or no longer has) was ignored.
+     *
+     * @param message the message, lower case: {@code ready} or {@code leave}.
+     */
+    public void onIgnoredControl(final String message)
+    {
+        ignoredControl.labelValues(message).inc();
     }
 
     /**

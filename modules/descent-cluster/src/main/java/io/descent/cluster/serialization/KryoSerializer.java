@@ -6,6 +6,7 @@ import akka.actor.typed.ActorRefResolver;
 import akka.actor.typed.javadsl.Adapter;
 import akka.serialization.SerializerWithStringManifest;
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.Pool;
@@ -17,7 +18,8 @@ import java.util.Map;
 /**
  * Akka serializer of every control message ({@link io.descent.cluster.protocol.ControlMessage}) with Kryo. The
  * manifest is the message's class name; Kryo runs with registration required (only the classes of
- * {@link ProtocolClasses} and typed ActorRefs, written through {@link ActorRefResolver}). Kryo instances are pooled
+ * {@link ProtocolClasses} and typed ActorRefs, written through {@link ActorRefResolver}); a payload that does not
+ * decode to exactly one message of its manifest's class, every byte used, is refused. Kryo instances are pooled
  * because Akka calls serializers from many threads; the serializer itself is thread-safe.
  */
 public final class KryoSerializer extends SerializerWithStringManifest
@@ -113,11 +115,29 @@ public final class KryoSerializer extends SerializerWithStringManifest
         final Kryo kryo = pool.obtain();
         try (Input input = new Input(bytes))
         {
-            return kryo.readObject(input, type);
+            final Object message = kryo.readObject(input, type);
+            if (input.position() != bytes.length)
+            {
+                throw new NotSerializableException(malformed(manifest, bytes) + ": " +
+                    (bytes.length - input.position()) + " bytes left over");
+            }
+            return message;
+        }
+        catch (final KryoException | IllegalArgumentException | IndexOutOfBoundsException ex)
+        {
+            final NotSerializableException refused = new NotSerializableException(malformed(manifest, bytes) + ": " +
+                ex.getMessage());
+            refused.initCause(ex);
+            throw refused;
         }
         finally
         {
             pool.free(kryo);
         }
+    }
+
+    private static String malformed(final String manifest, final byte[] bytes)
+    {
+        return "malformed descent control message (" + bytes.length + " bytes as " + manifest + ")";
     }
 }

@@ -19,6 +19,16 @@ public interface JobObserver
     {
     }
 
+    /**
+     * A control message naming a worker the server did not admit, or no longer has (a forged one, or a stale one
+     * from a worker whose rank was taken over), was ignored.
+     *
+     * @param message {@code ready} or {@code leave}.
+     */
+    default void onIgnoredControl(final String message)
+    {
+    }
+
     /** A worker was dropped from the job; its shard goes to the live workers. */
     default void onWorkerLost(final int rank, final String reason)
     {

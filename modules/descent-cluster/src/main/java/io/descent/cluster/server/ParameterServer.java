@@ -38,7 +38,8 @@ import java.util.function.Function;
  * follows it (both over the data plane: no control message is on a step's path), sum them in rank order weighted by
  * example count, run the optimizer and publish version {@code s + 1}. A worker that terminates, leaves or misses the
  * step deadline is dropped and its shard reassigned; late and duplicate gradients are ignored and counted; a
- * {@link Ready} or {@link Leave} from a ref that did not register is ignored. Evaluates validation metrics per epoch
+ * {@link Ready} or {@link Leave} from a ref that did not register is ignored and counted
+ * ({@link JobObserver#onIgnoredControl}). Evaluates validation metrics per epoch
  * and test metrics at the end, and checkpoints when configured: always after the job's last step, and, when
  * stopped from outside while training (SIGTERM), the last applied step before it goes. Bad input found while the job runs (a step that
  * diverged, a checkpoint of another job) stops it as bad input: the workers are told so ({@link Finish#badInput()})
@@ -115,6 +116,8 @@ public final class ParameterServer extends AbstractBehavior<Command>
     private ServerEngine engine;
     private StepLoop loop;
     private boolean training;
+    /** Ready and Leave messages that named no admitted worker. */
+    private long ignoredControl;
     /** The actor stopped itself: the job completed, failed or stopped on bad input. */
     private boolean ended;
 
@@ -207,7 +210,7 @@ public final class ParameterServer extends AbstractBehavior<Command>
         final int rank = roster.rankOf(ready.worker());
         if (rank < 0)
         {
-            return this;
+            return ignore("ready", ready.worker());
         }
         final Roster.Member member = roster.get(rank);
         membership.ready(member);
@@ -334,7 +337,27 @@ public final class ParameterServer extends AbstractBehavior<Command>
     private Behavior<Command> onLeave(final Leave leave)
     {
         final int rank = roster.rankOf(leave.worker());
-        return training && rank >= 0 ? loseAndContinue(rank, "the worker left: " + leave.reason()) : this;
+        if (rank < 0)
+        {
+            return ignore("leave", leave.worker());
+        }
+        return training ? loseAndContinue(rank, "the worker left: " + leave.reason()) : this;
+    }
+
+    /**
+     * A {@link Ready} or {@link Leave} named a ref that is no admitted worker: forged, or stale (its rank was taken
+     * over). Counted; logged at 1, 2, 4, 8, ... so a flood cannot flood the log.
+     */
+    private Behavior<Command> ignore(final String message, final ActorRef<ToWorker> named)
+    {
+        ignoredControl++;
+        if (Long.bitCount(ignoredControl) == 1)
+        {
+            context.getLog().warn("ignored a {} naming {}, which is no admitted worker of this job ({} such control " +
+                "messages so far)", message, named.path(), ignoredControl);
+        }
+        observer.onIgnoredControl(message);
+        return this;
     }
 
     private Behavior<Command> loseAndContinue(final int rank, final String reason)

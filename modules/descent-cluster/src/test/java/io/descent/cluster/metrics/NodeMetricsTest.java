@@ -65,6 +65,24 @@ class NodeMetricsTest
     }
 
     @Test
+    void shouldCountIgnoredControlMessagesByMessageFromZero() throws Exception
+    {
+        final NodeMetrics metrics = NodeMetrics.parameterServer();
+        try (MetricsServer server = MetricsServer.start(0, metrics))
+        {
+            final String name = "descent_ignored_control_messages_total";
+            assertEquals(0.0, value(Scrape.metrics(server.port()), name, "role", "ps", "message", "leave")
+                .orElseThrow(), "present before anything was ignored");
+            metrics.onIgnoredControl("leave");
+            metrics.onIgnoredControl("leave");
+            metrics.onIgnoredControl("ready");
+            final List<Scrape.Sample> samples = Scrape.metrics(server.port());
+            assertEquals(2.0, value(samples, name, "role", "ps", "message", "leave").orElseThrow());
+            assertEquals(1.0, value(samples, name, "role", "ps", "message", "ready").orElseThrow());
+        }
+    }
+
+    @Test
     void shouldReportTheProcessMemoryAndCountForcedCollections() throws Exception
     {
         final NodeMetrics metrics = NodeMetrics.parameterServer();

@@ -94,6 +94,79 @@ class KryoSerializerTest
         assertThrows(java.io.NotSerializableException.class, () -> serializer.fromBinary(new byte[1], "no.such.Type"));
     }
 
+    /** Only the registered classes go out: anything else is refused before a byte is written. */
+    @Test
+    void shouldRefuseToWriteAnUnregisteredClass() throws Exception
+    {
+        final Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+        final KryoSerializer serializer = (KryoSerializer)serialization.serializerFor(ServerProtocol.Ready.class);
+        final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+            () -> serializer.toBinary(new Unregistered("payload")));
+        assertTrue(refused.getMessage().contains("not registered"), refused.getMessage());
+    }
+
+    /** A manifest naming any class but a control message's is refused, without loading or instantiating it. */
+    @Test
+    void shouldRefuseToReadAnUnregisteredClass() throws Exception
+    {
+        final Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+        final KryoSerializer serializer = (KryoSerializer)serialization.serializerFor(ServerProtocol.Ready.class);
+        for (final String manifest : List.of(Unregistered.class.getName(), "java.util.HashMap",
+            "java.lang.ProcessBuilder", JobIdentity.class.getName()))
+        {
+            assertThrows(java.io.NotSerializableException.class, () -> serializer.fromBinary(new byte[8], manifest),
+                manifest);
+        }
+    }
+
+    /**
+     * A Java-serialized payload gets nowhere: Akka's Java serializer is disabled (as under descent-node.conf), and the
+     * same bytes handed to the Kryo serializer as a control message are refused.
+     */
+    @Test
+    void shouldRefuseAJavaSerializedPayload() throws Exception
+    {
+        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes))
+        {
+            out.writeObject(new java.util.ArrayList<>(List.of("a", "b")));
+        }
+        final byte[] java = bytes.toByteArray();
+        final Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+        final int javaSerializer = 1;
+        assertTrue(serialization.deserialize(java, javaSerializer, "").isFailure(),
+            "Akka's Java serialization is off");
+        assertThrows(Exception.class, () -> serialization.serialize(new java.util.ArrayList<>(List.of("a"))).get(),
+            "nor does anything leave through it");
+        final KryoSerializer serializer = (KryoSerializer)serialization.serializerFor(ServerProtocol.Ready.class);
+        for (final Class<?> type : ProtocolClasses.MESSAGES)
+        {
+            assertThrows(Exception.class, () -> serializer.fromBinary(java, type.getName()),
+                "Java serialization bytes read as " + type.getSimpleName());
+        }
+    }
+
+    /** A message must use every byte of its payload: appended bytes are refused, not ignored. */
+    @Test
+    void shouldRefuseAMessageWithBytesLeftOver() throws Exception
+    {
+        final TestProbe<ServerProtocol.ToWorker> worker = testKit.createTestProbe();
+        final Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+        final KryoSerializer serializer = (KryoSerializer)serialization.serializerFor(ServerProtocol.Leave.class);
+        final byte[] bytes = serializer.toBinary(new ServerProtocol.Leave(worker.getRef(), "done"));
+        assertEquals(new ServerProtocol.Leave(worker.getRef(), "done"),
+            serializer.fromBinary(bytes, ServerProtocol.Leave.class.getName()));
+        final byte[] longer = java.util.Arrays.copyOf(bytes, bytes.length + 1);
+        final java.io.NotSerializableException refused = assertThrows(java.io.NotSerializableException.class,
+            () -> serializer.fromBinary(longer, ServerProtocol.Leave.class.getName()));
+        assertTrue(refused.getMessage().contains("1 bytes left over"), refused.getMessage());
+    }
+
+    /** A record Kryo was never told about. */
+    record Unregistered(String text) implements ControlMessage
+    {
+    }
+
     /** @return the message adapter of a live actor, as a worker makes it. */
     private static ActorRef<ServerProtocol.ToWorker> messageAdapter()
     {

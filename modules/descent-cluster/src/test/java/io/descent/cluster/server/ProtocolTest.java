@@ -271,6 +271,7 @@ class ProtocolTest
         assertEquals(List.of(1), result.lostRanks(), "only the worker that left by its own ref");
         assertTrue(workers[0].probe.expectMessageClass(ServerProtocol.Finish.class).success());
         stranger.expectNoMessage();
+        assertEquals(List.of("ready", "leave"), observer.ignoredControl, "each forged message counted once");
     }
 
     @Test
@@ -296,6 +297,7 @@ class ProtocolTest
         assertEquals(120, result.steps());
         assertArrayEquals(new long[]{ 1, joiner.firstStep }, observer.joined.poll());
         assertEquals(List.of(1), result.lostRanks(), "the joiner was not dropped by its predecessor's leave");
+        assertEquals(List.of("leave"), observer.ignoredControl, "the stale leave was counted");
         assertTrue(joiner.probe.expectMessageClass(ServerProtocol.Finish.class).success());
     }
 

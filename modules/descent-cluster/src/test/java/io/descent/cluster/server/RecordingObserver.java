@@ -25,8 +25,16 @@ public final class RecordingObserver implements JobObserver
 
     /** Join retries as {rank, missed step, next step}. */
     public final List<long[]> joinRetries = new CopyOnWriteArrayList<>();
+    /** Control messages ignored for naming no admitted worker ({@link JobObserver#onIgnoredControl}). */
+    public final List<String> ignoredControl = new CopyOnWriteArrayList<>();
     /** Joiners admitted, as {rank, join step}. */
     public final BlockingQueue<long[]> admitted = new LinkedBlockingQueue<>();
+
+    @Override
+    public void onIgnoredControl(final String message)
+    {
+        ignoredControl.add(message);
+    }
 
     @Override
     public void onJoinerAdmitted(final int rank, final long joinStep)
