@@ -75,6 +75,7 @@ class JobArgumentsTest
         cases.put("train.epoch", new String[]{ "regression", "--set", "train.epoch=3" });
         cases.put("--set 'train.epochs' must look like key=value", new String[]{ "regression", "--set", "train.epochs" });
         cases.put("nope.conf does not exist", new String[]{ "--config", shared.resolve("nope.conf").toString() });
+        cases.put("fashion-mnist is a preset: give it without --config", new String[]{ "--config", "fashion-mnist" });
         cases.put("'x1' is not an integer; --seed is the job's seed", new String[]{ "regression", "--seed", "x1" });
         cases.forEach((what, jobArgs) ->
         {
