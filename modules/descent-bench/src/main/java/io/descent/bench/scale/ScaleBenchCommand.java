@@ -199,12 +199,13 @@ public final class ScaleBenchCommand implements Callable<Integer>
         setup.put("job", jobArguments.given() ? String.join(" ", jobArguments.toArgs()) : "synthetic");
         if (!jobArguments.given())
         {
+            // The synthetic job's shape; a named job's is in its own settings.
             setup.put("model", model);
+            setup.put("steps_per_epoch", steps);
+            setup.put("warmup_epochs", warmupEpochs);
         }
         setup.put("batch", perWorkerBatch);
         setup.put("threads", threads);
-        setup.put("steps_per_epoch", steps);
-        setup.put("warmup_epochs", warmupEpochs);
         setup.put("repeats", repeat);
         setup.put("cores_per_worker", coresPerWorker);
         if (ceiling)
