@@ -6,7 +6,7 @@
 # Environment (set by k8s/base; everything but DESCENT_ROLE, and DESCENT_SEED for a worker, is optional):
 #   DESCENT_ROLE         ps | worker (or the first argument)
 #   DESCENT_CONFIG       job HOCON file, default /etc/descent/job.conf (the ConfigMap's mount)
-#   DESCENT_SEED         worker: host:port of the Akka seed node (the first parameter-server pod)  -> --seed
+#   DESCENT_SEED         worker: host:port of the Akka seed node (the first parameter-server pod)  -> --join
 #   DESCENT_BIND         host:port of this node's Akka endpoint                                    -> --bind
 #   DESCENT_AERON        host:port this node receives Aeron (UDP) buffers on                      -> --aeron
 #   DESCENT_RANK         worker: its preferred rank; else JOB_COMPLETION_INDEX (indexed Job)      -> --cluster rank=N
@@ -102,7 +102,7 @@ role_args() {
     [ -n "${DESCENT_SEED:-}" ] ||
       fail "DESCENT_SEED is not set; a worker needs the seed node's host:port (the first parameter-server pod)"
     require_host_port DESCENT_SEED "$DESCENT_SEED"
-    args+=(--seed "$DESCENT_SEED")
+    args+=(--join "$DESCENT_SEED")
     rank="${DESCENT_RANK:-${JOB_COMPLETION_INDEX:-}}"
     if [ -n "$rank" ]; then
       [[ "$rank" =~ ^[0-9]+$ ]] ||

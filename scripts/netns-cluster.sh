@@ -196,7 +196,7 @@ tail -n +1 -f --pid="$ps_pid" "$log_dir/ps.out" 2>/dev/null &
 watchers+=($!)
 for ((i = 0; i < workers; i++)); do
   ip=$(node_ip "w$i")
-  start_node "w$i" worker "${job[@]}" --seed "$ps_ip:2551" --bind "$ip:2552" --aeron "$ip:40124"
+  start_node "w$i" worker "${job[@]}" --join "$ps_ip:2551" --bind "$ip:2552" --aeron "$ip:40124"
   note "w$i ($ip): $log_dir/w$i.out, $log_dir/w$i.log"
 done
 if [ -n "$cut_worker" ]; then

@@ -3,14 +3,14 @@ package io.descent.cli;
 import io.descent.cli.train.LocalTraining;
 import io.descent.cluster.local.LocalCluster;
 import io.descent.nn.error.BadInputException;
+import io.descent.train.JobArguments;
 import io.descent.train.JobConfig;
-import io.descent.train.JobSource;
 import io.descent.train.TrainSettings;
 import io.descent.model.artifact.ArtifactStore;
 import com.typesafe.config.ConfigValueFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,17 +27,8 @@ import java.util.concurrent.Callable;
     description = "Train a model from a preset (fashion-mnist, regression) or a HOCON job file.")
 public final class TrainCommand implements Callable<Integer>
 {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "PRESET", description = "fashion-mnist or regression")
-    private String preset;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON job file (sections job, data, model, train)")
-    private Path config;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config key, e.g. train.epochs=5")
-    private List<String> sets = new ArrayList<>();
-
-    @Option(names = "--seed", paramLabel = "S", description = "seed of the job (overrides job.seed)")
-    private Long seed;
+    @Mixin
+    private JobArguments jobArguments;
 
     @Option(names = "--report", paramLabel = "FILE", description = "write a JSON report (atomically) at the end")
     private Path report;
@@ -64,7 +55,7 @@ public final class TrainCommand implements Callable<Integer>
         {
             return trainOnLocalCluster();
         }
-        final JobConfig job = withSaveModel(JobConfig.from(JobSource.build(preset, config, sets, seed)));
+        final JobConfig job = withSaveModel(jobArguments.job());
         // A progress bar only makes sense on a terminal; logs and CI get one line per epoch.
         new LocalTraining(job, report, !noProgress && null != System.console()).run();
         return 0;
@@ -72,8 +63,7 @@ public final class TrainCommand implements Callable<Integer>
 
     private JobConfig withSaveModel(final JobConfig job)
     {
-        return null == saveModel ? job : new JobConfig(job.name(), job.seed(), job.data(), job.model(),
-            job.train().withSaveModel(saveModel), job.raw());
+        return null == saveModel ? job : job.withSaveModel(saveModel);
     }
 
     private int trainOnLocalCluster() throws InterruptedException
@@ -84,25 +74,9 @@ public final class TrainCommand implements Callable<Integer>
                 (null == threads ? "" : " and " + threads));
         }
         // Validate here so that bad input fails once, fast, with the single-process message.
-        final JobConfig job = withSaveModel(JobConfig.from(JobSource.build(preset, config, sets, seed)));
+        final JobConfig job = withSaveModel(jobArguments.job());
         job.train().saveModel().ifPresent(dir -> ArtifactStore.checkTarget(dir, "--save-model"));
-        final List<String> jobArgs = new ArrayList<>();
-        if (null != preset)
-        {
-            jobArgs.add(preset);
-        }
-        if (null != config)
-        {
-            jobArgs.addAll(List.of("--config", config.toAbsolutePath().toString()));
-        }
-        for (final String set : sets)
-        {
-            jobArgs.addAll(List.of("--set", set));
-        }
-        if (null != seed)
-        {
-            jobArgs.addAll(List.of("--set", "job.seed=" + seed));
-        }
+        final List<String> jobArgs = new ArrayList<>(jobArguments.toArgs());
         // The server writes the model; where is not part of the job's identity, so the workers may see it too.
         job.train().saveModel().ifPresent(dir -> jobArgs.addAll(List.of("--set", "train." + TrainSettings.SAVE_MODEL +
             "=" + ConfigValueFactory.fromAnyRef(dir.toAbsolutePath().toString()).render())));

@@ -1,6 +1,9 @@
 package io.descent.k8s;
 
+import com.typesafe.config.ConfigFactory;
 import io.descent.report.JsonReports;
+import io.descent.train.JobArguments;
+import io.descent.train.JobConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -10,6 +13,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,8 +105,10 @@ class ClusterCommandsTest
         assertNotNull(client.persistentVolumeClaims().inNamespace(NS).withName("mnist-checkpoints").get());
         assertEquals("mnist-ps-0.mnist-ps." + NS + ".svc.cluster.local:2551",
             ManifestChecks.env(workers.getSpec().getTemplate(), "DESCENT_SEED"));
-        assertEquals(ManifestChecks.JOB, client.configMaps().inNamespace(NS).withName("mnist-config").get()
-            .getData().get(JobNames.CONFIG_KEY));
+        final String mounted = client.configMaps().inNamespace(NS).withName("mnist-config").get().getData()
+            .get(JobNames.CONFIG_KEY);
+        assertEquals(JobArguments.of(null, config, List.of(), null).job().raw(),
+            JobConfig.from(ConfigFactory.parseString(mounted)).raw(), "the job file, resolved");
         assertNotNull(client.secrets().inNamespace(NS).withName("mnist-key").get());
         assertNotNull(client.services().inNamespace(NS).withName("mnist-ps").get());
         assertEquals(List.of("Ingress"), client.network().v1().networkPolicies().inNamespace(NS)
@@ -158,6 +164,56 @@ class ClusterCommandsTest
         final K8sCli done = k8s("status").assertOk();
         assertTrue(done.out().startsWith("job 'mnist' in namespace " + NS + ": succeeded"), done.out());
         assertTrue(done.out().contains("parameter server: 0 active, 0 ready, 1 succeeded, 0 failed"), done.out());
+    }
+
+    @Test
+    void shouldTellWhereTheModelIsAndHowToFetchItOnceTheJobSucceeded() throws IOException
+    {
+        submit("--save-model").assertOk();
+        final String running = k8s("status").assertOk().out();
+        assertTrue(running.contains("  model: written to " + JobSpec.MODEL_DIR +
+            " on PersistentVolumeClaim/mnist-checkpoints when the job succeeds"), running);
+        assertTrue(!running.contains("kubectl"), running);
+
+        setStatus("mnist-ps", new JobStatusBuilder().withSucceeded(1).withConditions(complete()).build());
+        final String done = k8s("status").assertOk().out();
+        final List<String> fetch = ModelFetch.commands(new JobNames("mnist"), NS, "registry.example.com/descent:1.2",
+            JobSpec.MODEL_DIR);
+        assertTrue(done.contains("  model: " + JobSpec.MODEL_DIR + " on PersistentVolumeClaim/mnist-checkpoints; " +
+            "fetch it with:\n    " + String.join("\n    ", fetch) + "\n"), done);
+        assertEquals("kubectl -n " + NS + " cp mnist-fetch-model:" + JobSpec.MODEL_DIR + " ./model", fetch.get(2));
+        assertTrue(fetch.get(0).startsWith("kubectl -n " + NS + " run mnist-fetch-model --restart=Never " +
+            "--image=registry.example.com/descent:1.2 --overrides='"), fetch.get(0));
+        final Pod pod = new KubernetesSerialization().unmarshal(fetch.get(0).substring(
+            fetch.get(0).indexOf('\'') + 1, fetch.get(0).length() - 1), Pod.class);
+        assertEquals("mnist-checkpoints", pod.getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName());
+        assertEquals(JobSpec.CHECKPOINT_MOUNT, pod.getSpec().getContainers().get(0).getVolumeMounts().get(0)
+            .getMountPath());
+
+        final Map<?, ?> json = JsonReports.mapper().readValue(k8s("status", "--json").assertOk().out(), Map.class);
+        final Map<?, ?> model = (Map<?, ?>)json.get("model");
+        assertEquals(JobSpec.MODEL_DIR, model.get("path"));
+        assertEquals("mnist-checkpoints", model.get("claim"));
+        assertEquals(fetch, model.get("fetch"));
+    }
+
+    @Test
+    void shouldSayNothingOfAModelTheJobDoesNotSave() throws IOException
+    {
+        submit().assertOk();
+        setStatus("mnist-ps", new JobStatusBuilder().withSucceeded(1).withConditions(complete()).build());
+        assertTrue(!k8s("status").assertOk().out().contains("model"));
+        assertNull(JsonReports.mapper().readValue(k8s("status", "--json").assertOk().out(), Map.class).get("model"));
+    }
+
+    @Test
+    void shouldSubmitAPresetWithOverridesAsTrainTakesIt()
+    {
+        K8sCli.run("k8s", "submit", "regression", "--set", "train.epochs=2", "--seed", "3", "--workers", "1",
+            "--image", "descent:0.1.0", "--name", "reg", "--kubeconfig", kubeconfig.toString()).assertOk();
+        final JobConfig job = JobConfig.from(ConfigFactory.parseString(client.configMaps().inNamespace(NS)
+            .withName("reg-config").get().getData().get(JobNames.CONFIG_KEY)));
+        assertEquals(JobArguments.of("regression", null, List.of("train.epochs=2"), 3L).job().raw(), job.raw());
     }
 
     @Test

@@ -1,5 +1,10 @@
 package io.descent.k8s;
 
+import io.descent.cluster.protocol.JobIdentity;
+import io.descent.nn.Model;
+import io.descent.train.JobArguments;
+import io.descent.train.JobConfig;
+import io.descent.train.JobData;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import org.junit.jupiter.api.Test;
@@ -60,7 +65,7 @@ class RenderCommandTest
     }
 
     @Test
-    void shouldPutTheJobFileVerbatimInTheConfigMapAndAFreshKeyInTheSecret() throws IOException
+    void shouldPutTheResolvedJobInTheConfigMapAndAFreshKeyInTheSecret() throws IOException
     {
         final Path config = config();
         final String first = K8sCli.run("k8s", "render", "--workers", "2", "--image", "descent:0.1.0",
@@ -69,12 +74,68 @@ class RenderCommandTest
             "--config", config.toString()).assertOk().out();
         final ManifestChecks a = new ManifestChecks(ManifestChecks.parse(first), new JobNames("descent"));
         final ManifestChecks b = new ManifestChecks(ManifestChecks.parse(second), new JobNames("descent"));
-        assertEquals(ManifestChecks.JOB, a.one(ConfigMap.class).getData().get(JobNames.CONFIG_KEY));
+        assertEquals(JobArguments.of(null, config, List.of(), null).job().raw(),
+            readBack(a.one(ConfigMap.class)).raw(), "the job file, resolved");
         final String keyA = a.one(io.fabric8.kubernetes.api.model.Secret.class).getStringData().get("cluster-key");
         final String keyB = b.one(io.fabric8.kubernetes.api.model.Secret.class).getStringData().get("cluster-key");
         assertEquals(64, keyA.length());
         assertNotEquals(keyA, keyB, "each render makes its own key");
         assertTrue(first.startsWith("# descent k8s render: job 'descent', 2 worker(s)"));
+    }
+
+    /** The ConfigMap's job as every pod reads it: {@code --config /etc/descent/job.conf} through the same path. */
+    private JobConfig readBack(final ConfigMap map) throws IOException
+    {
+        final Path mounted = Files.writeString(dir.resolve("mounted-job.conf"), map.getData().get(JobNames.CONFIG_KEY));
+        return JobArguments.of(null, mounted, List.of(), null).job();
+    }
+
+    @Test
+    void shouldRenderAPresetWithOverridesAndSeedAsTheJobEveryNodeReadsBack() throws IOException
+    {
+        final List<String> sets = List.of("train.epochs=3", "train.learning-rate=0.004", "data.synthetic.samples=3000");
+        final String yaml = K8sCli.run("k8s", "render", "regression", "--set", sets.get(0), "--set", sets.get(1),
+            "--set", sets.get(2), "--seed", "11", "--workers", "2", "--image", "descent:0.1.0").assertOk().out();
+        final JobConfig pods = readBack(new ManifestChecks(ManifestChecks.parse(yaml), new JobNames("descent"))
+            .one(ConfigMap.class));
+        final JobConfig described = JobArguments.of("regression", null, sets, 11L).job();
+        assertEquals(11, pods.seed());
+        assertEquals(3, pods.train().epochs());
+        assertEquals(described.raw(), pods.raw());
+        assertEquals(identity(described), identity(pods), "the nodes' fingerprint and configuration digest");
+        assertNotEquals(identity(JobArguments.of("regression", null, sets, 12L).job()), identity(pods),
+            "another seed is another job");
+    }
+
+    private static JobIdentity identity(final JobConfig job)
+    {
+        final JobData data = JobData.load(job, 2);
+        return JobIdentity.of(Model.create(data.spec(), job.seed()).fingerprint(), job.raw());
+    }
+
+    @Test
+    void shouldPointTheSavedModelIntoTheCheckpointVolume() throws IOException
+    {
+        final String yaml = K8sCli.run("k8s", "render", "regression", "--save-model", "--workers", "2", "--image",
+            "descent:0.1.0").assertOk().out();
+        final ManifestChecks checks = new ManifestChecks(ManifestChecks.parse(yaml), new JobNames("descent"));
+        final JobConfig pods = readBack(checks.one(ConfigMap.class));
+        assertEquals(Path.of(JobSpec.MODEL_DIR), pods.train().saveModel().orElseThrow());
+        assertEquals(JobArguments.of("regression", null, List.of(), null).job().raw(), pods.raw(),
+            "where the model goes is not part of the job's identity");
+        final var server = PodTemplates.container(checks.ps().getSpec().getTemplate().getSpec());
+        assertEquals(JobSpec.CHECKPOINT_MOUNT, server.getVolumeMounts().stream()
+            .filter(m -> PodTemplates.CHECKPOINT_VOLUME.equals(m.getName())).findFirst().orElseThrow().getMountPath());
+        assertEquals(JobSpec.CHECKPOINT_DIR, ManifestChecks.env(checks.ps().getSpec().getTemplate(),
+            "DESCENT_CHECKPOINT_DIR"), "the model is beside the checkpoints, not among them");
+
+        K8sCli.run("k8s", "render", "regression", "--set", "train.save-model=/tmp/model", "--workers", "2",
+            "--image", "descent:0.1.0").assertBadInput("train.save-model '/tmp/model'", "checkpoint volume",
+            "--save-model");
+        K8sCli.run("k8s", "render", "regression", "--set", "train.save-model=" + JobSpec.CHECKPOINT_DIR + "/m",
+            "--workers", "2", "--image", "descent:0.1.0").assertBadInput("not on the parameter server's checkpoint");
+        K8sCli.run("k8s", "render", "regression", "--set", "train.save-model=" + JobSpec.CHECKPOINT_MOUNT + "/mine",
+            "--workers", "2", "--image", "descent:0.1.0").assertOk();
     }
 
     @Test

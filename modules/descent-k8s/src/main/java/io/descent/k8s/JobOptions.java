@@ -1,12 +1,22 @@
 package io.descent.k8s;
 
+import io.descent.train.JobArguments;
+import io.descent.train.JobConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 
-/** What to deploy: {@code --workers}, {@code --image}, {@code --config} and {@code --cluster-domain}. */
+/**
+ * What to deploy: the job ({@link JobArguments}: {@code PRESET | --config FILE}, {@code --set}, {@code --seed}, as
+ * {@code descent train} takes it), {@code --workers}, {@code --image}, {@code --cluster-domain} and
+ * {@code --save-model}. A picocli mixin; read on the command's thread.
+ */
 public final class JobOptions
 {
+    @Mixin
+    JobArguments jobArguments;
+
     @Option(names = "--workers", required = true, paramLabel = "N", description = "number of workers (1..1024)")
     int workers;
 
@@ -14,19 +24,23 @@ public final class JobOptions
         description = "container image built from deploy/Dockerfile, e.g. registry.example.com/descent:0.1.0")
     String image;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "the job's HOCON file")
-    Path config;
-
     @Option(names = "--cluster-domain", paramLabel = "DOMAIN", defaultValue = "cluster.local",
         description = "the cluster's DNS domain, part of the seed address (default: ${DEFAULT-VALUE})")
     String clusterDomain;
 
+    @Option(names = "--save-model", description = "the parameter server writes the trained model to " +
+        JobSpec.MODEL_DIR + " on its checkpoint volume at the end (train.save-model); descent k8s status says how " +
+        "to fetch it")
+    boolean saveModel;
+
     /**
      * @param ref the job's name and namespace.
-     * @return the validated job.
+     * @return the validated job, its configuration resolved (preset or file, overrides, seed, defaults).
      */
     public JobSpec toSpec(final JobRef ref)
     {
-        return JobSpec.of(ref.names().job(), ref.namespace(), workers, image, config, clusterDomain);
+        final JobConfig job = jobArguments.job();
+        return JobSpec.of(ref.names().job(), ref.namespace(), workers, image,
+            saveModel ? job.withSaveModel(Path.of(JobSpec.MODEL_DIR)) : job, clusterDomain);
     }
 }

@@ -1,24 +1,29 @@
 package io.descent.k8s;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import io.descent.nn.error.BadInputException;
-import io.descent.train.JobSource;
+import io.descent.train.JobArguments;
+import io.descent.train.JobConfig;
+import io.descent.train.TrainSettings;
 
-import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * What a user deploys: a named job with N workers running one image on one HOCON file. Built only through
- * {@link #of}, which validates every field, so an instance is always deployable. Immutable.
+ * What a user deploys: a named job with N workers running one image on one job. Built only through {@link #of},
+ * which validates every field, so an instance is always deployable. Immutable.
  *
  * @param names         the job's resource names.
  * @param namespace     the target namespace, or null to leave it to {@code kubectl} (render only).
  * @param workers       worker count, 1..{@value #MAX_WORKERS}.
  * @param image         container image reference.
- * @param jobConfig     the job's HOCON text as given by the user.
+ * @param jobConfig     the resolved job as HOCON ({@link JobConfig#hocon}: preset or file, {@code --set}s, the seed
+ *                      and every default), what every pod reads: the same job, so the same configuration digest.
  * @param clusterDomain the cluster's DNS domain, usually {@code cluster.local}.
  */
 public record JobSpec(
@@ -31,12 +36,19 @@ public record JobSpec(
     /** Longest job name: pod names {@code <job>-worker-<rank>-<5 chars>} must stay within 63 characters. */
     public static final int MAX_NAME_LENGTH = 40;
 
+    /** Where the parameter server's pod mounts its checkpoint volume (k8s/base/job-ps.yaml). */
+    public static final String CHECKPOINT_MOUNT = "/var/lib/descent/checkpoints";
+    /** Where {@code --save-model} has the server write the model: on its checkpoint volume, beside the checkpoints. */
+    public static final String MODEL_DIR = CHECKPOINT_MOUNT + "/model";
+    /** The checkpoint directory the base gives the server (DESCENT_CHECKPOINT_DIR), which the model must not be in. */
+    public static final String CHECKPOINT_DIR = CHECKPOINT_MOUNT + "/job";
+
     private static final Pattern DNS_1035 = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern DNS_1123 = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern DOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
 
     /**
-     * Validates the user's settings and reads the job file.
+     * Validates the user's settings and reads the job file (as {@code --config FILE} alone).
      *
      * @return a deployable job.
      * @throws BadInputException with one line naming the bad option, its value and how to fix it.
@@ -47,6 +59,24 @@ public record JobSpec(
         final int workers,
         final String image,
         final Path config,
+        final String clusterDomain)
+    {
+        return of(name, namespace, workers, image, JobArguments.of(null, config, List.of(), null).job(), clusterDomain);
+    }
+
+    /**
+     * Validates the user's settings.
+     *
+     * @param job the resolved job; a model it saves ({@code train.save-model}) must go to the checkpoint volume.
+     * @return a deployable job.
+     * @throws BadInputException with one line naming the bad option, its value and how to fix it.
+     */
+    public static JobSpec of(
+        final String name,
+        final String namespace,
+        final int workers,
+        final String image,
+        final JobConfig job,
         final String clusterDomain)
     {
         checkName(name);
@@ -64,7 +94,8 @@ public record JobSpec(
             throw new BadInputException("--cluster-domain '" + clusterDomain +
                 "' is not a DNS domain, e.g. cluster.local");
         }
-        return new JobSpec(new JobNames(name), namespace, workers, image, readConfig(config), clusterDomain);
+        job.train().saveModel().ifPresent(JobSpec::checkModelDir);
+        return new JobSpec(new JobNames(name), namespace, workers, image, hocon(job), clusterDomain);
     }
 
     /**
@@ -107,27 +138,53 @@ public record JobSpec(
         ImageReference.check(image);
     }
 
-    private static String readConfig(final Path config)
+    /** @return the job's model directory on the checkpoint volume, if it saves one. */
+    public Optional<String> modelDir()
     {
-        // Parses it as the trainer will (one-line errors for a missing, unreadable or malformed file).
-        JobSource.build(null, config, List.of(), null);
+        return savedModel(jobConfig);
+    }
+
+    /**
+     * @param hocon a job's HOCON as put in its ConfigMap.
+     * @return where its server saves the model ({@code train.save-model}), if it does.
+     */
+    public static Optional<String> savedModel(final String hocon)
+    {
         try
         {
-            if (Files.size(config) > MAX_CONFIG_BYTES)
-            {
-                throw new BadInputException("config file " + config + " is larger than " + MAX_CONFIG_BYTES +
-                    " bytes, more than a ConfigMap holds; keep data out of the job file (data.dir)");
-            }
-            return Files.readString(config);
+            final Config config = ConfigFactory.parseString(hocon);
+            final String key = "train." + TrainSettings.SAVE_MODEL;
+            return config.hasPath(key) && !config.getString(key).isBlank() ? Optional.of(config.getString(key)) :
+                Optional.empty();
         }
-        catch (final CharacterCodingException ex)
+        catch (final ConfigException ex)
         {
-            throw new BadInputException("config file " + config + " is not UTF-8 text; save it as UTF-8", ex);
+            return Optional.empty();
         }
-        catch (final IOException ex)
+    }
+
+    private static void checkModelDir(final Path dir)
+    {
+        final Path mount = Path.of(CHECKPOINT_MOUNT);
+        final Path normal = dir.normalize();
+        if (!normal.isAbsolute() || !normal.startsWith(mount) || normal.equals(mount) ||
+            normal.startsWith(Path.of(CHECKPOINT_DIR)))
         {
-            throw new BadInputException("config file " + config + " cannot be read (" + ex.getMessage() +
-                "); check its permissions", ex);
+            throw new BadInputException("train.save-model '" + dir + "' is not on the parameter server's checkpoint " +
+                "volume; on Kubernetes use --save-model (writes " + MODEL_DIR + ") or a directory under " +
+                CHECKPOINT_MOUNT + "/ other than " + CHECKPOINT_DIR);
         }
+    }
+
+    private static String hocon(final JobConfig job)
+    {
+        final String text = "# descent k8s: the resolved job '" + job.name() + "' (preset or file, --set, --seed and " +
+            "every default); every pod reads it\n" + job.hocon();
+        if (text.getBytes(StandardCharsets.UTF_8).length > MAX_CONFIG_BYTES)
+        {
+            throw new BadInputException("the job's configuration is larger than " + MAX_CONFIG_BYTES + " bytes, more " +
+                "than a ConfigMap holds; keep data out of the job (data.dir, data.csv.path)");
+        }
+        return text;
     }
 }

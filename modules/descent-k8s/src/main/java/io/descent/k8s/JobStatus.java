@@ -14,9 +14,11 @@ import java.util.List;
  * @param ps        the parameter server's Job, null when missing.
  * @param workers   the workers' Job, null when missing.
  * @param pods      the job's pods, parameter server first, then workers by rank.
+ * @param model     where the server saves the trained model and how to fetch it, or null when the job saves none.
  */
 public record JobStatus(
-    String name, String namespace, String state, ParameterServer ps, Workers workers, List<Pod> pods)
+    String name, String namespace, String state, ParameterServer ps, Workers workers, List<Pod> pods,
+    SavedModel model)
 {
     /**
      * The parameter server's Job (one pod at a time; a crashed one is restarted and resumes).
@@ -56,6 +58,18 @@ public record JobStatus(
     {
     }
 
+    /**
+     * The model the parameter server writes to its checkpoint volume once the job has succeeded.
+     *
+     * @param path  the model's directory in the server's pod.
+     * @param claim the checkpoint volume's PersistentVolumeClaim.
+     * @param fetch kubectl commands that copy it to {@code ./model} (a short-lived pod mounting the claim), or empty
+     *              until the job has succeeded.
+     */
+    public record SavedModel(String path, String claim, List<String> fetch)
+    {
+    }
+
     /** @return the status as lines for a terminal. */
     public List<String> lines()
     {
@@ -74,6 +88,16 @@ public record JobStatus(
                 pod.ready() ? "ready" : "not-ready", pod.restarts(),
                 (null == pod.reason() ? "" : "  " + pod.reason()) +
                 (null == pod.message() ? "" : ": " + pod.message())));
+        }
+        if (null != model && model.fetch().isEmpty())
+        {
+            lines.add("  model: written to " + model.path() + " on PersistentVolumeClaim/" + model.claim() +
+                " when the job succeeds");
+        }
+        else if (null != model)
+        {
+            lines.add("  model: " + model.path() + " on PersistentVolumeClaim/" + model.claim() + "; fetch it with:");
+            model.fetch().forEach(command -> lines.add("    " + command));
         }
         return lines;
     }

@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
-    description = "Show a deployed job's state: parameter server, workers, pods (restarts and why they ended).")
+    description = "Show a deployed job's state: parameter server, workers, pods (restarts and why they ended); for a " +
+        "job that saves its model (--save-model), where, and once it succeeded the kubectl commands that fetch it.")
 public final class StatusCommand implements Callable<Integer>
 {
     @Mixin
@@ -25,7 +26,7 @@ public final class StatusCommand implements Callable<Integer>
     @Mixin
     ApiOptions api;
 
-    @Option(names = "--json", description = "print JSON (fields: name, namespace, state, ps, workers, pods)")
+    @Option(names = "--json", description = "print JSON (fields: name, namespace, state, ps, workers, pods, model)")
     boolean json;
 
     @Spec

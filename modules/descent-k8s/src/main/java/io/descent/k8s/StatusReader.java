@@ -1,5 +1,6 @@
 package io.descent.k8s;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -48,7 +49,27 @@ public final class StatusReader
                 .thenComparing(p -> null == p.rank() ? -1 : p.rank())
                 .thenComparing(JobStatus.Pod::name))
             .toList();
-        return new JobStatus(names.job(), ns, state(ps, workers), parameterServer(ps), workers(workers), podStates);
+        final String state = state(ps, workers);
+        final ConfigMap config = kube.call(doing,
+            () -> kube.client().configMaps().inNamespace(ns).withName(names.config()).get());
+        return new JobStatus(names.job(), ns, state, parameterServer(ps), workers(workers), podStates,
+            savedModel(names, ns, state, ps, config));
+    }
+
+    /** @return where the job's model goes, with the recipe to fetch it once the job has succeeded; null for none. */
+    private static JobStatus.SavedModel savedModel(
+        final JobNames names, final String ns, final String state, final Job ps, final ConfigMap config)
+    {
+        final String hocon = null == config || null == config.getData() ? null :
+            config.getData().get(JobNames.CONFIG_KEY);
+        final String dir = null == hocon ? null : JobSpec.savedModel(hocon).orElse(null);
+        if (null == dir)
+        {
+            return null;
+        }
+        final boolean done = "succeeded".equals(state) && null != ps;
+        return new JobStatus.SavedModel(dir, names.checkpoints(), done ? ModelFetch.commands(names, ns,
+            PodTemplates.container(ps.getSpec().getTemplate().getSpec()).getImage(), dir) : List.of());
     }
 
     private static String state(final Job ps, final Job workers)

@@ -209,7 +209,7 @@ class EntrypointTest
             "OMP_NUM_THREADS", "2"));
         final Result result = run();
         assertEquals(0, result.exitCode(), result.err());
-        assertEquals(List.of("worker", "--config", config.toString(), "--seed",
+        assertEquals(List.of("worker", "--config", config.toString(), "--join",
             "descent-ps-0.descent-ps.ml.svc.cluster.local:2551", "--cluster", "rank=3", "--bind", "10.1.2.4:2551",
             "--aeron", "10.1.2.4:40123", "--cluster", "server-lost-timeout=10m", "--cluster-key-file",
             env.get("DESCENT_CLUSTER_KEY_FILE")), result.descentArgs());
@@ -221,7 +221,7 @@ class EntrypointTest
     {
         env.putAll(Map.of("DESCENT_ROLE", "worker", "DESCENT_CONFIG", config.toString(),
             "DESCENT_SEED", "ps-0.ps:2551", "JOB_COMPLETION_INDEX", "5", "DESCENT_ARGS", "--set train.epochs=1"));
-        assertEquals(List.of("worker", "--config", config.toString(), "--seed", "ps-0.ps:2551", "--cluster", "rank=5",
+        assertEquals(List.of("worker", "--config", config.toString(), "--join", "ps-0.ps:2551", "--cluster", "rank=5",
             "--set", "train.epochs=1"), run().descentArgs());
     }
 

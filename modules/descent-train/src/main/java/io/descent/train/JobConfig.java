@@ -3,10 +3,14 @@ package io.descent.train;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValueFactory;
 import io.descent.data.settings.DataSettings;
 import io.descent.nn.config.ConfigChecks;
 import io.descent.nn.error.BadInputException;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -88,5 +92,37 @@ public record JobConfig(String name, long seed, DataSettings data, Config model,
             }
         }
         return job;
+    }
+
+    /**
+     * @param dir where to write the trained model.
+     * @return this job with {@code train.save-model} set (its identity, {@link #raw()}, unchanged).
+     */
+    public JobConfig withSaveModel(final Path dir)
+    {
+        return new JobConfig(name, seed, data, model, train.withSaveModel(dir), raw);
+    }
+
+    /**
+     * The resolved job as a HOCON file another process reads back to the same job: the sections job, data, model and
+     * train of {@link #raw()} (every default filled in), plus {@code train.save-model} when set. {@link #from} on it
+     * gives an equal {@link #raw()}, so the same configuration digest.
+     *
+     * @return HOCON text.
+     */
+    public String hocon()
+    {
+        Config sections = ConfigFactory.empty();
+        for (final String section : List.of("job", "data", "model", "train"))
+        {
+            sections = sections.withValue(section, raw.getValue(section));
+        }
+        if (train.saveModel().isPresent())
+        {
+            sections = sections.withValue("train." + TrainSettings.SAVE_MODEL,
+                ConfigValueFactory.fromAnyRef(train.saveModel().get().toString()));
+        }
+        return sections.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false)
+            .setJson(false));
     }
 }

@@ -66,6 +66,11 @@ public final class JobSource
     {
         if (!Files.isRegularFile(file) || !Files.isReadable(file))
         {
+            if (Presets.NAMES.contains(file.toString()))
+            {
+                throw new BadInputException("config file " + file + " does not exist or is not readable; " + file +
+                    " is a preset: give it without --config (PRESET | --config FILE)");
+            }
             throw new BadInputException("config file " + file + " does not exist or is not readable; " +
                 "give a HOCON job file or a preset (" + String.join(", ", Presets.NAMES) + ")");
         }

@@ -5,9 +5,12 @@ import io.descent.data.shard.TempDirectories;
 import io.descent.k8s.ApiOptions;
 import io.descent.nn.error.BadInputException;
 import io.descent.report.JsonReports;
+import io.descent.train.JobArguments;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,15 +28,27 @@ import java.util.concurrent.Callable;
  * {@code descent bench scale}: the same job at each worker count (weak scaling: the per-worker batch stays fixed),
  * reporting throughput and efficiency against the smallest count, all measured in one run. The runs go to local
  * processes (default), network namespaces on this machine ({@code --netns}, {@link NetnsRunner}) or a Kubernetes
- * cluster ({@code --k8s}, {@link KubernetesRunner}).
+ * cluster ({@code --k8s}, {@link KubernetesRunner}). The job is the synthetic MLP of {@code --model}, {@code --batch},
+ * {@code --steps} sized for each count, or the user's ({@code PRESET | --config FILE}, as {@code train} takes it) the
+ * same for every count; {@code --set} and {@code --seed} apply over either.
  */
 @Command(
     name = "scale",
     mixinStandardHelpOptions = true,
     description = "Weak scaling: the same job at each worker count (local processes, network namespaces with " +
-        "--netns, or Kubernetes with --k8s), throughput and efficiency.")
+        "--netns, or Kubernetes with --k8s), throughput and efficiency. The job: a synthetic MLP (--model, " +
+        "--batch, --steps) sized so every count takes the same steps, or PRESET | --config FILE as train takes it " +
+        "(per-worker batch train.batch-size; its last epoch measured); --set and --seed apply to either.")
 public final class ScaleBenchCommand implements Callable<Integer>
 {
+    private static final List<String> SYNTHETIC_OPTIONS = List.of("--model", "--batch", "--steps", "--warmup-epochs");
+
+    @Mixin
+    private JobArguments jobArguments;
+
+    @Spec
+    private CommandSpec spec;
+
     @Option(names = "--workers", paramLabel = "LIST", description = "worker counts (default: ${DEFAULT-VALUE})")
     private String workers = "1,2";
 
@@ -143,26 +158,30 @@ public final class ScaleBenchCommand implements Callable<Integer>
     public Integer call() throws InterruptedException
     {
         final int[] counts = parseCounts();
-        final ScaleJob job = ScaleJob.of(model, batch, steps, warmupEpochs);
+        final ScaleJob synthetic = ScaleJob.of(model, batch, steps, warmupEpochs);
+        checkNamedJob();
+        final ScaleJobs job = new ScaleJobs(synthetic, jobArguments);
         checkOutputs();
         final Path work = tempDir();
         final List<ScaleRun> runs = new ArrayList<>();
         final ScaleRunner runner;
+        final int perWorkerBatch;
         try
         {
             runner = runner(counts, job, work);
-            if (runner.mode().equals("local"))
+            if (runner.mode().equals("local") && !jobArguments.given())
             {
                 // Local nodes run with this JVM's flags, so its heap is theirs.
-                job.checkFits(Arrays.stream(counts).max().orElse(1), Runtime.getRuntime().maxMemory());
+                synthetic.checkFits(Arrays.stream(counts).max().orElse(1), Runtime.getRuntime().maxMemory());
             }
+            perWorkerBatch = job.resolve(counts[counts.length - 1]).train().batchSize();
             final Map<Integer, List<ScaleRun>> repeats = new LinkedHashMap<>();
             for (int round = 0; round < repeat; round++)
             {
                 for (final int count : RunOrder.of(counts, round))
                 {
                     repeats.computeIfAbsent(count, c -> new ArrayList<>()).add(ScaleRun.fromReport(runner.mode(),
-                        count, batch, runner.run(count, job.write(work, count))));
+                        count, perWorkerBatch, runner.run(count, job.write(work, count))));
                 }
             }
             final Map<Integer, ComputeCeiling.Throughput> computeOnly = ceiling ?
@@ -177,11 +196,16 @@ public final class ScaleBenchCommand implements Callable<Integer>
         }
         final Map<String, Object> setup = new LinkedHashMap<>();
         setup.put("mode", runner.mode());
-        setup.put("model", model);
-        setup.put("batch", batch);
+        setup.put("job", jobArguments.given() ? String.join(" ", jobArguments.toArgs()) : "synthetic");
+        if (!jobArguments.given())
+        {
+            // The synthetic job's shape; a named job's is in its own settings.
+            setup.put("model", model);
+            setup.put("steps_per_epoch", steps);
+            setup.put("warmup_epochs", warmupEpochs);
+        }
+        setup.put("batch", perWorkerBatch);
         setup.put("threads", threads);
-        setup.put("steps_per_epoch", steps);
-        setup.put("warmup_epochs", warmupEpochs);
         setup.put("repeats", repeat);
         setup.put("cores_per_worker", coresPerWorker);
         if (ceiling)
@@ -190,7 +214,7 @@ public final class ScaleBenchCommand implements Callable<Integer>
             setup.put("ceiling_rounds", ceilingRounds);
         }
         final Map<String, Object> json = ScaleOutputs.json(runs, setup);
-        print(runner.mode(), runs);
+        print(runner.mode(), runs, perWorkerBatch);
         if (null != report)
         {
             JsonReports.writeAtomically(report, json);
@@ -202,8 +226,25 @@ public final class ScaleBenchCommand implements Callable<Integer>
         return 0;
     }
 
+    /** Refuses the synthetic job's options next to a named job, which sets those itself. */
+    private void checkNamedJob()
+    {
+        if (!jobArguments.given())
+        {
+            return;
+        }
+        for (final String option : SYNTHETIC_OPTIONS)
+        {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option))
+            {
+                throw new BadInputException(option + " shapes the synthetic job; with PRESET or --config FILE the " +
+                    "job says it: use --set (e.g. --set train.batch-size=256, --set train.epochs=2)");
+            }
+        }
+    }
+
     /** Picks and checks where the runs go, before any of them starts. */
-    private ScaleRunner runner(final int[] counts, final ScaleJob job, final Path work)
+    private ScaleRunner runner(final int[] counts, final ScaleJobs job, final Path work)
     {
         if (netns && k8s)
         {
@@ -296,10 +337,11 @@ public final class ScaleBenchCommand implements Callable<Integer>
         return allowed;
     }
 
-    private void print(final String mode, final List<ScaleRun> runs)
+    private void print(final String mode, final List<ScaleRun> runs, final int perWorkerBatch)
     {
-        System.out.printf("%nmode %s, model %s, batch %d per worker, %d BLAS thread(s) per process, %d steps " +
-            "measured%s%s%n", mode, model, batch, threads, steps,
+        System.out.printf("%nmode %s, %s, batch %d per worker, %d BLAS thread(s) per process, %s%s%s%n", mode,
+            jobArguments.given() ? "job " + String.join(" ", jobArguments.toArgs()) : "model " + model,
+            perWorkerBatch, threads, jobArguments.given() ? "last epoch measured" : steps + " steps measured",
             coresPerWorker > 0 ? ", each run confined to " + coresPerWorker + " CPU(s) per worker" : "",
             repeat > 1 ? ", median of " + repeat + " interleaved runs per count" : "");
         System.out.println("workers  samples/s  efficiency  step ms  compute ms  comm ms" +

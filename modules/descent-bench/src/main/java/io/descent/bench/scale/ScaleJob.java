@@ -3,10 +3,6 @@ package io.descent.bench.scale;
 import io.descent.nn.ModelSpec;
 import io.descent.nn.error.BadInputException;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -77,7 +73,13 @@ record ScaleJob(int[] widths, int batch, int stepsPerEpoch, int warmupEpochs)
     /** @return the job file's content for {@code workers} workers. */
     String hocon(final int workers)
     {
-        final int trainRows = workers * batch * stepsPerEpoch;
+        final long rows = (long)workers * batch * stepsPerEpoch;
+        if (rows > Integer.MAX_VALUE / 2)
+        {
+            throw new BadInputException("--steps " + stepsPerEpoch + ": " + workers + " workers × batch " + batch +
+                " × " + stepsPerEpoch + " steps is " + rows + " rows, more than a job holds; lower --steps or --batch");
+        }
+        final int trainRows = (int)rows;
         final int samples = (int)Math.ceil(trainRows / (1.0 - VALIDATION_FRACTION)) + 1;
         final List<String> layers = new ArrayList<>();
         for (int i = 1; i < widths.length - 1; i++)
@@ -104,20 +106,5 @@ record ScaleJob(int[] widths, int batch, int stepsPerEpoch, int warmupEpochs)
     int epochs()
     {
         return warmupEpochs + 1;
-    }
-
-    /** Writes the job file for {@code workers} workers into {@code dir}. */
-    Path write(final Path dir, final int workers)
-    {
-        final Path file = dir.resolve("scale-" + workers + ".conf");
-        try
-        {
-            Files.writeString(file, hocon(workers));
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("writing the scaling job " + file, ex);
-        }
-        return file;
     }
 }

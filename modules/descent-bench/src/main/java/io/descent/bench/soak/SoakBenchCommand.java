@@ -2,11 +2,10 @@ package io.descent.bench.soak;
 
 import io.descent.nn.error.BadInputException;
 import io.descent.report.JsonReports;
-import io.descent.train.JobConfig;
-import io.descent.train.JobSource;
+import io.descent.train.JobArguments;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,23 +27,17 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     description = "Run a job on a local cluster for a fixed time and report every node's memory over time: " +
         "resident set, heap after GC, JavaCPP bytes, their growth per hour after a warm-up, ND4J allocations per " +
-        "step and forced collections.")
+        "step and forced collections. The job is PRESET or --config FILE (default: fashion-mnist), with --set and " +
+        "--seed; the soak sets train.epochs.")
 public final class SoakBenchCommand implements Callable<Integer>
 {
     static final double GOAL_PERCENT_PER_HOUR = 2.0;
     /** More epochs than any soak lasts (the most a job may have): the soak ends the job, not its last epoch. */
     private static final int EPOCHS = 1_000_000;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "PRESET",
-        description = "fashion-mnist or regression (default: fashion-mnist unless --config)")
-    private String preset;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON job file")
-    private Path config;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config key (train.epochs is set " +
-        "by the soak)")
-    private List<String> sets = new ArrayList<>();
+    /** The job; fashion-mnist when neither a preset nor a file is given. The soak sets train.epochs. */
+    @Mixin
+    private JobArguments jobArguments;
 
     @Option(names = "--minutes", paramLabel = "M", description = "how long the job runs (default: ${DEFAULT-VALUE})")
     private double minutes = 30;
@@ -114,24 +107,9 @@ public final class SoakBenchCommand implements Callable<Integer>
     /** @return the job as {@code descent} arguments, checked here first so that bad input fails once, fast. */
     private List<String> jobArgs()
     {
-        final String job = null == preset && null == config ? "fashion-mnist" : preset;
-        final List<String> all = new ArrayList<>(sets);
-        all.add("train.epochs=" + EPOCHS);
-        JobConfig.from(JobSource.build(job, config, all, null));
-        final List<String> args = new ArrayList<>();
-        if (null != job)
-        {
-            args.add(job);
-        }
-        if (null != config)
-        {
-            args.addAll(List.of("--config", config.toAbsolutePath().toString()));
-        }
-        for (final String set : all)
-        {
-            args.addAll(List.of("--set", set));
-        }
-        return args;
+        final JobArguments job = jobArguments.orPreset("fashion-mnist").with("train.epochs=" + EPOCHS);
+        job.job();
+        return job.toArgs();
     }
 
     private Map<String, Object> json(final List<NodeTimeline> nodes, final List<String> jobArgs, final int perProcess,

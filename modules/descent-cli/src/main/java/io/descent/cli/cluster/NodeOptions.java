@@ -5,19 +5,19 @@ import com.typesafe.config.ConfigFactory;
 import io.descent.cluster.ClusterSettings;
 import io.descent.cluster.protocol.ClusterKey;
 import io.descent.nn.error.BadInputException;
+import io.descent.train.JobArguments;
 import io.descent.train.JobConfig;
-import io.descent.train.JobSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Options every cluster node shares: the job (preset or file, overrides), the data-plane address, cluster setting
+ * Options every cluster node shares: the job ({@link JobArguments}: preset or file, overrides, seed), the data-plane address, cluster setting
  * overrides, the cluster key file and the local launcher's hidden options. A picocli mixin. The cluster key itself is
  * never accepted on the command line (anyone who can list processes would see it): it comes from
  * {@code --cluster-key-file}, else {@code DESCENT_CLUSTER_KEY}, else {@code descent.cluster.key} in a config file.
@@ -26,14 +26,8 @@ public final class NodeOptions
 {
     private static final Logger LOG = LoggerFactory.getLogger(NodeOptions.class);
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "PRESET", description = "fashion-mnist or regression")
-    String preset;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON job file (sections job, data, model, train)")
-    Path config;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a job config key, e.g. train.epochs=5")
-    List<String> sets = new ArrayList<>();
+    @Mixin
+    JobArguments jobArguments;
 
     @Option(names = "--aeron", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:0",
         description = "data-plane (Aeron UDP) address other nodes reach this one at; port 0 picks a free port; " +
@@ -55,7 +49,7 @@ public final class NodeOptions
     /** @return the validated job. */
     JobConfig job()
     {
-        return JobConfig.from(JobSource.build(preset, config, sets, null));
+        return jobArguments.job();
     }
 
     /**

@@ -65,7 +65,7 @@ public final class PsCommand implements Callable<Integer>
     MetricsOptions metricsOptions;
 
     @Option(names = "--bind", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:2551",
-        description = "control-plane (Akka) address; workers give it as --seed (default: ${DEFAULT-VALUE})")
+        description = "control-plane (Akka) address; workers give it as --join (default: ${DEFAULT-VALUE})")
     String bind;
 
     @Option(names = "--workers", paramLabel = "N", description = "number of workers to wait for " +

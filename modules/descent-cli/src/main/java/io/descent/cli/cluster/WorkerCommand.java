@@ -42,8 +42,8 @@ public final class WorkerCommand implements Callable<Integer>
     @Mixin
     MetricsOptions metricsOptions;
 
-    @Option(names = "--seed", paramLabel = "HOST:PORT", required = true,
-        description = "control-plane address of the seed node (the parameter server's --bind)")
+    @Option(names = "--join", paramLabel = "HOST:PORT", required = true,
+        description = "control-plane address of the parameter server to join (its --bind; the Akka seed node)")
     String seed;
 
     @Option(names = "--bind", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:0",
@@ -59,7 +59,7 @@ public final class WorkerCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         node.watchParent();
-        HostPort.parse(seed, "--seed");
+        HostPort.parse(seed, "--join");
         NodeRuntime.checkUdpPortFree(node.aeron);
         final JobConfig job = node.job();
         final ClusterSettings settings = node.settings(0);

@@ -60,7 +60,8 @@ public final class GenerateCommand implements Callable<Integer>
     @Option(names = "--test-out", paramLabel = "DIR", description = "write M test rows of the same problem here")
     private Path testOut;
 
-    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "seed, as job.seed (default 42)")
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "S",
+        description = "seed of the job (as job.seed): decides the rows (default 42)")
     private long seed;
 
     @Override

@@ -53,7 +53,8 @@ public final class ShardCommand implements Callable<Integer>
         description = "CSV: classification (default) or regression")
     private String task;
 
-    @Option(names = "--seed", paramLabel = "S", description = "seed of a held-out CSV test part or synthetic rows")
+    @Option(names = "--seed", paramLabel = "S", description = "seed of the job (overrides job.seed of a FILE.conf): " +
+        "decides a held-out CSV test part and synthetic rows")
     private Long seed;
 
     @Override

@@ -5,6 +5,7 @@ import io.descent.model.artifact.ModelArtifact;
 import io.descent.model.use.SavedModelEvaluation;
 import io.descent.nn.error.BadInputException;
 import io.descent.report.JsonReports;
+import io.descent.train.JobArguments;
 import io.descent.train.JobConfig;
 import io.descent.train.Metrics;
 import picocli.CommandLine.Command;
@@ -25,15 +26,17 @@ import java.util.concurrent.Callable;
 @Command(
     name = "evaluate",
     mixinStandardHelpOptions = true,
-    description = "Test metrics of a saved model on a data source (default: the data it was trained on), with the " +
-        "scaling fitted when it was trained.")
+    description = "Test metrics of a saved model on a data source, with the scaling fitted when it was trained. " +
+        "The data is the job's (PRESET or --config FILE, --set, --seed); with neither a preset nor a file, the job " +
+        "saved with the model.")
 public final class EvaluateCommand implements Callable<Integer>
 {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "a model saved by --save-model")
     Path model;
 
+    /** Names the data; with neither a preset nor a file, the job saved with the model (its data, seed). */
     @Mixin
-    ModelJobOptions jobOptions;
+    JobArguments jobArguments;
 
     @Option(names = "--report", paramLabel = "FILE", description = "write the metrics as JSON (atomically)")
     Path report;
@@ -47,7 +50,7 @@ public final class EvaluateCommand implements Callable<Integer>
                 " does not exist; create it or choose another path");
         }
         final ModelArtifact artifact = ArtifactStore.read(model);
-        final JobConfig job = jobOptions.job(artifact);
+        final JobConfig job = JobConfig.from(jobArguments.user(artifact.job()));
         final Metrics test = SavedModelEvaluation.evaluate(artifact, job);
         System.out.printf("model %s (%s, step %d) on %s test split: %s  (%d examples)%n",
             artifact.fingerprint().architecture(), artifact.fingerprint().hex(), artifact.steps(),

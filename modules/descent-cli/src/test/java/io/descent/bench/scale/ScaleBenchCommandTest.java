@@ -74,6 +74,17 @@ class ScaleBenchCommandTest
     }
 
     @Test
+    void shouldRefuseTheSyntheticJobsOptionsNextToANamedJobWithOneLine()
+    {
+        final BenchHost usable = fakeHost(true, true);
+        assertBadInput(usable, "--batch shapes the synthetic job; with PRESET or --config FILE the job says it: use " +
+            "--set", "regression", "--batch", "64");
+        assertBadInput(usable, "--model shapes the synthetic job", "--config", dir.resolve("x.conf").toString(),
+            "--model", "8-4-2");
+        assertBadInput(usable, "unknown preset 'nope'", "nope");
+    }
+
+    @Test
     void shouldRefuseCoresPerWorkerItCannotHonourWithOneLine()
     {
         final BenchHost usable = fakeHost(true, true);

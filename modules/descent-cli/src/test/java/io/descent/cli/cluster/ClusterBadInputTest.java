@@ -34,8 +34,11 @@ class ClusterBadInputTest
     @Test
     void shouldRejectMalformedAddressesAndSettings() throws Exception
     {
-        assertTrue(expectBadInput("worker", "--config", job()).contains("--seed"));
-        assertTrue(expectBadInput("worker", "--config", job(), "--seed", "nohost").contains("must be host:port"));
+        assertTrue(expectBadInput("worker", "--config", job()).contains("--join"));
+        assertTrue(expectBadInput("worker", "--config", job(), "--join", "nohost").contains("must be host:port"));
+        // --seed is the job's seed on every command; a server address there is pointed to --join.
+        final String seedAsAddress = expectBadInput("worker", "--config", job(), "--seed", "127.0.0.1:2551");
+        assertTrue(seedAsAddress.contains("--seed") && seedAsAddress.contains("--join HOST:PORT"), seedAsAddress);
         assertTrue(expectBadInput("ps", "--config", job(), "--bind", "127.0.0.1:70000").contains("0..65535"));
         assertTrue(expectBadInput("ps", "--config", job(), "--bind", "127.0.0.1:0", "--cluster", "step-timeout=abc")
             .contains("descent.cluster.step-timeout"));
@@ -55,7 +58,7 @@ class ClusterBadInputTest
         assertEquals(1, err.strip().lines().count(), err);
         assertTrue(err.contains("--cluster-key-file " + shortKey + " is 9 bytes long") &&
             err.contains("at least 16 bytes") && !err.contains("too-short"), err);
-        assertTrue(expectBadInput("worker", "--config", job(), "--seed", "127.0.0.1:2551", "--cluster-key-file",
+        assertTrue(expectBadInput("worker", "--config", job(), "--join", "127.0.0.1:2551", "--cluster-key-file",
             dir.resolve("absent").toString()).contains("--cluster-key-file " + dir.resolve("absent") +
             " cannot be read"));
         final String onCommandLine = expectBadInput("ps", "--config", job(), "--bind", "127.0.0.1:0", "--cluster",

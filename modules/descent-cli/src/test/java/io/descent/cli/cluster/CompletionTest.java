@@ -155,7 +155,7 @@ class CompletionTest
         for (int rank = 0; rank < 2; rank++)
         {
             workers.add(new NodeProcess(dir, name + "-w" + rank, List.of("worker", "--config", job.toString(),
-                "--seed", seed, "--metrics-port", "0")));
+                "--join", seed, "--metrics-port", "0")));
         }
         return new Job(server, workers);
     }

@@ -202,7 +202,7 @@ class DivergenceTest
 
     private NodeProcess worker(final String name, final Path job, final String seed) throws Exception
     {
-        return new NodeProcess(dir, name, List.of("worker", "--config", job.toString(), "--seed", seed,
+        return new NodeProcess(dir, name, List.of("worker", "--config", job.toString(), "--join", seed,
             "--metrics-port", "0"));
     }
 

@@ -38,7 +38,7 @@ class EndpointRefusalTest
         try (NodeProcess server = new NodeProcess(dir, "ps", List.of("ps", "--config", job.toString(), "--bind", seed,
                 "--workers", "1", "--cluster", "registration-timeout=120s"));
              NodeProcess bad = NodeProcess.asUser(dir, "bad", List.of(), List.of("worker", "--config",
-                 job.toString(), "--seed", seed, "--aeron", "ipc", "--exit-with-parent")))
+                 job.toString(), "--join", seed, "--aeron", "ipc", "--exit-with-parent")))
         {
             assertEquals(DescentCli.EXIT_BAD_INPUT, bad.awaitExit(Duration.ofSeconds(90)), bad.stderr());
             // One line says it (a loaded machine may add the sgemm calibration's warning, which is not about this).
@@ -49,7 +49,7 @@ class EndpointRefusalTest
                 line.matches(".*'ipc:-?\\d+'.*") && line.contains("receives over UDP"), line);
 
             try (NodeProcess good = new NodeProcess(dir, "good", List.of("worker", "--config", job.toString(),
-                "--seed", seed)))
+                "--join", seed)))
             {
                 assertEquals(0, server.awaitExit(Duration.ofSeconds(120)), server.stderr());
                 assertEquals(0, good.awaitExit(Duration.ofSeconds(60)), good.stderr());

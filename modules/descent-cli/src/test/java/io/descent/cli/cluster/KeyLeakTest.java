@@ -59,7 +59,7 @@ class KeyLeakTest
         noKey.put(ClusterKey.ENV, null);
         final Map<String, String> envKey = Map.of(ClusterKey.ENV, KEY);
 
-        final List<String> worker = List.of("worker", "--config", job.toString(), "--seed", seed, "--metrics-port", "0",
+        final List<String> worker = List.of("worker", "--config", job.toString(), "--join", seed, "--metrics-port", "0",
             "--exit-with-parent");
         final List<Node> nodes = new ArrayList<>();
         try

@@ -118,7 +118,7 @@ class LocalClusterTest
         try (NodeProcess server = new NodeProcess(dir, "ps", List.of("ps", "--config", job.toString(), "--bind", seed,
                 "--workers", "2", "--cluster", "step-timeout=3s", "--report", dir.resolve("r.json").toString(),
                 "--metrics-port", Integer.toString(serverMetrics)));
-             NodeProcess first = new NodeProcess(dir, "w0", List.of("worker", "--config", job.toString(), "--seed",
+             NodeProcess first = new NodeProcess(dir, "w0", List.of("worker", "--config", job.toString(), "--join",
                  seed, "--metrics-port", Integer.toString(workerMetrics)));
              NodeProcess second = worker("w1", job, seed))
         {
@@ -173,7 +173,7 @@ class LocalClusterTest
         final Path job = job("");
         try (NodeProcess server = new NodeProcess(dir, "ps", List.of("ps", "--config", job.toString(), "--bind", seed,
                 "--workers", "1", "--cluster", "registration-timeout=60s"));
-             NodeProcess other = new NodeProcess(dir, "w", List.of("worker", "--config", job.toString(), "--seed", seed,
+             NodeProcess other = new NodeProcess(dir, "w", List.of("worker", "--config", job.toString(), "--join", seed,
                  "--set", "model.layers=[{type=dense,units=32},{type=dense}]")))
         {
             assertEquals(DescentCli.EXIT_BAD_INPUT, other.awaitExit(Duration.ofSeconds(120)), other.stderr());
@@ -198,7 +198,7 @@ class LocalClusterTest
         final Path wrong = Files.writeString(dir.resolve("wrong"), "a-wrong-cluster-key-456789\n");
         try (NodeProcess server = new NodeProcess(dir, "ps", List.of("ps", "--config", job.toString(), "--bind", seed,
                 "--workers", "1", "--cluster-key-file", key.toString(), "--cluster", "registration-timeout=120s"));
-             NodeProcess other = new NodeProcess(dir, "w", List.of("worker", "--config", job.toString(), "--seed", seed,
+             NodeProcess other = new NodeProcess(dir, "w", List.of("worker", "--config", job.toString(), "--join", seed,
                  "--cluster-key-file", wrong.toString())))
         {
             assertEquals(DescentCli.EXIT_BAD_INPUT, other.awaitExit(Duration.ofSeconds(120)), other.stderr());
@@ -211,7 +211,7 @@ class LocalClusterTest
             }
             assertTrue(server.stderr().contains("refused worker") && server.stderr().contains("cluster key differs"),
                 server.stderr());
-            try (NodeProcess right = new NodeProcess(dir, "w2", List.of("worker", "--config", job.toString(), "--seed",
+            try (NodeProcess right = new NodeProcess(dir, "w2", List.of("worker", "--config", job.toString(), "--join",
                 seed, "--cluster-key-file", key.toString())))
             {
                 assertEquals(0, server.awaitExit(Duration.ofSeconds(180)), server.stderr());
@@ -230,7 +230,7 @@ class LocalClusterTest
         final StringWriter err = new StringWriter();
         final long start = System.nanoTime();
         final int code = DescentCli.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
-            "worker", "--config", job("").toString(), "--seed", "127.0.0.1:" + NodeProcess.freePort(),
+            "worker", "--config", job("").toString(), "--join", "127.0.0.1:" + NodeProcess.freePort(),
             "--cluster", "registration-timeout=3s");
         assertEquals(DescentCli.EXIT_BAD_INPUT, code, err.toString());
         assertTrue(err.toString().contains("is not reachable within"), err.toString());
@@ -278,7 +278,7 @@ class LocalClusterTest
 
     private NodeProcess worker(final String name, final Path job, final String seed) throws Exception
     {
-        return new NodeProcess(dir, name, List.of("worker", "--config", job.toString(), "--seed", seed));
+        return new NodeProcess(dir, name, List.of("worker", "--config", job.toString(), "--join", seed));
     }
 
     private Path job(final String extra) throws Exception

@@ -67,7 +67,7 @@ class NodeFailureTest
         final Path base = Files.createTempDirectory(Path.of("/dev/shm"), "descent-failure-test-");
         try (NodeProcess server = new NodeProcess(dir, "ps", List.of("ps", "--config", job.toString(), "--bind", seed,
                 "--workers", "2", "--cluster", "registration-timeout=300s"));
-             NodeProcess worker = new NodeProcess(dir, "w", List.of("worker", "--config", job.toString(), "--seed",
+             NodeProcess worker = new NodeProcess(dir, "w", List.of("worker", "--config", job.toString(), "--join",
                  seed, "--aeron", aeron, "--metrics-port", Integer.toString(metrics)));
              Transport transport = Transport.start(settings(base));
              AeronDataPlane peer = new AeronDataPlane(transport, "127.0.0.1:0", 7100, false);

@@ -99,7 +99,7 @@ class ServerRestartTest
         // The server waits for a second worker that never comes: it is killed before training, with no checkpoint.
         try (NodeProcess server = new NodeProcess(dir, "ps", List.of("ps", "--config", job.toString(), "--bind", seed,
                 "--workers", "2"));
-             NodeProcess worker = new NodeProcess(dir, "w", List.of("worker", "--config", job.toString(), "--seed",
+             NodeProcess worker = new NodeProcess(dir, "w", List.of("worker", "--config", job.toString(), "--join",
                  seed, "--cluster", "server-lost-timeout=3s")))
         {
             final long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -164,7 +164,7 @@ class ServerRestartTest
 
     private NodeProcess worker(final String name, final Path job, final String seed) throws Exception
     {
-        return new NodeProcess(dir, name, List.of("worker", "--config", job.toString(), "--seed", seed,
+        return new NodeProcess(dir, name, List.of("worker", "--config", job.toString(), "--join", seed,
             "--cluster", "server-lost-timeout=120s"));
     }
 }

@@ -91,9 +91,9 @@ class ShutdownTest
         try (NodeProcess server = node("ps", List.of("ps", "--config", job, "--bind", seed, "--workers", "2",
                 "--metrics-port", "0"));
             // A server that goes away is waited for (it may be restarted): briefly here.
-            NodeProcess stays = node("w0", List.of("worker", "--config", job, "--seed", seed, "--metrics-port", "0",
+            NodeProcess stays = node("w0", List.of("worker", "--config", job, "--join", seed, "--metrics-port", "0",
                 "--cluster", "server-lost-timeout=2s"));
-            NodeProcess leaves = node("w1", List.of("worker", "--config", job, "--seed", seed, "--metrics-port", "0")))
+            NodeProcess leaves = node("w1", List.of("worker", "--config", job, "--join", seed, "--metrics-port", "0")))
         {
             server.awaitOutput("epoch 1/", START);
             assertEquals(3, aeronDirectories().size(), "one embedded driver per node: " + aeronDirectories());

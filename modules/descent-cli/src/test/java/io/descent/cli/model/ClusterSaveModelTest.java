@@ -30,11 +30,12 @@ class ClusterSaveModelTest
         final Path model = dir.resolve("model");
         final Path report = dir.resolve("cluster.json");
         assertEquals(0, DescentCli.run("train", "regression", "--workers", "2", "--threads", "1", "--set",
-            "train.epochs=1", "--set", "data.synthetic.samples=4000", "--save-model", model.toString(), "--report",
-            report.toString()));
+            "train.epochs=1", "--set", "data.synthetic.samples=4000", "--seed", "3", "--save-model", model.toString(),
+            "--report", report.toString()));
         final JsonNode train = JsonReports.mapper().readTree(report.toFile());
         final ModelArtifact saved = ArtifactStore.read(model);
         assertEquals(train.get("final").get("steps").asLong(), saved.steps());
+        assertEquals(3, saved.job().getLong("job.seed"), "--seed reached the server and the workers as job.seed");
 
         final Path evaluation = dir.resolve("evaluate.json");
         assertEquals(0, DescentCli.run("evaluate", "--model", model.toString(), "--report", evaluation.toString()));

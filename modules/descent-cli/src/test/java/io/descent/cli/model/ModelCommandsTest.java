@@ -101,6 +101,73 @@ class ModelCommandsTest
         assertTrue(Float.parseFloat(lines.get(1)) > 0.3f, lines.get(1));
     }
 
+    /** A classifier trained on a CSV whose header names are quoted, one holding a comma, and text labels. */
+    private Path csvModel() throws IOException
+    {
+        final StringBuilder csv = new StringBuilder("\"length, cm\",\"width\",\"kind\"\n");
+        for (int i = 0; i < 40; i++)
+        {
+            csv.append(i % 2 == 0 ? "\"" + (1 + i * 0.01) + "\",0.5,\"small, round\"\n" :
+                (5 + i * 0.01) + ",\"2.5\",large\n");
+        }
+        final Path data = Files.writeString(dir.resolve("train.csv"), csv.toString());
+        final Path job = Files.writeString(dir.resolve("csv.conf"), "data { source = csv, csv { path = \"" + data +
+            "\", target = kind } }\nmodel.layers = [ { type = dense, units = 2, activation = softmax } ]\n" +
+            "train { batch-size = 8, epochs = 2 }\n");
+        final Path saved = dir.resolve("csv-model");
+        final Result trainedOnCsv = run("train", "--config", job.toString(), "--no-progress", "--save-model",
+            saved.toString());
+        assertEquals(0, trainedOnCsv.code, trainedOnCsv.err);
+        return saved;
+    }
+
+    @Test
+    void shouldReadQuotedInputCellsAsTheUnquotedOnes() throws IOException
+    {
+        final Path saved = csvModel();
+        final Path plain = Files.writeString(dir.resolve("plain.csv"), "width,\"length, cm\"\n0.5,1.2\n2.5,5.3\n");
+        final Path quoted = Files.writeString(dir.resolve("quoted.csv"),
+            "\"kind\", \"width\" ,\"length, cm\"\n\"small, round\",\"0.5\",\"1.2\"\n\"\"\"x\"\"\",2.5, \"5.3\"\n");
+        final Path fromPlain = dir.resolve("plain-out.csv");
+        final Path fromQuoted = dir.resolve("quoted-out.csv");
+
+        assertEquals(0, run("predict", "--model", saved.toString(), "--input", plain.toString(), "--output",
+            fromPlain.toString()).code);
+        final Result result = run("predict", "--model", saved.toString(), "--input", quoted.toString(), "--output",
+            fromQuoted.toString());
+
+        assertEquals(0, result.code, result.err);
+        assertEquals(Files.readAllLines(fromPlain), Files.readAllLines(fromQuoted));
+        assertEquals(3, Files.readAllLines(fromQuoted).size());
+        assertTrue(Files.readAllLines(fromQuoted).get(0).startsWith("class_index,class_name"),
+            Files.readAllLines(fromQuoted).get(0));
+    }
+
+    @Test
+    void shouldRefuseABadQuotedRowWithOneLineNamingFileRowAndColumn() throws IOException
+    {
+        final Path input = Files.writeString(dir.resolve("rows.csv"),
+            "x1,x2,x3,x4,x5,x6,x7,x8\n0.5,0,0,0,0,0,0,0\n0.5,0,\"0,0,0,0,0,0\n");
+        final Path output = dir.resolve("predictions.csv");
+
+        final Result open = run("predict", "--model", model.toString(), "--input", input.toString(), "--output",
+            output.toString());
+
+        assertEquals(2, open.code);
+        assertEquals(1, open.err.strip().lines().count(), open.err);
+        assertTrue(open.err.contains("--input " + input + ", line 3, column 3: a quoted cell has no closing quote"),
+            open.err);
+        assertFalse(Files.exists(output));
+
+        Files.writeString(input, "x1,x2,x3,x4,x5,x6,x7,x8\n0.5,\"0\"1,0,0,0,0,0,0\n");
+        final Result after = run("predict", "--model", model.toString(), "--input", input.toString(), "--output",
+            output.toString());
+        assertEquals(2, after.code);
+        assertTrue(after.err.contains("--input " + input + ", line 2, column 2: text after the closing quote"),
+            after.err);
+        assertFalse(Files.exists(output));
+    }
+
     @Test
     void shouldRefuseANonNumericCellWithOneLineAndNoOutput() throws IOException
     {

@@ -70,7 +70,7 @@ public final class LocalCluster
     }
 
     /**
-     * @param jobArgs the job as command-line arguments ({@code PRESET} or {@code --config FILE}, {@code --set}s).
+     * @param jobArgs the job as command-line arguments ({@code PRESET} or {@code --config FILE}, {@code --set}s, {@code --seed}).
      * @param workers number of worker processes, ≥ 1.
      * @param threads BLAS threads per process, ≥ 1.
      * @param report  report file, or null.
@@ -83,7 +83,7 @@ public final class LocalCluster
     /**
      * A cluster whose children are watched from outside, e.g. scraped for their memory.
      *
-     * @param jobArgs the job as command-line arguments ({@code PRESET} or {@code --config FILE}, {@code --set}s).
+     * @param jobArgs the job as command-line arguments ({@code PRESET} or {@code --config FILE}, {@code --set}s, {@code --seed}).
      * @param workers number of worker processes, ≥ 1.
      * @param threads BLAS threads per process, ≥ 1.
      * @param report  report file, or null.
@@ -137,7 +137,7 @@ public final class LocalCluster
             final CompletableFuture<Integer> badWorker = new CompletableFuture<>();
             for (int rank = 0; rank < workers; rank++)
             {
-                start(new ArrayList<>(List.of("worker", "--seed", seed, "--quiet-job-end")), "worker-" + rank, false)
+                start(new ArrayList<>(List.of("worker", "--join", seed, "--quiet-job-end")), "worker-" + rank, false)
                     .onExit()
                     .thenAccept(worker ->
                     {

@@ -141,7 +141,7 @@ public final class NodeRuntime implements AutoCloseable
         }
         if (null != seed)
         {
-            awaitReachable(HostPort.parse(seed, "--seed"), ClusterSettings.from(root).registrationTimeout());
+            awaitReachable(HostPort.parse(seed, "--join"), ClusterSettings.from(root).registrationTimeout());
         }
         start = new Start(role, address, seed, root);
         start(start, actor);
@@ -164,7 +164,7 @@ public final class NodeRuntime implements AutoCloseable
         final Start previous = start;
         final long deadline = System.nanoTime() + within.toNanos();
         terminate(system);
-        if (null != previous.seed() && null != reachable(HostPort.parse(previous.seed(), "--seed"), deadline))
+        if (null != previous.seed() && null != reachable(HostPort.parse(previous.seed(), "--join"), deadline))
         {
             return false;
         }
@@ -213,7 +213,7 @@ public final class NodeRuntime implements AutoCloseable
         }
         else
         {
-            final HostPort seedAddress = HostPort.parse(seed, "--seed");
+            final HostPort seedAddress = HostPort.parse(seed, "--join");
             cluster.manager().tell(new JoinSeedNodes(List.of(
                 new Address("akka", SYSTEM, seedAddress.host(), seedAddress.port()))));
         }
@@ -285,7 +285,7 @@ public final class NodeRuntime implements AutoCloseable
         {
             throw new BadInputException("seed node " + seed + " is not reachable within " +
                 "descent.cluster.registration-timeout = " + timeout.toSeconds() + " s (" + problem + "); check " +
-                "--seed and that the parameter server runs");
+                "--join and that the parameter server runs");
         }
     }
 

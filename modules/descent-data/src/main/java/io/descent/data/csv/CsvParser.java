@@ -14,8 +14,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Parses one CSV file (header row, then one example per line, no quoting) into a {@link CsvTable}, reporting every
- * problem with file, line and column. Blank lines are skipped. One instance per file; not thread-safe.
+ * Parses one CSV file (header row, then one example per line; cells quoted as RFC 4180 allows, {@link CsvLine}) into a
+ * {@link CsvTable}, reporting every problem with file, line and column. Blank lines are skipped. One instance per file; not thread-safe.
  */
 final class CsvParser
 {
@@ -162,25 +162,6 @@ final class CsvParser
 
     private static String[] split(final String line, final char delimiter, final Path file, final int lineNumber)
     {
-        final int quote = line.indexOf('"');
-        if (quote >= 0)
-        {
-            final int column = (int)line.substring(0, quote).chars().filter((c) -> c == delimiter).count() + 1;
-            throw new BadInputException(
-                "quoted fields are not supported: line " + lineNumber + ", column " + column + " of " + file +
-                "; remove the quotes (and any delimiter inside them)");
-        }
-        final List<String> cells = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < line.length(); i++)
-        {
-            if (line.charAt(i) == delimiter)
-            {
-                cells.add(line.substring(start, i));
-                start = i + 1;
-            }
-        }
-        cells.add(line.substring(start));
-        return cells.toArray(new String[0]);
+        return CsvLine.split(line, delimiter, "CSV file " + file, lineNumber);
     }
 }

@@ -168,11 +168,24 @@ class CsvDatasetTest
     }
 
     @Test
-    void shouldRejectQuotedFieldsClearly() throws IOException
+    void shouldReadQuotedCellsAsRfc4180Has() throws IOException
     {
-        final Path file = write("quoted.csv", "a,b,y\n1,\"2,5\",x\n");
-        final String message = failure(file, CsvOptions.classification("y"));
-        assertTrue(message.contains("quoted fields are not supported: line 2, column 2"), message);
+        final Path file = write("quoted.csv", "\"a\",\"b, in cm\",y\n\"1.5\", 2 ,\"big, \"\"red\"\"\"\n3,\"4\",x\n");
+        final CsvTable table = CsvParser.parse(file, CsvOptions.classification("y"));
+        assertEquals(List.of("a", "b, in cm"), table.featureNames());
+        assertArrayEquals(new float[]{ 1.5f, 2f, 3f, 4f }, table.features());
+        assertArrayEquals(new String[]{ "big, \"red\"", "x" }, table.labels());
+    }
+
+    @Test
+    void shouldRejectABadQuotedCellNamingLineAndColumn() throws IOException
+    {
+        final String open = failure(write("open.csv", "a,b,y\n1,2,x\n1,\"2,x\n"), CsvOptions.classification("y"));
+        assertTrue(open.contains("open.csv, line 3, column 2: a quoted cell has no closing quote"), open);
+        final String after = failure(write("after.csv", "a,b,y\n1,\"2\"5,x\n"), CsvOptions.classification("y"));
+        assertTrue(after.contains("after.csv, line 2, column 2: text after the closing quote"), after);
+        final String inside = failure(write("inside.csv", "a,b,y\n1,2,x\"\n"), CsvOptions.classification("y"));
+        assertTrue(inside.contains("inside.csv, line 2, column 3: a quote inside an unquoted cell"), inside);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.descent.model.use;
 
+import io.descent.data.csv.CsvLine;
 import io.descent.model.artifact.ModelArtifact;
 import io.descent.nn.error.BadInputException;
 
@@ -18,8 +19,9 @@ import java.util.Set;
  * Reads the raw rows to predict from a CSV file with a header row. When the model knows its feature names (it was
  * trained on a CSV), the header must name every one of them, in any order, and may add only the training target
  * columns (ignored); otherwise it must have exactly as many columns as the model has inputs. Every feature cell must
- * be a finite number. The whole file is checked before anything is predicted; the first problem is bad input naming
- * the file, line and column. Stateless.
+ * be a finite number. Cells may be quoted as RFC 4180 allows ({@link CsvLine}, the reader of training CSVs). The
+ * whole file is checked before anything is predicted; the first problem is bad input naming the file, line and
+ * column. Stateless.
  */
 public final class PredictionInput
 {
@@ -50,8 +52,13 @@ public final class PredictionInput
                 throw new BadInputException("--input " + file + " is empty; give a header row, then one row per " +
                     "example");
             }
-            final int[] columnOf = columns(split(header), artifact, targets, file);
-            final int width = split(header).length;
+            final String[] names = cells(header, file, 1);
+            for (int c = 0; c < names.length; c++)
+            {
+                names[c] = names[c].trim();
+            }
+            final int[] columnOf = columns(names, artifact, targets, file);
+            final int width = names.length;
             final int inputs = artifact.inputs();
             final GrowingFloats rows = new GrowingFloats();
             String line;
@@ -63,7 +70,7 @@ public final class PredictionInput
                 {
                     continue;
                 }
-                final String[] cells = split(line);
+                final String[] cells = cells(line, file, lineNumber);
                 if (cells.length != width)
                 {
                     throw new BadInputException("--input " + file + ", line " + lineNumber + ": " + cells.length +
@@ -151,20 +158,10 @@ public final class PredictionInput
             "' is not a finite number; features must be numeric");
     }
 
-    /** Splits a line on commas; a cell may be quoted with double quotes (no commas inside quotes). */
-    static String[] split(final String line)
+    /** Splits a record on commas, cells quoted as RFC 4180 allows (as the training CSV reader does). */
+    private static String[] cells(final String line, final Path file, final int lineNumber)
     {
-        final String[] cells = line.split(",", -1);
-        for (int i = 0; i < cells.length; i++)
-        {
-            String cell = cells[i].trim();
-            if (cell.length() >= 2 && cell.startsWith("\"") && cell.endsWith("\""))
-            {
-                cell = cell.substring(1, cell.length() - 1);
-            }
-            cells[i] = cell;
-        }
-        return cells;
+        return CsvLine.split(line, ',', "--input " + file, lineNumber);
     }
 
     /** A float list without boxing. */
