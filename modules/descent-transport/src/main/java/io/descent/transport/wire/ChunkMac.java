@@ -1,0 +1,239 @@
+package io.descent.transport.wire;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+
+/**
+ * Computes and checks the 16-byte tag of a chunk under one {@link DataKey}: the Aeron session id the chunk travels
+ * on (4 bytes, little-endian), then the header before its tag field, then the payload, fed piece by piece (a chunk
+ * may span several frames). {@link ChunkAuth#HMAC_SHA256} is HMAC-SHA256 truncated to 128 bits;
+ * {@link ChunkAuth#AES_GMAC} is AES-256-GCM with all of it as associated data and no plaintext, under the nonce
+ * (session id, sequence). One {@link Mac} or {@link Cipher} per instance, initialised with the key once; the data is
+ * fed from direct buffers without copying (see {@link BufferView}). GMAC allocates a small parameter object per
+ * chunk (the JDK's {@code Cipher.init}); a tag that does not verify costs GMAC an exception (hostile input only).
+ * Not thread-safe: one per thread.
+ */
+public final class ChunkMac implements BufferView.Digest
+{
+    private static final String HMAC = "HmacSHA256";
+    private static final String GCM = "AES/GCM/NoPadding";
+    private static final int TAG_BITS = ChunkHeader.TAG_LENGTH * 8;
+
+    private final ChunkAuth auth;
+    private final DataKey key;
+    private final Mac hmac;
+    private final Cipher gcm;
+    private final SecretKeySpec aesKey;
+    private final BufferView views = new BufferView();
+    private final byte[] session = new byte[Integer.BYTES];
+    private final byte[] nonce = new byte[12];
+    private final byte[] tag = new byte[32];
+    private final byte[] received = new byte[ChunkHeader.TAG_LENGTH];
+    private final byte[] none = new byte[ChunkHeader.TAG_LENGTH];
+    private boolean verifying;
+
+    /**
+     * @param auth a MAC ({@link ChunkAuth#authenticates()}).
+     * @param key  the key to tag under.
+     * @throws IllegalArgumentException for {@link ChunkAuth#CRC_ONLY}.
+     */
+    public ChunkMac(final ChunkAuth auth, final DataKey key)
+    {
+        if (!auth.authenticates())
+        {
+            throw new IllegalArgumentException(auth.label() + " is not a MAC");
+        }
+        this.auth = auth;
+        this.key = key;
+        final byte[] bytes = key.bytes();
+        try
+        {
+            if (auth == ChunkAuth.HMAC_SHA256)
+            {
+                hmac = Mac.getInstance(HMAC);
+                hmac.init(new SecretKeySpec(bytes, HMAC));
+                gcm = null;
+                aesKey = null;
+            }
+            else
+            {
+                hmac = null;
+                gcm = Cipher.getInstance(GCM);
+                aesKey = new SecretKeySpec(bytes, "AES");
+            }
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            throw new IllegalStateException("creating " + auth.label() + " for the data plane (every Java 17 runtime " +
+                "has it)", ex);
+        }
+        finally
+        {
+            java.util.Arrays.fill(bytes, (byte)0);
+        }
+    }
+
+    /** @return the algorithm. */
+    public ChunkAuth auth()
+    {
+        return auth;
+    }
+
+    /** @return the key tags are computed under. */
+    public DataKey key()
+    {
+        return key;
+    }
+
+    /**
+     * Starts the tag of one chunk and feeds its header (the bytes before the tag field).
+     *
+     * @param sessionId the Aeron session the chunk travels on.
+     * @param header    a written header (its sequence set).
+     * @param verify    true to check a received tag ({@link #verify}), false to make one ({@link #sign}).
+     * @return this.
+     */
+    public ChunkMac begin(final int sessionId, final ChunkHeader header, final boolean verify)
+    {
+        verifying = verify;
+        putInt(session, 0, sessionId);
+        if (null != hmac)
+        {
+            hmac.reset();
+            hmac.update(session, 0, session.length);
+        }
+        else
+        {
+            putInt(nonce, 0, sessionId);
+            putLong(nonce, Integer.BYTES, header.sequence());
+            try
+            {
+                gcm.init(verify ? Cipher.DECRYPT_MODE : Cipher.ENCRYPT_MODE, aesKey, new GCMParameterSpec(TAG_BITS,
+                    nonce));
+            }
+            catch (final GeneralSecurityException ex)
+            {
+                throw new IllegalStateException("initialising AES-GMAC for a chunk of sequence " + header.sequence(),
+                    ex);
+            }
+            gcm.updateAAD(session, 0, session.length);
+        }
+        return update(header.buffer(), header.offset(), ChunkHeader.CHECKSUMMED_LENGTH);
+    }
+
+    /** Feeds {@code length} bytes of {@code buffer} from {@code index} (the payload, in order). @return this. */
+    public ChunkMac update(final DirectBuffer buffer, final int index, final int length)
+    {
+        views.feed(buffer, index, length, this);
+        return this;
+    }
+
+    /** Finishes a tag started with {@code verify = false} and writes it into the header's tag field. */
+    public void sign(final MutableDirectBuffer header, final int headerOffset)
+    {
+        finish();
+        header.putBytes(headerOffset + ChunkHeader.TAG_OFFSET, tag, 0, ChunkHeader.TAG_LENGTH);
+    }
+
+    /**
+     * Finishes a tag started with {@code verify = true} and compares it, in constant time, with the header's.
+     *
+     * @return true when the chunk is authentic.
+     */
+    public boolean verify(final DirectBuffer header, final int headerOffset)
+    {
+        header.getBytes(headerOffset + ChunkHeader.TAG_OFFSET, received, 0, ChunkHeader.TAG_LENGTH);
+        if (null != gcm)
+        {
+            try
+            {
+                gcm.doFinal(received, 0, ChunkHeader.TAG_LENGTH, none, 0);
+                return true;
+            }
+            catch (final AEADBadTagException ex)
+            {
+                return false;
+            }
+            catch (final GeneralSecurityException ex)
+            {
+                throw new IllegalStateException("verifying an AES-GMAC tag", ex);
+            }
+        }
+        finish();
+        int diff = 0;
+        for (int i = 0; i < ChunkHeader.TAG_LENGTH; i++)
+        {
+            diff |= tag[i] ^ received[i];
+        }
+        return diff == 0;
+    }
+
+    private void finish()
+    {
+        try
+        {
+            if (null != hmac)
+            {
+                hmac.doFinal(tag, 0);
+            }
+            else
+            {
+                gcm.doFinal(tag, 0);
+            }
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            throw new IllegalStateException("finishing a " + auth.label() + " tag", ex);
+        }
+    }
+
+    @Override
+    public void update(final byte[] array, final int offset, final int length)
+    {
+        if (null != hmac)
+        {
+            hmac.update(array, offset, length);
+        }
+        else
+        {
+            gcm.updateAAD(array, offset, length);
+        }
+    }
+
+    @Override
+    public void update(final ByteBuffer bytes)
+    {
+        if (null != hmac)
+        {
+            hmac.update(bytes);
+        }
+        else
+        {
+            gcm.updateAAD(bytes);
+        }
+    }
+
+    private static void putInt(final byte[] into, final int at, final int value)
+    {
+        for (int i = 0; i < Integer.BYTES; i++)
+        {
+            into[at + i] = (byte)(value >>> (8 * i));
+        }
+    }
+
+    private static void putLong(final byte[] into, final int at, final long value)
+    {
+        for (int i = 0; i < Long.BYTES; i++)
+        {
+            into[at + i] = (byte)(value >>> (8 * i));
+        }
+    }
+}
