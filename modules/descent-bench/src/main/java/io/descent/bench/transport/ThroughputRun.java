@@ -5,7 +5,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.util.Arrays;
 
 /**
- * Times one channel at one size: warm-up transfers (at least one, for at least 0.3 s), then repeats (enough to move about 1 GB, 3 to 25 of them),
+ * Times one channel at one size: warm-up transfers (at least one, for at least 1 s: the JIT compiles the MAC intrinsics), then repeats (enough to move about 1 GB, 3 to 25 of them),
  * reporting the median and best throughput. Verifies the destination against the source after the last repeat.
  */
 final class ThroughputRun
@@ -13,7 +13,7 @@ final class ThroughputRun
     private static final long TARGET_BYTES = 1L << 30;
     private static final int MIN_REPEATS = 3;
     private static final int MAX_REPEATS = 25;
-    private static final long WARM_UP_NS = 300_000_000L;
+    private static final long WARM_UP_NS = 1_000_000_000L;
 
     private ThroughputRun()
     {
