@@ -94,6 +94,7 @@ public final class TransportBenchCommand implements Callable<Integer>
         out.flush();
 
         final List<ThroughputRun.Measurement> measurements = new ArrayList<>();
+        final Map<String, Map<String, Object>> macRatios = new LinkedHashMap<>();
         final Map<String, Object> geometry = new LinkedHashMap<>();
         Transport transport = null;
         final List<BenchChannel> open = new ArrayList<>();
@@ -118,6 +119,19 @@ public final class TransportBenchCommand implements Callable<Integer>
                         SizeList.format(size), m.medianGbPerS(), m.bestGbPerS(), m.repeats());
                     out.flush();
                 }
+                for (final BenchChannel mac : open)
+                {
+                    final BenchChannel plain = plainOf(mac, open);
+                    if (null != plain)
+                    {
+                        final double ratio = ThroughputRun.pairedRatio(mac, plain, source, destination, size, repeats);
+                        macRatios.computeIfAbsent(mac.name(), k -> new LinkedHashMap<>())
+                            .put(Integer.toString(size), TransportBenchReport.significant(ratio));
+                        out.printf("  %-7s %6s  %.3f of %s (median of interleaved pairs)%n", mac.name(),
+                            SizeList.format(size), ratio, plain.name());
+                        out.flush();
+                    }
+                }
             }
         }
         finally
@@ -129,7 +143,7 @@ public final class TransportBenchCommand implements Callable<Integer>
             CloseHelper.quietClose(transport);
         }
 
-        final Map<String, Object> json = TransportBenchReport.build(measurements, largest, sizeList, settings, spin,
+        final Map<String, Object> json = TransportBenchReport.build(measurements, largest, macRatios, settings, spin,
             geometry);
         TransportBenchReport.printTable(out, measurements, sizeList, channelList, json);
         if (null != report)
@@ -139,6 +153,24 @@ public final class TransportBenchCommand implements Callable<Integer>
         }
         out.flush();
         return 0;
+    }
+
+    /** @return the plain channel a MAC'd one ({@code ipc-hmac}) is compared with ({@code ipc}), if open. */
+    private static BenchChannel plainOf(final BenchChannel mac, final List<BenchChannel> open)
+    {
+        final int dash = mac.name().indexOf('-');
+        if (dash < 0 || !(mac.name().startsWith("ipc") || mac.name().startsWith("udp")))
+        {
+            return null;
+        }
+        for (final BenchChannel channel : open)
+        {
+            if (channel.name().equals(mac.name().substring(0, dash)))
+            {
+                return channel;
+            }
+        }
+        return null;
     }
 
     private List<String> parseChannels()

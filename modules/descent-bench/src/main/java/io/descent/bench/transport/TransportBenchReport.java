@@ -14,9 +14,9 @@ import java.util.Map;
  * The JSON report and the table of {@code descent bench transport}. Report fields (stable):
  * {@code results[] {size_bytes, channel, gb_per_s}}, {@code ipc_vs_memcpy}, {@code udp_vs_memcpy},
  * {@code ipc_vs_artery}, {@code udp_vs_tcp} (ratios of median throughputs at the largest size; null when a channel
- * was not measured), {@code mac_vs_plain} (for each MAC'd channel measured, e.g. {@code ipc-hmac}: its median
- * throughput ÷ its plain channel's, at each size: {@code {"ipc-hmac": {"2097152": 0.81, ...}}}), plus
- * {@code settings} describing the run.
+ * was not measured), {@code mac_vs_plain} (for each MAC'd channel measured with its plain one, e.g.
+ * {@code ipc-hmac} with {@code ipc}: its throughput ÷ the plain channel's, the median over transfers of the two
+ * interleaved, at each size: {@code {"ipc-hmac": {"2097152": 0.81, ...}}}), plus {@code settings} describing the run.
  */
 final class TransportBenchReport
 {
@@ -25,8 +25,9 @@ final class TransportBenchReport
     }
 
     static Map<String, Object> build(
-        final List<ThroughputRun.Measurement> measurements, final int largest, final List<Integer> sizes,
-        final TransportSettings settings, final boolean spin, final Map<String, Object> geometry)
+        final List<ThroughputRun.Measurement> measurements, final int largest,
+        final Map<String, Map<String, Object>> macRatios, final TransportSettings settings, final boolean spin,
+        final Map<String, Object> geometry)
     {
         final List<Map<String, Object>> results = new ArrayList<>();
         for (final ThroughputRun.Measurement m : measurements)
@@ -47,7 +48,7 @@ final class TransportBenchReport
         json.put("udp_vs_tcp", ratio(measurements, largest, "udp", "tcp"));
         // Weight broadcast to two receivers: one multi-destination-cast publication vs one publication each.
         json.put("mdc_vs_fanout", ratio(measurements, largest, "mdc", "fanout"));
-        json.put("mac_vs_plain", macRatios(measurements, sizes));
+        json.put("mac_vs_plain", macRatios);
         final Map<String, Object> described = new LinkedHashMap<>(geometry);
         described.put("largest_size_bytes", largest);
         described.put("idle", spin ? "busy-spin" : "production defaults");
@@ -104,30 +105,6 @@ final class TransportBenchReport
         }
     }
 
-    private static Map<String, Object> macRatios(
-        final List<ThroughputRun.Measurement> measurements, final List<Integer> sizes)
-    {
-        final Map<String, Object> byChannel = new LinkedHashMap<>();
-        for (final String mac : List.of("ipc-hmac", "ipc-gmac", "udp-hmac", "udp-gmac"))
-        {
-            final String plain = mac.substring(0, mac.indexOf('-'));
-            final Map<String, Object> bySize = new LinkedHashMap<>();
-            for (final int size : sizes)
-            {
-                final Double value = ratio(measurements, size, mac, plain);
-                if (null != value)
-                {
-                    bySize.put(Integer.toString(size), value);
-                }
-            }
-            if (!bySize.isEmpty())
-            {
-                byChannel.put(mac, bySize);
-            }
-        }
-        return byChannel;
-    }
-
     private static Double ratio(
         final List<ThroughputRun.Measurement> measurements, final int size, final String a, final String b)
     {
@@ -150,7 +127,7 @@ final class TransportBenchReport
     }
 
     /** A ratio to 4 significant digits: a slow channel's tiny ratio stays above zero (3 decimals made it 0). */
-    private static double significant(final double value)
+    static double significant(final double value)
     {
         return new BigDecimal(value).round(new MathContext(4)).doubleValue();
     }

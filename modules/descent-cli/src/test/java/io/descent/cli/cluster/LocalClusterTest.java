@@ -225,6 +225,30 @@ class LocalClusterTest
     }
 
     @Test
+    void shouldRefuseAWorkerWithAnotherDataPlaneAuthenticationOnBothSides() throws Exception
+    {
+        final String seed = "127.0.0.1:" + NodeProcess.freePort();
+        final Path job = job("");
+        final Path key = Files.writeString(dir.resolve("key"), "the-right-cluster-key-0123\n");
+        try (NodeProcess server = new NodeProcess(dir, "ps", List.of("ps", "--config", job.toString(), "--bind", seed,
+                "--workers", "1", "--cluster-key-file", key.toString(), "--cluster", "registration-timeout=60s"));
+             NodeProcess other = new NodeProcess(dir, "w", List.of("worker", "--config", job.toString(), "--seed", seed,
+                 "--cluster-key-file", key.toString(), "--cluster", "data-plane.auth=hmac-sha256")))
+        {
+            final String line = "data-plane authentication differs: the worker uses hmac-sha256 but the parameter " +
+                "server uses aes-gmac";
+            assertEquals(DescentCli.EXIT_BAD_INPUT, other.awaitExit(Duration.ofSeconds(120)), other.stderr());
+            assertTrue(other.stderr().contains(line), other.stderr());
+            final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!server.stderr().contains(line) && System.nanoTime() < deadline)
+            {
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+            }
+            assertTrue(server.stderr().contains("refused worker") && server.stderr().contains(line), server.stderr());
+        }
+    }
+
+    @Test
     void shouldExitWithBadInputWhenTheSeedIsUnreachable() throws Exception
     {
         final StringWriter err = new StringWriter();

@@ -21,10 +21,13 @@ public enum DataPlaneAuth
     NONE("none");
 
     /**
-     * What {@link #AUTO} picks with a key: HMAC-SHA256, measured at the same throughput as AES-GMAC here (SHA-NI)
-     * and with no nonce to get wrong.
+     * What {@link #AUTO} picks with a key: AES-GMAC, which the JDK runs on AES-NI/VAES and carry-less multiplication
+     * at about twice HMAC-SHA256's speed on one core (3.8 vs 1.8 GB/s over 64 KiB chunks on an AVX-512 host with
+     * SHA-NI), and both sides of every chunk pay it. Its nonce (session id, per-sender sequence from a random start)
+     * never repeats under one key: the key is new for every start of the parameter server, which hands out distinct
+     * session ids within a start.
      */
-    public static final ChunkAuth DEFAULT_MAC = ChunkAuth.HMAC_SHA256;
+    public static final ChunkAuth DEFAULT_MAC = ChunkAuth.AES_GMAC;
 
     /** The context label of the derived data-plane key (HKDF info). */
     public static final String KEY_LABEL = "descent data-plane v2";
