@@ -67,7 +67,10 @@ class LocalClusterTest
         assertEquals(0, json.get("server_stats").get("ignored_gradients").asLong());
     }
 
-    /** A node's data-plane drop counters are in the report under stable names; a clean run over IPC drops nothing. */
+    /**
+     * A node's data-plane drop counters are in the report under stable names; a clean run over IPC drops nothing, also
+     * with every chunk authenticated (a local cluster has a key, so its data plane has a MAC).
+     */
     private static void assertTransportCounted(final JsonNode node)
     {
         final JsonNode transport = node.get("transport");
@@ -76,7 +79,8 @@ class LocalClusterTest
         {
             assertEquals(0, transport.get(field).asLong(-1), field + " in " + node);
         }
-        for (final String reason : List.of("unknown_job", "fingerprint", "unexpected", "malformed", "out_of_range"))
+        for (final String reason : List.of("unknown_job", "fingerprint", "unexpected", "malformed", "out_of_range",
+            "bad_mac", "unknown_session", "replay"))
         {
             assertEquals(0, transport.get("rejected_chunks").get(reason).asLong(-1), reason + " in " + node);
         }

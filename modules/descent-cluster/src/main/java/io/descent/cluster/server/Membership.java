@@ -73,7 +73,8 @@ final class Membership
         this.margin = new JoinMargin(setup.settings().joinMarginSteps());
         if (setup.settings().key().present())
         {
-            context.getLog().info("workers must prove the cluster key from {}", setup.settings().key().source());
+            context.getLog().info("workers must prove the cluster key from {}; data-plane chunks carry {}",
+                setup.settings().key().source(), setup.settings().dataPlane().label());
         }
         else
         {
