@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The data plane from the hostile side: with a key, a receiver takes only chunks with a valid MAC under the current
@@ -191,10 +193,10 @@ class AuthenticatedTransferTest
     void shouldDeriveDifferentKeysPerIncarnationAndLabel()
     {
         final DataKey again = DataKey.derive(SECRET, INCARNATION, "descent data-plane v2");
-        assertEquals(true, KEY.sameAs(again));
-        assertEquals(false, KEY.sameAs(DataKey.derive(SECRET, INCARNATION + 1, "descent data-plane v2")));
-        assertEquals(false, KEY.sameAs(DataKey.derive(SECRET, INCARNATION, "another use")));
-        assertEquals(false, KEY.toString().contains("sixteen"));
+        assertTrue(KEY.sameAs(again));
+        assertFalse(KEY.sameAs(DataKey.derive(SECRET, INCARNATION + 1, "descent data-plane v2")));
+        assertFalse(KEY.sameAs(DataKey.derive(SECRET, INCARNATION, "another use")));
+        assertFalse(KEY.toString().contains("sixteen"));
     }
 
     private static BufferSender keyed(final Link link, final BufferSender sender, final ChunkAuth auth, final int rank)
@@ -213,7 +215,7 @@ class AuthenticatedTransferTest
     private static ReceiveSlot expect(final Link link, final MessageId id, final UnsafeBuffer destination)
     {
         final ReceiveSlot slot = new ReceiveSlot().expect(id, destination, 0, destination.capacity(), deadline());
-        assertEquals(true, link.receiver.register(slot));
+        assertTrue(link.receiver.register(slot));
         return slot;
     }
 

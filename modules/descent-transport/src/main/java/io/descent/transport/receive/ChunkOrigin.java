@@ -63,12 +63,6 @@ final class ChunkOrigin
         sessions = next;
     }
 
-    /** @return the session {@code sender} is bound to, or {@link #NO_SESSION}. Any thread. */
-    int sessionOf(final int sender)
-    {
-        return sessions.get(sender);
-    }
-
     /**
      * Checks a well-formed chunk's origin: its algorithm, its key id and its session. Receiver thread.
      *

@@ -18,8 +18,8 @@ import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 
 /**
- * Sends dense buffers as chunked, checksummed or authenticated ({@link #authenticate}) messages over one publication. Each chunk is a {@link ChunkHeader}
- * followed by a slice of the caller's buffer, copied once, straight into the publication's term buffer.
+ * Sends dense buffers as chunked, checksummed or authenticated ({@link #authenticate}) messages over one
+ * publication. Each chunk is a {@link ChunkHeader} followed by a slice of the caller's buffer, copied once, straight into the publication's term buffer.
  * Back-pressure and admin actions are retried with the configured idle strategy; a missing subscriber is waited for;
  * both only until the caller's deadline. Errors are returned as {@link SendResult}s, never thrown, never dropped.
  * {@link #send} blocks until the message is out; {@link #begin} and {@link #progress} send the same chunks without

@@ -220,6 +220,7 @@ public final class ChunkMac implements BufferView.Digest
         }
     }
 
+    /** Adds bytes of a heap array (called by {@link BufferView}). */
     @Override
     public void update(final byte[] array, final int offset, final int length)
     {
@@ -243,6 +244,7 @@ public final class ChunkMac implements BufferView.Digest
         }
     }
 
+    /** Adds the remaining bytes of a buffer (called by {@link BufferView}). */
     @Override
     public void update(final ByteBuffer bytes)
     {

@@ -39,12 +39,14 @@ public final class Crc32cDigest implements BufferView.Digest
         return (int)crc.getValue();
     }
 
+    /** Adds bytes of a heap array (called by {@link BufferView}). */
     @Override
     public void update(final byte[] array, final int offset, final int length)
     {
         crc.update(array, offset, length);
     }
 
+    /** Adds the remaining bytes of a buffer (called by {@link BufferView}). */
     @Override
     public void update(final ByteBuffer bytes)
     {
