@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.descent.cluster.protocol.ClusterKey;
+import io.descent.cluster.protocol.DataPlaneAuth;
 import io.descent.nn.config.ConfigChecks;
 import io.descent.nn.error.BadInputException;
 
@@ -34,6 +35,8 @@ import java.util.Set;
  *                            job) keeps looking for a restarted one before it gives up.
  * @param joinMarginSteps     steps between the running step and a joining worker's first: 0 to measure it
  *                            ({@code auto}), else this many (doubled for each join step the worker missed).
+ * @param dataPlaneAuth       {@code data-plane.auth}: how data-plane chunks are authenticated, as configured
+ *                            ({@link #dataPlane()} resolves {@code auto} against the key).
  */
 public record ClusterSettings(
     int workers,
@@ -48,13 +51,14 @@ public record ClusterSettings(
     ClusterKey key,
     Duration stallMargin,
     Duration serverLostTimeout,
-    int joinMarginSteps)
+    int joinMarginSteps,
+    DataPlaneAuth dataPlaneAuth)
 {
     /** Every valid key under {@link #PATH}, as dotted paths. */
     public static final Set<String> KEYS = Set.of("workers", "rank", "step-timeout", "registration-timeout",
         "weights-timeout", "send-timeout", "data-plane.stream-id", "data-plane.bind", "checkpoint.dir",
         "checkpoint.every-steps", "checkpoint.every", "checkpoint.keep", "key", "stall-margin",
-        "server-lost-timeout", "join-margin");
+        "server-lost-timeout", "join-margin", "data-plane.auth");
 
     /** The configuration path of these settings. */
     public static final String PATH = "descent.cluster";
@@ -121,7 +125,8 @@ public record ClusterSettings(
             key(c, env),
             durationIn(c, "stall-margin", Duration.ZERO, Duration.ofHours(24)),
             durationIn(c, "server-lost-timeout", Duration.ofSeconds(1), Duration.ofHours(24)),
-            joinMargin(c, "join-margin"));
+            joinMargin(c, "join-margin"),
+            DataPlaneAuth.parse(c.getValue("data-plane.auth").unwrapped().toString(), PATH + ".data-plane.auth"));
     }
 
     /**
@@ -167,21 +172,41 @@ public record ClusterSettings(
     public ClusterSettings withWorkers(final int newWorkers)
     {
         return new ClusterSettings(newWorkers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout, streamId,
-            bind, checkpoints, key, stallMargin, serverLostTimeout, joinMarginSteps);
+            bind, checkpoints, key, stallMargin, serverLostTimeout, joinMarginSteps,
+            dataPlaneAuth);
     }
 
     /** @return a copy with other checkpoint settings. */
     public ClusterSettings withCheckpoints(final CheckpointSettings newCheckpoints)
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
-            streamId, bind, newCheckpoints, key, stallMargin, serverLostTimeout, joinMarginSteps);
+            streamId, bind, newCheckpoints, key, stallMargin, serverLostTimeout, joinMarginSteps,
+            dataPlaneAuth);
+    }
+
+    /**
+     * @return how this node's data-plane chunks are authenticated: {@code auto} is a MAC whenever there is a cluster
+     * key, else CRC only.
+     * @throws BadInputException when a MAC is asked for but there is no cluster key.
+     */
+    public io.descent.transport.wire.ChunkAuth dataPlane()
+    {
+        return dataPlaneAuth.resolve(key, PATH + ".data-plane.auth");
+    }
+
+    /** @return a copy with another data-plane authentication setting. */
+    public ClusterSettings withDataPlaneAuth(final DataPlaneAuth newAuth)
+    {
+        return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
+            streamId, bind, checkpoints, key, stallMargin, serverLostTimeout, joinMarginSteps, newAuth);
     }
 
     /** @return a copy with another cluster key. */
     public ClusterSettings withKey(final ClusterKey newKey)
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
-            streamId, bind, checkpoints, newKey, stallMargin, serverLostTimeout, joinMarginSteps);
+            streamId, bind, checkpoints, newKey, stallMargin, serverLostTimeout, joinMarginSteps,
+            dataPlaneAuth);
     }
 
     private static ClusterKey key(final Config c, final Map<String, String> env)

@@ -114,4 +114,17 @@ public final class Channels
     {
         return ChannelUri.parse(channel).get(CommonContext.ENDPOINT_PARAM_NAME);
     }
+
+    /**
+     * @param channel   a publication channel.
+     * @param sessionId the session id the publication must use (a receiver that binds senders to sessions learns it
+     *                  beforehand, e.g. at registration).
+     * @return the channel with that {@code session-id}.
+     */
+    public static String withSession(final String channel, final int sessionId)
+    {
+        final ChannelUri uri = ChannelUri.parse(channel);
+        uri.put(CommonContext.SESSION_ID_PARAM_NAME, Integer.toString(sessionId));
+        return uri.toString();
+    }
 }

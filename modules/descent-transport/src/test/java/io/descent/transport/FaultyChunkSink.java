@@ -91,7 +91,7 @@ public final class FaultyChunkSink implements ChunkSink
         scratchPayload.putBytes(0, payload, payloadOffset, payloadLength);
         if (inHeader || payloadLength == 0)
         {
-            scratchHeader.putByte(2, (byte)(scratchHeader.getByte(2) ^ 0x10));
+            scratchHeader.putByte(3, (byte)(scratchHeader.getByte(3) ^ 0x10));
         }
         else
         {
@@ -136,6 +136,12 @@ public final class FaultyChunkSink implements ChunkSink
     public boolean isConnected()
     {
         return delegate.isConnected();
+    }
+
+    @Override
+    public int sessionId()
+    {
+        return delegate.sessionId();
     }
 
     @Override

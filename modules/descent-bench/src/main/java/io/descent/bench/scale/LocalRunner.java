@@ -24,6 +24,7 @@ final class LocalRunner implements ScaleRunner
     private static final Logger LOG = LoggerFactory.getLogger(LocalRunner.class);
 
     private final int threads;
+    private final String dataPlaneAuth;
     private final Path work;
     private final int coresPerWorker;
     private final CpuList allowed;
@@ -36,6 +37,18 @@ final class LocalRunner implements ScaleRunner
      */
     LocalRunner(final int threads, final Path work, final int coresPerWorker, final CpuList allowed)
     {
+        this(threads, work, coresPerWorker, allowed, null);
+    }
+
+    /**
+     * @param dataPlaneAuth {@code descent.cluster.data-plane.auth} of every node of the runs (auto, hmac-sha256,
+     *                      aes-gmac, none), or null for the nodes' own setting (auto: a MAC, since local jobs have a
+     *                      key).
+     */
+    LocalRunner(
+        final int threads, final Path work, final int coresPerWorker, final CpuList allowed, final String dataPlaneAuth)
+    {
+        this.dataPlaneAuth = dataPlaneAuth;
         this.threads = threads;
         this.work = work;
         this.coresPerWorker = coresPerWorker;
@@ -60,7 +73,7 @@ final class LocalRunner implements ScaleRunner
         final Path reportFile = work.resolve("run-" + workers + ".json");
         final CpuList cpus = cpusFor(workers);
         final int code = null == cpus ?
-            new LocalCluster(List.of("--config", jobFile.toString()), workers, threads, reportFile).run() :
+            new LocalCluster(jobArgs(jobFile), workers, threads, reportFile).run() :
             runConfined(workers, jobFile, reportFile, cpus);
         if (code != 0)
         {
@@ -81,6 +94,16 @@ final class LocalRunner implements ScaleRunner
         return report;
     }
 
+    private List<String> jobArgs(final Path jobFile)
+    {
+        final List<String> args = new ArrayList<>(List.of("--config", jobFile.toString()));
+        if (null != dataPlaneAuth)
+        {
+            args.addAll(List.of("--cluster", "data-plane.auth=" + dataPlaneAuth));
+        }
+        return args;
+    }
+
     private int runConfined(final int workers, final Path jobFile, final Path reportFile, final CpuList cpus)
         throws InterruptedException
     {
@@ -91,7 +114,12 @@ final class LocalRunner implements ScaleRunner
         final Process child;
         try
         {
-            child = new ProcessBuilder(command).inheritIO().start();
+            final ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+            if (null != dataPlaneAuth)
+            {
+                builder.environment().put("DESCENT_DATA_PLANE_AUTH", dataPlaneAuth);
+            }
+            child = builder.start();
         }
         catch (final IOException ex)
         {

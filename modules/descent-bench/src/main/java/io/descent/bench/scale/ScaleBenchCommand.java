@@ -1,5 +1,6 @@
 package io.descent.bench.scale;
 
+import io.descent.cluster.protocol.DataPlaneAuth;
 import io.descent.cluster.protocol.NodeInfo;
 import io.descent.data.shard.TempDirectories;
 import io.descent.k8s.ApiOptions;
@@ -81,6 +82,11 @@ public final class ScaleBenchCommand implements Callable<Integer>
         "(taskset), so that every count gets the same CPUs per worker; 0 leaves every run free to use all of them " +
         "(default: ${DEFAULT-VALUE})")
     private int coresPerWorker = 0;
+
+    @Option(names = "--data-plane-auth", paramLabel = "MODE", description = "local runs only: how every node " +
+        "authenticates data-plane chunks (descent.cluster.data-plane.auth: auto, hmac-sha256, aes-gmac, none); " +
+        "local jobs have a cluster key, so auto is a MAC. Run once with none and once with a MAC to measure its cost")
+    private String dataPlaneAuth;
 
     @Option(names = "--ceiling", description = "after the runs, also run the workers' step arithmetic alone: for " +
         "each count, that many processes on this machine side by side, no server, no network, free-running and " +
@@ -307,7 +313,11 @@ public final class ScaleBenchCommand implements Callable<Integer>
             kube.check(largest, job.write(work, largest));
             return kube;
         }
-        return new LocalRunner(threads, work, coresPerWorker, confinable(largest));
+        if (null != dataPlaneAuth)
+        {
+            DataPlaneAuth.parse(dataPlaneAuth, "--data-plane-auth");
+        }
+        return new LocalRunner(threads, work, coresPerWorker, confinable(largest), dataPlaneAuth);
     }
 
     /** @return the CPUs runs may be confined to, checked for {@code largest} workers (null when not confining). */

@@ -7,17 +7,22 @@ import io.descent.transport.receive.ReceiveListener;
 import io.descent.transport.receive.ReceiveSlot;
 import io.descent.transport.send.BufferSender;
 import io.descent.transport.send.SendResult;
+import io.descent.transport.wire.ChunkAuth;
+import io.descent.transport.wire.DataKey;
 import io.descent.transport.wire.MessageId;
 import io.descent.transport.wire.MessageKind;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The Descent transport itself: a {@link BufferSender} on the calling thread, a {@link BufferReceiver} on its agent
- * thread writing into the destination, over IPC or UDP loopback of one embedded driver.
+ * thread writing into the destination, over IPC or UDP loopback of one embedded driver; with a MAC
+ * ({@code ipc-hmac}, {@code ipc-gmac}, ...) every chunk is tagged by the sender and verified by the receiver under a
+ * benchmark key, the receiver bound to the sender's session, as a job with a cluster key runs.
  */
 final class AeronChannel implements BenchChannel
 {
@@ -44,14 +49,22 @@ final class AeronChannel implements BenchChannel
     private long step;
 
     private AeronChannel(final String name, final Transport transport, final String receiveChannel,
-        final int streamId)
+        final int streamId, final ChunkAuth auth)
     {
         this.name = name;
         this.receiver = transport.newReceiver(receiveChannel, streamId, QUIET);
-        this.agent = transport.startAgent(receiver);
-        final String sendChannel = "udp".equals(name) ?
+        final String sendChannel = name.startsWith("udp") ?
             transport.channels().udp(Channels.endpointOf(awaitResolved(receiver))) : receiveChannel;
         this.sender = transport.newSender(sendChannel, streamId);
+        if (auth.authenticates())
+        {
+            final DataKey key = DataKey.derive("descent bench transport key".getBytes(StandardCharsets.UTF_8),
+                streamId, "descent bench");
+            sender.authenticate(auth, key);
+            receiver.authenticate(auth, key);
+            receiver.bindSession(0, sender.sessionId());
+        }
+        this.agent = transport.startAgent(receiver);
     }
 
     /** @return the channel a UDP receiver bound (port 0 resolved), waiting up to 10 s for it. */
@@ -72,12 +85,37 @@ final class AeronChannel implements BenchChannel
 
     static AeronChannel ipc(final Transport transport)
     {
-        return new AeronChannel("ipc", transport, transport.channels().ipc(), 7001);
+        return ipc(transport, ChunkAuth.CRC_ONLY);
     }
 
     static AeronChannel udp(final Transport transport)
     {
-        return new AeronChannel("udp", transport, transport.channels().udp("127.0.0.1:0"), 7002);
+        return udp(transport, ChunkAuth.CRC_ONLY);
+    }
+
+    /** @return IPC with chunks tagged by {@code auth}: named {@code ipc}, {@code ipc-hmac} or {@code ipc-gmac}. */
+    static AeronChannel ipc(final Transport transport, final ChunkAuth auth)
+    {
+        return new AeronChannel("ipc" + suffix(auth), transport, transport.channels().ipc(), 7001 + 10 * auth.code(),
+            auth);
+    }
+
+    /** @return UDP loopback with chunks tagged by {@code auth}: {@code udp}, {@code udp-hmac} or {@code udp-gmac}. */
+    static AeronChannel udp(final Transport transport, final ChunkAuth auth)
+    {
+        return new AeronChannel("udp" + suffix(auth), transport, transport.channels().udp("127.0.0.1:0"),
+            7002 + 10 * auth.code(), auth);
+    }
+
+    /** @return the channel-name suffix of a MAC: "" (CRC only), "-hmac", "-gmac". */
+    static String suffix(final ChunkAuth auth)
+    {
+        return switch (auth)
+        {
+            case CRC_ONLY -> "";
+            case HMAC_SHA256 -> "-hmac";
+            case AES_GMAC -> "-gmac";
+        };
     }
 
     @Override

@@ -5,15 +5,17 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.util.Arrays;
 
 /**
- * Times one channel at one size: warm-up transfers (at least one, for at least 0.3 s), then repeats (enough to move about 1 GB, 3 to 25 of them),
- * reporting the median and best throughput. Verifies the destination against the source after the last repeat.
+ * Times one channel at one size: warm-up transfers (at least one, for at least 1 s: the JIT compiles the MAC
+ * intrinsics), then repeats (enough to move about 1 GB, 3 to 25 of them), reporting the median and best throughput.
+ * Verifies the destination against the source after the last repeat. {@link #pairedRatio} compares two channels
+ * transfer by transfer, alternating, so that a shared host's drift hits both alike.
  */
 final class ThroughputRun
 {
     private static final long TARGET_BYTES = 1L << 30;
     private static final int MIN_REPEATS = 3;
     private static final int MAX_REPEATS = 25;
-    private static final long WARM_UP_NS = 300_000_000L;
+    private static final long WARM_UP_NS = 1_000_000_000L;
 
     private ThroughputRun()
     {
@@ -49,6 +51,36 @@ final class ThroughputRun
         Arrays.sort(gbPerS);
         final double median = n % 2 == 1 ? gbPerS[n / 2] : (gbPerS[n / 2 - 1] + gbPerS[n / 2]) / 2;
         return new Measurement(channel.name(), size, median, gbPerS[n - 1], n);
+    }
+
+    /**
+     * Alternates transfers of {@code a} and {@code b} at one size (after warming both) and returns the median over
+     * the pairs of a's throughput ÷ b's.
+     *
+     * @param repeats 0 for automatic, else the number of pairs.
+     */
+    static double pairedRatio(
+        final BenchChannel a, final BenchChannel b, final UnsafeBuffer source, final UnsafeBuffer destination,
+        final int size, final int repeats) throws Exception
+    {
+        final int n = repeats > 0 ? repeats :
+            (int)Math.max(MIN_REPEATS, Math.min(MAX_REPEATS, TARGET_BYTES / size));
+        final long warmUpEnd = System.nanoTime() + WARM_UP_NS;
+        for (int i = 0; i < MAX_REPEATS && (i < 1 || System.nanoTime() - warmUpEnd < 0); i++)
+        {
+            a.transfer(source, destination, size);
+            b.transfer(source, destination, size);
+        }
+        final double[] ratios = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            final long aNanos = Math.max(1, a.transfer(source, destination, size));
+            final long bNanos = Math.max(1, b.transfer(source, destination, size));
+            ratios[i] = bNanos / (double)aNanos;
+        }
+        verify(a.name() + "/" + b.name(), source, destination, size);
+        Arrays.sort(ratios);
+        return n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
     }
 
     private static void verify(final String name, final UnsafeBuffer source, final UnsafeBuffer destination,

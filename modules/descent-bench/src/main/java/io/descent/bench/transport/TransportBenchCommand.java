@@ -6,6 +6,7 @@ import io.descent.transport.Transport;
 import io.descent.transport.config.IdleSetting;
 import io.descent.transport.config.InvalidSettingException;
 import io.descent.transport.config.TransportSettings;
+import io.descent.transport.wire.ChunkAuth;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine.Command;
@@ -36,10 +37,12 @@ import java.util.concurrent.Callable;
     description = {
         "Measures one-way throughput of dense buffers: Descent transport over IPC and UDP loopback, memcpy,",
         "Akka Artery TCP (byte[] chunks between two actor systems) and plain java.nio TCP, at each size.",
-        "Prints a table and the ratios at the largest size; --report writes them as JSON." })
+        "Prints a table and the ratios at the largest size, and MAC'd / plain at every size; --report writes them",
+        "as JSON." })
 public final class TransportBenchCommand implements Callable<Integer>
 {
-    static final List<String> CHANNELS = List.of("memcpy", "ipc", "udp", "tcp", "artery", "mdc", "fanout");
+    static final List<String> CHANNELS = List.of("memcpy", "ipc", "udp", "tcp", "artery", "mdc", "fanout",
+        "ipc-hmac", "ipc-gmac", "udp-hmac", "udp-gmac");
 
     @Spec
     private CommandSpec spec;
@@ -48,8 +51,10 @@ public final class TransportBenchCommand implements Callable<Integer>
         description = "Buffer sizes: bytes with k/m/g suffix, comma-separated (default: ${DEFAULT-VALUE}).")
     private String sizes;
 
-    @Option(names = "--channels", defaultValue = "memcpy,ipc,udp,tcp,artery,mdc,fanout", paramLabel = "LIST",
-        description = "Channels to measure (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--channels", defaultValue = "memcpy,ipc,udp,tcp,artery,mdc,fanout,ipc-hmac,ipc-gmac",
+        paramLabel = "LIST",
+        description = "Channels to measure (default: ${DEFAULT-VALUE}); ipc-hmac, ipc-gmac, udp-hmac, udp-gmac are" +
+            " ipc and udp with every chunk authenticated (HMAC-SHA256 or AES-GMAC) and the ratio to plain reported.")
     private String channels;
 
     @Option(names = "--repeats", defaultValue = "0", paramLabel = "N",
@@ -89,12 +94,14 @@ public final class TransportBenchCommand implements Callable<Integer>
         out.flush();
 
         final List<ThroughputRun.Measurement> measurements = new ArrayList<>();
+        final Map<String, Map<String, Object>> macRatios = new LinkedHashMap<>();
         final Map<String, Object> geometry = new LinkedHashMap<>();
         Transport transport = null;
         final List<BenchChannel> open = new ArrayList<>();
         try
         {
-            if (channelList.stream().anyMatch(c -> List.of("ipc", "udp", "mdc", "fanout").contains(c)))
+            if (channelList.stream().anyMatch(c -> c.startsWith("ipc") || c.startsWith("udp") ||
+                List.of("mdc", "fanout").contains(c)))
             {
                 transport = Transport.start(settings);
             }
@@ -112,6 +119,19 @@ public final class TransportBenchCommand implements Callable<Integer>
                         SizeList.format(size), m.medianGbPerS(), m.bestGbPerS(), m.repeats());
                     out.flush();
                 }
+                for (final BenchChannel mac : open)
+                {
+                    final BenchChannel plain = plainOf(mac, open);
+                    if (null != plain)
+                    {
+                        final double ratio = ThroughputRun.pairedRatio(mac, plain, source, destination, size, repeats);
+                        macRatios.computeIfAbsent(mac.name(), k -> new LinkedHashMap<>())
+                            .put(Integer.toString(size), TransportBenchReport.significant(ratio));
+                        out.printf("  %-7s %6s  %.3f of %s (median of interleaved pairs)%n", mac.name(),
+                            SizeList.format(size), ratio, plain.name());
+                        out.flush();
+                    }
+                }
             }
         }
         finally
@@ -123,7 +143,8 @@ public final class TransportBenchCommand implements Callable<Integer>
             CloseHelper.quietClose(transport);
         }
 
-        final Map<String, Object> json = TransportBenchReport.build(measurements, largest, settings, spin, geometry);
+        final Map<String, Object> json = TransportBenchReport.build(measurements, largest, macRatios, settings, spin,
+            geometry);
         TransportBenchReport.printTable(out, measurements, sizeList, channelList, json);
         if (null != report)
         {
@@ -132,6 +153,24 @@ public final class TransportBenchCommand implements Callable<Integer>
         }
         out.flush();
         return 0;
+    }
+
+    /** @return the plain channel a MAC'd one ({@code ipc-hmac}) is compared with ({@code ipc}), if open. */
+    private static BenchChannel plainOf(final BenchChannel mac, final List<BenchChannel> open)
+    {
+        final int dash = mac.name().indexOf('-');
+        if (dash < 0 || !(mac.name().startsWith("ipc") || mac.name().startsWith("udp")))
+        {
+            return null;
+        }
+        for (final BenchChannel channel : open)
+        {
+            if (channel.name().equals(mac.name().substring(0, dash)))
+            {
+                return channel;
+            }
+        }
+        return null;
     }
 
     private List<String> parseChannels()
@@ -188,6 +227,14 @@ public final class TransportBenchCommand implements Callable<Integer>
                 final AeronChannel udp = AeronChannel.udp(transport);
                 geometry.put("udp_chunk_bytes", udp.chunkLength());
                 return udp;
+            case "ipc-hmac":
+                return AeronChannel.ipc(transport, ChunkAuth.HMAC_SHA256);
+            case "ipc-gmac":
+                return AeronChannel.ipc(transport, ChunkAuth.AES_GMAC);
+            case "udp-hmac":
+                return AeronChannel.udp(transport, ChunkAuth.HMAC_SHA256);
+            case "udp-gmac":
+                return AeronChannel.udp(transport, ChunkAuth.AES_GMAC);
             case "mdc":
                 return FanOutChannel.mdc(transport);
             case "fanout":

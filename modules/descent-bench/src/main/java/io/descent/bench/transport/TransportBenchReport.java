@@ -14,7 +14,9 @@ import java.util.Map;
  * The JSON report and the table of {@code descent bench transport}. Report fields (stable):
  * {@code results[] {size_bytes, channel, gb_per_s}}, {@code ipc_vs_memcpy}, {@code udp_vs_memcpy},
  * {@code ipc_vs_artery}, {@code udp_vs_tcp} (ratios of median throughputs at the largest size; null when a channel
- * was not measured), plus {@code settings} describing the run.
+ * was not measured), {@code mac_vs_plain} (for each MAC'd channel measured with its plain one, e.g.
+ * {@code ipc-hmac} with {@code ipc}: its throughput ÷ the plain channel's, the median over transfers of the two
+ * interleaved, at each size: {@code {"ipc-hmac": {"2097152": 0.81, ...}}}), plus {@code settings} describing the run.
  */
 final class TransportBenchReport
 {
@@ -23,8 +25,9 @@ final class TransportBenchReport
     }
 
     static Map<String, Object> build(
-        final List<ThroughputRun.Measurement> measurements, final int largest, final TransportSettings settings,
-        final boolean spin, final Map<String, Object> geometry)
+        final List<ThroughputRun.Measurement> measurements, final int largest,
+        final Map<String, Map<String, Object>> macRatios, final TransportSettings settings, final boolean spin,
+        final Map<String, Object> geometry)
     {
         final List<Map<String, Object>> results = new ArrayList<>();
         for (final ThroughputRun.Measurement m : measurements)
@@ -45,6 +48,7 @@ final class TransportBenchReport
         json.put("udp_vs_tcp", ratio(measurements, largest, "udp", "tcp"));
         // Weight broadcast to two receivers: one multi-destination-cast publication vs one publication each.
         json.put("mdc_vs_fanout", ratio(measurements, largest, "mdc", "fanout"));
+        json.put("mac_vs_plain", macRatios);
         final Map<String, Object> described = new LinkedHashMap<>(geometry);
         described.put("largest_size_bytes", largest);
         described.put("idle", spin ? "busy-spin" : "production defaults");
@@ -88,6 +92,17 @@ final class TransportBenchReport
             final Object value = json.get(key);
             out.printf("%-14s %s%n", key, null == value ? "-" : String.format("%.4g", (Double)value));
         }
+        @SuppressWarnings("unchecked")
+        final Map<String, Map<String, Object>> macs = (Map<String, Map<String, Object>>)json.get("mac_vs_plain");
+        for (final Map.Entry<String, Map<String, Object>> mac : macs.entrySet())
+        {
+            out.printf("%-14s", mac.getKey() + "/plain");
+            for (final Map.Entry<String, Object> bySize : mac.getValue().entrySet())
+            {
+                out.printf(" %s %.3f", SizeList.format(Integer.parseInt(bySize.getKey())), (Double)bySize.getValue());
+            }
+            out.println();
+        }
     }
 
     private static Double ratio(
@@ -112,7 +127,7 @@ final class TransportBenchReport
     }
 
     /** A ratio to 4 significant digits: a slow channel's tiny ratio stays above zero (3 decimals made it 0). */
-    private static double significant(final double value)
+    static double significant(final double value)
     {
         return new BigDecimal(value).round(new MathContext(4)).doubleValue();
     }

@@ -136,7 +136,7 @@ public final class TrainReport
 
     /**
      * @return a node's data-plane drop counters as the report's {@code transport} object: chunks dropped for a bad
-     * CRC, as duplicates, as late, and rejected by reason; expected messages that missed their deadline; late and
+     * CRC, as duplicates, as late, and rejected by reason (also bad_mac, unknown_session, replay); expected messages that missed their deadline; late and
      * duplicate messages (once each).
      */
     static Map<String, Object> transport(final TransportStats stats)
@@ -147,6 +147,9 @@ public final class TrainReport
         rejected.put("unexpected", stats.rejectedUnexpected());
         rejected.put("malformed", stats.rejectedMalformed());
         rejected.put("out_of_range", stats.rejectedOutOfRange());
+        rejected.put("bad_mac", stats.rejectedBadMac());
+        rejected.put("unknown_session", stats.rejectedUnknownSession());
+        rejected.put("replay", stats.rejectedReplay());
         final Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("crc_failures", stats.crcFailures());
         entry.put("duplicate_chunks", stats.duplicateChunks());

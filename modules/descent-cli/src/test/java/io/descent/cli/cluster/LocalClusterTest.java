@@ -67,7 +67,10 @@ class LocalClusterTest
         assertEquals(0, json.get("server_stats").get("ignored_gradients").asLong());
     }
 
-    /** A node's data-plane drop counters are in the report under stable names; a clean run over IPC drops nothing. */
+    /**
+     * A node's data-plane drop counters are in the report under stable names; a clean run over IPC drops nothing, also
+     * with every chunk authenticated (a local cluster has a key, so its data plane has a MAC).
+     */
     private static void assertTransportCounted(final JsonNode node)
     {
         final JsonNode transport = node.get("transport");
@@ -76,7 +79,8 @@ class LocalClusterTest
         {
             assertEquals(0, transport.get(field).asLong(-1), field + " in " + node);
         }
-        for (final String reason : List.of("unknown_job", "fingerprint", "unexpected", "malformed", "out_of_range"))
+        for (final String reason : List.of("unknown_job", "fingerprint", "unexpected", "malformed", "out_of_range",
+            "bad_mac", "unknown_session", "replay"))
         {
             assertEquals(0, transport.get("rejected_chunks").get(reason).asLong(-1), reason + " in " + node);
         }
@@ -221,6 +225,30 @@ class LocalClusterTest
                     assertFalse((node.stdout() + node.stderr()).contains("cluster-key-0123"), "no key in the output");
                 }
             }
+        }
+    }
+
+    @Test
+    void shouldRefuseAWorkerWithAnotherDataPlaneAuthenticationOnBothSides() throws Exception
+    {
+        final String seed = "127.0.0.1:" + NodeProcess.freePort();
+        final Path job = job("");
+        final Path key = Files.writeString(dir.resolve("key"), "the-right-cluster-key-0123\n");
+        try (NodeProcess server = new NodeProcess(dir, "ps", List.of("ps", "--config", job.toString(), "--bind", seed,
+                "--workers", "1", "--cluster-key-file", key.toString(), "--cluster", "registration-timeout=60s"));
+             NodeProcess other = new NodeProcess(dir, "w", List.of("worker", "--config", job.toString(), "--seed", seed,
+                 "--cluster-key-file", key.toString(), "--cluster", "data-plane.auth=hmac-sha256")))
+        {
+            final String line = "data-plane authentication differs: the worker uses hmac-sha256 but the parameter " +
+                "server uses aes-gmac";
+            assertEquals(DescentCli.EXIT_BAD_INPUT, other.awaitExit(Duration.ofSeconds(120)), other.stderr());
+            assertTrue(other.stderr().contains(line), other.stderr());
+            final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!server.stderr().contains(line) && System.nanoTime() < deadline)
+            {
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+            }
+            assertTrue(server.stderr().contains("refused worker") && server.stderr().contains(line), server.stderr());
         }
     }
 

@@ -7,6 +7,8 @@ import io.descent.transport.receive.ReceiveListener;
 import io.descent.transport.receive.ReceiveSlot;
 import io.descent.transport.receive.SlotCancel;
 import io.descent.transport.send.BufferSender;
+import io.descent.transport.wire.ChunkAuth;
+import io.descent.transport.wire.DataKey;
 import io.descent.transport.wire.MessageId;
 import io.descent.transport.wire.MessageKind;
 import org.agrona.MutableDirectBuffer;
@@ -25,8 +27,8 @@ import java.util.function.Predicate;
  * polled either by the transport's agent thread (idle strategy from {@code descent.transport.receiver}), or
  * <em>inline</em>, by whoever calls {@link #await} (a worker's compute thread: weights land and the step starts on
  * the same thread, with no hand-off and no polling thread competing with the compute for a core). Destinations are written in place
- * (zero copy from the log buffer into an INDArray's memory); the transport verifies every chunk's CRC and reports a
- * message complete only when all chunks arrived.
+ * (zero copy from the log buffer into an INDArray's memory); the transport verifies every chunk's CRC, or with a key
+ * ({@link #authenticate}) its MAC, key id and session, and reports a message complete only when all chunks arrived.
  *
  * <p>Two media, chosen by the bind address: {@code host:port} receives over UDP (peers on other hosts; endpoint
  * {@code host:port}); {@link #IPC} receives over Aeron IPC on a stream of its own (peers on this host that share its
@@ -52,6 +54,9 @@ public final class AeronDataPlane implements DataPlane
     private final AgentRunner agent;
     private final String endpoint;
     private boolean closed;
+    /** How outlets opened from now on tag their chunks. */
+    private volatile ChunkAuth auth = ChunkAuth.CRC_ONLY;
+    private volatile DataKey key;
     /** The first exception an arrival callback threw: {@link #await} throws it from then on. */
     private volatile RuntimeException callbackFailure;
 
@@ -144,10 +149,39 @@ public final class AeronDataPlane implements DataPlane
     @Override
     public Outlet outlet(final String peer)
     {
-        final BufferSender sender = peer.startsWith(IPC_PREFIX) ?
-            transport.newSender(transport.channels().ipc(), Integer.parseInt(peer.substring(IPC_PREFIX.length()))) :
-            transport.newSender(transport.channels().udp(peer), streamId);
+        return outlet(peer, 0);
+    }
+
+    @Override
+    public Outlet outlet(final String peer, final int sessionId)
+    {
+        final boolean ipc = peer.startsWith(IPC_PREFIX);
+        final String channel = ipc ? transport.channels().ipc() : transport.channels().udp(peer);
+        final BufferSender sender = transport.newSender(
+            0 == sessionId ? channel : Channels.withSession(channel, sessionId),
+            ipc ? Integer.parseInt(peer.substring(IPC_PREFIX.length())) : streamId);
+        sender.authenticate(auth, key);
         return new SenderOutlet(sender);
+    }
+
+    @Override
+    public void authenticate(final ChunkAuth newAuth, final DataKey newKey)
+    {
+        key = newKey;
+        auth = newAuth;
+        receiver.authenticate(newAuth, newKey);
+    }
+
+    @Override
+    public ChunkAuth auth()
+    {
+        return auth;
+    }
+
+    @Override
+    public void bindSender(final int sender, final int sessionId)
+    {
+        receiver.bindSession(sender, sessionId);
     }
 
     @Override

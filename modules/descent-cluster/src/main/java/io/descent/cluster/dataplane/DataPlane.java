@@ -1,5 +1,7 @@
 package io.descent.cluster.dataplane;
 
+import io.descent.transport.wire.ChunkAuth;
+import io.descent.transport.wire.DataKey;
 import io.descent.transport.wire.MessageId;
 import io.descent.transport.wire.MessageKind;
 import org.agrona.MutableDirectBuffer;
@@ -43,6 +45,46 @@ public interface DataPlane extends AutoCloseable
      * @return an outlet for one thread; close it when the peer is gone.
      */
     Outlet outlet(String endpoint);
+
+    /**
+     * Opens a sender to a peer that binds this node to a session it chose ({@link #bindSender}): the outlet's chunks
+     * travel on {@code sessionId}.
+     *
+     * @param endpoint  the peer's endpoint.
+     * @param sessionId the session id to send on; 0 lets the data plane choose.
+     * @return an outlet for one thread.
+     */
+    default Outlet outlet(String endpoint, int sessionId)
+    {
+        return outlet(endpoint);
+    }
+
+    /**
+     * Authenticates this node's data plane under a job's key from now on: outlets opened later tag their chunks with
+     * {@code auth}, and the receiver accepts only chunks with a valid tag under {@code key}, from the sessions bound
+     * to their senders ({@link #bindSender}). {@link ChunkAuth#CRC_ONLY} turns it off. Any thread; a new key (the
+     * server's next incarnation) replaces the old one.
+     *
+     * @param auth the algorithm.
+     * @param key  the job's key (ignored for CRC only).
+     */
+    default void authenticate(ChunkAuth auth, DataKey key)
+    {
+    }
+
+    /** @return how this node's chunks are authenticated now ({@link ChunkAuth#label()} for reports and /health). */
+    default ChunkAuth auth()
+    {
+        return ChunkAuth.CRC_ONLY;
+    }
+
+    /**
+     * Accepts {@code sender}'s chunks (a worker's rank, or the server's sender id) only from {@code sessionId} from
+     * now on, while authenticating. Any thread.
+     */
+    default void bindSender(int sender, int sessionId)
+    {
+    }
 
     /**
      * Expects one message. Call it before the message can be sent (messages that arrive first are dropped).

@@ -48,6 +48,12 @@ public interface Outlet extends AutoCloseable
      */
     boolean abandon();
 
+    /** @return the Aeron session this outlet's chunks travel on (0 when it has none). */
+    default int sessionId()
+    {
+        return 0;
+    }
+
     /** @return payload bytes sent so far. */
     long bytesSent();
 

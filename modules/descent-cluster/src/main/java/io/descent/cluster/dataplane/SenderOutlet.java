@@ -42,6 +42,12 @@ public final class SenderOutlet implements Outlet
     }
 
     @Override
+    public int sessionId()
+    {
+        return sender.sessionId();
+    }
+
+    @Override
     public long bytesSent()
     {
         return sender.counters().get(SenderCounter.BYTES);

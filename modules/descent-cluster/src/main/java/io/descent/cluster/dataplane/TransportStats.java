@@ -27,6 +27,10 @@ import java.nio.ByteOrder;
  * @param incompleteMessages  expected messages that missed their deadline (or were pending when the plane closed).
  * @param lateMessages        messages that came late (counted once each, at their first chunk).
  * @param duplicateMessages   messages that came again after they were delivered (once each, at their first chunk).
+ * @param rejectedBadMac      chunks dropped because their MAC did not verify (forged or corrupted; with a key).
+ * @param rejectedUnknownSession chunks dropped because they came on an Aeron session not bound to their sender.
+ * @param rejectedReplay      chunks dropped because they were under another key (replayed from an earlier
+ *                            incarnation of the server, or another job).
  */
 public record TransportStats(
     long crcFailures,
@@ -39,13 +43,27 @@ public record TransportStats(
     long rejectedOutOfRange,
     long incompleteMessages,
     long lateMessages,
-    long duplicateMessages)
+    long duplicateMessages,
+    long rejectedBadMac,
+    long rejectedUnknownSession,
+    long rejectedReplay)
 {
     /** Length of the wire form. */
-    public static final int BYTES = 11 * Long.BYTES;
+    public static final int BYTES = 14 * Long.BYTES;
 
     /** Nothing counted (a plane that has received nothing, or a worker that has not reported yet). */
     public static final TransportStats NONE = new TransportStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    /** Stats of a plane without authentication rejections (none counted). */
+    public TransportStats(
+        final long crcFailures, final long duplicateChunks, final long lateChunks, final long rejectedUnknownJob,
+        final long rejectedFingerprint, final long rejectedUnexpected, final long rejectedMalformed,
+        final long rejectedOutOfRange, final long incompleteMessages, final long lateMessages,
+        final long duplicateMessages)
+    {
+        this(crcFailures, duplicateChunks, lateChunks, rejectedUnknownJob, rejectedFingerprint, rejectedUnexpected,
+            rejectedMalformed, rejectedOutOfRange, incompleteMessages, lateMessages, duplicateMessages, 0, 0, 0);
+    }
 
     /**
      * @param counters a transport receiver's counters (read from any thread).
@@ -64,7 +82,10 @@ public record TransportStats(
             counters.get(ReceiverCounter.REJECTED_OUT_OF_RANGE),
             counters.get(ReceiverCounter.INCOMPLETE),
             counters.get(ReceiverCounter.LATE_MESSAGES),
-            counters.get(ReceiverCounter.DUPLICATE_MESSAGES));
+            counters.get(ReceiverCounter.DUPLICATE_MESSAGES),
+            counters.get(ReceiverCounter.REJECTED_BAD_MAC),
+            counters.get(ReceiverCounter.REJECTED_UNKNOWN_SESSION),
+            counters.get(ReceiverCounter.REJECTED_REPLAY));
     }
 
     /** Writes the wire form at {@code offset} of {@code buffer}; allocates nothing. */
@@ -81,6 +102,9 @@ public record TransportStats(
         put(buffer, offset, 8, incompleteMessages);
         put(buffer, offset, 9, lateMessages);
         put(buffer, offset, 10, duplicateMessages);
+        put(buffer, offset, 11, rejectedBadMac);
+        put(buffer, offset, 12, rejectedUnknownSession);
+        put(buffer, offset, 13, rejectedReplay);
     }
 
     private static void put(final MutableDirectBuffer buffer, final int offset, final int field, final long value)
@@ -96,6 +120,7 @@ public record TransportStats(
         {
             v[i] = buffer.getLong(offset + i * Long.BYTES, ByteOrder.LITTLE_ENDIAN);
         }
-        return new TransportStats(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]);
+        return new TransportStats(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12],
+            v[13]);
     }
 }

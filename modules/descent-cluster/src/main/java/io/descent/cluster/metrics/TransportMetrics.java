@@ -17,7 +17,8 @@ import java.util.function.ToLongFunction;
  *       as duplicates (also of a message already delivered) or as late (after their message's deadline, or for a
  *       step the node had moved past);</li>
  *   <li>{@code descent_transport_rejected_chunks_total{reason="unknown_job|fingerprint|unexpected|malformed|
- *       out_of_range"}}: other chunks dropped, by reason;</li>
+ *       out_of_range|bad_mac|unknown_session|replay"}}: other chunks dropped, by reason (the last three only with an
+ *       authenticated data plane: MAC did not verify, Aeron session not bound to the sender, under another key);</li>
  *   <li>{@code descent_transport_incomplete_messages_total}: expected messages that missed their deadline;</li>
  *   <li>{@code descent_transport_late_messages_total}, {@code descent_transport_duplicate_messages_total}: stale
  *       messages, once each.</li>
@@ -56,6 +57,9 @@ final class TransportMetrics
                 callback.call(stats.rejectedUnexpected(), "unexpected");
                 callback.call(stats.rejectedMalformed(), "malformed");
                 callback.call(stats.rejectedOutOfRange(), "out_of_range");
+                callback.call(stats.rejectedBadMac(), "bad_mac");
+                callback.call(stats.rejectedUnknownSession(), "unknown_session");
+                callback.call(stats.rejectedReplay(), "replay");
             })
             .register(registry);
     }

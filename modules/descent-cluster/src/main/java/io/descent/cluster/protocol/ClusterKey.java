@@ -1,6 +1,7 @@
 package io.descent.cluster.protocol;
 
 import io.descent.nn.error.BadInputException;
+import io.descent.transport.wire.DataKey;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,11 +19,13 @@ import javax.crypto.spec.SecretKeySpec;
  * HMAC-SHA256(key, {@link RegistrationClaim#bytes()}) with its registration; the parameter server recomputes it
  * and compares in constant time. The key itself never leaves the process and never appears in {@link #toString()}.
  *
- * <p>What the key does: only a process that knows it can register as a worker. What it does not do: it does not
- * authenticate or encrypt anything after registration. Akka remoting runs without TLS, so whoever can reach a node's
- * Akka port can join the Akka cluster and send control messages, and whoever can see the traffic can read them;
- * the Aeron data plane carries a CRC32C per chunk (integrity against corruption, not a MAC), so whoever can reach a
- * data-plane endpoint can inject chunks. Run the cluster on a network only the job's nodes can reach.
+ * <p>What the key does: only a process that knows it can register as a worker, and (unless
+ * {@code descent.cluster.data-plane.auth = none}) every data-plane chunk carries a MAC under a key derived from it
+ * and the parameter server's incarnation ({@link #dataPlaneKey}), so a process without the key cannot inject chunks.
+ * What it does not do: it encrypts nothing, and it does not authenticate Akka's control messages: Akka remoting
+ * runs without TLS, so whoever can reach a node's Akka port can join the Akka cluster and send control messages,
+ * and whoever can see the traffic can read them and the data plane's buffers. Run the cluster on a network only the
+ * job's nodes can reach.
  *
  * <p>Immutable and thread-safe (a {@link Mac} is created per use).
  */
@@ -114,6 +117,21 @@ public final class ClusterKey
     public String source()
     {
         return source;
+    }
+
+    /**
+     * @param incarnation the parameter server's start nonce.
+     * @param label       the key's context (HKDF info).
+     * @return the data-plane key of that start of the job: HKDF-SHA256 of this key with the incarnation as salt.
+     * @throws IllegalStateException without a key.
+     */
+    public DataKey dataPlaneKey(final long incarnation, final String label)
+    {
+        if (!present())
+        {
+            throw new IllegalStateException("no cluster key to derive a data-plane key from");
+        }
+        return DataKey.derive(secret, incarnation, label);
     }
 
     /**

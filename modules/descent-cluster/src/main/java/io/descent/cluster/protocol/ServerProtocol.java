@@ -44,12 +44,22 @@ public final class ServerProtocol
      * @param rank     the rank it asks for, or -1 for the lowest free one.
      * @param proof    its cluster-key proof over all of the above ({@link ClusterKey}, {@link RegistrationClaim}),
      *                 empty when it has no key.
+     * @param dataPlane how its data plane authenticates chunks ({@link io.descent.transport.wire.ChunkAuth#label()});
+     *                 the server refuses a worker whose differs from its own.
      */
     public record Register(
         ActorRef<ToWorker> replyTo, String endpoint, JobIdentity identity, String host, long pid, int rank,
-        String proof)
+        String proof, String dataPlane)
         implements Command, ControlMessage
     {
+        /** A registration of a worker whose data plane has no MAC (CRC only). */
+        public Register(
+            final ActorRef<ToWorker> replyTo, final String endpoint, final JobIdentity identity, final String host,
+            final long pid, final int rank, final String proof)
+        {
+            this(replyTo, endpoint, identity, host, pid, rank, proof,
+                io.descent.transport.wire.ChunkAuth.CRC_ONLY.label());
+        }
     }
 
     /**
@@ -86,12 +96,25 @@ public final class ServerProtocol
      * @param serverEndpoint the server's data-plane endpoint (gradients go there).
      * @param firstStep      the first weights version to arm for (0, a checkpoint's step, or a joiner's step).
      * @param incarnation    the server's start nonce ({@link JobIdentity#incarnation()}): every data-plane message
-     *                       to and from this server carries it in its job id.
+     *                       to and from this server carries it in its job id, and the data-plane key is derived
+     *                       from it.
+     * @param workerSession  the Aeron session id the worker must send its gradients on (the server accepts this
+     *                       rank's chunks from no other while authenticating); 0: any.
+     * @param serverSession  the Aeron session id the server sends this worker's weights on (the worker accepts the
+     *                       server's chunks from no other while authenticating); 0: any.
      */
     public record Accepted(
-        ActorRef<Command> server, int rank, int workers, String serverEndpoint, long firstStep, long incarnation)
+        ActorRef<Command> server, int rank, int workers, String serverEndpoint, long firstStep, long incarnation,
+        int workerSession, int serverSession)
         implements ToWorker, ControlMessage
     {
+        /** An acceptance without session binding (a data plane without a MAC). */
+        public Accepted(
+            final ActorRef<Command> server, final int rank, final int workers, final String serverEndpoint,
+            final long firstStep, final long incarnation)
+        {
+            this(server, rank, workers, serverEndpoint, firstStep, incarnation, 0, 0);
+        }
     }
 
     /**

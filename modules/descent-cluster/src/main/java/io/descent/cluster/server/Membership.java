@@ -45,6 +45,8 @@ final class Membership
     /** Ranks whose outlet is being opened: their worker is answered when it is. */
     private final BitSet connecting = new BitSet();
     private final JoinMargin margin;
+    /** The last Aeron session id handed out; starts at random, so that sessions differ across incarnations too. */
+    private int lastSession = java.util.concurrent.ThreadLocalRandom.current().nextInt();
 
     /**
      * @param context  the server's context (log, watch, self).
@@ -71,7 +73,8 @@ final class Membership
         this.margin = new JoinMargin(setup.settings().joinMarginSteps());
         if (setup.settings().key().present())
         {
-            context.getLog().info("workers must prove the cluster key from {}", setup.settings().key().source());
+            context.getLog().info("workers must prove the cluster key from {}; data-plane chunks carry {}",
+                setup.settings().key().source(), setup.settings().dataPlane().label());
         }
         else
         {
@@ -93,6 +96,10 @@ final class Membership
         final ServerEngine server = engine.get();
         // The key first: a worker that cannot prove it learns nothing about this job from the reason.
         String mismatch = keyRefusal(register);
+        if (null == mismatch)
+        {
+            mismatch = dataPlaneRefusal(register);
+        }
         if (null == mismatch)
         {
             mismatch = null == server ? "the parameter server is not ready" :
@@ -141,8 +148,17 @@ final class Membership
         final String endpoint = register.endpoint();
         final ActorRef<ServerProtocol.Command> self = context.getSelf();
         final ActorRef<ServerProtocol.ToWorker> worker = register.replyTo();
+        if (setup.settings().dataPlane().authenticates())
+        {
+            // Sessions unique within this incarnation: the rank's chunks count only on its own, and no two senders
+            // under this incarnation's key share an AES-GMAC nonce prefix.
+            member.workerSession = nextSession();
+            member.serverSession = nextSession();
+            setup.plane().bindSender(rank, member.workerSession);
+        }
+        final int serverSession = member.serverSession;
         connecting.set(rank);
-        compute.accept(() -> self.tell(new Connected(worker, rank, server.connect(rank, endpoint))),
+        compute.accept(() -> self.tell(new Connected(worker, rank, server.connect(rank, endpoint, serverSession))),
             "connecting to worker " + rank);
     }
 
@@ -178,6 +194,24 @@ final class Membership
             roster.remove(rank);
         }
         refuse(member.ref, member.host, member.pid, connected.failure());
+    }
+
+    private int nextSession()
+    {
+        if (++lastSession == 0)
+        {
+            ++lastSession;
+        }
+        return lastSession;
+    }
+
+    /** @return null when the worker authenticates the data plane as this server does, else a one-line reason. */
+    private String dataPlaneRefusal(final ServerProtocol.Register register)
+    {
+        final String own = setup.settings().dataPlane().label();
+        return own.equals(register.dataPlane()) ? null : "data-plane authentication differs: the worker uses " +
+            register.dataPlane() + " but the parameter server uses " + own + "; set descent.cluster.data-plane.auth " +
+            "and the cluster key the same on every node";
     }
 
     private String keyRefusal(final ServerProtocol.Register register)
@@ -219,7 +253,8 @@ final class Membership
         final ServerEngine server = engine.get();
         member.acceptedNs = System.nanoTime();
         return new ServerProtocol.Accepted(context.getSelf(), rank, roster.size(), setup.plane().endpoint(),
-            member.joinStep >= 0 ? member.joinStep : server.startStep(), server.identity().incarnation());
+            member.joinStep >= 0 ? member.joinStep : server.startStep(), server.identity().incarnation(),
+            member.workerSession, member.serverSession);
     }
 
     /**

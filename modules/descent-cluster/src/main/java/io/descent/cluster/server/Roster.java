@@ -35,6 +35,9 @@ final class Roster
         int joinRetries;
         /** When it was last sent Accepted ({@link System#nanoTime()}), or 0: its control round trip starts there. */
         long acceptedNs;
+        /** The Aeron session it must send gradients on, and the one the server sends it weights on (0: any). */
+        int workerSession;
+        int serverSession;
         WorkerStats stats;
 
         Member(final ActorRef<ServerProtocol.ToWorker> ref, final String endpoint, final String host, final long pid)

@@ -7,6 +7,7 @@ import io.descent.cluster.dataplane.DataPlane;
 import io.descent.cluster.dataplane.FanOutSender;
 import io.descent.cluster.dataplane.Outlet;
 import io.descent.cluster.protocol.GradientMeta;
+import io.descent.cluster.protocol.DataPlaneAuth;
 import io.descent.cluster.protocol.JobIdentity;
 import io.descent.cluster.protocol.SenderId;
 import io.descent.cluster.protocol.StepOrder;
@@ -18,6 +19,7 @@ import io.descent.nn.optim.Optimizer;
 import io.descent.train.Evaluator;
 import io.descent.train.Metrics;
 import io.descent.transport.send.SendResult;
+import io.descent.transport.wire.ChunkAuth;
 import io.descent.transport.wire.MessageId;
 import io.descent.transport.wire.MessageKind;
 import org.agrona.concurrent.SystemNanoClock;
@@ -78,6 +80,12 @@ final class ServerEngine implements AutoCloseable
         // A nonce per start: data of an earlier start of this server never passes for this one's.
         this.identity = JobIdentity.of(model.fingerprint(), setup.job().raw())
             .withIncarnation(JobIdentity.newIncarnation());
+        final ChunkAuth auth = setup.settings().dataPlane();
+        if (auth.authenticates())
+        {
+            setup.plane().authenticate(auth,
+                setup.settings().key().dataPlaneKey(identity.incarnation(), DataPlaneAuth.KEY_LABEL));
+        }
         final int ranks = setup.plan().shards();
         this.gradients = new INDArray[ranks];
         this.gradientViews = new UnsafeBuffer[ranks];
@@ -121,15 +129,16 @@ final class ServerEngine implements AutoCloseable
     /**
      * Opens the outlet to a worker's data plane.
      *
+     * @param sessionId the Aeron session to send on (the worker binds the server to it), or 0 for any.
      * @return null when it is open, else why it could not be opened (one line naming the endpoint): e.g. its host no
      * longer resolves. Then the rank has no outlet.
      */
-    String connect(final int rank, final String endpoint)
+    String connect(final int rank, final String endpoint, final int sessionId)
     {
         disconnect(rank);
         try
         {
-            outlets[rank] = setup.plane().outlet(endpoint);
+            outlets[rank] = setup.plane().outlet(endpoint, sessionId);
             return null;
         }
         catch (final RuntimeException ex)

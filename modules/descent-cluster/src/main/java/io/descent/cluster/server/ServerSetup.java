@@ -33,6 +33,12 @@ public record ServerSetup(
     DataPlane plane,
     Optional<Path> resume)
 {
+    /** Checks the settings that depend on each other: a data-plane MAC needs a cluster key. */
+    public ServerSetup
+    {
+        settings.dataPlane();
+    }
+
     /**
      * @param job      the validated job.
      * @param data     the job's splits.

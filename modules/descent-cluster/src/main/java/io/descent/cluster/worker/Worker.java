@@ -259,7 +259,8 @@ public final class Worker extends AbstractBehavior<Worker.Command>
             accepted.workers(), firstStep, String.format("%016x", accepted.incarnation()));
         pipe(() ->
         {
-            engine.join(accepted.rank(), accepted.workers(), accepted.serverEndpoint(), accepted.incarnation());
+            engine.join(accepted.rank(), accepted.workers(), accepted.serverEndpoint(), accepted.incarnation(),
+                accepted.workerSession(), accepted.serverSession());
             engine.expectStep(firstStep, weightsDeadline());
             return new Armed(engine.totalSteps());
         }, armed -> armed, "joining the job");

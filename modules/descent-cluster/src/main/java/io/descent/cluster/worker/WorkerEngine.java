@@ -4,6 +4,7 @@ import io.descent.cluster.dataplane.Buffers;
 import io.descent.cluster.dataplane.Outlet;
 import io.descent.cluster.dataplane.TransportStats;
 import io.descent.cluster.plan.StepPlan;
+import io.descent.cluster.protocol.DataPlaneAuth;
 import io.descent.cluster.protocol.GradientMeta;
 import io.descent.cluster.protocol.JobIdentity;
 import io.descent.cluster.protocol.NodeInfo;
@@ -13,6 +14,7 @@ import io.descent.cluster.protocol.WorkerStats;
 import io.descent.cluster.trace.StepTrace;
 import io.descent.nn.Model;
 import io.descent.transport.send.SendResult;
+import io.descent.transport.wire.ChunkAuth;
 import io.descent.transport.wire.MessageId;
 import io.descent.transport.wire.MessageKind;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -113,6 +115,25 @@ final class WorkerEngine implements AutoCloseable
      */
     void join(final int newRank, final int workers, final String serverEndpoint, final long incarnation)
     {
+        join(newRank, workers, serverEndpoint, incarnation, 0, 0);
+    }
+
+    /**
+     * {@link #join(int, int, String, long)}, authenticating the data plane under the key of the server's
+     * {@code incarnation} when this node has a MAC: the server's chunks are accepted only from {@code serverSession},
+     * and the outlet to the server sends on {@code workerSession} (the sessions the server handed out, 0 for any).
+     */
+    void join(
+        final int newRank, final int workers, final String serverEndpoint, final long incarnation,
+        final int workerSession, final int serverSession)
+    {
+        final ChunkAuth auth = setup.settings().dataPlane();
+        if (auth.authenticates())
+        {
+            setup.plane().authenticate(auth,
+                setup.settings().key().dataPlaneKey(incarnation, DataPlaneAuth.KEY_LABEL));
+            setup.plane().bindSender(SenderId.SERVER, serverSession);
+        }
         final int cancelled = setup.plane().cancelFrom(SenderId.SERVER);
         if (cancelled > 0)
         {
@@ -136,7 +157,7 @@ final class WorkerEngine implements AutoCloseable
             sentBefore += outlet.bytesSent();
             outlet.close();
         }
-        outlet = setup.plane().outlet(serverEndpoint);
+        outlet = setup.plane().outlet(serverEndpoint, workerSession);
     }
 
     /** @return steps of the job (after {@link #join}). */

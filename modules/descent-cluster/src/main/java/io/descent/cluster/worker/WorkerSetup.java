@@ -22,4 +22,9 @@ import io.descent.train.JobConfig;
 public record WorkerSetup(
     JobConfig job, ExampleSource train, ModelSpec spec, ClusterSettings settings, DataPlane plane)
 {
+    /** Checks the settings that depend on each other: a data-plane MAC needs a cluster key. */
+    public WorkerSetup
+    {
+        settings.dataPlane();
+    }
 }

@@ -34,7 +34,8 @@ class StepMessagesTest
     void shouldRoundTripAGradientReportAndBuildTheWorkersStats()
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(GradientMeta.BYTES));
-        final TransportStats transport = new TransportStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, Long.MAX_VALUE);
+        final TransportStats transport = new TransportStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, Long.MAX_VALUE, 12, 13,
+            14);
         final GradientMeta meta = new GradientMeta(256, 0.6931471805599453, 1L << 40, 12.5, 0.25, 3.125, 987654321L,
             transport);
         meta.encode(buffer);

@@ -9,6 +9,7 @@ import io.descent.cluster.dataplane.InMemoryNetwork;
 import io.descent.cluster.dataplane.Outlet;
 import io.descent.cluster.dataplane.TransportStats;
 import io.descent.cluster.protocol.ClusterKey;
+import io.descent.cluster.protocol.DataPlaneAuth;
 import io.descent.cluster.protocol.GradientMeta;
 import io.descent.cluster.protocol.JobIdentity;
 import io.descent.cluster.protocol.RegistrationClaim;
@@ -112,7 +113,7 @@ final class FakeWorker
         final RegistrationClaim claim = RegistrationClaim.of(ActorRefResolver.get(testKit.system()), server,
             probe.getRef(), endpoint, identity, "fake", 1, -1);
         server.tell(new ServerProtocol.Register(probe.getRef(), endpoint, identity, "fake", 1, -1,
-            key.prove(claim)));
+            key.prove(claim), DataPlaneAuth.AUTO.resolve(key, "data-plane.auth").label()));
     }
 
     /** @return where this worker's data plane receives. */

@@ -4,6 +4,8 @@ import io.aeron.Image;
 import io.aeron.Subscription;
 import io.descent.transport.config.ReceiverSettings;
 import io.descent.transport.counters.CounterSet;
+import io.descent.transport.wire.ChunkAuth;
+import io.descent.transport.wire.DataKey;
 import io.descent.transport.wire.MessageId;
 import io.descent.transport.wire.MessageKind;
 import org.agrona.concurrent.Agent;
@@ -17,11 +19,13 @@ import java.util.function.Predicate;
  * Receives chunked messages from every publisher on one subscription and writes each verified chunk straight into
  * the destination registered for its message; reports each registered message exactly once, complete or
  * incomplete at its deadline. Bad chunks (unknown job, wrong fingerprint, unexpected, malformed, out of range,
- * duplicate, late, CRC mismatch) are counted in {@link #counters()} and dropped without touching any destination;
+ * duplicate, late, CRC mismatch; with {@link #authenticate a key}: bad MAC, unknown session, replay) are counted in
+ * {@link #counters()} and dropped without touching any destination;
  * duplicate and late messages are also counted by kind ({@link #staleMessages()}). Registered slots can be cancelled
  * ({@link #cancel(SlotCancel)}, {@link #cancelNow}): a cancelled slot's destination is never written again.
  *
- * <p>Threads: {@link #register}, {@link #cancel(SlotCancel)} and {@link #counters()} may be called from any thread.
+ * <p>Threads: {@link #register}, {@link #cancel(SlotCancel)}, {@link #authenticate}, {@link #bindSession},
+ * {@link #unbindSession} and {@link #counters()} may be called from any thread.
  * Everything else, and the listener, runs on the one thread that calls {@link #doWork()}: an
  * {@link org.agrona.concurrent.AgentRunner} (see {@code Transport#startAgent}) or the caller's own loop. Allocates
  * nothing per message.
@@ -36,6 +40,7 @@ public final class BufferReceiver implements Agent, AutoCloseable
     private final CounterSet<ReceiverCounter> counters = new CounterSet<>(ReceiverCounter.class);
     private final CounterSet<MessageKind> staleMessages = new CounterSet<>(MessageKind.class);
     private final ManyToOneConcurrentArrayQueue<SlotCancel> cancels;
+    private final ChunkOrigin origin = new ChunkOrigin();
     private final Consumer<Image> scanImage = this::scan;
     private int scanned;
     private volatile boolean closed;
@@ -57,7 +62,7 @@ public final class BufferReceiver implements Agent, AutoCloseable
         this.clock = clock;
         this.slots = new SlotTable(settings.maxSlots(), counters, staleMessages, listener);
         this.cancels = new ManyToOneConcurrentArrayQueue<>(settings.maxSlots());
-        this.scanner = new ImageScanner(new ChunkWriter(slots, listener, counters), settings.pollBudget());
+        this.scanner = new ImageScanner(new ChunkWriter(slots, listener, counters, origin), settings.pollBudget());
     }
 
     /**
@@ -77,6 +82,45 @@ public final class BufferReceiver implements Agent, AutoCloseable
             return false;
         }
         return true;
+    }
+
+    /**
+     * Authenticates every chunk from the next one on: it must carry a MAC of {@code auth} under {@code key} (else
+     * {@link ReceiverCounter#REJECTED_BAD_MAC}), that key's id (else {@link ReceiverCounter#REJECTED_REPLAY}), and
+     * come on the session bound to its sender ({@link #bindSession}, else
+     * {@link ReceiverCounter#REJECTED_UNKNOWN_SESSION}). {@link ChunkAuth#CRC_ONLY} goes back to CRC checks (then
+     * sessions are not checked). Any thread; a new key (a new incarnation of the job) replaces the old one.
+     *
+     * @param auth the algorithm.
+     * @param key  the job's key; ignored with {@link ChunkAuth#CRC_ONLY}.
+     */
+    public void authenticate(final ChunkAuth auth, final DataKey key)
+    {
+        origin.use(auth, key);
+    }
+
+    /** @return how chunks are checked now: {@link ChunkAuth#CRC_ONLY} or the MAC. Any thread. */
+    public ChunkAuth auth()
+    {
+        return origin.auth();
+    }
+
+    /**
+     * Binds a sender to the Aeron session its chunks must come on (checked while authenticating): chunks that carry
+     * its sender id on any other session are dropped. Any thread; rebinding replaces the session.
+     *
+     * @param senderId  the sender id chunks carry ({@link MessageId#senderId()}).
+     * @param sessionId the session of the sender's publication.
+     */
+    public void bindSession(final int senderId, final int sessionId)
+    {
+        origin.bind(senderId, sessionId);
+    }
+
+    /** Unbinds a sender (e.g. a worker that left): none of its chunks is accepted until it is bound again. */
+    public void unbindSession(final int senderId)
+    {
+        origin.unbind(senderId);
     }
 
     /**

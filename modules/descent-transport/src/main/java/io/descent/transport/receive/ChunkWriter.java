@@ -2,6 +2,7 @@ package io.descent.transport.receive;
 
 import io.descent.transport.counters.CounterSet;
 import io.descent.transport.wire.ChunkHeader;
+import io.descent.transport.wire.ChunkMac;
 import io.descent.transport.wire.Crc32cDigest;
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
@@ -14,19 +15,26 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 /**
  * Verifies one chunk where it lies in the term buffer and, only if it is good, copies its payload straight into
  * its slot's destination: no staging copy, no allocation. A chunk may span several contiguous Aeron frames (when it
- * is larger than one frame); it is checked whole (header, slot, duplicate, CRC32C over header and payload) before a
- * byte is copied, so a destination is never touched by bad bytes. Receiver thread only.
+ * is larger than one frame); it is checked whole (header; origin: key and session, see {@link ChunkOrigin}; slot;
+ * duplicate; CRC32C or MAC over header and payload) before a byte is copied, so a destination is never touched by bad
+ * or forged bytes. Receiver thread only.
  */
 final class ChunkWriter
 {
     private final SlotTable slots;
     private final ReceiveListener listener;
     private final CounterSet<ReceiverCounter> counters;
+    private final ChunkOrigin origin;
     private final ChunkHeader header = new ChunkHeader();
     private final Crc32cDigest digest = new Crc32cDigest();
 
-    ChunkWriter(final SlotTable slots, final ReceiveListener listener, final CounterSet<ReceiverCounter> counters)
+    ChunkWriter(
+        final SlotTable slots,
+        final ReceiveListener listener,
+        final CounterSet<ReceiverCounter> counters,
+        final ChunkOrigin origin)
     {
+        this.origin = origin;
         this.slots = slots;
         this.listener = listener;
         this.counters = counters;
@@ -38,8 +46,9 @@ final class ChunkWriter
      * @param term       the term buffer; the frames are complete and stay put during the call.
      * @param firstFrame offset of the frame holding the chunk header.
      * @param lastFrame  offset of the chunk's last frame (= firstFrame when unfragmented).
+     * @param sessionId  the Aeron session of the image the chunk came on.
      */
-    void onChunk(final DirectBuffer term, final int firstFrame, final int lastFrame)
+    void onChunk(final DirectBuffer term, final int firstFrame, final int lastFrame, final int sessionId)
     {
         final int headerOffset = firstFrame + HEADER_LENGTH;
         if (frameLength(term, firstFrame) - HEADER_LENGTH < ChunkHeader.LENGTH)
@@ -51,6 +60,12 @@ final class ChunkWriter
         if (!header.isWellFormed() || payloadBytes(term, firstFrame, lastFrame) != header.payloadLength())
         {
             counters.increment(ReceiverCounter.REJECTED_MALFORMED);
+            return;
+        }
+        final ReceiverCounter rejected = origin.reject(header, sessionId);
+        if (null != rejected)
+        {
+            counters.increment(rejected);
             return;
         }
         final ReceiveSlot slot = slots.find(header);
@@ -69,9 +84,18 @@ final class ChunkWriter
             counters.increment(ReceiverCounter.DUPLICATES);
             return;
         }
-        if (checksum(term, firstFrame, lastFrame) != header.crc())
+        final ChunkMac mac = origin.mac();
+        if (null == mac)
         {
-            counters.increment(ReceiverCounter.CRC_FAILURES);
+            if (checksum(term, firstFrame, lastFrame) != header.crc())
+            {
+                counters.increment(ReceiverCounter.CRC_FAILURES);
+                return;
+            }
+        }
+        else if (!authentic(mac, term, firstFrame, lastFrame, sessionId))
+        {
+            counters.increment(ReceiverCounter.REJECTED_BAD_MAC);
             return;
         }
         copy(term, firstFrame, lastFrame, slot.destination(), slot.destinationOffset() + header.byteOffset());
@@ -105,6 +129,18 @@ final class ChunkWriter
             digest.update(term, start, frame + frameLength(term, frame) - start);
         }
         return digest.value();
+    }
+
+    private boolean authentic(
+        final ChunkMac mac, final DirectBuffer term, final int firstFrame, final int lastFrame, final int sessionId)
+    {
+        mac.begin(sessionId, header, true);
+        for (int frame = firstFrame; frame <= lastFrame; frame = next(term, frame))
+        {
+            final int start = dataStart(frame, firstFrame);
+            mac.update(term, start, frame + frameLength(term, frame) - start);
+        }
+        return mac.verify(term, firstFrame + HEADER_LENGTH);
     }
 
     private static void copy(

@@ -67,7 +67,7 @@ final class ImageScanner implements ControlledFragmentHandler
         final int frame = header.termOffset();
         if ((flags & FrameDescriptor.UNFRAGMENTED) == FrameDescriptor.UNFRAGMENTED)
         {
-            writer.onChunk(buffer, frame, frame);
+            writer.onChunk(buffer, frame, frame, header.sessionId());
             return Action.CONTINUE;
         }
         if ((flags & BEGIN_FRAG_FLAG) != 0)
@@ -83,7 +83,7 @@ final class ImageScanner implements ControlledFragmentHandler
         {
             if (firstFrame >= 0)
             {
-                writer.onChunk(buffer, firstFrame, frame);
+                writer.onChunk(buffer, firstFrame, frame, header.sessionId());
             }
             else
             {

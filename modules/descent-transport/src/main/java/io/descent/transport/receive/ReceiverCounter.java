@@ -19,6 +19,21 @@ public enum ReceiverCounter
     /** Chunks dropped because their CRC32C did not match (header or payload corrupted). */
     CRC_FAILURES,
     /**
+     * Chunks dropped, on a receiver that authenticates ({@link BufferReceiver#authenticate}), because their MAC did not
+     * verify or they carried none or another algorithm's (forged, corrupted, or from a node configured otherwise).
+     */
+    REJECTED_BAD_MAC,
+    /**
+     * Chunks dropped, on a receiver that authenticates, because they came on an Aeron session that is not the one
+     * bound to their sender ({@link BufferReceiver#bindSession}), or from a sender bound to none.
+     */
+    REJECTED_UNKNOWN_SESSION,
+    /**
+     * Chunks dropped, on a receiver that authenticates, because they are under another key than the receiver's (a
+     * replay from an earlier incarnation of the job, or a node of another one).
+     */
+    REJECTED_REPLAY,
+    /**
      * Chunks dropped because the same chunk of the same message had already been written, also after the message was
      * delivered (while the receiver remembers it: the last {@code max-slots} ended expectations).
      */

@@ -3,8 +3,11 @@ package io.descent.transport.send;
 import io.aeron.Publication;
 import io.descent.transport.config.SenderSettings;
 import io.descent.transport.counters.CounterSet;
+import io.descent.transport.wire.ChunkAuth;
 import io.descent.transport.wire.ChunkHeader;
+import io.descent.transport.wire.ChunkMac;
 import io.descent.transport.wire.Crc32cDigest;
+import io.descent.transport.wire.DataKey;
 import io.descent.transport.wire.MessageId;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
@@ -12,10 +15,11 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 
 /**
- * Sends dense buffers as chunked, checksummed messages over one publication. Each chunk is a {@link ChunkHeader}
- * followed by a slice of the caller's buffer, copied once, straight into the publication's term buffer.
+ * Sends dense buffers as chunked, checksummed or authenticated ({@link #authenticate}) messages over one
+ * publication. Each chunk is a {@link ChunkHeader} followed by a slice of the caller's buffer, copied once, straight into the publication's term buffer.
  * Back-pressure and admin actions are retried with the configured idle strategy; a missing subscriber is waited for;
  * both only until the caller's deadline. Errors are returned as {@link SendResult}s, never thrown, never dropped.
  * {@link #send} blocks until the message is out; {@link #begin} and {@link #progress} send the same chunks without
@@ -25,6 +29,8 @@ import java.nio.ByteBuffer;
  */
 public final class BufferSender implements AutoCloseable
 {
+    private static final SecureRandom SEQUENCES = new SecureRandom();
+
     private final ChunkSink sink;
     private final NanoClock clock;
     private final IdleStrategy idle;
@@ -33,6 +39,13 @@ public final class BufferSender implements AutoCloseable
     private final ChunkHeader header = new ChunkHeader().wrap(headerBuffer, 0);
     private final Crc32cDigest digest = new Crc32cDigest();
     private final CounterSet<SenderCounter> counters = new CounterSet<>(SenderCounter.class);
+    /** Tags chunks under the job's key, or null: CRC32C only. */
+    private ChunkMac mac;
+    /**
+     * The next chunk's sequence: starts at a random value, so that two senders that share a session id and a key
+     * (separate media drivers may hand out the same one) do not share AES-GMAC nonces.
+     */
+    private long sequence = SEQUENCES.nextLong();
     /** The message in flight ({@link #begin}), or null. */
     private DirectBuffer source;
     private int sourceOffset;
@@ -55,6 +68,30 @@ public final class BufferSender implements AutoCloseable
         this.clock = clock;
         this.idle = settings.idle().newStrategy();
         this.chunkLength = chunkLengthFor(settings.chunkLength(), sink);
+    }
+
+    /**
+     * Tags every chunk begun from now on with a MAC under {@code key} instead of a CRC32C, or, with
+     * {@link ChunkAuth#CRC_ONLY}, goes back to the CRC. The MAC covers this sender's session id, so a chunk replayed
+     * on another session does not verify. Sender thread; not while a message is in flight.
+     *
+     * @param auth the algorithm.
+     * @param key  the job's key (ignored for {@link ChunkAuth#CRC_ONLY}).
+     * @throws IllegalStateException when a message is in flight.
+     */
+    public void authenticate(final ChunkAuth auth, final DataKey key)
+    {
+        if (null != source)
+        {
+            throw new IllegalStateException("cannot change the data-plane key while a message is in flight");
+        }
+        mac = auth.authenticates() ? new ChunkMac(auth, key) : null;
+    }
+
+    /** @return how chunks are tagged now. */
+    public ChunkAuth auth()
+    {
+        return null == mac ? ChunkAuth.CRC_ONLY : mac.auth();
     }
 
     /**
@@ -114,7 +151,7 @@ public final class BufferSender implements AutoCloseable
      * Starts one message without sending anything yet: {@link #progress()} then offers its chunks as the publication
      * takes them, so one thread can interleave messages to several peers and never wait on one of them. The source
      * is read by each {@link #progress()} call until the message is done or {@link #abandon abandoned}: the caller
-     * must not change it meanwhile (a chunk's CRC covers the bytes as they were when it was offered).
+     * must not change it meanwhile (a chunk's CRC or MAC covers the bytes as they were when it was offered).
      *
      * @param id         the message identity.
      * @param source     the bytes.
@@ -137,7 +174,7 @@ public final class BufferSender implements AutoCloseable
             throw new IllegalStateException("a message is still in flight on this sender; cannot begin " + id);
         }
         header.putMessage(id.kind(), id.senderId(), id.jobId(), id.fingerprint(), id.step(), id.floatOffset(),
-            id.floatLength(), length);
+            id.floatLength(), length, auth(), null == mac ? 0L : mac.key().id());
         this.source = source;
         this.sourceOffset = offset;
         this.sourceLength = length;
@@ -169,11 +206,20 @@ public final class BufferSender implements AutoCloseable
             if (preparedChunk != nextChunk)
             {
                 // Once per chunk, not per retry: a refused chunk is offered again as it is.
-                header.putChunk(nextChunk, chunkCount, chunkLength, byteOffset, payloadLength);
-                header.crc(digest.reset()
-                    .update(headerBuffer, 0, ChunkHeader.CHECKSUMMED_LENGTH)
-                    .update(source, sourceOffset + byteOffset, payloadLength)
-                    .value());
+                header.putChunk(nextChunk, chunkCount, chunkLength, byteOffset, payloadLength).sequence(sequence++);
+                if (null == mac)
+                {
+                    header.crc(digest.reset()
+                        .update(headerBuffer, 0, ChunkHeader.CHECKSUMMED_LENGTH)
+                        .update(source, sourceOffset + byteOffset, payloadLength)
+                        .value());
+                }
+                else
+                {
+                    mac.begin(sink.sessionId(), header, false)
+                        .update(source, sourceOffset + byteOffset, payloadLength)
+                        .sign(headerBuffer, 0);
+                }
                 preparedChunk = nextChunk;
             }
             final SendResult result = offerChunk(sourceOffset + byteOffset, payloadLength);
@@ -248,6 +294,12 @@ public final class BufferSender implements AutoCloseable
     public int chunkLength()
     {
         return chunkLength;
+    }
+
+    /** @return the Aeron session id this sender's chunks travel on. */
+    public int sessionId()
+    {
+        return sink.sessionId();
     }
 
     /** @return true when a subscriber is connected. Sender thread. */

@@ -30,6 +30,15 @@ public interface ChunkSink extends AutoCloseable
     /** @return the largest message the sink accepts, in bytes. */
     int maxMessageLength();
 
+    /**
+     * @return the Aeron session id chunks travel on (a receiver binds a sender to it, and a MAC covers it); 0 for a
+     * sink without one.
+     */
+    default int sessionId()
+    {
+        return 0;
+    }
+
     /** @return true when at least one subscriber is connected. */
     boolean isConnected();
 

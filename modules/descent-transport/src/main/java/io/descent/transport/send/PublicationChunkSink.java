@@ -45,6 +45,12 @@ public final class PublicationChunkSink implements ChunkSink
     }
 
     @Override
+    public int sessionId()
+    {
+        return publication.sessionId();
+    }
+
+    @Override
     public boolean isConnected()
     {
         return publication.isConnected();

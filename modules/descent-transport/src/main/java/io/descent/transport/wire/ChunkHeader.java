@@ -6,12 +6,13 @@ import org.agrona.MutableDirectBuffer;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
- * Flyweight over the 72-byte header that starts every chunk (Aeron style: wrap a buffer at an offset, then read or
- * write fields in place; nothing is copied or allocated). Little-endian layout:
+ * Flyweight over the 104-byte header that starts every chunk (Aeron style: wrap a buffer at an offset, then read or
+ * write fields in place; nothing is copied or allocated). Little-endian layout, version 2:
  * <pre>
  *   0  byte  version          ({@link #VERSION})
  *   1  byte  kind             ({@link MessageKind#code()})
- *   2  short reserved         (0)
+ *   2  byte  auth             ({@link ChunkAuth#code()}: what the tag field holds)
+ *   3  byte  reserved         (0)
  *   4  int   sender id
  *   8  long  job id
  *  16  long  model fingerprint
@@ -24,24 +25,33 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *  56  int   chunk stride     nominal payload bytes per chunk (the last chunk may be shorter)
  *  60  int   byte offset      of this chunk's payload in the message (= index * stride)
  *  64  int   payload length   in bytes
- *  68  int   CRC32C           of header bytes [0, 68) followed by the payload
- *  72  payload
+ *  68  int   reserved         (0)
+ *  72  long  key id           of the {@link DataKey} the tag is under (0 with {@link ChunkAuth#CRC_ONLY})
+ *  80  long  sequence         the sender's chunk counter (part of the AES-GMAC nonce; never repeats per sender)
+ *  88  16 B  tag              CRC32C in the first 4 bytes (crc-only), or the MAC; of the session id (MACs only),
+ *                             header bytes [0, 88) and the payload
+ * 104  payload
  * </pre>
- * The CRC covers the header as well as the payload, so a corrupted offset cannot place good bytes in the wrong
- * place. Not thread-safe: one flyweight per thread.
+ * The tag covers the header as well as the payload, so a corrupted or forged offset cannot place good bytes in the
+ * wrong place. Version 1 (72 bytes, CRC only) is rejected as malformed. Not thread-safe: one flyweight per thread.
  */
 public final class ChunkHeader
 {
     /** Header length in bytes; the payload follows. */
-    public static final int LENGTH = 72;
-    /** Bytes of header covered by the CRC (everything before the CRC field). */
-    public static final int CHECKSUMMED_LENGTH = 68;
-    /** Wire format version. */
-    public static final byte VERSION = 1;
+    public static final int LENGTH = 104;
+    /** Bytes of header covered by the tag (everything before the tag field). */
+    public static final int CHECKSUMMED_LENGTH = 88;
+    /** Offset of the 16-byte tag field. */
+    public static final int TAG_OFFSET = 88;
+    /** Length of the tag field in bytes. */
+    public static final int TAG_LENGTH = 16;
+    /** Wire format version: 2 added the auth code, key id, sequence and 16-byte tag. */
+    public static final byte VERSION = 2;
 
     private static final int VERSION_OFFSET = 0;
     private static final int KIND_OFFSET = 1;
-    private static final int RESERVED_OFFSET = 2;
+    private static final int AUTH_OFFSET = 2;
+    private static final int RESERVED_OFFSET = 3;
     private static final int SENDER_ID_OFFSET = 4;
     private static final int JOB_ID_OFFSET = 8;
     private static final int FINGERPRINT_OFFSET = 16;
@@ -54,7 +64,10 @@ public final class ChunkHeader
     private static final int CHUNK_STRIDE_OFFSET = 56;
     private static final int BYTE_OFFSET_OFFSET = 60;
     private static final int PAYLOAD_LENGTH_OFFSET = 64;
-    private static final int CRC_OFFSET = 68;
+    private static final int RESERVED2_OFFSET = 68;
+    private static final int KEY_ID_OFFSET = 72;
+    private static final int SEQUENCE_OFFSET = 80;
+    private static final int CRC_OFFSET = TAG_OFFSET;
 
     private DirectBuffer buffer;
     private MutableDirectBuffer mutableBuffer;
@@ -103,7 +116,8 @@ public final class ChunkHeader
     }
 
     /**
-     * Writes the identity fields that are the same for every chunk of a message (version, kind, ids, range, length).
+     * Writes the identity fields that are the same for every chunk of a message (version, kind, ids, range, length)
+     * with {@link ChunkAuth#CRC_ONLY}.
      *
      * @return this.
      */
@@ -117,9 +131,35 @@ public final class ChunkHeader
         final int floatLength,
         final int messageLength)
     {
+        return putMessage(kind, senderId, jobId, fingerprint, step, floatOffset, floatLength, messageLength,
+            ChunkAuth.CRC_ONLY, 0L);
+    }
+
+    /**
+     * Writes the identity fields that are the same for every chunk of a message, and how its chunks are tagged.
+     *
+     * @param auth  what the tag field holds.
+     * @param keyId the id of the key the tags are under (0 for {@link ChunkAuth#CRC_ONLY}).
+     * @return this.
+     */
+    public ChunkHeader putMessage(
+        final MessageKind kind,
+        final int senderId,
+        final long jobId,
+        final long fingerprint,
+        final long step,
+        final long floatOffset,
+        final int floatLength,
+        final int messageLength,
+        final ChunkAuth auth,
+        final long keyId)
+    {
         mutableBuffer.putByte(offset + VERSION_OFFSET, VERSION);
         mutableBuffer.putByte(offset + KIND_OFFSET, kind.code());
-        mutableBuffer.putShort(offset + RESERVED_OFFSET, (short)0, LITTLE_ENDIAN);
+        mutableBuffer.putByte(offset + AUTH_OFFSET, auth.code());
+        mutableBuffer.putByte(offset + RESERVED_OFFSET, (byte)0);
+        mutableBuffer.putInt(offset + RESERVED2_OFFSET, 0, LITTLE_ENDIAN);
+        mutableBuffer.putLong(offset + KEY_ID_OFFSET, keyId, LITTLE_ENDIAN);
         mutableBuffer.putInt(offset + SENDER_ID_OFFSET, senderId, LITTLE_ENDIAN);
         mutableBuffer.putLong(offset + JOB_ID_OFFSET, jobId, LITTLE_ENDIAN);
         mutableBuffer.putLong(offset + FINGERPRINT_OFFSET, fingerprint, LITTLE_ENDIAN);
@@ -146,11 +186,38 @@ public final class ChunkHeader
         return this;
     }
 
-    /** Writes the CRC32C field. @return this. */
+    /** Writes the sender's chunk sequence (before the tag is computed). @return this. */
+    public ChunkHeader sequence(final long sequence)
+    {
+        mutableBuffer.putLong(offset + SEQUENCE_OFFSET, sequence, LITTLE_ENDIAN);
+        return this;
+    }
+
+    /** Writes the CRC32C into the tag field (the rest of the field zero). @return this. */
     public ChunkHeader crc(final int crc)
     {
         mutableBuffer.putInt(offset + CRC_OFFSET, crc, LITTLE_ENDIAN);
+        mutableBuffer.putInt(offset + CRC_OFFSET + 4, 0, LITTLE_ENDIAN);
+        mutableBuffer.putLong(offset + CRC_OFFSET + 8, 0L, LITTLE_ENDIAN);
         return this;
+    }
+
+    /** @return the raw auth code; see {@link ChunkAuth#fromCode(byte)}. */
+    public byte authCode()
+    {
+        return buffer.getByte(offset + AUTH_OFFSET);
+    }
+
+    /** @return the id of the key the tag is under. */
+    public long keyId()
+    {
+        return buffer.getLong(offset + KEY_ID_OFFSET, LITTLE_ENDIAN);
+    }
+
+    /** @return the sender's chunk sequence. */
+    public long sequence()
+    {
+        return buffer.getLong(offset + SEQUENCE_OFFSET, LITTLE_ENDIAN);
     }
 
     public byte version()
@@ -230,7 +297,7 @@ public final class ChunkHeader
     }
 
     /**
-     * Checks the fields that do not depend on what the receiver expects: version, kind, index within count, count
+     * Checks the fields that do not depend on what the receiver expects: version, kind, auth, index within count, count
      * consistent with length and stride, offset = index * stride, payload length = what that chunk must carry.
      *
      * @return true when the header describes a well-formed chunk.
@@ -241,7 +308,8 @@ public final class ChunkHeader
         final int count = chunkCount();
         final int stride = chunkStride();
         final int index = chunkIndex();
-        if (version() != VERSION || MessageKind.fromCode(kindCode()) == null || messageLength < 0 || stride <= 0 ||
+        if (version() != VERSION || MessageKind.fromCode(kindCode()) == null || ChunkAuth.fromCode(authCode()) == null ||
+            messageLength < 0 || stride <= 0 ||
             count != expectedChunkCount(messageLength, stride) || index < 0 || index >= count)
         {
             return false;

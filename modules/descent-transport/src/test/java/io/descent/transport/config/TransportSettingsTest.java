@@ -58,7 +58,7 @@ class TransportSettingsTest
             "receiver.max-slots = 0");
         assertMessage("descent.transport.driver.receiver-window = 16m is invalid: must be at most half of" +
             " descent.transport.driver.term-length (8m)", "driver.receiver-window = 16m");
-        assertMessage("descent.transport.sender.chunk-length = 1m is invalid: must be at most 524216 bytes: the" +
+        assertMessage("descent.transport.sender.chunk-length = 1m is invalid: must be at most 524184 bytes: the" +
             " largest message of the smaller term length (512k = min(term-length / 8, 16m)) minus the chunk header",
             "sender.chunk-length = 1m");
     }

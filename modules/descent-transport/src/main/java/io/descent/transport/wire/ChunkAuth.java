@@ -1,0 +1,68 @@
+package io.descent.transport.wire;
+
+/**
+ * How a chunk proves where it came from: its one-byte wire code ({@link ChunkHeader#authCode()}) and its name in
+ * settings, reports and {@code /health}. With {@link #CRC_ONLY} a chunk carries a CRC32C (integrity against
+ * corruption, no authentication); with a MAC it carries a 16-byte tag under the job's {@link DataKey} over the
+ * receiving session id, the header and the payload, which replaces the CRC.
+ */
+public enum ChunkAuth
+{
+    /** CRC32C only: anyone who can reach an endpoint can inject chunks. */
+    CRC_ONLY((byte)0, "crc-only"),
+    /** HMAC-SHA256 truncated to 128 bits. No nonce: nothing can be reused wrongly. */
+    HMAC_SHA256((byte)1, "hmac-sha256"),
+    /**
+     * AES-256-GMAC (AES/GCM with the chunk as associated data and no plaintext), nonce = session id (4 bytes) and
+     * the sender's chunk sequence (8 bytes, starting at a random value per sender).
+     */
+    AES_GMAC((byte)2, "aes-gmac");
+
+    private static final ChunkAuth[] BY_CODE = { CRC_ONLY, HMAC_SHA256, AES_GMAC };
+
+    private final byte code;
+    private final String label;
+
+    ChunkAuth(final byte code, final String label)
+    {
+        this.code = code;
+        this.label = label;
+    }
+
+    /** @return the wire value. */
+    public byte code()
+    {
+        return code;
+    }
+
+    /** @return the name used in settings, reports and {@code /health} (e.g. {@code hmac-sha256}). */
+    public String label()
+    {
+        return label;
+    }
+
+    /** @return true for a MAC (not {@link #CRC_ONLY}). */
+    public boolean authenticates()
+    {
+        return this != CRC_ONLY;
+    }
+
+    /** @return the auth for a wire code, or null when it is unknown (a malformed chunk). */
+    public static ChunkAuth fromCode(final byte code)
+    {
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+
+    /** @return the auth named {@code label}, or null. */
+    public static ChunkAuth fromLabel(final String label)
+    {
+        for (final ChunkAuth auth : values())
+        {
+            if (auth.label.equals(label))
+            {
+                return auth;
+            }
+        }
+        return null;
+    }
+}
