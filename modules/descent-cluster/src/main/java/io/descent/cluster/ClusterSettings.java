@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import io.descent.cluster.protocol.ClusterKey;
 import io.descent.nn.config.ConfigChecks;
 import io.descent.nn.error.BadInputException;
+import io.descent.pki.TlsFiles;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,7 @@ import java.util.Set;
  *                            job) keeps looking for a restarted one before it gives up.
  * @param joinMarginSteps     steps between the running step and a joining worker's first: 0 to measure it
  *                            ({@code auto}), else this many (doubled for each join step the worker missed).
+ * @param tls                 the control plane's TLS directory ({@code tls.dir}, checked), empty for plain TCP.
  */
 public record ClusterSettings(
     int workers,
@@ -48,13 +50,14 @@ public record ClusterSettings(
     ClusterKey key,
     Duration stallMargin,
     Duration serverLostTimeout,
-    int joinMarginSteps)
+    int joinMarginSteps,
+    Optional<TlsFiles> tls)
 {
     /** Every valid key under {@link #PATH}, as dotted paths. */
     public static final Set<String> KEYS = Set.of("workers", "rank", "step-timeout", "registration-timeout",
         "weights-timeout", "send-timeout", "data-plane.stream-id", "data-plane.bind", "checkpoint.dir",
         "checkpoint.every-steps", "checkpoint.every", "checkpoint.keep", "key", "stall-margin",
-        "server-lost-timeout", "join-margin");
+        "server-lost-timeout", "join-margin", "tls.dir");
 
     /** The configuration path of these settings. */
     public static final String PATH = "descent.cluster";
@@ -121,7 +124,14 @@ public record ClusterSettings(
             key(c, env),
             durationIn(c, "stall-margin", Duration.ZERO, Duration.ofHours(24)),
             durationIn(c, "server-lost-timeout", Duration.ofSeconds(1), Duration.ofHours(24)),
-            joinMargin(c, "join-margin"));
+            joinMargin(c, "join-margin"),
+            tls(c, "tls.dir"));
+    }
+
+    /** @return what protects the control plane (Akka): mutual TLS when a TLS directory is set, else nothing. */
+    public ControlPlaneSecurity controlPlane()
+    {
+        return tls.isPresent() ? ControlPlaneSecurity.MUTUAL_TLS : ControlPlaneSecurity.NONE;
     }
 
     /**
@@ -167,21 +177,42 @@ public record ClusterSettings(
     public ClusterSettings withWorkers(final int newWorkers)
     {
         return new ClusterSettings(newWorkers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout, streamId,
-            bind, checkpoints, key, stallMargin, serverLostTimeout, joinMarginSteps);
+            bind, checkpoints, key, stallMargin, serverLostTimeout, joinMarginSteps, tls);
     }
 
     /** @return a copy with other checkpoint settings. */
     public ClusterSettings withCheckpoints(final CheckpointSettings newCheckpoints)
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
-            streamId, bind, newCheckpoints, key, stallMargin, serverLostTimeout, joinMarginSteps);
+            streamId, bind, newCheckpoints, key, stallMargin, serverLostTimeout, joinMarginSteps, tls);
     }
 
     /** @return a copy with another cluster key. */
     public ClusterSettings withKey(final ClusterKey newKey)
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
-            streamId, bind, checkpoints, newKey, stallMargin, serverLostTimeout, joinMarginSteps);
+            streamId, bind, checkpoints, newKey, stallMargin, serverLostTimeout, joinMarginSteps, tls);
+    }
+
+    /** @return the checked TLS directory, or empty when the setting is empty. */
+    private static Optional<TlsFiles> tls(final Config c, final String key)
+    {
+        final String dir;
+        try
+        {
+            dir = c.getString(key).trim();
+        }
+        catch (final ConfigException ex)
+        {
+            throw new BadInputException(PATH + "." + key + " must be a directory path or empty: " + ex.getMessage());
+        }
+        if (dir.isEmpty())
+        {
+            return Optional.empty();
+        }
+        final TlsFiles files = new TlsFiles(Path.of(dir));
+        files.check(PATH + "." + key);
+        return Optional.of(files);
     }
 
     private static ClusterKey key(final Config c, final Map<String, String> env)
