@@ -251,7 +251,7 @@ public final class NodeRuntime implements AutoCloseable
      */
     private static void checkSeedSecurity(final HostPort seed, final ClusterSettings settings)
     {
-        final TlsProbe.Answer answer = TlsProbe.ask(seed, settings.tls());
+        final TlsProbe.Answer answer = TlsProbe.ask(seed, settings.tls().isPresent());
         if (settings.tls().isEmpty() && answer == TlsProbe.Answer.TLS)
         {
             throw new BadInputException("the seed node " + seed + " requires mutual TLS on the control plane (it " +

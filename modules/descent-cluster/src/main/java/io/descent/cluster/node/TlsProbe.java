@@ -1,36 +1,31 @@
 package io.descent.cluster.node;
 
-import io.descent.pki.Pem;
-import io.descent.pki.TlsFiles;
-
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.Optional;
 
 /**
  * Asks whether a seed's control plane speaks TLS before a node joins it, so that a node with TLS and a seed without
  * (or the other way round) is one clear line at once instead of joins that fail until the registration timeout. It
- * opens a TLS handshake (trusting any server certificate: it only asks, and sends nothing else) with the node's own
- * certificate when it has one, and closes it properly: a TLS seed that accepts the certificate sees a connection that
- * ends cleanly, one that does not logs its refusal; a plain Artery seed reads a bad header and resets the connection,
- * quietly. Stateless.
+ * sends a TLS hello (trusting any server certificate: it only asks, and sends nothing else); a plain Artery seed
+ * reads a bad header and resets the connection, quietly. Stateless.
  */
 final class TlsProbe
 {
     private static final int TIMEOUT_MS = 5000;
+    private static final int HANDSHAKE_RECORD = 22;
+    private static final int ALERT_RECORD = 21;
 
     /** What the seed did with a TLS hello. */
     enum Answer
@@ -48,14 +43,21 @@ final class TlsProbe
     }
 
     /**
-     * @param seed  the seed's control-plane address.
-     * @param files this node's TLS directory (its certificate is presented), or empty to present none.
+     * @param seed the seed's control-plane address.
+     * @param tls  whether this node has TLS: then only the seed's first bytes are read (a TLS server answers a hello
+     *             with a handshake record or an alert; a plain Artery seed closes), and the connection is dropped
+     *             before any certificate is exchanged; without, a whole handshake without a certificate is tried,
+     *             which a TLS seed refuses and logs.
      * @return what the seed did.
      */
-    static Answer ask(final HostPort seed, final Optional<TlsFiles> files)
+    static Answer ask(final HostPort seed, final boolean tls)
     {
-        final SSLContext context = context(files);
-        try (SSLSocket socket = (SSLSocket)context.getSocketFactory().createSocket())
+        return tls ? firstBytes(seed) : handshake(seed);
+    }
+
+    private static Answer handshake(final HostPort seed)
+    {
+        try (SSLSocket socket = (SSLSocket)context().getSocketFactory().createSocket())
         {
             try
             {
@@ -71,18 +73,7 @@ final class TlsProbe
         }
         catch (final SSLException ex)
         {
-            final String message = String.valueOf(ex.getMessage());
-            if (message.contains("Received fatal alert"))
-            {
-                return Answer.TLS;
-            }
-            return message.contains("terminated the handshake") || ex.getCause() instanceof EOFException ||
-                ex.getCause() instanceof SocketException ? Answer.NOT_TLS : Answer.UNKNOWN;
-        }
-        catch (final SocketException | EOFException ex)
-        {
-            // Reset or closed under the hello: a plain Artery seed refusing a header that is not its own.
-            return Answer.NOT_TLS;
+            return String.valueOf(ex.getMessage()).contains("Received fatal alert") ? Answer.TLS : Answer.UNKNOWN;
         }
         catch (final IOException ex)
         {
@@ -90,36 +81,58 @@ final class TlsProbe
         }
     }
 
-    private static SSLContext context(final Optional<TlsFiles> files)
+    private static Answer firstBytes(final HostPort seed)
+    {
+        try (Socket socket = new Socket())
+        {
+            socket.connect(new InetSocketAddress(seed.host(), seed.port()), TIMEOUT_MS);
+            socket.setSoTimeout(TIMEOUT_MS);
+            final SSLEngine engine = context().createSSLEngine(seed.host(), seed.port());
+            engine.setUseClientMode(true);
+            final ByteBuffer hello = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+            engine.wrap(ByteBuffer.allocate(0), hello);
+            hello.flip();
+            socket.getOutputStream().write(hello.array(), 0, hello.limit());
+            socket.getOutputStream().flush();
+            final int first = socket.getInputStream().read();
+            if (first < 0)
+            {
+                return Answer.NOT_TLS;
+            }
+            return first == HANDSHAKE_RECORD || first == ALERT_RECORD ? Answer.TLS : Answer.NOT_TLS;
+        }
+        catch (final SocketTimeoutException ex)
+        {
+            return Answer.UNKNOWN;
+        }
+        catch (final SocketException ex)
+        {
+            // Reset under the hello: a plain Artery seed refusing a header that is not its own; or no connection.
+            return socket(ex) ? Answer.NOT_TLS : Answer.UNKNOWN;
+        }
+        catch (final IOException ex)
+        {
+            return Answer.UNKNOWN;
+        }
+    }
+
+    private static boolean socket(final SocketException ex)
+    {
+        return String.valueOf(ex.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("reset");
+    }
+
+    private static SSLContext context()
     {
         try
         {
             final SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers(files), new TrustManager[] {new TrustingAnything()}, null);
+            context.init(null, new TrustManager[] {new TrustingAnything()}, null);
             return context;
         }
-        catch (final GeneralSecurityException | IOException ex)
+        catch (final GeneralSecurityException ex)
         {
             throw new IllegalStateException("making the TLS context of the seed probe", ex);
         }
-    }
-
-    private static KeyManager[] keyManagers(final Optional<TlsFiles> files)
-        throws GeneralSecurityException, IOException
-    {
-        if (files.isEmpty())
-        {
-            return null;
-        }
-        final String where = "--tls-dir " + files.get().dir();
-        final KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        final char[] password = "probe".toCharArray();
-        store.setKeyEntry("node", Pem.privateKey(files.get().key(), where), password, new Certificate[] {
-            Pem.certificate(files.get().certificate(), where), Pem.certificate(files.get().ca(), where)});
-        final KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        factory.init(store, password);
-        return factory.getKeyManagers();
     }
 
     /** Accepts any server certificate: the probe only asks whether TLS is spoken, and sends nothing. */

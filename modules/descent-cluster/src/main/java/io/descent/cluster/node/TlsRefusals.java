@@ -17,10 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The TLS handshakes an actor system's control plane refused or was refused in, said in one clear line each (what
- * happened, with whom, what to do; the same line at most once per {@link #REPEAT_NS} per peer), and, for a node that
- * connects out (a worker), the first refusal that cannot heal by retrying ({@link #fatal()}): its certificate refused
- * by the peer, the peer's not signed by its CA, no shared subject name, or the peer closing the handshake
- * {@link #CLOSED_LIMIT} times in a row (it does not speak TLS). An Akka extension: one per actor system, told by
+ * happened, with whom, what to do; a warning, the same at most once per {@link #REPEAT_NS} per peer), and, for a node
+ * that connects out (a worker), the first refusal that cannot heal by retrying ({@link #fatal()}; logged at info, as
+ * the worker ends with it as its one line): its certificate refused by the peer, the peer's not signed by its CA, no
+ * shared subject name, or the peer closing the handshake {@link #CLOSED_LIMIT} times in a row (it does not speak
+ * TLS). Connections closed before a byte arrived (port checks) and inbound ones closed during the handshake (probes,
+ * nodes going away) are not refusals: debug only. An Akka extension: one per actor system, told by
  * {@link TlsEngineProvider} on Akka's stream threads. Thread-safe.
  */
 public final class TlsRefusals implements Extension
@@ -36,6 +38,11 @@ public final class TlsRefusals implements Extension
     private final Map<String, Long> lastSaid = new ConcurrentHashMap<>();
     private final AtomicInteger closedInARow = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
+
+    /** Made by {@link Id} (tests make their own). */
+    TlsRefusals()
+    {
+    }
 
     /** The extension id; Akka makes one {@link TlsRefusals} per actor system. */
     public static final class Id extends AbstractExtensionId<TlsRefusals> implements ExtensionIdProvider
@@ -99,10 +106,12 @@ public final class TlsRefusals implements Extension
     void onFailure(final boolean outbound, final String peer, final boolean heard, final SSLException failure)
     {
         final Kind kind = classify(failure);
-        if (kind == Kind.CLOSED && !heard)
+        if (kind == Kind.CLOSED && (!heard || !outbound))
         {
-            // Connected and closed without a byte: a node checking that this port is open (it waits for its seed).
-            LOG.debug("control plane: a connection closed before any TLS record: {}", failure.getMessage());
+            // Closed without a byte: a node checking that this port is open (it waits for its seed). Closed by a
+            // connecting node during the handshake: its probe (TlsProbe), or a node going away; a refusal is not it.
+            LOG.debug("control plane: a connection {} closed during the TLS handshake: {}", outbound ? "to " + peer :
+                "from a node", failure.getMessage());
             return;
         }
         onRefused(outbound, peer, kind, describe(kind, outbound, failure));
@@ -123,28 +132,27 @@ public final class TlsRefusals implements Extension
     private void onRefused(final boolean outbound, final String peer, final Kind kind, final String reason)
     {
         refused.incrementAndGet();
-        final String line = "control plane (mutual TLS): " + (outbound ? "connection to " + peer : "connection " +
-            "from a node") + " refused: " + reason;
-        final long now = System.nanoTime();
-        final Long last = lastSaid.get(kind + "@" + outbound + peer);
-        if (null == last || now - last > REPEAT_NS)
-        {
-            lastSaid.put(kind + "@" + outbound + peer, now);
-            LOG.warn(line);
-        }
-        if (!outbound)
-        {
-            return;
-        }
-        final boolean definitive = switch (kind)
+        final boolean definitive = outbound && switch (kind)
         {
             case UNTRUSTED, NO_CERTIFICATE, REFUSED_BY_PEER, NO_SHARED_NAME, NOT_TLS -> true;
             case CLOSED -> closedInARow.incrementAndGet() >= CLOSED_LIMIT;
             case OTHER -> false;
         };
+        final String line = "control plane (mutual TLS): " + (outbound ? "connection to " + peer : "connection " +
+            "from a node") + " refused: " + reason;
+        final long now = System.nanoTime();
+        final String key = kind + "@" + outbound + peer;
+        final Long last = lastSaid.get(key);
         if (definitive)
         {
+            // The reason becomes the node's own one line (a worker stops with it): the log file has it here.
+            LOG.info(line);
             fatal.complete("the control plane's mutual-TLS handshake failed: " + reason);
+        }
+        else if (null == last || now - last > REPEAT_NS)
+        {
+            lastSaid.put(key, now);
+            LOG.warn(line);
         }
     }
 
