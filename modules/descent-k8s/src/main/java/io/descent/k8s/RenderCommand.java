@@ -24,6 +24,9 @@ public final class RenderCommand implements Callable<Integer>
     @Mixin
     JobOptions job;
 
+    @Mixin
+    TlsOptions tls;
+
     @Spec
     CommandSpec spec;
 
@@ -32,7 +35,7 @@ public final class RenderCommand implements Callable<Integer>
     {
         final JobSpec jobSpec = job.toSpec(ref);
         final KubernetesSerialization serialization = new KubernetesSerialization();
-        final List<HasMetadata> items = Manifests.render(jobSpec, serialization);
+        final List<HasMetadata> items = tls.apply(jobSpec, Manifests.render(jobSpec, serialization));
         final PrintWriter out = spec.commandLine().getOut();
         out.print(Manifests.toYaml(jobSpec, items, serialization));
         out.flush();

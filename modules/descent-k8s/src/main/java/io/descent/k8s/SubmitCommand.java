@@ -27,6 +27,9 @@ public final class SubmitCommand implements Callable<Integer>
     JobOptions job;
 
     @Mixin
+    TlsOptions tls;
+
+    @Mixin
     ApiOptions api;
 
     @Spec
@@ -39,7 +42,8 @@ public final class SubmitCommand implements Callable<Integer>
         try (KubeApi kube = KubeApi.connect(api))
         {
             final JobSpec jobSpec = validated.withNamespace(kube.namespace(validated.namespace()));
-            final List<HasMetadata> items = Manifests.render(jobSpec, kube.client().getKubernetesSerialization());
+            final List<HasMetadata> items = tls.apply(jobSpec,
+                Manifests.render(jobSpec, kube.client().getKubernetesSerialization()));
             final PrintWriter out = spec.commandLine().getOut();
             JobLauncher.submit(kube, jobSpec, items, out::println);
             out.println("submitted job '" + jobSpec.names().job() + "' to namespace " + jobSpec.namespace() + " (" +
