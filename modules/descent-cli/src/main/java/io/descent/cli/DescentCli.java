@@ -1,6 +1,7 @@
 package io.descent.cli;
 
 import io.descent.bench.BenchCommand;
+import io.descent.cli.certs.CertsCommand;
 import io.descent.cli.cluster.PsCommand;
 import io.descent.cli.cluster.WorkerCommand;
 import io.descent.cli.data.DataCommand;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Distributed data-parallel neural network trainer.",
     subcommands = { TrainCommand.class, PsCommand.class, WorkerCommand.class, BenchCommand.class, K8sCommand.class,
-        DataCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class, ModelCommand.class })
+        DataCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class, ModelCommand.class,
+        CertsCommand.class })
 public final class DescentCli
 {
     /** Exit code for bad input: usage, config or data errors. */

@@ -7,6 +7,7 @@ import io.descent.cluster.protocol.ClusterKey;
 import io.descent.cluster.protocol.DataPlaneAuth;
 import io.descent.nn.config.ConfigChecks;
 import io.descent.nn.error.BadInputException;
+import io.descent.pki.TlsFiles;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +38,7 @@ import java.util.Set;
  *                            ({@code auto}), else this many (doubled for each join step the worker missed).
  * @param dataPlaneAuth       {@code data-plane.auth}: how data-plane chunks are authenticated, as configured
  *                            ({@link #dataPlane()} resolves {@code auto} against the key).
+ * @param tls                 the control plane's TLS directory ({@code tls.dir}, checked), empty for plain TCP.
  */
 public record ClusterSettings(
     int workers,
@@ -52,13 +54,14 @@ public record ClusterSettings(
     Duration stallMargin,
     Duration serverLostTimeout,
     int joinMarginSteps,
-    DataPlaneAuth dataPlaneAuth)
+    DataPlaneAuth dataPlaneAuth,
+    Optional<TlsFiles> tls)
 {
     /** Every valid key under {@link #PATH}, as dotted paths. */
     public static final Set<String> KEYS = Set.of("workers", "rank", "step-timeout", "registration-timeout",
         "weights-timeout", "send-timeout", "data-plane.stream-id", "data-plane.bind", "checkpoint.dir",
         "checkpoint.every-steps", "checkpoint.every", "checkpoint.keep", "key", "stall-margin",
-        "server-lost-timeout", "join-margin", "data-plane.auth");
+        "server-lost-timeout", "join-margin", "data-plane.auth", "tls.dir");
 
     /** The configuration path of these settings. */
     public static final String PATH = "descent.cluster";
@@ -126,7 +129,14 @@ public record ClusterSettings(
             durationIn(c, "stall-margin", Duration.ZERO, Duration.ofHours(24)),
             durationIn(c, "server-lost-timeout", Duration.ofSeconds(1), Duration.ofHours(24)),
             joinMargin(c, "join-margin"),
-            DataPlaneAuth.parse(c.getValue("data-plane.auth").unwrapped().toString(), PATH + ".data-plane.auth"));
+            DataPlaneAuth.parse(c.getValue("data-plane.auth").unwrapped().toString(), PATH + ".data-plane.auth"),
+            tls(c, "tls.dir"));
+    }
+
+    /** @return what protects the control plane (Akka): mutual TLS when a TLS directory is set, else nothing. */
+    public ControlPlaneSecurity controlPlane()
+    {
+        return tls.isPresent() ? ControlPlaneSecurity.MUTUAL_TLS : ControlPlaneSecurity.NONE;
     }
 
     /**
@@ -173,7 +183,7 @@ public record ClusterSettings(
     {
         return new ClusterSettings(newWorkers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout, streamId,
             bind, checkpoints, key, stallMargin, serverLostTimeout, joinMarginSteps,
-            dataPlaneAuth);
+            dataPlaneAuth, tls);
     }
 
     /** @return a copy with other checkpoint settings. */
@@ -181,7 +191,7 @@ public record ClusterSettings(
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
             streamId, bind, newCheckpoints, key, stallMargin, serverLostTimeout, joinMarginSteps,
-            dataPlaneAuth);
+            dataPlaneAuth, tls);
     }
 
     /**
@@ -198,7 +208,7 @@ public record ClusterSettings(
     public ClusterSettings withDataPlaneAuth(final DataPlaneAuth newAuth)
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
-            streamId, bind, checkpoints, key, stallMargin, serverLostTimeout, joinMarginSteps, newAuth);
+            streamId, bind, checkpoints, key, stallMargin, serverLostTimeout, joinMarginSteps, newAuth, tls);
     }
 
     /** @return a copy with another cluster key. */
@@ -206,7 +216,28 @@ public record ClusterSettings(
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
             streamId, bind, checkpoints, newKey, stallMargin, serverLostTimeout, joinMarginSteps,
-            dataPlaneAuth);
+            dataPlaneAuth, tls);
+    }
+
+    /** @return the checked TLS directory, or empty when the setting is empty. */
+    private static Optional<TlsFiles> tls(final Config c, final String key)
+    {
+        final String dir;
+        try
+        {
+            dir = c.getString(key).trim();
+        }
+        catch (final ConfigException ex)
+        {
+            throw new BadInputException(PATH + "." + key + " must be a directory path or empty: " + ex.getMessage());
+        }
+        if (dir.isEmpty())
+        {
+            return Optional.empty();
+        }
+        final TlsFiles files = new TlsFiles(Path.of(dir));
+        files.check(PATH + "." + key);
+        return Optional.of(files);
     }
 
     private static ClusterKey key(final Config c, final Map<String, String> env)

@@ -27,6 +27,9 @@ public final class RenderCommand implements Callable<Integer>
     @Mixin
     AccessOptions access;
 
+    @Mixin
+    TlsOptions tls;
+
     @Spec
     CommandSpec spec;
 
@@ -36,7 +39,7 @@ public final class RenderCommand implements Callable<Integer>
         final JobSpec jobSpec = job.toSpec(ref);
         final MetricsAccess metrics = access.metrics();
         final KubernetesSerialization serialization = new KubernetesSerialization();
-        final List<HasMetadata> items = Manifests.render(jobSpec, serialization, metrics);
+        final List<HasMetadata> items = tls.apply(jobSpec, Manifests.render(jobSpec, serialization, metrics));
         final PrintWriter out = spec.commandLine().getOut();
         out.print(Manifests.toYaml(jobSpec, items, serialization));
         out.flush();

@@ -30,6 +30,9 @@ public final class SubmitCommand implements Callable<Integer>
     AccessOptions access;
 
     @Mixin
+    TlsOptions tls;
+
+    @Mixin
     ApiOptions api;
 
     @Spec
@@ -43,8 +46,8 @@ public final class SubmitCommand implements Callable<Integer>
         try (KubeApi kube = KubeApi.connect(api))
         {
             final JobSpec jobSpec = validated.withNamespace(kube.namespace(validated.namespace()));
-            final List<HasMetadata> items = Manifests.render(jobSpec, kube.client().getKubernetesSerialization(),
-                metrics);
+            final List<HasMetadata> items = tls.apply(jobSpec,
+                Manifests.render(jobSpec, kube.client().getKubernetesSerialization(), metrics));
             final PrintWriter out = spec.commandLine().getOut();
             JobLauncher.submit(kube, jobSpec, items, out::println);
             out.println("submitted job '" + jobSpec.names().job() + "' to namespace " + jobSpec.namespace() + " (" +

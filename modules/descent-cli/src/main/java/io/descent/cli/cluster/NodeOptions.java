@@ -2,10 +2,12 @@ package io.descent.cli.cluster;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
 import io.descent.cluster.ClusterSettings;
 import io.descent.cluster.protocol.ClusterKey;
 import io.descent.nn.error.BadInputException;
 import io.descent.train.JobArguments;
+import io.descent.pki.TlsFiles;
 import io.descent.train.JobConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Options every cluster node shares: the job ({@link JobArguments}: preset or file, overrides, seed), the data-plane address, cluster setting
- * overrides, the cluster key file and the local launcher's hidden options. A picocli mixin. The cluster key itself is
+ * Options every cluster node shares: the job ({@link JobArguments}: preset or file, overrides, seed), the data-plane
+ * address, cluster setting overrides, the cluster key file, the control plane's TLS directory and the local launcher's
+ * hidden options. A picocli mixin. The cluster key itself is
  * never accepted on the command line (anyone who can list processes would see it): it comes from
  * {@code --cluster-key-file}, else {@code DESCENT_CLUSTER_KEY}, else {@code descent.cluster.key} in a config file.
  */
@@ -42,6 +45,12 @@ public final class NodeOptions
         description = "file holding the cluster's shared key (at least 16 bytes; every node of the job needs the " +
             "same); wins over the DESCENT_CLUSTER_KEY environment variable and descent.cluster.key")
     Path clusterKeyFile;
+
+    @Option(names = "--tls-dir", paramLabel = "DIR",
+        description = "mutual TLS on the control plane (Akka): DIR holds ca.crt, tls.crt and tls.key (PEM; the " +
+            "layout of a cert-manager Secret and of 'descent certs create'); every node of the job needs a " +
+            "certificate of the same CA (default: descent.cluster.tls.dir; empty = plain TCP)")
+    Path tlsDir;
 
     @Option(names = "--exit-with-parent", hidden = true, description = "exit when the launching process exits")
     boolean exitWithParent;
@@ -81,6 +90,12 @@ public final class NodeOptions
     Config root(final int workers)
     {
         Config overrides = ConfigFactory.parseString("descent.cluster.data-plane.bind = \"" + aeron + "\"");
+        if (null != tlsDir)
+        {
+            new TlsFiles(tlsDir).check("--tls-dir");
+            overrides = overrides.withValue("descent.cluster.tls.dir",
+                ConfigValueFactory.fromAnyRef(tlsDir.toAbsolutePath().toString()));
+        }
         if (workers > 0)
         {
             overrides = ConfigFactory.parseString("descent.cluster.workers = " + workers).withFallback(overrides);

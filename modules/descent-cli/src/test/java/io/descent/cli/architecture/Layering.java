@@ -34,11 +34,13 @@ final class Layering
         modules.put("train", Set.of("nn", "data"));
         modules.put("transport", Set.of());
         modules.put("report", Set.of());
-        modules.put("cluster", Set.of("nn", "data", "train", "transport"));
+        modules.put("pki", Set.of("nn"));
+        modules.put("cluster", Set.of("nn", "data", "train", "transport", "pki"));
         modules.put("model", Set.of("nn", "data", "train", "report"));
-        modules.put("k8s", Set.of("nn", "train", "report"));
-        modules.put("bench", Set.of("nn", "data", "train", "transport", "report", "cluster", "k8s"));
-        modules.put("cli", Set.of("nn", "data", "train", "transport", "report", "cluster", "model", "k8s", "bench"));
+        modules.put("k8s", Set.of("nn", "train", "report", "pki"));
+        modules.put("bench", Set.of("nn", "data", "train", "transport", "report", "pki", "cluster", "k8s"));
+        modules.put("cli", Set.of("nn", "data", "train", "transport", "report", "pki", "cluster", "model", "k8s",
+            "bench"));
         return modules;
     }
 

@@ -236,7 +236,7 @@ class LocalClusterTest
         final Path key = Files.writeString(dir.resolve("key"), "the-right-cluster-key-0123\n");
         try (NodeProcess server = new NodeProcess(dir, "ps", List.of("ps", "--config", job.toString(), "--bind", seed,
                 "--workers", "1", "--cluster-key-file", key.toString(), "--cluster", "registration-timeout=60s"));
-             NodeProcess other = new NodeProcess(dir, "w", List.of("worker", "--config", job.toString(), "--seed", seed,
+             NodeProcess other = new NodeProcess(dir, "w", List.of("worker", "--config", job.toString(), "--join", seed,
                  "--cluster-key-file", key.toString(), "--cluster", "data-plane.auth=hmac-sha256")))
         {
             final String line = "data-plane authentication differs: the worker uses hmac-sha256 but the parameter " +

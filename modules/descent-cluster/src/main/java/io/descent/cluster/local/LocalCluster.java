@@ -29,6 +29,10 @@ import java.util.function.Consumer;
  * <p>Every local job gets a fresh random cluster key, handed to the children in {@code DESCENT_CLUSTER_KEY} (their
  * environment, not their command line), so that no other process on this host can register as one of its workers.
  *
+ * <p>Control plane: mutual TLS by default: a throw-away CA per job ({@link LocalTls}: in memory; the nodes'
+ * certificates and keys in a private temporary directory, deleted at the end), each child started with its own
+ * {@code --tls-dir}; {@code -Ddescent.local.control-plane=plain} runs plain TCP instead.
+ *
  * <p>Data plane: by default one {@link SharedMediaDriver} in this JVM and Aeron IPC between the children (no driver
  * threads in the children, no kernel on the path); {@code -Ddescent.local.data-plane=udp} gives each child its own
  * embedded driver and loopback UDP instead, as separate hosts would use.
@@ -37,6 +41,7 @@ public final class LocalCluster
 {
     private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
     private static final String DATA_PLANE_PROPERTY = "descent.local.data-plane";
+    private static final String CONTROL_PLANE_PROPERTY = "descent.local.control-plane";
     /**
      * How long the children get to stop by themselves (leave the cluster, close their transport; measured 2 to 4 s
      * on a busy 2-core host, all three in parallel) before they are killed.
@@ -53,6 +58,7 @@ public final class LocalCluster
     private final List<Process> children = new ArrayList<>();
     private final List<StderrRelay> relays = new ArrayList<>();
     private SharedMediaDriver driver;
+    private LocalTls tls;
     private boolean stopped;
     private Path driverBaseDir;
     private volatile boolean exiting;
@@ -125,6 +131,7 @@ public final class LocalCluster
         try
         {
             startDriver(useIpc());
+            startTls(useTls());
             final String seed = "127.0.0.1:" + freePort();
             final List<String> ps = new ArrayList<>(List.of("ps", "--bind", seed, "--workers", String.valueOf(workers),
                 "--mode", "local"));
@@ -176,6 +183,19 @@ public final class LocalCluster
         }
     }
 
+    private synchronized void startTls(final boolean on)
+    {
+        if (on && !stopped)
+        {
+            final List<String> nodes = new ArrayList<>(List.of("ps"));
+            for (int rank = 0; rank < workers; rank++)
+            {
+                nodes.add("worker-" + rank);
+            }
+            tls = LocalTls.create(nodes);
+        }
+    }
+
     /**
      * Stops every child (SIGTERM, then SIGKILL after {@link #STOP_GRACE}), passes on the last lines of their standard
      * error, removes what a child killed before it could clean up left in the drivers' base directory, then closes
@@ -203,6 +223,10 @@ public final class LocalCluster
         {
             driver.close();
         }
+        if (null != tls)
+        {
+            tls.close();
+        }
     }
 
     private synchronized Process start(final List<String> command, final String name, final boolean server)
@@ -221,6 +245,10 @@ public final class LocalCluster
         if (null != driver)
         {
             args.addAll(List.of("--aeron", "ipc"));
+        }
+        if (null != tls)
+        {
+            args.addAll(List.of("--tls-dir", tls.dirOf(name).toString()));
         }
         args.add("--exit-with-parent");
         args.addAll(jobArgs);
@@ -256,6 +284,16 @@ public final class LocalCluster
             throw new BadInputException("-D" + DATA_PLANE_PROPERTY + " = '" + medium + "' must be ipc or udp");
         }
         return medium.equals("ipc");
+    }
+
+    private static boolean useTls()
+    {
+        final String mode = System.getProperty(CONTROL_PLANE_PROPERTY, "mutual-tls").trim();
+        if (!mode.equals("mutual-tls") && !mode.equals("plain"))
+        {
+            throw new BadInputException("-D" + CONTROL_PLANE_PROPERTY + " = '" + mode + "' must be mutual-tls or plain");
+        }
+        return mode.equals("mutual-tls");
     }
 
     private void awaitWorkers(final int seconds) throws InterruptedException

@@ -12,6 +12,7 @@ import io.descent.cluster.ClusterSettings;
 import io.descent.cluster.dataplane.AeronDataPlane;
 import io.descent.cluster.dataplane.DataPlane;
 import io.descent.nn.error.BadInputException;
+import io.descent.pki.TlsFiles;
 import io.descent.transport.Transport;
 import io.descent.transport.config.TransportSettings;
 import org.slf4j.Logger;
@@ -31,7 +32,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One cluster node of a job in this JVM: the Aeron transport and data plane, then an Akka Cluster actor system
- * (Artery TCP, Kryo, split-brain resolver) whose guardian spawns the node's role actor and which joins the cluster
+ * (Artery TCP, or mutual TLS with {@code descent.cluster.tls.dir}: {@link ArteryTls}; Kryo, split-brain resolver) whose guardian spawns the node's role actor and which joins the cluster
  * (the parameter server joins itself and is the seed; a worker joins the seed); it tells when the role's actor
  * stopped, also when it crashed ({@link #roleStopped()}). A worker that lost its parameter server starts a fresh actor
  * system that joins the seed again ({@link #restartActors}): the data plane and the media driver stay. Close it to
@@ -56,7 +57,7 @@ public final class NodeRuntime implements AutoCloseable
     private volatile Start start;
     private volatile boolean closed;
 
-    private record Start(String role, HostPort address, String seed, Config root)
+    private record Start(String role, HostPort address, String seed, Config root, ClusterSettings settings)
     {
     }
 
@@ -139,11 +140,13 @@ public final class NodeRuntime implements AutoCloseable
         {
             checkTcpPortFree(address);
         }
+        final ClusterSettings settings = ClusterSettings.from(root);
         if (null != seed)
         {
-            awaitReachable(HostPort.parse(seed, "--join"), ClusterSettings.from(root).registrationTimeout());
+            awaitReachable(HostPort.parse(seed, "--join"), settings.registrationTimeout());
+            checkSeedSecurity(HostPort.parse(seed, "--join"), settings);
         }
-        start = new Start(role, address, seed, root);
+        start = new Start(role, address, seed, root, settings);
         start(start, actor);
     }
 
@@ -190,6 +193,7 @@ public final class NodeRuntime implements AutoCloseable
             "akka.cluster.roles = [" + role + "]\n" +
             "akka.remote.artery.canonical.hostname = \"" + address.host() + "\"\n" +
             "akka.remote.artery.canonical.port = " + address.port() + "\n")
+            .withFallback(how.settings().tls().map(ArteryTls::config).orElse(ConfigFactory.empty()))
             .withFallback(ConfigFactory.parseResources(NodeRuntime.class.getClassLoader(), "descent-node.conf"))
             .withFallback(root);
         final RoleGuardian.Started started = RoleGuardian.start(role, actor, SYSTEM, config);
@@ -219,6 +223,60 @@ public final class NodeRuntime implements AutoCloseable
         }
         LOG.info("{} node {} joining {}; heap limit {} MiB", role, cluster.selfMember().address(),
             null == seed ? "itself" : seed, Runtime.getRuntime().maxMemory() >> 20);
+        logControlPlane(how.settings());
+    }
+
+    /** Says in the log what protects the control plane: the line tests and operators look for. */
+    private static void logControlPlane(final ClusterSettings settings)
+    {
+        if (settings.tls().isEmpty())
+        {
+            LOG.info("control plane: {} (plain TCP; descent.cluster.tls.dir is empty)",
+                settings.controlPlane().label());
+            return;
+        }
+        final TlsFiles files = settings.tls().get();
+        final TlsFiles.Identity identity = files.check(ClusterSettings.PATH + ".tls.dir");
+        LOG.info("control plane: {} ({}, {}) with the certificate of {} (names {}, valid until {}, CA {}), reread " +
+            "every {}", settings.controlPlane().label(), ArteryTls.PROTOCOL, String.join(" ", ArteryTls.CIPHER_SUITES),
+            files.dir(), identity.names(), identity.notAfter(), identity.ca(), ArteryTls.RELOAD);
+    }
+
+    /**
+     * Asks whether the seed speaks TLS before joining it ({@link TlsProbe}): a node and a seed that disagree would
+     * otherwise fail to join, again and again, until the registration timeout, with Akka's lines about reset
+     * connections. Nothing is said when the seed does not answer clearly; joining then tells.
+     *
+     * @throws BadInputException when the seed requires TLS and this node has none, or the other way round.
+     */
+    private static void checkSeedSecurity(final HostPort seed, final ClusterSettings settings)
+    {
+        final TlsProbe.Answer answer = TlsProbe.ask(seed, settings.tls().isPresent());
+        if (settings.tls().isEmpty() && answer == TlsProbe.Answer.TLS)
+        {
+            throw new BadInputException("the seed node " + seed + " requires mutual TLS on the control plane (it " +
+                "answered a TLS handshake) and this node has none; start it with --tls-dir DIR holding ca.crt, " +
+                "tls.crt and tls.key of the job's CA (descent certs create)");
+        }
+        if (settings.tls().isPresent() && answer == TlsProbe.Answer.NOT_TLS)
+        {
+            throw new BadInputException("the seed node " + seed + " does not speak TLS on the control plane (it " +
+                "dropped a TLS handshake) and this node has --tls-dir " + settings.tls().get().dir() + "; every node " +
+                "of a job runs with mutual TLS or none does: start the parameter server with --tls-dir too, or this " +
+                "node without");
+        }
+        LOG.debug("seed {} answered the TLS probe: {}", seed, answer);
+    }
+
+    /**
+     * @return completes with a one-line reason when this node's mutual-TLS handshakes out were refused in a way
+     * retrying cannot heal (a certificate of another CA, the peer not speaking TLS): a worker then stops at once
+     * instead of waiting for its registration timeout. Never completes on a node without TLS. The current actor
+     * system's (see {@link #restartActors}).
+     */
+    public CompletionStage<String> controlPlaneRefused()
+    {
+        return TlsRefusals.ID.get(system.classicSystem()).fatal();
     }
 
     /**

@@ -46,7 +46,7 @@ public final class WorkerNode
         {
             CompletableFuture<WorkerOutcome> outcome = new CompletableFuture<>();
             runtime.startActors("worker", bind, seed, root, Worker.create(setup, outcome, observer, state));
-            WorkerOutcome result = outcome.get();
+            WorkerOutcome result = await(outcome, runtime);
             final Duration timeout = setup.settings().serverLostTimeout();
             while (result.status() == WorkerOutcome.Status.SERVER_LOST)
             {
@@ -63,9 +63,21 @@ public final class WorkerNode
                     LOG.error(reason);
                     return new WorkerOutcome(WorkerOutcome.Status.FAILED, result.rank(), reason);
                 }
-                result = outcome.get();
+                result = await(outcome, runtime);
             }
             return result;
         }
+    }
+
+    /**
+     * @return the worker actor's outcome, or {@link WorkerOutcome.Status#NOT_FOUND} as soon as the control plane's
+     * mutual-TLS handshakes were refused for good (another CA, a peer without TLS): registering cannot succeed then.
+     */
+    private static WorkerOutcome await(final CompletableFuture<WorkerOutcome> outcome, final NodeRuntime runtime)
+        throws InterruptedException, ExecutionException
+    {
+        final CompletableFuture<WorkerOutcome> refused = runtime.controlPlaneRefused().toCompletableFuture()
+            .thenApply(reason -> new WorkerOutcome(WorkerOutcome.Status.NOT_FOUND, -1, reason));
+        return (WorkerOutcome)CompletableFuture.anyOf(outcome, refused).get();
     }
 }
