@@ -4,6 +4,7 @@ import io.descent.cli.exit.ErrorLine;
 import io.descent.cli.train.TrainReport;
 import io.descent.cluster.ClusterSettings;
 import io.descent.cluster.checkpoint.CompletionMarker;
+import io.descent.cluster.SecurityStatus;
 import io.descent.cluster.metrics.MetricsServer;
 import io.descent.cluster.metrics.NodeMetrics;
 import io.descent.cluster.node.HostPort;
@@ -134,6 +135,7 @@ public final class PsCommand implements Callable<Integer>
         }
         SgemmProbe.logCalibration();
         final NodeMetrics metrics = NodeMetrics.parameterServer();
+        metrics.setSecurity(SecurityStatus.of(settings));
         final Printer printer = new Printer(job, settings, metrics);
         try (MetricsServer http = metricsOptions.start(metrics);
             NodeRuntime runtime = NodeRuntime.startDataPlane(node.root(0), settings, true))
@@ -156,7 +158,7 @@ public final class PsCommand implements Callable<Integer>
                 return failed(ex.getCause(), runtime);
             }
             runtime.awaitOthersLeft("worker", Duration.ofSeconds(10));
-            finish(job, data, result);
+            finish(job, data, result, SecurityStatus.of(settings));
             modelDir.ifPresent(dir -> saveModel(dir, job, data, result));
             markComplete(settings, identity, result);
         }
@@ -202,7 +204,8 @@ public final class PsCommand implements Callable<Integer>
         return code;
     }
 
-    private void finish(final JobConfig job, final JobData data, final JobResult result)
+    private void finish(final JobConfig job, final JobData data, final JobResult result,
+        final SecurityStatus security)
     {
         out.printf("test %s  (%d examples, %d steps, %.1f s, %d workers%s)%n", result.test().describe(),
             result.test().examples(), result.steps(), result.wallSeconds(), result.workers().size(),
@@ -223,6 +226,7 @@ public final class PsCommand implements Callable<Integer>
             seconds += epoch.seconds();
         }
         train.addClusterStats(result.workers(), result.server());
+        train.addSecurity(security);
         final Map<String, Object> json = train.finish(result.test(), result.wallSeconds(),
             seconds > 0 ? examples / seconds : 0.0, result.steps());
         if (printReport)

@@ -1,6 +1,7 @@
 package io.descent.cli.cluster;
 
 import io.descent.cluster.ClusterSettings;
+import io.descent.cluster.SecurityStatus;
 import io.descent.cluster.metrics.MetricsServer;
 import io.descent.cluster.metrics.NodeMetrics;
 import io.descent.cluster.metrics.WorkerMetricsFeed;
@@ -68,6 +69,7 @@ public final class WorkerCommand implements Callable<Integer>
         final WorkerOutcome result;
         // Labelled with the preferred rank (on Kubernetes the pod index) until the server assigns one.
         final NodeMetrics metrics = NodeMetrics.worker(Math.max(0, settings.rank()));
+        metrics.setSecurity(SecurityStatus.of(settings));
         try (MetricsServer http = metricsOptions.start(metrics);
             NodeRuntime runtime = NodeRuntime.startDataPlane(node.root(0), settings, true))
         {

@@ -1,5 +1,6 @@
 package io.descent.cli.train;
 
+import io.descent.cluster.SecurityStatus;
 import io.descent.cluster.dataplane.TransportStats;
 import io.descent.cluster.protocol.WorkerStats;
 import io.descent.cluster.server.EpochWorkerTime;
@@ -95,6 +96,16 @@ public final class TrainReport
         end.put("steps", steps);
         root.put("final", end);
         return root;
+    }
+
+    /**
+     * Adds what protected the cluster ({@code security}: control plane, data plane, cluster key).
+     *
+     * @param security the parameter server's settings as {@link SecurityStatus}.
+     */
+    public void addSecurity(final SecurityStatus security)
+    {
+        root.put("security", security.toMap());
     }
 
     /**

@@ -48,6 +48,10 @@ class LocalClusterTest
         final JsonNode json = JsonReports.mapper().readTree(report.toFile());
         assertEquals("local", json.get("mode").asText());
         assertEquals(2, json.get("workers").asInt());
+        // A local cluster runs mutual TLS with a throw-away CA and a random key, so its data plane has a MAC.
+        assertEquals("mutual-tls", json.at("/security/control_plane").asText(), json.toString());
+        assertEquals("aes-gmac", json.at("/security/data_plane").asText());
+        assertTrue(json.at("/security/cluster_key").asBoolean());
         final JsonNode epochs = json.get("epochs");
         assertEquals(3, epochs.size());
         final double lastLoss = epochs.get(2).get("val_loss").asDouble();

@@ -1,5 +1,6 @@
 package io.descent.cluster.metrics;
 
+import io.descent.cluster.SecurityStatus;
 import io.descent.cluster.dataplane.TransportStats;
 import io.descent.train.Metrics;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -106,6 +107,7 @@ public final class NodeMetrics
     private volatile Epoch epoch = Epoch.NONE;
     private volatile long checkpointMillis = NO_CHECKPOINT;
     private volatile Health health = Health.OK;
+    private volatile SecurityStatus security;
     private final ProcessMemory memory = new ProcessMemory();
 
     private NodeMetrics(final Labels labels, final InstantSource clock, final LongSupplier nanoClock)
@@ -144,6 +146,19 @@ public final class NodeMetrics
         gauge("descent_checkpoint_age_seconds", "Seconds since the latest checkpoint was written.",
             this::checkpointAgeSeconds);
         gauge("descent_healthy", "1 while /health answers 200, else 0.", () -> health().healthy() ? 1.0 : 0.0);
+        GaugeWithCallback.builder().name("descent_security_info")
+            .help("1, labelled with what protects this node: control_plane (mutual-tls|none), data_plane " +
+                "(aes-gmac|hmac-sha256|crc-only), cluster_key (true|false).")
+            .constLabels(labels).labelNames("control_plane", "data_plane", "cluster_key")
+            .callback(callback ->
+            {
+                final SecurityStatus status = security;
+                if (null != status)
+                {
+                    callback.call(1.0, status.controlPlane(), status.dataPlane(), Boolean.toString(status.clusterKey()));
+                }
+            })
+            .register(registry);
         final Supplier<TransportStats> source = transport;
         if (null != source)
         {
@@ -346,6 +361,23 @@ public final class NodeMetrics
     public void onCheckpoint(final long epochMillis)
     {
         checkpointMillis = epochMillis;
+    }
+
+    /**
+     * Sets what protects this node, for {@code /health?format=json} and {@code descent_security_info}. Call it once
+     * the node's settings are validated.
+     *
+     * @param status what the node's settings turn on.
+     */
+    public void setSecurity(final SecurityStatus status)
+    {
+        security = Objects.requireNonNull(status, "status");
+    }
+
+    /** @return what protects this node, or null before {@link #setSecurity} was called. */
+    public SecurityStatus security()
+    {
+        return security;
     }
 
     /**

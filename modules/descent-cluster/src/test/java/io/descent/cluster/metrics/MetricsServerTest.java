@@ -1,5 +1,6 @@
 package io.descent.cluster.metrics;
 
+import io.descent.cluster.SecurityStatus;
 import io.descent.nn.error.BadInputException;
 import io.descent.train.Metrics;
 import org.junit.jupiter.api.AfterEach;
@@ -132,6 +133,29 @@ class MetricsServerTest
 
         metrics.setHealthy(true, null);
         assertEquals(200, Scrape.get(server.port(), "/health").statusCode());
+    }
+
+    @Test
+    void shouldSayWhatProtectsTheNodeInJsonHealthAndAnInfoGauge() throws Exception
+    {
+        final NodeMetrics metrics = NodeMetrics.worker(3);
+        server = MetricsServer.start(0, metrics);
+        assertEquals("{\"healthy\":true,\"reason\":\"ok\",\"security\":null}",
+            Scrape.get(server.port(), "/health?format=json").body().strip(), "before the node set it");
+        assertTrue(Scrape.value(Scrape.metrics(server.port()), "descent_security_info", "role", "worker", "rank", "3",
+            "control_plane", "mutual-tls", "data_plane", "aes-gmac", "cluster_key", "true").isEmpty());
+
+        metrics.setSecurity(new SecurityStatus("mutual-tls", "aes-gmac", true));
+        metrics.setHealthy(false, "lost the \"parameter\" server");
+        final HttpResponse<String> json = Scrape.get(server.port(), "/health?format=json");
+        assertEquals(503, json.statusCode());
+        assertEquals("application/json", json.headers().firstValue("Content-Type").orElse(""));
+        assertEquals("{\"healthy\":false,\"reason\":\"lost the \\\"parameter\\\" server\",\"security\":" +
+            "{\"control_plane\":\"mutual-tls\",\"data_plane\":\"aes-gmac\",\"cluster_key\":true}}", json.body().strip());
+        assertEquals("lost the \"parameter\" server", Scrape.get(server.port(), "/health").body().strip(),
+            "the plain answer stays one line for probes");
+        assertEquals(1.0, Scrape.value(Scrape.metrics(server.port()), "descent_security_info", "role", "worker", "rank",
+            "3", "control_plane", "mutual-tls", "data_plane", "aes-gmac", "cluster_key", "true").orElseThrow());
     }
 
     @Test
