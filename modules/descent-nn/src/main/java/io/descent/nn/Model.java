@@ -121,7 +121,7 @@ public final class Model
      * One forward and backward pass over a minibatch in training mode. Writes the gradient of the mean loss into
      * {@link #gradients()} (overwriting it) and returns the mean loss.
      *
-     * @param features [batch × inputs].
+     * @param features [batch × inputs]; with an image input, each row one image in CHW order (the batch is NCHW).
      * @param targets  [batch × outputs].
      * @param loss     the loss; a fused loss (cross-entropy, binary cross-entropy) needs its output activation.
      * @return the loss of the batch, before the update.

@@ -126,6 +126,39 @@ class ConvModelTest
     }
 
     @Test
+    void shouldGiveTheMeanOfTheHalvesGradientsForAWholeBatch()
+    {
+        // What N workers x batch b == 1 x N·b rests on: the mean loss's gradient of 2b rows is the mean of the
+        // gradients of its two halves (double, so only rounding differs).
+        final ModelSpec spec = new ModelSpec(Shape.image(2, 7, 7), List.of(
+            new LayerSpec.Conv2d(3, 3, 3, 2, 2, Padding.SAME, Activation.RELU, HE, WeightInit.ZEROS),
+            new LayerSpec.Pool2d(LayerSpec.PoolKind.MAX, 2, 1),
+            new LayerSpec.Conv2d(4, 2, 2, 1, 1, Padding.VALID, Activation.TANH, HE, WeightInit.ZEROS),
+            new LayerSpec.Flatten(),
+            new LayerSpec.Dense(3, Activation.SOFTMAX, HE, WeightInit.ZEROS)));
+        final Model model = Model.create(spec, DataType.DOUBLE, 4);
+        final INDArray x = GradientCheckTest.randomMatrix(8, 98, 6);
+        final INDArray y = Nd4j.zeros(DataType.DOUBLE, 8, 3);
+        for (int r = 0; r < 8; r++)
+        {
+            y.putScalar(r, r % 3, 1.0);
+        }
+        model.computeGradients(x, y, Loss.CROSS_ENTROPY);
+        final double[] whole = model.gradients().toDoubleVector();
+        final org.nd4j.linalg.indexing.INDArrayIndex all = org.nd4j.linalg.indexing.NDArrayIndex.all();
+        model.computeGradients(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 4), all).dup(),
+            y.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 4), all).dup(), Loss.CROSS_ENTROPY);
+        final double[] first = model.gradients().toDoubleVector();
+        model.computeGradients(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(4, 8), all).dup(),
+            y.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(4, 8), all).dup(), Loss.CROSS_ENTROPY);
+        final double[] second = model.gradients().toDoubleVector();
+        for (int i = 0; i < whole.length; i++)
+        {
+            assertEquals(whole[i], (first[i] + second[i]) / 2, 1e-12, "parameter " + i);
+        }
+    }
+
+    @Test
     void shouldLearnWhereABarIs()
     {
         // Class 0: a horizontal bar, class 1: a vertical bar, anywhere in a noisy 12x12 image.
