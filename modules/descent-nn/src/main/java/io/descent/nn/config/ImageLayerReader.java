@@ -2,6 +2,7 @@ package io.descent.nn.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValueType;
 import io.descent.nn.error.BadInputException;
 import io.descent.nn.init.WeightInit;
@@ -105,6 +106,12 @@ final class ImageLayerReader
         if (entry.getValue("padding").valueType() == ConfigValueType.NUMBER)
         {
             return Padding.of(ConfigChecks.intIn(entry, "padding", where, 0, MAX_WINDOW));
+        }
+        if (entry.getValue("padding").valueType() != ConfigValueType.STRING)
+        {
+            throw new BadInputException(where + ".padding = " +
+                entry.getValue("padding").render(ConfigRenderOptions.concise()) + " is not valid; " +
+                "write same, valid or a number of zeros per side, e.g. padding = 1");
         }
         final String text = entry.getString("padding").trim().toLowerCase(Locale.ROOT);
         return switch (text)

@@ -67,6 +67,7 @@ class ImageLayerReaderTest
         "{ type = conv2d, filters = 0, kernel = 3 }|model.layers[0].filters = 0 is out of range; allowed: 1..65536",
         "{ type = conv2d, filters = 4, kernel = [3, 3, 3] }|model.layers[0].kernel = [3, 3, 3] must be one integer or two, [rows, columns], each 1..4096",
         "{ type = conv2d, filters = 4, kernel = 3, padding = full }|model.layers[0].padding = 'full' is not valid; write same, valid or a number of zeros per side, e.g. padding = 1",
+        "{ type = conv2d, filters = 4, kernel = 3, padding = [1, 2] }|model.layers[0].padding = [1,2] is not valid; write same, valid or a number of zeros per side, e.g. padding = 1",
         "{ type = conv2d, filters = 4, kernel = 3, activation = softmax }|model.layers[0].activation = softmax is for the dense output layer; use relu, leaky-relu, tanh, sigmoid or identity on a conv2d layer",
         "{ type = conv2d, filters = 4, kernel = 3, dilation = 2 }|unknown setting model.layers[0].dilation",
         "{ type = max-pool2d, size = 0 }|model.layers[0].size = 0 is out of range; allowed: 1..4096",
