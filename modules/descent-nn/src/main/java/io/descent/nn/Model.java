@@ -3,7 +3,7 @@ package io.descent.nn;
 import io.descent.nn.layer.Layer;
 import io.descent.nn.layer.LayerBuffers;
 import io.descent.nn.layer.LayerPass;
-import io.descent.nn.layer.LayerSpec;
+import io.descent.nn.layer.Shape;
 import io.descent.nn.loss.Loss;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -39,16 +39,16 @@ public final class Model
         this.spec = spec;
         this.dataType = dataType;
         this.layers = new ArrayList<>();
-        final StringBuilder architecture = new StringBuilder().append(spec.inputs());
-        int width = spec.inputs();
+        final StringBuilder architecture = new StringBuilder().append(spec.input());
+        Shape shape = spec.input();
         long count = 0;
-        for (final LayerSpec layerSpec : spec.layers())
+        for (int i = 0; i < spec.layers().size(); i++)
         {
-            final Layer layer = layerSpec.build(width);
+            final Layer layer = spec.layers().get(i).build(shape, "model.layers[" + i + "]");
             layers.add(layer);
             architecture.append('>').append(layer.describe());
             count += layer.parameterCount();
-            width = layer.outputSize();
+            shape = layer.outputShape();
         }
         this.parameters = Nd4j.create(dataType, count);
         this.gradients = Nd4j.create(dataType, count);
@@ -121,7 +121,7 @@ public final class Model
      * One forward and backward pass over a minibatch in training mode. Writes the gradient of the mean loss into
      * {@link #gradients()} (overwriting it) and returns the mean loss.
      *
-     * @param features [batch × inputs].
+     * @param features [batch × inputs]; with an image input, each row one image in CHW order (the batch is NCHW).
      * @param targets  [batch × outputs].
      * @param loss     the loss; a fused loss (cross-entropy, binary cross-entropy) needs its output activation.
      * @return the loss of the batch, before the update.

@@ -4,29 +4,62 @@ import io.descent.nn.error.BadInputException;
 import io.descent.nn.init.WeightInit;
 import io.descent.nn.layer.Activation;
 import io.descent.nn.layer.LayerSpec;
+import io.descent.nn.layer.Shape;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The architecture of a feed-forward model: input width and an ordered list of layers. Immutable.
+ * The architecture of a feed-forward model: the shape of an input example and an ordered list of layers, checked to
+ * fit each other. Immutable.
  *
- * @param inputs width of the input features.
+ * @param input  the shape of one example: flat, or an image [channels, height, width] for convolutions.
  * @param layers the layers, first to last; the last must be dense.
  */
-public record ModelSpec(int inputs, List<LayerSpec> layers)
+public record ModelSpec(Shape input, List<LayerSpec> layers)
 {
+    /**
+     * @throws BadInputException when the layers do not end with a dense layer, or a layer does not take its
+     *                           predecessor's output (one line naming the layer and the sizes).
+     */
     public ModelSpec
     {
         layers = List.copyOf(layers);
-        if (inputs <= 0)
-        {
-            throw new BadInputException("model input width must be >= 1, got " + inputs);
-        }
         if (layers.isEmpty() || !(layers.get(layers.size() - 1) instanceof LayerSpec.Dense))
         {
             throw new BadInputException("model.layers must end with a dense output layer");
         }
+        Shape shape = input;
+        for (int i = 0; i < layers.size(); i++)
+        {
+            shape = layers.get(i).check(shape, "model.layers[" + i + "]");
+        }
+    }
+
+    /**
+     * A model on flat inputs.
+     *
+     * @param inputs width of the input features, >= 1.
+     * @param layers the layers, first to last; the last must be dense.
+     */
+    public ModelSpec(final int inputs, final List<LayerSpec> layers)
+    {
+        this(flat(inputs), layers);
+    }
+
+    private static Shape flat(final int inputs)
+    {
+        if (inputs <= 0)
+        {
+            throw new BadInputException("model input width must be >= 1, got " + inputs);
+        }
+        return Shape.flat(inputs);
+    }
+
+    /** @return the number of input values of one example. */
+    public int inputs()
+    {
+        return input.size();
     }
 
     /** @return width of the output layer. */

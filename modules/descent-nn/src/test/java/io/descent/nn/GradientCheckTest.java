@@ -75,7 +75,7 @@ class GradientCheckTest
      * Compares the analytic gradient with central differences of the training loss. With {@code noiseSeed != 0}
      * the dropout masks are reseeded before every evaluation so each sees the same mask.
      */
-    private static void checkGradients(final Model model, final Loss loss, final long dataSeed, final long noiseSeed)
+    static void checkGradients(final Model model, final Loss loss, final long dataSeed, final long noiseSeed)
     {
         final int batch = 4;
         final INDArray x = randomMatrix(batch, model.spec().inputs(), dataSeed);
@@ -106,7 +106,7 @@ class GradientCheckTest
             " with " + loss);
     }
 
-    private static INDArray randomMatrix(final int rows, final int columns, final long seed)
+    static INDArray randomMatrix(final int rows, final int columns, final long seed)
     {
         final SplittableRandom random = new SplittableRandom(seed);
         final double[] values = new double[rows * columns];

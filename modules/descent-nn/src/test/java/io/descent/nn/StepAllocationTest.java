@@ -4,6 +4,8 @@ import io.descent.nn.init.WeightInit;
 import io.descent.nn.kernel.NativeAllocations;
 import io.descent.nn.layer.Activation;
 import io.descent.nn.layer.LayerSpec;
+import io.descent.nn.layer.Padding;
+import io.descent.nn.layer.Shape;
 import io.descent.nn.loss.Loss;
 import io.descent.nn.optim.Optimizer;
 import io.descent.nn.optim.OptimizerSettings;
@@ -77,6 +79,38 @@ class StepAllocationTest
             }
             model.seedNoise(step);
             model.computeGradients(x, y, loss);
+            optimizer.step(model.parameters(), model.gradients(), step);
+            model.predict(x);
+        }
+        final long created = allocations.created() - before;
+        assertTrue(created <= TOLERANCE, created + " native allocations in " + STEPS + " steps");
+    }
+
+    @Test
+    void shouldTrainAndPredictAConvolutionalModelWithoutAllocating()
+    {
+        final Model model = Model.create(new ModelSpec(Shape.image(2, 9, 9), List.of(
+            new LayerSpec.Conv2d(4, 3, 3, 1, 1, Padding.SAME, Activation.RELU, INIT, WeightInit.ZEROS),
+            new LayerSpec.Pool2d(LayerSpec.PoolKind.MAX, 2, 2),
+            new LayerSpec.Conv2d(6, 3, 3, 2, 2, Padding.of(1), Activation.TANH, INIT, WeightInit.ZEROS),
+            new LayerSpec.Pool2d(LayerSpec.PoolKind.AVERAGE, 2, 1),
+            new LayerSpec.Dropout(0.2),
+            new LayerSpec.Flatten(),
+            new LayerSpec.Dense(4, Activation.SOFTMAX, INIT, WeightInit.ZEROS))), 5);
+        final Optimizer optimizer = settings("adam").create(model.parameters(), 100, 10);
+        final INDArray x = Nd4j.create(DataType.FLOAT, 16, 162);
+        final INDArray y = Nd4j.create(DataType.FLOAT, 16, 4);
+        fill(new SplittableRandom(4), x, y);
+        final NativeAllocations allocations = new NativeAllocations();
+        long before = 0;
+        for (int step = 0; step < WARMUP + STEPS; step++)
+        {
+            if (step == WARMUP)
+            {
+                before = allocations.created();
+            }
+            model.seedNoise(step);
+            model.computeGradients(x, y, Loss.CROSS_ENTROPY);
             optimizer.step(model.parameters(), model.gradients(), step);
             model.predict(x);
         }

@@ -46,8 +46,23 @@ public record JobData(SourceSplits data, ModelSpec spec, InputScaling scaling)
             throw new BadInputException("the training split has " + data.train().size() + " examples, fewer than " +
                 workers + " workers; use fewer workers");
         }
-        final ModelSpec spec = ModelSpecReader.read(job.model(), "model", data.train().numFeatures(),
-            data.train().numOutputs(), loss);
-        return new JobData(data, spec, scaled.scaling());
+        return new JobData(data, specOf(job, data, loss), scaled.scaling());
+    }
+
+    /**
+     * The job's model architecture for its data: {@code model.layers} on inputs of {@code data.shape} (flat rows when
+     * it is empty).
+     *
+     * @param job  the validated job.
+     * @param data the opened splits.
+     * @param loss the training loss.
+     * @return the architecture.
+     * @throws BadInputException when data.shape does not hold the data's features or a layer does not fit.
+     */
+    public static ModelSpec specOf(final JobConfig job, final SourceSplits data, final Loss loss)
+    {
+        final int features = data.train().numFeatures();
+        return ModelSpecReader.read(job.model(), "model",
+            ModelSpecReader.inputShape(job.data().shape(), features, "data.shape"), data.train().numOutputs(), loss);
     }
 }

@@ -11,7 +11,7 @@ import java.util.List;
 public final class Presets
 {
     /** Names of the shipped presets. */
-    public static final List<String> NAMES = List.of("fashion-mnist", "regression");
+    public static final List<String> NAMES = List.of("fashion-mnist", "fashion-mnist-cnn", "regression");
 
     private Presets()
     {

@@ -9,7 +9,6 @@ import io.descent.model.artifact.ModelArtifact;
 import io.descent.nn.Model;
 import io.descent.nn.ModelSpec;
 import io.descent.nn.SgemmProbe;
-import io.descent.nn.config.ModelSpecReader;
 import io.descent.nn.error.BadInputException;
 import io.descent.nn.loss.Loss;
 import io.descent.nn.optim.Optimizer;
@@ -17,6 +16,7 @@ import io.descent.report.ReportPlots;
 import io.descent.train.EpochResult;
 import io.descent.train.Evaluator;
 import io.descent.train.JobConfig;
+import io.descent.train.JobData;
 import io.descent.train.Metrics;
 import io.descent.train.Trainer;
 import me.tongfei.progressbar.ProgressBar;
@@ -63,8 +63,7 @@ public final class LocalTraining
         final SourceSplits data = scaled.splits();
         final Loss loss = job.train().loss();
         checkTask(loss, data.train().task());
-        final ModelSpec spec = ModelSpecReader.read(
-            job.model(), "model", data.train().numFeatures(), data.train().numOutputs(), loss);
+        final ModelSpec spec = JobData.specOf(job, data, loss);
         final int batch = job.train().batchSize();
         if (batch > data.train().size())
         {

@@ -7,6 +7,7 @@ import io.descent.nn.config.ConfigChecks;
 import io.descent.nn.error.BadInputException;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -21,6 +22,9 @@ import java.util.stream.Collectors;
  * @param csv                CSV settings (validated; required keys checked only when {@code source = csv}).
  * @param synthetic          synthetic-generator settings.
  * @param shards             shard-set settings (validated; required keys checked only when {@code source = shards}).
+ * @param shape              the shape of one row, {@code [channels, height, width]} for images (rows hold their values
+ *                           in CHW order, so a batch is NCHW) or empty for flat rows; its product is checked against
+ *                           the data's feature count when the model is built.
  */
 public record DataSettings(
     DataSource source,
@@ -29,8 +33,14 @@ public record DataSettings(
     ScalingKind scaling,
     CsvSettings csv,
     SyntheticSettings synthetic,
-    ShardSettings shards)
+    ShardSettings shards,
+    List<Integer> shape)
 {
+    public DataSettings
+    {
+        shape = List.copyOf(shape);
+    }
+
     /**
      * The path of the defaults in {@code reference.conf}.
      */
@@ -89,7 +99,19 @@ public record DataSettings(
             reader.enumValue("scaling", ScalingKind.class),
             csv,
             SyntheticSettings.from(reader.section("synthetic")),
-            shards);
+            shards,
+            shape(reader));
+    }
+
+    private static List<Integer> shape(final SettingsReader reader)
+    {
+        final List<Integer> shape = reader.intList("shape");
+        if ((!shape.isEmpty() && shape.size() != 1 && shape.size() != 3) || shape.stream().anyMatch(d -> d < 1))
+        {
+            throw new BadInputException(reader.full("shape") + " = " + shape + " is not a shape; write [channels, " +
+                "height, width] with positive sizes, e.g. [1, 28, 28], or [] for flat rows");
+        }
+        return shape;
     }
 
     /**

@@ -147,6 +147,15 @@ public final class SettingsReader
     }
 
     /**
+     * @param key a relative key.
+     * @return the integers of a list value.
+     */
+    public List<Integer> intList(final String key)
+    {
+        return List.copyOf(read(key, () -> config.getIntList(key), "a list of integers"));
+    }
+
+    /**
      * @param key  a relative key.
      * @param type the enum; config spells constants in lower case with '-' for '_' (e.g. {@code min-max}).
      * @param <E>  the enum type.

@@ -42,6 +42,18 @@ class DataSettingsTest
     }
 
     @Test
+    void shouldReadTheShapeOfARow()
+    {
+        assertEquals(List.of(), DataSettings.defaults().shape());
+        assertEquals(List.of(1, 28, 28), parse("shape = [1, 28, 28]").shape());
+        assertEquals("data.shape = [1, 0, 28] is not a shape; write [channels, height, width] with positive sizes, " +
+            "e.g. [1, 28, 28], or [] for flat rows", failure("shape = [1, 0, 28]"));
+        assertEquals("data.shape = [28, 28] is not a shape; write [channels, height, width] with positive sizes, " +
+            "e.g. [1, 28, 28], or [] for flat rows", failure("shape = [28, 28]"));
+        assertTrue(failure("shape = [a, b, c]").startsWith("data.shape"), failure("shape = [a, b, c]"));
+    }
+
+    @Test
     void shouldReadUserValues()
     {
         final DataSettings settings = parse(

@@ -114,7 +114,9 @@ public record ModelArtifact(
      */
     static ModelSpec specOf(final Config job, final int inputs, final int outputs, final Loss loss)
     {
-        return ModelSpecReader.read(job.getConfig("model"), "model", inputs, outputs, loss);
+        final List<Integer> shape = job.hasPath("data.shape") ? job.getIntList("data.shape") : List.of();
+        return ModelSpecReader.read(job.getConfig("model"), "model",
+            ModelSpecReader.inputShape(shape, inputs, "data.shape"), outputs, loss);
     }
 
     /**

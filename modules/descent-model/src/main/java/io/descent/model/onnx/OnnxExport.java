@@ -5,6 +5,7 @@ import io.descent.data.Task;
 import io.descent.data.scale.Scaler;
 import io.descent.data.scale.ScalingKind;
 import io.descent.model.artifact.ModelArtifact;
+import io.descent.nn.error.BadInputException;
 import io.descent.nn.layer.Activation;
 import io.descent.nn.layer.LayerSpec;
 import io.descent.report.AtomicFiles;
@@ -65,9 +66,20 @@ public final class OnnxExport
     /**
      * @param artifact the saved model.
      * @return its ONNX model.
+     * @throws BadInputException for a model with other than dense and dropout layers.
      */
     public static ModelProto toModel(final ModelArtifact artifact)
     {
+        for (int i = 0; i < artifact.spec().layers().size(); i++)
+        {
+            final LayerSpec layer = artifact.spec().layers().get(i);
+            if (!(layer instanceof LayerSpec.Dense) && !(layer instanceof LayerSpec.Dropout))
+            {
+                throw new BadInputException("export onnx: model.layers[" + i + "] is a " +
+                    layer.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " layer; the ONNX export " +
+                    "writes dense models only so far (convolutional models: not yet)");
+            }
+        }
         final GraphProto.Builder graph = GraphProto.newBuilder().setName("descent")
             .addInput(floatMatrix(INPUT, artifact.inputs()))
             .addOutput(floatMatrix(OUTPUT, artifact.outputs()));

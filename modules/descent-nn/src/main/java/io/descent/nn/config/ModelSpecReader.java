@@ -7,6 +7,7 @@ import io.descent.nn.error.BadInputException;
 import io.descent.nn.init.WeightInit;
 import io.descent.nn.layer.Activation;
 import io.descent.nn.layer.LayerSpec;
+import io.descent.nn.layer.Shape;
 import io.descent.nn.loss.Loss;
 
 import java.util.ArrayList;
@@ -41,6 +42,27 @@ public final class ModelSpecReader
     public static ModelSpec read(
         final Config model, final String prefix, final int inputs, final int outputs, final Loss loss)
     {
+        if (inputs <= 0)
+        {
+            throw new BadInputException("model input width must be >= 1, got " + inputs);
+        }
+        return read(model, prefix, Shape.flat(inputs), outputs, loss);
+    }
+
+    /**
+     * Like {@link #read(Config, String, int, int, Loss)} for inputs of a given shape (images for convolutions).
+     *
+     * @param model   the {@code model} section, defaults merged.
+     * @param prefix  its path for messages, e.g. {@code model}.
+     * @param input   the shape of one example ({@link #inputShape}).
+     * @param outputs the data's output count (classes or regression targets).
+     * @param loss    the training loss (decides the default output activation).
+     * @return the validated spec.
+     * @throws BadInputException for unknown keys, bad values, or layers that do not fit the input or each other.
+     */
+    public static ModelSpec read(
+        final Config model, final String prefix, final Shape input, final int outputs, final Loss loss)
+    {
         ConfigChecks.rejectUnknownKeys(model.withoutPath("layers"), MODEL_KEYS, prefix);
         final WeightInit init = WeightInit.parse(model.getString("init"), prefix + ".init");
         final WeightInit biasInit = WeightInit.parse(model.getString("bias-init"), prefix + ".bias-init");
@@ -59,7 +81,7 @@ public final class ModelSpecReader
             final boolean last = i == entries.size() - 1;
             layers.add(layer(entries.get(i), prefix + ".layers[" + i + "]", last, outputs, loss, init, biasInit));
         }
-        final ModelSpec spec = new ModelSpec(inputs, layers);
+        final ModelSpec spec = new ModelSpec(input, layers);
         final Activation required = loss.requiredOutput();
         if (null != required && spec.outputActivation() != required)
         {
@@ -84,9 +106,18 @@ public final class ModelSpecReader
             }
             return new LayerSpec.Dropout(ConfigChecks.doubleIn(entry, "rate", where, 0.0, false, 0.99));
         }
+        if (ImageLayerReader.TYPES.contains(type))
+        {
+            if (last)
+            {
+                throw new BadInputException(where + " is " + type + ", but the last layer must be dense");
+            }
+            return ImageLayerReader.layer(type, entry, where, init, biasInit);
+        }
         if (!type.equals("dense"))
         {
-            throw new BadInputException("unknown layer type '" + type + "' at " + where + ".type; valid: dense, dropout");
+            throw new BadInputException("unknown layer type '" + type + "' at " + where + ".type; valid: dense, " +
+                "dropout, conv2d, max-pool2d, avg-pool2d, flatten");
         }
         ConfigChecks.rejectUnknownKeys(entry, DENSE_KEYS, where);
         final int units = entry.hasPath("units") ?
@@ -104,6 +135,20 @@ public final class ModelSpecReader
             activation,
             entry.hasPath("init") ? WeightInit.parse(entry.getString("init"), where + ".init") : init,
             entry.hasPath("bias-init") ? WeightInit.parse(entry.getString("bias-init"), where + ".bias-init") : biasInit);
+    }
+
+    /**
+     * The input shape of a model from {@code data.shape}.
+     *
+     * @param dims     the declared shape: empty (flat rows), [n] or [channels, height, width].
+     * @param features values per row of the data.
+     * @param key      the key it came from, e.g. {@code data.shape}.
+     * @return the shape.
+     * @throws BadInputException when the shape is malformed or does not hold exactly {@code features} values.
+     */
+    public static Shape inputShape(final List<Integer> dims, final int features, final String key)
+    {
+        return ImageLayerReader.inputShape(dims, features, key);
     }
 
     private static int missingUnits(final String where)

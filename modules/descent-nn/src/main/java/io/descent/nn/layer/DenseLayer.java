@@ -91,7 +91,7 @@ final class DenseLayer implements Layer
         return new Pass(input, buffers, inputDelta);
     }
 
-    private static INDArray matrixView(final INDArray flat, final long offset, final int rows, final int columns)
+    static INDArray matrixView(final INDArray flat, final long offset, final int rows, final int columns)
     {
         return Nd4j.create(
             flat.data(), new long[]{ rows, columns }, new long[]{ columns, 1 }, offset, 'c', flat.dataType());

@@ -17,13 +17,15 @@ import java.util.SplittableRandom;
  */
 final class DropoutLayer implements Layer
 {
+    private final Shape shape;
     private final int width;
     private final double rate;
     private Random random;
 
-    DropoutLayer(final int width, final double rate)
+    DropoutLayer(final Shape shape, final double rate)
     {
-        this.width = width;
+        this.shape = shape;
+        this.width = shape.size();
         this.rate = rate;
     }
 
@@ -37,6 +39,12 @@ final class DropoutLayer implements Layer
     public int outputSize()
     {
         return width;
+    }
+
+    @Override
+    public Shape outputShape()
+    {
+        return shape;
     }
 
     @Override

@@ -19,6 +19,12 @@ public interface Layer
     /** @return width of the output. */
     int outputSize();
 
+    /** @return the shape of one example's output (flat by default). */
+    default Shape outputShape()
+    {
+        return Shape.flat(outputSize());
+    }
+
     /** @return number of parameters this layer owns in the flat buffer. */
     long parameterCount();
 

@@ -1,0 +1,144 @@
+package io.descent.nn.layer;
+
+import io.descent.nn.init.WeightInit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The convolution against ND4J's own {@code conv2d} op (NCHW activations, OIHW kernels, the padding rules), the
+ * pooling layers' tie rule, flatten, and the fan-in/fan-out the initialisers see for a kernel.
+ */
+class ImageLayersTest
+{
+    private static final WeightInit INIT = new WeightInit(WeightInit.Kind.NORMAL, 0.5);
+
+    @ParameterizedTest(name = "{0}x{1}x{2}, {3} filters, kernel {4}x{5}, stride {6}, padding {7}")
+    @CsvSource({
+        "1, 28, 28, 4, 3, 3, 1, same",
+        "3, 7, 6, 2, 3, 2, 2, valid",
+        "2, 6, 6, 3, 3, 3, 2, same",
+        "2, 5, 8, 2, 3, 3, 2, 1",
+        "1, 4, 4, 2, 1, 1, 1, valid"})
+    void shouldComputeWhatNd4jConv2dComputes(
+        final int channels, final int height, final int width, final int filters, final int kernelHeight,
+        final int kernelWidth, final int stride, final String padding)
+    {
+        final Padding rule = padding.equals("same") ? Padding.SAME : padding.equals("valid") ? Padding.VALID :
+            Padding.of(Integer.parseInt(padding));
+        final LayerSpec.Conv2d spec = new LayerSpec.Conv2d(filters, kernelHeight, kernelWidth, stride, stride, rule,
+            Activation.IDENTITY, INIT, INIT);
+        final Layer layer = spec.build(Shape.image(channels, height, width), "test");
+        final INDArray parameters = Nd4j.create(DataType.DOUBLE, layer.parameterCount());
+        layer.bind(parameters, Nd4j.create(DataType.DOUBLE, layer.parameterCount()), 0);
+        layer.initialize(new SplittableRandom(3));
+        final int batch = 3;
+        final INDArray x = Nd4j.rand(DataType.DOUBLE, batch, channels * height * width);
+        final LayerBuffers buffers = layer.allocate(batch, DataType.DOUBLE);
+        layer.prepare(x, buffers, null).forward(false);
+
+        final long kernels = (long)filters * channels * kernelHeight * kernelWidth;
+        final INDArray w = parameters.get(NDArrayIndex.interval(0, kernels)).dup()
+            .reshape('c', filters, channels, kernelHeight, kernelWidth);
+        final INDArray b = parameters.get(NDArrayIndex.interval(kernels, layer.parameterCount())).dup();
+        final Shape out = layer.outputShape();
+        final INDArray expected = Nd4j.create(DataType.DOUBLE, batch, filters, out.height(), out.width());
+        final int pad = rule.mode() == Padding.Mode.EXPLICIT ? rule.amount() : 0;
+        Nd4j.exec(DynamicCustomOp.builder("conv2d")
+            .addInputs(x.reshape('c', batch, channels, height, width), w, b.reshape(filters))
+            .addOutputs(expected)
+            .addIntegerArguments(kernelHeight, kernelWidth, stride, stride, pad, pad, 1, 1,
+                rule == Padding.SAME ? 1 : 0, 0, 1)
+            .build());
+        assertArrayEquals(expected.data().asDouble(), buffers.output().data().asDouble(), 1e-12);
+    }
+
+    @Test
+    void shouldSendATiedMaximumsGradientToTheFirstElementOfItsWindow()
+    {
+        // Two channels of 3x4; 2x2 windows with stride 1 overlap. Every input of channel 0 is 5: every window ties.
+        final Layer pool = new LayerSpec.Pool2d(LayerSpec.PoolKind.MAX, 2, 1).build(Shape.image(2, 3, 4), "test");
+        final double[] values = new double[24];
+        java.util.Arrays.fill(values, 0, 12, 5.0);
+        for (int i = 12; i < 24; i++)
+        {
+            values[i] = i % 3 == 0 ? 1.0 : 2.0;
+        }
+        final INDArray x = Nd4j.create(values, new long[]{ 1, 24 }, 'c');
+        final INDArray inputDelta = Nd4j.create(DataType.DOUBLE, 1, 24);
+        final LayerBuffers buffers = pool.allocate(1, DataType.DOUBLE);
+        final LayerPass pass = pool.prepare(x, buffers, inputDelta);
+        pass.forward(true);
+        assertEquals(12, pool.outputSize());
+        buffers.delta().assign(Nd4j.linspace(DataType.DOUBLE, 1, 12, 1).reshape(1, 12));
+        pass.backward(false);
+        final double[] got = inputDelta.data().asDouble();
+        // Channel 0: output (r, c) (1..6 row-major over a 2x3 grid) goes to input (r, c), its window's top-left.
+        assertArrayEquals(new double[]{ 1, 2, 3, 0, 4, 5, 6, 0, 0, 0, 0, 0 }, java.util.Arrays.copyOf(got, 12));
+        // Channel 1 is 1 2 2 1 / 2 2 1 2 / 2 1 2 2: each window's first 2 in row-major order takes its gradient.
+        assertArrayEquals(new double[]{ 0, 7 + 8, 9, 0, 10, 11, 0, 12, 0, 0, 0, 0 },
+            java.util.Arrays.copyOfRange(got, 12, 24));
+        final double[] again = got.clone();
+        pass.forward(true);
+        pass.backward(false);
+        assertArrayEquals(again, inputDelta.data().asDouble(), 0.0);
+    }
+
+    @Test
+    void shouldAverageWindowsAndDropTheRowsThatDoNotFit()
+    {
+        final Layer pool = new LayerSpec.Pool2d(LayerSpec.PoolKind.AVERAGE, 2, 2).build(Shape.image(1, 3, 3), "t");
+        assertEquals(Shape.image(1, 1, 1), pool.outputShape());
+        final INDArray x = Nd4j.create(new double[]{ 1, 2, 9, 3, 6, 9, 9, 9, 9 }, new long[]{ 1, 9 }, 'c');
+        final LayerBuffers buffers = pool.allocate(1, DataType.DOUBLE);
+        pool.prepare(x, buffers, null).forward(false);
+        assertEquals(3.0, buffers.output().getDouble(0), 0.0);
+    }
+
+    @Test
+    void shouldFlattenWithoutChangingTheValues()
+    {
+        final Layer flatten = new LayerSpec.Flatten().build(Shape.image(2, 2, 3), "t");
+        assertEquals(Shape.flat(12), flatten.outputShape());
+        final INDArray x = Nd4j.rand(DataType.FLOAT, 4, 12);
+        final INDArray inputDelta = Nd4j.create(DataType.FLOAT, 4, 12);
+        final LayerBuffers buffers = flatten.allocate(4, DataType.FLOAT);
+        final LayerPass pass = flatten.prepare(x, buffers, inputDelta);
+        pass.forward(true);
+        assertArrayEquals(x.data().asFloat(), buffers.output().data().asFloat(), 0.0f);
+        buffers.delta().assign(x.mul(2));
+        pass.backward(false);
+        assertArrayEquals(x.mul(2).data().asFloat(), inputDelta.data().asFloat(), 0.0f);
+    }
+
+    @Test
+    void shouldScaleKernelInitialisationByTheKernelsFans()
+    {
+        // He-normal: std = sqrt(2 / fan_in), fan_in = C_in·kh·kw = 16·3·3; Xavier: sqrt(2 / (fan_in + fan_out)).
+        assertEquals(Math.sqrt(2.0 / 144), kernelStd(WeightInit.Kind.HE_NORMAL), 0.02 * Math.sqrt(2.0 / 144));
+        assertEquals(Math.sqrt(2.0 / (144 + 288)), kernelStd(WeightInit.Kind.XAVIER_NORMAL),
+            0.02 * Math.sqrt(2.0 / (144 + 288)));
+        assertEquals(Math.sqrt(1.0 / 144), kernelStd(WeightInit.Kind.LECUN_NORMAL), 0.02 * Math.sqrt(1.0 / 144));
+    }
+
+    private static double kernelStd(final WeightInit.Kind kind)
+    {
+        final LayerSpec.Conv2d spec = new LayerSpec.Conv2d(32, 3, 3, 1, 1, Padding.SAME, Activation.RELU,
+            new WeightInit(kind, 0.0), WeightInit.ZEROS);
+        final Layer layer = spec.build(Shape.image(16, 8, 8), "test");
+        final INDArray parameters = Nd4j.create(DataType.DOUBLE, layer.parameterCount());
+        layer.bind(parameters, Nd4j.create(DataType.DOUBLE, layer.parameterCount()), 0);
+        layer.initialize(new SplittableRandom(5));
+        return parameters.get(NDArrayIndex.interval(0, 32 * 16 * 9)).stdNumber().doubleValue();
+    }
+}
