@@ -65,13 +65,21 @@ public record JobConfig(String name, long seed, DataSettings data, Config model,
         {
             throw new BadInputException("job.seed must be an integer, got " + merged.getValue("job.seed").render());
         }
+        final DataSettings data = DataSettings.from(merged.getConfig("data"), "data");
+        Config raw = sectionsOf(merged).withoutPath("train." + TrainSettings.SAVE_MODEL);
+        if (data.shape().isEmpty())
+        {
+            // Flat rows, as before data.shape existed: left out so such a job keeps its configuration digest (and
+            // its checkpoints of earlier versions still resume).
+            raw = raw.withoutPath("data.shape");
+        }
         return new JobConfig(
             merged.getString("job.name"),
             seed,
-            DataSettings.from(merged.getConfig("data"), "data"),
+            data,
             merged.getConfig("model"),
             TrainSettings.from(merged.getConfig("train"), "train"),
-            sectionsOf(merged).withoutPath("train." + TrainSettings.SAVE_MODEL));
+            raw);
     }
 
     /**

@@ -4,6 +4,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,5 +37,17 @@ class JobConfigRawTest
             System.clearProperty("descent.cluster.key");
             ConfigFactory.invalidateCaches();
         }
+    }
+
+    @Test
+    void shouldLeaveAFlatShapeOutSoDenseJobsKeepTheirDigest()
+    {
+        final JobConfig dense = JobConfig.from(ConfigFactory.parseString("job { name = flat, seed = 3 }"));
+        assertFalse(dense.raw().hasPath("data.shape"), "a dense job's configuration is what it was before data.shape");
+        assertEquals(dense.raw(), JobConfig.from(ConfigFactory.parseString(dense.hocon())).raw(), "read back the same");
+        final JobConfig image = JobConfig.from(ConfigFactory.parseString(
+            "job { name = image, seed = 3 }, data.shape = [1, 28, 28]"));
+        assertEquals(List.of(1, 28, 28), image.raw().getIntList("data.shape"));
+        assertEquals(image.raw(), JobConfig.from(ConfigFactory.parseString(image.hocon())).raw());
     }
 }
