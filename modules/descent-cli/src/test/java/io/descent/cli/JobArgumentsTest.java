@@ -91,7 +91,7 @@ class JobArgumentsTest
     void shouldAskForAJobTheSameWayWhereThereIsNoDefault()
     {
         final String train = badInput("train", List.of("train"));
-        assertTrue(train.contains("give a preset (fashion-mnist, regression) or --config FILE"), train);
+        assertTrue(train.contains("give a preset (fashion-mnist, fashion-mnist-cnn, regression) or --config FILE"), train);
         commands().forEach((name, command) ->
         {
             if (NEED_A_JOB.contains(name))
