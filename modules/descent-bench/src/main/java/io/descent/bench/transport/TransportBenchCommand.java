@@ -42,7 +42,7 @@ import java.util.concurrent.Callable;
 public final class TransportBenchCommand implements Callable<Integer>
 {
     static final List<String> CHANNELS = List.of("memcpy", "ipc", "udp", "tcp", "artery", "mdc", "fanout",
-        "ipc-hmac", "ipc-gmac", "udp-hmac", "udp-gmac");
+        "ipc-hmac", "ipc-gmac", "udp-hmac", "udp-gmac", "gmac-only", "hmac-only");
 
     @Spec
     private CommandSpec spec;
@@ -51,10 +51,13 @@ public final class TransportBenchCommand implements Callable<Integer>
         description = "Buffer sizes: bytes with k/m/g suffix, comma-separated (default: ${DEFAULT-VALUE}).")
     private String sizes;
 
-    @Option(names = "--channels", defaultValue = "memcpy,ipc,udp,tcp,artery,mdc,fanout,ipc-hmac,ipc-gmac",
+    @Option(names = "--channels",
+        defaultValue = "memcpy,ipc,udp,tcp,artery,mdc,fanout,ipc-hmac,ipc-gmac,gmac-only,hmac-only",
         paramLabel = "LIST",
         description = "Channels to measure (default: ${DEFAULT-VALUE}); ipc-hmac, ipc-gmac, udp-hmac, udp-gmac are" +
-            " ipc and udp with every chunk authenticated (HMAC-SHA256 or AES-GMAC) and the ratio to plain reported.")
+            " ipc and udp with every chunk authenticated (HMAC-SHA256 or AES-GMAC) and the ratio to plain reported;" +
+            " gmac-only and hmac-only tag the buffer on one thread without sending it: their rate ÷ the plain" +
+            " channel's bounds the MAC'd ratio (mac_ceiling).")
     private String channels;
 
     @Option(names = "--repeats", defaultValue = "0", paramLabel = "N",
@@ -235,6 +238,10 @@ public final class TransportBenchCommand implements Callable<Integer>
                 return AeronChannel.udp(transport, ChunkAuth.HMAC_SHA256);
             case "udp-gmac":
                 return AeronChannel.udp(transport, ChunkAuth.AES_GMAC);
+            case "gmac-only":
+                return new MacOnlyChannel(ChunkAuth.AES_GMAC);
+            case "hmac-only":
+                return new MacOnlyChannel(ChunkAuth.HMAC_SHA256);
             case "mdc":
                 return FanOutChannel.mdc(transport);
             case "fanout":

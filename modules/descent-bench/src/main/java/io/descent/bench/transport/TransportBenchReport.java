@@ -16,7 +16,9 @@ import java.util.Map;
  * {@code ipc_vs_artery}, {@code udp_vs_tcp} (ratios of median throughputs at the largest size; null when a channel
  * was not measured), {@code mac_vs_plain} (for each MAC'd channel measured with its plain one, e.g.
  * {@code ipc-hmac} with {@code ipc}: its throughput ÷ the plain channel's, the median over transfers of the two
- * interleaved, at each size: {@code {"ipc-hmac": {"2097152": 0.81, ...}}}), plus {@code settings} describing the run.
+ * interleaved, at each size: {@code {"ipc-hmac": {"2097152": 0.81, ...}}}), {@code mac_ceiling} (for each MAC'd
+ * channel whose MAC was also measured alone, e.g. {@code ipc-gmac} with {@code gmac-only}: min(1, MAC rate ÷ plain
+ * rate) at each size, the bound of {@code mac_vs_plain}), plus {@code settings} describing the run.
  */
 final class TransportBenchReport
 {
@@ -49,6 +51,7 @@ final class TransportBenchReport
         // Weight broadcast to two receivers: one multi-destination-cast publication vs one publication each.
         json.put("mdc_vs_fanout", ratio(measurements, largest, "mdc", "fanout"));
         json.put("mac_vs_plain", macRatios);
+        json.put("mac_ceiling", macCeilings(measurements));
         final Map<String, Object> described = new LinkedHashMap<>(geometry);
         described.put("largest_size_bytes", largest);
         described.put("idle", spin ? "busy-spin" : "production defaults");
@@ -92,11 +95,44 @@ final class TransportBenchReport
             final Object value = json.get(key);
             out.printf("%-14s %s%n", key, null == value ? "-" : String.format("%.4g", (Double)value));
         }
+        printRatios(out, json, "mac_vs_plain", "/plain");
+        printRatios(out, json, "mac_ceiling", " ceiling");
+    }
+
+    /**
+     * @return for each MAC'd channel whose MAC was also measured alone ({@code ipc-gmac} with {@code gmac-only} and
+     * {@code ipc}), at each size: min(1, MAC rate ÷ plain rate), the best MAC'd ÷ plain ratio a transfer can reach
+     * when each side must tag or check every byte at that rate and that work overlaps the transfer perfectly.
+     */
+    static Map<String, Map<String, Object>> macCeilings(final List<ThroughputRun.Measurement> measurements)
+    {
+        final Map<String, Map<String, Object>> ceilings = new LinkedHashMap<>();
+        for (final ThroughputRun.Measurement m : measurements)
+        {
+            final int dash = m.channel().indexOf('-');
+            if (dash < 0 || !(m.channel().startsWith("ipc") || m.channel().startsWith("udp")))
+            {
+                continue;
+            }
+            final Double alone = median(measurements, m.sizeBytes(), m.channel().substring(dash + 1) + "-only");
+            final Double plain = median(measurements, m.sizeBytes(), m.channel().substring(0, dash));
+            if (null != alone && null != plain && plain > 0)
+            {
+                ceilings.computeIfAbsent(m.channel(), k -> new LinkedHashMap<>())
+                    .put(Integer.toString(m.sizeBytes()), significant(Math.min(1.0, alone / plain)));
+            }
+        }
+        return ceilings;
+    }
+
+    private static void printRatios(final PrintWriter out, final Map<String, Object> json, final String key,
+        final String suffix)
+    {
         @SuppressWarnings("unchecked")
-        final Map<String, Map<String, Object>> macs = (Map<String, Map<String, Object>>)json.get("mac_vs_plain");
+        final Map<String, Map<String, Object>> macs = (Map<String, Map<String, Object>>)json.get(key);
         for (final Map.Entry<String, Map<String, Object>> mac : macs.entrySet())
         {
-            out.printf("%-14s", mac.getKey() + "/plain");
+            out.printf("%-14s", mac.getKey() + suffix);
             for (final Map.Entry<String, Object> bySize : mac.getValue().entrySet())
             {
                 out.printf(" %s %.3f", SizeList.format(Integer.parseInt(bySize.getKey())), (Double)bySize.getValue());

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,6 +41,39 @@ class TransportBenchCommandTest
         assertTrue(json.get("udp_vs_memcpy").asDouble() > 0);
         assertTrue(json.get("udp_vs_tcp").asDouble() > 0);
         assertTrue(json.get("ipc_vs_artery").isNull(), "artery not measured");
+    }
+
+    @Test
+    void shouldBoundTheMacdRatioByTheMacAloneInTheSameRun() throws Exception
+    {
+        final Path report = dir.resolve("mac.json");
+        final StringWriter out = new StringWriter();
+
+        final int code = DescentCli.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
+            "bench", "transport", "--sizes", "256k", "--channels", "ipc,ipc-gmac,gmac-only", "--repeats", "2",
+            "--report", report.toString());
+
+        assertEquals(0, code, out.toString());
+        final JsonNode json = JsonReports.mapper().readTree(report.toFile());
+        final double ceiling = json.at("/mac_ceiling/ipc-gmac/262144").asDouble();
+        assertTrue(ceiling > 0 && ceiling <= 1.0, json.toString());
+        assertTrue(json.at("/mac_vs_plain/ipc-gmac/262144").asDouble() > 0, json.toString());
+        assertTrue(out.toString().contains("ipc-gmac ceiling"), out.toString());
+    }
+
+    @Test
+    void shouldComputeTheCeilingAsTheMacAloneOverPlainCappedAtOne()
+    {
+        final List<ThroughputRun.Measurement> runs = List.of(
+            new ThroughputRun.Measurement("ipc", 1024, 4.0, 5.0, 9),
+            new ThroughputRun.Measurement("ipc-gmac", 1024, 1.0, 1.2, 9),
+            new ThroughputRun.Measurement("gmac-only", 1024, 3.0, 3.5, 9),
+            new ThroughputRun.Measurement("ipc", 2048, 2.0, 2.5, 9),
+            new ThroughputRun.Measurement("ipc-gmac", 2048, 1.5, 1.6, 9),
+            new ThroughputRun.Measurement("gmac-only", 2048, 6.0, 6.5, 9),
+            new ThroughputRun.Measurement("ipc-hmac", 2048, 0.5, 0.6, 9));
+        assertEquals(Map.of("ipc-gmac", Map.of("1024", 0.75, "2048", 1.0)), TransportBenchReport.macCeilings(runs),
+            "hmac-only was not measured: no ceiling for ipc-hmac");
     }
 
     @Test
