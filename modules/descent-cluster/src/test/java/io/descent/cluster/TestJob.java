@@ -10,8 +10,8 @@ import io.descent.data.SourceSplits;
 import io.descent.data.load.DataLoader;
 import io.descent.nn.Model;
 import io.descent.nn.ModelSpec;
-import io.descent.nn.config.ModelSpecReader;
 import io.descent.train.JobConfig;
+import io.descent.train.JobData;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -37,9 +37,8 @@ public final class TestJob
     {
         this.job = JobConfig.from(ConfigFactory.parseString(hocon));
         this.data = DataLoader.load(job.data(), job.seed());
-        this.spec = ModelSpecReader.read(job.model(), "model", data.train().numFeatures(), data.train().numOutputs(),
-            job.train().loss());
         this.sources = SourceSplits.of(data);
+        this.spec = JobData.specOf(job, sources, job.train().loss());
     }
 
     private TestJob(final TestJob base, final SourceSplits sources)

@@ -7,6 +7,8 @@ import io.descent.report.JsonReports;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The cluster as separate JVMs on loopback: a parameter server and workers train a synthetic problem, survive a
- * worker killed with SIGKILL, and refuse bad input clearly.
+ * worker killed with SIGKILL, resume a killed server from its checkpoints to the uninterrupted result (an MLP and a
+ * small CNN), and refuse bad input clearly.
  */
 @Tag("slow")
 class LocalClusterTest
@@ -140,10 +143,16 @@ class LocalClusterTest
         }
     }
 
-    @Test
-    void shouldResumeAfterTheServerIsKilledToTheUninterruptedResult() throws Exception
+    /** A small CNN on the teacher's rows as 8×8 images: conv 3×3×4 → max-pool 2 → flatten → dense. */
+    private static final String CNN = "data { shape = [1, 8, 8], synthetic.features = 64 }\n" +
+        "model.layers = [ { type = conv2d, filters = 4, kernel = 3, padding = same, activation = relu }, " +
+        "{ type = max-pool2d, size = 2 }, { type = flatten }, { type = dense } ]";
+
+    @ParameterizedTest(name = "cnn = {0}")
+    @ValueSource(booleans = { false, true })
+    void shouldResumeAfterTheServerIsKilledToTheUninterruptedResult(final boolean cnn) throws Exception
     {
-        final Path job = job("train.epochs = 3");
+        final Path job = job("train.epochs = 3\n" + (cnn ? CNN : ""));
         final Path uninterrupted = dir.resolve("uninterrupted.json");
         assertEquals(0, DescentCli.run("train", "--config", job.toString(), "--workers", "2", "--threads", "1",
             "--report", uninterrupted.toString()));

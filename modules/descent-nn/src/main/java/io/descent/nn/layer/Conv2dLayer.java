@@ -63,6 +63,12 @@ final class Conv2dLayer implements Layer
     }
 
     @Override
+    public long multiplyAdds()
+    {
+        return (long)windows.positions() * patch * spec.filters();
+    }
+
+    @Override
     public String describe()
     {
         return "conv2d(" + input + "," + spec.filters() + "," + windows.describe() + "," +

@@ -46,6 +46,12 @@ final class DenseLayer implements Layer
     }
 
     @Override
+    public long multiplyAdds()
+    {
+        return (long)inputs * spec.units();
+    }
+
+    @Override
     public String describe()
     {
         return "dense(" + inputs + "," + spec.units() + "," + spec.activation().configName() + ")";

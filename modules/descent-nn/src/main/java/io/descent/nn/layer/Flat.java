@@ -43,8 +43,11 @@ abstract sealed class Flat permits Flat.Floats, Flat.Doubles
             .limit(Math.toIntExact(needed)).slice().order(ByteOrder.nativeOrder());
         return switch (type)
         {
-            case FLOAT -> new Floats(new FloatRawIndexer(
-                new FloatPointer(array.data().addressPointer()).capacity(array.length()), array.length()));
+            case FLOAT ->
+            {
+                final FloatPointer pointer = new FloatPointer(array.data().addressPointer()).capacity(array.length());
+                yield new Floats(new FloatRawIndexer(pointer, array.length()), pointer);
+            }
             case DOUBLE -> new Doubles(view.asDoubleBuffer());
             default -> throw new IllegalArgumentException("float or double arrays only, got " + type);
         };
@@ -67,10 +70,36 @@ abstract sealed class Flat permits Flat.Floats, Flat.Doubles
     static final class Floats extends Flat
     {
         private final FloatRawIndexer values;
+        /** The same memory for bulk copies (one native memcpy instead of an indexed loop). */
+        private final FloatPointer pointer;
 
-        Floats(final FloatRawIndexer values)
+        Floats(final FloatRawIndexer values, final FloatPointer pointer)
         {
             this.values = values;
+            this.pointer = pointer;
+        }
+
+        /** Copies elements [from, from + length) into {@code target[0, length)}; allocates nothing. */
+        void read(final int from, final float[] target, final int length)
+        {
+            checkRange(from, length, target.length);
+            pointer.position(from).get(target, 0, length);
+        }
+
+        /** Copies {@code source[0, length)} into elements [to, to + length); allocates nothing. */
+        void write(final int to, final float[] source, final int length)
+        {
+            checkRange(to, length, source.length);
+            pointer.position(to).put(source, 0, length);
+        }
+
+        private void checkRange(final int at, final int length, final int arrayLength)
+        {
+            if (at < 0 || length < 0 || length > arrayLength || at + (long)length > pointer.capacity())
+            {
+                throw new IndexOutOfBoundsException("elements [" + at + ", " + (at + (long)length) + ") of " +
+                    pointer.capacity() + " with a Java array of " + arrayLength);
+            }
         }
 
         @Override

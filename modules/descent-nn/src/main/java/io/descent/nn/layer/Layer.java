@@ -32,6 +32,16 @@ public interface Layer
     String describe();
 
     /**
+     * @return the multiply-adds of one example's forward product (the backward pass does twice as many, or as many
+     *         when no input delta is wanted); 0 for layers without a product (pooling, flatten, dropout). For FLOP
+     *         counts in benchmarks.
+     */
+    default long multiplyAdds()
+    {
+        return 0;
+    }
+
+    /**
      * Points this layer's parameters and gradients at {@code [offset, offset + parameterCount())} of the flat
      * buffers.
      *

@@ -27,6 +27,7 @@ class ConvKernelBenchmarkTest
 {
     private static final int BATCH = 128;
     private static final int ROUNDS = 5;
+    private static final int WARM_UP = 30;
 
     @Test
     void shouldMeasureNd4jOpsAgainstIm2colSgemm()
@@ -131,9 +132,13 @@ class ConvKernelBenchmarkTest
     }
 
     /** Best of {@link #ROUNDS} after one warm-up, seconds per run. */
+    /** Best of {@link #ROUNDS} after {@link #WARM_UP} calls, so the Java loops are compiled (C2) as in training. */
     private static double time(final Runnable run)
     {
-        run.run();
+        for (int i = 0; i < WARM_UP; i++)
+        {
+            run.run();
+        }
         double best = Double.MAX_VALUE;
         for (int i = 0; i < ROUNDS; i++)
         {

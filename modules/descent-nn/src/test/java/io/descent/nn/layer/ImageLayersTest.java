@@ -94,6 +94,53 @@ class ImageLayersTest
         assertArrayEquals(again, inputDelta.data().asDouble(), 0.0);
     }
 
+    /**
+     * The float32 pass (rows copied into Java arrays, branch-free window scans, a 2×2 stride-2 special case) chooses
+     * and computes what the double pass's table loop does, on inputs full of ties (including 0.0 against -0.0).
+     */
+    @ParameterizedTest
+    @CsvSource({ "MAX, 2, 2", "MAX, 3, 2", "MAX, 2, 1", "MAX, 3, 3", "AVERAGE, 2, 2", "AVERAGE, 3, 2" })
+    void shouldPoolFloatsAsTheDoubleLoopDoes(final LayerSpec.PoolKind kind, final int size, final int stride)
+    {
+        final Layer pool = new LayerSpec.Pool2d(kind, size, stride).build(Shape.image(3, 7, 9), "test");
+        final int batch = 5;
+        final SplittableRandom random = new SplittableRandom(11);
+        final double[] levels = { -1.0, -0.0, 0.0, 0.0, 1.0, 2.0, 2.0 };
+        final double[] values = new double[batch * pool.inputSize()];
+        for (int i = 0; i < values.length; i++)
+        {
+            values[i] = levels[random.nextInt(levels.length)];
+        }
+        final double[] deltas = new double[batch * pool.outputSize()];
+        for (int i = 0; i < deltas.length; i++)
+        {
+            deltas[i] = random.nextInt(-8, 9);
+        }
+        final double[][] results = new double[2][];
+        final double[][] inputDeltas = new double[2][];
+        for (final DataType type : new DataType[]{ DataType.DOUBLE, DataType.FLOAT })
+        {
+            final int which = type == DataType.DOUBLE ? 0 : 1;
+            final INDArray x = Nd4j.create(values, new long[]{ batch, pool.inputSize() }, 'c').castTo(type);
+            final INDArray inputDelta = Nd4j.create(type, batch, pool.inputSize());
+            final LayerBuffers buffers = pool.allocate(batch, type);
+            final LayerPass pass = pool.prepare(x, buffers, inputDelta);
+            pass.forward(true);
+            buffers.delta().assign(Nd4j.create(deltas, new long[]{ batch, pool.outputSize() }, 'c').castTo(type));
+            pass.backward(false);
+            results[which] = buffers.output().data().asDouble();
+            inputDeltas[which] = inputDelta.data().asDouble();
+        }
+        for (int i = 0; i < results[0].length; i++)
+        {
+            // Bitwise as floats: the same element chosen (the sign of a zero included), the same rounded average.
+            assertEquals(Float.floatToRawIntBits((float)results[0][i]), Float.floatToRawIntBits((float)results[1][i]),
+                "output " + i + ": " + results[0][i] + " vs " + results[1][i]);
+        }
+        // Integer deltas: max pooling's sums are exact in both types; an average's shares of 1/9 are not.
+        assertArrayEquals(inputDeltas[0], inputDeltas[1], kind == LayerSpec.PoolKind.MAX ? 0.0 : 1e-5);
+    }
+
     @Test
     void shouldAverageWindowsAndDropTheRowsThatDoNotFit()
     {
