@@ -9,13 +9,12 @@ import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.SplittableRandom;
 
 /**
  * Inverted dropout. Training: {@code out = in ⊙ m}, m_ij = 1/(1 − rate) with probability 1 − rate, else 0, drawn
  * from a generator seeded by {@link #seedNoise}. Inference: {@code out = in}. No parameters.
  */
-final class DropoutLayer implements Layer
+final class DropoutLayer implements ParameterFreeLayer
 {
     private final Shape shape;
     private final int width;
@@ -48,31 +47,9 @@ final class DropoutLayer implements Layer
     }
 
     @Override
-    public long parameterCount()
-    {
-        return 0;
-    }
-
-    @Override
     public String describe()
     {
         return "dropout(" + rate + ")";
-    }
-
-    @Override
-    public Activation activation()
-    {
-        return Activation.IDENTITY;
-    }
-
-    @Override
-    public void bind(final INDArray parameters, final INDArray gradients, final long offset)
-    {
-    }
-
-    @Override
-    public void initialize(final SplittableRandom random)
-    {
     }
 
     @Override

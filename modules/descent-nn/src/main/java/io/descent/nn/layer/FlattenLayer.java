@@ -4,13 +4,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.SplittableRandom;
 
 /**
  * Turns an image [channels, height, width] into a flat vector of its values in CHW order. Activations are stored
  * as rows already, so forward and backward are copies. No parameters.
  */
-final class FlattenLayer implements Layer
+final class FlattenLayer implements ParameterFreeLayer
 {
     private final Shape input;
 
@@ -32,31 +31,9 @@ final class FlattenLayer implements Layer
     }
 
     @Override
-    public long parameterCount()
-    {
-        return 0;
-    }
-
-    @Override
     public String describe()
     {
         return "flatten(" + input + ")";
-    }
-
-    @Override
-    public Activation activation()
-    {
-        return Activation.IDENTITY;
-    }
-
-    @Override
-    public void bind(final INDArray parameters, final INDArray gradients, final long offset)
-    {
-    }
-
-    @Override
-    public void initialize(final SplittableRandom random)
-    {
     }
 
     @Override

@@ -5,7 +5,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * Max or average pooling over size × size windows of each channel (no padding; windows that do not fit at the
@@ -15,7 +14,7 @@ import java.util.SplittableRandom;
  * the forward pass selects and the only one the backward pass sends the gradient to, so the gradient is a
  * well-defined subgradient and the same on every run. Average pooling divides by the window area.
  */
-final class Pool2dLayer implements Layer
+final class Pool2dLayer implements ParameterFreeLayer
 {
     private final Shape input;
     private final LayerSpec.Pool2d spec;
@@ -50,31 +49,9 @@ final class Pool2dLayer implements Layer
     }
 
     @Override
-    public long parameterCount()
-    {
-        return 0;
-    }
-
-    @Override
     public String describe()
     {
         return spec.kind().configName() + "(" + input + "," + windows.describe() + ")";
-    }
-
-    @Override
-    public Activation activation()
-    {
-        return Activation.IDENTITY;
-    }
-
-    @Override
-    public void bind(final INDArray parameters, final INDArray gradients, final long offset)
-    {
-    }
-
-    @Override
-    public void initialize(final SplittableRandom random)
-    {
     }
 
     @Override
