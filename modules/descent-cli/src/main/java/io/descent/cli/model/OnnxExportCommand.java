@@ -13,8 +13,11 @@ import java.util.concurrent.Callable;
     name = "onnx",
     mixinStandardHelpOptions = true,
     description = "Write a saved model as ONNX (opset " + OnnxExport.OPSET + "): input 'features' [batch x inputs] " +
-        "raw rows (the scaling is in the graph as Sub/Mul nodes), output 'output' [batch x outputs] (probabilities " +
-        "or regression values). Dense layers are Gemm; dropout is left out.")
+        "float32, the raw rows 'descent predict' reads (an image row holds its pixels in CHW order, as in training; " +
+        "the graph reshapes it to [batch, C, H, W]; the scaling is in the graph as Sub/Mul nodes), output 'output' " +
+        "[batch x outputs] (probabilities or regression values). Dense layers are Gemm, conv2d is Conv, max-pool2d " +
+        "and avg-pool2d are MaxPool and AveragePool, flatten is Flatten; dropout is left out. The input shape is " +
+        "in the metadata as descent.input_shape.")
 public final class OnnxExportCommand implements Callable<Integer>
 {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "a model saved by --save-model")

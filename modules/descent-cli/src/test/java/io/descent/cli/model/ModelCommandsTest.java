@@ -7,6 +7,8 @@ import io.descent.cluster.checkpoint.Checkpoint;
 import io.descent.cluster.checkpoint.CheckpointStore;
 import io.descent.model.artifact.ArtifactStore;
 import io.descent.model.artifact.ModelArtifact;
+import io.descent.model.onnx.proto.Onnx.ModelProto;
+import io.descent.model.onnx.proto.Onnx.NodeProto;
 import io.descent.report.JsonReports;
 import io.descent.train.JobConfig;
 import io.descent.train.JobSource;
@@ -221,6 +223,30 @@ class ModelCommandsTest
         assertEquals(0, run("export", "onnx", "--model", model.toString(), "--output", output.toString()).code);
 
         assertTrue(Files.size(output) > 4 * 64 * 64, "holds the weights: " + Files.size(output) + " bytes");
+    }
+
+    @Test
+    void shouldExportAConvolutionalModelTrainedByTheTrainCommand() throws IOException
+    {
+        final Path job = Files.writeString(dir.resolve("cnn.conf"), """
+            data { source = synthetic, scaling = min-max, shape = [2, 9, 9]
+                   synthetic { kind = teacher, samples = 300, test-samples = 50, features = 162, classes = 3 } }
+            model.layers = [ { type = conv2d, filters = 4, kernel = 3, stride = 2, padding = same },
+                             { type = avg-pool2d, size = 2 }, { type = flatten }, { type = dense } ]
+            train { loss = cross-entropy, batch-size = 20, epochs = 1 }
+            """);
+        final Path saved = dir.resolve("cnn-model");
+        final Path output = dir.resolve("cnn.onnx");
+        final Result trainedCnn = run("train", "--config", job.toString(), "--no-progress", "--save-model",
+            saved.toString());
+        assertEquals(0, trainedCnn.code, trainedCnn.err);
+
+        final Result exported = run("export", "onnx", "--model", saved.toString(), "--output", output.toString());
+
+        assertEquals(0, exported.code, exported.err);
+        final ModelProto onnx = ModelProto.parseFrom(Files.readAllBytes(output));
+        assertEquals(List.of("Sub", "Mul", "Reshape", "Conv", "Relu", "AveragePool", "Flatten", "Gemm", "Softmax"),
+            onnx.getGraph().getNodeList().stream().map(NodeProto::getOpType).toList());
     }
 
     @Test

@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The fashion-mnist preset trained for one epoch on the real data, saved, read back, and exported: ONNX Runtime's
- * outputs on the 10 000 raw test images match Descent's, and the saved model evaluates to the run's own test metrics.
+ * outputs on the 10 000 raw test images match Descent's, and the saved model evaluates to the run's own test metrics;
+ * and the fashion-mnist-cnn preset with random weights on the same images.
  */
 @Tag("slow")
 class FashionMnistOnnxTest
@@ -43,5 +44,21 @@ class FashionMnistOnnxTest
         assertTrue(trained.test().accuracy() > 0.75, "one epoch learns something: " + trained.test().accuracy());
         assertEquals(trained.test(), SavedModelEvaluation.evaluate(saved, JobConfig.from(saved.job())));
         System.out.printf("fashion-mnist: ONNX Runtime vs Descent, largest relative difference %.3g%n", worst);
+    }
+
+    @Test
+    void shouldMatchDescentOnTheFashionMnistTestSplitWithTheCnnPreset() throws Exception
+    {
+        final JobConfig job = JobConfig.from(JobSource.build("fashion-mnist-cnn", null, List.of(), null));
+        final ModelArtifact artifact = ConvOnnxExportTest.withRandomWeights(job);
+        final Path file = dir.resolve("fashion-mnist-cnn.onnx");
+
+        OnnxExport.write(artifact, file);
+        final float[] raw = OnnxExportTest.rawTest(job, artifact.outputs());
+        final double worst = OnnxRuntimeCheck.assertSameOutputs(file, artifact, raw);
+
+        assertEquals(10_000 * 784, raw.length);
+        System.out.printf("fashion-mnist-cnn (random weights): ONNX Runtime vs Descent, largest relative difference " +
+            "%.3g%n", worst);
     }
 }

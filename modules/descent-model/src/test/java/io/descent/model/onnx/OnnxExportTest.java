@@ -79,8 +79,13 @@ class OnnxExportTest
     /** @return the job's test split as raw rows, before any scaling. */
     static float[] rawTest(final TrainedJob trained)
     {
-        final int declared = trained.artifact().outputs();
-        final Dataset raw = DataLoader.source(trained.job().data(), trained.job().seed(), declared).test();
+        return rawTest(trained.job(), trained.artifact().outputs());
+    }
+
+    /** @return the test split of {@code job}'s data (a model of {@code outputs} outputs) as raw rows. */
+    static float[] rawTest(final JobConfig job, final int outputs)
+    {
+        final Dataset raw = DataLoader.source(job.data(), job.seed(), outputs).test();
         return raw.features();
     }
 

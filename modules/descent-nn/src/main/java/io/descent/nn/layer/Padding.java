@@ -50,7 +50,7 @@ public record Padding(Mode mode, int amount)
      * @param stride the stride.
      * @return zeros before the first input element.
      */
-    int before(final int input, final int kernel, final int stride)
+    public int before(final int input, final int kernel, final int stride)
     {
         return switch (mode)
         {
@@ -68,7 +68,7 @@ public record Padding(Mode mode, int amount)
      * @param stride the stride.
      * @return zeros after the last input element.
      */
-    int after(final int input, final int kernel, final int stride)
+    public int after(final int input, final int kernel, final int stride)
     {
         return switch (mode)
         {
