@@ -43,8 +43,8 @@ class ConvOnnxExportTest
             # 5x3x2: the last row and column fit no window
             { type = avg-pool2d, size = 3, stride = 2 }
             { type = dropout, rate = 0.2 }
-            # 6x2x2
-            { type = conv2d, filters = 6, kernel = [2, 1], padding = valid, activation = identity }
+            # 6x2x1: the last column fits no window at stride 2
+            { type = conv2d, filters = 6, kernel = [2, 1], stride = [1, 2], padding = valid, activation = identity }
             { type = flatten }
             { type = dense, units = 7, activation = sigmoid }
             { type = dense } ] }
@@ -98,6 +98,7 @@ class ConvOnnxExportTest
         assertEquals(List.of(2L, 2L), ints(convs.get(0), "strides"));
         assertEquals(List.of(1L, 1L, 1L, 1L), ints(convs.get(1), "pads"));
         assertEquals(List.of(0L, 0L, 0L, 0L), ints(convs.get(2), "pads"));
+        assertEquals(List.of(1L, 2L), ints(convs.get(2), "strides"), "rows, columns");
         assertEquals(List.of(6L, 5L, 2L, 1L), initializer(model, "conv5.W").getDimsList());
         final double worst = OnnxRuntimeCheck.assertSameOutputs(file, saved, OnnxExportTest.rawTest(trained));
         System.out.printf("odd-shaped CNN, trained: largest relative difference %.3g%n", worst);
