@@ -1,22 +1,15 @@
 package io.descent.cluster.dataplane;
 
-import com.typesafe.config.ConfigFactory;
-import io.descent.transport.Transport;
-import io.descent.transport.config.TransportSettings;
 import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.MessageId;
 import io.descent.transport.wire.MessageKind;
-import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -34,33 +27,14 @@ class AeronDataPlaneTest
 {
     private static final int FLOATS = 1024;
 
-    private static Path baseDir;
-    private static Transport transport;
-
-    @BeforeAll
-    static void start() throws Exception
-    {
-        final Path shm = Path.of("/dev/shm");
-        baseDir = Files.isDirectory(shm) ? Files.createTempDirectory(shm, "descent-plane-test-") :
-            Files.createTempDirectory("descent-plane-test-");
-        final TransportSettings settings = TransportSettings.from(ConfigFactory.parseString(
-            "descent.transport.driver { threading-mode = shared, term-length = 1m, ipc-term-length = 1m, " +
-                "receiver-window = 256k }"));
-        transport = Transport.start(settings.withDriver(settings.driver().withBaseDir(baseDir)));
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        transport.close();
-        IoUtil.delete(baseDir.toFile(), true);
-    }
+    @RegisterExtension
+    static final EmbeddedTransport TRANSPORT = new EmbeddedTransport("descent-plane-test-");
 
     @Test
     void shouldAcceptOnlyEndpointsItCanOpenAnOutletTo()
     {
-        try (AeronDataPlane udp = new AeronDataPlane(transport, "127.0.0.1:0", 7100, true);
-             AeronDataPlane ipc = new AeronDataPlane(transport, AeronDataPlane.IPC, 7100, true))
+        try (AeronDataPlane udp = new AeronDataPlane(TRANSPORT.transport(), "127.0.0.1:0", 7100, true);
+             AeronDataPlane ipc = new AeronDataPlane(TRANSPORT.transport(), AeronDataPlane.IPC, 7100, true))
         {
             for (final String good : List.of("127.0.0.1:4000", "localhost:65535", "[::1]:1", udp.endpoint()))
             {
@@ -96,8 +70,8 @@ class AeronDataPlaneTest
     @ValueSource(booleans = { true, false })
     void shouldCancelTheExpectedMessagesOfOneSender(final boolean inline)
     {
-        try (AeronDataPlane plane = new AeronDataPlane(transport, AeronDataPlane.IPC, 7100, inline);
-             AeronDataPlane peer = new AeronDataPlane(transport, AeronDataPlane.IPC, 7100, true);
+        try (AeronDataPlane plane = new AeronDataPlane(TRANSPORT.transport(), AeronDataPlane.IPC, 7100, inline);
+             AeronDataPlane peer = new AeronDataPlane(TRANSPORT.transport(), AeronDataPlane.IPC, 7100, true);
              Outlet outlet = peer.outlet(plane.endpoint()))
         {
             final Queue<String> told = new ConcurrentLinkedQueue<>();

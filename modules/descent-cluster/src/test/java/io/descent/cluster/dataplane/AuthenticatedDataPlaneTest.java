@@ -1,25 +1,18 @@
 package io.descent.cluster.dataplane;
 
-import com.typesafe.config.ConfigFactory;
 import io.descent.cluster.protocol.ClusterKey;
 import io.descent.cluster.protocol.DataPlaneAuth;
-import io.descent.transport.Transport;
-import io.descent.transport.config.TransportSettings;
 import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.ChunkAuth;
 import io.descent.transport.wire.DataKey;
 import io.descent.transport.wire.MessageId;
 import io.descent.transport.wire.MessageKind;
-import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -42,27 +35,8 @@ class AuthenticatedDataPlaneTest
     /** Chunks of one gradient over IPC: the largest chunk that fits a 65504-byte frame is 65344 bytes. */
     private static final long CHUNKS = (FLOATS * Float.BYTES + 65_344 - 1) / 65_344;
 
-    private static Path baseDir;
-    private static Transport transport;
-
-    @BeforeAll
-    static void start() throws Exception
-    {
-        final Path shm = Path.of("/dev/shm");
-        baseDir = Files.isDirectory(shm) ? Files.createTempDirectory(shm, "descent-auth-test-") :
-            Files.createTempDirectory("descent-auth-test-");
-        final TransportSettings settings = TransportSettings.from(ConfigFactory.parseString(
-            "descent.transport.driver { threading-mode = shared, term-length = 1m, ipc-term-length = 1m, " +
-                "receiver-window = 256k }"));
-        transport = Transport.start(settings.withDriver(settings.driver().withBaseDir(baseDir)));
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        transport.close();
-        IoUtil.delete(baseDir.toFile(), true);
-    }
+    @RegisterExtension
+    static final EmbeddedTransport TRANSPORT = new EmbeddedTransport("descent-auth-test-");
 
     @ParameterizedTest
     @EnumSource(value = ChunkAuth.class, names = { "HMAC_SHA256", "AES_GMAC" })
@@ -72,11 +46,11 @@ class AuthenticatedDataPlaneTest
         final DataKey earlier = KEY.dataPlaneKey(INCARNATION - 1, DataPlaneAuth.KEY_LABEL);
         final DataKey guessed = ClusterKey.parse("not the cluster key but long", "guess")
             .dataPlaneKey(INCARNATION, DataPlaneAuth.KEY_LABEL);
-        try (AeronDataPlane server = new AeronDataPlane(transport, AeronDataPlane.IPC, 7100, true);
-             AeronDataPlane worker = new AeronDataPlane(transport, AeronDataPlane.IPC, 7100, true);
-             AeronDataPlane intruder = new AeronDataPlane(transport, AeronDataPlane.IPC, 7100, true);
-             AeronDataPlane stale = new AeronDataPlane(transport, AeronDataPlane.IPC, 7100, true);
-             AeronDataPlane outsider = new AeronDataPlane(transport, AeronDataPlane.IPC, 7100, true))
+        try (AeronDataPlane server = new AeronDataPlane(TRANSPORT.transport(), AeronDataPlane.IPC, 7100, true);
+             AeronDataPlane worker = new AeronDataPlane(TRANSPORT.transport(), AeronDataPlane.IPC, 7100, true);
+             AeronDataPlane intruder = new AeronDataPlane(TRANSPORT.transport(), AeronDataPlane.IPC, 7100, true);
+             AeronDataPlane stale = new AeronDataPlane(TRANSPORT.transport(), AeronDataPlane.IPC, 7100, true);
+             AeronDataPlane outsider = new AeronDataPlane(TRANSPORT.transport(), AeronDataPlane.IPC, 7100, true))
         {
             server.authenticate(auth, key);
             server.bindSender(RANK, SESSION);

@@ -13,8 +13,9 @@ public enum ChunkAuth
     /** HMAC-SHA256 truncated to 128 bits. No nonce: nothing can be reused wrongly. */
     HMAC_SHA256((byte)1, "hmac-sha256"),
     /**
-     * AES-256-GMAC (AES/GCM with the chunk as associated data and no plaintext), nonce = session id (4 bytes) and
-     * the sender's chunk sequence (8 bytes, starting at a random value per sender).
+     * AES-256-GCM used as a MAC: the tag of the session id and header (associated data) and the payload (plaintext,
+     * its ciphertext discarded); nonce = session id (4 bytes) and the sender's chunk sequence (8 bytes, starting at a
+     * random value per sender). See {@link ChunkMac}.
      */
     AES_GMAC((byte)2, "aes-gmac");
 
