@@ -18,7 +18,7 @@
 #   --mtu BYTES          link MTU of every veth and the bridge (default 1500; 9000 for jumbo frames, 576..65535);
 #                        the nodes' Aeron UDP frames are sized to fit it (DESCENT_TRANSPORT_MTU)
 #   --link-qdisc 'QDISC' the root qdisc of every veth, both ends (each node's eth0 and its port on the bridge), so
-#                        each node gets a full-duplex link shaped by it, e.g. 'tbf rate 1gbit burst 1mb latency 50ms'
+#                        each node gets a full-duplex link shaped by it, e.g. 'tbf rate 1gbit burst 500kb limit 9mb'
 #                        (`descent bench scale --link-rate RATE` builds it; netem is not available everywhere)
 #   --report FILE        the server (shard 0) writes its JSON report (and FILE.png) there
 #   --log-dir DIR        where the node logs go (default: a new /tmp/netns-cluster.XXXXXX)

@@ -26,8 +26,14 @@ record LinkRate(String text, long bitsPerSecond)
     private static final double BURST_SECONDS = 0.004;
     /** At least a 64 KiB GSO packet (TCP over veths) and two frames pass as one. */
     private static final int MIN_BURST_BYTES = 65_536;
-    /** How long a packet may wait in the bucket's queue before it is dropped (Aeron's window stays well below). */
-    static final String LATENCY = "50ms";
+    /** The shortest the bucket's queue holds at the rate, as a switch port buffers. */
+    private static final double QUEUE_SECONDS = 0.05;
+    /**
+     * Bytes one Aeron stream may have in flight: descent.transport's receiver window (4 MiB by default). Aeron has no
+     * congestion control, so a queue shorter than the windows in flight into one link drops packets, and the NAKed
+     * retransmissions, not the link, set the pace (seen: 38 k drops per run at 100mbit with a 50 ms queue).
+     */
+    static final long RECEIVER_WINDOW_BYTES = 4L << 20;
 
     /**
      * @param text {@code --link-rate}'s value.
@@ -68,13 +74,25 @@ record LinkRate(String text, long bitsPerSecond)
     }
 
     /**
-     * @param mtu the links' MTU in bytes.
-     * @return the root qdisc of every veth end, as {@code tc qdisc add dev DEV root} takes it, e.g.
-     * {@code tbf rate 100mbit burst 65536 latency 50ms}.
+     * @param mtu   the links' MTU in bytes.
+     * @param flows the most data-plane streams into one link (N workers into a server's, S shards into a worker's).
+     * @return the queue's size in bytes: 50 ms at the rate, or every stream's window and a bucket when more.
      */
-    List<String> qdisc(final int mtu)
+    long limitBytes(final int mtu, final int flows)
     {
-        return List.of("tbf", "rate", bitsPerSecond + "bit", "burst", String.valueOf(burstBytes(mtu)), "latency",
-            LATENCY);
+        return Math.max(Math.round(bitsPerSecond / 8.0 * QUEUE_SECONDS), flows * RECEIVER_WINDOW_BYTES +
+            burstBytes(mtu));
+    }
+
+    /**
+     * @param mtu   the links' MTU in bytes.
+     * @param flows the most data-plane streams into one link ({@link #limitBytes}).
+     * @return the root qdisc of every veth end, as {@code tc qdisc add dev DEV root} takes it, e.g.
+     * {@code tbf rate 100000000bit burst 65536 limit 8454144}.
+     */
+    List<String> qdisc(final int mtu, final int flows)
+    {
+        return List.of("tbf", "rate", bitsPerSecond + "bit", "burst", String.valueOf(burstBytes(mtu)), "limit",
+            String.valueOf(limitBytes(mtu, flows)));
     }
 }

@@ -155,7 +155,8 @@ final class NetnsRunner implements ScaleRunner
         }
         if (null != linkRate)
         {
-            command.addAll(List.of("--link-qdisc", String.join(" ", linkRate.qdisc(mtu))));
+            command.addAll(List.of("--link-qdisc", String.join(" ", linkRate.qdisc(mtu, Math.max(workers,
+                settings.servers())))));
         }
         command.addAll(List.of("--report", dir.resolve("report.json").toString(), "--log-dir", dir.toString(), "--",
             "--config", jobFile.toString()));

@@ -40,14 +40,17 @@ class LinkRateTest
     }
 
     @Test
-    void shouldShapeWithATokenBucketOfFourMillisecondsAtLeast64KiB()
+    void shouldShapeWithATokenBucketOfFourMillisecondsAndAQueueForEveryWindowInFlight()
     {
-        assertEquals(List.of("tbf", "rate", "100000000bit", "burst", "65536", "latency", "50ms"),
-            LinkRate.parse("100mbit").qdisc(1500), "4 ms at 100 Mbit/s is 50 kB: the 64 KiB floor");
-        assertEquals(List.of("tbf", "rate", "1000000000bit", "burst", "500000", "latency", "50ms"),
-            LinkRate.parse("1gbit").qdisc(1500));
-        assertEquals("5000000", LinkRate.parse("10gbit").qdisc(9000).get(4));
-        assertEquals(String.valueOf(2 * (65535 + 14)), LinkRate.parse("10mbit").qdisc(65535).get(4),
+        assertEquals(List.of("tbf", "rate", "100000000bit", "burst", "65536", "limit", String.valueOf(4194304 + 65536)),
+            LinkRate.parse("100mbit").qdisc(1500, 1), "4 ms at 100 Mbit/s is 50 kB: the 64 KiB floor; one 4 MiB " +
+                "window and a bucket are more than 50 ms");
+        assertEquals(List.of("tbf", "rate", "1000000000bit", "burst", "500000", "limit",
+            String.valueOf(2 * 4194304 + 500000)), LinkRate.parse("1gbit").qdisc(1500, 2),
+            "two workers' gradients in flight into the server's link");
+        assertEquals(List.of("tbf", "rate", "10000000000bit", "burst", "5000000", "limit", "62500000"),
+            LinkRate.parse("10gbit").qdisc(9000, 2), "50 ms at 10 Gbit/s hold more than two windows");
+        assertEquals(String.valueOf(2 * (65535 + 14)), LinkRate.parse("10mbit").qdisc(65535, 1).get(4),
             "two of the largest frames");
     }
 }

@@ -34,7 +34,7 @@ class ScaleRunnersTest
             dir.resolve("descent-node"));
         final Path logs = dir.resolve("logs/netns-2-2-servers-ssp-s-2-auth-aes-gmac").toAbsolutePath();
         assertEquals(List.of("bash", script.toString(), "--workers", "2", "--mtu", "1500", "--servers", "2",
-            "--link-qdisc", "tbf rate 1000000000bit burst 500000 latency 50ms", "--report",
+            "--link-qdisc", "tbf rate 1000000000bit burst 500000 limit " + (2 * 4194304 + 500000), "--report",
             logs.resolve("report.json").toString(), "--log-dir", logs.toString(), "--", "--config", job.toString(),
             "--cluster", "consistency=ssp", "--cluster", "staleness=2", "--cluster", "data-plane.auth=aes-gmac",
             "--cluster", "step-timeout=30s"), shaped.command(2, row("2 servers, ssp s=2, auth aes-gmac"), job));

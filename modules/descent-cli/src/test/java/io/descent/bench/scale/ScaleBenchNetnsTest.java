@@ -77,7 +77,7 @@ class ScaleBenchNetnsTest
             final String script = Files.readString(logs.resolve("script.out"));
             assertTrue(script.contains("link MTU 9000, Aeron frames 8928 bytes"), "jumbo frames:\n" + script);
             assertTrue(script.contains("every link shaped both ways: tc qdisc add dev eth0 root tbf rate " +
-                "10000000000bit burst 5000000 latency 50ms"), "shaped links:\n" + script);
+                "10000000000bit burst 5000000 limit 62500000"), "shaped links:\n" + script);
             assertNoNamespaceLeft(script);
         }
     }
