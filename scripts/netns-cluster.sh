@@ -3,9 +3,13 @@
 # namespace (its own IP, its own loopback), so Akka (TCP) and Aeron (UDP) really go between distinct addresses; can
 # cut one worker's link mid-run to show the job survives a lost node. Needs root and iproute2 (`ip netns`).
 #
-# Usage: scripts/netns-cluster.sh [--workers N] [--cut-worker I --cut-after SECONDS] [--step-timeout DURATION]
-#                                 [--mtu BYTES] [--report FILE] [--log-dir DIR] [-- JOB ARGS...]
+# Usage: scripts/netns-cluster.sh [--workers N] [--servers S] [--cut-worker I --cut-after SECONDS]
+#                                 [--step-timeout DURATION] [--mtu BYTES] [--link-qdisc 'QDISC']
+#                                 [--report FILE] [--log-dir DIR] [-- JOB ARGS...]
 #   --workers N          worker nodes (default 2, 1..200)
+#   --servers S          parameter-server shards (default 1, 1..9), each in its own namespace with its own link:
+#                        shard I runs `ps --shard I --shards S` (shards 1.. also `--join` shard 0); S = 1 is today's
+#                        single server with neither option
 #   --cut-worker I       take worker node I's link down (0..N-1: the node's index here, which is not necessarily the
 #                        rank the server gives it) ...
 #   --cut-after SECONDS  ... this many seconds (decimals allowed) after the server starts training (default 2)
@@ -13,7 +17,10 @@
 #                        (default 5s with --cut-worker, else the configured one)
 #   --mtu BYTES          link MTU of every veth and the bridge (default 1500; 9000 for jumbo frames, 576..65535);
 #                        the nodes' Aeron UDP frames are sized to fit it (DESCENT_TRANSPORT_MTU)
-#   --report FILE        the server writes its JSON report (and FILE.png) there
+#   --link-qdisc 'QDISC' the root qdisc of every veth, both ends (each node's eth0 and its port on the bridge), so
+#                        each node gets a full-duplex link shaped by it, e.g. 'tbf rate 1gbit burst 500kb limit 9mb'
+#                        (`descent bench scale --link-rate RATE` builds it; netem is not available everywhere)
+#   --report FILE        the server (shard 0) writes its JSON report (and FILE.png) there
 #   --log-dir DIR        where the node logs go (default: a new /tmp/netns-cluster.XXXXXX)
 #   JOB ARGS             the job, given to every node: PRESET or --config FILE, --set k=v ...
 #                        (default: regression --set train.epochs=3)
@@ -27,6 +34,7 @@
 # address nor a route, so no packet leaves them):
 #
 #   ns <id>-ps  eth0 10.77.0.1     Akka 10.77.0.1:2551 (the seed)      Aeron UDP 10.77.0.1:40123
+#   ns <id>-psI eth0 10.77.0.(1+I)  Akka 10.77.0.(1+I):2551             Aeron UDP 10.77.0.(1+I):40123  (shard I ≥ 1)
 #   ns <id>-wI  eth0 10.77.0.(10+I) Akka 10.77.0.(10+I):2552             Aeron UDP 10.77.0.(10+I):40124
 #                 |  veth pairs
 #   ns <id>-hub bridge br0, one port per node (v-ps, v-w0, v-w1, ...); cutting worker I = `ip link set v-wI down` here
@@ -49,10 +57,12 @@ usage() {
 bad() { echo "netns-cluster: $*" >&2; exit 2; }
 note() { echo "netns-cluster: $*" >&2; }
 
-workers=2 cut_worker="" cut_after=2 step_timeout="" report="" log_dir="" mtu=1500
+workers=2 servers=1 cut_worker="" cut_after=2 step_timeout="" report="" log_dir="" mtu=1500 link_qdisc=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --workers) workers="${2:-}"; shift 2 || usage ;;
+    --servers) servers="${2:-}"; shift 2 || usage ;;
+    --link-qdisc) link_qdisc="${2:-}"; shift 2 || usage ;;
     --cut-worker) cut_worker="${2:-}"; shift 2 || usage ;;
     --cut-after) cut_after="${2:-}"; shift 2 || usage ;;
     --step-timeout) step_timeout="${2:-}"; shift 2 || usage ;;
@@ -69,6 +79,8 @@ job=("$@")
 
 [[ "$workers" =~ ^[0-9]+$ ]] && [ "$workers" -ge 1 ] && [ "$workers" -le 200 ] ||
   bad "--workers '$workers' must be a number from 1 to 200"
+[[ "$servers" =~ ^[0-9]+$ ]] && [ "$servers" -ge 1 ] && [ "$servers" -le 9 ] ||
+  bad "--servers '$servers' must be a number from 1 to 9"
 if [ -n "$cut_worker" ]; then
   [[ "$cut_worker" =~ ^[0-9]+$ ]] && [ "$cut_worker" -lt "$workers" ] ||
     bad "--cut-worker '$cut_worker' must be a worker index from 0 to $((workers - 1))"
@@ -92,6 +104,7 @@ mkdir -p "$log_dir"
 log_dir="$(cd "$log_dir" && pwd)"
 
 nodes=(ps)
+for ((s = 1; s < servers; s++)); do nodes+=("ps$s"); done
 for ((i = 0; i < workers; i++)); do nodes+=("w$i"); done
 watchers=()
 
@@ -121,7 +134,13 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-node_ip() { if [ "$1" = ps ]; then echo "$ps_ip"; else echo "$subnet.$((10 + ${1#w}))"; fi; }
+node_ip() {
+  case "$1" in
+    ps) echo "$ps_ip" ;;
+    ps*) echo "$subnet.$((1 + ${1#ps}))" ;;
+    *) echo "$subnet.$((10 + ${1#w}))" ;;
+  esac
+}
 
 setup_network() {
   ip netns add "$hub"
@@ -138,6 +157,12 @@ setup_network() {
     ip -n "$ns" link set eth0 mtu "$mtu"
     ip -n "$ns" addr add "$(node_ip "$node")/24" dev eth0
     ip -n "$ns" link set eth0 up
+    if [ -n "$link_qdisc" ]; then
+      # shellcheck disable=SC2086 # the qdisc is words
+      tc -n "$ns" qdisc add dev eth0 root $link_qdisc &&
+        tc -n "$hub" qdisc add dev "v-$node" root $link_qdisc ||
+        { echo "netns-cluster: tc qdisc add dev eth0|v-$node root $link_qdisc failed" >&2; exit 1; }
+    fi
   done
 }
 
@@ -185,13 +210,24 @@ fi
 setup_network
 note "namespaces $id-ps (${ps_ip}) and $id-w0..w$((workers - 1)) (${subnet}.10..) on bridge br0 in $hub;" \
   "link MTU $mtu, Aeron frames $aeron_mtu bytes"
+[ -z "$link_qdisc" ] || note "every link shaped both ways: tc qdisc add dev eth0 root $link_qdisc (in each node's" \
+  "namespace) and dev v-NODE root $link_qdisc (on the bridge)"
 
 ps_args=(ps "${job[@]}" --bind "$ps_ip:2551" --aeron "$ps_ip:40123" --workers "$workers")
 [ -z "$step_timeout" ] || ps_args+=(--cluster "step-timeout=$step_timeout")
+[ "$servers" = 1 ] || ps_args+=(--shard 0 --shards "$servers")
 [ -z "$report" ] || ps_args+=(--report "$report")
 start_node ps "${ps_args[@]}"
 ps_pid=$!
 note "ps: $log_dir/ps.out, $log_dir/ps.log"
+for ((s = 1; s < servers; s++)); do
+  ip=$(node_ip "ps$s")
+  shard_args=(ps "${job[@]}" --bind "$ip:2551" --aeron "$ip:40123" --workers "$workers" --shard "$s"
+    --shards "$servers" --join "$ps_ip:2551")
+  [ -z "$step_timeout" ] || shard_args+=(--cluster "step-timeout=$step_timeout")
+  start_node "ps$s" "${shard_args[@]}"
+  note "ps$s ($ip, shard $s of $servers): $log_dir/ps$s.out, $log_dir/ps$s.log"
+done
 tail -n +1 -f --pid="$ps_pid" "$log_dir/ps.out" 2>/dev/null &
 watchers+=($!)
 for ((i = 0; i < workers; i++)); do

@@ -36,6 +36,8 @@ import java.util.concurrent.TimeoutException;
  * Job names its pods), reads that line from its log, and deletes
  * the job with its checkpoint volume, also when the run failed or timed out.
  *
+ * <p>Runs with the nodes' default cluster settings only ({@link ScaleBenchCommand} refuses a sweep of them here).
+ *
  * <p>Tested against fabric8's mock API server only; no run on a real cluster has been made.
  */
 final class KubernetesRunner implements ScaleRunner
@@ -96,7 +98,8 @@ final class KubernetesRunner implements ScaleRunner
     }
 
     @Override
-    public JsonNode run(final int workers, final Path jobFile) throws InterruptedException
+    public JsonNode run(final int workers, final ScaleSettings settings, final Path jobFile)
+        throws InterruptedException
     {
         final JobSpec validated = spec(workers, jobFile);
         try (KubeApi kube = KubeApi.connect(api))

@@ -17,14 +17,18 @@ import java.util.List;
  * every CPU of this process, or confined to {@code coresPerWorker} CPUs per worker: then an N-worker run, its media
  * driver, parameter server and workers, is a {@code descent train --workers N} child under {@code taskset -c} on the
  * first N × coresPerWorker CPUs this process may use, so that every worker count gets the same CPUs per worker (weak
- * scaling at fixed resources per worker, as when each worker brings its own machine).
+ * scaling at fixed resources per worker, as when each worker brings its own machine). A run with server shards is
+ * such a child too ({@code train --servers S}, which starts them). The run's cluster settings go to every node as
+ * {@code --cluster KEY=VALUE}; in a {@code train} child the data-plane authentication goes in its environment
+ * ({@code DESCENT_DATA_PLANE_AUTH}), which every node reads. Used by one thread.
  */
 final class LocalRunner implements ScaleRunner
 {
     private static final Logger LOG = LoggerFactory.getLogger(LocalRunner.class);
+    /** What every node of a {@code train} child reads for descent.cluster.data-plane.auth. */
+    static final String AUTH_ENV = "DESCENT_DATA_PLANE_AUTH";
 
     private final int threads;
-    private final String dataPlaneAuth;
     private final Path work;
     private final int coresPerWorker;
     private final CpuList allowed;
@@ -37,18 +41,6 @@ final class LocalRunner implements ScaleRunner
      */
     LocalRunner(final int threads, final Path work, final int coresPerWorker, final CpuList allowed)
     {
-        this(threads, work, coresPerWorker, allowed, null);
-    }
-
-    /**
-     * @param dataPlaneAuth {@code descent.cluster.data-plane.auth} of every node of the runs (auto, hmac-sha256,
-     *                      aes-gmac, none), or null for the nodes' own setting (auto: a MAC, since local jobs have a
-     *                      key).
-     */
-    LocalRunner(
-        final int threads, final Path work, final int coresPerWorker, final CpuList allowed, final String dataPlaneAuth)
-    {
-        this.dataPlaneAuth = dataPlaneAuth;
         this.threads = threads;
         this.work = work;
         this.coresPerWorker = coresPerWorker;
@@ -68,17 +60,19 @@ final class LocalRunner implements ScaleRunner
     }
 
     @Override
-    public JsonNode run(final int workers, final Path jobFile) throws InterruptedException
+    public JsonNode run(final int workers, final ScaleSettings settings, final Path jobFile)
+        throws InterruptedException
     {
-        final Path reportFile = work.resolve("run-" + workers + ".json");
+        final Path reportFile = work.resolve("run-" + workers + settings.slug() + ".json");
         final CpuList cpus = cpusFor(workers);
-        final int code = null == cpus ?
-            new LocalCluster(jobArgs(jobFile), workers, threads, reportFile).run() :
-            runConfined(workers, jobFile, reportFile, cpus);
+        final int code = null == cpus && !settings.sharded() ?
+            new LocalCluster(jobArgs(settings, jobFile), workers, threads, reportFile).run() :
+            runChild(childCommand(workers, settings, jobFile, reportFile, cpus), settings);
         if (code != 0)
         {
-            throw new IllegalStateException("the " + workers + "-worker run exited with " + code +
-                "; its logs are in " + System.getProperty("java.io.tmpdir"));
+            throw new IllegalStateException("the " + workers + "-worker run" + (settings.label().isEmpty() ? "" :
+                " (" + settings.label() + ")") + " exited with " + code + "; its logs are in " +
+                System.getProperty("java.io.tmpdir"));
         }
         final JsonNode report = ScaleRunner.readReport(reportFile);
         if (null != cpus)
@@ -94,37 +88,55 @@ final class LocalRunner implements ScaleRunner
         return report;
     }
 
-    private List<String> jobArgs(final Path jobFile)
+    /** @return the job arguments every node of an in-process launch gets: the job file, then the settings. */
+    static List<String> jobArgs(final ScaleSettings settings, final Path jobFile)
     {
         final List<String> args = new ArrayList<>(List.of("--config", jobFile.toString()));
-        if (null != dataPlaneAuth)
-        {
-            args.addAll(List.of("--cluster", "data-plane.auth=" + dataPlaneAuth));
-        }
+        args.addAll(settings.clusterArgs());
         return args;
     }
 
-    private int runConfined(final int workers, final Path jobFile, final Path reportFile, final CpuList cpus)
+    /**
+     * @param cpus the CPUs to confine the run to, or null for none.
+     * @return the {@code descent train --workers N} command of a run in a child process (under {@code taskset} when
+     * confined); the data-plane authentication is not in it ({@link #AUTH_ENV}).
+     */
+    List<String> childCommand(
+        final int workers, final ScaleSettings settings, final Path jobFile, final Path reportFile, final CpuList cpus)
+    {
+        final List<String> command = new ArrayList<>();
+        if (null != cpus)
+        {
+            command.addAll(List.of("taskset", "-c", cpus.toString()));
+        }
+        command.addAll(JavaCommand.thisJvm(List.of()));
+        command.addAll(List.of("train", "--config", jobFile.toString(), "--workers", String.valueOf(workers)));
+        if (settings.sharded())
+        {
+            command.addAll(List.of("--servers", String.valueOf(settings.servers())));
+        }
+        command.addAll(List.of("--threads", String.valueOf(threads), "--report", reportFile.toString(),
+            "--no-progress"));
+        command.addAll(settings.clusterArgs(false));
+        return command;
+    }
+
+    private static int runChild(final List<String> command, final ScaleSettings settings)
         throws InterruptedException
     {
-        final List<String> command = new ArrayList<>(List.of("taskset", "-c", cpus.toString()));
-        command.addAll(JavaCommand.thisJvm(List.of()));
-        command.addAll(List.of("train", "--config", jobFile.toString(), "--workers", String.valueOf(workers),
-            "--threads", String.valueOf(threads), "--report", reportFile.toString(), "--no-progress"));
         final Process child;
         try
         {
             final ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
-            if (null != dataPlaneAuth)
+            if (null != settings.auth())
             {
-                builder.environment().put("DESCENT_DATA_PLANE_AUTH", dataPlaneAuth);
+                builder.environment().put(AUTH_ENV, settings.auth());
             }
             child = builder.start();
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("starting the " + workers + "-worker run on CPUs " + cpus + ": " +
-                String.join(" ", command.subList(0, 4)), ex);
+            throw new UncheckedIOException("starting a run: " + String.join(" ", command.subList(0, 4)), ex);
         }
         final Thread stop = new Thread(child::destroy, "descent-scale-stop-run");
         Runtime.getRuntime().addShutdownHook(stop);

@@ -14,13 +14,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Each run as a multi-host job on this machine: {@code scripts/netns-cluster.sh} puts the parameter server and every
  * worker in a network namespace of its own (own IP; Akka TCP and Aeron UDP between distinct addresses), runs the job,
  * and deletes the namespaces. Every node runs this JVM's java, flags and class path, so no build happens per run.
- * The script's output is shown here and kept, with the node logs, in {@code LOGS/netns-N/}.
+ * The script's output is shown here and kept, with the node logs, in {@code LOGS/netns-N[-SETTINGS]/}. A run's
+ * cluster settings go to every node ({@code --cluster KEY=VALUE} after the job), its server shards to the script
+ * ({@code --servers S}: each shard in a namespace of its own), and a {@link LinkRate} shapes every veth
+ * ({@code --link-qdisc}).
  */
 final class NetnsRunner implements ScaleRunner
 {
@@ -33,18 +37,24 @@ final class NetnsRunner implements ScaleRunner
     /** The link MTUs the script accepts. */
     static final int MIN_MTU = 576;
     static final int MAX_MTU = 65535;
+    /** The script's subnet has addresses for this many server shards. */
+    static final int MAX_SERVERS = 9;
 
     private final Path script;
     private final int threads;
     private final int mtu;
     private final Path logs;
     private final Path nodeCommand;
+    private final LinkRate linkRate;
 
-    private NetnsRunner(final Path script, final int threads, final int mtu, final Path logs, final Path nodeCommand)
+    NetnsRunner(
+        final Path script, final int threads, final int mtu, final LinkRate linkRate, final Path logs,
+        final Path nodeCommand)
     {
         this.script = script;
         this.threads = threads;
         this.mtu = mtu;
+        this.linkRate = linkRate;
         this.logs = logs;
         this.nodeCommand = nodeCommand;
     }
@@ -56,13 +66,15 @@ final class NetnsRunner implements ScaleRunner
      * @param script  the script given with {@code --netns-script}, or null to find it beside the build.
      * @param threads BLAS threads per node.
      * @param mtu     the links' MTU (the script sizes the nodes' Aeron frames to fit).
+     * @param linkRate every link's rate, or null for unshaped links.
      * @param logs    directory for the node logs, one sub-directory per run.
      * @param work    scratch directory (the node launcher goes there).
      * @return a runner.
      * @throws BadInputException without root, without {@code ip netns} or without the script.
      */
     static NetnsRunner create(
-        final BenchHost host, final Path script, final int threads, final int mtu, final Path logs, final Path work)
+        final BenchHost host, final Path script, final int threads, final int mtu, final LinkRate linkRate,
+        final Path logs, final Path work)
     {
         host.requireNetns();
         final Path found = null != script ? script : findScript();
@@ -71,7 +83,7 @@ final class NetnsRunner implements ScaleRunner
             throw new BadInputException((null != script ? "--netns-script " : "") + found + " does not exist; " +
                 "give the path of " + SCRIPT + " with --netns-script FILE");
         }
-        return new NetnsRunner(found.toAbsolutePath(), threads, mtu, logs, writeNodeCommand(work));
+        return new NetnsRunner(found.toAbsolutePath(), threads, mtu, linkRate, logs, writeNodeCommand(work));
     }
 
     @Override
@@ -81,13 +93,12 @@ final class NetnsRunner implements ScaleRunner
     }
 
     @Override
-    public JsonNode run(final int workers, final Path jobFile) throws InterruptedException
+    public JsonNode run(final int workers, final ScaleSettings settings, final Path jobFile)
+        throws InterruptedException
     {
-        final Path dir = logs.resolve("netns-" + workers).toAbsolutePath();
+        final Path dir = logDir(workers, settings);
         final Path report = dir.resolve("report.json");
-        final List<String> command = List.of("bash", script.toString(), "--workers", String.valueOf(workers),
-            "--mtu", String.valueOf(mtu), "--report", report.toString(), "--log-dir", dir.toString(), "--", "--config",
-            jobFile.toString());
+        final List<String> command = command(workers, settings, jobFile);
         final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectInput(ProcessBuilder.Redirect.INHERIT);
         builder.environment().put("DESCENT_NODE_CMD", nodeCommand.toString());
@@ -123,6 +134,36 @@ final class NetnsRunner implements ScaleRunner
         return ScaleRunner.readReport(report);
     }
 
+    /** @return where the run of {@code workers} workers with {@code settings} keeps its logs and report. */
+    Path logDir(final int workers, final ScaleSettings settings)
+    {
+        return logs.resolve("netns-" + workers + settings.slug()).toAbsolutePath();
+    }
+
+    /**
+     * @return the script's command line for one run: the links, the server shards, then the job with the run's
+     * cluster settings, which the script gives to every node.
+     */
+    List<String> command(final int workers, final ScaleSettings settings, final Path jobFile)
+    {
+        final Path dir = logDir(workers, settings);
+        final List<String> command = new ArrayList<>(List.of("bash", script.toString(), "--workers",
+            String.valueOf(workers), "--mtu", String.valueOf(mtu)));
+        if (settings.sharded())
+        {
+            command.addAll(List.of("--servers", String.valueOf(settings.servers())));
+        }
+        if (null != linkRate)
+        {
+            command.addAll(List.of("--link-qdisc", String.join(" ", linkRate.qdisc(mtu, Math.max(workers,
+                settings.servers())))));
+        }
+        command.addAll(List.of("--report", dir.resolve("report.json").toString(), "--log-dir", dir.toString(), "--",
+            "--config", jobFile.toString()));
+        command.addAll(settings.clusterArgs());
+        return command;
+    }
+
     /** Shows the script's output as it comes and keeps a copy in {@code file}. */
     private static void echo(final Process process, final Path file) throws IOException
     {
@@ -143,9 +184,10 @@ final class NetnsRunner implements ScaleRunner
     {
         try
         {
-            // target/descent-cli.jar or target/classes, four levels below the checkout.
+            // modules/descent-bench/target/classes, or modules/descent-cli/target/lib/descent-bench-*.jar (the
+            // launcher's class path): up to five levels below the checkout.
             Path dir = Path.of(NetnsRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            for (int up = 0; up < 5 && null != dir; up++, dir = dir.getParent())
+            for (int up = 0; up < 6 && null != dir; up++, dir = dir.getParent())
             {
                 if (Files.isRegularFile(dir.resolve(SCRIPT)))
                 {

@@ -1,5 +1,9 @@
 package io.descent.bench.scale;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
 /**
  * The order in which one round of a repeated measurement runs the worker counts: increasing in even rounds,
  * decreasing in odd ones (1,2 then 2,1 then 1,2 …). Over pairs of rounds every count runs as often first as last, so
@@ -28,6 +32,21 @@ final class RunOrder
                 order[i] = order[j];
                 order[j] = swap;
             }
+        }
+        return order;
+    }
+
+    /**
+     * @param items the runs of one round, in their first order (e.g. every settings × count of a sweep).
+     * @param round the round, from 0.
+     * @return them in the order round {@code round} runs them (a new list).
+     */
+    static <T> List<T> of(final List<T> items, final int round)
+    {
+        final List<T> order = new ArrayList<>(items);
+        if (round % 2 == 1)
+        {
+            Collections.reverse(order);
         }
         return order;
     }

@@ -1,6 +1,5 @@
 package io.descent.bench.scale;
 
-import io.descent.cluster.protocol.DataPlaneAuth;
 import io.descent.cluster.protocol.NodeInfo;
 import io.descent.data.shard.TempDirectories;
 import io.descent.k8s.ApiOptions;
@@ -31,7 +30,10 @@ import java.util.concurrent.Callable;
  * processes (default), network namespaces on this machine ({@code --netns}, {@link NetnsRunner}) or a Kubernetes
  * cluster ({@code --k8s}, {@link KubernetesRunner}). The job is the synthetic MLP of {@code --model}, {@code --batch},
  * {@code --steps} sized for each count, or the user's ({@code PRESET | --config FILE}, as {@code train} takes it) the
- * same for every count; {@code --set} and {@code --seed} apply over either.
+ * same for every count; {@code --set} and {@code --seed} apply over either. {@code --servers}, {@code --consistency}
+ * and {@code --auth} sweep cluster settings ({@link ScaleSweep}): one row per (settings, count), each row's efficiency
+ * against the smallest count of the same settings, and each swept setting's step-time ratio against its first value
+ * ({@link StepRatio}); {@code --netns --link-rate} shapes every link ({@link LinkRate}).
  */
 @Command(
     name = "scale",
@@ -39,10 +41,14 @@ import java.util.concurrent.Callable;
     description = "Weak scaling: the same job at each worker count (local processes, network namespaces with " +
         "--netns, or Kubernetes with --k8s), throughput and efficiency. The job: a synthetic MLP (--model, " +
         "--batch, --steps) sized so every count takes the same steps, or PRESET | --config FILE as train takes it " +
-        "(per-worker batch train.batch-size; its last epoch measured); --set and --seed apply to either.")
+        "(per-worker batch train.batch-size; its last epoch measured); --set and --seed apply to either. " +
+        "--servers, --consistency and --auth LISTs sweep cluster settings: a row per combination and count, and " +
+        "each setting's step-time ratio against its first value.")
 public final class ScaleBenchCommand implements Callable<Integer>
 {
     private static final List<String> SYNTHETIC_OPTIONS = List.of("--model", "--batch", "--steps", "--warmup-epochs");
+    /** The most server shards a local run is given (each is a process of this machine). */
+    static final int MAX_LOCAL_SERVERS = 16;
 
     @Mixin
     private JobArguments jobArguments;
@@ -83,10 +89,29 @@ public final class ScaleBenchCommand implements Callable<Integer>
         "(default: ${DEFAULT-VALUE})")
     private int coresPerWorker = 0;
 
-    @Option(names = "--data-plane-auth", paramLabel = "MODE", description = "local runs only: how every node " +
-        "authenticates data-plane chunks (descent.cluster.data-plane.auth: auto, hmac-sha256, aes-gmac, none); " +
-        "local jobs have a cluster key, so auto is a MAC. Run once with none and once with a MAC to measure its cost")
-    private String dataPlaneAuth;
+    @Option(names = { "--auth", "--data-plane-auth" }, paramLabel = "LIST", description = "data-plane " +
+        "authentication of every node (descent.cluster.data-plane.auth: auto, hmac-sha256, aes-gmac, none), one row " +
+        "each; every run has a cluster key, so auto is a MAC. E.g. --auth none,aes-gmac prints the MAC's step-time " +
+        "cost (default: the nodes' setting)")
+    private String auth;
+
+    @Option(names = "--consistency", paramLabel = "LIST", description = "consistency models, one row each " +
+        "(descent.cluster.consistency: sync, backup, ssp, async; ssp with staleness " +
+        ScaleSettings.DEFAULT_STALENESS + " unless --cluster staleness=K), e.g. sync,ssp,backup (default: the " +
+        "nodes' setting, sync)")
+    private String consistency;
+
+    @Option(names = "--servers", paramLabel = "LIST", description = "parameter-server shards, one row each " +
+        "(train --servers S; with --netns each shard in its own namespace), e.g. 1,2 (default: 1)")
+    private String servers;
+
+    @Option(names = "--cluster", paramLabel = "KEY=VALUE", description = "a descent.cluster setting every node of " +
+        "every run gets, as given (e.g. --cluster backup-workers=1 --cluster staleness=3)")
+    private List<String> cluster = new ArrayList<>();
+
+    @Option(names = "--link-rate", paramLabel = "RATE", description = "--netns: shape every node's link to RATE " +
+        "both ways (tc tbf on each veth end), e.g. 100mbit, 1gbit, 10gbit (default: unshaped)")
+    private String linkRate;
 
     @Option(names = "--ceiling", description = "after the runs, also run the workers' step arithmetic alone: for " +
         "each count, that many processes on this machine side by side, no server, no network, free-running and " +
@@ -167,34 +192,43 @@ public final class ScaleBenchCommand implements Callable<Integer>
         final ScaleJob synthetic = ScaleJob.of(model, batch, steps, warmupEpochs);
         checkNamedJob();
         final ScaleJobs job = new ScaleJobs(synthetic, jobArguments);
+        final ScaleSweep sweep = ScaleSweep.parse(servers, consistency, auth, cluster, netns ?
+            NetnsRunner.MAX_SERVERS : MAX_LOCAL_SERVERS);
+        final LinkRate rate = linkRate();
         checkOutputs();
         final Path work = tempDir();
         final List<ScaleRun> runs = new ArrayList<>();
+        final List<StepRatio> ratios;
         final ScaleRunner runner;
         final int perWorkerBatch;
         try
         {
-            runner = runner(counts, job, work);
+            runner = runner(counts, job, sweep, rate, work);
             if (runner.mode().equals("local") && !jobArguments.given())
             {
                 // Local nodes run with this JVM's flags, so its heap is theirs.
                 synthetic.checkFits(Arrays.stream(counts).max().orElse(1), Runtime.getRuntime().maxMemory());
             }
             perWorkerBatch = job.resolve(counts[counts.length - 1]).train().batchSize();
-            final Map<Integer, List<ScaleRun>> repeats = new LinkedHashMap<>();
+            final List<StepRatio.Key> rows = new ArrayList<>();
+            sweep.combinations().forEach(settings -> Arrays.stream(counts)
+                .forEach(count -> rows.add(new StepRatio.Key(settings, count))));
+            final Map<StepRatio.Key, List<ScaleRun>> repeats = new LinkedHashMap<>();
+            rows.forEach(row -> repeats.put(row, new ArrayList<>()));
             for (int round = 0; round < repeat; round++)
             {
-                for (final int count : RunOrder.of(counts, round))
+                for (final StepRatio.Key row : RunOrder.of(rows, round))
                 {
-                    repeats.computeIfAbsent(count, c -> new ArrayList<>()).add(ScaleRun.fromReport(runner.mode(),
-                        count, perWorkerBatch, runner.run(count, job.write(work, count))));
+                    repeats.get(row).add(ScaleRun.fromReport(runner.mode(), row.workers(), row.settings(),
+                        perWorkerBatch, runner.run(row.workers(), row.settings(), job.write(work, row.workers()))));
                 }
             }
             final Map<Integer, ComputeCeiling.Throughput> computeOnly = ceiling ?
                 new ComputeCeiling(threads, steps, ceilingSeconds, ceilingRounds, work)
                     .measure(counts, job.write(work, counts[counts.length - 1]), System.out) : Map.of();
-            repeats.forEach((count, each) -> runs.add(ceiling ? ScaleRun.median(each)
-                .withComputeOnly(computeOnly.get(count)) : ScaleRun.median(each)));
+            repeats.forEach((row, each) -> runs.add(ceiling ? ScaleRun.median(each)
+                .withComputeOnly(computeOnly.get(row.workers())) : ScaleRun.median(each)));
+            ratios = StepRatio.of(sweep, repeats);
         }
         finally
         {
@@ -214,13 +248,23 @@ public final class ScaleBenchCommand implements Callable<Integer>
         setup.put("threads", threads);
         setup.put("repeats", repeat);
         setup.put("cores_per_worker", coresPerWorker);
+        if (netns)
+        {
+            setup.put("link_rate", null == rate ? "unshaped" : rate.text());
+            setup.put("link_rate_bits_per_sec", null == rate ? null : rate.bitsPerSecond());
+        }
+        if (sweep.given())
+        {
+            setup.put("sweep", sweep.combinations().stream().map(ScaleSettings::label).toList());
+        }
         if (ceiling)
         {
             setup.put("ceiling_seconds", ceilingSeconds);
             setup.put("ceiling_rounds", ceilingRounds);
         }
-        final Map<String, Object> json = ScaleOutputs.json(runs, setup);
-        print(runner.mode(), runs, perWorkerBatch);
+        final Map<String, Object> json = ScaleOutputs.json(runs, ratios, setup);
+        print(runner.mode(), runs, perWorkerBatch, rate);
+        ratios.forEach(ratio -> System.out.println(ratio.line()));
         if (null != report)
         {
             JsonReports.writeAtomically(report, json);
@@ -250,7 +294,8 @@ public final class ScaleBenchCommand implements Callable<Integer>
     }
 
     /** Picks and checks where the runs go, before any of them starts. */
-    private ScaleRunner runner(final int[] counts, final ScaleJobs job, final Path work)
+    private ScaleRunner runner(
+        final int[] counts, final ScaleJobs job, final ScaleSweep sweep, final LinkRate rate, final Path work)
     {
         if (netns && k8s)
         {
@@ -299,10 +344,15 @@ public final class ScaleBenchCommand implements Callable<Integer>
                     NetnsRunner.MAX_WORKERS + " workers");
             }
             return NetnsRunner.create(host, netnsScript, threads, null == mtu ? NetnsRunner.DEFAULT_MTU : mtu,
-                null == reportDir ? work : reportDir.resolve("logs"), work);
+                rate, null == reportDir ? work : reportDir.resolve("logs"), work);
         }
         if (k8s)
         {
+            if (sweep.given())
+            {
+                throw new BadInputException("--servers, --consistency, --auth and --cluster are not passed to " +
+                    "Kubernetes runs yet; drop them with --k8s, or run locally or with --netns");
+            }
             if (null == image)
             {
                 throw new BadInputException("--k8s needs --image IMG, the image built from deploy/Dockerfile " +
@@ -313,11 +363,7 @@ public final class ScaleBenchCommand implements Callable<Integer>
             kube.check(largest, job.write(work, largest));
             return kube;
         }
-        if (null != dataPlaneAuth)
-        {
-            DataPlaneAuth.parse(dataPlaneAuth, "--data-plane-auth");
-        }
-        return new LocalRunner(threads, work, coresPerWorker, confinable(largest), dataPlaneAuth);
+        return new LocalRunner(threads, work, coresPerWorker, confinable(largest));
     }
 
     /** @return the CPUs runs may be confined to, checked for {@code largest} workers (null when not confining). */
@@ -347,20 +393,40 @@ public final class ScaleBenchCommand implements Callable<Integer>
         return allowed;
     }
 
-    private void print(final String mode, final List<ScaleRun> runs, final int perWorkerBatch)
+    /** @return {@code --link-rate}, checked, or null when not given. */
+    private LinkRate linkRate()
     {
-        System.out.printf("%nmode %s, %s, batch %d per worker, %d BLAS thread(s) per process, %s%s%s%n", mode,
+        if (null == linkRate)
+        {
+            return null;
+        }
+        if (!netns)
+        {
+            throw new BadInputException("--link-rate shapes the links between network namespaces and is only used " +
+                "with --netns; add --netns");
+        }
+        return LinkRate.parse(linkRate);
+    }
+
+    private void print(final String mode, final List<ScaleRun> runs, final int perWorkerBatch, final LinkRate rate)
+    {
+        System.out.printf("%nmode %s%s, %s, batch %d per worker, %d BLAS thread(s) per process, %s%s%s%n", mode,
+            null == rate ? "" : " (links " + rate.text() + ")",
             jobArguments.given() ? "job " + String.join(" ", jobArguments.toArgs()) : "model " + model,
             perWorkerBatch, threads, jobArguments.given() ? "last epoch measured" : steps + " steps measured",
             coresPerWorker > 0 ? ", each run confined to " + coresPerWorker + " CPU(s) per worker" : "",
             repeat > 1 ? ", median of " + repeat + " interleaved runs per count" : "");
-        System.out.println("workers  samples/s  efficiency  step ms  compute ms  comm ms" +
+        final int width = runs.stream().mapToInt(run -> run.settings().label().length()).max().orElse(0);
+        final String settings = width == 0 ? "" : "%-" + Math.max(width, 8) + "s  ";
+        System.out.println((width == 0 ? "" : String.format(settings, "settings")) +
+            "workers  samples/s  efficiency  step ms  compute ms  comm ms" +
             (ceiling ? "  compute only: free samples/s  ceiling  lockstep samples/s  ceiling  efficiency of it" : "") +
             (repeat > 1 ? "  range of " + repeat + " runs (samples/s)" : ""));
-        final ScaleRun base = runs.get(0);
         for (final ScaleRun run : runs)
         {
-            System.out.printf("%7d  %9.0f  %10.3f  %7.2f  %10.2f  %7.2f%s%s%n", run.workers(), run.samplesPerSec(),
+            final ScaleRun base = run.baselineIn(runs);
+            System.out.printf((width == 0 ? "" : String.format(settings, run.settings().label()).replace("%", "%%")) +
+                "%7d  %9.0f  %10.3f  %7.2f  %10.2f  %7.2f%s%s%n", run.workers(), run.samplesPerSec(),
                 run.efficiency(base), run.stepSeconds() * 1e3, run.computeSeconds() * 1e3,
                 run.commSeconds() * 1e3, ceiling ? String.format("  %28.0f  %7.3f  %18.0f  %7.3f  %16.3f",
                     run.computeOnly().free(), run.ceiling(base), run.computeOnly().lockstep(),

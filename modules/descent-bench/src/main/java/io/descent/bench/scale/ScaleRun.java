@@ -23,16 +23,18 @@ import java.util.Map;
  * @param computeOnly    the {@link ComputeCeiling compute-only} throughput of this count, or null when not measured.
  * @param cpus           the CPUs the run's parameter server could use (its report's {@code server_stats.cpus},
  *                       e.g. "0-1"), or "" when the report does not say.
+ * @param settings       the cluster settings of the run (its row of a sweep).
  */
 record ScaleRun(String mode, int workers, double samplesPerSec, double stepSeconds, double computeSeconds,
     double commSeconds, int repeats, double minSamplesPerSec, double maxSamplesPerSec,
-    ComputeCeiling.Throughput computeOnly, String cpus)
+    ComputeCeiling.Throughput computeOnly, String cpus, ScaleSettings settings)
 {
     /**
      * @param report a cluster run's parameter server report: its last epoch is the measured one, with that epoch's
      *               own steps and the workers' mean compute and communication seconds in it.
      */
-    static ScaleRun fromReport(final String mode, final int workers, final int batch, final JsonNode report)
+    static ScaleRun fromReport(
+        final String mode, final int workers, final ScaleSettings settings, final int batch, final JsonNode report)
     {
         final JsonNode epochs = report.get("epochs");
         final JsonNode measured = epochs.get(epochs.size() - 1);
@@ -48,14 +50,14 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
         final double steps = Math.max(1, measured.get("steps").asDouble());
         return new ScaleRun(mode, workers, samplesPerSec, (double)workers * batch / samplesPerSec,
             measured.get("compute_s").asDouble() / steps, measured.get("comm_s").asDouble() / steps, 1, samplesPerSec,
-            samplesPerSec, null, report.path("server_stats").path("cpus").asText(""));
+            samplesPerSec, null, report.path("server_stats").path("cpus").asText(""), settings);
     }
 
     /** @return this run with the compute-only throughput of its count. */
     ScaleRun withComputeOnly(final ComputeCeiling.Throughput throughput)
     {
         return new ScaleRun(mode, workers, samplesPerSec, stepSeconds, computeSeconds, commSeconds, repeats,
-            minSamplesPerSec, maxSamplesPerSec, throughput, cpus);
+            minSamplesPerSec, maxSamplesPerSec, throughput, cpus, settings);
     }
 
     /** @return true when the compute-only ceiling was measured. */
@@ -75,16 +77,25 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
         final ScaleRun middle = sorted.get((sorted.size() - 1) / 2);
         return new ScaleRun(middle.mode, middle.workers, middle.samplesPerSec, middle.stepSeconds,
             middle.computeSeconds, middle.commSeconds, sorted.size(), sorted.get(0).samplesPerSec,
-            sorted.get(sorted.size() - 1).samplesPerSec, middle.computeOnly, middle.cpus);
+            sorted.get(sorted.size() - 1).samplesPerSec, middle.computeOnly, middle.cpus, middle.settings);
     }
 
     /**
-     * @param baseline the run with the fewest workers.
+     * @param baseline the run with the fewest workers and the same settings ({@link #baselineIn}).
      * @return weak-scaling efficiency: throughput ÷ (workers/baseline workers × baseline throughput).
      */
     double efficiency(final ScaleRun baseline)
     {
         return samplesPerSec / ((double)workers / baseline.workers * baseline.samplesPerSec);
+    }
+
+    /**
+     * @param runs runs ordered by workers within each settings.
+     * @return the first of {@code runs} with this run's settings: its baseline.
+     */
+    ScaleRun baselineIn(final List<ScaleRun> runs)
+    {
+        return runs.stream().filter(run -> run.settings.equals(settings)).findFirst().orElse(this);
     }
 
     /**
@@ -114,6 +125,7 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
         final Map<String, Object> json = new LinkedHashMap<>();
         json.put("mode", mode);
         json.put("workers", workers);
+        json.putAll(settings.toJson());
         json.put("samples_per_sec", samplesPerSec);
         json.put("efficiency", efficiency(baseline));
         json.put("step_s", stepSeconds);

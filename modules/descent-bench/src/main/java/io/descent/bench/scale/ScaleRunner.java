@@ -16,12 +16,13 @@ interface ScaleRunner
     /**
      * Runs the job to the end with {@code workers} workers.
      *
-     * @param workers worker count, ≥ 1.
-     * @param jobFile the job's HOCON file ({@link ScaleJob#write}).
+     * @param workers  worker count, ≥ 1.
+     * @param settings the cluster settings every node of the run gets.
+     * @param jobFile  the job's HOCON file ({@link ScaleJob#write}).
      * @return the parameter server's report (with {@code epochs}, {@code worker_stats}, {@code server_stats}).
      * @throws IllegalStateException when the run fails, naming where its logs are.
      */
-    JsonNode run(int workers, Path jobFile) throws InterruptedException;
+    JsonNode run(int workers, ScaleSettings settings, Path jobFile) throws InterruptedException;
 
     /** @return the JSON report in {@code file}. */
     static JsonNode readReport(final Path file)

@@ -55,6 +55,6 @@ class ScaleRunTest
     private static ScaleRun run(final int workers, final double samplesPerSec, final double stepSeconds)
     {
         return new ScaleRun("local", workers, samplesPerSec, stepSeconds, 0.0, 0.0, 1, samplesPerSec, samplesPerSec,
-            null, "0-1");
+            null, "0-1", ScaleSettings.DEFAULTS);
     }
 }

@@ -74,6 +74,25 @@ class ScaleBenchCommandTest
     }
 
     @Test
+    void shouldRefuseBadSweepsAndLinkRatesWithOneLine()
+    {
+        final BenchHost usable = fakeHost(true, true);
+        assertBadInput(usable, "--link-rate shapes the links between network namespaces and is only used with " +
+            "--netns; add --netns", "--link-rate", "1gbit");
+        assertBadInput(usable, "--link-rate '1gb' is not a rate", "--netns", "--link-rate", "1gb");
+        assertBadInput(usable, "--link-rate '500kbit' is out of range", "--netns", "--link-rate", "500kbit");
+        assertBadInput(usable, "--consistency 'eventual' is not a consistency model", "--consistency",
+            "sync,eventual");
+        assertBadInput(usable, "--servers '1,10': every count must be from 1 to 9", "--netns", "--servers", "1,10");
+        assertBadInput(usable, "--servers 'two' must be server counts", "--servers", "two");
+        assertBadInput(usable, "--auth = 'gmac' is not allowed", "--auth", "none,gmac");
+        assertBadInput(usable, "--cluster consistency=…: use --consistency LIST", "--cluster", "consistency=ssp");
+        assertBadInput(usable, "--cluster 'fast' must look like KEY=VALUE", "--cluster", "fast");
+        assertBadInput(usable, "--servers, --consistency, --auth and --cluster are not passed to Kubernetes runs",
+            "--k8s", "--image", "d:1", "--consistency", "sync,ssp");
+    }
+
+    @Test
     void shouldRefuseTheSyntheticJobsOptionsNextToANamedJobWithOneLine()
     {
         final BenchHost usable = fakeHost(true, true);
@@ -222,5 +241,34 @@ class ScaleBenchCommandTest
         final JsonNode run = json.get("runs").get(0);
         assertTrue(run.get("samples_per_sec").asDouble() > 0, run.toString());
         assertEquals(String.valueOf(CpuList.parse(NodeInfo.cpus()).cpus()[0]), run.get("cpus").asText());
+    }
+
+    /**
+     * A tiny model at 1 worker with and without the data-plane MAC (the nodes of today know no other swept setting):
+     * a row per setting, labelled, each its own baseline, and the MAC's step-time ratio.
+     */
+    @Test
+    @Tag("slow")
+    void shouldRunARowPerSettingAndCompareThem() throws IOException
+    {
+        final Path report = dir.resolve("sweep.json");
+        assertEquals(0, DescentCli.run("bench", "scale", "--workers", "1", "--model", "20-16-4", "--batch", "16",
+            "--steps", "10", "--warmup-epochs", "0", "--auth", "none,aes-gmac", "--consistency", "sync",
+            "--report", report.toString()));
+        final JsonNode json = JsonReports.mapper().readTree(report.toFile());
+        final JsonNode runs = json.get("runs");
+        assertEquals(2, runs.size(), json.toString());
+        assertEquals("sync, auth none", runs.get(0).get("label").asText());
+        assertEquals("sync, auth aes-gmac", runs.get(1).get("label").asText());
+        assertEquals("aes-gmac", runs.get(1).get("data_plane_auth").asText());
+        for (final JsonNode run : runs)
+        {
+            assertEquals(1.0, run.get("efficiency").asDouble(), 1e-12, "each setting is its own baseline");
+            assertTrue(run.get("step_s").asDouble() > 0, run.toString());
+        }
+        final JsonNode ratio = json.get("step_ratios").get(0);
+        assertEquals("auth aes-gmac vs none", ratio.get("difference").asText());
+        assertEquals(runs.get(1).get("step_s").asDouble() / runs.get(0).get("step_s").asDouble(),
+            ratio.get("step_ratio").asDouble(), 1e-9);
     }
 }

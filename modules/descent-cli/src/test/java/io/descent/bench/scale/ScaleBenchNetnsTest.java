@@ -47,10 +47,13 @@ class ScaleBenchNetnsTest
     {
         final Path out = dir.resolve("out");
         assertEquals(0, DescentCli.run("bench", "scale", "--netns", "--workers", "1,2", "--model", "20-16-4",
-            "--batch", "16", "--steps", "10", "--mtu", "9000", "--report-dir", out.toString()));
+            "--batch", "16", "--steps", "10", "--mtu", "9000", "--link-rate", "10gbit", "--report-dir",
+            out.toString()));
 
         final JsonNode json = JsonReports.mapper().readTree(out.resolve("scale.json").toFile());
         assertEquals("netns", json.get("mode").asText());
+        assertEquals("10gbit", json.get("link_rate").asText());
+        assertEquals(10_000_000_000L, json.get("link_rate_bits_per_sec").asLong());
         final JsonNode runs = json.get("runs");
         assertEquals(2, runs.size(), json.toString());
         for (int i = 0; i < 2; i++)
@@ -73,6 +76,8 @@ class ScaleBenchNetnsTest
             assertEquals(workers, report.get("worker_stats").size(), report.toString());
             final String script = Files.readString(logs.resolve("script.out"));
             assertTrue(script.contains("link MTU 9000, Aeron frames 8928 bytes"), "jumbo frames:\n" + script);
+            assertTrue(script.contains("every link shaped both ways: tc qdisc add dev eth0 root tbf rate " +
+                "10000000000bit burst 5000000 limit 62500000"), "shaped links:\n" + script);
             assertNoNamespaceLeft(script);
         }
     }

@@ -1,0 +1,92 @@
+package io.descent.bench.scale;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The cluster settings of one row of a scaling sweep ({@link ScaleSweep}): server shards, consistency model,
+ * data-plane authentication and the user's other {@code --cluster KEY=VALUE} settings, as every node of a run gets
+ * them. A setting at the nodes' default (1 server, {@code sync}) is not passed, so these rows run on nodes that do
+ * not know the setting yet. Immutable.
+ *
+ * @param servers     parameter-server shards, ≥ 1 ({@code train --servers S}, the script's {@code --servers S}).
+ * @param consistency the consistency model: sync, backup, ssp or async.
+ * @param auth        {@code descent.cluster.data-plane.auth} of every node, or null for the nodes' own setting.
+ * @param cluster     the user's other {@code --cluster KEY=VALUE} settings, passed as given, in order.
+ * @param label       how tables, plots and reports name the row (the swept settings), "" for a sweep of none.
+ */
+record ScaleSettings(int servers, String consistency, String auth, List<String> cluster, String label)
+{
+    /** The nodes' own consistency model. */
+    static final String DEFAULT_CONSISTENCY = "sync";
+    /** The staleness bound {@code ssp} runs with unless {@code --cluster staleness=K} says otherwise. */
+    static final int DEFAULT_STALENESS = 2;
+
+    /** The settings of a run that sweeps nothing: the nodes' defaults. */
+    static final ScaleSettings DEFAULTS = new ScaleSettings(1, DEFAULT_CONSISTENCY, null, List.of(), "");
+
+    ScaleSettings
+    {
+        cluster = List.copyOf(cluster);
+    }
+
+    /**
+     * @return the {@code --cluster KEY=VALUE} arguments every node of the run gets: the consistency model when not
+     * {@code sync} ({@code ssp} with staleness 2 unless the user set one), the data-plane authentication when given,
+     * then the user's settings.
+     */
+    List<String> clusterArgs()
+    {
+        return clusterArgs(true);
+    }
+
+    /**
+     * @param withAuth whether the data-plane authentication goes in too (false where it travels in the environment).
+     */
+    List<String> clusterArgs(final boolean withAuth)
+    {
+        final List<String> args = new ArrayList<>();
+        if (!DEFAULT_CONSISTENCY.equals(consistency))
+        {
+            args.addAll(List.of("--cluster", "consistency=" + consistency));
+            if ("ssp".equals(consistency) && cluster.stream().noneMatch(set -> ScaleSweep.keyOf(set)
+                .equals("staleness")))
+            {
+                args.addAll(List.of("--cluster", "staleness=" + DEFAULT_STALENESS));
+            }
+        }
+        if (withAuth && null != auth)
+        {
+            args.addAll(List.of("--cluster", "data-plane.auth=" + auth));
+        }
+        cluster.forEach(set -> args.addAll(List.of("--cluster", set)));
+        return args;
+    }
+
+    /** @return whether the run has server shards, which only {@code train --servers} (not an in-process launch) starts. */
+    boolean sharded()
+    {
+        return servers > 1;
+    }
+
+    /** @return the label as part of a file name ("" for none): letters, digits and '-' only. */
+    String slug()
+    {
+        return label.isEmpty() ? "" : "-" + label.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("-+$", "");
+    }
+
+    /** @return the settings as report fields. */
+    Map<String, Object> toJson()
+    {
+        final Map<String, Object> json = new LinkedHashMap<>();
+        json.put("label", label);
+        json.put("servers", servers);
+        json.put("consistency", consistency);
+        json.put("data_plane_auth", null == auth ? "default" : auth);
+        json.put("cluster", cluster);
+        json.put("node_args", clusterArgs());
+        return json;
+    }
+}

@@ -1,0 +1,240 @@
+package io.descent.bench.scale;
+
+import io.descent.cluster.protocol.DataPlaneAuth;
+import io.descent.nn.error.BadInputException;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The cluster settings a scaling benchmark sweeps: {@code --servers LIST}, {@code --consistency LIST},
+ * {@code --auth LIST} (each null when not given: the nodes' default, not swept), and {@code --cluster KEY=VALUE}
+ * settings every run gets. Validated once, before any run; {@link #combinations()} gives every row's settings, servers
+ * outermost, then consistency, then authentication, each in the order given. Immutable.
+ */
+final class ScaleSweep
+{
+    /** The consistency models a node may know (descent.cluster.consistency). */
+    static final List<String> CONSISTENCY = List.of("sync", "backup", "ssp", "async");
+    /** Settings the bench sets itself or sweeps with their own option; refused in {@code --cluster}. */
+    private static final List<String> OWN_KEYS = List.of("consistency", "servers", "data-plane.auth", "workers", "key");
+
+    private final List<Integer> servers;
+    private final List<String> consistency;
+    private final List<String> auth;
+    private final List<String> cluster;
+
+    private ScaleSweep(
+        final List<Integer> servers, final List<String> consistency, final List<String> auth,
+        final List<String> cluster)
+    {
+        this.servers = servers;
+        this.consistency = consistency;
+        this.auth = auth;
+        this.cluster = cluster;
+    }
+
+    /**
+     * @param servers     {@code --servers LIST}, or null.
+     * @param consistency {@code --consistency LIST}, or null.
+     * @param auth        {@code --auth LIST}, or null.
+     * @param cluster     the {@code --cluster KEY=VALUE} settings.
+     * @param maxServers  the most shards the runs' mode can start.
+     * @return the sweep.
+     * @throws BadInputException naming the option, the bad value and what is allowed.
+     */
+    static ScaleSweep parse(
+        final String servers, final String consistency, final String auth, final List<String> cluster,
+        final int maxServers)
+    {
+        final List<Integer> shards = null == servers ? null : parseServers(servers, maxServers);
+        final List<String> models = null == consistency ? null : words("--consistency", consistency, "e.g. sync,ssp");
+        if (null != models)
+        {
+            models.stream().filter(model -> !CONSISTENCY.contains(model)).findFirst().ifPresent(model ->
+            {
+                throw new BadInputException("--consistency '" + model + "' is not a consistency model; use " +
+                    String.join(", ", CONSISTENCY) + " (a list, e.g. sync,ssp,backup)");
+            });
+        }
+        final List<String> auths = null == auth ? null : words("--auth", auth, "e.g. none,aes-gmac");
+        if (null != auths)
+        {
+            auths.forEach(mode -> DataPlaneAuth.parse(mode, "--auth"));
+        }
+        for (final String set : cluster)
+        {
+            final String key = keyOf(set);
+            if (key.isEmpty())
+            {
+                throw new BadInputException("--cluster '" + set + "' must look like KEY=VALUE, e.g. " +
+                    "step-timeout=30s (a descent.cluster setting every node of every run gets)");
+            }
+            if (OWN_KEYS.contains(key))
+            {
+                throw new BadInputException("--cluster " + key + "=…: " + ownOption(key));
+            }
+        }
+        return new ScaleSweep(shards, models, auths, List.copyOf(cluster));
+    }
+
+    private static String ownOption(final String key)
+    {
+        return switch (key)
+        {
+            case "consistency" -> "use --consistency LIST (e.g. --consistency ssp)";
+            case "servers" -> "use --servers LIST (e.g. --servers 1,2)";
+            case "data-plane.auth" -> "use --auth LIST (e.g. --auth none,aes-gmac)";
+            case "workers" -> "the bench sets it from --workers LIST";
+            default -> "the cluster key never goes on a command line; each run gets a fresh one";
+        };
+    }
+
+    /** @return the key of a {@code KEY=VALUE} setting (trimmed, quotes removed), or "" when there is none. */
+    static String keyOf(final String set)
+    {
+        final int eq = set.indexOf('=');
+        return eq <= 0 ? "" : set.substring(0, eq).replace("\"", "").trim();
+    }
+
+    private static List<Integer> parseServers(final String text, final int max)
+    {
+        final List<Integer> counts = new ArrayList<>();
+        for (final String word : words("--servers", text, "e.g. 1,2"))
+        {
+            final int count;
+            try
+            {
+                count = Integer.parseInt(word);
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new BadInputException("--servers '" + text + "' must be server counts separated by commas, " +
+                    "e.g. 1,2");
+            }
+            if (count < 1 || count > max)
+            {
+                throw new BadInputException("--servers '" + text + "': every count must be from 1 to " + max +
+                    " here");
+            }
+            counts.add(count);
+        }
+        return counts;
+    }
+
+    /** @return the distinct, lower-cased, non-empty words of a comma-separated list. */
+    private static List<String> words(final String option, final String text, final String example)
+    {
+        final Set<String> words = new LinkedHashSet<>();
+        for (final String word : text.split(",", -1))
+        {
+            final String trimmed = word.trim().toLowerCase(Locale.ROOT);
+            if (trimmed.isEmpty() || !words.add(trimmed))
+            {
+                throw new BadInputException(option + " '" + text + "' must be distinct values separated by commas, " +
+                    example);
+            }
+        }
+        return List.copyOf(words);
+    }
+
+    /** @return whether any setting differs between rows or from the nodes' defaults. */
+    boolean given()
+    {
+        return null != servers || null != consistency || null != auth || !cluster.isEmpty();
+    }
+
+    /** @return whether the runs may need more than one server shard. */
+    boolean sharded()
+    {
+        return null != servers && servers.stream().anyMatch(count -> count > 1);
+    }
+
+    /** @return every row's settings: servers × consistency × authentication, in the order given. */
+    List<ScaleSettings> combinations()
+    {
+        final List<ScaleSettings> rows = new ArrayList<>();
+        for (final int shards : null == servers ? List.of(1) : servers)
+        {
+            for (final String model : null == consistency ? List.of(ScaleSettings.DEFAULT_CONSISTENCY) : consistency)
+            {
+                for (final String mode : null == auth ? java.util.Collections.<String>singletonList(null) : auth)
+                {
+                    rows.add(new ScaleSettings(shards, model, mode, cluster, label(shards, model, mode)));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private String label(final int shards, final String model, final String mode)
+    {
+        final List<String> parts = new ArrayList<>();
+        if (null != servers)
+        {
+            parts.add(shards + (shards == 1 ? " server" : " servers"));
+        }
+        if (null != consistency)
+        {
+            parts.add("ssp".equals(model) && cluster.stream().noneMatch(set -> keyOf(set).equals("staleness")) ?
+                "ssp s=" + ScaleSettings.DEFAULT_STALENESS : model);
+        }
+        if (null != auth)
+        {
+            parts.add("auth " + mode);
+        }
+        return String.join(", ", parts);
+    }
+
+    /**
+     * @param row     one row's settings.
+     * @param against another row's.
+     * @return the one swept setting the two differ in, as "auth aes-gmac vs none", or null when they differ in none
+     * or more than one.
+     */
+    static String difference(final ScaleSettings row, final ScaleSettings against)
+    {
+        final List<String> differences = new ArrayList<>();
+        if (row.servers() != against.servers())
+        {
+            differences.add(row.servers() + " vs " + against.servers() + " servers");
+        }
+        if (!row.consistency().equals(against.consistency()))
+        {
+            differences.add(row.consistency() + " vs " + against.consistency());
+        }
+        if (!java.util.Objects.equals(row.auth(), against.auth()))
+        {
+            differences.add("auth " + row.auth() + " vs " + against.auth());
+        }
+        return differences.size() == 1 ? differences.get(0) : null;
+    }
+
+    /**
+     * @return for each row, the row it is compared with: the same settings but for one swept setting at its first
+     * listed value (e.g. aes-gmac against none for {@code --auth none,aes-gmac}); rows at every first value have none.
+     */
+    List<ScaleSettings> baselinesOf(final ScaleSettings row)
+    {
+        final List<ScaleSettings> against = new ArrayList<>();
+        if (null != servers && row.servers() != servers.get(0))
+        {
+            against.add(new ScaleSettings(servers.get(0), row.consistency(), row.auth(), cluster,
+                label(servers.get(0), row.consistency(), row.auth())));
+        }
+        if (null != consistency && !row.consistency().equals(consistency.get(0)))
+        {
+            against.add(new ScaleSettings(row.servers(), consistency.get(0), row.auth(), cluster,
+                label(row.servers(), consistency.get(0), row.auth())));
+        }
+        if (null != auth && !row.auth().equals(auth.get(0)))
+        {
+            against.add(new ScaleSettings(row.servers(), row.consistency(), auth.get(0), cluster,
+                label(row.servers(), row.consistency(), auth.get(0))));
+        }
+        return against;
+    }
+}

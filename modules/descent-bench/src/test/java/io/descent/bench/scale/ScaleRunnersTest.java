@@ -1,0 +1,83 @@
+package io.descent.bench.scale;
+
+import io.descent.cluster.local.JavaCommand;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/** The command lines a sweep's runs start: every node gets the row's settings, shards and links as asked. */
+class ScaleRunnersTest
+{
+    @TempDir
+    Path dir;
+
+    private static final ScaleSweep SWEEP = ScaleSweep.parse("1,2", "sync,ssp", "none,aes-gmac",
+        List.of("step-timeout=30s"), 9);
+
+    private ScaleSettings row(final String label)
+    {
+        return SWEEP.combinations().stream().filter(settings -> settings.label().equals(label)).findFirst()
+            .orElseThrow();
+    }
+
+    @Test
+    void shouldGiveTheScriptTheShardsTheShapedLinksAndEveryNodeTheSettings()
+    {
+        final Path script = dir.resolve("netns-cluster.sh");
+        final Path job = dir.resolve("scale-2.conf");
+        final NetnsRunner shaped = new NetnsRunner(script, 1, 1500, LinkRate.parse("1gbit"), dir.resolve("logs"),
+            dir.resolve("descent-node"));
+        final Path logs = dir.resolve("logs/netns-2-2-servers-ssp-s-2-auth-aes-gmac").toAbsolutePath();
+        assertEquals(List.of("bash", script.toString(), "--workers", "2", "--mtu", "1500", "--servers", "2",
+            "--link-qdisc", "tbf rate 1000000000bit burst 500000 limit " + (2 * 4194304 + 500000), "--report",
+            logs.resolve("report.json").toString(), "--log-dir", logs.toString(), "--", "--config", job.toString(),
+            "--cluster", "consistency=ssp", "--cluster", "staleness=2", "--cluster", "data-plane.auth=aes-gmac",
+            "--cluster", "step-timeout=30s"), shaped.command(2, row("2 servers, ssp s=2, auth aes-gmac"), job));
+
+        final NetnsRunner unshaped = new NetnsRunner(script, 1, 9000, null, dir, dir.resolve("descent-node"));
+        final List<String> plain = unshaped.command(1, ScaleSettings.DEFAULTS, job);
+        assertEquals(List.of("bash", script.toString(), "--workers", "1", "--mtu", "9000", "--report",
+            dir.resolve("netns-1/report.json").toAbsolutePath().toString(), "--log-dir",
+            dir.resolve("netns-1").toAbsolutePath().toString(), "--", "--config", job.toString()), plain,
+            "nothing swept: the command of today's nodes");
+    }
+
+    @Test
+    void shouldLaunchOneServerRowsInProcessWithTheSettingsAsJobArguments()
+    {
+        final Path job = dir.resolve("scale-2.conf");
+        assertEquals(List.of("--config", job.toString(), "--cluster", "consistency=ssp", "--cluster", "staleness=2",
+            "--cluster", "data-plane.auth=none", "--cluster", "step-timeout=30s"),
+            LocalRunner.jobArgs(row("1 server, ssp s=2, auth none"), job), "LocalCluster gives them to every node");
+        assertEquals(List.of("--config", job.toString()), LocalRunner.jobArgs(ScaleSettings.DEFAULTS, job));
+    }
+
+    @Test
+    void shouldLaunchShardedOrConfinedRowsAsTrainWithServersAndTheAuthenticationInTheEnvironment()
+    {
+        final Path job = dir.resolve("scale-2.conf");
+        final Path report = dir.resolve("run.json");
+        final LocalRunner runner = new LocalRunner(1, dir, 0, null);
+        final List<String> sharded = runner.childCommand(2, row("2 servers, sync, auth aes-gmac"), job, report, null);
+        final int train = sharded.indexOf("train");
+        assertEquals(JavaCommand.MAIN_CLASS, sharded.get(train - 1), "this JVM's descent");
+        assertEquals(List.of("train", "--config", job.toString(), "--workers", "2", "--servers", "2", "--threads",
+            "1", "--report", report.toString(), "--no-progress", "--cluster", "step-timeout=30s"),
+            sharded.subList(train, sharded.size()));
+        assertFalse(sharded.contains("taskset"));
+        assertFalse(sharded.contains("data-plane.auth=aes-gmac"), "in DESCENT_DATA_PLANE_AUTH, which train's nodes read");
+
+        final List<String> confined = runner.childCommand(1, row("1 server, ssp s=2, auth none"), job, report,
+            CpuList.parse("0"));
+        assertEquals(List.of("taskset", "-c", "0"), confined.subList(0, 3));
+        assertEquals(List.of("train", "--config", job.toString(), "--workers", "1", "--threads", "1", "--report",
+            report.toString(), "--no-progress", "--cluster", "consistency=ssp", "--cluster", "staleness=2",
+            "--cluster", "step-timeout=30s"), confined.subList(confined.indexOf("train"), confined.size()),
+            "one server: no --servers, which today's train does not know");
+    }
+}

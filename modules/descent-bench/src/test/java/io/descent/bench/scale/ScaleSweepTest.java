@@ -1,0 +1,116 @@
+package io.descent.bench.scale;
+
+import io.descent.nn.error.BadInputException;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The cluster settings a scaling benchmark sweeps: validation, the rows, their labels and the nodes' arguments. */
+class ScaleSweepTest
+{
+    private static ScaleSweep sweep(final String servers, final String consistency, final String auth,
+        final String... cluster)
+    {
+        return ScaleSweep.parse(servers, consistency, auth, List.of(cluster), 9);
+    }
+
+    @Test
+    void shouldRunTheNodesDefaultsWithNoArgumentsWhenNothingIsSwept()
+    {
+        final ScaleSweep none = sweep(null, null, null);
+        assertFalse(none.given());
+        assertEquals(List.of(ScaleSettings.DEFAULTS), none.combinations());
+        assertEquals(List.of(), ScaleSettings.DEFAULTS.clusterArgs(), "today's nodes know neither setting");
+        assertEquals("", ScaleSettings.DEFAULTS.slug());
+    }
+
+    @Test
+    void shouldMakeOneRowPerCombinationServersOutermostInTheOrderGiven()
+    {
+        final List<ScaleSettings> rows = sweep("1,2", "sync,ssp", "none,aes-gmac").combinations();
+        assertEquals(8, rows.size());
+        assertEquals(List.of("1 server, sync, auth none", "1 server, sync, auth aes-gmac",
+            "1 server, ssp s=2, auth none", "1 server, ssp s=2, auth aes-gmac", "2 servers, sync, auth none",
+            "2 servers, sync, auth aes-gmac", "2 servers, ssp s=2, auth none", "2 servers, ssp s=2, auth aes-gmac"),
+            rows.stream().map(ScaleSettings::label).toList());
+        assertEquals("-2-servers-ssp-s-2-auth-aes-gmac", rows.get(7).slug());
+        assertEquals(List.of("sync", "backup", "async"), sweep(null, "sync,backup,async", null).combinations()
+            .stream().map(ScaleSettings::label).toList(), "only the swept settings label the rows");
+    }
+
+    @Test
+    void shouldPassEverySettingButTheDefaultsToEveryNodeAsClusterArguments()
+    {
+        final List<ScaleSettings> rows = sweep("1,2", "sync,ssp,backup", "none", "step-timeout=30s")
+            .combinations();
+        assertEquals(List.of("--cluster", "data-plane.auth=none", "--cluster", "step-timeout=30s"),
+            rows.get(0).clusterArgs(), "sync and 1 server are the nodes' defaults: not passed");
+        assertEquals(List.of("--cluster", "consistency=ssp", "--cluster", "staleness=2", "--cluster",
+            "data-plane.auth=none", "--cluster", "step-timeout=30s"), rows.get(1).clusterArgs());
+        assertEquals(List.of("--cluster", "consistency=backup", "--cluster", "step-timeout=30s"),
+            rows.get(2).clusterArgs(false), "without the authentication where it travels in the environment");
+        assertEquals(2, rows.get(3).servers());
+        assertTrue(rows.get(3).sharded());
+        assertFalse(rows.get(0).sharded());
+    }
+
+    @Test
+    void shouldLetTheUsersStalenessWinOverTheDefaultOfSsp()
+    {
+        final ScaleSettings ssp = sweep(null, "ssp", null, "staleness=5").combinations().get(0);
+        assertEquals(List.of("--cluster", "consistency=ssp", "--cluster", "staleness=5"), ssp.clusterArgs());
+        assertEquals("ssp", ssp.label());
+    }
+
+    @Test
+    void shouldRefuseBadListsAndTheBenchsOwnSettingsWithOneLine()
+    {
+        assertRefused("--consistency 'eventual' is not a consistency model; use sync, backup, ssp, async", null,
+            "sync,eventual", null);
+        assertRefused("--consistency 'sync,,ssp' must be distinct values", null, "sync,,ssp", null);
+        assertRefused("--consistency 'ssp,ssp' must be distinct values", null, "ssp,ssp", null);
+        assertRefused("--servers 'one' must be server counts", "one", null, null);
+        assertRefused("--servers '1,10': every count must be from 1 to 9", "1,10", null, null);
+        assertRefused("--servers '0': every count must be from 1 to 9", "0", null, null);
+        assertRefused("--auth = 'gmac' is not allowed; use auto, hmac-sha256, aes-gmac or none", null, null,
+            "none,gmac");
+        assertRefused("--cluster 'staleness' must look like KEY=VALUE", null, null, null, "staleness");
+        assertRefused("--cluster consistency=…: use --consistency LIST", null, null, null, "consistency=ssp");
+        assertRefused("--cluster servers=…: use --servers LIST", null, null, null, " servers = 2");
+        assertRefused("--cluster data-plane.auth=…: use --auth LIST", null, null, null, "\"data-plane.auth\"=none");
+        assertRefused("--cluster key=…: the cluster key never goes on a command line", null, null, null,
+            "key=secret-value");
+    }
+
+    private static void assertRefused(
+        final String expected, final String servers, final String consistency, final String auth,
+        final String... cluster)
+    {
+        final BadInputException ex = assertThrows(BadInputException.class,
+            () -> sweep(servers, consistency, auth, cluster));
+        assertTrue(ex.getMessage().startsWith(expected), ex.getMessage());
+        assertEquals(1, ex.getMessage().lines().count(), ex.getMessage());
+        assertFalse(ex.getMessage().contains("secret-value"), "never repeats a key");
+    }
+
+    @Test
+    void shouldCompareEachRowWithTheFirstValueOfEachSettingItDiffersIn()
+    {
+        final ScaleSweep sweep = sweep("1,2", "sync,ssp", "none,aes-gmac");
+        final List<ScaleSettings> rows = sweep.combinations();
+        assertEquals(List.of(), sweep.baselinesOf(rows.get(0)));
+        final ScaleSettings gmacSsp2 = rows.get(7);
+        assertEquals(List.of(rows.get(3), rows.get(5), rows.get(6)), sweep.baselinesOf(gmacSsp2),
+            "1 server, sync and none in turn, the rest alike");
+        assertEquals("auth aes-gmac vs none", ScaleSweep.difference(rows.get(1), rows.get(0)));
+        assertEquals("2 vs 1 servers", ScaleSweep.difference(rows.get(4), rows.get(0)));
+        assertEquals("ssp vs sync", ScaleSweep.difference(rows.get(2), rows.get(0)));
+        assertNull(ScaleSweep.difference(rows.get(3), rows.get(0)), "two settings differ");
+    }
+}
