@@ -32,17 +32,19 @@ final class StepClose
     /**
      * @param barrier the step collecting.
      * @param live    the live ranks (each gets the next step).
+     * @param sending true while the step's weights are still going out to some rank: a backup step then waits (an
+     *                update would fail that send and lose the rank).
      * @return null while the step must wait; else the ranks it closes without (none for a full step), which the
      * barrier no longer expects: their gradients will be late.
      */
-    int[] decide(final StepBarrier barrier, final BitSet live)
+    int[] decide(final StepBarrier barrier, final BitSet live, final boolean sending)
     {
         if (barrier.isComplete())
         {
             book(barrier);
             return NONE;
         }
-        if (consistency.mode() != Consistency.Mode.BACKUP ||
+        if (consistency.mode() != Consistency.Mode.BACKUP || sending ||
             !consistency.mayClose(barrier.deliveredCount(), barrier.expectedCount()))
         {
             return null;

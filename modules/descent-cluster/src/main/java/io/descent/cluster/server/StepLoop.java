@@ -353,7 +353,7 @@ final class StepLoop
     private void advance()
     {
         fold();
-        final int[] left = close.decide(barrier, live);
+        final int[] left = close.decide(barrier, live, engine.sendsInFlight() > 0);
         if (null == left)
         {
             return;

@@ -31,9 +31,9 @@ class StepCloseTest
         final StepBarrier barrier = new StepBarrier(0, RANKS, ORDERED);
         deliver(barrier, 0);
         deliver(barrier, 2);
-        assertNull(close.decide(barrier, LIVE), "sync waits for rank 1");
+        assertNull(close.decide(barrier, LIVE, false), "sync waits for rank 1");
         deliver(barrier, 1);
-        assertArrayEquals(new int[0], close.decide(barrier, LIVE));
+        assertArrayEquals(new int[0], close.decide(barrier, LIVE, false));
         assertEquals(0, close.closedEarly());
     }
 
@@ -44,16 +44,17 @@ class StepCloseTest
         final StepBarrier first = new StepBarrier(0, RANKS, ORDERED);
         deliver(first, 1);
         deliver(first, 2);
-        assertNull(close.decide(first, LIVE), "no rank delivered before: none has armed the step after next");
+        assertNull(close.decide(first, LIVE, false), "no rank delivered before: none has armed the step after next");
         deliver(first, 0);
-        assertArrayEquals(new int[0], close.decide(first, LIVE));
+        assertArrayEquals(new int[0], close.decide(first, LIVE, false));
 
         final StepBarrier barrier = new StepBarrier(1, RANKS, ORDERED);
         deliver(barrier, 2);
-        assertNull(close.decide(barrier, LIVE), "one of three is not enough");
+        assertNull(close.decide(barrier, LIVE, false), "one of three is not enough");
         assertEquals(-1, barrier.nextToFold(), "rank 0 is still awaited for the sum");
         deliver(barrier, 1);
-        assertArrayEquals(new int[]{ 0 }, close.decide(barrier, LIVE), "closes without rank 0");
+        assertNull(close.decide(barrier, LIVE, true), "not while its weights are still going out");
+        assertArrayEquals(new int[]{ 0 }, close.decide(barrier, LIVE, false), "closes without rank 0");
         assertArrayEquals(new int[]{ 1, 2 }, new int[]{ barrier.nextToFold(), barrier.nextToFold() });
         assertEquals(-1, barrier.nextToFold());
         assertArrayEquals(new int[]{ 1, 2 }, barrier.contributors());
@@ -70,20 +71,20 @@ class StepCloseTest
         final StepBarrier first = new StepBarrier(7, RANKS, ORDERED);
         deliver(first, 0);
         deliver(first, 1);
-        assertArrayEquals(new int[]{ 2 }, close.decide(first, LIVE));
+        assertArrayEquals(new int[]{ 2 }, close.decide(first, LIVE, false));
 
         final StepBarrier next = new StepBarrier(8, RANKS, ORDERED);
         deliver(next, 0);
         deliver(next, 1);
-        assertNull(close.decide(next, LIVE), "rank 2 has not delivered step 7: it cannot take step 9 yet");
+        assertNull(close.decide(next, LIVE, false), "rank 2 has not delivered step 7: it cannot take step 9 yet");
         assertFalse(close.onLateData(7, 1), "rank 1 delivered step 7 in time");
         assertTrue(close.onLateData(7, 2));
         assertEquals(0, close.late(), "counted once both halves are in");
-        assertNull(close.decide(next, LIVE));
+        assertNull(close.decide(next, LIVE, false));
         assertTrue(close.onLateMeta(7, 2));
         assertFalse(close.onLateMeta(7, 2), "a duplicate");
         assertEquals(1, close.late());
-        assertArrayEquals(new int[]{ 2 }, close.decide(next, LIVE), "now it may close, again without rank 2");
+        assertArrayEquals(new int[]{ 2 }, close.decide(next, LIVE, false), "now it may close, again without rank 2");
         assertEquals(2, close.closedEarly());
     }
 
@@ -95,17 +96,17 @@ class StepCloseTest
         final StepBarrier first = new StepBarrier(1, RANKS, ORDERED);
         deliver(first, 0);
         deliver(first, 1);
-        assertArrayEquals(new int[]{ 2 }, close.decide(first, LIVE));
+        assertArrayEquals(new int[]{ 2 }, close.decide(first, LIVE, false));
         // Rank 2 skipped step 1 (its weights 2 were in when it finished): it delivers step 2 in time.
         final StepBarrier next = new StepBarrier(2, RANKS, ORDERED);
         deliver(next, 2);
         deliver(next, 0);
         deliver(next, 1);
-        assertArrayEquals(new int[0], close.decide(next, LIVE));
+        assertArrayEquals(new int[0], close.decide(next, LIVE, false));
         final StepBarrier third = new StepBarrier(3, RANKS, ORDERED);
         deliver(third, 0);
         deliver(third, 1);
-        assertArrayEquals(new int[]{ 2 }, close.decide(third, LIVE), "every rank delivered step 2");
+        assertArrayEquals(new int[]{ 2 }, close.decide(third, LIVE, false), "every rank delivered step 2");
         assertEquals(0, close.late());
     }
 
@@ -117,15 +118,15 @@ class StepCloseTest
         final StepBarrier first = new StepBarrier(1, RANKS, ORDERED);
         deliver(first, 1);
         deliver(first, 2);
-        assertArrayEquals(new int[]{ 0 }, close.decide(first, LIVE));
+        assertArrayEquals(new int[]{ 0 }, close.decide(first, LIVE, false));
         final StepBarrier next = new StepBarrier(2, RANKS, ORDERED);
         deliver(next, 1);
         deliver(next, 2);
-        assertNull(close.decide(next, LIVE));
+        assertNull(close.decide(next, LIVE, false));
         close.drop(0);
         next.drop(0);
         final BitSet live = BitSet.valueOf(new long[]{ 0b110 });
-        assertArrayEquals(new int[0], close.decide(next, live), "complete with the two live ranks");
+        assertArrayEquals(new int[0], close.decide(next, live, false), "complete with the two live ranks");
         assertEquals(0, close.late());
     }
 
@@ -152,7 +153,7 @@ class StepCloseTest
         {
             deliver(barrier, rank);
         }
-        assertArrayEquals(new int[0], close.decide(barrier, LIVE));
+        assertArrayEquals(new int[0], close.decide(barrier, LIVE, false));
     }
 
     private static void deliver(final StepBarrier barrier, final int rank)
