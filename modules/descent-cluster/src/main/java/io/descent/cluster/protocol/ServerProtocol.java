@@ -59,8 +59,7 @@ public final class ServerProtocol
             final ActorRef<ToWorker> replyTo, final String endpoint, final JobIdentity identity, final String host,
             final long pid, final int rank, final String proof, final String dataPlane)
         {
-            this(replyTo, endpoint, identity, host, pid, rank, proof, dataPlane,
-                io.descent.cluster.Consistency.SYNC.label());
+            this(replyTo, endpoint, identity, host, pid, rank, proof, dataPlane, "sync");
         }
 
         /** A registration of a worker whose data plane has no MAC (CRC only). */
