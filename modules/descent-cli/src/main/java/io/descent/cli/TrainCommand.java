@@ -1,5 +1,6 @@
 package io.descent.cli;
 
+import io.descent.cli.cluster.ClusterOverrides;
 import io.descent.cli.train.LocalTraining;
 import io.descent.cluster.local.LocalCluster;
 import io.descent.nn.error.BadInputException;
@@ -48,12 +49,22 @@ public final class TrainCommand implements Callable<Integer>
         "(default: cores / N, at least 1)")
     private Integer threads;
 
+    @Option(names = "--cluster", paramLabel = "KEY=VALUE",
+        description = "with --workers: a descent.cluster setting for every node, as `descent ps|worker --cluster` " +
+            "takes it, e.g. consistency=backup or step-timeout=30s")
+    private List<String> cluster = new ArrayList<>();
+
     @Override
     public Integer call() throws InterruptedException
     {
         if (null != workers)
         {
             return trainOnLocalCluster();
+        }
+        if (!cluster.isEmpty())
+        {
+            throw new BadInputException("--cluster " + cluster.get(0).split("=", 2)[0] + "=... needs --workers N: " +
+                "a single-process run has no cluster");
         }
         final JobConfig job = withSaveModel(jobArguments.job());
         // A progress bar only makes sense on a terminal; logs and CI get one line per epoch.
@@ -77,6 +88,11 @@ public final class TrainCommand implements Callable<Integer>
         final JobConfig job = withSaveModel(jobArguments.job());
         job.train().saveModel().ifPresent(dir -> ArtifactStore.checkTarget(dir, "--save-model"));
         final List<String> jobArgs = new ArrayList<>(jobArguments.toArgs());
+        ClusterOverrides.check(cluster, workers);
+        for (final String set : cluster)
+        {
+            jobArgs.addAll(List.of("--cluster", set));
+        }
         // The server writes the model; where is not part of the job's identity, so the workers may see it too.
         job.train().saveModel().ifPresent(dir -> jobArgs.addAll(List.of("--set", "train." + TrainSettings.SAVE_MODEL +
             "=" + ConfigValueFactory.fromAnyRef(dir.toAbsolutePath().toString()).render())));

@@ -176,6 +176,24 @@ class RenderCommandTest
     }
 
     @Test
+    void shouldPassClusterSettingsToEveryPodAfterTheBasesOwn() throws IOException
+    {
+        final K8sCli run = K8sCli.run("k8s", "render", "--workers", "2", "--image", "descent:0.1.0", "--config",
+            config().toString(), "--cluster", "consistency=backup", "--cluster", "backup-workers=1").assertOk();
+        final ManifestChecks checks = new ManifestChecks(ManifestChecks.parse(run.out()), new JobNames("descent"));
+        assertEquals("checkpoint.every=5m consistency=backup backup-workers=1",
+            ManifestChecks.env(checks.ps().getSpec().getTemplate(), "DESCENT_CLUSTER"));
+        assertEquals("server-lost-timeout=10m consistency=backup backup-workers=1",
+            ManifestChecks.env(checks.workers().getSpec().getTemplate(), "DESCENT_CLUSTER"));
+        K8sCli.run("k8s", "render", "--workers", "2", "--image", "descent:0.1.0", "--config", config().toString(),
+            "--cluster", "consistency = backup").assertBadInput("--cluster 'consistency = backup'", "key=value");
+        final K8sCli key = K8sCli.run("k8s", "render", "--workers", "2", "--image", "descent:0.1.0", "--config",
+            config().toString(), "--cluster", "key=0123456789abcdef0123");
+        key.assertBadInput("--cluster must not set descent.cluster.key");
+        assertTrue(!key.err().contains("0123456789abcdef0123"), key.err());
+    }
+
+    @Test
     void shouldRefuseAMissingImage() throws IOException
     {
         K8sCli.run("k8s", "render", "--workers", "2", "--config", config().toString()).assertBadInput("--image");

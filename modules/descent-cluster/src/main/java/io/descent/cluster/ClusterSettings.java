@@ -39,6 +39,8 @@ import java.util.Set;
  * @param dataPlaneAuth       {@code data-plane.auth}: how data-plane chunks are authenticated, as configured
  *                            ({@link #dataPlane()} resolves {@code auto} against the key).
  * @param tls                 the control plane's TLS directory ({@code tls.dir}, checked), empty for plain TCP.
+ * @param consistency         how a step closes ({@code consistency}, {@code backup-workers}, {@code staleness}); every
+ *                            node of a job must agree (a worker that does not is refused at registration).
  */
 public record ClusterSettings(
     int workers,
@@ -55,13 +57,15 @@ public record ClusterSettings(
     Duration serverLostTimeout,
     int joinMarginSteps,
     DataPlaneAuth dataPlaneAuth,
-    Optional<TlsFiles> tls)
+    Optional<TlsFiles> tls,
+    Consistency consistency)
 {
     /** Every valid key under {@link #PATH}, as dotted paths. */
     public static final Set<String> KEYS = Set.of("workers", "rank", "step-timeout", "registration-timeout",
         "weights-timeout", "send-timeout", "data-plane.stream-id", "data-plane.bind", "checkpoint.dir",
         "checkpoint.every-steps", "checkpoint.every", "checkpoint.keep", "key", "stall-margin",
-        "server-lost-timeout", "join-margin", "data-plane.auth", "tls.dir");
+        "server-lost-timeout", "join-margin", "data-plane.auth", "tls.dir", "consistency", "backup-workers",
+        "staleness");
 
     /** The configuration path of these settings. */
     public static final String PATH = "descent.cluster";
@@ -111,8 +115,11 @@ public record ClusterSettings(
         final Config c = merged.getConfig(PATH);
         ConfigChecks.rejectUnknownKeys(c, KEYS, PATH);
         final String dir = c.getString("checkpoint.dir").trim();
+        final int workers = intIn(c, "workers", 1, 1024);
+        final Consistency consistency = Consistency.from(c, PATH);
+        consistency.refuseUnimplemented();
         return new ClusterSettings(
-            intIn(c, "workers", 1, 1024),
+            workers,
             intIn(c, "rank", -1, 1023),
             durationIn(c, "step-timeout", Duration.ofSeconds(1), Duration.ofHours(1)),
             durationIn(c, "registration-timeout", Duration.ofSeconds(1), Duration.ofHours(24)),
@@ -130,7 +137,8 @@ public record ClusterSettings(
             durationIn(c, "server-lost-timeout", Duration.ofSeconds(1), Duration.ofHours(24)),
             joinMargin(c, "join-margin"),
             DataPlaneAuth.parse(c.getValue("data-plane.auth").unwrapped().toString(), PATH + ".data-plane.auth"),
-            tls(c, "tls.dir"));
+            tls(c, "tls.dir"),
+            consistency);
     }
 
     /** @return what protects the control plane (Akka): mutual TLS when a TLS directory is set, else nothing. */
@@ -183,7 +191,7 @@ public record ClusterSettings(
     {
         return new ClusterSettings(newWorkers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout, streamId,
             bind, checkpoints, key, stallMargin, serverLostTimeout, joinMarginSteps,
-            dataPlaneAuth, tls);
+            dataPlaneAuth, tls, consistency);
     }
 
     /** @return a copy with other checkpoint settings. */
@@ -191,7 +199,7 @@ public record ClusterSettings(
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
             streamId, bind, newCheckpoints, key, stallMargin, serverLostTimeout, joinMarginSteps,
-            dataPlaneAuth, tls);
+            dataPlaneAuth, tls, consistency);
     }
 
     /**
@@ -208,7 +216,8 @@ public record ClusterSettings(
     public ClusterSettings withDataPlaneAuth(final DataPlaneAuth newAuth)
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
-            streamId, bind, checkpoints, key, stallMargin, serverLostTimeout, joinMarginSteps, newAuth, tls);
+            streamId, bind, checkpoints, key, stallMargin, serverLostTimeout, joinMarginSteps, newAuth, tls,
+            consistency);
     }
 
     /** @return a copy with another cluster key. */
@@ -216,7 +225,7 @@ public record ClusterSettings(
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
             streamId, bind, checkpoints, newKey, stallMargin, serverLostTimeout, joinMarginSteps,
-            dataPlaneAuth, tls);
+            dataPlaneAuth, tls, consistency);
     }
 
     /** @return the checked TLS directory, or empty when the setting is empty. */

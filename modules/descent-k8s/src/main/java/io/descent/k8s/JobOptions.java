@@ -9,8 +9,8 @@ import java.nio.file.Path;
 
 /**
  * What to deploy: the job ({@link JobArguments}: {@code PRESET | --config FILE}, {@code --set}, {@code --seed}, as
- * {@code descent train} takes it), {@code --workers}, {@code --image}, {@code --cluster-domain} and
- * {@code --save-model}. A picocli mixin; read on the command's thread.
+ * {@code descent train} takes it), {@code --workers}, {@code --image}, {@code --cluster-domain},
+ * {@code --save-model} and {@code --cluster KEY=VALUE}. A picocli mixin; read on the command's thread.
  */
 public final class JobOptions
 {
@@ -33,6 +33,11 @@ public final class JobOptions
         "to fetch it")
     boolean saveModel;
 
+    @Option(names = "--cluster", paramLabel = "KEY=VALUE",
+        description = "a descent.cluster setting for every pod, as `descent ps|worker --cluster` takes it, e.g. " +
+            "consistency=backup or step-timeout=30s")
+    java.util.List<String> cluster = new java.util.ArrayList<>();
+
     /**
      * @param ref the job's name and namespace.
      * @return the validated job, its configuration resolved (preset or file, overrides, seed, defaults).
@@ -41,6 +46,6 @@ public final class JobOptions
     {
         final JobConfig job = jobArguments.job();
         return JobSpec.of(ref.names().job(), ref.namespace(), workers, image,
-            saveModel ? job.withSaveModel(Path.of(JobSpec.MODEL_DIR)) : job, clusterDomain);
+            saveModel ? job.withSaveModel(Path.of(JobSpec.MODEL_DIR)) : job, clusterDomain).withCluster(cluster);
     }
 }

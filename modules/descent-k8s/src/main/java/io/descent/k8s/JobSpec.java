@@ -25,10 +25,15 @@ import java.util.regex.Pattern;
  * @param jobConfig     the resolved job as HOCON ({@link JobConfig#hocon}: preset or file, {@code --set}s, the seed
  *                      and every default), what every pod reads: the same job, so the same configuration digest.
  * @param clusterDomain the cluster's DNS domain, usually {@code cluster.local}.
+ * @param cluster       {@code descent.cluster} settings ({@code key=value}) for every pod, after the base's own
+ *                      (DESCENT_CLUSTER): e.g. {@code consistency=backup}.
  */
 public record JobSpec(
-    JobNames names, String namespace, int workers, String image, String jobConfig, String clusterDomain)
+    JobNames names, String namespace, int workers, String image, String jobConfig, String clusterDomain,
+    List<String> cluster)
 {
+    private static final Pattern CLUSTER_SETTING = Pattern.compile("[A-Za-z][-A-Za-z0-9.]*=\\S+");
+
     /** Upper bound of workers, as the cluster's settings allow. */
     public static final int MAX_WORKERS = 1024;
     /** A ConfigMap holds at most 1 MiB; keep room for the appended settings. */
@@ -95,7 +100,7 @@ public record JobSpec(
                 "' is not a DNS domain, e.g. cluster.local");
         }
         job.train().saveModel().ifPresent(JobSpec::checkModelDir);
-        return new JobSpec(new JobNames(name), namespace, workers, image, hocon(job), clusterDomain);
+        return new JobSpec(new JobNames(name), namespace, workers, image, hocon(job), clusterDomain, List.of());
     }
 
     /**
@@ -104,7 +109,31 @@ public record JobSpec(
      */
     public JobSpec withNamespace(final String namespace)
     {
-        return new JobSpec(names, namespace, workers, image, jobConfig, clusterDomain);
+        return new JobSpec(names, namespace, workers, image, jobConfig, clusterDomain, cluster);
+    }
+
+    /**
+     * @param settings {@code descent.cluster} settings as {@code key=value}, as {@code descent ps|worker --cluster}
+     *                 takes them; every pod gets them (the pods validate the values at start).
+     * @return this job with them.
+     * @throws BadInputException for one that is not {@code key=value} without spaces, or that sets the cluster key.
+     */
+    public JobSpec withCluster(final List<String> settings)
+    {
+        for (final String set : settings)
+        {
+            if (!CLUSTER_SETTING.matcher(set).matches())
+            {
+                throw new BadInputException("--cluster '" + (set.toLowerCase(java.util.Locale.ROOT).contains("key") ?
+                    "..." : set) + "' must look like key=value without spaces, e.g. consistency=backup");
+            }
+            if (set.substring(0, set.indexOf('=')).trim().equals("key"))
+            {
+                throw new BadInputException("--cluster must not set descent.cluster.key: it would show the cluster " +
+                    "key in the pods' specification; the launcher puts it in a Secret");
+            }
+        }
+        return new JobSpec(names, namespace, workers, image, jobConfig, clusterDomain, List.copyOf(settings));
     }
 
     /**

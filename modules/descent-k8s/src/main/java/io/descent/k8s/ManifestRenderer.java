@@ -2,6 +2,7 @@ package io.descent.k8s;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -177,5 +178,12 @@ public final class ManifestRenderer
         PodTemplates.container(template.getSpec()).setImage(job.image());
         PodTemplates.useJobObjects(template.getSpec(), job.names());
         PodTemplates.applyMemory(template.getSpec(), plan);
+        if (!job.cluster().isEmpty())
+        {
+            // After the base's own settings: the entrypoint passes them in order, and a later --cluster wins.
+            final EnvVar settings = PodTemplates.env(PodTemplates.container(template.getSpec()), "DESCENT_CLUSTER");
+            final String base = null == settings.getValue() ? "" : settings.getValue().trim();
+            settings.setValue((base.isEmpty() ? "" : base + " ") + String.join(" ", job.cluster()));
+        }
     }
 }

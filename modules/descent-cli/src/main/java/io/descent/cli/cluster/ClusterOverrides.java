@@ -21,7 +21,7 @@ import java.util.List;
  * ({@code x=1, descent.cluster.key=...}), an object ({@code descent.cluster { key = ... }}) or a substitution all
  * reach {@code descent.cluster.key} and are refused alike, and the message never repeats what was given. Stateless.
  */
-final class ClusterOverrides
+public final class ClusterOverrides
 {
     private static final String KEY_PATH = ClusterSettings.PATH + ".key";
     private static final List<String> KEY_SEGMENTS = ConfigUtil.splitPath(KEY_PATH);
@@ -44,6 +44,22 @@ final class ClusterOverrides
             overrides = parse(set).withFallback(overrides);
         }
         return overrides;
+    }
+
+    /**
+     * Checks the {@code --cluster} settings a launcher hands to every node of a job of {@code workers} workers, once,
+     * in the launcher: each as {@link #parse} does, and the settings they make (over system properties and the
+     * defaults) as a parameter server would validate them.
+     *
+     * @param settings the {@code --cluster} arguments.
+     * @param workers  the job's worker count.
+     * @throws BadInputException with one line for the first bad setting.
+     */
+    public static void check(final List<String> settings, final int workers)
+    {
+        final Config root = apply(settings, ConfigFactory.parseString(ClusterSettings.PATH + ".workers = " + workers))
+            .withFallback(ConfigFactory.load());
+        ClusterSettings.from(root).consistency().checkWorkers(workers);
     }
 
     /**

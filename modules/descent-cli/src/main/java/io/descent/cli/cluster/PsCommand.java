@@ -3,6 +3,7 @@ package io.descent.cli.cluster;
 import io.descent.cli.exit.ErrorLine;
 import io.descent.cli.train.TrainReport;
 import io.descent.cluster.ClusterSettings;
+import io.descent.cluster.Consistency;
 import io.descent.cluster.checkpoint.CompletionMarker;
 import io.descent.cluster.SecurityStatus;
 import io.descent.cluster.metrics.MetricsServer;
@@ -111,6 +112,7 @@ public final class PsCommand implements Callable<Integer>
         NodeRuntime.checkUdpPortFree(node.aeron);
         final JobConfig job = node.job();
         ClusterSettings settings = node.settings(null == workers ? 0 : workers);
+        settings.consistency().checkWorkers(settings.workers());
         if (null != checkpointDir)
         {
             settings = settings.withCheckpoints(new ClusterSettings.CheckpointSettings(Optional.of(checkpointDir),
@@ -158,7 +160,7 @@ public final class PsCommand implements Callable<Integer>
                 return failed(ex.getCause(), runtime);
             }
             runtime.awaitOthersLeft("worker", Duration.ofSeconds(10));
-            finish(job, data, result, SecurityStatus.of(settings));
+            finish(job, data, result, SecurityStatus.of(settings), settings.consistency());
             modelDir.ifPresent(dir -> saveModel(dir, job, data, result));
             markComplete(settings, identity, result);
         }
@@ -205,7 +207,7 @@ public final class PsCommand implements Callable<Integer>
     }
 
     private void finish(final JobConfig job, final JobData data, final JobResult result,
-        final SecurityStatus security)
+        final SecurityStatus security, final Consistency consistency)
     {
         out.printf("test %s  (%d examples, %d steps, %.1f s, %d workers%s)%n", result.test().describe(),
             result.test().examples(), result.steps(), result.wallSeconds(), result.workers().size(),
@@ -227,6 +229,7 @@ public final class PsCommand implements Callable<Integer>
         }
         train.addClusterStats(result.workers(), result.server());
         train.addSecurity(security);
+        train.addConsistency(consistency, result.server());
         final Map<String, Object> json = train.finish(result.test(), result.wallSeconds(),
             seconds > 0 ? examples / seconds : 0.0, result.steps());
         if (printReport)
@@ -301,6 +304,7 @@ public final class PsCommand implements Callable<Integer>
         {
             metrics.onStep(step.seconds(), step.waitSeconds(), step.examples());
             metrics.onBytes(step.bytesReceived(), step.bytesSent());
+            metrics.onConsistency(step.lateGradients(), step.closedEarly());
             if (step.liveWorkers() != live)
             {
                 live = step.liveWorkers();

@@ -1,5 +1,6 @@
 package io.descent.cli.train;
 
+import io.descent.cluster.Consistency;
 import io.descent.cluster.SecurityStatus;
 import io.descent.cluster.dataplane.TransportStats;
 import io.descent.cluster.protocol.WorkerStats;
@@ -109,6 +110,24 @@ public final class TrainReport
     }
 
     /**
+     * Adds how the cluster closed its steps ({@code consistency}: the model, {@code backup_workers}, {@code staleness}
+     * as configured) and what that cost ({@code late_gradients} dropped, {@code closed_early_steps}).
+     *
+     * @param consistency the parameter server's setting.
+     * @param server      its counters.
+     */
+    public void addConsistency(final Consistency consistency, final ServerStats server)
+    {
+        final Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("model", consistency.mode().label());
+        entry.put("backup_workers", consistency.backupWorkers());
+        entry.put("staleness", consistency.staleness());
+        entry.put("late_gradients", server.lateGradients());
+        entry.put("closed_early_steps", server.closedEarly());
+        root.put("consistency", entry);
+    }
+
+    /**
      * Adds the cluster's per-worker counters ({@code worker_stats}) and the server's ({@code server_stats}).
      *
      * @param workers the latest statistics of each worker.
@@ -140,6 +159,8 @@ public final class TrainReport
         serverEntry.put("bytes_received", server.bytesReceived());
         serverEntry.put("ignored_gradients", server.ignoredGradients());
         serverEntry.put("refused_gradients", server.refusedGradients());
+        serverEntry.put("late_gradients", server.lateGradients());
+        serverEntry.put("closed_early_steps", server.closedEarly());
         serverEntry.put("cpus", server.cpus());
         serverEntry.put("transport", transport(server.transport()));
         root.put("server_stats", serverEntry);

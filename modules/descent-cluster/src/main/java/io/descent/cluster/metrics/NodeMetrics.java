@@ -60,6 +60,9 @@ import java.util.function.Supplier;
  *   <li>{@code descent_ignored_control_messages_total{message="ready"|"leave"}} counter: control messages the
  *       parameter server ignored because they named a worker it did not admit (forged, or from a replaced worker);
  *       0 on a worker.</li>
+ *   <li>{@code descent_late_gradients_total}, {@code descent_closed_early_steps_total} counters: on a parameter
+ *       server under {@code consistency = backup}, gradients dropped for coming after their step closed, and steps
+ *       closed without every live worker's gradient; 0 otherwise.</li>
  *   <li>{@code descent_epoch}, {@code descent_train_loss}, {@code descent_validation_loss},
  *       {@code descent_validation_accuracy} (0..1, classification) or {@code descent_validation_rmse}
  *       (regression) gauges of the latest epoch (once reported; a NaN value is left out).</li>
@@ -101,6 +104,10 @@ public final class NodeMetrics
     private volatile Counter receivedBytes;
     private volatile Counter sentBytes;
     private volatile Counter ignoredControl;
+    private volatile Counter lateGradients;
+    private volatile Counter closedEarly;
+    private long lateSeen;
+    private long closedEarlySeen;
 
     private volatile double samplesPerSecond = Double.NaN;
     private volatile double liveWorkers = Double.NaN;
@@ -127,6 +134,10 @@ public final class NodeMetrics
         examples = counter("descent_examples", null, "Training examples processed.");
         receivedBytes = counter("descent_received_bytes", Unit.BYTES, "Data-plane bytes received.");
         sentBytes = counter("descent_sent_bytes", Unit.BYTES, "Data-plane bytes sent.");
+        lateGradients = counter("descent_late_gradients", null, "Parameter server: gradients dropped because their " +
+            "step had closed without them (consistency = backup).");
+        closedEarly = counter("descent_closed_early_steps", null, "Parameter server: steps closed before every " +
+            "live worker's gradient was in (consistency = backup).");
         ignoredControl = Counter.builder().name("descent_ignored_control_messages")
             .help("Control messages ignored because they named a worker the server did not admit (or no longer " +
                 "has), by message.")
@@ -284,6 +295,27 @@ public final class NodeMetrics
         if (stepSeconds > 0.0)
         {
             samplesPerSecond = examples / stepSeconds;
+        }
+    }
+
+    /**
+     * The parameter server's step-closing totals so far (consistency = backup); counters advance by the difference.
+     * Called from one thread (the server's actor).
+     *
+     * @param late        gradients dropped so far because their step had closed without them.
+     * @param earlyCloses steps closed so far before every expected gradient was in.
+     */
+    public void onConsistency(final long late, final long earlyCloses)
+    {
+        if (late > lateSeen)
+        {
+            lateGradients.inc(late - lateSeen);
+            lateSeen = late;
+        }
+        if (earlyCloses > closedEarlySeen)
+        {
+            closedEarly.inc(earlyCloses - closedEarlySeen);
+            closedEarlySeen = earlyCloses;
         }
     }
 

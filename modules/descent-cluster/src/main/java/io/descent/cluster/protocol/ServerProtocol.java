@@ -46,12 +46,22 @@ public final class ServerProtocol
      *                 empty when it has no key.
      * @param dataPlane how its data plane authenticates chunks ({@link io.descent.transport.wire.ChunkAuth#label()});
      *                 the server refuses a worker whose differs from its own.
+     * @param consistency its consistency model ({@link io.descent.cluster.Consistency#label()}); the server refuses a
+     *                 worker whose differs from its own.
      */
     public record Register(
         ActorRef<ToWorker> replyTo, String endpoint, JobIdentity identity, String host, long pid, int rank,
-        String proof, String dataPlane)
+        String proof, String dataPlane, String consistency)
         implements Command, ControlMessage
     {
+        /** A registration of a worker under the default consistency ({@code sync}). */
+        public Register(
+            final ActorRef<ToWorker> replyTo, final String endpoint, final JobIdentity identity, final String host,
+            final long pid, final int rank, final String proof, final String dataPlane)
+        {
+            this(replyTo, endpoint, identity, host, pid, rank, proof, dataPlane, "sync");
+        }
+
         /** A registration of a worker whose data plane has no MAC (CRC only). */
         public Register(
             final ActorRef<ToWorker> replyTo, final String endpoint, final JobIdentity identity, final String host,

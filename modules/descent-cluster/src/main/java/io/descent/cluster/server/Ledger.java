@@ -28,6 +28,8 @@ final class Ledger
     private long bytesReceived;
     private long ignoredGradients;
     private long refusedGradients;
+    private long lateGradients;
+    private long closedEarly;
     private long startNs;
     private long lastAppliedNs;
     private long lastBytesSent;
@@ -62,7 +64,7 @@ final class Ledger
         final long now = System.nanoTime();
         final StepReport report = new StepReport(applied.step(), (now - lastAppliedNs) / 1e9, applied.waitSeconds(),
             applied.examples(), applied.loss(), liveWorkers, applied.bytesReceived(),
-            applied.bytesSent() - lastBytesSent);
+            applied.bytesSent() - lastBytesSent, applied.late(), applied.closedEarly());
         lastAppliedNs = now;
         lastBytesSent = applied.bytesSent();
         stepsTaken++;
@@ -70,6 +72,8 @@ final class Ledger
         bytesReceived += applied.bytesReceived();
         ignoredGradients = applied.ignored();
         refusedGradients = applied.refused();
+        lateGradients = applied.late();
+        closedEarly = applied.closedEarly();
         return report;
     }
 
@@ -102,7 +106,7 @@ final class Ledger
         // The step loop counts gradients it turned away; the data plane those that came after it was done with them.
         final ServerStats server = new ServerStats(NodeInfo.host(), NodeInfo.pid(), stepsTaken, updateSeconds,
             bytesReceived, ignoredGradients + plane.staleMessages(MessageKind.GRADIENT), refusedGradients,
-            NodeInfo.cpus(), plane.stats());
+            NodeInfo.cpus(), plane.stats(), lateGradients, closedEarly);
         return new JobResult(List.copyOf(epochs), test, step, weights, workers, server, List.copyOf(lost),
             (System.nanoTime() - startNs) / 1e9);
     }

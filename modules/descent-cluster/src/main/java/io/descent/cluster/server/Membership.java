@@ -102,6 +102,10 @@ final class Membership
         }
         if (null == mismatch)
         {
+            mismatch = consistencyRefusal(register);
+        }
+        if (null == mismatch)
+        {
             mismatch = null == server ? "the parameter server is not ready" :
                 server.identity().mismatch(register.identity());
         }
@@ -212,6 +216,15 @@ final class Membership
         return own.equals(register.dataPlane()) ? null : "data-plane authentication differs: the worker uses " +
             register.dataPlane() + " but the parameter server uses " + own + "; set descent.cluster.data-plane.auth " +
             "and the cluster key the same on every node";
+    }
+
+    /** @return null when the worker runs the server's consistency model, else a one-line reason. */
+    private String consistencyRefusal(final ServerProtocol.Register register)
+    {
+        final String own = setup.settings().consistency().label();
+        return own.equals(register.consistency()) ? null : "consistency differs: the worker uses " +
+            register.consistency() + " but the parameter server uses " + own + "; set descent.cluster.consistency " +
+            "(and backup-workers, staleness) the same on every node";
     }
 
     private String keyRefusal(final ServerProtocol.Register register)

@@ -271,6 +271,12 @@ final class ServerEngine implements AutoCloseable
         return work;
     }
 
+    /** @return how many ranks still have weights or an order in flight ({@link #apply} would fail them). */
+    int sendsInFlight()
+    {
+        return sends.busyPeers();
+    }
+
     /** Gives up what is still to be sent to a rank (it was dropped); no failure is reported for it. */
     void abandonSends(final int rank)
     {

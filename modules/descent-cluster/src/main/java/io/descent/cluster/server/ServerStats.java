@@ -16,9 +16,19 @@ import io.descent.cluster.dataplane.TransportStats;
  * @param refusedGradients gradients refused because their report's example count was not what the server ordered.
  * @param cpus             the CPUs the server process could run on, e.g. "0-1" (Linux), or "".
  * @param transport        what its data plane dropped or missed on the receiving side (gradients and reports).
+ * @param lateGradients    gradients dropped because their backup step had closed without them (not in
+ *                         {@code ignoredGradients}).
+ * @param closedEarly      backup steps that closed before every expected gradient was in.
  */
 public record ServerStats(
     String host, long pid, long steps, double updateSeconds, long bytesReceived, long ignoredGradients,
-    long refusedGradients, String cpus, TransportStats transport)
+    long refusedGradients, String cpus, TransportStats transport, long lateGradients, long closedEarly)
 {
+    /** Counters of a server whose steps all waited for every gradient (sync). */
+    public ServerStats(
+        final String host, final long pid, final long steps, final double updateSeconds, final long bytesReceived,
+        final long ignoredGradients, final long refusedGradients, final String cpus, final TransportStats transport)
+    {
+        this(host, pid, steps, updateSeconds, bytesReceived, ignoredGradients, refusedGradients, cpus, transport, 0, 0);
+    }
 }

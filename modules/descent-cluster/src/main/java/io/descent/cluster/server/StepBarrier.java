@@ -173,6 +173,34 @@ final class StepBarrier
         return true;
     }
 
+    /**
+     * Closes the step on what is in (a backup step): stops waiting for every rank that has not delivered both halves,
+     * which then count as late. The ranks that did deliver are still summed in rank order ({@link #nextToFold()}).
+     *
+     * @return the ranks left out, in increasing order.
+     */
+    int[] closeEarly()
+    {
+        final int[] left = missing();
+        for (final int rank : left)
+        {
+            expected.clear(rank);
+        }
+        return left;
+    }
+
+    /** @return how many expected ranks delivered both halves. */
+    int deliveredCount()
+    {
+        return contributors().length;
+    }
+
+    /** @return how many ranks the step still expects or has (ordered, not lost, not refused). */
+    int expectedCount()
+    {
+        return expected.cardinality();
+    }
+
     boolean delivered(final int rank)
     {
         return expected.get(rank) && data.get(rank) && meta.get(rank);

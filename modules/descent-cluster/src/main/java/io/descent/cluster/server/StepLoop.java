@@ -48,6 +48,8 @@ final class StepLoop
      * @param bytesSent        data-plane bytes published so far.
      * @param ignored          gradients turned away so far (late, or from a dropped worker), once per gradient.
      * @param refused          reports refused so far because their example count was not the one ordered.
+     * @param late             gradients dropped so far because their (backup) step had closed without them.
+     * @param closedEarly      (backup) steps so far that closed before every expected gradient was in.
      * @param published        false when the step was the job's last.
      * @param failed           ranks the next publication could not reach, with {@code reasons}.
      * @param reasons          why, by position in {@code failed}.
@@ -56,7 +58,8 @@ final class StepLoop
      */
     record Applied(
         long step, double rate, GradientMeta[] metas, long examples, double loss, double waitSeconds,
-        long bytesReceived, long bytesSent, long ignored, long refused, boolean published, List<Integer> failed,
+        long bytesReceived, long bytesSent, long ignored, long refused, long late, long closedEarly,
+        boolean published, List<Integer> failed,
         List<String> reasons, long checkpointMillis, EpochEnd epochEnd) implements ParameterServer.PrivateCommand
     {
     }
@@ -108,6 +111,7 @@ final class StepLoop
     private final long[] joinAt;
     private final EpochTally epochs;
     private final CheckpointPolicy checkpoints;
+    private final StepClose close;
     private StepBarrier barrier;
     /** Written on the compute thread, read by the actor: the first step whose orders are not out yet. */
     private volatile long nextOrderStep;
@@ -141,6 +145,7 @@ final class StepLoop
         final Checkpoint resumed = engine.resumed();
         this.epochs = null == resumed ? new EpochTally(plan, 0.0, 0) :
             new EpochTally(plan, resumed.epochLossSum(), resumed.epochExamples());
+        this.close = new StepClose(setup.settings().consistency(), plan.shards());
         this.checkpoints = new CheckpointPolicy(setup.settings().checkpoints(), plan, engine.identity(),
             setup.job().raw(), log);
     }
@@ -187,6 +192,7 @@ final class StepLoop
         }
         live.clear(rank);
         joinAt[rank] = -1;
+        close.drop(rank);
         if (null != barrier)
         {
             barrier.drop(rank);
@@ -300,6 +306,11 @@ final class StepLoop
         }
         if (null == barrier || barrier.step() != id.step() || !barrier.onData(id.senderId()))
         {
+            if (null != barrier && close.onLateData(id.step(), id.senderId()))
+            {
+                advance();
+                return;
+            }
             ignored++;
             log.debug("ignored gradient of step {} from rank {}", id.step(), id.senderId());
             return;
@@ -318,6 +329,11 @@ final class StepLoop
             barrier.onMeta(rank, meta);
         if (report == StepBarrier.Report.IGNORED)
         {
+            if (null != barrier && close.onLateMeta(step, rank))
+            {
+                advance();
+                return;
+            }
             log.debug("ignored gradient report of step {} from rank {}", step, rank);
             return;
         }
@@ -330,17 +346,22 @@ final class StepLoop
         advance();
     }
 
-    /** Adds what can join the sum, in rank order; when the step is complete, finishes it. */
+    /**
+     * Adds what can join the sum, in rank order; when the step may close ({@link StepClose}), adds the rest that came
+     * (a backup step skips the ranks it closes without) and finishes it.
+     */
     private void advance()
     {
-        for (int rank = barrier.nextToFold(); rank >= 0; rank = barrier.nextToFold())
-        {
-            engine.fold(rank, barrier.plannedWeight(rank), !foldedAny);
-            foldedAny = true;
-        }
-        if (!barrier.isComplete())
+        fold();
+        final int[] left = close.decide(barrier, live, engine.sendsInFlight() > 0);
+        if (null == left)
         {
             return;
+        }
+        if (left.length > 0)
+        {
+            fold();
+            log.debug("step {} closed without ranks {}", barrier.step(), Arrays.toString(left));
         }
         final StepBarrier done = barrier;
         final int[] contributors = done.contributors();
@@ -351,6 +372,15 @@ final class StepLoop
             return;
         }
         finish(done, contributors);
+    }
+
+    private void fold()
+    {
+        for (int rank = barrier.nextToFold(); rank >= 0; rank = barrier.nextToFold())
+        {
+            engine.fold(rank, barrier.plannedWeight(rank), !foldedAny);
+            foldedAny = true;
+        }
     }
 
     private void finish(final StepBarrier done, final int[] contributors)
@@ -409,7 +439,7 @@ final class StepLoop
             engine.evaluate(setup.data().validation()), more ? null : engine.evaluate(setup.data().test()),
             more ? null : engine.weights());
         actor.accept(new Applied(step, rate, metas, examples, loss, waitSeconds, received, engine.bytesSent(),
-            ignored, refused, more, failed, reasons, checkpointMillis, epochEnd));
+            ignored, refused, close.late(), close.closedEarly(), more, failed, reasons, checkpointMillis, epochEnd));
     }
 
     /**

@@ -11,6 +11,8 @@ package io.descent.cluster.server;
  * @param liveWorkers   workers live after the step.
  * @param bytesReceived data-plane bytes received for the step (gradients).
  * @param bytesSent     data-plane bytes sent since the previous step (weights and orders).
+ * @param lateGradients gradients dropped so far because their backup step had closed without them.
+ * @param closedEarly   backup steps so far that closed before every expected gradient was in.
  */
 public record StepReport(
     long step,
@@ -20,6 +22,8 @@ public record StepReport(
     double loss,
     int liveWorkers,
     long bytesReceived,
-    long bytesSent)
+    long bytesSent,
+    long lateGradients,
+    long closedEarly)
 {
 }

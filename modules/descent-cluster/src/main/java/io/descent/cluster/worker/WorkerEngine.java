@@ -1,5 +1,6 @@
 package io.descent.cluster.worker;
 
+import io.descent.cluster.Consistency;
 import io.descent.cluster.dataplane.Buffers;
 import io.descent.cluster.dataplane.Outlet;
 import io.descent.cluster.dataplane.TransportStats;
@@ -61,6 +62,7 @@ final class WorkerEngine implements AutoCloseable
     private final UnsafeBuffer gradientView;
     private final UnsafeBuffer metaView = new UnsafeBuffer(ByteBuffer.allocateDirect(GradientMeta.BYTES));
     private final int floats;
+    private final TestDelay delay = TestDelay.fromEnvironment(System.getenv());
     private final String host = NodeInfo.host();
     private UnsafeBuffer orderView;
     private int orderWords;
@@ -75,6 +77,10 @@ final class WorkerEngine implements AutoCloseable
     private double pushSeconds;
     private double waitSeconds;
     private long lastPushEndNs;
+    /** Backup: the worker arms two versions ahead and computes the newest it has ({@link #arrived}). */
+    private final boolean skipAhead;
+    /** The highest version armed since the last join (compute thread). */
+    private long armedUpTo = -1;
     private volatile long weightsIn = -1;
     private volatile StepOrder orderIn;
     private volatile long missedVersion = -1;
@@ -99,6 +105,7 @@ final class WorkerEngine implements AutoCloseable
         this.floats = Math.toIntExact(model.parameterCount());
         this.weightsView = Buffers.view(model.parameters());
         this.gradientView = Buffers.view(model.gradients());
+        this.skipAhead = setup.settings().consistency().mode() == Consistency.Mode.BACKUP;
     }
 
     JobIdentity identity()
@@ -142,6 +149,7 @@ final class WorkerEngine implements AutoCloseable
         joined = identity.withIncarnation(incarnation);
         weightsIn = -1;
         orderIn = null;
+        armedUpTo = -1;
         missedVersion = -1;
         missedWhat = null;
         stopped = false;
@@ -173,6 +181,11 @@ final class WorkerEngine implements AutoCloseable
      */
     void expectStep(final long version, final long deadlineNs)
     {
+        if (skipAhead && version <= armedUpTo)
+        {
+            return;
+        }
+        armedUpTo = Math.max(armedUpTo, version);
         final JobIdentity server = joined;
         setup.plane().expect(server.messageId(MessageKind.WEIGHTS, version, SenderId.SERVER, floats),
             weightsView, deadlineNs, (id, complete) ->
@@ -236,7 +249,7 @@ final class WorkerEngine implements AutoCloseable
     {
         final long sliceEnd = System.nanoTime() + sliceNs;
         Pushed last = null;
-        for (long next = version; next < totalSteps; next++)
+        for (long next = version; next < totalSteps; next = last.step() + 1)
         {
             final long awaited = next;
             setup.plane().await(() -> arrived(awaited) || missedVersion == awaited || stopped ||
@@ -274,10 +287,16 @@ final class WorkerEngine implements AutoCloseable
         return stats.computeSeconds() + stats.pushSeconds() + stats.waitSeconds();
     }
 
+    /**
+     * @return true when the weights and order of {@code version} are in; under backup also when a later version's
+     * are (the worker fell behind: it skips to the newest, its gradient of the skipped step would have come late).
+     */
     private boolean arrived(final long version)
     {
         final StepOrder order = orderIn;
-        return weightsIn == version && null != order && order.step() == version;
+        final long weights = weightsIn;
+        return skipAhead ? weights >= version && null != order && order.step() == weights :
+            weights == version && null != order && order.step() == version;
     }
 
     /**
@@ -309,11 +328,24 @@ final class WorkerEngine implements AutoCloseable
         {
             waitSeconds += (start - lastPushEndNs) / 1e9;
         }
+        // Backup steps may close without this worker: the next weights can then come while it computes this step,
+        // and the ones after once it delivered it (see the server's StepClose).
+        if (skipAhead)
+        {
+            for (long version = Math.max(armedUpTo + 1, step.step() + 1); version <= step.step() + 2; version++)
+            {
+                expectStep(version, weightsDeadlineNs);
+            }
+        }
+        delay.pause(rank);
         final int rows = compute.rows(step);
         final double loss = compute.compute(step);
         final long computed = System.nanoTime();
         StepTrace.mark("w.computed", step.step(), rank);
-        expectStep(step.step() + 1, weightsDeadlineNs);
+        if (!skipAhead)
+        {
+            expectStep(step.step() + 1, weightsDeadlineNs);
+        }
         samples += rows;
         computeSeconds += (computed - start) / 1e9;
         final long deadline = System.nanoTime() + setup.settings().sendTimeout().toNanos();

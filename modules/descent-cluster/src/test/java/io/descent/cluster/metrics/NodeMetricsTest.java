@@ -83,6 +83,23 @@ class NodeMetricsTest
     }
 
     @Test
+    void shouldCountLateGradientsAndEarlyClosesFromTheServersTotals() throws Exception
+    {
+        final NodeMetrics metrics = NodeMetrics.parameterServer();
+        try (MetricsServer server = MetricsServer.start(0, metrics))
+        {
+            assertEquals(0.0, value(Scrape.metrics(server.port()), "descent_late_gradients_total", "role", "ps")
+                .orElseThrow(), "present from the start");
+            metrics.onConsistency(0, 1);
+            metrics.onConsistency(2, 3);
+            metrics.onConsistency(2, 3);
+            final List<Scrape.Sample> samples = Scrape.metrics(server.port());
+            assertEquals(2.0, value(samples, "descent_late_gradients_total", "role", "ps").orElseThrow());
+            assertEquals(3.0, value(samples, "descent_closed_early_steps_total", "role", "ps").orElseThrow());
+        }
+    }
+
+    @Test
     void shouldReportTheProcessMemoryAndCountForcedCollections() throws Exception
     {
         final NodeMetrics metrics = NodeMetrics.parameterServer();

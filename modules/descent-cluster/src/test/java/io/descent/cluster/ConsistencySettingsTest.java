@@ -1,0 +1,70 @@
+package io.descent.cluster;
+
+import com.typesafe.config.ConfigFactory;
+import io.descent.nn.error.BadInputException;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code descent.cluster.consistency}, {@code backup-workers} and {@code staleness}: sync by default, backup with
+ * its b, each bad value refused in one line naming the key, ssp and async refused as not implemented yet.
+ */
+class ConsistencySettingsTest
+{
+    @Test
+    void shouldBeSyncByDefault()
+    {
+        final Consistency consistency = settings("").consistency();
+        assertEquals(Consistency.SYNC, consistency);
+        assertEquals("sync", consistency.label());
+    }
+
+    @Test
+    void shouldReadBackupWithItsBackupWorkers()
+    {
+        final Consistency consistency = settings("consistency = backup, backup-workers = 2").consistency();
+        assertEquals(new Consistency(Consistency.Mode.BACKUP, 2, 0), consistency);
+        assertEquals("backup (backup-workers = 2)", consistency.label());
+        assertEquals(consistency, consistency.checkWorkers(3));
+        assertEquals(Consistency.SYNC, settings("backup-workers = 5").consistency(), "b only counts under backup");
+    }
+
+    @Test
+    void shouldRefuseBadValuesInOneLineNamingTheKey()
+    {
+        assertRefused("consistency = eventual", "descent.cluster.consistency = 'eventual' is not a consistency " +
+            "model; allowed: sync, backup, ssp, async");
+        assertRefused("consistency = backup, backup-workers = -1", "descent.cluster.backup-workers = -1 is out of " +
+            "range; allowed: 0 or more");
+        assertRefused("staleness = two", "descent.cluster.staleness must be an integer");
+        final String tooMany = assertThrows(BadInputException.class, () ->
+            settings("consistency = backup, backup-workers = 2").consistency().checkWorkers(2)).getMessage();
+        assertTrue(tooMany.startsWith("descent.cluster.backup-workers = 2 must be below the 2 workers (0..1)"),
+            tooMany);
+    }
+
+    @Test
+    void shouldRefuseSspAndAsyncAsNotImplementedYet()
+    {
+        assertRefused("consistency = ssp, staleness = 2", "descent.cluster.consistency = ssp is not implemented yet");
+        assertRefused("consistency = async", "descent.cluster.consistency = async is not implemented yet");
+    }
+
+    private static void assertRefused(final String overrides, final String start)
+    {
+        final String message = assertThrows(BadInputException.class, () -> settings(overrides)).getMessage();
+        assertTrue(message.startsWith(start), message);
+        assertFalse(message.contains("\n"), message);
+    }
+
+    private static ClusterSettings settings(final String overrides)
+    {
+        return ClusterSettings.from(ConfigFactory.parseString("descent.cluster { " + overrides + " }"), Map.of());
+    }
+}
