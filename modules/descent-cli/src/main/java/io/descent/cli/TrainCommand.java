@@ -40,6 +40,10 @@ public final class TrainCommand implements Callable<Integer>
         "and N worker processes on this machine (default: one process, no cluster)")
     private Integer workers;
 
+    @Option(names = "--servers", paramLabel = "S", description = "with --workers: parameter-server shards, each " +
+        "its own process holding a range of the weights (default: 1)")
+    private Integer servers;
+
     @Option(names = "--save-model", paramLabel = "DIR", description = "write the trained model to DIR at the end " +
         "(architecture, weights, scaling, labels, job; atomically), as train.save-model does")
     private Path saveModel;
@@ -54,6 +58,11 @@ public final class TrainCommand implements Callable<Integer>
         if (null != workers)
         {
             return trainOnLocalCluster();
+        }
+        if (null != servers)
+        {
+            throw new BadInputException("--servers " + servers + " needs --workers N: parameter-server shards run on " +
+                "a cluster");
         }
         final JobConfig job = withSaveModel(jobArguments.job());
         // A progress bar only makes sense on a terminal; logs and CI get one line per epoch.
@@ -82,6 +91,6 @@ public final class TrainCommand implements Callable<Integer>
             "=" + ConfigValueFactory.fromAnyRef(dir.toAbsolutePath().toString()).render())));
         final int perProcess = null != threads ? threads :
             Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
-        return new LocalCluster(jobArgs, workers, perProcess, report).run();
+        return new LocalCluster(jobArgs, workers, null == servers ? 1 : servers, perProcess, report, null).run();
     }
 }

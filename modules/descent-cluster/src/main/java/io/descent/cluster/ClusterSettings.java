@@ -39,6 +39,9 @@ import java.util.Set;
  * @param dataPlaneAuth       {@code data-plane.auth}: how data-plane chunks are authenticated, as configured
  *                            ({@link #dataPlane()} resolves {@code auto} against the key).
  * @param tls                 the control plane's TLS directory ({@code tls.dir}, checked), empty for plain TCP.
+ * @param servers             parameter-server shards the job's weights are cut over ({@code servers}, 1..64).
+ * @param shardMinBytes       the smallest range a shard holds ({@code shard-min-bytes}), see
+ *                            {@link io.descent.cluster.plan.ServerShardPlan}.
  */
 public record ClusterSettings(
     int workers,
@@ -55,13 +58,15 @@ public record ClusterSettings(
     Duration serverLostTimeout,
     int joinMarginSteps,
     DataPlaneAuth dataPlaneAuth,
-    Optional<TlsFiles> tls)
+    Optional<TlsFiles> tls,
+    int servers,
+    long shardMinBytes)
 {
     /** Every valid key under {@link #PATH}, as dotted paths. */
     public static final Set<String> KEYS = Set.of("workers", "rank", "step-timeout", "registration-timeout",
         "weights-timeout", "send-timeout", "data-plane.stream-id", "data-plane.bind", "checkpoint.dir",
         "checkpoint.every-steps", "checkpoint.every", "checkpoint.keep", "key", "stall-margin",
-        "server-lost-timeout", "join-margin", "data-plane.auth", "tls.dir");
+        "server-lost-timeout", "join-margin", "data-plane.auth", "tls.dir", "servers", "shard-min-bytes");
 
     /** The configuration path of these settings. */
     public static final String PATH = "descent.cluster";
@@ -130,7 +135,9 @@ public record ClusterSettings(
             durationIn(c, "server-lost-timeout", Duration.ofSeconds(1), Duration.ofHours(24)),
             joinMargin(c, "join-margin"),
             DataPlaneAuth.parse(c.getValue("data-plane.auth").unwrapped().toString(), PATH + ".data-plane.auth"),
-            tls(c, "tls.dir"));
+            tls(c, "tls.dir"),
+            intIn(c, "servers", 1, 64),
+            bytesIn(c, "shard-min-bytes", 4096, 1L << 30));
     }
 
     /** @return what protects the control plane (Akka): mutual TLS when a TLS directory is set, else nothing. */
@@ -183,7 +190,15 @@ public record ClusterSettings(
     {
         return new ClusterSettings(newWorkers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout, streamId,
             bind, checkpoints, key, stallMargin, serverLostTimeout, joinMarginSteps,
-            dataPlaneAuth, tls);
+            dataPlaneAuth, tls, servers, shardMinBytes);
+    }
+
+    /** @return a copy with another number of parameter-server shards. */
+    public ClusterSettings withServers(final int newServers)
+    {
+        return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
+            streamId, bind, checkpoints, key, stallMargin, serverLostTimeout, joinMarginSteps, dataPlaneAuth, tls,
+            newServers, shardMinBytes);
     }
 
     /** @return a copy with other checkpoint settings. */
@@ -191,7 +206,7 @@ public record ClusterSettings(
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
             streamId, bind, newCheckpoints, key, stallMargin, serverLostTimeout, joinMarginSteps,
-            dataPlaneAuth, tls);
+            dataPlaneAuth, tls, servers, shardMinBytes);
     }
 
     /**
@@ -208,7 +223,8 @@ public record ClusterSettings(
     public ClusterSettings withDataPlaneAuth(final DataPlaneAuth newAuth)
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
-            streamId, bind, checkpoints, key, stallMargin, serverLostTimeout, joinMarginSteps, newAuth, tls);
+            streamId, bind, checkpoints, key, stallMargin, serverLostTimeout, joinMarginSteps, newAuth, tls,
+            servers, shardMinBytes);
     }
 
     /** @return a copy with another cluster key. */
@@ -216,7 +232,7 @@ public record ClusterSettings(
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
             streamId, bind, checkpoints, newKey, stallMargin, serverLostTimeout, joinMarginSteps,
-            dataPlaneAuth, tls);
+            dataPlaneAuth, tls, servers, shardMinBytes);
     }
 
     /** @return the checked TLS directory, or empty when the setting is empty. */
@@ -271,6 +287,26 @@ public record ClusterSettings(
         if (value < min || value > max)
         {
             throw new BadInputException(PATH + "." + key + " = " + value + " is out of range; allowed: " + min +
+                ".." + max);
+        }
+        return value;
+    }
+
+    /** @return a size in bytes ({@code 256k}, {@code 1m} or a number) within {@code min..max}. */
+    private static long bytesIn(final Config c, final String key, final long min, final long max)
+    {
+        final long value;
+        try
+        {
+            value = c.getBytes(key);
+        }
+        catch (final ConfigException ex)
+        {
+            throw new BadInputException(PATH + "." + key + " must be a size such as 256k or 1m: " + ex.getMessage());
+        }
+        if (value < min || value > max)
+        {
+            throw new BadInputException(PATH + "." + key + " = " + value + " bytes is out of range; allowed: " + min +
                 ".." + max);
         }
         return value;
