@@ -108,7 +108,7 @@ public final class LocalCluster
     /**
      * A cluster with {@code servers} parameter-server shards, each its own process: {@code ps} (shard 0, the
      * coordinator and seed) and {@code ps-shard-1} … joining it. With more than one, every node's data plane runs
-     * without a MAC ({@code data-plane.auth = crc}: not yet supported with shards; the cluster key still guards
+     * without a MAC ({@code data-plane.auth = none}: not yet supported with shards; the cluster key still guards
      * registration).
      *
      * @param jobArgs the job as command-line arguments.
@@ -332,7 +332,7 @@ public final class LocalCluster
     /** @return the flags every node gets with several shards: the data plane without a MAC (see the constructor). */
     private List<String> shardFlags()
     {
-        return servers > 1 ? List.of("--cluster", "data-plane.auth=crc") : List.of();
+        return servers > 1 ? List.of("--cluster", "data-plane.auth=none") : List.of();
     }
 
     private static boolean useIpc()

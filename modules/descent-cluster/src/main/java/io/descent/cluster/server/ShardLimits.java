@@ -48,7 +48,7 @@ public final class ShardLimits
         {
             throw new BadInputException("the data plane's MAC (descent.cluster.data-plane.auth = " +
                 settings.dataPlane().label() + ", from the cluster key)" + with + "; set --cluster " +
-                "data-plane.auth=crc or run with one server");
+                "data-plane.auth=none or run with one server");
         }
     }
 }
