@@ -41,6 +41,10 @@ public final class TrainCommand implements Callable<Integer>
         "and N worker processes on this machine (default: one process, no cluster)")
     private Integer workers;
 
+    @Option(names = "--servers", paramLabel = "S", description = "with --workers: parameter-server shards, each " +
+        "its own process holding a range of the weights (default: 1)")
+    private Integer servers;
+
     @Option(names = "--save-model", paramLabel = "DIR", description = "write the trained model to DIR at the end " +
         "(architecture, weights, scaling, labels, job; atomically), as train.save-model does")
     private Path saveModel;
@@ -65,6 +69,11 @@ public final class TrainCommand implements Callable<Integer>
         {
             throw new BadInputException("--cluster " + cluster.get(0).split("=", 2)[0] + "=... needs --workers N: " +
                 "a single-process run has no cluster");
+        }
+        if (null != servers)
+        {
+            throw new BadInputException("--servers " + servers + " needs --workers N: parameter-server shards run on " +
+                "a cluster");
         }
         final JobConfig job = withSaveModel(jobArguments.job());
         // A progress bar only makes sense on a terminal; logs and CI get one line per epoch.
@@ -91,6 +100,11 @@ public final class TrainCommand implements Callable<Integer>
         ClusterOverrides.check(cluster, workers);
         for (final String set : cluster)
         {
+            if (set.strip().startsWith("servers="))
+            {
+                throw new BadInputException("--cluster " + set.strip() + ": the local cluster starts its server " +
+                    "shards from --servers S; give --servers instead");
+            }
             jobArgs.addAll(List.of("--cluster", set));
         }
         // The server writes the model; where is not part of the job's identity, so the workers may see it too.
@@ -98,6 +112,6 @@ public final class TrainCommand implements Callable<Integer>
             "=" + ConfigValueFactory.fromAnyRef(dir.toAbsolutePath().toString()).render())));
         final int perProcess = null != threads ? threads :
             Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
-        return new LocalCluster(jobArgs, workers, perProcess, report).run();
+        return new LocalCluster(jobArgs, workers, null == servers ? 1 : servers, perProcess, report, null).run();
     }
 }

@@ -41,6 +41,9 @@ import java.util.Set;
  * @param tls                 the control plane's TLS directory ({@code tls.dir}, checked), empty for plain TCP.
  * @param consistency         how a step closes ({@code consistency}, {@code backup-workers}, {@code staleness}); every
  *                            node of a job must agree (a worker that does not is refused at registration).
+ * @param servers             parameter-server shards the job's weights are cut over ({@code servers}, 1..64).
+ * @param shardMinBytes       the smallest range a shard holds ({@code shard-min-bytes}), see
+ *                            {@link io.descent.cluster.plan.ServerShardPlan}.
  */
 public record ClusterSettings(
     int workers,
@@ -58,14 +61,16 @@ public record ClusterSettings(
     int joinMarginSteps,
     DataPlaneAuth dataPlaneAuth,
     Optional<TlsFiles> tls,
-    Consistency consistency)
+    Consistency consistency,
+    int servers,
+    long shardMinBytes)
 {
     /** Every valid key under {@link #PATH}, as dotted paths. */
     public static final Set<String> KEYS = Set.of("workers", "rank", "step-timeout", "registration-timeout",
         "weights-timeout", "send-timeout", "data-plane.stream-id", "data-plane.bind", "checkpoint.dir",
         "checkpoint.every-steps", "checkpoint.every", "checkpoint.keep", "key", "stall-margin",
         "server-lost-timeout", "join-margin", "data-plane.auth", "tls.dir", "consistency", "backup-workers",
-        "staleness");
+        "staleness", "servers", "shard-min-bytes");
 
     /** The configuration path of these settings. */
     public static final String PATH = "descent.cluster";
@@ -138,7 +143,9 @@ public record ClusterSettings(
             joinMargin(c, "join-margin"),
             DataPlaneAuth.parse(c.getValue("data-plane.auth").unwrapped().toString(), PATH + ".data-plane.auth"),
             tls(c, "tls.dir"),
-            consistency);
+            consistency,
+            intIn(c, "servers", 1, 64),
+            bytesIn(c, "shard-min-bytes", 4096, 1L << 30));
     }
 
     /** @return what protects the control plane (Akka): mutual TLS when a TLS directory is set, else nothing. */
@@ -191,7 +198,15 @@ public record ClusterSettings(
     {
         return new ClusterSettings(newWorkers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout, streamId,
             bind, checkpoints, key, stallMargin, serverLostTimeout, joinMarginSteps,
-            dataPlaneAuth, tls, consistency);
+            dataPlaneAuth, tls, consistency, servers, shardMinBytes);
+    }
+
+    /** @return a copy with another number of parameter-server shards. */
+    public ClusterSettings withServers(final int newServers)
+    {
+        return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
+            streamId, bind, checkpoints, key, stallMargin, serverLostTimeout, joinMarginSteps, dataPlaneAuth, tls,
+            consistency, newServers, shardMinBytes);
     }
 
     /** @return a copy with other checkpoint settings. */
@@ -199,7 +214,7 @@ public record ClusterSettings(
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
             streamId, bind, newCheckpoints, key, stallMargin, serverLostTimeout, joinMarginSteps,
-            dataPlaneAuth, tls, consistency);
+            dataPlaneAuth, tls, consistency, servers, shardMinBytes);
     }
 
     /**
@@ -217,7 +232,7 @@ public record ClusterSettings(
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
             streamId, bind, checkpoints, key, stallMargin, serverLostTimeout, joinMarginSteps, newAuth, tls,
-            consistency);
+            consistency, servers, shardMinBytes);
     }
 
     /** @return a copy with another cluster key. */
@@ -225,7 +240,7 @@ public record ClusterSettings(
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
             streamId, bind, checkpoints, newKey, stallMargin, serverLostTimeout, joinMarginSteps,
-            dataPlaneAuth, tls, consistency);
+            dataPlaneAuth, tls, consistency, servers, shardMinBytes);
     }
 
     /** @return the checked TLS directory, or empty when the setting is empty. */
@@ -280,6 +295,26 @@ public record ClusterSettings(
         if (value < min || value > max)
         {
             throw new BadInputException(PATH + "." + key + " = " + value + " is out of range; allowed: " + min +
+                ".." + max);
+        }
+        return value;
+    }
+
+    /** @return a size in bytes ({@code 256k}, {@code 1m} or a number) within {@code min..max}. */
+    private static long bytesIn(final Config c, final String key, final long min, final long max)
+    {
+        final long value;
+        try
+        {
+            value = c.getBytes(key);
+        }
+        catch (final ConfigException ex)
+        {
+            throw new BadInputException(PATH + "." + key + " must be a size such as 256k or 1m: " + ex.getMessage());
+        }
+        if (value < min || value > max)
+        {
+            throw new BadInputException(PATH + "." + key + " = " + value + " bytes is out of range; allowed: " + min +
                 ".." + max);
         }
         return value;

@@ -93,4 +93,23 @@ class ClusterSettingsTest
             ConfigFactory.parseString("descent.cluster.server-lost-timeout = 0s"), Map.of())).getMessage();
         assertTrue(zero.startsWith("descent.cluster.server-lost-timeout = 0s is out of range"), zero);
     }
+
+    @Test
+    void shouldReadTheServerShardsAndRefuseOutOfRange()
+    {
+        final ClusterSettings defaults = ClusterSettings.from(ConfigFactory.empty(), Map.of());
+        assertEquals(1, defaults.servers());
+        assertEquals(256 * 1024, defaults.shardMinBytes());
+        final ClusterSettings two = ClusterSettings.from(ConfigFactory.parseString(
+            "descent.cluster { servers = 2, shard-min-bytes = 64k }"), Map.of());
+        assertEquals(2, two.servers());
+        assertEquals(64 * 1024, two.shardMinBytes());
+        assertEquals(3, two.withServers(3).servers());
+        final String zero = assertThrows(BadInputException.class, () -> ClusterSettings.from(
+            ConfigFactory.parseString("descent.cluster.servers = 0"), Map.of())).getMessage();
+        assertTrue(zero.contains("descent.cluster.servers = 0") && zero.contains("1..64"), zero);
+        final String tiny = assertThrows(BadInputException.class, () -> ClusterSettings.from(
+            ConfigFactory.parseString("descent.cluster.shard-min-bytes = 100"), Map.of())).getMessage();
+        assertTrue(tiny.contains("shard-min-bytes"), tiny);
+    }
 }

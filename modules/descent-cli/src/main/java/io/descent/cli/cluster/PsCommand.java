@@ -16,6 +16,8 @@ import io.descent.cluster.server.JobObserver;
 import io.descent.cluster.server.JobResult;
 import io.descent.cluster.server.ParameterServer;
 import io.descent.cluster.server.ServerSetup;
+import io.descent.cluster.server.ShardLimits;
+import io.descent.cluster.server.ShardServer;
 import io.descent.cluster.server.StepReport;
 import io.descent.model.artifact.ArtifactStore;
 import io.descent.model.artifact.ModelArtifact;
@@ -92,6 +94,18 @@ public final class PsCommand implements Callable<Integer>
         "(architecture, weights, scaling, labels, job; atomically), as train.save-model does")
     Path saveModel;
 
+    @Option(names = "--shard", paramLabel = "I", defaultValue = "0", description = "this server's shard of the " +
+        "parameters, 0..S-1 (default: ${DEFAULT-VALUE}, the coordinator; others join it with --join)")
+    int shard;
+
+    @Option(names = "--shards", paramLabel = "S", description = "parameter-server shards of the job " +
+        "(default: descent.cluster.servers)")
+    Integer shards;
+
+    @Option(names = "--join", paramLabel = "HOST:PORT", description = "with --shard I > 0: control-plane address " +
+        "of the coordinator (shard 0's --bind)")
+    String join;
+
     @Option(names = "--mode", hidden = true, defaultValue = "cluster", description = "report mode: cluster or local")
     String mode;
 
@@ -112,6 +126,28 @@ public final class PsCommand implements Callable<Integer>
         NodeRuntime.checkUdpPortFree(node.aeron);
         final JobConfig job = node.job();
         ClusterSettings settings = node.settings(null == workers ? 0 : workers);
+        if (null != shards)
+        {
+            if (shards < 1 || shards > 64)
+            {
+                throw new BadInputException("--shards " + shards + " is out of range; allowed: 1..64");
+            }
+            settings = settings.withServers(shards);
+        }
+        if (shard < 0 || shard >= settings.servers())
+        {
+            throw new BadInputException("--shard " + shard + " is not one of 0.." + (settings.servers() - 1) +
+                " (--shards " + settings.servers() + ")");
+        }
+        if (shard > 0 && null == join)
+        {
+            throw new BadInputException("--shard " + shard + " needs --join HOST:PORT, the coordinator's (shard 0's) " +
+                "--bind");
+        }
+        if (shard == 0 && null != join)
+        {
+            throw new BadInputException("--join is for --shard I > 0; shard 0 is the coordinator, the cluster's seed");
+        }
         settings.consistency().checkWorkers(settings.workers());
         if (null != checkpointDir)
         {
@@ -122,6 +158,11 @@ public final class PsCommand implements Callable<Integer>
         if (null != resume && !Files.isDirectory(resume))
         {
             throw new BadInputException("--resume " + resume + " is not a directory of checkpoints");
+        }
+        ShardLimits.check(settings, job, null != resume);
+        if (shard > 0)
+        {
+            return runShard(job, settings, address);
         }
         final Optional<Path> modelDir = null != saveModel ? Optional.of(saveModel) : job.train().saveModel();
         modelDir.ifPresent(dir -> ArtifactStore.checkTarget(dir, "--save-model"));
@@ -165,6 +206,49 @@ public final class PsCommand implements Callable<Integer>
             markComplete(settings, identity, result);
         }
         return 0;
+    }
+
+    /**
+     * A parameter-server shard other than the coordinator: joins the coordinator's cluster, runs its range's steps
+     * and ends as the coordinator says the job ended (0 complete, 2 bad input, 1 failed).
+     */
+    private int runShard(final JobConfig job, final ClusterSettings settings, final HostPort address)
+        throws InterruptedException, ExecutionException
+    {
+        HostPort.parse(join, "--join");
+        final JobData data = JobData.load(job, settings.workers());
+        final NodeMetrics metrics = NodeMetrics.parameterServer();
+        metrics.setSecurity(SecurityStatus.of(settings));
+        final CompletableFuture<int[]> ended = new CompletableFuture<>();
+        final String[] message = new String[1];
+        try (MetricsServer http = metricsOptions.start(metrics);
+            NodeRuntime runtime = NodeRuntime.startDataPlane(node.root(0), settings, true))
+        {
+            metrics.watchTransport(runtime.plane()::stats);
+            final ServerSetup setup = ServerSetup.of(job, data.data(), data.spec(), settings, runtime.plane(),
+                Optional.empty());
+            runtime.startActors("ps-shard-" + shard, bind, join, node.root(0), ShardServer.create(setup, shard,
+                (success, badInput, line) ->
+                {
+                    message[0] = line;
+                    ended.complete(new int[]{success ? 0 : badInput ? BadInputException.EXIT_CODE : 1});
+                }));
+            runtime.roleStopped().whenComplete((stopped, crash) ->
+                ended.complete(new int[]{1}));
+            out.printf("parameter server shard %d of %d on %s (data plane %s): %s, joining %s%n", shard,
+                settings.servers(), runtime.akkaAddress(), runtime.plane().endpoint(), job.name(), join);
+            final int code = ended.get()[0];
+            runtime.quiet();
+            if (code == 1)
+            {
+                out.println("server shard " + shard + " failed: " + message[0]);
+            }
+            else if (code == BadInputException.EXIT_CODE && null != message[0])
+            {
+                System.err.println("descent ps: " + message[0]);
+            }
+            return code;
+        }
     }
 
     /** Writes the job's final weights as a model artifact. */

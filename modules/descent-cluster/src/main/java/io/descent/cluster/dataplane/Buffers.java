@@ -32,4 +32,23 @@ public final class Buffers
         }
         return new UnsafeBuffer(vector.data().address(), (int)bytes);
     }
+
+    /**
+     * An Agrona view of floats {@code [offset, offset + floats)} of a contiguous float32 vector ({@link #view}).
+     *
+     * @param vector a contiguous float32 array that owns its buffer.
+     * @param offset the first float.
+     * @param floats how many.
+     * @return a buffer over those {@code 4 * floats} bytes; valid while the array is alive.
+     */
+    public static UnsafeBuffer range(final INDArray vector, final long offset, final int floats)
+    {
+        final UnsafeBuffer whole = view(vector);
+        if (offset < 0 || floats < 0 || offset + floats > vector.length())
+        {
+            throw new IllegalArgumentException("range [" + offset + ", " + (offset + floats) + ") is outside a " +
+                "vector of " + vector.length() + " floats");
+        }
+        return new UnsafeBuffer(whole.addressOffset() + offset * Float.BYTES, floats * Float.BYTES);
+    }
 }

@@ -50,6 +50,7 @@ public final class LocalCluster
 
     private final List<String> jobArgs;
     private final int workers;
+    private final int servers;
     private final int threads;
     private final Path report;
     private final Consumer<Node> started;
@@ -101,6 +102,31 @@ public final class LocalCluster
         final List<String> jobArgs, final int workers, final int threads, final Path report,
         final Consumer<Node> started)
     {
+        this(jobArgs, workers, 1, threads, report, started);
+    }
+
+    /**
+     * A cluster with {@code servers} parameter-server shards, each its own process: {@code ps} (shard 0, the
+     * coordinator and seed) and {@code ps-shard-1} … joining it. With more than one, every node's data plane runs
+     * without a MAC ({@code data-plane.auth = none}: not yet supported with shards; the cluster key still guards
+     * registration).
+     *
+     * @param jobArgs the job as command-line arguments.
+     * @param workers number of worker processes, ≥ 1.
+     * @param servers number of parameter-server shards, 1..64.
+     * @param threads BLAS threads per process, ≥ 1.
+     * @param report  report file, or null.
+     * @param started told of each child as it starts, or null.
+     */
+    public LocalCluster(
+        final List<String> jobArgs, final int workers, final int servers, final int threads, final Path report,
+        final Consumer<Node> started)
+    {
+        if (servers < 1 || servers > 64)
+        {
+            throw new BadInputException("--servers must be within 1..64, got " + servers);
+        }
+        this.servers = servers;
         if (workers < 1 || threads < 1)
         {
             throw new BadInputException("--workers and --threads must be at least 1, got " + workers + " and " +
@@ -135,6 +161,13 @@ public final class LocalCluster
             final String seed = "127.0.0.1:" + freePort();
             final List<String> ps = new ArrayList<>(List.of("ps", "--bind", seed, "--workers", String.valueOf(workers),
                 "--mode", "local"));
+            if (servers > 1)
+            {
+                ps.addAll(List.of("--shards", String.valueOf(servers)));
+                ps.addAll(shardFlags());
+                LOG.info("{} parameter-server shards: the data plane runs without its MAC (not yet supported with " +
+                    "shards)", servers);
+            }
             if (null != report)
             {
                 ps.addAll(List.of("--report", report.toAbsolutePath().toString()));
@@ -142,9 +175,25 @@ public final class LocalCluster
             final Process server = start(ps, "ps", true);
             // A worker that rejects its input (exit 2) would leave the server waiting for its registration timeout.
             final CompletableFuture<Integer> badWorker = new CompletableFuture<>();
+            for (int shard = 1; shard < servers; shard++)
+            {
+                final List<String> follower = new ArrayList<>(List.of("ps", "--shard", String.valueOf(shard),
+                    "--shards", String.valueOf(servers), "--join", seed, "--bind", "127.0.0.1:" + freePort(),
+                    "--workers", String.valueOf(workers)));
+                follower.addAll(shardFlags());
+                start(follower, "ps-shard-" + shard, false).onExit().thenAccept(node ->
+                {
+                    if (node.exitValue() == BadInputException.EXIT_CODE)
+                    {
+                        badWorker.complete(BadInputException.EXIT_CODE);
+                    }
+                });
+            }
             for (int rank = 0; rank < workers; rank++)
             {
-                start(new ArrayList<>(List.of("worker", "--join", seed, "--quiet-job-end")), "worker-" + rank, false)
+                final List<String> command = new ArrayList<>(List.of("worker", "--join", seed, "--quiet-job-end"));
+                command.addAll(shardFlags());
+                start(command, "worker-" + rank, false)
                     .onExit()
                     .thenAccept(worker ->
                     {
@@ -188,6 +237,10 @@ public final class LocalCluster
         if (on && !stopped)
         {
             final List<String> nodes = new ArrayList<>(List.of("ps"));
+            for (int shard = 1; shard < servers; shard++)
+            {
+                nodes.add("ps-shard-" + shard);
+            }
             for (int rank = 0; rank < workers; rank++)
             {
                 nodes.add("worker-" + rank);
@@ -274,6 +327,12 @@ public final class LocalCluster
         {
             throw new UncheckedIOException("starting the " + name + " process: " + args.get(0), ex);
         }
+    }
+
+    /** @return the flags every node gets with several shards: the data plane without a MAC (see the constructor). */
+    private List<String> shardFlags()
+    {
+        return servers > 1 ? List.of("--cluster", "data-plane.auth=none") : List.of();
     }
 
     private static boolean useIpc()

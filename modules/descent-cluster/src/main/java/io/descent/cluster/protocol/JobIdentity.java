@@ -110,6 +110,20 @@ public record JobIdentity(long fingerprint, String architecture, long configDige
     }
 
     /**
+     * @param kind   what the message holds (weights or a gradient).
+     * @param step   the step (or weights version) it belongs to.
+     * @param sender the sending worker's rank, or the parameter server's sender id.
+     * @param offset the first float of the range in the full vector.
+     * @param floats the floats in the range.
+     * @return the data-plane identity of one range of a vector of this job (a parameter-server shard's).
+     */
+    public MessageId rangeId(final MessageKind kind, final long step, final int sender, final long offset,
+        final int floats)
+    {
+        return new MessageId(jobId(), fingerprint, kind, step, sender, offset, floats);
+    }
+
+    /**
      * @param other a worker's identity.
      * @return null when it matches this one (the incarnations aside), else a one-line reason naming both sides.
      */

@@ -91,6 +91,76 @@ public final class ServerProtocol
     {
     }
 
+    /** The Receptionist key parameter-server shards find their coordinator (shard 0) by. */
+    public static final ServiceKey<Command> COORDINATOR_KEY =
+        ServiceKey.create(Command.class, "descent-parameter-server-coordinator");
+
+    /**
+     * A parameter-server shard (1 .. S - 1) asks the coordinator (shard 0) to take part in the job.
+     *
+     * @param replyTo  the shard, for {@link ShardAccepted}, {@link ShardStart} and {@link Finish}; the coordinator
+     *                 watches it.
+     * @param shard    its index.
+     * @param shards   the number of shards it was started for.
+     * @param endpoint its data-plane endpoint (workers' gradient ranges go there).
+     * @param identity its model fingerprint and job configuration digest.
+     * @param host     its host name.
+     * @param pid      its process id.
+     */
+    public record RegisterShard(
+        ActorRef<ToShard> replyTo, int shard, int shards, String endpoint, JobIdentity identity, String host, long pid)
+        implements Command, ControlMessage
+    {
+    }
+
+    /**
+     * A shard built its state for the job (after {@link ShardAccepted}).
+     *
+     * @param shard its index.
+     */
+    public record ShardReady(int shard) implements Command, ControlMessage
+    {
+    }
+
+    /**
+     * A shard stopped its part of the job on its own (its step loop failed or diverged).
+     *
+     * @param shard    its index.
+     * @param badInput true when it was the user's input (training diverged).
+     * @param reason   one line.
+     */
+    public record ShardStopped(int shard, boolean badInput, String reason) implements Command, ControlMessage
+    {
+    }
+
+    /** What the coordinator sends a parameter-server shard. */
+    public sealed interface ToShard permits ShardAccepted, ShardStart, Refused, Finish
+    {
+    }
+
+    /**
+     * The coordinator took the shard in.
+     *
+     * @param coordinator         the coordinator, for {@link ShardReady} and {@link ShardStopped}.
+     * @param incarnation         the coordinator's start nonce: every shard's data-plane messages carry it.
+     * @param bounds              the shards' range boundaries ({@link io.descent.cluster.plan.ServerShardPlan}).
+     * @param coordinatorEndpoint the coordinator's data-plane endpoint (a shard's weights go there at epoch ends).
+     */
+    public record ShardAccepted(ActorRef<Command> coordinator, long incarnation, long[] bounds,
+        String coordinatorEndpoint) implements ToShard, ControlMessage
+    {
+    }
+
+    /**
+     * Every worker is ready: the shard publishes its range of the first weights and runs the steps.
+     *
+     * @param firstStep the first step.
+     * @param endpoints the workers' data-plane endpoints, by rank.
+     */
+    public record ShardStart(long firstStep, String[] endpoints) implements ToShard, ControlMessage
+    {
+    }
+
     /** What the parameter server sends a worker. */
     public sealed interface ToWorker permits Accepted, Refused, Finish
     {
@@ -112,12 +182,22 @@ public final class ServerProtocol
      *                       rank's chunks from no other while authenticating); 0: any.
      * @param serverSession  the Aeron session id the server sends this worker's weights on (the worker accepts the
      *                       server's chunks from no other while authenticating); 0: any.
+     * @param shards         the parameter-server shards' ranges and endpoints ({@link ShardMap#SINGLE} for one).
      */
     public record Accepted(
         ActorRef<Command> server, int rank, int workers, String serverEndpoint, long firstStep, long incarnation,
-        int workerSession, int serverSession)
+        int workerSession, int serverSession, ShardMap shards)
         implements ToWorker, ControlMessage
     {
+        /** An acceptance by a single parameter server. */
+        public Accepted(
+            final ActorRef<Command> server, final int rank, final int workers, final String serverEndpoint,
+            final long firstStep, final long incarnation, final int workerSession, final int serverSession)
+        {
+            this(server, rank, workers, serverEndpoint, firstStep, incarnation, workerSession, serverSession,
+                ShardMap.SINGLE);
+        }
+
         /** An acceptance without session binding (a data plane without a MAC). */
         public Accepted(
             final ActorRef<Command> server, final int rank, final int workers, final String serverEndpoint,
@@ -132,7 +212,7 @@ public final class ServerProtocol
      *
      * @param reason why, in one line.
      */
-    public record Refused(String reason) implements ToWorker, ControlMessage
+    public record Refused(String reason) implements ToWorker, ToShard, ControlMessage
     {
     }
 
@@ -144,7 +224,8 @@ public final class ServerProtocol
      *                 job): the worker then ends as the server does, with exit code 2.
      * @param message  a one-line explanation.
      */
-    public record Finish(boolean success, boolean badInput, String message) implements ToWorker, ControlMessage
+    public record Finish(boolean success, boolean badInput, String message) implements ToWorker, ToShard,
+        ControlMessage
     {
         /**
          * @param success true when the job completed.

@@ -18,11 +18,19 @@ final class ProtocolClasses
         ServerProtocol.Leave.class,
         ServerProtocol.Accepted.class,
         ServerProtocol.Refused.class,
-        ServerProtocol.Finish.class);
+        ServerProtocol.Finish.class,
+        ServerProtocol.RegisterShard.class,
+        ServerProtocol.ShardReady.class,
+        ServerProtocol.ShardStopped.class,
+        ServerProtocol.ShardAccepted.class,
+        ServerProtocol.ShardStart.class);
 
     /** Field types of messages that Kryo must know. */
     static final List<Class<?>> FIELDS = List.of(
-        JobIdentity.class);
+        JobIdentity.class,
+        io.descent.cluster.protocol.ShardMap.class,
+        long[].class,
+        String[].class);
 
     private ProtocolClasses()
     {

@@ -6,6 +6,7 @@ import akka.actor.typed.javadsl.ActorContext;
 import io.descent.cluster.protocol.ClusterKey;
 import io.descent.cluster.protocol.RegistrationClaim;
 import io.descent.cluster.protocol.ServerProtocol;
+import io.descent.cluster.protocol.ShardMap;
 
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -56,6 +57,9 @@ final class Membership
      * @param observer told of refusals, joins and losses.
      * @param compute  runs a task on the compute thread; the string says what it does.
      */
+    /** Where workers find the parameter-server shards; {@link ShardMap#SINGLE} for one server. */
+    private ShardMap shards = ShardMap.SINGLE;
+
     Membership(
         final ActorContext<ServerProtocol.Command> context,
         final ServerSetup setup,
@@ -260,6 +264,12 @@ final class Membership
             "step " + joinStep + ": " + describeMargin(marginSteps) + ")";
     }
 
+    /** Sets where the workers accepted from now on find the parameter-server shards (the coordinator's). */
+    void shardMap(final ShardMap map)
+    {
+        this.shards = map;
+    }
+
     private ServerProtocol.Accepted accepted(final int rank)
     {
         final Roster.Member member = roster.get(rank);
@@ -267,7 +277,7 @@ final class Membership
         member.acceptedNs = System.nanoTime();
         return new ServerProtocol.Accepted(context.getSelf(), rank, roster.size(), setup.plane().endpoint(),
             member.joinStep >= 0 ? member.joinStep : server.startStep(), server.identity().incarnation(),
-            member.workerSession, member.serverSession);
+            member.workerSession, member.serverSession, shards);
     }
 
     /**

@@ -113,6 +113,7 @@ public final class ParameterServer extends AbstractBehavior<Command>
     private final Roster roster;
     private final Ledger ledger;
     private final Membership membership;
+    private final ShardCoordinator shards;
     private ServerEngine engine;
     private StepLoop loop;
     private boolean training;
@@ -149,6 +150,7 @@ public final class ParameterServer extends AbstractBehavior<Command>
         this.roster = new Roster(setup.plan().shards());
         this.ledger = new Ledger(setup, context.getLog());
         this.membership = new Membership(context, setup, () -> engine, roster, observer, this::run);
+        this.shards = new ShardCoordinator(context, setup.settings().servers());
         timers.startSingleTimer(RegistrationDeadline.INSTANCE, setup.settings().registrationTimeout());
         pipe(() -> new ServerEngine(setup), EngineReady::new, "building the model");
     }
@@ -170,6 +172,10 @@ public final class ParameterServer extends AbstractBehavior<Command>
             .onMessage(Missing.class, this::onMissing)
             .onMessage(WorkerStopped.class, this::onWorkerStopped)
             .onMessage(Leave.class, this::onLeave)
+            .onMessage(ServerProtocol.RegisterShard.class, this::onRegisterShard)
+            .onMessage(ServerProtocol.ShardReady.class, this::onShardReady)
+            .onMessage(ServerProtocol.ShardStopped.class, this::onShardStopped)
+            .onMessage(ShardCoordinator.ShardTerminated.class, this::onShardTerminated)
             .onMessageEquals(RegistrationDeadline.INSTANCE, this::onRegistrationDeadline)
             .onMessageEquals(Done.INSTANCE, () -> this)
             .onMessage(ComputeFailed.class, this::onComputeFailed)
@@ -187,6 +193,16 @@ public final class ParameterServer extends AbstractBehavior<Command>
             reason));
         compute.idleWork(() -> sending.progressSends(late));
         ledger.start(engine.startStep());
+        if (shards.sharded())
+        {
+            // Workers are told every shard's endpoint when accepted: the coordinator opens to them once all are in.
+            shards.coordinatorEndpoint(setup.plane().endpoint());
+            context.getSystem().receptionist().tell(Receptionist.register(ServerProtocol.COORDINATOR_KEY,
+                context.getSelf()));
+            context.getLog().info("coordinator of {} server shards ({}), waiting for shards 1..{}",
+                engine.shardPlan().shards(), engine.shardPlan(), engine.shardPlan().shards() - 1);
+            return this;
+        }
         context.getSystem().receptionist().tell(Receptionist.register(ServerProtocol.KEY, context.getSelf()));
         context.getLog().info("parameter server ready: model {} ({} parameters), waiting for {} workers; data plane {}",
             engine.identity().architecture(), engine.floats(), roster.size(), setup.plane().endpoint());
@@ -195,6 +211,12 @@ public final class ParameterServer extends AbstractBehavior<Command>
 
     private Behavior<Command> onRegister(final Register register)
     {
+        if (shards.sharded() && training)
+        {
+            register.replyTo().tell(new ServerProtocol.Refused("joining a running job is not yet supported with " +
+                "descent.cluster.servers > 1"));
+            return this;
+        }
         membership.register(register, training, nextOrderStep());
         return this;
     }
@@ -237,7 +259,59 @@ public final class ParameterServer extends AbstractBehavior<Command>
         ledger.startClock();
         final int[] live = roster.liveRanks();
         pipe(() -> loop.start(live), started -> started, "publishing the initial weights");
+        if (shards.sharded())
+        {
+            final String[] endpoints = new String[roster.size()];
+            for (final int liveRank : live)
+            {
+                endpoints[liveRank] = roster.get(liveRank).endpoint;
+            }
+            shards.start(ledger.step(), endpoints);
+        }
         return this;
+    }
+
+    private Behavior<Command> onRegisterShard(final ServerProtocol.RegisterShard register)
+    {
+        shards.register(register, engine);
+        return this;
+    }
+
+    private Behavior<Command> onShardReady(final ServerProtocol.ShardReady ready)
+    {
+        if (!shards.ready(ready.shard()) || !shards.allReady() || training)
+        {
+            return this;
+        }
+        membership.shardMap(shards.map(engine));
+        context.getSystem().receptionist().tell(Receptionist.register(ServerProtocol.KEY, context.getSelf()));
+        context.getLog().info("all {} server shards ready; waiting for {} workers", shards.readyCount(),
+            roster.size());
+        return this;
+    }
+
+    private Behavior<Command> onShardStopped(final ServerProtocol.ShardStopped stopped)
+    {
+        final String reason = "server shard " + stopped.shard() + " stopped: " + stopped.reason();
+        return stopped.badInput() ? stopOnBadInput(new BadInputException(stopped.reason())) : fail(reason);
+    }
+
+    private Behavior<Command> onShardTerminated(final ShardCoordinator.ShardTerminated terminated)
+    {
+        return fail("server shard " + terminated.shard() + " terminated (stopped, left the cluster or was downed); " +
+            "a lost shard is not yet recovered");
+    }
+
+    /** With several shards a lost worker ends the job: its ranges cannot yet be given to the others. */
+    private boolean shardedLoss(final int rank, final String reason)
+    {
+        if (!shards.sharded())
+        {
+            return false;
+        }
+        fail("worker rank " + rank + " lost (" + reason + "); losing a worker is not yet supported with " +
+            "descent.cluster.servers > 1");
+        return true;
     }
 
     /** @return the first step whose orders are not out yet: where a joining worker can start. */
@@ -248,6 +322,11 @@ public final class ParameterServer extends AbstractBehavior<Command>
 
     private Behavior<Command> onStarted(final StepLoop.Started started)
     {
+        if (!started.failed().isEmpty() && shardedLoss(started.failed().get(0), "sending weights version " +
+            started.step() + " failed: " + started.reasons().get(0)))
+        {
+            return Behaviors.stopped();
+        }
         dropFailedSends(started.failed(), started.reasons(), started.step());
         timers.startSingleTimer(STEP_TIMER, new StepDeadline(started.step()), setup.settings().stepTimeout());
         return roster.liveRanks().length == 0 ? fail("no live workers left at step " + started.step()) : this;
@@ -285,6 +364,11 @@ public final class ParameterServer extends AbstractBehavior<Command>
         {
             return finish(applied.epochEnd());
         }
+        if (!applied.failed().isEmpty() && shardedLoss(applied.failed().get(0), "sending weights version " +
+            (applied.step() + 1) + " failed: " + applied.reasons().get(0)))
+        {
+            return Behaviors.stopped();
+        }
         dropFailedSends(applied.failed(), applied.reasons(), applied.step() + 1);
         timers.startSingleTimer(STEP_TIMER, new StepDeadline(applied.step() + 1), setup.settings().stepTimeout());
         return this;
@@ -313,6 +397,10 @@ public final class ParameterServer extends AbstractBehavior<Command>
     {
         for (final int rank : missing.ranks())
         {
+            if (shardedLoss(rank, "no gradient for step " + missing.step()))
+            {
+                return Behaviors.stopped();
+            }
             lose(rank, "no gradient for step " + missing.step() + " within descent.cluster.step-timeout = " +
                 setup.settings().stepTimeout().toSeconds() + " s");
         }
@@ -362,6 +450,10 @@ public final class ParameterServer extends AbstractBehavior<Command>
 
     private Behavior<Command> loseAndContinue(final int rank, final String reason)
     {
+        if (shardedLoss(rank, reason))
+        {
+            return Behaviors.stopped();
+        }
         lose(rank, reason);
         return roster.liveRanks().length == 0 ? fail("all workers lost") : this;
     }
@@ -375,6 +467,10 @@ public final class ParameterServer extends AbstractBehavior<Command>
 
     private Behavior<Command> onSendFailed(final SendFailed failed)
     {
+        if (shardedLoss(failed.rank(), "sending weights version " + failed.version() + " failed: " + failed.reason()))
+        {
+            return Behaviors.stopped();
+        }
         dropFailedSends(List.of(failed.rank()), List.of(failed.reason()), failed.version());
         return roster.liveRanks().length == 0 ? fail("all workers lost") : this;
     }
@@ -392,6 +488,12 @@ public final class ParameterServer extends AbstractBehavior<Command>
         if (training)
         {
             return this;
+        }
+        if (!shards.allReady())
+        {
+            return fail("only " + shards.readyCount() + " of " + setup.settings().servers() + " server shards " +
+                "registered within descent.cluster.registration-timeout = " +
+                setup.settings().registrationTimeout().toSeconds() + " s");
         }
         return fail("only " + roster.liveRanks().length + " of " + roster.size() + " workers registered within " +
             "descent.cluster.registration-timeout = " + setup.settings().registrationTimeout().toSeconds() + " s");
@@ -443,6 +545,10 @@ public final class ParameterServer extends AbstractBehavior<Command>
 
     private void tellWorkers(final ToWorker message)
     {
+        if (message instanceof Finish finish)
+        {
+            shards.finish(finish);
+        }
         for (final Roster.Member member : roster.active())
         {
             member.ref.tell(message);

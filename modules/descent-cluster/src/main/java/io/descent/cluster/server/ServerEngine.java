@@ -6,6 +6,7 @@ import io.descent.cluster.dataplane.Buffers;
 import io.descent.cluster.dataplane.DataPlane;
 import io.descent.cluster.dataplane.FanOutSender;
 import io.descent.cluster.dataplane.Outlet;
+import io.descent.cluster.plan.ServerShardPlan;
 import io.descent.cluster.protocol.GradientMeta;
 import io.descent.cluster.protocol.DataPlaneAuth;
 import io.descent.cluster.protocol.JobIdentity;
@@ -14,6 +15,7 @@ import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.trace.StepTrace;
 import io.descent.data.ExampleSource;
 import io.descent.nn.Model;
+import io.descent.nn.error.BadInputException;
 import io.descent.nn.optim.Finite;
 import io.descent.nn.optim.Optimizer;
 import io.descent.train.Evaluator;
@@ -31,12 +33,19 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The parameter server's ND4J state, confined to its compute thread: the weights (the model's flat parameters),
  * the optimizer, one gradient buffer (and one report buffer) per rank that the data plane writes into, and one outlet
  * per worker. Sums gradients in rank order weighted by example count ({@code Σ n_k g_k / Σ n_k}) as they arrive, runs the optimizer,
  * publishes weights with each worker's order, evaluates. Not thread-safe: every method runs on the compute thread.
+ *
+ * <p>With parameter-server shards ({@code descent.cluster.servers = S > 1}) the engine holds one range of the
+ * weights ({@link ServerShardPlan}) and its optimizer state in a vector of its own, receives that range of each
+ * gradient, and publishes that range; only the coordinator (shard 0) sends step orders, and it gathers the other
+ * shards' ranges into its model at epoch ends ({@link #expectRanges}, {@link #installRanges}) to evaluate and to
+ * hand over the final weights. With one server the range is the whole vector and the model's own parameters.
  */
 final class ServerEngine implements AutoCloseable
 {
@@ -63,7 +72,17 @@ final class ServerEngine implements AutoCloseable
     private final int orderWords;
     private final Outlet[] outlets;
     private final FanOutSender sends;
+    /** The floats of this shard's range (the whole vector for one server). */
     private final int floats;
+    private final ShardRole role;
+    private final ServerShardPlan shardPlan;
+    private final long offset;
+    /** This shard's range of the weights: the model's parameters for one server, else a vector of its own. */
+    private final INDArray params;
+    /** The coordinator's two landing buffers (by version parity) for the other shards' ranges, else null. */
+    private final UnsafeBuffer[] staging;
+    /** A follower's outlet to the coordinator (its range at epoch ends), else null. */
+    private Outlet coordinator;
     private final Checkpoint resumed;
     private INDArray sum;
     private double updateSeconds;
@@ -73,13 +92,30 @@ final class ServerEngine implements AutoCloseable
     {
         this.setup = setup;
         this.model = Model.create(setup.spec(), setup.job().seed());
-        this.floats = Math.toIntExact(model.parameterCount());
+        this.role = setup.role();
+        this.shardPlan = shardPlan(setup, model.parameterCount());
+        this.offset = shardPlan.offset(role.shard());
+        this.floats = shardPlan.length(role.shard());
+        if (shardPlan.shards() == 1)
+        {
+            this.params = model.parameters();
+        }
+        else
+        {
+            // Its own contiguous vector: the optimizer's BLAS calls and the weights' view see a buffer of their own.
+            this.params = Nd4j.create(model.dataType(), floats);
+            Buffers.view(params).putBytes(0, Buffers.range(model.parameters(), offset, floats), 0,
+                floats * Float.BYTES);
+        }
+        this.staging = shardPlan.shards() > 1 && role.coordinates() ? new UnsafeBuffer[]{
+            new UnsafeBuffer(ByteBuffer.allocateDirect(Math.toIntExact(shardPlan.floats() * Float.BYTES))),
+            new UnsafeBuffer(ByteBuffer.allocateDirect(Math.toIntExact(shardPlan.floats() * Float.BYTES)))} : null;
         this.optimizer = setup.job().train().optimizer().create(
-            model.parameters(), setup.plan().stepsPerEpoch(), setup.plan().epochs());
+            params, setup.plan().stepsPerEpoch(), setup.plan().epochs());
         this.evaluator = new Evaluator(model, setup.job().train().loss(), setup.job().train().evalBatchSize());
         // A nonce per start: data of an earlier start of this server never passes for this one's.
         this.identity = JobIdentity.of(model.fingerprint(), setup.job().raw())
-            .withIncarnation(JobIdentity.newIncarnation());
+            .withIncarnation(role.coordinates() ? JobIdentity.newIncarnation() : role.incarnation());
         final ChunkAuth auth = setup.settings().dataPlane();
         if (auth.authenticates())
         {
@@ -102,16 +138,44 @@ final class ServerEngine implements AutoCloseable
         {
             orderViews[rank] = new UnsafeBuffer(ByteBuffer.allocateDirect(orderWords * Integer.BYTES));
         }
-        this.weightsView = Buffers.view(model.parameters());
+        this.weightsView = Buffers.view(params);
         this.outlets = new Outlet[ranks];
         this.sends = new FanOutSender(ranks, MESSAGES_PER_STEP, SystemNanoClock.INSTANCE);
         this.resumed = setup.resume().map(dir -> CheckpointStore.restoreLatest(dir, identity, ranks, stateVectors()))
             .orElse(null);
     }
 
+    /**
+     * @return the coordinator's cut of the parameter vector from the settings, or the bounds a follower was told.
+     * @throws BadInputException when the model is too small for the servers asked for.
+     */
+    private static ServerShardPlan shardPlan(final ServerSetup setup, final long parameters)
+    {
+        if (!setup.role().coordinates())
+        {
+            return ServerShardPlan.ofBounds(setup.role().bounds());
+        }
+        final int servers = setup.settings().servers();
+        final ServerShardPlan plan = ServerShardPlan.of(parameters, servers, setup.settings().shardMinBytes());
+        if (plan.shards() < servers)
+        {
+            throw new BadInputException("descent.cluster.servers = " + servers + ": the model's " + parameters +
+                " parameters (" + parameters * Float.BYTES / 1024 + " KiB) make only " + plan.shards() + " range(s) " +
+                "of at least descent.cluster.shard-min-bytes = " + setup.settings().shardMinBytes() + " bytes; " +
+                "start at most " + plan.shards() + " server(s)");
+        }
+        return plan;
+    }
+
     JobIdentity identity()
     {
         return identity;
+    }
+
+    /** @return how the parameter vector is cut over the server shards (one range for one server). */
+    ServerShardPlan shardPlan()
+    {
+        return shardPlan;
     }
 
     /** @return the checkpoint the engine resumed from, or null. */
@@ -189,7 +253,7 @@ final class ServerEngine implements AutoCloseable
     {
         for (final int rank : ranks)
         {
-            setup.plane().expect(identity.messageId(MessageKind.GRADIENT, step, rank, floats), gradientViews[rank],
+            setup.plane().expect(identity.rangeId(MessageKind.GRADIENT, step, rank, offset, floats), gradientViews[rank],
                 deadlineNs, StepTrace.enabled() ? (arrived, complete) ->
                 {
                     StepTrace.mark("s.data", arrived.step(), arrived.senderId());
@@ -216,7 +280,7 @@ final class ServerEngine implements AutoCloseable
     {
         final List<String> reasons = new ArrayList<>();
         final long deadline = System.nanoTime() + setup.settings().sendTimeout().toNanos();
-        final MessageId weights = identity.messageId(MessageKind.WEIGHTS, version, SenderId.SERVER, floats);
+        final MessageId weights = identity.rangeId(MessageKind.WEIGHTS, version, SenderId.SERVER, offset, floats);
         final MessageId order = identity.messageId(MessageKind.STEP_ORDER, version, SenderId.SERVER, orderWords);
         for (final StepLoop.Order next : orders)
         {
@@ -232,7 +296,10 @@ final class ServerEngine implements AutoCloseable
             sends.abandon(rank);
             next.order().encode(orderViews[rank]);
             sends.add(rank, outlet, weights, weightsView, deadline);
-            sends.add(rank, outlet, order, orderViews[rank], deadline);
+            if (role.coordinates())
+            {
+                sends.add(rank, outlet, order, orderViews[rank], deadline);
+            }
         }
         sends.flush(PUBLISH_STALL_NS);
         sends.collectFailures((rank, id, why) ->
@@ -325,7 +392,7 @@ final class ServerEngine implements AutoCloseable
         {
             Nd4j.getBlasWrapper().level1().scal(floats, correction, sum);
         }
-        final double rate = Finite.all(sum) ? optimizer.step(model.parameters(), sum, step) : Double.NaN;
+        final double rate = Finite.all(sum) ? optimizer.step(params, sum, step) : Double.NaN;
         sum = null;
         updateSeconds += (System.nanoTime() - start) / 1e9;
         return rate;
@@ -353,7 +420,7 @@ final class ServerEngine implements AutoCloseable
     List<INDArray> stateVectors()
     {
         final List<INDArray> vectors = new ArrayList<>();
-        vectors.add(model.parameters());
+        vectors.add(params);
         vectors.addAll(optimizer.state());
         return vectors;
     }
@@ -385,9 +452,82 @@ final class ServerEngine implements AutoCloseable
         return updateSeconds;
     }
 
+    /**
+     * The coordinator (with shards): expects every other shard's range of weights {@code version} (an epoch's last)
+     * into a landing buffer. Call it before those shards can compute that version: when the coordinator publishes the
+     * version before it.
+     *
+     * @param arrival told once, on a data-plane thread, with null when every range arrived, else what did not.
+     */
+    void expectRanges(final long version, final long deadlineNs, final java.util.function.Consumer<String> arrival)
+    {
+        final UnsafeBuffer landing = staging[(int)(version & 1)];
+        final AtomicInteger left = new AtomicInteger(shardPlan.shards() - 1);
+        for (int shard = 1; shard < shardPlan.shards(); shard++)
+        {
+            final long at = shardPlan.offset(shard);
+            final int length = shardPlan.length(shard);
+            final int from = shard;
+            setup.plane().expect(identity.rangeId(MessageKind.WEIGHTS, version, SenderId.SERVER, at, length),
+                new UnsafeBuffer(landing, Math.toIntExact(at * Float.BYTES), length * Float.BYTES), deadlineNs,
+                (id, complete) ->
+                {
+                    if (!complete)
+                    {
+                        arrival.accept("the range of server shard " + from + " of weights version " + id.step());
+                    }
+                    else if (left.decrementAndGet() == 0)
+                    {
+                        arrival.accept(null);
+                    }
+                });
+        }
+    }
+
+    /**
+     * The coordinator (with shards): puts weights {@code version} together in the model, for evaluation and the
+     * final weights: its own range, and the other shards' from their landing buffer ({@link #expectRanges}).
+     * Nothing for one server: the model's parameters are its range.
+     */
+    void installRanges(final long version)
+    {
+        if (shardPlan.shards() == 1)
+        {
+            return;
+        }
+        final UnsafeBuffer all = Buffers.view(model.parameters());
+        final UnsafeBuffer landing = staging[(int)(version & 1)];
+        final int own = Math.toIntExact(offset * Float.BYTES);
+        final int ownEnd = own + floats * Float.BYTES;
+        all.putBytes(0, landing, 0, own);
+        all.putBytes(own, weightsView, 0, floats * Float.BYTES);
+        all.putBytes(ownEnd, landing, ownEnd, all.capacity() - ownEnd);
+    }
+
+    /**
+     * A follower shard: sends its range of weights {@code version} (an epoch's last) to the coordinator, on this
+     * thread, before the range can change.
+     *
+     * @return how the send ended.
+     */
+    SendResult sendRange(final long version)
+    {
+        if (null == coordinator)
+        {
+            coordinator = setup.plane().outlet(role.coordinatorEndpoint());
+        }
+        return coordinator.send(identity.rangeId(MessageKind.WEIGHTS, version, SenderId.SERVER, offset, floats),
+            weightsView, System.nanoTime() + setup.settings().sendTimeout().toNanos());
+    }
+
     @Override
     public void close()
     {
+        if (null != coordinator)
+        {
+            coordinator.close();
+            coordinator = null;
+        }
         for (int rank = 0; rank < outlets.length; rank++)
         {
             disconnect(rank);

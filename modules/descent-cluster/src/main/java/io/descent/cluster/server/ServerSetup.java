@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param settings cluster settings.
  * @param plane    this node's data plane.
  * @param resume   directory holding checkpoints to continue from, or empty for a fresh start.
+ * @param role     which parameter-server shard this process is ({@link ShardRole#COORDINATOR} for one server).
  */
 public record ServerSetup(
     JobConfig job,
@@ -31,7 +32,8 @@ public record ServerSetup(
     StepPlan plan,
     ClusterSettings settings,
     DataPlane plane,
-    Optional<Path> resume)
+    Optional<Path> resume,
+    ShardRole role)
 {
     /** Checks the settings that depend on each other: a data-plane MAC needs a cluster key. */
     public ServerSetup
@@ -56,7 +58,14 @@ public record ServerSetup(
         final DataPlane plane,
         final Optional<Path> resume)
     {
-        return new ServerSetup(job, data, spec, plan(job, data, settings.workers()), settings, plane, resume);
+        return new ServerSetup(job, data, spec, plan(job, data, settings.workers()), settings, plane, resume,
+            ShardRole.COORDINATOR);
+    }
+
+    /** @return this setup for a follower shard. */
+    public ServerSetup withRole(final ShardRole newRole)
+    {
+        return new ServerSetup(job, data, spec, plan, settings, plane, resume, newRole);
     }
 
     /** @return the step schedule of {@code job} on {@code data} with {@code workers} workers. */

@@ -7,6 +7,7 @@ import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.trace.StepTrace;
 import io.descent.train.Metrics;
 import io.descent.train.TrainingDivergedException;
+import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.MessageId;
 import org.slf4j.Logger;
 
@@ -121,6 +122,15 @@ final class StepLoop
     private long ignored;
     private long refused;
     private double rate;
+    /** The coordinator of several shards: a step that ended an epoch, held until the other shards' ranges came. */
+    private HeldEpoch held;
+    /** The coordinator of several shards: the newest epoch-end version whose ranges all arrived. */
+    private long rangesIn = -1;
+
+    /** An epoch's last step, applied and published, waiting for the other shards' ranges to be evaluated. */
+    private record HeldEpoch(Applied applied, EpochTotals totals)
+    {
+    }
 
     /**
      * @param setup  the job and settings.
@@ -276,6 +286,12 @@ final class StepLoop
             (id, complete) -> guarded(() -> onData(id, complete), "receiving a gradient of step " + id.step()),
             (at, rank, meta) -> guarded(() -> onMeta(at, rank, meta), "receiving a gradient report of step " + at));
         nextOrderStep = step + 1;
+        if (gathers() && endsEpoch(step + 1))
+        {
+            final long version = step + 1;
+            engine.expectRanges(version, gradientDeadline(), missed -> guarded(() -> onRanges(version, missed),
+                "receiving the server shards' ranges of weights version " + version));
+        }
         publishedNs = System.nanoTime();
         final List<String> reasons = engine.publish(step, orders, failed);
         StepTrace.mark("s.published", step, -1);
@@ -353,6 +369,11 @@ final class StepLoop
     private void advance()
     {
         fold();
+        if (null != held)
+        {
+            // A held epoch is evaluated on the weights before this step's update: the update waits for it.
+            return;
+        }
         final int[] left = close.decide(barrier, live, engine.sendsInFlight() > 0);
         if (null == left)
         {
@@ -434,12 +455,99 @@ final class StepLoop
         {
             barrier = null;
         }
+        final Applied applied = new Applied(step, rate, metas, examples, loss, waitSeconds, received,
+            engine.bytesSent(), ignored, refused, close.late(), close.closedEarly(), more, failed, reasons, checkpointMillis,
+            null);
+        if (!setup.role().coordinates())
+        {
+            shardEpochEnd(next);
+            actor.accept(applied);
+        }
+        else if (null == totals)
+        {
+            actor.accept(applied);
+        }
+        else if (gathers())
+        {
+            held = new HeldEpoch(applied, totals);
+            releaseEpoch();
+        }
+        else
+        {
+            actor.accept(evaluated(applied, totals));
+        }
+    }
+
+    /** @return {@code applied} with its epoch's evaluation, on the weights of its next version. */
+    private Applied evaluated(final Applied applied, final EpochTotals totals)
+    {
         // The evaluation overlaps the workers' next step: the weights it reads change only at the next apply.
-        final EpochEnd epochEnd = null == totals ? null : new EpochEnd(totals,
-            engine.evaluate(setup.data().validation()), more ? null : engine.evaluate(setup.data().test()),
-            more ? null : engine.weights());
-        actor.accept(new Applied(step, rate, metas, examples, loss, waitSeconds, received, engine.bytesSent(),
-            ignored, refused, close.late(), close.closedEarly(), more, failed, reasons, checkpointMillis, epochEnd));
+        final boolean more = applied.published();
+        final EpochEnd epochEnd = new EpochEnd(totals, engine.evaluate(setup.data().validation()),
+            more ? null : engine.evaluate(setup.data().test()), more ? null : engine.weights());
+        return new Applied(applied.step(), applied.rate(), applied.metas(), applied.examples(), applied.loss(),
+            applied.waitSeconds(), applied.bytesReceived(), applied.bytesSent(), applied.ignored(), applied.refused(),
+            applied.late(), applied.closedEarly(),
+            applied.published(), applied.failed(), applied.reasons(), applied.checkpointMillis(), epochEnd);
+    }
+
+    /** @return true for the coordinator of several shards: it gathers their ranges at each epoch's end. */
+    private boolean gathers()
+    {
+        return setup.role().coordinates() && engine.shardPlan().shards() > 1;
+    }
+
+    /** @return true when weights {@code version} are those after an epoch's last step. */
+    private boolean endsEpoch(final long version)
+    {
+        return version > 0 && version % plan.stepsPerEpoch() == 0;
+    }
+
+    /** A follower shard: hands its range of an epoch's last weights to the coordinator, which evaluates them. */
+    private void shardEpochEnd(final long version)
+    {
+        if (!endsEpoch(version))
+        {
+            return;
+        }
+        final SendResult sent = engine.sendRange(version);
+        if (!sent.isSent())
+        {
+            barrier = null;
+            actor.accept(new Halted("sending weights version " + version + " to the coordinator failed: " + sent,
+                null));
+        }
+    }
+
+    /** The other shards' ranges of {@code version} arrived ({@code missed} null), or did not. */
+    private void onRanges(final long version, final String missed)
+    {
+        if (null != missed)
+        {
+            barrier = null;
+            held = null;
+            actor.accept(new Halted(missed + " did not arrive", null));
+            return;
+        }
+        rangesIn = Math.max(rangesIn, version);
+        releaseEpoch();
+    }
+
+    /** Evaluates the held epoch once its ranges are in, then finishes a step that completed meanwhile. */
+    private void releaseEpoch()
+    {
+        if (null == held || rangesIn < held.applied().step() + 1)
+        {
+            return;
+        }
+        final HeldEpoch epoch = held;
+        held = null;
+        engine.installRanges(epoch.applied().step() + 1);
+        actor.accept(evaluated(epoch.applied(), epoch.totals()));
+        if (null != barrier)
+        {
+            advance();
+        }
     }
 
     /**

@@ -260,7 +260,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         pipe(() ->
         {
             engine.join(accepted.rank(), accepted.workers(), accepted.serverEndpoint(), accepted.incarnation(),
-                accepted.workerSession(), accepted.serverSession());
+                accepted.workerSession(), accepted.serverSession(), accepted.shards());
             engine.expectStep(firstStep, weightsDeadline());
             return new Armed(engine.totalSteps());
         }, armed -> armed, "joining the job");

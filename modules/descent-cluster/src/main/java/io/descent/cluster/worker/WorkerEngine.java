@@ -10,6 +10,7 @@ import io.descent.cluster.protocol.GradientMeta;
 import io.descent.cluster.protocol.JobIdentity;
 import io.descent.cluster.protocol.NodeInfo;
 import io.descent.cluster.protocol.SenderId;
+import io.descent.cluster.protocol.ShardMap;
 import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.protocol.WorkerStats;
 import io.descent.cluster.trace.StepTrace;
@@ -23,11 +24,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A worker's ND4J state, confined to its compute thread: the model (whose parameters the data plane overwrites with
  * each weights version), its {@link StepCompute step arithmetic}, the buffers the step orders and gradient reports
  * travel in, the outlet to the server and the counters. Not thread-safe: every method runs on the compute thread.
+ *
+ * <p>With parameter-server shards ({@link ShardMap}) the worker has one outlet per shard: each weights version arrives
+ * as one range per shard, straight into its place in the model's parameters, and the step starts once every range
+ * and the coordinator's order are in; the gradient goes out as one range per shard, and its report to every shard.
  */
 final class WorkerEngine implements AutoCloseable
 {
@@ -58,8 +64,6 @@ final class WorkerEngine implements AutoCloseable
     private final JobIdentity identity;
     /** The identity of the server it joined, incarnation included: every data-plane message carries it. */
     private volatile JobIdentity joined;
-    private final UnsafeBuffer weightsView;
-    private final UnsafeBuffer gradientView;
     private final UnsafeBuffer metaView = new UnsafeBuffer(ByteBuffer.allocateDirect(GradientMeta.BYTES));
     private final int floats;
     private final TestDelay delay = TestDelay.fromEnvironment(System.getenv());
@@ -68,7 +72,12 @@ final class WorkerEngine implements AutoCloseable
     private int orderWords;
     private StepPlan plan;
     private StepCompute compute;
-    private Outlet outlet;
+    /** One outlet per parameter-server shard; index 0 is the server (the coordinator). */
+    private Outlet[] outlets = new Outlet[0];
+    /** The shards' range boundaries: {@code [0, floats]} for one server. */
+    private long[] bounds;
+    private UnsafeBuffer[] weightRanges;
+    private UnsafeBuffer[] gradientRanges;
     /** Bytes sent through the outlets of earlier joins (another server, or another incarnation of it). */
     private long sentBefore;
     private int rank = -1;
@@ -103,8 +112,6 @@ final class WorkerEngine implements AutoCloseable
         this.identity = JobIdentity.of(model.fingerprint(), setup.job().raw());
         this.joined = identity;
         this.floats = Math.toIntExact(model.parameterCount());
-        this.weightsView = Buffers.view(model.parameters());
-        this.gradientView = Buffers.view(model.gradients());
         this.skipAhead = setup.settings().consistency().mode() == Consistency.Mode.BACKUP;
     }
 
@@ -134,6 +141,17 @@ final class WorkerEngine implements AutoCloseable
         final int newRank, final int workers, final String serverEndpoint, final long incarnation,
         final int workerSession, final int serverSession)
     {
+        join(newRank, workers, serverEndpoint, incarnation, workerSession, serverSession, ShardMap.SINGLE);
+    }
+
+    /**
+     * {@link #join(int, int, String, long, int, int)} with the parameter-server shards the server named: an outlet
+     * to each, and each weights version and gradient cut into their ranges.
+     */
+    void join(
+        final int newRank, final int workers, final String serverEndpoint, final long incarnation,
+        final int workerSession, final int serverSession, final ShardMap shards)
+    {
         final ChunkAuth auth = setup.settings().dataPlane();
         if (auth.authenticates())
         {
@@ -160,12 +178,39 @@ final class WorkerEngine implements AutoCloseable
         plan = new StepPlan(setup.train().size(), workers, setup.job().train().batchSize(),
             setup.job().train().epochs(), setup.job().seed());
         compute = new StepCompute(model, plan, setup.train(), setup.job().train().loss(), setup.job().seed());
-        if (null != outlet)
+        closeOutlets();
+        bounds = shards.shards() == 1 ? new long[]{0, floats} : shards.bounds();
+        if (bounds[bounds.length - 1] != floats)
         {
-            sentBefore += outlet.bytesSent();
-            outlet.close();
+            throw new IllegalStateException("the server's shard ranges end at float " + bounds[bounds.length - 1] +
+                ", this worker's model has " + floats);
         }
-        outlet = setup.plane().outlet(serverEndpoint, workerSession);
+        final int count = bounds.length - 1;
+        outlets = new Outlet[count];
+        weightRanges = new UnsafeBuffer[count];
+        gradientRanges = new UnsafeBuffer[count];
+        for (int shard = 0; shard < count; shard++)
+        {
+            outlets[shard] = setup.plane().outlet(0 == shard ? serverEndpoint : shards.endpoints()[shard - 1],
+                workerSession);
+            weightRanges[shard] = Buffers.range(model.parameters(), bounds[shard], length(shard));
+            gradientRanges[shard] = Buffers.range(model.gradients(), bounds[shard], length(shard));
+        }
+    }
+
+    private int length(final int shard)
+    {
+        return Math.toIntExact(bounds[shard + 1] - bounds[shard]);
+    }
+
+    private void closeOutlets()
+    {
+        for (final Outlet each : outlets)
+        {
+            sentBefore += each.bytesSent();
+            each.close();
+        }
+        outlets = new Outlet[0];
     }
 
     /** @return steps of the job (after {@link #join}). */
@@ -187,23 +232,28 @@ final class WorkerEngine implements AutoCloseable
         }
         armedUpTo = Math.max(armedUpTo, version);
         final JobIdentity server = joined;
-        setup.plane().expect(server.messageId(MessageKind.WEIGHTS, version, SenderId.SERVER, floats),
-            weightsView, deadlineNs, (id, complete) ->
-            {
-                StepTrace.mark("w.wdata", id.step(), -1);
-                if (stale(id))
+        final AtomicInteger rangesLeft = new AtomicInteger(weightRanges.length);
+        for (int shard = 0; shard < weightRanges.length; shard++)
+        {
+            setup.plane().expect(server.rangeId(MessageKind.WEIGHTS, version, SenderId.SERVER, bounds[shard],
+                length(shard)), weightRanges[shard], deadlineNs, (id, complete) ->
                 {
-                    return;
-                }
-                if (complete)
-                {
-                    weightsIn = id.step();
-                }
-                else
-                {
-                    miss(id.step(), "weights version " + id.step());
-                }
-            });
+                    StepTrace.mark("w.wdata", id.step(), -1);
+                    if (stale(id))
+                    {
+                        return;
+                    }
+                    if (!complete)
+                    {
+                        miss(id.step(), "weights version " + id.step() + (weightRanges.length == 1 ? "" :
+                            " (floats from " + id.floatOffset() + ")"));
+                    }
+                    else if (rangesLeft.decrementAndGet() == 0)
+                    {
+                        weightsIn = id.step();
+                    }
+                });
+        }
         final UnsafeBuffer order = orderView;
         setup.plane().expect(server.messageId(MessageKind.STEP_ORDER, version, SenderId.SERVER,
             orderWords), order, deadlineNs, (id, complete) ->
@@ -349,8 +399,12 @@ final class WorkerEngine implements AutoCloseable
         samples += rows;
         computeSeconds += (computed - start) / 1e9;
         final long deadline = System.nanoTime() + setup.settings().sendTimeout().toNanos();
-        SendResult result = outlet.send(joined.messageId(MessageKind.GRADIENT, step.step(), rank, floats),
-            gradientView, deadline);
+        SendResult result = SendResult.SENT;
+        for (int shard = 0; shard < outlets.length && result.isSent(); shard++)
+        {
+            result = outlets[shard].send(joined.rangeId(MessageKind.GRADIENT, step.step(), rank, bounds[shard],
+                length(shard)), gradientRanges[shard], deadline);
+        }
         lastPushEndNs = System.nanoTime();
         pushSeconds += (lastPushEndNs - computed) / 1e9;
         final TransportStats transport = setup.plane().stats();
@@ -358,8 +412,11 @@ final class WorkerEngine implements AutoCloseable
         {
             new GradientMeta(rows, loss, samples, computeSeconds, pushSeconds, waitSeconds, bytesSent(),
                 transport).encode(metaView);
-            result = outlet.send(joined.messageId(MessageKind.GRADIENT_META, step.step(), rank, META_WORDS),
-                metaView, deadline);
+            for (int shard = 0; shard < outlets.length && result.isSent(); shard++)
+            {
+                result = outlets[shard].send(joined.messageId(MessageKind.GRADIENT_META, step.step(), rank,
+                    META_WORDS), metaView, deadline);
+            }
         }
         StepTrace.mark("w.pushed", step.step(), rank);
         if (result.isSent())
@@ -382,16 +439,17 @@ final class WorkerEngine implements AutoCloseable
     /** @return bytes sent to the server since this worker started, through every outlet it had. */
     private long bytesSent()
     {
-        return sentBefore + (null == outlet ? 0 : outlet.bytesSent());
+        long sent = sentBefore;
+        for (final Outlet each : outlets)
+        {
+            sent += each.bytesSent();
+        }
+        return sent;
     }
 
     @Override
     public void close()
     {
-        if (null != outlet)
-        {
-            outlet.close();
-            outlet = null;
-        }
+        closeOutlets();
     }
 }

@@ -11,6 +11,7 @@ import akka.serialization.Serializer;
 import akka.serialization.Serializers;
 import io.descent.cluster.protocol.ControlMessage;
 import io.descent.cluster.protocol.JobIdentity;
+import io.descent.cluster.protocol.ShardMap;
 import io.descent.cluster.protocol.ServerProtocol;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -61,17 +63,37 @@ class KryoSerializerTest
             new ServerProtocol.Leave(adapter, "weights timed out"),
             new ServerProtocol.Accepted(server.getRef(), 1, 2, "127.0.0.1:40999", 12, 0x0123_4567_89ab_cdefL),
             new ServerProtocol.Refused("model fingerprint mismatch"),
-            new ServerProtocol.Finish(true, "job complete"));
+            new ServerProtocol.Finish(true, "job complete"),
+            new ServerProtocol.Accepted(server.getRef(), 0, 2, "ipc", 0, 9L, 0, 0,
+                new ShardMap(new long[]{0, 1024, 2000}, new String[]{"127.0.0.1:40998"})),
+            new ServerProtocol.RegisterShard(shardAdapter(), 1, 2, "ipc", new JobIdentity(1L, "a", 2L), "host-c", 7),
+            new ServerProtocol.ShardReady(1),
+            new ServerProtocol.ShardStopped(1, true, "training diverged"));
         for (final Object message : messages)
         {
             assertEquals(message, roundTrip(message), message.getClass().getSimpleName());
         }
+        final ServerProtocol.ShardAccepted accepted = (ServerProtocol.ShardAccepted)roundTrip(
+            new ServerProtocol.ShardAccepted(server.getRef(), -3L, new long[]{0, 1024, 2000}, "ipc"));
+        assertEquals(server.getRef(), accepted.coordinator());
+        assertEquals(-3L, accepted.incarnation());
+        assertArrayEquals(new long[]{0, 1024, 2000}, accepted.bounds());
+        assertEquals("ipc", accepted.coordinatorEndpoint());
+        final ServerProtocol.ShardStart start = (ServerProtocol.ShardStart)roundTrip(
+            new ServerProtocol.ShardStart(4L, new String[]{"ipc", "127.0.0.1:4000"}));
+        assertEquals(4L, start.firstStep());
+        assertArrayEquals(new String[]{"ipc", "127.0.0.1:4000"}, start.endpoints());
+    }
+
+    private ActorRef<ServerProtocol.ToShard> shardAdapter()
+    {
+        return testKit.createTestProbe(ServerProtocol.ToShard.class).getRef();
     }
 
     @Test
     void shouldCoverEveryRegisteredMessage() throws Exception
     {
-        assertEquals(6, ProtocolClasses.MESSAGES.size());
+        assertEquals(11, ProtocolClasses.MESSAGES.size());
         for (final Class<?> type : ServerProtocol.class.getDeclaredClasses())
         {
             if (ControlMessage.class.isAssignableFrom(type))

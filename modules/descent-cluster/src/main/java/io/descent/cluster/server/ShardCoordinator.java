@@ -1,0 +1,163 @@
+package io.descent.cluster.server;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.javadsl.ActorContext;
+import io.descent.cluster.protocol.ServerProtocol;
+import io.descent.cluster.protocol.ServerProtocol.RegisterShard;
+import io.descent.cluster.protocol.ServerProtocol.ToShard;
+import io.descent.cluster.protocol.ShardMap;
+
+/**
+ * The coordinator's (shard 0's) books of the other parameter-server shards: takes each one in once (its index, the
+ * shard count, its model and job), tells it the range boundaries and the incarnation, counts them ready, starts them
+ * with the workers' endpoints and tells them the end of the job. The coordinator opens to workers only once every
+ * shard is ready ({@link #allReady()}), so every worker is told every shard's endpoint ({@link #map()}). Confined to
+ * the parameter server's actor.
+ */
+final class ShardCoordinator
+{
+    /** The coordinator learns that a shard's actor terminated (death watch). */
+    record ShardTerminated(int shard) implements ParameterServer.PrivateCommand
+    {
+    }
+
+    private final ActorContext<ServerProtocol.Command> context;
+    private final int shards;
+    private final ActorRef<ToShard>[] refs;
+    private final String[] endpoints;
+    private final boolean[] ready;
+
+    @SuppressWarnings("unchecked")
+    ShardCoordinator(final ActorContext<ServerProtocol.Command> context, final int shards)
+    {
+        this.context = context;
+        this.shards = shards;
+        this.refs = new ActorRef[shards];
+        this.endpoints = new String[shards];
+        this.ready = new boolean[shards];
+        ready[0] = true;
+    }
+
+    /** @return true when the job has more than one shard. */
+    boolean sharded()
+    {
+        return shards > 1;
+    }
+
+    /**
+     * Takes a shard in, or refuses it (one line, to the shard) when the coordinator is not ready, the index or count
+     * is not this job's, the index is taken, or its model or job differ.
+     */
+    void register(final RegisterShard register, final ServerEngine engine)
+    {
+        String refusal = null == engine ? "the coordinator is not ready" :
+            engine.identity().mismatch(register.identity());
+        if (register.shards() != shards)
+        {
+            refusal = "the shard was started with --shards " + register.shards() + ", the coordinator runs " +
+                shards + " (descent.cluster.servers)";
+        }
+        else if (register.shard() < 1 || register.shard() >= shards)
+        {
+            refusal = "shard index " + register.shard() + " is not one of 1.." + (shards - 1);
+        }
+        else if (null != refs[register.shard()] && !refs[register.shard()].equals(register.replyTo()))
+        {
+            refusal = "shard " + register.shard() + " is taken by " + refs[register.shard()].path();
+        }
+        if (null != refusal)
+        {
+            context.getLog().warn("refused server shard {} on {} pid {}: {}", register.shard(), register.host(),
+                register.pid(), refusal);
+            register.replyTo().tell(new ServerProtocol.Refused(refusal));
+            return;
+        }
+        final int shard = register.shard();
+        if (null == refs[shard])
+        {
+            refs[shard] = register.replyTo();
+            endpoints[shard] = register.endpoint();
+            context.watchWith(register.replyTo(), new ShardTerminated(shard));
+            context.getLog().info("server shard {} registered from {} pid {} (data plane {})", shard,
+                register.host(), register.pid(), register.endpoint());
+        }
+        register.replyTo().tell(new ServerProtocol.ShardAccepted(context.getSelf(), engine.identity().incarnation(),
+            engine.shardPlan().bounds(), endpoints[0]));
+    }
+
+    /** Notes the coordinator's own data-plane endpoint (shard 0's). */
+    void coordinatorEndpoint(final String endpoint)
+    {
+        endpoints[0] = endpoint;
+    }
+
+    /** @return true when the shard is a registered one now ready; false for an unknown index. */
+    boolean ready(final int shard)
+    {
+        if (shard < 1 || shard >= shards || null == refs[shard])
+        {
+            return false;
+        }
+        ready[shard] = true;
+        return true;
+    }
+
+    /** @return true once every shard built its state. */
+    boolean allReady()
+    {
+        for (final boolean each : ready)
+        {
+            if (!each)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return the number of shards ready, the coordinator included. */
+    int readyCount()
+    {
+        int count = 0;
+        for (final boolean each : ready)
+        {
+            count += each ? 1 : 0;
+        }
+        return count;
+    }
+
+    /** @return the shards' ranges and endpoints, for the workers ({@link ShardMap#SINGLE} for one server). */
+    ShardMap map(final ServerEngine engine)
+    {
+        if (!sharded())
+        {
+            return ShardMap.SINGLE;
+        }
+        final String[] others = new String[shards - 1];
+        System.arraycopy(endpoints, 1, others, 0, shards - 1);
+        return new ShardMap(engine.shardPlan().bounds(), others);
+    }
+
+    /** Starts every shard's steps: the workers (by rank, {@code workerEndpoints}) are all armed for the first. */
+    void start(final long firstStep, final String[] workerEndpoints)
+    {
+        tell(new ServerProtocol.ShardStart(firstStep, workerEndpoints));
+    }
+
+    /** Tells every shard the end of the job. */
+    void finish(final ServerProtocol.Finish finish)
+    {
+        tell(finish);
+    }
+
+    private void tell(final ToShard message)
+    {
+        for (int shard = 1; shard < shards; shard++)
+        {
+            if (null != refs[shard])
+            {
+                refs[shard].tell(message);
+            }
+        }
+    }
+}

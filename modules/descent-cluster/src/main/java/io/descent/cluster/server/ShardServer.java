@@ -1,0 +1,287 @@
+package io.descent.cluster.server;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.actor.typed.receptionist.Receptionist;
+import io.descent.cluster.compute.ComputeThread;
+import io.descent.cluster.protocol.JobIdentity;
+import io.descent.cluster.protocol.NodeInfo;
+import io.descent.cluster.protocol.ServerProtocol;
+import io.descent.cluster.protocol.ServerProtocol.Command;
+import io.descent.cluster.protocol.ServerProtocol.ToShard;
+import io.descent.nn.Model;
+import io.descent.nn.error.BadInputException;
+
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+
+/**
+ * A parameter-server shard other than the coordinator ({@code descent ps --shard I --shards S}, I ≥ 1): finds the
+ * coordinator (shard 0) through the Receptionist ({@link ServerProtocol#COORDINATOR_KEY}), registers with it, builds
+ * its range of the weights and optimizer state with the coordinator's boundaries and incarnation, and once the
+ * coordinator has every worker ready ({@link ServerProtocol.ShardStart}) runs its range's synchronous steps on its
+ * own compute thread ({@link StepLoop}, {@link ServerEngine}): publishes its range of each version to every worker,
+ * sums its range of their gradients in rank order, applies the optimizer, and hands its range of each epoch's last
+ * weights to the coordinator, which evaluates and reports. Every step covers every worker (the coordinator ends the
+ * job when one is lost). Ends with the coordinator's {@link ServerProtocol.Finish}; tells the coordinator when its
+ * own loop fails ({@link ServerProtocol.ShardStopped}). All ND4J work runs on the compute thread; the actor handles
+ * control only.
+ */
+public final class ShardServer extends AbstractBehavior<Command>
+{
+    /** How a shard's part of the job ended, told once on the actor's thread. */
+    @FunctionalInterface
+    public interface Observer
+    {
+        /**
+         * @param success  the job completed.
+         * @param badInput the job stopped on the user's input (exit 2).
+         * @param message  one line.
+         */
+        void onEnded(boolean success, boolean badInput, String message);
+    }
+
+    private record Known(JobIdentity identity) implements ParameterServer.PrivateCommand
+    {
+    }
+
+    private record Listed(Receptionist.Listing listing) implements ParameterServer.PrivateCommand
+    {
+    }
+
+    private record FromCoordinator(ToShard message) implements ParameterServer.PrivateCommand
+    {
+    }
+
+    private record EngineReady(ServerEngine engine) implements ParameterServer.PrivateCommand
+    {
+    }
+
+    private record Failed(String what, Throwable cause) implements ParameterServer.PrivateCommand
+    {
+    }
+
+    private enum CoordinatorGone implements ParameterServer.PrivateCommand
+    {
+        INSTANCE
+    }
+
+    private enum RegistrationDeadline implements ParameterServer.PrivateCommand
+    {
+        INSTANCE
+    }
+
+    private final ActorContext<Command> context;
+    private final ServerSetup setup;
+    private final int shard;
+    private final Observer observer;
+    private final ComputeThread compute;
+    private final ActorRef<ToShard> self;
+    private JobIdentity identity;
+    private ActorRef<Command> coordinator;
+    private ServerEngine engine;
+    private StepLoop loop;
+    private boolean ended;
+
+    /**
+     * @param setup    the job, data, model, settings (its {@code servers} is the shard count) and data plane.
+     * @param shard    this shard's index, 1 .. servers − 1.
+     * @param observer told how the shard's part ended.
+     * @return the behavior; it stops itself at the end.
+     */
+    public static Behavior<Command> create(final ServerSetup setup, final int shard, final Observer observer)
+    {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+            new ShardServer(context, timers, setup, shard, observer)));
+    }
+
+    private ShardServer(
+        final ActorContext<Command> context, final TimerScheduler<Command> timers, final ServerSetup setup,
+        final int shard, final Observer observer)
+    {
+        super(context);
+        this.context = context;
+        this.setup = setup;
+        this.shard = shard;
+        this.observer = observer;
+        final ActorRef<Command> me = context.getSelf();
+        this.compute = new ComputeThread("descent-shard-compute", setup.plane(),
+            (what, cause) -> me.tell(new Failed(what, cause)));
+        this.self = context.messageAdapter(ToShard.class, FromCoordinator::new);
+        timers.startSingleTimer(RegistrationDeadline.INSTANCE, setup.settings().registrationTimeout());
+        pipe(() -> JobIdentity.of(Model.create(setup.spec(), setup.job().seed()).fingerprint(), setup.job().raw()),
+            Known::new, "building the model");
+    }
+
+    @Override
+    public Receive<Command> createReceive()
+    {
+        return newReceiveBuilder()
+            .onMessage(Known.class, this::onKnown)
+            .onMessage(Listed.class, this::onListed)
+            .onMessage(FromCoordinator.class, this::onCoordinator)
+            .onMessage(EngineReady.class, this::onEngineReady)
+            .onMessage(StepLoop.Started.class, started -> started.failed().isEmpty() ? this :
+                stop(false, "sending weights version " + started.step() + " to rank " + started.failed().get(0) +
+                    " failed: " + started.reasons().get(0)))
+            .onMessage(StepLoop.Applied.class, applied -> applied.failed().isEmpty() ? this :
+                stop(false, "sending weights version " + (applied.step() + 1) + " to rank " +
+                    applied.failed().get(0) + " failed: " + applied.reasons().get(0)))
+            .onMessage(StepLoop.Halted.class, halted -> stop(null != BadInputException.in(halted.cause()),
+                halted.reason()))
+            .onMessage(Failed.class, failed -> stop(null != BadInputException.in(failed.cause()),
+                null != BadInputException.in(failed.cause()) ? BadInputException.in(failed.cause()).getMessage() :
+                    "failed while " + failed.what() + ": " + failed.cause()))
+            .onMessageEquals(CoordinatorGone.INSTANCE, () -> end(false, false, "the coordinator (server shard 0) " +
+                "went away without ending the job"))
+            .onMessageEquals(RegistrationDeadline.INSTANCE, () -> null != engine ? this : end(false, false,
+                "no coordinator accepted server shard " + shard + " within descent.cluster.registration-timeout = " +
+                    setup.settings().registrationTimeout().toSeconds() + " s"))
+            .onSignal(PostStop.class, signal -> onPostStop())
+            .build();
+    }
+
+    private Behavior<Command> onKnown(final Known known)
+    {
+        identity = known.identity();
+        final ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class,
+            Listed::new);
+        context.getSystem().receptionist().tell(Receptionist.subscribe(ServerProtocol.COORDINATOR_KEY, listings));
+        context.getLog().info("server shard {} of {}: looking for the coordinator", shard,
+            setup.settings().servers());
+        return this;
+    }
+
+    private Behavior<Command> onListed(final Listed listed)
+    {
+        if (null != coordinator)
+        {
+            return this;
+        }
+        for (final ActorRef<Command> found : listed.listing().getServiceInstances(ServerProtocol.COORDINATOR_KEY))
+        {
+            found.tell(new ServerProtocol.RegisterShard(self, shard, setup.settings().servers(),
+                setup.plane().endpoint(), identity, NodeInfo.host(), NodeInfo.pid()));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onCoordinator(final FromCoordinator from)
+    {
+        final ToShard message = from.message();
+        if (message instanceof ServerProtocol.ShardAccepted accepted)
+        {
+            if (null != coordinator)
+            {
+                return this;
+            }
+            coordinator = accepted.coordinator();
+            context.watchWith(coordinator, CoordinatorGone.INSTANCE);
+            final ServerSetup mine = setup.withRole(new ShardRole(shard, accepted.bounds(), accepted.incarnation(),
+                accepted.coordinatorEndpoint()));
+            pipe(() -> new ServerEngine(mine), EngineReady::new, "building the range of server shard " + shard);
+            return this;
+        }
+        if (message instanceof ServerProtocol.ShardStart start)
+        {
+            final String[] endpoints = start.endpoints();
+            pipe(() -> startSteps(endpoints), started -> started, "publishing the first weights");
+            return this;
+        }
+        if (message instanceof ServerProtocol.Refused refused)
+        {
+            return end(false, true, "the coordinator refused server shard " + shard + ": " + refused.reason());
+        }
+        final ServerProtocol.Finish finish = (ServerProtocol.Finish)message;
+        return end(finish.success(), finish.badInput(), finish.message());
+    }
+
+    private StepLoop.Started startSteps(final String[] endpoints)
+    {
+        for (int rank = 0; rank < endpoints.length; rank++)
+        {
+            final String refused = engine.connect(rank, endpoints[rank], 0);
+            if (null != refused)
+            {
+                throw new IllegalStateException("server shard " + shard + ", worker rank " + rank + ": " + refused);
+            }
+        }
+        return loop.start(IntStream.range(0, endpoints.length).toArray());
+    }
+
+    private Behavior<Command> onEngineReady(final EngineReady ready)
+    {
+        engine = ready.engine();
+        final ActorRef<Command> me = context.getSelf();
+        loop = new StepLoop(setup.withRole(new ShardRole(shard, engine.shardPlan().bounds(),
+            engine.identity().incarnation(), null)), engine, me::tell, compute::execute, context.getLog());
+        final ServerEngine sending = engine;
+        compute.idleWork(() -> sending.progressSends((rank, version, reason) ->
+            me.tell(new Failed("sending weights version " + version + " to rank " + rank, new IllegalStateException(
+                reason)))));
+        context.getLog().info("server shard {}: floats [{}, {}) of {}; ready", shard,
+            engine.shardPlan().offset(shard), engine.shardPlan().offset(shard) + engine.shardPlan().length(shard),
+            engine.shardPlan().floats());
+        coordinator.tell(new ServerProtocol.ShardReady(shard));
+        return this;
+    }
+
+    /** This shard's part failed: tells the coordinator, which ends the job for everyone. */
+    private Behavior<Command> stop(final boolean badInput, final String reason)
+    {
+        if (null != coordinator)
+        {
+            coordinator.tell(new ServerProtocol.ShardStopped(shard, badInput, reason));
+        }
+        if (!badInput)
+        {
+            context.getLog().error("server shard {} failed: {}", shard, reason);
+        }
+        return end(false, badInput, reason);
+    }
+
+    private Behavior<Command> end(final boolean success, final boolean badInput, final String message)
+    {
+        if (!ended)
+        {
+            ended = true;
+            context.getLog().info("server shard {}: {}", shard, message);
+            observer.onEnded(success, badInput, message);
+        }
+        return Behaviors.stopped();
+    }
+
+    private Behavior<Command> onPostStop()
+    {
+        final ServerEngine closing = engine;
+        if (null != closing)
+        {
+            compute.submit(() ->
+            {
+                closing.close();
+                return null;
+            });
+        }
+        compute.close();
+        if (!ended)
+        {
+            ended = true;
+            observer.onEnded(false, false, "server shard " + shard + " stopped before the job ended");
+        }
+        return this;
+    }
+
+    private <T> void pipe(final Callable<T> task, final Function<T, ParameterServer.PrivateCommand> onSuccess,
+        final String what)
+    {
+        context.pipeToSelf(compute.submit(task),
+            (value, failure) -> null == failure ? onSuccess.apply(value) : new Failed(what, failure));
+    }
+}
