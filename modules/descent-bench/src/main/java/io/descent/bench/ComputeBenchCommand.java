@@ -4,6 +4,7 @@ import io.descent.nn.Model;
 import io.descent.nn.ModelSpec;
 import io.descent.nn.SgemmProbe;
 import io.descent.nn.error.BadInputException;
+import io.descent.nn.kernel.NativeBuild;
 import io.descent.nn.layer.Layer;
 import io.descent.nn.loss.Loss;
 import io.descent.nn.optim.LearningRateSchedule;
@@ -117,9 +118,11 @@ public final class ComputeBenchCommand implements Callable<Integer>
         result.put("step_gflops", stepGflops);
         result.put("sgemm_peak_gflops", peak);
         result.put("efficiency", stepGflops / peak);
+        result.put("nd4j_native", NativeBuild.name());
         System.out.printf(Locale.ROOT, "model %s (%d params), batch %d, %d thread(s): %.0f samples/s, step %.2f ms, " +
-            "%.1f GFLOP/s; sgemm peak %.1f GFLOP/s; efficiency %.3f%n", bench.name(), net.parameterCount(), batch,
-            threads, samplesPerSecond, bestStepSeconds * 1e3, stepGflops, peak, stepGflops / peak);
+            "%.1f GFLOP/s; sgemm peak %.1f GFLOP/s; efficiency %.3f; ND4J native build %s%n", bench.name(),
+            net.parameterCount(), batch, threads, samplesPerSecond, bestStepSeconds * 1e3, stepGflops, peak,
+            stepGflops / peak, NativeBuild.name());
         if (spec.input().isImage())
         {
             final List<LayerProfile.Row> rows = LayerProfile.measure(net, features, targets, bench.loss(),

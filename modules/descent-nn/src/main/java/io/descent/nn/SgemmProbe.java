@@ -1,5 +1,6 @@
 package io.descent.nn;
 
+import io.descent.nn.kernel.NativeBuild;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -50,8 +51,8 @@ public final class SgemmProbe
     }
 
     /**
-     * A quick (~0.1 s) calibration logged at start: the BLAS core type asked for, the threads and the sgemm speed,
-     * with a warning when it is far below what a vector CPU does.
+     * A quick (~0.1 s) calibration logged at start: ND4J's native build (oneDNN or stock), the BLAS core type asked
+     * for, the threads and the sgemm speed, with a warning when it is far below what a vector CPU does.
      *
      * @return the measured GFLOP/s.
      */
@@ -60,7 +61,8 @@ public final class SgemmProbe
         final int threads = Nd4j.factory().blas().getMaxThreads();
         final double gflops = gflops(1024, 4, 3);
         final String core = System.getenv().getOrDefault("OPENBLAS_CORETYPE", "auto-detected");
-        LOG.info("BLAS: OpenBLAS core {}, {} thread(s), sgemm 1024: {} GFLOP/s", core, threads, Math.round(gflops));
+        LOG.info("ND4J native build {}; BLAS: OpenBLAS core {}, {} thread(s), sgemm 1024: {} GFLOP/s",
+            NativeBuild.name(), core, threads, Math.round(gflops));
         if (gflops < SLOW_GFLOPS_PER_THREAD * threads)
         {
             LOG.warn("sgemm runs at {} GFLOP/s with {} thread(s): OpenBLAS may be using a generic kernel; set " +

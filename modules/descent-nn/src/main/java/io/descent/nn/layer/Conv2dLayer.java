@@ -15,6 +15,9 @@ import java.util.SplittableRandom;
  * flat buffer) and the [batch·positions × C_out] result is laid out NCHW. Backward: dW = dYᵀ·cols, db = 1ᵀ·dY,
  * dcols = dY·W scattered back onto the input (col2im). Every array is preallocated per batch size and every product
  * bound once, so a pass allocates nothing; every sum is in a fixed order, so results are bitwise reproducible.
+ *
+ * <p>That is the {@link ConvKernel#IM2COL} kernel; on ND4J's oneDNN build the layer runs ND4J's own convolution ops
+ * instead ({@link ConvOpsPass}), several times faster there ({@link ConvKernel#fastest()}).
  */
 final class Conv2dLayer implements Layer
 {
@@ -23,6 +26,7 @@ final class Conv2dLayer implements Layer
     private final Windows windows;
     private final int[] patchTable;
     private final int patch;
+    private final ConvKernel kernel;
     private INDArray weights;
     private INDArray bias;
     private INDArray weightGradient;
@@ -30,6 +34,13 @@ final class Conv2dLayer implements Layer
 
     Conv2dLayer(final Shape input, final LayerSpec.Conv2d spec, final String where)
     {
+        this(input, spec, where, ConvKernel.fastest());
+    }
+
+    /** A layer computing with the given kernel (tests compare the kernels). */
+    Conv2dLayer(final Shape input, final LayerSpec.Conv2d spec, final String where, final ConvKernel kernel)
+    {
+        this.kernel = kernel;
         this.input = input;
         this.spec = spec;
         this.windows = new Windows(input, new int[]{ spec.kernelHeight(), spec.kernelWidth() },
@@ -103,6 +114,12 @@ final class Conv2dLayer implements Layer
     @Override
     public LayerBuffers allocate(final int batchSize, final DataType dataType)
     {
+        if (kernel == ConvKernel.ND4J_OPS)
+        {
+            return new LayerBuffers(Nd4j.create(dataType, batchSize, outputSize()),
+                Nd4j.create(dataType, batchSize, outputSize()), Nd4j.create(dataType, batchSize, outputSize()), null,
+                null);
+        }
         final long rows = (long)batchSize * windows.positions();
         return new LayerBuffers(
             Nd4j.create(dataType, batchSize, outputSize()),
@@ -116,6 +133,11 @@ final class Conv2dLayer implements Layer
     @Override
     public LayerPass prepare(final INDArray input, final LayerBuffers buffers, final INDArray inputDelta)
     {
+        if (kernel == ConvKernel.ND4J_OPS)
+        {
+            return new ConvOpsPass(this.input, outputShape(), spec, new INDArray[]{ weights, bias },
+                new INDArray[]{ weightGradient, biasGradient }, input, buffers, inputDelta);
+        }
         return new Pass(input, buffers, inputDelta);
     }
 

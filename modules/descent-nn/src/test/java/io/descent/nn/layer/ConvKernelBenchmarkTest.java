@@ -41,7 +41,7 @@ class ConvKernelBenchmarkTest
         final Shape shape = Shape.image(channels, side, side);
         final LayerSpec.Conv2d spec = new LayerSpec.Conv2d(filters, 3, 3, 1, 1, Padding.SAME, Activation.IDENTITY,
             new WeightInit(WeightInit.Kind.HE_NORMAL, 0.0), new WeightInit(WeightInit.Kind.NORMAL, 0.1));
-        final Conv2dLayer layer = (Conv2dLayer)spec.build(shape, "bench");
+        final Conv2dLayer layer = new Conv2dLayer(shape, spec, "bench", ConvKernel.IM2COL);
         final INDArray parameters = Nd4j.create(DataType.FLOAT, layer.parameterCount());
         final INDArray gradients = Nd4j.create(DataType.FLOAT, layer.parameterCount());
         layer.bind(parameters, gradients, 0);
@@ -131,7 +131,6 @@ class ConvKernelBenchmarkTest
         assertEquals(BATCH, buffers.output().rows());
     }
 
-    /** Best of {@link #ROUNDS} after one warm-up, seconds per run. */
     /** Best of {@link #ROUNDS} after {@link #WARM_UP} calls, so the Java loops are compiled (C2) as in training. */
     private static double time(final Runnable run)
     {

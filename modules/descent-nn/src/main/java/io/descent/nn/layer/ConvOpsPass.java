@@ -1,0 +1,119 @@
+package io.descent.nn.layer;
+
+import io.descent.nn.kernel.BoundOp;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A convolution's passes as ND4J's {@code conv2d} and {@code conv2d_bp} custom ops ({@link ConvKernel#ND4J_OPS}),
+ * bound once to NCHW views of the layer's arrays: the input and output rows, the kernels [C_out, C_in, kh, kw]
+ * (OIHW, weights format 1) and the bias as views into the flat parameter buffer, their gradients as views into the
+ * flat gradient buffer, which {@code conv2d_bp} overwrites directly. No copies, no gathers: the op does the whole
+ * pass (oneDNN's kernels on that ND4J build). Runs allocate nothing; results are reproducible bitwise for a fixed
+ * thread count (ConvOpsPassTest). Not thread-safe: the model's, on its thread.
+ */
+final class ConvOpsPass implements LayerPass
+{
+    private static final int NCHW = 0;
+    private static final int OIHW = 1;
+
+    private final BoundOp forward;
+    private final BoundOp backward;
+    private final ActivationKernel activation;
+
+    /**
+     * @param input        the input's shape.
+     * @param output       the output's shape.
+     * @param spec         the layer's kernel, stride and padding.
+     * @param parameters   the layer's weights [C_out × C_in·kh·kw] then bias [1 × C_out], views of the flat buffer.
+     * @param gradients    their gradients, the same views of the flat gradient buffer.
+     * @param x            [batch × input size] the input rows.
+     * @param buffers      the layer's buffers (output, delta, scratch).
+     * @param inputDelta   [batch × input size] where dL/d input goes, or null (then a scratch array takes it).
+     */
+    ConvOpsPass(final Shape input, final Shape output, final LayerSpec.Conv2d spec, final INDArray[] parameters,
+        final INDArray[] gradients, final INDArray x, final LayerBuffers buffers, final INDArray inputDelta)
+    {
+        final long batch = buffers.output().rows();
+        final int filters = output.channels();
+        final long[] kernelShape = { filters, input.channels(), spec.kernelHeight(), spec.kernelWidth() };
+        final INDArray x4 = image(x, batch, input);
+        final INDArray w4 = view(parameters[0], kernelShape);
+        final INDArray b1 = view(parameters[1], new long[]{ filters });
+        final INDArray y4 = image(buffers.output(), batch, output);
+        final INDArray dy4 = image(buffers.delta(), batch, output);
+        final INDArray dx4 = image(null == inputDelta ? Nd4j.create(x.dataType(), x.shape()) : inputDelta, batch,
+            input);
+        final int[] args = arguments(spec);
+        forward = BoundOp.of(DynamicCustomOp.builder("conv2d").addInputs(x4, w4, b1).addOutputs(y4)
+            .addIntegerArguments(args).build());
+        backward = BoundOp.of(DynamicCustomOp.builder("conv2d_bp").addInputs(x4, w4, b1, dy4)
+            .addOutputs(dx4, view(gradients[0], kernelShape), view(gradients[1], new long[]{ filters }))
+            .addIntegerArguments(args).build());
+        activation = ActivationKernel.bind(
+            spec.activation(), buffers.output(), buffers.delta(), buffers.scratch(), buffers.rowSums());
+    }
+
+    @Override
+    public void forward(final boolean training)
+    {
+        forward.run();
+        activation.forward();
+    }
+
+    @Override
+    public void backward(final boolean deltaIsPreActivation)
+    {
+        if (!deltaIsPreActivation)
+        {
+            activation.backward();
+        }
+        backward.run();
+    }
+
+    @Override
+    public void close()
+    {
+        forward.close();
+        backward.close();
+        activation.close();
+    }
+
+    /** kH, kW, sH, sW, pH, pW, dH, dW, padding mode (1 = same, as TensorFlow: odd zero at the bottom/right), layouts. */
+    private static int[] arguments(final LayerSpec.Conv2d spec)
+    {
+        final Padding padding = spec.padding();
+        final int amount = padding.mode() == Padding.Mode.EXPLICIT ? padding.amount() : 0;
+        final int same = padding.mode() == Padding.Mode.SAME ? 1 : 0;
+        return new int[]{ spec.kernelHeight(), spec.kernelWidth(), spec.strideHeight(), spec.strideWidth(), amount,
+            amount, 1, 1, same, NCHW, OIHW };
+    }
+
+    private static INDArray image(final INDArray rows, final long batch, final Shape shape)
+    {
+        return view(rows, new long[]{ batch, shape.channels(), shape.height(), shape.width() });
+    }
+
+    /** The same memory as {@code array} (contiguous, row-major) seen with another shape; never a copy. */
+    private static INDArray view(final INDArray array, final long[] shape)
+    {
+        if (array.ordering() != 'c' || array.elementWiseStride() != 1)
+        {
+            throw new IllegalArgumentException("a convolution view needs a contiguous row-major array: " +
+                array.shapeInfoToString());
+        }
+        final long[] stride = new long[shape.length];
+        long step = 1;
+        for (int i = shape.length - 1; i >= 0; i--)
+        {
+            stride[i] = step;
+            step *= shape[i];
+        }
+        if (step != array.length())
+        {
+            throw new IllegalArgumentException("viewing " + array.length() + " elements as " + step);
+        }
+        return Nd4j.create(array.data(), shape, stride, array.offset(), 'c', array.dataType());
+    }
+}

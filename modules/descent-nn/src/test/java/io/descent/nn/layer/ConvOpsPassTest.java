@@ -1,0 +1,118 @@
+package io.descent.nn.layer;
+
+import io.descent.nn.init.WeightInit;
+import io.descent.nn.kernel.NativeBuild;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The convolution's two kernels agree in float32: ND4J's {@code conv2d} / {@code conv2d_bp} ops (oneDNN's kernels on
+ * that build) give the im2col path's output, weight, bias and input gradients for every padding rule, stride 2 and
+ * odd sizes, and repeat bitwise. The double-precision gradient checks run through whichever kernel is the default.
+ */
+class ConvOpsPassTest
+{
+    private static final int BATCH = 5;
+
+    @Test
+    void shouldRunOnTheNativeBuildThePomNames()
+    {
+        final String expected = System.getProperty("descent.nd4j.native.classifier");
+        if (null != expected)
+        {
+            assertEquals(expected, NativeBuild.name());
+            assertEquals(expected.contains("-onednn") ? ConvKernel.ND4J_OPS : ConvKernel.IM2COL, ConvKernel.fastest());
+        }
+    }
+
+    @Test
+    void shouldMatchIm2colWithSamePadding()
+    {
+        compare(Shape.image(3, 8, 8), conv(4, 3, 3, 1, Padding.SAME, Activation.RELU), 1);
+    }
+
+    @Test
+    void shouldMatchIm2colWithAsymmetricSamePaddingAtStrideTwo()
+    {
+        compare(Shape.image(2, 6, 6), conv(3, 3, 3, 2, Padding.SAME, Activation.TANH), 2);
+    }
+
+    @Test
+    void shouldMatchIm2colWithValidPaddingOnOddSizes()
+    {
+        compare(Shape.image(2, 7, 6), conv(3, 3, 2, 2, Padding.VALID, Activation.LEAKY_RELU), 3);
+    }
+
+    @Test
+    void shouldMatchIm2colWithExplicitPadding()
+    {
+        compare(Shape.image(1, 5, 4), conv(2, 3, 3, 2, Padding.of(2), Activation.IDENTITY), 4);
+    }
+
+    private static void compare(final Shape shape, final LayerSpec.Conv2d spec, final long seed)
+    {
+        final Run ops = new Run(shape, spec, ConvKernel.ND4J_OPS, seed);
+        final Run im2col = new Run(shape, spec, ConvKernel.IM2COL, seed);
+        assertArrayEquals(im2col.output, ops.output, 1e-4f, "output");
+        assertArrayEquals(im2col.gradients, ops.gradients, 1e-3f, "weight and bias gradients");
+        assertArrayEquals(im2col.inputDelta, ops.inputDelta, 1e-4f, "input gradient");
+        final Run again = new Run(shape, spec, ConvKernel.ND4J_OPS, seed);
+        assertArrayEquals(ops.output, again.output, 0.0f);
+        assertArrayEquals(ops.gradients, again.gradients, 0.0f);
+        assertArrayEquals(ops.inputDelta, again.inputDelta, 0.0f);
+    }
+
+    /** One forward and backward pass of a fresh float32 layer on seeded inputs. */
+    private static final class Run
+    {
+        private final float[] output;
+        private final float[] gradients;
+        private final float[] inputDelta;
+
+        Run(final Shape shape, final LayerSpec.Conv2d spec, final ConvKernel kernel, final long seed)
+        {
+            final Conv2dLayer layer = new Conv2dLayer(shape, spec, "test", kernel);
+            final INDArray parameters = Nd4j.create(DataType.FLOAT, 1, layer.parameterCount());
+            final INDArray gradientBuffer = Nd4j.create(DataType.FLOAT, 1, layer.parameterCount());
+            layer.bind(parameters, gradientBuffer, 0);
+            layer.initialize(new SplittableRandom(seed));
+            final INDArray x = random(BATCH, shape.size(), seed + 1);
+            final INDArray dx = Nd4j.create(DataType.FLOAT, BATCH, shape.size());
+            final LayerBuffers buffers = layer.allocate(BATCH, DataType.FLOAT);
+            try (LayerPass pass = layer.prepare(x, buffers, dx))
+            {
+                pass.forward(true);
+                output = buffers.output().dup().data().asFloat();
+                buffers.delta().assign(random(BATCH, layer.outputSize(), seed + 2));
+                pass.backward(false);
+            }
+            gradients = gradientBuffer.dup().data().asFloat();
+            inputDelta = dx.dup().data().asFloat();
+        }
+    }
+
+    private static INDArray random(final int rows, final int columns, final long seed)
+    {
+        final SplittableRandom random = new SplittableRandom(seed);
+        final float[] values = new float[rows * columns];
+        for (int i = 0; i < values.length; i++)
+        {
+            values[i] = (float)random.nextDouble(-1.0, 1.0);
+        }
+        return Nd4j.create(values, new long[]{ rows, columns }, DataType.FLOAT);
+    }
+
+    private static LayerSpec.Conv2d conv(final int filters, final int kernelHeight, final int kernelWidth,
+        final int stride, final Padding padding, final Activation activation)
+    {
+        return new LayerSpec.Conv2d(filters, kernelHeight, kernelWidth, stride, stride, padding, activation,
+            new WeightInit(WeightInit.Kind.XAVIER_NORMAL, 0.0), new WeightInit(WeightInit.Kind.NORMAL, 0.1));
+    }
+}
