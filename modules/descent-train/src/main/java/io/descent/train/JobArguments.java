@@ -21,7 +21,7 @@ import java.util.List;
 public final class JobArguments
 {
     @Parameters(index = "0", arity = "0..1", paramLabel = "PRESET",
-        description = "the job as a preset: fashion-mnist or regression (or --config FILE)")
+        description = "the job as a preset: fashion-mnist, fashion-mnist-cnn or regression (or --config FILE)")
     String preset;
 
     @Option(names = "--config", paramLabel = "FILE",
