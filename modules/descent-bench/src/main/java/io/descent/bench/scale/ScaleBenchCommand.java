@@ -193,7 +193,7 @@ public final class ScaleBenchCommand implements Callable<Integer>
         checkNamedJob();
         final ScaleJobs job = new ScaleJobs(synthetic, jobArguments);
         final ScaleSweep sweep = ScaleSweep.parse(servers, consistency, auth, cluster, netns ?
-            NetnsRunner.MAX_SERVERS : MAX_LOCAL_SERVERS);
+            NetnsRunner.MAX_SERVERS : MAX_LOCAL_SERVERS).checkNodesSupport();
         final LinkRate rate = linkRate();
         checkOutputs();
         final Path work = tempDir();

@@ -88,6 +88,28 @@ class ScaleSweepTest
             "key=secret-value");
     }
 
+    @Test
+    void shouldRefuseBeforeAnyRunWhatThisBuildsNodesRefuse()
+    {
+        assertEquals(4, sweep("1", "sync,backup", "none,aes-gmac").checkNodesSupport().combinations().size());
+        assertEquals(2, sweep("1,2", "sync", "none").checkNodesSupport().combinations().size());
+        assertUnsupported("--consistency ssp: not implemented yet in the nodes", null, "sync,ssp", null);
+        assertUnsupported("--consistency async: not implemented yet", null, "async", null);
+        assertUnsupported("--servers [1, 2] with --consistency sync,backup: several server shards run sync only",
+            "1,2", "sync,backup", null);
+        assertUnsupported("--servers [2] with --auth none,aes-gmac: several server shards run without the data-plane " +
+            "MAC", "2", null, "none,aes-gmac");
+    }
+
+    private static void assertUnsupported(
+        final String expected, final String servers, final String consistency, final String auth)
+    {
+        final ScaleSweep parsed = sweep(servers, consistency, auth);
+        final BadInputException ex = assertThrows(BadInputException.class, parsed::checkNodesSupport);
+        assertTrue(ex.getMessage().startsWith(expected), ex.getMessage());
+        assertEquals(1, ex.getMessage().lines().count(), ex.getMessage());
+    }
+
     private static void assertRefused(
         final String expected, final String servers, final String consistency, final String auth,
         final String... cluster)

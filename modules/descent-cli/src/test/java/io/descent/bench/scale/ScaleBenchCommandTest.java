@@ -89,7 +89,9 @@ class ScaleBenchCommandTest
         assertBadInput(usable, "--cluster consistency=…: use --consistency LIST", "--cluster", "consistency=ssp");
         assertBadInput(usable, "--cluster 'fast' must look like KEY=VALUE", "--cluster", "fast");
         assertBadInput(usable, "--servers, --consistency, --auth and --cluster are not passed to Kubernetes runs",
-            "--k8s", "--image", "d:1", "--consistency", "sync,ssp");
+            "--k8s", "--image", "d:1", "--consistency", "sync,backup");
+        assertBadInput(usable, "--servers [1, 2] with --consistency sync,backup: several server shards run sync only",
+            "--servers", "1,2", "--consistency", "sync,backup");
     }
 
     @Test
