@@ -90,8 +90,11 @@ class ConvKernelBenchmarkTest
         convBp.run();
         final boolean nd4jRepeat = Arrays.equals(nd4jGradient, dw4.data().asFloat());
         assertArrayEquals(y4.data().asFloat(), oursY.data().asFloat(), 1e-3f);
-        assertArrayEquals(dw4.reshape(layer.parameterCount() - filters).toFloatVector(),
-            Arrays.copyOf(gradients.toFloatVector(), (int)layer.parameterCount() - filters), 2e-1f);
+        // dW entries are sums of 128 × side² products (about 2.4e4 here): the two kernels sum in different orders,
+        // so they agree to float rounding relative to the largest entry, not to a fixed absolute amount.
+        final float[] ours = Arrays.copyOf(gradients.toFloatVector(), (int)layer.parameterCount() - filters);
+        assertArrayEquals(dw4.reshape(layer.parameterCount() - filters).toFloatVector(), ours,
+            1e-4f * (float)Nd4j.createFromArray(ours).amaxNumber().doubleValue());
         System.out.printf(Locale.ROOT, "conv %d->%d %dx%d batch %d: nd4j forward %.1f GFLOP/s backward %.1f " +
                 "(bitwise repeatable: %s) | im2col+sgemm forward %.1f backward %.1f (bitwise repeatable: %s)%n",
             channels, filters, side, side, BATCH, flops / nd4jForward / 1e9, 2 * flops / nd4jBackward / 1e9,
