@@ -72,6 +72,9 @@ public record ClusterSettings(
         "server-lost-timeout", "join-margin", "data-plane.auth", "tls.dir", "consistency", "backup-workers",
         "staleness", "servers", "shard-min-bytes");
 
+    /** The most parameter-server shards a job may have ({@code servers}). */
+    public static final int MAX_SERVERS = 64;
+
     /** The configuration path of these settings. */
     public static final String PATH = "descent.cluster";
 
@@ -144,7 +147,7 @@ public record ClusterSettings(
             DataPlaneAuth.parse(c.getValue("data-plane.auth").unwrapped().toString(), PATH + ".data-plane.auth"),
             tls(c, "tls.dir"),
             consistency,
-            intIn(c, "servers", 1, 64),
+            intIn(c, "servers", 1, MAX_SERVERS),
             bytesIn(c, "shard-min-bytes", 4096, 1L << 30));
     }
 

@@ -128,9 +128,10 @@ public final class PsCommand implements Callable<Integer>
         ClusterSettings settings = node.settings(null == workers ? 0 : workers);
         if (null != shards)
         {
-            if (shards < 1 || shards > 64)
+            if (shards < 1 || shards > ClusterSettings.MAX_SERVERS)
             {
-                throw new BadInputException("--shards " + shards + " is out of range; allowed: 1..64");
+                throw new BadInputException("--shards " + shards + " is out of range; allowed: 1.." +
+                    ClusterSettings.MAX_SERVERS);
             }
             settings = settings.withServers(shards);
         }

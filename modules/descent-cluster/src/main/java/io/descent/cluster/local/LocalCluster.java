@@ -1,5 +1,6 @@
 package io.descent.cluster.local;
 
+import io.descent.cluster.ClusterSettings;
 import io.descent.cluster.protocol.ClusterKey;
 import io.descent.nn.error.BadInputException;
 import io.descent.transport.driver.DriverDirectories;
@@ -122,9 +123,9 @@ public final class LocalCluster
         final List<String> jobArgs, final int workers, final int servers, final int threads, final Path report,
         final Consumer<Node> started)
     {
-        if (servers < 1 || servers > 64)
+        if (servers < 1 || servers > ClusterSettings.MAX_SERVERS)
         {
-            throw new BadInputException("--servers must be within 1..64, got " + servers);
+            throw new BadInputException("--servers must be within 1.." + ClusterSettings.MAX_SERVERS + ", got " + servers);
         }
         this.servers = servers;
         if (workers < 1 || threads < 1)
