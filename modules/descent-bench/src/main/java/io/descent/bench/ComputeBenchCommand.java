@@ -35,7 +35,8 @@ import java.util.concurrent.Callable;
  * {@code descent bench compute}: training-step throughput of a model (an MLP given by its widths, or a job's model:
  * {@code --preset NAME | PRESET | --config FILE}, {@code --set}, {@code --seed}) against this machine's sgemm peak, both
  * measured in the same run, alternating, best round of each; {@code efficiency} is their ratio. The step's FLOPs are
- * 6 × the model's multiply-adds per example × batch (forward 2, backward 4). A model with image layers also gets a
+ * those the layers do: per example, forward 2 × multiply-adds, backward 4 × (weight and input gradients) but 2 × for
+ * the first layer, which computes no input gradient ({@link #stepFlopsPerExample}). A model with image layers also gets a
  * per-layer breakdown (forward and backward GFLOP/s). Runs on the command's thread.
  */
 @Command(
@@ -101,13 +102,8 @@ public final class ComputeBenchCommand implements Callable<Integer>
             bestStepSeconds = Math.min(bestStepSeconds, runSteps(net, sgd, features, targets, bench.loss(), steps) /
                 steps);
         }
-        long multiplyAdds = 0;
-        for (final Layer layer : net.layers())
-        {
-            multiplyAdds += layer.multiplyAdds();
-        }
         final double samplesPerSecond = batch / bestStepSeconds;
-        final double stepGflops = 6.0 * multiplyAdds * batch / bestStepSeconds / 1e9;
+        final double stepGflops = stepFlopsPerExample(net) * batch / bestStepSeconds / 1e9;
         final Map<String, Object> result = new LinkedHashMap<>();
         result.put("model", bench.name());
         result.put("params", net.parameterCount());
@@ -116,6 +112,7 @@ public final class ComputeBenchCommand implements Callable<Integer>
         result.put("samples_per_sec", samplesPerSecond);
         result.put("step_ms", bestStepSeconds * 1e3);
         result.put("step_gflops", stepGflops);
+        result.put("step_flops_per_example", stepFlopsPerExample(net));
         result.put("sgemm_peak_gflops", peak);
         result.put("efficiency", stepGflops / peak);
         result.put("nd4j_native", NativeBuild.name());
@@ -170,6 +167,21 @@ public final class ComputeBenchCommand implements Callable<Integer>
         final JobConfig config = job.job();
         final JobData data = JobData.load(config, 1);
         return new Bench(config.name(), data.spec(), config.train().loss());
+    }
+
+    /**
+     * @return the FLOPs of one example's training step as the layers do them: forward 2 × multiply-adds, backward 4 ×
+     *         (weight and input gradients), except 2 × for the first layer, which computes no input gradient.
+     */
+    static double stepFlopsPerExample(final Model net)
+    {
+        final List<Layer> layers = net.layers();
+        double flops = 0.0;
+        for (int i = 0; i < layers.size(); i++)
+        {
+            flops += (0 == i ? 4.0 : 6.0) * layers.get(i).multiplyAdds();
+        }
+        return flops;
     }
 
     private static double runSteps(final Model net, final Optimizer optimizer, final INDArray features,

@@ -10,7 +10,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * bound once to NCHW views of the layer's arrays: the input and output rows, the kernels [C_out, C_in, kh, kw]
  * (OIHW, weights format 1) and the bias as views into the flat parameter buffer, their gradients as views into the
  * flat gradient buffer, which {@code conv2d_bp} overwrites directly. No copies, no gathers: the op does the whole
- * pass (oneDNN's kernels on that ND4J build). Runs allocate nothing; results are reproducible bitwise for a fixed
+ * pass (oneDNN's kernels on that ND4J build). A first layer (no input gradient wanted) computes only dW and db,
+ * where {@link WeightGradientConv} applies. Runs allocate nothing; results are reproducible bitwise for a fixed
  * thread count (ConvOpsPassTest). Not thread-safe: the model's, on its thread.
  */
 final class ConvOpsPass implements LayerPass
@@ -19,7 +20,9 @@ final class ConvOpsPass implements LayerPass
     private static final int OIHW = 1;
 
     private final BoundOp forward;
+    /** conv2d_bp, or null for a first layer whose weight gradient alone is computed. */
     private final BoundOp backward;
+    private final WeightGradientConv weightGradient;
     private final ActivationKernel activation;
 
     /**
@@ -43,14 +46,24 @@ final class ConvOpsPass implements LayerPass
         final INDArray b1 = view(parameters[1], new long[]{ filters });
         final INDArray y4 = image(buffers.output(), batch, output);
         final INDArray dy4 = image(buffers.delta(), batch, output);
-        final INDArray dx4 = image(null == inputDelta ? Nd4j.create(x.dataType(), x.shape()) : inputDelta, batch,
-            input);
         final int[] args = arguments(spec);
         forward = BoundOp.of(DynamicCustomOp.builder("conv2d").addInputs(x4, w4, b1).addOutputs(y4)
             .addIntegerArguments(args).build());
-        backward = BoundOp.of(DynamicCustomOp.builder("conv2d_bp").addInputs(x4, w4, b1, dy4)
-            .addOutputs(dx4, view(gradients[0], kernelShape), view(gradients[1], new long[]{ filters }))
-            .addIntegerArguments(args).build());
+        if (null == inputDelta && WeightGradientConv.applies(input, spec))
+        {
+            backward = null;
+            weightGradient = new WeightGradientConv(input, output, spec, x4, dy4, view(gradients[0], kernelShape),
+                gradients[1]);
+        }
+        else
+        {
+            final INDArray dx4 = image(null == inputDelta ? Nd4j.create(x.dataType(), x.shape()) : inputDelta, batch,
+                input);
+            backward = BoundOp.of(DynamicCustomOp.builder("conv2d_bp").addInputs(x4, w4, b1, dy4)
+                .addOutputs(dx4, view(gradients[0], kernelShape), view(gradients[1], new long[]{ filters }))
+                .addIntegerArguments(args).build());
+            weightGradient = null;
+        }
         activation = ActivationKernel.bind(
             spec.activation(), buffers.output(), buffers.delta(), buffers.scratch(), buffers.rowSums());
     }
@@ -69,14 +82,28 @@ final class ConvOpsPass implements LayerPass
         {
             activation.backward();
         }
-        backward.run();
+        if (null == backward)
+        {
+            weightGradient.run();
+        }
+        else
+        {
+            backward.run();
+        }
     }
 
     @Override
     public void close()
     {
         forward.close();
-        backward.close();
+        if (null == backward)
+        {
+            weightGradient.close();
+        }
+        else
+        {
+            backward.close();
+        }
         activation.close();
     }
 
@@ -96,7 +123,7 @@ final class ConvOpsPass implements LayerPass
     }
 
     /** The same memory as {@code array} (contiguous, row-major) seen with another shape; never a copy. */
-    private static INDArray view(final INDArray array, final long[] shape)
+    static INDArray view(final INDArray array, final long[] shape)
     {
         if (array.ordering() != 'c' || array.elementWiseStride() != 1)
         {

@@ -11,6 +11,8 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The convolution's two kernels agree in float32: ND4J's {@code conv2d} / {@code conv2d_bp} ops (oneDNN's kernels on
@@ -56,14 +58,54 @@ class ConvOpsPassTest
         compare(Shape.image(1, 5, 4), conv(2, 3, 3, 2, Padding.of(2), Activation.IDENTITY), 4);
     }
 
+    @Test
+    void shouldMatchIm2colWeightGradientsOfAFirstLayerWithOneChannel()
+    {
+        compareFirstLayer(Shape.image(1, 9, 7), conv(4, 3, 3, 1, Padding.SAME, Activation.RELU), 5);
+    }
+
+    @Test
+    void shouldMatchIm2colWeightGradientsOfAFirstLayerWithSeveralChannels()
+    {
+        compareFirstLayer(Shape.image(3, 6, 8), conv(5, 3, 3, 1, Padding.of(1), Activation.TANH), 6);
+        compareFirstLayer(Shape.image(2, 7, 6), conv(3, 3, 2, 1, Padding.VALID, Activation.IDENTITY), 7);
+    }
+
+    @Test
+    void shouldMatchIm2colWeightGradientsOfAFirstLayerWhereConv2dBpRuns()
+    {
+        // stride 2 and an even kernel's same padding (uneven sides): the weight gradient is not one plain convolution
+        compareFirstLayer(Shape.image(2, 6, 6), conv(3, 3, 3, 2, Padding.SAME, Activation.RELU), 8);
+        compareFirstLayer(Shape.image(1, 6, 6), conv(3, 2, 2, 1, Padding.SAME, Activation.RELU), 9);
+    }
+
+    @Test
+    void shouldComputeTheWeightGradientAsOneConvolutionOnlyAtStrideOneWithEvenPadding()
+    {
+        assertTrue(WeightGradientConv.applies(Shape.image(1, 28, 28), conv(32, 3, 3, 1, Padding.SAME, Activation.RELU)));
+        assertTrue(WeightGradientConv.applies(Shape.image(3, 8, 8), conv(4, 5, 3, 1, Padding.VALID, Activation.RELU)));
+        assertFalse(WeightGradientConv.applies(Shape.image(1, 8, 8), conv(4, 3, 3, 2, Padding.of(1), Activation.RELU)));
+        assertFalse(WeightGradientConv.applies(Shape.image(1, 8, 8), conv(4, 2, 2, 1, Padding.SAME, Activation.RELU)));
+    }
+
+    /** A first layer (no input gradient): the two kernels' weight and bias gradients agree and repeat bitwise. */
+    private static void compareFirstLayer(final Shape shape, final LayerSpec.Conv2d spec, final long seed)
+    {
+        final Run ops = new Run(shape, spec, ConvKernel.ND4J_OPS, seed, false);
+        final Run im2col = new Run(shape, spec, ConvKernel.IM2COL, seed, false);
+        assertArrayEquals(im2col.output, ops.output, 1e-4f, "output");
+        assertArrayEquals(im2col.gradients, ops.gradients, 1e-3f, "weight and bias gradients");
+        assertArrayEquals(ops.gradients, new Run(shape, spec, ConvKernel.ND4J_OPS, seed, false).gradients, 0.0f);
+    }
+
     private static void compare(final Shape shape, final LayerSpec.Conv2d spec, final long seed)
     {
-        final Run ops = new Run(shape, spec, ConvKernel.ND4J_OPS, seed);
-        final Run im2col = new Run(shape, spec, ConvKernel.IM2COL, seed);
+        final Run ops = new Run(shape, spec, ConvKernel.ND4J_OPS, seed, true);
+        final Run im2col = new Run(shape, spec, ConvKernel.IM2COL, seed, true);
         assertArrayEquals(im2col.output, ops.output, 1e-4f, "output");
         assertArrayEquals(im2col.gradients, ops.gradients, 1e-3f, "weight and bias gradients");
         assertArrayEquals(im2col.inputDelta, ops.inputDelta, 1e-4f, "input gradient");
-        final Run again = new Run(shape, spec, ConvKernel.ND4J_OPS, seed);
+        final Run again = new Run(shape, spec, ConvKernel.ND4J_OPS, seed, true);
         assertArrayEquals(ops.output, again.output, 0.0f);
         assertArrayEquals(ops.gradients, again.gradients, 0.0f);
         assertArrayEquals(ops.inputDelta, again.inputDelta, 0.0f);
@@ -76,7 +118,8 @@ class ConvOpsPassTest
         private final float[] gradients;
         private final float[] inputDelta;
 
-        Run(final Shape shape, final LayerSpec.Conv2d spec, final ConvKernel kernel, final long seed)
+        Run(final Shape shape, final LayerSpec.Conv2d spec, final ConvKernel kernel, final long seed,
+            final boolean withInputDelta)
         {
             final Conv2dLayer layer = new Conv2dLayer(shape, spec, "test", kernel);
             final INDArray parameters = Nd4j.create(DataType.FLOAT, 1, layer.parameterCount());
@@ -86,7 +129,7 @@ class ConvOpsPassTest
             final INDArray x = random(BATCH, shape.size(), seed + 1);
             final INDArray dx = Nd4j.create(DataType.FLOAT, BATCH, shape.size());
             final LayerBuffers buffers = layer.allocate(BATCH, DataType.FLOAT);
-            try (LayerPass pass = layer.prepare(x, buffers, dx))
+            try (LayerPass pass = layer.prepare(x, buffers, withInputDelta ? dx : null))
             {
                 pass.forward(true);
                 output = buffers.output().dup().data().asFloat();
