@@ -41,26 +41,26 @@ final class ConvOpsPass implements LayerPass
         final long batch = buffers.output().rows();
         final int filters = output.channels();
         final long[] kernelShape = { filters, input.channels(), spec.kernelHeight(), spec.kernelWidth() };
-        final INDArray x4 = image(x, batch, input);
-        final INDArray w4 = view(parameters[0], kernelShape);
-        final INDArray b1 = view(parameters[1], new long[]{ filters });
-        final INDArray y4 = image(buffers.output(), batch, output);
-        final INDArray dy4 = image(buffers.delta(), batch, output);
+        final INDArray x4 = Nchw.image(x, batch, input);
+        final INDArray w4 = Nchw.view(parameters[0], kernelShape);
+        final INDArray b1 = Nchw.view(parameters[1], new long[]{ filters });
+        final INDArray y4 = Nchw.image(buffers.output(), batch, output);
+        final INDArray dy4 = Nchw.image(buffers.delta(), batch, output);
         final int[] args = arguments(spec);
         forward = BoundOp.of(DynamicCustomOp.builder("conv2d").addInputs(x4, w4, b1).addOutputs(y4)
             .addIntegerArguments(args).build());
         if (null == inputDelta && WeightGradientConv.applies(input, spec))
         {
             backward = null;
-            weightGradient = new WeightGradientConv(input, output, spec, x4, dy4, view(gradients[0], kernelShape),
+            weightGradient = new WeightGradientConv(input, output, spec, x4, dy4, Nchw.view(gradients[0], kernelShape),
                 gradients[1]);
         }
         else
         {
-            final INDArray dx4 = image(null == inputDelta ? Nd4j.create(x.dataType(), x.shape()) : inputDelta, batch,
-                input);
+            final INDArray dx = null == inputDelta ? Nd4j.create(x.dataType(), x.shape()) : inputDelta;
+            final INDArray dx4 = Nchw.image(dx, batch, input);
             backward = BoundOp.of(DynamicCustomOp.builder("conv2d_bp").addInputs(x4, w4, b1, dy4)
-                .addOutputs(dx4, view(gradients[0], kernelShape), view(gradients[1], new long[]{ filters }))
+                .addOutputs(dx4, Nchw.view(gradients[0], kernelShape), Nchw.view(gradients[1], new long[]{ filters }))
                 .addIntegerArguments(args).build());
             weightGradient = null;
         }
@@ -115,32 +115,5 @@ final class ConvOpsPass implements LayerPass
         final int same = padding.mode() == Padding.Mode.SAME ? 1 : 0;
         return new int[]{ spec.kernelHeight(), spec.kernelWidth(), spec.strideHeight(), spec.strideWidth(), amount,
             amount, 1, 1, same, NCHW, OIHW };
-    }
-
-    private static INDArray image(final INDArray rows, final long batch, final Shape shape)
-    {
-        return view(rows, new long[]{ batch, shape.channels(), shape.height(), shape.width() });
-    }
-
-    /** The same memory as {@code array} (contiguous, row-major) seen with another shape; never a copy. */
-    static INDArray view(final INDArray array, final long[] shape)
-    {
-        if (array.ordering() != 'c' || array.elementWiseStride() != 1)
-        {
-            throw new IllegalArgumentException("a convolution view needs a contiguous row-major array: " +
-                array.shapeInfoToString());
-        }
-        final long[] stride = new long[shape.length];
-        long step = 1;
-        for (int i = shape.length - 1; i >= 0; i--)
-        {
-            stride[i] = step;
-            step *= shape[i];
-        }
-        if (step != array.length())
-        {
-            throw new IllegalArgumentException("viewing " + array.length() + " elements as " + step);
-        }
-        return Nd4j.create(array.data(), shape, stride, array.offset(), 'c', array.dataType());
     }
 }

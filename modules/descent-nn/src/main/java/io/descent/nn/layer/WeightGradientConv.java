@@ -8,11 +8,12 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The backward pass of a first convolution layer, which needs no input gradient: only dW and db, so a third of
- * {@code conv2d_bp}'s work is skipped. At stride 1 with the same padding on both sides, dW is itself a convolution:
- * {@code dW[f][c][ky][kx] = Σ_n Σ_p dY[n][f][p] · x[n][c][p + (ky, kx)]} is {@code conv2d} of the input seen as
- * [C_in images × batch channels] with the output deltas seen as [C_out kernels × batch channels × OH × OW], the same
- * padding, giving [C_in × C_out × kh × kw], a permuted view of the weight gradient: one op on views, no copies (on
- * oneDNN, measured on 1×28×28 → 32 batch 128: about 5 ms where {@code conv2d_bp} took 12–15 ms). The bias gradient
+ * {@code conv2d_bp}'s work is skipped. At stride 1 with the same padding on both sides, dW is itself a
+ * convolution: {@code dW[f][c][ky][kx] = Σ_n Σ_p dY[n][f][p] · x[n][c][p + (ky, kx)]} is {@code conv2d} of the
+ * input seen as [C_in images × batch channels] with the output deltas seen as [C_out kernels × batch channels ×
+ * OH × OW], the same padding, giving [C_in × C_out × kh × kw], a permuted view of the weight gradient: one op on
+ * views, no copies (on oneDNN, 1×28×28 → 32 at batch 128 on a loaded 2-core host: about 5 ms where
+ * {@code conv2d_bp} took 12–15 ms). The bias gradient
  * {@code db[f] = Σ_n Σ_p dY[n][f][p]} is two matrix products with vectors of ones (row sums, then column sums), in a
  * fixed order, so results repeat bitwise at a fixed thread count. Runs allocate nothing.
  *
@@ -48,13 +49,14 @@ final class WeightGradientConv implements AutoCloseable
         weights = BoundOp.of(DynamicCustomOp.builder("conv2d")
             .addInputs(x4.permute(1, 0, 2, 3), dy4.permute(1, 0, 2, 3))
             .addOutputs(dw4.permute(1, 0, 2, 3))
-            .addIntegerArguments(output.height(), output.width(), 1, 1, padHeight, padWidth, 1, 1, 0, NCHW, OIHW)
+            .addIntegerArguments(
+                output.height(), output.width(), 1, 1, padHeight, padWidth, 1, 1, 0, NCHW, OIHW)
             .build());
         final INDArray sums = Nd4j.create(type, batch * filters, 1);
-        rowSums = BoundOp.gemm(ConvOpsPass.view(dy4, new long[]{ batch * filters, positions }), Nd4j.ones(type, positions, 1), sums,
-            false, false, 1.0, 0.0);
-        biasSums = BoundOp.gemm(Nd4j.ones(type, 1, batch), ConvOpsPass.view(sums, new long[]{ batch, filters }), biasGradient, false,
-            false, 1.0, 0.0);
+        rowSums = BoundOp.gemm(Nchw.view(dy4, new long[]{ batch * filters, positions }),
+            Nd4j.ones(type, positions, 1), sums, false, false, 1.0, 0.0);
+        biasSums = BoundOp.gemm(Nd4j.ones(type, 1, batch), Nchw.view(sums, new long[]{ batch, filters }),
+            biasGradient, false, false, 1.0, 0.0);
     }
 
     /**
