@@ -146,7 +146,7 @@ public final class ModelBenchCommand implements Callable<Integer>
             if (validate)
             {
                 final long start = System.nanoTime();
-                final Validation validation = new Validation(probe, host, mtu, batch, validateSteps, System.out);
+                final Validation validation = new Validation(probe, mtu, batch, validateSteps, System.out);
                 final List<Validation.Row> rows = new ArrayList<>();
                 for (final String link : links)
                 {

@@ -5,7 +5,8 @@ package io.descent.bench.model;
  * every shard has a full-duplex link of its own to a non-blocking switch, so a phase takes as long as its busiest
  * link: in the push a shard's link carries N·M/(S·r) bytes in and a worker's M/r out; in the pull a shard's carries
  * N·M/S out and a worker's M in (r the gradient compression ratio; weights are not compressed). After the last
- * gradient reaches a shard it folds it into the sum and steps its optimizer over M/S bytes. With {@code sync} (and
+ * gradient reaches a shard it folds it into the sum (none with one worker, whose gradient is the sum) and steps its
+ * optimizer over M/S bytes. With {@code sync} (and
  * {@code backup}, whose equal workers close steps as sync does) compute, push, server and pull follow one another;
  * with {@code ssp} and {@code async} a worker's communication overlaps its next computation. Stateless and
  * thread-safe.
@@ -40,7 +41,9 @@ public final class StepTimeModel
         final double push = Math.max(n * gradient / s, gradient) / rate + shape.latencySeconds();
         final double pull = Math.max(n * m / s, m) / rate + shape.latencySeconds();
         final double range = m / s;
-        final double server = range / overheads.sumBytesPerSec() + range / overheads.updateBytesPerSec();
+        // The first rank's gradient is the running sum (StepLoop): one worker's step has no fold.
+        final double fold = shape.workers() > 1 ? range / overheads.sumBytesPerSec() : 0.0;
+        final double server = fold + range / overheads.updateBytesPerSec();
         return new StepBreakdown(shape.computeSeconds(), push, server, pull, overheads.stepSeconds(),
             shape.consistency().overlapped());
     }

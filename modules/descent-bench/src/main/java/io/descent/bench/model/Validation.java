@@ -13,9 +13,9 @@ import java.util.Map;
 /**
  * Checks the step-time model against {@code bench scale} runs of this host: for each link setting (local processes,
  * or namespaces at a link rate) and each (workers, servers), one run of the synthetic job, then the model's prediction
- * from that run's own compute time, the host's measured rates, the per-step fixed cost measured for the mode (a run
- * of a tiny model, whose transfers are negligible) and the link's rate less the data plane's framing. Sync, no
- * compression. Used by one thread.
+ * from that run's own compute time, the host's rates measured right after the run ({@link RateProbe}: on a shared
+ * host they move with the load), the per-step fixed cost measured for the mode (a run of a tiny model, whose transfers
+ * are negligible) and the link's rate less the data plane's framing. Sync, no compression. Used by one thread.
  */
 final class Validation
 {
@@ -27,20 +27,18 @@ final class Validation
     static final String LARGE_MODEL = "784-2048-2048-10";
 
     private final ScaleProbe probe;
-    private final Overheads rates;
     private final int mtu;
     private final int batch;
     private final int steps;
     private final PrintStream out;
 
     /**
-     * @param rates the host's sum, update and copy rates (the fixed step cost is measured here per mode).
+     * @param probe runs bench scale's job.
      */
-    Validation(final ScaleProbe probe, final Overheads rates, final int mtu, final int batch, final int steps,
+    Validation(final ScaleProbe probe, final int mtu, final int batch, final int steps,
         final PrintStream out)
     {
         this.probe = probe;
-        this.rates = rates;
         this.mtu = mtu;
         this.batch = batch;
         this.steps = steps;
@@ -88,30 +86,32 @@ final class Validation
     {
         final boolean netns = !links.equals("local");
         final String rate = links.equals("unshaped") || !netns ? null : links;
-        final double linkBytesPerSec = netns ? (null == rate ? rates.copyBytesPerSec() :
-            ScaleProbe.bitsPerSecond(rate) / 8.0 * WireFraming.efficiency(mtu)) :
-            rates.copyBytesPerSec();
+        final String widths = null != rate && ScaleProbe.bitsPerSecond(rate) < SMALL_MODEL_BELOW_BITS ?
+            SMALL_MODEL : LARGE_MODEL;
+        final long bytes = ComputeProbe.modelBytes(ModelSpec.parseMlp(widths));
+        final RateProbe rates = new RateProbe((int)(bytes / Float.BYTES));
         final ScaleProbe.Measured tiny = probe.run(netns, null, 1, 1, TINY_MODEL, batch, Math.max(steps, 30));
         final double fixed = Math.max(0.0, tiny.stepSeconds() - tiny.computeSeconds());
         out.printf(Locale.ROOT, "validation %s: fixed cost per step %.2f ms (1 worker of %s: step %.2f ms, compute " +
             "%.2f ms)%n", links, fixed * 1e3, TINY_MODEL, tiny.stepSeconds() * 1e3, tiny.computeSeconds() * 1e3);
-        final StepTimeModel model = new StepTimeModel(new Overheads(fixed, rates.sumBytesPerSec(),
-            rates.updateBytesPerSec(), rates.copyBytesPerSec()));
-        final String widths = null != rate && ScaleProbe.bitsPerSecond(rate) < SMALL_MODEL_BELOW_BITS ?
-            SMALL_MODEL : LARGE_MODEL;
-        final long bytes = ComputeProbe.modelBytes(ModelSpec.parseMlp(widths));
         final List<Row> rows = new ArrayList<>();
         for (final int[] shape : shapes)
         {
             final ScaleProbe.Measured run = probe.run(netns, rate, shape[0], shape[1], widths, batch, steps);
+            final Overheads host = rates.measure(fixed);
+            final double linkBytesPerSec = null == rate ? host.copyBytesPerSec() :
+                ScaleProbe.bitsPerSecond(rate) / 8.0 * WireFraming.efficiency(mtu);
             final ClusterShape cluster = new ClusterShape(shape[0], shape[1], bytes, batch, run.computeSeconds(),
                 linkBytesPerSec, 0.0, 1.0, Consistency.SYNC);
-            final StepBreakdown step = model.predict(cluster);
+            final StepBreakdown step = new StepTimeModel(host).predict(cluster);
             final Row row = new Row(String.format(Locale.ROOT, "%s, %d worker%s, %d server%s, %s", netns ?
                 "netns " + links : "local", shape[0], shape[0] == 1 ? "" : "s", shape[1], shape[1] == 1 ? "" : "s",
                 widths), step.samplesPerSec(shape[0], batch), run.samplesPerSec(), step);
-            out.printf(Locale.ROOT, "  %-48s predicted %8.1f  measured %8.1f samples/s  ratio %.3f%n", row.config(),
-                row.predicted(), row.measured(), row.ratio());
+            out.printf(Locale.ROOT, "  %-48s predicted %8.1f  measured %8.1f samples/s  ratio %.3f  (compute %.1f, " +
+                "push %.1f, server %.1f, pull %.1f, fixed %.1f ms; fold %.2f, update %.2f GB/s)%n", row.config(),
+                row.predicted(), row.measured(), row.ratio(), step.compute() * 1e3, step.push() * 1e3,
+                step.server() * 1e3, step.pull() * 1e3, step.fixed() * 1e3, host.sumBytesPerSec() / 1e9,
+                host.updateBytesPerSec() / 1e9);
             rows.add(row);
         }
         return rows;

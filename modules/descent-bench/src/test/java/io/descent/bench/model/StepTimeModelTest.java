@@ -83,6 +83,8 @@ class StepTimeModelTest
         assertEquals(M / GBIT + 1e-4, step.push(), 1e-12);
         assertEquals(0.05 + 2 * (M / GBIT + 1e-4) + range / 4e9 + range / 2e9 + 0.002, step.step(), 1e-12);
         assertEquals(2 * 256 / step.step(), step.samplesPerSec(2, 256), 1e-9);
+        assertEquals(M / 2e9, new StepTimeModel(host).predict(shape.withWorkers(1).withServers(1)).server(), 1e-12,
+            "one worker's gradient is the sum: the update only");
     }
 
     @Test
