@@ -1,5 +1,6 @@
 package io.descent.bench;
 
+import io.descent.bench.model.ModelBenchCommand;
 import io.descent.bench.scale.CeilingLoopCommand;
 import io.descent.bench.scale.ScaleBenchCommand;
 import io.descent.bench.soak.SoakBenchCommand;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print ratios measured in the same run (this machine is shared and noisy).",
     subcommands = { ComputeBenchCommand.class, TransportBenchCommand.class, ScaleBenchCommand.class,
-        CeilingLoopCommand.class, SoakBenchCommand.class })
+        CeilingLoopCommand.class, SoakBenchCommand.class, ModelBenchCommand.class })
 public final class BenchCommand
 {
 }

@@ -1,0 +1,54 @@
+package io.descent.bench.model;
+
+/**
+ * One configuration the step-time model predicts: the job's size and compute time, the cluster's shape and its
+ * network. Immutable; validated on construction.
+ *
+ * @param workers        N, worker processes, each on its own link.
+ * @param servers        S, parameter-server shards, each on its own link and holding 1/S of the parameters.
+ * @param modelBytes     M, bytes of the flat float32 parameter vector (a gradient and the weights are M each).
+ * @param batch          examples per worker per step.
+ * @param computeSeconds one worker's forward + backward at that batch, seconds.
+ * @param linkBytesPerSec every link's rate each way (full duplex), bytes per second.
+ * @param latencySeconds one-way latency of a link (a transfer pays it once), seconds.
+ * @param compression    gradient compression ratio r ≥ 1: a pushed gradient is M / r bytes (weights stay M).
+ * @param consistency    how a step closes.
+ */
+public record ClusterShape(int workers, int servers, long modelBytes, int batch, double computeSeconds,
+    double linkBytesPerSec, double latencySeconds, double compression, Consistency consistency)
+{
+    public ClusterShape
+    {
+        if (workers < 1 || servers < 1 || modelBytes < 1 || batch < 1)
+        {
+            throw new IllegalArgumentException("workers, servers, model bytes and batch must be at least 1, got " +
+                workers + ", " + servers + ", " + modelBytes + ", " + batch);
+        }
+        if (!(computeSeconds >= 0) || !(linkBytesPerSec > 0) || !(latencySeconds >= 0) || !(compression >= 1))
+        {
+            throw new IllegalArgumentException("compute time ≥ 0, link rate > 0, latency ≥ 0 and compression ≥ 1 " +
+                "expected, got " + computeSeconds + ", " + linkBytesPerSec + ", " + latencySeconds + ", " + compression);
+        }
+    }
+
+    /** @return this shape with {@code n} workers. */
+    public ClusterShape withWorkers(final int n)
+    {
+        return new ClusterShape(n, servers, modelBytes, batch, computeSeconds, linkBytesPerSec, latencySeconds,
+            compression, consistency);
+    }
+
+    /** @return this shape with {@code s} server shards. */
+    public ClusterShape withServers(final int s)
+    {
+        return new ClusterShape(workers, s, modelBytes, batch, computeSeconds, linkBytesPerSec, latencySeconds,
+            compression, consistency);
+    }
+
+    /** @return this shape with a per-worker compute time of {@code seconds}. */
+    public ClusterShape withCompute(final double seconds)
+    {
+        return new ClusterShape(workers, servers, modelBytes, batch, seconds, linkBytesPerSec, latencySeconds,
+            compression, consistency);
+    }
+}

@@ -1,0 +1,106 @@
+package io.descent.bench.model;
+
+import io.descent.nn.optim.LearningRateSchedule;
+import io.descent.nn.optim.OptimizerSettings;
+import io.descent.nn.optim.ScheduleSettings;
+import io.descent.nn.optim.Sgd;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.function.LongUnaryOperator;
+import java.util.zip.CRC32C;
+
+/**
+ * Measures, in this process, the rates the server's and the data plane's per-byte work runs at on this host: the
+ * fold of a gradient into the sum (the axpy the step loop runs), the momentum-SGD step (the server's {@link Sgd}) and
+ * a local transfer (a copy into the publication, a CRC32C over it, a copy out). Each is the median of several timed
+ * rounds over a vector of the given size. Confined to the calling thread (it owns its ND4J arrays).
+ */
+public final class RateProbe
+{
+    private static final int ROUNDS = 7;
+
+    private final int floats;
+
+    /** @param floats the vector's length (the server range the rates are for), at least 1024. */
+    public RateProbe(final int floats)
+    {
+        if (floats < 1024)
+        {
+            throw new IllegalArgumentException("at least 1024 floats expected, got " + floats);
+        }
+        this.floats = floats;
+    }
+
+    /**
+     * @param stepSeconds the per-step fixed cost, measured elsewhere (it needs a cluster).
+     * @return the measured overheads.
+     */
+    public Overheads measure(final double stepSeconds)
+    {
+        return new Overheads(stepSeconds, sumBytesPerSec(), updateBytesPerSec(), copyBytesPerSec());
+    }
+
+    /** @return bytes of gradient folded into a running sum per second (one axpy). */
+    public double sumBytesPerSec()
+    {
+        final INDArray sum = Nd4j.rand(DataType.FLOAT, floats);
+        final INDArray gradient = Nd4j.rand(DataType.FLOAT, floats);
+        return rate(rounds -> timed(rounds, () -> Nd4j.getBlasWrapper().level1().axpy(floats, 1.0, gradient, sum)));
+    }
+
+    /** @return bytes of parameters a momentum-SGD step updates per second. */
+    public double updateBytesPerSec()
+    {
+        final INDArray parameters = Nd4j.rand(DataType.FLOAT, floats);
+        final INDArray gradient = Nd4j.rand(DataType.FLOAT, floats).muli(1e-3);
+        final Sgd sgd = new Sgd(new OptimizerSettings("sgd", 0.01, 0.9, false, 0.0, 0.0, 0.9, 0.999, 1e-8,
+            new ScheduleSettings("constant", 1, 1, 0, 0)),
+            LearningRateSchedule.constant(0.01), parameters);
+        final long[] step = { 0 };
+        return rate(rounds -> timed(rounds, () -> sgd.step(parameters, gradient, step[0]++)));
+    }
+
+    /** @return bytes per second one transfer through shared memory moves: copy in, CRC32C, copy out. */
+    public double copyBytesPerSec()
+    {
+        final ByteBuffer source = ByteBuffer.allocateDirect(floats * Float.BYTES);
+        final ByteBuffer term = ByteBuffer.allocateDirect(floats * Float.BYTES);
+        final ByteBuffer target = ByteBuffer.allocateDirect(floats * Float.BYTES);
+        final CRC32C crc = new CRC32C();
+        return rate(rounds -> timed(rounds, () ->
+        {
+            term.clear().put(source.clear());
+            crc.reset();
+            crc.update(term.flip());
+            target.clear().put(term.flip());
+        }));
+    }
+
+    /** @return bytes per second of the vector: the median of {@link #ROUNDS} timed rounds, after a warm-up. */
+    private double rate(final LongUnaryOperator nanosForRounds)
+    {
+        nanosForRounds.applyAsLong(2);
+        final double[] rates = new double[ROUNDS];
+        for (int i = 0; i < ROUNDS; i++)
+        {
+            final int repeats = 3;
+            rates[i] = (double)floats * Float.BYTES * repeats / (nanosForRounds.applyAsLong(repeats) / 1e9);
+        }
+        Arrays.sort(rates);
+        return rates[ROUNDS / 2];
+    }
+
+    private static long timed(final long repeats, final Runnable work)
+    {
+        final long start = System.nanoTime();
+        for (long i = 0; i < repeats; i++)
+        {
+            work.run();
+        }
+        return Math.max(1, System.nanoTime() - start);
+    }
+}

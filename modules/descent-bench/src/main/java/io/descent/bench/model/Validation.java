@@ -1,0 +1,125 @@
+package io.descent.bench.model;
+
+import io.descent.bench.scale.ScaleProbe;
+import io.descent.nn.ModelSpec;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Checks the step-time model against {@code bench scale} runs of this host: for each link setting (local processes,
+ * or namespaces at a link rate) and each (workers, servers), one run of the synthetic job, then the model's prediction
+ * from that run's own compute time, the host's rates measured right after the run ({@link RateProbe}: on a shared
+ * host they move with the load), the per-step fixed cost measured for the mode (a run of a tiny model, whose transfers
+ * are negligible) and the link's rate less the data plane's framing. Sync, no compression. Used by one thread.
+ */
+final class Validation
+{
+    /** A small model whose transfers cost next to nothing: its step is compute plus the fixed cost. */
+    static final String TINY_MODEL = "784-16-10";
+    /** Links at or below this rate get the small model, so that a run takes seconds a step, not tens. */
+    private static final long SMALL_MODEL_BELOW_BITS = 500_000_000L;
+    static final String SMALL_MODEL = "784-512-256-10";
+    static final String LARGE_MODEL = "784-2048-2048-10";
+
+    private final ScaleProbe probe;
+    private final int mtu;
+    private final int batch;
+    private final int steps;
+    private final PrintStream out;
+
+    /**
+     * @param probe runs bench scale's job.
+     */
+    Validation(final ScaleProbe probe, final int mtu, final int batch, final int steps,
+        final PrintStream out)
+    {
+        this.probe = probe;
+        this.mtu = mtu;
+        this.batch = batch;
+        this.steps = steps;
+        this.out = out;
+    }
+
+    /**
+     * One checked configuration.
+     *
+     * @param config    e.g. "netns 1gbit, 2 workers, 2 servers, 784-2048-2048-10".
+     * @param predicted the model's samples per second.
+     * @param measured  the run's.
+     * @param breakdown the predicted step.
+     */
+    record Row(String config, double predicted, double measured, StepBreakdown breakdown)
+    {
+        double ratio()
+        {
+            return predicted / measured;
+        }
+
+        Map<String, Object> toJson()
+        {
+            final Map<String, Object> json = new LinkedHashMap<>();
+            json.put("config", config);
+            json.put("predicted_samples_per_sec", predicted);
+            json.put("measured_samples_per_sec", measured);
+            json.put("ratio", ratio());
+            json.put("predicted_step_s", breakdown.step());
+            json.put("compute_s", breakdown.compute());
+            json.put("push_s", breakdown.push());
+            json.put("server_s", breakdown.server());
+            json.put("pull_s", breakdown.pull());
+            json.put("fixed_s", breakdown.fixed());
+            return json;
+        }
+    }
+
+    /**
+     * @param links   "local" or a link rate ("1gbit"); "unshaped" for namespaces without shaping.
+     * @param shapes  (workers, servers) pairs.
+     * @return the rows, in order.
+     */
+    List<Row> run(final String links, final List<int[]> shapes) throws InterruptedException
+    {
+        final boolean netns = !links.equals("local");
+        final String rate = links.equals("unshaped") || !netns ? null : links;
+        final String widths = null != rate && ScaleProbe.bitsPerSecond(rate) < SMALL_MODEL_BELOW_BITS ?
+            SMALL_MODEL : LARGE_MODEL;
+        final long bytes = ComputeProbe.modelBytes(ModelSpec.parseMlp(widths));
+        final RateProbe rates = new RateProbe((int)(bytes / Float.BYTES));
+        final ScaleProbe.Measured tiny = probe.run(netns, null, 1, 1, TINY_MODEL, batch, Math.max(steps, 30));
+        final double fixed = Math.max(0.0, tiny.stepSeconds() - tiny.computeSeconds());
+        out.printf(Locale.ROOT, "validation %s: fixed cost per step %.2f ms (1 worker of %s: step %.2f ms, compute " +
+            "%.2f ms)%n", links, fixed * 1e3, TINY_MODEL, tiny.stepSeconds() * 1e3, tiny.computeSeconds() * 1e3);
+        final List<Row> rows = new ArrayList<>();
+        for (final int[] shape : shapes)
+        {
+            final ScaleProbe.Measured run = probe.run(netns, rate, shape[0], shape[1], widths, batch, steps);
+            final Overheads host = rates.measure(fixed);
+            final double linkBytesPerSec = null == rate ? host.copyBytesPerSec() :
+                ScaleProbe.bitsPerSecond(rate) / 8.0 * WireFraming.efficiency(mtu);
+            final ClusterShape cluster = new ClusterShape(shape[0], shape[1], bytes, batch, run.computeSeconds(),
+                linkBytesPerSec, 0.0, 1.0, Consistency.SYNC);
+            final StepBreakdown step = new StepTimeModel(host).predict(cluster);
+            final Row row = new Row(String.format(Locale.ROOT, "%s, %d worker%s, %d server%s, %s", netns ?
+                "netns " + links : "local", shape[0], shape[0] == 1 ? "" : "s", shape[1], shape[1] == 1 ? "" : "s",
+                widths), step.samplesPerSec(shape[0], batch), run.samplesPerSec(), step);
+            out.printf(Locale.ROOT, "  %-48s predicted %8.1f  measured %8.1f samples/s  ratio %.3f  (compute %.1f, " +
+                "push %.1f, server %.1f, pull %.1f, fixed %.1f ms; fold %.2f, update %.2f GB/s)%n", row.config(),
+                row.predicted(), row.measured(), row.ratio(), step.compute() * 1e3, step.push() * 1e3,
+                step.server() * 1e3, step.pull() * 1e3, step.fixed() * 1e3, host.sumBytesPerSec() / 1e9,
+                host.updateBytesPerSec() / 1e9);
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /** @return the largest |predicted ÷ measured − 1| of the rows. */
+    static double maxError(final List<Row> rows)
+    {
+        return rows.stream().mapToDouble(row -> Math.abs(row.ratio() - 1.0)).max().orElse(0.0);
+    }
+}

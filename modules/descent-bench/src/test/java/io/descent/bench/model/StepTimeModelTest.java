@@ -1,0 +1,110 @@
+package io.descent.bench.model;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The step-time model against closed-form cases. */
+class StepTimeModelTest
+{
+    private static final double M = 23.3e6;
+    /** 1 Gbit/s in bytes per second. */
+    private static final double GBIT = 1e9 / 8;
+    private static final Overheads FREE = new Overheads(0.0, Double.MAX_VALUE, Double.MAX_VALUE, 1e10);
+    private static final StepTimeModel LINKS_ONLY = new StepTimeModel(FREE);
+
+    private static ClusterShape shape(final int workers, final int servers, final double compute)
+    {
+        return new ClusterShape(workers, servers, (long)M, 256, compute, GBIT, 0.0, 1.0, Consistency.SYNC);
+    }
+
+    @Test
+    void shouldCarryNTimesMThroughOneServerLinkEachWay()
+    {
+        final StepBreakdown step = LINKS_ONLY.predict(shape(2, 1, 0.0));
+        assertEquals(2 * M / GBIT, step.push(), 1e-12);
+        assertEquals(2 * M / GBIT, step.pull(), 1e-12);
+        assertEquals(4 * M / GBIT, step.step(), 1e-12, "0.746 s: the 23 MB model, 2 workers, one 1 Gbit/s server");
+    }
+
+    @Test
+    void shouldHalveTheServerLinkWithTwoShardsDownToTheWorkersLink()
+    {
+        final double one = LINKS_ONLY.predict(shape(2, 1, 0.0)).step();
+        final double two = LINKS_ONLY.predict(shape(2, 2, 0.0)).step();
+        assertEquals(2.0, one / two, 1e-12, "link-bound: S = 2 carries N·M/2 = M per shard link, as each worker's");
+        final double four = LINKS_ONLY.predict(shape(2, 4, 0.0)).step();
+        assertEquals(two, four, 1e-12, "past S = N the workers' own links (M each way) bound the step");
+    }
+
+    @Test
+    void shouldApproachTheCeilingWhenComputeDominates()
+    {
+        final double compute = 1000.0;
+        final double ratio = LINKS_ONLY.predict(shape(2, 1, compute)).step() /
+            LINKS_ONLY.predict(shape(2, 2, compute)).step();
+        assertEquals(1.0, ratio, 1e-3);
+        assertEquals((compute + 4 * M / GBIT) / (compute + 2 * M / GBIT), ratio, 1e-12);
+    }
+
+    @Test
+    void shouldScaleWeaklyAtOneWorkerPerServer()
+    {
+        for (final int n : new int[]{ 2, 8, 64 })
+        {
+            final ClusterShape matched = shape(n, n, 0.1);
+            assertEquals(n * LINKS_ONLY.samplesPerSec(matched.withWorkers(1)), LINKS_ONLY.samplesPerSec(matched),
+                1e-6, "S = N: every link carries M each way whatever N is");
+            assertEquals(1.0, LINKS_ONLY.efficiency(matched), 1e-12);
+        }
+        final ClusterShape one = shape(8, 1, 0.1);
+        assertEquals((0.1 + 2 * M / GBIT) / (0.1 + 16 * M / GBIT), LINKS_ONLY.efficiency(one), 1e-12);
+    }
+
+    @Test
+    void shouldShrinkOnlyThePushWithCompression()
+    {
+        final ClusterShape plain = shape(4, 1, 0.0);
+        final ClusterShape compressed = new ClusterShape(4, 1, (long)M, 256, 0.0, GBIT, 0.0, 4.0, Consistency.SYNC);
+        assertEquals(LINKS_ONLY.predict(plain).push() / 4, LINKS_ONLY.predict(compressed).push(), 1e-12);
+        assertEquals(LINKS_ONLY.predict(plain).pull(), LINKS_ONLY.predict(compressed).pull(), 1e-12);
+    }
+
+    @Test
+    void shouldAddServerWorkLatencyAndTheFixedCostPerStep()
+    {
+        final Overheads host = new Overheads(0.002, 4e9, 2e9, 1e10);
+        final ClusterShape shape = new ClusterShape(2, 2, (long)M, 256, 0.05, GBIT, 1e-4, 1.0, Consistency.SYNC);
+        final StepBreakdown step = new StepTimeModel(host).predict(shape);
+        final double range = M / 2;
+        assertEquals(range / 4e9 + range / 2e9, step.server(), 1e-12);
+        assertEquals(M / GBIT + 1e-4, step.push(), 1e-12);
+        assertEquals(0.05 + 2 * (M / GBIT + 1e-4) + range / 4e9 + range / 2e9 + 0.002, step.step(), 1e-12);
+        assertEquals(2 * 256 / step.step(), step.samplesPerSec(2, 256), 1e-9);
+        assertEquals(M / 2e9, new StepTimeModel(host).predict(shape.withWorkers(1).withServers(1)).server(), 1e-12,
+            "one worker's gradient is the sum: the update only");
+    }
+
+    @Test
+    void shouldOverlapCommunicationWithComputeUnderSspAndAsync()
+    {
+        final ClusterShape sync = shape(2, 1, 0.5);
+        final ClusterShape ssp = new ClusterShape(2, 1, (long)M, 256, 0.5, GBIT, 0.0, 1.0, Consistency.SSP);
+        assertEquals(0.5 + 4 * M / GBIT, LINKS_ONLY.predict(sync).step(), 1e-12);
+        assertEquals(Math.max(0.5, 4 * M / GBIT), LINKS_ONLY.predict(ssp).step(), 1e-12);
+        final ClusterShape backup = new ClusterShape(2, 1, (long)M, 256, 0.5, GBIT, 0.0, 1.0, Consistency.BACKUP);
+        assertEquals(LINKS_ONLY.predict(sync).step(), LINKS_ONLY.predict(backup).step(), 1e-12);
+    }
+
+    @Test
+    void shouldRefuseImpossibleShapes()
+    {
+        assertThrows(IllegalArgumentException.class, () -> shape(0, 1, 0.0));
+        assertThrows(IllegalArgumentException.class, () -> shape(1, 0, 0.0));
+        assertThrows(IllegalArgumentException.class,
+            () -> new ClusterShape(1, 1, 1, 1, 0.0, GBIT, 0.0, 0.5, Consistency.SYNC));
+        assertTrue(Consistency.parse("SSP") == Consistency.SSP && Consistency.parse("none") == null);
+    }
+}
