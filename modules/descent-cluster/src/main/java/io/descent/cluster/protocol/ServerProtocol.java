@@ -133,8 +133,31 @@ public final class ServerProtocol
     {
     }
 
+    /**
+     * Gradient-norm clipping with shards: a shard's part of a step's global norm, the sum of squares of its range of
+     * the step's averaged gradient, sent to the coordinator before the shard applies the step.
+     *
+     * @param shard   its index.
+     * @param step    the step.
+     * @param squares the squared L2 norm of its range.
+     */
+    public record ShardNorm(int shard, long step, double squares) implements Command, ControlMessage
+    {
+    }
+
     /** What the coordinator sends a parameter-server shard. */
-    public sealed interface ToShard permits ShardAccepted, ShardStart, Refused, Finish
+    public sealed interface ToShard permits ShardAccepted, ShardStart, GlobalNorm, Refused, Finish
+    {
+    }
+
+    /**
+     * Gradient-norm clipping with shards: every shard's {@link ShardNorm} of a step came in; the coordinator sends
+     * each shard their sum (in shard order, so every shard scales its range by the same factor).
+     *
+     * @param step    the step.
+     * @param squares the squared L2 norm of the step's whole averaged gradient.
+     */
+    public record GlobalNorm(long step, double squares) implements ToShard, ControlMessage
     {
     }
 

@@ -23,7 +23,9 @@ final class ProtocolClasses
         ServerProtocol.ShardReady.class,
         ServerProtocol.ShardStopped.class,
         ServerProtocol.ShardAccepted.class,
-        ServerProtocol.ShardStart.class);
+        ServerProtocol.ShardStart.class,
+        ServerProtocol.ShardNorm.class,
+        ServerProtocol.GlobalNorm.class);
 
     /** Field types of messages that Kryo must know. */
     static final List<Class<?>> FIELDS = List.of(

@@ -176,6 +176,8 @@ public final class ParameterServer extends AbstractBehavior<Command>
             .onMessage(ServerProtocol.ShardReady.class, this::onShardReady)
             .onMessage(ServerProtocol.ShardStopped.class, this::onShardStopped)
             .onMessage(ShardCoordinator.ShardTerminated.class, this::onShardTerminated)
+            .onMessage(StepLoop.RangeNorm.class, own -> onNorm(0, own.step(), own.squares()))
+            .onMessage(ServerProtocol.ShardNorm.class, part -> onNorm(part.shard(), part.step(), part.squares()))
             .onMessageEquals(RegistrationDeadline.INSTANCE, this::onRegistrationDeadline)
             .onMessageEquals(Done.INSTANCE, () -> this)
             .onMessage(ComputeFailed.class, this::onComputeFailed)
@@ -294,6 +296,13 @@ public final class ParameterServer extends AbstractBehavior<Command>
     {
         final String reason = "server shard " + stopped.shard() + " stopped: " + stopped.reason();
         return stopped.badInput() ? stopOnBadInput(new BadInputException(stopped.reason())) : fail(reason);
+    }
+
+    /** Clipping with shards: a shard's part of a step's global norm; the total goes to every shard's step loop. */
+    private Behavior<Command> onNorm(final int shard, final long step, final double squares)
+    {
+        shards.norm(shard, step, squares).ifPresent(total -> loop.onGlobalNorm(step, total));
+        return this;
     }
 
     private Behavior<Command> onShardTerminated(final ShardCoordinator.ShardTerminated terminated)

@@ -18,6 +18,7 @@ import io.descent.nn.Model;
 import io.descent.nn.error.BadInputException;
 import io.descent.nn.optim.Finite;
 import io.descent.nn.optim.Optimizer;
+import io.descent.nn.optim.OptimizerSettings;
 import io.descent.train.Evaluator;
 import io.descent.train.Metrics;
 import io.descent.transport.send.SendResult;
@@ -84,6 +85,9 @@ final class ServerEngine implements AutoCloseable
     /** A follower's outlet to the coordinator (its range at epoch ends), else null. */
     private Outlet coordinator;
     private final Checkpoint resumed;
+    /** The clip norm this engine applies to its range by the global norm (shards only), else 0. */
+    private final double maxNorm;
+    private long clippedSteps;
     private INDArray sum;
     private double updateSeconds;
 
@@ -110,7 +114,10 @@ final class ServerEngine implements AutoCloseable
         this.staging = shardPlan.shards() > 1 && role.coordinates() ? new UnsafeBuffer[]{
             new UnsafeBuffer(ByteBuffer.allocateDirect(Math.toIntExact(shardPlan.floats() * Float.BYTES))),
             new UnsafeBuffer(ByteBuffer.allocateDirect(Math.toIntExact(shardPlan.floats() * Float.BYTES)))} : null;
-        this.optimizer = setup.job().train().optimizer().create(
+        // With shards the engine clips its range by the global norm (clipByGlobalNorm); one server's optimizer clips.
+        final OptimizerSettings hyper = setup.job().train().optimizer();
+        this.maxNorm = shardPlan.shards() > 1 ? hyper.clipNorm() : 0.0;
+        this.optimizer = (maxNorm > 0.0 ? hyper.withoutClipping() : hyper).create(
             params, setup.plan().stepsPerEpoch(), setup.plan().epochs());
         this.evaluator = new Evaluator(model, setup.job().train().loss(), setup.job().train().evalBatchSize());
         // A nonce per start: data of an earlier start of this server never passes for this one's.
@@ -396,6 +403,65 @@ final class ServerEngine implements AutoCloseable
         sum = null;
         updateSeconds += (System.nanoTime() - start) / 1e9;
         return rate;
+    }
+
+    /**
+     * @return true when the update needs the global norm of the step's gradient across the parameter-server shards
+     * (gradient-norm clipping with shards): then {@link #rangeSquares} and {@link #applyClipped} replace
+     * {@link #apply}.
+     */
+    boolean clipsByGlobalNorm()
+    {
+        return maxNorm > 0.0;
+    }
+
+    /**
+     * The first half of an update clipped by the global norm: scales the folded sum by {@code correction} (as
+     * {@link #apply} does) and returns the squared L2 norm of this range of it, this shard's part of the global norm.
+     *
+     * @return the range's squared norm; not finite when the range is not.
+     */
+    double rangeSquares(final double correction)
+    {
+        final long start = System.nanoTime();
+        final Level1 blas = Nd4j.getBlasWrapper().level1();
+        if (correction != 1.0)
+        {
+            blas.scal(floats, correction, sum);
+        }
+        final double norm = blas.nrm2(sum);
+        updateSeconds += (System.nanoTime() - start) / 1e9;
+        return norm * norm;
+    }
+
+    /**
+     * The second half: scales this range of the corrected sum by {@code clip-norm / ‖g‖} when the global norm
+     * {@code ‖g‖ = √squares} exceeds it (the factor a single server applies to the whole vector), checks the range
+     * is finite and runs the optimizer (which does not clip again).
+     *
+     * @param squares the global squared norm: the sum of every shard's {@link #rangeSquares} in shard order.
+     * @return the learning rate used, or NaN when the global norm or the range is not finite: nothing was applied.
+     */
+    double applyClipped(final long step, final double squares)
+    {
+        final long start = System.nanoTime();
+        sends.failBusy(SendResult.ABANDONED);
+        final double norm = Math.sqrt(squares);
+        double rate = Double.NaN;
+        if (Double.isFinite(norm) && Finite.all(sum))
+        {
+            clippedSteps += Optimizer.clipTo(sum, norm, maxNorm) ? 1 : 0;
+            rate = optimizer.step(params, sum, step);
+        }
+        sum = null;
+        updateSeconds += (System.nanoTime() - start) / 1e9;
+        return rate;
+    }
+
+    /** @return the steps whose gradient {@link #applyClipped} scaled down (clipping with shards), else 0. */
+    long clippedSteps()
+    {
+        return clippedSteps;
     }
 
     /** @return true when the weights and the optimizer state hold only finite numbers (a pass over each). */

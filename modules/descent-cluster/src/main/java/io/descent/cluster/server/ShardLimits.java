@@ -7,9 +7,8 @@ import io.descent.train.JobConfig;
 
 /**
  * What parameter-server shards ({@code descent.cluster.servers > 1}) do not support yet, refused at start with one
- * line each (exit 2) rather than run half-working: checkpoints and resuming, gradient-norm clipping (it needs the
- * global norm across the shards' ranges), consistency models other than sync, and the data plane's MAC (its
- * sessions bind one server per worker). A lost
+ * line each (exit 2) rather than run half-working: checkpoints and resuming, consistency models other than sync, and
+ * the data plane's MAC (its sessions bind one server per worker). A lost
  * worker, a joining worker and a lost shard end the job when they happen ({@link ParameterServer}). Stateless.
  */
 public final class ShardLimits
@@ -40,11 +39,6 @@ public final class ShardLimits
         {
             throw new BadInputException("checkpoints (--checkpoint-dir, descent.cluster.checkpoint.*)" + with +
                 "; leave them unset or run with one server");
-        }
-        if (job.train().optimizer().clipNorm() > 0.0)
-        {
-            throw new BadInputException("gradient-norm clipping (train.clip-norm = " +
-                job.train().optimizer().clipNorm() + ")" + with + "; set it to 0 or run with one server");
         }
         if (settings.consistency().mode() != Consistency.Mode.SYNC)
         {

@@ -134,6 +134,7 @@ public final class ShardServer extends AbstractBehavior<Command>
             .onMessage(StepLoop.Applied.class, applied -> applied.failed().isEmpty() ? this :
                 stop(false, "sending weights version " + (applied.step() + 1) + " to rank " +
                     applied.failed().get(0) + " failed: " + applied.reasons().get(0)))
+            .onMessage(StepLoop.RangeNorm.class, own -> onRangeNorm(own))
             .onMessage(StepLoop.Halted.class, halted -> stop(null != BadInputException.in(halted.cause()),
                 halted.reason()))
             .onMessage(Failed.class, failed -> stop(null != BadInputException.in(failed.cause()),
@@ -189,6 +190,11 @@ public final class ShardServer extends AbstractBehavior<Command>
             pipe(() -> new ServerEngine(mine), EngineReady::new, "building the range of server shard " + shard);
             return this;
         }
+        if (message instanceof ServerProtocol.GlobalNorm global)
+        {
+            loop.onGlobalNorm(global.step(), global.squares());
+            return this;
+        }
         if (message instanceof ServerProtocol.ShardStart start)
         {
             final String[] endpoints = start.endpoints();
@@ -230,6 +236,13 @@ public final class ShardServer extends AbstractBehavior<Command>
             engine.shardPlan().offset(shard), engine.shardPlan().offset(shard) + engine.shardPlan().length(shard),
             engine.shardPlan().floats());
         coordinator.tell(new ServerProtocol.ShardReady(shard));
+        return this;
+    }
+
+    /** Clipping: this shard's part of a step's global norm goes to the coordinator, which answers with the sum. */
+    private Behavior<Command> onRangeNorm(final StepLoop.RangeNorm own)
+    {
+        coordinator.tell(new ServerProtocol.ShardNorm(shard, own.step(), own.squares()));
         return this;
     }
 

@@ -68,7 +68,9 @@ class KryoSerializerTest
                 new ShardMap(new long[]{0, 1024, 2000}, new String[]{"127.0.0.1:40998"})),
             new ServerProtocol.RegisterShard(shardAdapter(), 1, 2, "ipc", new JobIdentity(1L, "a", 2L), "host-c", 7),
             new ServerProtocol.ShardReady(1),
-            new ServerProtocol.ShardStopped(1, true, "training diverged"));
+            new ServerProtocol.ShardStopped(1, true, "training diverged"),
+            new ServerProtocol.ShardNorm(1, 17L, 0.25),
+            new ServerProtocol.GlobalNorm(17L, 3.5e-3));
         for (final Object message : messages)
         {
             assertEquals(message, roundTrip(message), message.getClass().getSimpleName());
@@ -93,7 +95,7 @@ class KryoSerializerTest
     @Test
     void shouldCoverEveryRegisteredMessage() throws Exception
     {
-        assertEquals(11, ProtocolClasses.MESSAGES.size());
+        assertEquals(13, ProtocolClasses.MESSAGES.size());
         for (final Class<?> type : ServerProtocol.class.getDeclaredClasses())
         {
             if (ControlMessage.class.isAssignableFrom(type))
