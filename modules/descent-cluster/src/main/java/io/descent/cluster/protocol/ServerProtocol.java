@@ -177,11 +177,36 @@ public final class ServerProtocol
     /**
      * Every worker is ready: the shard publishes its range of the first weights and runs the steps.
      *
-     * @param firstStep the first step.
-     * @param endpoints the workers' data-plane endpoints, by rank.
+     * @param firstStep      the first step.
+     * @param endpoints      the workers' data-plane endpoints, by rank.
+     * @param workerSessions by rank, the base of the sessions the worker sends its gradients on
+     *                       ({@link Accepted#workerSession()}; shard I takes that rank's chunks only from
+     *                       {@link ShardMap#session} of it and I while authenticating); null or 0: any.
+     * @param serverSessions by rank, the base of the sessions the shards send that worker's weights on
+     *                       ({@link Accepted#serverSession()}); null or 0: any.
+     * @param rangeSession   the base of the sessions the shards send their ranges to the coordinator on at epoch
+     *                       ends (shard I on {@link ShardMap#session} of it and I); 0: any.
      */
-    public record ShardStart(long firstStep, String[] endpoints) implements ToShard, ControlMessage
+    public record ShardStart(long firstStep, String[] endpoints, int[] workerSessions, int[] serverSessions,
+        int rangeSession) implements ToShard, ControlMessage
     {
+        /** A start without session binding (a data plane without a MAC). */
+        public ShardStart(final long firstStep, final String[] endpoints)
+        {
+            this(firstStep, endpoints, null, null, 0);
+        }
+
+        /** @return the base of {@code rank}'s gradient sessions, 0 for any. */
+        public int workerSession(final int rank)
+        {
+            return null == workerSessions ? 0 : workerSessions[rank];
+        }
+
+        /** @return the base of the sessions {@code rank}'s weights go out on, 0 for any. */
+        public int serverSession(final int rank)
+        {
+            return null == serverSessions ? 0 : serverSessions[rank];
+        }
     }
 
     /** What the parameter server sends a worker. */
@@ -202,9 +227,11 @@ public final class ServerProtocol
      *                       to and from this server carries it in its job id, and the data-plane key is derived
      *                       from it.
      * @param workerSession  the Aeron session id the worker must send its gradients on (the server accepts this
-     *                       rank's chunks from no other while authenticating); 0: any.
+     *                       rank's chunks from no other while authenticating); 0: any. With server shards, the
+     *                       first of a block: the session to shard I is {@link ShardMap#session} of it and I.
      * @param serverSession  the Aeron session id the server sends this worker's weights on (the worker accepts the
-     *                       server's chunks from no other while authenticating); 0: any.
+     *                       server's chunks from no other while authenticating); 0: any. With server shards, the
+     *                       first of a block: shard I sends on {@link ShardMap#session} of it and I.
      * @param shards         the parameter-server shards' ranges and endpoints ({@link ShardMap#SINGLE} for one).
      */
     public record Accepted(

@@ -32,7 +32,8 @@ final class ProtocolClasses
         JobIdentity.class,
         io.descent.cluster.protocol.ShardMap.class,
         long[].class,
-        String[].class);
+        String[].class,
+        int[].class);
 
     private ProtocolClasses()
     {

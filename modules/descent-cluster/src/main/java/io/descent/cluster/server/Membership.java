@@ -159,9 +159,10 @@ final class Membership
         if (setup.settings().dataPlane().authenticates())
         {
             // Sessions unique within this incarnation: the rank's chunks count only on its own, and no two senders
-            // under this incarnation's key share an AES-GMAC nonce prefix.
-            member.workerSession = nextSession();
-            member.serverSession = nextSession();
+            // under this incarnation's key share an AES-GMAC nonce prefix. One per server shard and direction
+            // (ShardMap.session); the coordinator's are the blocks' first.
+            member.workerSession = reserveSessions(setup.settings().servers());
+            member.serverSession = reserveSessions(setup.settings().servers());
             setup.plane().bindSender(rank, member.workerSession);
         }
         final int serverSession = member.serverSession;
@@ -204,13 +205,24 @@ final class Membership
         refuse(member.ref, member.host, member.pid, connected.failure());
     }
 
-    private int nextSession()
+    /**
+     * @param count how many sessions (at most {@link io.descent.cluster.ClusterSettings#MAX_SERVERS}).
+     * @return the first of {@code count} consecutive Aeron session ids not handed out before in this incarnation;
+     * none of them is 0 (no session).
+     */
+    int reserveSessions(final int count)
     {
-        if (++lastSession == 0)
+        int first = lastSession + 1;
+        if ((long)first + count - 1 > Integer.MAX_VALUE)
         {
-            ++lastSession;
+            first = Integer.MIN_VALUE;
         }
-        return lastSession;
+        if (first <= 0 && first + count - 1 >= 0)
+        {
+            first = 1;
+        }
+        lastSession = first + count - 1;
+        return first;
     }
 
     /** @return null when the worker authenticates the data plane as this server does, else a one-line reason. */

@@ -264,11 +264,18 @@ public final class ParameterServer extends AbstractBehavior<Command>
         if (shards.sharded())
         {
             final String[] endpoints = new String[roster.size()];
+            final int[] workerSessions = new int[roster.size()];
+            final int[] serverSessions = new int[roster.size()];
             for (final int liveRank : live)
             {
                 endpoints[liveRank] = roster.get(liveRank).endpoint;
+                workerSessions[liveRank] = roster.get(liveRank).workerSession;
+                serverSessions[liveRank] = roster.get(liveRank).serverSession;
             }
-            shards.start(ledger.step(), endpoints);
+            final int rangeSession = setup.settings().dataPlane().authenticates() ?
+                membership.reserveSessions(setup.settings().servers()) : 0;
+            shards.start(new ServerProtocol.ShardStart(ledger.step(), endpoints, workerSessions, serverSessions,
+                rangeSession), setup.plane());
         }
         return this;
     }

@@ -84,6 +84,7 @@ final class ServerEngine implements AutoCloseable
     private final UnsafeBuffer[] staging;
     /** A follower's outlet to the coordinator (its range at epoch ends), else null. */
     private Outlet coordinator;
+    private int coordinatorSession;
     private final Checkpoint resumed;
     /** The clip norm this engine applies to its range by the global norm (shards only), else 0. */
     private final double maxNorm;
@@ -287,7 +288,8 @@ final class ServerEngine implements AutoCloseable
     {
         final List<String> reasons = new ArrayList<>();
         final long deadline = System.nanoTime() + setup.settings().sendTimeout().toNanos();
-        final MessageId weights = identity.rangeId(MessageKind.WEIGHTS, version, SenderId.SERVER, offset, floats);
+        final MessageId weights = identity.rangeId(MessageKind.WEIGHTS, version, SenderId.server(role.shard()), offset,
+            floats);
         final MessageId order = identity.messageId(MessageKind.STEP_ORDER, version, SenderId.SERVER, orderWords);
         for (final StepLoop.Order next : orders)
         {
@@ -534,7 +536,7 @@ final class ServerEngine implements AutoCloseable
             final long at = shardPlan.offset(shard);
             final int length = shardPlan.length(shard);
             final int from = shard;
-            setup.plane().expect(identity.rangeId(MessageKind.WEIGHTS, version, SenderId.SERVER, at, length),
+            setup.plane().expect(identity.rangeId(MessageKind.WEIGHTS, version, SenderId.server(shard), at, length),
                 new UnsafeBuffer(landing, Math.toIntExact(at * Float.BYTES), length * Float.BYTES), deadlineNs,
                 (id, complete) ->
                 {
@@ -580,10 +582,21 @@ final class ServerEngine implements AutoCloseable
     {
         if (null == coordinator)
         {
-            coordinator = setup.plane().outlet(role.coordinatorEndpoint());
+            coordinator = setup.plane().outlet(role.coordinatorEndpoint(), coordinatorSession);
         }
-        return coordinator.send(identity.rangeId(MessageKind.WEIGHTS, version, SenderId.SERVER, offset, floats),
-            weightsView, System.nanoTime() + setup.settings().sendTimeout().toNanos());
+        return coordinator.send(identity.rangeId(MessageKind.WEIGHTS, version, SenderId.server(role.shard()), offset,
+            floats), weightsView, System.nanoTime() + setup.settings().sendTimeout().toNanos());
+    }
+
+    /**
+     * A follower shard: the session its ranges go to the coordinator on (the coordinator binds this shard's sender
+     * id to it while authenticating), before the first {@link #sendRange}.
+     *
+     * @param session the session, 0 for any.
+     */
+    void coordinatorSession(final int session)
+    {
+        coordinatorSession = session;
     }
 
     @Override

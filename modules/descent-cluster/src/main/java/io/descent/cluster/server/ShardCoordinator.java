@@ -2,6 +2,8 @@ package io.descent.cluster.server;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.ActorContext;
+import io.descent.cluster.dataplane.DataPlane;
+import io.descent.cluster.protocol.SenderId;
 import io.descent.cluster.protocol.ServerProtocol;
 import io.descent.cluster.protocol.ServerProtocol.RegisterShard;
 import io.descent.cluster.protocol.ServerProtocol.ToShard;
@@ -178,10 +180,21 @@ final class ShardCoordinator
         return total;
     }
 
-    /** Starts every shard's steps: the workers (by rank, {@code workerEndpoints}) are all armed for the first. */
-    void start(final long firstStep, final String[] workerEndpoints)
+    /**
+     * Starts every shard's steps: the workers ({@link ServerProtocol.ShardStart#endpoints()}, by rank) are all armed
+     * for the first. While authenticating, first binds each shard's epoch-end ranges to the session it will send
+     * them on ({@link ServerProtocol.ShardStart#rangeSession()}) on the coordinator's data plane.
+     */
+    void start(final ServerProtocol.ShardStart start, final DataPlane plane)
     {
-        tell(new ServerProtocol.ShardStart(firstStep, workerEndpoints));
+        if (0 != start.rangeSession())
+        {
+            for (int shard = 1; shard < shards; shard++)
+            {
+                plane.bindSender(SenderId.server(shard), ShardMap.session(start.rangeSession(), shard));
+            }
+        }
+        tell(start);
     }
 
     /** Tells every shard the end of the job. */

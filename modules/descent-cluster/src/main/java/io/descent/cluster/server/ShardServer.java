@@ -15,6 +15,7 @@ import io.descent.cluster.protocol.NodeInfo;
 import io.descent.cluster.protocol.ServerProtocol;
 import io.descent.cluster.protocol.ServerProtocol.Command;
 import io.descent.cluster.protocol.ServerProtocol.ToShard;
+import io.descent.cluster.protocol.ShardMap;
 import io.descent.nn.Model;
 import io.descent.nn.error.BadInputException;
 
@@ -197,8 +198,7 @@ public final class ShardServer extends AbstractBehavior<Command>
         }
         if (message instanceof ServerProtocol.ShardStart start)
         {
-            final String[] endpoints = start.endpoints();
-            pipe(() -> startSteps(endpoints), started -> started, "publishing the first weights");
+            pipe(() -> startSteps(start), started -> started, "publishing the first weights");
             return this;
         }
         if (message instanceof ServerProtocol.Refused refused)
@@ -209,11 +209,23 @@ public final class ShardServer extends AbstractBehavior<Command>
         return end(finish.success(), finish.badInput(), finish.message());
     }
 
-    private StepLoop.Started startSteps(final String[] endpoints)
+    /**
+     * Binds each worker's gradients to the session it sends this shard on and opens the outlets to the workers (and
+     * to the coordinator) on the sessions the coordinator handed out, then publishes the first weights.
+     */
+    private StepLoop.Started startSteps(final ServerProtocol.ShardStart start)
     {
+        final String[] endpoints = start.endpoints();
+        engine.coordinatorSession(ShardMap.session(start.rangeSession(), shard));
         for (int rank = 0; rank < endpoints.length; rank++)
         {
-            final String refused = engine.connect(rank, endpoints[rank], 0);
+            final int session = ShardMap.session(start.workerSession(rank), shard);
+            if (0 != session)
+            {
+                setup.plane().bindSender(rank, session);
+            }
+            final String refused = engine.connect(rank, endpoints[rank],
+                ShardMap.session(start.serverSession(rank), shard));
             if (null != refused)
             {
                 throw new IllegalStateException("server shard " + shard + ", worker rank " + rank + ": " + refused);
