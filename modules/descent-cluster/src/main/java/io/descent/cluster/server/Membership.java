@@ -46,8 +46,8 @@ final class Membership
     /** Ranks whose outlet is being opened: their worker is answered when it is. */
     private final BitSet connecting = new BitSet();
     private final JoinMargin margin;
-    /** The last Aeron session id handed out; starts at random, so that sessions differ across incarnations too. */
-    private int lastSession = java.util.concurrent.ThreadLocalRandom.current().nextInt();
+    /** The Aeron session ids handed out; they start at random, so that sessions differ across incarnations too. */
+    private final SessionBlocks sessions = new SessionBlocks(java.util.concurrent.ThreadLocalRandom.current().nextInt());
 
     /**
      * @param context  the server's context (log, watch, self).
@@ -207,22 +207,12 @@ final class Membership
 
     /**
      * @param count how many sessions (at most {@link io.descent.cluster.ClusterSettings#MAX_SERVERS}).
-     * @return the first of {@code count} consecutive Aeron session ids not handed out before in this incarnation;
-     * none of them is 0 (no session).
+     * @return the first of {@code count} consecutive Aeron session ids not handed out before in this incarnation
+     * ({@link SessionBlocks}).
      */
     int reserveSessions(final int count)
     {
-        int first = lastSession + 1;
-        if ((long)first + count - 1 > Integer.MAX_VALUE)
-        {
-            first = Integer.MIN_VALUE;
-        }
-        if (first <= 0 && first + count - 1 >= 0)
-        {
-            first = 1;
-        }
-        lastSession = first + count - 1;
-        return first;
+        return sessions.reserve(count);
     }
 
     /** @return null when the worker authenticates the data plane as this server does, else a one-line reason. */

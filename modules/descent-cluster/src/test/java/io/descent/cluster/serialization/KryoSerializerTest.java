@@ -85,6 +85,12 @@ class KryoSerializerTest
             new ServerProtocol.ShardStart(4L, new String[]{"ipc", "127.0.0.1:4000"}));
         assertEquals(4L, start.firstStep());
         assertArrayEquals(new String[]{"ipc", "127.0.0.1:4000"}, start.endpoints());
+        final ServerProtocol.ShardStart keyed = (ServerProtocol.ShardStart)roundTrip(new ServerProtocol.ShardStart(5L,
+            new String[]{"ipc", "ipc"}, new int[]{-7, 11}, new int[]{3, Integer.MAX_VALUE - 64}, 99));
+        assertEquals(-7, keyed.workerSession(0));
+        assertEquals(Integer.MAX_VALUE - 64, keyed.serverSession(1));
+        assertEquals(99, keyed.rangeSession());
+        assertEquals(0, start.workerSession(1), "no sessions: any");
     }
 
     private ActorRef<ServerProtocol.ToShard> shardAdapter()
