@@ -323,6 +323,31 @@ class ClusterCommandsTest
         k8s("delete").assertBadInput("no job 'mnist' in namespace " + NS);
     }
 
+    /** {@code --servers 2}: the shard's Job and claim are submitted, its state shown, and deleted with the job. */
+    @Test
+    void shouldSubmitShowAndDeleteEveryServerShard() throws IOException
+    {
+        final K8sCli run = submit("--servers", "2").assertOk();
+        assertTrue(run.out().contains("created Job/mnist-ps-1"), run.out());
+        assertTrue(run.out().contains("created PersistentVolumeClaim/mnist-checkpoints-1"), run.out());
+        assertNotNull(client.batch().v1().jobs().inNamespace(NS).withName("mnist-ps-1").get());
+
+        setStatus("mnist-ps-1", new JobStatusBuilder().withActive(1).withReady(1).build());
+        final String status = k8s("status").assertOk().out();
+        assertTrue(status.contains("server shard mnist-ps-1: 1 active, 1 ready"), status);
+        final Map<?, ?> json = JsonReports.mapper().readValue(k8s("status", "--json").assertOk().out(), Map.class);
+        assertEquals("mnist-ps-1", ((Map<?, ?>)((List<?>)json.get("shards")).get(0)).get("name"));
+        setStatus("mnist-ps-1", new JobStatusBuilder().withFailed(7).withConditions(new JobConditionBuilder()
+            .withType("Failed").withStatus("True").withReason("BackoffLimitExceeded").build()).build());
+        assertTrue(k8s("status").assertOk().out().startsWith("job 'mnist' in namespace " + NS + ": failed"),
+            "a failed shard fails the job");
+
+        final K8sCli deleted = k8s("delete", "--checkpoints").assertOk();
+        assertTrue(deleted.out().contains("deleted Job/mnist-ps-1"), deleted.out());
+        assertNull(client.batch().v1().jobs().inNamespace(NS).withName("mnist-ps-1").get());
+        assertNull(client.persistentVolumeClaims().inNamespace(NS).withName("mnist-checkpoints-1").get());
+    }
+
     @Test
     void shouldDeleteTheServerStatefulSetOfAJobSubmittedByAnEarlierVersion()
     {

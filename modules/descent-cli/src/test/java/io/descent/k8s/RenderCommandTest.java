@@ -203,6 +203,70 @@ class RenderCommandTest
             .assertBadInput("--image", "not an image reference");
     }
 
+    /**
+     * {@code --servers 3}: the coordinator (the seed) is told the shard count; shards 1 and 2 are Jobs of one pod like
+     * it, each with its own DNS name under the headless Service and its own checkpoint claim, joining the seed; the
+     * NetworkPolicy selects them and names their Akka and Aeron ports; the workers still need only the seed.
+     */
+    @Test
+    void shouldRenderAJobPerServerShard() throws IOException
+    {
+        final List<HasMetadata> items = ManifestChecks.parse(K8sCli.run("k8s", "render", "--workers", "2",
+            "--servers", "3", "--image", "descent:0.1.0", "--config", config().toString(), "--namespace", "team-a",
+            "--name", "mnist").assertOk().out());
+        final List<io.fabric8.kubernetes.api.model.batch.v1.Job> servers = items.stream()
+            .filter(io.fabric8.kubernetes.api.model.batch.v1.Job.class::isInstance)
+            .map(io.fabric8.kubernetes.api.model.batch.v1.Job.class::cast)
+            .filter(ManifestRenderer::isParameterServer).toList();
+        assertEquals(List.of("mnist-ps", "mnist-ps-1", "mnist-ps-2"),
+            servers.stream().map(job -> job.getMetadata().getName()).toList());
+        assertEquals(List.of("mnist-checkpoints", "mnist-checkpoints-1", "mnist-checkpoints-2"), items.stream()
+            .filter(io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class::isInstance)
+            .map(item -> item.getMetadata().getName()).toList());
+        final String seed = "mnist-ps-0.mnist-ps.team-a.svc.cluster.local";
+        // Followed by --tls-dir: render mounts the job's TLS material into every pod.
+        assertTrue(ManifestChecks.env(servers.get(0).getSpec().getTemplate(), "DESCENT_ARGS")
+            .startsWith("--shards 3 --tls-dir"));
+        final io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy policy = items.stream()
+            .filter(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class::isInstance)
+            .map(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class::cast).findFirst().orElseThrow();
+        for (int shard = 1; shard < 3; shard++)
+        {
+            final var template = servers.get(shard).getSpec().getTemplate();
+            assertEquals("mnist-ps-" + shard, template.getSpec().getHostname());
+            assertEquals("mnist-ps", template.getSpec().getSubdomain());
+            assertEquals("mnist-ps-" + shard + ".mnist-ps.team-a.svc.cluster.local",
+                ManifestChecks.env(template, "DESCENT_HOST"));
+            assertTrue(ManifestChecks.env(template, "DESCENT_ARGS")
+                .startsWith("--shard " + shard + " --shards 3 --join " + seed + ":2551 --tls-dir"));
+            assertEquals("ps", ManifestChecks.env(template, "DESCENT_ROLE"));
+            assertEquals("mnist-checkpoints-" + shard, template.getSpec().getVolumes().stream()
+                .filter(v -> PodTemplates.CHECKPOINT_VOLUME.equals(v.getName())).findFirst().orElseThrow()
+                .getPersistentVolumeClaim().getClaimName());
+            assertEquals("team-a", servers.get(shard).getMetadata().getNamespace());
+            assertTrue(template.getMetadata().getLabels().entrySet()
+                .containsAll(policy.getSpec().getPodSelector().getMatchLabels().entrySet()), "the policy selects it");
+            final var ports = ManifestChecks.container(template).getPorts().stream()
+                .map(io.fabric8.kubernetes.api.model.ContainerPort::getName).toList();
+            for (final var port : NetworkPolicies.jobRule(policy).getPorts())
+            {
+                assertTrue(ports.contains(port.getPort().getStrVal()), "the shard has the policy's port " + port);
+            }
+        }
+        final ManifestChecks checks = new ManifestChecks(items.stream().filter(item ->
+            !item.getMetadata().getName().matches("mnist-(ps|checkpoints)-[12]")).toList(), new JobNames("mnist"));
+        checks.checkAll("team-a", 2, "descent:0.1.0", "cluster.local");
+        assertEquals(seed + ":2551", ManifestChecks.env(checks.workers().getSpec().getTemplate(), "DESCENT_SEED"));
+        for (final HasMetadata item : items)
+        {
+            assertEquals(List.of(), StrictModel.unknownFields(item), item.getKind());
+        }
+        K8sCli.run("k8s", "render", "--workers", "2", "--servers", "65", "--image", "descent:0.1.0", "--config",
+            config().toString()).assertBadInput("--servers 65", "1..64");
+        K8sCli.run("k8s", "render", "--workers", "2", "--servers", "0", "--image", "descent:0.1.0", "--config",
+            config().toString()).assertBadInput("--servers 0");
+    }
+
     @Test
     void shouldRefuseZeroOrTooManyWorkers() throws IOException
     {

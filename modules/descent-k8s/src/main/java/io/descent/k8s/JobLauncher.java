@@ -84,6 +84,11 @@ public final class JobLauncher
             .withName(names.workers()).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
         delete(kube, ns, deleted, "Job/" + names.ps(), c -> c.batch().v1().jobs().inNamespace(ns)
             .withName(names.ps()).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
+        for (final String shard : shardJobs(kube, ns, names))
+        {
+            delete(kube, ns, deleted, "Job/" + shard, c -> c.batch().v1().jobs().inNamespace(ns)
+                .withName(shard).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
+        }
         // Jobs submitted by Descent 0.1 ran the server as a StatefulSet of the same name.
         delete(kube, ns, deleted, "StatefulSet/" + names.ps(), c -> c.apps().statefulSets().inNamespace(ns)
             .withName(names.ps()).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
@@ -154,6 +159,18 @@ public final class JobLauncher
     {
         return kube.call("looking for PersistentVolumeClaim/" + claim + " in namespace " + ns,
             () -> null != kube.client().persistentVolumeClaims().inNamespace(ns).withName(claim).get());
+    }
+
+    /** @return the names of the job's parameter-server shard Jobs other than the coordinator's ({@code --servers}). */
+    private static List<String> shardJobs(final KubeApi kube, final String ns, final JobNames names)
+    {
+        return kube.call("listing the server shards of job '" + names.job() + "' in namespace " + ns,
+            () -> kube.client().batch().v1().jobs().inNamespace(ns)
+                .withLabels(names.componentLabels(JobNames.PS_COMPONENT)).list().getItems()).stream()
+            .map(job -> job.getMetadata().getName())
+            .filter(name -> !names.ps().equals(name))
+            .sorted()
+            .toList();
     }
 
     private static List<String> claims(final KubeApi kube, final String ns, final JobNames names)

@@ -78,6 +78,22 @@ public record JobNames(String job)
         return ps() + "-0";
     }
 
+    /**
+     * @param shard a parameter-server shard after the coordinator, 1 .. S − 1.
+     * @return the name of its Job, and its pod's hostname: {@code <job>-ps-<shard>} (the coordinator's pod is
+     * {@link #seedHostname()}), with the headless Service {@link #ps()} as subdomain.
+     */
+    public String shard(final int shard)
+    {
+        return ps() + "-" + shard;
+    }
+
+    /** @return the name of the PersistentVolumeClaim of parameter-server shard {@code shard} (≥ 1). */
+    public String shardCheckpoints(final int shard)
+    {
+        return checkpoints() + "-" + shard;
+    }
+
     /** @return labels selecting every resource of this job. */
     public Map<String, String> jobLabels()
     {

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 
 /**
  * What to deploy: the job ({@link JobArguments}: {@code PRESET | --config FILE}, {@code --set}, {@code --seed}, as
- * {@code descent train} takes it), {@code --workers}, {@code --image}, {@code --cluster-domain},
+ * {@code descent train} takes it), {@code --workers}, {@code --servers}, {@code --image}, {@code --cluster-domain},
  * {@code --save-model} and {@code --cluster KEY=VALUE}. A picocli mixin; read on the command's thread.
  */
 public final class JobOptions
@@ -19,6 +19,11 @@ public final class JobOptions
 
     @Option(names = "--workers", required = true, paramLabel = "N", description = "number of workers (1..1024)")
     int workers;
+
+    @Option(names = "--servers", paramLabel = "S", defaultValue = "1",
+        description = "parameter-server shards (1..64), each its own pod holding a range of the weights " +
+            "(default: ${DEFAULT-VALUE})")
+    int servers;
 
     @Option(names = "--image", required = true, paramLabel = "IMG",
         description = "container image built from deploy/Dockerfile, e.g. registry.example.com/descent:0.1.0")
@@ -46,6 +51,7 @@ public final class JobOptions
     {
         final JobConfig job = jobArguments.job();
         return JobSpec.of(ref.names().job(), ref.namespace(), workers, image,
-            saveModel ? job.withSaveModel(Path.of(JobSpec.MODEL_DIR)) : job, clusterDomain).withCluster(cluster);
+            saveModel ? job.withSaveModel(Path.of(JobSpec.MODEL_DIR)) : job, clusterDomain).withCluster(cluster)
+            .withServers(servers);
     }
 }

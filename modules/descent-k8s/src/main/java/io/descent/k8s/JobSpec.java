@@ -27,13 +27,17 @@ import java.util.regex.Pattern;
  * @param clusterDomain the cluster's DNS domain, usually {@code cluster.local}.
  * @param cluster       {@code descent.cluster} settings ({@code key=value}) for every pod, after the base's own
  *                      (DESCENT_CLUSTER): e.g. {@code consistency=backup}.
+ * @param servers       parameter-server shards, 1..{@value #MAX_SERVERS}: the coordinator's Job and
+ *                      one more Job (pod, DNS name, checkpoint claim) per further shard.
  */
 public record JobSpec(
     JobNames names, String namespace, int workers, String image, String jobConfig, String clusterDomain,
-    List<String> cluster)
+    List<String> cluster, int servers)
 {
     private static final Pattern CLUSTER_SETTING = Pattern.compile("[A-Za-z][-A-Za-z0-9.]*=\\S+");
 
+    /** Upper bound of parameter-server shards, as the cluster's settings allow (descent.cluster.servers). */
+    public static final int MAX_SERVERS = 64;
     /** Upper bound of workers, as the cluster's settings allow. */
     public static final int MAX_WORKERS = 1024;
     /** A ConfigMap holds at most 1 MiB; keep room for the appended settings. */
@@ -100,7 +104,7 @@ public record JobSpec(
                 "' is not a DNS domain, e.g. cluster.local");
         }
         job.train().saveModel().ifPresent(JobSpec::checkModelDir);
-        return new JobSpec(new JobNames(name), namespace, workers, image, hocon(job), clusterDomain, List.of());
+        return new JobSpec(new JobNames(name), namespace, workers, image, hocon(job), clusterDomain, List.of(), 1);
     }
 
     /**
@@ -109,7 +113,7 @@ public record JobSpec(
      */
     public JobSpec withNamespace(final String namespace)
     {
-        return new JobSpec(names, namespace, workers, image, jobConfig, clusterDomain, cluster);
+        return new JobSpec(names, namespace, workers, image, jobConfig, clusterDomain, cluster, servers);
     }
 
     /**
@@ -133,7 +137,23 @@ public record JobSpec(
                     "key in the pods' specification; the launcher puts it in a Secret");
             }
         }
-        return new JobSpec(names, namespace, workers, image, jobConfig, clusterDomain, List.copyOf(settings));
+        return new JobSpec(names, namespace, workers, image, jobConfig, clusterDomain, List.copyOf(settings),
+            servers);
+    }
+
+    /**
+     * @param count parameter-server shards ({@code --servers}).
+     * @return this job with them.
+     * @throws BadInputException for a count outside 1..{@value #MAX_SERVERS}.
+     */
+    public JobSpec withServers(final int count)
+    {
+        if (count < 1 || count > MAX_SERVERS)
+        {
+            throw new BadInputException("--servers " + count + " is out of range; give 1.." +
+                MAX_SERVERS);
+        }
+        return new JobSpec(names, namespace, workers, image, jobConfig, clusterDomain, cluster, count);
     }
 
     /**

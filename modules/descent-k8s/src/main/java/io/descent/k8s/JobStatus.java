@@ -15,11 +15,23 @@ import java.util.List;
  * @param workers   the workers' Job, null when missing.
  * @param pods      the job's pods, parameter server first, then workers by rank.
  * @param model     where the server saves the trained model and how to fetch it, or null when the job saves none.
+ * @param shards    the Jobs of the parameter-server shards after the coordinator ({@code --servers S}), by shard;
+ *                  empty for one server.
  */
 public record JobStatus(
     String name, String namespace, String state, ParameterServer ps, Workers workers, List<Pod> pods,
-    SavedModel model)
+    SavedModel model, List<Shard> shards)
 {
+    /**
+     * A parameter-server shard's Job (one pod, like the coordinator's).
+     *
+     * @param name   the Job's name, {@code <job>-ps-<shard>}.
+     * @param server its pods' counts.
+     */
+    public record Shard(String name, ParameterServer server)
+    {
+    }
+
     /**
      * The parameter server's Job (one pod at a time; a crashed one is restarted and resumes).
      *
@@ -78,6 +90,12 @@ public record JobStatus(
         lines.add(null == ps ? "  parameter server: missing" :
             "  parameter server: " + ps.active() + " active, " + ps.ready() + " ready, " + ps.succeeded() +
             " succeeded, " + ps.failed() + " failed");
+        for (final Shard shard : shards)
+        {
+            final ParameterServer server = shard.server();
+            lines.add("  server shard " + shard.name() + ": " + server.active() + " active, " + server.ready() +
+                " ready, " + server.succeeded() + " succeeded, " + server.failed() + " failed");
+        }
         lines.add(null == workers ? "  workers: missing" :
             "  workers: " + workers.completions() + " total, " + workers.active() + " active, " +
             workers.succeeded() + " succeeded, " + workers.failed() + " failed");

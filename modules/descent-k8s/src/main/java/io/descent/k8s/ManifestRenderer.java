@@ -91,7 +91,90 @@ public final class ManifestRenderer
                 renderWorkers(workers, job);
             }
         }
+        if (job.servers() > 1)
+        {
+            addShards(items, job);
+        }
         return items;
+    }
+
+    /**
+     * Parameter-server shards: the coordinator (the base's server, the seed) is told the shard count, and each further
+     * shard I is a Job of one pod like it, from a fresh copy of the base: hostname {@code <job>-ps-I} under the same
+     * headless Service (its own DNS name), a checkpoint claim of its own, and {@code --shard I --shards S --join seed}.
+     * The NetworkPolicy covers them as it does every pod of the job (same labels, same named ports); the workers need
+     * only the seed: the coordinator tells them every shard's data-plane endpoint.
+     */
+    private void addShards(final List<HasMetadata> items, final JobSpec job)
+    {
+        final Job coordinator = items.stream().filter(item -> item instanceof Job batch && isParameterServer(batch))
+            .map(Job.class::cast).findFirst().orElseThrow();
+        final Container seed = PodTemplates.container(coordinator.getSpec().getTemplate().getSpec());
+        args(seed, "--shards " + job.servers());
+        final String join = seedHost(job) + ":" + PodTemplates.port(seed, AKKA_PORT);
+        final List<HasMetadata> claims = new java.util.ArrayList<>();
+        final List<HasMetadata> servers = new java.util.ArrayList<>();
+        for (int shard = 1; shard < job.servers(); shard++)
+        {
+            for (final HasMetadata item : base.load())
+            {
+                if (item instanceof PersistentVolumeClaim claim)
+                {
+                    claims.add(shardItem(claim, job.names().shardCheckpoints(shard), job));
+                }
+                else if (item instanceof Job batch && isParameterServer(batch))
+                {
+                    renderParameterServer(batch, job);
+                    final PodTemplateSpec template = batch.getSpec().getTemplate();
+                    template.getSpec().setHostname(job.names().shard(shard));
+                    PodTemplates.volume(template.getSpec(), PodTemplates.CHECKPOINT_VOLUME).getPersistentVolumeClaim()
+                        .setClaimName(job.names().shardCheckpoints(shard));
+                    final Container container = PodTemplates.container(template.getSpec());
+                    PodTemplates.env(container, "DESCENT_HOST").setValue(shardHost(job, shard));
+                    args(container, "--shard " + shard + " --shards " + job.servers() + " --join " + join);
+                    servers.add(shardItem(batch, job.names().shard(shard), job));
+                }
+            }
+        }
+        items.addAll(claims);
+        items.addAll(servers);
+    }
+
+    private static HasMetadata shardItem(final HasMetadata item, final String name, final JobSpec job)
+    {
+        item.getMetadata().setName(name);
+        PodTemplates.relabel(item.getMetadata().getLabels(), job.names());
+        if (null != job.namespace())
+        {
+            item.getMetadata().setNamespace(job.namespace());
+        }
+        return item;
+    }
+
+    /** Adds to the container's DESCENT_ARGS (extra command-line arguments, see deploy/entrypoint.sh). */
+    private static void args(final Container container, final String args)
+    {
+        final EnvVar existing = container.getEnv().stream().filter(env -> "DESCENT_ARGS".equals(env.getName()))
+            .findFirst().orElse(null);
+        if (null == existing)
+        {
+            container.getEnv().add(new EnvVar("DESCENT_ARGS", args, null));
+        }
+        else
+        {
+            existing.setValue((null == existing.getValue() ? "" : existing.getValue().trim() + " ") + args);
+        }
+    }
+
+    /**
+     * @param job   the job.
+     * @param shard a parameter-server shard after the coordinator.
+     * @return the DNS name of that shard's pod (as {@link #seedHost} for the coordinator).
+     */
+    public static String shardHost(final JobSpec job, final int shard)
+    {
+        return job.names().shard(shard) + "." + job.names().ps() + "." + namespaceTerm(job) + ".svc." +
+            job.clusterDomain();
     }
 
     /**

@@ -11,7 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Reads a deployed job's two Jobs (parameter server, workers) and pods into a {@link JobStatus}. The server Job's
+ * Reads a deployed job's Jobs (parameter server and its further shards, workers) and pods into a {@link JobStatus}. The server Job's
  * completion is the job's success: the server exits 0 only once the job is over (its final checkpoint and report
  * written), and a server restarted after success exits 0 at once.
  */
@@ -49,11 +49,19 @@ public final class StatusReader
                 .thenComparing(p -> null == p.rank() ? -1 : p.rank())
                 .thenComparing(JobStatus.Pod::name))
             .toList();
-        final String state = state(ps, workers);
+        final List<Job> shardJobs = kube.call(doing, () -> kube.client().batch().v1().jobs().inNamespace(ns)
+            .withLabels(names.componentLabels(JobNames.PS_COMPONENT)).list().getItems()).stream()
+            .filter(job -> !names.ps().equals(job.getMetadata().getName()))
+            .sorted(Comparator.comparing((Job job) -> job.getMetadata().getName().length())
+                .thenComparing(job -> job.getMetadata().getName()))
+            .toList();
+        final boolean shardFailed = shardJobs.stream().anyMatch(job -> hasCondition(job, "Failed"));
+        final String state = shardFailed && !"succeeded".equals(state(ps, workers)) ? "failed" : state(ps, workers);
         final ConfigMap config = kube.call(doing,
             () -> kube.client().configMaps().inNamespace(ns).withName(names.config()).get());
         return new JobStatus(names.job(), ns, state, parameterServer(ps), workers(workers), podStates,
-            savedModel(names, ns, state, ps, config));
+            savedModel(names, ns, state, ps, config), shardJobs.stream()
+            .map(job -> new JobStatus.Shard(job.getMetadata().getName(), parameterServer(job))).toList());
     }
 
     /** @return where the job's model goes, with the recipe to fetch it once the job has succeeded; null for none. */

@@ -83,8 +83,8 @@ final class ScaleSweep
 
     /**
      * Refuses, before any run, the combinations this build's nodes refuse at start (so a sweep does not fail after its
-     * first rows): consistency models not built yet, and with several server shards anything but sync and an
-     * unauthenticated data plane (ShardLimits). Kept apart from {@link #parse}, which passes any known value through.
+     * first rows): consistency models not built yet, and with several server shards anything but sync
+     * (ShardLimits). Kept apart from {@link #parse}, which passes any known value through.
      *
      * @return this.
      * @throws BadInputException naming the option and the combination.
@@ -93,7 +93,6 @@ final class ScaleSweep
     {
         final List<Integer> shards = servers;
         final List<String> models = consistency;
-        final List<String> auths = auth;
         if (null != models)
         {
             models.stream().filter(model -> model.equals("ssp") || model.equals("async")).findFirst()
@@ -111,11 +110,6 @@ final class ScaleSweep
         {
             throw new BadInputException("--servers " + shards + " with --consistency " + String.join(",", models) +
                 ": several server shards run sync only for now; sweep --consistency with --servers 1");
-        }
-        if (null != auths && auths.stream().anyMatch(mode -> !mode.equals("none")))
-        {
-            throw new BadInputException("--servers " + shards + " with --auth " + String.join(",", auths) +
-                ": several server shards run without the data-plane MAC for now; sweep --auth with --servers 1");
         }
         return this;
     }

@@ -98,13 +98,6 @@ class ClusterBadInputTest
         assertTrue(resume.contains("--resume is not yet supported with descent.cluster.servers = 2"), resume);
         assertTrue(expectBadInput("ps", "--config", job(), "--bind", "127.0.0.1:0", "--shards", "2",
             "--checkpoint-dir", dir.toString()).contains("checkpoints"));
-        final String clip = expectBadInput("ps", "--config", job(), "--bind", "127.0.0.1:0", "--cluster", "servers=2",
-            "--set", "train.clip-norm=1");
-        assertTrue(clip.contains("clip-norm") && clip.contains("not yet supported"), clip);
-        final Path key = Files.writeString(dir.resolve("cluster.key"), "0123456789abcdef0123456789abcdef\n");
-        final String mac = expectBadInput("ps", "--config", job(), "--bind", "127.0.0.1:0", "--shards", "2",
-            "--cluster-key-file", key.toString());
-        assertTrue(mac.contains("MAC") && mac.contains("data-plane.auth=none"), mac);
         assertTrue(expectBadInput("ps", "--config", job(), "--bind", "127.0.0.1:0", "--shard", "1", "--shards", "2")
             .contains("--join"));
         assertTrue(expectBadInput("ps", "--config", job(), "--bind", "127.0.0.1:0", "--shard", "2", "--shards", "2")

@@ -108,9 +108,7 @@ public final class LocalCluster
 
     /**
      * A cluster with {@code servers} parameter-server shards, each its own process: {@code ps} (shard 0, the
-     * coordinator and seed) and {@code ps-shard-1} … joining it. With more than one, every node's data plane runs
-     * without a MAC ({@code data-plane.auth = none}: not yet supported with shards; the cluster key still guards
-     * registration).
+     * coordinator and seed) and {@code ps-shard-1} … joining it.
      *
      * @param jobArgs the job as command-line arguments.
      * @param workers number of worker processes, ≥ 1.
@@ -165,9 +163,6 @@ public final class LocalCluster
             if (servers > 1)
             {
                 ps.addAll(List.of("--shards", String.valueOf(servers)));
-                ps.addAll(shardFlags());
-                LOG.info("{} parameter-server shards: the data plane runs without its MAC (not yet supported with " +
-                    "shards)", servers);
             }
             if (null != report)
             {
@@ -181,7 +176,6 @@ public final class LocalCluster
                 final List<String> follower = new ArrayList<>(List.of("ps", "--shard", String.valueOf(shard),
                     "--shards", String.valueOf(servers), "--join", seed, "--bind", "127.0.0.1:" + freePort(),
                     "--workers", String.valueOf(workers)));
-                follower.addAll(shardFlags());
                 start(follower, "ps-shard-" + shard, false).onExit().thenAccept(node ->
                 {
                     if (node.exitValue() == BadInputException.EXIT_CODE)
@@ -193,7 +187,6 @@ public final class LocalCluster
             for (int rank = 0; rank < workers; rank++)
             {
                 final List<String> command = new ArrayList<>(List.of("worker", "--join", seed, "--quiet-job-end"));
-                command.addAll(shardFlags());
                 start(command, "worker-" + rank, false)
                     .onExit()
                     .thenAccept(worker ->
@@ -328,12 +321,6 @@ public final class LocalCluster
         {
             throw new UncheckedIOException("starting the " + name + " process: " + args.get(0), ex);
         }
-    }
-
-    /** @return the flags every node gets with several shards: the data plane without a MAC (see the constructor). */
-    private List<String> shardFlags()
-    {
-        return servers > 1 ? List.of("--cluster", "data-plane.auth=none") : List.of();
     }
 
     private static boolean useIpc()

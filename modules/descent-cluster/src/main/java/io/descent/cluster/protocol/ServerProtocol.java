@@ -133,8 +133,31 @@ public final class ServerProtocol
     {
     }
 
+    /**
+     * Gradient-norm clipping with shards: a shard's part of a step's global norm, the sum of squares of its range of
+     * the step's averaged gradient, sent to the coordinator before the shard applies the step.
+     *
+     * @param shard   its index.
+     * @param step    the step.
+     * @param squares the squared L2 norm of its range.
+     */
+    public record ShardNorm(int shard, long step, double squares) implements Command, ControlMessage
+    {
+    }
+
     /** What the coordinator sends a parameter-server shard. */
-    public sealed interface ToShard permits ShardAccepted, ShardStart, Refused, Finish
+    public sealed interface ToShard permits ShardAccepted, ShardStart, GlobalNorm, Refused, Finish
+    {
+    }
+
+    /**
+     * Gradient-norm clipping with shards: every shard's {@link ShardNorm} of a step came in; the coordinator sends
+     * each shard their sum (in shard order, so every shard scales its range by the same factor).
+     *
+     * @param step    the step.
+     * @param squares the squared L2 norm of the step's whole averaged gradient.
+     */
+    public record GlobalNorm(long step, double squares) implements ToShard, ControlMessage
     {
     }
 
@@ -154,11 +177,36 @@ public final class ServerProtocol
     /**
      * Every worker is ready: the shard publishes its range of the first weights and runs the steps.
      *
-     * @param firstStep the first step.
-     * @param endpoints the workers' data-plane endpoints, by rank.
+     * @param firstStep      the first step.
+     * @param endpoints      the workers' data-plane endpoints, by rank.
+     * @param workerSessions by rank, the base of the sessions the worker sends its gradients on
+     *                       ({@link Accepted#workerSession()}; shard I takes that rank's chunks only from
+     *                       {@link ShardMap#session} of it and I while authenticating); null or 0: any.
+     * @param serverSessions by rank, the base of the sessions the shards send that worker's weights on
+     *                       ({@link Accepted#serverSession()}); null or 0: any.
+     * @param rangeSession   the base of the sessions the shards send their ranges to the coordinator on at epoch
+     *                       ends (shard I on {@link ShardMap#session} of it and I); 0: any.
      */
-    public record ShardStart(long firstStep, String[] endpoints) implements ToShard, ControlMessage
+    public record ShardStart(long firstStep, String[] endpoints, int[] workerSessions, int[] serverSessions,
+        int rangeSession) implements ToShard, ControlMessage
     {
+        /** A start without session binding (a data plane without a MAC). */
+        public ShardStart(final long firstStep, final String[] endpoints)
+        {
+            this(firstStep, endpoints, null, null, 0);
+        }
+
+        /** @return the base of {@code rank}'s gradient sessions, 0 for any. */
+        public int workerSession(final int rank)
+        {
+            return null == workerSessions ? 0 : workerSessions[rank];
+        }
+
+        /** @return the base of the sessions {@code rank}'s weights go out on, 0 for any. */
+        public int serverSession(final int rank)
+        {
+            return null == serverSessions ? 0 : serverSessions[rank];
+        }
     }
 
     /** What the parameter server sends a worker. */
@@ -179,9 +227,11 @@ public final class ServerProtocol
      *                       to and from this server carries it in its job id, and the data-plane key is derived
      *                       from it.
      * @param workerSession  the Aeron session id the worker must send its gradients on (the server accepts this
-     *                       rank's chunks from no other while authenticating); 0: any.
+     *                       rank's chunks from no other while authenticating); 0: any. With server shards, the
+     *                       first of a block: the session to shard I is {@link ShardMap#session} of it and I.
      * @param serverSession  the Aeron session id the server sends this worker's weights on (the worker accepts the
-     *                       server's chunks from no other while authenticating); 0: any.
+     *                       server's chunks from no other while authenticating); 0: any. With server shards, the
+     *                       first of a block: shard I sends on {@link ShardMap#session} of it and I.
      * @param shards         the parameter-server shards' ranges and endpoints ({@link ShardMap#SINGLE} for one).
      */
     public record Accepted(

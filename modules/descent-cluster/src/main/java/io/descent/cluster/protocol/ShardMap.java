@@ -17,6 +17,21 @@ public record ShardMap(long[] bounds, String[] endpoints)
     /** The map of a job with one parameter server. */
     public static final ShardMap SINGLE = new ShardMap(new long[0], new String[0]);
 
+    /**
+     * The Aeron session of one shard's publication, from a block the coordinator handed out: a worker is told two
+     * bases ({@link ServerProtocol.Accepted#workerSession()}, {@link ServerProtocol.Accepted#serverSession()}), and
+     * its publication to shard I, and shard I's to it, use base + I. Every session of one incarnation is thus
+     * distinct: no two publications under its key share an AES-GMAC nonce prefix.
+     *
+     * @param base  the block's first session, or 0 for none (no MAC: the data plane chooses).
+     * @param shard the shard, 0 .. S − 1.
+     * @return the session, or 0 for none.
+     */
+    public static int session(final int base, final int shard)
+    {
+        return 0 == base ? 0 : base + shard;
+    }
+
     /** @return the number of shards: 1 for a single server. */
     public int shards()
     {

@@ -23,14 +23,17 @@ final class ProtocolClasses
         ServerProtocol.ShardReady.class,
         ServerProtocol.ShardStopped.class,
         ServerProtocol.ShardAccepted.class,
-        ServerProtocol.ShardStart.class);
+        ServerProtocol.ShardStart.class,
+        ServerProtocol.ShardNorm.class,
+        ServerProtocol.GlobalNorm.class);
 
     /** Field types of messages that Kryo must know. */
     static final List<Class<?>> FIELDS = List.of(
         JobIdentity.class,
         io.descent.cluster.protocol.ShardMap.class,
         long[].class,
-        String[].class);
+        String[].class,
+        int[].class);
 
     private ProtocolClasses()
     {

@@ -46,8 +46,8 @@ final class Membership
     /** Ranks whose outlet is being opened: their worker is answered when it is. */
     private final BitSet connecting = new BitSet();
     private final JoinMargin margin;
-    /** The last Aeron session id handed out; starts at random, so that sessions differ across incarnations too. */
-    private int lastSession = java.util.concurrent.ThreadLocalRandom.current().nextInt();
+    /** The Aeron session ids handed out; they start at random, so that sessions differ across incarnations too. */
+    private final SessionBlocks sessions = new SessionBlocks(java.util.concurrent.ThreadLocalRandom.current().nextInt());
 
     /**
      * @param context  the server's context (log, watch, self).
@@ -159,9 +159,10 @@ final class Membership
         if (setup.settings().dataPlane().authenticates())
         {
             // Sessions unique within this incarnation: the rank's chunks count only on its own, and no two senders
-            // under this incarnation's key share an AES-GMAC nonce prefix.
-            member.workerSession = nextSession();
-            member.serverSession = nextSession();
+            // under this incarnation's key share an AES-GMAC nonce prefix. One per server shard and direction
+            // (ShardMap.session); the coordinator's are the blocks' first.
+            member.workerSession = reserveSessions(setup.settings().servers());
+            member.serverSession = reserveSessions(setup.settings().servers());
             setup.plane().bindSender(rank, member.workerSession);
         }
         final int serverSession = member.serverSession;
@@ -204,13 +205,14 @@ final class Membership
         refuse(member.ref, member.host, member.pid, connected.failure());
     }
 
-    private int nextSession()
+    /**
+     * @param count how many sessions (at most {@link io.descent.cluster.ClusterSettings#MAX_SERVERS}).
+     * @return the first of {@code count} consecutive Aeron session ids not handed out before in this incarnation
+     * ({@link SessionBlocks}).
+     */
+    int reserveSessions(final int count)
     {
-        if (++lastSession == 0)
-        {
-            ++lastSession;
-        }
-        return lastSession;
+        return sessions.reserve(count);
     }
 
     /** @return null when the worker authenticates the data plane as this server does, else a one-line reason. */

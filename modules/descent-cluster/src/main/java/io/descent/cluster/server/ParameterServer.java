@@ -176,6 +176,8 @@ public final class ParameterServer extends AbstractBehavior<Command>
             .onMessage(ServerProtocol.ShardReady.class, this::onShardReady)
             .onMessage(ServerProtocol.ShardStopped.class, this::onShardStopped)
             .onMessage(ShardCoordinator.ShardTerminated.class, this::onShardTerminated)
+            .onMessage(StepLoop.RangeNorm.class, own -> onNorm(0, own.step(), own.squares()))
+            .onMessage(ServerProtocol.ShardNorm.class, part -> onNorm(part.shard(), part.step(), part.squares()))
             .onMessageEquals(RegistrationDeadline.INSTANCE, this::onRegistrationDeadline)
             .onMessageEquals(Done.INSTANCE, () -> this)
             .onMessage(ComputeFailed.class, this::onComputeFailed)
@@ -262,11 +264,18 @@ public final class ParameterServer extends AbstractBehavior<Command>
         if (shards.sharded())
         {
             final String[] endpoints = new String[roster.size()];
+            final int[] workerSessions = new int[roster.size()];
+            final int[] serverSessions = new int[roster.size()];
             for (final int liveRank : live)
             {
                 endpoints[liveRank] = roster.get(liveRank).endpoint;
+                workerSessions[liveRank] = roster.get(liveRank).workerSession;
+                serverSessions[liveRank] = roster.get(liveRank).serverSession;
             }
-            shards.start(ledger.step(), endpoints);
+            final int rangeSession = setup.settings().dataPlane().authenticates() ?
+                membership.reserveSessions(setup.settings().servers()) : 0;
+            shards.start(new ServerProtocol.ShardStart(ledger.step(), endpoints, workerSessions, serverSessions,
+                rangeSession), setup.plane());
         }
         return this;
     }
@@ -294,6 +303,13 @@ public final class ParameterServer extends AbstractBehavior<Command>
     {
         final String reason = "server shard " + stopped.shard() + " stopped: " + stopped.reason();
         return stopped.badInput() ? stopOnBadInput(new BadInputException(stopped.reason())) : fail(reason);
+    }
+
+    /** Clipping with shards: a shard's part of a step's global norm; the total goes to every shard's step loop. */
+    private Behavior<Command> onNorm(final int shard, final long step, final double squares)
+    {
+        shards.norm(shard, step, squares).ifPresent(total -> loop.onGlobalNorm(step, total));
+        return this;
     }
 
     private Behavior<Command> onShardTerminated(final ShardCoordinator.ShardTerminated terminated)

@@ -18,6 +18,7 @@ import io.descent.nn.Model;
 import io.descent.nn.error.BadInputException;
 import io.descent.nn.optim.Finite;
 import io.descent.nn.optim.Optimizer;
+import io.descent.nn.optim.OptimizerSettings;
 import io.descent.train.Evaluator;
 import io.descent.train.Metrics;
 import io.descent.transport.send.SendResult;
@@ -83,7 +84,11 @@ final class ServerEngine implements AutoCloseable
     private final UnsafeBuffer[] staging;
     /** A follower's outlet to the coordinator (its range at epoch ends), else null. */
     private Outlet coordinator;
+    private int coordinatorSession;
     private final Checkpoint resumed;
+    /** The clip norm this engine applies to its range by the global norm (shards only), else 0. */
+    private final double maxNorm;
+    private long clippedSteps;
     private INDArray sum;
     private double updateSeconds;
 
@@ -110,7 +115,10 @@ final class ServerEngine implements AutoCloseable
         this.staging = shardPlan.shards() > 1 && role.coordinates() ? new UnsafeBuffer[]{
             new UnsafeBuffer(ByteBuffer.allocateDirect(Math.toIntExact(shardPlan.floats() * Float.BYTES))),
             new UnsafeBuffer(ByteBuffer.allocateDirect(Math.toIntExact(shardPlan.floats() * Float.BYTES)))} : null;
-        this.optimizer = setup.job().train().optimizer().create(
+        // With shards the engine clips its range by the global norm (clipByGlobalNorm); one server's optimizer clips.
+        final OptimizerSettings hyper = setup.job().train().optimizer();
+        this.maxNorm = shardPlan.shards() > 1 ? hyper.clipNorm() : 0.0;
+        this.optimizer = (maxNorm > 0.0 ? hyper.withoutClipping() : hyper).create(
             params, setup.plan().stepsPerEpoch(), setup.plan().epochs());
         this.evaluator = new Evaluator(model, setup.job().train().loss(), setup.job().train().evalBatchSize());
         // A nonce per start: data of an earlier start of this server never passes for this one's.
@@ -280,7 +288,8 @@ final class ServerEngine implements AutoCloseable
     {
         final List<String> reasons = new ArrayList<>();
         final long deadline = System.nanoTime() + setup.settings().sendTimeout().toNanos();
-        final MessageId weights = identity.rangeId(MessageKind.WEIGHTS, version, SenderId.SERVER, offset, floats);
+        final MessageId weights = identity.rangeId(MessageKind.WEIGHTS, version, SenderId.server(role.shard()), offset,
+            floats);
         final MessageId order = identity.messageId(MessageKind.STEP_ORDER, version, SenderId.SERVER, orderWords);
         for (final StepLoop.Order next : orders)
         {
@@ -398,6 +407,65 @@ final class ServerEngine implements AutoCloseable
         return rate;
     }
 
+    /**
+     * @return true when the update needs the global norm of the step's gradient across the parameter-server shards
+     * (gradient-norm clipping with shards): then {@link #rangeSquares} and {@link #applyClipped} replace
+     * {@link #apply}.
+     */
+    boolean clipsByGlobalNorm()
+    {
+        return maxNorm > 0.0;
+    }
+
+    /**
+     * The first half of an update clipped by the global norm: scales the folded sum by {@code correction} (as
+     * {@link #apply} does) and returns the squared L2 norm of this range of it, this shard's part of the global norm.
+     *
+     * @return the range's squared norm; not finite when the range is not.
+     */
+    double rangeSquares(final double correction)
+    {
+        final long start = System.nanoTime();
+        final Level1 blas = Nd4j.getBlasWrapper().level1();
+        if (correction != 1.0)
+        {
+            blas.scal(floats, correction, sum);
+        }
+        final double norm = blas.nrm2(sum);
+        updateSeconds += (System.nanoTime() - start) / 1e9;
+        return norm * norm;
+    }
+
+    /**
+     * The second half: scales this range of the corrected sum by {@code clip-norm / ‖g‖} when the global norm
+     * {@code ‖g‖ = √squares} exceeds it (the factor a single server applies to the whole vector), checks the range
+     * is finite and runs the optimizer (which does not clip again).
+     *
+     * @param squares the global squared norm: the sum of every shard's {@link #rangeSquares} in shard order.
+     * @return the learning rate used, or NaN when the global norm or the range is not finite: nothing was applied.
+     */
+    double applyClipped(final long step, final double squares)
+    {
+        final long start = System.nanoTime();
+        sends.failBusy(SendResult.ABANDONED);
+        final double norm = Math.sqrt(squares);
+        double rate = Double.NaN;
+        if (Double.isFinite(norm) && Finite.all(sum))
+        {
+            clippedSteps += Optimizer.clipTo(sum, norm, maxNorm) ? 1 : 0;
+            rate = optimizer.step(params, sum, step);
+        }
+        sum = null;
+        updateSeconds += (System.nanoTime() - start) / 1e9;
+        return rate;
+    }
+
+    /** @return the steps whose gradient {@link #applyClipped} scaled down (clipping with shards), else 0. */
+    long clippedSteps()
+    {
+        return clippedSteps;
+    }
+
     /** @return true when the weights and the optimizer state hold only finite numbers (a pass over each). */
     boolean stateIsFinite()
     {
@@ -468,7 +536,7 @@ final class ServerEngine implements AutoCloseable
             final long at = shardPlan.offset(shard);
             final int length = shardPlan.length(shard);
             final int from = shard;
-            setup.plane().expect(identity.rangeId(MessageKind.WEIGHTS, version, SenderId.SERVER, at, length),
+            setup.plane().expect(identity.rangeId(MessageKind.WEIGHTS, version, SenderId.server(shard), at, length),
                 new UnsafeBuffer(landing, Math.toIntExact(at * Float.BYTES), length * Float.BYTES), deadlineNs,
                 (id, complete) ->
                 {
@@ -514,10 +582,21 @@ final class ServerEngine implements AutoCloseable
     {
         if (null == coordinator)
         {
-            coordinator = setup.plane().outlet(role.coordinatorEndpoint());
+            coordinator = setup.plane().outlet(role.coordinatorEndpoint(), coordinatorSession);
         }
-        return coordinator.send(identity.rangeId(MessageKind.WEIGHTS, version, SenderId.SERVER, offset, floats),
-            weightsView, System.nanoTime() + setup.settings().sendTimeout().toNanos());
+        return coordinator.send(identity.rangeId(MessageKind.WEIGHTS, version, SenderId.server(role.shard()), offset,
+            floats), weightsView, System.nanoTime() + setup.settings().sendTimeout().toNanos());
+    }
+
+    /**
+     * A follower shard: the session its ranges go to the coordinator on (the coordinator binds this shard's sender
+     * id to it while authenticating), before the first {@link #sendRange}.
+     *
+     * @param session the session, 0 for any.
+     */
+    void coordinatorSession(final int session)
+    {
+        coordinatorSession = session;
     }
 
     @Override

@@ -2,15 +2,20 @@ package io.descent.cluster.server;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.ActorContext;
+import io.descent.cluster.dataplane.DataPlane;
+import io.descent.cluster.protocol.SenderId;
 import io.descent.cluster.protocol.ServerProtocol;
 import io.descent.cluster.protocol.ServerProtocol.RegisterShard;
 import io.descent.cluster.protocol.ServerProtocol.ToShard;
 import io.descent.cluster.protocol.ShardMap;
 
+import java.util.OptionalDouble;
+
 /**
  * The coordinator's (shard 0's) books of the other parameter-server shards: takes each one in once (its index, the
  * shard count, its model and job), tells it the range boundaries and the incarnation, counts them ready, starts them
- * with the workers' endpoints and tells them the end of the job. The coordinator opens to workers only once every
+ * with the workers' endpoints, sums their parts of each step's global gradient norm when clipping
+ * ({@link #norm}) and tells them the end of the job. The coordinator opens to workers only once every
  * shard is ready ({@link #allReady()}), so every worker is told every shard's endpoint ({@link #map()}). Confined to
  * the parameter server's actor.
  */
@@ -26,6 +31,7 @@ final class ShardCoordinator
     private final ActorRef<ToShard>[] refs;
     private final String[] endpoints;
     private final boolean[] ready;
+    private final NormExchange norms;
 
     @SuppressWarnings("unchecked")
     ShardCoordinator(final ActorContext<ServerProtocol.Command> context, final int shards)
@@ -35,6 +41,7 @@ final class ShardCoordinator
         this.refs = new ActorRef[shards];
         this.endpoints = new String[shards];
         this.ready = new boolean[shards];
+        this.norms = new NormExchange(shards);
         ready[0] = true;
     }
 
@@ -138,10 +145,56 @@ final class ShardCoordinator
         return new ShardMap(engine.shardPlan().bounds(), others);
     }
 
-    /** Starts every shard's steps: the workers (by rank, {@code workerEndpoints}) are all armed for the first. */
-    void start(final long firstStep, final String[] workerEndpoints)
+    /**
+     * Gradient-norm clipping: notes a shard's part of a step's global norm ({@link NormExchange}); once every shard's
+     * part is in, tells the other shards the global squared norm ({@link ServerProtocol.GlobalNorm}).
+     *
+     * @param shard   the shard, 0 for the coordinator's own part.
+     * @param step    the step.
+     * @param squares the shard's part.
+     * @return the step's global squared norm once complete, for the coordinator's own step loop; else empty (also
+     *         for a part that names no registered shard or comes twice: logged and ignored).
+     */
+    OptionalDouble norm(final int shard, final long step, final double squares)
     {
-        tell(new ServerProtocol.ShardStart(firstStep, workerEndpoints));
+        if (shard < 0 || shard >= shards || (shard > 0 && null == refs[shard]))
+        {
+            context.getLog().warn("ignored the gradient norm of step {} from server shard {}: no such shard", step,
+                shard);
+            return OptionalDouble.empty();
+        }
+        final OptionalDouble total;
+        try
+        {
+            total = norms.add(shard, step, squares);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            context.getLog().warn("ignored a gradient norm: {}", ex.getMessage());
+            return OptionalDouble.empty();
+        }
+        if (total.isPresent())
+        {
+            tell(new ServerProtocol.GlobalNorm(step, total.getAsDouble()));
+        }
+        return total;
+    }
+
+    /**
+     * Starts every shard's steps: the workers ({@link ServerProtocol.ShardStart#endpoints()}, by rank) are all armed
+     * for the first. While authenticating, first binds each shard's epoch-end ranges to the session it will send
+     * them on ({@link ServerProtocol.ShardStart#rangeSession()}) on the coordinator's data plane.
+     */
+    void start(final ServerProtocol.ShardStart start, final DataPlane plane)
+    {
+        if (0 != start.rangeSession())
+        {
+            for (int shard = 1; shard < shards; shard++)
+            {
+                plane.bindSender(SenderId.server(shard), ShardMap.session(start.rangeSession(), shard));
+            }
+        }
+        tell(start);
     }
 
     /** Tells every shard the end of the job. */

@@ -7,10 +7,8 @@ import io.descent.train.JobConfig;
 
 /**
  * What parameter-server shards ({@code descent.cluster.servers > 1}) do not support yet, refused at start with one
- * line each (exit 2) rather than run half-working: checkpoints and resuming, gradient-norm clipping (it needs the
- * global norm across the shards' ranges), consistency models other than sync, and the data plane's MAC (its
- * sessions bind one server per worker). A lost
- * worker, a joining worker and a lost shard end the job when they happen ({@link ParameterServer}). Stateless.
+ * line each (exit 2) rather than run half-working: checkpoints and resuming, and consistency models other than sync.
+ * A lost worker, a joining worker and a lost shard end the job when they happen ({@link ParameterServer}). Stateless.
  */
 public final class ShardLimits
 {
@@ -41,22 +39,11 @@ public final class ShardLimits
             throw new BadInputException("checkpoints (--checkpoint-dir, descent.cluster.checkpoint.*)" + with +
                 "; leave them unset or run with one server");
         }
-        if (job.train().optimizer().clipNorm() > 0.0)
-        {
-            throw new BadInputException("gradient-norm clipping (train.clip-norm = " +
-                job.train().optimizer().clipNorm() + ")" + with + "; set it to 0 or run with one server");
-        }
         if (settings.consistency().mode() != Consistency.Mode.SYNC)
         {
             throw new BadInputException("descent.cluster.consistency = " +
                 settings.consistency().mode().label() + with +
                 "; use consistency=sync or run with one server");
-        }
-        if (settings.dataPlane().authenticates())
-        {
-            throw new BadInputException("the data plane's MAC (descent.cluster.data-plane.auth = " +
-                settings.dataPlane().label() + ", from the cluster key)" + with + "; set --cluster " +
-                "data-plane.auth=none or run with one server");
         }
     }
 }

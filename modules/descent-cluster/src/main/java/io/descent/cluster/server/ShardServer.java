@@ -15,6 +15,7 @@ import io.descent.cluster.protocol.NodeInfo;
 import io.descent.cluster.protocol.ServerProtocol;
 import io.descent.cluster.protocol.ServerProtocol.Command;
 import io.descent.cluster.protocol.ServerProtocol.ToShard;
+import io.descent.cluster.protocol.ShardMap;
 import io.descent.nn.Model;
 import io.descent.nn.error.BadInputException;
 
@@ -134,6 +135,7 @@ public final class ShardServer extends AbstractBehavior<Command>
             .onMessage(StepLoop.Applied.class, applied -> applied.failed().isEmpty() ? this :
                 stop(false, "sending weights version " + (applied.step() + 1) + " to rank " +
                     applied.failed().get(0) + " failed: " + applied.reasons().get(0)))
+            .onMessage(StepLoop.RangeNorm.class, own -> onRangeNorm(own))
             .onMessage(StepLoop.Halted.class, halted -> stop(null != BadInputException.in(halted.cause()),
                 halted.reason()))
             .onMessage(Failed.class, failed -> stop(null != BadInputException.in(failed.cause()),
@@ -189,10 +191,14 @@ public final class ShardServer extends AbstractBehavior<Command>
             pipe(() -> new ServerEngine(mine), EngineReady::new, "building the range of server shard " + shard);
             return this;
         }
+        if (message instanceof ServerProtocol.GlobalNorm global)
+        {
+            loop.onGlobalNorm(global.step(), global.squares());
+            return this;
+        }
         if (message instanceof ServerProtocol.ShardStart start)
         {
-            final String[] endpoints = start.endpoints();
-            pipe(() -> startSteps(endpoints), started -> started, "publishing the first weights");
+            pipe(() -> startSteps(start), started -> started, "publishing the first weights");
             return this;
         }
         if (message instanceof ServerProtocol.Refused refused)
@@ -203,11 +209,23 @@ public final class ShardServer extends AbstractBehavior<Command>
         return end(finish.success(), finish.badInput(), finish.message());
     }
 
-    private StepLoop.Started startSteps(final String[] endpoints)
+    /**
+     * Binds each worker's gradients to the session it sends this shard on and opens the outlets to the workers (and
+     * to the coordinator) on the sessions the coordinator handed out, then publishes the first weights.
+     */
+    private StepLoop.Started startSteps(final ServerProtocol.ShardStart start)
     {
+        final String[] endpoints = start.endpoints();
+        engine.coordinatorSession(ShardMap.session(start.rangeSession(), shard));
         for (int rank = 0; rank < endpoints.length; rank++)
         {
-            final String refused = engine.connect(rank, endpoints[rank], 0);
+            final int session = ShardMap.session(start.workerSession(rank), shard);
+            if (0 != session)
+            {
+                setup.plane().bindSender(rank, session);
+            }
+            final String refused = engine.connect(rank, endpoints[rank],
+                ShardMap.session(start.serverSession(rank), shard));
             if (null != refused)
             {
                 throw new IllegalStateException("server shard " + shard + ", worker rank " + rank + ": " + refused);
@@ -230,6 +248,13 @@ public final class ShardServer extends AbstractBehavior<Command>
             engine.shardPlan().offset(shard), engine.shardPlan().offset(shard) + engine.shardPlan().length(shard),
             engine.shardPlan().floats());
         coordinator.tell(new ServerProtocol.ShardReady(shard));
+        return this;
+    }
+
+    /** Clipping: this shard's part of a step's global norm goes to the coordinator, which answers with the sum. */
+    private Behavior<Command> onRangeNorm(final StepLoop.RangeNorm own)
+    {
+        coordinator.tell(new ServerProtocol.ShardNorm(shard, own.step(), own.squares()));
         return this;
     }
 

@@ -127,6 +127,26 @@ final class StepLoop
     /** The coordinator of several shards: the newest epoch-end version whose ranges all arrived. */
     private long rangesIn = -1;
 
+    /** A step whose gradient waits for its global norm across the shards before it is clipped and applied. */
+    private Clipping clipping;
+
+    /**
+     * Gradient-norm clipping with shards: this shard's part of a step's global norm, for the actor to hand to the
+     * coordinator ({@link NormExchange}); the step waits for {@link #onGlobalNorm}.
+     *
+     * @param step    the step.
+     * @param squares the squared L2 norm of this shard's range of the step's averaged gradient.
+     */
+    record RangeNorm(long step, double squares) implements ParameterServer.PrivateCommand
+    {
+    }
+
+    /** A closed step waiting for its global norm: what {@link #finish} had found, to go on with. */
+    private record Clipping(StepBarrier done, GradientMeta[] metas, double lossSum, long examples, double loss,
+        double waitSeconds)
+    {
+    }
+
     /** An epoch's last step, applied and published, waiting for the other shards' ranges to be evaluated. */
     private record HeldEpoch(Applied applied, EpochTotals totals)
     {
@@ -368,6 +388,11 @@ final class StepLoop
      */
     private void advance()
     {
+        if (null != clipping)
+        {
+            // The step closed and waits for its global norm: nothing more joins it.
+            return;
+        }
         fold();
         if (null != held)
         {
@@ -423,7 +448,41 @@ final class StepLoop
             diverged(step, loss, TrainingDivergedException.Found.LOSS);
             return;
         }
-        final double used = engine.apply(step, done.correction());
+        if (engine.clipsByGlobalNorm())
+        {
+            clipping = new Clipping(done, metas, lossSum, examples, loss, waitSeconds);
+            actor.accept(new RangeNorm(step, engine.rangeSquares(done.correction())));
+            return;
+        }
+        update(done, metas, lossSum, examples, loss, waitSeconds, engine.apply(step, done.correction()));
+    }
+
+    /**
+     * Gradient-norm clipping with shards: the global squared norm of a step's gradient (every shard's part, summed by
+     * the coordinator) came in. Any thread: the step is clipped, applied and published on the compute thread.
+     */
+    void onGlobalNorm(final long step, final double squares)
+    {
+        guarded(() ->
+        {
+            final Clipping waiting = clipping;
+            if (null == waiting || waiting.done().step() != step || barrier != waiting.done())
+            {
+                log.debug("ignored the global norm of step {}: no step waits for it", step);
+                return;
+            }
+            clipping = null;
+            update(waiting.done(), waiting.metas(), waiting.lossSum(), waiting.examples(), waiting.loss(),
+                waiting.waitSeconds(), engine.applyClipped(step, squares));
+        }, "applying step " + step + " clipped by its global norm");
+    }
+
+    /** Goes on with a closed step after the update ({@code used}: its learning rate, NaN when not applied). */
+    private void update(
+        final StepBarrier done, final GradientMeta[] metas, final double lossSum, final long examples,
+        final double loss, final double waitSeconds, final double used)
+    {
+        final long step = done.step();
         if (Double.isNaN(used))
         {
             diverged(step, loss, TrainingDivergedException.Found.GRADIENT);

@@ -157,9 +157,19 @@ final class WorkerEngine implements AutoCloseable
         {
             setup.plane().authenticate(auth,
                 setup.settings().key().dataPlaneKey(incarnation, DataPlaneAuth.KEY_LABEL));
-            setup.plane().bindSender(SenderId.SERVER, serverSession);
+            // Every shard shares the coordinator's incarnation and key, and sends on a session of its own.
+            for (int shard = 0; shard < shards.shards(); shard++)
+            {
+                setup.plane().bindSender(SenderId.server(shard), ShardMap.session(serverSession, shard));
+            }
         }
-        final int cancelled = setup.plane().cancelFrom(SenderId.SERVER);
+        // What the earlier join's shards (or this one's) were still expected to send.
+        final int earlierShards = null == bounds ? 1 : bounds.length - 1;
+        int cancelled = 0;
+        for (int shard = 0; shard < Math.max(shards.shards(), earlierShards); shard++)
+        {
+            cancelled += setup.plane().cancelFrom(SenderId.server(shard));
+        }
         if (cancelled > 0)
         {
             LOG.info("cancelled {} expectations of the server's earlier incarnation", cancelled);
@@ -192,7 +202,7 @@ final class WorkerEngine implements AutoCloseable
         for (int shard = 0; shard < count; shard++)
         {
             outlets[shard] = setup.plane().outlet(0 == shard ? serverEndpoint : shards.endpoints()[shard - 1],
-                workerSession);
+                ShardMap.session(workerSession, shard));
             weightRanges[shard] = Buffers.range(model.parameters(), bounds[shard], length(shard));
             gradientRanges[shard] = Buffers.range(model.gradients(), bounds[shard], length(shard));
         }
@@ -235,7 +245,7 @@ final class WorkerEngine implements AutoCloseable
         final AtomicInteger rangesLeft = new AtomicInteger(weightRanges.length);
         for (int shard = 0; shard < weightRanges.length; shard++)
         {
-            setup.plane().expect(server.rangeId(MessageKind.WEIGHTS, version, SenderId.SERVER, bounds[shard],
+            setup.plane().expect(server.rangeId(MessageKind.WEIGHTS, version, SenderId.server(shard), bounds[shard],
                 length(shard)), weightRanges[shard], deadlineNs, (id, complete) ->
                 {
                     StepTrace.mark("w.wdata", id.step(), -1);

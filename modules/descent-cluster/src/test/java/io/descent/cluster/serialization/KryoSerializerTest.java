@@ -68,7 +68,9 @@ class KryoSerializerTest
                 new ShardMap(new long[]{0, 1024, 2000}, new String[]{"127.0.0.1:40998"})),
             new ServerProtocol.RegisterShard(shardAdapter(), 1, 2, "ipc", new JobIdentity(1L, "a", 2L), "host-c", 7),
             new ServerProtocol.ShardReady(1),
-            new ServerProtocol.ShardStopped(1, true, "training diverged"));
+            new ServerProtocol.ShardStopped(1, true, "training diverged"),
+            new ServerProtocol.ShardNorm(1, 17L, 0.25),
+            new ServerProtocol.GlobalNorm(17L, 3.5e-3));
         for (final Object message : messages)
         {
             assertEquals(message, roundTrip(message), message.getClass().getSimpleName());
@@ -83,6 +85,12 @@ class KryoSerializerTest
             new ServerProtocol.ShardStart(4L, new String[]{"ipc", "127.0.0.1:4000"}));
         assertEquals(4L, start.firstStep());
         assertArrayEquals(new String[]{"ipc", "127.0.0.1:4000"}, start.endpoints());
+        final ServerProtocol.ShardStart keyed = (ServerProtocol.ShardStart)roundTrip(new ServerProtocol.ShardStart(5L,
+            new String[]{"ipc", "ipc"}, new int[]{-7, 11}, new int[]{3, Integer.MAX_VALUE - 64}, 99));
+        assertEquals(-7, keyed.workerSession(0));
+        assertEquals(Integer.MAX_VALUE - 64, keyed.serverSession(1));
+        assertEquals(99, keyed.rangeSession());
+        assertEquals(0, start.workerSession(1), "no sessions: any");
     }
 
     private ActorRef<ServerProtocol.ToShard> shardAdapter()
@@ -93,7 +101,7 @@ class KryoSerializerTest
     @Test
     void shouldCoverEveryRegisteredMessage() throws Exception
     {
-        assertEquals(11, ProtocolClasses.MESSAGES.size());
+        assertEquals(13, ProtocolClasses.MESSAGES.size());
         for (final Class<?> type : ServerProtocol.class.getDeclaredClasses())
         {
             if (ControlMessage.class.isAssignableFrom(type))

@@ -51,6 +51,20 @@ public final class ClusterHarness
         return this;
     }
 
+    /**
+     * Spawns parameter-server shard {@code shard} (≥ 1) of {@code settings.servers()}, which finds the server
+     * ({@link #server}) as its coordinator.
+     *
+     * @return completed with the shard's last line when its part ends ("ok: ..." when the job completed).
+     */
+    public CompletableFuture<String> shard(final TestJob job, final ClusterSettings settings, final int shard)
+    {
+        final CompletableFuture<String> ended = new CompletableFuture<>();
+        testKit.spawn(ShardServer.create(job.server(settings, planes.get(), null), shard,
+            (success, badInput, message) -> ended.complete((success ? "ok: " : "failed: ") + message)));
+        return ended;
+    }
+
     /** Spawns {@code count} workers of {@code job}. */
     public ClusterHarness workers(final TestJob job, final ClusterSettings settings, final int count)
     {

@@ -36,12 +36,27 @@ public interface Optimizer
         {
             return Double.NaN;
         }
-        final var level1 = org.nd4j.linalg.factory.Nd4j.getBlasWrapper().level1();
-        final double norm = level1.nrm2(gradients);
-        if (norm > maxNorm)
-        {
-            level1.scal(gradients.length(), maxNorm / norm, gradients);
-        }
+        final double norm = org.nd4j.linalg.factory.Nd4j.getBlasWrapper().level1().nrm2(gradients);
+        clipTo(gradients, norm, maxNorm);
         return norm;
+    }
+
+    /**
+     * Scales the gradient by {@code maxNorm / norm} when {@code norm > maxNorm}: {@link #clipNorm} with the norm
+     * computed elsewhere, e.g. the global norm of a vector cut into ranges, each range clipped by the same factor.
+     *
+     * @param gradients flat gradient (or one range of it), scaled in place.
+     * @param norm      the L2 norm of the whole gradient.
+     * @param maxNorm   the bound (> 0).
+     * @return true when it scaled.
+     */
+    static boolean clipTo(final INDArray gradients, final double norm, final double maxNorm)
+    {
+        if (!(norm > maxNorm))
+        {
+            return false;
+        }
+        org.nd4j.linalg.factory.Nd4j.getBlasWrapper().level1().scal(gradients.length(), maxNorm / norm, gradients);
+        return true;
     }
 }

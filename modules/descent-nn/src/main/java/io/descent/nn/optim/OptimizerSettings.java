@@ -68,6 +68,16 @@ public record OptimizerSettings(
     }
 
     /**
+     * @return these settings without gradient-norm clipping: for an optimizer of one range of a vector whose global
+     * norm its caller clips ({@link Optimizer#clipTo}).
+     */
+    public OptimizerSettings withoutClipping()
+    {
+        return new OptimizerSettings(kind, learningRate, momentum, nesterov, weightDecay, 0.0, beta1, beta2, epsilon,
+            schedule);
+    }
+
+    /**
      * Builds the optimizer for a parameter vector.
      *
      * @param parameters    the vector to optimise.
