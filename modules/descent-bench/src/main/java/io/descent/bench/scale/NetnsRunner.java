@@ -161,12 +161,6 @@ final class NetnsRunner implements ScaleRunner
         command.addAll(List.of("--report", dir.resolve("report.json").toString(), "--log-dir", dir.toString(), "--",
             "--config", jobFile.toString()));
         command.addAll(settings.clusterArgs());
-        if (settings.sharded() && null == settings.auth())
-        {
-            // Every netns node has a cluster key, so "auto" would mean a MAC, which shards refuse (ShardLimits):
-            // the data plane of a sharded run goes unauthenticated, as under train --servers S.
-            command.addAll(List.of("--cluster", "data-plane.auth=none"));
-        }
         return command;
     }
 

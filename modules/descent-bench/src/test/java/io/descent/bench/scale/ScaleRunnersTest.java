@@ -48,16 +48,15 @@ class ScaleRunnersTest
     }
 
     @Test
-    void shouldRunShardedNetnsRowsWithoutTheMacWhenNoAuthenticationIsSwept()
+    void shouldKeepTheNodesOwnAuthenticationOnShardedNetnsRowsWhenNoneIsSwept()
     {
         final Path script = dir.resolve("netns-cluster.sh");
         final Path job = dir.resolve("scale-2.conf");
         final NetnsRunner runner = new NetnsRunner(script, 1, 9000, null, dir, dir.resolve("descent-node"));
         final ScaleSweep servers = ScaleSweep.parse("1,2", null, null, List.of(), 9);
         final List<String> two = runner.command(2, servers.combinations().get(1), job);
-        assertEquals(List.of("--config", job.toString(), "--cluster", "data-plane.auth=none"),
-            two.subList(two.indexOf("--config"), two.size()), "every netns node has a key: auto would be a MAC, " +
-                "which shards refuse");
+        assertEquals(List.of("--config", job.toString()), two.subList(two.indexOf("--config"), two.size()),
+            "shards take the data plane's MAC like one server: the nodes' key decides");
         final List<String> one = runner.command(2, servers.combinations().get(0), job);
         assertEquals(List.of("--config", job.toString()), one.subList(one.indexOf("--config"), one.size()),
             "one server keeps the nodes' own setting");
