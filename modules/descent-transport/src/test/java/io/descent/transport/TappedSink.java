@@ -22,6 +22,8 @@ final class TappedSink implements ChunkSink
     /** Chunk index (counted from creation) → the MAC to re-tag its forgery with (null: keep the real tag). */
     private final java.util.Map<Integer, ChunkMac> forgeries = new java.util.HashMap<>();
     private int chunks;
+    /** Changes a copy of each real chunk, offered before it; null: none. */
+    private java.util.function.Consumer<UnsafeBuffer> tamper;
 
     TappedSink(final ChunkSink delegate)
     {
@@ -35,6 +37,12 @@ final class TappedSink implements ChunkSink
     void forgeBefore(final int index, final ChunkMac mac)
     {
         forgeries.put(chunks + index, mac);
+    }
+
+    /** Before each real chunk from now on, offers a copy of it changed by {@code change} (null: stop). */
+    void tamperEach(final java.util.function.Consumer<UnsafeBuffer> change)
+    {
+        tamper = change;
     }
 
     /** @return copies of the chunks that passed (header then payload). */
@@ -69,6 +77,13 @@ final class TappedSink implements ChunkSink
                     .sign(forged, 0);
             }
             replay(forged);
+        }
+        if (null != tamper)
+        {
+            final UnsafeBuffer changed = copy(header, headerOffset, headerLength, payload, payloadOffset,
+                payloadLength);
+            tamper.accept(changed);
+            replay(changed);
         }
         final long result = delegate.offer(header, headerOffset, headerLength, payload, payloadOffset, payloadLength);
         if (result > 0)

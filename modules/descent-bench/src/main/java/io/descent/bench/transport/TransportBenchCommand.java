@@ -42,7 +42,7 @@ import java.util.concurrent.Callable;
 public final class TransportBenchCommand implements Callable<Integer>
 {
     static final List<String> CHANNELS = List.of("memcpy", "ipc", "udp", "tcp", "artery", "mdc", "fanout",
-        "ipc-hmac", "ipc-gmac", "udp-hmac", "udp-gmac", "gmac-only", "hmac-only");
+        "ipc-hmac", "ipc-gmac", "udp-hmac", "udp-gmac", "gmac-only", "hmac-only", "fanout-gmac", "fanout-gmac-each");
 
     @Spec
     private CommandSpec spec;
@@ -57,7 +57,9 @@ public final class TransportBenchCommand implements Callable<Integer>
         description = "Channels to measure (default: ${DEFAULT-VALUE}); ipc-hmac, ipc-gmac, udp-hmac, udp-gmac are" +
             " ipc and udp with every chunk authenticated (HMAC-SHA256 or AES-GMAC) and the ratio to plain reported;" +
             " gmac-only and hmac-only tag the buffer on one thread without sending it: their rate ÷ the plain" +
-            " channel's bounds the MAC'd ratio (mac_ceiling).")
+            " channel's bounds the MAC'd ratio (mac_ceiling); fanout-gmac is fanout under AES-GMAC with each chunk" +
+            " tagged once for both receivers, as the server sends weights, fanout-gmac-each with every copy tagged" +
+            " apart, both compared with fanout.")
     private String channels;
 
     @Option(names = "--repeats", defaultValue = "0", paramLabel = "N",
@@ -104,7 +106,7 @@ public final class TransportBenchCommand implements Callable<Integer>
         try
         {
             if (channelList.stream().anyMatch(c -> c.startsWith("ipc") || c.startsWith("udp") ||
-                List.of("mdc", "fanout").contains(c)))
+                c.startsWith("mdc") || c.startsWith("fanout")))
             {
                 transport = Transport.start(settings);
             }
@@ -162,7 +164,8 @@ public final class TransportBenchCommand implements Callable<Integer>
     private static BenchChannel plainOf(final BenchChannel mac, final List<BenchChannel> open)
     {
         final int dash = mac.name().indexOf('-');
-        if (dash < 0 || !(mac.name().startsWith("ipc") || mac.name().startsWith("udp")))
+        if (dash < 0 || !(mac.name().startsWith("ipc") || mac.name().startsWith("udp") ||
+            mac.name().startsWith("fanout")))
         {
             return null;
         }
@@ -246,6 +249,10 @@ public final class TransportBenchCommand implements Callable<Integer>
                 return FanOutChannel.mdc(transport);
             case "fanout":
                 return FanOutChannel.fanout(transport);
+            case "fanout-gmac":
+                return FanOutChannel.fanoutGmac(transport, true);
+            case "fanout-gmac-each":
+                return FanOutChannel.fanoutGmac(transport, false);
             case "tcp":
                 return new TcpChannel();
             case "artery":

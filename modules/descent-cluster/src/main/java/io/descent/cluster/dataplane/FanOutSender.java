@@ -1,5 +1,6 @@
 package io.descent.cluster.dataplane;
 
+import io.descent.transport.send.BroadcastTags;
 import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.MessageId;
 import org.agrona.DirectBuffer;
@@ -7,12 +8,16 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
+import java.util.Arrays;
+
 /**
  * Sends messages to several peers from one thread, interleaved: each {@link #progress() round} gives every busy
  * peer's {@link Outlet} as much as its publication takes now, so a back-pressured or stalled peer never holds back
  * another peer's messages. Each peer's messages go out whole and in the order queued; one that fails ends that
  * peer's queue (the rest are not sent) and is kept as the peer's failure until {@link #collectFailures collected}.
- * A peer's queue can also be {@link #abandon abandoned} (the peer was dropped), which is no failure.
+ * A peer's queue can also be {@link #abandon abandoned} (the peer was dropped), which is no failure. A message queued
+ * to several peers at once (the same {@link MessageId} and the same source buffer: the weights) is a broadcast: its
+ * outlets share one {@link BroadcastTags}, so with a MAC each chunk is tagged once for all of them.
  *
  * <p>Queued sources are read until their message is done: the caller must not change them meanwhile (see
  * {@link #failBusy} for a caller that must). Preallocated for a number of peers and messages per peer: queueing and
@@ -43,6 +48,11 @@ public final class FanOutSender
     private final boolean[] begun;
     private final MessageId[] failedIds;
     private final SendResult[] failures;
+    /** Per peer and queued message: the index in {@link #tagPool} of the tags it shares, or -1. */
+    private final int[][] sharedTags;
+    private BroadcastTags[] tagPool = new BroadcastTags[0];
+    /** Per {@link #tagPool} entry: the queued messages that use it (0: free). */
+    private int[] tagUsers = new int[0];
     private int busyPeers;
     private int failedPeers;
     private long bytesSent;
@@ -64,6 +74,11 @@ public final class FanOutSender
         this.begun = new boolean[peers];
         this.failedIds = new MessageId[peers];
         this.failures = new SendResult[peers];
+        this.sharedTags = new int[peers][capacity];
+        for (final int[] row : sharedTags)
+        {
+            Arrays.fill(row, -1);
+        }
     }
 
     /**
@@ -93,7 +108,52 @@ public final class FanOutSender
         ids[peer][queued[peer]] = id;
         sources[peer][queued[peer]] = source;
         deadlines[peer][queued[peer]] = deadlineNs;
+        sharedTags[peer][queued[peer]] = shareWithOthers(peer, id, source);
         queued[peer]++;
+    }
+
+    /**
+     * @return the tags of the same message queued to another peer and not begun there yet, shared from now on (the
+     * index in {@link #tagPool}), or -1 when no other peer has it queued so.
+     */
+    private int shareWithOthers(final int peer, final MessageId id, final DirectBuffer source)
+    {
+        for (int other = 0; other < outlets.length; other++)
+        {
+            for (int i = next[other]; other != peer && i < queued[other]; i++)
+            {
+                final boolean begunThere = i == next[other] && begun[other];
+                if (sources[other][i] == source && ids[other][i].equals(id) && !begunThere)
+                {
+                    if (sharedTags[other][i] < 0)
+                    {
+                        sharedTags[other][i] = leaseTags();
+                    }
+                    tagUsers[sharedTags[other][i]]++;
+                    return sharedTags[other][i];
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** @return a free {@link #tagPool} entry, reset and used once; grows the pool when none is free. */
+    private int leaseTags()
+    {
+        int free = 0;
+        while (free < tagPool.length && tagUsers[free] > 0)
+        {
+            free++;
+        }
+        if (free == tagPool.length)
+        {
+            tagPool = Arrays.copyOf(tagPool, free + 1);
+            tagUsers = Arrays.copyOf(tagUsers, free + 1);
+            tagPool[free] = new BroadcastTags();
+        }
+        tagPool[free].reset();
+        tagUsers[free] = 1;
+        return free;
     }
 
     /**
@@ -129,7 +189,15 @@ public final class FanOutSender
             final int at = next[peer];
             if (!begun[peer])
             {
-                outlet.begin(ids[peer][at], sources[peer][at], deadlines[peer][at]);
+                final int tags = sharedTags[peer][at];
+                if (tags < 0)
+                {
+                    outlet.begin(ids[peer][at], sources[peer][at], deadlines[peer][at]);
+                }
+                else
+                {
+                    outlet.begin(ids[peer][at], sources[peer][at], deadlines[peer][at], tagPool[tags]);
+                }
                 begun[peer] = true;
             }
             final SendResult result = outlet.progress();
@@ -274,6 +342,28 @@ public final class FanOutSender
         return failedPeers;
     }
 
+    /** @return chunks of broadcasts whose MAC an outlet computed (once for all the peers), so far. */
+    public long broadcastTagsComputed()
+    {
+        long computed = 0;
+        for (final BroadcastTags tags : tagPool)
+        {
+            computed += tags.computed();
+        }
+        return computed;
+    }
+
+    /** @return chunks of broadcasts whose MAC an outlet took from another's instead of computing it, so far. */
+    public long broadcastTagsReused()
+    {
+        long reused = 0;
+        for (final BroadcastTags tags : tagPool)
+        {
+            reused += tags.reused();
+        }
+        return reused;
+    }
+
     /** @return payload bytes of the messages sent completely so far. */
     public long bytesSent()
     {
@@ -297,6 +387,11 @@ public final class FanOutSender
         {
             ids[peer][i] = null;
             sources[peer][i] = null;
+            if (sharedTags[peer][i] >= 0)
+            {
+                tagUsers[sharedTags[peer][i]]--;
+                sharedTags[peer][i] = -1;
+            }
         }
         queued[peer] = 0;
         next[peer] = 0;

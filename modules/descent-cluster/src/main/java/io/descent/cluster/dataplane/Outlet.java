@@ -1,5 +1,6 @@
 package io.descent.cluster.dataplane;
 
+import io.descent.transport.send.BroadcastTags;
 import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.MessageId;
 import org.agrona.DirectBuffer;
@@ -32,6 +33,18 @@ public interface Outlet extends AutoCloseable
      * @throws IllegalStateException when another message is still in flight.
      */
     void begin(MessageId id, DirectBuffer source, long deadlineNs);
+
+    /**
+     * Starts a message, as {@link #begin(MessageId, DirectBuffer, long)}, that other outlets on this thread send byte
+     * for byte the same to their peers: an authenticating outlet tags each chunk once for all of them
+     * ({@link BroadcastTags}). An outlet that cannot share tags sends it as any message (this default).
+     *
+     * @param tags shared by the outlets sending this message.
+     */
+    default void begin(final MessageId id, final DirectBuffer source, final long deadlineNs, final BroadcastTags tags)
+    {
+        begin(id, source, deadlineNs);
+    }
 
     /**
      * Hands as much of the message in flight to the data plane as it takes now, without waiting.

@@ -1,5 +1,6 @@
 package io.descent.cluster.dataplane;
 
+import io.descent.transport.send.BroadcastTags;
 import io.descent.transport.send.BufferSender;
 import io.descent.transport.send.SendResult;
 import io.descent.transport.send.SenderCounter;
@@ -27,6 +28,12 @@ public final class SenderOutlet implements Outlet
     public void begin(final MessageId id, final DirectBuffer source, final long deadlineNs)
     {
         sender.begin(id, source, 0, id.byteLength(), deadlineNs);
+    }
+
+    @Override
+    public void begin(final MessageId id, final DirectBuffer source, final long deadlineNs, final BroadcastTags tags)
+    {
+        sender.begin(id, source, 0, id.byteLength(), deadlineNs, tags);
     }
 
     @Override

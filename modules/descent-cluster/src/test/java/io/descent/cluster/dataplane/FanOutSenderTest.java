@@ -5,12 +5,15 @@ import io.descent.transport.config.SenderSettings;
 import io.descent.transport.send.BufferSender;
 import io.descent.transport.send.SendResult;
 import io.descent.transport.send.SenderCounter;
+import io.descent.transport.wire.ChunkAuth;
+import io.descent.transport.wire.DataKey;
 import io.descent.transport.wire.MessageId;
 import io.descent.transport.wire.MessageKind;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +35,8 @@ class FanOutSenderTest
     private static final int WEIGHT_CHUNKS = WEIGHT_FLOATS * Float.BYTES / CHUNK;
     private static final long DEADLINE = TimeUnit.SECONDS.toNanos(30);
     private static final MessageId WEIGHTS = new MessageId(7L, 9L, MessageKind.WEIGHTS, 5L, -1, 0, WEIGHT_FLOATS);
+    private static final DataKey KEY = DataKey.derive(
+        "a cluster key of at least sixteen bytes".getBytes(StandardCharsets.UTF_8), 3, "descent data-plane v2");
     private static final MessageId ORDER = new MessageId(7L, 9L, MessageKind.STEP_ORDER, 5L, -1, 0, 8);
 
     private final List<String> log = new ArrayList<>();
@@ -147,6 +152,67 @@ class FanOutSenderTest
         assertEquals(0, sends.busyPeers());
         assertEquals(1, sends.collectFailures(this::failed));
         assertEquals(List.of("0 " + WEIGHTS + " ABANDONED"), failures);
+    }
+
+    @Test
+    void shouldMacABroadcastOnceForAllPeersAndEachPeersOwnMessageForItAlone()
+    {
+        final ScriptedChunkSink[] sinks = { sink("p0", Long.MAX_VALUE), sink("p1", 2), sink("p2", Long.MAX_VALUE) };
+        final Outlet[] outlets = new Outlet[sinks.length];
+        final UnsafeBuffer[] orders = new UnsafeBuffer[sinks.length];
+        for (int peer = 0; peer < sinks.length; peer++)
+        {
+            final BufferSender sender = sender(sinks[peer]);
+            sender.authenticate(ChunkAuth.AES_GMAC, KEY);
+            outlets[peer] = new SenderOutlet(sender);
+            orders[peer] = new UnsafeBuffer(new byte[ORDER.byteLength()]);
+        }
+        final FanOutSender sends = new FanOutSender(3, 2, clock);
+        for (int step = 0; step < 2; step++)
+        {
+            for (int peer = 0; peer < outlets.length; peer++)
+            {
+                sends.add(peer, outlets[peer], WEIGHTS, weights, DEADLINE);
+                sends.add(peer, outlets[peer], ORDER, orders[peer], DEADLINE);
+            }
+            sends.flush(TimeUnit.MILLISECONDS.toNanos(100));
+            // Peer 1 is back-pressured for a while, then takes the rest from the tags the others left.
+            assertTrue(sends.isBusy(1));
+            sinks[1].allow(WEIGHT_CHUNKS + 1 - 2);
+            assertEquals(0, sends.flush(TimeUnit.MILLISECONDS.toNanos(100)));
+            sinks[1].allow(2);
+        }
+
+        for (final ScriptedChunkSink sink : sinks)
+        {
+            assertEquals(2 * (WEIGHT_CHUNKS + 1), sink.taken().size(), "two steps of weights and order");
+        }
+        assertEquals(2L * WEIGHT_CHUNKS, sends.broadcastTagsComputed(), "each weight chunk tagged once a step");
+        assertEquals(2L * 2 * WEIGHT_CHUNKS, sends.broadcastTagsReused(), "and taken by the two other peers");
+        // A peer's own order is no broadcast: were it shared, the counts above would include its chunk.
+    }
+
+    @Test
+    void shouldNotShareTagsWithAMessageAlreadyBegun()
+    {
+        final ScriptedChunkSink[] sinks = { sink("p0", 0), sink("p1", Long.MAX_VALUE) };
+        final Outlet[] outlets = new Outlet[sinks.length];
+        for (int peer = 0; peer < sinks.length; peer++)
+        {
+            final BufferSender sender = sender(sinks[peer]);
+            sender.authenticate(ChunkAuth.AES_GMAC, KEY);
+            outlets[peer] = new SenderOutlet(sender);
+        }
+        final FanOutSender sends = new FanOutSender(2, 2, clock);
+        sends.add(0, outlets[0], WEIGHTS, weights, DEADLINE);
+        assertEquals(0, sends.progress(), "peer 0 began, back-pressured, with its own tags");
+        sends.add(1, outlets[1], WEIGHTS, weights, DEADLINE);
+        sinks[0].allow(Long.MAX_VALUE);
+
+        assertEquals(0, sends.flush(TimeUnit.MILLISECONDS.toNanos(100)));
+        assertEquals(WEIGHT_CHUNKS, sinks[0].taken().size());
+        assertEquals(WEIGHT_CHUNKS, sinks[1].taken().size());
+        assertEquals(0, sends.broadcastTagsComputed(), "nothing shared");
     }
 
     @Test

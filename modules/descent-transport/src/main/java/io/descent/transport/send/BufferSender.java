@@ -55,6 +55,8 @@ public final class BufferSender implements AutoCloseable
     private int nextChunk;
     /** The chunk whose header and CRC are in {@link #headerBuffer}, or -1. */
     private int preparedChunk = -1;
+    /** The tags the message in flight shares with other senders of the same bytes, or null. */
+    private BroadcastTags shared;
 
     /**
      * @param sink     where chunks go; owned (closed) by this sender.
@@ -164,6 +166,21 @@ public final class BufferSender implements AutoCloseable
     public void begin(
         final MessageId id, final DirectBuffer source, final int offset, final int length, final long deadlineNs)
     {
+        begin(id, source, offset, length, deadlineNs, null);
+    }
+
+    /**
+     * Starts one message, as {@link #begin(MessageId, DirectBuffer, int, int, long)}, that other senders on this
+     * thread send byte for byte the same to their receivers: with a MAC its chunks are flagged broadcast and each is
+     * tagged once, by whichever of them reaches it first ({@link BroadcastTags}). Without a MAC, or when this sender
+     * cuts the message otherwise than the first that joined {@code tags}, it tags its chunks itself as usual.
+     *
+     * @param tags shared by the senders of this message (reset before the message); null: none.
+     */
+    public void begin(
+        final MessageId id, final DirectBuffer source, final int offset, final int length, final long deadlineNs,
+        final BroadcastTags tags)
+    {
         if (offset < 0 || length < 0 || (long)offset + length > source.capacity())
         {
             throw new IllegalArgumentException("send range [" + offset + ", " + ((long)offset + length) +
@@ -182,6 +199,11 @@ public final class BufferSender implements AutoCloseable
         this.chunkCount = ChunkHeader.expectedChunkCount(length, chunkLength);
         this.nextChunk = 0;
         this.preparedChunk = -1;
+        this.shared = null != mac && null != tags && tags.join(mac.key(), chunkLength, chunkCount) ? tags : null;
+        if (null != shared)
+        {
+            header.flags(ChunkHeader.FLAG_BROADCAST);
+        }
     }
 
     /**
@@ -206,16 +228,21 @@ public final class BufferSender implements AutoCloseable
             if (preparedChunk != nextChunk)
             {
                 // Once per chunk, not per retry: a refused chunk is offered again as it is.
-                header.putChunk(nextChunk, chunkCount, chunkLength, byteOffset, payloadLength).sequence(sequence++);
-                if (null == mac)
+                header.putChunk(nextChunk, chunkCount, chunkLength, byteOffset, payloadLength);
+                if (null != shared)
                 {
-                    header.crc(digest.reset()
+                    tagShared(byteOffset, payloadLength);
+                }
+                else if (null == mac)
+                {
+                    header.sequence(sequence++).crc(digest.reset()
                         .update(headerBuffer, 0, ChunkHeader.CHECKSUMMED_LENGTH)
                         .update(source, sourceOffset + byteOffset, payloadLength)
                         .value());
                 }
                 else
                 {
+                    header.sequence(sequence++);
                     mac.begin(sink.sessionId(), header, false)
                         .update(source, sourceOffset + byteOffset, payloadLength)
                         .sign(headerBuffer, 0);
@@ -231,6 +258,7 @@ public final class BufferSender implements AutoCloseable
             {
                 counters.increment(SenderCounter.FAILURES);
                 source = null;
+                shared = null;
                 return result;
             }
             counters.increment(SenderCounter.CHUNKS);
@@ -239,7 +267,24 @@ public final class BufferSender implements AutoCloseable
         }
         counters.increment(SenderCounter.MESSAGES);
         source = null;
+        shared = null;
         return SendResult.SENT;
+    }
+
+    /** Puts the current chunk's broadcast tag into the header: another sender's, or computed now and shared. */
+    private void tagShared(final int byteOffset, final int payloadLength)
+    {
+        if (shared.isTagged(nextChunk))
+        {
+            header.sequence(shared.sequence(nextChunk));
+            shared.copyTo(nextChunk, headerBuffer, 0);
+            return;
+        }
+        header.sequence(shared.claim(nextChunk));
+        mac.begin(sink.sessionId(), header, false)
+            .update(source, sourceOffset + byteOffset, payloadLength)
+            .sign(headerBuffer, 0);
+        shared.put(nextChunk, headerBuffer, 0);
     }
 
     /**
@@ -255,6 +300,7 @@ public final class BufferSender implements AutoCloseable
             return false;
         }
         source = null;
+        shared = null;
         counters.increment(SenderCounter.FAILURES);
         return true;
     }

@@ -7,12 +7,12 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
  * Flyweight over the 104-byte header that starts every chunk (Aeron style: wrap a buffer at an offset, then read or
- * write fields in place; nothing is copied or allocated). Little-endian layout, version 2:
+ * write fields in place; nothing is copied or allocated). Little-endian layout, version 3:
  * <pre>
  *   0  byte  version          ({@link #VERSION})
  *   1  byte  kind             ({@link MessageKind#code()})
  *   2  byte  auth             ({@link ChunkAuth#code()}: what the tag field holds)
- *   3  byte  reserved         (0)
+ *   3  byte  flags            ({@link #FLAG_BROADCAST} or 0)
  *   4  int   sender id
  *   8  long  job id
  *  16  long  model fingerprint
@@ -28,12 +28,12 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *  68  int   reserved         (0)
  *  72  long  key id           of the {@link DataKey} the tag is under (0 with {@link ChunkAuth#CRC_ONLY})
  *  80  long  sequence         the sender's chunk counter (part of the AES-GMAC nonce; never repeats per sender)
- *  88  16 B  tag              CRC32C in the first 4 bytes (crc-only), or the MAC; of the session id (MACs only),
- *                             header bytes [0, 88) and the payload
+ *  88  16 B  tag              CRC32C in the first 4 bytes (crc-only), or the MAC; of the scope (MACs only: the
+ *                             receiving session id, 0 for a broadcast), header bytes [0, 88) and the payload
  * 104  payload
  * </pre>
  * The tag covers the header as well as the payload, so a corrupted or forged offset cannot place good bytes in the
- * wrong place. Version 1 (72 bytes, CRC only) is rejected as malformed. Not thread-safe: one flyweight per thread.
+ * wrong place. Versions 1 (72 bytes, CRC only) and 2 (no flags) are rejected as malformed. Not thread-safe: one flyweight per thread.
  */
 public final class ChunkHeader
 {
@@ -45,13 +45,22 @@ public final class ChunkHeader
     public static final int TAG_OFFSET = 88;
     /** Length of the tag field in bytes. */
     public static final int TAG_LENGTH = 16;
-    /** Wire format version: 2 added the auth code, key id, sequence and 16-byte tag. */
-    public static final byte VERSION = 2;
+    /**
+     * Wire format version: 2 added the auth code, key id, sequence and 16-byte tag; 3 the flags byte (a broadcast
+     * chunk's MAC does not cover the receiving session).
+     */
+    public static final byte VERSION = 3;
+    /**
+     * Flag: the chunk goes, byte for byte, to several receivers (the weights to every worker), so its MAC is computed
+     * once, over the scope 0 instead of the receiving session id ({@link ChunkMac}). Covered by the MAC itself: a
+     * chunk tagged for one session cannot be passed off as a broadcast, nor the other way round.
+     */
+    public static final byte FLAG_BROADCAST = 1;
 
     private static final int VERSION_OFFSET = 0;
     private static final int KIND_OFFSET = 1;
     private static final int AUTH_OFFSET = 2;
-    private static final int RESERVED_OFFSET = 3;
+    private static final int FLAGS_OFFSET = 3;
     private static final int SENDER_ID_OFFSET = 4;
     private static final int JOB_ID_OFFSET = 8;
     private static final int FINGERPRINT_OFFSET = 16;
@@ -157,7 +166,7 @@ public final class ChunkHeader
         mutableBuffer.putByte(offset + VERSION_OFFSET, VERSION);
         mutableBuffer.putByte(offset + KIND_OFFSET, kind.code());
         mutableBuffer.putByte(offset + AUTH_OFFSET, auth.code());
-        mutableBuffer.putByte(offset + RESERVED_OFFSET, (byte)0);
+        mutableBuffer.putByte(offset + FLAGS_OFFSET, (byte)0);
         mutableBuffer.putInt(offset + RESERVED2_OFFSET, 0, LITTLE_ENDIAN);
         mutableBuffer.putLong(offset + KEY_ID_OFFSET, keyId, LITTLE_ENDIAN);
         mutableBuffer.putInt(offset + SENDER_ID_OFFSET, senderId, LITTLE_ENDIAN);
@@ -191,6 +200,25 @@ public final class ChunkHeader
     {
         mutableBuffer.putLong(offset + SEQUENCE_OFFSET, sequence, LITTLE_ENDIAN);
         return this;
+    }
+
+    /** Writes the flags (after {@link #putMessage}, which clears them). @return this. */
+    public ChunkHeader flags(final byte flags)
+    {
+        mutableBuffer.putByte(offset + FLAGS_OFFSET, flags);
+        return this;
+    }
+
+    /** @return the flags byte. */
+    public byte flags()
+    {
+        return buffer.getByte(offset + FLAGS_OFFSET);
+    }
+
+    /** @return true for a chunk sent byte for byte to several receivers ({@link #FLAG_BROADCAST}). */
+    public boolean isBroadcast()
+    {
+        return (flags() & FLAG_BROADCAST) != 0;
     }
 
     /** Writes the CRC32C into the tag field (the rest of the field zero). @return this. */

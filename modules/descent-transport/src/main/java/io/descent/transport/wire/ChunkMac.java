@@ -10,10 +10,14 @@ import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 
 /**
- * Computes and checks the 16-byte tag of a chunk under one {@link DataKey}: the Aeron session id the chunk travels
- * on (4 bytes, little-endian), then the header before its tag field, then the payload, fed piece by piece (a chunk
- * may span several frames). {@link ChunkAuth#HMAC_SHA256} is HMAC-SHA256 truncated to 128 bits.
- * {@link ChunkAuth#AES_GMAC} is the tag of AES-256-GCM under the nonce (session id, sequence) with the session id
+ * Computes and checks the 16-byte tag of a chunk under one {@link DataKey}: its scope (4 bytes, little-endian: the
+ * Aeron session id the chunk travels on, or {@link #BROADCAST_SCOPE} for a chunk flagged
+ * {@link ChunkHeader#FLAG_BROADCAST}), then the header before its tag field, then the payload, fed piece by piece (a
+ * chunk may span several frames). A broadcast chunk (the weights, the same bytes to every worker) is thus tagged once
+ * for all its receivers; what binds it is the sender id, kind, version and range in the header, and the receiver
+ * still takes it only from the session bound to that sender: replayed to another receiver of the same broadcast it
+ * delivers the bytes the sender sends that receiver anyway, and the flag, being covered, cannot be set or cleared. {@link ChunkAuth#HMAC_SHA256} is HMAC-SHA256 truncated to 128 bits.
+ * {@link ChunkAuth#AES_GMAC} is the tag of AES-256-GCM under the nonce (scope, sequence) with the scope
  * and header as associated data and the payload as plaintext, whose ciphertext is thrown away ({@link GcmTag}):
  * GCM's authenticity covers the ciphertext, which for one nonce is a bijection of the payload, so the tag
  * authenticates the payload as GCM would. That takes the JDK's AES-NI/VAES counter-mode and carry-less-multiply GHASH
@@ -25,6 +29,9 @@ import java.security.GeneralSecurityException;
  */
 public final class ChunkMac
 {
+    /** The scope a broadcast chunk's tag covers instead of a session id. */
+    public static final int BROADCAST_SCOPE = 0;
+
     private static final String HMAC = "HmacSHA256";
 
     private final ChunkAuth auth;
@@ -92,16 +99,17 @@ public final class ChunkMac
     }
 
     /**
-     * Starts the tag of one chunk and feeds its header (the bytes before the tag field).
+     * Starts the tag of one chunk and feeds its scope and header (the bytes before the tag field).
      *
-     * @param sessionId the Aeron session the chunk travels on.
-     * @param header    a written header (its sequence set).
+     * @param sessionId the Aeron session the chunk travels on: the scope, unless the header is flagged broadcast
+     *                  (then {@link #BROADCAST_SCOPE}).
+     * @param header    a written header (its sequence and flags set).
      * @param verify    true to check a received tag ({@link #verify}), false to make one ({@link #sign}).
      * @return this.
      */
     public ChunkMac begin(final int sessionId, final ChunkHeader header, final boolean verify)
     {
-        putInt(session, 0, sessionId);
+        putInt(session, 0, header.isBroadcast() ? BROADCAST_SCOPE : sessionId);
         header.buffer().getBytes(header.offset(), headerCopy, 0, ChunkHeader.CHECKSUMMED_LENGTH);
         if (null != hmac)
         {

@@ -8,8 +8,9 @@ import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
 
 /**
- * The AES-256-GCM tag of one chunk ({@link ChunkAuth#AES_GMAC}): nonce = (session id, sequence), associated data =
- * the session id and header, plaintext = the payload, whose ciphertext is thrown away. The payload is fed to the
+ * The AES-256-GCM tag of one chunk ({@link ChunkAuth#AES_GMAC}): nonce = (scope, sequence), associated data =
+ * the scope and header (the scope is the session id, or 0 for a broadcast: {@link ChunkMac}), plaintext = the
+ * payload, whose ciphertext is thrown away. The payload is fed to the
  * cipher from heap arrays only, in calls of {@link #SLICE} bytes: bytes that live off-heap (term buffers, ND4J
  * memory) and the pieces of a chunk spread over several frames (UDP) are first gathered into a small reused array.
  * The JDK cipher handles a direct {@link ByteBuffer} through temporary arrays, and newer JDKs' fused AES-GCM
@@ -56,7 +57,8 @@ final class GcmTag implements BufferView.Digest
     /**
      * Starts one chunk's tag.
      *
-     * @param session  the Aeron session id as 4 little-endian bytes: the first 4 nonce bytes and the first
+     * @param session  the scope (Aeron session id, or 0 for a broadcast) as 4 little-endian bytes: the first 4
+     *                 nonce bytes and the first
      *                 associated data.
      * @param sequence the sender's chunk sequence: the last 8 nonce bytes (little-endian).
      * @param header   the header bytes before the tag field: the rest of the associated data.
