@@ -93,8 +93,9 @@ class ScaleSweepTest
     {
         assertEquals(4, sweep("1", "sync,backup", "none,aes-gmac").checkNodesSupport().combinations().size());
         assertEquals(2, sweep("1,2", "sync", "none").checkNodesSupport().combinations().size());
-        assertUnsupported("--consistency ssp: not implemented yet in the nodes", null, "sync,ssp", null);
-        assertUnsupported("--consistency async: not implemented yet", null, "async", null);
+        assertEquals(4, sweep("1", "sync,ssp,async,backup", "none").checkNodesSupport().combinations().size());
+        assertUnsupported("--servers [2] with --consistency ssp: several server shards run sync only", "2", "ssp",
+            null);
         assertUnsupported("--servers [1, 2] with --consistency sync,backup: several server shards run sync only",
             "1,2", "sync,backup", null);
         assertUnsupported("--servers [2] with --auth none,aes-gmac: several server shards run without the data-plane " +
