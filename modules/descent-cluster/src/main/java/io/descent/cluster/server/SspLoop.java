@@ -323,14 +323,14 @@ final class SspLoop
             refused++;
             log.warn("refused the gradient of step {} from rank {}: it reports {} examples, the server ordered {}; " +
                 "the step goes on without it", at, rank, meta.examples(), step.barrier.orderedRows(rank));
-            next(rank, at);
             closeReady();
+            next(rank, at);
             return;
         }
         onDelivered(step, rank);
     }
 
-    /** Applies a rank's gradient once both halves are in, orders its next step (or holds it) and closes steps. */
+    /** Applies a rank's gradient once both halves are in, closes the steps it completes, orders its next step. */
     private void onDelivered(final OpenStep step, final int rank)
     {
         if (!step.barrier.delivered(rank))
@@ -354,15 +354,16 @@ final class SspLoop
         staleness.record(at - readClock[rank], version - readVersion[rank]);
         version++;
         StepTrace.mark("s.applied", at, rank);
-        next(rank, at);
+        // Steps this gradient completes close first: the weights it sends on then count as holding them.
         closeReady();
+        next(rank, at);
     }
 
     /** Orders {@code rank}'s step after {@code done} when the bound allows it, else holds the rank back. */
     private void next(final int rank, final long done)
     {
         final long step = done + 1;
-        if (step >= plan.totalSteps() || !live.get(rank))
+        if (halted || step >= plan.totalSteps() || !live.get(rank))
         {
             return;
         }
