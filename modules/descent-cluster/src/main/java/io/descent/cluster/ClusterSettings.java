@@ -125,7 +125,6 @@ public record ClusterSettings(
         final String dir = c.getString("checkpoint.dir").trim();
         final int workers = intIn(c, "workers", 1, 1024);
         final Consistency consistency = Consistency.from(c, PATH);
-        consistency.refuseUnimplemented();
         return new ClusterSettings(
             workers,
             intIn(c, "rank", -1, 1023),

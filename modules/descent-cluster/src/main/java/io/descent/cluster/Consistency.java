@@ -9,8 +9,9 @@ import java.util.Locale;
 /**
  * How the parameter server closes a step ({@code descent.cluster.consistency}, {@code backup-workers},
  * {@code staleness}): {@link Mode#SYNC} waits for every live worker (bitwise reproducible); {@link Mode#BACKUP}
- * closes a step on the first N − b complete gradients (N live workers) and drops the late ones. {@link Mode#SSP} and
- * {@link Mode#ASYNC} are recognised but refused at start ({@link #refuseUnimplemented()}). Immutable.
+ * closes a step on the first N − b complete gradients (N live workers) and drops the late ones; {@link Mode#SSP}
+ * applies each gradient as it arrives, a worker starting step t only once every live worker's gradients up to step
+ * t − s − 1 are applied; {@link Mode#ASYNC} applies each on arrival with no bound. Immutable.
  *
  * @param mode          the model.
  * @param backupWorkers b: gradients a backup step may close without (0 ≤ b &lt; workers); 0 unless {@code backup}.
@@ -84,20 +85,6 @@ public record Consistency(Mode mode, int backupWorkers, int staleness)
                 workers + " workers (0.." + (workers - 1) + "): a step needs at least one gradient");
         }
         return this;
-    }
-
-    /**
-     * Refuses the models this build cannot run yet, with one line (exit 2), so none runs half-working.
-     *
-     * @throws BadInputException for {@code ssp} and {@code async}.
-     */
-    public void refuseUnimplemented()
-    {
-        if (mode == Mode.SSP || mode == Mode.ASYNC)
-        {
-            throw new BadInputException(ClusterSettings.PATH + ".consistency = " + mode.label() + " is not " +
-                "implemented yet; use sync or backup (with backup-workers = b)");
-        }
     }
 
     /**

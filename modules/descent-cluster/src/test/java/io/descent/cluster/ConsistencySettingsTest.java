@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code descent.cluster.consistency}, {@code backup-workers} and {@code staleness}: sync by default, backup with
- * its b, each bad value refused in one line naming the key, ssp and async refused as not implemented yet.
+ * its b, ssp with its staleness, async, each bad value refused in one line naming the key.
  */
 class ConsistencySettingsTest
 {
@@ -50,10 +50,13 @@ class ConsistencySettingsTest
     }
 
     @Test
-    void shouldRefuseSspAndAsyncAsNotImplementedYet()
+    void shouldReadSspWithItsStalenessAndAsyncWithoutOne()
     {
-        assertRefused("consistency = ssp, staleness = 2", "descent.cluster.consistency = ssp is not implemented yet");
-        assertRefused("consistency = async", "descent.cluster.consistency = async is not implemented yet");
+        assertEquals(new Consistency(Consistency.Mode.SSP, 0, 3),
+            settings("consistency = ssp, staleness = 3, backup-workers = 1").consistency());
+        assertEquals("ssp (staleness = 3)", settings("consistency = ssp, staleness = 3").consistency().label());
+        assertEquals(new Consistency(Consistency.Mode.ASYNC, 0, 0),
+            settings("consistency = async, staleness = 3").consistency());
     }
 
     private static void assertRefused(final String overrides, final String start)

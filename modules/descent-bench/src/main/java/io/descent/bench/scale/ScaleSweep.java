@@ -83,8 +83,8 @@ final class ScaleSweep
 
     /**
      * Refuses, before any run, the combinations this build's nodes refuse at start (so a sweep does not fail after its
-     * first rows): consistency models not built yet, and with several server shards anything but sync
-     * (ShardLimits). Kept apart from {@link #parse}, which passes any known value through.
+     * first rows): with several server shards anything but sync (ShardLimits). Kept apart from {@link #parse}, which
+     * passes any known value through.
      *
      * @return this.
      * @throws BadInputException naming the option and the combination.
@@ -93,15 +93,6 @@ final class ScaleSweep
     {
         final List<Integer> shards = servers;
         final List<String> models = consistency;
-        if (null != models)
-        {
-            models.stream().filter(model -> model.equals("ssp") || model.equals("async")).findFirst()
-                .ifPresent(model ->
-                {
-                    throw new BadInputException("--consistency " + model + ": not implemented yet in the nodes; " +
-                        "sweep sync,backup");
-                });
-        }
         if (null == shards || shards.stream().allMatch(count -> count == 1))
         {
             return this;

@@ -95,8 +95,9 @@ class ScaleSweepTest
         assertEquals(2, sweep("1,2", "sync", "none").checkNodesSupport().combinations().size());
         assertEquals(4, sweep("1,2", "sync", "none,aes-gmac").checkNodesSupport().combinations().size(),
             "shards with the data-plane MAC");
-        assertUnsupported("--consistency ssp: not implemented yet in the nodes", null, "sync,ssp", null);
-        assertUnsupported("--consistency async: not implemented yet", null, "async", null);
+        assertEquals(4, sweep("1", "sync,ssp,async,backup", "none").checkNodesSupport().combinations().size());
+        assertUnsupported("--servers [2] with --consistency ssp: several server shards run sync only", "2", "ssp",
+            null);
         assertUnsupported("--servers [1, 2] with --consistency sync,backup: several server shards run sync only",
             "1,2", "sync,backup", null);
     }

@@ -390,6 +390,7 @@ public final class PsCommand implements Callable<Integer>
             metrics.onStep(step.seconds(), step.waitSeconds(), step.examples());
             metrics.onBytes(step.bytesReceived(), step.bytesSent());
             metrics.onConsistency(step.lateGradients(), step.closedEarly());
+            metrics.onStaleness(step.staleness().steps(), step.staleness().versionLag());
             if (step.liveWorkers() != live)
             {
                 live = step.liveWorkers();

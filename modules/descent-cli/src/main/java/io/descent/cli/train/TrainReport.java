@@ -6,6 +6,7 @@ import io.descent.cluster.dataplane.TransportStats;
 import io.descent.cluster.protocol.WorkerStats;
 import io.descent.cluster.server.EpochWorkerTime;
 import io.descent.cluster.server.ServerStats;
+import io.descent.cluster.server.Staleness;
 import io.descent.nn.Model;
 import io.descent.train.EpochResult;
 import io.descent.train.JobConfig;
@@ -111,7 +112,10 @@ public final class TrainReport
 
     /**
      * Adds how the cluster closed its steps ({@code consistency}: the model, {@code backup_workers}, {@code staleness}
-     * as configured) and what that cost ({@code late_gradients} dropped, {@code closed_early_steps}).
+     * as configured) and what that cost ({@code late_gradients} dropped, {@code closed_early_steps}; the applied
+     * gradients by step staleness, {@code staleness_steps}: entry k counts those of staleness k, the last entry is
+     * {@code max_staleness_steps}; and by version lag, {@code version_lag}, {@code max_version_lag}: see
+     * {@link Staleness}).
      *
      * @param consistency the parameter server's setting.
      * @param server      its counters.
@@ -124,6 +128,11 @@ public final class TrainReport
         entry.put("staleness", consistency.staleness());
         entry.put("late_gradients", server.lateGradients());
         entry.put("closed_early_steps", server.closedEarly());
+        final Staleness staleness = null == server.staleness() ? Staleness.NONE : server.staleness();
+        entry.put("staleness_steps", staleness.steps());
+        entry.put("max_staleness_steps", staleness.maxSteps());
+        entry.put("version_lag", staleness.versionLag());
+        entry.put("max_version_lag", staleness.maxVersionLag());
         root.put("consistency", entry);
     }
 

@@ -54,8 +54,8 @@ class ClusterBadInputTest
     {
         assertOneLine(expectBadInput("train", "--config", job(), "--workers", "3", "--cluster", "consistency=eventual"),
             "descent.cluster.consistency = 'eventual' is not a consistency model; allowed: sync, backup, ssp, async");
-        assertOneLine(expectBadInput("train", "--config", job(), "--workers", "2", "--cluster", "consistency=ssp"),
-            "descent.cluster.consistency = ssp is not implemented yet");
+        assertOneLine(expectBadInput("train", "--config", job(), "--workers", "2", "--cluster", "consistency=ssp",
+            "--cluster", "staleness=-1"), "descent.cluster.staleness = -1 is out of range; allowed: 0 or more");
         assertOneLine(expectBadInput("train", "--config", job(), "--workers", "2", "--cluster", "consistency=backup",
             "--cluster", "backup-workers=2"), "descent.cluster.backup-workers = 2 must be below the 2 workers (0..1)");
         assertOneLine(expectBadInput("train", "--config", job(), "--cluster", "consistency=backup"),
@@ -63,7 +63,7 @@ class ClusterBadInputTest
         assertOneLine(expectBadInput("ps", "--config", job(), "--bind", "127.0.0.1:0", "--workers", "2", "--cluster",
             "consistency=backup", "--cluster", "backup-workers=5"), "descent.cluster.backup-workers = 5 must be below");
         assertOneLine(expectBadInput("worker", "--config", job(), "--join", "127.0.0.1:2551", "--cluster",
-            "consistency=async"), "descent.cluster.consistency = async is not implemented yet");
+            "consistency=ssp", "--cluster", "staleness=x"), "descent.cluster.staleness must be an integer");
     }
 
     private static void assertOneLine(final String err, final String part)

@@ -63,6 +63,10 @@ import java.util.function.Supplier;
  *   <li>{@code descent_late_gradients_total}, {@code descent_closed_early_steps_total} counters: on a parameter
  *       server under {@code consistency = backup}, gradients dropped for coming after their step closed, and steps
  *       closed without every live worker's gradient; 0 otherwise.</li>
+ *   <li>{@code descent_gradient_staleness_steps} and {@code descent_gradient_version_lag} histograms: on a parameter
+ *       server, each applied gradient's step staleness (its step minus the first step not closed when its weights
+ *       went out: at most s under {@code ssp}, 0 under {@code sync}) and version lag (updates applied between
+ *       those weights and its own).</li>
  *   <li>{@code descent_epoch}, {@code descent_train_loss}, {@code descent_validation_loss},
  *       {@code descent_validation_accuracy} (0..1, classification) or {@code descent_validation_rmse}
  *       (regression) gauges of the latest epoch (once reported; a NaN value is left out).</li>
@@ -85,6 +89,7 @@ public final class NodeMetrics
 {
     private static final double[] SECONDS_BUCKETS =
         { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0 };
+    private static final double[] COUNT_BUCKETS = { 0, 1, 2, 3, 4, 6, 8, 12, 16, 32, 64 };
     private static final long NO_CHECKPOINT = Long.MIN_VALUE;
     private static final Logger LOG = LoggerFactory.getLogger(NodeMetrics.class);
     /** The worker-to-server messages that name a worker: {@code message} label values of ignored ones. */
@@ -106,6 +111,10 @@ public final class NodeMetrics
     private volatile Counter ignoredControl;
     private volatile Counter lateGradients;
     private volatile Counter closedEarly;
+    private volatile Histogram stalenessSteps;
+    private volatile Histogram versionLag;
+    private long[] stalenessSeen = new long[0];
+    private long[] versionLagSeen = new long[0];
     private long lateSeen;
     private long closedEarlySeen;
 
@@ -138,6 +147,10 @@ public final class NodeMetrics
             "step had closed without them (consistency = backup).");
         closedEarly = counter("descent_closed_early_steps", null, "Parameter server: steps closed before every " +
             "live worker's gradient was in (consistency = backup).");
+        stalenessSteps = countHistogram("descent_gradient_staleness_steps", "Parameter server: applied gradients " +
+            "by step staleness (their step minus the first step not closed when their weights went out).");
+        versionLag = countHistogram("descent_gradient_version_lag", "Parameter server: applied gradients by the " +
+            "updates applied between the weights they were computed on and their own.");
         ignoredControl = Counter.builder().name("descent_ignored_control_messages")
             .help("Control messages ignored because they named a worker the server did not admit (or no longer " +
                 "has), by message.")
@@ -317,6 +330,31 @@ public final class NodeMetrics
             closedEarly.inc(earlyCloses - closedEarlySeen);
             closedEarlySeen = earlyCloses;
         }
+    }
+
+    /**
+     * The parameter server's staleness counts so far (cumulative, by value 0, 1, ...); the histograms advance by the
+     * difference. Called from one thread (the server's actor).
+     *
+     * @param steps      applied gradients by step staleness.
+     * @param versionLags applied gradients by version lag.
+     */
+    public void onStaleness(final long[] steps, final long[] versionLags)
+    {
+        stalenessSeen = observeNew(stalenessSteps, steps, stalenessSeen);
+        versionLagSeen = observeNew(versionLag, versionLags, versionLagSeen);
+    }
+
+    private static long[] observeNew(final Histogram histogram, final long[] counts, final long[] seen)
+    {
+        for (int value = 0; value < counts.length; value++)
+        {
+            for (long n = value < seen.length ? seen[value] : 0; n < counts[value]; n++)
+            {
+                histogram.observe(value);
+            }
+        }
+        return counts.clone();
     }
 
     /**
@@ -507,6 +545,12 @@ public final class NodeMetrics
     {
         return Histogram.builder().name(name).unit(Unit.SECONDS).help(help).constLabels(labels)
             .classicOnly().classicUpperBounds(SECONDS_BUCKETS).withoutExemplars().register(registry);
+    }
+
+    private Histogram countHistogram(final String name, final String help)
+    {
+        return Histogram.builder().name(name).help(help).constLabels(labels).classicOnly()
+            .classicUpperBounds(COUNT_BUCKETS).withoutExemplars().register(registry);
     }
 
     private Counter counter(final String name, final Unit unit, final String help)

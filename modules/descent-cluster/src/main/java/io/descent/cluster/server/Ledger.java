@@ -30,6 +30,7 @@ final class Ledger
     private long refusedGradients;
     private long lateGradients;
     private long closedEarly;
+    private Staleness staleness = Staleness.NONE;
     private long startNs;
     private long lastAppliedNs;
     private long lastBytesSent;
@@ -64,7 +65,7 @@ final class Ledger
         final long now = System.nanoTime();
         final StepReport report = new StepReport(applied.step(), (now - lastAppliedNs) / 1e9, applied.waitSeconds(),
             applied.examples(), applied.loss(), liveWorkers, applied.bytesReceived(),
-            applied.bytesSent() - lastBytesSent, applied.late(), applied.closedEarly());
+            applied.bytesSent() - lastBytesSent, applied.late(), applied.closedEarly(), applied.staleness());
         lastAppliedNs = now;
         lastBytesSent = applied.bytesSent();
         stepsTaken++;
@@ -74,6 +75,7 @@ final class Ledger
         refusedGradients = applied.refused();
         lateGradients = applied.late();
         closedEarly = applied.closedEarly();
+        staleness = applied.staleness();
         return report;
     }
 
@@ -106,7 +108,7 @@ final class Ledger
         // The step loop counts gradients it turned away; the data plane those that came after it was done with them.
         final ServerStats server = new ServerStats(NodeInfo.host(), NodeInfo.pid(), stepsTaken, updateSeconds,
             bytesReceived, ignoredGradients + plane.staleMessages(MessageKind.GRADIENT), refusedGradients,
-            NodeInfo.cpus(), plane.stats(), lateGradients, closedEarly);
+            NodeInfo.cpus(), plane.stats(), lateGradients, closedEarly, staleness);
         return new JobResult(List.copyOf(epochs), test, step, weights, workers, server, List.copyOf(lost),
             (System.nanoTime() - startNs) / 1e9);
     }

@@ -89,6 +89,8 @@ final class ServerEngine implements AutoCloseable
     /** The clip norm this engine applies to its range by the global norm (shards only), else 0. */
     private final double maxNorm;
     private long clippedSteps;
+    /** ssp/async: by rank, its own copy of the weights it was last sent (allocated when first needed), else null. */
+    private final UnsafeBuffer[] copies;
     private INDArray sum;
     private double updateSeconds;
 
@@ -148,6 +150,7 @@ final class ServerEngine implements AutoCloseable
         }
         this.weightsView = Buffers.view(params);
         this.outlets = new Outlet[ranks];
+        this.copies = new UnsafeBuffer[ranks];
         this.sends = new FanOutSender(ranks, MESSAGES_PER_STEP, SystemNanoClock.INSTANCE);
         this.resumed = setup.resume().map(dir -> CheckpointStore.restoreLatest(dir, identity, ranks, stateVectors()))
             .orElse(null);
@@ -286,6 +289,22 @@ final class ServerEngine implements AutoCloseable
      */
     List<String> publish(final long version, final List<StepLoop.Order> orders, final List<Integer> failedRanks)
     {
+        return publish(version, orders, failedRanks, false);
+    }
+
+    /**
+     * As {@link #publish}, for {@code ssp} and {@code async}, where the weights change with every applied gradient
+     * while copies are still going out: each rank is sent a copy of its own, taken now, so an update never has to
+     * fail or wait for a send in flight ({@link #applyOne}).
+     */
+    List<String> publishCopies(final long version, final List<StepLoop.Order> orders, final List<Integer> failedRanks)
+    {
+        return publish(version, orders, failedRanks, true);
+    }
+
+    private List<String> publish(
+        final long version, final List<StepLoop.Order> orders, final List<Integer> failedRanks, final boolean copy)
+    {
         final List<String> reasons = new ArrayList<>();
         final long deadline = System.nanoTime() + setup.settings().sendTimeout().toNanos();
         final MessageId weights = identity.rangeId(MessageKind.WEIGHTS, version, SenderId.server(role.shard()), offset,
@@ -304,7 +323,7 @@ final class ServerEngine implements AutoCloseable
             // A rank is ordered again only once it delivered, so after its last sends were done: none is left here.
             sends.abandon(rank);
             next.order().encode(orderViews[rank]);
-            sends.add(rank, outlet, weights, weightsView, deadline);
+            sends.add(rank, outlet, weights, copy ? copyOfWeights(rank) : weightsView, deadline);
             if (role.coordinates())
             {
                 sends.add(rank, outlet, order, orderViews[rank], deadline);
@@ -317,6 +336,16 @@ final class ServerEngine implements AutoCloseable
             reasons.add(why.name());
         });
         return reasons;
+    }
+
+    private UnsafeBuffer copyOfWeights(final int rank)
+    {
+        if (null == copies[rank])
+        {
+            copies[rank] = new UnsafeBuffer(ByteBuffer.allocateDirect(floats * Float.BYTES));
+        }
+        copies[rank].putBytes(0, weightsView, 0, floats * Float.BYTES);
+        return copies[rank];
     }
 
     /** Told of a send that failed after {@link #publish} returned. */
@@ -456,6 +485,27 @@ final class ServerEngine implements AutoCloseable
             rate = optimizer.step(params, sum, step);
         }
         sum = null;
+        updateSeconds += (System.nanoTime() - start) / 1e9;
+        return rate;
+    }
+
+    /**
+     * One update from one rank's gradient alone ({@code ssp}, {@code async}): scales it by {@code weight} (its share
+     * of the examples of a whole step, so that it moves the weights as its part of the averaged update would), checks
+     * that it is finite, then runs the optimizer. Sends in flight are not touched: they go out from copies
+     * ({@link #publishCopies}).
+     *
+     * @return the learning rate used, or NaN when the gradient is not finite: then nothing was applied.
+     */
+    double applyOne(final int rank, final double weight, final long step)
+    {
+        final long start = System.nanoTime();
+        final INDArray gradient = gradients[rank];
+        if (weight != 1.0)
+        {
+            Nd4j.getBlasWrapper().level1().scal(floats, weight, gradient);
+        }
+        final double rate = Finite.all(gradient) ? optimizer.step(params, gradient, step) : Double.NaN;
         updateSeconds += (System.nanoTime() - start) / 1e9;
         return rate;
     }

@@ -19,16 +19,19 @@ import io.descent.cluster.dataplane.TransportStats;
  * @param lateGradients    gradients dropped because their backup step had closed without them (not in
  *                         {@code ignoredGradients}).
  * @param closedEarly      backup steps that closed before every expected gradient was in.
+ * @param staleness        the applied gradients' staleness.
  */
 public record ServerStats(
     String host, long pid, long steps, double updateSeconds, long bytesReceived, long ignoredGradients,
-    long refusedGradients, String cpus, TransportStats transport, long lateGradients, long closedEarly)
+    long refusedGradients, String cpus, TransportStats transport, long lateGradients, long closedEarly,
+    Staleness staleness)
 {
     /** Counters of a server whose steps all waited for every gradient (sync). */
     public ServerStats(
         final String host, final long pid, final long steps, final double updateSeconds, final long bytesReceived,
         final long ignoredGradients, final long refusedGradients, final String cpus, final TransportStats transport)
     {
-        this(host, pid, steps, updateSeconds, bytesReceived, ignoredGradients, refusedGradients, cpus, transport, 0, 0);
+        this(host, pid, steps, updateSeconds, bytesReceived, ignoredGradients, refusedGradients, cpus, transport, 0, 0,
+            Staleness.NONE);
     }
 }

@@ -1,5 +1,6 @@
 package io.descent.cluster.server;
 
+import io.descent.cluster.Consistency;
 import io.descent.cluster.checkpoint.Checkpoint;
 import io.descent.cluster.plan.StepPlan;
 import io.descent.cluster.protocol.GradientMeta;
@@ -32,6 +33,8 @@ import java.util.function.Consumer;
  * update left non-finite are never checkpointed or returned: the loop halts with a
  * {@link TrainingDivergedException} instead (bad input: the learning rate is too large for the problem).
  *
+ * <p>Under {@code ssp} and {@code async} every call goes to {@link SspLoop}, which applies each gradient on arrival.
+ *
  * <p>Shards follow the live ranks as in {@link Roster#shardsOf(BitSet, int, int)}. Confined to the compute thread.
  */
 final class StepLoop
@@ -56,12 +59,14 @@ final class StepLoop
      * @param reasons          why, by position in {@code failed}.
      * @param checkpointMillis creation time of the checkpoint written after the step, or 0.
      * @param epochEnd         the epoch the step ended, or null.
+     * @param staleness        the applied gradients' staleness so far.
      */
     record Applied(
         long step, double rate, GradientMeta[] metas, long examples, double loss, double waitSeconds,
         long bytesReceived, long bytesSent, long ignored, long refused, long late, long closedEarly,
         boolean published, List<Integer> failed,
-        List<String> reasons, long checkpointMillis, EpochEnd epochEnd) implements ParameterServer.PrivateCommand
+        List<String> reasons, long checkpointMillis, EpochEnd epochEnd, Staleness staleness)
+        implements ParameterServer.PrivateCommand
     {
     }
 
@@ -113,6 +118,9 @@ final class StepLoop
     private final EpochTally epochs;
     private final CheckpointPolicy checkpoints;
     private final StepClose close;
+    private final StalenessTally staleness = new StalenessTally();
+    /** The step cycle of {@code ssp} and {@code async}, which every call goes to; null under sync and backup. */
+    private final SspLoop free;
     private StepBarrier barrier;
     /** Written on the compute thread, read by the actor: the first step whose orders are not out yet. */
     private volatile long nextOrderStep;
@@ -178,6 +186,9 @@ final class StepLoop
         this.close = new StepClose(setup.settings().consistency(), plan.shards());
         this.checkpoints = new CheckpointPolicy(setup.settings().checkpoints(), plan, engine.identity(),
             setup.job().raw(), log);
+        final Consistency.Mode mode = setup.settings().consistency().mode();
+        this.free = mode == Consistency.Mode.SSP || mode == Consistency.Mode.ASYNC ?
+            new SspLoop(setup, engine, actor, onCompute, log, epochs, checkpoints) : null;
     }
 
     /**
@@ -194,6 +205,10 @@ final class StepLoop
     /** Publishes the first step to the {@code ranks} ready. */
     Started start(final int[] ranks)
     {
+        if (null != free)
+        {
+            return free.start(ranks);
+        }
         for (final int rank : ranks)
         {
             live.set(rank);
@@ -214,6 +229,11 @@ final class StepLoop
      */
     void drop(final int rank)
     {
+        if (null != free)
+        {
+            free.drop(rank);
+            return;
+        }
         engine.abandonSends(rank);
         final int cancelled = engine.cancelGradients(rank);
         if (cancelled > 0)
@@ -239,6 +259,10 @@ final class StepLoop
      */
     long admit(final int rank, final long step)
     {
+        if (null != free)
+        {
+            return free.admit(rank, step);
+        }
         final long next = nextOrderStep;
         if (step < next)
         {
@@ -251,7 +275,7 @@ final class StepLoop
     /** @return the first step whose orders are not out yet, where a joining worker can start (thread-safe). */
     long nextOrderStep()
     {
-        return nextOrderStep;
+        return null != free ? free.nextOrderStep() : nextOrderStep;
     }
 
     /**
@@ -265,6 +289,10 @@ final class StepLoop
      */
     long stop()
     {
+        if (null != free)
+        {
+            return free.stop();
+        }
         final StepBarrier collecting = barrier;
         barrier = null;
         if (null == collecting || !checkpoints.enabled() || checkpoints.lastWritten() == collecting.step() ||
@@ -279,6 +307,10 @@ final class StepLoop
     /** @return the ranks that have not delivered {@code step}, when that step is still collecting; else none. */
     int[] missing(final long step)
     {
+        if (null != free)
+        {
+            return free.missing(step);
+        }
         return null != barrier && barrier.step() == step ? barrier.missing() : new int[0];
     }
 
@@ -489,6 +521,7 @@ final class StepLoop
             return;
         }
         rate = used;
+        staleness.recordFresh(contributors.length);
         epochs.add(lossSum, examples);
         StepTrace.mark("s.applied", step, -1);
         final long received = bytesReceived;
@@ -516,7 +549,7 @@ final class StepLoop
         }
         final Applied applied = new Applied(step, rate, metas, examples, loss, waitSeconds, received,
             engine.bytesSent(), ignored, refused, close.late(), close.closedEarly(), more, failed, reasons, checkpointMillis,
-            null);
+            null, staleness.snapshot());
         if (!setup.role().coordinates())
         {
             shardEpochEnd(next);
@@ -547,7 +580,8 @@ final class StepLoop
         return new Applied(applied.step(), applied.rate(), applied.metas(), applied.examples(), applied.loss(),
             applied.waitSeconds(), applied.bytesReceived(), applied.bytesSent(), applied.ignored(), applied.refused(),
             applied.late(), applied.closedEarly(),
-            applied.published(), applied.failed(), applied.reasons(), applied.checkpointMillis(), epochEnd);
+            applied.published(), applied.failed(), applied.reasons(), applied.checkpointMillis(), epochEnd,
+            applied.staleness());
     }
 
     /** @return true for the coordinator of several shards: it gathers their ranges at each epoch's end. */

@@ -13,6 +13,7 @@ package io.descent.cluster.server;
  * @param bytesSent     data-plane bytes sent since the previous step (weights and orders).
  * @param lateGradients gradients dropped so far because their backup step had closed without them.
  * @param closedEarly   backup steps so far that closed before every expected gradient was in.
+ * @param staleness     the applied gradients' staleness so far (cumulative).
  */
 public record StepReport(
     long step,
@@ -24,6 +25,7 @@ public record StepReport(
     long bytesReceived,
     long bytesSent,
     long lateGradients,
-    long closedEarly)
+    long closedEarly,
+    Staleness staleness)
 {
 }

@@ -100,6 +100,24 @@ class NodeMetricsTest
     }
 
     @Test
+    void shouldObserveEachNewlyAppliedGradientsStalenessFromTheServersTotals() throws Exception
+    {
+        final NodeMetrics metrics = NodeMetrics.parameterServer();
+        try (MetricsServer server = MetricsServer.start(0, metrics))
+        {
+            metrics.onStaleness(new long[]{ 2, 1, 1 }, new long[]{ 3, 0, 0, 1 });
+            metrics.onStaleness(new long[]{ 2, 1, 2 }, new long[]{ 3, 0, 1, 1 });
+            final List<Scrape.Sample> samples = Scrape.metrics(server.port());
+            assertEquals(5.0, value(samples, "descent_gradient_staleness_steps_count", "role", "ps").orElseThrow());
+            assertEquals(5.0, value(samples, "descent_gradient_staleness_steps_sum", "role", "ps").orElseThrow(),
+                "0 + 0 + 1 + 2 + 2");
+            assertEquals(5.0, value(samples, "descent_gradient_version_lag_count", "role", "ps").orElseThrow());
+            assertEquals(5.0, value(samples, "descent_gradient_version_lag_sum", "role", "ps").orElseThrow(),
+                "3 + 2");
+        }
+    }
+
+    @Test
     void shouldReportTheProcessMemoryAndCountForcedCollections() throws Exception
     {
         final NodeMetrics metrics = NodeMetrics.parameterServer();
