@@ -521,7 +521,7 @@ final class StepLoop
             return;
         }
         rate = used;
-        staleness.recordFresh(contributors.length);
+        staleness.recordFresh(done.contributors().length);
         epochs.add(lossSum, examples);
         StepTrace.mark("s.applied", step, -1);
         final long received = bytesReceived;
