@@ -145,9 +145,11 @@ public final class ServerProtocol
      * @param incarnation         the coordinator's start nonce: every shard's data-plane messages carry it.
      * @param bounds              the shards' range boundaries ({@link io.descent.cluster.plan.ServerShardPlan}).
      * @param coordinatorEndpoint the coordinator's data-plane endpoint (a shard's weights go there at epoch ends).
+     * @param resumeStep          the step of the complete checkpoint the coordinator resumed from (the shard loads
+     *                            its part of it), or -1 for a fresh start.
      */
     public record ShardAccepted(ActorRef<Command> coordinator, long incarnation, long[] bounds,
-        String coordinatorEndpoint) implements ToShard, ControlMessage
+        String coordinatorEndpoint, long resumeStep) implements ToShard, ControlMessage
     {
     }
 

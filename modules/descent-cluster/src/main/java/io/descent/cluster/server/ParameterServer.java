@@ -296,10 +296,27 @@ public final class ParameterServer extends AbstractBehavior<Command>
         return stopped.badInput() ? stopOnBadInput(new BadInputException(stopped.reason())) : fail(reason);
     }
 
+    /**
+     * A lost shard is a lost server: while training, the coordinator ends the other shards and itself without ending
+     * the job for the workers, which keep their state and wait for the servers as for a restarted one; started again
+     * with {@code --resume}, every shard goes on from the newest checkpoint all of them completed.
+     */
     private Behavior<Command> onShardTerminated(final ShardCoordinator.ShardTerminated terminated)
     {
-        return fail("server shard " + terminated.shard() + " terminated (stopped, left the cluster or was downed); " +
-            "a lost shard is not yet recovered");
+        final String lost = "server shard " + terminated.shard() + " terminated (stopped, left the cluster or was " +
+            "downed)";
+        if (!training)
+        {
+            return fail(lost + " before training");
+        }
+        final String reason = lost + " at step " + ledger.step() + ": the server shards stop and the workers wait " +
+            "for them; restart every shard with --resume DIR to go on from the newest complete checkpoint";
+        context.getLog().error("{}", reason);
+        timers.cancel(STEP_TIMER);
+        shards.finish(new Finish(false, reason));
+        observer.onFailed(reason);
+        ended = true;
+        return Behaviors.stopped();
     }
 
     /** With several shards a lost worker ends the job: its ranges cannot yet be given to the others. */

@@ -82,7 +82,7 @@ final class ShardCoordinator
                 register.host(), register.pid(), register.endpoint());
         }
         register.replyTo().tell(new ServerProtocol.ShardAccepted(context.getSelf(), engine.identity().incarnation(),
-            engine.shardPlan().bounds(), endpoints[0]));
+            engine.shardPlan().bounds(), endpoints[0], null == engine.resumed() ? -1 : engine.resumed().step()));
     }
 
     /** Notes the coordinator's own data-plane endpoint (shard 0's). */

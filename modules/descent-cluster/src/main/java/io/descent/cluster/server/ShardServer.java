@@ -185,12 +185,17 @@ public final class ShardServer extends AbstractBehavior<Command>
             coordinator = accepted.coordinator();
             context.watchWith(coordinator, CoordinatorGone.INSTANCE);
             final ServerSetup mine = setup.withRole(new ShardRole(shard, accepted.bounds(), accepted.incarnation(),
-                accepted.coordinatorEndpoint()));
+                accepted.coordinatorEndpoint(), accepted.resumeStep()));
             pipe(() -> new ServerEngine(mine), EngineReady::new, "building the range of server shard " + shard);
             return this;
         }
         if (message instanceof ServerProtocol.ShardStart start)
         {
+            if (start.firstStep() != engine.startStep())
+            {
+                return stop(false, "the coordinator starts at step " + start.firstStep() + ", server shard " + shard +
+                    " holds weights version " + engine.startStep());
+            }
             final String[] endpoints = start.endpoints();
             pipe(() -> startSteps(endpoints), started -> started, "publishing the first weights");
             return this;
@@ -221,7 +226,8 @@ public final class ShardServer extends AbstractBehavior<Command>
         engine = ready.engine();
         final ActorRef<Command> me = context.getSelf();
         loop = new StepLoop(setup.withRole(new ShardRole(shard, engine.shardPlan().bounds(),
-            engine.identity().incarnation(), null)), engine, me::tell, compute::execute, context.getLog());
+            engine.identity().incarnation(), null, engine.startStep())), engine, me::tell, compute::execute,
+            context.getLog());
         final ServerEngine sending = engine;
         compute.idleWork(() -> sending.progressSends((rank, version, reason) ->
             me.tell(new Failed("sending weights version " + version + " to rank " + rank, new IllegalStateException(

@@ -157,7 +157,7 @@ final class StepLoop
             new EpochTally(plan, resumed.epochLossSum(), resumed.epochExamples());
         this.close = new StepClose(setup.settings().consistency(), plan.shards());
         this.checkpoints = new CheckpointPolicy(setup.settings().checkpoints(), plan, engine.identity(),
-            setup.job().raw(), log);
+            setup.job().raw(), log, setup.role().shard(), engine.shardPlan().bounds());
     }
 
     /**
@@ -239,7 +239,8 @@ final class StepLoop
      * When checkpoints are configured and a step is collecting, first writes the checkpoint of the weights it was
      * published with, every step before it applied (gradients already summed into it are discarded: the workers
      * compute them again after a resume), unless that checkpoint is on disk already. A state that is not finite is
-     * never written (it cannot be: a step that made it so halted the loop).
+     * never written (it cannot be: a step that made it so halted the loop). Not with parameter-server shards: their
+     * collecting steps may differ, and every shard must checkpoint the same steps ({@link CheckpointPolicy}).
      *
      * @return the step of the checkpoint written, or -1 when none was.
      */
@@ -247,7 +248,8 @@ final class StepLoop
     {
         final StepBarrier collecting = barrier;
         barrier = null;
-        if (null == collecting || !checkpoints.enabled() || checkpoints.lastWritten() == collecting.step() ||
+        if (null == collecting || !checkpoints.enabled() || engine.shardPlan().shards() > 1 ||
+            checkpoints.lastWritten() == collecting.step() ||
             (null != engine.resumed() && engine.resumed().step() == collecting.step()) || !engine.stateIsFinite())
         {
             return -1;

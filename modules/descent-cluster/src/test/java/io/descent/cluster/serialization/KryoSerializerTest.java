@@ -74,7 +74,7 @@ class KryoSerializerTest
             assertEquals(message, roundTrip(message), message.getClass().getSimpleName());
         }
         final ServerProtocol.ShardAccepted accepted = (ServerProtocol.ShardAccepted)roundTrip(
-            new ServerProtocol.ShardAccepted(server.getRef(), -3L, new long[]{0, 1024, 2000}, "ipc"));
+            new ServerProtocol.ShardAccepted(server.getRef(), -3L, new long[]{0, 1024, 2000}, "ipc", 42L));
         assertEquals(server.getRef(), accepted.coordinator());
         assertEquals(-3L, accepted.incarnation());
         assertArrayEquals(new long[]{0, 1024, 2000}, accepted.bounds());
