@@ -325,7 +325,7 @@ public final class PsCommand implements Callable<Integer>
             examples += epoch.examples();
             seconds += epoch.seconds();
         }
-        train.addClusterStats(result.workers(), result.server());
+        train.addClusterStats(result.workers(), result.server(), result.shards());
         train.addSecurity(security);
         train.addConsistency(consistency, result.server());
         final Map<String, Object> json = train.finish(result.test(), result.wallSeconds(),

@@ -61,7 +61,7 @@ class ShardRestartTest
             {
                 killedAfter = awaitCompleteCheckpoint(checkpoints, coordinator);
                 follower.process().destroyForcibly().waitFor();
-                assertEquals(1, coordinator.awaitExit(Duration.ofSeconds(120)), coordinator.stderr());
+                assertEquals(1, coordinator.awaitExit(Duration.ofSeconds(300)), coordinator.stderr());
                 assertTrue(coordinator.stdout().contains("restart every shard with --resume"), coordinator.stdout());
             }
             assertTrue(first.process().isAlive() && second.process().isAlive(), "the workers outlive the shards");
@@ -71,7 +71,7 @@ class ShardRestartTest
                  NodeProcess follower = shard(1, "ps-shard-1b", seed, checkpoints, List.of("--resume",
                      checkpoints.toString())))
             {
-                assertEquals(0, coordinator.awaitExit(Duration.ofSeconds(180)), coordinator.stderr());
+                assertEquals(0, coordinator.awaitExit(Duration.ofSeconds(300)), coordinator.stderr());
                 assertEquals(0, follower.awaitExit(Duration.ofSeconds(60)), follower.stderr());
             }
             assertEquals(0, first.awaitExit(Duration.ofSeconds(60)), first.stderr());
@@ -107,7 +107,7 @@ class ShardRestartTest
             NodeProcess.freePort(), "--workers", "2", "--shards", "3", "--resume", checkpoints.toString(),
             "--cluster", "shard-min-bytes=64k"))))
         {
-            assertEquals(2, three.awaitExit(Duration.ofSeconds(120)), three.stdout() + three.stderr());
+            assertEquals(2, three.awaitExit(Duration.ofSeconds(300)), three.stdout() + three.stderr());
             assertTrue(three.stderr().contains("written by 2 parameter-server shards"), three.stderr());
         }
     }
@@ -129,7 +129,8 @@ class ShardRestartTest
     private static long awaitCompleteCheckpoint(final Path checkpoints, final NodeProcess coordinator)
         throws Exception
     {
-        final long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        // Generous: on a loaded 2-core CI box, four JVMs may take minutes to start.
+        final long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
         while (System.nanoTime() - deadline < 0)
         {
             final long[] zero = CheckpointStore.steps(ShardCheckpoints.part(checkpoints, 0, 2));
@@ -145,7 +146,7 @@ class ShardRestartTest
                 coordinator.stdout() + coordinator.stderr());
             LockSupport.parkNanos(5_000_000L);
         }
-        throw new AssertionError("no complete checkpoint within 120 s: " + coordinator.stdout() +
+        throw new AssertionError("no complete checkpoint within 300 s: " + coordinator.stdout() +
             coordinator.stderr());
     }
 
@@ -164,14 +165,14 @@ class ShardRestartTest
     private NodeProcess worker(final String name, final String seed) throws Exception
     {
         return new NodeProcess(dir, name, withJob(List.of("worker", "--join", seed, "--cluster",
-            "server-lost-timeout=120s")));
+            "server-lost-timeout=300s")));
     }
 
     private static List<String> withJob(final List<String> command)
     {
         final List<String> args = new ArrayList<>(command);
         args.addAll(JOB);
-        args.addAll(List.of("--cluster", "data-plane.auth=none"));
+        args.addAll(List.of("--cluster", "data-plane.auth=none", "--cluster", "registration-timeout=300s"));
         return args;
     }
 }

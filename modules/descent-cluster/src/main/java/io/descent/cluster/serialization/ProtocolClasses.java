@@ -23,14 +23,16 @@ final class ProtocolClasses
         ServerProtocol.ShardReady.class,
         ServerProtocol.ShardStopped.class,
         ServerProtocol.ShardAccepted.class,
-        ServerProtocol.ShardStart.class);
+        ServerProtocol.ShardStart.class,
+        ServerProtocol.ShardStats.class);
 
     /** Field types of messages that Kryo must know. */
     static final List<Class<?>> FIELDS = List.of(
         JobIdentity.class,
         io.descent.cluster.protocol.ShardMap.class,
         long[].class,
-        String[].class);
+        String[].class,
+        io.descent.cluster.dataplane.TransportStats.class);
 
     private ProtocolClasses()
     {

@@ -85,6 +85,12 @@ public final class ParameterServer extends AbstractBehavior<Command>
         INSTANCE
     }
 
+    /** The job is done but not every shard's counters came within {@link #SHARD_STATS_WAIT}. */
+    private enum ShardStatsDeadline implements PrivateCommand
+    {
+        INSTANCE
+    }
+
     private record Missing(long step, int[] ranks) implements PrivateCommand
     {
     }
@@ -104,6 +110,8 @@ public final class ParameterServer extends AbstractBehavior<Command>
      * ({@code descent-node.conf}'s role-stop phase, {@link io.descent.cluster.node.NodeRuntime#close()}).
      */
     static final Duration FINAL_CHECKPOINT_WAIT = Duration.ofSeconds(90);
+    /** How long a completed job with shards waits for their counters (sent after their last step) for the report. */
+    static final Duration SHARD_STATS_WAIT = Duration.ofSeconds(10);
 
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
@@ -121,6 +129,8 @@ public final class ParameterServer extends AbstractBehavior<Command>
     private long ignoredControl;
     /** The actor stopped itself: the job completed, failed or stopped on bad input. */
     private boolean ended;
+    /** The job's last epoch, once its last step is applied: the workers are told, the shards' counters awaited. */
+    private StepLoop.EpochEnd finishing;
 
     /**
      * @param setup    the job, data, model, settings and data plane.
@@ -176,6 +186,8 @@ public final class ParameterServer extends AbstractBehavior<Command>
             .onMessage(ServerProtocol.ShardReady.class, this::onShardReady)
             .onMessage(ServerProtocol.ShardStopped.class, this::onShardStopped)
             .onMessage(ShardCoordinator.ShardTerminated.class, this::onShardTerminated)
+            .onMessage(ServerProtocol.ShardStats.class, this::onShardStats)
+            .onMessageEquals(ShardStatsDeadline.INSTANCE, () -> null == finishing ? this : completeFinish())
             .onMessageEquals(RegistrationDeadline.INSTANCE, this::onRegistrationDeadline)
             .onMessageEquals(Done.INSTANCE, () -> this)
             .onMessage(ComputeFailed.class, this::onComputeFailed)
@@ -292,6 +304,10 @@ public final class ParameterServer extends AbstractBehavior<Command>
 
     private Behavior<Command> onShardStopped(final ServerProtocol.ShardStopped stopped)
     {
+        if (null != finishing)
+        {
+            return completeFinish();
+        }
         final String reason = "server shard " + stopped.shard() + " stopped: " + stopped.reason();
         return stopped.badInput() ? stopOnBadInput(new BadInputException(stopped.reason())) : fail(reason);
     }
@@ -303,6 +319,10 @@ public final class ParameterServer extends AbstractBehavior<Command>
      */
     private Behavior<Command> onShardTerminated(final ShardCoordinator.ShardTerminated terminated)
     {
+        if (null != finishing)
+        {
+            return completeFinish();
+        }
         final String lost = "server shard " + terminated.shard() + " terminated (stopped, left the cluster or was " +
             "downed)";
         if (!training)
@@ -391,12 +411,44 @@ public final class ParameterServer extends AbstractBehavior<Command>
         return this;
     }
 
+    /**
+     * The job's last step is applied: tells the workers, then, with shards, waits (at most {@link #SHARD_STATS_WAIT})
+     * for every shard's counters before it ends them and reports.
+     */
     private Behavior<Command> finish(final StepLoop.EpochEnd last)
     {
         timers.cancel(STEP_TIMER);
-        tellWorkers(new Finish(true, "job complete"));
+        finishing = last;
+        final Finish done = new Finish(true, "job complete");
+        for (final Roster.Member member : roster.active())
+        {
+            member.ref.tell(done);
+        }
+        if (shards.allStatsIn())
+        {
+            return completeFinish();
+        }
+        timers.startSingleTimer(ShardStatsDeadline.INSTANCE, SHARD_STATS_WAIT);
+        return this;
+    }
+
+    private Behavior<Command> onShardStats(final ServerProtocol.ShardStats stats)
+    {
+        return shards.stats(stats) && null != finishing && shards.allStatsIn() ? completeFinish() : this;
+    }
+
+    private Behavior<Command> completeFinish()
+    {
+        final StepLoop.EpochEnd last = finishing;
+        timers.cancel(ShardStatsDeadline.INSTANCE);
+        if (!shards.allStatsIn())
+        {
+            context.getLog().warn("not every server shard's counters came within {} s of the job's end; the " +
+                "report lists the others", SHARD_STATS_WAIT.toSeconds());
+        }
+        shards.finish(new Finish(true, "job complete"));
         final JobResult result = ledger.result(last.test(), last.weights(), roster.stats(), membership.lostRanks(),
-            engine.updateSeconds());
+            engine.updateSeconds(), shards.sharded() ? shards.stats() : List.of());
         context.getLog().info("job complete: {} steps, test {}", result.steps(), last.test().describe());
         observer.onFinished(result);
         ended = true;
@@ -427,7 +479,7 @@ public final class ParameterServer extends AbstractBehavior<Command>
     private Behavior<Command> onWorkerStopped(final WorkerStopped stopped)
     {
         final int rank = roster.rankOf(stopped.worker());
-        if (rank < 0)
+        if (rank < 0 || null != finishing)
         {
             return this;
         }
@@ -445,6 +497,10 @@ public final class ParameterServer extends AbstractBehavior<Command>
         if (rank < 0)
         {
             return ignore("leave", leave.worker());
+        }
+        if (null != finishing)
+        {
+            return this;
         }
         return training ? loseAndContinue(rank, "the worker left: " + leave.reason()) : this;
     }

@@ -7,12 +7,16 @@ import io.descent.cluster.protocol.ServerProtocol.RegisterShard;
 import io.descent.cluster.protocol.ServerProtocol.ToShard;
 import io.descent.cluster.protocol.ShardMap;
 
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * The coordinator's (shard 0's) books of the other parameter-server shards: takes each one in once (its index, the
  * shard count, its model and job), tells it the range boundaries and the incarnation, counts them ready, starts them
  * with the workers' endpoints and tells them the end of the job. The coordinator opens to workers only once every
- * shard is ready ({@link #allReady()}), so every worker is told every shard's endpoint ({@link #map()}). Confined to
- * the parameter server's actor.
+ * shard is ready ({@link #allReady()}), so every worker is told every shard's endpoint ({@link #map()}), and keeps
+ * each shard's counters after the last step for the report ({@link #stats()}). Confined to the parameter server's
+ * actor.
  */
 final class ShardCoordinator
 {
@@ -26,6 +30,8 @@ final class ShardCoordinator
     private final ActorRef<ToShard>[] refs;
     private final String[] endpoints;
     private final boolean[] ready;
+    /** Each other shard's counters after its last step, by index (slot 0 unused). */
+    private final ServerProtocol.ShardStats[] stats;
 
     @SuppressWarnings("unchecked")
     ShardCoordinator(final ActorContext<ServerProtocol.Command> context, final int shards)
@@ -35,7 +41,39 @@ final class ShardCoordinator
         this.refs = new ActorRef[shards];
         this.endpoints = new String[shards];
         this.ready = new boolean[shards];
+        this.stats = new ServerProtocol.ShardStats[shards];
         ready[0] = true;
+    }
+
+    /** Keeps a registered shard's counters; @return false for an unknown index. */
+    boolean stats(final ServerProtocol.ShardStats shardStats)
+    {
+        final int shard = shardStats.shard();
+        if (shard < 1 || shard >= shards || null == refs[shard])
+        {
+            return false;
+        }
+        stats[shard] = shardStats;
+        return true;
+    }
+
+    /** @return true when every other shard's counters are in (always for one server). */
+    boolean allStatsIn()
+    {
+        for (int shard = 1; shard < shards; shard++)
+        {
+            if (null == stats[shard])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return shards 1 .. S − 1's counters by index from 0 (null where missing); empty for one server. */
+    List<ServerProtocol.ShardStats> stats()
+    {
+        return Arrays.asList(Arrays.copyOfRange(stats, 1, shards));
     }
 
     /** @return true when the job has more than one shard. */

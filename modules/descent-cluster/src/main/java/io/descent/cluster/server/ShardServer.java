@@ -16,6 +16,7 @@ import io.descent.cluster.protocol.ServerProtocol;
 import io.descent.cluster.protocol.ServerProtocol.Command;
 import io.descent.cluster.protocol.ServerProtocol.ToShard;
 import io.descent.nn.Model;
+import io.descent.transport.wire.MessageKind;
 import io.descent.nn.error.BadInputException;
 
 import java.util.concurrent.Callable;
@@ -30,8 +31,9 @@ import java.util.stream.IntStream;
  * own compute thread ({@link StepLoop}, {@link ServerEngine}): publishes its range of each version to every worker,
  * sums its range of their gradients in rank order, applies the optimizer, and hands its range of each epoch's last
  * weights to the coordinator, which evaluates and reports. Every step covers every worker (the coordinator ends the
- * job when one is lost). Ends with the coordinator's {@link ServerProtocol.Finish}; tells the coordinator when its
- * own loop fails ({@link ServerProtocol.ShardStopped}). All ND4J work runs on the compute thread; the actor handles
+ * job when one is lost). After its last step it sends the coordinator its counters for the report
+ * ({@link ServerProtocol.ShardStats}). Ends with the coordinator's {@link ServerProtocol.Finish}; tells the coordinator
+ * when its own loop fails ({@link ServerProtocol.ShardStopped}). All ND4J work runs on the compute thread; the actor handles
  * control only.
  */
 public final class ShardServer extends AbstractBehavior<Command>
@@ -89,6 +91,9 @@ public final class ShardServer extends AbstractBehavior<Command>
     private ServerEngine engine;
     private StepLoop loop;
     private boolean ended;
+    /** Steps this shard applied, and gradient bytes of its range received for them (for its counters). */
+    private long steps;
+    private long bytesReceived;
 
     /**
      * @param setup    the job, data, model, settings (its {@code servers} is the shard count) and data plane.
@@ -131,9 +136,7 @@ public final class ShardServer extends AbstractBehavior<Command>
             .onMessage(StepLoop.Started.class, started -> started.failed().isEmpty() ? this :
                 stop(false, "sending weights version " + started.step() + " to rank " + started.failed().get(0) +
                     " failed: " + started.reasons().get(0)))
-            .onMessage(StepLoop.Applied.class, applied -> applied.failed().isEmpty() ? this :
-                stop(false, "sending weights version " + (applied.step() + 1) + " to rank " +
-                    applied.failed().get(0) + " failed: " + applied.reasons().get(0)))
+            .onMessage(StepLoop.Applied.class, this::onApplied)
             .onMessage(StepLoop.Halted.class, halted -> stop(null != BadInputException.in(halted.cause()),
                 halted.reason()))
             .onMessage(Failed.class, failed -> stop(null != BadInputException.in(failed.cause()),
@@ -206,6 +209,34 @@ public final class ShardServer extends AbstractBehavior<Command>
         }
         final ServerProtocol.Finish finish = (ServerProtocol.Finish)message;
         return end(finish.success(), finish.badInput(), finish.message());
+    }
+
+    private Behavior<Command> onApplied(final StepLoop.Applied applied)
+    {
+        if (!applied.failed().isEmpty())
+        {
+            return stop(false, "sending weights version " + (applied.step() + 1) + " to rank " +
+                applied.failed().get(0) + " failed: " + applied.reasons().get(0));
+        }
+        steps++;
+        bytesReceived += applied.bytesReceived();
+        if (!applied.published())
+        {
+            // The job's last step: this shard's counters for the coordinator's report, read where they are written.
+            final ActorRef<Command> to = coordinator;
+            final long taken = steps;
+            final long received = bytesReceived;
+            final ServerEngine counting = engine;
+            compute.submit(() ->
+            {
+                to.tell(new ServerProtocol.ShardStats(shard, NodeInfo.host(), NodeInfo.pid(), taken,
+                    counting.updateSeconds(), received, applied.ignored() +
+                    setup.plane().staleMessages(MessageKind.GRADIENT), applied.refused(), NodeInfo.cpus(),
+                    setup.plane().stats()));
+                return null;
+            });
+        }
+        return this;
     }
 
     private StepLoop.Started startSteps(final String[] endpoints)

@@ -68,7 +68,9 @@ class KryoSerializerTest
                 new ShardMap(new long[]{0, 1024, 2000}, new String[]{"127.0.0.1:40998"})),
             new ServerProtocol.RegisterShard(shardAdapter(), 1, 2, "ipc", new JobIdentity(1L, "a", 2L), "host-c", 7),
             new ServerProtocol.ShardReady(1),
-            new ServerProtocol.ShardStopped(1, true, "training diverged"));
+            new ServerProtocol.ShardStopped(1, true, "training diverged"),
+            new ServerProtocol.ShardStats(1, "host-d", 8, 170, 1.25, 4096, 3, 1, "0-1",
+                new io.descent.cluster.dataplane.TransportStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14)));
         for (final Object message : messages)
         {
             assertEquals(message, roundTrip(message), message.getClass().getSimpleName());
@@ -79,6 +81,7 @@ class KryoSerializerTest
         assertEquals(-3L, accepted.incarnation());
         assertArrayEquals(new long[]{0, 1024, 2000}, accepted.bounds());
         assertEquals("ipc", accepted.coordinatorEndpoint());
+        assertEquals(42L, accepted.resumeStep());
         final ServerProtocol.ShardStart start = (ServerProtocol.ShardStart)roundTrip(
             new ServerProtocol.ShardStart(4L, new String[]{"ipc", "127.0.0.1:4000"}));
         assertEquals(4L, start.firstStep());
@@ -93,7 +96,7 @@ class KryoSerializerTest
     @Test
     void shouldCoverEveryRegisteredMessage() throws Exception
     {
-        assertEquals(11, ProtocolClasses.MESSAGES.size());
+        assertEquals(12, ProtocolClasses.MESSAGES.size());
         for (final Class<?> type : ServerProtocol.class.getDeclaredClasses())
         {
             if (ControlMessage.class.isAssignableFrom(type))
