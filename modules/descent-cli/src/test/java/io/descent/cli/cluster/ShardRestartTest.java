@@ -101,11 +101,12 @@ class ShardRestartTest
                 Arrays.toString(steps));
         }
 
-        // The checkpoints of two shards, resumed by three (smaller ranges allowed): refused before any worker is awaited.
+        // The checkpoints of two shards, resumed by three (smaller ranges allowed) for another batch size (so not the
+        // job that completed there, with its marker gone): refused before any worker is awaited.
         Files.delete(checkpoints.resolve("COMPLETE"));
         try (NodeProcess three = new NodeProcess(dir, "ps3", withJob(List.of("ps", "--bind", "127.0.0.1:" +
             NodeProcess.freePort(), "--workers", "2", "--shards", "3", "--resume", checkpoints.toString(),
-            "--cluster", "shard-min-bytes=64k"))))
+            "--cluster", "shard-min-bytes=64k", "--set", "train.batch-size=32"))))
         {
             assertEquals(2, three.awaitExit(Duration.ofSeconds(300)), three.stdout() + three.stderr());
             assertTrue(three.stderr().contains("written by 2 parameter-server shards"), three.stderr());

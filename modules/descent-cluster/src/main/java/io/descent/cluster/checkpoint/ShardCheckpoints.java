@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -148,6 +149,28 @@ public final class ShardCheckpoints
                     Math.max(written, 1) + " (--servers " + Math.max(written, 1) + ")");
             }
         }
+    }
+
+    /**
+     * @return shard 0's part of the newest checkpoint that every part under {@code dir} completed (of the shard count
+     * found there), or empty when there are no parts or no such checkpoint. For the completion check, before the job's
+     * ranges are known.
+     */
+    public static Optional<Path> latestCompletePart(final Path dir)
+    {
+        final int shards = partsShardCount(dir);
+        if (shards < 2)
+        {
+            return Optional.empty();
+        }
+        long[] common = CheckpointStore.steps(part(dir, 0, shards));
+        for (int shard = 1; shard < shards; shard++)
+        {
+            final long[] steps = CheckpointStore.steps(part(dir, shard, shards));
+            common = Arrays.stream(common).filter(s -> Arrays.binarySearch(steps, s) >= 0).toArray();
+        }
+        return common.length == 0 ? Optional.empty() :
+            Optional.of(CheckpointStore.stepDir(part(dir, 0, shards), common[common.length - 1]));
     }
 
     /** @return the shard count of the parts under {@code dir}, 0 when there are none (the largest count seen). */
