@@ -37,7 +37,8 @@ public final class ShardLimits
         if (settings.checkpoints().enabled() && !settings.checkpoints().every().isZero())
         {
             // Every shard must checkpoint the same steps: one clock per shard would not agree.
-            throw new BadInputException("descent.cluster.checkpoint.every = " + settings.checkpoints().every() +
+            throw new BadInputException("descent.cluster.checkpoint.every = " +
+                settings.checkpoints().every().toSeconds() + "s" +
                 " (checkpoints by time)" + with + "; use checkpoint.every-steps=K (and every=0s)");
         }
         if (job.train().optimizer().clipNorm() > 0.0)
