@@ -67,7 +67,10 @@ public final class ReportPlots
         if (!workers.isEmpty())
         {
             charts.add(throughputChart(workers));
-            charts.add(breakdownChart(workers, map(report.get("server_stats"))));
+            // With parameter-server shards, server_stats lists one entry per shard: the coordinator's is first.
+            final Object servers = report.get("server_stats");
+            charts.add(breakdownChart(workers, map(servers instanceof List<?> list && !list.isEmpty() ? list.get(0) :
+                servers)));
         }
         if (charts.isEmpty())
         {

@@ -218,6 +218,19 @@ public final class PsCommand implements Callable<Integer>
     {
         HostPort.parse(join, "--join");
         final JobData data = JobData.load(job, settings.workers());
+        if (null != resume)
+        {
+            final JobIdentity identity = JobIdentity.of(Model.create(data.spec(), job.seed()).fingerprint(),
+                job.raw());
+            final Optional<CompletionMarker> done = CompletionMarker.completed(resume, identity, settings.workers(),
+                ServerSetup.plan(job, data.data(), settings.workers()).totalSteps());
+            if (done.isPresent())
+            {
+                // A restarted shard after completion: its coordinator exits at once too.
+                out.println(done.get().describe(resume));
+                return 0;
+            }
+        }
         final NodeMetrics metrics = NodeMetrics.parameterServer();
         metrics.setSecurity(SecurityStatus.of(settings));
         final CompletableFuture<int[]> ended = new CompletableFuture<>();
@@ -227,7 +240,7 @@ public final class PsCommand implements Callable<Integer>
         {
             metrics.watchTransport(runtime.plane()::stats);
             final ServerSetup setup = ServerSetup.of(job, data.data(), data.spec(), settings, runtime.plane(),
-                Optional.empty());
+                Optional.ofNullable(resume));
             runtime.startActors("ps-shard-" + shard, bind, join, node.root(0), ShardServer.create(setup, shard,
                 (success, badInput, line) ->
                 {
@@ -312,7 +325,7 @@ public final class PsCommand implements Callable<Integer>
             examples += epoch.examples();
             seconds += epoch.seconds();
         }
-        train.addClusterStats(result.workers(), result.server());
+        train.addClusterStats(result.workers(), result.server(), result.shards());
         train.addSecurity(security);
         train.addConsistency(consistency, result.server());
         final Map<String, Object> json = train.finish(result.test(), result.wallSeconds(),

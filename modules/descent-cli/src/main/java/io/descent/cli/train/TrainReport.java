@@ -144,6 +144,22 @@ public final class TrainReport
      */
     public void addClusterStats(final List<WorkerStats> workers, final ServerStats server)
     {
+        addClusterStats(workers, server, List.of());
+    }
+
+    /**
+     * Adds the cluster's per-worker counters ({@code worker_stats}) and the servers' ({@code server_stats}): one
+     * server's object, or with parameter-server shards a list of one object per shard, each with its {@code shard}
+     * index (the coordinator first; a shard whose counters did not come has only its index and
+     * {@code "reported": false}).
+     *
+     * @param workers the latest statistics of each worker.
+     * @param server  the parameter server's (the coordinator's) counters.
+     * @param shards  each shard's counters by index, or empty for one server.
+     */
+    public void addClusterStats(final List<WorkerStats> workers, final ServerStats server,
+        final List<ServerStats> shards)
+    {
         final List<Map<String, Object>> stats = new ArrayList<>();
         for (final WorkerStats worker : workers)
         {
@@ -160,6 +176,31 @@ public final class TrainReport
             stats.add(entry);
         }
         root.put("worker_stats", stats);
+        if (shards.isEmpty())
+        {
+            root.put("server_stats", serverEntry(server));
+            return;
+        }
+        final List<Map<String, Object>> entries = new ArrayList<>();
+        for (int shard = 0; shard < shards.size(); shard++)
+        {
+            final Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("shard", shard);
+            if (null == shards.get(shard))
+            {
+                entry.put("reported", false);
+            }
+            else
+            {
+                entry.putAll(serverEntry(shards.get(shard)));
+            }
+            entries.add(entry);
+        }
+        root.put("server_stats", entries);
+    }
+
+    private static Map<String, Object> serverEntry(final ServerStats server)
+    {
         final Map<String, Object> serverEntry = new LinkedHashMap<>();
         serverEntry.put("host", server.host());
         serverEntry.put("pid", server.pid());
@@ -172,7 +213,7 @@ public final class TrainReport
         serverEntry.put("closed_early_steps", server.closedEarly());
         serverEntry.put("cpus", server.cpus());
         serverEntry.put("transport", transport(server.transport()));
-        root.put("server_stats", serverEntry);
+        return serverEntry;
     }
 
     /**

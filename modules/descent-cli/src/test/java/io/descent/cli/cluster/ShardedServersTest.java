@@ -16,6 +16,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -55,6 +56,22 @@ class ShardedServersTest
             assertEquals(single.get("epochs").get(epoch).get("val_loss").asDouble(),
                 sharded.get("epochs").get(epoch).get("val_loss").asDouble(), "epoch " + (epoch + 1) + "'s validation");
         }
+        assertTrue(single.get("server_stats").isObject(), "one server: its object, as before");
+        final JsonNode servers = sharded.get("server_stats");
+        assertEquals(2, servers.size(), "one entry per shard: " + servers);
+        final long steps = sharded.get("final").get("steps").asLong();
+        for (int shard = 0; shard < 2; shard++)
+        {
+            final JsonNode entry = servers.get(shard);
+            assertEquals(shard, entry.get("shard").asInt());
+            assertEquals(steps, entry.get("steps").asLong(), "shard " + shard + " took every step: " + entry);
+            assertTrue(entry.get("bytes_received").asLong() > 0, entry.toString());
+            assertEquals(0, entry.get("ignored_gradients").asLong(), entry.toString());
+        }
+        assertNotEquals(servers.get(0).get("pid").asLong(), servers.get(1).get("pid").asLong(), "two processes");
+        assertEquals(single.get("server_stats").get("bytes_received").asLong(),
+            servers.get(0).get("bytes_received").asLong() + servers.get(1).get("bytes_received").asLong(),
+            "the shards received the gradients' ranges: together every gradient's bytes");
     }
 
     /**

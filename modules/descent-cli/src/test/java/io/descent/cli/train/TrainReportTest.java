@@ -66,4 +66,26 @@ class TrainReportTest
         node.fieldNames().forEachRemaining(names::add);
         return names;
     }
+
+    @Test
+    void shouldListEveryShardsCountersWithServerShards()
+    {
+        final TestJob job = TestJob.of("");
+        final TrainReport report = new TrainReport(job.job, Model.create(job.spec, 1), "cluster", 1);
+        final ServerStats coordinator = new ServerStats("ps", 9, 6, 0.25, 8192, 1, 0, "0-1", TransportStats.NONE);
+        final ServerStats follower = new ServerStats("ps-1", 10, 6, 0.5, 4096, 2, 0, "0-1", TransportStats.NONE);
+        report.addClusterStats(List.of(new WorkerStats(0, "a", 11, 100, 1.0, 0.5, 0.5, 4096, TransportStats.NONE)),
+            coordinator, java.util.Arrays.asList(coordinator, follower, null));
+        final JsonNode servers = JsonReports.mapper().valueToTree(
+            report.finish(new Metrics(0.5, 0.75, Double.NaN, 300), 2.0, 100.0, 6)).get("server_stats");
+
+        assertEquals(3, servers.size(), "one entry per shard");
+        assertEquals(List.of(0, 1, 2), List.of(servers.get(0).get("shard").asInt(), servers.get(1).get("shard").asInt(),
+            servers.get(2).get("shard").asInt()));
+        assertEquals(9, servers.get(0).get("pid").asLong());
+        assertEquals(4096, servers.get(1).get("bytes_received").asLong());
+        assertEquals(2, servers.get(1).get("ignored_gradients").asLong());
+        assertEquals(0, servers.get(1).get("transport").get("crc_failures").asLong());
+        assertEquals(false, servers.get(2).get("reported").asBoolean(true), "a shard whose counters did not come");
+    }
 }

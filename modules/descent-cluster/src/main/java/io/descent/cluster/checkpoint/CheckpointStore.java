@@ -56,8 +56,8 @@ public final class CheckpointStore
             throw new IllegalArgumentException("checkpoint of step " + checkpoint.step() + " lists " +
                 checkpoint.vectorLengths().length + " vectors, " + vectors.size() + " given");
         }
-        final String name = String.format("%s%012d", PREFIX, checkpoint.step());
-        final Path target = dir.resolve(name);
+        final Path target = stepDir(dir, checkpoint.step());
+        final String name = target.getFileName().toString();
         final Path temp = dir.resolve(".tmp-" + name);
         try
         {
@@ -85,6 +85,59 @@ public final class CheckpointStore
         {
             throw new UncheckedIOException("writing checkpoint of step " + checkpoint.step() + " to " + target, ex);
         }
+    }
+
+    /** @return the directory of the checkpoint of {@code step} under {@code dir} (which may not exist). */
+    public static Path stepDir(final Path dir, final long step)
+    {
+        return dir.resolve(String.format("%s%012d", PREFIX, step));
+    }
+
+    /** @return the steps of the complete checkpoints under {@code dir}, ascending (empty when it does not exist). */
+    public static long[] steps(final Path dir)
+    {
+        if (!Files.isDirectory(dir))
+        {
+            return new long[0];
+        }
+        try (Stream<Path> entries = Files.list(dir))
+        {
+            return entries.filter(p -> p.getFileName().toString().matches(PREFIX + "\\d+"))
+                .filter(p -> Files.isRegularFile(p.resolve(META)))
+                .mapToLong(p -> Long.parseLong(p.getFileName().toString().substring(PREFIX.length()))).sorted()
+                .toArray();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("listing checkpoints in " + dir, ex);
+        }
+    }
+
+    /**
+     * Deletes the checkpoints under {@code dir} of steps after {@code step} (a server shard's part of checkpoints
+     * that not every shard completed, when it resumes from {@code step}).
+     *
+     * @return how many were deleted.
+     */
+    public static int deleteAfter(final Path dir, final long step)
+    {
+        int deleted = 0;
+        for (final long each : steps(dir))
+        {
+            if (each > step)
+            {
+                try
+                {
+                    deleteTree(stepDir(dir, each));
+                }
+                catch (final IOException ex)
+                {
+                    throw new UncheckedIOException("deleting checkpoint " + stepDir(dir, each), ex);
+                }
+                deleted++;
+            }
+        }
+        return deleted;
     }
 
     /** @return the newest complete checkpoint directory under {@code dir}, if any. */
@@ -121,6 +174,22 @@ public final class CheckpointStore
     {
         final Path path = latest(dir).orElseThrow(() -> new BadInputException("--resume " + dir +
             ": no checkpoint found (expected a directory " + PREFIX + "<step> with " + META + ")"));
+        return restore(path, identity, shards, vectors);
+    }
+
+    /**
+     * Restores one checkpoint into {@code vectors} after checking it belongs to this job.
+     *
+     * @param path     a {@code step-<step>} directory.
+     * @param identity the job's identity (model fingerprint and configuration digest must match).
+     * @param shards   the job's number of workers (the checkpoint's step positions assume it).
+     * @param vectors  the weights (or a server shard's range of them) and optimizer state, overwritten.
+     * @return the checkpoint's metadata.
+     * @throws BadInputException when it belongs to another model or job, or it is damaged.
+     */
+    public static Checkpoint restore(
+        final Path path, final JobIdentity identity, final int shards, final List<INDArray> vectors)
+    {
         final MetaFile.Contents contents = readContents(path);
         final Checkpoint checkpoint = contents.checkpoint();
         if (checkpoint.fingerprint() != identity.fingerprint())
@@ -142,6 +211,14 @@ public final class CheckpointStore
         {
             throw new BadInputException("--resume " + path + ": it holds " + checkpoint.vectorLengths().length +
                 " buffers, this optimizer needs " + vectors.size());
+        }
+        for (int i = 0; i < vectors.size(); i++)
+        {
+            if (checkpoint.vectorLengths()[i] != vectors.get(i).length())
+            {
+                throw new BadInputException("--resume " + path + ": its buffer " + i + " holds " +
+                    checkpoint.vectorLengths()[i] + " floats, this job's holds " + vectors.get(i).length());
+            }
         }
         for (int i = 0; i < vectors.size(); i++)
         {

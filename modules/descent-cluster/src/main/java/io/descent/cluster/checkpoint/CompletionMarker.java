@@ -149,7 +149,8 @@ public record CompletionMarker(
             }
             return marker;
         }
-        final Optional<Path> latest = CheckpointStore.latest(dir);
+        // With parameter-server shards: shard 0's part of the newest checkpoint every shard completed.
+        final Optional<Path> latest = CheckpointStore.latest(dir).or(() -> ShardCheckpoints.latestCompletePart(dir));
         if (latest.isEmpty())
         {
             return Optional.empty();

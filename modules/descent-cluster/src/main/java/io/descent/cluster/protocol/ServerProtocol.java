@@ -2,6 +2,7 @@ package io.descent.cluster.protocol;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.receptionist.ServiceKey;
+import io.descent.cluster.dataplane.TransportStats;
 
 /**
  * The parameter server's public protocol, shared by the server and its workers so that neither names the other's
@@ -145,6 +146,26 @@ public final class ServerProtocol
     {
     }
 
+    /**
+     * A shard's counters after its last step, for the report's {@code server_stats} (one entry per shard).
+     *
+     * @param shard            its index.
+     * @param host             its host name.
+     * @param pid              its process id.
+     * @param steps            optimizer steps it took (a resumed job counts from the checkpoint).
+     * @param updateSeconds    its time summing gradients and running the optimizer on its range.
+     * @param bytesReceived    gradient bytes of its range received complete.
+     * @param ignoredGradients gradients of its range that arrived but were not summed.
+     * @param refusedGradients gradients refused because their report's example count was not the one ordered.
+     * @param cpus             the CPUs its process could run on, or "".
+     * @param transport        what its data plane dropped or missed on the receiving side.
+     */
+    public record ShardStats(
+        int shard, String host, long pid, long steps, double updateSeconds, long bytesReceived, long ignoredGradients,
+        long refusedGradients, String cpus, TransportStats transport) implements Command, ControlMessage
+    {
+    }
+
     /** What the coordinator sends a parameter-server shard. */
     public sealed interface ToShard permits ShardAccepted, ShardStart, GlobalNorm, Refused, Finish
     {
@@ -168,9 +189,11 @@ public final class ServerProtocol
      * @param incarnation         the coordinator's start nonce: every shard's data-plane messages carry it.
      * @param bounds              the shards' range boundaries ({@link io.descent.cluster.plan.ServerShardPlan}).
      * @param coordinatorEndpoint the coordinator's data-plane endpoint (a shard's weights go there at epoch ends).
+     * @param resumeStep          the step of the complete checkpoint the coordinator resumed from (the shard loads
+     *                            its part of it), or -1 for a fresh start.
      */
     public record ShardAccepted(ActorRef<Command> coordinator, long incarnation, long[] bounds,
-        String coordinatorEndpoint) implements ToShard, ControlMessage
+        String coordinatorEndpoint, long resumeStep) implements ToShard, ControlMessage
     {
     }
 

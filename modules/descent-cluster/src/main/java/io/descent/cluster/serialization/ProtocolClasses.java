@@ -25,7 +25,8 @@ final class ProtocolClasses
         ServerProtocol.ShardAccepted.class,
         ServerProtocol.ShardStart.class,
         ServerProtocol.ShardNorm.class,
-        ServerProtocol.GlobalNorm.class);
+        ServerProtocol.GlobalNorm.class,
+        ServerProtocol.ShardStats.class);
 
     /** Field types of messages that Kryo must know. */
     static final List<Class<?>> FIELDS = List.of(
@@ -33,7 +34,8 @@ final class ProtocolClasses
         io.descent.cluster.protocol.ShardMap.class,
         long[].class,
         String[].class,
-        int[].class);
+        int[].class,
+        io.descent.cluster.dataplane.TransportStats.class);
 
     private ProtocolClasses()
     {

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import io.descent.cluster.ClusterSettings;
 import io.descent.cluster.checkpoint.Checkpoint;
 import io.descent.cluster.checkpoint.CheckpointStore;
+import io.descent.cluster.checkpoint.ShardCheckpoints;
 import io.descent.cluster.plan.StepPlan;
 import io.descent.cluster.protocol.JobIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -18,8 +19,9 @@ import java.util.List;
  * {@code every-steps} steps, or once {@code every} passed since the previous checkpoint or the start of training;
  * always after the job's last step, so the final weights are on disk) and writes it with the step position, the
  * epoch's loss so far and the job's identity, keeping the newest {@code keep} ({@link CheckpointStore} writes
- * atomically and prunes). Times are {@link System#nanoTime()} readings passed in by the caller. Confined to the
- * parameter server's compute thread.
+ * atomically and prunes). Times are {@link System#nanoTime()} readings passed in by the caller. With parameter-server
+ * shards each shard writes its range and optimizer state into its part of the directory ({@link ShardCheckpoints}),
+ * by steps only: every shard must checkpoint the same steps. Confined to the parameter server's compute thread.
  */
 final class CheckpointPolicy
 {
@@ -28,6 +30,12 @@ final class CheckpointPolicy
     private final JobIdentity identity;
     private final Config job;
     private final Logger log;
+    /** Where checkpoints go: the directory, or with shards this shard's part of it; null when disabled. */
+    private final Path target;
+    private final int keep;
+    /** With shards, the range boundaries the part's layout records; else null. */
+    private final long[] bounds;
+    private final int shard;
     private long lastNs;
     private long lastWritten = -1;
 
@@ -42,11 +50,28 @@ final class CheckpointPolicy
         final ClusterSettings.CheckpointSettings settings, final StepPlan plan, final JobIdentity identity,
         final Config job, final Logger log)
     {
+        this(settings, plan, identity, job, log, 0, null);
+    }
+
+    /**
+     * @param shard  this server's shard.
+     * @param bounds the shards' range boundaries, or null (or one range) for one server.
+     */
+    CheckpointPolicy(
+        final ClusterSettings.CheckpointSettings settings, final StepPlan plan, final JobIdentity identity,
+        final Config job, final Logger log, final int shard, final long[] bounds)
+    {
         this.settings = settings;
         this.plan = plan;
         this.identity = identity;
         this.job = job;
         this.log = log;
+        final boolean sharded = null != bounds && bounds.length > 2;
+        this.shard = shard;
+        this.bounds = sharded ? bounds : null;
+        this.target = settings.dir().map(dir -> sharded ? ShardCheckpoints.part(dir, shard, bounds.length - 1) : dir)
+            .orElse(null);
+        this.keep = sharded ? ShardCheckpoints.keepInPart(settings.keep()) : settings.keep();
     }
 
     /** Starts the time interval at {@code nowNs}, when training starts. */
@@ -72,7 +97,9 @@ final class CheckpointPolicy
         }
         final boolean last = next >= plan.totalSteps();
         final boolean bySteps = settings.everySteps() > 0 && next % settings.everySteps() == 0;
-        final boolean byTime = !settings.every().isZero() && nowNs - lastNs >= settings.every().toNanos();
+        // Shards must checkpoint the same steps: never by each one's clock (ShardLimits refuses the setting).
+        final boolean byTime = null == bounds && !settings.every().isZero() &&
+            nowNs - lastNs >= settings.every().toNanos();
         if (!last && !bySteps && !byTime)
         {
             return false;
@@ -108,8 +135,11 @@ final class CheckpointPolicy
         final Checkpoint checkpoint = new Checkpoint(next, plan.shards(), plan.epochOf(next), plan.batchOf(next),
             epochs.lossSumBefore(next), epochs.examplesBefore(next), identity.fingerprint(), identity.architecture(),
             identity.configDigest(), job.root().render(ConfigRenderOptions.concise()), lengths, created);
-        final Path dir = settings.dir().orElseThrow();
-        final Path written = CheckpointStore.write(dir, checkpoint, vectors, settings.keep());
+        if (null != bounds && lastWritten < 0)
+        {
+            ShardCheckpoints.writeLayout(target, shard, bounds);
+        }
+        final Path written = CheckpointStore.write(target, checkpoint, vectors, keep);
         log.info("checkpoint of step {} written to {}", next, written);
         lastWritten = next;
         return created;

@@ -16,6 +16,8 @@ import java.util.List;
  * @param server       the server's counters.
  * @param lostRanks    ranks dropped during the job, in order of loss.
  * @param wallSeconds  time from the first step to the end.
+ * @param shards       with parameter-server shards, each shard's counters by index (the coordinator's, which is
+ *                     {@code server}, first; null for a shard that did not report them in time); empty for one server.
  */
 public record JobResult(
     List<EpochReport> epochs,
@@ -25,6 +27,7 @@ public record JobResult(
     List<WorkerStats> workers,
     ServerStats server,
     List<Integer> lostRanks,
-    double wallSeconds)
+    double wallSeconds,
+    List<ServerStats> shards)
 {
 }

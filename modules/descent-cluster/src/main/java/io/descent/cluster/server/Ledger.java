@@ -3,12 +3,14 @@ package io.descent.cluster.server;
 import io.descent.cluster.dataplane.DataPlane;
 import io.descent.cluster.plan.StepPlan;
 import io.descent.cluster.protocol.NodeInfo;
+import io.descent.cluster.protocol.ServerProtocol;
 import io.descent.cluster.protocol.WorkerStats;
 import io.descent.train.Metrics;
 import io.descent.transport.wire.MessageKind;
 import org.slf4j.Logger;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -103,13 +105,25 @@ final class Ledger
         final float[] weights,
         final List<WorkerStats> workers,
         final List<Integer> lost,
-        final double updateSeconds)
+        final double updateSeconds,
+        final List<ServerProtocol.ShardStats> others)
     {
         // The step loop counts gradients it turned away; the data plane those that came after it was done with them.
         final ServerStats server = new ServerStats(NodeInfo.host(), NodeInfo.pid(), stepsTaken, updateSeconds,
             bytesReceived, ignoredGradients + plane.staleMessages(MessageKind.GRADIENT), refusedGradients,
             NodeInfo.cpus(), plane.stats(), lateGradients, closedEarly, staleness);
+        final List<ServerStats> shards = new ArrayList<>();
+        if (!others.isEmpty())
+        {
+            shards.add(server);
+            for (final ServerProtocol.ShardStats other : others)
+            {
+                shards.add(null == other ? null : new ServerStats(other.host(), other.pid(), other.steps(),
+                    other.updateSeconds(), other.bytesReceived(), other.ignoredGradients(), other.refusedGradients(),
+                    other.cpus(), other.transport()));
+            }
+        }
         return new JobResult(List.copyOf(epochs), test, step, weights, workers, server, List.copyOf(lost),
-            (System.nanoTime() - startNs) / 1e9);
+            (System.nanoTime() - startNs) / 1e9, Collections.unmodifiableList(shards));
     }
 }

@@ -85,6 +85,12 @@ public final class ParameterServer extends AbstractBehavior<Command>
         INSTANCE
     }
 
+    /** The job is done but not every shard's counters came within {@link #SHARD_STATS_WAIT}. */
+    private enum ShardStatsDeadline implements PrivateCommand
+    {
+        INSTANCE
+    }
+
     private record Missing(long step, int[] ranks) implements PrivateCommand
     {
     }
@@ -104,6 +110,8 @@ public final class ParameterServer extends AbstractBehavior<Command>
      * ({@code descent-node.conf}'s role-stop phase, {@link io.descent.cluster.node.NodeRuntime#close()}).
      */
     static final Duration FINAL_CHECKPOINT_WAIT = Duration.ofSeconds(90);
+    /** How long a completed job with shards waits for their counters (sent after their last step) for the report. */
+    static final Duration SHARD_STATS_WAIT = Duration.ofSeconds(10);
 
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
@@ -121,6 +129,8 @@ public final class ParameterServer extends AbstractBehavior<Command>
     private long ignoredControl;
     /** The actor stopped itself: the job completed, failed or stopped on bad input. */
     private boolean ended;
+    /** The job's last epoch, once its last step is applied: the workers are told, the shards' counters awaited. */
+    private StepLoop.EpochEnd finishing;
 
     /**
      * @param setup    the job, data, model, settings and data plane.
@@ -178,6 +188,8 @@ public final class ParameterServer extends AbstractBehavior<Command>
             .onMessage(ShardCoordinator.ShardTerminated.class, this::onShardTerminated)
             .onMessage(StepLoop.RangeNorm.class, own -> onNorm(0, own.step(), own.squares()))
             .onMessage(ServerProtocol.ShardNorm.class, part -> onNorm(part.shard(), part.step(), part.squares()))
+            .onMessage(ServerProtocol.ShardStats.class, this::onShardStats)
+            .onMessageEquals(ShardStatsDeadline.INSTANCE, () -> null == finishing ? this : completeFinish())
             .onMessageEquals(RegistrationDeadline.INSTANCE, this::onRegistrationDeadline)
             .onMessageEquals(Done.INSTANCE, () -> this)
             .onMessage(ComputeFailed.class, this::onComputeFailed)
@@ -301,6 +313,10 @@ public final class ParameterServer extends AbstractBehavior<Command>
 
     private Behavior<Command> onShardStopped(final ServerProtocol.ShardStopped stopped)
     {
+        if (null != finishing)
+        {
+            return completeFinish();
+        }
         final String reason = "server shard " + stopped.shard() + " stopped: " + stopped.reason();
         return stopped.badInput() ? stopOnBadInput(new BadInputException(stopped.reason())) : fail(reason);
     }
@@ -312,10 +328,31 @@ public final class ParameterServer extends AbstractBehavior<Command>
         return this;
     }
 
+    /**
+     * A lost shard is a lost server: while training, the coordinator ends the other shards and itself without ending
+     * the job for the workers, which keep their state and wait for the servers as for a restarted one; started again
+     * with {@code --resume}, every shard goes on from the newest checkpoint all of them completed.
+     */
     private Behavior<Command> onShardTerminated(final ShardCoordinator.ShardTerminated terminated)
     {
-        return fail("server shard " + terminated.shard() + " terminated (stopped, left the cluster or was downed); " +
-            "a lost shard is not yet recovered");
+        if (null != finishing)
+        {
+            return completeFinish();
+        }
+        final String lost = "server shard " + terminated.shard() + " terminated (stopped, left the cluster or was " +
+            "downed)";
+        if (!training)
+        {
+            return fail(lost + " before training");
+        }
+        final String reason = lost + " at step " + ledger.step() + ": the server shards stop and the workers wait " +
+            "for them; restart every shard with --resume DIR to go on from the newest complete checkpoint";
+        context.getLog().error("{}", reason);
+        timers.cancel(STEP_TIMER);
+        shards.finish(new Finish(false, reason));
+        observer.onFailed(reason);
+        ended = true;
+        return Behaviors.stopped();
     }
 
     /** With several shards a lost worker ends the job: its ranges cannot yet be given to the others. */
@@ -390,12 +427,44 @@ public final class ParameterServer extends AbstractBehavior<Command>
         return this;
     }
 
+    /**
+     * The job's last step is applied: tells the workers, then, with shards, waits (at most {@link #SHARD_STATS_WAIT})
+     * for every shard's counters before it ends them and reports.
+     */
     private Behavior<Command> finish(final StepLoop.EpochEnd last)
     {
         timers.cancel(STEP_TIMER);
-        tellWorkers(new Finish(true, "job complete"));
+        finishing = last;
+        final Finish done = new Finish(true, "job complete");
+        for (final Roster.Member member : roster.active())
+        {
+            member.ref.tell(done);
+        }
+        if (shards.allStatsIn())
+        {
+            return completeFinish();
+        }
+        timers.startSingleTimer(ShardStatsDeadline.INSTANCE, SHARD_STATS_WAIT);
+        return this;
+    }
+
+    private Behavior<Command> onShardStats(final ServerProtocol.ShardStats stats)
+    {
+        return shards.stats(stats) && null != finishing && shards.allStatsIn() ? completeFinish() : this;
+    }
+
+    private Behavior<Command> completeFinish()
+    {
+        final StepLoop.EpochEnd last = finishing;
+        timers.cancel(ShardStatsDeadline.INSTANCE);
+        if (!shards.allStatsIn())
+        {
+            context.getLog().warn("not every server shard's counters came within {} s of the job's end; the " +
+                "report lists the others", SHARD_STATS_WAIT.toSeconds());
+        }
+        shards.finish(new Finish(true, "job complete"));
         final JobResult result = ledger.result(last.test(), last.weights(), roster.stats(), membership.lostRanks(),
-            engine.updateSeconds());
+            engine.updateSeconds(), shards.sharded() ? shards.stats() : List.of());
         context.getLog().info("job complete: {} steps, test {}", result.steps(), last.test().describe());
         observer.onFinished(result);
         ended = true;
@@ -426,7 +495,7 @@ public final class ParameterServer extends AbstractBehavior<Command>
     private Behavior<Command> onWorkerStopped(final WorkerStopped stopped)
     {
         final int rank = roster.rankOf(stopped.worker());
-        if (rank < 0)
+        if (rank < 0 || null != finishing)
         {
             return this;
         }
@@ -444,6 +513,10 @@ public final class ParameterServer extends AbstractBehavior<Command>
         if (rank < 0)
         {
             return ignore("leave", leave.worker());
+        }
+        if (null != finishing)
+        {
+            return this;
         }
         return training ? loseAndContinue(rank, "the worker left: " + leave.reason()) : this;
     }

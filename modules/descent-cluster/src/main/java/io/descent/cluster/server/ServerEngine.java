@@ -2,6 +2,7 @@ package io.descent.cluster.server;
 
 import io.descent.cluster.checkpoint.Checkpoint;
 import io.descent.cluster.checkpoint.CheckpointStore;
+import io.descent.cluster.checkpoint.ShardCheckpoints;
 import io.descent.cluster.dataplane.Buffers;
 import io.descent.cluster.dataplane.DataPlane;
 import io.descent.cluster.dataplane.FanOutSender;
@@ -32,6 +33,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -152,8 +155,55 @@ final class ServerEngine implements AutoCloseable
         this.outlets = new Outlet[ranks];
         this.copies = new UnsafeBuffer[ranks];
         this.sends = new FanOutSender(ranks, MESSAGES_PER_STEP, SystemNanoClock.INSTANCE);
-        this.resumed = setup.resume().map(dir -> CheckpointStore.restoreLatest(dir, identity, ranks, stateVectors()))
-            .orElse(null);
+        this.resumed = restore(setup, ranks);
+    }
+
+    /**
+     * Restores the checkpoint to resume from, if any: one server's newest; with shards, this shard's part of the
+     * newest checkpoint every shard completed (the coordinator finds it, the others load the step it names), after
+     * deleting this part's newer, incomplete ones when new checkpoints go to the same directory.
+     *
+     * @return the checkpoint's metadata, or null for a fresh start.
+     * @throws BadInputException when the checkpoints are another job's, another shard count's, or damaged, or when a
+     *                           shard and its coordinator disagree on resuming.
+     */
+    private Checkpoint restore(final ServerSetup setup, final int ranks)
+    {
+        final int shards = shardPlan.shards();
+        if (!role.coordinates() && setup.resume().isPresent() != role.resumeStep() >= 0)
+        {
+            throw new BadInputException(role.resumeStep() >= 0 ? "the coordinator resumed from the checkpoint of " +
+                "step " + role.resumeStep() + ": start server shard " + role.shard() + " with --resume DIR too" :
+                "server shard " + role.shard() + " was started with --resume, its coordinator (shard 0) without: " +
+                "start every shard with --resume DIR, or none");
+        }
+        if (setup.resume().isEmpty())
+        {
+            return null;
+        }
+        final Path dir = setup.resume().get();
+        ShardCheckpoints.checkShardCount(dir, shards);
+        if (shards == 1)
+        {
+            return CheckpointStore.restoreLatest(dir, identity, ranks, stateVectors());
+        }
+        final long step = role.coordinates() ? ShardCheckpoints.latestComplete(dir, shardPlan.bounds()) :
+            role.resumeStep();
+        final Path part = ShardCheckpoints.part(dir, role.shard(), shards);
+        ShardCheckpoints.writeLayout(part, role.shard(), shardPlan.bounds());
+        final Path from = CheckpointStore.stepDir(part, step);
+        if (!Files.isRegularFile(from.resolve("meta.kryo")))
+        {
+            throw new BadInputException("--resume " + dir + ": server shard " + role.shard() + " has no part of the " +
+                "checkpoint of step " + step + " in " + part + " (every shard must resume from the same directory)");
+        }
+        final Checkpoint checkpoint = CheckpointStore.restore(from, identity, ranks, stateVectors());
+        if (setup.settings().checkpoints().dir().map(d -> d.toAbsolutePath().normalize()
+            .equals(dir.toAbsolutePath().normalize())).orElse(false))
+        {
+            CheckpointStore.deleteAfter(part, step);
+        }
+        return checkpoint;
     }
 
     /**

@@ -9,6 +9,8 @@ import io.descent.cluster.protocol.ServerProtocol.RegisterShard;
 import io.descent.cluster.protocol.ServerProtocol.ToShard;
 import io.descent.cluster.protocol.ShardMap;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.OptionalDouble;
 
 /**
@@ -16,8 +18,9 @@ import java.util.OptionalDouble;
  * shard count, its model and job), tells it the range boundaries and the incarnation, counts them ready, starts them
  * with the workers' endpoints, sums their parts of each step's global gradient norm when clipping
  * ({@link #norm}) and tells them the end of the job. The coordinator opens to workers only once every
- * shard is ready ({@link #allReady()}), so every worker is told every shard's endpoint ({@link #map()}). Confined to
- * the parameter server's actor.
+ * shard is ready ({@link #allReady()}), so every worker is told every shard's endpoint ({@link #map()}), and keeps
+ * each shard's counters after the last step for the report ({@link #stats()}). Confined to the parameter server's
+ * actor.
  */
 final class ShardCoordinator
 {
@@ -32,6 +35,8 @@ final class ShardCoordinator
     private final String[] endpoints;
     private final boolean[] ready;
     private final NormExchange norms;
+    /** Each other shard's counters after its last step, by index (slot 0 unused). */
+    private final ServerProtocol.ShardStats[] stats;
 
     @SuppressWarnings("unchecked")
     ShardCoordinator(final ActorContext<ServerProtocol.Command> context, final int shards)
@@ -42,7 +47,39 @@ final class ShardCoordinator
         this.endpoints = new String[shards];
         this.ready = new boolean[shards];
         this.norms = new NormExchange(shards);
+        this.stats = new ServerProtocol.ShardStats[shards];
         ready[0] = true;
+    }
+
+    /** Keeps a registered shard's counters; @return false for an unknown index. */
+    boolean stats(final ServerProtocol.ShardStats shardStats)
+    {
+        final int shard = shardStats.shard();
+        if (shard < 1 || shard >= shards || null == refs[shard])
+        {
+            return false;
+        }
+        stats[shard] = shardStats;
+        return true;
+    }
+
+    /** @return true when every other shard's counters are in (always for one server). */
+    boolean allStatsIn()
+    {
+        for (int shard = 1; shard < shards; shard++)
+        {
+            if (null == stats[shard])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return shards 1 .. S − 1's counters by index from 0 (null where missing); empty for one server. */
+    List<ServerProtocol.ShardStats> stats()
+    {
+        return Arrays.asList(Arrays.copyOfRange(stats, 1, shards));
     }
 
     /** @return true when the job has more than one shard. */
@@ -89,7 +126,7 @@ final class ShardCoordinator
                 register.host(), register.pid(), register.endpoint());
         }
         register.replyTo().tell(new ServerProtocol.ShardAccepted(context.getSelf(), engine.identity().incarnation(),
-            engine.shardPlan().bounds(), endpoints[0]));
+            engine.shardPlan().bounds(), endpoints[0], null == engine.resumed() ? -1 : engine.resumed().step()));
     }
 
     /** Notes the coordinator's own data-plane endpoint (shard 0's). */

@@ -7,8 +7,10 @@ import io.descent.train.JobConfig;
 
 /**
  * What parameter-server shards ({@code descent.cluster.servers > 1}) do not support yet, refused at start with one
- * line each (exit 2) rather than run half-working: checkpoints and resuming, and consistency models other than sync.
- * A lost worker, a joining worker and a lost shard end the job when they happen ({@link ParameterServer}). Stateless.
+ * line each (exit 2) rather than run half-working: checkpoints by time (the shards checkpoint the same steps, by
+ * {@code every-steps}) and consistency models other than sync. A lost worker and a joining worker end the job when
+ * they happen; a lost shard stops the servers, the workers wait for a restart with --resume ({@link ParameterServer}).
+ * Stateless.
  */
 public final class ShardLimits
 {
@@ -19,7 +21,8 @@ public final class ShardLimits
     /**
      * @param settings the node's cluster settings.
      * @param job      the job.
-     * @param resuming true when the server was asked to resume from checkpoints.
+     * @param resuming true when the server was asked to resume from checkpoints (supported with shards too: they
+     *                 resume from the newest checkpoint all of them completed).
      * @throws BadInputException naming the first setting not yet supported with several shards.
      */
     public static void check(final ClusterSettings settings, final JobConfig job, final boolean resuming)
@@ -30,14 +33,12 @@ public final class ShardLimits
             return;
         }
         final String with = " is not yet supported with descent.cluster.servers = " + servers + " (> 1)";
-        if (resuming)
+        if (settings.checkpoints().enabled() && !settings.checkpoints().every().isZero())
         {
-            throw new BadInputException("--resume" + with + "; run with one server");
-        }
-        if (settings.checkpoints().enabled())
-        {
-            throw new BadInputException("checkpoints (--checkpoint-dir, descent.cluster.checkpoint.*)" + with +
-                "; leave them unset or run with one server");
+            // Every shard must checkpoint the same steps: one clock per shard would not agree.
+            throw new BadInputException("descent.cluster.checkpoint.every = " +
+                settings.checkpoints().every().toSeconds() + "s" +
+                " (checkpoints by time)" + with + "; use checkpoint.every-steps=K (and every=0s)");
         }
         if (settings.consistency().mode() != Consistency.Mode.SYNC)
         {

@@ -11,11 +11,13 @@ package io.descent.cluster.server;
  *                            (it cuts the vector itself, {@link io.descent.cluster.plan.ServerShardPlan}).
  * @param incarnation         the coordinator's start nonce (a follower's), 0 for the coordinator (it draws one).
  * @param coordinatorEndpoint the coordinator's data-plane endpoint (a follower's), null for the coordinator.
+ * @param resumeStep          the complete checkpoint the coordinator resumed from (a follower loads its part of the
+ *                            same step), -1 for a fresh start and for the coordinator (it chooses the step).
  */
-public record ShardRole(int shard, long[] bounds, long incarnation, String coordinatorEndpoint)
+public record ShardRole(int shard, long[] bounds, long incarnation, String coordinatorEndpoint, long resumeStep)
 {
     /** Shard 0: the coordinator, or the single parameter server. */
-    public static final ShardRole COORDINATOR = new ShardRole(0, null, 0, null);
+    public static final ShardRole COORDINATOR = new ShardRole(0, null, 0, null, -1);
 
     /** @return true for shard 0. */
     public boolean coordinates()

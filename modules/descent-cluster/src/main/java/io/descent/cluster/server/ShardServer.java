@@ -17,6 +17,7 @@ import io.descent.cluster.protocol.ServerProtocol.Command;
 import io.descent.cluster.protocol.ServerProtocol.ToShard;
 import io.descent.cluster.protocol.ShardMap;
 import io.descent.nn.Model;
+import io.descent.transport.wire.MessageKind;
 import io.descent.nn.error.BadInputException;
 
 import java.util.concurrent.Callable;
@@ -31,8 +32,9 @@ import java.util.stream.IntStream;
  * own compute thread ({@link StepLoop}, {@link ServerEngine}): publishes its range of each version to every worker,
  * sums its range of their gradients in rank order, applies the optimizer, and hands its range of each epoch's last
  * weights to the coordinator, which evaluates and reports. Every step covers every worker (the coordinator ends the
- * job when one is lost). Ends with the coordinator's {@link ServerProtocol.Finish}; tells the coordinator when its
- * own loop fails ({@link ServerProtocol.ShardStopped}). All ND4J work runs on the compute thread; the actor handles
+ * job when one is lost). After its last step it sends the coordinator its counters for the report
+ * ({@link ServerProtocol.ShardStats}). Ends with the coordinator's {@link ServerProtocol.Finish}; tells the coordinator
+ * when its own loop fails ({@link ServerProtocol.ShardStopped}). All ND4J work runs on the compute thread; the actor handles
  * control only.
  */
 public final class ShardServer extends AbstractBehavior<Command>
@@ -90,6 +92,9 @@ public final class ShardServer extends AbstractBehavior<Command>
     private ServerEngine engine;
     private StepLoop loop;
     private boolean ended;
+    /** Steps this shard applied, and gradient bytes of its range received for them (for its counters). */
+    private long steps;
+    private long bytesReceived;
 
     /**
      * @param setup    the job, data, model, settings (its {@code servers} is the shard count) and data plane.
@@ -132,9 +137,7 @@ public final class ShardServer extends AbstractBehavior<Command>
             .onMessage(StepLoop.Started.class, started -> started.failed().isEmpty() ? this :
                 stop(false, "sending weights version " + started.step() + " to rank " + started.failed().get(0) +
                     " failed: " + started.reasons().get(0)))
-            .onMessage(StepLoop.Applied.class, applied -> applied.failed().isEmpty() ? this :
-                stop(false, "sending weights version " + (applied.step() + 1) + " to rank " +
-                    applied.failed().get(0) + " failed: " + applied.reasons().get(0)))
+            .onMessage(StepLoop.Applied.class, this::onApplied)
             .onMessage(StepLoop.RangeNorm.class, own -> onRangeNorm(own))
             .onMessage(StepLoop.Halted.class, halted -> stop(null != BadInputException.in(halted.cause()),
                 halted.reason()))
@@ -187,7 +190,7 @@ public final class ShardServer extends AbstractBehavior<Command>
             coordinator = accepted.coordinator();
             context.watchWith(coordinator, CoordinatorGone.INSTANCE);
             final ServerSetup mine = setup.withRole(new ShardRole(shard, accepted.bounds(), accepted.incarnation(),
-                accepted.coordinatorEndpoint()));
+                accepted.coordinatorEndpoint(), accepted.resumeStep()));
             pipe(() -> new ServerEngine(mine), EngineReady::new, "building the range of server shard " + shard);
             return this;
         }
@@ -198,6 +201,11 @@ public final class ShardServer extends AbstractBehavior<Command>
         }
         if (message instanceof ServerProtocol.ShardStart start)
         {
+            if (start.firstStep() != engine.startStep())
+            {
+                return stop(false, "the coordinator starts at step " + start.firstStep() + ", server shard " + shard +
+                    " holds weights version " + engine.startStep());
+            }
             pipe(() -> startSteps(start), started -> started, "publishing the first weights");
             return this;
         }
@@ -207,6 +215,34 @@ public final class ShardServer extends AbstractBehavior<Command>
         }
         final ServerProtocol.Finish finish = (ServerProtocol.Finish)message;
         return end(finish.success(), finish.badInput(), finish.message());
+    }
+
+    private Behavior<Command> onApplied(final StepLoop.Applied applied)
+    {
+        if (!applied.failed().isEmpty())
+        {
+            return stop(false, "sending weights version " + (applied.step() + 1) + " to rank " +
+                applied.failed().get(0) + " failed: " + applied.reasons().get(0));
+        }
+        steps++;
+        bytesReceived += applied.bytesReceived();
+        if (!applied.published())
+        {
+            // The job's last step: this shard's counters for the coordinator's report, read where they are written.
+            final ActorRef<Command> to = coordinator;
+            final long taken = steps;
+            final long received = bytesReceived;
+            final ServerEngine counting = engine;
+            compute.submit(() ->
+            {
+                to.tell(new ServerProtocol.ShardStats(shard, NodeInfo.host(), NodeInfo.pid(), taken,
+                    counting.updateSeconds(), received, applied.ignored() +
+                    setup.plane().staleMessages(MessageKind.GRADIENT), applied.refused(), NodeInfo.cpus(),
+                    setup.plane().stats()));
+                return null;
+            });
+        }
+        return this;
     }
 
     /**
@@ -239,7 +275,8 @@ public final class ShardServer extends AbstractBehavior<Command>
         engine = ready.engine();
         final ActorRef<Command> me = context.getSelf();
         loop = new StepLoop(setup.withRole(new ShardRole(shard, engine.shardPlan().bounds(),
-            engine.identity().incarnation(), null)), engine, me::tell, compute::execute, context.getLog());
+            engine.identity().incarnation(), null, engine.startStep())), engine, me::tell, compute::execute,
+            context.getLog());
         final ServerEngine sending = engine;
         compute.idleWork(() -> sending.progressSends((rank, version, reason) ->
             me.tell(new Failed("sending weights version " + version + " to rank " + rank, new IllegalStateException(

@@ -185,7 +185,7 @@ final class StepLoop
             new EpochTally(plan, resumed.epochLossSum(), resumed.epochExamples());
         this.close = new StepClose(setup.settings().consistency(), plan.shards());
         this.checkpoints = new CheckpointPolicy(setup.settings().checkpoints(), plan, engine.identity(),
-            setup.job().raw(), log);
+            setup.job().raw(), log, setup.role().shard(), engine.shardPlan().bounds());
         final Consistency.Mode mode = setup.settings().consistency().mode();
         this.free = mode == Consistency.Mode.SSP || mode == Consistency.Mode.ASYNC ?
             new SspLoop(setup, engine, actor, onCompute, log, epochs, checkpoints) : null;
@@ -283,7 +283,8 @@ final class StepLoop
      * When checkpoints are configured and a step is collecting, first writes the checkpoint of the weights it was
      * published with, every step before it applied (gradients already summed into it are discarded: the workers
      * compute them again after a resume), unless that checkpoint is on disk already. A state that is not finite is
-     * never written (it cannot be: a step that made it so halted the loop).
+     * never written (it cannot be: a step that made it so halted the loop). Not with parameter-server shards: their
+     * collecting steps may differ, and every shard must checkpoint the same steps ({@link CheckpointPolicy}).
      *
      * @return the step of the checkpoint written, or -1 when none was.
      */
@@ -295,7 +296,8 @@ final class StepLoop
         }
         final StepBarrier collecting = barrier;
         barrier = null;
-        if (null == collecting || !checkpoints.enabled() || checkpoints.lastWritten() == collecting.step() ||
+        if (null == collecting || !checkpoints.enabled() || engine.shardPlan().shards() > 1 ||
+            checkpoints.lastWritten() == collecting.step() ||
             (null != engine.resumed() && engine.resumed().step() == collecting.step()) || !engine.stateIsFinite())
         {
             return -1;

@@ -96,12 +96,28 @@ class CompletionMarkerTest
     }
 
     @Test
+    void shouldMarkAShardedJobOnlyWhenEveryShardWroteItsFinalCheckpoint()
+    {
+        writeCheckpoint(ShardCheckpoints.part(dir, 0, 2), 12, JOB);
+        writeCheckpoint(ShardCheckpoints.part(dir, 1, 2), 8, JOB);
+        assertEquals(Optional.empty(), CompletionMarker.completed(dir, JOB, 2, 12),
+            "shard 1 stopped before its final checkpoint: resume training");
+        writeCheckpoint(ShardCheckpoints.part(dir, 1, 2), 12, JOB);
+        assertEquals(12, CompletionMarker.completed(dir, JOB, 2, 12).orElseThrow().steps());
+    }
+
+    @Test
     void shouldFindNothingWithoutMarkerOrCheckpoint()
     {
         assertEquals(Optional.empty(), CompletionMarker.completed(dir, JOB, 2, 12));
     }
 
     private void writeCheckpoint(final long step, final JobIdentity identity)
+    {
+        writeCheckpoint(dir, step, identity);
+    }
+
+    private static void writeCheckpoint(final Path dir, final long step, final JobIdentity identity)
     {
         CheckpointStore.write(dir, new Checkpoint(step, 2, 1, 0, 0.0, 0, identity.fingerprint(),
             identity.architecture(), identity.configDigest(), "{}", new long[]{ 2 }, 1L),

@@ -70,17 +70,20 @@ class KryoSerializerTest
             new ServerProtocol.ShardReady(1),
             new ServerProtocol.ShardStopped(1, true, "training diverged"),
             new ServerProtocol.ShardNorm(1, 17L, 0.25),
-            new ServerProtocol.GlobalNorm(17L, 3.5e-3));
+            new ServerProtocol.GlobalNorm(17L, 3.5e-3),
+            new ServerProtocol.ShardStats(1, "host-d", 8, 170, 1.25, 4096, 3, 1, "0-1",
+                new io.descent.cluster.dataplane.TransportStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14)));
         for (final Object message : messages)
         {
             assertEquals(message, roundTrip(message), message.getClass().getSimpleName());
         }
         final ServerProtocol.ShardAccepted accepted = (ServerProtocol.ShardAccepted)roundTrip(
-            new ServerProtocol.ShardAccepted(server.getRef(), -3L, new long[]{0, 1024, 2000}, "ipc"));
+            new ServerProtocol.ShardAccepted(server.getRef(), -3L, new long[]{0, 1024, 2000}, "ipc", 42L));
         assertEquals(server.getRef(), accepted.coordinator());
         assertEquals(-3L, accepted.incarnation());
         assertArrayEquals(new long[]{0, 1024, 2000}, accepted.bounds());
         assertEquals("ipc", accepted.coordinatorEndpoint());
+        assertEquals(42L, accepted.resumeStep());
         final ServerProtocol.ShardStart start = (ServerProtocol.ShardStart)roundTrip(
             new ServerProtocol.ShardStart(4L, new String[]{"ipc", "127.0.0.1:4000"}));
         assertEquals(4L, start.firstStep());
@@ -101,7 +104,7 @@ class KryoSerializerTest
     @Test
     void shouldCoverEveryRegisteredMessage() throws Exception
     {
-        assertEquals(13, ProtocolClasses.MESSAGES.size());
+        assertEquals(14, ProtocolClasses.MESSAGES.size());
         for (final Class<?> type : ServerProtocol.class.getDeclaredClasses())
         {
             if (ControlMessage.class.isAssignableFrom(type))
