@@ -220,7 +220,8 @@ public final class ScaleBenchCommand implements Callable<Integer>
                 for (final StepRatio.Key row : RunOrder.of(rows, round))
                 {
                     repeats.get(row).add(ScaleRun.fromReport(runner.mode(), row.workers(), row.settings(),
-                        perWorkerBatch, runner.run(row.workers(), row.settings(), job.write(work, row.workers()))));
+                        perWorkerBatch, runner.run(row.workers(),
+                        row.settings().forWorkers(row.workers()), job.write(work, row.workers()))));
                 }
             }
             final Map<Integer, ComputeCeiling.Throughput> computeOnly = ceiling ?

@@ -1,5 +1,7 @@
 package io.descent.bench.scale;
 
+import com.typesafe.config.ConfigFactory;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,6 +65,31 @@ record ScaleSettings(int servers, String consistency, String auth, List<String> 
         }
         cluster.forEach(set -> args.addAll(List.of("--cluster", set)));
         return args;
+    }
+
+    /**
+     * @param workers the run's worker count.
+     * @return the settings a run of that many workers gets: under {@code backup}, {@code backup-workers} lowered to
+     * {@code workers - 1} where it would not leave one gradient per step (the nodes refuse that), so a 1-worker
+     * baseline runs as b = 0 (every step waits for its one worker, as sync does); otherwise these settings.
+     */
+    ScaleSettings forWorkers(final int workers)
+    {
+        if (!"backup".equals(consistency))
+        {
+            return this;
+        }
+        final int backup = cluster.stream().filter(set -> ScaleSweep.keyOf(set).equals("backup-workers"))
+            .reduce((first, later) -> later).map(set -> set.substring(set.indexOf('=') + 1).trim())
+            .filter(value -> value.matches("[0-9]{1,9}")).map(Integer::parseInt)
+            .orElse(ConfigFactory.defaultReference().getInt("descent.cluster.backup-workers"));
+        if (backup < workers)
+        {
+            return this;
+        }
+        final List<String> lowered = new ArrayList<>(cluster);
+        lowered.add("backup-workers=" + (workers - 1));
+        return new ScaleSettings(servers, consistency, auth, lowered, label);
     }
 
     /** @return whether the run has server shards, which only {@code train --servers} (not an in-process launch) starts. */
