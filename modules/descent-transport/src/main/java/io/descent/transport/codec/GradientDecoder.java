@@ -1,0 +1,30 @@
+package io.descent.transport.codec;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Adds an encoded gradient range into the parameter server's running sum, decoding on the fly (no dense copy of the
+ * encoded gradient is made). Stateless; any thread, one call at a time per sum.
+ */
+public interface GradientDecoder
+{
+    /** @return the encoding this decoder reads. */
+    Compression compression();
+
+    /**
+     * {@code sum[i] = (first ? 0 : sum[i]) + weight · decoded[i]} for every {@code i < floats}, in increasing
+     * {@code i}, so the result is the same bit for bit on every run.
+     *
+     * @param encoded      the message as it arrived, from offset 0.
+     * @param encodedBytes its length in bytes.
+     * @param sum          float32 values, little-endian, from offset 0; written only in {@code [0, floats)}.
+     * @param floats       the range's length in floats.
+     * @param weight       the factor applied to every decoded value.
+     * @param first        true to overwrite the sum rather than add to it.
+     * @return true when done; false when the encoding is malformed for this range (length, an index out of range),
+     * in which case the sum may be partly written and must not be used.
+     */
+    boolean accumulate(
+        DirectBuffer encoded, int encodedBytes, MutableDirectBuffer sum, int floats, float weight, boolean first);
+}
