@@ -1,0 +1,289 @@
+package io.descent.transport.codec;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.util.Arrays;
+
+import static io.descent.transport.codec.ThresholdFormat.CODE_NEGATIVE;
+import static io.descent.transport.codec.ThresholdFormat.CODE_POSITIVE;
+import static io.descent.transport.codec.ThresholdFormat.HEADER_LENGTH;
+import static io.descent.transport.codec.ThresholdFormat.NEGATIVE;
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
+/**
+ * Threshold quantization with error feedback (Strom 2015), {@link Compression#THRESHOLD}: the worker keeps a residual
+ * per element; each step adds the gradient to it and sends, for every element whose residual reaches τ
+ * ({@code |r| ≥ τ}), one quantum {@code sign(r) · τ}, subtracting it from the residual. An element sends at most one
+ * quantum a step (DL4J's rule): what is larger stays in the residual and goes out over the next steps, so nothing is
+ * lost (mass is conserved: Σ sent + residual = Σ gradients, to float rounding). τ is picked each step by
+ * {@link TauEstimator} so that about {@link ThresholdSettings#density()} of the elements pass.
+ * <p>
+ * The message ({@link ThresholdFormat}) lists the sent elements' indices, or a 2-bit-per-element bitmap when that is
+ * smaller (more than 1/16 sent). One pass over the residual: indices are written as elements pass, and spilled into a
+ * bitmap the moment there are too many.
+ * <p>
+ * Non-finite guard (DL4J's NaN with a large τ): an element whose gradient, or residual plus gradient, is not finite is
+ * left out of the residual (which stays finite) and sends no quantum; the message is flagged and carries the first
+ * such element and its value, so the decoded sum is non-finite and the server's divergence check fires. τ never
+ * becomes 0, negative or non-finite.
+ * <p>
+ * Deterministic: the same sequence of gradients gives the same messages, bit for bit. Allocation-free after
+ * construction (the residual is {@code floats} float32 on the heap). Confined to the worker's compute thread.
+ */
+public final class ThresholdEncoder implements GradientEncoder
+{
+    private final int floats;
+    private final float initialTau;
+    private final float[] residual;
+    private final int[] spill;
+    private final int indexCapacity;
+    private final int bitmapBytes;
+    private final TauEstimator estimator;
+
+    private float previousTau;
+    private float tau;
+    private int sent;
+    private int nonFiniteCount;
+    private int nonFiniteIndex;
+    private float nonFiniteValue;
+
+    /**
+     * @param floats   the range's length in floats.
+     * @param settings the target density and τ bounds.
+     * @throws IllegalArgumentException when the range is negative or larger than {@code Integer.MAX_VALUE / 4}.
+     */
+    public ThresholdEncoder(final int floats, final ThresholdSettings settings)
+    {
+        if (floats < 0 || floats > ThresholdFormat.MAX_FLOATS)
+        {
+            throw new IllegalArgumentException(
+                "floats must be between 0 and " + ThresholdFormat.MAX_FLOATS + ": " + floats);
+        }
+        this.floats = floats;
+        this.initialTau = (float)settings.initialTau();
+        this.residual = new float[floats];
+        this.indexCapacity = ThresholdFormat.indexCapacity(floats);
+        this.bitmapBytes = ThresholdFormat.bitmapBytes(floats);
+        this.spill = new int[indexCapacity];
+        this.estimator = new TauEstimator(floats, settings);
+        reset();
+    }
+
+    @Override
+    public Compression compression()
+    {
+        return Compression.THRESHOLD;
+    }
+
+    @Override
+    public int floats()
+    {
+        return floats;
+    }
+
+    /** @return the header plus the bitmap: the encoder never writes more. */
+    @Override
+    public int maxEncodedBytes()
+    {
+        return HEADER_LENGTH + bitmapBytes;
+    }
+
+    @Override
+    public int encode(final DirectBuffer gradient, final int byteOffset, final MutableDirectBuffer dst)
+    {
+        gradient.boundsCheck(byteOffset, floats * Float.BYTES);
+        dst.boundsCheck(0, maxEncodedBytes());
+        tau = estimator.next(previousTau, residual, gradient, byteOffset);
+        previousTau = tau;
+        sent = 0;
+        nonFiniteCount = 0;
+        nonFiniteIndex = -1;
+        nonFiniteValue = 0.0f;
+
+        final int stoppedAt = encodeIndices(gradient, byteOffset, dst);
+        final boolean bitmap = stoppedAt < floats;
+        if (bitmap)
+        {
+            spillToBitmap(dst);
+            encodeBitmap(gradient, byteOffset, dst, stoppedAt);
+        }
+        dst.putByte(ThresholdFormat.VERSION_OFFSET, ThresholdFormat.VERSION);
+        dst.putByte(ThresholdFormat.MODE_OFFSET, bitmap ? ThresholdFormat.MODE_BITMAP : ThresholdFormat.MODE_INDICES);
+        dst.putByte(ThresholdFormat.FLAGS_OFFSET, nonFiniteCount > 0 ? ThresholdFormat.FLAG_NON_FINITE : 0);
+        dst.putByte(ThresholdFormat.RESERVED_OFFSET, (byte)0);
+        dst.putFloat(ThresholdFormat.TAU_OFFSET, tau, LITTLE_ENDIAN);
+        dst.putInt(ThresholdFormat.COUNT_OFFSET, sent, LITTLE_ENDIAN);
+        dst.putInt(ThresholdFormat.FLOATS_OFFSET, floats, LITTLE_ENDIAN);
+        dst.putInt(ThresholdFormat.NON_FINITE_INDEX_OFFSET, nonFiniteIndex, LITTLE_ENDIAN);
+        dst.putFloat(ThresholdFormat.NON_FINITE_VALUE_OFFSET, nonFiniteValue, LITTLE_ENDIAN);
+        return HEADER_LENGTH + (bitmap ? bitmapBytes : sent * Integer.BYTES);
+    }
+
+    /**
+     * Adds the gradient and writes index entries until the index list would outgrow the bitmap.
+     *
+     * @return {@link #floats} when done, else the element whose quantum did not fit (its residual not yet updated).
+     */
+    private int encodeIndices(final DirectBuffer gradient, final int byteOffset, final MutableDirectBuffer dst)
+    {
+        final float[] r = residual;
+        final float t = tau;
+        final int n = floats;
+        final int capacity = indexCapacity;
+        int count = 0;
+        for (int i = 0; i < n; i++)
+        {
+            final float g = gradient.getFloat(byteOffset + (i << 2), LITTLE_ENDIAN);
+            final float value = r[i] + g;
+            // One compare on the common path; NaN fails it too and is sorted out below.
+            if (Math.abs(value) < t)
+            {
+                r[i] = value;
+            }
+            else if (!Float.isFinite(value))
+            {
+                nonFinite(i, g, value);
+            }
+            else if (count == capacity)
+            {
+                sent = count;
+                return i;
+            }
+            else if (value > 0.0f)
+            {
+                r[i] = value - t;
+                dst.putInt(HEADER_LENGTH + (count++ << 2), i, LITTLE_ENDIAN);
+            }
+            else
+            {
+                r[i] = value + t;
+                dst.putInt(HEADER_LENGTH + (count++ << 2), i | NEGATIVE, LITTLE_ENDIAN);
+            }
+        }
+        sent = count;
+        return n;
+    }
+
+    /** Rewrites the index entries written so far as a bitmap over the same bytes. */
+    private void spillToBitmap(final MutableDirectBuffer dst)
+    {
+        final int count = sent;
+        for (int k = 0; k < count; k++)
+        {
+            spill[k] = dst.getInt(HEADER_LENGTH + (k << 2), LITTLE_ENDIAN);
+        }
+        dst.setMemory(HEADER_LENGTH, bitmapBytes, (byte)0);
+        for (int k = 0; k < count; k++)
+        {
+            final int entry = spill[k];
+            mark(dst, entry & ~NEGATIVE, entry < 0 ? CODE_NEGATIVE : CODE_POSITIVE);
+        }
+    }
+
+    /** Adds the gradient from element {@code from} on, marking the quanta in the (zeroed) bitmap. */
+    private void encodeBitmap(
+        final DirectBuffer gradient, final int byteOffset, final MutableDirectBuffer dst, final int from)
+    {
+        final float[] r = residual;
+        final float t = tau;
+        final int n = floats;
+        int count = sent;
+        for (int i = from; i < n; i++)
+        {
+            final float g = gradient.getFloat(byteOffset + (i << 2), LITTLE_ENDIAN);
+            final float value = r[i] + g;
+            if (Math.abs(value) < t)
+            {
+                r[i] = value;
+            }
+            else if (!Float.isFinite(value))
+            {
+                nonFinite(i, g, value);
+            }
+            else if (value > 0.0f)
+            {
+                r[i] = value - t;
+                mark(dst, i, CODE_POSITIVE);
+                count++;
+            }
+            else
+            {
+                r[i] = value + t;
+                mark(dst, i, CODE_NEGATIVE);
+                count++;
+            }
+        }
+        sent = count;
+    }
+
+    private static void mark(final MutableDirectBuffer dst, final int element, final int code)
+    {
+        final int at = HEADER_LENGTH + (element >> 2);
+        dst.putByte(at, (byte)(dst.getByte(at) | code << ((element & 3) << 1)));
+    }
+
+    /** The residual keeps its old value; the first such element travels in the header. */
+    private void nonFinite(final int element, final float gradient, final float sum)
+    {
+        if (0 == nonFiniteCount++)
+        {
+            nonFiniteIndex = element;
+            nonFiniteValue = Float.isFinite(gradient) ? sum : gradient;
+        }
+    }
+
+    /** Clears the residual and starts τ again from the initial value. */
+    @Override
+    public void reset()
+    {
+        Arrays.fill(residual, 0.0f);
+        previousTau = initialTau;
+        tau = initialTau;
+        sent = 0;
+        nonFiniteCount = 0;
+        nonFiniteIndex = -1;
+        nonFiniteValue = 0.0f;
+    }
+
+    /** @return the quantum τ of the last {@link #encode} (the initial τ before the first). */
+    public float tau()
+    {
+        return tau;
+    }
+
+    /** @return how many elements the last {@link #encode} sent a quantum for. */
+    public int lastSent()
+    {
+        return sent;
+    }
+
+    /** @return the fraction of the range the last {@link #encode} sent a quantum for ({@code lastSent / floats}). */
+    public double lastDensity()
+    {
+        return floats == 0 ? 0.0 : (double)sent / floats;
+    }
+
+    /** @return how many elements of the last {@link #encode}'s gradient were non-finite (left out of the residual). */
+    public int lastNonFinite()
+    {
+        return nonFiniteCount;
+    }
+
+    /** @return the residual's L2 norm, in double: one pass over it, meant for reports, not every step. */
+    public double residualNorm()
+    {
+        double sum = 0.0;
+        for (final float value : residual)
+        {
+            sum += (double)value * value;
+        }
+        return Math.sqrt(sum);
+    }
+
+    /** @return the residual of element {@code i} (for tests and diagnostics). */
+    public float residual(final int i)
+    {
+        return residual[i];
+    }
+}
