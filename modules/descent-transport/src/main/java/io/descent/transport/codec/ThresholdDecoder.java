@@ -3,8 +3,6 @@ package io.descent.transport.codec;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
-import static io.descent.transport.codec.ThresholdFormat.CODE_NEGATIVE;
-import static io.descent.transport.codec.ThresholdFormat.CODE_POSITIVE;
 import static io.descent.transport.codec.ThresholdFormat.HEADER_LENGTH;
 import static io.descent.transport.codec.ThresholdFormat.NEGATIVE;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
@@ -126,30 +124,59 @@ public final class ThresholdDecoder implements GradientDecoder
     {
         final int bytes = ThresholdFormat.bitmapBytes(floats);
         int seen = 0;
-        for (int b = 0; b < bytes; b++)
+        int b = 0;
+        for (; b + Long.BYTES <= bytes; b += Long.BYTES)
         {
-            final int codes = encoded.getByte(HEADER_LENGTH + b) & 0xFF;
-            if (0 == codes)
+            final long word = encoded.getLong(HEADER_LENGTH + b, LITTLE_ENDIAN);
+            if (0 != word)
             {
-                continue;
-            }
-            for (int slot = 0; slot < 4; slot++)
-            {
-                final int code = (codes >> (slot << 1)) & 3;
-                if (0 == code)
-                {
-                    continue;
-                }
-                final int element = (b << 2) + slot;
-                if (element >= floats || (CODE_POSITIVE != code && CODE_NEGATIVE != code))
+                final int added = addWord(word, b << 2, sum, floats, plus, minus);
+                if (added < 0)
                 {
                     return false;
                 }
-                add(sum, element, CODE_POSITIVE == code ? plus : minus);
-                seen++;
+                seen += added;
             }
         }
-        return seen == count;
+        long tail = 0;
+        for (int k = 0; b + k < bytes; k++)
+        {
+            tail |= (encoded.getByte(HEADER_LENGTH + b + k) & 0xFFL) << (k << 3);
+        }
+        final int added = addWord(tail, b << 2, sum, floats, plus, minus);
+        return added >= 0 && seen + added == count;
+    }
+
+    /**
+     * Adds the quanta of 32 bitmap codes (element {@code base + k} in bits {@code 2k, 2k + 1}), lowest first.
+     *
+     * @return how many were added, or -1 for a code 11 or a quantum past the range's end.
+     */
+    private static int addWord(
+        final long word, final int base, final MutableDirectBuffer sum, final int floats, final float plus,
+        final float minus)
+    {
+        if (0 != (word & (word >>> 1) & 0x5555_5555_5555_5555L))
+        {
+            return -1;
+        }
+        int added = 0;
+        long rest = word;
+        while (0 != rest)
+        {
+            final int bit = Long.numberOfTrailingZeros(rest);
+            final int slot = bit >>> 1;
+            final int element = base + slot;
+            if (element >= floats)
+            {
+                return -1;
+            }
+            // 01 has its lowest set bit even (+τ), 10 odd (−τ).
+            add(sum, element, 0 == (bit & 1) ? plus : minus);
+            rest &= ~(3L << (slot << 1));
+            added++;
+        }
+        return added;
     }
 
     private static void add(final MutableDirectBuffer sum, final int element, final float value)

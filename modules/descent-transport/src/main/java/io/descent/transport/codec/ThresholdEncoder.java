@@ -2,7 +2,9 @@ package io.descent.transport.codec;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
 
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 import static io.descent.transport.codec.ThresholdFormat.CODE_NEGATIVE;
@@ -20,8 +22,9 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * {@link TauEstimator} so that about {@link ThresholdSettings#density()} of the elements pass.
  * <p>
  * The message ({@link ThresholdFormat}) lists the sent elements' indices, or a 2-bit-per-element bitmap when that is
- * smaller (more than 1/16 sent). One pass over the residual: indices are written as elements pass, and spilled into a
- * bitmap the moment there are too many.
+ * smaller (more than 1/16 sent). One pass over the residual (the gradient is copied to the heap in L1-sized blocks:
+ * a plain array loop is twice as fast as reading through the buffer): indices are written as elements pass, and spilled
+ * into a bitmap the moment there are too many.
  * <p>
  * Non-finite guard (DL4J's NaN with a large τ): an element whose gradient, or residual plus gradient, is not finite is
  * left out of the residual (which stays finite) and sends no quantum; the message is flagged and carries the first
@@ -33,6 +36,12 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  */
 public final class ThresholdEncoder implements GradientEncoder
 {
+    /** Floats copied from the gradient at a time: 8 KiB, in L1 while it is added. */
+    static final int BLOCK = 2048;
+
+    private static final boolean NATIVE_LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+    private static final long FLOAT_ARRAY_BASE = UnsafeApi.arrayBaseOffset(float[].class);
+
     private final int floats;
     private final float initialTau;
     private final float[] residual;
@@ -40,10 +49,13 @@ public final class ThresholdEncoder implements GradientEncoder
     private final int indexCapacity;
     private final int bitmapBytes;
     private final TauEstimator estimator;
+    private final float[] block = new float[BLOCK];
+    private final int[] passed = new int[BLOCK];
 
     private float previousTau;
     private float tau;
     private int sent;
+    private boolean bitmap;
     private int nonFiniteCount;
     private int nonFiniteIndex;
     private float nonFiniteValue;
@@ -100,13 +112,12 @@ public final class ThresholdEncoder implements GradientEncoder
         nonFiniteCount = 0;
         nonFiniteIndex = -1;
         nonFiniteValue = 0.0f;
-
-        final int stoppedAt = encodeIndices(gradient, byteOffset, dst);
-        final boolean bitmap = stoppedAt < floats;
-        if (bitmap)
+        bitmap = false;
+        for (int from = 0; from < floats; from += BLOCK)
         {
-            spillToBitmap(dst);
-            encodeBitmap(gradient, byteOffset, dst, stoppedAt);
+            final int length = Math.min(BLOCK, floats - from);
+            load(gradient, byteOffset + (from << 2), length);
+            encodeBlock(from, length, dst);
         }
         dst.putByte(ThresholdFormat.VERSION_OFFSET, ThresholdFormat.VERSION);
         dst.putByte(ThresholdFormat.MODE_OFFSET, bitmap ? ThresholdFormat.MODE_BITMAP : ThresholdFormat.MODE_INDICES);
@@ -120,49 +131,79 @@ public final class ThresholdEncoder implements GradientEncoder
         return HEADER_LENGTH + (bitmap ? bitmapBytes : sent * Integer.BYTES);
     }
 
+    /** Copies {@code length} gradient floats into {@link #block}, little-endian as the contract says. */
+    private void load(final DirectBuffer gradient, final int byteOffset, final int length)
+    {
+        if (NATIVE_LITTLE_ENDIAN)
+        {
+            UnsafeApi.copyMemory(gradient.byteArray(), gradient.addressOffset() + byteOffset, block,
+                FLOAT_ARRAY_BASE, (long)length * Float.BYTES);
+        }
+        else
+        {
+            for (int i = 0; i < length; i++)
+            {
+                block[i] = gradient.getFloat(byteOffset + (i << 2), LITTLE_ENDIAN);
+            }
+        }
+    }
+
     /**
-     * Adds the gradient and writes index entries until the index list would outgrow the bitmap.
-     *
-     * @return {@link #floats} when done, else the element whose quantum did not fit (its residual not yet updated).
+     * Adds the block's gradient to the residual, sending what reaches τ. The loop only notes the elements that reach
+     * τ; they are handled after it, so that its body has no call (a call in it, even a rare one, made it 4× slower).
      */
-    private int encodeIndices(final DirectBuffer gradient, final int byteOffset, final MutableDirectBuffer dst)
+    private void encodeBlock(final int from, final int length, final MutableDirectBuffer dst)
     {
         final float[] r = residual;
+        final float[] g = block;
+        final int[] passed = this.passed;
         final float t = tau;
-        final int n = floats;
-        final int capacity = indexCapacity;
         int count = 0;
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < length; i++)
         {
-            final float g = gradient.getFloat(byteOffset + (i << 2), LITTLE_ENDIAN);
-            final float value = r[i] + g;
-            // One compare on the common path; NaN fails it too and is sorted out below.
+            final float value = r[from + i] + g[i];
+            // One compare on the common path; NaN fails it too and is sorted out in onPass.
             if (Math.abs(value) < t)
             {
-                r[i] = value;
-            }
-            else if (!Float.isFinite(value))
-            {
-                nonFinite(i, g, value);
-            }
-            else if (count == capacity)
-            {
-                sent = count;
-                return i;
-            }
-            else if (value > 0.0f)
-            {
-                r[i] = value - t;
-                dst.putInt(HEADER_LENGTH + (count++ << 2), i, LITTLE_ENDIAN);
+                r[from + i] = value;
             }
             else
             {
-                r[i] = value + t;
-                dst.putInt(HEADER_LENGTH + (count++ << 2), i | NEGATIVE, LITTLE_ENDIAN);
+                passed[count++] = i;
             }
         }
-        sent = count;
-        return n;
+        for (int k = 0; k < count; k++)
+        {
+            final int i = passed[k];
+            // The residual of a passing element was not written: the same sum again, bit for bit.
+            onPass(from + i, g[i], r[from + i] + g[i], dst);
+        }
+    }
+
+    /** An element at or above τ (or not finite): send its quantum, or flag it and leave its residual as it was. */
+    private void onPass(final int element, final float gradient, final float value, final MutableDirectBuffer dst)
+    {
+        if (!Float.isFinite(value))
+        {
+            nonFinite(element, gradient, value);
+            return;
+        }
+        if (!bitmap && sent == indexCapacity)
+        {
+            spillToBitmap(dst);
+            bitmap = true;
+        }
+        final boolean positive = value > 0.0f;
+        residual[element] = positive ? value - tau : value + tau;
+        if (bitmap)
+        {
+            mark(dst, element, positive ? CODE_POSITIVE : CODE_NEGATIVE);
+        }
+        else
+        {
+            dst.putInt(HEADER_LENGTH + (sent << 2), positive ? element : element | NEGATIVE, LITTLE_ENDIAN);
+        }
+        sent++;
     }
 
     /** Rewrites the index entries written so far as a bitmap over the same bytes. */
@@ -179,42 +220,6 @@ public final class ThresholdEncoder implements GradientEncoder
             final int entry = spill[k];
             mark(dst, entry & ~NEGATIVE, entry < 0 ? CODE_NEGATIVE : CODE_POSITIVE);
         }
-    }
-
-    /** Adds the gradient from element {@code from} on, marking the quanta in the (zeroed) bitmap. */
-    private void encodeBitmap(
-        final DirectBuffer gradient, final int byteOffset, final MutableDirectBuffer dst, final int from)
-    {
-        final float[] r = residual;
-        final float t = tau;
-        final int n = floats;
-        int count = sent;
-        for (int i = from; i < n; i++)
-        {
-            final float g = gradient.getFloat(byteOffset + (i << 2), LITTLE_ENDIAN);
-            final float value = r[i] + g;
-            if (Math.abs(value) < t)
-            {
-                r[i] = value;
-            }
-            else if (!Float.isFinite(value))
-            {
-                nonFinite(i, g, value);
-            }
-            else if (value > 0.0f)
-            {
-                r[i] = value - t;
-                mark(dst, i, CODE_POSITIVE);
-                count++;
-            }
-            else
-            {
-                r[i] = value + t;
-                mark(dst, i, CODE_NEGATIVE);
-                count++;
-            }
-        }
-        sent = count;
     }
 
     private static void mark(final MutableDirectBuffer dst, final int element, final int code)

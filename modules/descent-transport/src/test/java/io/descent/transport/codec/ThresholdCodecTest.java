@@ -103,39 +103,48 @@ class ThresholdCodecTest
     @Test
     void shouldRoundTripBothModesAndPickTheSmaller()
     {
-        final int n = 1001;
-        final int bitmapBytes = ThresholdFormat.bitmapBytes(n);
-        final int capacity = ThresholdFormat.indexCapacity(n);
-        assertEquals(251, bitmapBytes);
-        assertEquals(62, capacity);
-        for (final int passing : new int[]{ 0, 1, capacity, capacity + 1, 300, n })
+        assertEquals(251, ThresholdFormat.bitmapBytes(1001));
+        assertEquals(62, ThresholdFormat.indexCapacity(1001));
+        // One block, and several blocks of the encoder's pass (the spill into the bitmap then lands in a later one).
+        for (final int n : new int[]{ 1001, 3 * ThresholdEncoder.BLOCK + 17 })
         {
-            final ThresholdEncoder encoder = new ThresholdEncoder(n, TAU_ONE);
-            assertEquals(ThresholdFormat.HEADER_LENGTH + bitmapBytes, encoder.maxEncodedBytes());
-            final float[] g = new float[n];
-            final float[] expected = new float[n];
-            // Spread over the range (first and last included), alternating signs, so a spill lands mid-pass.
-            for (int k = 0; k < passing; k++)
+            final int capacity = ThresholdFormat.indexCapacity(n);
+            for (final int passing : new int[]{ 0, 1, capacity, capacity + 1, n / 3, n })
             {
-                final int i = passing == 1 ? n - 1 : (int)((long)k * (n - 1) / Math.max(1, passing - 1));
-                g[i] = k % 2 == 0 ? 2.5f : -1.0f;
-                expected[i] = k % 2 == 0 ? 1.0f : -1.0f;
+                assertRoundTrip(n, passing);
             }
-            final UnsafeBuffer message = Codecs.buffer(encoder.maxEncodedBytes());
-            final int length = encoder.encode(Codecs.floats(g), 0, message);
-            final boolean indices = 4 * passing <= bitmapBytes;
-            assertEquals(indices ? ThresholdFormat.MODE_INDICES : ThresholdFormat.MODE_BITMAP,
-                message.getByte(ThresholdFormat.MODE_OFFSET), passing + " passing");
-            assertEquals(ThresholdFormat.HEADER_LENGTH + (indices ? 4 * passing : bitmapBytes), length);
-            assertEquals(passing, encoder.lastSent());
-            final Codecs.GuardedSum sum = new Codecs.GuardedSum(n);
-            assertTrue(decoder.accumulate(message, length, sum.sum, n, 1.0f, true), passing + " passing");
-            assertArrayEquals(expected, sum.values(), passing + " passing");
-            assertTrue(sum.guardsIntact());
-            for (int i = 0; i < n; i++)
-            {
-                assertEquals(g[i] - expected[i], encoder.residual(i), "residual " + i);
-            }
+        }
+    }
+
+    private void assertRoundTrip(final int n, final int passing)
+    {
+        final int bitmapBytes = ThresholdFormat.bitmapBytes(n);
+        final ThresholdEncoder encoder = new ThresholdEncoder(n, TAU_ONE);
+        assertEquals(ThresholdFormat.HEADER_LENGTH + bitmapBytes, encoder.maxEncodedBytes());
+        final float[] g = new float[n];
+        final float[] expected = new float[n];
+        // Spread over the range (first and last included), alternating signs, so a spill lands mid-pass.
+        for (int k = 0; k < passing; k++)
+        {
+            final int i = passing == 1 ? n - 1 : (int)((long)k * (n - 1) / Math.max(1, passing - 1));
+            g[i] = k % 2 == 0 ? 2.5f : -1.0f;
+            expected[i] = k % 2 == 0 ? 1.0f : -1.0f;
+        }
+        final String what = n + " floats, " + passing + " passing";
+        final UnsafeBuffer message = Codecs.buffer(encoder.maxEncodedBytes());
+        final int length = encoder.encode(Codecs.floats(g), 0, message);
+        final boolean indices = 4 * passing <= bitmapBytes;
+        assertEquals(indices ? ThresholdFormat.MODE_INDICES : ThresholdFormat.MODE_BITMAP,
+            message.getByte(ThresholdFormat.MODE_OFFSET), what);
+        assertEquals(ThresholdFormat.HEADER_LENGTH + (indices ? 4 * passing : bitmapBytes), length, what);
+        assertEquals(passing, encoder.lastSent(), what);
+        final Codecs.GuardedSum sum = new Codecs.GuardedSum(n);
+        assertTrue(decoder.accumulate(message, length, sum.sum, n, 1.0f, true), what);
+        assertArrayEquals(expected, sum.values(), what);
+        assertTrue(sum.guardsIntact(), what);
+        for (int i = 0; i < n; i++)
+        {
+            assertEquals(g[i] - expected[i], encoder.residual(i), what + ": residual " + i);
         }
     }
 

@@ -61,6 +61,33 @@ class ThresholdGuardTest
     }
 
     @Test
+    void shouldSurfaceANonFiniteElementInALaterBlockOfABitmap()
+    {
+        final int n = 2 * ThresholdEncoder.BLOCK + 5;
+        final ThresholdEncoder encoder = new ThresholdEncoder(n, TAU_ONE);
+        final float[] g = new float[n];
+        for (int i = 0; i < n; i += 2)
+        {
+            g[i] = -1.0f;
+        }
+        final int late = ThresholdEncoder.BLOCK + 101;
+        g[late] = Float.NEGATIVE_INFINITY;
+        final UnsafeBuffer message = Codecs.buffer(encoder.maxEncodedBytes());
+        final int length = encoder.encode(Codecs.floats(g), 0, message);
+        assertEquals(ThresholdFormat.MODE_BITMAP, message.getByte(ThresholdFormat.MODE_OFFSET));
+        assertEquals((n + 1) / 2, encoder.lastSent());
+        assertEquals(0.0f, encoder.residual(late));
+        final Codecs.GuardedSum sum = new Codecs.GuardedSum(n);
+        assertTrue(decoder.accumulate(message, length, sum.sum, n, 1.0f, true));
+        final float[] values = sum.values();
+        assertEquals(Float.NEGATIVE_INFINITY, values[late]);
+        assertEquals(-1.0f, values[late - 1]);
+        assertEquals(-1.0f, values[n - 1]);
+        assertEquals(0.0f, values[n - 2]);
+        assertTrue(sum.guardsIntact());
+    }
+
+    @Test
     void shouldSurfaceOverflowAndOppositeInfinities()
     {
         final int n = 16;

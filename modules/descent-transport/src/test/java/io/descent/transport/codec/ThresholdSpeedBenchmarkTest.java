@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ThresholdSpeedBenchmarkTest
 {
     private static final int FLOATS = 5_800_000;
-    private static final int ROUNDS = 7;
+    private static final int ROUNDS = 12;
+    private static final int WARM_UP = 12;
 
     @Test
     void shouldPrintEncodeAndDecodeSpeedAgainstMemcpy()
@@ -32,7 +33,7 @@ class ThresholdSpeedBenchmarkTest
 
         double memcpy = Double.MAX_VALUE;
         double dense = Double.MAX_VALUE;
-        for (int round = 0; round < ROUNDS; round++)
+        for (int round = 0; round < WARM_UP + ROUNDS; round++)
         {
             long start = System.nanoTime();
             copy.putBytes(0, gradients[round % 2], 0, FLOATS * Float.BYTES);
@@ -53,7 +54,7 @@ class ThresholdSpeedBenchmarkTest
             double decode = Double.MAX_VALUE;
             double decodeFirst = Double.MAX_VALUE;
             int length = 0;
-            for (int round = 0; round < ROUNDS + 3; round++)
+            for (int round = 0; round < WARM_UP + ROUNDS; round++)
             {
                 long start = System.nanoTime();
                 length = encoder.encode(gradients[round % 2], 0, message);
@@ -64,7 +65,7 @@ class ThresholdSpeedBenchmarkTest
                 start = System.nanoTime();
                 assertTrue(decoder.accumulate(message, length, sum, FLOATS, 0.5f, true));
                 final long overwritten = System.nanoTime() - start;
-                if (round >= 3)
+                if (round >= WARM_UP)
                 {
                     encode = Math.min(encode, encoded);
                     decode = Math.min(decode, added);
