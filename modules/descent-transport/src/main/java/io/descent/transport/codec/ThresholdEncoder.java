@@ -51,6 +51,7 @@ public final class ThresholdEncoder implements GradientEncoder
     private final TauEstimator estimator;
     private final float[] block = new float[BLOCK];
     private final int[] passed = new int[BLOCK];
+    private final long[] words = new long[BLOCK / 32];
 
     private float previousTau;
     private float tau;
@@ -172,11 +173,54 @@ public final class ThresholdEncoder implements GradientEncoder
                 passed[count++] = i;
             }
         }
+        if (bitmap)
+        {
+            markBlock(from, length, count, dst);
+            return;
+        }
         for (int k = 0; k < count; k++)
         {
             final int i = passed[k];
             // The residual of a passing element was not written: the same sum again, bit for bit.
             onPass(from + i, g[i], r[from + i] + g[i], dst);
+        }
+    }
+
+    /** A block once the message is a bitmap: its 2-bit codes are gathered in longs and written whole. */
+    private void markBlock(final int from, final int length, final int count, final MutableDirectBuffer dst)
+    {
+        final float[] r = residual;
+        final float[] g = block;
+        final long[] codes = words;
+        final float t = tau;
+        Arrays.fill(codes, 0L);
+        int marked = 0;
+        for (int k = 0; k < count; k++)
+        {
+            final int i = passed[k];
+            final int element = from + i;
+            final float value = r[element] + g[i];
+            if (!Float.isFinite(value))
+            {
+                nonFinite(element, g[i], value);
+                continue;
+            }
+            final boolean positive = value > 0.0f;
+            r[element] = positive ? value - t : value + t;
+            codes[i >> 5] |= (long)(positive ? CODE_POSITIVE : CODE_NEGATIVE) << ((i & 31) << 1);
+            marked++;
+        }
+        sent += marked;
+        final int at = HEADER_LENGTH + (from >> 2);
+        final int bytes = ThresholdFormat.bitmapBytes(length);
+        int w = 0;
+        for (; (w + 1) * Long.BYTES <= bytes; w++)
+        {
+            dst.putLong(at + w * Long.BYTES, codes[w], LITTLE_ENDIAN);
+        }
+        for (int b = w * Long.BYTES; b < bytes; b++)
+        {
+            dst.putByte(at + b, (byte)(codes[b >> 3] >>> ((b & 7) << 3)));
         }
     }
 

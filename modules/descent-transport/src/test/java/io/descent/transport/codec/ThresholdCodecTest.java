@@ -185,6 +185,25 @@ class ThresholdCodecTest
     }
 
     @Test
+    void shouldReadAHeapGradientLikeADirectOne()
+    {
+        final int n = ThresholdEncoder.BLOCK + 300;
+        final float[] g = gaussian(new SplittableRandom(4), n, 1e-2);
+        final UnsafeBuffer direct = Codecs.floats(g);
+        final UnsafeBuffer heap = new UnsafeBuffer(new byte[n * Float.BYTES + 12], 12, n * Float.BYTES);
+        heap.putBytes(0, direct, 0, n * Float.BYTES);
+        final ThresholdSettings settings = new ThresholdSettings(0.05, 1e-2, 1e-8, 1.0);
+        final ThresholdEncoder fromDirect = new ThresholdEncoder(n, settings);
+        final ThresholdEncoder fromHeap = new ThresholdEncoder(n, settings);
+        final UnsafeBuffer a = Codecs.buffer(fromDirect.maxEncodedBytes());
+        final UnsafeBuffer b = Codecs.buffer(fromHeap.maxEncodedBytes());
+        final int length = fromDirect.encode(direct, 0, a);
+        assertEquals(length, fromHeap.encode(heap, 0, b));
+        assertTrue(fromDirect.lastSent() > 0);
+        assertEquals(0, a.compareTo(b), "same bytes");
+    }
+
+    @Test
     void shouldOverwriteWhenFirstAndScaleByWeight()
     {
         final int n = 40;
