@@ -53,7 +53,6 @@ public final class ThresholdEncoder implements GradientEncoder
     private final int[] passed = new int[BLOCK];
     private final long[] words = new long[BLOCK / 32];
 
-    private float previousTau;
     private float tau;
     private int sent;
     private boolean bitmap;
@@ -107,8 +106,7 @@ public final class ThresholdEncoder implements GradientEncoder
     {
         gradient.boundsCheck(byteOffset, floats * Float.BYTES);
         dst.boundsCheck(0, maxEncodedBytes());
-        tau = estimator.next(previousTau, residual, gradient, byteOffset);
-        previousTau = tau;
+        tau = estimator.next(tau, residual, gradient, byteOffset);
         sent = 0;
         nonFiniteCount = 0;
         nonFiniteIndex = -1;
@@ -151,7 +149,7 @@ public final class ThresholdEncoder implements GradientEncoder
 
     /**
      * Adds the block's gradient to the residual, sending what reaches τ. The loop only notes the elements that reach
-     * τ; they are handled after it, so that its body has no call (a call in it, even a rare one, made it 4× slower).
+     * τ; they are handled after it, so that its body has no call (with a call in it, even a rarely taken one, it ran several times slower).
      */
     private void encodeBlock(final int from, final int length, final MutableDirectBuffer dst)
     {
@@ -287,7 +285,6 @@ public final class ThresholdEncoder implements GradientEncoder
     public void reset()
     {
         Arrays.fill(residual, 0.0f);
-        previousTau = initialTau;
         tau = initialTau;
         sent = 0;
         nonFiniteCount = 0;
