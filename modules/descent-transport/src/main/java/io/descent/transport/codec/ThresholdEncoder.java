@@ -248,7 +248,7 @@ public final class ThresholdEncoder implements GradientEncoder
         sent++;
     }
 
-    /** Rewrites the index entries written so far as a bitmap over the same bytes. */
+    /** Rewrites the index entries written so far (in increasing order) as a bitmap over the same bytes. */
     private void spillToBitmap(final MutableDirectBuffer dst)
     {
         final int count = sent;
@@ -257,10 +257,39 @@ public final class ThresholdEncoder implements GradientEncoder
             spill[k] = dst.getInt(HEADER_LENGTH + (k << 2), LITTLE_ENDIAN);
         }
         dst.setMemory(HEADER_LENGTH, bitmapBytes, (byte)0);
+        long word = 0;
+        int wordIndex = -1;
         for (int k = 0; k < count; k++)
         {
             final int entry = spill[k];
-            mark(dst, entry & ~NEGATIVE, entry < 0 ? CODE_NEGATIVE : CODE_POSITIVE);
+            final int element = entry & ~NEGATIVE;
+            if (element >> 5 != wordIndex)
+            {
+                putWord(dst, wordIndex, word);
+                wordIndex = element >> 5;
+                word = 0;
+            }
+            word |= (long)(entry < 0 ? CODE_NEGATIVE : CODE_POSITIVE) << ((element & 31) << 1);
+        }
+        putWord(dst, wordIndex, word);
+    }
+
+    /** Writes the codes of elements {@code [32 · index, 32 · index + 32)}, as far as the bitmap reaches. */
+    private void putWord(final MutableDirectBuffer dst, final int index, final long word)
+    {
+        if (index < 0)
+        {
+            return;
+        }
+        final int at = index * Long.BYTES;
+        if (at + Long.BYTES <= bitmapBytes)
+        {
+            dst.putLong(HEADER_LENGTH + at, word, LITTLE_ENDIAN);
+            return;
+        }
+        for (int b = 0; at + b < bitmapBytes; b++)
+        {
+            dst.putByte(HEADER_LENGTH + at + b, (byte)(word >>> (b << 3)));
         }
     }
 

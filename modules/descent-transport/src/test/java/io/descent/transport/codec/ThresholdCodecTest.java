@@ -116,6 +116,28 @@ class ThresholdCodecTest
         }
     }
 
+    @Test
+    void shouldSpillIndicesThatReachTheBitmapsLastPartialWord()
+    {
+        // 1001 elements: the bitmap's last 3 bytes hold elements 992..1000; 63 passing at the end spill at 1000.
+        final int n = 1001;
+        final ThresholdEncoder encoder = new ThresholdEncoder(n, TAU_ONE);
+        final float[] g = new float[n];
+        final float[] expected = new float[n];
+        for (int i = n - 63; i < n; i++)
+        {
+            g[i] = i % 3 == 0 ? -1.0f : 1.0f;
+            expected[i] = g[i];
+        }
+        final UnsafeBuffer message = Codecs.buffer(encoder.maxEncodedBytes());
+        final int length = encoder.encode(Codecs.floats(g), 0, message);
+        assertEquals(ThresholdFormat.MODE_BITMAP, message.getByte(ThresholdFormat.MODE_OFFSET));
+        final Codecs.GuardedSum sum = new Codecs.GuardedSum(n);
+        assertTrue(decoder.accumulate(message, length, sum.sum, n, 1.0f, true));
+        assertArrayEquals(expected, sum.values());
+        assertTrue(sum.guardsIntact());
+    }
+
     private void assertRoundTrip(final int n, final int passing)
     {
         final int bitmapBytes = ThresholdFormat.bitmapBytes(n);
