@@ -53,6 +53,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * gradient, and publishes that range; only the coordinator (shard 0) sends step orders, and it gathers the other
  * shards' ranges into its model at epoch ends ({@link #expectRanges}, {@link #installRanges}) to evaluate and to
  * hand over the final weights. With one server the range is the whole vector and the model's own parameters.
+ *
+ * <p>With gradient compression ({@code descent.cluster.compression}) each rank's encoded range lands in a buffer of
+ * its own and {@link #fold} decodes it straight into the step's sum ({@link GradientDecoder}); the traffic is counted
+ * in {@link #traffic()}.
  */
 final class ServerEngine implements AutoCloseable
 {
