@@ -44,6 +44,8 @@ import java.util.Set;
  * @param servers             parameter-server shards the job's weights are cut over ({@code servers}, 1..64).
  * @param shardMinBytes       the smallest range a shard holds ({@code shard-min-bytes}), see
  *                            {@link io.descent.cluster.plan.ServerShardPlan}.
+ * @param compression         how gradients are encoded on the data plane ({@code compression}, {@code threshold.*});
+ *                            every node of a job must agree (a worker that does not is refused at registration).
  */
 public record ClusterSettings(
     int workers,
@@ -63,14 +65,16 @@ public record ClusterSettings(
     Optional<TlsFiles> tls,
     Consistency consistency,
     int servers,
-    long shardMinBytes)
+    long shardMinBytes,
+    GradientCompression compression)
 {
     /** Every valid key under {@link #PATH}, as dotted paths. */
     public static final Set<String> KEYS = Set.of("workers", "rank", "step-timeout", "registration-timeout",
         "weights-timeout", "send-timeout", "data-plane.stream-id", "data-plane.bind", "checkpoint.dir",
         "checkpoint.every-steps", "checkpoint.every", "checkpoint.keep", "key", "stall-margin",
         "server-lost-timeout", "join-margin", "data-plane.auth", "tls.dir", "consistency", "backup-workers",
-        "staleness", "servers", "shard-min-bytes");
+        "staleness", "servers", "shard-min-bytes", "compression", "threshold.density", "threshold.initial-tau",
+        "threshold.min-tau", "threshold.max-tau");
 
     /** The most parameter-server shards a job may have ({@code servers}). */
     public static final int MAX_SERVERS = 64;
@@ -147,7 +151,8 @@ public record ClusterSettings(
             tls(c, "tls.dir"),
             consistency,
             intIn(c, "servers", 1, MAX_SERVERS),
-            bytesIn(c, "shard-min-bytes", 4096, 1L << 30));
+            bytesIn(c, "shard-min-bytes", 4096, 1L << 30),
+            GradientCodecs.checkAvailable(GradientCompression.from(c, PATH)));
     }
 
     /** @return what protects the control plane (Akka): mutual TLS when a TLS directory is set, else nothing. */
@@ -200,7 +205,7 @@ public record ClusterSettings(
     {
         return new ClusterSettings(newWorkers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout, streamId,
             bind, checkpoints, key, stallMargin, serverLostTimeout, joinMarginSteps,
-            dataPlaneAuth, tls, consistency, servers, shardMinBytes);
+            dataPlaneAuth, tls, consistency, servers, shardMinBytes, compression);
     }
 
     /** @return a copy with another number of parameter-server shards. */
@@ -208,7 +213,15 @@ public record ClusterSettings(
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
             streamId, bind, checkpoints, key, stallMargin, serverLostTimeout, joinMarginSteps, dataPlaneAuth, tls,
-            consistency, newServers, shardMinBytes);
+            consistency, newServers, shardMinBytes, compression);
+    }
+
+    /** @return a copy with another gradient compression. */
+    public ClusterSettings withCompression(final GradientCompression newCompression)
+    {
+        return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
+            streamId, bind, checkpoints, key, stallMargin, serverLostTimeout, joinMarginSteps, dataPlaneAuth, tls,
+            consistency, servers, shardMinBytes, newCompression);
     }
 
     /** @return a copy with other checkpoint settings. */
@@ -216,7 +229,7 @@ public record ClusterSettings(
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
             streamId, bind, newCheckpoints, key, stallMargin, serverLostTimeout, joinMarginSteps,
-            dataPlaneAuth, tls, consistency, servers, shardMinBytes);
+            dataPlaneAuth, tls, consistency, servers, shardMinBytes, compression);
     }
 
     /**
@@ -234,7 +247,7 @@ public record ClusterSettings(
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
             streamId, bind, checkpoints, key, stallMargin, serverLostTimeout, joinMarginSteps, newAuth, tls,
-            consistency, servers, shardMinBytes);
+            consistency, servers, shardMinBytes, compression);
     }
 
     /** @return a copy with another cluster key. */
@@ -242,7 +255,7 @@ public record ClusterSettings(
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
             streamId, bind, checkpoints, newKey, stallMargin, serverLostTimeout, joinMarginSteps,
-            dataPlaneAuth, tls, consistency, servers, shardMinBytes);
+            dataPlaneAuth, tls, consistency, servers, shardMinBytes, compression);
     }
 
     /** @return the checked TLS directory, or empty when the setting is empty. */

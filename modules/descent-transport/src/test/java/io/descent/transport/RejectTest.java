@@ -1,5 +1,6 @@
 package io.descent.transport;
 
+import io.descent.transport.codec.Compression;
 import io.descent.transport.receive.ReceiveSlot;
 import io.descent.transport.receive.ReceiverCounter;
 import io.descent.transport.send.BufferSender;
@@ -93,6 +94,15 @@ class RejectTest
             ReceiverCounter.REJECTED_UNEXPECTED);
         sendAndAwait(sender, new MessageId(5L, 77L, MessageKind.GRADIENT, 10L, 1, 64, SIZE / 4), SIZE,
             ReceiverCounter.REJECTED_UNEXPECTED);
+    }
+
+    @Test
+    void shouldRejectAMessageEncodedOtherwiseThanExpected()
+    {
+        // The same gradient, but fp16 where float32 is expected: dropped whole and counted, never misread.
+        sendAndAwait(link.newSender(), EXPECTED.withCompression(Compression.FP16), SIZE / 2,
+            ReceiverCounter.REJECTED_ENCODING);
+        assertEquals(0, link.receiver.counters().get(ReceiverCounter.REJECTED_UNEXPECTED));
     }
 
     @Test

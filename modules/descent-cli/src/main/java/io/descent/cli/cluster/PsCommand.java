@@ -10,6 +10,7 @@ import io.descent.cluster.metrics.MetricsServer;
 import io.descent.cluster.metrics.NodeMetrics;
 import io.descent.cluster.node.HostPort;
 import io.descent.cluster.node.NodeRuntime;
+import io.descent.cluster.protocol.CompressionStats;
 import io.descent.cluster.protocol.JobIdentity;
 import io.descent.cluster.server.EpochReport;
 import io.descent.cluster.server.JobObserver;
@@ -41,6 +42,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -328,6 +330,7 @@ public final class PsCommand implements Callable<Integer>
         train.addClusterStats(result.workers(), result.server(), result.shards());
         train.addSecurity(security);
         train.addConsistency(consistency, result.server());
+        train.addCompression(result.server(), result.shards());
         final Map<String, Object> json = train.finish(result.test(), result.wallSeconds(),
             seconds > 0 ? examples / seconds : 0.0, result.steps());
         if (printReport)
@@ -395,6 +398,12 @@ public final class PsCommand implements Callable<Integer>
             out.printf("worker rank %d joined at step %d%n", rank, step);
             live++;
             metrics.setLiveWorkers(live);
+        }
+
+        @Override
+        public void onGradientTraffic(final Supplier<CompressionStats> source)
+        {
+            metrics.watchGradients(source);
         }
 
         @Override

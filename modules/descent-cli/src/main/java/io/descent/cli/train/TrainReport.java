@@ -3,6 +3,7 @@ package io.descent.cli.train;
 import io.descent.cluster.Consistency;
 import io.descent.cluster.SecurityStatus;
 import io.descent.cluster.dataplane.TransportStats;
+import io.descent.cluster.protocol.CompressionStats;
 import io.descent.cluster.protocol.WorkerStats;
 import io.descent.cluster.server.EpochWorkerTime;
 import io.descent.cluster.server.ServerStats;
@@ -137,6 +138,47 @@ public final class TrainReport
     }
 
     /**
+     * Adds the gradients' traffic ({@code compression}): the codec, the gradient ranges summed, their bytes as float32
+     * ({@code bytes_before}) and on the wire ({@code bytes_after}), the same per step ({@code
+     * bytes_per_step_before}, {@code bytes_per_step_after}: every worker's, every shard's range, over the server's
+     * steps), {@code ratio} (after / before), and for a threshold codec the achieved {@code density} (values sent
+     * over values) and the last {@code tau} (both null otherwise). Nothing when the server did not count it.
+     *
+     * @param server the parameter server's (the coordinator's) counters.
+     * @param shards every shard's counters by index (the coordinator first), or empty for one server.
+     */
+    public void addCompression(final ServerStats server, final List<ServerStats> shards)
+    {
+        final List<CompressionStats> parts = new ArrayList<>();
+        if (shards.isEmpty())
+        {
+            parts.add(server.compression());
+        }
+        for (final ServerStats shard : shards)
+        {
+            parts.add(null == shard ? null : shard.compression());
+        }
+        final CompressionStats total = CompressionStats.sum(parts);
+        if (null == total)
+        {
+            return;
+        }
+        final Map<String, Object> entry = new LinkedHashMap<>();
+        final long steps = Math.max(1, server.steps());
+        entry.put("codec", total.codec());
+        entry.put("gradients", total.gradients());
+        entry.put("bytes_before", total.denseBytes());
+        entry.put("bytes_after", total.wireBytes());
+        entry.put("bytes_per_step_before", total.denseBytes() / steps);
+        entry.put("bytes_per_step_after", total.wireBytes() / steps);
+        entry.put("ratio", total.denseBytes() == 0 ? null : (double)total.wireBytes() / total.denseBytes());
+        final boolean sparse = "threshold".equals(total.codec());
+        entry.put("density", sparse && !Double.isNaN(total.density()) ? total.density() : null);
+        entry.put("tau", Double.isNaN(total.tau()) ? null : total.tau());
+        root.put("compression", entry);
+    }
+
+    /**
      * Adds the cluster's per-worker counters ({@code worker_stats}) and the server's ({@code server_stats}).
      *
      * @param workers the latest statistics of each worker.
@@ -232,6 +274,7 @@ public final class TrainReport
         rejected.put("bad_mac", stats.rejectedBadMac());
         rejected.put("unknown_session", stats.rejectedUnknownSession());
         rejected.put("replay", stats.rejectedReplay());
+        rejected.put("encoding", stats.rejectedEncoding());
         final Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("crc_failures", stats.crcFailures());
         entry.put("duplicate_chunks", stats.duplicateChunks());

@@ -66,6 +66,19 @@ class ClusterBadInputTest
             "consistency=ssp", "--cluster", "staleness=x"), "descent.cluster.staleness must be an integer");
     }
 
+    @Test
+    void shouldRejectABadOrUnavailableCompressionInOneLineOnEveryCommand() throws Exception
+    {
+        assertOneLine(expectBadInput("train", "--config", job(), "--workers", "2", "--cluster", "compression=zip"),
+            "descent.cluster.compression = 'zip' is not a gradient compression; allowed: none, fp16, bf16, threshold");
+        assertOneLine(expectBadInput("train", "--config", job(), "--workers", "2", "--cluster",
+            "compression=threshold"), "descent.cluster.compression = threshold is not available yet");
+        assertOneLine(expectBadInput("ps", "--config", job(), "--bind", "127.0.0.1:0", "--cluster",
+            "compression=threshold"), "descent.cluster.compression = threshold is not available yet");
+        assertOneLine(expectBadInput("worker", "--config", job(), "--join", "127.0.0.1:2551", "--cluster",
+            "threshold.density=0"), "descent.cluster.threshold.density = 0.0 is out of range");
+    }
+
     private static void assertOneLine(final String err, final String part)
     {
         assertEquals(1, err.strip().lines().count(), err);

@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The cluster issue's acceptance: {@code descent train fashion-mnist --workers 2} on the real dataset, as a parameter
  * server and two workers in separate JVMs, reaches at least 88.5 % test accuracy; and it runs with every process in
- * a 640 MB heap ({@code DESCENT_HEAP=640m}).
+ * a 640 MB heap ({@code DESCENT_HEAP=640m}); with fp16 gradients ({@code --cluster compression=fp16}) it still
+ * reaches 88.5 %.
  */
 @Tag("slow")
 class ClusterAcceptanceTest
@@ -49,6 +50,25 @@ class ClusterAcceptanceTest
         }
         assertEquals(3, pids.size(), "server and two workers are distinct processes: " + pids);
         assertTrue(!pids.contains(ProcessHandle.current().pid()), "none of them is the test's own JVM");
+    }
+
+    /** Issue 19's acceptance: fp16 gradients on the wire keep the MLP's accuracy. */
+    @Test
+    void shouldReachThePublishedMlpAccuracyWithFp16Gradients() throws IOException
+    {
+        final Path report = dir.resolve("fp16.json");
+        final long start = System.nanoTime();
+        assertEquals(0, DescentCli.run("train", "fashion-mnist", "--workers", "2", "--cluster", "compression=fp16",
+            "--report", report.toString()));
+        final JsonNode json = JsonReports.mapper().readTree(report.toFile());
+        final double accuracy = json.get("final").get("test_accuracy").asDouble();
+        final JsonNode compression = json.get("compression");
+        System.out.printf("fashion-mnist --workers 2, fp16 gradients: test accuracy %.4f, %d -> %d gradient bytes a " +
+            "step, %.0f s%n", accuracy, compression.get("bytes_per_step_before").asLong(),
+            compression.get("bytes_per_step_after").asLong(), (System.nanoTime() - start) / 1e9);
+        assertEquals("fp16", compression.get("codec").asText());
+        assertEquals(0.5, compression.get("ratio").asDouble(), 0.0);
+        assertTrue(accuracy >= 0.885, "test accuracy " + accuracy + " < 0.885");
     }
 
     @Test

@@ -22,7 +22,7 @@ class TrainReportTest
     {
         final TestJob job = TestJob.of("");
         final TrainReport report = new TrainReport(job.job, Model.create(job.spec, 1), "cluster", 2);
-        final TransportStats server = new TransportStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14);
+        final TransportStats server = new TransportStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         final TransportStats worker = new TransportStats(21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31);
         report.addClusterStats(List.of(
                 new WorkerStats(0, "a", 10, 100, 1.0, 0.5, 0.5, 4096, TransportStats.NONE),
@@ -37,10 +37,11 @@ class TrainReportTest
         assertEquals(List.of("crc_failures", "duplicate_chunks", "late_chunks", "rejected_chunks",
             "incomplete_messages", "late_messages", "duplicate_messages"), fieldNames(serverTransport));
         assertEquals(List.of("unknown_job", "fingerprint", "unexpected", "malformed", "out_of_range", "bad_mac",
-            "unknown_session", "replay"), fieldNames(serverTransport.get("rejected_chunks")));
+            "unknown_session", "replay", "encoding"), fieldNames(serverTransport.get("rejected_chunks")));
         assertEquals(12, serverTransport.get("rejected_chunks").get("bad_mac").asLong());
         assertEquals(13, serverTransport.get("rejected_chunks").get("unknown_session").asLong());
         assertEquals(14, serverTransport.get("rejected_chunks").get("replay").asLong());
+        assertEquals(15, serverTransport.get("rejected_chunks").get("encoding").asLong());
         assertEquals(1, serverTransport.get("crc_failures").asLong());
         assertEquals(2, serverTransport.get("duplicate_chunks").asLong());
         assertEquals(3, serverTransport.get("late_chunks").asLong());

@@ -188,8 +188,9 @@ public final class AeronDataPlane implements DataPlane
     public void expect(
         final MessageId id, final MutableDirectBuffer destination, final long deadlineNs, final Arrival arrival)
     {
-        final ReceiveSlot slot = new ReceiveSlot().expect(id, destination, 0, id.byteLength(), deadlineNs)
-            .attach(arrival);
+        final ReceiveSlot slot = (id.compression().isVariableLength() ?
+            new ReceiveSlot().expectUpTo(id, destination, 0, destination.capacity(), deadlineNs) :
+            new ReceiveSlot().expect(id, destination, 0, id.byteLength(), deadlineNs)).attach(arrival);
         if (!receiver.register(slot))
         {
             throw new IllegalStateException("data plane has too many expected messages waiting to be registered (" +
@@ -328,7 +329,7 @@ public final class AeronDataPlane implements DataPlane
         {
             try
             {
-                ((Arrival)slot.attachment()).onArrival(slot.id(), complete);
+                ((Arrival)slot.attachment()).onArrival(slot.id(), complete, complete ? slot.messageLength() : -1);
             }
             catch (final RuntimeException | Error ex)
             {

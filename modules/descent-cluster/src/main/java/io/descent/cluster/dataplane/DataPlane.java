@@ -89,9 +89,11 @@ public interface DataPlane extends AutoCloseable
     /**
      * Expects one message. Call it before the message can be sent (messages that arrive first are dropped).
      *
-     * @param id          the identity the message must carry (job, fingerprint, kind, step, sender, range).
-     * @param destination where its {@code id.byteLength()} bytes go, from offset 0; written only until the arrival
-     *                    is reported, by a data-plane thread.
+     * @param id          the identity the message must carry (job, fingerprint, kind, step, sender, range, encoding).
+     * @param destination where its {@code id.byteLength()} bytes go, from offset 0; for a variable-length encoding
+     *                    ({@link io.descent.transport.codec.Compression#isVariableLength()}) any length up to its
+     *                    capacity, told by {@link Arrival#onArrival(MessageId, boolean, int)}. Written only until the
+     *                    arrival is reported, by a data-plane thread.
      * @param deadlineNs  {@code System.nanoTime()} after which the message is reported incomplete.
      * @param arrival     told once, on a data-plane thread (keep it short: tell an actor).
      * @throws IllegalStateException when the data plane cannot take another expectation right now.
@@ -166,5 +168,16 @@ public interface DataPlane extends AutoCloseable
          * @param complete true when every byte arrived verified; false when the deadline passed or the plane closed.
          */
         void onArrival(MessageId id, boolean complete);
+
+        /**
+         * What a plane calls: {@link #onArrival(MessageId, boolean)} plus the message's length, which a
+         * variable-length encoding's receiver needs (override this to get it).
+         *
+         * @param bytes the message's length in bytes when complete (else -1 or what the plane knows).
+         */
+        default void onArrival(MessageId id, boolean complete, int bytes)
+        {
+            onArrival(id, complete);
+        }
     }
 }

@@ -24,6 +24,22 @@ public interface Outlet extends AutoCloseable
     SendResult send(MessageId id, DirectBuffer source, long deadlineNs);
 
     /**
+     * Sends the first {@code length} bytes of {@code source}: a message whose length is not {@code id.byteLength()}
+     * (a variable-length encoding, {@link io.descent.transport.codec.Compression#isVariableLength()}). Otherwise as
+     * {@link #send(MessageId, DirectBuffer, long)}, which this default falls back to when the lengths agree.
+     *
+     * @throws UnsupportedOperationException when this outlet cannot send a length other than {@code id.byteLength()}.
+     */
+    default SendResult send(final MessageId id, final DirectBuffer source, final int length, final long deadlineNs)
+    {
+        if (id.compression().isVariableLength() || length != id.byteLength())
+        {
+            throw new UnsupportedOperationException("this outlet sends fixed-length messages only: " + id);
+        }
+        return send(id, source, deadlineNs);
+    }
+
+    /**
      * Starts a message without waiting: {@link #progress()} sends it. The source is read by each {@link #progress()}
      * call until the message is done or abandoned: do not change it meanwhile.
      *

@@ -25,6 +25,12 @@ public final class SenderOutlet implements Outlet
     }
 
     @Override
+    public SendResult send(final MessageId id, final DirectBuffer source, final int length, final long deadlineNs)
+    {
+        return sender.send(id, source, 0, length, deadlineNs);
+    }
+
+    @Override
     public void begin(final MessageId id, final DirectBuffer source, final long deadlineNs)
     {
         sender.begin(id, source, 0, id.byteLength(), deadlineNs);

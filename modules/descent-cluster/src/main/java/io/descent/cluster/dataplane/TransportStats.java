@@ -31,6 +31,8 @@ import java.nio.ByteOrder;
  * @param rejectedUnknownSession chunks dropped because they came on an Aeron session not bound to their sender.
  * @param rejectedReplay      chunks dropped because they were under another key (replayed from an earlier
  *                            incarnation of the server, or another job).
+ * @param rejectedEncoding    chunks dropped because their message is expected in another encoding (a node configured
+ *                            with another {@code compression}).
  */
 public record TransportStats(
     long crcFailures,
@@ -46,13 +48,27 @@ public record TransportStats(
     long duplicateMessages,
     long rejectedBadMac,
     long rejectedUnknownSession,
-    long rejectedReplay)
+    long rejectedReplay,
+    long rejectedEncoding)
 {
     /** Length of the wire form. */
-    public static final int BYTES = 14 * Long.BYTES;
+    public static final int BYTES = 15 * Long.BYTES;
 
     /** Nothing counted (a plane that has received nothing, or a worker that has not reported yet). */
     public static final TransportStats NONE = new TransportStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    /** Stats without encoding rejections (none counted). */
+    public TransportStats(
+        final long crcFailures, final long duplicateChunks, final long lateChunks, final long rejectedUnknownJob,
+        final long rejectedFingerprint, final long rejectedUnexpected, final long rejectedMalformed,
+        final long rejectedOutOfRange, final long incompleteMessages, final long lateMessages,
+        final long duplicateMessages, final long rejectedBadMac, final long rejectedUnknownSession,
+        final long rejectedReplay)
+    {
+        this(crcFailures, duplicateChunks, lateChunks, rejectedUnknownJob, rejectedFingerprint, rejectedUnexpected,
+            rejectedMalformed, rejectedOutOfRange, incompleteMessages, lateMessages, duplicateMessages, rejectedBadMac,
+            rejectedUnknownSession, rejectedReplay, 0);
+    }
 
     /** Stats of a plane without authentication rejections (none counted). */
     public TransportStats(
@@ -85,7 +101,8 @@ public record TransportStats(
             counters.get(ReceiverCounter.DUPLICATE_MESSAGES),
             counters.get(ReceiverCounter.REJECTED_BAD_MAC),
             counters.get(ReceiverCounter.REJECTED_UNKNOWN_SESSION),
-            counters.get(ReceiverCounter.REJECTED_REPLAY));
+            counters.get(ReceiverCounter.REJECTED_REPLAY),
+            counters.get(ReceiverCounter.REJECTED_ENCODING));
     }
 
     /** Writes the wire form at {@code offset} of {@code buffer}; allocates nothing. */
@@ -105,6 +122,7 @@ public record TransportStats(
         put(buffer, offset, 11, rejectedBadMac);
         put(buffer, offset, 12, rejectedUnknownSession);
         put(buffer, offset, 13, rejectedReplay);
+        put(buffer, offset, 14, rejectedEncoding);
     }
 
     private static void put(final MutableDirectBuffer buffer, final int offset, final int field, final long value)
@@ -121,6 +139,6 @@ public record TransportStats(
             v[i] = buffer.getLong(offset + i * Long.BYTES, ByteOrder.LITTLE_ENDIAN);
         }
         return new TransportStats(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12],
-            v[13]);
+            v[13], v[14]);
     }
 }

@@ -2,6 +2,7 @@ package io.descent.cluster.metrics;
 
 import io.descent.cluster.SecurityStatus;
 import io.descent.cluster.dataplane.TransportStats;
+import io.descent.cluster.protocol.CompressionStats;
 import io.descent.train.Metrics;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -99,6 +100,7 @@ public final class NodeMetrics
     private final InstantSource clock;
     private final ProgressWatch progress;
     private volatile Supplier<TransportStats> transport;
+    private volatile Supplier<CompressionStats> gradients;
     /** What {@link #health()} last answered, to log a change to unhealthy once. */
     private final AtomicReference<Health> reported = new AtomicReference<>(Health.OK);
     private volatile Labels labels;
@@ -480,6 +482,32 @@ public final class NodeMetrics
         }
         transport = source;
         TransportMetrics.register(registry, labels, source);
+    }
+
+    /**
+     * Exports the parameter server's gradient traffic: {@code descent_gradient_bytes_before_total} (as float32) and
+     * {@code descent_gradient_bytes_after_total} (on the wire) counters, {@code descent_gradient_density} (values
+     * sent over values, 1 when dense) and {@code descent_gradient_tau} (threshold: the last τ; NaN otherwise) gauges.
+     *
+     * @param source the server's counts, e.g. its engine's; called on scrape threads.
+     * @throws IllegalStateException when called twice.
+     */
+    public synchronized void watchGradients(final Supplier<CompressionStats> source)
+    {
+        Objects.requireNonNull(source, "source");
+        if (null != gradients)
+        {
+            throw new IllegalStateException("the gradient traffic is already exported");
+        }
+        gradients = source;
+        counterWithCallback("descent_gradient_bytes_before", "Parameter server: bytes of the gradients it summed, " +
+            "as float32 (before compression).", () -> source.get().denseBytes());
+        counterWithCallback("descent_gradient_bytes_after", "Parameter server: bytes of the gradients it summed, as " +
+            "they arrived (after compression).", () -> source.get().wireBytes());
+        gauge("descent_gradient_density", "Parameter server: fraction of gradient values the encodings carried " +
+            "(1 unless compression = threshold).", () -> source.get().density());
+        gauge("descent_gradient_tau", "Parameter server: the threshold of the last gradient (compression = " +
+            "threshold), else NaN.", () -> source.get().tau());
     }
 
     /**

@@ -60,6 +60,7 @@ final class TransportMetrics
                 callback.call(stats.rejectedBadMac(), "bad_mac");
                 callback.call(stats.rejectedUnknownSession(), "unknown_session");
                 callback.call(stats.rejectedReplay(), "replay");
+                callback.call(stats.rejectedEncoding(), "encoding");
             })
             .register(registry);
     }

@@ -49,12 +49,22 @@ public final class ServerProtocol
      *                 the server refuses a worker whose differs from its own.
      * @param consistency its consistency model ({@link io.descent.cluster.Consistency#label()}); the server refuses a
      *                 worker whose differs from its own.
+     * @param compression its gradient compression ({@link io.descent.cluster.GradientCompression#label()}); the
+     *                 server refuses a worker whose differs from its own.
      */
     public record Register(
         ActorRef<ToWorker> replyTo, String endpoint, JobIdentity identity, String host, long pid, int rank,
-        String proof, String dataPlane, String consistency)
+        String proof, String dataPlane, String consistency, String compression)
         implements Command, ControlMessage
     {
+        /** A registration of a worker that sends its gradients as float32 ({@code compression = none}). */
+        public Register(
+            final ActorRef<ToWorker> replyTo, final String endpoint, final JobIdentity identity, final String host,
+            final long pid, final int rank, final String proof, final String dataPlane, final String consistency)
+        {
+            this(replyTo, endpoint, identity, host, pid, rank, proof, dataPlane, consistency, "none");
+        }
+
         /** A registration of a worker under the default consistency ({@code sync}). */
         public Register(
             final ActorRef<ToWorker> replyTo, final String endpoint, final JobIdentity identity, final String host,
@@ -159,11 +169,22 @@ public final class ServerProtocol
      * @param refusedGradients gradients refused because their report's example count was not the one ordered.
      * @param cpus             the CPUs its process could run on, or "".
      * @param transport        what its data plane dropped or missed on the receiving side.
+     * @param compression      its gradient traffic before and after compression.
      */
     public record ShardStats(
         int shard, String host, long pid, long steps, double updateSeconds, long bytesReceived, long ignoredGradients,
-        long refusedGradients, String cpus, TransportStats transport) implements Command, ControlMessage
+        long refusedGradients, String cpus, TransportStats transport, CompressionStats compression)
+        implements Command, ControlMessage
     {
+        /** A shard's counters without its gradient traffic. */
+        public ShardStats(
+            final int shard, final String host, final long pid, final long steps, final double updateSeconds,
+            final long bytesReceived, final long ignoredGradients, final long refusedGradients, final String cpus,
+            final TransportStats transport)
+        {
+            this(shard, host, pid, steps, updateSeconds, bytesReceived, ignoredGradients, refusedGradients, cpus,
+                transport, null);
+        }
     }
 
     /** What the coordinator sends a parameter-server shard. */

@@ -35,7 +35,8 @@ final class ProtocolClasses
         long[].class,
         String[].class,
         int[].class,
-        io.descent.cluster.dataplane.TransportStats.class);
+        io.descent.cluster.dataplane.TransportStats.class,
+        io.descent.cluster.protocol.CompressionStats.class);
 
     private ProtocolClasses()
     {

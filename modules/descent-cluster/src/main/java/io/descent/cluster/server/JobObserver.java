@@ -1,5 +1,9 @@
 package io.descent.cluster.server;
 
+import io.descent.cluster.protocol.CompressionStats;
+
+import java.util.function.Supplier;
+
 import io.descent.nn.error.BadInputException;
 
 /**
@@ -52,6 +56,14 @@ public interface JobObserver
      * {@code joinStep} ({@link #onWorkerJoined} follows when that step goes out).
      */
     default void onJoinerAdmitted(final int rank, final long joinStep)
+    {
+    }
+
+    /**
+     * The server's model is built: {@code source} tells its gradient traffic (bytes before and after compression,
+     * density, τ) from now on, from any thread (e.g. for {@code /metrics}).
+     */
+    default void onGradientTraffic(final Supplier<CompressionStats> source)
     {
     }
 

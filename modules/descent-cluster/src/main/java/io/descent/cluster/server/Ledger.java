@@ -2,6 +2,7 @@ package io.descent.cluster.server;
 
 import io.descent.cluster.dataplane.DataPlane;
 import io.descent.cluster.plan.StepPlan;
+import io.descent.cluster.protocol.CompressionStats;
 import io.descent.cluster.protocol.NodeInfo;
 import io.descent.cluster.protocol.ServerProtocol;
 import io.descent.cluster.protocol.WorkerStats;
@@ -106,12 +107,13 @@ final class Ledger
         final List<WorkerStats> workers,
         final List<Integer> lost,
         final double updateSeconds,
-        final List<ServerProtocol.ShardStats> others)
+        final List<ServerProtocol.ShardStats> others,
+        final CompressionStats traffic)
     {
         // The step loop counts gradients it turned away; the data plane those that came after it was done with them.
         final ServerStats server = new ServerStats(NodeInfo.host(), NodeInfo.pid(), stepsTaken, updateSeconds,
             bytesReceived, ignoredGradients + plane.staleMessages(MessageKind.GRADIENT), refusedGradients,
-            NodeInfo.cpus(), plane.stats(), lateGradients, closedEarly, staleness);
+            NodeInfo.cpus(), plane.stats(), lateGradients, closedEarly, staleness, traffic);
         final List<ServerStats> shards = new ArrayList<>();
         if (!others.isEmpty())
         {
@@ -120,7 +122,7 @@ final class Ledger
             {
                 shards.add(null == other ? null : new ServerStats(other.host(), other.pid(), other.steps(),
                     other.updateSeconds(), other.bytesReceived(), other.ignoredGradients(), other.refusedGradients(),
-                    other.cpus(), other.transport()));
+                    other.cpus(), other.transport(), 0, 0, Staleness.NONE, other.compression()));
             }
         }
         return new JobResult(List.copyOf(epochs), test, step, weights, workers, server, List.copyOf(lost),

@@ -110,6 +110,10 @@ final class Membership
         }
         if (null == mismatch)
         {
+            mismatch = compressionRefusal(register);
+        }
+        if (null == mismatch)
+        {
             mismatch = null == server ? "the parameter server is not ready" :
                 server.identity().mismatch(register.identity());
         }
@@ -233,7 +237,16 @@ final class Membership
             "(and backup-workers, staleness) the same on every node";
     }
 
-    private String keyRefusal(final ServerProtocol.Register register)
+    /** @return null when the worker encodes its gradients as the server decodes them, else a one-line reason. */
+    private String compressionRefusal(final ServerProtocol.Register register)
+    {
+        final String own = setup.settings().compression().label();
+        return own.equals(register.compression()) ? null : "gradient compression differs: the worker uses " +
+            register.compression() + " but the parameter server uses " + own + "; set descent.cluster.compression " +
+            "(and threshold.*) the same on every node";
+    }
+
+        private String keyRefusal(final ServerProtocol.Register register)
     {
         final RegistrationClaim claim = RegistrationClaim.of(ActorRefResolver.get(context.getSystem()),
             context.getSelf(), register.replyTo(), register.endpoint(), register.identity(), register.host(),

@@ -207,6 +207,7 @@ public final class ParameterServer extends AbstractBehavior<Command>
             reason));
         compute.idleWork(() -> sending.progressSends(late));
         ledger.start(engine.startStep());
+        observer.onGradientTraffic(engine.traffic()::snapshot);
         if (shards.sharded())
         {
             // Workers are told every shard's endpoint when accepted: the coordinator opens to them once all are in.
@@ -464,7 +465,7 @@ public final class ParameterServer extends AbstractBehavior<Command>
         }
         shards.finish(new Finish(true, "job complete"));
         final JobResult result = ledger.result(last.test(), last.weights(), roster.stats(), membership.lostRanks(),
-            engine.updateSeconds(), shards.sharded() ? shards.stats() : List.of());
+            engine.updateSeconds(), shards.sharded() ? shards.stats() : List.of(), engine.traffic().snapshot());
         context.getLog().info("job complete: {} steps, test {}", result.steps(), last.test().describe());
         observer.onFinished(result);
         ended = true;

@@ -1,5 +1,7 @@
 package io.descent.cluster.server;
 
+import io.descent.cluster.GradientCodecs;
+import io.descent.cluster.GradientCompression;
 import io.descent.cluster.checkpoint.Checkpoint;
 import io.descent.cluster.checkpoint.CheckpointStore;
 import io.descent.cluster.checkpoint.ShardCheckpoints;
@@ -22,6 +24,7 @@ import io.descent.nn.optim.Optimizer;
 import io.descent.nn.optim.OptimizerSettings;
 import io.descent.train.Evaluator;
 import io.descent.train.Metrics;
+import io.descent.transport.codec.GradientDecoder;
 import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.ChunkAuth;
 import io.descent.transport.wire.MessageId;
@@ -50,6 +53,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * gradient, and publishes that range; only the coordinator (shard 0) sends step orders, and it gathers the other
  * shards' ranges into its model at epoch ends ({@link #expectRanges}, {@link #installRanges}) to evaluate and to
  * hand over the final weights. With one server the range is the whole vector and the model's own parameters.
+ *
+ * <p>With gradient compression ({@code descent.cluster.compression}) each rank's encoded range lands in a buffer of
+ * its own and {@link #fold} decodes it straight into the step's sum ({@link GradientDecoder}); the traffic is counted
+ * in {@link #traffic()}.
  */
 final class ServerEngine implements AutoCloseable
 {
@@ -95,7 +102,16 @@ final class ServerEngine implements AutoCloseable
     /** ssp/async: by rank, its own copy of the weights it was last sent (allocated when first needed), else null. */
     private final UnsafeBuffer[] copies;
     private INDArray sum;
+    private UnsafeBuffer sumView;
     private double updateSeconds;
+    /** How gradients arrive ({@code descent.cluster.compression}). */
+    private final GradientCompression compression;
+    /** Adds an encoded range into the sum, or null for float32 gradients (summed by BLAS). */
+    private final GradientDecoder decoder;
+    /** By rank, where its encoded gradient lands (compressed only), and its length once arrived. */
+    private final UnsafeBuffer[] encodedViews;
+    private final int[] encodedLengths;
+    private final GradientTraffic traffic;
 
     /** Builds the model (initial weights from the job seed) and, when resuming, restores the last checkpoint. */
     ServerEngine(final ServerSetup setup)
@@ -152,6 +168,19 @@ final class ServerEngine implements AutoCloseable
             orderViews[rank] = new UnsafeBuffer(ByteBuffer.allocateDirect(orderWords * Integer.BYTES));
         }
         this.weightsView = Buffers.view(params);
+        this.compression = setup.settings().compression();
+        this.decoder = GradientCodecs.decoder(compression);
+        this.encodedViews = new UnsafeBuffer[ranks];
+        this.encodedLengths = new int[ranks];
+        if (null != decoder)
+        {
+            final int capacity = GradientCodecs.encoder(compression, floats).maxEncodedBytes();
+            for (int rank = 0; rank < ranks; rank++)
+            {
+                encodedViews[rank] = new UnsafeBuffer(ByteBuffer.allocateDirect(capacity));
+            }
+        }
+        this.traffic = new GradientTraffic(compression.compression());
         this.outlets = new Outlet[ranks];
         this.copies = new UnsafeBuffer[ranks];
         this.sends = new FanOutSender(ranks, MESSAGES_PER_STEP, SystemNanoClock.INSTANCE);
@@ -314,17 +343,43 @@ final class ServerEngine implements AutoCloseable
     {
         for (final int rank : ranks)
         {
-            setup.plane().expect(identity.rangeId(MessageKind.GRADIENT, step, rank, offset, floats), gradientViews[rank],
-                deadlineNs, StepTrace.enabled() ? (arrived, complete) ->
+            final int into = rank;
+            setup.plane().expect(gradientId(step, rank), null == decoder ? gradientViews[rank] : encodedViews[rank],
+                deadlineNs, new DataPlane.Arrival()
                 {
-                    StepTrace.mark("s.data", arrived.step(), arrived.senderId());
-                    arrival.onArrival(arrived, complete);
-                } : arrival);
+                    @Override
+                    public void onArrival(final MessageId arrived, final boolean complete)
+                    {
+                        onArrival(arrived, complete, -1);
+                    }
+
+                    @Override
+                    public void onArrival(final MessageId arrived, final boolean complete, final int bytes)
+                    {
+                        // Written before the step loop hears of the arrival, read after: ordered as the bytes are.
+                        encodedLengths[into] = complete && bytes >= 0 ? bytes : expectedBytes();
+                        StepTrace.mark("s.data", arrived.step(), arrived.senderId());
+                        arrival.onArrival(arrived, complete);
+                    }
+                });
             final UnsafeBuffer meta = metaViews[rank];
             setup.plane().expect(identity.messageId(MessageKind.GRADIENT_META, step, rank, META_WORDS), meta,
                 deadlineNs, (arrived, complete) ->
                     metas.onMeta(arrived.step(), arrived.senderId(), complete ? GradientMeta.decode(meta) : null));
         }
+    }
+
+    /** @return the identity of a rank's range of its gradient of {@code step}, in the job's encoding. */
+    private MessageId gradientId(final long step, final int rank)
+    {
+        return identity.rangeId(MessageKind.GRADIENT, step, rank, offset, floats).withCompression(
+            compression.compression());
+    }
+
+    /** @return the length of a gradient range in a fixed-width encoding (float32, fp16, bf16), else -1. */
+    private int expectedBytes()
+    {
+        return compression.compression().isVariableLength() ? -1 : floats * compression.compression().bytesPerValue();
     }
 
     /**
@@ -448,6 +503,19 @@ final class ServerEngine implements AutoCloseable
     {
         final long start = System.nanoTime();
         StepTrace.mark("s.fold", -1, rank);
+        if (null != decoder)
+        {
+            // Decoded straight into the sum: the first rank's buffer becomes it, the others add into it.
+            if (first)
+            {
+                sum = gradients[rank];
+                sumView = gradientViews[rank];
+            }
+            decode(rank, sumView, weight, first);
+            updateSeconds += (System.nanoTime() - start) / 1e9;
+            return;
+        }
+        traffic.add(floats, (long)floats * Float.BYTES, floats, Double.NaN);
         final Level1 blas = Nd4j.getBlasWrapper().level1();
         if (first)
         {
@@ -462,6 +530,20 @@ final class ServerEngine implements AutoCloseable
             blas.axpy(floats, weight, gradients[rank], sum);
         }
         updateSeconds += (System.nanoTime() - start) / 1e9;
+    }
+
+    /** Adds (or with {@code first} writes) {@code weight} times rank's encoded gradient into {@code into}. */
+    private void decode(final int rank, final UnsafeBuffer into, final double weight, final boolean first)
+    {
+        final UnsafeBuffer encoded = encodedViews[rank];
+        final int bytes = encodedLengths[rank];
+        if (!decoder.accumulate(encoded, bytes, into, floats, (float)weight, first))
+        {
+            throw new IllegalStateException("rank " + rank + "'s " + compression.label() + " gradient of " + bytes +
+                " bytes does not decode into the server's range of " + floats + " floats (offset " + offset +
+                "): a sender's encoding bug, the chunks themselves verified");
+        }
+        traffic.add(floats, bytes, decoder.valuesSent(encoded, bytes, floats), decoder.tau(encoded, bytes));
     }
 
     /**
@@ -551,9 +633,17 @@ final class ServerEngine implements AutoCloseable
     {
         final long start = System.nanoTime();
         final INDArray gradient = gradients[rank];
-        if (weight != 1.0)
+        if (null != decoder)
         {
-            Nd4j.getBlasWrapper().level1().scal(floats, weight, gradient);
+            decode(rank, gradientViews[rank], weight, true);
+        }
+        else
+        {
+            traffic.add(floats, (long)floats * Float.BYTES, floats, Double.NaN);
+            if (weight != 1.0)
+            {
+                Nd4j.getBlasWrapper().level1().scal(floats, weight, gradient);
+            }
         }
         final double rate = Finite.all(gradient) ? optimizer.step(params, gradient, step) : Double.NaN;
         updateSeconds += (System.nanoTime() - start) / 1e9;
@@ -618,6 +708,18 @@ final class ServerEngine implements AutoCloseable
     double updateSeconds()
     {
         return updateSeconds;
+    }
+
+    /** @return this engine's gradient traffic: bytes before and after compression, density, τ (thread-safe reads). */
+    GradientTraffic traffic()
+    {
+        return traffic;
+    }
+
+    /** @return by rank, the bytes of the last gradient that arrived (for the step loop's byte counts). */
+    int gradientBytes(final int rank)
+    {
+        return null == decoder ? floats * Float.BYTES : encodedLengths[rank];
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.descent.cluster.server;
 
 import io.descent.cluster.dataplane.TransportStats;
+import io.descent.cluster.protocol.CompressionStats;
 
 /**
  * Counters of the parameter server for the report.
@@ -20,12 +21,23 @@ import io.descent.cluster.dataplane.TransportStats;
  *                         {@code ignoredGradients}).
  * @param closedEarly      backup steps that closed before every expected gradient was in.
  * @param staleness        the applied gradients' staleness.
+ * @param compression      its gradient traffic before and after compression, or null when not known.
  */
 public record ServerStats(
     String host, long pid, long steps, double updateSeconds, long bytesReceived, long ignoredGradients,
     long refusedGradients, String cpus, TransportStats transport, long lateGradients, long closedEarly,
-    Staleness staleness)
+    Staleness staleness, CompressionStats compression)
 {
+    /** Counters without gradient traffic. */
+    public ServerStats(
+        final String host, final long pid, final long steps, final double updateSeconds, final long bytesReceived,
+        final long ignoredGradients, final long refusedGradients, final String cpus, final TransportStats transport,
+        final long lateGradients, final long closedEarly, final Staleness staleness)
+    {
+        this(host, pid, steps, updateSeconds, bytesReceived, ignoredGradients, refusedGradients, cpus, transport,
+            lateGradients, closedEarly, staleness, null);
+    }
+
     /** Counters of a server whose steps all waited for every gradient (sync). */
     public ServerStats(
         final String host, final long pid, final long steps, final double updateSeconds, final long bytesReceived,

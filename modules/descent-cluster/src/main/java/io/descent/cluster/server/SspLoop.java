@@ -301,7 +301,7 @@ final class SspLoop
             log.debug("ignored gradient of step {} from rank {}", id.step(), id.senderId());
             return;
         }
-        step.bytesReceived += (long)engine.floats() * Float.BYTES;
+        step.bytesReceived += engine.gradientBytes(id.senderId());
         onDelivered(step, id.senderId());
     }
 

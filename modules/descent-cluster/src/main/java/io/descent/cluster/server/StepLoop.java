@@ -385,7 +385,7 @@ final class StepLoop
             log.debug("ignored gradient of step {} from rank {}", id.step(), id.senderId());
             return;
         }
-        bytesReceived += (long)engine.floats() * Float.BYTES;
+        bytesReceived += engine.gradientBytes(id.senderId());
         advance();
     }
 

@@ -36,6 +36,6 @@ final class Registration
             setup.plane().endpoint(), identity, NodeInfo.host(), NodeInfo.pid(), rank);
         return new ServerProtocol.Register(worker, claim.endpoint(), identity, claim.host(), claim.pid(),
             claim.rank(), setup.settings().key().prove(claim), setup.settings().dataPlane().label(),
-            setup.settings().consistency().label());
+            setup.settings().consistency().label(), setup.settings().compression().label());
     }
 }

@@ -1,6 +1,7 @@
 package io.descent.cluster.worker;
 
 import io.descent.cluster.Consistency;
+import io.descent.cluster.GradientCodecs;
 import io.descent.cluster.dataplane.Buffers;
 import io.descent.cluster.dataplane.Outlet;
 import io.descent.cluster.dataplane.TransportStats;
@@ -15,6 +16,7 @@ import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.protocol.WorkerStats;
 import io.descent.cluster.trace.StepTrace;
 import io.descent.nn.Model;
+import io.descent.transport.codec.GradientEncoder;
 import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.ChunkAuth;
 import io.descent.transport.wire.MessageId;
@@ -78,6 +80,18 @@ final class WorkerEngine implements AutoCloseable
     private long[] bounds;
     private UnsafeBuffer[] weightRanges;
     private UnsafeBuffer[] gradientRanges;
+    /** The whole gradient, which encoders read their range of. */
+    private final UnsafeBuffer gradientView;
+    /**
+     * By shard, the encoder of this worker's range of the gradient (null: sent as float32, no copy) and the buffer it
+     * encodes into. New at every join: a threshold encoder's residual starts from zero when the worker (re)joins or
+     * the server restarted (the unsent part of recent steps is lost, see docs/architecture.md).
+     */
+    private GradientEncoder[] encoders = new GradientEncoder[0];
+    private UnsafeBuffer[] encodedRanges = new UnsafeBuffer[0];
+    /** Gradient bytes this worker pushed: as float32 (before compression) and on the wire (after). */
+    private long gradientBytesDense;
+    private long gradientBytesWire;
     /** Bytes sent through the outlets of earlier joins (another server, or another incarnation of it). */
     private long sentBefore;
     private int rank = -1;
@@ -113,6 +127,7 @@ final class WorkerEngine implements AutoCloseable
         this.joined = identity;
         this.floats = Math.toIntExact(model.parameterCount());
         this.skipAhead = setup.settings().consistency().mode() == Consistency.Mode.BACKUP;
+        this.gradientView = Buffers.view(model.gradients());
     }
 
     JobIdentity identity()
@@ -199,12 +214,17 @@ final class WorkerEngine implements AutoCloseable
         outlets = new Outlet[count];
         weightRanges = new UnsafeBuffer[count];
         gradientRanges = new UnsafeBuffer[count];
+        encoders = new GradientEncoder[count];
+        encodedRanges = new UnsafeBuffer[count];
         for (int shard = 0; shard < count; shard++)
         {
             outlets[shard] = setup.plane().outlet(0 == shard ? serverEndpoint : shards.endpoints()[shard - 1],
                 ShardMap.session(workerSession, shard));
             weightRanges[shard] = Buffers.range(model.parameters(), bounds[shard], length(shard));
             gradientRanges[shard] = Buffers.range(model.gradients(), bounds[shard], length(shard));
+            encoders[shard] = GradientCodecs.encoder(setup.settings().compression(), length(shard));
+            encodedRanges[shard] = null == encoders[shard] ? null :
+                new UnsafeBuffer(ByteBuffer.allocateDirect(encoders[shard].maxEncodedBytes()));
         }
     }
 
@@ -412,8 +432,7 @@ final class WorkerEngine implements AutoCloseable
         SendResult result = SendResult.SENT;
         for (int shard = 0; shard < outlets.length && result.isSent(); shard++)
         {
-            result = outlets[shard].send(joined.rangeId(MessageKind.GRADIENT, step.step(), rank, bounds[shard],
-                length(shard)), gradientRanges[shard], deadline);
+            result = pushRange(shard, step.step(), deadline);
         }
         lastPushEndNs = System.nanoTime();
         pushSeconds += (lastPushEndNs - computed) / 1e9;
@@ -438,6 +457,41 @@ final class WorkerEngine implements AutoCloseable
         }
         bytesReceived += (long)(floats + orderWords) * Float.BYTES;
         return new Pushed(step.step(), rows, loss, result, stats(transport), bytesReceived);
+    }
+
+    /** Sends this worker's range of the gradient to one server shard: as float32, or encoded. */
+    private SendResult pushRange(final int shard, final long step, final long deadline)
+    {
+        final MessageId id = joined.rangeId(MessageKind.GRADIENT, step, rank, bounds[shard], length(shard));
+        final GradientEncoder encoder = encoders[shard];
+        gradientBytesDense += (long)length(shard) * Float.BYTES;
+        if (null == encoder)
+        {
+            gradientBytesWire += (long)length(shard) * Float.BYTES;
+            return outlets[shard].send(id, gradientRanges[shard], deadline);
+        }
+        final int bytes = encoder.encode(gradientView, Math.toIntExact(bounds[shard] * Float.BYTES),
+            encodedRanges[shard]);
+        gradientBytesWire += bytes;
+        return outlets[shard].send(id.withCompression(encoder.compression()), encodedRanges[shard], bytes, deadline);
+    }
+
+    /** @return gradient bytes pushed so far as float32 (before compression); compute thread. */
+    long gradientBytesDense()
+    {
+        return gradientBytesDense;
+    }
+
+    /** @return gradient bytes pushed so far on the wire (after compression); compute thread. */
+    long gradientBytesWire()
+    {
+        return gradientBytesWire;
+    }
+
+    /** @return the encoders of the current join, by server shard (null entries: float32); compute thread. */
+    GradientEncoder[] encoders()
+    {
+        return encoders.clone();
     }
 
     private WorkerStats stats(final TransportStats transport)

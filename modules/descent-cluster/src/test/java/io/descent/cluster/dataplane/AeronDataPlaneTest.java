@@ -1,5 +1,10 @@
 package io.descent.cluster.dataplane;
 
+import io.descent.transport.codec.Compression;
+import io.descent.transport.codec.GradientEncoder;
+import io.descent.transport.codec.HalfDecoder;
+import io.descent.transport.codec.HalfEncoder;
+import io.descent.transport.codec.HalfFloats;
 import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.MessageId;
 import io.descent.transport.wire.MessageKind;
@@ -10,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -21,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The Aeron data plane checks a peer's endpoint before it opens an outlet to it, and cancels the expected messages of
  * one sender (polled inline or by its agent thread): the cancelled ones are never told or written, and count as late
- * when they come.
+ * when they come. An fp16 gradient crosses real Aeron UDP and decodes into a sum; one encoded otherwise than
+ * expected is dropped and counted.
  */
 class AeronDataPlaneTest
 {
@@ -96,6 +103,59 @@ class AeronDataPlaneTest
             assertEquals(0, plane.stats().incompleteMessages());
             assertEquals(0L, dropped.getLong(0), "nothing written into a cancelled destination");
             assertEquals(0x0707070707070707L, kept.getLong(0));
+        }
+    }
+
+    @Test
+    void shouldCarryAnFp16GradientIntoTheSumAndDropOneEncodedOtherwise()
+    {
+        try (AeronDataPlane plane = new AeronDataPlane(TRANSPORT.transport(), "127.0.0.1:0", 7100, true);
+             AeronDataPlane peer = new AeronDataPlane(TRANSPORT.transport(), "127.0.0.1:0", 7100, true);
+             Outlet outlet = peer.outlet(plane.endpoint()))
+        {
+            final UnsafeBuffer gradient = buffer();
+            for (int i = 0; i < FLOATS; i++)
+            {
+                gradient.putFloat(i * Float.BYTES, (i - 512) * 0.001f, ByteOrder.LITTLE_ENDIAN);
+            }
+            final GradientEncoder encoder = new HalfEncoder(Compression.FP16, FLOATS);
+            final UnsafeBuffer encoded = new UnsafeBuffer(ByteBuffer.allocateDirect(encoder.maxEncodedBytes()));
+            final int bytes = encoder.encode(gradient, 0, encoded);
+            final MessageId fp16 = id(1, 4).withCompression(Compression.FP16);
+            final UnsafeBuffer landed = new UnsafeBuffer(ByteBuffer.allocateDirect(encoder.maxEncodedBytes()));
+            final int[] told = { -2 };
+            plane.expect(fp16, landed, deadline(), new DataPlane.Arrival()
+            {
+                @Override
+                public void onArrival(final MessageId id, final boolean complete)
+                {
+                    throw new AssertionError("the plane tells the length");
+                }
+
+                @Override
+                public void onArrival(final MessageId id, final boolean complete, final int length)
+                {
+                    told[0] = complete ? length : -1;
+                }
+            });
+            // The same step as float32 first: expected as fp16, so dropped and counted, never written.
+            assertEquals(SendResult.SENT, outlet.send(id(1, 4), gradient, deadline()));
+            assertTrue(plane.await(() -> plane.stats().rejectedEncoding() > 0, deadline()), "float32 rejected");
+            assertEquals(-2, told[0], "not delivered");
+            assertEquals(SendResult.SENT, outlet.send(fp16, encoded, bytes, deadline()));
+            assertTrue(plane.await(() -> told[0] != -2, deadline()), "fp16 delivered");
+            assertEquals(FLOATS * 2, told[0]);
+
+            final UnsafeBuffer sum = buffer();
+            assertTrue(new HalfDecoder(Compression.FP16).accumulate(landed, told[0], sum, FLOATS, 0.5f, true));
+            for (int i = 0; i < FLOATS; i++)
+            {
+                final float value = gradient.getFloat(i * Float.BYTES, ByteOrder.LITTLE_ENDIAN);
+                assertEquals(0.5f * HalfFloats.fromFp16(HalfFloats.toFp16(value)),
+                    sum.getFloat(i * Float.BYTES, ByteOrder.LITTLE_ENDIAN), 0.0f, "value " + i);
+            }
+            assertTrue(plane.stats().rejectedEncoding() > 0);
+            assertEquals(0, plane.stats().rejectedUnexpected());
         }
     }
 

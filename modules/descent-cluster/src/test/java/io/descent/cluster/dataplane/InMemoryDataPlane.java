@@ -96,13 +96,20 @@ public final class InMemoryDataPlane implements DataPlane
             @Override
             public SendResult send(final MessageId id, final DirectBuffer source, final long deadlineNs)
             {
+                return send(id, source, id.byteLength(), deadlineNs);
+            }
+
+            @Override
+            public SendResult send(
+                final MessageId id, final DirectBuffer source, final int length, final long deadlineNs)
+            {
                 final InMemoryDataPlane target = network.lookup(peer);
                 if (null == target)
                 {
                     return SendResult.DEADLINE_NOT_CONNECTED;
                 }
-                target.deliver(id, source);
-                bytes += id.byteLength();
+                target.deliver(id, source, length);
+                bytes += length;
                 return SendResult.SENT;
             }
 
@@ -204,7 +211,7 @@ public final class InMemoryDataPlane implements DataPlane
         return cancelled.get();
     }
 
-    private void deliver(final MessageId id, final DirectBuffer source)
+    private void deliver(final MessageId id, final DirectBuffer source, final int length)
     {
         final Expectation expectation;
         synchronized (copying)
@@ -213,7 +220,12 @@ public final class InMemoryDataPlane implements DataPlane
             if (null != expectation)
             {
                 ended.put(id, true);
-                expectation.destination().putBytes(0, source, 0, id.byteLength());
+                if (length > expectation.destination().capacity())
+                {
+                    throw new IllegalStateException(id + ": " + length + " bytes do not fit the destination's " +
+                        expectation.destination().capacity());
+                }
+                expectation.destination().putBytes(0, source, 0, length);
             }
         }
         if (null == expectation)
@@ -230,7 +242,7 @@ public final class InMemoryDataPlane implements DataPlane
             return;
         }
         cancelTimer(expectation);
-        tell(expectation.arrival(), id, true);
+        tell(expectation.arrival(), id, true, length);
     }
 
     private static void cancelTimer(final Expectation expectation)
@@ -245,9 +257,14 @@ public final class InMemoryDataPlane implements DataPlane
     /** As the Aeron plane: an arrival that throws is kept and thrown by every {@link #await} from then on. */
     private void tell(final Arrival arrival, final MessageId id, final boolean complete)
     {
+        tell(arrival, id, complete, -1);
+    }
+
+    private void tell(final Arrival arrival, final MessageId id, final boolean complete, final int length)
+    {
         try
         {
-            arrival.onArrival(id, complete);
+            arrival.onArrival(id, complete, length);
         }
         catch (final RuntimeException | Error ex)
         {

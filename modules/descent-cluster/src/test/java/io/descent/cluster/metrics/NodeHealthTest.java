@@ -100,7 +100,7 @@ class NodeHealthTest
             assertEquals(0.0, value(Scrape.metrics(http.port()), "descent_transport_crc_failures_total", "role",
                 "worker", "rank", "4").orElseThrow());
 
-            stats.set(new TransportStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14));
+            stats.set(new TransportStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
             worker.assignRank(2);
             final List<Scrape.Sample> samples = Scrape.metrics(http.port());
             final String[] rank2 = { "role", "worker", "rank", "2" };
@@ -111,7 +111,7 @@ class NodeHealthTest
             assertEquals(10.0, value(samples, "descent_transport_late_messages_total", rank2).orElseThrow());
             assertEquals(11.0, value(samples, "descent_transport_duplicate_messages_total", rank2).orElseThrow());
             final String[] reasons = { "unknown_job", "fingerprint", "unexpected", "malformed", "out_of_range" };
-            final String[] authentication = { "bad_mac", "unknown_session", "replay" };
+            final String[] authentication = { "bad_mac", "unknown_session", "replay", "encoding" };
             for (int i = 0; i < authentication.length; i++)
             {
                 assertEquals(12.0 + i, value(samples, "descent_transport_rejected_chunks_total", "role", "worker",

@@ -35,7 +35,7 @@ class StepMessagesTest
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(GradientMeta.BYTES));
         final TransportStats transport = new TransportStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, Long.MAX_VALUE, 12, 13,
-            14);
+            14, 15);
         final GradientMeta meta = new GradientMeta(256, 0.6931471805599453, 1L << 40, 12.5, 0.25, 3.125, 987654321L,
             transport);
         meta.encode(buffer);

@@ -72,7 +72,12 @@ class KryoSerializerTest
             new ServerProtocol.ShardNorm(1, 17L, 0.25),
             new ServerProtocol.GlobalNorm(17L, 3.5e-3),
             new ServerProtocol.ShardStats(1, "host-d", 8, 170, 1.25, 4096, 3, 1, "0-1",
-                new io.descent.cluster.dataplane.TransportStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14)));
+                new io.descent.cluster.dataplane.TransportStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14)),
+            new ServerProtocol.ShardStats(2, "host-e", 9, 170, 1.5, 2048, 0, 0, "0",
+                new io.descent.cluster.dataplane.TransportStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                new io.descent.cluster.protocol.CompressionStats("fp16", 340, 4096, 2048, 1024, 1024, Double.NaN)),
+            new ServerProtocol.Register(adapter, "ipc", new JobIdentity(1L, "a", 2L), "host-b", 1, -1, "", "none",
+                "sync", "bf16"));
         for (final Object message : messages)
         {
             assertEquals(message, roundTrip(message), message.getClass().getSimpleName());

@@ -27,4 +27,31 @@ public interface GradientDecoder
      */
     boolean accumulate(
         DirectBuffer encoded, int encodedBytes, MutableDirectBuffer sum, int floats, float weight, boolean first);
+
+    /**
+     * For the report's achieved density: how many of the range's values the message carries. Added with the half
+     * codecs; a sparse decoder (threshold) overrides it.
+     *
+     * @param encoded      a message that {@link #accumulate} took.
+     * @param encodedBytes its length in bytes.
+     * @param floats       the range's length in floats.
+     * @return the values it carries: every one ({@code floats}) for a dense encoding.
+     */
+    default long valuesSent(final DirectBuffer encoded, final int encodedBytes, final int floats)
+    {
+        return floats;
+    }
+
+    /**
+     * For the report: the threshold τ the message was encoded with. Added with the half codecs; the threshold decoder
+     * overrides it.
+     *
+     * @param encoded      a message that {@link #accumulate} took.
+     * @param encodedBytes its length in bytes.
+     * @return τ, or NaN for an encoding without one.
+     */
+    default double tau(final DirectBuffer encoded, final int encodedBytes)
+    {
+        return Double.NaN;
+    }
 }

@@ -74,7 +74,7 @@ final class ChunkWriter
             return;
         }
         final int index = header.chunkIndex();
-        if (header.messageLength() != slot.length() || slot.conflictsWith(header.chunkCount(), header.chunkStride()))
+        if (!slot.accepts(header.messageLength()) || slot.conflictsWith(header.chunkCount(), header.chunkStride()))
         {
             counters.increment(ReceiverCounter.REJECTED_OUT_OF_RANGE);
             return;
@@ -101,7 +101,7 @@ final class ChunkWriter
         copy(term, firstFrame, lastFrame, slot.destination(), slot.destinationOffset() + header.byteOffset());
         counters.increment(ReceiverCounter.CHUNKS);
         counters.add(ReceiverCounter.BYTES, header.payloadLength());
-        if (slot.addChunk(index, header.chunkCount(), header.chunkStride()))
+        if (slot.addChunk(index, header.chunkCount(), header.chunkStride(), header.messageLength()))
         {
             slots.remove(slot);
             counters.increment(ReceiverCounter.COMPLETED);

@@ -41,6 +41,10 @@ public final class ReceiveSlot
     private MutableDirectBuffer destination;
     private int destinationOffset;
     private int length;
+    /** True when {@link #length} is a bound, not the exact length: the message's first chunk tells it. */
+    private boolean upTo;
+    /** The length the verified chunks carry, or -1 before the first. */
+    private int messageLength = -1;
     private long deadlineNs;
     private int chunkStride;
     private Object attachment;
@@ -79,9 +83,31 @@ public final class ReceiveSlot
         this.destination = destination;
         this.destinationOffset = destinationOffset;
         this.length = length;
+        this.upTo = false;
+        this.messageLength = -1;
         this.deadlineNs = deadlineNs;
         this.chunkStride = 0;
         this.state = State.IDLE;
+        return this;
+    }
+
+    /**
+     * Arms the slot for one message of variable length (a compressed gradient whose size depends on its values): as
+     * {@link #expect}, but a message of any length up to {@code capacity} bytes is accepted, the length its first
+     * verified chunk carries binding its other chunks; {@link #messageLength()} tells it once complete.
+     *
+     * @param capacity the most bytes the message may have.
+     * @return this.
+     */
+    public ReceiveSlot expectUpTo(
+        final MessageId id,
+        final MutableDirectBuffer destination,
+        final int destinationOffset,
+        final int capacity,
+        final long deadlineNs)
+    {
+        expect(id, destination, destinationOffset, capacity, deadlineNs);
+        this.upTo = true;
         return this;
     }
 
@@ -122,10 +148,33 @@ public final class ReceiveSlot
         return destinationOffset;
     }
 
-    /** @return the expected message length in bytes. */
+    /** @return the expected message length in bytes, or the most it may have ({@link #expectUpTo}). */
     public int length()
     {
         return length;
+    }
+
+    /**
+     * @return the message's length in bytes as its verified chunks carry it (once complete: how many bytes of the
+     * destination it filled), or -1 before any chunk arrived.
+     */
+    public int messageLength()
+    {
+        return messageLength;
+    }
+
+    /**
+     * @param chunkMessageLength the message length a chunk's header carries.
+     * @return true when this slot takes a message of that length: exactly {@link #length()}, or with
+     * {@link #expectUpTo} at most it and the same as the chunks before. Receiver thread.
+     */
+    boolean accepts(final int chunkMessageLength)
+    {
+        if (!upTo)
+        {
+            return chunkMessageLength == length;
+        }
+        return chunkMessageLength <= length && (messageLength < 0 || chunkMessageLength == messageLength);
     }
 
     /** @return the absolute deadline in nanoseconds. */
@@ -212,12 +261,17 @@ public final class ReceiveSlot
         return chunkStride != 0 && received.contains(index);
     }
 
-    /** Records a verified, written chunk. @return true when the message is now complete. Receiver thread. */
-    boolean addChunk(final int index, final int chunkCount, final int stride)
+    /**
+     * Records a verified, written chunk of a message of {@code chunkMessageLength} bytes.
+     *
+     * @return true when the message is now complete. Receiver thread.
+     */
+    boolean addChunk(final int index, final int chunkCount, final int stride, final int chunkMessageLength)
     {
         if (chunkStride == 0)
         {
             chunkStride = stride;
+            messageLength = chunkMessageLength;
             received.reset(chunkCount);
         }
         return received.add(index);

@@ -50,6 +50,11 @@ public enum ReceiverCounter
     REJECTED_FINGERPRINT,
     /** Chunks dropped because their job and model are known but no destination expects that message (not yet). */
     REJECTED_UNEXPECTED,
+    /**
+     * Chunks dropped because a destination expects their message but encoded otherwise (e.g. an fp16 gradient where
+     * float32 is expected: a node configured with another {@code compression}); never decoded as the wrong format.
+     */
+    REJECTED_ENCODING,
     /** Chunks dropped because their header is inconsistent (version, kind, index >= count, offset, length). */
     REJECTED_MALFORMED,
     /** Chunks dropped because their message length or chunking differs from the destination's expectation. */

@@ -136,6 +136,10 @@ final class SlotTable
         boolean jobKnown = false;
         for (int i = 0; i < size; i++)
         {
+            if (slots[i].id().matchesExceptEncoding(header))
+            {
+                return ReceiverCounter.REJECTED_ENCODING;
+            }
             if (slots[i].id().jobId() == header.jobId())
             {
                 jobKnown = true;

@@ -192,6 +192,7 @@ public final class BufferSender implements AutoCloseable
         }
         header.putMessage(id.kind(), id.senderId(), id.jobId(), id.fingerprint(), id.step(), id.floatOffset(),
             id.floatLength(), length, auth(), null == mac ? 0L : mac.key().id());
+        header.encoding(id.compression());
         this.source = source;
         this.sourceOffset = offset;
         this.sourceLength = length;

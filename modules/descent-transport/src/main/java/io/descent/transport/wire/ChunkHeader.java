@@ -1,5 +1,6 @@
 package io.descent.transport.wire;
 
+import io.descent.transport.codec.Compression;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -7,7 +8,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
  * Flyweight over the 104-byte header that starts every chunk (Aeron style: wrap a buffer at an offset, then read or
- * write fields in place; nothing is copied or allocated). Little-endian layout, version 3:
+ * write fields in place; nothing is copied or allocated). Little-endian layout, version 4:
  * <pre>
  *   0  byte  version          ({@link #VERSION})
  *   1  byte  kind             ({@link MessageKind#code()})
@@ -25,7 +26,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *  56  int   chunk stride     nominal payload bytes per chunk (the last chunk may be shorter)
  *  60  int   byte offset      of this chunk's payload in the message (= index * stride)
  *  64  int   payload length   in bytes
- *  68  int   reserved         (0)
+ *  68  byte  encoding         ({@link Compression#code()}: how the message's values are written; 0 = float32)
+ *  69  3 B   reserved         (0)
  *  72  long  key id           of the {@link DataKey} the tag is under (0 with {@link ChunkAuth#CRC_ONLY})
  *  80  long  sequence         the sender's chunk counter (part of the AES-GMAC nonce; never repeats per sender)
  *  88  16 B  tag              CRC32C in the first 4 bytes (crc-only), or the MAC; of the scope (MACs only: the
@@ -33,7 +35,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * 104  payload
  * </pre>
  * The tag covers the header as well as the payload, so a corrupted or forged offset cannot place good bytes in the
- * wrong place. Versions 1 (72 bytes, CRC only) and 2 (no flags) are rejected as malformed. Not thread-safe: one flyweight per thread.
+ * wrong place. Versions 1 (72 bytes, CRC only), 2 (no flags) and 3 (no encoding byte: bytes 68..71 were a reserved int)
+ * are rejected as malformed. Not thread-safe: one flyweight per thread.
  */
 public final class ChunkHeader
 {
@@ -47,9 +50,10 @@ public final class ChunkHeader
     public static final int TAG_LENGTH = 16;
     /**
      * Wire format version: 2 added the auth code, key id, sequence and 16-byte tag; 3 the flags byte (a broadcast
-     * chunk's MAC does not cover the receiving session).
+     * chunk's MAC does not cover the receiving session); 4 the encoding byte at 68 (gradient compression: fp16, bf16,
+     * threshold), part of the message's identity, where version 3 had a reserved int.
      */
-    public static final byte VERSION = 3;
+    public static final byte VERSION = 4;
     /**
      * Flag: the chunk goes, byte for byte, to several receivers (the weights to every worker), so its MAC is computed
      * once, over the scope 0 instead of the receiving session id ({@link ChunkMac}). Covered by the MAC itself: a
@@ -73,7 +77,8 @@ public final class ChunkHeader
     private static final int CHUNK_STRIDE_OFFSET = 56;
     private static final int BYTE_OFFSET_OFFSET = 60;
     private static final int PAYLOAD_LENGTH_OFFSET = 64;
-    private static final int RESERVED2_OFFSET = 68;
+    private static final int ENCODING_OFFSET = 68;
+    private static final int RESERVED2_OFFSET = 69;
     private static final int KEY_ID_OFFSET = 72;
     private static final int SEQUENCE_OFFSET = 80;
     private static final int CRC_OFFSET = TAG_OFFSET;
@@ -167,7 +172,9 @@ public final class ChunkHeader
         mutableBuffer.putByte(offset + KIND_OFFSET, kind.code());
         mutableBuffer.putByte(offset + AUTH_OFFSET, auth.code());
         mutableBuffer.putByte(offset + FLAGS_OFFSET, (byte)0);
-        mutableBuffer.putInt(offset + RESERVED2_OFFSET, 0, LITTLE_ENDIAN);
+        mutableBuffer.putByte(offset + ENCODING_OFFSET, (byte)0);
+        mutableBuffer.putByte(offset + RESERVED2_OFFSET, (byte)0);
+        mutableBuffer.putShort(offset + RESERVED2_OFFSET + 1, (short)0, LITTLE_ENDIAN);
         mutableBuffer.putLong(offset + KEY_ID_OFFSET, keyId, LITTLE_ENDIAN);
         mutableBuffer.putInt(offset + SENDER_ID_OFFSET, senderId, LITTLE_ENDIAN);
         mutableBuffer.putLong(offset + JOB_ID_OFFSET, jobId, LITTLE_ENDIAN);
@@ -207,6 +214,19 @@ public final class ChunkHeader
     {
         mutableBuffer.putByte(offset + FLAGS_OFFSET, flags);
         return this;
+    }
+
+    /** Writes the encoding (after {@link #putMessage}, which sets float32). @return this. */
+    public ChunkHeader encoding(final Compression compression)
+    {
+        mutableBuffer.putByte(offset + ENCODING_OFFSET, compression.code());
+        return this;
+    }
+
+    /** @return the raw encoding code; see {@link Compression#fromCode(byte)}. */
+    public byte encodingCode()
+    {
+        return buffer.getByte(offset + ENCODING_OFFSET);
     }
 
     /** @return the flags byte. */
@@ -337,6 +357,7 @@ public final class ChunkHeader
         final int stride = chunkStride();
         final int index = chunkIndex();
         if (version() != VERSION || MessageKind.fromCode(kindCode()) == null || ChunkAuth.fromCode(authCode()) == null ||
+            Compression.fromCode(encodingCode()) == null ||
             messageLength < 0 || stride <= 0 ||
             count != expectedChunkCount(messageLength, stride) || index < 0 || index >= count)
         {

@@ -1,7 +1,6 @@
 package io.descent.transport.wire;
 
-import io.descent.transport.wire.ChunkHeader;
-import io.descent.transport.wire.MessageKind;
+import io.descent.transport.codec.Compression;
 
 import java.util.Objects;
 
@@ -18,14 +17,18 @@ import java.util.Objects;
  * @param senderId    the sender's rank (workers) or id (parameter server).
  * @param floatOffset first float of the range in the full vector (0 for an unsharded model).
  * @param floatLength number of floats in the range.
+ * @param compression how the range's values are encoded ({@link Compression#NONE}: float32); a chunk encoded
+ *                    otherwise does not match.
  */
 public record MessageId(
-    long jobId, long fingerprint, MessageKind kind, long step, int senderId, long floatOffset, int floatLength)
+    long jobId, long fingerprint, MessageKind kind, long step, int senderId, long floatOffset, int floatLength,
+    Compression compression)
 {
     /** Validates the fields. */
     public MessageId
     {
         Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(compression, "compression");
         if (floatOffset < 0 || floatLength < 0)
         {
             throw new IllegalArgumentException(
@@ -33,23 +36,57 @@ public record MessageId(
         }
     }
 
+    /** An identity of plain float32 values ({@link Compression#NONE}). */
+    public MessageId(
+        final long jobId, final long fingerprint, final MessageKind kind, final long step, final int senderId,
+        final long floatOffset, final int floatLength)
+    {
+        this(jobId, fingerprint, kind, step, senderId, floatOffset, floatLength, Compression.NONE);
+    }
+
     /** @return the same identity for another step or version. */
     public MessageId withStep(final long newStep)
     {
-        return new MessageId(jobId, fingerprint, kind, newStep, senderId, floatOffset, floatLength);
+        return new MessageId(jobId, fingerprint, kind, newStep, senderId, floatOffset, floatLength, compression);
     }
 
-    /** @return the range's length in bytes ({@code floatLength * 4}). */
+    /** @return the same identity with its values encoded as {@code newCompression}. */
+    public MessageId withCompression(final Compression newCompression)
+    {
+        return new MessageId(jobId, fingerprint, kind, step, senderId, floatOffset, floatLength, newCompression);
+    }
+
+    /**
+     * @return the message's length in bytes: {@code floatLength} times the encoding's bytes per value (4 for float32,
+     * 2 for fp16 and bf16).
+     * @throws IllegalStateException for a variable-length encoding ({@link Compression#isVariableLength()}): its
+     *                               length is the sender's to tell, and a receiver's bound is its destination.
+     */
     public int byteLength()
     {
-        return floatLength * Float.BYTES;
+        if (compression.isVariableLength())
+        {
+            throw new IllegalStateException("a " + compression.label() + " message has no fixed length: " + this);
+        }
+        return floatLength * compression.bytesPerValue();
     }
 
     /**
      * @param header a chunk header.
-     * @return true when the header carries this identity (job, fingerprint, kind, step, sender and range).
+     * @return true when the header carries this identity (job, fingerprint, kind, step, sender, range and
+     * encoding).
      */
     public boolean matches(final ChunkHeader header)
+    {
+        return matchesExceptEncoding(header) && header.encodingCode() == compression.code();
+    }
+
+    /**
+     * @param header a chunk header.
+     * @return true when the header carries this identity but perhaps another encoding: a message encoded otherwise
+     * than expected.
+     */
+    public boolean matchesExceptEncoding(final ChunkHeader header)
     {
         return header.jobId() == jobId && header.fingerprint() == fingerprint && header.kindCode() == kind.code() &&
             header.step() == step && header.senderId() == senderId && header.floatOffset() == floatOffset &&

@@ -1,5 +1,6 @@
 package io.descent.transport.wire;
 
+import io.descent.transport.codec.Compression;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +38,26 @@ class ChunkHeaderTest
         assertEquals(1024, header.payloadLength());
         assertEquals(0xCAFEBABE, header.crc());
         assertTrue(header.isWellFormed());
+    }
+
+    @Test
+    void shouldCarryTheEncodingAndRejectAnUnknownOne()
+    {
+        header.putMessage(MessageKind.GRADIENT, 0, 1L, 1L, 1L, 0, 1000, 2000).putChunk(0, 1, 4096, 0, 2000);
+        assertEquals(Compression.NONE.code(), header.encodingCode(), "putMessage writes float32");
+        header.encoding(Compression.FP16);
+        assertEquals(Compression.FP16, Compression.fromCode(header.encodingCode()));
+        assertTrue(header.isWellFormed());
+        final MessageId fp16 = new MessageId(1L, 1L, MessageKind.GRADIENT, 1L, 0, 0, 1000, Compression.FP16);
+        assertTrue(fp16.matches(header));
+        assertFalse(fp16.withCompression(Compression.BF16).matches(header), "another encoding does not match");
+        assertTrue(fp16.withCompression(Compression.BF16).matchesExceptEncoding(header));
+        assertEquals(2000, fp16.byteLength());
+        buffer.putByte(8 + 68, (byte)42);
+        assertFalse(header.isWellFormed(), "unknown encoding");
+        buffer.putByte(8 + 68, (byte)0);
+        buffer.putByte(8, (byte)3);
+        assertFalse(header.isWellFormed(), "version 3");
     }
 
     @Test

@@ -1,0 +1,45 @@
+package io.descent.cluster.protocol;
+
+import java.util.List;
+
+/**
+ * A parameter server's (or one shard's) gradient traffic, for the report's {@code compression} section: what its
+ * summed gradients would have taken as float32 and what they took on the wire. Immutable.
+ *
+ * @param codec      the compression's label ({@code none}, {@code fp16}, …).
+ * @param gradients  gradient ranges summed.
+ * @param denseBytes their bytes as float32 (before compression).
+ * @param wireBytes  their bytes as they arrived (after compression).
+ * @param values     the values they covered.
+ * @param valuesSent the values their encodings carried (= values unless sparse).
+ * @param tau        the threshold τ of the last one, or NaN without a threshold.
+ */
+public record CompressionStats(
+    String codec, long gradients, long denseBytes, long wireBytes, long values, long valuesSent, double tau)
+{
+    /**
+     * @param parts a server's and its shards' stats (nulls skipped: a shard that never reported).
+     * @return their sums (the codec and τ of the first), or null when there is none.
+     */
+    public static CompressionStats sum(final List<CompressionStats> parts)
+    {
+        CompressionStats total = null;
+        for (final CompressionStats part : parts)
+        {
+            if (null == part)
+            {
+                continue;
+            }
+            total = null == total ? part : new CompressionStats(total.codec, total.gradients + part.gradients,
+                total.denseBytes + part.denseBytes, total.wireBytes + part.wireBytes, total.values + part.values,
+                total.valuesSent + part.valuesSent, Double.isNaN(total.tau) ? part.tau : total.tau);
+        }
+        return total;
+    }
+
+    /** @return the fraction of values sent (1 when dense), or NaN before any gradient. */
+    public double density()
+    {
+        return values == 0 ? Double.NaN : (double)valuesSent / values;
+    }
+}

@@ -1,0 +1,91 @@
+package io.descent.cluster;
+
+import com.typesafe.config.ConfigFactory;
+import io.descent.nn.error.BadInputException;
+import io.descent.transport.codec.Compression;
+import io.descent.transport.codec.HalfDecoder;
+import io.descent.transport.codec.HalfEncoder;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code descent.cluster.compression} and {@code threshold.*}: none by default, fp16 and bf16 with their codecs,
+ * threshold refused until its codec is wired in, each bad value refused in one line naming the key.
+ */
+class CompressionSettingsTest
+{
+    @Test
+    void shouldSendFloat32ByDefault()
+    {
+        final GradientCompression compression = settings("").compression();
+        assertEquals(Compression.NONE, compression.compression());
+        assertFalse(compression.compresses());
+        assertEquals("none", compression.label());
+        assertNull(GradientCodecs.encoder(compression, 10), "float32 is sent as it is");
+        assertNull(GradientCodecs.decoder(compression));
+    }
+
+    @Test
+    void shouldReadTheHalfPrecisionCodecs()
+    {
+        for (final String label : new String[]{ "fp16", "BF16 " })
+        {
+            final GradientCompression compression = settings("compression = \"" + label + "\"").compression();
+            assertEquals(label.trim().toLowerCase(), compression.label());
+            assertTrue(compression.compresses());
+            assertInstanceOf(HalfEncoder.class, GradientCodecs.encoder(compression, 10));
+            assertEquals(20, GradientCodecs.encoder(compression, 10).maxEncodedBytes());
+            assertInstanceOf(HalfDecoder.class, GradientCodecs.decoder(compression));
+            assertEquals(compression.compression(), GradientCodecs.decoder(compression).compression());
+        }
+    }
+
+    @Test
+    void shouldRefuseThresholdUntilItsCodecIsAvailable()
+    {
+        assertRefused("compression = threshold", "descent.cluster.compression = threshold is not available yet in " +
+            "this build; use none, fp16 or bf16");
+    }
+
+    @Test
+    void shouldReadAndCheckTheThresholdSettings()
+    {
+        final GradientCompression parsed = GradientCompression.from(ConfigFactory.parseString(
+            "compression = threshold, threshold { density = 0.005, initial-tau = 0.01, min-tau = 1e-6, max-tau = 2 }"),
+            "descent.cluster");
+        assertEquals(new GradientCompression(Compression.THRESHOLD, 0.005, 0.01, 1e-6, 2.0), parsed);
+        assertEquals("threshold (density = 0.005, initial-tau = 0.01, min-tau = 1.0E-6, max-tau = 2.0)",
+            parsed.label());
+        assertRefused("threshold.density = 0", "descent.cluster.threshold.density = 0.0 is out of range; allowed: " +
+            "above 0 up to 1");
+        assertRefused("threshold.density = 1.5", "descent.cluster.threshold.density = 1.5 is out of range");
+        assertRefused("threshold.min-tau = 0", "descent.cluster.threshold.min-tau = 0.0 and max-tau = 1.0 must " +
+            "satisfy 0 < min-tau <= max-tau");
+        assertRefused("threshold.initial-tau = 5", "descent.cluster.threshold.initial-tau = 5.0 is out of range; " +
+            "allowed: min-tau 1.0E-8 .. max-tau 1.0");
+        assertRefused("threshold.density = lots", "descent.cluster.threshold.density must be a number");
+        assertRefused("compression = zip", "descent.cluster.compression = 'zip' is not a gradient compression; " +
+            "allowed: none, fp16, bf16, threshold");
+        assertRefused("threshold.tau = 1", "unknown setting descent.cluster.threshold.tau");
+    }
+
+    private static void assertRefused(final String overrides, final String start)
+    {
+        final String message = assertThrows(BadInputException.class, () -> settings(overrides)).getMessage();
+        assertTrue(message.startsWith(start), message);
+        assertFalse(message.contains("\n"), message);
+    }
+
+    private static ClusterSettings settings(final String overrides)
+    {
+        return ClusterSettings.from(ConfigFactory.parseString("descent.cluster { " + overrides + " }"), Map.of());
+    }
+}
