@@ -152,7 +152,7 @@ public record ClusterSettings(
             consistency,
             intIn(c, "servers", 1, MAX_SERVERS),
             bytesIn(c, "shard-min-bytes", 4096, 1L << 30),
-            GradientCodecs.checkAvailable(GradientCompression.from(c, PATH)));
+            GradientCompression.from(c, PATH));
     }
 
     /** @return what protects the control plane (Akka): mutual TLS when a TLS directory is set, else nothing. */

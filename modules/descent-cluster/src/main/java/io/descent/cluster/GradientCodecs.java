@@ -1,10 +1,12 @@
 package io.descent.cluster;
 
-import io.descent.nn.error.BadInputException;
 import io.descent.transport.codec.GradientDecoder;
 import io.descent.transport.codec.GradientEncoder;
 import io.descent.transport.codec.HalfDecoder;
 import io.descent.transport.codec.HalfEncoder;
+import io.descent.transport.codec.ThresholdDecoder;
+import io.descent.transport.codec.ThresholdEncoder;
+import io.descent.transport.codec.ThresholdSettings;
 
 /**
  * Makes the gradient codecs of a {@link GradientCompression}: one encoder per (worker, server-shard range), one
@@ -12,28 +14,8 @@ import io.descent.transport.codec.HalfEncoder;
  */
 public final class GradientCodecs
 {
-    /** The line {@code compression = threshold} is refused with until its codec is wired in here. */
-    static final String THRESHOLD_NOT_AVAILABLE = ClusterSettings.PATH + ".compression = threshold is not available " +
-        "yet in this build; use none, fp16 or bf16";
-
     private GradientCodecs()
     {
-    }
-
-    /**
-     * Refuses a compression this build has no codec for, at start (exit 2).
-     *
-     * @return {@code compression}.
-     * @throws BadInputException one line naming the setting.
-     */
-    static GradientCompression checkAvailable(final GradientCompression compression)
-    {
-        return switch (compression.compression())
-        {
-            // Threshold: return compression once ThresholdEncoder/ThresholdDecoder are wired into encoder()/decoder().
-            case THRESHOLD -> throw new BadInputException(THRESHOLD_NOT_AVAILABLE);
-            default -> compression;
-        };
     }
 
     /**
@@ -48,9 +30,8 @@ public final class GradientCodecs
         {
             case NONE -> null;
             case FP16, BF16 -> new HalfEncoder(compression.compression(), floats);
-            // Threshold: new ThresholdEncoder(floats, new ThresholdSettings(compression.density(),
-            //     compression.initialTau(), compression.minTau(), compression.maxTau()))
-            case THRESHOLD -> throw new BadInputException(THRESHOLD_NOT_AVAILABLE);
+            case THRESHOLD -> new ThresholdEncoder(floats, new ThresholdSettings(compression.density(),
+                compression.initialTau(), compression.minTau(), compression.maxTau()));
         };
     }
 
@@ -65,8 +46,7 @@ public final class GradientCodecs
         {
             case NONE -> null;
             case FP16, BF16 -> new HalfDecoder(compression.compression());
-            // Threshold: new ThresholdDecoder()
-            case THRESHOLD -> throw new BadInputException(THRESHOLD_NOT_AVAILABLE);
+            case THRESHOLD -> new ThresholdDecoder();
         };
     }
 }

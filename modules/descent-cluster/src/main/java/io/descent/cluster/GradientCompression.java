@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.descent.nn.error.BadInputException;
 import io.descent.transport.codec.Compression;
+import io.descent.transport.codec.ThresholdSettings;
+import io.descent.transport.config.InvalidSettingException;
 
 import java.util.Locale;
 
@@ -58,6 +60,15 @@ public record GradientCompression(
         {
             throw new BadInputException(path + ".threshold.initial-tau = " + initialTau + " is out of range; " +
                 "allowed: min-tau " + minTau + " .. max-tau " + maxTau);
+        }
+        try
+        {
+            // The codec's own bounds too (τ between 1e-30 and 1e30), so an encoder made at a join never refuses.
+            new ThresholdSettings(density, initialTau, minTau, maxTau);
+        }
+        catch (final InvalidSettingException ex)
+        {
+            throw new BadInputException(ex.getMessage());
         }
         return new GradientCompression(compression, density, initialTau, minTau, maxTau);
     }

@@ -4,7 +4,10 @@ import com.typesafe.config.ConfigFactory;
 import io.descent.nn.error.BadInputException;
 import io.descent.transport.codec.Compression;
 import io.descent.transport.codec.HalfDecoder;
+import io.descent.transport.codec.GradientEncoder;
 import io.descent.transport.codec.HalfEncoder;
+import io.descent.transport.codec.ThresholdDecoder;
+import io.descent.transport.codec.ThresholdEncoder;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -18,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code descent.cluster.compression} and {@code threshold.*}: none by default, fp16 and bf16 with their codecs,
- * threshold refused until its codec is wired in, each bad value refused in one line naming the key.
+ * threshold with its codec, each bad value refused in one line naming the key.
  */
 class CompressionSettingsTest
 {
@@ -49,10 +52,15 @@ class CompressionSettingsTest
     }
 
     @Test
-    void shouldRefuseThresholdUntilItsCodecIsAvailable()
+    void shouldMakeTheThresholdCodecs()
     {
-        assertRefused("compression = threshold", "descent.cluster.compression = threshold is not available yet in " +
-            "this build; use none, fp16 or bf16");
+        final GradientCompression compression = settings("compression = threshold").compression();
+        assertTrue(compression.compresses());
+        final GradientEncoder encoder = GradientCodecs.encoder(compression, 1000);
+        assertInstanceOf(ThresholdEncoder.class, encoder);
+        assertEquals(24 + 250, encoder.maxEncodedBytes(), "header + a 2-bit bitmap: the largest threshold message");
+        assertInstanceOf(ThresholdDecoder.class, GradientCodecs.decoder(compression));
+        assertRefused("compression = threshold, threshold { min-tau = 1e-40 }", "descent.cluster.threshold.min-tau");
     }
 
     @Test

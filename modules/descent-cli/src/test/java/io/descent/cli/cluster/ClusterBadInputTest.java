@@ -67,14 +67,13 @@ class ClusterBadInputTest
     }
 
     @Test
-    void shouldRejectABadOrUnavailableCompressionInOneLineOnEveryCommand() throws Exception
+    void shouldRejectABadCompressionInOneLineOnEveryCommand() throws Exception
     {
         assertOneLine(expectBadInput("train", "--config", job(), "--workers", "2", "--cluster", "compression=zip"),
             "descent.cluster.compression = 'zip' is not a gradient compression; allowed: none, fp16, bf16, threshold");
-        assertOneLine(expectBadInput("train", "--config", job(), "--workers", "2", "--cluster",
-            "compression=threshold"), "descent.cluster.compression = threshold is not available yet");
         assertOneLine(expectBadInput("ps", "--config", job(), "--bind", "127.0.0.1:0", "--cluster",
-            "compression=threshold"), "descent.cluster.compression = threshold is not available yet");
+            "compression=threshold", "--cluster", "threshold.initial-tau=5"),
+            "descent.cluster.threshold.initial-tau = 5.0 is out of range");
         assertOneLine(expectBadInput("worker", "--config", job(), "--join", "127.0.0.1:2551", "--cluster",
             "threshold.density=0"), "descent.cluster.threshold.density = 0.0 is out of range");
     }

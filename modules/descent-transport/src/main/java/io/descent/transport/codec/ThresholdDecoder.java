@@ -69,6 +69,20 @@ public final class ThresholdDecoder implements GradientDecoder
         return true;
     }
 
+    /** @return the elements the message carries a quantum for (its count), or 0 for a message too short to say. */
+    @Override
+    public long valuesSent(final DirectBuffer encoded, final int encodedBytes, final int floats)
+    {
+        return encodedBytes < HEADER_LENGTH ? 0 : encoded.getInt(ThresholdFormat.COUNT_OFFSET, LITTLE_ENDIAN);
+    }
+
+    /** @return the quantum τ the message was encoded with, or NaN for a message too short to say. */
+    @Override
+    public double tau(final DirectBuffer encoded, final int encodedBytes)
+    {
+        return encodedBytes < HEADER_LENGTH ? Double.NaN : encoded.getFloat(ThresholdFormat.TAU_OFFSET, LITTLE_ENDIAN);
+    }
+
     /** Everything but the payload: version, mode, flags and the non-finite fields agreeing, τ, count, length. */
     private static boolean headerIsValid(final DirectBuffer encoded, final int floats)
     {
