@@ -1,5 +1,6 @@
 package io.descent.nn;
 
+import io.descent.nn.layer.ImageLayout;
 import io.descent.nn.layer.Layer;
 import io.descent.nn.layer.LayerBuffers;
 import io.descent.nn.layer.LayerPass;
@@ -34,7 +35,7 @@ public final class Model
     private final Fingerprint fingerprint;
     private final Map<Integer, BatchPlan> plans = new HashMap<>();
 
-    private Model(final ModelSpec spec, final DataType dataType)
+    private Model(final ModelSpec spec, final DataType dataType, final boolean arranged)
     {
         this.spec = spec;
         this.dataType = dataType;
@@ -49,6 +50,11 @@ public final class Model
             architecture.append('>').append(layer.describe());
             count += layer.parameterCount();
             shape = layer.outputShape();
+        }
+        ImageLayout layout = ImageLayout.CHW;
+        for (int i = 0; arranged && i < layers.size(); i++)
+        {
+            layout = layers.get(i).arrange(layout);
         }
         this.parameters = Nd4j.create(dataType, count);
         this.gradients = Nd4j.create(dataType, count);
@@ -83,7 +89,23 @@ public final class Model
      */
     public static Model create(final ModelSpec spec, final DataType dataType, final long seed)
     {
-        final Model model = new Model(spec, dataType);
+        final Model model = new Model(spec, dataType, true);
+        model.initialize(seed);
+        return model;
+    }
+
+    /**
+     * The same model with every image layer's activations in CHW rows, whatever its layers would choose
+     * ({@link Layer#arrange}): the same parameters and results up to float rounding, for comparisons.
+     *
+     * @param spec     the architecture.
+     * @param dataType FLOAT or DOUBLE.
+     * @param seed     seed for the initial weights and the dropout masks.
+     * @return the model.
+     */
+    static Model createChannelsFirst(final ModelSpec spec, final DataType dataType, final long seed)
+    {
+        final Model model = new Model(spec, dataType, false);
         model.initialize(seed);
         return model;
     }

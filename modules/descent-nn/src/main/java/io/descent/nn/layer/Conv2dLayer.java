@@ -27,6 +27,8 @@ final class Conv2dLayer implements Layer
     private final int[] patchTable;
     private final int patch;
     private final ConvKernel kernel;
+    /** True once {@link #arrange} chose channels-last images for the ops (input and output alike). */
+    private boolean channelsLast;
     private INDArray weights;
     private INDArray bias;
     private INDArray weightGradient;
@@ -92,6 +94,21 @@ final class Conv2dLayer implements Layer
         return spec.activation();
     }
 
+    /**
+     * The ops kernel runs channels-last when its input is (or, with one channel, may be seen so); im2col reads and
+     * writes CHW rows.
+     */
+    @Override
+    public ImageLayout arrange(final ImageLayout layout)
+    {
+        if (kernel == ConvKernel.IM2COL)
+        {
+            return Layer.super.arrange(layout);
+        }
+        channelsLast = layout == ImageLayout.HWC || input.channels() == 1;
+        return channelsLast ? ImageLayout.HWC : ImageLayout.CHW;
+    }
+
     @Override
     public void bind(final INDArray parameters, final INDArray gradients, final long offset)
     {
@@ -135,7 +152,7 @@ final class Conv2dLayer implements Layer
     {
         if (kernel == ConvKernel.ND4J_OPS)
         {
-            return new ConvOpsPass(this.input, outputShape(), spec, new INDArray[]{ weights, bias },
+            return new ConvOpsPass(this.input, outputShape(), spec, channelsLast, new INDArray[]{ weights, bias },
                 new INDArray[]{ weightGradient, biasGradient }, input, buffers, inputDelta);
         }
         return new Pass(input, buffers, inputDelta);

@@ -68,6 +68,24 @@ public interface Layer
     }
 
     /**
+     * Chooses how this layer's output lies in its rows, given how its input does. The model calls it once per layer,
+     * first to last, before any {@link #allocate} or {@link #prepare}; a layer never arranged reads and writes
+     * {@link ImageLayout#CHW}. Flat values are always CHW. By default a layer takes and gives CHW only.
+     *
+     * @param input how the input's values lie in a row: the previous layer's answer, CHW for the model's input.
+     * @return how this layer will lay out its output (and expect its delta).
+     * @throws IllegalStateException if the layer cannot read its input in that layout.
+     */
+    default ImageLayout arrange(final ImageLayout input)
+    {
+        if (input != ImageLayout.CHW)
+        {
+            throw new IllegalStateException(describe() + " reads CHW rows only, not " + input);
+        }
+        return ImageLayout.CHW;
+    }
+
+    /**
      * Allocates the buffers for a batch size.
      *
      * @param batchSize rows per batch.

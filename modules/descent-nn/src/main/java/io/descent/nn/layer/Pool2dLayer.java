@@ -15,14 +15,16 @@ import java.util.Arrays;
  * well-defined subgradient and the same on every run. Average pooling divides by the window area.
  *
  * <p>Float32 max pooling runs as ND4J's pooling ops ({@link MaxPoolOpsPass}, the same choices); the rest as loops over
- * the rows here (in double through a window index table, float32 averages on Java copies of each row).
+ * the rows here (in double through a window index table, float32 averages on Java copies of each row). Either works
+ * on CHW or channels-last rows ({@link #arrange}), giving its output in the same layout.
  */
 final class Pool2dLayer implements ParameterFreeLayer
 {
     private final Shape input;
     private final LayerSpec.Pool2d spec;
     private final Windows windows;
-    private final int[] windowTable;
+    private ImageLayout layout = ImageLayout.CHW;
+    private int[] windowTable;
 
     Pool2dLayer(final Shape input, final LayerSpec.Pool2d spec, final String where)
     {
@@ -57,6 +59,15 @@ final class Pool2dLayer implements ParameterFreeLayer
         return spec.kind().configName() + "(" + input + "," + windows.describe() + ")";
     }
 
+    /** Pools rows of either layout, keeping it. */
+    @Override
+    public ImageLayout arrange(final ImageLayout input)
+    {
+        layout = input;
+        windowTable = windows.windowTable(this.input.channels(), input);
+        return input;
+    }
+
     @Override
     public LayerBuffers allocate(final int batchSize, final DataType dataType)
     {
@@ -70,7 +81,8 @@ final class Pool2dLayer implements ParameterFreeLayer
     {
         if (MaxPoolOpsPass.applies(spec, input.dataType()))
         {
-            return new MaxPoolOpsPass(this.input, outputShape(), spec, input, buffers, inputDelta);
+            return new MaxPoolOpsPass(this.input, outputShape(), spec, layout == ImageLayout.HWC, input, buffers,
+                inputDelta);
         }
         return new Pass(input, buffers, inputDelta);
     }
