@@ -56,6 +56,10 @@ public final class Model
         {
             layout = layers.get(i).arrange(layout);
         }
+        for (int i = 1; arranged && i < layers.size(); i++)
+        {
+            layers.get(i - 1).leaveActivationTo(layers.get(i));
+        }
         this.parameters = Nd4j.create(dataType, count);
         this.gradients = Nd4j.create(dataType, count);
         long offset = 0;
@@ -95,15 +99,16 @@ public final class Model
     }
 
     /**
-     * The same model with every image layer's activations in CHW rows, whatever its layers would choose
-     * ({@link Layer#arrange}): the same parameters and results up to float rounding, for comparisons.
+     * The same model computed as written: every image layer's activations in CHW rows, whatever its layers would
+     * choose ({@link Layer#arrange}), and every layer applying its own activation ({@link Layer#leaveActivationTo}):
+     * the same parameters and results up to float rounding, for comparisons.
      *
      * @param spec     the architecture.
      * @param dataType FLOAT or DOUBLE.
      * @param seed     seed for the initial weights and the dropout masks.
      * @return the model.
      */
-    static Model createChannelsFirst(final ModelSpec spec, final DataType dataType, final long seed)
+    static Model createAsWritten(final ModelSpec spec, final DataType dataType, final long seed)
     {
         final Model model = new Model(spec, dataType, false);
         model.initialize(seed);

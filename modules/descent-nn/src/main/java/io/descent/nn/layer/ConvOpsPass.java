@@ -31,6 +31,7 @@ final class ConvOpsPass implements LayerPass
      * @param input        the input's shape.
      * @param output       the output's shape.
      * @param spec         the layer's kernel, stride and padding.
+     * @param activation   the activation this pass applies (identity when the next layer applies the layer's).
      * @param channelsLast true when the input and output rows are HWC ({@link ImageLayout}), false for CHW.
      * @param parameters   the layer's weights [C_out × C_in·kh·kw] then bias [1 × C_out], views of the flat buffer.
      * @param gradients    their gradients, the same views of the flat gradient buffer.
@@ -38,7 +39,8 @@ final class ConvOpsPass implements LayerPass
      * @param buffers      the layer's buffers (output, delta, scratch).
      * @param inputDelta   [batch × input size] where dL/d input goes, or null (then a scratch array takes it).
      */
-    ConvOpsPass(final Shape input, final Shape output, final LayerSpec.Conv2d spec, final boolean channelsLast,
+    ConvOpsPass(final Shape input, final Shape output, final LayerSpec.Conv2d spec, final Activation activation,
+        final boolean channelsLast,
         final INDArray[] parameters, final INDArray[] gradients, final INDArray x, final LayerBuffers buffers,
         final INDArray inputDelta)
     {
@@ -68,8 +70,8 @@ final class ConvOpsPass implements LayerPass
                 .addIntegerArguments(args).build());
             weightGradient = null;
         }
-        activation = ActivationKernel.bind(
-            spec.activation(), buffers.output(), buffers.delta(), buffers.scratch(), buffers.rowSums());
+        this.activation = ActivationKernel.bind(
+            activation, buffers.output(), buffers.delta(), buffers.scratch(), buffers.rowSums());
     }
 
     @Override

@@ -86,6 +86,21 @@ public interface Layer
     }
 
     /**
+     * Offers the next layer this layer's activation, for it to apply after its own op where that gives the same
+     * results for less memory traffic (ReLU after a max pool: max commutes with it, and the pooled image is smaller).
+     * Called by the model once per layer after {@link #arrange}, before any {@link #allocate} or {@link #prepare};
+     * when it returns true this layer's output holds its pre-activations and its backward pass takes dL/d
+     * pre-activation. By default a layer keeps its activation.
+     *
+     * @param next the layer after this one.
+     * @return true when {@code next} took the activation.
+     */
+    default boolean leaveActivationTo(final Layer next)
+    {
+        return false;
+    }
+
+    /**
      * Allocates the buffers for a batch size.
      *
      * @param batchSize rows per batch.

@@ -14,6 +14,8 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The convolution against ND4J's own {@code conv2d} op (NCHW activations, OIHW kernels, the padding rules), the
@@ -143,6 +145,61 @@ class ImageLayersTest
         }
         // Integer deltas: max pooling's sums are exact in both types; an average's shares of 1/9 are not.
         assertArrayEquals(inputDeltas[0], inputDeltas[1], kind == LayerSpec.PoolKind.MAX ? 0.0 : 1e-5);
+    }
+
+    /**
+     * A max pool that took the convolution's ReLU ({@link Pool2dLayer#applyAfter}) gives relu-then-pool's output and
+     * input gradient (relu's mask applied), on inputs full of ties, negative windows and zeros of both signs.
+     */
+    @ParameterizedTest
+    @CsvSource({ "FLOAT, CHW", "DOUBLE, CHW", "FLOAT, HWC", "DOUBLE, HWC" })
+    void shouldPoolThenApplyReluAsReluThenPool(final DataType type, final ImageLayout layout)
+    {
+        final Shape shape = Shape.image(3, 6, 8);
+        final int batch = 4;
+        final SplittableRandom random = new SplittableRandom(21);
+        final double[] levels = { -2.0, -1.0, -0.0, 0.0, 0.0, 1.0, 2.0, 2.0 };
+        final double[] values = new double[batch * shape.size()];
+        for (int i = 0; i < values.length; i++)
+        {
+            values[i] = levels[random.nextInt(levels.length)];
+        }
+        final INDArray z = Nd4j.create(values, new long[]{ batch, shape.size() }, 'c').castTo(type);
+        final Pool2dLayer plain = (Pool2dLayer)new LayerSpec.Pool2d(LayerSpec.PoolKind.MAX, 2, 2).build(shape, "t");
+        final Pool2dLayer fused = (Pool2dLayer)new LayerSpec.Pool2d(LayerSpec.PoolKind.MAX, 2, 2).build(shape, "t");
+        plain.arrange(layout);
+        fused.arrange(layout);
+        assertTrue(fused.applyAfter(Activation.RELU));
+        final INDArray deltas = Nd4j.create(DataType.DOUBLE, batch, plain.outputSize());
+        for (int i = 0; i < deltas.length(); i++)
+        {
+            deltas.putScalar(i, random.nextInt(-8, 9));
+        }
+        // relu then pool, as the layers written: a = relu(z) in place, pool(a); backward pool, then relu's mask
+        final INDArray a = z.dup();
+        final INDArray aDelta = Nd4j.create(type, batch, shape.size());
+        final INDArray scratch = Nd4j.create(type, batch, shape.size());
+        final ActivationKernel relu = ActivationKernel.bind(Activation.RELU, a, aDelta, scratch, null);
+        relu.forward();
+        final LayerBuffers plainBuffers = plain.allocate(batch, type);
+        final LayerPass plainPass = plain.prepare(a, plainBuffers, aDelta);
+        plainPass.forward(true);
+        plainBuffers.delta().assign(deltas.castTo(type));
+        plainPass.backward(false);
+        relu.backward();
+        final INDArray zDelta = Nd4j.create(type, batch, shape.size());
+        final LayerBuffers fusedBuffers = fused.allocate(batch, type);
+        final LayerPass fusedPass = fused.prepare(z, fusedBuffers, zDelta);
+        fusedPass.forward(true);
+        fusedBuffers.delta().assign(deltas.castTo(type));
+        fusedPass.backward(false);
+        // as values: a zero's sign may differ where a window's maximum is not positive
+        assertArrayEquals(plainBuffers.output().data().asDouble(), fusedBuffers.output().data().asDouble(), 0.0);
+        assertArrayEquals(aDelta.data().asDouble(), zDelta.data().asDouble(), 0.0);
+        assertFalse(new LayerSpec.Pool2d(LayerSpec.PoolKind.AVERAGE, 2, 2).build(shape, "t") instanceof Pool2dLayer p &&
+            p.applyAfter(Activation.RELU), "average pooling does not commute with relu");
+        assertFalse(((Pool2dLayer)new LayerSpec.Pool2d(LayerSpec.PoolKind.MAX, 2, 2).build(shape, "t"))
+            .applyAfter(Activation.TANH), "only relu: a saturating activation makes ties the pool would break otherwise");
     }
 
     /** Channels-last rows pool each channel's windows as CHW rows of the same images do. */
