@@ -21,7 +21,10 @@ import java.util.SplittableRandom;
  * layer's weights and biases are views into them. Activations are preallocated per batch size on first use and the
  * layers' ops bound to them ({@link LayerPass}), so a training step allocates nothing, native or JavaCPP, once each
  * batch size has been seen with its features array: a step on the same array as before reuses everything; another
- * array of a seen size rebinds the first layer only.
+ * array of a seen size rebinds the first layer only. At construction the layers choose how their images lie in their
+ * rows ({@link Layer#arrange}: channels-last on the oneDNN build) and may hand their activation to the next layer
+ * ({@link Layer#leaveActivationTo}: a ReLU into the max pool after it); neither changes the parameters or the results
+ * beyond float rounding ({@link #createAsWritten} computes without them).
  *
  * <p>Not thread-safe: use a model from one thread (ND4J arrays and workspaces are per thread).
  */

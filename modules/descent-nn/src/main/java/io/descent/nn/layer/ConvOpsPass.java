@@ -40,9 +40,8 @@ final class ConvOpsPass implements LayerPass
      * @param inputDelta   [batch × input size] where dL/d input goes, or null (then a scratch array takes it).
      */
     ConvOpsPass(final Shape input, final Shape output, final LayerSpec.Conv2d spec, final Activation activation,
-        final boolean channelsLast,
-        final INDArray[] parameters, final INDArray[] gradients, final INDArray x, final LayerBuffers buffers,
-        final INDArray inputDelta)
+        final boolean channelsLast, final INDArray[] parameters, final INDArray[] gradients, final INDArray x,
+        final LayerBuffers buffers, final INDArray inputDelta)
     {
         final long batch = buffers.output().rows();
         final int filters = output.channels();
