@@ -1,5 +1,6 @@
 package io.descent.nn;
 
+import io.descent.nn.layer.ImageLayout;
 import io.descent.nn.layer.Layer;
 import io.descent.nn.layer.LayerBuffers;
 import io.descent.nn.layer.LayerPass;
@@ -20,7 +21,10 @@ import java.util.SplittableRandom;
  * layer's weights and biases are views into them. Activations are preallocated per batch size on first use and the
  * layers' ops bound to them ({@link LayerPass}), so a training step allocates nothing, native or JavaCPP, once each
  * batch size has been seen with its features array: a step on the same array as before reuses everything; another
- * array of a seen size rebinds the first layer only.
+ * array of a seen size rebinds the first layer only. At construction the layers choose how their images lie in their
+ * rows ({@link Layer#arrange}: channels-last on the oneDNN build) and may hand their activation to the next layer
+ * ({@link Layer#leaveActivationTo}: a ReLU into the max pool after it); neither changes the parameters or the results
+ * beyond float rounding ({@link #createAsWritten} computes without them).
  *
  * <p>Not thread-safe: use a model from one thread (ND4J arrays and workspaces are per thread).
  */
@@ -34,7 +38,7 @@ public final class Model
     private final Fingerprint fingerprint;
     private final Map<Integer, BatchPlan> plans = new HashMap<>();
 
-    private Model(final ModelSpec spec, final DataType dataType)
+    private Model(final ModelSpec spec, final DataType dataType, final boolean arranged)
     {
         this.spec = spec;
         this.dataType = dataType;
@@ -49,6 +53,15 @@ public final class Model
             architecture.append('>').append(layer.describe());
             count += layer.parameterCount();
             shape = layer.outputShape();
+        }
+        ImageLayout layout = ImageLayout.CHW;
+        for (int i = 0; arranged && i < layers.size(); i++)
+        {
+            layout = layers.get(i).arrange(layout);
+        }
+        for (int i = 1; arranged && i < layers.size(); i++)
+        {
+            layers.get(i - 1).leaveActivationTo(layers.get(i));
         }
         this.parameters = Nd4j.create(dataType, count);
         this.gradients = Nd4j.create(dataType, count);
@@ -83,7 +96,24 @@ public final class Model
      */
     public static Model create(final ModelSpec spec, final DataType dataType, final long seed)
     {
-        final Model model = new Model(spec, dataType);
+        final Model model = new Model(spec, dataType, true);
+        model.initialize(seed);
+        return model;
+    }
+
+    /**
+     * The same model computed as written: every image layer's activations in CHW rows, whatever its layers would
+     * choose ({@link Layer#arrange}), and every layer applying its own activation ({@link Layer#leaveActivationTo}):
+     * the same parameters and results up to float rounding, for comparisons.
+     *
+     * @param spec     the architecture.
+     * @param dataType FLOAT or DOUBLE.
+     * @param seed     seed for the initial weights and the dropout masks.
+     * @return the model.
+     */
+    static Model createAsWritten(final ModelSpec spec, final DataType dataType, final long seed)
+    {
+        final Model model = new Model(spec, dataType, false);
         model.initialize(seed);
         return model;
     }

@@ -78,6 +78,14 @@ class ConvGradientCheckTest
             new LayerSpec.Pool2d(LayerSpec.PoolKind.MAX, 2, 2),
             new LayerSpec.Flatten(),
             dense(3, Activation.SOFTMAX));
+        // Each convolution's relu applied by the max pool after it (overlapping windows too), channels-last on oneDNN.
+        check(Shape.image(1, 8, 8), 9,
+            conv(3, 3, 3, 1, 1, Padding.SAME, Activation.RELU),
+            new LayerSpec.Pool2d(LayerSpec.PoolKind.MAX, 3, 2),
+            conv(2, 3, 3, 1, 1, Padding.SAME, Activation.RELU),
+            new LayerSpec.Pool2d(LayerSpec.PoolKind.MAX, 2, 1),
+            new LayerSpec.Flatten(),
+            dense(3, Activation.SOFTMAX));
     }
 
     @Test

@@ -125,6 +125,39 @@ class ConvModelTest
         assertFalse(java.util.Arrays.equals(first, train(10)));
     }
 
+    /**
+     * Whatever layout the layers choose for their images (channels-last on the oneDNN build) and wherever a max pool
+     * applies the ReLU of the convolution before it, a model computes what the same model as written computes (CHW
+     * rows, every layer its own activation): the same loss and gradients, up to float rounding, for a stack of
+     * convolutions (several channels, stride 2), max and average pooling and flatten.
+     */
+    @Test
+    void shouldComputeWhatTheModelAsWrittenComputes()
+    {
+        final ModelSpec spec = new ModelSpec(Shape.image(1, 12, 10), List.of(
+            new LayerSpec.Conv2d(6, 3, 3, 1, 1, Padding.SAME, Activation.RELU, HE, WeightInit.ZEROS),
+            new LayerSpec.Pool2d(LayerSpec.PoolKind.MAX, 2, 2),
+            new LayerSpec.Conv2d(5, 3, 3, 1, 1, Padding.SAME, Activation.RELU, HE, WeightInit.ZEROS),
+            new LayerSpec.Pool2d(LayerSpec.PoolKind.AVERAGE, 2, 1),
+            new LayerSpec.Conv2d(4, 3, 2, 2, 2, Padding.VALID, Activation.TANH, HE, WeightInit.ZEROS),
+            new LayerSpec.Flatten(),
+            new LayerSpec.Dense(3, Activation.SOFTMAX, HE, WeightInit.ZEROS)));
+        final INDArray x = GradientCheckTest.randomMatrix(6, 120, 8).castTo(DataType.FLOAT);
+        final INDArray y = Nd4j.zeros(DataType.FLOAT, 6, 3);
+        for (int r = 0; r < 6; r++)
+        {
+            y.putScalar(r, r % 3, 1.0);
+        }
+        final Model model = Model.create(spec, DataType.FLOAT, 3);
+        final Model asWritten = Model.createAsWritten(spec, DataType.FLOAT, 3);
+        assertEquals(asWritten.fingerprint(), model.fingerprint());
+        assertArrayEquals(asWritten.parameters().toFloatVector(), model.parameters().toFloatVector(), 0.0f);
+        assertEquals(asWritten.computeGradients(x, y, Loss.CROSS_ENTROPY),
+            model.computeGradients(x, y, Loss.CROSS_ENTROPY), 1e-6);
+        assertArrayEquals(asWritten.gradients().toFloatVector(), model.gradients().toFloatVector(), 1e-5f);
+        assertArrayEquals(asWritten.predict(x).data().asFloat(), model.predict(x).data().asFloat(), 1e-6f);
+    }
+
     @Test
     void shouldGiveTheMeanOfTheHalvesGradientsForAWholeBatch()
     {

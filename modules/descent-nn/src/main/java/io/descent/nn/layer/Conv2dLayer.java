@@ -27,6 +27,10 @@ final class Conv2dLayer implements Layer
     private final int[] patchTable;
     private final int patch;
     private final ConvKernel kernel;
+    /** True once {@link #arrange} chose channels-last images for the ops (input and output alike). */
+    private boolean channelsLast;
+    /** True once the next layer took the activation ({@link #leaveActivationTo}): the output is pre-activation. */
+    private boolean activationLeft;
     private INDArray weights;
     private INDArray bias;
     private INDArray weightGradient;
@@ -92,6 +96,34 @@ final class Conv2dLayer implements Layer
         return spec.activation();
     }
 
+    /**
+     * The ops kernel runs channels-last when its input is (or, with one channel, may be seen so); im2col reads and
+     * writes CHW rows.
+     */
+    @Override
+    public ImageLayout arrange(final ImageLayout layout)
+    {
+        if (kernel == ConvKernel.IM2COL)
+        {
+            return Layer.super.arrange(layout);
+        }
+        channelsLast = layout == ImageLayout.HWC || input.channels() == 1;
+        return channelsLast ? ImageLayout.HWC : ImageLayout.CHW;
+    }
+
+    @Override
+    public boolean leaveActivationTo(final Layer next)
+    {
+        activationLeft = next instanceof Pool2dLayer pool && pool.applyAfter(spec.activation());
+        return activationLeft;
+    }
+
+    /** @return the activation this layer applies itself. */
+    private Activation applied()
+    {
+        return activationLeft ? Activation.IDENTITY : spec.activation();
+    }
+
     @Override
     public void bind(final INDArray parameters, final INDArray gradients, final long offset)
     {
@@ -135,8 +167,9 @@ final class Conv2dLayer implements Layer
     {
         if (kernel == ConvKernel.ND4J_OPS)
         {
-            return new ConvOpsPass(this.input, outputShape(), spec, new INDArray[]{ weights, bias },
-                new INDArray[]{ weightGradient, biasGradient }, input, buffers, inputDelta);
+            return new ConvOpsPass(this.input, outputShape(), spec, applied(), channelsLast,
+                new INDArray[]{ weights, bias }, new INDArray[]{ weightGradient, biasGradient }, input, buffers,
+                inputDelta);
         }
         return new Pass(input, buffers, inputDelta);
     }
@@ -172,7 +205,7 @@ final class Conv2dLayer implements Layer
             biasBroadcast = BoundOp.gemm(buffers.column(), bias, lastArray, false, false, 1.0, 0.0);
             product = BoundOp.gemm(colArray, weights, lastArray, false, true, 1.0, 1.0);
             activation = ActivationKernel.bind(
-                spec.activation(), buffers.output(), buffers.delta(), buffers.scratch(), buffers.rowSums());
+                applied(), buffers.output(), buffers.delta(), buffers.scratch(), buffers.rowSums());
             weightGradientProduct = BoundOp.gemm(lastArray, colArray, weightGradient, true, false, 1.0, 0.0);
             biasGradientProduct = BoundOp.gemm(buffers.column(), lastArray, biasGradient, true, false, 1.0, 0.0);
             // dcols overwrites the patches: they are not needed once dW is computed.

@@ -52,6 +52,13 @@ final class DropoutLayer implements ParameterFreeLayer
         return "dropout(" + rate + ")";
     }
 
+    /** Element-wise: any layout, kept. */
+    @Override
+    public ImageLayout arrange(final ImageLayout input)
+    {
+        return input;
+    }
+
     @Override
     public void seedNoise(final long seed)
     {

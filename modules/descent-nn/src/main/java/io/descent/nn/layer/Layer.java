@@ -68,6 +68,39 @@ public interface Layer
     }
 
     /**
+     * Chooses how this layer's output lies in its rows, given how its input does. The model calls it once per layer,
+     * first to last, before any {@link #allocate} or {@link #prepare}; a layer never arranged reads and writes
+     * {@link ImageLayout#CHW}. Flat values are always CHW. By default a layer takes and gives CHW only.
+     *
+     * @param input how the input's values lie in a row: the previous layer's answer, CHW for the model's input.
+     * @return how this layer will lay out its output (and expect its delta).
+     * @throws IllegalStateException if the layer cannot read its input in that layout.
+     */
+    default ImageLayout arrange(final ImageLayout input)
+    {
+        if (input != ImageLayout.CHW)
+        {
+            throw new IllegalStateException(describe() + " reads CHW rows only, not " + input);
+        }
+        return ImageLayout.CHW;
+    }
+
+    /**
+     * Offers the next layer this layer's activation, for it to apply after its own op where that gives the same
+     * results for less memory traffic (ReLU after a max pool: max commutes with it, and the pooled image is smaller).
+     * Called by the model once per layer after {@link #arrange}, before any {@link #allocate} or {@link #prepare};
+     * when it returns true this layer's output holds its pre-activations and its backward pass takes dL/d
+     * pre-activation. By default a layer keeps its activation.
+     *
+     * @param next the layer after this one.
+     * @return true when {@code next} took the activation.
+     */
+    default boolean leaveActivationTo(final Layer next)
+    {
+        return false;
+    }
+
+    /**
      * Allocates the buffers for a batch size.
      *
      * @param batchSize rows per batch.

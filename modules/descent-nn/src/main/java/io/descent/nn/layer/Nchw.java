@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * NCHW views of the layers' row arrays for ND4J's image ops: the same memory seen with another shape, never a copy.
+ * NCHW (or NHWC) views of the layers' row arrays for ND4J's image ops: the same memory seen with another shape, never a copy.
  * Stateless.
  */
 final class Nchw
@@ -17,6 +17,16 @@ final class Nchw
     static INDArray image(final INDArray rows, final long batch, final Shape shape)
     {
         return view(rows, new long[]{ batch, shape.channels(), shape.height(), shape.width() });
+    }
+
+    /**
+     * @return [batch, C, H, W] over CHW rows, or [batch, H, W, C] over channels-last (HWC) rows, of {@code rows}
+     *         ([batch × C·H·W], contiguous row-major).
+     */
+    static INDArray image(final INDArray rows, final long batch, final Shape shape, final boolean channelsLast)
+    {
+        return channelsLast ?
+            view(rows, new long[]{ batch, shape.height(), shape.width(), shape.channels() }) : image(rows, batch, shape);
     }
 
     /** The same memory as {@code array} (contiguous, row-major) seen with another shape; never a copy. */

@@ -15,14 +15,18 @@ import java.util.Arrays;
  * well-defined subgradient and the same on every run. Average pooling divides by the window area.
  *
  * <p>Float32 max pooling runs as ND4J's pooling ops ({@link MaxPoolOpsPass}, the same choices); the rest as loops over
- * the rows here (in double through a window index table, float32 averages on Java copies of each row).
+ * the rows here (in double through a window index table, float32 averages on Java copies of each row). Either works
+ * on CHW or channels-last rows ({@link #arrange}), giving its output in the same layout.
  */
 final class Pool2dLayer implements ParameterFreeLayer
 {
     private final Shape input;
     private final LayerSpec.Pool2d spec;
     private final Windows windows;
-    private final int[] windowTable;
+    private ImageLayout layout = ImageLayout.CHW;
+    private int[] windowTable;
+    /** The previous layer's activation, applied after pooling ({@link #applyAfter}), or identity. */
+    private Activation after = Activation.IDENTITY;
 
     Pool2dLayer(final Shape input, final LayerSpec.Pool2d spec, final String where)
     {
@@ -57,22 +61,84 @@ final class Pool2dLayer implements ParameterFreeLayer
         return spec.kind().configName() + "(" + input + "," + windows.describe() + ")";
     }
 
+    /** Pools rows of either layout, keeping it. */
+    @Override
+    public ImageLayout arrange(final ImageLayout input)
+    {
+        layout = input;
+        windowTable = windows.windowTable(this.input.channels(), input);
+        return input;
+    }
+
+    /**
+     * Takes the previous layer's ReLU into a max pool: max(relu(z)) = relu(max(z)) window by window, on a quarter of
+     * the values for 2×2 windows; backward, relu's mask on the pooled deltas, then the pool's backward onto z. Where
+     * a window's maximum is positive both choose the same element (the first maximum, ties included); where it is
+     * not, the gradient is zero either way (relu'(0) = 0). Other activations or average pooling: not taken.
+     *
+     * @param activation the previous layer's activation.
+     * @return true when taken: the previous layer then leaves its output pre-activation.
+     */
+    boolean applyAfter(final Activation activation)
+    {
+        if (spec.kind() != LayerSpec.PoolKind.MAX || activation != Activation.RELU)
+        {
+            return false;
+        }
+        after = activation;
+        return true;
+    }
+
     @Override
     public LayerBuffers allocate(final int batchSize, final DataType dataType)
     {
         return new LayerBuffers(
             Nd4j.create(dataType, batchSize, outputSize()), Nd4j.create(dataType, batchSize, outputSize()),
-            null, null, null);
+            after == Activation.IDENTITY ? null : Nd4j.create(dataType, batchSize, outputSize()), null, null);
     }
 
     @Override
     public LayerPass prepare(final INDArray input, final LayerBuffers buffers, final INDArray inputDelta)
     {
-        if (MaxPoolOpsPass.applies(spec, input.dataType()))
+        final LayerPass pool = MaxPoolOpsPass.applies(spec, input.dataType()) ?
+            new MaxPoolOpsPass(this.input, outputShape(), spec, layout == ImageLayout.HWC, input, buffers, inputDelta) :
+            new Pass(input, buffers, inputDelta);
+        return after == Activation.IDENTITY ? pool : new ActivatedPass(pool,
+            ActivationKernel.bind(after, buffers.output(), buffers.delta(), buffers.scratch(), null));
+    }
+
+    /** A pool followed by the activation it took from the layer before ({@link #applyAfter}). */
+    private static final class ActivatedPass implements LayerPass
+    {
+        private final LayerPass pool;
+        private final ActivationKernel activation;
+
+        ActivatedPass(final LayerPass pool, final ActivationKernel activation)
         {
-            return new MaxPoolOpsPass(this.input, outputShape(), spec, input, buffers, inputDelta);
+            this.pool = pool;
+            this.activation = activation;
         }
-        return new Pass(input, buffers, inputDelta);
+
+        @Override
+        public void forward(final boolean training)
+        {
+            pool.forward(training);
+            activation.forward();
+        }
+
+        @Override
+        public void backward(final boolean deltaIsPreActivation)
+        {
+            activation.backward();
+            pool.backward(deltaIsPreActivation);
+        }
+
+        @Override
+        public void close()
+        {
+            pool.close();
+            activation.close();
+        }
     }
 
     /** The window loops bound to one batch size's arrays. */

@@ -132,14 +132,33 @@ final class Windows
      */
     int[] windowTable(final int channels)
     {
+        return windowTable(channels, ImageLayout.CHW);
+    }
+
+    /**
+     * The window table of a pooling layer in a layout: entry {@code o·area + w} is the index into one example's input
+     * of window element w (row-major) of output o, both in that layout: o = c·P + p for CHW, as {@link
+     * #windowTable(int)}, o = p·C + c channels-last, reading input (c, y, x) at {@code (y·W + x)·C + c}.
+     *
+     * @param channels channels.
+     * @param layout   how the input and output rows lie.
+     * @return the table, (channels × positions) × area.
+     */
+    int[] windowTable(final int channels, final ImageLayout layout)
+    {
         final int area = area();
         final int plane = inputHeight * inputWidth;
         final int[] table = new int[channels * positions() * area];
         for (int c = 0; c < channels; c++)
         {
-            for (int i = 0; i < positions() * area; i++)
+            for (int p = 0; p < positions(); p++)
             {
-                table[c * positions() * area + i] = c * plane + spatial[i];
+                final int output = layout == ImageLayout.CHW ? c * positions() + p : p * channels + c;
+                for (int w = 0; w < area; w++)
+                {
+                    final int at = spatial[p * area + w];
+                    table[output * area + w] = layout == ImageLayout.CHW ? c * plane + at : at * channels + c;
+                }
             }
         }
         return table;

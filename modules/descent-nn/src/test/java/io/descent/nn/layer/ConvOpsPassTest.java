@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The convolution's two kernels agree in float32: ND4J's {@code conv2d} / {@code conv2d_bp} ops (oneDNN's kernels on
  * that build) give the im2col path's output, weight, bias and input gradients for every padding rule, stride 2 and
- * odd sizes, and repeat bitwise. The double-precision gradient checks run through whichever kernel is the default.
+ * odd sizes, on CHW rows and on channels-last rows, and repeat bitwise. The double-precision gradient checks run through whichever kernel is the default.
  */
 class ConvOpsPassTest
 {
@@ -80,6 +80,38 @@ class ConvOpsPassTest
     }
 
     @Test
+    void shouldMatchIm2colChannelsLast()
+    {
+        compareChannelsLast(Shape.image(3, 8, 8), conv(4, 3, 3, 1, Padding.SAME, Activation.RELU), 11, true);
+        compareChannelsLast(Shape.image(2, 7, 6), conv(3, 3, 2, 2, Padding.VALID, Activation.LEAKY_RELU), 12, true);
+        compareChannelsLast(Shape.image(1, 5, 4), conv(2, 3, 3, 2, Padding.of(2), Activation.IDENTITY), 13, true);
+    }
+
+    @Test
+    void shouldMatchIm2colWeightGradientsOfAFirstLayerChannelsLast()
+    {
+        // stride 1, even padding: the weight gradient as one convolution on strided views of the NHWC arrays
+        compareChannelsLast(Shape.image(1, 9, 7), conv(4, 3, 3, 1, Padding.SAME, Activation.RELU), 14, false);
+        compareChannelsLast(Shape.image(3, 6, 8), conv(5, 3, 3, 1, Padding.of(1), Activation.TANH), 15, false);
+        // where conv2d_bp runs
+        compareChannelsLast(Shape.image(2, 6, 6), conv(3, 3, 3, 2, Padding.SAME, Activation.RELU), 16, false);
+    }
+
+    @Test
+    void shouldRunChannelsLastFromAOneChannelInputOnTheOps()
+    {
+        final LayerSpec.Conv2d spec = conv(2, 3, 3, 1, Padding.SAME, Activation.RELU);
+        assertEquals(ImageLayout.HWC, new Conv2dLayer(Shape.image(1, 4, 4), spec, "t", ConvKernel.ND4J_OPS)
+            .arrange(ImageLayout.CHW), "one channel: CHW rows are HWC rows");
+        assertEquals(ImageLayout.CHW, new Conv2dLayer(Shape.image(3, 4, 4), spec, "t", ConvKernel.ND4J_OPS)
+            .arrange(ImageLayout.CHW), "several channels in CHW rows stay CHW");
+        assertEquals(ImageLayout.HWC, new Conv2dLayer(Shape.image(3, 4, 4), spec, "t", ConvKernel.ND4J_OPS)
+            .arrange(ImageLayout.HWC));
+        assertEquals(ImageLayout.CHW, new Conv2dLayer(Shape.image(1, 4, 4), spec, "t", ConvKernel.IM2COL)
+            .arrange(ImageLayout.CHW));
+    }
+
+    @Test
     void shouldComputeTheWeightGradientAsOneConvolutionOnlyAtStrideOneWithEvenPadding()
     {
         assertTrue(WeightGradientConv.applies(Shape.image(1, 28, 28), conv(32, 3, 3, 1, Padding.SAME, Activation.RELU)));
@@ -111,6 +143,42 @@ class ConvOpsPassTest
         assertArrayEquals(ops.inputDelta, again.inputDelta, 0.0f);
     }
 
+    /**
+     * The ops kernel on channels-last rows (its input arranged HWC) against im2col on CHW rows of the same images:
+     * the same output, gradients and input gradient once permuted, and bitwise repeatable.
+     */
+    private static void compareChannelsLast(final Shape shape, final LayerSpec.Conv2d spec, final long seed,
+        final boolean withInputDelta)
+    {
+        final Run im2col = new Run(shape, spec, ConvKernel.IM2COL, seed, withInputDelta);
+        final Run ops = new Run(shape, spec, ConvKernel.ND4J_OPS, seed, withInputDelta, true);
+        final Shape out = new Conv2dLayer(shape, spec, "t", ConvKernel.IM2COL).outputShape();
+        assertArrayEquals(im2col.output, toChannelsFirst(ops.output, out), 1e-4f, "output");
+        assertArrayEquals(im2col.gradients, ops.gradients, 1e-3f, "weight and bias gradients");
+        if (withInputDelta)
+        {
+            assertArrayEquals(im2col.inputDelta, toChannelsFirst(ops.inputDelta, shape), 1e-4f, "input gradient");
+        }
+        final Run again = new Run(shape, spec, ConvKernel.ND4J_OPS, seed, withInputDelta, true);
+        assertArrayEquals(ops.output, again.output, 0.0f);
+        assertArrayEquals(ops.gradients, again.gradients, 0.0f);
+        assertArrayEquals(ops.inputDelta, again.inputDelta, 0.0f);
+    }
+
+    /** HWC rows of {@link #BATCH} images to CHW rows. */
+    static float[] toChannelsFirst(final float[] rows, final Shape shape)
+    {
+        return Nd4j.create(rows, new long[]{ BATCH, shape.height(), shape.width(), shape.channels() }, DataType.FLOAT)
+            .permute(0, 3, 1, 2).dup('c').data().asFloat();
+    }
+
+    /** CHW rows of images to HWC rows. */
+    static INDArray toChannelsLast(final INDArray rows, final Shape shape)
+    {
+        return rows.reshape('c', rows.rows(), shape.channels(), shape.height(), shape.width()).permute(0, 2, 3, 1)
+            .dup('c').reshape('c', rows.rows(), shape.size());
+    }
+
     /** One forward and backward pass of a fresh float32 layer on seeded inputs. */
     private static final class Run
     {
@@ -121,19 +189,32 @@ class ConvOpsPassTest
         Run(final Shape shape, final LayerSpec.Conv2d spec, final ConvKernel kernel, final long seed,
             final boolean withInputDelta)
         {
+            this(shape, spec, kernel, seed, withInputDelta, false);
+        }
+
+        /** With {@code channelsLast}, the layer is arranged for HWC rows and given the same images so. */
+        Run(final Shape shape, final LayerSpec.Conv2d spec, final ConvKernel kernel, final long seed,
+            final boolean withInputDelta, final boolean channelsLast)
+        {
             final Conv2dLayer layer = new Conv2dLayer(shape, spec, "test", kernel);
+            if (channelsLast)
+            {
+                assertEquals(ImageLayout.HWC, layer.arrange(ImageLayout.HWC));
+            }
             final INDArray parameters = Nd4j.create(DataType.FLOAT, 1, layer.parameterCount());
             final INDArray gradientBuffer = Nd4j.create(DataType.FLOAT, 1, layer.parameterCount());
             layer.bind(parameters, gradientBuffer, 0);
             layer.initialize(new SplittableRandom(seed));
-            final INDArray x = random(BATCH, shape.size(), seed + 1);
+            final INDArray x = channelsLast ? toChannelsLast(random(BATCH, shape.size(), seed + 1), shape) :
+                random(BATCH, shape.size(), seed + 1);
             final INDArray dx = Nd4j.create(DataType.FLOAT, BATCH, shape.size());
             final LayerBuffers buffers = layer.allocate(BATCH, DataType.FLOAT);
             try (LayerPass pass = layer.prepare(x, buffers, withInputDelta ? dx : null))
             {
                 pass.forward(true);
                 output = buffers.output().dup().data().asFloat();
-                buffers.delta().assign(random(BATCH, layer.outputSize(), seed + 2));
+                final INDArray delta = random(BATCH, layer.outputSize(), seed + 2);
+                buffers.delta().assign(channelsLast ? toChannelsLast(delta, layer.outputShape()) : delta);
                 pass.backward(false);
             }
             gradients = gradientBuffer.dup().data().asFloat();

@@ -14,10 +14,13 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The convolution against ND4J's own {@code conv2d} op (NCHW activations, OIHW kernels, the padding rules), the
- * pooling layers' tie rule, flatten, and the fan-in/fan-out the initialisers see for a kernel.
+ * pooling layers' tie rule (on CHW and channels-last rows), flatten, and the fan-in/fan-out the initialisers see for a
+ * kernel.
  */
 class ImageLayersTest
 {
@@ -99,10 +102,13 @@ class ImageLayersTest
      * and computes what the double pass's table loop does, on inputs full of ties (including 0.0 against -0.0).
      */
     @ParameterizedTest
-    @CsvSource({ "MAX, 2, 2", "MAX, 3, 2", "MAX, 2, 1", "MAX, 3, 3", "AVERAGE, 2, 2", "AVERAGE, 3, 2" })
-    void shouldPoolFloatsAsTheDoubleLoopDoes(final LayerSpec.PoolKind kind, final int size, final int stride)
+    @CsvSource({ "MAX, 2, 2, CHW", "MAX, 3, 2, CHW", "MAX, 2, 1, CHW", "MAX, 3, 3, CHW", "AVERAGE, 2, 2, CHW",
+        "AVERAGE, 3, 2, CHW", "MAX, 2, 2, HWC", "MAX, 3, 2, HWC", "MAX, 2, 1, HWC", "AVERAGE, 3, 2, HWC" })
+    void shouldPoolFloatsAsTheDoubleLoopDoes(final LayerSpec.PoolKind kind, final int size, final int stride,
+        final ImageLayout layout)
     {
         final Layer pool = new LayerSpec.Pool2d(kind, size, stride).build(Shape.image(3, 7, 9), "test");
+        assertEquals(layout, pool.arrange(layout));
         final int batch = 5;
         final SplittableRandom random = new SplittableRandom(11);
         final double[] levels = { -1.0, -0.0, 0.0, 0.0, 1.0, 2.0, 2.0 };
@@ -139,6 +145,120 @@ class ImageLayersTest
         }
         // Integer deltas: max pooling's sums are exact in both types; an average's shares of 1/9 are not.
         assertArrayEquals(inputDeltas[0], inputDeltas[1], kind == LayerSpec.PoolKind.MAX ? 0.0 : 1e-5);
+    }
+
+    /**
+     * A max pool that took the convolution's ReLU ({@link Pool2dLayer#applyAfter}) gives relu-then-pool's output and
+     * input gradient (relu's mask applied), on inputs full of ties, negative windows and zeros of both signs.
+     */
+    @ParameterizedTest
+    @CsvSource({ "FLOAT, CHW", "DOUBLE, CHW", "FLOAT, HWC", "DOUBLE, HWC" })
+    void shouldPoolThenApplyReluAsReluThenPool(final DataType type, final ImageLayout layout)
+    {
+        final Shape shape = Shape.image(3, 6, 8);
+        final int batch = 4;
+        final SplittableRandom random = new SplittableRandom(21);
+        final double[] levels = { -2.0, -1.0, -0.0, 0.0, 0.0, 1.0, 2.0, 2.0 };
+        final double[] values = new double[batch * shape.size()];
+        for (int i = 0; i < values.length; i++)
+        {
+            values[i] = levels[random.nextInt(levels.length)];
+        }
+        final INDArray z = Nd4j.create(values, new long[]{ batch, shape.size() }, 'c').castTo(type);
+        final Pool2dLayer plain = (Pool2dLayer)new LayerSpec.Pool2d(LayerSpec.PoolKind.MAX, 2, 2).build(shape, "t");
+        final Pool2dLayer fused = (Pool2dLayer)new LayerSpec.Pool2d(LayerSpec.PoolKind.MAX, 2, 2).build(shape, "t");
+        plain.arrange(layout);
+        fused.arrange(layout);
+        assertTrue(fused.applyAfter(Activation.RELU));
+        final INDArray deltas = Nd4j.create(DataType.DOUBLE, batch, plain.outputSize());
+        for (int i = 0; i < deltas.length(); i++)
+        {
+            deltas.putScalar(i, random.nextInt(-8, 9));
+        }
+        // relu then pool, as the layers written: a = relu(z) in place, pool(a); backward pool, then relu's mask
+        final INDArray a = z.dup();
+        final INDArray aDelta = Nd4j.create(type, batch, shape.size());
+        final INDArray scratch = Nd4j.create(type, batch, shape.size());
+        final ActivationKernel relu = ActivationKernel.bind(Activation.RELU, a, aDelta, scratch, null);
+        relu.forward();
+        final LayerBuffers plainBuffers = plain.allocate(batch, type);
+        final LayerPass plainPass = plain.prepare(a, plainBuffers, aDelta);
+        plainPass.forward(true);
+        plainBuffers.delta().assign(deltas.castTo(type));
+        plainPass.backward(false);
+        relu.backward();
+        final INDArray zDelta = Nd4j.create(type, batch, shape.size());
+        final LayerBuffers fusedBuffers = fused.allocate(batch, type);
+        final LayerPass fusedPass = fused.prepare(z, fusedBuffers, zDelta);
+        fusedPass.forward(true);
+        fusedBuffers.delta().assign(deltas.castTo(type));
+        fusedPass.backward(false);
+        // as values: a zero's sign may differ where a window's maximum is not positive
+        assertArrayEquals(plainBuffers.output().data().asDouble(), fusedBuffers.output().data().asDouble(), 0.0);
+        assertArrayEquals(aDelta.data().asDouble(), zDelta.data().asDouble(), 0.0);
+        assertFalse(new LayerSpec.Pool2d(LayerSpec.PoolKind.AVERAGE, 2, 2).build(shape, "t") instanceof Pool2dLayer p &&
+            p.applyAfter(Activation.RELU), "average pooling does not commute with relu");
+        assertFalse(((Pool2dLayer)new LayerSpec.Pool2d(LayerSpec.PoolKind.MAX, 2, 2).build(shape, "t"))
+            .applyAfter(Activation.TANH), "only relu: a saturating activation makes ties the pool would break otherwise");
+    }
+
+    /** Channels-last rows pool each channel's windows as CHW rows of the same images do. */
+    @ParameterizedTest
+    @CsvSource({ "MAX, FLOAT", "MAX, DOUBLE", "AVERAGE, FLOAT", "AVERAGE, DOUBLE" })
+    void shouldPoolChannelsLastRowsAsTheirChannelsFirstImages(final LayerSpec.PoolKind kind, final DataType type)
+    {
+        final Shape shape = Shape.image(4, 6, 5);
+        final int batch = 3;
+        final INDArray x = Nd4j.rand(DataType.DOUBLE, batch, shape.size()).castTo(type);
+        final double[][] outputs = new double[2][];
+        final double[][] inputDeltas = new double[2][];
+        for (final ImageLayout layout : ImageLayout.values())
+        {
+            final Layer pool = new LayerSpec.Pool2d(kind, 2, 2).build(shape, "test");
+            pool.arrange(layout);
+            final boolean last = layout == ImageLayout.HWC;
+            final INDArray rows = last ? ConvOpsPassTest.toChannelsLast(x, shape) : x;
+            final INDArray inputDelta = Nd4j.create(type, batch, shape.size());
+            final LayerBuffers buffers = pool.allocate(batch, type);
+            final LayerPass pass = pool.prepare(rows, buffers, inputDelta);
+            pass.forward(true);
+            final INDArray delta = Nd4j.linspace(DataType.DOUBLE, 1, batch * pool.outputSize(), 1)
+                .reshape(batch, pool.outputSize()).castTo(type);
+            buffers.delta().assign(last ? ConvOpsPassTest.toChannelsLast(delta, pool.outputShape()) : delta);
+            pass.backward(false);
+            outputs[layout.ordinal()] = (last ? channelsFirst(buffers.output(), pool.outputShape()) :
+                buffers.output()).data().asDouble();
+            inputDeltas[layout.ordinal()] = (last ? channelsFirst(inputDelta, shape) : inputDelta).data().asDouble();
+        }
+        assertArrayEquals(outputs[0], outputs[1], 0.0);
+        assertArrayEquals(inputDeltas[0], inputDeltas[1], 0.0);
+    }
+
+    @Test
+    void shouldFlattenChannelsLastRowsIntoChannelsFirstOrder()
+    {
+        final Shape shape = Shape.image(3, 2, 4);
+        final Layer flatten = new LayerSpec.Flatten().build(shape, "t");
+        assertEquals(ImageLayout.CHW, flatten.arrange(ImageLayout.HWC));
+        for (final DataType type : new DataType[]{ DataType.FLOAT, DataType.DOUBLE })
+        {
+            final INDArray x = Nd4j.rand(DataType.DOUBLE, 5, 24).castTo(type);
+            final INDArray inputDelta = Nd4j.create(type, 5, 24);
+            final LayerBuffers buffers = flatten.allocate(5, type);
+            final LayerPass pass = flatten.prepare(ConvOpsPassTest.toChannelsLast(x, shape), buffers, inputDelta);
+            pass.forward(true);
+            assertArrayEquals(x.data().asDouble(), buffers.output().data().asDouble(), 0.0);
+            buffers.delta().assign(x.mul(2));
+            pass.backward(false);
+            assertArrayEquals(ConvOpsPassTest.toChannelsLast(x.mul(2), shape).data().asDouble(),
+                inputDelta.data().asDouble(), 0.0);
+        }
+    }
+
+    private static INDArray channelsFirst(final INDArray rows, final Shape shape)
+    {
+        return rows.reshape('c', rows.rows(), shape.height(), shape.width(), shape.channels()).permute(0, 3, 1, 2)
+            .dup('c').reshape('c', rows.rows(), shape.size());
     }
 
     @Test
