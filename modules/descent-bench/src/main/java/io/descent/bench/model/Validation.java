@@ -1,6 +1,7 @@
 package io.descent.bench.model;
 
 import io.descent.bench.scale.ScaleProbe;
+import io.descent.cluster.protocol.DataPlaneAuth;
 import io.descent.nn.ModelSpec;
 
 import java.io.PrintStream;
@@ -14,8 +15,10 @@ import java.util.Map;
  * Checks the step-time model against {@code bench scale} runs of this host: for each link setting (local processes,
  * or namespaces at a link rate) and each (workers, servers), one run of the synthetic job, then the model's prediction
  * from that run's own compute time, the host's rates measured right after the run ({@link RateProbe}: on a shared
- * host they move with the load), the per-step fixed cost measured for the mode (a run of a tiny model, whose transfers
- * are negligible) and the link's rate less the data plane's framing. Sync, no compression. Used by one thread.
+ * host they move with the load; the data plane's at the model's size, with the MAC the runs' nodes use), the per-step
+ * fixed cost measured for the mode (a run of a tiny model, whose transfers are negligible) and the link's rate less the
+ * data plane's framing (local runs have no link: the data plane's rates bound their transfers). Sync, no compression.
+ * Used by one thread.
  */
 final class Validation
 {
@@ -89,7 +92,7 @@ final class Validation
         final String widths = null != rate && ScaleProbe.bitsPerSecond(rate) < SMALL_MODEL_BELOW_BITS ?
             SMALL_MODEL : LARGE_MODEL;
         final long bytes = ComputeProbe.modelBytes(ModelSpec.parseMlp(widths));
-        final RateProbe rates = new RateProbe((int)(bytes / Float.BYTES));
+        final RateProbe rates = new RateProbe((int)(bytes / Float.BYTES), DataPlaneAuth.DEFAULT_MAC);
         final ScaleProbe.Measured tiny = probe.run(netns, null, 1, 1, TINY_MODEL, batch, Math.max(steps, 30));
         final double fixed = Math.max(0.0, tiny.stepSeconds() - tiny.computeSeconds());
         out.printf(Locale.ROOT, "validation %s: fixed cost per step %.2f ms (1 worker of %s: step %.2f ms, compute " +
@@ -99,7 +102,7 @@ final class Validation
         {
             final ScaleProbe.Measured run = probe.run(netns, rate, shape[0], shape[1], widths, batch, steps);
             final Overheads host = rates.measure(fixed);
-            final double linkBytesPerSec = null == rate ? host.copyBytesPerSec() :
+            final double linkBytesPerSec = null == rate ? Double.POSITIVE_INFINITY :
                 ScaleProbe.bitsPerSecond(rate) / 8.0 * WireFraming.efficiency(mtu);
             final ClusterShape cluster = new ClusterShape(shape[0], shape[1], bytes, batch, run.computeSeconds(),
                 linkBytesPerSec, 0.0, 1.0, Consistency.SYNC);
@@ -108,10 +111,11 @@ final class Validation
                 "netns " + links : "local", shape[0], shape[0] == 1 ? "" : "s", shape[1], shape[1] == 1 ? "" : "s",
                 widths), step.samplesPerSec(shape[0], batch), run.samplesPerSec(), step);
             out.printf(Locale.ROOT, "  %-48s predicted %8.1f  measured %8.1f samples/s  ratio %.3f  (compute %.1f, " +
-                "push %.1f, server %.1f, pull %.1f, fixed %.1f ms; fold %.2f, update %.2f GB/s)%n", row.config(),
+                "push %.1f, server %.1f, pull %.1f, fixed %.1f ms; fold %.2f, update %.2f, transfer %.2f, tag %.2f GB/s)%n",
+                row.config(),
                 row.predicted(), row.measured(), row.ratio(), step.compute() * 1e3, step.push() * 1e3,
                 step.server() * 1e3, step.pull() * 1e3, step.fixed() * 1e3, host.sumBytesPerSec() / 1e9,
-                host.updateBytesPerSec() / 1e9);
+                host.updateBytesPerSec() / 1e9, host.transferBytesPerSec() / 1e9, host.tagBytesPerSec() / 1e9);
             rows.add(row);
         }
         return rows;
