@@ -87,8 +87,8 @@ public final class ModelBenchCommand implements Callable<Integer>
     private Double stepOverheadMs;
 
     @Option(names = "--validate", description = "first run bench scale configurations here and compare: local " +
-        "processes and network namespaces (root) at each --validate-links rate, each --validate-shapes shape; " +
-        "sync, no compression")
+        "processes and network namespaces (root) at each --validate-links rate, each --validate-shapes shape and " +
+        "each --validate-compression; sync")
     private boolean validate;
 
     @Option(names = "--validate-links", paramLabel = "LIST", description = "--validate: local and/or link rates " +
@@ -98,6 +98,12 @@ public final class ModelBenchCommand implements Callable<Integer>
     @Option(names = "--validate-shapes", paramLabel = "LIST", description = "--validate: WORKERSxSERVERS " +
         "shapes (default: ${DEFAULT-VALUE})")
     private String validateShapes = "1x1,2x1,3x1,2x2";
+
+    @Option(names = "--validate-compression", paramLabel = "LIST", description = "--validate: gradient " +
+        "compressions to run each shape with (none, fp16, bf16, threshold: descent.cluster.compression of every " +
+        "node); the model is given ratio 2 for fp16 and bf16, and for threshold M ÷ the bytes a worker sent per step " +
+        "(default: ${DEFAULT-VALUE})")
+    private String validateCompression = "none";
 
     @Option(names = "--validate-steps", paramLabel = "S", description = "--validate: steps per epoch of each run " +
         "(one warm-up epoch, one measured; default: ${DEFAULT-VALUE})")
@@ -121,6 +127,7 @@ public final class ModelBenchCommand implements Callable<Integer>
         final List<ModelSpec> specs = widths.stream().map(ModelBenchCommand::spec).toList();
         final List<int[]> shapes = validate ? ListOptions.shapes(validateShapes) : List.of();
         final List<String> links = validate ? ListOptions.words("--validate-links", validateLinks) : List.of();
+        final List<String> codecs = validate ? ListOptions.compressions(validateCompression) : List.of();
         checkOutputs();
         final Double reportedCompute = null == fromReport ? null : computeFromReport(fromReport);
         final long largest = specs.stream().mapToLong(ComputeProbe::modelBytes).max().orElse(1);
@@ -159,7 +166,7 @@ public final class ModelBenchCommand implements Callable<Integer>
                 final List<Validation.Row> rows = new ArrayList<>();
                 for (final String link : links)
                 {
-                    rows.addAll(validation.run(link, shapes));
+                    rows.addAll(validation.run(link, shapes, codecs));
                 }
                 final double maxError = Validation.maxError(rows);
                 System.out.printf(Locale.ROOT, "validation: %d configurations, max error %.1f %% (predicted ÷ " +
