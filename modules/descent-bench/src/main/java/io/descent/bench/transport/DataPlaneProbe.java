@@ -54,10 +54,6 @@ public final class DataPlaneProbe
             final double tagged = ThroughputRun.measure(tag, source, destination, bytes, REPEATS).medianGbPerS();
             return new Rates(transfer * 1e9, tagged * 1e9);
         }
-        catch (final RuntimeException ex)
-        {
-            throw new IllegalStateException("measuring the data plane at " + bytes + " bytes (" + auth + ")", ex);
-        }
         catch (final Exception ex)
         {
             throw new IllegalStateException("measuring the data plane at " + bytes + " bytes (" + auth + ")", ex);
