@@ -9,7 +9,8 @@ package io.descent.bench.model;
  * @param modelBytes     M, bytes of the flat float32 parameter vector (a gradient and the weights are M each).
  * @param batch          examples per worker per step.
  * @param computeSeconds one worker's forward + backward at that batch, seconds.
- * @param linkBytesPerSec every link's rate each way (full duplex), bytes per second.
+ * @param linkBytesPerSec every link's rate each way (full duplex), bytes per second; infinite for processes on one
+ *                       host (no link: the data plane's own rates bound the transfers).
  * @param latencySeconds one-way latency of a link (a transfer pays it once), seconds.
  * @param compression    gradient compression ratio r ≥ 1: a pushed gradient is M / r bytes (weights stay M).
  * @param consistency    how a step closes.

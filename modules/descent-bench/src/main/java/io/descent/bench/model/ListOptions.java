@@ -73,4 +73,22 @@ final class ListOptions
         }
         return words;
     }
+
+    /** @return the distinct gradient compressions of {@code --validate-compression}, in order. */
+    static List<String> compressions(final String text)
+    {
+        final List<String> codecs = new ArrayList<>();
+        for (final String word : text.split(",", -1))
+        {
+            final String codec = word.trim().toLowerCase(Locale.ROOT);
+            if (!Validation.COMPRESSIONS.contains(codec) || codecs.contains(codec))
+            {
+                throw new BadInputException("--validate-compression '" + text + "' must be distinct gradient " +
+                    "compressions separated by commas: " + String.join(", ", Validation.COMPRESSIONS) +
+                    " (e.g. none,fp16)");
+            }
+            codecs.add(codec);
+        }
+        return codecs;
+    }
 }

@@ -2,6 +2,7 @@ package io.descent.bench.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.descent.bench.scale.ScaleProbe;
+import io.descent.cluster.protocol.DataPlaneAuth;
 import io.descent.data.shard.TempDirectories;
 import io.descent.nn.ModelSpec;
 import io.descent.nn.error.BadInputException;
@@ -86,8 +87,8 @@ public final class ModelBenchCommand implements Callable<Integer>
     private Double stepOverheadMs;
 
     @Option(names = "--validate", description = "first run bench scale configurations here and compare: local " +
-        "processes and network namespaces (root) at each --validate-links rate, each --validate-shapes shape; " +
-        "sync, no compression")
+        "processes and network namespaces (root) at each --validate-links rate, each --validate-shapes shape and " +
+        "each --validate-compression; sync")
     private boolean validate;
 
     @Option(names = "--validate-links", paramLabel = "LIST", description = "--validate: local and/or link rates " +
@@ -97,6 +98,12 @@ public final class ModelBenchCommand implements Callable<Integer>
     @Option(names = "--validate-shapes", paramLabel = "LIST", description = "--validate: WORKERSxSERVERS " +
         "shapes (default: ${DEFAULT-VALUE})")
     private String validateShapes = "1x1,2x1,3x1,2x2";
+
+    @Option(names = "--validate-compression", paramLabel = "LIST", description = "--validate: gradient " +
+        "compressions to run each shape with (none, fp16, bf16, threshold: descent.cluster.compression of every " +
+        "node); the model is given ratio 2 for fp16 and bf16, and for threshold M ÷ the bytes a worker sent per step " +
+        "(default: ${DEFAULT-VALUE})")
+    private String validateCompression = "none";
 
     @Option(names = "--validate-steps", paramLabel = "S", description = "--validate: steps per epoch of each run " +
         "(one warm-up epoch, one measured; default: ${DEFAULT-VALUE})")
@@ -120,10 +127,12 @@ public final class ModelBenchCommand implements Callable<Integer>
         final List<ModelSpec> specs = widths.stream().map(ModelBenchCommand::spec).toList();
         final List<int[]> shapes = validate ? ListOptions.shapes(validateShapes) : List.of();
         final List<String> links = validate ? ListOptions.words("--validate-links", validateLinks) : List.of();
+        final List<String> codecs = validate ? ListOptions.compressions(validateCompression) : List.of();
         checkOutputs();
         final Double reportedCompute = null == fromReport ? null : computeFromReport(fromReport);
         final long largest = specs.stream().mapToLong(ComputeProbe::modelBytes).max().orElse(1);
-        final RateProbe rates = new RateProbe((int)Math.min(Integer.MAX_VALUE, Math.max(1024, largest / Float.BYTES)));
+        final RateProbe rates = new RateProbe((int)Math.min(Integer.MAX_VALUE, Math.max(1024, largest / Float.BYTES)),
+            DataPlaneAuth.DEFAULT_MAC);
         final Overheads measured = rates.measure(0.0);
         final Map<String, Object> json = new LinkedHashMap<>();
         final Path work = tempDir();
@@ -135,14 +144,21 @@ public final class ModelBenchCommand implements Callable<Integer>
                 probe.requireNetns();
             }
             final double fixed = null != stepOverheadMs ? stepOverheadMs / 1e3 : fixedCost(probe);
-            final Overheads host = new Overheads(fixed, measured.sumBytesPerSec(), measured.updateBytesPerSec(),
-                measured.copyBytesPerSec());
-            System.out.printf(Locale.ROOT, "measured here: fold %.2f GB/s, momentum-SGD update %.2f GB/s, local " +
-                "copy+CRC %.2f GB/s (over %.1f MB), fixed cost %.2f ms a step%s%n", host.sumBytesPerSec() / 1e9,
-                host.updateBytesPerSec() / 1e9, host.copyBytesPerSec() / 1e9, largest / 1e6, fixed * 1e3,
+            final Overheads host = measured.withStepSeconds(fixed);
+            System.out.printf(Locale.ROOT, "measured here: fold %.2f GB/s, update (finite check + momentum SGD) " +
+                "%.2f GB/s, local copy+CRC %.2f GB/s, data plane (IPC, %s) %.2f GB/s a transfer, its tag alone %.2f " +
+                "GB/s (over %.1f MB), fixed cost %.2f ms a step%s%n", host.sumBytesPerSec() / 1e9,
+                host.updateBytesPerSec() / 1e9, host.copyBytesPerSec() / 1e9, DataPlaneAuth.DEFAULT_MAC.label(),
+                host.transferBytesPerSec() / 1e9, host.tagBytesPerSec() / 1e9, largest / 1e6, fixed * 1e3,
                 null != stepOverheadMs ? " (given)" : "");
-            json.put("overheads", Map.of("fixed_step_s", fixed, "sum_bytes_per_sec", host.sumBytesPerSec(),
-                "update_bytes_per_sec", host.updateBytesPerSec(), "copy_bytes_per_sec", host.copyBytesPerSec()));
+            final Map<String, Object> overheads = new LinkedHashMap<>();
+            overheads.put("fixed_step_s", fixed);
+            overheads.put("sum_bytes_per_sec", host.sumBytesPerSec());
+            overheads.put("update_bytes_per_sec", host.updateBytesPerSec());
+            overheads.put("copy_bytes_per_sec", host.copyBytesPerSec());
+            overheads.put("transfer_bytes_per_sec", host.transferBytesPerSec());
+            overheads.put("tag_bytes_per_sec", host.tagBytesPerSec());
+            json.put("overheads", overheads);
             if (validate)
             {
                 final long start = System.nanoTime();
@@ -150,7 +166,7 @@ public final class ModelBenchCommand implements Callable<Integer>
                 final List<Validation.Row> rows = new ArrayList<>();
                 for (final String link : links)
                 {
-                    rows.addAll(validation.run(link, shapes));
+                    rows.addAll(validation.run(link, shapes, codecs));
                 }
                 final double maxError = Validation.maxError(rows);
                 System.out.printf(Locale.ROOT, "validation: %d configurations, max error %.1f %% (predicted ÷ " +
@@ -163,8 +179,8 @@ public final class ModelBenchCommand implements Callable<Integer>
         {
             TempDirectories.deleteQuietly(work);
         }
-        final Overheads host = new Overheads(((Number)((Map<?, ?>)json.get("overheads")).get("fixed_step_s"))
-            .doubleValue(), measured.sumBytesPerSec(), measured.updateBytesPerSec(), measured.copyBytesPerSec());
+        final Overheads host = measured.withStepSeconds(((Number)((Map<?, ?>)json.get("overheads"))
+            .get("fixed_step_s")).doubleValue());
         final Predictions predictions = new Predictions(new StepTimeModel(host), batch, linkBits / BITS_PER_BYTE *
             WireFraming.efficiency(mtu), latencyUs / 1e6, compression, model);
         final List<PredictionPlot.Point> points = new ArrayList<>();

@@ -1,9 +1,12 @@
 package io.descent.bench.model;
 
+import io.descent.bench.transport.DataPlaneProbe;
+import io.descent.nn.optim.Finite;
 import io.descent.nn.optim.LearningRateSchedule;
 import io.descent.nn.optim.OptimizerSettings;
 import io.descent.nn.optim.ScheduleSettings;
 import io.descent.nn.optim.Sgd;
+import io.descent.transport.wire.ChunkAuth;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -15,24 +18,33 @@ import java.util.zip.CRC32C;
 
 /**
  * Measures, in this process, the rates the server's and the data plane's per-byte work runs at on this host: the
- * fold of a gradient into the sum (the axpy the step loop runs), the momentum-SGD step (the server's {@link Sgd}) and
- * a local transfer (a copy into the publication, a CRC32C over it, a copy out). Each is the median of several timed
- * rounds over a vector of the given size. Confined to the calling thread (it owns its ND4J arrays).
+ * fold of a gradient into the sum (the axpy the step loop runs), the update (the finiteness check and the server's
+ * momentum {@link Sgd} step, as {@code ServerEngine.apply} runs them), a local copy (into a publication, a CRC32C over
+ * it, a copy out), and the data plane itself at the vector's size ({@link DataPlaneProbe}: one message between two
+ * threads through Descent's chunked sender and receiver over Aeron IPC, and the chunk tag alone) with the nodes' chunk
+ * tag. Each is the median of several timed rounds over a vector of the given size. Confined to the calling thread (it
+ * owns its ND4J arrays).
  */
 public final class RateProbe
 {
     private static final int ROUNDS = 7;
 
     private final int floats;
+    private final ChunkAuth tag;
 
-    /** @param floats the vector's length (the server range the rates are for), at least 1024. */
-    public RateProbe(final int floats)
+    /**
+     * @param floats the vector's length (the model the rates are for), at least 1024.
+     * @param tag    the chunk tag of the nodes' data plane: a MAC under a cluster key ({@code bench scale}'s runs and
+     *               {@code train --workers} have one), else the CRC32C.
+     */
+    public RateProbe(final int floats, final ChunkAuth tag)
     {
         if (floats < 1024)
         {
             throw new IllegalArgumentException("at least 1024 floats expected, got " + floats);
         }
         this.floats = floats;
+        this.tag = tag;
     }
 
     /**
@@ -41,7 +53,9 @@ public final class RateProbe
      */
     public Overheads measure(final double stepSeconds)
     {
-        return new Overheads(stepSeconds, sumBytesPerSec(), updateBytesPerSec(), copyBytesPerSec());
+        final DataPlaneProbe.Rates dataPlane = DataPlaneProbe.measure(floats * Float.BYTES, tag);
+        return new Overheads(stepSeconds, sumBytesPerSec(), updateBytesPerSec(), copyBytesPerSec(),
+            dataPlane.transferBytesPerSec(), dataPlane.tagBytesPerSec());
     }
 
     /** @return bytes of gradient folded into a running sum per second (one axpy). */
@@ -52,7 +66,7 @@ public final class RateProbe
         return rate(rounds -> timed(rounds, () -> Nd4j.getBlasWrapper().level1().axpy(floats, 1.0, gradient, sum)));
     }
 
-    /** @return bytes of parameters a momentum-SGD step updates per second. */
+    /** @return bytes of parameters an update (finiteness check, then a momentum-SGD step) covers per second. */
     public double updateBytesPerSec()
     {
         final INDArray parameters = Nd4j.rand(DataType.FLOAT, floats);
@@ -61,7 +75,13 @@ public final class RateProbe
             new ScheduleSettings("constant", 1, 1, 0, 0)),
             LearningRateSchedule.constant(0.01), parameters);
         final long[] step = { 0 };
-        return rate(rounds -> timed(rounds, () -> sgd.step(parameters, gradient, step[0]++)));
+        return rate(rounds -> timed(rounds, () ->
+        {
+            if (Finite.all(gradient))
+            {
+                sgd.step(parameters, gradient, step[0]++);
+            }
+        }));
     }
 
     /** @return bytes per second one transfer through shared memory moves: copy in, CRC32C, copy out. */

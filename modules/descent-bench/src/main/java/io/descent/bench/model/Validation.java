@@ -1,6 +1,7 @@
 package io.descent.bench.model;
 
 import io.descent.bench.scale.ScaleProbe;
+import io.descent.cluster.protocol.DataPlaneAuth;
 import io.descent.nn.ModelSpec;
 
 import java.io.PrintStream;
@@ -14,8 +15,11 @@ import java.util.Map;
  * Checks the step-time model against {@code bench scale} runs of this host: for each link setting (local processes,
  * or namespaces at a link rate) and each (workers, servers), one run of the synthetic job, then the model's prediction
  * from that run's own compute time, the host's rates measured right after the run ({@link RateProbe}: on a shared
- * host they move with the load), the per-step fixed cost measured for the mode (a run of a tiny model, whose transfers
- * are negligible) and the link's rate less the data plane's framing. Sync, no compression. Used by one thread.
+ * host they move with the load; the data plane's at the model's size, with the MAC the runs' nodes use), the per-step
+ * fixed cost measured for the mode (a run of a tiny model, whose transfers are negligible) and the link's rate less the
+ * data plane's framing (local runs have no link: the data plane's rates bound their transfers). Sync; each shape once
+ * per gradient compression asked for, the model's compression ratio 2 for fp16 and bf16 and, for threshold, what the
+ * run's workers sent ({@link #ratio}). Used by one thread.
  */
 final class Validation
 {
@@ -25,6 +29,8 @@ final class Validation
     private static final long SMALL_MODEL_BELOW_BITS = 500_000_000L;
     static final String SMALL_MODEL = "784-512-256-10";
     static final String LARGE_MODEL = "784-2048-2048-10";
+    /** The gradient compressions a run can validate (descent.cluster.compression). */
+    static final List<String> COMPRESSIONS = List.of("none", "fp16", "bf16", "threshold");
 
     private final ScaleProbe probe;
     private final int mtu;
@@ -84,12 +90,23 @@ final class Validation
      */
     List<Row> run(final String links, final List<int[]> shapes) throws InterruptedException
     {
+        return run(links, shapes, List.of("none"));
+    }
+
+    /**
+     * @param compressions the gradient compressions, each of {@link #COMPRESSIONS}; "none" runs on the nodes' own
+     *                     setting (no argument), the others with {@code --cluster compression=X}.
+     * @return the rows, shapes outermost, in order.
+     */
+    List<Row> run(final String links, final List<int[]> shapes, final List<String> compressions)
+        throws InterruptedException
+    {
         final boolean netns = !links.equals("local");
         final String rate = links.equals("unshaped") || !netns ? null : links;
         final String widths = null != rate && ScaleProbe.bitsPerSecond(rate) < SMALL_MODEL_BELOW_BITS ?
             SMALL_MODEL : LARGE_MODEL;
         final long bytes = ComputeProbe.modelBytes(ModelSpec.parseMlp(widths));
-        final RateProbe rates = new RateProbe((int)(bytes / Float.BYTES));
+        final RateProbe rates = new RateProbe((int)(bytes / Float.BYTES), DataPlaneAuth.DEFAULT_MAC);
         final ScaleProbe.Measured tiny = probe.run(netns, null, 1, 1, TINY_MODEL, batch, Math.max(steps, 30));
         final double fixed = Math.max(0.0, tiny.stepSeconds() - tiny.computeSeconds());
         out.printf(Locale.ROOT, "validation %s: fixed cost per step %.2f ms (1 worker of %s: step %.2f ms, compute " +
@@ -97,24 +114,54 @@ final class Validation
         final List<Row> rows = new ArrayList<>();
         for (final int[] shape : shapes)
         {
-            final ScaleProbe.Measured run = probe.run(netns, rate, shape[0], shape[1], widths, batch, steps);
-            final Overheads host = rates.measure(fixed);
-            final double linkBytesPerSec = null == rate ? host.copyBytesPerSec() :
-                ScaleProbe.bitsPerSecond(rate) / 8.0 * WireFraming.efficiency(mtu);
-            final ClusterShape cluster = new ClusterShape(shape[0], shape[1], bytes, batch, run.computeSeconds(),
-                linkBytesPerSec, 0.0, 1.0, Consistency.SYNC);
-            final StepBreakdown step = new StepTimeModel(host).predict(cluster);
-            final Row row = new Row(String.format(Locale.ROOT, "%s, %d worker%s, %d server%s, %s", netns ?
-                "netns " + links : "local", shape[0], shape[0] == 1 ? "" : "s", shape[1], shape[1] == 1 ? "" : "s",
-                widths), step.samplesPerSec(shape[0], batch), run.samplesPerSec(), step);
-            out.printf(Locale.ROOT, "  %-48s predicted %8.1f  measured %8.1f samples/s  ratio %.3f  (compute %.1f, " +
-                "push %.1f, server %.1f, pull %.1f, fixed %.1f ms; fold %.2f, update %.2f GB/s)%n", row.config(),
-                row.predicted(), row.measured(), row.ratio(), step.compute() * 1e3, step.push() * 1e3,
-                step.server() * 1e3, step.pull() * 1e3, step.fixed() * 1e3, host.sumBytesPerSec() / 1e9,
-                host.updateBytesPerSec() / 1e9);
-            rows.add(row);
+            for (final String compression : compressions)
+            {
+                rows.add(row(links, netns, rate, widths, bytes, shape, compression, rates, fixed));
+            }
         }
         return rows;
+    }
+
+    /**
+     * @param compression a gradient compression.
+     * @param bytes       M.
+     * @param sentPerStep what a worker sent per step in the run.
+     * @return the compression ratio the model is given: 1 for none, 2 for the 16-bit codecs, M ÷ what was sent (at
+     * least 1) for threshold, whose size depends on the gradients.
+     */
+    static double ratio(final String compression, final long bytes, final double sentPerStep)
+    {
+        return switch (compression)
+        {
+            case "fp16", "bf16" -> 2.0;
+            case "threshold" -> sentPerStep > 0 ? Math.max(1.0, bytes / sentPerStep) : 1.0;
+            default -> 1.0;
+        };
+    }
+
+    private Row row(final String links, final boolean netns, final String rate, final String widths,
+        final long bytes, final int[] shape, final String compression, final RateProbe rates, final double fixed)
+        throws InterruptedException
+    {
+        final ScaleProbe.Measured run = probe.run(netns, rate, shape[0], shape[1], widths, batch, steps,
+            "none".equals(compression) ? null : compression);
+        final double ratio = ratio(compression, bytes, run.bytesSentPerStep());
+        final Overheads host = rates.measure(fixed);
+        final double linkBytesPerSec = null == rate ? Double.POSITIVE_INFINITY :
+            ScaleProbe.bitsPerSecond(rate) / 8.0 * WireFraming.efficiency(mtu);
+        final ClusterShape cluster = new ClusterShape(shape[0], shape[1], bytes, batch, run.computeSeconds(),
+            linkBytesPerSec, 0.0, ratio, Consistency.SYNC);
+        final StepBreakdown step = new StepTimeModel(host).predict(cluster);
+        final Row row = new Row(String.format(Locale.ROOT, "%s, %d worker%s, %d server%s, %s%s", netns ?
+            "netns " + links : "local", shape[0], shape[0] == 1 ? "" : "s", shape[1], shape[1] == 1 ? "" : "s",
+            widths, "none".equals(compression) ? "" : String.format(Locale.ROOT, ", %s (ratio %.2f)", compression,
+                ratio)), step.samplesPerSec(shape[0], batch), run.samplesPerSec(), step);
+        out.printf(Locale.ROOT, "  %-48s predicted %8.1f  measured %8.1f samples/s  ratio %.3f  (compute %.1f, " +
+            "push %.1f, server %.1f, pull %.1f, fixed %.1f ms; fold %.2f, update %.2f, transfer %.2f, tag %.2f " +
+            "GB/s)%n", row.config(), row.predicted(), row.measured(), row.ratio(), step.compute() * 1e3,
+            step.push() * 1e3, step.server() * 1e3, step.pull() * 1e3, step.fixed() * 1e3, host.sumBytesPerSec() / 1e9,
+            host.updateBytesPerSec() / 1e9, host.transferBytesPerSec() / 1e9, host.tagBytesPerSec() / 1e9);
+        return row;
     }
 
     /** @return the largest |predicted ÷ measured − 1| of the rows. */

@@ -30,10 +30,11 @@ import java.util.concurrent.Callable;
  * processes (default), network namespaces on this machine ({@code --netns}, {@link NetnsRunner}) or a Kubernetes
  * cluster ({@code --k8s}, {@link KubernetesRunner}). The job is the synthetic MLP of {@code --model}, {@code --batch},
  * {@code --steps} sized for each count, or the user's ({@code PRESET | --config FILE}, as {@code train} takes it) the
- * same for every count; {@code --set} and {@code --seed} apply over either. {@code --servers}, {@code --consistency}
- * and {@code --auth} sweep cluster settings ({@link ScaleSweep}): one row per (settings, count), each row's efficiency
- * against the smallest count of the same settings, and each swept setting's step-time ratio against its first value
- * ({@link StepRatio}); {@code --netns --link-rate} shapes every link ({@link LinkRate}).
+ * same for every count; {@code --set} and {@code --seed} apply over either. {@code --servers}, {@code --consistency},
+ * {@code --auth} and {@code --compression} sweep cluster settings ({@link ScaleSweep}): one row per (settings, count),
+ * each row's efficiency against the smallest count of the same settings, and each swept setting's step-time ratio
+ * against its first value (a compression's throughput ratio against {@code none}'s) ({@link StepRatio});
+ * {@code --netns --link-rate} shapes every link ({@link LinkRate}).
  */
 @Command(
     name = "scale",
@@ -42,8 +43,9 @@ import java.util.concurrent.Callable;
         "--netns, or Kubernetes with --k8s), throughput and efficiency. The job: a synthetic MLP (--model, " +
         "--batch, --steps) sized so every count takes the same steps, or PRESET | --config FILE as train takes it " +
         "(per-worker batch train.batch-size; its last epoch measured); --set and --seed apply to either. " +
-        "--servers, --consistency and --auth LISTs sweep cluster settings: a row per combination and count, and " +
-        "each setting's step-time ratio against its first value.")
+        "--servers, --consistency, --auth and --compression LISTs sweep cluster settings: a row per combination and " +
+        "count, and each setting's step-time ratio against its first value (a compression's throughput against " +
+        "none's).")
 public final class ScaleBenchCommand implements Callable<Integer>
 {
     private static final List<String> SYNTHETIC_OPTIONS = List.of("--model", "--batch", "--steps", "--warmup-epochs");
@@ -100,6 +102,11 @@ public final class ScaleBenchCommand implements Callable<Integer>
         ScaleSettings.DEFAULT_STALENESS + " unless --cluster staleness=K), e.g. sync,ssp,backup (default: the " +
         "nodes' setting, sync)")
     private String consistency;
+
+    @Option(names = "--compression", paramLabel = "LIST", description = "gradient compressions, one row each " +
+        "(descent.cluster.compression of every node: none, fp16, bf16, threshold), e.g. none,fp16,threshold; " +
+        "prints each one's throughput ÷ none's at the same worker count (default: the nodes' setting, none)")
+    private String compression;
 
     @Option(names = "--servers", paramLabel = "LIST", description = "parameter-server shards, one row each " +
         "(train --servers S; with --netns each shard in its own namespace), e.g. 1,2 (default: 1)")
@@ -192,7 +199,7 @@ public final class ScaleBenchCommand implements Callable<Integer>
         final ScaleJob synthetic = ScaleJob.of(model, batch, steps, warmupEpochs);
         checkNamedJob();
         final ScaleJobs job = new ScaleJobs(synthetic, jobArguments);
-        final ScaleSweep sweep = ScaleSweep.parse(servers, consistency, auth, cluster, netns ?
+        final ScaleSweep sweep = ScaleSweep.parse(servers, consistency, auth, compression, cluster, netns ?
             NetnsRunner.MAX_SERVERS : MAX_LOCAL_SERVERS).checkNodesSupport();
         final LinkRate rate = linkRate();
         checkOutputs();
@@ -351,8 +358,8 @@ public final class ScaleBenchCommand implements Callable<Integer>
         {
             if (sweep.given())
             {
-                throw new BadInputException("--servers, --consistency, --auth and --cluster are not passed to " +
-                    "Kubernetes runs yet; drop them with --k8s, or run locally or with --netns");
+                throw new BadInputException("--servers, --consistency, --auth, --compression and --cluster are not " +
+                    "passed to Kubernetes runs yet; drop them with --k8s, or run locally or with --netns");
             }
             if (null == image)
             {
@@ -419,15 +426,16 @@ public final class ScaleBenchCommand implements Callable<Integer>
             repeat > 1 ? ", median of " + repeat + " interleaved runs per count" : "");
         final int width = runs.stream().mapToInt(run -> run.settings().label().length()).max().orElse(0);
         final String settings = width == 0 ? "" : "%-" + Math.max(width, 8) + "s  ";
+        final boolean codecs = null != compression;
         System.out.println((width == 0 ? "" : String.format(settings, "settings")) +
-            "workers  samples/s  efficiency  step ms  compute ms  comm ms" +
+            (codecs ? "compression  " : "") + "workers  samples/s  efficiency  step ms  compute ms  comm ms" +
             (ceiling ? "  compute only: free samples/s  ceiling  lockstep samples/s  ceiling  efficiency of it" : "") +
             (repeat > 1 ? "  range of " + repeat + " runs (samples/s)" : ""));
         for (final ScaleRun run : runs)
         {
             final ScaleRun base = run.baselineIn(runs);
             System.out.printf((width == 0 ? "" : String.format(settings, run.settings().label()).replace("%", "%%")) +
-                "%7d  %9.0f  %10.3f  %7.2f  %10.2f  %7.2f%s%s%n", run.workers(), run.samplesPerSec(),
+                (codecs ? String.format("%-11s  ", run.settings().compressionName()) : "") + "%7d  %9.0f  %10.3f  %7.2f  %10.2f  %7.2f%s%s%n", run.workers(), run.samplesPerSec(),
                 run.efficiency(base), run.stepSeconds() * 1e3, run.computeSeconds() * 1e3,
                 run.commSeconds() * 1e3, ceiling ? String.format("  %28.0f  %7.3f  %18.0f  %7.3f  %16.3f",
                     run.computeOnly().free(), run.ceiling(base), run.computeOnly().lockstep(),

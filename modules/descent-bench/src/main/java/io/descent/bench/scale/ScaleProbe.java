@@ -1,5 +1,6 @@
 package io.descent.bench.scale;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.descent.nn.error.BadInputException;
 
 import java.io.IOException;
@@ -36,8 +37,10 @@ public final class ScaleProbe
      * @param samplesPerSec  all workers together.
      * @param stepSeconds    wall time per step.
      * @param computeSeconds the workers' mean forward + backward per step.
+     * @param bytesSentPerStep what a worker sent per step over the whole run (its data plane's bytes, headers
+     *                       included, over the server's steps), mean over workers; 0 when the report does not say.
      */
-    public record Measured(double samplesPerSec, double stepSeconds, double computeSeconds)
+    public record Measured(double samplesPerSec, double stepSeconds, double computeSeconds, double bytesSentPerStep)
     {
     }
 
@@ -72,11 +75,24 @@ public final class ScaleProbe
         final boolean netns, final String linkRate, final int workers, final int servers, final String model,
         final int batch, final int steps) throws InterruptedException
     {
+        return run(netns, linkRate, workers, servers, model, batch, steps, null);
+    }
+
+    /**
+     * @param compression {@code descent.cluster.compression} of every node (none, fp16, bf16, threshold), or null
+     *                    for the nodes' own.
+     * @return the measured epoch of a run like {@link #run(boolean, String, int, int, String, int, int)}'s, its
+     * gradients compressed so.
+     */
+    public Measured run(
+        final boolean netns, final String linkRate, final int workers, final int servers, final String model,
+        final int batch, final int steps, final String compression) throws InterruptedException
+    {
         final ScaleJob job = ScaleJob.of(model, batch, steps, 1);
         final String label = (netns ? "netns-" + (null == linkRate ? "unshaped" : linkRate) : "local") + "-s" +
-            servers;
+            servers + (null == compression ? "" : "-" + compression);
         final ScaleSettings settings = new ScaleSettings(servers, ScaleSettings.DEFAULT_CONSISTENCY, null, List.of(),
-            label);
+            label, compression);
         final Path jobFile = work.resolve("model-" + workers + "-" + label + ".conf");
         try
         {
@@ -89,8 +105,26 @@ public final class ScaleProbe
         }
         final ScaleRunner runner = netns ? NetnsRunner.create(host, null, 1, mtu, null == linkRate ? null :
             LinkRate.parse(linkRate), work.resolve("logs"), work) : new LocalRunner(1, work, 0, null);
-        final ScaleRun run = ScaleRun.fromReport(runner.mode(), workers, settings, batch,
-            runner.run(workers, settings, jobFile));
-        return new Measured(run.samplesPerSec(), run.stepSeconds(), run.computeSeconds());
+        final JsonNode report = runner.run(workers, settings, jobFile);
+        final ScaleRun run = ScaleRun.fromReport(runner.mode(), workers, settings, batch, report);
+        return new Measured(run.samplesPerSec(), run.stepSeconds(), run.computeSeconds(), bytesSentPerStep(report));
+    }
+
+    /** @return the workers' mean data-plane bytes sent per server step, from a run's report; 0 when absent. */
+    static double bytesSentPerStep(final JsonNode report)
+    {
+        final JsonNode workers = report.path("worker_stats");
+        final JsonNode server = report.path("server_stats");
+        final double steps = (server.isArray() ? server.path(0) : server).path("steps").asDouble(0);
+        if (!workers.isArray() || workers.isEmpty() || !(steps > 0))
+        {
+            return 0.0;
+        }
+        double sent = 0;
+        for (final JsonNode worker : workers)
+        {
+            sent += worker.path("bytes_sent").asDouble(0);
+        }
+        return sent / workers.size() / steps;
     }
 }

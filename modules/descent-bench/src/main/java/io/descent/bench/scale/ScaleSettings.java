@@ -9,18 +9,23 @@ import java.util.Map;
 
 /**
  * The cluster settings of one row of a scaling sweep ({@link ScaleSweep}): server shards, consistency model,
- * data-plane authentication and the user's other {@code --cluster KEY=VALUE} settings, as every node of a run gets
- * them. A setting at the nodes' default (1 server, {@code sync}) is not passed, so these rows run on nodes that do
- * not know the setting yet. Immutable.
+ * data-plane authentication, gradient compression and the user's other {@code --cluster KEY=VALUE} settings, as every
+ * node of a run gets them. A setting at the nodes' default (1 server, {@code sync}, compression {@code none}) is not
+ * passed, so these rows run on nodes that do not know the setting yet. Immutable.
  *
  * @param servers     parameter-server shards, ≥ 1 ({@code train --servers S}, the script's {@code --servers S}).
  * @param consistency the consistency model: sync, backup, ssp or async.
  * @param auth        {@code descent.cluster.data-plane.auth} of every node, or null for the nodes' own setting.
  * @param cluster     the user's other {@code --cluster KEY=VALUE} settings, passed as given, in order.
  * @param label       how tables, plots and reports name the row (the swept settings), "" for a sweep of none.
+ * @param compression {@code descent.cluster.compression} of every node (none, fp16, bf16, threshold), or null for
+ *                    the nodes' own setting.
  */
-record ScaleSettings(int servers, String consistency, String auth, List<String> cluster, String label)
+record ScaleSettings(int servers, String consistency, String auth, List<String> cluster, String label,
+    String compression)
 {
+    /** The nodes' own gradient compression: none. */
+    static final String DEFAULT_COMPRESSION = "none";
     /** The nodes' own consistency model. */
     static final String DEFAULT_CONSISTENCY = "sync";
     /** The staleness bound {@code ssp} runs with unless {@code --cluster staleness=K} says otherwise. */
@@ -34,10 +39,17 @@ record ScaleSettings(int servers, String consistency, String auth, List<String> 
         cluster = List.copyOf(cluster);
     }
 
+    /** Settings with the nodes' own gradient compression. */
+    ScaleSettings(final int servers, final String consistency, final String auth, final List<String> cluster,
+        final String label)
+    {
+        this(servers, consistency, auth, cluster, label, null);
+    }
+
     /**
      * @return the {@code --cluster KEY=VALUE} arguments every node of the run gets: the consistency model when not
      * {@code sync} ({@code ssp} with staleness 2 unless the user set one), the data-plane authentication when given,
-     * then the user's settings.
+     * the gradient compression when given and not {@code none}, then the user's settings.
      */
     List<String> clusterArgs()
     {
@@ -62,6 +74,10 @@ record ScaleSettings(int servers, String consistency, String auth, List<String> 
         if (withAuth && null != auth)
         {
             args.addAll(List.of("--cluster", "data-plane.auth=" + auth));
+        }
+        if (null != compression && !DEFAULT_COMPRESSION.equals(compression))
+        {
+            args.addAll(List.of("--cluster", "compression=" + compression));
         }
         cluster.forEach(set -> args.addAll(List.of("--cluster", set)));
         return args;
@@ -89,7 +105,7 @@ record ScaleSettings(int servers, String consistency, String auth, List<String> 
         }
         final List<String> lowered = new ArrayList<>(cluster);
         lowered.add("backup-workers=" + (workers - 1));
-        return new ScaleSettings(servers, consistency, auth, lowered, label);
+        return new ScaleSettings(servers, consistency, auth, lowered, label, compression);
     }
 
     /** @return whether the run has server shards, which only {@code train --servers} (not an in-process launch) starts. */
@@ -104,6 +120,12 @@ record ScaleSettings(int servers, String consistency, String auth, List<String> 
         return label.isEmpty() ? "" : "-" + label.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("-+$", "");
     }
 
+    /** @return the gradient compression the run's nodes use: the given one, else the nodes' default (none). */
+    String compressionName()
+    {
+        return null == compression ? DEFAULT_COMPRESSION : compression;
+    }
+
     /** @return the settings as report fields. */
     Map<String, Object> toJson()
     {
@@ -112,6 +134,7 @@ record ScaleSettings(int servers, String consistency, String auth, List<String> 
         json.put("servers", servers);
         json.put("consistency", consistency);
         json.put("data_plane_auth", null == auth ? "default" : auth);
+        json.put("compression", compressionName());
         json.put("cluster", cluster);
         json.put("node_args", clusterArgs());
         return json;

@@ -11,29 +11,35 @@ import java.util.Set;
 
 /**
  * The cluster settings a scaling benchmark sweeps: {@code --servers LIST}, {@code --consistency LIST},
- * {@code --auth LIST} (each null when not given: the nodes' default, not swept), and {@code --cluster KEY=VALUE}
- * settings every run gets. Validated once, before any run; {@link #combinations()} gives every row's settings, servers
- * outermost, then consistency, then authentication, each in the order given. Immutable.
+ * {@code --auth LIST}, {@code --compression LIST} (each null when not given: the nodes' default, not swept), and
+ * {@code --cluster KEY=VALUE} settings every run gets. Validated once, before any run; {@link #combinations()} gives
+ * every row's settings, servers outermost, then consistency, then authentication, then compression, each in the order
+ * given. Immutable.
  */
 final class ScaleSweep
 {
     /** The consistency models a node may know (descent.cluster.consistency). */
     static final List<String> CONSISTENCY = List.of("sync", "backup", "ssp", "async");
+    /** The gradient compressions a node may know (descent.cluster.compression). */
+    static final List<String> COMPRESSION = List.of("none", "fp16", "bf16", "threshold");
     /** Settings the bench sets itself or sweeps with their own option; refused in {@code --cluster}. */
-    private static final List<String> OWN_KEYS = List.of("consistency", "servers", "data-plane.auth", "workers", "key");
+    private static final List<String> OWN_KEYS = List.of("consistency", "servers", "data-plane.auth", "workers", "key",
+        "compression");
 
     private final List<Integer> servers;
     private final List<String> consistency;
     private final List<String> auth;
+    private final List<String> compression;
     private final List<String> cluster;
 
     private ScaleSweep(
         final List<Integer> servers, final List<String> consistency, final List<String> auth,
-        final List<String> cluster)
+        final List<String> compression, final List<String> cluster)
     {
         this.servers = servers;
         this.consistency = consistency;
         this.auth = auth;
+        this.compression = compression;
         this.cluster = cluster;
     }
 
@@ -43,12 +49,29 @@ final class ScaleSweep
      * @param auth        {@code --auth LIST}, or null.
      * @param cluster     the {@code --cluster KEY=VALUE} settings.
      * @param maxServers  the most shards the runs' mode can start.
-     * @return the sweep.
+     * @return the sweep, compressing nothing.
      * @throws BadInputException naming the option, the bad value and what is allowed.
      */
     static ScaleSweep parse(
         final String servers, final String consistency, final String auth, final List<String> cluster,
         final int maxServers)
+    {
+        return parse(servers, consistency, auth, null, cluster, maxServers);
+    }
+
+    /**
+     * @param servers     {@code --servers LIST}, or null.
+     * @param consistency {@code --consistency LIST}, or null.
+     * @param auth        {@code --auth LIST}, or null.
+     * @param compression {@code --compression LIST}, or null.
+     * @param cluster     the {@code --cluster KEY=VALUE} settings.
+     * @param maxServers  the most shards the runs' mode can start.
+     * @return the sweep.
+     * @throws BadInputException naming the option, the bad value and what is allowed.
+     */
+    static ScaleSweep parse(
+        final String servers, final String consistency, final String auth, final String compression,
+        final List<String> cluster, final int maxServers)
     {
         final List<Integer> shards = null == servers ? null : parseServers(servers, maxServers);
         final List<String> models = null == consistency ? null : words("--consistency", consistency, "e.g. sync,ssp");
@@ -65,6 +88,16 @@ final class ScaleSweep
         {
             auths.forEach(mode -> DataPlaneAuth.parse(mode, "--auth"));
         }
+        final List<String> codecs = null == compression ? null : words("--compression", compression,
+            "e.g. none,fp16,threshold");
+        if (null != codecs)
+        {
+            codecs.stream().filter(codec -> !COMPRESSION.contains(codec)).findFirst().ifPresent(codec ->
+            {
+                throw new BadInputException("--compression '" + codec + "' is not a gradient compression; use " +
+                    String.join(", ", COMPRESSION) + " (a list, e.g. none,fp16,threshold)");
+            });
+        }
         for (final String set : cluster)
         {
             final String key = keyOf(set);
@@ -78,7 +111,7 @@ final class ScaleSweep
                 throw new BadInputException("--cluster " + key + "=…: " + ownOption(key));
             }
         }
-        return new ScaleSweep(shards, models, auths, List.copyOf(cluster));
+        return new ScaleSweep(shards, models, auths, codecs, List.copyOf(cluster));
     }
 
     /**
@@ -113,6 +146,7 @@ final class ScaleSweep
             case "servers" -> "use --servers LIST (e.g. --servers 1,2)";
             case "data-plane.auth" -> "use --auth LIST (e.g. --auth none,aes-gmac)";
             case "workers" -> "the bench sets it from --workers LIST";
+            case "compression" -> "use --compression LIST (e.g. --compression none,fp16)";
             default -> "the cluster key never goes on a command line; each run gets a fresh one";
         };
     }
@@ -168,7 +202,7 @@ final class ScaleSweep
     /** @return whether any setting differs between rows or from the nodes' defaults. */
     boolean given()
     {
-        return null != servers || null != consistency || null != auth || !cluster.isEmpty();
+        return null != servers || null != consistency || null != auth || null != compression || !cluster.isEmpty();
     }
 
     /** @return whether the runs may need more than one server shard. */
@@ -177,7 +211,7 @@ final class ScaleSweep
         return null != servers && servers.stream().anyMatch(count -> count > 1);
     }
 
-    /** @return every row's settings: servers × consistency × authentication, in the order given. */
+    /** @return every row's settings: servers × consistency × authentication × compression, in the order given. */
     List<ScaleSettings> combinations()
     {
         final List<ScaleSettings> rows = new ArrayList<>();
@@ -185,16 +219,29 @@ final class ScaleSweep
         {
             for (final String model : null == consistency ? List.of(ScaleSettings.DEFAULT_CONSISTENCY) : consistency)
             {
-                for (final String mode : null == auth ? java.util.Collections.<String>singletonList(null) : auth)
+                for (final String mode : orNull(auth))
                 {
-                    rows.add(new ScaleSettings(shards, model, mode, cluster, label(shards, model, mode)));
+                    for (final String codec : orNull(compression))
+                    {
+                        rows.add(settings(shards, model, mode, codec));
+                    }
                 }
             }
         }
         return rows;
     }
 
-    private String label(final int shards, final String model, final String mode)
+    private static List<String> orNull(final List<String> values)
+    {
+        return null == values ? java.util.Collections.singletonList(null) : values;
+    }
+
+    private ScaleSettings settings(final int shards, final String model, final String mode, final String codec)
+    {
+        return new ScaleSettings(shards, model, mode, cluster, label(shards, model, mode, codec), codec);
+    }
+
+    private String label(final int shards, final String model, final String mode, final String codec)
     {
         final List<String> parts = new ArrayList<>();
         if (null != servers)
@@ -209,6 +256,10 @@ final class ScaleSweep
         if (null != auth)
         {
             parts.add("auth " + mode);
+        }
+        if (null != compression)
+        {
+            parts.add("compression " + codec);
         }
         return String.join(", ", parts);
     }
@@ -234,30 +285,42 @@ final class ScaleSweep
         {
             differences.add("auth " + row.auth() + " vs " + against.auth());
         }
+        if (!row.compressionName().equals(against.compressionName()))
+        {
+            differences.add("compression " + row.compressionName() + " vs " + against.compressionName());
+        }
         return differences.size() == 1 ? differences.get(0) : null;
     }
 
     /**
-     * @return for each row, the row it is compared with: the same settings but for one swept setting at its first
-     * listed value (e.g. aes-gmac against none for {@code --auth none,aes-gmac}); rows at every first value have none.
+     * @return for each row, the rows it is compared with: the same settings but for one swept setting at its first
+     * listed value (e.g. aes-gmac against none for {@code --auth none,aes-gmac}), or for compression at {@code none}
+     * when it is listed; rows at every such value have none.
      */
     List<ScaleSettings> baselinesOf(final ScaleSettings row)
     {
         final List<ScaleSettings> against = new ArrayList<>();
+        final String codec = row.compression();
         if (null != servers && row.servers() != servers.get(0))
         {
-            against.add(new ScaleSettings(servers.get(0), row.consistency(), row.auth(), cluster,
-                label(servers.get(0), row.consistency(), row.auth())));
+            against.add(settings(servers.get(0), row.consistency(), row.auth(), codec));
         }
         if (null != consistency && !row.consistency().equals(consistency.get(0)))
         {
-            against.add(new ScaleSettings(row.servers(), consistency.get(0), row.auth(), cluster,
-                label(row.servers(), consistency.get(0), row.auth())));
+            against.add(settings(row.servers(), consistency.get(0), row.auth(), codec));
         }
         if (null != auth && !row.auth().equals(auth.get(0)))
         {
-            against.add(new ScaleSettings(row.servers(), row.consistency(), auth.get(0), cluster,
-                label(row.servers(), row.consistency(), auth.get(0))));
+            against.add(settings(row.servers(), row.consistency(), auth.get(0), codec));
+        }
+        if (null != compression)
+        {
+            final String base = compression.contains(ScaleSettings.DEFAULT_COMPRESSION) ?
+                ScaleSettings.DEFAULT_COMPRESSION : compression.get(0);
+            if (!codec.equals(base))
+            {
+                against.add(settings(row.servers(), row.consistency(), row.auth(), base));
+            }
         }
         return against;
     }

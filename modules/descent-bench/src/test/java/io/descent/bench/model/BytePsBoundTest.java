@@ -47,7 +47,8 @@ class BytePsBoundTest
     @Test
     void shouldStayBelowThePsModelsCommunication()
     {
-        final StepTimeModel model = new StepTimeModel(new Overheads(0.0, Double.MAX_VALUE, Double.MAX_VALUE, 1e10));
+        final StepTimeModel model = new StepTimeModel(new Overheads(0.0, Double.MAX_VALUE, Double.MAX_VALUE, 1e10,
+            Double.MAX_VALUE, Double.MAX_VALUE));
         for (final int n : new int[]{ 2, 8, 64 })
         {
             for (final int s : new int[]{ 1, 2, n })

@@ -95,4 +95,31 @@ class ScaleRunnersTest
             "--cluster", "step-timeout=30s"), confined.subList(confined.indexOf("train"), confined.size()),
             "one server: no --servers, which today's train does not know");
     }
+
+    @Test
+    void shouldGiveEveryNodeOfACompressedRowItsCompressionAndNoneToTheUncompressed()
+    {
+        final ScaleSweep codecs = ScaleSweep.parse("1,2", null, null, "none,fp16,threshold",
+            List.of("step-timeout=30s"), 9);
+        final List<ScaleSettings> rows = codecs.combinations();
+        final Path job = dir.resolve("scale-2.conf");
+        assertEquals(List.of("--config", job.toString(), "--cluster", "step-timeout=30s"),
+            LocalRunner.jobArgs(rows.get(0), job), "none is the nodes' default: not passed, so today's nodes run it");
+        assertEquals(List.of("--config", job.toString(), "--cluster", "compression=fp16", "--cluster",
+            "step-timeout=30s"), LocalRunner.jobArgs(rows.get(1), job), "LocalCluster gives it to every node");
+        final List<String> sharded = new LocalRunner(1, dir, 0, null).childCommand(2, rows.get(5), job,
+            dir.resolve("run.json"), null);
+        assertEquals(List.of("--servers", "2"), sharded.subList(sharded.indexOf("--servers"),
+            sharded.indexOf("--servers") + 2));
+        assertEquals(List.of("--no-progress", "--cluster", "compression=threshold", "--cluster", "step-timeout=30s"),
+            sharded.subList(sharded.indexOf("--no-progress"), sharded.size()), "train --servers passes it on");
+        final NetnsRunner netns = new NetnsRunner(dir.resolve("netns-cluster.sh"), 1, 1500, LinkRate.parse("1gbit"),
+            dir.resolve("logs"), dir.resolve("descent-node"));
+        final List<String> script = netns.command(2, rows.get(2), job);
+        assertEquals(List.of("--config", job.toString(), "--cluster", "compression=threshold", "--cluster",
+            "step-timeout=30s"), script.subList(script.indexOf("--config"), script.size()),
+            "the script gives them to every node");
+        assertEquals(dir.resolve("logs/netns-2-1-server-compression-threshold").toAbsolutePath().toString(),
+            script.get(script.indexOf("--log-dir") + 1), "each row its own logs");
+    }
 }

@@ -87,4 +87,38 @@ class ScaleSweepOutputsTest
         assertEquals(List.of(cost.toJson()), json.get("step_ratios"));
         assertEquals(1.05, (double)cost.toJson().get("step_ratio"), 1e-9);
     }
+
+    @Test
+    void shouldStateACompressionsThroughputAgainstNonesAndWriteItPerRun() throws Exception
+    {
+        final ScaleSweep codecs = ScaleSweep.parse(null, null, null, "none,fp16", List.of(), 9);
+        final ScaleSettings none = codecs.combinations().get(0);
+        final ScaleSettings fp16 = codecs.combinations().get(1);
+        final Map<StepRatio.Key, List<ScaleRun>> repeats = new LinkedHashMap<>();
+        repeats.put(new StepRatio.Key(none, 2), new ArrayList<>(List.of(run(none, 2, 100), run(none, 2, 120))));
+        repeats.put(new StepRatio.Key(fp16, 2), new ArrayList<>(List.of(run(fp16, 2, 170), run(fp16, 2, 180))));
+        final List<StepRatio> ratios = StepRatio.of(codecs, repeats);
+        assertEquals(1, ratios.size());
+        final StepRatio gain = ratios.get(0);
+        assertEquals(1.5, gain.throughput(), 1e-9, "rounds 1.7 and 1.5: the smaller of the middle two");
+        assertEquals(1.7, gain.throughputMax(), 1e-9);
+        assertEquals(100.0 / 170, gain.min(), 1e-9, "the step-time ratio is the inverse, round by round");
+        assertEquals("2 workers, compression fp16 vs none: throughput ×1.500 of none's (step time ×0.588), 2 rounds " +
+            "1.500–1.700", gain.line());
+        assertEquals(1.5, (double)gain.toJson().get("throughput_ratio"), 1e-9);
+
+        final List<ScaleRun> runs = List.of(run(none, 1, 60), run(none, 2, 100), run(fp16, 1, 90),
+            run(fp16, 2, 170));
+        final Map<String, Object> json = ScaleOutputs.json(runs, ratios, new LinkedHashMap<>());
+        @SuppressWarnings("unchecked")
+        final List<Map<String, Object>> rows = (List<Map<String, Object>>)json.get("runs");
+        assertEquals(List.of("none", "none", "fp16", "fp16"), rows.stream().map(row -> row.get("compression"))
+            .toList());
+        assertEquals(List.of("--cluster", "compression=fp16"), rows.get(3).get("node_args"));
+        ScaleOutputs.writeDirectory(dir, runs, json);
+        final List<String> csv = Files.readAllLines(dir.resolve("scale.csv"));
+        assertTrue(csv.get(0).endsWith(",cpus,compression"), csv.get(0));
+        assertTrue(csv.get(4).startsWith("local,2,\"compression fp16\",1,sync,default,170.0,"), csv.get(4));
+        assertTrue(csv.get(4).endsWith(",\"0-1\",fp16"), csv.get(4));
+    }
 }

@@ -136,4 +136,43 @@ class ScaleSweepTest
         assertEquals("ssp vs sync", ScaleSweep.difference(rows.get(2), rows.get(0)));
         assertNull(ScaleSweep.difference(rows.get(3), rows.get(0)), "two settings differ");
     }
+
+    @Test
+    void shouldSweepCompressionInnermostAndCompareEveryCodecWithNone()
+    {
+        final ScaleSweep codecs = ScaleSweep.parse(null, "sync,ssp", null, "fp16,none,threshold", List.of(), 9);
+        final List<ScaleSettings> rows = codecs.combinations();
+        assertEquals(List.of("sync, compression fp16", "sync, compression none", "sync, compression threshold",
+            "ssp s=2, compression fp16", "ssp s=2, compression none", "ssp s=2, compression threshold"),
+            rows.stream().map(ScaleSettings::label).toList());
+        assertEquals(List.of("--cluster", "compression=fp16"), rows.get(0).clusterArgs());
+        assertEquals(List.of(), rows.get(1).clusterArgs(), "none is the nodes' default: not passed");
+        assertEquals("none", rows.get(1).toJson().get("compression"));
+        assertEquals("threshold", rows.get(2).toJson().get("compression"));
+        assertEquals("none", ScaleSettings.DEFAULTS.toJson().get("compression"), "not swept: the nodes' none");
+        assertEquals(List.of(rows.get(1)), codecs.baselinesOf(rows.get(0)), "against none, though listed second");
+        assertEquals(List.of(), codecs.baselinesOf(rows.get(1)));
+        assertEquals(List.of(rows.get(2), rows.get(4)), codecs.baselinesOf(rows.get(5)),
+            "ssp's threshold against sync's threshold and against ssp's none");
+        assertEquals("compression threshold vs none", ScaleSweep.difference(rows.get(5), rows.get(4)));
+        final ScaleSweep halves = ScaleSweep.parse(null, null, null, "bf16,fp16", List.of(), 9);
+        assertEquals(List.of(halves.combinations().get(0)), halves.baselinesOf(halves.combinations().get(1)),
+            "without none the first listed value is the baseline");
+        assertTrue(codecs.given());
+    }
+
+    @Test
+    void shouldRefuseUnknownCompressionsAndTheCompressionKeyWithOneLine()
+    {
+        for (final String[] bad : new String[][]{ { "none,gzip", "--compression 'gzip' is not a gradient " +
+            "compression; use none, fp16, bf16, threshold" }, { "fp16,fp16", "--compression 'fp16,fp16' must be " +
+            "distinct values" } })
+        {
+            final BadInputException ex = assertThrows(BadInputException.class,
+                () -> ScaleSweep.parse(null, null, null, bad[0], List.of(), 9));
+            assertTrue(ex.getMessage().startsWith(bad[1]), ex.getMessage());
+            assertEquals(1, ex.getMessage().lines().count());
+        }
+        assertRefused("--cluster compression=…: use --compression LIST", null, null, null, "compression=fp16");
+    }
 }

@@ -88,7 +88,13 @@ class ScaleBenchCommandTest
         assertBadInput(usable, "--auth = 'gmac' is not allowed", "--auth", "none,gmac");
         assertBadInput(usable, "--cluster consistency=…: use --consistency LIST", "--cluster", "consistency=ssp");
         assertBadInput(usable, "--cluster 'fast' must look like KEY=VALUE", "--cluster", "fast");
-        assertBadInput(usable, "--servers, --consistency, --auth and --cluster are not passed to Kubernetes runs",
+        assertBadInput(usable, "--compression 'zip' is not a gradient compression; use none, fp16, bf16, threshold",
+            "--compression", "none,zip");
+        assertBadInput(usable, "--cluster compression=…: use --compression LIST", "--cluster", "compression=fp16");
+        assertBadInput(usable, "--servers, --consistency, --auth, --compression and --cluster are not passed to " +
+            "Kubernetes runs", "--k8s", "--image", "d:1", "--compression", "none,fp16");
+        assertBadInput(usable, "--servers, --consistency, --auth, --compression and --cluster are not passed to " +
+            "Kubernetes runs",
             "--k8s", "--image", "d:1", "--consistency", "sync,backup");
         assertBadInput(usable, "--servers [1, 2] with --consistency sync,backup: several server shards run sync only",
             "--servers", "1,2", "--consistency", "sync,backup");
@@ -213,8 +219,8 @@ class ScaleBenchCommandTest
             1e-9);
         assertEquals(1.0, runs.get(0).get("lockstep_ceiling").asDouble(), 1e-12);
         assertTrue(Files.readAllLines(out.resolve("scale.csv")).get(0)
-            .endsWith(",compute_only_samples_per_sec,ceiling,lockstep_samples_per_sec,lockstep_ceiling,cpus"));
-        assertTrue(Files.readAllLines(out.resolve("scale.csv")).get(1).endsWith(",\"" + NodeInfo.cpus() + "\""));
+            .endsWith(",compute_only_samples_per_sec,ceiling,lockstep_samples_per_sec,lockstep_ceiling,cpus,compression"));
+        assertTrue(Files.readAllLines(out.resolve("scale.csv")).get(1).endsWith(",\"" + NodeInfo.cpus() + "\",none"));
         assertEquals(3, Files.readAllLines(out.resolve("scale.csv")).size(), "header and two runs");
         assertTrue(Files.size(out.resolve("scale.png")) > 1000);
         assertEquals(json, JsonReports.mapper().readTree(out.resolve("scale.json").toFile()));
@@ -272,5 +278,28 @@ class ScaleBenchCommandTest
         assertEquals("auth aes-gmac vs none", ratio.get("difference").asText());
         assertEquals(runs.get(1).get("step_s").asDouble() / runs.get(0).get("step_s").asDouble(),
             ratio.get("step_ratio").asDouble(), 1e-9);
+    }
+
+    /**
+     * A tiny model at 1 worker with {@code --compression none} (the only compression this branch's nodes run; every
+     * other value is passed as {@code --cluster compression=X}, checked at unit level): one row, labelled, its
+     * compression in the report, no node argument for it.
+     */
+    @Test
+    @Tag("slow")
+    void shouldRunTheUncompressedRowOfACompressionSweep() throws IOException
+    {
+        final Path report = dir.resolve("compression.json");
+        assertEquals(0, DescentCli.run("bench", "scale", "--workers", "1", "--model", "20-16-4", "--batch", "16",
+            "--steps", "10", "--warmup-epochs", "0", "--compression", "none", "--report", report.toString()));
+        final JsonNode json = JsonReports.mapper().readTree(report.toFile());
+        final JsonNode run = json.get("runs").get(0);
+        assertEquals(1, json.get("runs").size(), json.toString());
+        assertEquals("compression none", run.get("label").asText());
+        assertEquals("none", run.get("compression").asText());
+        assertEquals(0, run.get("node_args").size(), "none is the nodes' default: not passed");
+        assertTrue(run.get("samples_per_sec").asDouble() > 0, run.toString());
+        assertEquals("compression none", json.get("sweep").get(0).asText());
+        assertTrue(!json.has("step_ratios"), "nothing to compare with");
     }
 }

@@ -1,0 +1,62 @@
+package io.descent.bench.transport;
+
+import io.descent.transport.Transport;
+import io.descent.transport.config.TransportSettings;
+import io.descent.transport.wire.ChunkAuth;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Measures, for other benchmarks ({@code bench model}), what the data plane itself costs per byte on this host at a
+ * message size: one message through Descent's own chunked sender and receiver over Aeron IPC with the chunk tags the
+ * cluster's nodes use (a MAC under a cluster key, or a CRC32C), the receiver on its own thread, and the tagging of a
+ * message alone on one thread (what a receiving or sending process spends per byte besides the copies). The
+ * production idle strategies. Each rate is the median of timed transfers after a warm-up. Used by one thread.
+ */
+public final class DataPlaneProbe
+{
+    private static final int REPEATS = 7;
+
+    private DataPlaneProbe()
+    {
+    }
+
+    /**
+     * The data plane's rates at one message size, bytes per second.
+     *
+     * @param transferBytesPerSec one message from a sender to a receiver: tagged and copied in, checked and copied out.
+     * @param tagBytesPerSec      the chunks' tag alone (the MAC, or the CRC32C), one thread.
+     */
+    public record Rates(double transferBytesPerSec, double tagBytesPerSec)
+    {
+    }
+
+    /**
+     * @param bytes the message size (the model's M, or a shard's range of it).
+     * @param auth  the chunk tag the nodes use.
+     * @return the measured rates.
+     * @throws IllegalStateException when the transport fails or delivers other bytes, naming what.
+     */
+    public static Rates measure(final int bytes, final ChunkAuth auth)
+    {
+        final UnsafeBuffer source = new UnsafeBuffer(ByteBuffer.allocateDirect(bytes));
+        final byte[] random = new byte[bytes];
+        ThreadLocalRandom.current().nextBytes(random);
+        source.putBytes(0, random);
+        final UnsafeBuffer destination = new UnsafeBuffer(ByteBuffer.allocateDirect(bytes));
+        try (Transport transport = Transport.start(TransportSettings.load());
+            AeronChannel ipc = AeronChannel.ipc(transport, auth))
+        {
+            final double transfer = ThroughputRun.measure(ipc, source, destination, bytes, REPEATS).medianGbPerS();
+            final BenchChannel tag = auth.authenticates() ? new MacOnlyChannel(auth) : new CrcOnlyChannel();
+            final double tagged = ThroughputRun.measure(tag, source, destination, bytes, REPEATS).medianGbPerS();
+            return new Rates(transfer * 1e9, tagged * 1e9);
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException("measuring the data plane at " + bytes + " bytes (" + auth + ")", ex);
+        }
+    }
+}

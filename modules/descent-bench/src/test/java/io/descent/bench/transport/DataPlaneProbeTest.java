@@ -1,0 +1,47 @@
+package io.descent.bench.transport;
+
+import io.descent.transport.wire.ChunkAuth;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The data plane's rates at a message size: a real transfer (its bytes checked) and the chunk tag alone. */
+class DataPlaneProbeTest
+{
+    @Test
+    void shouldMeasureATransferAndTheTagOfEachKind()
+    {
+        for (final ChunkAuth auth : new ChunkAuth[]{ ChunkAuth.CRC_ONLY, ChunkAuth.AES_GMAC })
+        {
+            final DataPlaneProbe.Rates rates = DataPlaneProbe.measure(300_000, auth);
+            assertTrue(rates.transferBytesPerSec() > 0 && Double.isFinite(rates.transferBytesPerSec()), auth + " " +
+                rates);
+            assertTrue(rates.tagBytesPerSec() > 0 && Double.isFinite(rates.tagBytesPerSec()), auth + " " + rates);
+        }
+    }
+
+    @Test
+    void shouldCopyTheBufferAcrossChunkByChunk()
+    {
+        final int length = 200_000;
+        final UnsafeBuffer source = new UnsafeBuffer(ByteBuffer.allocateDirect(length));
+        for (int i = 0; i < length; i++)
+        {
+            source.putByte(i, (byte)(i * 31));
+        }
+        final UnsafeBuffer destination = new UnsafeBuffer(ByteBuffer.allocateDirect(length));
+        try (CrcOnlyChannel crc = new CrcOnlyChannel())
+        {
+            assertTrue(crc.transfer(source, destination, length) > 0);
+        }
+        for (int i = 0; i < length; i++)
+        {
+            assertEquals(source.getByte(i), destination.getByte(i), "byte " + i);
+        }
+        assertEquals(0, source.byteBuffer().position(), "the source's own position is left alone");
+    }
+}
