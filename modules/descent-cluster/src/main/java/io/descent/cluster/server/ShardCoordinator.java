@@ -9,6 +9,7 @@ import io.descent.cluster.protocol.ServerProtocol.RegisterShard;
 import io.descent.cluster.protocol.ServerProtocol.ToShard;
 import io.descent.cluster.protocol.ShardMap;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -17,7 +18,8 @@ import java.util.OptionalDouble;
  * The coordinator's (shard 0's) books of the other parameter-server shards: takes each one in once (its index, the
  * shard count, its model and job), tells it the range boundaries and the incarnation, counts them ready, starts them
  * with the workers' endpoints, sums their parts of each step's global gradient norm when clipping
- * ({@link #norm}) and tells them the end of the job. The coordinator opens to workers only once every
+ * ({@link #norm}), tells them a lost worker and counts their acknowledgements ({@link #dropRank},
+ * {@link #acknowledged}) and tells them the end of the job. The coordinator opens to workers only once every
  * shard is ready ({@link #allReady()}), so every worker is told every shard's endpoint ({@link #map()}), and keeps
  * each shard's counters after the last step for the report ({@link #stats()}). Confined to the parameter server's
  * actor.
@@ -37,6 +39,24 @@ final class ShardCoordinator
     private final NormExchange norms;
     /** Each other shard's counters after its last step, by index (slot 0 unused). */
     private final ServerProtocol.ShardStats[] stats;
+    /** Drops told to the other shards and not yet acknowledged by all, with the shards that did. */
+    private final List<PendingDrop> drops = new ArrayList<>();
+
+    /** A drop the other shards were told, and which of them acknowledged it (by index). */
+    private record PendingDrop(int rank, long step, boolean[] acknowledged)
+    {
+        boolean complete()
+        {
+            for (int shard = 1; shard < acknowledged.length; shard++)
+            {
+                if (!acknowledged[shard])
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
 
     @SuppressWarnings("unchecked")
     ShardCoordinator(final ActorContext<ServerProtocol.Command> context, final int shards)
@@ -232,6 +252,43 @@ final class ShardCoordinator
             }
         }
         tell(start);
+    }
+
+    /**
+     * Tells every other shard that {@code rank} is out of the orders from {@code step} on ({@link
+     * ServerProtocol.DropRank}); {@link #acknowledged} counts their answers.
+     */
+    void dropRank(final int rank, final long step)
+    {
+        drops.add(new PendingDrop(rank, step, new boolean[shards]));
+        tell(new ServerProtocol.DropRank(rank, step));
+    }
+
+    /**
+     * Notes a shard's acknowledgement of a drop.
+     *
+     * @return true when it completed that drop: every other shard acknowledged it (each drop once); false for an
+     *         acknowledgement of no pending drop or from no registered shard (logged and ignored).
+     */
+    boolean acknowledged(final ServerProtocol.RankDropped answer)
+    {
+        for (final PendingDrop drop : drops)
+        {
+            if (drop.rank() == answer.rank() && drop.step() == answer.step() && answer.shard() >= 1 &&
+                answer.shard() < shards && null != refs[answer.shard()])
+            {
+                drop.acknowledged()[answer.shard()] = true;
+                if (drop.complete())
+                {
+                    drops.remove(drop);
+                    return true;
+                }
+                return false;
+            }
+        }
+        context.getLog().warn("ignored server shard {}'s acknowledgement of dropping rank {} from step {}: no such " +
+            "drop is pending", answer.shard(), answer.rank(), answer.step());
+        return false;
     }
 
     /** Tells every shard the end of the job. */

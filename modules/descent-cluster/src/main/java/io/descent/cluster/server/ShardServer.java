@@ -20,6 +20,7 @@ import io.descent.nn.Model;
 import io.descent.transport.wire.MessageKind;
 import io.descent.nn.error.BadInputException;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.stream.IntStream;
@@ -31,8 +32,10 @@ import java.util.stream.IntStream;
  * coordinator has every worker ready ({@link ServerProtocol.ShardStart}) runs its range's synchronous steps on its
  * own compute thread ({@link StepLoop}, {@link ServerEngine}): publishes its range of each version to every worker,
  * sums its range of their gradients in rank order, applies the optimizer, and hands its range of each epoch's last
- * weights to the coordinator, which evaluates and reports. Every step covers every worker (the coordinator ends the
- * job when one is lost). After its last step it sends the coordinator its counters for the report
+ * weights to the coordinator, which evaluates and reports. Membership is the coordinator's: a worker this shard
+ * cannot send to is reported to it ({@link ServerProtocol.WorkerUnreachable}), and a worker the coordinator dropped
+ * leaves this shard's orders from the step the coordinator names ({@link ServerProtocol.DropRank}, answered with
+ * {@link ServerProtocol.RankDropped} once the step loop took it in). After its last step it sends the coordinator its counters for the report
  * ({@link ServerProtocol.ShardStats}). Ends with the coordinator's {@link ServerProtocol.Finish}; tells the coordinator
  * when its own loop fails ({@link ServerProtocol.ShardStopped}). All ND4J work runs on the compute thread; the actor handles
  * control only.
@@ -68,6 +71,16 @@ public final class ShardServer extends AbstractBehavior<Command>
     }
 
     private record Failed(String what, Throwable cause) implements ParameterServer.PrivateCommand
+    {
+    }
+
+    /** Weights left in flight to a worker could not be sent (the compute thread's idle work). */
+    private record SendFailed(int rank, long version, String reason) implements ParameterServer.PrivateCommand
+    {
+    }
+
+    /** The step loop took in the coordinator's drop of a rank. */
+    private record Left(int rank, long step) implements ParameterServer.PrivateCommand
     {
     }
 
@@ -134,10 +147,12 @@ public final class ShardServer extends AbstractBehavior<Command>
             .onMessage(Listed.class, this::onListed)
             .onMessage(FromCoordinator.class, this::onCoordinator)
             .onMessage(EngineReady.class, this::onEngineReady)
-            .onMessage(StepLoop.Started.class, started -> started.failed().isEmpty() ? this :
-                stop(false, "sending weights version " + started.step() + " to rank " + started.failed().get(0) +
-                    " failed: " + started.reasons().get(0)))
+            .onMessage(StepLoop.Started.class, started -> unreachable(started.failed(), started.reasons(),
+                started.step()))
             .onMessage(StepLoop.Applied.class, this::onApplied)
+            .onMessage(SendFailed.class, failed -> unreachable(List.of(failed.rank()), List.of(failed.reason()),
+                failed.version()))
+            .onMessage(Left.class, this::onLeft)
             .onMessage(StepLoop.RangeNorm.class, own -> onRangeNorm(own))
             .onMessage(StepLoop.Halted.class, halted -> stop(null != BadInputException.in(halted.cause()),
                 halted.reason()))
@@ -199,6 +214,16 @@ public final class ShardServer extends AbstractBehavior<Command>
             loop.onGlobalNorm(global.step(), global.squares());
             return this;
         }
+        if (message instanceof ServerProtocol.DropRank drop)
+        {
+            final StepLoop dropping = loop;
+            pipe(() ->
+            {
+                dropping.leave(drop.rank(), drop.step());
+                return new Left(drop.rank(), drop.step());
+            }, left -> left, "dropping worker rank " + drop.rank());
+            return this;
+        }
         if (message instanceof ServerProtocol.ShardStart start)
         {
             if (start.firstStep() != engine.startStep())
@@ -217,13 +242,30 @@ public final class ShardServer extends AbstractBehavior<Command>
         return end(finish.success(), finish.badInput(), finish.message());
     }
 
+    /** The coordinator's drop is in this shard's step loop: acknowledged, so the coordinator may order the step. */
+    private Behavior<Command> onLeft(final Left left)
+    {
+        context.getLog().info("server shard {}: worker rank {} dropped; out of the orders from step {}", shard,
+            left.rank(), left.step());
+        coordinator.tell(new ServerProtocol.RankDropped(shard, left.rank(), left.step()));
+        return this;
+    }
+
+    /** Ranks this shard could not send weights {@code version} to: the coordinator decides whether they are lost. */
+    private Behavior<Command> unreachable(final List<Integer> ranks, final List<String> reasons, final long version)
+    {
+        for (int i = 0; i < ranks.size(); i++)
+        {
+            context.getLog().warn("server shard {}: sending weights version {} to rank {} failed: {}", shard,
+                version, ranks.get(i), reasons.get(i));
+            coordinator.tell(new ServerProtocol.WorkerUnreachable(shard, ranks.get(i), version, reasons.get(i)));
+        }
+        return this;
+    }
+
     private Behavior<Command> onApplied(final StepLoop.Applied applied)
     {
-        if (!applied.failed().isEmpty())
-        {
-            return stop(false, "sending weights version " + (applied.step() + 1) + " to rank " +
-                applied.failed().get(0) + " failed: " + applied.reasons().get(0));
-        }
+        unreachable(applied.failed(), applied.reasons(), applied.step() + 1);
         steps++;
         bytesReceived += applied.bytesReceived();
         if (!applied.published())
@@ -279,8 +321,7 @@ public final class ShardServer extends AbstractBehavior<Command>
             context.getLog());
         final ServerEngine sending = engine;
         compute.idleWork(() -> sending.progressSends((rank, version, reason) ->
-            me.tell(new Failed("sending weights version " + version + " to rank " + rank, new IllegalStateException(
-                reason)))));
+            me.tell(new SendFailed(rank, version, reason))));
         context.getLog().info("server shard {}: floats [{}, {}) of {}; ready", shard,
             engine.shardPlan().offset(shard), engine.shardPlan().offset(shard) + engine.shardPlan().length(shard),
             engine.shardPlan().floats());

@@ -72,7 +72,10 @@ class KryoSerializerTest
             new ServerProtocol.ShardNorm(1, 17L, 0.25),
             new ServerProtocol.GlobalNorm(17L, 3.5e-3),
             new ServerProtocol.ShardStats(1, "host-d", 8, 170, 1.25, 4096, 3, 1, "0-1",
-                new io.descent.cluster.dataplane.TransportStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14)));
+                new io.descent.cluster.dataplane.TransportStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14)),
+            new ServerProtocol.DropRank(2, 41L),
+            new ServerProtocol.RankDropped(1, 2, 41L),
+            new ServerProtocol.WorkerUnreachable(1, 2, 40L, "NOT_CONNECTED"));
         for (final Object message : messages)
         {
             assertEquals(message, roundTrip(message), message.getClass().getSimpleName());
@@ -104,7 +107,7 @@ class KryoSerializerTest
     @Test
     void shouldCoverEveryRegisteredMessage() throws Exception
     {
-        assertEquals(14, ProtocolClasses.MESSAGES.size());
+        assertEquals(17, ProtocolClasses.MESSAGES.size());
         for (final Class<?> type : ServerProtocol.class.getDeclaredClasses())
         {
             if (ControlMessage.class.isAssignableFrom(type))
