@@ -29,7 +29,9 @@ final class ProtocolClasses
         ServerProtocol.ShardStats.class,
         ServerProtocol.DropRank.class,
         ServerProtocol.RankDropped.class,
-        ServerProtocol.WorkerUnreachable.class);
+        ServerProtocol.WorkerUnreachable.class,
+        ServerProtocol.AdmitRank.class,
+        ServerProtocol.RankAdmitted.class);
 
     /** Field types of messages that Kryo must know. */
     static final List<Class<?>> FIELDS = List.of(

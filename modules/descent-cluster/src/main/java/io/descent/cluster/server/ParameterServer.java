@@ -196,6 +196,7 @@ public final class ParameterServer extends AbstractBehavior<Command>
             .onMessage(ServerProtocol.ShardStats.class, this::onShardStats)
             .onMessage(Dropped.class, this::onDropped)
             .onMessage(ServerProtocol.RankDropped.class, this::onRankDropped)
+            .onMessage(ServerProtocol.RankAdmitted.class, this::onRankAdmitted)
             .onMessage(ServerProtocol.WorkerUnreachable.class, this::onWorkerUnreachable)
             .onMessageEquals(ShardStatsDeadline.INSTANCE, () -> null == finishing ? this : completeFinish())
             .onMessageEquals(RegistrationDeadline.INSTANCE, this::onRegistrationDeadline)
@@ -233,12 +234,6 @@ public final class ParameterServer extends AbstractBehavior<Command>
 
     private Behavior<Command> onRegister(final Register register)
     {
-        if (shards.sharded() && training)
-        {
-            register.replyTo().tell(new ServerProtocol.Refused("joining a running job is not yet supported with " +
-                "descent.cluster.servers > 1"));
-            return this;
-        }
         membership.register(register, training, nextOrderStep());
         return this;
     }
@@ -378,6 +373,13 @@ public final class ParameterServer extends AbstractBehavior<Command>
 
     private Behavior<Command> onJoinAnswer(final JoinAnswer answer)
     {
+        final Roster.Member member = roster.get(answer.rank());
+        if (shards.sharded() && answer.next() < 0 && null != member)
+        {
+            // The step loop admitted it and holds its step until every other shard did too.
+            shards.admitRank(new ServerProtocol.AdmitRank(answer.rank(), answer.joinStep(), member.endpoint,
+                member.workerSession, member.serverSession));
+        }
         membership.joinerReady(answer.rank(), answer.joinStep(), answer.next());
         return this;
     }
@@ -531,13 +533,16 @@ public final class ParameterServer extends AbstractBehavior<Command>
      */
     private void lose(final int rank, final String reason)
     {
+        final Roster.Member member = roster.get(rank);
+        final boolean joining = null != member && member.admitted;
         final boolean live = membership.lose(rank, reason, ledger.step());
         if (!shards.sharded())
         {
             run(() -> loop.drop(rank), "dropping worker " + rank);
         }
-        else if (live)
+        else if (live || joining)
         {
+            // A joiner the step loops admitted is dropped from them as a live worker is.
             pipe(() -> new Dropped(rank, loop.drop(rank)), dropped -> dropped, "dropping worker " + rank);
         }
     }
@@ -562,9 +567,19 @@ public final class ParameterServer extends AbstractBehavior<Command>
     /** With shards: once every other shard acknowledged a drop, the coordinator's step may close. */
     private Behavior<Command> onRankDropped(final ServerProtocol.RankDropped answer)
     {
-        if (shards.acknowledged(answer))
+        if (shards.acknowledged(false, answer.shard(), answer.rank(), answer.step()))
         {
             run(loop::acknowledged, "closing the step after dropping rank " + answer.rank());
+        }
+        return this;
+    }
+
+    /** With shards: once every other shard acknowledged a join, the coordinator's step may close. */
+    private Behavior<Command> onRankAdmitted(final ServerProtocol.RankAdmitted answer)
+    {
+        if (shards.acknowledged(true, answer.shard(), answer.rank(), answer.step()))
+        {
+            run(loop::acknowledged, "closing the step after admitting rank " + answer.rank());
         }
         return this;
     }
@@ -573,7 +588,7 @@ public final class ParameterServer extends AbstractBehavior<Command>
     private Behavior<Command> onWorkerUnreachable(final ServerProtocol.WorkerUnreachable unreachable)
     {
         final Roster.Member member = roster.get(unreachable.rank());
-        if (!training || null != finishing || null == member || !member.live)
+        if (!training || null != finishing || null == member || !(member.live || member.admitted))
         {
             return this;
         }

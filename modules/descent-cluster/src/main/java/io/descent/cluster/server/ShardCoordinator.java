@@ -18,8 +18,8 @@ import java.util.OptionalDouble;
  * The coordinator's (shard 0's) books of the other parameter-server shards: takes each one in once (its index, the
  * shard count, its model and job), tells it the range boundaries and the incarnation, counts them ready, starts them
  * with the workers' endpoints, sums their parts of each step's global gradient norm when clipping
- * ({@link #norm}), tells them a lost worker and counts their acknowledgements ({@link #dropRank},
- * {@link #acknowledged}) and tells them the end of the job. The coordinator opens to workers only once every
+ * ({@link #norm}), tells them a lost or joining worker and counts their acknowledgements ({@link #dropRank},
+ * {@link #admitRank}, {@link #acknowledged}) and tells them the end of the job. The coordinator opens to workers only once every
  * shard is ready ({@link #allReady()}), so every worker is told every shard's endpoint ({@link #map()}), and keeps
  * each shard's counters after the last step for the report ({@link #stats()}). Confined to the parameter server's
  * actor.
@@ -39,11 +39,11 @@ final class ShardCoordinator
     private final NormExchange norms;
     /** Each other shard's counters after its last step, by index (slot 0 unused). */
     private final ServerProtocol.ShardStats[] stats;
-    /** Drops told to the other shards and not yet acknowledged by all, with the shards that did. */
-    private final List<PendingDrop> drops = new ArrayList<>();
+    /** Drops and joins told to the other shards and not yet acknowledged by all, with the shards that did. */
+    private final List<PendingChange> changes = new ArrayList<>();
 
-    /** A drop the other shards were told, and which of them acknowledged it (by index). */
-    private record PendingDrop(int rank, long step, boolean[] acknowledged)
+    /** A drop or join the other shards were told, and which of them acknowledged it (by index). */
+    private record PendingChange(boolean join, int rank, long step, boolean[] acknowledged)
     {
         boolean complete()
         {
@@ -260,34 +260,44 @@ final class ShardCoordinator
      */
     void dropRank(final int rank, final long step)
     {
-        drops.add(new PendingDrop(rank, step, new boolean[shards]));
+        changes.add(new PendingChange(false, rank, step, new boolean[shards]));
         tell(new ServerProtocol.DropRank(rank, step));
     }
 
     /**
-     * Notes a shard's acknowledgement of a drop.
-     *
-     * @return true when it completed that drop: every other shard acknowledged it (each drop once); false for an
-     *         acknowledgement of no pending drop or from no registered shard (logged and ignored).
+     * Tells every other shard that a worker joins in {@code admit.rank()}'s place at {@code admit.step()} ({@link
+     * ServerProtocol.AdmitRank}); {@link #acknowledged} counts their answers.
      */
-    boolean acknowledged(final ServerProtocol.RankDropped answer)
+    void admitRank(final ServerProtocol.AdmitRank admit)
     {
-        for (final PendingDrop drop : drops)
+        changes.add(new PendingChange(true, admit.rank(), admit.step(), new boolean[shards]));
+        tell(admit);
+    }
+
+    /**
+     * Notes a shard's acknowledgement of a drop ({@code join} false) or a join.
+     *
+     * @return true when it completed that change: every other shard acknowledged it (each change once); false for an
+     *         acknowledgement of no pending change or from no registered shard (logged and ignored).
+     */
+    boolean acknowledged(final boolean join, final int shard, final int rank, final long step)
+    {
+        for (final PendingChange change : changes)
         {
-            if (drop.rank() == answer.rank() && drop.step() == answer.step() && answer.shard() >= 1 &&
-                answer.shard() < shards && null != refs[answer.shard()])
+            if (change.join() == join && change.rank() == rank && change.step() == step && shard >= 1 &&
+                shard < shards && null != refs[shard])
             {
-                drop.acknowledged()[answer.shard()] = true;
-                if (drop.complete())
+                change.acknowledged()[shard] = true;
+                if (change.complete())
                 {
-                    drops.remove(drop);
+                    changes.remove(change);
                     return true;
                 }
                 return false;
             }
         }
-        context.getLog().warn("ignored server shard {}'s acknowledgement of dropping rank {} from step {}: no such " +
-            "drop is pending", answer.shard(), answer.rank(), answer.step());
+        context.getLog().warn("ignored server shard {}'s acknowledgement of {} rank {} at step {}: no such change " +
+            "is pending", shard, join ? "admitting" : "dropping", rank, step);
         return false;
     }
 

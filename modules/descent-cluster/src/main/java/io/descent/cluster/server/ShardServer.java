@@ -79,6 +79,11 @@ public final class ShardServer extends AbstractBehavior<Command>
     {
     }
 
+    /** A joining worker's outlet is open (or {@code refused} says why not) and the step loop holds its rank. */
+    private record Joined(int rank, long step, String refused) implements ParameterServer.PrivateCommand
+    {
+    }
+
     /** The step loop took in the coordinator's drop of a rank. */
     private record Left(int rank, long step) implements ParameterServer.PrivateCommand
     {
@@ -153,6 +158,7 @@ public final class ShardServer extends AbstractBehavior<Command>
             .onMessage(SendFailed.class, failed -> unreachable(List.of(failed.rank()), List.of(failed.reason()),
                 failed.version()))
             .onMessage(Left.class, this::onLeft)
+            .onMessage(Joined.class, this::onJoined)
             .onMessage(StepLoop.RangeNorm.class, own -> onRangeNorm(own))
             .onMessage(StepLoop.Halted.class, halted -> stop(null != BadInputException.in(halted.cause()),
                 halted.reason()))
@@ -214,6 +220,11 @@ public final class ShardServer extends AbstractBehavior<Command>
             loop.onGlobalNorm(global.step(), global.squares());
             return this;
         }
+        if (message instanceof ServerProtocol.AdmitRank admit)
+        {
+            pipe(() -> admit(admit), joined -> joined, "admitting worker rank " + admit.rank());
+            return this;
+        }
         if (message instanceof ServerProtocol.DropRank drop)
         {
             final StepLoop dropping = loop;
@@ -240,6 +251,39 @@ public final class ShardServer extends AbstractBehavior<Command>
         }
         final ServerProtocol.Finish finish = (ServerProtocol.Finish)message;
         return end(finish.success(), finish.badInput(), finish.message());
+    }
+
+    /**
+     * A worker joins in a lost rank's place: its gradients are taken on its session only, an outlet to it opens on
+     * the session the coordinator handed out, and the step loop orders it from the join step.
+     */
+    private Joined admit(final ServerProtocol.AdmitRank admit)
+    {
+        final int rank = admit.rank();
+        final int session = ShardMap.session(admit.workerSession(), shard);
+        if (0 != session)
+        {
+            setup.plane().bindSender(rank, session);
+        }
+        final String refused = engine.connect(rank, admit.endpoint(), ShardMap.session(admit.serverSession(), shard));
+        loop.join(rank, admit.step());
+        return new Joined(rank, admit.step(), refused);
+    }
+
+    /**
+     * The joiner is in this shard's step loop: acknowledged, so the coordinator may order on; an outlet that did not
+     * open makes it unreachable, for the coordinator to drop.
+     */
+    private Behavior<Command> onJoined(final Joined joined)
+    {
+        context.getLog().info("server shard {}: worker rank {} joins at step {}", shard, joined.rank(),
+            joined.step());
+        coordinator.tell(new ServerProtocol.RankAdmitted(shard, joined.rank(), joined.step()));
+        if (null != joined.refused())
+        {
+            unreachable(List.of(joined.rank()), List.of(joined.refused()), joined.step());
+        }
+        return this;
     }
 
     /** The coordinator's drop is in this shard's step loop: acknowledged, so the coordinator may order the step. */

@@ -283,6 +283,11 @@ final class StepLoop
     {
         forget(rank);
         engine.disconnect(rank);
+        if (joinAt[rank] >= from)
+        {
+            // A joiner dropped before its join step: it never joins (the coordinator cleared its own).
+            joinAt[rank] = -1;
+        }
         if (null == barrier || barrier.step() < from)
         {
             leaveAt[rank] = from;
@@ -299,8 +304,26 @@ final class StepLoop
     }
 
     /**
-     * The coordinator of several shards: every other shard acknowledged a drop ({@link #leave}); once none is
-     * outstanding, the step collecting may close (and a global norm that came meanwhile is applied).
+     * Another shard than the coordinator: a worker joins in {@code rank}'s place at {@code step}, which the
+     * coordinator admitted ({@link #admit}) and does not order before this shard acknowledged.
+     *
+     * @throws IllegalStateException when this shard already ordered {@code step}: the coordinator's rule was broken.
+     */
+    void join(final int rank, final long step)
+    {
+        if (step < nextOrderStep)
+        {
+            throw new IllegalStateException("worker rank " + rank + " joins at step " + step + ", but this shard " +
+                "already ordered steps up to " + (nextOrderStep - 1));
+        }
+        // A drop still pending here takes effect first: its step is at most the coordinator's next step to order,
+        // and the join step lies beyond it.
+        joinAt[rank] = step;
+    }
+
+    /**
+     * The coordinator of several shards: every other shard acknowledged a drop ({@link #leave}) or a join
+     * ({@link #join}); once none is outstanding, the step collecting may close (and a global norm that came meanwhile is applied).
      */
     void acknowledged()
     {
@@ -345,9 +368,16 @@ final class StepLoop
             return free.admit(rank, step);
         }
         final long next = nextOrderStep;
-        if (step < next)
+        // The coordinator of several shards: another shard may already have ordered the coordinator's next step (it
+        // is at most one ahead), so a joiner starts a step later than that; the step collecting closes only once
+        // every shard acknowledged the admission (acknowledged()), so none orders the join step without the rank.
+        if (step < next || (gathers() && step <= next))
         {
-            return next;
+            return gathers() ? next + 1 : next;
+        }
+        if (gathers())
+        {
+            unacknowledged++;
         }
         joinAt[rank] = step;
         return -1;

@@ -135,6 +135,47 @@ class ShardDropTest
         assertStep(2, step2, (2 * g(0, 2) + g(1, 2)) / 3);
     }
 
+    /**
+     * Rank 2 is lost in step 0 on both shards; a replacement is admitted by the coordinator no earlier than one step
+     * after its next step to order, and holds its step until shard 1 took the join in: both shards order it from the
+     * join step on, the steps before without it.
+     */
+    @Test
+    void shouldOrderAJoinerFromItsJoinStepOnEveryShard()
+    {
+        final Worker[] workers = workers();
+        startAll();
+        assertEquals(1, shards[0].loop.drop(2));
+        shards[1].loop.leave(2, 1);
+        shards[0].loop.acknowledged();
+        workers[0].push(0, 1, both());
+        workers[1].push(0, 1, both());
+        assertEquals(List.of(0L), shards[0].applied());
+        assertEquals(List.of(0L), shards[1].applied());
+
+        assertEquals(3, shards[0].loop.admit(2, 2), "step 2 may already be ordered by shard 1: too late");
+        assertEquals(-1, shards[0].loop.admit(2, 3));
+        final float[][] step1 = weights();
+        workers[0].push(1, 2, both());
+        workers[1].push(1, 1, both());
+        assertEquals(List.of(0L), shards[0].applied(), "the coordinator holds step 1 until shard 1 took the join in");
+        shards[1].loop.join(2, 3);
+        shards[0].loop.acknowledged();
+        assertStep(1, step1, (2 * g(0, 1) + g(1, 1)) / 3);
+
+        final float[][] step2 = weights();
+        workers[0].push(2, 2, both());
+        workers[1].push(2, 1, both());
+        assertStep(2, step2, (2 * g(0, 2) + g(1, 2)) / 3);
+
+        final Worker joiner = new Worker(2);
+        final float[][] step3 = weights();
+        workers[0].push(3, 1, both());
+        workers[1].push(3, 1, both());
+        joiner.push(3, 1, both());
+        assertStep(3, step3, (g(0, 3) + g(1, 3) + g(2, 3)) / 3);
+    }
+
     /** Both shards applied {@code step} with the same mean, and neither refused or ignored a gradient. */
     private void assertStep(final long step, final float[][] before, final float mean)
     {
