@@ -35,7 +35,9 @@ import java.util.stream.IntStream;
  * weights to the coordinator, which evaluates and reports. Membership is the coordinator's: a worker this shard
  * cannot send to is reported to it ({@link ServerProtocol.WorkerUnreachable}), and a worker the coordinator dropped
  * leaves this shard's orders from the step the coordinator names ({@link ServerProtocol.DropRank}, answered with
- * {@link ServerProtocol.RankDropped} once the step loop took it in). After its last step it sends the coordinator its counters for the report
+ * {@link ServerProtocol.RankDropped} once the step loop took it in); a worker joining in a lost rank's place gets an
+ * outlet and is ordered from its join step ({@link ServerProtocol.AdmitRank}, answered with
+ * {@link ServerProtocol.RankAdmitted}). After its last step it sends the coordinator its counters for the report
  * ({@link ServerProtocol.ShardStats}). Ends with the coordinator's {@link ServerProtocol.Finish}; tells the coordinator
  * when its own loop fails ({@link ServerProtocol.ShardStopped}). All ND4J work runs on the compute thread; the actor handles
  * control only.

@@ -38,7 +38,9 @@ import java.util.function.Consumer;
  * <p>Shards follow the live ranks as in {@link Roster#shardsOf(BitSet, int, int)}. With parameter-server shards
  * every shard must order the same live ranks at every step: the coordinator's loop drops a lost rank from the first
  * step it has not ordered ({@link #drop} returns it) and closes no step until every other shard has taken the drop
- * in ({@link #acknowledged}); another shard's loop takes it in with {@link #leave}. Confined to the compute thread.
+ * in ({@link #acknowledged}); another shard's loop takes it in with {@link #leave}. A joiner likewise: the
+ * coordinator's {@link #admit} holds the step collecting until every shard took in {@link #join}. Confined to the
+ * compute thread.
  */
 final class StepLoop
 {
