@@ -19,10 +19,10 @@ import java.util.OptionalDouble;
  * shard count, its model and job), tells it the range boundaries and the incarnation, counts them ready, starts them
  * with the workers' endpoints, sums their parts of each step's global gradient norm when clipping
  * ({@link #norm}), tells them a lost or joining worker and counts their acknowledgements ({@link #dropRank},
- * {@link #admitRank}, {@link #acknowledged}) and tells them the end of the job. The coordinator opens to workers only once every
- * shard is ready ({@link #allReady()}), so every worker is told every shard's endpoint ({@link #map()}), and keeps
- * each shard's counters after the last step for the report ({@link #stats()}). Confined to the parameter server's
- * actor.
+ * {@link #admitRank}, {@link #acknowledged}) and tells them the end of the job. The coordinator opens to workers
+ * only once every shard is ready ({@link #allReady()}), so every worker is told every shard's endpoint
+ * ({@link #map()}), and keeps each shard's counters after the last step for the report ({@link #stats()}). Confined
+ * to the parameter server's actor.
  */
 final class ShardCoordinator
 {

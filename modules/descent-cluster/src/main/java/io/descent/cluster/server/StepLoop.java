@@ -325,7 +325,8 @@ final class StepLoop
 
     /**
      * The coordinator of several shards: every other shard acknowledged a drop ({@link #leave}) or a join
-     * ({@link #join}); once none is outstanding, the step collecting may close (and a global norm that came meanwhile is applied).
+     * ({@link #join}); once none is outstanding, the step collecting may close (and a global norm that came
+     * meanwhile is applied).
      */
     void acknowledged()
     {

@@ -214,8 +214,8 @@ class ShardDropTest
     }
 
     /**
-     * Plain SGD on a range: {@code w ← w − rate · mean}, up to float rounding (thirds are not exact); the means this
-     * test tells apart differ by more than 1e-2.
+     * Plain SGD on a range: {@code w ← w − rate · mean}, up to float rounding (thirds are not exact); the means
+     * this test tells apart differ by more than 1e-2.
      */
     private static void assertUpdate(final float[] before, final float[] after, final float mean, final String what)
     {
