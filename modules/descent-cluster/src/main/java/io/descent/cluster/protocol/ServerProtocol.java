@@ -187,8 +187,78 @@ public final class ServerProtocol
         }
     }
 
+    /**
+     * A shard acknowledges a {@link DropRank}: it will not order the rank from that step on, and expects nothing
+     * more from it. The coordinator publishes that step only once every shard acknowledged.
+     *
+     * @param shard its index.
+     * @param rank  the dropped rank.
+     * @param step  the {@link DropRank#step()} acknowledged.
+     */
+    public record RankDropped(int shard, int rank, long step) implements Command, ControlMessage
+    {
+    }
+
+    /**
+     * A shard could not send a worker its range of the weights (send deadline, closed publication): the coordinator
+     * decides whether the worker is lost, as for its own failed sends.
+     *
+     * @param shard   its index.
+     * @param rank    the worker's rank.
+     * @param version the weights version that did not go out.
+     * @param reason  why, in one line.
+     */
+    public record WorkerUnreachable(int shard, int rank, long version, String reason) implements Command,
+        ControlMessage
+    {
+    }
+
+    /**
+     * A shard acknowledges an {@link AdmitRank}: its step loop holds the rank out until the join step and orders it
+     * from then on. The coordinator publishes no further step before every shard acknowledged.
+     *
+     * @param shard its index.
+     * @param rank  the joining rank.
+     * @param step  the {@link AdmitRank#step()} acknowledged.
+     */
+    public record RankAdmitted(int shard, int rank, long step) implements Command, ControlMessage
+    {
+    }
+
     /** What the coordinator sends a parameter-server shard. */
-    public sealed interface ToShard permits ShardAccepted, ShardStart, GlobalNorm, Refused, Finish
+    public sealed interface ToShard permits ShardAccepted, ShardStart, GlobalNorm, DropRank, AdmitRank, Refused,
+        Finish
+    {
+    }
+
+    /**
+     * The coordinator dropped a worker: every shard stops expecting the rank's gradients now (a step still
+     * collecting completes without it, averaged over the examples that came, as with one server), keeps it in the
+     * orders of the steps before {@code step} (the coordinator ordered them so), and from {@code step} on orders
+     * the live ranks only, the lost rank's data shard reassigned as {@code live[k % live.length]}. Answered with
+     * {@link RankDropped}.
+     *
+     * @param rank the dropped rank.
+     * @param step the first step whose orders leave it out: the coordinator's first step not yet ordered.
+     */
+    public record DropRank(int rank, long step) implements ToShard, ControlMessage
+    {
+    }
+
+    /**
+     * A worker joins the running job in a lost rank's place from {@code step} on (the coordinator's step loop admitted
+     * it, at least one step after its first step not yet ordered): the shard opens an outlet to it, takes its
+     * gradients only on its session, and orders it from {@code step}, its range of that version included. Answered
+     * with {@link RankAdmitted}.
+     *
+     * @param rank          the rank it takes.
+     * @param step          its join step.
+     * @param endpoint      its data-plane endpoint.
+     * @param workerSession the base of its gradient sessions ({@link Accepted#workerSession()}), 0: any.
+     * @param serverSession the base of the sessions its weights go out on ({@link Accepted#serverSession()}), 0: any.
+     */
+    public record AdmitRank(int rank, long step, String endpoint, int workerSession, int serverSession)
+        implements ToShard, ControlMessage
     {
     }
 

@@ -26,7 +26,12 @@ final class ProtocolClasses
         ServerProtocol.ShardStart.class,
         ServerProtocol.ShardNorm.class,
         ServerProtocol.GlobalNorm.class,
-        ServerProtocol.ShardStats.class);
+        ServerProtocol.ShardStats.class,
+        ServerProtocol.DropRank.class,
+        ServerProtocol.RankDropped.class,
+        ServerProtocol.WorkerUnreachable.class,
+        ServerProtocol.AdmitRank.class,
+        ServerProtocol.RankAdmitted.class);
 
     /** Field types of messages that Kryo must know. */
     static final List<Class<?>> FIELDS = List.of(

@@ -104,6 +104,11 @@ public final class ParameterServer extends AbstractBehavior<Command>
     {
     }
 
+    /** With shards: the step loop dropped {@code rank} from the orders of {@code from} on; the shards are told. */
+    private record Dropped(int rank, long from) implements PrivateCommand
+    {
+    }
+
     private static final Object STEP_TIMER = "step";
     /**
      * How long a server stopped while training waits for its final checkpoint. Below the node's shutdown bounds
@@ -189,6 +194,10 @@ public final class ParameterServer extends AbstractBehavior<Command>
             .onMessage(StepLoop.RangeNorm.class, own -> onNorm(0, own.step(), own.squares()))
             .onMessage(ServerProtocol.ShardNorm.class, part -> onNorm(part.shard(), part.step(), part.squares()))
             .onMessage(ServerProtocol.ShardStats.class, this::onShardStats)
+            .onMessage(Dropped.class, this::onDropped)
+            .onMessage(ServerProtocol.RankDropped.class, this::onRankDropped)
+            .onMessage(ServerProtocol.RankAdmitted.class, this::onRankAdmitted)
+            .onMessage(ServerProtocol.WorkerUnreachable.class, this::onWorkerUnreachable)
             .onMessageEquals(ShardStatsDeadline.INSTANCE, () -> null == finishing ? this : completeFinish())
             .onMessageEquals(RegistrationDeadline.INSTANCE, this::onRegistrationDeadline)
             .onMessageEquals(Done.INSTANCE, () -> this)
@@ -226,12 +235,6 @@ public final class ParameterServer extends AbstractBehavior<Command>
 
     private Behavior<Command> onRegister(final Register register)
     {
-        if (shards.sharded() && training)
-        {
-            register.replyTo().tell(new ServerProtocol.Refused("joining a running job is not yet supported with " +
-                "descent.cluster.servers > 1"));
-            return this;
-        }
         membership.register(register, training, nextOrderStep());
         return this;
     }
@@ -356,18 +359,6 @@ public final class ParameterServer extends AbstractBehavior<Command>
         return Behaviors.stopped();
     }
 
-    /** With several shards a lost worker ends the job: its ranges cannot yet be given to the others. */
-    private boolean shardedLoss(final int rank, final String reason)
-    {
-        if (!shards.sharded())
-        {
-            return false;
-        }
-        fail("worker rank " + rank + " lost (" + reason + "); losing a worker is not yet supported with " +
-            "descent.cluster.servers > 1");
-        return true;
-    }
-
     /** @return the first step whose orders are not out yet: where a joining worker can start. */
     private long nextOrderStep()
     {
@@ -376,11 +367,6 @@ public final class ParameterServer extends AbstractBehavior<Command>
 
     private Behavior<Command> onStarted(final StepLoop.Started started)
     {
-        if (!started.failed().isEmpty() && shardedLoss(started.failed().get(0), "sending weights version " +
-            started.step() + " failed: " + started.reasons().get(0)))
-        {
-            return Behaviors.stopped();
-        }
         dropFailedSends(started.failed(), started.reasons(), started.step());
         timers.startSingleTimer(STEP_TIMER, new StepDeadline(started.step()), setup.settings().stepTimeout());
         return roster.liveRanks().length == 0 ? fail("no live workers left at step " + started.step()) : this;
@@ -388,6 +374,13 @@ public final class ParameterServer extends AbstractBehavior<Command>
 
     private Behavior<Command> onJoinAnswer(final JoinAnswer answer)
     {
+        final Roster.Member member = roster.get(answer.rank());
+        if (shards.sharded() && answer.next() < 0 && null != member)
+        {
+            // The step loop admitted it and holds its step until every other shard did too.
+            shards.admitRank(new ServerProtocol.AdmitRank(answer.rank(), answer.joinStep(), member.endpoint,
+                member.workerSession, member.serverSession));
+        }
         membership.joinerReady(answer.rank(), answer.joinStep(), answer.next());
         return this;
     }
@@ -417,11 +410,6 @@ public final class ParameterServer extends AbstractBehavior<Command>
         if (!applied.published())
         {
             return finish(applied.epochEnd());
-        }
-        if (!applied.failed().isEmpty() && shardedLoss(applied.failed().get(0), "sending weights version " +
-            (applied.step() + 1) + " failed: " + applied.reasons().get(0)))
-        {
-            return Behaviors.stopped();
         }
         dropFailedSends(applied.failed(), applied.reasons(), applied.step() + 1);
         timers.startSingleTimer(STEP_TIMER, new StepDeadline(applied.step() + 1), setup.settings().stepTimeout());
@@ -483,10 +471,6 @@ public final class ParameterServer extends AbstractBehavior<Command>
     {
         for (final int rank : missing.ranks())
         {
-            if (shardedLoss(rank, "no gradient for step " + missing.step()))
-            {
-                return Behaviors.stopped();
-            }
             lose(rank, "no gradient for step " + missing.step() + " within descent.cluster.step-timeout = " +
                 setup.settings().stepTimeout().toSeconds() + " s");
         }
@@ -540,27 +524,81 @@ public final class ParameterServer extends AbstractBehavior<Command>
 
     private Behavior<Command> loseAndContinue(final int rank, final String reason)
     {
-        if (shardedLoss(rank, reason))
-        {
-            return Behaviors.stopped();
-        }
         lose(rank, reason);
         return roster.liveRanks().length == 0 ? fail("all workers lost") : this;
     }
 
-    /** Drops a worker from the job, and from the compute thread's step (also a joiner it may have admitted). */
+    /**
+     * Drops a worker from the job, and from the compute thread's step (also a joiner it may have admitted). With
+     * shards the step loop then holds its step open until every other shard took the drop in ({@link #onDropped}).
+     */
     private void lose(final int rank, final String reason)
     {
-        membership.lose(rank, reason, ledger.step());
-        run(() -> loop.drop(rank), "dropping worker " + rank);
+        final Roster.Member member = roster.get(rank);
+        final boolean joining = null != member && member.admitted;
+        final boolean live = membership.lose(rank, reason, ledger.step());
+        if (!shards.sharded())
+        {
+            run(() -> loop.drop(rank), "dropping worker " + rank);
+        }
+        else if (live || joining)
+        {
+            // A joiner the step loops admitted is dropped from them as a live worker is.
+            pipe(() -> new Dropped(rank, loop.drop(rank)), dropped -> dropped, "dropping worker " + rank);
+        }
+    }
+
+    /**
+     * With shards: tells the other shards the lost rank and the first step ordered without it, and gives the step
+     * collecting a full step deadline again (its workers may have waited for another shard's weights).
+     */
+    private Behavior<Command> onDropped(final Dropped dropped)
+    {
+        if (ended)
+        {
+            return this;
+        }
+        context.getLog().info("worker rank {} is out of every server shard's orders from step {}", dropped.rank(),
+            dropped.from());
+        shards.dropRank(dropped.rank(), dropped.from());
+        timers.startSingleTimer(STEP_TIMER, new StepDeadline(dropped.from() - 1), setup.settings().stepTimeout());
+        return this;
+    }
+
+    /** With shards: once every other shard acknowledged a drop, the coordinator's step may close. */
+    private Behavior<Command> onRankDropped(final ServerProtocol.RankDropped answer)
+    {
+        if (shards.acknowledged(false, answer.shard(), answer.rank(), answer.step()))
+        {
+            run(loop::acknowledged, "closing the step after dropping rank " + answer.rank());
+        }
+        return this;
+    }
+
+    /** With shards: once every other shard acknowledged a join, the coordinator's step may close. */
+    private Behavior<Command> onRankAdmitted(final ServerProtocol.RankAdmitted answer)
+    {
+        if (shards.acknowledged(true, answer.shard(), answer.rank(), answer.step()))
+        {
+            run(loop::acknowledged, "closing the step after admitting rank " + answer.rank());
+        }
+        return this;
+    }
+
+    /** With shards: another shard could not send a worker its weights; a live worker is lost as on a failed send. */
+    private Behavior<Command> onWorkerUnreachable(final ServerProtocol.WorkerUnreachable unreachable)
+    {
+        final Roster.Member member = roster.get(unreachable.rank());
+        if (!training || null != finishing || null == member || !(member.live || member.admitted))
+        {
+            return this;
+        }
+        return loseAndContinue(unreachable.rank(), "server shard " + unreachable.shard() + " could not send it " +
+            "weights version " + unreachable.version() + ": " + unreachable.reason());
     }
 
     private Behavior<Command> onSendFailed(final SendFailed failed)
     {
-        if (shardedLoss(failed.rank(), "sending weights version " + failed.version() + " failed: " + failed.reason()))
-        {
-            return Behaviors.stopped();
-        }
         dropFailedSends(List.of(failed.rank()), List.of(failed.reason()), failed.version());
         return roster.liveRanks().length == 0 ? fail("all workers lost") : this;
     }

@@ -9,6 +9,7 @@ import io.descent.cluster.protocol.ServerProtocol.RegisterShard;
 import io.descent.cluster.protocol.ServerProtocol.ToShard;
 import io.descent.cluster.protocol.ShardMap;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -17,10 +18,11 @@ import java.util.OptionalDouble;
  * The coordinator's (shard 0's) books of the other parameter-server shards: takes each one in once (its index, the
  * shard count, its model and job), tells it the range boundaries and the incarnation, counts them ready, starts them
  * with the workers' endpoints, sums their parts of each step's global gradient norm when clipping
- * ({@link #norm}) and tells them the end of the job. The coordinator opens to workers only once every
- * shard is ready ({@link #allReady()}), so every worker is told every shard's endpoint ({@link #map()}), and keeps
- * each shard's counters after the last step for the report ({@link #stats()}). Confined to the parameter server's
- * actor.
+ * ({@link #norm}), tells them a lost or joining worker and counts their acknowledgements ({@link #dropRank},
+ * {@link #admitRank}, {@link #acknowledged}) and tells them the end of the job. The coordinator opens to workers
+ * only once every shard is ready ({@link #allReady()}), so every worker is told every shard's endpoint
+ * ({@link #map()}), and keeps each shard's counters after the last step for the report ({@link #stats()}). Confined
+ * to the parameter server's actor.
  */
 final class ShardCoordinator
 {
@@ -37,6 +39,24 @@ final class ShardCoordinator
     private final NormExchange norms;
     /** Each other shard's counters after its last step, by index (slot 0 unused). */
     private final ServerProtocol.ShardStats[] stats;
+    /** Drops and joins told to the other shards and not yet acknowledged by all, with the shards that did. */
+    private final List<PendingChange> changes = new ArrayList<>();
+
+    /** A drop or join the other shards were told, and which of them acknowledged it (by index). */
+    private record PendingChange(boolean join, int rank, long step, boolean[] acknowledged)
+    {
+        boolean complete()
+        {
+            for (int shard = 1; shard < acknowledged.length; shard++)
+            {
+                if (!acknowledged[shard])
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
 
     @SuppressWarnings("unchecked")
     ShardCoordinator(final ActorContext<ServerProtocol.Command> context, final int shards)
@@ -232,6 +252,53 @@ final class ShardCoordinator
             }
         }
         tell(start);
+    }
+
+    /**
+     * Tells every other shard that {@code rank} is out of the orders from {@code step} on ({@link
+     * ServerProtocol.DropRank}); {@link #acknowledged} counts their answers.
+     */
+    void dropRank(final int rank, final long step)
+    {
+        changes.add(new PendingChange(false, rank, step, new boolean[shards]));
+        tell(new ServerProtocol.DropRank(rank, step));
+    }
+
+    /**
+     * Tells every other shard that a worker joins in {@code admit.rank()}'s place at {@code admit.step()} ({@link
+     * ServerProtocol.AdmitRank}); {@link #acknowledged} counts their answers.
+     */
+    void admitRank(final ServerProtocol.AdmitRank admit)
+    {
+        changes.add(new PendingChange(true, admit.rank(), admit.step(), new boolean[shards]));
+        tell(admit);
+    }
+
+    /**
+     * Notes a shard's acknowledgement of a drop ({@code join} false) or a join.
+     *
+     * @return true when it completed that change: every other shard acknowledged it (each change once); false for an
+     *         acknowledgement of no pending change or from no registered shard (logged and ignored).
+     */
+    boolean acknowledged(final boolean join, final int shard, final int rank, final long step)
+    {
+        for (final PendingChange change : changes)
+        {
+            if (change.join() == join && change.rank() == rank && change.step() == step && shard >= 1 &&
+                shard < shards && null != refs[shard])
+            {
+                change.acknowledged()[shard] = true;
+                if (change.complete())
+                {
+                    changes.remove(change);
+                    return true;
+                }
+                return false;
+            }
+        }
+        context.getLog().warn("ignored server shard {}'s acknowledgement of {} rank {} at step {}: no such change " +
+            "is pending", shard, join ? "admitting" : "dropping", rank, step);
+        return false;
     }
 
     /** Tells every shard the end of the job. */

@@ -8,9 +8,10 @@ import io.descent.train.JobConfig;
 /**
  * What parameter-server shards ({@code descent.cluster.servers > 1}) do not support yet, refused at start with one
  * line each (exit 2) rather than run half-working: checkpoints by time (the shards checkpoint the same steps, by
- * {@code every-steps}) and consistency models other than sync. A lost worker and a joining worker end the job when
- * they happen; a lost shard stops the servers, the workers wait for a restart with --resume ({@link ParameterServer}).
- * Stateless.
+ * {@code every-steps}) and consistency models other than sync. A lost worker is dropped from every shard's orders
+ * from the same step ({@link StepLoop#drop}, {@link StepLoop#leave}) and a joining worker ordered from the same step
+ * ({@link StepLoop#admit}, {@link StepLoop#join}); a lost shard stops the servers, the workers wait for a restart
+ * with --resume ({@link ParameterServer}). Stateless.
  */
 public final class ShardLimits
 {

@@ -20,6 +20,7 @@ import io.descent.nn.Model;
 import io.descent.transport.wire.MessageKind;
 import io.descent.nn.error.BadInputException;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.stream.IntStream;
@@ -31,8 +32,12 @@ import java.util.stream.IntStream;
  * coordinator has every worker ready ({@link ServerProtocol.ShardStart}) runs its range's synchronous steps on its
  * own compute thread ({@link StepLoop}, {@link ServerEngine}): publishes its range of each version to every worker,
  * sums its range of their gradients in rank order, applies the optimizer, and hands its range of each epoch's last
- * weights to the coordinator, which evaluates and reports. Every step covers every worker (the coordinator ends the
- * job when one is lost). After its last step it sends the coordinator its counters for the report
+ * weights to the coordinator, which evaluates and reports. Membership is the coordinator's: a worker this shard
+ * cannot send to is reported to it ({@link ServerProtocol.WorkerUnreachable}), and a worker the coordinator dropped
+ * leaves this shard's orders from the step the coordinator names ({@link ServerProtocol.DropRank}, answered with
+ * {@link ServerProtocol.RankDropped} once the step loop took it in); a worker joining in a lost rank's place gets an
+ * outlet and is ordered from its join step ({@link ServerProtocol.AdmitRank}, answered with
+ * {@link ServerProtocol.RankAdmitted}). After its last step it sends the coordinator its counters for the report
  * ({@link ServerProtocol.ShardStats}). Ends with the coordinator's {@link ServerProtocol.Finish}; tells the coordinator
  * when its own loop fails ({@link ServerProtocol.ShardStopped}). All ND4J work runs on the compute thread; the actor handles
  * control only.
@@ -68,6 +73,21 @@ public final class ShardServer extends AbstractBehavior<Command>
     }
 
     private record Failed(String what, Throwable cause) implements ParameterServer.PrivateCommand
+    {
+    }
+
+    /** Weights left in flight to a worker could not be sent (the compute thread's idle work). */
+    private record SendFailed(int rank, long version, String reason) implements ParameterServer.PrivateCommand
+    {
+    }
+
+    /** A joining worker's outlet is open (or {@code refused} says why not) and the step loop holds its rank. */
+    private record Joined(int rank, long step, String refused) implements ParameterServer.PrivateCommand
+    {
+    }
+
+    /** The step loop took in the coordinator's drop of a rank. */
+    private record Left(int rank, long step) implements ParameterServer.PrivateCommand
     {
     }
 
@@ -134,10 +154,13 @@ public final class ShardServer extends AbstractBehavior<Command>
             .onMessage(Listed.class, this::onListed)
             .onMessage(FromCoordinator.class, this::onCoordinator)
             .onMessage(EngineReady.class, this::onEngineReady)
-            .onMessage(StepLoop.Started.class, started -> started.failed().isEmpty() ? this :
-                stop(false, "sending weights version " + started.step() + " to rank " + started.failed().get(0) +
-                    " failed: " + started.reasons().get(0)))
+            .onMessage(StepLoop.Started.class, started -> unreachable(started.failed(), started.reasons(),
+                started.step()))
             .onMessage(StepLoop.Applied.class, this::onApplied)
+            .onMessage(SendFailed.class, failed -> unreachable(List.of(failed.rank()), List.of(failed.reason()),
+                failed.version()))
+            .onMessage(Left.class, this::onLeft)
+            .onMessage(Joined.class, this::onJoined)
             .onMessage(StepLoop.RangeNorm.class, own -> onRangeNorm(own))
             .onMessage(StepLoop.Halted.class, halted -> stop(null != BadInputException.in(halted.cause()),
                 halted.reason()))
@@ -199,6 +222,21 @@ public final class ShardServer extends AbstractBehavior<Command>
             loop.onGlobalNorm(global.step(), global.squares());
             return this;
         }
+        if (message instanceof ServerProtocol.AdmitRank admit)
+        {
+            pipe(() -> admit(admit), joined -> joined, "admitting worker rank " + admit.rank());
+            return this;
+        }
+        if (message instanceof ServerProtocol.DropRank drop)
+        {
+            final StepLoop dropping = loop;
+            pipe(() ->
+            {
+                dropping.leave(drop.rank(), drop.step());
+                return new Left(drop.rank(), drop.step());
+            }, left -> left, "dropping worker rank " + drop.rank());
+            return this;
+        }
         if (message instanceof ServerProtocol.ShardStart start)
         {
             if (start.firstStep() != engine.startStep())
@@ -217,13 +255,63 @@ public final class ShardServer extends AbstractBehavior<Command>
         return end(finish.success(), finish.badInput(), finish.message());
     }
 
+    /**
+     * A worker joins in a lost rank's place: its gradients are taken on its session only, an outlet to it opens on
+     * the session the coordinator handed out, and the step loop orders it from the join step.
+     */
+    private Joined admit(final ServerProtocol.AdmitRank admit)
+    {
+        final int rank = admit.rank();
+        final int session = ShardMap.session(admit.workerSession(), shard);
+        if (0 != session)
+        {
+            setup.plane().bindSender(rank, session);
+        }
+        final String refused = engine.connect(rank, admit.endpoint(), ShardMap.session(admit.serverSession(), shard));
+        loop.join(rank, admit.step());
+        return new Joined(rank, admit.step(), refused);
+    }
+
+    /**
+     * The joiner is in this shard's step loop: acknowledged, so the coordinator may order on; an outlet that did not
+     * open makes it unreachable, for the coordinator to drop.
+     */
+    private Behavior<Command> onJoined(final Joined joined)
+    {
+        context.getLog().info("server shard {}: worker rank {} joins at step {}", shard, joined.rank(),
+            joined.step());
+        coordinator.tell(new ServerProtocol.RankAdmitted(shard, joined.rank(), joined.step()));
+        if (null != joined.refused())
+        {
+            unreachable(List.of(joined.rank()), List.of(joined.refused()), joined.step());
+        }
+        return this;
+    }
+
+    /** The coordinator's drop is in this shard's step loop: acknowledged, so the coordinator may order the step. */
+    private Behavior<Command> onLeft(final Left left)
+    {
+        context.getLog().info("server shard {}: worker rank {} dropped; out of the orders from step {}", shard,
+            left.rank(), left.step());
+        coordinator.tell(new ServerProtocol.RankDropped(shard, left.rank(), left.step()));
+        return this;
+    }
+
+    /** Ranks this shard could not send weights {@code version} to: the coordinator decides whether they are lost. */
+    private Behavior<Command> unreachable(final List<Integer> ranks, final List<String> reasons, final long version)
+    {
+        for (int i = 0; i < ranks.size(); i++)
+        {
+            context.getLog().warn("server shard {}: sending weights version {} to rank {} failed: {}", shard,
+                version, ranks.get(i), reasons.get(i));
+            coordinator.tell(new ServerProtocol.WorkerUnreachable(shard, ranks.get(i), version, reasons.get(i)));
+        }
+        return this;
+    }
+
     private Behavior<Command> onApplied(final StepLoop.Applied applied)
     {
-        if (!applied.failed().isEmpty())
-        {
-            return stop(false, "sending weights version " + (applied.step() + 1) + " to rank " +
-                applied.failed().get(0) + " failed: " + applied.reasons().get(0));
-        }
+        unreachable(applied.failed(), applied.reasons(), applied.step() + 1);
         steps++;
         bytesReceived += applied.bytesReceived();
         if (!applied.published())
@@ -279,8 +367,7 @@ public final class ShardServer extends AbstractBehavior<Command>
             context.getLog());
         final ServerEngine sending = engine;
         compute.idleWork(() -> sending.progressSends((rank, version, reason) ->
-            me.tell(new Failed("sending weights version " + version + " to rank " + rank, new IllegalStateException(
-                reason)))));
+            me.tell(new SendFailed(rank, version, reason))));
         context.getLog().info("server shard {}: floats [{}, {}) of {}; ready", shard,
             engine.shardPlan().offset(shard), engine.shardPlan().offset(shard) + engine.shardPlan().length(shard),
             engine.shardPlan().floats());

@@ -35,7 +35,12 @@ import java.util.function.Consumer;
  *
  * <p>Under {@code ssp} and {@code async} every call goes to {@link SspLoop}, which applies each gradient on arrival.
  *
- * <p>Shards follow the live ranks as in {@link Roster#shardsOf(BitSet, int, int)}. Confined to the compute thread.
+ * <p>Shards follow the live ranks as in {@link Roster#shardsOf(BitSet, int, int)}. With parameter-server shards
+ * every shard must order the same live ranks at every step: the coordinator's loop drops a lost rank from the first
+ * step it has not ordered ({@link #drop} returns it) and closes no step until every other shard has taken the drop
+ * in ({@link #acknowledged}); another shard's loop takes it in with {@link #leave}. A joiner likewise: the
+ * coordinator's {@link #admit} holds the step collecting until every shard took in {@link #join}. Confined to the
+ * compute thread.
  */
 final class StepLoop
 {
@@ -115,6 +120,15 @@ final class StepLoop
     private final Logger log;
     private final BitSet live = new BitSet();
     private final long[] joinAt;
+    /**
+     * Another shard: by rank, the step from which a dropped rank leaves the orders, or -1. Before it the rank stays
+     * in the orders (the coordinator ordered it so) but is expected nowhere and sent nothing.
+     */
+    private final long[] leaveAt;
+    /** The coordinator of several shards: drops the other shards have not acknowledged; no step closes meanwhile. */
+    private int unacknowledged;
+    /** The coordinator of several shards: a global norm that came while a drop was unacknowledged, or null. */
+    private GlobalNorm deferredNorm;
     private final EpochTally epochs;
     private final CheckpointPolicy checkpoints;
     private final StepClose close;
@@ -149,6 +163,11 @@ final class StepLoop
     {
     }
 
+    /** A step's global squared norm, from the coordinator. */
+    private record GlobalNorm(long step, double squares)
+    {
+    }
+
     /** A closed step waiting for its global norm: what {@link #finish} had found, to go on with. */
     private record Clipping(StepBarrier done, GradientMeta[] metas, double lossSum, long examples, double loss,
         double waitSeconds)
@@ -179,6 +198,8 @@ final class StepLoop
         this.log = log;
         this.joinAt = new long[plan.shards()];
         Arrays.fill(joinAt, -1);
+        this.leaveAt = new long[plan.shards()];
+        Arrays.fill(leaveAt, -1);
         this.nextOrderStep = engine.startStep();
         final Checkpoint resumed = engine.resumed();
         this.epochs = null == resumed ? new EpochTally(plan, 0.0, 0) :
@@ -225,29 +246,115 @@ final class StepLoop
     /**
      * A rank was lost: stop sending to it, cancel what the data plane still expects from it (a replacement on the
      * rank will reuse its buffers), stop waiting for it (a delivered gradient stays in the sum) and give its shard
-     * away.
+     * away. The coordinator of several shards then closes no step until {@link #acknowledged} says every other shard
+     * took the drop in ({@link #leave}), so no worker is ordered the returned step before every shard plans it alike.
+     *
+     * @return the first step whose orders leave the rank out.
      */
-    void drop(final int rank)
+    long drop(final int rank)
     {
         if (null != free)
         {
             free.drop(rank);
+            return free.nextOrderStep();
+        }
+        if (gathers())
+        {
+            unacknowledged++;
+        }
+        forget(rank);
+        live.clear(rank);
+        joinAt[rank] = -1;
+        if (null != barrier)
+        {
+            barrier.drop(rank);
+            advance();
+        }
+        return nextOrderStep;
+    }
+
+    /**
+     * Another shard than the coordinator: the coordinator dropped {@code rank}, whose orders stop at {@code from}
+     * ({@link #drop}). Stops sending to it and waiting for it at once; a step before {@code from} keeps it in its
+     * orders (so its example weights are the coordinator's) and completes without it, a delivered gradient kept.
+     * When this shard already ordered {@code from} (it closed the step before while the coordinator still collected
+     * it), that step is planned again without the rank: none of its gradients can have come, since the coordinator
+     * publishes {@code from} only once every shard acknowledged the drop.
+     */
+    void leave(final int rank, final long from)
+    {
+        forget(rank);
+        engine.disconnect(rank);
+        if (joinAt[rank] >= from)
+        {
+            // A joiner dropped before its join step: it never joins (the coordinator cleared its own).
+            joinAt[rank] = -1;
+        }
+        if (null == barrier || barrier.step() < from)
+        {
+            leaveAt[rank] = from;
+            if (null != barrier)
+            {
+                barrier.drop(rank);
+                advance();
+            }
             return;
         }
+        live.clear(rank);
+        barrier = plan(barrier.step()).barrier();
+        log.info("planned step {} again without dropped rank {}", barrier.step(), rank);
+    }
+
+    /**
+     * Another shard than the coordinator: a worker joins in {@code rank}'s place at {@code step}, which the
+     * coordinator admitted ({@link #admit}) and does not order before this shard acknowledged.
+     *
+     * @throws IllegalStateException when this shard already ordered {@code step}: the coordinator's rule was broken.
+     */
+    void join(final int rank, final long step)
+    {
+        if (step < nextOrderStep)
+        {
+            throw new IllegalStateException("worker rank " + rank + " joins at step " + step + ", but this shard " +
+                "already ordered steps up to " + (nextOrderStep - 1));
+        }
+        // A drop still pending here takes effect first: its step is at most the coordinator's next step to order,
+        // and the join step lies beyond it.
+        joinAt[rank] = step;
+    }
+
+    /**
+     * The coordinator of several shards: every other shard acknowledged a drop ({@link #leave}) or a join
+     * ({@link #join}); once none is outstanding, the step collecting may close (and a global norm that came
+     * meanwhile is applied).
+     */
+    void acknowledged()
+    {
+        unacknowledged = Math.max(0, unacknowledged - 1);
+        if (unacknowledged > 0 || null == barrier)
+        {
+            return;
+        }
+        final GlobalNorm norm = deferredNorm;
+        deferredNorm = null;
+        if (null != norm)
+        {
+            applyGlobalNorm(norm.step(), norm.squares());
+            return;
+        }
+        advance();
+    }
+
+    /** Stops sending to a lost rank and cancels what the data plane still expects from it. */
+    private void forget(final int rank)
+    {
         engine.abandonSends(rank);
         final int cancelled = engine.cancelGradients(rank);
         if (cancelled > 0)
         {
             log.debug("cancelled {} expected messages from dropped rank {}", cancelled, rank);
         }
-        live.clear(rank);
-        joinAt[rank] = -1;
         close.drop(rank);
-        if (null != barrier)
-        {
-            barrier.drop(rank);
-            advance();
-        }
     }
 
     /**
@@ -264,9 +371,16 @@ final class StepLoop
             return free.admit(rank, step);
         }
         final long next = nextOrderStep;
-        if (step < next)
+        // The coordinator of several shards: another shard may already have ordered the coordinator's next step (it
+        // is at most one ahead), so a joiner starts a step later than that; the step collecting closes only once
+        // every shard acknowledged the admission (acknowledged()), so none orders the join step without the rank.
+        if (step < next || (gathers() && step <= next))
         {
-            return next;
+            return gathers() ? next + 1 : next;
+        }
+        if (gathers())
+        {
+            unacknowledged++;
         }
         joinAt[rank] = step;
         return -1;
@@ -316,6 +430,41 @@ final class StepLoop
         return null != barrier && barrier.step() == step ? barrier.missing() : new int[0];
     }
 
+    /** A step's plan: its barrier, and the orders to send (those of ranks dropped but still ordered left out). */
+    private record Planned(StepBarrier barrier, List<Order> orders, int[] ranks)
+    {
+    }
+
+    /**
+     * Orders {@code step} to the live ranks. A rank leaving at a later step ({@link #leave}) is still ordered, so
+     * every rank's example weight is the coordinator's, but is not expected (the step completes without it).
+     */
+    private Planned plan(final long step)
+    {
+        final int[] ordered = live.stream().toArray();
+        final List<Order> orders = new ArrayList<>();
+        final List<Order> sent = new ArrayList<>();
+        for (final int rank : ordered)
+        {
+            final Order order = new Order(rank, new StepOrder(step, plan.epochOf(step), plan.batchOf(step),
+                Roster.shardsOf(live, rank, plan.shards())));
+            orders.add(order);
+            if (leaveAt[rank] < 0)
+            {
+                sent.add(order);
+            }
+        }
+        final StepBarrier planned = new StepBarrier(step, ordered, Order.rowsByRank(plan, orders));
+        for (final int rank : ordered)
+        {
+            if (leaveAt[rank] >= 0)
+            {
+                planned.drop(rank);
+            }
+        }
+        return new Planned(planned, sent, sent.stream().mapToInt(Order::rank).toArray());
+    }
+
     private List<String> publish(final long step, final List<Integer> failed)
     {
         for (int rank = 0; rank < joinAt.length; rank++)
@@ -325,15 +474,16 @@ final class StepLoop
                 live.set(rank);
                 joinAt[rank] = -1;
             }
+            if (leaveAt[rank] >= 0 && leaveAt[rank] <= step)
+            {
+                live.clear(rank);
+                leaveAt[rank] = -1;
+            }
         }
-        final int[] ranks = live.stream().toArray();
-        final List<Order> orders = new ArrayList<>();
-        for (final int rank : ranks)
-        {
-            orders.add(new Order(rank, new StepOrder(step, plan.epochOf(step), plan.batchOf(step),
-                Roster.shardsOf(live, rank, plan.shards()))));
-        }
-        barrier = new StepBarrier(step, ranks, Order.rowsByRank(plan, orders));
+        final Planned planned = plan(step);
+        final int[] ranks = planned.ranks();
+        final List<Order> orders = planned.orders();
+        barrier = planned.barrier();
         foldedAny = false;
         StepTrace.mark("s.ordered", step, -1);
         engine.expectGradients(step, ranks, gradientDeadline(),
@@ -428,9 +578,10 @@ final class StepLoop
             return;
         }
         fold();
-        if (null != held)
+        if (null != held || unacknowledged > 0)
         {
-            // A held epoch is evaluated on the weights before this step's update: the update waits for it.
+            // A held epoch is evaluated on the weights before this step's update: the update waits for it. A drop
+            // not yet acknowledged by every shard: the next step's orders must not go out before they plan it alike.
             return;
         }
         final int[] left = close.decide(barrier, live, engine.sendsInFlight() > 0);
@@ -499,16 +650,26 @@ final class StepLoop
     {
         guarded(() ->
         {
-            final Clipping waiting = clipping;
-            if (null == waiting || waiting.done().step() != step || barrier != waiting.done())
+            if (unacknowledged > 0)
             {
-                log.debug("ignored the global norm of step {}: no step waits for it", step);
+                deferredNorm = new GlobalNorm(step, squares);
                 return;
             }
-            clipping = null;
-            update(waiting.done(), waiting.metas(), waiting.lossSum(), waiting.examples(), waiting.loss(),
-                waiting.waitSeconds(), engine.applyClipped(step, squares));
+            applyGlobalNorm(step, squares);
         }, "applying step " + step + " clipped by its global norm");
+    }
+
+    private void applyGlobalNorm(final long step, final double squares)
+    {
+        final Clipping waiting = clipping;
+        if (null == waiting || waiting.done().step() != step || barrier != waiting.done())
+        {
+            log.debug("ignored the global norm of step {}: no step waits for it", step);
+            return;
+        }
+        clipping = null;
+        update(waiting.done(), waiting.metas(), waiting.lossSum(), waiting.examples(), waiting.loss(),
+            waiting.waitSeconds(), engine.applyClipped(step, squares));
     }
 
     /** Goes on with a closed step after the update ({@code used}: its learning rate, NaN when not applied). */

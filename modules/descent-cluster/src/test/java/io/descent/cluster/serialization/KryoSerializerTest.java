@@ -77,7 +77,12 @@ class KryoSerializerTest
                 new io.descent.cluster.dataplane.TransportStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
                 new io.descent.cluster.protocol.CompressionStats("fp16", 340, 4096, 2048, 1024, 1024, Double.NaN)),
             new ServerProtocol.Register(adapter, "ipc", new JobIdentity(1L, "a", 2L), "host-b", 1, -1, "", "none",
-                "sync", "bf16"));
+                "sync", "bf16"),
+            new ServerProtocol.DropRank(2, 41L),
+            new ServerProtocol.RankDropped(1, 2, 41L),
+            new ServerProtocol.WorkerUnreachable(1, 2, 40L, "NOT_CONNECTED"),
+            new ServerProtocol.AdmitRank(2, 48L, "127.0.0.1:40997", 17, 19),
+            new ServerProtocol.RankAdmitted(1, 2, 48L));
         for (final Object message : messages)
         {
             assertEquals(message, roundTrip(message), message.getClass().getSimpleName());
@@ -109,7 +114,7 @@ class KryoSerializerTest
     @Test
     void shouldCoverEveryRegisteredMessage() throws Exception
     {
-        assertEquals(14, ProtocolClasses.MESSAGES.size());
+        assertEquals(19, ProtocolClasses.MESSAGES.size());
         for (final Class<?> type : ServerProtocol.class.getDeclaredClasses())
         {
             if (ControlMessage.class.isAssignableFrom(type))
