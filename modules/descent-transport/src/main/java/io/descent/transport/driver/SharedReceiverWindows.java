@@ -22,8 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the images of one receive socket share its payload budget ({@link ReceiverWindow}), so a burst of every sender at
  * once is paced by the window instead of overflowing the socket. Each image's window is the budget divided by the
  * images currently open on its subscription's socket; when one joins or goes, the others' windows follow at their
- * next status message (Aeron sends one whenever the window changes). A channel that names its own {@code rcv-wnd}
- * or {@code cc} keeps Aeron's behaviour for it.
+ * next status message (Aeron sends one whenever the window changes). A sender keeps the highest limit it was given,
+ * so a shrink takes hold as the receiver consumes: once, a sender may still fill the larger window it had. A channel
+ * that names its own {@code rcv-wnd} or {@code cc} keeps Aeron's behaviour for it.
  *
  * <p>One instance per media driver. {@link #newInstance} and the controls' {@code close} run on the driver's
  * conductor thread, {@code onTrackRebuild} on its receiver thread; the image counts are atomic.
