@@ -212,7 +212,14 @@ jvm+=("${user_jvm[@]}")
 jvm+=(--add-opens java.base/jdk.internal.misc=ALL-UNNAMED
   --add-opens java.base/java.nio=ALL-UNNAMED
   --add-opens java.base/sun.nio.ch=ALL-UNNAMED
-  -XX:+ExitOnOutOfMemoryError)
+  --enable-native-access=ALL-UNNAMED)
+# The image's Temurin 25 would warn on stderr at Agrona's sun.misc.Unsafe memory calls; the switch exists from JDK 23.
+java_release="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/release"
+if [ -r "$java_release" ] && \
+   [ "$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$java_release" | head -1)" -ge 23 ] 2>/dev/null; then
+  jvm+=(--sun-misc-unsafe-memory-access=allow)
+fi
+jvm+=(-XX:+ExitOnOutOfMemoryError)
 
 echo "descent-entrypoint: ${args[*]} (OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-auto})" >&2
 exec java "${jvm[@]}" -jar "$home/descent-cli.jar" "${args[@]}"

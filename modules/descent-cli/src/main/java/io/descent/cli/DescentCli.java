@@ -100,6 +100,11 @@ public final class DescentCli
         final CommandLine commandLine = new CommandLine(new DescentCli(), factory).setOut(out).setErr(err);
         commandLine.setExecutionExceptionHandler(DescentCli::onExecutionException);
         commandLine.setParameterExceptionHandler(DescentCli::onParameterException);
+        commandLine.setExecutionStrategy(parseResult ->
+        {
+            NativeMemoryPreflight.check();
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         try
         {
             return commandLine.execute(args);

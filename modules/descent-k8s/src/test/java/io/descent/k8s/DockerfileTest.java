@@ -27,13 +27,16 @@ class DockerfileTest
     }
 
     @Test
-    void shouldBuildWithMavenAndRunOnAJava17RuntimeAsTheManifestsUser() throws IOException
+    void shouldBuildWithMavenAndRunOnATemurin25RuntimeAsTheManifestsUser() throws IOException
     {
         final List<String> lines = lines();
         final List<String> stages = lines.stream().filter(l -> l.startsWith("FROM ")).toList();
-        assertEquals(2, stages.size(), "multi-stage: build, runtime");
+        assertEquals(3, stages.size(), "multi-stage: build, jre, runtime");
         assertTrue(stages.get(0).matches("FROM maven:\\S*17\\S* AS build"), stages.get(0));
-        assertTrue(String.join("\n", lines).contains("openjdk-17-jre-headless"));
+        assertTrue(stages.get(1).matches("FROM eclipse-temurin:25-jre\\S* AS jre"), stages.get(1));
+        assertTrue(lines.contains("COPY --from=jre /opt/java/openjdk /opt/java/openjdk"), "the runtime's JRE");
+        assertTrue(lines.contains("PATH=/opt/java/openjdk/bin:$PATH \\"), "its java first on PATH");
+        assertTrue(String.join("\n", lines).lines().noneMatch(l -> l.contains("openjdk-17-jre")), "no second JRE");
         assertTrue(lines.contains("COPY k8s k8s"), "the CLI jar packages k8s/base");
         assertTrue(lines.contains("USER 10001:10001"));
         final List<HasMetadata> base = new BaseManifests(new KubernetesSerialization()).load();

@@ -255,7 +255,8 @@ class EntrypointTest
             "-Dorg.bytedeco.javacpp.maxphysicalbytes=12G -XX:+AlwaysPreTouch " +
             "--add-opens java.base/jdk.internal.misc=ALL-UNNAMED " +
             "--add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED " +
-            "-XX:+ExitOnOutOfMemoryError -jar /opt/descent/descent-cli.jar ps"), line);
+            "--enable-native-access=ALL-UNNAMED -XX:+ExitOnOutOfMemoryError -jar /opt/descent/descent-cli.jar ps"),
+            line);
         assertTrue(result.javaArgs().contains("ENV OMP_WAIT_POLICY=PASSIVE"));
     }
 

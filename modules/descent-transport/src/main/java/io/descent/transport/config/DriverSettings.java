@@ -23,7 +23,9 @@ import java.time.Duration;
  * @param ipcMtu          IPC frame length, bytes.
  * @param socketSndbuf    UDP send socket buffer, bytes.
  * @param socketRcvbuf    UDP receive socket buffer, bytes.
- * @param receiverWindow  UDP receiver flow-control window, bytes.
+ * @param receiverWindow  UDP receiver flow-control window per image, bytes, or {@link #AUTO_WINDOW}: each socket's
+ *                        payload budget shared by the images receiving on it (see
+ *                        {@link io.descent.transport.driver.ReceiverWindow}).
  * @param sparseTerms     whether log buffers are sparse files.
  * @param timeoutNs       driver and client liveness timeout, nanoseconds.
  */
@@ -77,6 +79,9 @@ public record DriverSettings(
         }
     }
 
+    /** Receiver window meaning "sized from the granted socket buffer and the senders of each socket". */
+    public static final int AUTO_WINDOW = 0;
+
     static final String PATH = "descent.transport.driver";
     private static final int MIN_TERM = 64 * 1024;
     private static final int MAX_TERM = 1024 * 1024 * 1024;
@@ -101,12 +106,8 @@ public record DriverSettings(
         final Threading threading = reader.choice("threading-mode", Threading.class);
         final int termLength = reader.powerOfTwoBytes("term-length", MIN_TERM, MAX_TERM);
         final int ipcTermLength = reader.powerOfTwoBytes("ipc-term-length", MIN_TERM, MAX_TERM);
-        final int window = reader.bytes("receiver-window", 64 * 1024, 1024 * 1024 * 1024);
-        if (window > termLength / 2)
-        {
-            throw new InvalidSettingException(reader.key("receiver-window"), Sizes.format(window),
-                "at most half of " + reader.key("term-length") + " (" + Sizes.format(termLength / 2) + ")");
-        }
+        final int socketRcvbuf = reader.bytes("socket-rcvbuf", 64 * 1024, 64 * 1024 * 1024);
+        final int window = receiverWindow(reader, termLength, socketRcvbuf);
         return new DriverSettings(
             mode,
             dir.isEmpty() ? null : Path.of(dir),
@@ -119,7 +120,7 @@ public record DriverSettings(
             reader.multipleOf("loopback-mtu", 32, 128, 65504),
             reader.multipleOf("ipc-mtu", 32, 128, 65504),
             reader.bytes("socket-sndbuf", 64 * 1024, 64 * 1024 * 1024),
-            reader.bytes("socket-rcvbuf", 64 * 1024, 64 * 1024 * 1024),
+            socketRcvbuf,
             window,
             reader.bool("sparse-terms"),
             reader.nanos("timeout", Duration.ofMillis(100), Duration.ofMinutes(10)));
@@ -156,6 +157,32 @@ public record DriverSettings(
     public int maxIpcMessageLength()
     {
         return Math.min(ipcTermLength / 8, 16 * 1024 * 1024);
+    }
+
+    /** @return true when the receiver window is sized per socket at run time ({@link #AUTO_WINDOW}). */
+    public boolean autoReceiverWindow()
+    {
+        return receiverWindow == AUTO_WINDOW;
+    }
+
+    private static int receiverWindow(final SettingsReader reader, final int termLength, final int socketRcvbuf)
+    {
+        if ("auto".equals(reader.string("receiver-window").trim()))
+        {
+            return AUTO_WINDOW;
+        }
+        final int window = reader.bytes("receiver-window", 64 * 1024, 1024 * 1024 * 1024);
+        if (window > termLength / 2)
+        {
+            throw new InvalidSettingException(reader.key("receiver-window"), Sizes.format(window),
+                "auto, or at most half of " + reader.key("term-length") + " (" + Sizes.format(termLength / 2) + ")");
+        }
+        if (window > socketRcvbuf)
+        {
+            throw new InvalidSettingException(reader.key("receiver-window"), Sizes.format(window),
+                "auto, or at most " + reader.key("socket-rcvbuf") + " (" + Sizes.format(socketRcvbuf) + ")");
+        }
+        return window;
     }
 
     private static Path baseDirectory(final String configured)

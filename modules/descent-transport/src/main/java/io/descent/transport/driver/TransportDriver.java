@@ -5,6 +5,7 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.exceptions.AeronException;
 import io.descent.transport.config.DriverSettings;
 import io.descent.transport.config.IdleSetting;
+import io.descent.transport.config.Sizes;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
 import org.slf4j.Logger;
@@ -137,10 +138,10 @@ public final class TransportDriver implements AutoCloseable
             .ipcMtuLength(settings.ipcMtu())
             .socketSndbufLength(settings.socketSndbuf())
             .socketRcvbufLength(settings.socketRcvbuf())
-            .initialWindowLength(settings.receiverWindow())
             .termBufferSparseFile(settings.sparseTerms())
             .driverTimeoutMs(timeoutMs)
             .errorHandler(ex -> LOG.warn("media driver error in {}", dir, ex));
+        receiverWindow(settings, context);
         try
         {
             final MediaDriver driver = MediaDriver.launch(context);
@@ -153,6 +154,23 @@ public final class TransportDriver implements AutoCloseable
                 " (another live driver uses it? set descent.transport.driver.dir to another directory, or leave it" +
                 " empty for a unique one)", ex);
         }
+    }
+
+    /**
+     * A fixed window is Aeron's static window; auto shares each socket's payload budget among its images
+     * ({@link SharedReceiverWindows}), Aeron's own window then being only the default a channel's checks see.
+     */
+    private static void receiverWindow(final DriverSettings settings, final MediaDriver.Context context)
+    {
+        if (!settings.autoReceiverWindow())
+        {
+            context.initialWindowLength(settings.receiverWindow());
+            return;
+        }
+        final ReceiverWindow rule = ReceiverWindow.probe(settings.socketRcvbuf(), settings.termLength());
+        context.initialWindowLength(rule.maxWindow()).congestControlSupplier(new SharedReceiverWindows(rule));
+        LOG.info("UDP receiver window auto: requested SO_RCVBUF {}, {}", Sizes.format(settings.socketRcvbuf()),
+            rule.describe());
     }
 
     private static Aeron connect(final Path dir, final long timeoutMs)

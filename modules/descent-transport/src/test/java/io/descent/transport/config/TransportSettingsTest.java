@@ -4,8 +4,10 @@ import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TransportSettingsTest
 {
@@ -25,6 +27,17 @@ class TransportSettingsTest
         assertEquals(IdleSetting.Kind.BACKOFF, settings.receiver().idle().kind());
         assertEquals(100_000L, settings.receiver().idle().maxParkNs());
         assertEquals(1024, settings.receiver().maxSlots());
+        assertTrue(settings.driver().autoReceiverWindow(), "the window is sized from the socket buffer by default");
+    }
+
+    @Test
+    void shouldReadAFixedReceiverWindow()
+    {
+        final DriverSettings driver = TransportSettings.from(ConfigFactory.parseString(
+            "descent.transport.driver.receiver-window = 1m")).driver();
+
+        assertFalse(driver.autoReceiverWindow());
+        assertEquals(1024 * 1024, driver.receiverWindow());
     }
 
     @Test
@@ -56,8 +69,10 @@ class TransportSettingsTest
             " dedicated shared-network shared", "driver.threading-mode = fast");
         assertMessage("descent.transport.receiver.max-slots = 0 is invalid: must be between 1 and 65536",
             "receiver.max-slots = 0");
-        assertMessage("descent.transport.driver.receiver-window = 16m is invalid: must be at most half of" +
+        assertMessage("descent.transport.driver.receiver-window = 16m is invalid: must be auto, or at most half of" +
             " descent.transport.driver.term-length (8m)", "driver.receiver-window = 16m");
+        assertMessage("descent.transport.driver.receiver-window = 4m is invalid: must be auto, or at most" +
+            " descent.transport.driver.socket-rcvbuf (2m)", "driver { receiver-window = 4m, socket-rcvbuf = 2m }");
         assertMessage("descent.transport.sender.chunk-length = 1m is invalid: must be at most 524184 bytes: the" +
             " largest message of the smaller term length (512k = min(term-length / 8, 16m)) minus the chunk header",
             "sender.chunk-length = 1m");
