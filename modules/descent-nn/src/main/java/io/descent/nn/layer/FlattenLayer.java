@@ -61,7 +61,7 @@ final class FlattenLayer implements ParameterFreeLayer
     {
         if (channelsLast)
         {
-            return new Permute(input, buffers, inputDelta);
+            return permute(input, buffers, inputDelta);
         }
         final int length = (int)buffers.output().length();
         final Flat in = Flat.of(input);
@@ -93,44 +93,13 @@ final class FlattenLayer implements ParameterFreeLayer
     }
 
     /** Channels-last rows to CHW rows and the deltas back, as two bound {@code permute} ops. */
-    private final class Permute implements LayerPass
+    private LayerPass permute(final INDArray x, final LayerBuffers buffers, final INDArray inputDelta)
     {
-        private final BoundOp forward;
-        private final BoundOp backward;
-
-        Permute(final INDArray x, final LayerBuffers buffers, final INDArray inputDelta)
-        {
-            final long batch = buffers.output().rows();
-            forward = BoundOp.of(DynamicCustomOp.builder("permute").addInputs(Nchw.image(x, batch, input, true))
-                .addOutputs(Nchw.image(buffers.output(), batch, input)).addIntegerArguments(0, 3, 1, 2).build());
-            backward = null == inputDelta ? null : BoundOp.of(DynamicCustomOp.builder("permute")
+        final long batch = buffers.output().rows();
+        return new OpPass(BoundOp.of(DynamicCustomOp.builder("permute").addInputs(Nchw.image(x, batch, input, true))
+                .addOutputs(Nchw.image(buffers.output(), batch, input)).addIntegerArguments(0, 3, 1, 2).build()),
+            null == inputDelta ? null : BoundOp.of(DynamicCustomOp.builder("permute")
                 .addInputs(Nchw.image(buffers.delta(), batch, input))
-                .addOutputs(Nchw.image(inputDelta, batch, input, true)).addIntegerArguments(0, 2, 3, 1).build());
-        }
-
-        @Override
-        public void forward(final boolean training)
-        {
-            forward.run();
-        }
-
-        @Override
-        public void backward(final boolean deltaIsPreActivation)
-        {
-            if (null != backward)
-            {
-                backward.run();
-            }
-        }
-
-        @Override
-        public void close()
-        {
-            forward.close();
-            if (null != backward)
-            {
-                backward.close();
-            }
-        }
+                .addOutputs(Nchw.image(inputDelta, batch, input, true)).addIntegerArguments(0, 2, 3, 1).build()));
     }
 }

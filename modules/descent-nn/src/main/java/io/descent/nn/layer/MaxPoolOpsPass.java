@@ -20,14 +20,11 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
  * choice; a branch-free Java loop specialised to 2×2 windows at stride 2 (rows copied in and out, argmax recomputed)
  * chose bitwise the same elements but took 7–9 ms where {@code maxpool2d_bp} took 2–4 ms, same JVM, loaded host.
  */
-final class MaxPoolOpsPass implements LayerPass
+final class MaxPoolOpsPass extends OpPass
 {
     private static final int VALID = 0;
     private static final int NCHW = 0;
     private static final int NHWC = 1;
-
-    private final BoundOp forward;
-    private final BoundOp backward;
 
     /**
      * @param input      the input's shape.
@@ -41,45 +38,30 @@ final class MaxPoolOpsPass implements LayerPass
     MaxPoolOpsPass(final Shape input, final Shape output, final LayerSpec.Pool2d spec, final boolean channelsLast,
         final INDArray x, final LayerBuffers buffers, final INDArray inputDelta)
     {
-        final long batch = buffers.output().rows();
-        final INDArray x4 = Nchw.image(x, batch, input, channelsLast);
-        final int[] args = { spec.size(), spec.size(), spec.stride(), spec.stride(), 0, 0, 1, 1, VALID, 0,
+        super(BoundOp.of(DynamicCustomOp.builder("maxpool2d").addInputs(image(x, buffers, input, channelsLast))
+                .addOutputs(image(buffers.output(), buffers, output, channelsLast))
+                .addIntegerArguments(arguments(spec, channelsLast)).build()),
+            null == inputDelta ? null : BoundOp.of(DynamicCustomOp.builder("maxpool2d_bp")
+                .addInputs(image(x, buffers, input, channelsLast), image(buffers.delta(), buffers, output, channelsLast))
+                .addOutputs(image(inputDelta, buffers, input, channelsLast))
+                .addIntegerArguments(arguments(spec, channelsLast)).build()));
+    }
+
+    private static INDArray image(final INDArray rows, final LayerBuffers buffers, final Shape shape,
+        final boolean channelsLast)
+    {
+        return Nchw.image(rows, buffers.output().rows(), shape, channelsLast);
+    }
+
+    private static int[] arguments(final LayerSpec.Pool2d spec, final boolean channelsLast)
+    {
+        return new int[]{ spec.size(), spec.size(), spec.stride(), spec.stride(), 0, 0, 1, 1, VALID, 0,
             channelsLast ? NHWC : NCHW };
-        forward = BoundOp.of(DynamicCustomOp.builder("maxpool2d").addInputs(x4)
-            .addOutputs(Nchw.image(buffers.output(), batch, output, channelsLast)).addIntegerArguments(args).build());
-        backward = null == inputDelta ? null : BoundOp.of(DynamicCustomOp.builder("maxpool2d_bp")
-            .addInputs(x4, Nchw.image(buffers.delta(), batch, output, channelsLast))
-            .addOutputs(Nchw.image(inputDelta, batch, input, channelsLast)).addIntegerArguments(args).build());
     }
 
     /** @return true for the arrays this pass runs on: float32 max pooling. */
     static boolean applies(final LayerSpec.Pool2d spec, final DataType type)
     {
         return spec.kind() == LayerSpec.PoolKind.MAX && type == DataType.FLOAT;
-    }
-
-    @Override
-    public void forward(final boolean training)
-    {
-        forward.run();
-    }
-
-    @Override
-    public void backward(final boolean deltaIsPreActivation)
-    {
-        if (null != backward)
-        {
-            backward.run();
-        }
-    }
-
-    @Override
-    public void close()
-    {
-        forward.close();
-        if (null != backward)
-        {
-            backward.close();
-        }
     }
 }
