@@ -44,7 +44,8 @@ import java.util.Set;
  * @param servers             parameter-server shards the job's weights are cut over ({@code servers}, 1..64).
  * @param shardMinBytes       the smallest range a shard holds ({@code shard-min-bytes}), see
  *                            {@link io.descent.cluster.plan.ServerShardPlan}.
- * @param compression         how gradients are encoded on the data plane ({@code compression}, {@code threshold.*});
+ * @param compression         how gradients (and weights) are encoded on the data plane ({@code compression},
+ *                            {@code threshold.*}, {@code weight-compression});
  *                            every node of a job must agree (a worker that does not is refused at registration).
  */
 public record ClusterSettings(
@@ -74,7 +75,7 @@ public record ClusterSettings(
         "checkpoint.every-steps", "checkpoint.every", "checkpoint.keep", "key", "stall-margin",
         "server-lost-timeout", "join-margin", "data-plane.auth", "tls.dir", "consistency", "backup-workers",
         "staleness", "servers", "shard-min-bytes", "compression", "threshold.density", "threshold.initial-tau",
-        "threshold.min-tau", "threshold.max-tau");
+        "threshold.min-tau", "threshold.max-tau", "weight-compression");
 
     /** The most parameter-server shards a job may have ({@code servers}). */
     public static final int MAX_SERVERS = 64;

@@ -19,12 +19,22 @@ import java.util.Locale;
  * @param initialTau  threshold: τ at the first step, within [minTau, maxTau].
  * @param minTau      threshold: the smallest τ the adaptation may reach (&gt; 0).
  * @param maxTau      threshold: the largest τ.
+ * @param weights     how the server publishes weights ({@code descent.cluster.weight-compression}): {@code none}
+ *                    (float32), {@code fp16} or {@code bf16}; the server keeps float32 master weights either way.
  */
 public record GradientCompression(
-    Compression compression, double density, double initialTau, double minTau, double maxTau)
+    Compression compression, double density, double initialTau, double minTau, double maxTau, Compression weights)
 {
-    /** Dense float32 gradients (the default). */
+    /** Dense float32 gradients and weights (the default). */
     public static final GradientCompression NONE = new GradientCompression(Compression.NONE, 0.01, 1e-3, 1e-8, 1.0);
+
+    /** Gradients as given, weights as float32. */
+    public GradientCompression(
+        final Compression compression, final double density, final double initialTau, final double minTau,
+        final double maxTau)
+    {
+        this(compression, density, initialTau, minTau, maxTau, Compression.NONE);
+    }
 
     /**
      * Reads and checks {@code compression} and the {@code threshold} section under {@code c}.
@@ -70,7 +80,31 @@ public record GradientCompression(
         {
             throw new BadInputException(ex.getMessage());
         }
-        return new GradientCompression(compression, density, initialTau, minTau, maxTau);
+        return new GradientCompression(compression, density, initialTau, minTau, maxTau, weights(c, path));
+    }
+
+    /** @return a copy whose weights travel as {@code newWeights} (NONE, FP16 or BF16). */
+    public GradientCompression withWeights(final Compression newWeights)
+    {
+        return new GradientCompression(compression, density, initialTau, minTau, maxTau, newWeights);
+    }
+
+    /** @return true unless weights travel as plain float32. */
+    public boolean compressesWeights()
+    {
+        return weights != Compression.NONE;
+    }
+
+    private static Compression weights(final Config c, final String path)
+    {
+        final Object value = c.getValue("weight-compression").unwrapped();
+        final Compression weights = Compression.fromLabel(value.toString().trim().toLowerCase(Locale.ROOT));
+        if (null == weights || weights.isVariableLength())
+        {
+            throw new BadInputException(path + ".weight-compression = '" + value + "' is not a weights encoding; " +
+                "allowed: none, fp16, bf16");
+        }
+        return weights;
     }
 
     /** @return true unless gradients travel as plain float32. */
@@ -80,13 +114,15 @@ public record GradientCompression(
     }
 
     /**
-     * @return what every node of a job must agree on, e.g. {@code fp16} or
+     * @return what every node of a job must agree on, e.g. {@code fp16}, {@code fp16, weights fp16} or
      * {@code threshold (density = 0.01, initial-tau = 0.001, min-tau = 1.0E-8, max-tau = 1.0)}.
      */
     public String label()
     {
-        return compression != Compression.THRESHOLD ? compression.label() : compression.label() + " (density = " +
-            density + ", initial-tau = " + initialTau + ", min-tau = " + minTau + ", max-tau = " + maxTau + ")";
+        final String gradients = compression != Compression.THRESHOLD ? compression.label() : compression.label() +
+            " (density = " + density + ", initial-tau = " + initialTau + ", min-tau = " + minTau + ", max-tau = " +
+            maxTau + ")";
+        return weights == Compression.NONE ? gradients : gradients + ", weights " + weights.label();
     }
 
     private static double number(final Config c, final String path, final String key)

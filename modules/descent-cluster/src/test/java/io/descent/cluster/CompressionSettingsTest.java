@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code descent.cluster.compression} and {@code threshold.*}: none by default, fp16 and bf16 with their codecs,
- * threshold with its codec, each bad value refused in one line naming the key.
+ * threshold with its codec, {@code weight-compression} none, fp16 or bf16, each bad value refused in one line naming
+ * the key.
  */
 class CompressionSettingsTest
 {
@@ -67,7 +68,8 @@ class CompressionSettingsTest
     void shouldReadAndCheckTheThresholdSettings()
     {
         final GradientCompression parsed = GradientCompression.from(ConfigFactory.parseString(
-            "compression = threshold, threshold { density = 0.005, initial-tau = 0.01, min-tau = 1e-6, max-tau = 2 }"),
+            "compression = threshold, threshold { density = 0.005, initial-tau = 0.01, min-tau = 1e-6, max-tau = 2 }, " +
+            "weight-compression = none"),
             "descent.cluster");
         assertEquals(new GradientCompression(Compression.THRESHOLD, 0.005, 0.01, 1e-6, 2.0), parsed);
         assertEquals("threshold (density = 0.005, initial-tau = 0.01, min-tau = 1.0E-6, max-tau = 2.0)",
@@ -83,6 +85,22 @@ class CompressionSettingsTest
         assertRefused("compression = zip", "descent.cluster.compression = 'zip' is not a gradient compression; " +
             "allowed: none, fp16, bf16, threshold");
         assertRefused("threshold.tau = 1", "unknown setting descent.cluster.threshold.tau");
+    }
+
+    @Test
+    void shouldReadTheWeightCompression()
+    {
+        final GradientCompression dense = settings("").compression();
+        assertEquals(Compression.NONE, dense.weights());
+        assertFalse(dense.compressesWeights());
+        final GradientCompression fp16 = settings("compression = bf16, weight-compression = FP16").compression();
+        assertEquals(Compression.FP16, fp16.weights());
+        assertTrue(fp16.compressesWeights());
+        assertEquals("bf16, weights fp16", fp16.label(), "what registration compares");
+        assertEquals(Compression.BF16, settings("weight-compression = bf16").compression().weights());
+        assertRefused("weight-compression = threshold", "descent.cluster.weight-compression = 'threshold' is not a " +
+            "weights encoding; allowed: none, fp16, bf16");
+        assertRefused("weight-compression = int8", "descent.cluster.weight-compression = 'int8'");
     }
 
     private static void assertRefused(final String overrides, final String start)

@@ -142,7 +142,9 @@ public final class TrainReport
      * ({@code bytes_before}) and on the wire ({@code bytes_after}), the same per step ({@code
      * bytes_per_step_before}, {@code bytes_per_step_after}: every worker's, every shard's range, over the server's
      * steps), {@code ratio} (after / before), and for a threshold codec the achieved {@code density} (values sent
-     * over values) and the last {@code tau} (both null otherwise). Nothing when the server did not count it.
+     * over values) and the last {@code tau} (both null otherwise), and a {@code weights} subsection: the weights the
+     * server published to workers ({@code codec}, {@code copies}, {@code bytes_before} / {@code bytes_after}, per
+     * step, {@code ratio}). Nothing when the server did not count it.
      *
      * @param server the parameter server's (the coordinator's) counters.
      * @param shards every shard's counters by index (the coordinator first), or empty for one server.
@@ -175,6 +177,19 @@ public final class TrainReport
         final boolean sparse = "threshold".equals(total.codec());
         entry.put("density", sparse && !Double.isNaN(total.density()) ? total.density() : null);
         entry.put("tau", Double.isNaN(total.tau()) ? null : total.tau());
+        if (null != total.weights())
+        {
+            final Map<String, Object> weights = new LinkedHashMap<>();
+            weights.put("codec", total.weights().codec());
+            weights.put("copies", total.weights().copies());
+            weights.put("bytes_before", total.weights().denseBytes());
+            weights.put("bytes_after", total.weights().wireBytes());
+            weights.put("bytes_per_step_before", total.weights().denseBytes() / steps);
+            weights.put("bytes_per_step_after", total.weights().wireBytes() / steps);
+            weights.put("ratio", total.weights().denseBytes() == 0 ? null :
+                (double)total.weights().wireBytes() / total.weights().denseBytes());
+            entry.put("weights", weights);
+        }
         root.put("compression", entry);
     }
 

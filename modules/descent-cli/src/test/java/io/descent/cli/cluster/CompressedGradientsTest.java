@@ -14,9 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code train --workers 2 --servers 2 --cluster compression=fp16}: every JVM encodes (workers) or decodes (both
- * server shards) fp16 gradients of its range; the report's {@code compression} section counts every worker's every
- * range, 2 bytes a value after against 4 before, and no node dropped a chunk.
+ * {@code train --workers 2 --servers 2 --cluster compression=fp16 --cluster weight-compression=fp16}: every JVM encodes
+ * (workers) or decodes (both server shards) fp16 gradients of its range, and each shard publishes its range of the
+ * weights as fp16, which the workers decode; the report's {@code compression} section counts every worker's every
+ * range, 2 bytes a value after against 4 before, in both directions, and no node dropped a chunk.
  */
 @Tag("slow")
 class CompressedGradientsTest
@@ -35,7 +36,8 @@ class CompressedGradientsTest
         final Path report = dir.resolve("report.json");
         assertEquals(0, DescentCli.run("train", "regression", "--workers", "2", "--servers", "2", "--threads", "1",
             "--set", "train.epochs=1", "--set", "data.synthetic.samples=1200", "--set", LAYERS, "--seed", "5",
-            "--cluster", "compression=fp16", "--no-progress", "--report", report.toString()));
+            "--cluster", "compression=fp16", "--cluster", "weight-compression=fp16", "--no-progress", "--report",
+            report.toString()));
         final JsonNode json = JsonReports.mapper().readTree(report.toFile());
         final long steps = json.get("final").get("steps").asLong();
         assertTrue(steps > 5, "several steps: " + steps);
@@ -48,6 +50,11 @@ class CompressedGradientsTest
             compression);
         assertEquals(0.5, compression.get("ratio").asDouble(), 0.0);
         assertTrue(compression.get("density").isNull() && compression.get("tau").isNull(), compression.toString());
+        final JsonNode weights = compression.get("weights");
+        assertEquals("fp16", weights.get("codec").asText(), weights.toString());
+        assertEquals(2 * 2 * steps, weights.get("copies").asLong(), "2 workers x 2 shard ranges a version");
+        assertEquals(2 * PARAMS * Float.BYTES, weights.get("bytes_per_step_before").asLong(), weights.toString());
+        assertEquals(2 * PARAMS * 2, weights.get("bytes_per_step_after").asLong(), weights.toString());
         final JsonNode servers = json.get("server_stats");
         assertEquals(2, servers.size(), servers.toString());
         long received = 0;

@@ -13,10 +13,29 @@ import java.util.List;
  * @param values     the values they covered.
  * @param valuesSent the values their encodings carried (= values unless sparse).
  * @param tau        the threshold τ of the last one, or NaN without a threshold.
+ * @param weights    the weights' traffic this server published (every copy to every worker, its range).
  */
 public record CompressionStats(
-    String codec, long gradients, long denseBytes, long wireBytes, long values, long valuesSent, double tau)
+    String codec, long gradients, long denseBytes, long wireBytes, long values, long valuesSent, double tau,
+    WeightTraffic weights)
 {
+    /**
+     * The weights a server (or shard) published to workers: every copy of its range, as float32 and on the wire.
+     *
+     * @param codec      {@code none}, {@code fp16} or {@code bf16} ({@code descent.cluster.weight-compression}).
+     * @param copies     ranges sent (one per worker and version).
+     * @param denseBytes their bytes as float32.
+     * @param wireBytes  their bytes on the wire.
+     */
+    public record WeightTraffic(String codec, long copies, long denseBytes, long wireBytes)
+    {
+        WeightTraffic plus(final WeightTraffic other)
+        {
+            return null == other ? this : new WeightTraffic(codec, copies + other.copies,
+                denseBytes + other.denseBytes, wireBytes + other.wireBytes);
+        }
+    }
+
     /**
      * @param parts a server's and its shards' stats (nulls skipped: a shard that never reported).
      * @return their sums (the codec and τ of the first), or null when there is none.
@@ -32,7 +51,8 @@ public record CompressionStats(
             }
             total = null == total ? part : new CompressionStats(total.codec, total.gradients + part.gradients,
                 total.denseBytes + part.denseBytes, total.wireBytes + part.wireBytes, total.values + part.values,
-                total.valuesSent + part.valuesSent, Double.isNaN(total.tau) ? part.tau : total.tau);
+                total.valuesSent + part.valuesSent, Double.isNaN(total.tau) ? part.tau : total.tau,
+                null == total.weights ? part.weights : total.weights.plus(part.weights));
         }
         return total;
     }

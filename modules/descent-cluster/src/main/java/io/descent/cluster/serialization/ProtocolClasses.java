@@ -41,7 +41,8 @@ final class ProtocolClasses
         String[].class,
         int[].class,
         io.descent.cluster.dataplane.TransportStats.class,
-        io.descent.cluster.protocol.CompressionStats.class);
+        io.descent.cluster.protocol.CompressionStats.class,
+        io.descent.cluster.protocol.CompressionStats.WeightTraffic.class);
 
     private ProtocolClasses()
     {

@@ -5,7 +5,7 @@ import io.descent.transport.codec.Compression;
 
 /**
  * A parameter server's (or shard's) gradient traffic since it started: the bytes its gradients would have taken as
- * float32 and the bytes they took on the wire, the values they carried and the last τ (threshold), for the report's
+ * float32 and the bytes they took on the wire (and the same of the weights it published), the values they carried and the last τ (threshold), for the report's
  * {@code compression} section and {@code /metrics}. One writer (the compute thread, per summed gradient); read from
  * any thread (volatile fields, each consistent on its own).
  */
@@ -18,10 +18,28 @@ final class GradientTraffic
     private volatile long values;
     private volatile long valuesSent;
     private volatile double tau = Double.NaN;
+    private final Compression weights;
+    private volatile long weightCopies;
+    private volatile long weightDenseBytes;
+    private volatile long weightWireBytes;
 
-    GradientTraffic(final Compression compression)
+    GradientTraffic(final Compression compression, final Compression weights)
     {
         this.compression = compression;
+        this.weights = weights;
+    }
+
+    /**
+     * Counts one range of weights queued to a worker. Compute thread only.
+     *
+     * @param floats the range's values.
+     * @param wire   its bytes on the wire.
+     */
+    void addWeights(final int floats, final long wire)
+    {
+        weightCopies++;
+        weightDenseBytes += (long)floats * Float.BYTES;
+        weightWireBytes += wire;
     }
 
     /**
@@ -48,6 +66,7 @@ final class GradientTraffic
     /** @return the counts so far; any thread. */
     CompressionStats snapshot()
     {
-        return new CompressionStats(compression.label(), gradients, denseBytes, wireBytes, values, valuesSent, tau);
+        return new CompressionStats(compression.label(), gradients, denseBytes, wireBytes, values, valuesSent, tau,
+            new CompressionStats.WeightTraffic(weights.label(), weightCopies, weightDenseBytes, weightWireBytes));
     }
 }

@@ -241,9 +241,9 @@ final class Membership
     private String compressionRefusal(final ServerProtocol.Register register)
     {
         final String own = setup.settings().compression().label();
-        return own.equals(register.compression()) ? null : "gradient compression differs: the worker uses " +
+        return own.equals(register.compression()) ? null : "compression differs: the worker uses " +
             register.compression() + " but the parameter server uses " + own + "; set descent.cluster.compression " +
-            "(and threshold.*) the same on every node";
+            "(and threshold.*, weight-compression) the same on every node";
     }
 
         private String keyRefusal(final ServerProtocol.Register register)

@@ -25,10 +25,12 @@ import io.descent.nn.optim.OptimizerSettings;
 import io.descent.train.Evaluator;
 import io.descent.train.Metrics;
 import io.descent.transport.codec.GradientDecoder;
+import io.descent.transport.codec.HalfEncoder;
 import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.ChunkAuth;
 import io.descent.transport.wire.MessageId;
 import io.descent.transport.wire.MessageKind;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.nd4j.linalg.api.blas.Level1;
@@ -108,6 +110,10 @@ final class ServerEngine implements AutoCloseable
     private final GradientCompression compression;
     /** Adds an encoded range into the sum, or null for float32 gradients (summed by BLAS). */
     private final GradientDecoder decoder;
+    /** Encodes each published version of this range ({@code weight-compression}), or null to publish float32. */
+    private final HalfEncoder weightsEncoder;
+    /** The published version of this range as encoded, the same bytes for every worker (sync), or null. */
+    private final UnsafeBuffer weightsEncoded;
     /** By rank, where its encoded gradient lands (compressed only), and its length once arrived. */
     private final UnsafeBuffer[] encodedViews;
     private final int[] encodedLengths;
@@ -180,7 +186,10 @@ final class ServerEngine implements AutoCloseable
                 encodedViews[rank] = new UnsafeBuffer(ByteBuffer.allocateDirect(capacity));
             }
         }
-        this.traffic = new GradientTraffic(compression.compression());
+        this.traffic = new GradientTraffic(compression.compression(), compression.weights());
+        this.weightsEncoder = compression.compressesWeights() ? new HalfEncoder(compression.weights(), floats) : null;
+        this.weightsEncoded = null == weightsEncoder ? null :
+            new UnsafeBuffer(ByteBuffer.allocateDirect(weightsEncoder.maxEncodedBytes()));
         this.outlets = new Outlet[ranks];
         this.copies = new UnsafeBuffer[ranks];
         this.sends = new FanOutSender(ranks, MESSAGES_PER_STEP, SystemNanoClock.INSTANCE);
@@ -412,8 +421,19 @@ final class ServerEngine implements AutoCloseable
     {
         final List<String> reasons = new ArrayList<>();
         final long deadline = System.nanoTime() + setup.settings().sendTimeout().toNanos();
-        final MessageId weights = identity.rangeId(MessageKind.WEIGHTS, version, SenderId.server(role.shard()), offset,
+        MessageId weights = identity.rangeId(MessageKind.WEIGHTS, version, SenderId.server(role.shard()), offset,
             floats);
+        DirectBuffer shared = weightsView;
+        if (null != weightsEncoder)
+        {
+            weights = weights.withCompression(weightsEncoder.compression());
+            if (!copy && !orders.isEmpty())
+            {
+                // Once per version: every worker gets the same bytes (and one MAC per chunk, FanOutSender).
+                weightsEncoder.encode(weightsView, 0, weightsEncoded);
+                shared = weightsEncoded;
+            }
+        }
         final MessageId order = identity.messageId(MessageKind.STEP_ORDER, version, SenderId.SERVER, orderWords);
         for (final StepLoop.Order next : orders)
         {
@@ -428,7 +448,8 @@ final class ServerEngine implements AutoCloseable
             // A rank is ordered again only once it delivered, so after its last sends were done: none is left here.
             sends.abandon(rank);
             next.order().encode(orderViews[rank]);
-            sends.add(rank, outlet, weights, copy ? copyOfWeights(rank) : weightsView, deadline);
+            sends.add(rank, outlet, weights, copy ? copyOfWeights(rank) : shared, deadline);
+            traffic.addWeights(floats, weights.byteLength());
             if (role.coordinates())
             {
                 sends.add(rank, outlet, order, orderViews[rank], deadline);
@@ -443,13 +464,22 @@ final class ServerEngine implements AutoCloseable
         return reasons;
     }
 
+    /** @return rank's own copy of the weights as they are now, encoded as they are published. */
     private UnsafeBuffer copyOfWeights(final int rank)
     {
         if (null == copies[rank])
         {
-            copies[rank] = new UnsafeBuffer(ByteBuffer.allocateDirect(floats * Float.BYTES));
+            copies[rank] = new UnsafeBuffer(ByteBuffer.allocateDirect(null == weightsEncoder ?
+                floats * Float.BYTES : weightsEncoder.maxEncodedBytes()));
         }
-        copies[rank].putBytes(0, weightsView, 0, floats * Float.BYTES);
+        if (null == weightsEncoder)
+        {
+            copies[rank].putBytes(0, weightsView, 0, floats * Float.BYTES);
+        }
+        else
+        {
+            weightsEncoder.encode(weightsView, 0, copies[rank]);
+        }
         return copies[rank];
     }
 

@@ -16,7 +16,9 @@ import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.protocol.WorkerStats;
 import io.descent.cluster.trace.StepTrace;
 import io.descent.nn.Model;
+import io.descent.transport.codec.Compression;
 import io.descent.transport.codec.GradientEncoder;
+import io.descent.transport.codec.HalfDecoder;
 import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.ChunkAuth;
 import io.descent.transport.wire.MessageId;
@@ -89,6 +91,13 @@ final class WorkerEngine implements AutoCloseable
      */
     private GradientEncoder[] encoders = new GradientEncoder[0];
     private UnsafeBuffer[] encodedRanges = new UnsafeBuffer[0];
+    /**
+     * With {@code weight-compression}: the decoder of the weights' ranges, and where each version's encoded ranges land
+     * (by version parity, then shard: version v + 1 may land while v is computed), else null (weights land as float32
+     * straight in the model's parameters).
+     */
+    private HalfDecoder weightsDecoder;
+    private UnsafeBuffer[][] weightStaging;
     /** Gradient bytes this worker pushed: as float32 (before compression) and on the wire (after). */
     private long gradientBytesDense;
     private long gradientBytesWire;
@@ -216,6 +225,9 @@ final class WorkerEngine implements AutoCloseable
         gradientRanges = new UnsafeBuffer[count];
         encoders = new GradientEncoder[count];
         encodedRanges = new UnsafeBuffer[count];
+        final Compression weightsEncoding = setup.settings().compression().weights();
+        weightsDecoder = weightsEncoding == Compression.NONE ? null : new HalfDecoder(weightsEncoding);
+        weightStaging = null == weightsDecoder ? null : new UnsafeBuffer[2][count];
         for (int shard = 0; shard < count; shard++)
         {
             outlets[shard] = setup.plane().outlet(0 == shard ? serverEndpoint : shards.endpoints()[shard - 1],
@@ -225,6 +237,40 @@ final class WorkerEngine implements AutoCloseable
             encoders[shard] = GradientCodecs.encoder(setup.settings().compression(), length(shard));
             encodedRanges[shard] = null == encoders[shard] ? null :
                 new UnsafeBuffer(ByteBuffer.allocateDirect(encoders[shard].maxEncodedBytes()));
+            for (int parity = 0; null != weightStaging && parity < 2; parity++)
+            {
+                weightStaging[parity][shard] = new UnsafeBuffer(ByteBuffer.allocateDirect(length(shard) *
+                    weightsEncoding.bytesPerValue()));
+            }
+        }
+    }
+
+    /** @return how the server publishes weights (float32 unless {@code weight-compression} says otherwise). */
+    private Compression weightsEncoding()
+    {
+        return null == weightsDecoder ? Compression.NONE : weightsDecoder.compression();
+    }
+
+    /**
+     * With {@code weight-compression}: decodes weights {@code version}'s ranges from their staging buffers into the
+     * model's parameters, before computing on them. Compute thread.
+     */
+    private void installWeights(final long version)
+    {
+        if (null == weightsDecoder)
+        {
+            return;
+        }
+        final UnsafeBuffer[] staged = weightStaging[(int)(version & 1)];
+        for (int shard = 0; shard < staged.length; shard++)
+        {
+            if (!weightsDecoder.accumulate(staged[shard], staged[shard].capacity(), weightRanges[shard],
+                length(shard), 1.0f, true))
+            {
+                throw new IllegalStateException("weights version " + version + "'s " + weightsDecoder.compression()
+                    .label() + " range of shard " + shard + " (" + staged[shard].capacity() + " bytes) does not " +
+                    "decode into " + length(shard) + " floats");
+            }
         }
     }
 
@@ -250,7 +296,8 @@ final class WorkerEngine implements AutoCloseable
     }
 
     /**
-     * Expects weights {@code version} straight into the model's parameters, and the order that follows them; their
+     * Expects weights {@code version} straight into the model's parameters (with {@code weight-compression}: into its
+     * staging buffers, decoded before the step is computed), and the order that follows them; their
      * arrival (or their deadline passing) is noted for {@link #run}. Call it before the server can publish
      * that version, and only when the previous order has been read.
      */
@@ -266,7 +313,8 @@ final class WorkerEngine implements AutoCloseable
         for (int shard = 0; shard < weightRanges.length; shard++)
         {
             setup.plane().expect(server.rangeId(MessageKind.WEIGHTS, version, SenderId.server(shard), bounds[shard],
-                length(shard)), weightRanges[shard], deadlineNs, (id, complete) ->
+                length(shard)).withCompression(weightsEncoding()), null == weightStaging ? weightRanges[shard] :
+                weightStaging[(int)(version & 1)][shard], deadlineNs, (id, complete) ->
                 {
                     StepTrace.mark("w.wdata", id.step(), -1);
                     if (stale(id))
@@ -340,7 +388,9 @@ final class WorkerEngine implements AutoCloseable
                 return null != last ? last : missedVersion == awaited ? new Missed(awaited, missedWhat) :
                     new Waiting(awaited);
             }
-            last = step(orderIn, System.nanoTime() + setup.settings().weightsTimeout().toNanos());
+            final StepOrder order = orderIn;
+            installWeights(order.step());
+            last = step(order, System.nanoTime() + setup.settings().weightsTimeout().toNanos());
             observe(last);
             if (!last.result().isSent() || System.nanoTime() - sliceEnd > 0)
             {
@@ -455,7 +505,7 @@ final class WorkerEngine implements AutoCloseable
             lastPushEndNs = System.nanoTime();
             computeSeconds += (lastPushEndNs - aheadStart) / 1e9;
         }
-        bytesReceived += (long)(floats + orderWords) * Float.BYTES;
+        bytesReceived += (long)floats * weightsEncoding().bytesPerValue() + (long)orderWords * Integer.BYTES;
         return new Pushed(step.step(), rows, loss, result, stats(transport), bytesReceived);
     }
 

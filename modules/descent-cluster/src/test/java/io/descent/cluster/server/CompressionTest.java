@@ -100,8 +100,8 @@ class CompressionTest
             .workers(job, TestJob.settings(2, "compression = bf16"), 1);
         final WorkerOutcome refused = harness.workers.get(0).get(60, TimeUnit.SECONDS);
         assertEquals(WorkerOutcome.Status.REFUSED, refused.status());
-        assertEquals("gradient compression differs: the worker uses bf16 but the parameter server uses fp16; set " +
-            "descent.cluster.compression (and threshold.*) the same on every node", refused.message());
+        assertEquals("compression differs: the worker uses bf16 but the parameter server uses fp16; set " +
+            "descent.cluster.compression (and threshold.*, weight-compression) the same on every node", refused.message());
         assertEquals(java.util.List.of(refused.message()), harness.observer.refused, "the server says it too");
     }
 

@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A worker joins a running job whose steps take far less than the control round trip (a 2-4-2 model, batch 4): real
  * workers and server on in-memory data planes; one worker is stopped mid-run and a replacement takes its rank. The
- * join must land (no livelock), the replacement computes from its join step on, and the job completes.
+ * join must land (no livelock), the replacement computes from its join step on, and the job completes; the same with
+ * fp16 weights (the joiner decodes the version it is ordered).
  */
 class FastJoinTest
 {
@@ -37,8 +38,19 @@ class FastJoinTest
     @Test
     void shouldLandAJoinWhileStepsTakeFarLessThanTheRoundTrip() throws Exception
     {
+        joinMidRun("");
+    }
+
+    @Test
+    void shouldGiveAJoinerTheEncodedWeights() throws Exception
+    {
+        joinMidRun("weight-compression = fp16");
+    }
+
+    private void joinMidRun(final String overrides) throws Exception
+    {
         final TestJob job = TestJob.of(JOB);
-        final ClusterSettings settings = TestJob.settings(2, "");
+        final ClusterSettings settings = TestJob.settings(2, overrides);
         final StepPlan plan = new StepPlan(job.data.train().size(), 2, 4, 40, job.job.seed());
         final RecordingObserver observer = new RecordingObserver();
         final long started = System.nanoTime();
