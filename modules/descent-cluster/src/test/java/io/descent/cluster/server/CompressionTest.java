@@ -105,7 +105,8 @@ class CompressionTest
         assertEquals(java.util.List.of(refused.message()), harness.observer.refused, "the server says it too");
     }
 
-    private static double relativeDistance(final float[] reference, final float[] other)
+    /** @return ‖other − reference‖ ÷ ‖reference‖ (also used by {@link WeightCompressionTest}). */
+    static double relativeDistance(final float[] reference, final float[] other)
     {
         double diff = 0.0;
         double norm = 0.0;

@@ -50,7 +50,7 @@ class WeightCompressionTest
         assertArrayEquals(first.finalWeights(), second.finalWeights(), "same seed and workers: bitwise the same");
         assertFalse(Arrays.equals(dense.finalWeights(), first.finalWeights()),
             "the workers computed on rounded weights (the weights were really encoded)");
-        final double distance = relativeDistance(dense.finalWeights(), first.finalWeights());
+        final double distance = CompressionTest.relativeDistance(dense.finalWeights(), first.finalWeights());
         assertTrue(distance < 1e-2, "fp16 weights stay close to float32: " + distance);
         assertTrue(first.test().accuracy() >= dense.test().accuracy() - 0.02,
             "accuracy " + first.test().accuracy() + " vs float32 weights " + dense.test().accuracy());
@@ -71,7 +71,7 @@ class WeightCompressionTest
     {
         final JobResult dense = run(job, "a", "");
         final JobResult bf16 = run(job, "b", "weight-compression = bf16");
-        final double distance = relativeDistance(dense.finalWeights(), bf16.finalWeights());
+        final double distance = CompressionTest.relativeDistance(dense.finalWeights(), bf16.finalWeights());
         assertTrue(distance > 0.0 && distance < 5e-2, "bf16 weights stay near float32: " + distance);
         assertEquals("none", bf16.server().compression().codec());
         assertEquals(2 * bf16.server().compression().weights().wireBytes(),
@@ -119,17 +119,5 @@ class WeightCompressionTest
             "set descent.cluster.compression (and threshold.*, weight-compression) the same on every node",
             refused.message());
         assertEquals(List.of(refused.message()), harness.observer.refused, "the server says it too");
-    }
-
-    private static double relativeDistance(final float[] reference, final float[] other)
-    {
-        double diff = 0.0;
-        double norm = 0.0;
-        for (int i = 0; i < reference.length; i++)
-        {
-            diff += Math.pow(other[i] - reference[i], 2);
-            norm += Math.pow(reference[i], 2);
-        }
-        return Math.sqrt(diff / norm);
     }
 }
