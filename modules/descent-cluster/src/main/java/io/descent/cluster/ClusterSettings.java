@@ -243,6 +243,21 @@ public record ClusterSettings(
         return dataPlaneAuth.resolve(key, PATH + ".data-plane.auth");
     }
 
+    /**
+     * @param adopted the chunk authentication of the node this one registered with (its label), or null.
+     * @return what this node's data plane runs once registered: with {@code auto} and a key, that node's MAC.
+     */
+    public io.descent.transport.wire.ChunkAuth dataPlane(final String adopted)
+    {
+        return dataPlaneAuth.resolve(key, PATH + ".data-plane.auth", adopted);
+    }
+
+    /** @return what this node offers at registration ({@link DataPlaneAuth#offer}). */
+    public String dataPlaneOffer()
+    {
+        return dataPlaneAuth.offer(key, PATH + ".data-plane.auth");
+    }
+
     /** @return a copy with another data-plane authentication setting. */
     public ClusterSettings withDataPlaneAuth(final DataPlaneAuth newAuth)
     {

@@ -1,6 +1,7 @@
 package io.descent.cluster;
 
 import com.typesafe.config.ConfigFactory;
+import io.descent.transport.wire.FastestMac;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -26,7 +27,7 @@ class SecurityStatusTest
     {
         final ClusterSettings keyed = ClusterSettings.from(ConfigFactory.parseString("descent.cluster.key = \"" + KEY +
             "\"").withFallback(ConfigFactory.load()), Map.of());
-        assertEquals(new SecurityStatus("none", "aes-gmac", true), SecurityStatus.of(keyed));
+        assertEquals(new SecurityStatus("none", FastestMac.onThisRuntime().label(), true), SecurityStatus.of(keyed));
         final ClusterSettings hmac = ClusterSettings.from(ConfigFactory.parseString("descent.cluster { key = \"" + KEY +
             "\", data-plane.auth = hmac-sha256 }").withFallback(ConfigFactory.load()), Map.of());
         assertEquals(Map.of("control_plane", "none", "data_plane", "hmac-sha256", "cluster_key", true),

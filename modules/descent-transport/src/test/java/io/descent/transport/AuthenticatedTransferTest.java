@@ -42,7 +42,7 @@ class AuthenticatedTransferTest
     private static final DataKey KEY = DataKey.derive(SECRET, INCARNATION, "descent data-plane v2");
 
     @ParameterizedTest
-    @EnumSource(value = ChunkAuth.class, names = { "HMAC_SHA256", "AES_GMAC" })
+    @EnumSource(value = ChunkAuth.class, mode = EnumSource.Mode.EXCLUDE, names = "CRC_ONLY")
     void shouldDeliverBitwiseTheSameBuffersUnderAMac(final ChunkAuth auth)
     {
         for (final Link.Medium medium : Link.Medium.values())
@@ -66,7 +66,7 @@ class AuthenticatedTransferTest
     }
 
     @ParameterizedTest
-    @EnumSource(value = ChunkAuth.class, names = { "HMAC_SHA256", "AES_GMAC" })
+    @EnumSource(value = ChunkAuth.class, mode = EnumSource.Mode.EXCLUDE, names = "CRC_ONLY")
     void shouldRejectForgedChunksWithTheRightJobIdAndAWrongMac(final ChunkAuth auth)
     {
         try (Link link = new Link(TRANSPORT.transport(), Link.Medium.IPC, true))
@@ -92,7 +92,7 @@ class AuthenticatedTransferTest
     }
 
     @ParameterizedTest
-    @EnumSource(value = ChunkAuth.class, names = { "HMAC_SHA256", "AES_GMAC" })
+    @EnumSource(value = ChunkAuth.class, mode = EnumSource.Mode.EXCLUDE, names = "CRC_ONLY")
     void shouldRejectChunksReplayedFromAnEarlierIncarnation(final ChunkAuth auth)
     {
         try (Link link = new Link(TRANSPORT.transport(), Link.Medium.UDP, true))
@@ -129,7 +129,7 @@ class AuthenticatedTransferTest
     }
 
     @ParameterizedTest
-    @EnumSource(value = ChunkAuth.class, names = { "HMAC_SHA256", "AES_GMAC" })
+    @EnumSource(value = ChunkAuth.class, mode = EnumSource.Mode.EXCLUDE, names = "CRC_ONLY")
     void shouldRejectChunksFromAnUnregisteredSessionOrAnotherRanksSession(final ChunkAuth auth)
     {
         try (Link link = new Link(TRANSPORT.transport(), Link.Medium.IPC, true))

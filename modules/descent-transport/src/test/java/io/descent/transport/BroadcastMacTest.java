@@ -44,7 +44,7 @@ class BroadcastMacTest
         "a cluster key of at least sixteen bytes".getBytes(StandardCharsets.UTF_8), 77, "descent data-plane v2");
 
     @ParameterizedTest
-    @EnumSource(value = ChunkAuth.class, names = { "HMAC_SHA256", "AES_GMAC" })
+    @EnumSource(value = ChunkAuth.class, mode = EnumSource.Mode.EXCLUDE, names = "CRC_ONLY")
     void shouldTagEachChunkOnceForEveryReceiverAndDeliverBitwise(final ChunkAuth auth)
     {
         try (Link first = new Link(TRANSPORT.transport(), Link.Medium.IPC, true);
@@ -80,7 +80,7 @@ class BroadcastMacTest
     }
 
     @ParameterizedTest
-    @EnumSource(value = ChunkAuth.class, names = { "HMAC_SHA256", "AES_GMAC" })
+    @EnumSource(value = ChunkAuth.class, mode = EnumSource.Mode.EXCLUDE, names = "CRC_ONLY")
     void shouldRejectTheBroadcastFlagSetOrClearedOnTheWay(final ChunkAuth auth)
     {
         try (Link link = new Link(TRANSPORT.transport(), Link.Medium.IPC, true))
@@ -118,7 +118,7 @@ class BroadcastMacTest
     }
 
     @ParameterizedTest
-    @EnumSource(value = ChunkAuth.class, names = { "HMAC_SHA256", "AES_GMAC" })
+    @EnumSource(value = ChunkAuth.class, mode = EnumSource.Mode.EXCLUDE, names = "CRC_ONLY")
     void shouldTakeABroadcastChunkReplayedToAnotherReceiverOnlyAsTheSameBytes(final ChunkAuth auth)
     {
         try (Link first = new Link(TRANSPORT.transport(), Link.Medium.IPC, true);

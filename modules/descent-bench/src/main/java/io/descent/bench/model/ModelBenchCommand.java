@@ -2,11 +2,11 @@ package io.descent.bench.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.descent.bench.scale.ScaleProbe;
-import io.descent.cluster.protocol.DataPlaneAuth;
 import io.descent.data.shard.TempDirectories;
 import io.descent.nn.ModelSpec;
 import io.descent.nn.error.BadInputException;
 import io.descent.report.JsonReports;
+import io.descent.transport.wire.FastestMac;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -132,7 +132,7 @@ public final class ModelBenchCommand implements Callable<Integer>
         final Double reportedCompute = null == fromReport ? null : computeFromReport(fromReport);
         final long largest = specs.stream().mapToLong(ComputeProbe::modelBytes).max().orElse(1);
         final RateProbe rates = new RateProbe((int)Math.min(Integer.MAX_VALUE, Math.max(1024, largest / Float.BYTES)),
-            DataPlaneAuth.DEFAULT_MAC);
+            FastestMac.onThisRuntime());
         final Overheads measured = rates.measure(0.0);
         final Map<String, Object> json = new LinkedHashMap<>();
         final Path work = tempDir();
@@ -148,7 +148,7 @@ public final class ModelBenchCommand implements Callable<Integer>
             System.out.printf(Locale.ROOT, "measured here: fold %.2f GB/s, update (finite check + momentum SGD) " +
                 "%.2f GB/s, local copy+CRC %.2f GB/s, data plane (IPC, %s) %.2f GB/s a transfer, its tag alone %.2f " +
                 "GB/s (over %.1f MB), fixed cost %.2f ms a step%s%n", host.sumBytesPerSec() / 1e9,
-                host.updateBytesPerSec() / 1e9, host.copyBytesPerSec() / 1e9, DataPlaneAuth.DEFAULT_MAC.label(),
+                host.updateBytesPerSec() / 1e9, host.copyBytesPerSec() / 1e9, FastestMac.onThisRuntime().label(),
                 host.transferBytesPerSec() / 1e9, host.tagBytesPerSec() / 1e9, largest / 1e6, fixed * 1e3,
                 null != stepOverheadMs ? " (given)" : "");
             final Map<String, Object> overheads = new LinkedHashMap<>();

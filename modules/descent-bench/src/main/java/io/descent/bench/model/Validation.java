@@ -1,8 +1,8 @@
 package io.descent.bench.model;
 
 import io.descent.bench.scale.ScaleProbe;
-import io.descent.cluster.protocol.DataPlaneAuth;
 import io.descent.nn.ModelSpec;
+import io.descent.transport.wire.FastestMac;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -106,7 +106,7 @@ final class Validation
         final String widths = null != rate && ScaleProbe.bitsPerSecond(rate) < SMALL_MODEL_BELOW_BITS ?
             SMALL_MODEL : LARGE_MODEL;
         final long bytes = ComputeProbe.modelBytes(ModelSpec.parseMlp(widths));
-        final RateProbe rates = new RateProbe((int)(bytes / Float.BYTES), DataPlaneAuth.DEFAULT_MAC);
+        final RateProbe rates = new RateProbe((int)(bytes / Float.BYTES), FastestMac.onThisRuntime());
         final ScaleProbe.Measured tiny = probe.run(netns, null, 1, 1, TINY_MODEL, batch, Math.max(steps, 30));
         final double fixed = Math.max(0.0, tiny.stepSeconds() - tiny.computeSeconds());
         out.printf(Locale.ROOT, "validation %s: fixed cost per step %.2f ms (1 worker of %s: step %.2f ms, compute " +

@@ -107,15 +107,35 @@ final class AeronChannel implements BenchChannel
             7002 + 10 * auth.code(), auth);
     }
 
-    /** @return the channel-name suffix of a MAC: "" (CRC only), "-hmac", "-gmac". */
+    /** @return the channel-name suffix of a MAC: "" (CRC only), "-hmac", "-gmac", "-poly". */
     static String suffix(final ChunkAuth auth)
+    {
+        return auth.authenticates() ? "-" + macName(auth) : "";
+    }
+
+    /** @return a MAC's short name in channel names: "hmac", "gmac" or "poly" (ChaCha20-Poly1305). */
+    static String macName(final ChunkAuth auth)
     {
         return switch (auth)
         {
-            case CRC_ONLY -> "";
-            case HMAC_SHA256 -> "-hmac";
-            case AES_GMAC -> "-gmac";
+            case CRC_ONLY -> throw new IllegalArgumentException("crc-only is not a MAC");
+            case HMAC_SHA256 -> "hmac";
+            case AES_GMAC -> "gmac";
+            case CHACHA20_POLY1305 -> "poly";
         };
+    }
+
+    /** @return the MAC whose short name is {@code name} ({@link #macName}), or null. */
+    static ChunkAuth macNamed(final String name)
+    {
+        for (final ChunkAuth auth : ChunkAuth.values())
+        {
+            if (auth.authenticates() && macName(auth).equals(name))
+            {
+                return auth;
+            }
+        }
+        return null;
     }
 
     @Override

@@ -30,7 +30,7 @@ final class MacOnlyChannel implements BenchChannel
     /** @param auth a MAC ({@link ChunkAuth#authenticates()}). */
     MacOnlyChannel(final ChunkAuth auth)
     {
-        this.name = (auth == ChunkAuth.HMAC_SHA256 ? "hmac" : "gmac") + "-only";
+        this.name = AeronChannel.macName(auth) + "-only";
         this.mac = new ChunkMac(auth, DataKey.derive("descent bench transport key".getBytes(StandardCharsets.UTF_8),
             1, "descent bench"));
         header.wrap(headerBuffer, 0);

@@ -6,7 +6,6 @@ import io.descent.transport.Transport;
 import io.descent.transport.config.IdleSetting;
 import io.descent.transport.config.InvalidSettingException;
 import io.descent.transport.config.TransportSettings;
-import io.descent.transport.wire.ChunkAuth;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine.Command;
@@ -42,7 +41,8 @@ import java.util.concurrent.Callable;
 public final class TransportBenchCommand implements Callable<Integer>
 {
     static final List<String> CHANNELS = List.of("memcpy", "ipc", "udp", "tcp", "artery", "mdc", "fanout",
-        "ipc-hmac", "ipc-gmac", "udp-hmac", "udp-gmac", "gmac-only", "hmac-only", "fanout-gmac", "fanout-gmac-each");
+        "ipc-hmac", "ipc-gmac", "ipc-poly", "udp-hmac", "udp-gmac", "udp-poly", "gmac-only", "hmac-only", "poly-only",
+        "fanout-gmac", "fanout-gmac-each");
 
     @Spec
     private CommandSpec spec;
@@ -52,11 +52,12 @@ public final class TransportBenchCommand implements Callable<Integer>
     private String sizes;
 
     @Option(names = "--channels",
-        defaultValue = "memcpy,ipc,udp,tcp,artery,mdc,fanout,ipc-hmac,ipc-gmac,gmac-only,hmac-only",
+        defaultValue = "memcpy,ipc,udp,tcp,artery,mdc,fanout,ipc-hmac,ipc-gmac,ipc-poly,gmac-only,hmac-only,poly-only",
         paramLabel = "LIST",
-        description = "Channels to measure (default: ${DEFAULT-VALUE}); ipc-hmac, ipc-gmac, udp-hmac, udp-gmac are" +
-            " ipc and udp with every chunk authenticated (HMAC-SHA256 or AES-GMAC) and the ratio to plain reported;" +
-            " gmac-only and hmac-only tag the buffer on one thread without sending it: their rate ÷ the plain" +
+        description = "Channels to measure (default: ${DEFAULT-VALUE}); ipc-hmac, ipc-gmac, ipc-poly, udp-hmac," +
+            " udp-gmac, udp-poly are ipc and udp with every chunk authenticated (HMAC-SHA256, AES-GMAC or" +
+            " ChaCha20-Poly1305) and the ratio to plain reported;" +
+            " gmac-only, hmac-only and poly-only tag the buffer on one thread without sending it: their rate ÷ the plain" +
             " channel's bounds the MAC'd ratio (mac_ceiling); fanout-gmac is fanout under AES-GMAC with each chunk" +
             " tagged once for both receivers, as the server sends weights, fanout-gmac-each with every copy tagged" +
             " apart, both compared with fanout.")
@@ -233,18 +234,12 @@ public final class TransportBenchCommand implements Callable<Integer>
                 final AeronChannel udp = AeronChannel.udp(transport);
                 geometry.put("udp_chunk_bytes", udp.chunkLength());
                 return udp;
-            case "ipc-hmac":
-                return AeronChannel.ipc(transport, ChunkAuth.HMAC_SHA256);
-            case "ipc-gmac":
-                return AeronChannel.ipc(transport, ChunkAuth.AES_GMAC);
-            case "udp-hmac":
-                return AeronChannel.udp(transport, ChunkAuth.HMAC_SHA256);
-            case "udp-gmac":
-                return AeronChannel.udp(transport, ChunkAuth.AES_GMAC);
-            case "gmac-only":
-                return new MacOnlyChannel(ChunkAuth.AES_GMAC);
-            case "hmac-only":
-                return new MacOnlyChannel(ChunkAuth.HMAC_SHA256);
+            case "ipc-hmac", "ipc-gmac", "ipc-poly":
+                return AeronChannel.ipc(transport, AeronChannel.macNamed(name.substring("ipc-".length())));
+            case "udp-hmac", "udp-gmac", "udp-poly":
+                return AeronChannel.udp(transport, AeronChannel.macNamed(name.substring("udp-".length())));
+            case "gmac-only", "hmac-only", "poly-only":
+                return new MacOnlyChannel(AeronChannel.macNamed(name.substring(0, name.length() - "-only".length())));
             case "mdc":
                 return FanOutChannel.mdc(transport);
             case "fanout":

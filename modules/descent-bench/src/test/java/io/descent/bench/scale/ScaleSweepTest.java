@@ -78,8 +78,8 @@ class ScaleSweepTest
         assertRefused("--servers 'one' must be server counts", "one", null, null);
         assertRefused("--servers '1,10': every count must be from 1 to 9", "1,10", null, null);
         assertRefused("--servers '0': every count must be from 1 to 9", "0", null, null);
-        assertRefused("--auth = 'gmac' is not allowed; use auto, hmac-sha256, aes-gmac or none", null, null,
-            "none,gmac");
+        assertRefused("--auth = 'gmac' is not allowed; use auto, hmac-sha256, aes-gmac, chacha20-poly1305 or none", null,
+            null, "none,gmac");
         assertRefused("--cluster 'staleness' must look like KEY=VALUE", null, null, null, "staleness");
         assertRefused("--cluster consistency=…: use --consistency LIST", null, null, null, "consistency=ssp");
         assertRefused("--cluster servers=…: use --servers LIST", null, null, null, " servers = 2");

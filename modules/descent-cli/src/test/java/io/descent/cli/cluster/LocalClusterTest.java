@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.descent.cli.DescentCli;
 import io.descent.cluster.metrics.Scrape;
 import io.descent.report.JsonReports;
+import io.descent.transport.wire.FastestMac;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +54,7 @@ class LocalClusterTest
         assertEquals(2, json.get("workers").asInt());
         // A local cluster runs mutual TLS with a throw-away CA and a random key, so its data plane has a MAC.
         assertEquals("mutual-tls", json.at("/security/control_plane").asText(), json.toString());
-        assertEquals("aes-gmac", json.at("/security/data_plane").asText());
+        assertEquals(FastestMac.onThisRuntime().label(), json.at("/security/data_plane").asText());
         assertTrue(json.at("/security/cluster_key").asBoolean());
         final JsonNode epochs = json.get("epochs");
         assertEquals(3, epochs.size());
@@ -253,7 +254,7 @@ class LocalClusterTest
                  "--cluster-key-file", key.toString(), "--cluster", "data-plane.auth=hmac-sha256")))
         {
             final String line = "data-plane authentication differs: the worker uses hmac-sha256 but the parameter " +
-                "server uses aes-gmac";
+                "server uses " + FastestMac.onThisRuntime().label();
             assertEquals(DescentCli.EXIT_BAD_INPUT, other.awaitExit(Duration.ofSeconds(120)), other.stderr());
             assertTrue(other.stderr().contains(line), other.stderr());
             final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -262,6 +263,31 @@ class LocalClusterTest
                 java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
             }
             assertTrue(server.stderr().contains("refused worker") && server.stderr().contains(line), server.stderr());
+        }
+    }
+
+    @Test
+    void shouldLetAWorkerSetToAutoTakeTheServersMac() throws Exception
+    {
+        final String seed = "127.0.0.1:" + NodeProcess.freePort();
+        final Path job = job("");
+        final Path key = Files.writeString(dir.resolve("key"), "the-right-cluster-key-0123\n");
+        final Path report = dir.resolve("ps-report.json");
+        try (NodeProcess server = new NodeProcess(dir, "ps", List.of("ps", "--config", job.toString(), "--bind", seed,
+                "--workers", "1", "--cluster-key-file", key.toString(), "--report", report.toString(), "--cluster",
+                "data-plane.auth=chacha20-poly1305", "--cluster", "registration-timeout=120s"));
+             NodeProcess worker = new NodeProcess(dir, "w", List.of("worker", "--config", job.toString(), "--join",
+                 seed, "--cluster-key-file", key.toString())))
+        {
+            assertEquals(0, server.awaitExit(Duration.ofSeconds(180)), server.stderr());
+            assertEquals(0, worker.awaitExit(Duration.ofSeconds(30)), worker.stderr());
+        }
+        final JsonNode json = JsonReports.mapper().readTree(report.toFile());
+        assertEquals("chacha20-poly1305", json.at("/security/data_plane").asText(), json.toString());
+        assertTransportCounted(json.get("server_stats"));
+        for (final JsonNode worker : json.get("worker_stats"))
+        {
+            assertTransportCounted(worker);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.descent.cluster.metrics;
 
+import io.descent.cluster.SecurityStatus;
 import io.descent.cluster.worker.WorkerObserver;
 
 import java.time.Duration;
@@ -35,6 +36,16 @@ public final class WorkerMetricsFeed implements WorkerObserver
     {
         metrics.assignRank(rank);
         metrics.expectProgress(within, rule);
+    }
+
+    @Override
+    public void onDataPlane(final String auth)
+    {
+        final SecurityStatus before = metrics.security();
+        if (null != before)
+        {
+            metrics.setSecurity(new SecurityStatus(before.controlPlane(), auth, before.clusterKey()));
+        }
     }
 
     @Override

@@ -45,8 +45,9 @@ public final class ServerProtocol
      * @param rank     the rank it asks for, or -1 for the lowest free one.
      * @param proof    its cluster-key proof over all of the above ({@link ClusterKey}, {@link RegistrationClaim}),
      *                 empty when it has no key.
-     * @param dataPlane how its data plane authenticates chunks ({@link io.descent.transport.wire.ChunkAuth#label()});
-     *                 the server refuses a worker whose differs from its own.
+     * @param dataPlane how its data plane authenticates chunks ({@link io.descent.transport.wire.ChunkAuth#label()}),
+     *                 or {@link DataPlaneAuth#OFFER_AUTO} (it takes the server's MAC); the server refuses a worker
+     *                 whose differs from its own ({@link DataPlaneAuth#refusal}).
      * @param consistency its consistency model ({@link io.descent.cluster.Consistency#label()}); the server refuses a
      *                 worker whose differs from its own.
      * @param compression its gradient compression ({@link io.descent.cluster.GradientCompression#label()}); the
@@ -117,9 +118,12 @@ public final class ServerProtocol
      * @param identity its model fingerprint and job configuration digest.
      * @param host     its host name.
      * @param pid      its process id.
+     * @param dataPlane how its data plane authenticates chunks, or {@link DataPlaneAuth#OFFER_AUTO} (as
+     *                 {@link Register#dataPlane()}).
      */
     public record RegisterShard(
-        ActorRef<ToShard> replyTo, int shard, int shards, String endpoint, JobIdentity identity, String host, long pid)
+        ActorRef<ToShard> replyTo, int shard, int shards, String endpoint, JobIdentity identity, String host, long pid,
+        String dataPlane)
         implements Command, ControlMessage
     {
     }
@@ -282,9 +286,10 @@ public final class ServerProtocol
      * @param coordinatorEndpoint the coordinator's data-plane endpoint (a shard's weights go there at epoch ends).
      * @param resumeStep          the step of the complete checkpoint the coordinator resumed from (the shard loads
      *                            its part of it), or -1 for a fresh start.
+     * @param dataPlane           the coordinator's chunk authentication, which a shard set to {@code auto} takes.
      */
     public record ShardAccepted(ActorRef<Command> coordinator, long incarnation, long[] bounds,
-        String coordinatorEndpoint, long resumeStep) implements ToShard, ControlMessage
+        String coordinatorEndpoint, long resumeStep, String dataPlane) implements ToShard, ControlMessage
     {
     }
 
@@ -347,12 +352,24 @@ public final class ServerProtocol
      *                       server's chunks from no other while authenticating); 0: any. With server shards, the
      *                       first of a block: shard I sends on {@link ShardMap#session} of it and I.
      * @param shards         the parameter-server shards' ranges and endpoints ({@link ShardMap#SINGLE} for one).
+     * @param dataPlane      the server's chunk authentication ({@link io.descent.transport.wire.ChunkAuth#label()}),
+     *                       which a worker set to {@code auto} takes; empty: the worker's own.
      */
     public record Accepted(
         ActorRef<Command> server, int rank, int workers, String serverEndpoint, long firstStep, long incarnation,
-        int workerSession, int serverSession, ShardMap shards)
+        int workerSession, int serverSession, ShardMap shards, String dataPlane)
         implements ToWorker, ControlMessage
     {
+        /** An acceptance that leaves the worker its own chunk authentication. */
+        public Accepted(
+            final ActorRef<Command> server, final int rank, final int workers, final String serverEndpoint,
+            final long firstStep, final long incarnation, final int workerSession, final int serverSession,
+            final ShardMap shards)
+        {
+            this(server, rank, workers, serverEndpoint, firstStep, incarnation, workerSession, serverSession, shards,
+                "");
+        }
+
         /** An acceptance by a single parameter server. */
         public Accepted(
             final ActorRef<Command> server, final int rank, final int workers, final String serverEndpoint,

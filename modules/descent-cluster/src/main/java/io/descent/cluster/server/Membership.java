@@ -4,6 +4,7 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorRefResolver;
 import akka.actor.typed.javadsl.ActorContext;
 import io.descent.cluster.protocol.ClusterKey;
+import io.descent.cluster.protocol.DataPlaneAuth;
 import io.descent.cluster.protocol.RegistrationClaim;
 import io.descent.cluster.protocol.ServerProtocol;
 import io.descent.cluster.protocol.ShardMap;
@@ -222,10 +223,7 @@ final class Membership
     /** @return null when the worker authenticates the data plane as this server does, else a one-line reason. */
     private String dataPlaneRefusal(final ServerProtocol.Register register)
     {
-        final String own = setup.settings().dataPlane().label();
-        return own.equals(register.dataPlane()) ? null : "data-plane authentication differs: the worker uses " +
-            register.dataPlane() + " but the parameter server uses " + own + "; set descent.cluster.data-plane.auth " +
-            "and the cluster key the same on every node";
+        return DataPlaneAuth.refusal(setup.settings().dataPlane(), register.dataPlane(), "the worker");
     }
 
     /** @return null when the worker runs the server's consistency model, else a one-line reason. */
@@ -292,7 +290,7 @@ final class Membership
         member.acceptedNs = System.nanoTime();
         return new ServerProtocol.Accepted(context.getSelf(), rank, roster.size(), setup.plane().endpoint(),
             member.joinStep >= 0 ? member.joinStep : server.startStep(), server.identity().incarnation(),
-            member.workerSession, member.serverSession, shards);
+            member.workerSession, member.serverSession, shards, setup.settings().dataPlane().label());
     }
 
     /**

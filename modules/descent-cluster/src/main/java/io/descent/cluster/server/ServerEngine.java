@@ -110,6 +110,8 @@ final class ServerEngine implements AutoCloseable
     private final GradientCompression compression;
     /** Adds an encoded range into the sum, or null for float32 gradients (summed by BLAS). */
     private final GradientDecoder decoder;
+    /** How this engine's data plane authenticates chunks (a follower shard set to {@code auto}: the coordinator's). */
+    private final ChunkAuth dataPlane;
     /** Encodes each published version of this range ({@code weight-compression}), or null to publish float32. */
     private final HalfEncoder weightsEncoder;
     /** The published version of this range as encoded, the same bytes for every worker (sync), or null. */
@@ -151,7 +153,8 @@ final class ServerEngine implements AutoCloseable
         // A nonce per start: data of an earlier start of this server never passes for this one's.
         this.identity = JobIdentity.of(model.fingerprint(), setup.job().raw())
             .withIncarnation(role.coordinates() ? JobIdentity.newIncarnation() : role.incarnation());
-        final ChunkAuth auth = setup.settings().dataPlane();
+        final ChunkAuth auth = setup.settings().dataPlane(role.dataPlane());
+        this.dataPlane = auth;
         if (auth.authenticates())
         {
             setup.plane().authenticate(auth,
@@ -727,6 +730,12 @@ final class ServerEngine implements AutoCloseable
     Model model()
     {
         return model;
+    }
+
+    /** @return how this engine's data plane authenticates chunks. */
+    ChunkAuth dataPlane()
+    {
+        return dataPlane;
     }
 
     /** @return data-plane payload bytes this engine has published (weights and orders). */

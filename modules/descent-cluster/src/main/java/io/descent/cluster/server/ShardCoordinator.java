@@ -3,6 +3,7 @@ package io.descent.cluster.server;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.ActorContext;
 import io.descent.cluster.dataplane.DataPlane;
+import io.descent.cluster.protocol.DataPlaneAuth;
 import io.descent.cluster.protocol.SenderId;
 import io.descent.cluster.protocol.ServerProtocol;
 import io.descent.cluster.protocol.ServerProtocol.RegisterShard;
@@ -129,6 +130,10 @@ final class ShardCoordinator
         {
             refusal = "shard " + register.shard() + " is taken by " + refs[register.shard()].path();
         }
+        else if (null != engine && null == refusal)
+        {
+            refusal = DataPlaneAuth.refusal(engine.dataPlane(), register.dataPlane(), "server shard " + register.shard());
+        }
         if (null != refusal)
         {
             context.getLog().warn("refused server shard {} on {} pid {}: {}", register.shard(), register.host(),
@@ -146,7 +151,8 @@ final class ShardCoordinator
                 register.host(), register.pid(), register.endpoint());
         }
         register.replyTo().tell(new ServerProtocol.ShardAccepted(context.getSelf(), engine.identity().incarnation(),
-            engine.shardPlan().bounds(), endpoints[0], null == engine.resumed() ? -1 : engine.resumed().step()));
+            engine.shardPlan().bounds(), endpoints[0], null == engine.resumed() ? -1 : engine.resumed().step(),
+            engine.dataPlane().label()));
     }
 
     /** Notes the coordinator's own data-plane endpoint (shard 0's). */

@@ -13,9 +13,20 @@ package io.descent.cluster.server;
  * @param coordinatorEndpoint the coordinator's data-plane endpoint (a follower's), null for the coordinator.
  * @param resumeStep          the complete checkpoint the coordinator resumed from (a follower loads its part of the
  *                            same step), -1 for a fresh start and for the coordinator (it chooses the step).
+ * @param dataPlane           the coordinator's chunk authentication (a follower's; one set to {@code auto} takes it),
+ *                            null for the coordinator.
  */
-public record ShardRole(int shard, long[] bounds, long incarnation, String coordinatorEndpoint, long resumeStep)
+public record ShardRole(
+    int shard, long[] bounds, long incarnation, String coordinatorEndpoint, long resumeStep, String dataPlane)
 {
+    /** A role whose data plane authenticates as the node's settings say. */
+    public ShardRole(
+        final int shard, final long[] bounds, final long incarnation, final String coordinatorEndpoint,
+        final long resumeStep)
+    {
+        this(shard, bounds, incarnation, coordinatorEndpoint, resumeStep, null);
+    }
+
     /** Shard 0: the coordinator, or the single parameter server. */
     public static final ShardRole COORDINATOR = new ShardRole(0, null, 0, null, -1);
 

@@ -196,7 +196,7 @@ public final class ShardServer extends AbstractBehavior<Command>
         for (final ActorRef<Command> found : listed.listing().getServiceInstances(ServerProtocol.COORDINATOR_KEY))
         {
             found.tell(new ServerProtocol.RegisterShard(self, shard, setup.settings().servers(),
-                setup.plane().endpoint(), identity, NodeInfo.host(), NodeInfo.pid()));
+                setup.plane().endpoint(), identity, NodeInfo.host(), NodeInfo.pid(), setup.settings().dataPlaneOffer()));
         }
         return this;
     }
@@ -213,7 +213,7 @@ public final class ShardServer extends AbstractBehavior<Command>
             coordinator = accepted.coordinator();
             context.watchWith(coordinator, CoordinatorGone.INSTANCE);
             final ServerSetup mine = setup.withRole(new ShardRole(shard, accepted.bounds(), accepted.incarnation(),
-                accepted.coordinatorEndpoint(), accepted.resumeStep()));
+                accepted.coordinatorEndpoint(), accepted.resumeStep(), accepted.dataPlane()));
             pipe(() -> new ServerEngine(mine), EngineReady::new, "building the range of server shard " + shard);
             return this;
         }

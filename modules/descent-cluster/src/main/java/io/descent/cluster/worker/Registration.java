@@ -35,7 +35,7 @@ final class Registration
         final RegistrationClaim claim = RegistrationClaim.of(ActorRefResolver.get(system), server, worker,
             setup.plane().endpoint(), identity, NodeInfo.host(), NodeInfo.pid(), rank);
         return new ServerProtocol.Register(worker, claim.endpoint(), identity, claim.host(), claim.pid(),
-            claim.rank(), setup.settings().key().prove(claim), setup.settings().dataPlane().label(),
+            claim.rank(), setup.settings().key().prove(claim), setup.settings().dataPlaneOffer(),
             setup.settings().consistency().label(), setup.settings().compression().label());
     }
 }

@@ -254,13 +254,14 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         state.accepted(rank);
         context.watchWith(server, new ServerStopped());
         observer.onAccepted(rank, accepted.workers());
+        observer.onDataPlane(setup.settings().dataPlane(accepted.dataPlane()).label());
         awaited = firstStep;
         context.getLog().info("accepted as worker rank {} of {} from step {} (server incarnation {})", rank,
             accepted.workers(), firstStep, String.format("%016x", accepted.incarnation()));
         pipe(() ->
         {
             engine.join(accepted.rank(), accepted.workers(), accepted.serverEndpoint(), accepted.incarnation(),
-                accepted.workerSession(), accepted.serverSession(), accepted.shards());
+                accepted.workerSession(), accepted.serverSession(), accepted.shards(), accepted.dataPlane());
             engine.expectStep(firstStep, weightsDeadline());
             return new Armed(engine.totalSteps());
         }, armed -> armed, "joining the job");

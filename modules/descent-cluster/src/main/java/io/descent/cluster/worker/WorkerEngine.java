@@ -176,7 +176,18 @@ final class WorkerEngine implements AutoCloseable
         final int newRank, final int workers, final String serverEndpoint, final long incarnation,
         final int workerSession, final int serverSession, final ShardMap shards)
     {
-        final ChunkAuth auth = setup.settings().dataPlane();
+        join(newRank, workers, serverEndpoint, incarnation, workerSession, serverSession, shards, null);
+    }
+
+    /**
+     * {@link #join(int, int, String, long, int, int, ShardMap)} with the server's chunk authentication, which this
+     * worker takes when its own is {@code auto} ({@link io.descent.cluster.ClusterSettings#dataPlane(String)}).
+     */
+    void join(
+        final int newRank, final int workers, final String serverEndpoint, final long incarnation,
+        final int workerSession, final int serverSession, final ShardMap shards, final String serversDataPlane)
+    {
+        final ChunkAuth auth = setup.settings().dataPlane(serversDataPlane);
         if (auth.authenticates())
         {
             setup.plane().authenticate(auth,

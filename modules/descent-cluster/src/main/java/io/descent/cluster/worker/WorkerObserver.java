@@ -18,6 +18,14 @@ public interface WorkerObserver
     }
 
     /**
+     * The data plane authenticates chunks with {@code auth} ({@code ChunkAuth.label()}) from the acceptance on: a
+     * worker set to {@code auto} takes the server's MAC, which may not be the one its own runtime would pick.
+     */
+    default void onDataPlane(final String auth)
+    {
+    }
+
+    /**
      * The parameter server went away without ending the job: the worker keeps its process and waits for a restarted
      * server, up to {@code descent.cluster.server-lost-timeout}, making no steps meanwhile; {@link #onAccepted} follows
      * when one takes it back (else the worker ends FAILED).

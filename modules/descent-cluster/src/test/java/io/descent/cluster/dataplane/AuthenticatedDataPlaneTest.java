@@ -39,7 +39,7 @@ class AuthenticatedDataPlaneTest
     static final EmbeddedTransport TRANSPORT = new EmbeddedTransport("descent-auth-test-");
 
     @ParameterizedTest
-    @EnumSource(value = ChunkAuth.class, names = { "HMAC_SHA256", "AES_GMAC" })
+    @EnumSource(value = ChunkAuth.class, mode = EnumSource.Mode.EXCLUDE, names = "CRC_ONLY")
     void shouldDeliverTheWorkersGradientAndCountEveryAttack(final ChunkAuth auth)
     {
         final DataKey key = KEY.dataPlaneKey(INCARNATION, DataPlaneAuth.KEY_LABEL);

@@ -66,7 +66,10 @@ class KryoSerializerTest
             new ServerProtocol.Finish(true, "job complete"),
             new ServerProtocol.Accepted(server.getRef(), 0, 2, "ipc", 0, 9L, 0, 0,
                 new ShardMap(new long[]{0, 1024, 2000}, new String[]{"127.0.0.1:40998"})),
-            new ServerProtocol.RegisterShard(shardAdapter(), 1, 2, "ipc", new JobIdentity(1L, "a", 2L), "host-c", 7),
+            new ServerProtocol.RegisterShard(shardAdapter(), 1, 2, "ipc", new JobIdentity(1L, "a", 2L), "host-c", 7,
+                "auto"),
+            new ServerProtocol.Accepted(server.getRef(), 0, 2, "ipc", 0, 9L, 3, 5, ShardMap.SINGLE,
+                "chacha20-poly1305"),
             new ServerProtocol.ShardReady(1),
             new ServerProtocol.ShardStopped(1, true, "training diverged"),
             new ServerProtocol.ShardNorm(1, 17L, 0.25),
@@ -89,12 +92,13 @@ class KryoSerializerTest
             assertEquals(message, roundTrip(message), message.getClass().getSimpleName());
         }
         final ServerProtocol.ShardAccepted accepted = (ServerProtocol.ShardAccepted)roundTrip(
-            new ServerProtocol.ShardAccepted(server.getRef(), -3L, new long[]{0, 1024, 2000}, "ipc", 42L));
+            new ServerProtocol.ShardAccepted(server.getRef(), -3L, new long[]{0, 1024, 2000}, "ipc", 42L, "aes-gmac"));
         assertEquals(server.getRef(), accepted.coordinator());
         assertEquals(-3L, accepted.incarnation());
         assertArrayEquals(new long[]{0, 1024, 2000}, accepted.bounds());
         assertEquals("ipc", accepted.coordinatorEndpoint());
         assertEquals(42L, accepted.resumeStep());
+        assertEquals("aes-gmac", accepted.dataPlane());
         final ServerProtocol.ShardStart start = (ServerProtocol.ShardStart)roundTrip(
             new ServerProtocol.ShardStart(4L, new String[]{"ipc", "127.0.0.1:4000"}));
         assertEquals(4L, start.firstStep());

@@ -17,9 +17,14 @@ public enum ChunkAuth
      * its ciphertext discarded); nonce = session id (4 bytes) and the sender's chunk sequence (8 bytes, starting at a
      * random value per sender). See {@link ChunkMac}.
      */
-    AES_GMAC((byte)2, "aes-gmac");
+    AES_GMAC((byte)2, "aes-gmac"),
+    /**
+     * ChaCha20-Poly1305 (RFC 8439) used as a MAC: the tag of the session id, header and payload, all associated data,
+     * under the same nonce as {@link #AES_GMAC}. See {@link PolyTag}.
+     */
+    CHACHA20_POLY1305((byte)3, "chacha20-poly1305");
 
-    private static final ChunkAuth[] BY_CODE = { CRC_ONLY, HMAC_SHA256, AES_GMAC };
+    private static final ChunkAuth[] BY_CODE = { CRC_ONLY, HMAC_SHA256, AES_GMAC, CHACHA20_POLY1305 };
 
     private final byte code;
     private final String label;

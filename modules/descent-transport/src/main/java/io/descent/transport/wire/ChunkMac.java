@@ -22,10 +22,12 @@ import java.security.GeneralSecurityException;
  * GCM's authenticity covers the ciphertext, which for one nonce is a bijection of the payload, so the tag
  * authenticates the payload as GCM would. That takes the JDK's AES-NI/VAES counter-mode and carry-less-multiply GHASH
  * intrinsics; associated data alone (strict GMAC) is buffered and hashed on a slower path.
- * The receiver recomputes the tag the same way (encrypting); the ciphertext never leaves this object.
+ * {@link ChunkAuth#CHACHA20_POLY1305} is the tag of ChaCha20-Poly1305 under the same nonce with everything (scope,
+ * header, payload) as associated data and no plaintext ({@link PolyTag}): Poly1305 alone touches the payload.
+ * The receiver recomputes the tag the same way (encrypting); no ciphertext leaves this object.
  * One {@link Mac} or {@link Cipher} per instance, initialised with the key once; HMAC is fed from direct buffers
- * without copying (see {@link BufferView}), GCM from heap arrays ({@link GcmTag}). GCM allocates its per-nonce state
- * per chunk (the JDK's {@code Cipher.init}). Not thread-safe: one per thread.
+ * without copying (see {@link BufferView}), the AEADs from heap arrays ({@link CipherTag}), allocating their per-nonce
+ * state per chunk (the JDK's {@code Cipher.init}). Not thread-safe: one per thread.
  */
 public final class ChunkMac
 {
@@ -38,7 +40,8 @@ public final class ChunkMac
     private final DataKey key;
     private final Mac hmac;
     private final HmacFeed hmacFeed;
-    private final GcmTag gcm;
+    /** The AEAD that tags the chunk, or null for HMAC. */
+    private final CipherTag aead;
     private final BufferView views = new BufferView();
     private final byte[] session = new byte[Integer.BYTES];
     private final byte[] tag = new byte[32];
@@ -66,13 +69,13 @@ public final class ChunkMac
                 hmac = Mac.getInstance(HMAC);
                 hmac.init(new SecretKeySpec(bytes, HMAC));
                 hmacFeed = new HmacFeed(hmac);
-                gcm = null;
+                aead = null;
             }
             else
             {
                 hmac = null;
                 hmacFeed = null;
-                gcm = new GcmTag(bytes);
+                aead = auth == ChunkAuth.AES_GMAC ? new GcmTag(bytes) : new PolyTag(bytes);
             }
         }
         catch (final GeneralSecurityException ex)
@@ -119,7 +122,7 @@ public final class ChunkMac
         }
         else
         {
-            gcm.begin(session, header.sequence(), headerCopy, verify);
+            aead.begin(session, header.sequence(), headerCopy, verify);
         }
         return this;
     }
@@ -127,7 +130,7 @@ public final class ChunkMac
     /** Feeds {@code length} bytes of {@code buffer} from {@code index} (the payload, in order). @return this. */
     public ChunkMac update(final DirectBuffer buffer, final int index, final int length)
     {
-        views.feed(buffer, index, length, null != hmac ? hmacFeed : gcm);
+        views.feed(buffer, index, length, null != hmac ? hmacFeed : aead);
         return this;
     }
 
@@ -159,7 +162,7 @@ public final class ChunkMac
     {
         if (null == hmac)
         {
-            gcm.finish(tag);
+            aead.finish(tag);
             return;
         }
         try

@@ -2,13 +2,13 @@ package io.descent.transport.wire;
 
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -32,11 +32,11 @@ class ChunkMacTest
     private static final DataKey KEY = DataKey.derive(SECRET, 42, "descent data-plane v2");
     private static final int SESSION = -1_234_567;
     private static final long SEQUENCE = 0x0123_4567_89ab_cdefL;
-    /** Many of GcmTag's slices, not a multiple of the AES block. */
-    private static final int PAYLOAD = 16 * GcmTag.SLICE + 12_345;
+    /** Many of CipherTag's slices, not a multiple of the AES block. */
+    private static final int PAYLOAD = 16 * CipherTag.SLICE + 12_345;
 
     @ParameterizedTest
-    @EnumSource(value = ChunkAuth.class, names = { "HMAC_SHA256", "AES_GMAC" })
+    @EnumSource(value = ChunkAuth.class, mode = EnumSource.Mode.EXCLUDE, names = "CRC_ONLY")
     void shouldTagTheSessionHeaderAndPayloadAsTheJdkPrimitiveDoes(final ChunkAuth auth) throws Exception
     {
         final UnsafeBuffer header = header(auth);
@@ -50,7 +50,7 @@ class ChunkMacTest
     }
 
     @ParameterizedTest
-    @EnumSource(value = ChunkAuth.class, names = { "HMAC_SHA256", "AES_GMAC" })
+    @EnumSource(value = ChunkAuth.class, mode = EnumSource.Mode.EXCLUDE, names = "CRC_ONLY")
     void shouldGiveOneTagWhereverThePayloadLivesAndHoweverItIsCut(final ChunkAuth auth)
     {
         final byte[] payload = random(PAYLOAD, 2);
@@ -66,7 +66,7 @@ class ChunkMacTest
         byte[] expected = null;
         for (final UnsafeBuffer place : places)
         {
-            for (final int piece : new int[]{ PAYLOAD, GcmTag.SLICE, 3 * GcmTag.SLICE + 5, 1000, 17 })
+            for (final int piece : new int[]{ PAYLOAD, CipherTag.SLICE, 3 * CipherTag.SLICE + 5, 1000, 17 })
             {
                 final UnsafeBuffer header = header(auth);
                 mac.begin(SESSION, new ChunkHeader().wrap(header, 0), true);
@@ -89,7 +89,7 @@ class ChunkMacTest
     }
 
     @ParameterizedTest
-    @EnumSource(value = ChunkAuth.class, names = { "HMAC_SHA256", "AES_GMAC" })
+    @EnumSource(value = ChunkAuth.class, mode = EnumSource.Mode.EXCLUDE, names = "CRC_ONLY")
     void shouldRejectAChangedPayloadByteHeaderByteSessionOrKey(final ChunkAuth auth)
     {
         final UnsafeBuffer header = header(auth);
@@ -101,7 +101,7 @@ class ChunkMacTest
         assertTrue(verify(receiver, SESSION, header, payload));
         assertTrue(verify(receiver, SESSION, header, payload), "the same chunk verifies twice in a row");
 
-        for (final int at : new int[]{ 0, GcmTag.SLICE, PAYLOAD - 1 })
+        for (final int at : new int[]{ 0, CipherTag.SLICE, PAYLOAD - 1 })
         {
             payload.putByte(at, (byte)(payload.getByte(at) ^ 1));
             assertFalse(verify(receiver, SESSION, header, payload), "payload byte " + at + " changed");
@@ -119,12 +119,13 @@ class ChunkMacTest
         assertTrue(verify(receiver, SESSION, header, payload), "the original still verifies");
     }
 
-    @Test
-    void shouldRefuseToSignTwiceUnderOneNonce()
+    @ParameterizedTest
+    @EnumSource(value = ChunkAuth.class, names = { "AES_GMAC", "CHACHA20_POLY1305" })
+    void shouldRefuseToSignTwiceUnderOneNonce(final ChunkAuth auth)
     {
-        final UnsafeBuffer header = header(ChunkAuth.AES_GMAC);
+        final UnsafeBuffer header = header(auth);
         final UnsafeBuffer payload = new UnsafeBuffer(random(100, 4));
-        final ChunkMac sender = new ChunkMac(ChunkAuth.AES_GMAC, KEY);
+        final ChunkMac sender = new ChunkMac(auth, KEY);
         sender.begin(SESSION, new ChunkHeader().wrap(header, 0), false).update(payload, 0, 100).sign(header, 0);
         assertThrows(IllegalStateException.class, () -> sender.begin(SESSION, new ChunkHeader().wrap(header, 0), false));
     }
@@ -161,6 +162,15 @@ class ChunkMacTest
         }
         final byte[] nonce = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(SESSION).putLong(SEQUENCE)
             .array();
+        if (auth == ChunkAuth.CHACHA20_POLY1305)
+        {
+            final Cipher aead = Cipher.getInstance("ChaCha20-Poly1305");
+            aead.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(KEY.bytes(), "ChaCha20"), new IvParameterSpec(nonce));
+            final byte[] associated = ByteBuffer.allocate(session.length + covered.length + payload.length)
+                .put(session).put(covered).put(payload).array();
+            aead.updateAAD(associated);
+            return aead.doFinal();
+        }
         final Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
         gcm.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(KEY.bytes(), "AES"), new GCMParameterSpec(128, nonce));
         gcm.updateAAD(session);
