@@ -11,7 +11,6 @@ import io.descent.cluster.protocol.SenderId;
 import io.descent.cluster.server.ClusterHarness;
 import io.descent.cluster.server.JobResult;
 import io.descent.transport.send.SendResult;
-import io.descent.transport.wire.ChunkAuth;
 import io.descent.transport.wire.DataKey;
 import io.descent.transport.wire.MessageId;
 import io.descent.transport.wire.MessageKind;
@@ -147,7 +146,8 @@ class ShardedMacTest
         final UnsafeBuffer payload)
     {
         final AeronDataPlane sender = newPlane();
-        sender.authenticate(ChunkAuth.AES_GMAC, key);
+        // The job's MAC (auto: this runtime's fastest), as an attacker who knows the setting would use.
+        sender.authenticate(io.descent.transport.wire.FastestMac.onThisRuntime(), key);
         try (Outlet outlet = outletOnceFree(sender, endpoint, session))
         {
             assertEquals(SendResult.SENT, outlet.send(id, payload, deadline()));
