@@ -252,6 +252,32 @@ public record ClusterSettings(
         return dataPlaneAuth.resolve(key, PATH + ".data-plane.auth", adopted);
     }
 
+    /**
+     * @param offered the consistency a registering node runs ({@link Consistency#label()}).
+     * @param node    the registering node, for the reason ("the worker", "server shard 1").
+     * @return null when it is this node's, else a one-line reason for both sides.
+     */
+    public String consistencyRefusal(final String offered, final String node)
+    {
+        final String own = consistency.label();
+        return own.equals(offered) ? null : "consistency differs: " + node + " uses " + offered + " but the " +
+            "parameter server uses " + own + "; set descent.cluster.consistency (and backup-workers, staleness) the " +
+            "same on every node";
+    }
+
+    /**
+     * @param offered the compression a registering node runs ({@link GradientCompression#label()}).
+     * @param node    the registering node, for the reason.
+     * @return null when it is this node's, else a one-line reason for both sides.
+     */
+    public String compressionRefusal(final String offered, final String node)
+    {
+        final String own = compression.label();
+        return own.equals(offered) ? null : "compression differs: " + node + " uses " + offered + " but the " +
+            "parameter server uses " + own + "; set descent.cluster.compression (and threshold.*, weight-compression) " +
+            "the same on every node";
+    }
+
     /** @return what this node offers at registration ({@link DataPlaneAuth#offer}). */
     public String dataPlaneOffer()
     {

@@ -152,19 +152,29 @@ public final class ClusterKey
      */
     public String refusal(final RegistrationClaim claim, final String proof)
     {
-        final boolean workerHasKey = null != proof && !proof.isEmpty();
+        return refusal(claim, proof, "the worker");
+    }
+
+    /**
+     * {@link #refusal(RegistrationClaim, String)} for any registering node.
+     *
+     * @param node the registering node, for the reason ("the worker", "server shard 1").
+     */
+    public String refusal(final RegistrationClaim claim, final String proof, final String node)
+    {
+        final boolean nodeHasKey = null != proof && !proof.isEmpty();
         if (!present())
         {
-            return workerHasKey ? "cluster key differs: the worker has a cluster key but the parameter server has " +
+            return nodeHasKey ? "cluster key differs: " + node + " has a cluster key but the parameter server has " +
                 "none" + FIX : null;
         }
-        if (!workerHasKey)
+        if (!nodeHasKey)
         {
-            return "cluster key differs: the worker has no cluster key but the parameter server has one" + FIX;
+            return "cluster key differs: " + node + " has no cluster key but the parameter server has one" + FIX;
         }
         if (!MessageDigest.isEqual(mac(claim.bytes()), decode(proof)))
         {
-            return "cluster key differs: the worker's key proof does not match the parameter server's key" + FIX;
+            return "cluster key differs: " + node + "'s key proof does not match the parameter server's key" + FIX;
         }
         return null;
     }

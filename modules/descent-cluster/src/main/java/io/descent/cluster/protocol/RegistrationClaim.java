@@ -29,9 +29,19 @@ import java.nio.charset.StandardCharsets;
  * @param rank     the rank it asks for, or -1.
  */
 public record RegistrationClaim(
-    String server, String worker, String endpoint, JobIdentity identity, String host, long pid, int rank)
+    String server, String worker, String endpoint, JobIdentity identity, String host, long pid, int rank, String domain)
 {
     private static final String DOMAIN = "descent-register-v1";
+    /** A server shard's registration with the coordinator: its proof never passes for a worker's, nor the reverse. */
+    private static final String SHARD_DOMAIN = "descent-register-shard-v1";
+
+    /** A worker's claim. */
+    public RegistrationClaim(
+        final String server, final String worker, final String endpoint, final JobIdentity identity, final String host,
+        final long pid, final int rank)
+    {
+        this(server, worker, endpoint, identity, host, pid, rank, DOMAIN);
+    }
 
     /**
      * @param refs     the resolver of this node's actor system (both sides render refs the same way with it).
@@ -58,11 +68,39 @@ public record RegistrationClaim(
             identity, host, pid, rank);
     }
 
+    /**
+     * A server shard's claim to the coordinator ({@code RegisterShard}): the same fields, {@code rank} being the
+     * shard's index, under a domain of its own.
+     *
+     * @param refs        the resolver of this node's actor system.
+     * @param coordinator the coordinator.
+     * @param shard       the registering shard's actor.
+     * @param endpoint    the shard's data-plane endpoint.
+     * @param identity    the shard's job identity.
+     * @param host        its host name.
+     * @param pid         its process id.
+     * @param index       its shard index.
+     * @return the claim.
+     */
+    public static RegistrationClaim ofShard(
+        final ActorRefResolver refs,
+        final ActorRef<?> coordinator,
+        final ActorRef<?> shard,
+        final String endpoint,
+        final JobIdentity identity,
+        final String host,
+        final long pid,
+        final int index)
+    {
+        return new RegistrationClaim(refs.toSerializationFormat(coordinator), refs.toSerializationFormat(shard),
+            endpoint, identity, host, pid, index, SHARD_DOMAIN);
+    }
+
     /** @return an unambiguous encoding: a domain tag, then every field length-prefixed or fixed-width. */
     public byte[] bytes()
     {
         final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        for (final String text : new String[]{ DOMAIN, server, worker, endpoint, identity.architecture(), host })
+        for (final String text : new String[]{ domain, server, worker, endpoint, identity.architecture(), host })
         {
             final byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
             out.writeBytes(ByteBuffer.allocate(Integer.BYTES).putInt(utf8.length).array());

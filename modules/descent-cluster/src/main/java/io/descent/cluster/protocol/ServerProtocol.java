@@ -120,10 +120,14 @@ public final class ServerProtocol
      * @param pid      its process id.
      * @param dataPlane how its data plane authenticates chunks, or {@link DataPlaneAuth#OFFER_AUTO} (as
      *                 {@link Register#dataPlane()}).
+     * @param proof    its cluster-key proof over all of the above ({@link RegistrationClaim#ofShard}), empty when it
+     *                 has no key.
+     * @param consistency its consistency model; the coordinator refuses a shard whose differs from its own.
+     * @param compression its gradient and weight compression; the coordinator refuses a shard whose differs.
      */
     public record RegisterShard(
         ActorRef<ToShard> replyTo, int shard, int shards, String endpoint, JobIdentity identity, String host, long pid,
-        String dataPlane)
+        String dataPlane, String proof, String consistency, String compression)
         implements Command, ControlMessage
     {
     }

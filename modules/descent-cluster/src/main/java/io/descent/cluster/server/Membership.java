@@ -229,19 +229,13 @@ final class Membership
     /** @return null when the worker runs the server's consistency model, else a one-line reason. */
     private String consistencyRefusal(final ServerProtocol.Register register)
     {
-        final String own = setup.settings().consistency().label();
-        return own.equals(register.consistency()) ? null : "consistency differs: the worker uses " +
-            register.consistency() + " but the parameter server uses " + own + "; set descent.cluster.consistency " +
-            "(and backup-workers, staleness) the same on every node";
+        return setup.settings().consistencyRefusal(register.consistency(), "the worker");
     }
 
     /** @return null when the worker encodes its gradients as the server decodes them, else a one-line reason. */
     private String compressionRefusal(final ServerProtocol.Register register)
     {
-        final String own = setup.settings().compression().label();
-        return own.equals(register.compression()) ? null : "compression differs: the worker uses " +
-            register.compression() + " but the parameter server uses " + own + "; set descent.cluster.compression " +
-            "(and threshold.*, weight-compression) the same on every node";
+        return setup.settings().compressionRefusal(register.compression(), "the worker");
     }
 
         private String keyRefusal(final ServerProtocol.Register register)

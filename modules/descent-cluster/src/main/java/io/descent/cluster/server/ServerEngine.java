@@ -732,6 +732,12 @@ final class ServerEngine implements AutoCloseable
         return model;
     }
 
+    /** @return this server's cluster settings. */
+    io.descent.cluster.ClusterSettings settings()
+    {
+        return setup.settings();
+    }
+
     /** @return how this engine's data plane authenticates chunks. */
     ChunkAuth dataPlane()
     {

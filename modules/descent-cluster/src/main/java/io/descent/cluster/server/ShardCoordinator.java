@@ -1,9 +1,12 @@
 package io.descent.cluster.server;
 
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorRefResolver;
 import akka.actor.typed.javadsl.ActorContext;
 import io.descent.cluster.dataplane.DataPlane;
+import io.descent.cluster.ClusterSettings;
 import io.descent.cluster.protocol.DataPlaneAuth;
+import io.descent.cluster.protocol.RegistrationClaim;
 import io.descent.cluster.protocol.SenderId;
 import io.descent.cluster.protocol.ServerProtocol;
 import io.descent.cluster.protocol.ServerProtocol.RegisterShard;
@@ -132,7 +135,7 @@ final class ShardCoordinator
         }
         else if (null != engine && null == refusal)
         {
-            refusal = DataPlaneAuth.refusal(engine.dataPlane(), register.dataPlane(), "server shard " + register.shard());
+            refusal = agreement(register, engine);
         }
         if (null != refusal)
         {
@@ -153,6 +156,29 @@ final class ShardCoordinator
         register.replyTo().tell(new ServerProtocol.ShardAccepted(context.getSelf(), engine.identity().incarnation(),
             engine.shardPlan().bounds(), endpoints[0], null == engine.resumed() ? -1 : engine.resumed().step(),
             engine.dataPlane().label()));
+    }
+
+    /**
+     * @return null when the shard proves the cluster key and runs this job's data-plane MAC, consistency and
+     * compression, else a one-line reason (the key first: a shard that cannot prove it learns nothing else).
+     */
+    private String agreement(final RegisterShard register, final ServerEngine engine)
+    {
+        final ClusterSettings settings = engine.settings();
+        final String node = "server shard " + register.shard();
+        final RegistrationClaim claim = RegistrationClaim.ofShard(ActorRefResolver.get(context.getSystem()),
+            context.getSelf(), register.replyTo(), register.endpoint(), register.identity(), register.host(),
+            register.pid(), register.shard());
+        String refusal = settings.key().refusal(claim, register.proof(), node);
+        if (null == refusal)
+        {
+            refusal = DataPlaneAuth.refusal(engine.dataPlane(), register.dataPlane(), node);
+        }
+        if (null == refusal)
+        {
+            refusal = settings.consistencyRefusal(register.consistency(), node);
+        }
+        return null == refusal ? settings.compressionRefusal(register.compression(), node) : refusal;
     }
 
     /** Notes the coordinator's own data-plane endpoint (shard 0's). */

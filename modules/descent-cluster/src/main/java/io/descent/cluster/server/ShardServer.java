@@ -1,6 +1,7 @@
 package io.descent.cluster.server;
 
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorRefResolver;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.PostStop;
 import akka.actor.typed.javadsl.AbstractBehavior;
@@ -12,6 +13,7 @@ import akka.actor.typed.receptionist.Receptionist;
 import io.descent.cluster.compute.ComputeThread;
 import io.descent.cluster.protocol.JobIdentity;
 import io.descent.cluster.protocol.NodeInfo;
+import io.descent.cluster.protocol.RegistrationClaim;
 import io.descent.cluster.protocol.ServerProtocol;
 import io.descent.cluster.protocol.ServerProtocol.Command;
 import io.descent.cluster.protocol.ServerProtocol.ToShard;
@@ -195,8 +197,12 @@ public final class ShardServer extends AbstractBehavior<Command>
         }
         for (final ActorRef<Command> found : listed.listing().getServiceInstances(ServerProtocol.COORDINATOR_KEY))
         {
+            final RegistrationClaim claim = RegistrationClaim.ofShard(ActorRefResolver.get(context.getSystem()), found,
+                self, setup.plane().endpoint(), identity, NodeInfo.host(), NodeInfo.pid(), shard);
             found.tell(new ServerProtocol.RegisterShard(self, shard, setup.settings().servers(),
-                setup.plane().endpoint(), identity, NodeInfo.host(), NodeInfo.pid(), setup.settings().dataPlaneOffer()));
+                claim.endpoint(), identity, claim.host(), claim.pid(), setup.settings().dataPlaneOffer(),
+                setup.settings().key().prove(claim), setup.settings().consistency().label(),
+                setup.settings().compression().label()));
         }
         return this;
     }

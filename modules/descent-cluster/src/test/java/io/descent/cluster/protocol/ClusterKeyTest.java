@@ -60,6 +60,19 @@ class ClusterKeyTest
     }
 
     @Test
+    void shouldNotTakeAShardsProofForAWorkersNorTheReverse()
+    {
+        final RegistrationClaim shard = new RegistrationClaim(CLAIM.server(), CLAIM.worker(), CLAIM.endpoint(),
+            IDENTITY, CLAIM.host(), CLAIM.pid(), CLAIM.rank(), "descent-register-shard-v1");
+        assertNull(KEY.refusal(shard, KEY.prove(shard), "server shard 1"));
+        assertEquals("cluster key differs: server shard 1's key proof does not match the parameter server's key; set " +
+            "the same DESCENT_CLUSTER_KEY on every node", KEY.refusal(shard, KEY.prove(CLAIM), "server shard 1"));
+        assertTrue(KEY.refusal(CLAIM, KEY.prove(shard)).contains("the worker's key proof does not match"));
+        assertEquals("cluster key differs: server shard 2 has no cluster key but the parameter server has one; set " +
+            "the same DESCENT_CLUSTER_KEY on every node", KEY.refusal(shard, "", "server shard 2"));
+    }
+
+    @Test
     void shouldNotConfuseFieldBoundaries()
     {
         final RegistrationClaim a = new RegistrationClaim("ab", "c", "e:1", IDENTITY, "h", 1, 0);

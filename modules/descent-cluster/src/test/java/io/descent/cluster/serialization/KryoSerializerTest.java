@@ -67,7 +67,7 @@ class KryoSerializerTest
             new ServerProtocol.Accepted(server.getRef(), 0, 2, "ipc", 0, 9L, 0, 0,
                 new ShardMap(new long[]{0, 1024, 2000}, new String[]{"127.0.0.1:40998"})),
             new ServerProtocol.RegisterShard(shardAdapter(), 1, 2, "ipc", new JobIdentity(1L, "a", 2L), "host-c", 7,
-                "auto"),
+                "auto", "00ff", "ssp(2)", "threshold(0.01)"),
             new ServerProtocol.Accepted(server.getRef(), 0, 2, "ipc", 0, 9L, 3, 5, ShardMap.SINGLE,
                 "chacha20-poly1305"),
             new ServerProtocol.ShardReady(1),
