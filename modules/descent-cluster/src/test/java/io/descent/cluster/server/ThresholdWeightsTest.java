@@ -85,6 +85,26 @@ class ThresholdWeightsTest
     }
 
     @Test
+    void shouldHoldTheShadowUnderBackupWorkers() throws Exception
+    {
+        final Run run = run("backup", TestJob.settings(3, THRESHOLD + ", consistency = backup, backup-workers = 1"));
+        assertEquals(run.result.steps(), run.observer.held.size());
+        long computed = 0;
+        for (final Weights worker : run.workers)
+        {
+            for (final Map.Entry<Long, float[]> version : worker.byVersion.entrySet())
+            {
+                assertArrayEquals(run.observer.held.get(version.getKey()), version.getValue(),
+                    "rank " + worker.rank + " holds the server's shadow of version " + version.getKey() +
+                    " (a worker that skipped versions added each change it skipped)");
+                computed++;
+            }
+        }
+        assertTrue(computed >= run.result.steps() * 2, "most ranks computed most versions: " + computed);
+        assertEquals(3, run.result.server().compression().weights().fullCopies());
+    }
+
+    @Test
     void shouldRunBitwiseReproducibly() throws Exception
     {
         final Run first = run("a", TestJob.settings(2, THRESHOLD));
