@@ -75,7 +75,8 @@ public record ClusterSettings(
         "checkpoint.every-steps", "checkpoint.every", "checkpoint.keep", "key", "stall-margin",
         "server-lost-timeout", "join-margin", "data-plane.auth", "tls.dir", "consistency", "backup-workers",
         "staleness", "servers", "shard-min-bytes", "compression", "threshold.density", "threshold.initial-tau",
-        "threshold.min-tau", "threshold.max-tau", "weight-compression");
+        "threshold.min-tau", "threshold.max-tau", "weight-compression", "weight-threshold.density",
+        "weight-threshold.initial-tau", "weight-threshold.min-tau", "weight-threshold.max-tau");
 
     /** The most parameter-server shards a job may have ({@code servers}). */
     public static final int MAX_SERVERS = 64;
@@ -130,6 +131,8 @@ public record ClusterSettings(
         final String dir = c.getString("checkpoint.dir").trim();
         final int workers = intIn(c, "workers", 1, 1024);
         final Consistency consistency = Consistency.from(c, PATH);
+        final GradientCompression compression = GradientCompression.from(c, PATH);
+        compression.check(consistency, PATH);
         return new ClusterSettings(
             workers,
             intIn(c, "rank", -1, 1023),
@@ -153,7 +156,7 @@ public record ClusterSettings(
             consistency,
             intIn(c, "servers", 1, MAX_SERVERS),
             bytesIn(c, "shard-min-bytes", 4096, 1L << 30),
-            GradientCompression.from(c, PATH));
+            compression);
     }
 
     /** @return what protects the control plane (Akka): mutual TLS when a TLS directory is set, else nothing. */

@@ -1,5 +1,6 @@
 package io.descent.cluster;
 
+import io.descent.transport.codec.Compression;
 import io.descent.transport.codec.GradientDecoder;
 import io.descent.transport.codec.GradientEncoder;
 import io.descent.transport.codec.HalfDecoder;
@@ -48,5 +49,47 @@ public final class GradientCodecs
             case FP16, BF16 -> new HalfDecoder(compression.compression());
             case THRESHOLD -> new ThresholdDecoder();
         };
+    }
+
+    /**
+     * @param compression the job's setting ({@code weight-compression}).
+     * @param floats      the server's range in floats.
+     * @return a new encoder of the published weights of that range (threshold: of each version's change, with its
+     * error-feedback residual, from {@code weight-threshold}), or null for float32 weights.
+     */
+    public static GradientEncoder weightsEncoder(final GradientCompression compression, final int floats)
+    {
+        return switch (compression.weights())
+        {
+            case NONE -> null;
+            case FP16, BF16 -> new HalfEncoder(compression.weights(), floats);
+            case THRESHOLD -> new ThresholdEncoder(floats, compression.weightThreshold());
+        };
+    }
+
+    /**
+     * @param compression the job's setting ({@code weight-compression}).
+     * @return the decoder a worker writes (half) or adds (threshold) the published weights into its parameters with,
+     * or null for float32 weights (they land in the parameters as they are).
+     */
+    public static GradientDecoder weightsDecoder(final GradientCompression compression)
+    {
+        return switch (compression.weights())
+        {
+            case NONE -> null;
+            case FP16, BF16 -> new HalfDecoder(compression.weights());
+            case THRESHOLD -> new ThresholdDecoder();
+        };
+    }
+
+    /**
+     * @param encoding how weights are published.
+     * @param floats   a range's length in floats.
+     * @return the most bytes a published range of weights takes in that encoding: what a worker stages it in.
+     */
+    public static int weightsCapacity(final Compression encoding, final int floats)
+    {
+        return encoding.isVariableLength() ? ThresholdDecoder.maxEncodedBytes(floats) :
+            floats * encoding.bytesPerValue();
     }
 }

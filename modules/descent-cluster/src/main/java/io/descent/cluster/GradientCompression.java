@@ -20,11 +20,18 @@ import java.util.Locale;
  * @param minTau      threshold: the smallest τ the adaptation may reach (&gt; 0).
  * @param maxTau      threshold: the largest τ.
  * @param weights     how the server publishes weights ({@code descent.cluster.weight-compression}): {@code none}
- *                    (float32), {@code fp16} or {@code bf16}; the server keeps float32 master weights either way.
+ *                    (float32), {@code fp16}, {@code bf16} or {@code threshold} (each version's change, error
+ *                    compensated against the copy every worker holds); the server keeps float32 master weights.
+ * @param weightThreshold threshold weights: the {@code weight-threshold} section (density, τ); else
+ *                    {@link #WEIGHT_THRESHOLD_DEFAULTS}, unused.
  */
 public record GradientCompression(
-    Compression compression, double density, double initialTau, double minTau, double maxTau, Compression weights)
+    Compression compression, double density, double initialTau, double minTau, double maxTau, Compression weights,
+    ThresholdSettings weightThreshold)
 {
+    /** The {@code weight-threshold} section's defaults (reference.conf): 1 % of the values, τ from 1e-4. */
+    public static final ThresholdSettings WEIGHT_THRESHOLD_DEFAULTS = new ThresholdSettings(0.01, 1e-4, 1e-10, 1.0);
+
     /** Dense float32 gradients and weights (the default). */
     public static final GradientCompression NONE = new GradientCompression(Compression.NONE, 0.01, 1e-3, 1e-8, 1.0);
 
@@ -34,6 +41,14 @@ public record GradientCompression(
         final double maxTau)
     {
         this(compression, density, initialTau, minTau, maxTau, Compression.NONE);
+    }
+
+    /** Gradients and weights as given; a threshold on the weights takes the {@code weight-threshold} defaults. */
+    public GradientCompression(
+        final Compression compression, final double density, final double initialTau, final double minTau,
+        final double maxTau, final Compression weights)
+    {
+        this(compression, density, initialTau, minTau, maxTau, weights, WEIGHT_THRESHOLD_DEFAULTS);
     }
 
     /**
@@ -52,41 +67,84 @@ public record GradientCompression(
             throw new BadInputException(path + ".compression = '" + c.getValue("compression").unwrapped() +
                 "' is not a gradient compression; allowed: none, fp16, bf16, threshold");
         }
-        final double density = number(c, path, "threshold.density");
+        final ThresholdSettings threshold = threshold(c, path, "threshold", "gradient");
+        final Compression weights = weights(c, path);
+        final ThresholdSettings weightThreshold = weights == Compression.THRESHOLD ?
+            threshold(c, path, "weight-threshold", "weight-change") : WEIGHT_THRESHOLD_DEFAULTS;
+        return new GradientCompression(compression, threshold.density(), threshold.initialTau(), threshold.minTau(),
+            threshold.maxTau(), weights, weightThreshold);
+    }
+
+    /**
+     * Reads and checks a threshold section ({@code threshold} or {@code weight-threshold}).
+     *
+     * @param what what its density is a fraction of, for messages ({@code gradient}, {@code weight-change}).
+     */
+    private static ThresholdSettings threshold(final Config c, final String path, final String section,
+        final String what)
+    {
+        final String at = path + "." + section;
+        final double density = number(c, path, section + ".density");
         if (!(density > 0.0 && density <= 1.0))
         {
-            throw new BadInputException(path + ".threshold.density = " + density + " is out of range; allowed: " +
-                "above 0 up to 1 (the fraction of gradient values sent per step, e.g. 0.01)");
+            throw new BadInputException(at + ".density = " + density + " is out of range; allowed: " +
+                "above 0 up to 1 (the fraction of " + what + " values sent per step, e.g. 0.01)");
         }
-        final double minTau = number(c, path, "threshold.min-tau");
-        final double maxTau = number(c, path, "threshold.max-tau");
-        final double initialTau = number(c, path, "threshold.initial-tau");
+        final double minTau = number(c, path, section + ".min-tau");
+        final double maxTau = number(c, path, section + ".max-tau");
+        final double initialTau = number(c, path, section + ".initial-tau");
         if (!(minTau > 0.0) || !(maxTau >= minTau) || Double.isInfinite(maxTau))
         {
-            throw new BadInputException(path + ".threshold.min-tau = " + minTau + " and max-tau = " + maxTau +
+            throw new BadInputException(at + ".min-tau = " + minTau + " and max-tau = " + maxTau +
                 " must satisfy 0 < min-tau <= max-tau (finite)");
         }
         if (!(initialTau >= minTau && initialTau <= maxTau))
         {
-            throw new BadInputException(path + ".threshold.initial-tau = " + initialTau + " is out of range; " +
+            throw new BadInputException(at + ".initial-tau = " + initialTau + " is out of range; " +
                 "allowed: min-tau " + minTau + " .. max-tau " + maxTau);
         }
         try
         {
             // The codec's own bounds too (τ between 1e-30 and 1e30), so an encoder made at a join never refuses.
-            new ThresholdSettings(density, initialTau, minTau, maxTau);
+            return new ThresholdSettings(density, initialTau, minTau, maxTau);
         }
         catch (final InvalidSettingException ex)
         {
-            throw new BadInputException(ex.getMessage());
+            throw new BadInputException(section.equals("threshold") ? ex.getMessage() :
+                ex.getMessage().replace(ThresholdSettings.PATH, at));
         }
-        return new GradientCompression(compression, density, initialTau, minTau, maxTau, weights(c, path));
     }
 
-    /** @return a copy whose weights travel as {@code newWeights} (NONE, FP16 or BF16). */
+    /** @return a copy whose weights travel as {@code newWeights} (a threshold keeps this one's settings). */
     public GradientCompression withWeights(final Compression newWeights)
     {
-        return new GradientCompression(compression, density, initialTau, minTau, maxTau, newWeights);
+        return new GradientCompression(compression, density, initialTau, minTau, maxTau, newWeights, weightThreshold);
+    }
+
+    /**
+     * @return true when the server publishes each version's change, threshold-coded against the copy every worker
+     * holds (which then needs every version, in order, after one dense copy).
+     */
+    public boolean weightsAsDeltas()
+    {
+        return weights == Compression.THRESHOLD;
+    }
+
+    /**
+     * Refuses threshold-coded weights under {@code ssp} and {@code async}, where each worker holds weights of its own
+     * version: no single copy to code the change against.
+     *
+     * @throws BadInputException one line naming both settings.
+     */
+    void check(final Consistency consistency, final String path)
+    {
+        final Consistency.Mode mode = consistency.mode();
+        if (weightsAsDeltas() && (mode == Consistency.Mode.SSP || mode == Consistency.Mode.ASYNC))
+        {
+            throw new BadInputException(path + ".weight-compression = threshold is not supported with " +
+                path + ".consistency = " + mode.label() + " (each worker holds weights of its own version); " +
+                "use weight-compression = fp16 or bf16, or consistency = sync or backup");
+        }
     }
 
     /** @return true unless weights travel as plain float32. */
@@ -99,10 +157,10 @@ public record GradientCompression(
     {
         final Object value = c.getValue("weight-compression").unwrapped();
         final Compression weights = Compression.fromLabel(value.toString().trim().toLowerCase(Locale.ROOT));
-        if (null == weights || weights.isVariableLength())
+        if (null == weights)
         {
             throw new BadInputException(path + ".weight-compression = '" + value + "' is not a weights encoding; " +
-                "allowed: none, fp16, bf16");
+                "allowed: none, fp16, bf16, threshold");
         }
         return weights;
     }
@@ -122,7 +180,10 @@ public record GradientCompression(
         final String gradients = compression != Compression.THRESHOLD ? compression.label() : compression.label() +
             " (density = " + density + ", initial-tau = " + initialTau + ", min-tau = " + minTau + ", max-tau = " +
             maxTau + ")";
-        return weights == Compression.NONE ? gradients : gradients + ", weights " + weights.label();
+        final String weightsLabel = weights != Compression.THRESHOLD ? weights.label() : weights.label() +
+            " (density = " + weightThreshold.density() + ", initial-tau = " + weightThreshold.initialTau() +
+            ", min-tau = " + weightThreshold.minTau() + ", max-tau = " + weightThreshold.maxTau() + ")";
+        return weights == Compression.NONE ? gradients : gradients + ", weights " + weightsLabel;
     }
 
     private static double number(final Config c, final String path, final String key)

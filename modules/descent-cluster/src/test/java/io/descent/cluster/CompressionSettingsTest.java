@@ -8,6 +8,7 @@ import io.descent.transport.codec.GradientEncoder;
 import io.descent.transport.codec.HalfEncoder;
 import io.descent.transport.codec.ThresholdDecoder;
 import io.descent.transport.codec.ThresholdEncoder;
+import io.descent.transport.codec.ThresholdSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -98,9 +99,42 @@ class CompressionSettingsTest
         assertTrue(fp16.compressesWeights());
         assertEquals("bf16, weights fp16", fp16.label(), "what registration compares");
         assertEquals(Compression.BF16, settings("weight-compression = bf16").compression().weights());
-        assertRefused("weight-compression = threshold", "descent.cluster.weight-compression = 'threshold' is not a " +
-            "weights encoding; allowed: none, fp16, bf16");
-        assertRefused("weight-compression = int8", "descent.cluster.weight-compression = 'int8'");
+        assertRefused("weight-compression = int8", "descent.cluster.weight-compression = 'int8' is not a " +
+            "weights encoding; allowed: none, fp16, bf16, threshold");
+    }
+
+    @Test
+    void shouldReadThresholdWeightsWithTheirOwnSection()
+    {
+        final GradientCompression coded = settings("compression = threshold, weight-compression = threshold, " +
+            "weight-threshold { density = 0.05, initial-tau = 1e-3 }").compression();
+        assertEquals(Compression.THRESHOLD, coded.weights());
+        assertTrue(coded.weightsAsDeltas());
+        assertEquals(new ThresholdSettings(0.05, 1e-3, 1e-10, 1.0), coded.weightThreshold());
+        assertEquals(0.01, coded.density(), "the gradients' section is apart");
+        assertEquals("threshold (density = 0.01, initial-tau = 0.001, min-tau = 1.0E-8, max-tau = 1.0), weights " +
+            "threshold (density = 0.05, initial-tau = 0.001, min-tau = 1.0E-10, max-tau = 1.0)", coded.label(),
+            "what registration compares: a worker with another weight density is refused");
+        assertEquals(GradientCompression.WEIGHT_THRESHOLD_DEFAULTS,
+            settings("weight-compression = threshold").compression().weightThreshold(), "reference.conf's defaults");
+        assertFalse(settings("weight-compression = fp16").compression().weightsAsDeltas());
+        assertEquals(Consistency.Mode.BACKUP, settings("weight-compression = threshold, workers = 3, " +
+            "consistency = backup").consistency().mode());
+
+        assertRefused("weight-compression = threshold, weight-threshold.density = 2",
+            "descent.cluster.weight-threshold.density = 2.0 is out of range; allowed: above 0 up to 1 (the fraction " +
+            "of weight-change values sent per step");
+        assertRefused("weight-compression = threshold, weight-threshold.initial-tau = 5",
+            "descent.cluster.weight-threshold.initial-tau = 5.0 is out of range; allowed: min-tau 1.0E-10 .. max-tau 1.0");
+        assertRefused("weight-compression = threshold, weight-threshold.min-tau = 1e-40, weight-threshold.initial-tau " +
+            "= 1e-35", "descent.cluster.weight-threshold.min-tau");
+        assertRefused("weight-threshold.tau = 1", "unknown setting descent.cluster.weight-threshold.tau");
+        assertRefused("weight-compression = threshold, workers = 2, consistency = ssp",
+            "descent.cluster.weight-compression = threshold is not supported with descent.cluster.consistency = ssp " +
+            "(each worker holds weights of its own version); use weight-compression = fp16 or bf16, or " +
+            "consistency = sync or backup");
+        assertRefused("weight-compression = threshold, consistency = async",
+            "descent.cluster.weight-compression = threshold is not supported with descent.cluster.consistency = async");
     }
 
     private static void assertRefused(final String overrides, final String start)

@@ -104,9 +104,11 @@ public final class ScaleBenchCommand implements Callable<Integer>
         "nodes' setting, sync)")
     private String consistency;
 
-    @Option(names = "--compression", paramLabel = "LIST", description = "gradient compressions, one row each " +
-        "(descent.cluster.compression of every node: none, fp16, bf16, threshold), e.g. none,fp16,threshold; " +
-        "prints each one's throughput ÷ none's at the same worker count (default: the nodes' setting, none)")
+    @Option(names = "--compression", paramLabel = "LIST", description = "compressions, one row each: GRADIENTS " +
+        "(descent.cluster.compression of every node: none, fp16, bf16, threshold; weights float32) or " +
+        "GRADIENTS/WEIGHTS (and descent.cluster.weight-compression: none, fp16, bf16, threshold), e.g. " +
+        "none,fp16/fp16,threshold/threshold; prints each one's throughput ÷ none's at the same worker count " +
+        "(default: the nodes' setting, none)")
     private String compression;
 
     @Option(names = "--servers", paramLabel = "LIST", description = "parameter-server shards, one row each " +
@@ -428,15 +430,17 @@ public final class ScaleBenchCommand implements Callable<Integer>
         final int width = runs.stream().mapToInt(run -> run.settings().label().length()).max().orElse(0);
         final String settings = width == 0 ? "" : "%-" + Math.max(width, 8) + "s  ";
         final boolean codecs = null != compression;
+        final String codec = "%-" + Math.max(11, runs.stream().mapToInt(run -> run.settings().compressionName()
+            .length()).max().orElse(0)) + "s  ";
         System.out.println((width == 0 ? "" : String.format(settings, "settings")) +
-            (codecs ? "compression  " : "") + "workers  samples/s  efficiency  step ms  compute ms  comm ms" +
+            (codecs ? String.format(codec, "compression") : "") + "workers  samples/s  efficiency  step ms  compute ms  comm ms" +
             (ceiling ? "  compute only: free samples/s  ceiling  lockstep samples/s  ceiling  efficiency of it" : "") +
             (repeat > 1 ? "  range of " + repeat + " runs (samples/s)" : ""));
         for (final ScaleRun run : runs)
         {
             final ScaleRun base = run.baselineIn(runs);
             System.out.printf((width == 0 ? "" : String.format(settings, run.settings().label()).replace("%", "%%")) +
-                (codecs ? String.format("%-11s  ", run.settings().compressionName()) : "") + "%7d  %9.0f  %10.3f  %7.2f  %10.2f  %7.2f%s%s%n", run.workers(), run.samplesPerSec(),
+                (codecs ? String.format(codec, run.settings().compressionName()) : "") + "%7d  %9.0f  %10.3f  %7.2f  %10.2f  %7.2f%s%s%n", run.workers(), run.samplesPerSec(),
                 run.efficiency(base), run.stepSeconds() * 1e3, run.computeSeconds() * 1e3,
                 run.commSeconds() * 1e3, ceiling ? String.format("  %28.0f  %7.3f  %18.0f  %7.3f  %16.3f",
                     run.computeOnly().free(), run.ceiling(base), run.computeOnly().lockstep(),

@@ -90,7 +90,7 @@ public final class ScaleProbe
     {
         final ScaleJob job = ScaleJob.of(model, batch, steps, 1);
         final String label = (netns ? "netns-" + (null == linkRate ? "unshaped" : linkRate) : "local") + "-s" +
-            servers + (null == compression ? "" : "-" + compression);
+            servers + (null == compression ? "" : "-" + compression.replace('/', '+'));
         final ScaleSettings settings = new ScaleSettings(servers, ScaleSettings.DEFAULT_CONSISTENCY, null, List.of(),
             label, compression);
         final Path jobFile = work.resolve("model-" + workers + "-" + label + ".conf");

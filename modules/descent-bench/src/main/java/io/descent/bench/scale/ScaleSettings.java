@@ -75,9 +75,14 @@ record ScaleSettings(int servers, String consistency, String auth, List<String> 
         {
             args.addAll(List.of("--cluster", "data-plane.auth=" + auth));
         }
-        if (null != compression && !DEFAULT_COMPRESSION.equals(compression))
+        if (null != compression && !DEFAULT_COMPRESSION.equals(gradientCompression()))
         {
-            args.addAll(List.of("--cluster", "compression=" + compression));
+            args.addAll(List.of("--cluster", "compression=" + gradientCompression()));
+        }
+        if (null != compression && compression.contains("/"))
+        {
+            args.addAll(List.of("--cluster", "weight-compression=" + compression.substring(
+                compression.indexOf('/') + 1)));
         }
         cluster.forEach(set -> args.addAll(List.of("--cluster", set)));
         return args;
@@ -120,10 +125,27 @@ record ScaleSettings(int servers, String consistency, String auth, List<String> 
         return label.isEmpty() ? "" : "-" + label.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("-+$", "");
     }
 
-    /** @return the gradient compression the run's nodes use: the given one, else the nodes' default (none). */
+    /**
+     * @return the compression the run's nodes use, as its row names it: {@code GRADIENTS} (weights float32) or
+     * {@code GRADIENTS/WEIGHTS}, e.g. {@code fp16/fp16}; the nodes' default (none) when not given.
+     */
     String compressionName()
     {
         return null == compression ? DEFAULT_COMPRESSION : compression;
+    }
+
+    /** @return the gradients' part of {@link #compressionName()}. */
+    String gradientCompression()
+    {
+        final String name = compressionName();
+        return name.contains("/") ? name.substring(0, name.indexOf('/')) : name;
+    }
+
+    /** @return the weights' part of {@link #compressionName()}: none (float32) unless a row says otherwise. */
+    String weightCompression()
+    {
+        final String name = compressionName();
+        return name.contains("/") ? name.substring(name.indexOf('/') + 1) : DEFAULT_COMPRESSION;
     }
 
     /** @return the settings as report fields. */
@@ -135,6 +157,8 @@ record ScaleSettings(int servers, String consistency, String auth, List<String> 
         json.put("consistency", consistency);
         json.put("data_plane_auth", null == auth ? "default" : auth);
         json.put("compression", compressionName());
+        json.put("gradient_compression", gradientCompression());
+        json.put("weight_compression", weightCompression());
         json.put("cluster", cluster);
         json.put("node_args", clusterArgs());
         return json;

@@ -22,6 +22,8 @@ final class ScaleSweep
     static final List<String> CONSISTENCY = List.of("sync", "backup", "ssp", "async");
     /** The gradient compressions a node may know (descent.cluster.compression). */
     static final List<String> COMPRESSION = List.of("none", "fp16", "bf16", "threshold");
+    /** The weight compressions a node may know (descent.cluster.weight-compression), after a '/' in a row. */
+    static final List<String> WEIGHT_COMPRESSION = List.of("none", "fp16", "bf16", "threshold");
     /** Settings the bench sets itself or sweeps with their own option; refused in {@code --cluster}. */
     private static final List<String> OWN_KEYS = List.of("consistency", "servers", "data-plane.auth", "workers", "key",
         "compression");
@@ -88,16 +90,7 @@ final class ScaleSweep
         {
             auths.forEach(mode -> DataPlaneAuth.parse(mode, "--auth"));
         }
-        final List<String> codecs = null == compression ? null : words("--compression", compression,
-            "e.g. none,fp16,threshold");
-        if (null != codecs)
-        {
-            codecs.stream().filter(codec -> !COMPRESSION.contains(codec)).findFirst().ifPresent(codec ->
-            {
-                throw new BadInputException("--compression '" + codec + "' is not a gradient compression; use " +
-                    String.join(", ", COMPRESSION) + " (a list, e.g. none,fp16,threshold)");
-            });
-        }
+        final List<String> codecs = null == compression ? null : compressions(compression);
         for (final String set : cluster)
         {
             final String key = keyOf(set);
@@ -109,6 +102,11 @@ final class ScaleSweep
             if (OWN_KEYS.contains(key))
             {
                 throw new BadInputException("--cluster " + key + "=…: " + ownOption(key));
+            }
+            if (key.equals("weight-compression") && null != codecs && codecs.stream().anyMatch(c -> c.contains("/")))
+            {
+                throw new BadInputException("--cluster weight-compression=…: the --compression rows set the weights " +
+                    "(GRADIENTS/WEIGHTS, e.g. fp16/fp16); leave --cluster weight-compression out");
             }
         }
         return new ScaleSweep(shards, models, auths, codecs, List.copyOf(cluster));
@@ -126,6 +124,14 @@ final class ScaleSweep
     {
         final List<Integer> shards = servers;
         final List<String> models = consistency;
+        final boolean codedWeights = null != compression && compression.stream()
+            .anyMatch(row -> row.endsWith("/threshold"));
+        if (codedWeights && null != models && models.stream().anyMatch(model -> model.equals("ssp") ||
+            model.equals("async")))
+        {
+            throw new BadInputException("--compression …/threshold with --consistency " + String.join(",", models) +
+                ": threshold-coded weights run under sync and backup only; sweep them with --consistency sync,backup");
+        }
         if (null == shards || shards.stream().allMatch(count -> count == 1))
         {
             return this;
@@ -181,6 +187,45 @@ final class ScaleSweep
             counts.add(count);
         }
         return counts;
+    }
+
+    /**
+     * @return the rows of {@code --compression LIST}: each {@code GRADIENTS} (weights float32) or
+     * {@code GRADIENTS/WEIGHTS}, lower-cased, a {@code /none} dropped (so {@code none/none} is {@code none}).
+     * @throws BadInputException one line naming the bad row and what is allowed.
+     */
+    private static List<String> compressions(final String text)
+    {
+        final String example = "e.g. none,fp16/fp16,threshold/threshold";
+        final Set<String> rows = new LinkedHashSet<>();
+        for (final String word : words("--compression", text, example))
+        {
+            final String[] parts = word.split("/", -1);
+            if (parts.length > 2)
+            {
+                throw new BadInputException("--compression '" + word + "' must be GRADIENTS or GRADIENTS/WEIGHTS " +
+                    "(a list, " + example + ")");
+            }
+            if (!COMPRESSION.contains(parts[0].trim()))
+            {
+                throw new BadInputException("--compression '" + parts[0].trim() + "' is not a gradient compression; " +
+                    "use " + String.join(", ", COMPRESSION) + " (a list of GRADIENTS or GRADIENTS/WEIGHTS, " +
+                    example + ")");
+            }
+            final String weights = parts.length == 2 ? parts[1].trim() : "none";
+            if (!WEIGHT_COMPRESSION.contains(weights))
+            {
+                throw new BadInputException("--compression '" + word + "': '" + weights + "' is not a weight " +
+                    "compression; use one of " + String.join(", ", WEIGHT_COMPRESSION) + " after the '/', " + example);
+            }
+            final String row = parts[0].trim() + ("none".equals(weights) ? "" : "/" + weights);
+            if (!rows.add(row))
+            {
+                throw new BadInputException("--compression '" + text + "' lists " + row + " twice (a bare " +
+                    "GRADIENTS row sends float32 weights: it is GRADIENTS/none)");
+            }
+        }
+        return List.copyOf(rows);
     }
 
     /** @return the distinct, lower-cased, non-empty words of a comma-separated list. */

@@ -162,6 +162,57 @@ class ScaleSweepTest
     }
 
     @Test
+    void shouldSetTheWeightsCompressionOfRowsThatNameIt()
+    {
+        final ScaleSweep pairs = ScaleSweep.parse(null, null, null, "none/none,fp16/fp16,threshold/threshold,fp16",
+            List.of("step-timeout=30s"), 9);
+        final List<ScaleSettings> rows = pairs.combinations();
+        assertEquals(List.of("none", "fp16/fp16", "threshold/threshold", "fp16"),
+            rows.stream().map(ScaleSettings::compressionName).toList(), "none/none is none: float32 weights");
+        assertEquals(List.of("compression none", "compression fp16/fp16", "compression threshold/threshold",
+            "compression fp16"), rows.stream().map(ScaleSettings::label).toList());
+        assertEquals(List.of("--cluster", "compression=threshold", "--cluster", "weight-compression=threshold",
+            "--cluster", "step-timeout=30s"), rows.get(2).clusterArgs());
+        assertEquals(List.of("--cluster", "compression=fp16", "--cluster", "step-timeout=30s"),
+            rows.get(3).clusterArgs(), "a bare row keeps float32 weights");
+        assertEquals(List.of("--cluster", "step-timeout=30s"), rows.get(0).clusterArgs());
+        assertEquals("threshold", rows.get(2).toJson().get("gradient_compression"));
+        assertEquals("threshold", rows.get(2).toJson().get("weight_compression"));
+        assertEquals("none", rows.get(3).toJson().get("weight_compression"));
+        assertEquals(List.of(rows.get(0)), pairs.baselinesOf(rows.get(2)), "against none");
+        assertEquals("compression threshold/threshold vs none", ScaleSweep.difference(rows.get(2), rows.get(0)));
+        assertEquals(List.of("--cluster", "weight-compression=fp16"),
+            ScaleSweep.parse(null, null, null, "none,none/fp16", List.of(), 9).combinations().get(1).clusterArgs(),
+            "float32 gradients, fp16 weights");
+    }
+
+    @Test
+    void shouldRefuseBadWeightRowsWithOneLine()
+    {
+        for (final String[] bad : new String[][]{
+            { "none,fp16/int8", "--compression 'fp16/int8': 'int8' is not a weight compression; use one of none, " +
+                "fp16, bf16, threshold after the '/'" },
+            { "none,fp16/fp16/fp16", "--compression 'fp16/fp16/fp16' must be GRADIENTS or GRADIENTS/WEIGHTS" },
+            { "zip/fp16", "--compression 'zip' is not a gradient compression; use none, fp16, bf16, threshold" },
+            { "fp16/,none", "--compression 'fp16/': '' is not a weight compression" },
+            { "none,none/none", "--compression 'none,none/none' lists none twice" } })
+        {
+            final BadInputException ex = assertThrows(BadInputException.class,
+                () -> ScaleSweep.parse(null, null, null, bad[0], List.of(), 9));
+            assertTrue(ex.getMessage().startsWith(bad[1]), ex.getMessage());
+            assertEquals(1, ex.getMessage().lines().count());
+        }
+        final BadInputException twice = assertThrows(BadInputException.class, () -> ScaleSweep.parse(null, null,
+            null, "none,fp16/fp16", List.of("weight-compression=fp16"), 9));
+        assertTrue(twice.getMessage().startsWith("--cluster weight-compression=…: the --compression rows set the " +
+            "weights"), twice.getMessage());
+        final BadInputException ssp = assertThrows(BadInputException.class, () -> ScaleSweep.parse(null, "sync,ssp",
+            null, "none,threshold/threshold", List.of(), 9).checkNodesSupport());
+        assertTrue(ssp.getMessage().startsWith("--compression …/threshold with --consistency sync,ssp: " +
+            "threshold-coded weights run under sync and backup only"), ssp.getMessage());
+    }
+
+    @Test
     void shouldRefuseUnknownCompressionsAndTheCompressionKeyWithOneLine()
     {
         for (final String[] bad : new String[][]{ { "none,gzip", "--compression 'gzip' is not a gradient " +

@@ -188,6 +188,11 @@ public final class TrainReport
             weights.put("bytes_per_step_after", total.weights().wireBytes() / steps);
             weights.put("ratio", total.weights().denseBytes() == 0 ? null :
                 (double)total.weights().wireBytes() / total.weights().denseBytes());
+            final boolean coded = "threshold".equals(total.weights().codec());
+            weights.put("full_copies", coded ? total.weights().fullCopies() : null);
+            weights.put("density", coded && !Double.isNaN(total.weights().density()) ?
+                total.weights().density() : null);
+            weights.put("tau", Double.isNaN(total.weights().tau()) ? null : total.weights().tau());
             entry.put("weights", weights);
         }
         root.put("compression", entry);

@@ -91,6 +91,10 @@ class ScaleBenchCommandTest
         assertBadInput(usable, "--compression 'zip' is not a gradient compression; use none, fp16, bf16, threshold",
             "--compression", "none,zip");
         assertBadInput(usable, "--cluster compression=…: use --compression LIST", "--cluster", "compression=fp16");
+        assertBadInput(usable, "--compression 'fp16/fp8': 'fp8' is not a weight compression; use one of none, " +
+            "fp16, bf16, threshold after the '/'", "--compression", "none,fp16/fp8");
+        assertBadInput(usable, "--compression …/threshold with --consistency ssp: threshold-coded weights run " +
+            "under sync and backup only", "--consistency", "ssp", "--compression", "none,threshold/threshold");
         assertBadInput(usable, "--servers, --consistency, --auth, --compression and --cluster are not passed to " +
             "Kubernetes runs", "--k8s", "--image", "d:1", "--compression", "none,fp16");
         assertBadInput(usable, "--servers, --consistency, --auth, --compression and --cluster are not passed to " +

@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code train --workers 2 --servers 2 --cluster compression=fp16 --cluster weight-compression=fp16}: every JVM encodes
  * (workers) or decodes (both server shards) fp16 gradients of its range, and each shard publishes its range of the
  * weights as fp16, which the workers decode; the report's {@code compression} section counts every worker's every
- * range, 2 bytes a value after against 4 before, in both directions, and no node dropped a chunk.
+ * range, 2 bytes a value after against 4 before, in both directions, and no node dropped a chunk. With
+ * {@code weight-compression=threshold} each shard sends each worker its range whole once, then coded changes.
  */
 @Tag("slow")
 class CompressedGradientsTest
@@ -69,6 +70,34 @@ class CompressedGradientsTest
         System.out.printf("fp16, 2 workers x 2 shards, %d steps: %d -> %d gradient bytes a step, test rmse %.4f%n",
             steps, compression.get("bytes_per_step_before").asLong(), compression.get("bytes_per_step_after").asLong(),
             json.get("final").get("test_rmse").asDouble());
+    }
+
+    @Test
+    void shouldSendEachShardsWeightsWholeOnceThenCodedChangesWithThreshold() throws Exception
+    {
+        final Path report = dir.resolve("threshold.json");
+        assertEquals(0, DescentCli.run("train", "regression", "--workers", "2", "--servers", "2", "--threads", "1",
+            "--set", "train.epochs=1", "--set", "data.synthetic.samples=1200", "--set", LAYERS, "--seed", "5",
+            "--cluster", "compression=threshold", "--cluster", "weight-compression=threshold", "--no-progress",
+            "--report", report.toString()));
+        final JsonNode json = JsonReports.mapper().readTree(report.toFile());
+        final long steps = json.get("final").get("steps").asLong();
+        assertTrue(steps > 5, "several steps: " + steps);
+        final JsonNode weights = json.get("compression").get("weights");
+        assertEquals("threshold", weights.get("codec").asText(), weights.toString());
+        assertEquals(2 * 2 * steps, weights.get("copies").asLong(), "2 workers x 2 shard ranges a version");
+        assertEquals(2 * 2, weights.get("full_copies").asLong(), "each worker got each shard's range whole once");
+        final double density = weights.get("density").asDouble();
+        // 1 % once τ has moved from initial-tau to the changes' scale (at most 4× a version): 9 versions average more.
+        assertTrue(density > 0.002 && density < 0.25, "a few per cent of each version's change: " + weights);
+        assertTrue(weights.get("tau").asDouble() > 0.0, weights.toString());
+        assertTrue(weights.get("ratio").asDouble() < 0.5, "whole once, then a few per cent: " + weights);
+        json.get("server_stats").forEach(CompressedGradientsTest::assertNothingDropped);
+        json.get("worker_stats").forEach(CompressedGradientsTest::assertNothingDropped);
+        assertTrue(json.get("final").get("test_rmse").asDouble() < 10.0, json.get("final").toString());
+        System.out.printf("threshold both ways, 2 workers x 2 shards, %d steps: weights %d -> %d bytes a step " +
+            "(density %.4f), test rmse %.4f%n", steps, weights.get("bytes_per_step_before").asLong(),
+            weights.get("bytes_per_step_after").asLong(), density, json.get("final").get("test_rmse").asDouble());
     }
 
     private static void assertNothingDropped(final JsonNode node)

@@ -42,6 +42,8 @@ public final class FanOutSender
     private final Outlet[] outlets;
     private final MessageId[][] ids;
     private final DirectBuffer[][] sources;
+    /** Per peer and queued message: its length in bytes (a variable-length encoding's is not its id's). */
+    private final int[][] lengths;
     private final long[][] deadlines;
     private final int[] queued;
     private final int[] next;
@@ -68,6 +70,7 @@ public final class FanOutSender
         this.outlets = new Outlet[peers];
         this.ids = new MessageId[peers][capacity];
         this.sources = new DirectBuffer[peers][capacity];
+        this.lengths = new int[peers][capacity];
         this.deadlines = new long[peers][capacity];
         this.queued = new int[peers];
         this.next = new int[peers];
@@ -94,6 +97,19 @@ public final class FanOutSender
     public void add(final int peer, final Outlet outlet, final MessageId id, final DirectBuffer source,
         final long deadlineNs)
     {
+        add(peer, outlet, id, source, id.byteLength(), deadlineNs);
+    }
+
+    /**
+     * Queues a message of {@code length} bytes, as {@link #add(int, Outlet, MessageId, DirectBuffer, long)}: for a
+     * variable-length encoding ({@link io.descent.transport.codec.Compression#isVariableLength()}), whose length its id
+     * does not tell.
+     *
+     * @param length the message's bytes, from offset 0 of {@code source}.
+     */
+    public void add(final int peer, final Outlet outlet, final MessageId id, final DirectBuffer source,
+        final int length, final long deadlineNs)
+    {
         if (queued[peer] == 0)
         {
             outlets[peer] = outlet;
@@ -107,8 +123,9 @@ public final class FanOutSender
         }
         ids[peer][queued[peer]] = id;
         sources[peer][queued[peer]] = source;
+        lengths[peer][queued[peer]] = length;
         deadlines[peer][queued[peer]] = deadlineNs;
-        sharedTags[peer][queued[peer]] = shareWithOthers(peer, id, source);
+        sharedTags[peer][queued[peer]] = shareWithOthers(peer, id, source, length);
         queued[peer]++;
     }
 
@@ -116,14 +133,15 @@ public final class FanOutSender
      * @return the tags of the same message queued to another peer and not begun there yet, shared from now on (the
      * index in {@link #tagPool}), or -1 when no other peer has it queued so.
      */
-    private int shareWithOthers(final int peer, final MessageId id, final DirectBuffer source)
+    private int shareWithOthers(final int peer, final MessageId id, final DirectBuffer source, final int length)
     {
         for (int other = 0; other < outlets.length; other++)
         {
             for (int i = next[other]; other != peer && i < queued[other]; i++)
             {
                 final boolean begunThere = i == next[other] && begun[other];
-                if (sources[other][i] == source && ids[other][i].equals(id) && !begunThere)
+                if (sources[other][i] == source && lengths[other][i] == length && ids[other][i].equals(id) &&
+                    !begunThere)
                 {
                     if (sharedTags[other][i] < 0)
                     {
@@ -190,14 +208,8 @@ public final class FanOutSender
             if (!begun[peer])
             {
                 final int tags = sharedTags[peer][at];
-                if (tags < 0)
-                {
-                    outlet.begin(ids[peer][at], sources[peer][at], deadlines[peer][at]);
-                }
-                else
-                {
-                    outlet.begin(ids[peer][at], sources[peer][at], deadlines[peer][at], tagPool[tags]);
-                }
+                outlet.begin(ids[peer][at], sources[peer][at], lengths[peer][at], deadlines[peer][at],
+                    tags < 0 ? null : tagPool[tags]);
                 begun[peer] = true;
             }
             final SendResult result = outlet.progress();
@@ -211,7 +223,7 @@ public final class FanOutSender
                 fail(peer, ids[peer][at], result);
                 return true;
             }
-            bytesSent += ids[peer][at].byteLength();
+            bytesSent += lengths[peer][at];
             next[peer] = at + 1;
             if (next[peer] == queued[peer])
             {

@@ -63,6 +63,33 @@ public interface Outlet extends AutoCloseable
     }
 
     /**
+     * Starts a message of {@code length} bytes, as {@link #begin(MessageId, DirectBuffer, long, BroadcastTags)}: also
+     * one whose length is not {@code id.byteLength()} (a variable-length encoding). This default handles fixed-length
+     * messages only.
+     *
+     * @param length its bytes from offset 0 of {@code source}.
+     * @param tags   shared by the outlets sending this message, or null when none shares it.
+     * @throws UnsupportedOperationException when this outlet cannot send a length other than {@code id.byteLength()}.
+     */
+    default void begin(
+        final MessageId id, final DirectBuffer source, final int length, final long deadlineNs,
+        final BroadcastTags tags)
+    {
+        if (id.compression().isVariableLength() || length != id.byteLength())
+        {
+            throw new UnsupportedOperationException("this outlet sends fixed-length messages only: " + id);
+        }
+        if (null == tags)
+        {
+            begin(id, source, deadlineNs);
+        }
+        else
+        {
+            begin(id, source, deadlineNs, tags);
+        }
+    }
+
+    /**
      * Hands as much of the message in flight to the data plane as it takes now, without waiting.
      *
      * @return {@link SendResult#PENDING} while some of it remains, else its outcome (also {@link SendResult#SENT}

@@ -43,6 +43,14 @@ public final class SenderOutlet implements Outlet
     }
 
     @Override
+    public void begin(
+        final MessageId id, final DirectBuffer source, final int length, final long deadlineNs,
+        final BroadcastTags tags)
+    {
+        sender.begin(id, source, 0, length, deadlineNs, tags);
+    }
+
+    @Override
     public SendResult progress()
     {
         return sender.progress();

@@ -487,7 +487,9 @@ public final class NodeMetrics
     /**
      * Exports the parameter server's gradient traffic: {@code descent_gradient_bytes_before_total} (as float32) and
      * {@code descent_gradient_bytes_after_total} (on the wire) counters, {@code descent_gradient_density} (values
-     * sent over values, 1 when dense) and {@code descent_gradient_tau} (threshold: the last τ; NaN otherwise) gauges.
+     * sent over values, 1 when dense) and {@code descent_gradient_tau} (threshold: the last τ; NaN otherwise) gauges;
+     * and the same of the weights it published: {@code descent_weight_bytes_before_total},
+     * {@code descent_weight_bytes_after_total}, {@code descent_weight_density} and {@code descent_weight_tau}.
      *
      * @param source the server's counts, e.g. its engine's; called on scrape threads.
      * @throws IllegalStateException when called twice.
@@ -508,6 +510,20 @@ public final class NodeMetrics
             "(1 unless compression = threshold).", () -> source.get().density());
         gauge("descent_gradient_tau", "Parameter server: the threshold of the last gradient (compression = " +
             "threshold), else NaN.", () -> source.get().tau());
+        counterWithCallback("descent_weight_bytes_before", "Parameter server: bytes of the weights it published " +
+            "(every copy to every worker), as float32 (before compression).", () -> weights(source).denseBytes());
+        counterWithCallback("descent_weight_bytes_after", "Parameter server: bytes of the weights it published, on " +
+            "the wire (after weight-compression).", () -> weights(source).wireBytes());
+        gauge("descent_weight_density", "Parameter server: fraction of each version's weight change the coded " +
+            "changes carried (weight-compression = threshold), else NaN.", () -> weights(source).density());
+        gauge("descent_weight_tau", "Parameter server: the threshold of the last coded weight change " +
+            "(weight-compression = threshold), else NaN.", () -> weights(source).tau());
+    }
+
+    private static CompressionStats.WeightTraffic weights(final Supplier<CompressionStats> source)
+    {
+        final CompressionStats.WeightTraffic weights = source.get().weights();
+        return null == weights ? new CompressionStats.WeightTraffic("none", 0, 0, 0) : weights;
     }
 
     /**

@@ -22,17 +22,38 @@ public record CompressionStats(
     /**
      * The weights a server (or shard) published to workers: every copy of its range, as float32 and on the wire.
      *
-     * @param codec      {@code none}, {@code fp16} or {@code bf16} ({@code descent.cluster.weight-compression}).
+     * @param codec      {@code none}, {@code fp16}, {@code bf16} or {@code threshold}
+     *                   ({@code descent.cluster.weight-compression}).
      * @param copies     ranges sent (one per worker and version).
      * @param denseBytes their bytes as float32.
      * @param wireBytes  their bytes on the wire.
+     * @param fullCopies threshold: the copies sent whole as float32 (a worker's first version: the job's start, a
+     *                   join, a server restart); the others carried a version's coded change. Else 0.
+     * @param values     threshold: the values the coded changes covered (once per version and range), else 0.
+     * @param valuesSent threshold: the values they carried.
+     * @param tau        threshold: the τ of the last coded change, else NaN.
      */
-    public record WeightTraffic(String codec, long copies, long denseBytes, long wireBytes)
+    public record WeightTraffic(
+        String codec, long copies, long denseBytes, long wireBytes, long fullCopies, long values, long valuesSent,
+        double tau)
     {
+        /** Counts without a threshold code. */
+        public WeightTraffic(final String codec, final long copies, final long denseBytes, final long wireBytes)
+        {
+            this(codec, copies, denseBytes, wireBytes, 0, 0, 0, Double.NaN);
+        }
+
         WeightTraffic plus(final WeightTraffic other)
         {
             return null == other ? this : new WeightTraffic(codec, copies + other.copies,
-                denseBytes + other.denseBytes, wireBytes + other.wireBytes);
+                denseBytes + other.denseBytes, wireBytes + other.wireBytes, fullCopies + other.fullCopies,
+                values + other.values, valuesSent + other.valuesSent, Double.isNaN(tau) ? other.tau : tau);
+        }
+
+        /** @return the fraction of the coded changes' values sent, or NaN when none was coded. */
+        public double density()
+        {
+            return values == 0 ? Double.NaN : (double)valuesSent / values;
         }
     }
 

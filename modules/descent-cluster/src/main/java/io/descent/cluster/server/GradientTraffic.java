@@ -5,8 +5,8 @@ import io.descent.transport.codec.Compression;
 
 /**
  * A parameter server's (or shard's) gradient traffic since it started: the bytes its gradients would have taken as
- * float32 and the bytes they took on the wire (and the same of the weights it published), the values they carried and the last τ (threshold), for the report's
- * {@code compression} section and {@code /metrics}. One writer (the compute thread, per summed gradient); read from
+ * float32 and the bytes they took on the wire (and the same of the weights it published), the values they carried
+ * and the last τ (threshold), for the report's {@code compression} section and {@code /metrics}. One writer (the compute thread, per summed gradient); read from
  * any thread (volatile fields, each consistent on its own).
  */
 final class GradientTraffic
@@ -22,6 +22,10 @@ final class GradientTraffic
     private volatile long weightCopies;
     private volatile long weightDenseBytes;
     private volatile long weightWireBytes;
+    private volatile long weightFullCopies;
+    private volatile long weightValues;
+    private volatile long weightValuesSent;
+    private volatile double weightTau = Double.NaN;
 
     GradientTraffic(final Compression compression, final Compression weights)
     {
@@ -40,6 +44,27 @@ final class GradientTraffic
         weightCopies++;
         weightDenseBytes += (long)floats * Float.BYTES;
         weightWireBytes += wire;
+    }
+
+    /** Threshold weights: counts one copy sent whole as float32 (a worker's first version). Compute thread only. */
+    void addFullWeights(final int floats)
+    {
+        addWeights(floats, (long)floats * Float.BYTES);
+        weightFullCopies++;
+    }
+
+    /**
+     * Threshold weights: counts one version's coded change of a range (once, however many workers get it).
+     *
+     * @param floats   the range's values.
+     * @param sent     the values it carries.
+     * @param rangeTau its τ.
+     */
+    void addWeightChange(final int floats, final long sent, final double rangeTau)
+    {
+        weightValues += floats;
+        weightValuesSent += sent;
+        weightTau = rangeTau;
     }
 
     /**
@@ -67,6 +92,7 @@ final class GradientTraffic
     CompressionStats snapshot()
     {
         return new CompressionStats(compression.label(), gradients, denseBytes, wireBytes, values, valuesSent, tau,
-            new CompressionStats.WeightTraffic(weights.label(), weightCopies, weightDenseBytes, weightWireBytes));
+            new CompressionStats.WeightTraffic(weights.label(), weightCopies, weightDenseBytes, weightWireBytes,
+                weightFullCopies, weightValues, weightValuesSent, weightTau));
     }
 }

@@ -1,6 +1,7 @@
 package io.descent.cluster.server;
 
 import io.descent.cluster.protocol.CompressionStats;
+import org.agrona.DirectBuffer;
 
 import java.util.function.Supplier;
 
@@ -64,6 +65,25 @@ public interface JobObserver
      * density, τ) from now on, from any thread (e.g. for {@code /metrics}).
      */
     default void onGradientTraffic(final Supplier<CompressionStats> source)
+    {
+    }
+
+    /** What {@link #onWeightsPublished} is told, as a callback. */
+    @FunctionalInterface
+    interface Published
+    {
+        /** See {@link #onWeightsPublished}. */
+        void onPublished(long version, DirectBuffer master, DirectBuffer held);
+    }
+
+    /**
+     * The server (or the coordinator, for its range) published weights {@code version}; called on its compute
+     * thread, before the sends complete. Both vectors are float32 over the server's range, read only during the call:
+     * {@code master} its weights, {@code held} what a worker ordered that version holds once they are in (with
+     * threshold-coded weights the shadow; else the master weights, which fp16 or bf16 round on the way). Keep it
+     * short (tests compare the workers' weights with it).
+     */
+    default void onWeightsPublished(final long version, final DirectBuffer master, final DirectBuffer held)
     {
     }
 

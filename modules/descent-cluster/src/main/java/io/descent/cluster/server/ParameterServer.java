@@ -217,6 +217,7 @@ public final class ParameterServer extends AbstractBehavior<Command>
         compute.idleWork(() -> sending.progressSends(late));
         ledger.start(engine.startStep());
         observer.onGradientTraffic(engine.traffic()::snapshot);
+        engine.onPublished(observer::onWeightsPublished);
         if (shards.sharded())
         {
             // Workers are told every shard's endpoint when accepted: the coordinator opens to them once all are in.

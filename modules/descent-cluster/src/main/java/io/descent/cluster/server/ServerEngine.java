@@ -24,8 +24,9 @@ import io.descent.nn.optim.Optimizer;
 import io.descent.nn.optim.OptimizerSettings;
 import io.descent.train.Evaluator;
 import io.descent.train.Metrics;
+import io.descent.transport.codec.Compression;
 import io.descent.transport.codec.GradientDecoder;
-import io.descent.transport.codec.HalfEncoder;
+import io.descent.transport.codec.GradientEncoder;
 import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.ChunkAuth;
 import io.descent.transport.wire.MessageId;
@@ -59,6 +60,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>With gradient compression ({@code descent.cluster.compression}) each rank's encoded range lands in a buffer of
  * its own and {@link #fold} decodes it straight into the step's sum ({@link GradientDecoder}); the traffic is counted
  * in {@link #traffic()}.
+ *
+ * <p>With threshold-coded weights ({@code weight-compression = threshold}) the engine keeps the copy of its range every
+ * worker holds ({@link WeightShadow}) and which ranks hold it: a rank gets the shadow whole as float32 the first time
+ * it is sent a version after it connected (the job's start, a join, a server restart), and each later version's coded
+ * change, which it adds in; a rank left out of a version's orders no longer holds it.
  */
 final class ServerEngine implements AutoCloseable
 {
@@ -112,8 +118,17 @@ final class ServerEngine implements AutoCloseable
     private final GradientDecoder decoder;
     /** How this engine's data plane authenticates chunks (a follower shard set to {@code auto}: the coordinator's). */
     private final ChunkAuth dataPlane;
-    /** Encodes each published version of this range ({@code weight-compression}), or null to publish float32. */
-    private final HalfEncoder weightsEncoder;
+    /**
+     * Encodes each published version of this range ({@code weight-compression} fp16 or bf16), or null to publish
+     * float32 or threshold-coded changes ({@link #shadow}).
+     */
+    private final GradientEncoder weightsEncoder;
+    /** Threshold weights: the copy every worker holds and the coding of each version's change, else null. */
+    private final WeightShadow shadow;
+    /** Threshold weights, by rank: true once it was sent a version since it connected (it holds the shadow). */
+    private final boolean[] holdsShadow;
+    /** Told of each published version (tests watch it). */
+    private JobObserver.Published onPublished = (version, master, held) -> { };
     /** The published version of this range as encoded, the same bytes for every worker (sync), or null. */
     private final UnsafeBuffer weightsEncoded;
     /** By rank, where its encoded gradient lands (compressed only), and its length once arrived. */
@@ -190,7 +205,9 @@ final class ServerEngine implements AutoCloseable
             }
         }
         this.traffic = new GradientTraffic(compression.compression(), compression.weights());
-        this.weightsEncoder = compression.compressesWeights() ? new HalfEncoder(compression.weights(), floats) : null;
+        this.shadow = compression.weightsAsDeltas() ? new WeightShadow(compression, params) : null;
+        this.holdsShadow = new boolean[ranks];
+        this.weightsEncoder = null == shadow ? GradientCodecs.weightsEncoder(compression, floats) : null;
         this.weightsEncoded = null == weightsEncoder ? null :
             new UnsafeBuffer(ByteBuffer.allocateDirect(weightsEncoder.maxEncodedBytes()));
         this.outlets = new Outlet[ranks];
@@ -302,6 +319,7 @@ final class ServerEngine implements AutoCloseable
     String connect(final int rank, final String endpoint, final int sessionId)
     {
         disconnect(rank);
+        holdsShadow[rank] = false;
         try
         {
             outlets[rank] = setup.plane().outlet(endpoint, sessionId);
@@ -317,6 +335,7 @@ final class ServerEngine implements AutoCloseable
     void disconnect(final int rank)
     {
         sends.abandon(rank);
+        holdsShadow[rank] = false;
         if (null != outlets[rank])
         {
             outlets[rank].close();
@@ -427,7 +446,20 @@ final class ServerEngine implements AutoCloseable
         MessageId weights = identity.rangeId(MessageKind.WEIGHTS, version, SenderId.server(role.shard()), offset,
             floats);
         DirectBuffer shared = weightsView;
-        if (null != weightsEncoder)
+        final MessageId full = weights;
+        int changeBytes = -1;
+        if (null != shadow)
+        {
+            if (copy)
+            {
+                throw new IllegalStateException("threshold-coded weights need one copy every worker holds: " +
+                    "refused with ssp and async by the settings");
+            }
+            changeBytes = advanceShadow(orders);
+            weights = weights.withCompression(Compression.THRESHOLD);
+            shared = shadow.encoded();
+        }
+        else if (null != weightsEncoder)
         {
             weights = weights.withCompression(weightsEncoder.compression());
             if (!copy && !orders.isEmpty())
@@ -451,13 +483,29 @@ final class ServerEngine implements AutoCloseable
             // A rank is ordered again only once it delivered, so after its last sends were done: none is left here.
             sends.abandon(rank);
             next.order().encode(orderViews[rank]);
-            sends.add(rank, outlet, weights, copy ? copyOfWeights(rank) : shared, deadline);
-            traffic.addWeights(floats, weights.byteLength());
+            if (null == shadow)
+            {
+                sends.add(rank, outlet, weights, copy ? copyOfWeights(rank) : shared, deadline);
+                traffic.addWeights(floats, weights.byteLength());
+            }
+            else if (holdsShadow[rank] && changeBytes >= 0)
+            {
+                sends.add(rank, outlet, weights, shared, changeBytes, deadline);
+                traffic.addWeights(floats, changeBytes);
+            }
+            else
+            {
+                // Its first version since it connected: the shadow whole, which the changes after it go on from.
+                sends.add(rank, outlet, full, shadow.shadow(), deadline);
+                traffic.addFullWeights(floats);
+                holdsShadow[rank] = true;
+            }
             if (role.coordinates())
             {
                 sends.add(rank, outlet, order, orderViews[rank], deadline);
             }
         }
+        onPublished.onPublished(version, weightsView, null == shadow ? weightsView : shadow.shadow());
         sends.flush(PUBLISH_STALL_NS);
         sends.collectFailures((rank, id, why) ->
         {
@@ -465,6 +513,39 @@ final class ServerEngine implements AutoCloseable
             reasons.add(why.name());
         });
         return reasons;
+    }
+
+    /**
+     * Threshold weights: a rank not ordered this version stops holding the shadow (it would miss this change); then
+     * the shadow takes this version's change, or starts again from the master when no ordered rank holds it.
+     *
+     * @return the change's coded bytes, or -1 when the shadow started again (every rank gets it whole).
+     */
+    private int advanceShadow(final List<StepLoop.Order> orders)
+    {
+        final boolean[] ordered = new boolean[holdsShadow.length];
+        for (final StepLoop.Order next : orders)
+        {
+            ordered[next.rank()] = true;
+        }
+        boolean anyHolds = false;
+        for (int rank = 0; rank < holdsShadow.length; rank++)
+        {
+            holdsShadow[rank] &= ordered[rank];
+            anyHolds |= holdsShadow[rank];
+        }
+        final int bytes = shadow.advance(params, anyHolds);
+        if (bytes >= 0)
+        {
+            traffic.addWeightChange(floats, shadow.valuesSent(), shadow.tau());
+        }
+        return bytes;
+    }
+
+    /** Sets what is told of each published version ({@link JobObserver#onWeightsPublished}), on the compute thread. */
+    void onPublished(final JobObserver.Published listener)
+    {
+        onPublished = listener;
     }
 
     /** @return rank's own copy of the weights as they are now, encoded as they are published. */

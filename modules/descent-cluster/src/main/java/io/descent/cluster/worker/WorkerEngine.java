@@ -3,6 +3,7 @@ package io.descent.cluster.worker;
 import io.descent.cluster.Consistency;
 import io.descent.cluster.GradientCodecs;
 import io.descent.cluster.dataplane.Buffers;
+import io.descent.cluster.dataplane.DataPlane;
 import io.descent.cluster.dataplane.Outlet;
 import io.descent.cluster.dataplane.TransportStats;
 import io.descent.cluster.plan.StepPlan;
@@ -18,7 +19,7 @@ import io.descent.cluster.trace.StepTrace;
 import io.descent.nn.Model;
 import io.descent.transport.codec.Compression;
 import io.descent.transport.codec.GradientEncoder;
-import io.descent.transport.codec.HalfDecoder;
+import io.descent.transport.codec.GradientDecoder;
 import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.ChunkAuth;
 import io.descent.transport.wire.MessageId;
@@ -82,6 +83,8 @@ final class WorkerEngine implements AutoCloseable
     private long[] bounds;
     private UnsafeBuffer[] weightRanges;
     private UnsafeBuffer[] gradientRanges;
+    /** The whole parameter vector, as observers see it. */
+    private final UnsafeBuffer parametersView;
     /** The whole gradient, which encoders read their range of. */
     private final UnsafeBuffer gradientView;
     /**
@@ -93,11 +96,19 @@ final class WorkerEngine implements AutoCloseable
     private UnsafeBuffer[] encodedRanges = new UnsafeBuffer[0];
     /**
      * With {@code weight-compression}: the decoder of the weights' ranges, and where each version's encoded ranges land
-     * (by version parity, then shard: version v + 1 may land while v is computed), else null (weights land as float32
-     * straight in the model's parameters).
+     * (by version parity, then shard: version v + 1 may land while v is computed) with their lengths, else null
+     * (weights land as float32 straight in the model's parameters).
      */
-    private HalfDecoder weightsDecoder;
+    private GradientDecoder weightsDecoder;
     private UnsafeBuffer[][] weightStaging;
+    private int[][] stagedBytes;
+    /**
+     * Threshold-coded weights: the last version added into the parameters since the join, or -1 while the worker
+     * holds none (its first version comes whole as float32, the coded changes of the later ones are added to it).
+     */
+    private long heldVersion = -1;
+    /** Weight bytes received (as they travelled) for the step being computed, for its byte count. */
+    private long weightBytesIn;
     /** Gradient bytes this worker pushed: as float32 (before compression) and on the wire (after). */
     private long gradientBytesDense;
     private long gradientBytesWire;
@@ -137,6 +148,7 @@ final class WorkerEngine implements AutoCloseable
         this.floats = Math.toIntExact(model.parameterCount());
         this.skipAhead = setup.settings().consistency().mode() == Consistency.Mode.BACKUP;
         this.gradientView = Buffers.view(model.gradients());
+        this.parametersView = Buffers.view(model.parameters());
     }
 
     JobIdentity identity()
@@ -237,8 +249,10 @@ final class WorkerEngine implements AutoCloseable
         encoders = new GradientEncoder[count];
         encodedRanges = new UnsafeBuffer[count];
         final Compression weightsEncoding = setup.settings().compression().weights();
-        weightsDecoder = weightsEncoding == Compression.NONE ? null : new HalfDecoder(weightsEncoding);
+        weightsDecoder = GradientCodecs.weightsDecoder(setup.settings().compression());
         weightStaging = null == weightsDecoder ? null : new UnsafeBuffer[2][count];
+        stagedBytes = new int[2][count];
+        heldVersion = -1;
         for (int shard = 0; shard < count; shard++)
         {
             outlets[shard] = setup.plane().outlet(0 == shard ? serverEndpoint : shards.endpoints()[shard - 1],
@@ -250,8 +264,9 @@ final class WorkerEngine implements AutoCloseable
                 new UnsafeBuffer(ByteBuffer.allocateDirect(encoders[shard].maxEncodedBytes()));
             for (int parity = 0; null != weightStaging && parity < 2; parity++)
             {
-                weightStaging[parity][shard] = new UnsafeBuffer(ByteBuffer.allocateDirect(length(shard) *
-                    weightsEncoding.bytesPerValue()));
+                weightStaging[parity][shard] = new UnsafeBuffer(ByteBuffer.allocateDirect(
+                    GradientCodecs.weightsCapacity(weightsEncoding, length(shard))));
+                stagedBytes[parity][shard] = GradientCodecs.weightsCapacity(weightsEncoding, length(shard));
             }
         }
     }
@@ -262,24 +277,66 @@ final class WorkerEngine implements AutoCloseable
         return null == weightsDecoder ? Compression.NONE : weightsDecoder.compression();
     }
 
+    /** @return true when the server publishes threshold-coded changes of the weights. */
+    private boolean weightsAsDeltas()
+    {
+        return weightsEncoding() == Compression.THRESHOLD;
+    }
+
+    /**
+     * @return how weights {@code version} comes: float32 straight into the parameters (no weight compression, or a
+     * threshold-coded worker's first version), else encoded into staging.
+     */
+    private Compression arrivalEncoding(final long version)
+    {
+        return weightsAsDeltas() && heldVersion < 0 ? Compression.NONE : weightsEncoding();
+    }
+
     /**
      * With {@code weight-compression}: decodes weights {@code version}'s ranges from their staging buffers into the
-     * model's parameters, before computing on them. Compute thread.
+     * model's parameters, before computing on them; threshold-coded changes are added in, every version since the
+     * last one held in order (under backup the worker may skip to a later version: it still adds each change). A
+     * threshold-coded worker's first version came whole as float32: nothing to decode. Compute thread.
      */
     private void installWeights(final long version)
     {
         if (null == weightsDecoder)
         {
+            weightBytesIn += (long)floats * Float.BYTES;
             return;
         }
-        final UnsafeBuffer[] staged = weightStaging[(int)(version & 1)];
+        if (!weightsAsDeltas())
+        {
+            decodeStaged(version, true);
+            return;
+        }
+        if (heldVersion < 0)
+        {
+            weightBytesIn += (long)floats * Float.BYTES;
+        }
+        else
+        {
+            for (long next = heldVersion + 1; next <= version; next++)
+            {
+                decodeStaged(next, false);
+            }
+        }
+        heldVersion = version;
+    }
+
+    /** Writes ({@code first}) or adds weights {@code version}'s staged ranges into the parameters. */
+    private void decodeStaged(final long version, final boolean first)
+    {
+        final int parity = (int)(version & 1);
+        final UnsafeBuffer[] staged = weightStaging[parity];
         for (int shard = 0; shard < staged.length; shard++)
         {
-            if (!weightsDecoder.accumulate(staged[shard], staged[shard].capacity(), weightRanges[shard],
-                length(shard), 1.0f, true))
+            final int bytes = stagedBytes[parity][shard];
+            weightBytesIn += bytes;
+            if (!weightsDecoder.accumulate(staged[shard], bytes, weightRanges[shard], length(shard), 1.0f, first))
             {
                 throw new IllegalStateException("weights version " + version + "'s " + weightsDecoder.compression()
-                    .label() + " range of shard " + shard + " (" + staged[shard].capacity() + " bytes) does not " +
+                    .label() + " range of shard " + shard + " (" + bytes + " bytes) does not " +
                     "decode into " + length(shard) + " floats");
             }
         }
@@ -321,25 +378,30 @@ final class WorkerEngine implements AutoCloseable
         armedUpTo = Math.max(armedUpTo, version);
         final JobIdentity server = joined;
         final AtomicInteger rangesLeft = new AtomicInteger(weightRanges.length);
+        final Compression encoding = arrivalEncoding(version);
+        final int parity = (int)(version & 1);
         for (int shard = 0; shard < weightRanges.length; shard++)
         {
+            final int range = shard;
             setup.plane().expect(server.rangeId(MessageKind.WEIGHTS, version, SenderId.server(shard), bounds[shard],
-                length(shard)).withCompression(weightsEncoding()), null == weightStaging ? weightRanges[shard] :
-                weightStaging[(int)(version & 1)][shard], deadlineNs, (id, complete) ->
+                length(shard)).withCompression(encoding), encoding == Compression.NONE ? weightRanges[shard] :
+                weightStaging[parity][shard], deadlineNs, new DataPlane.Arrival()
                 {
-                    StepTrace.mark("w.wdata", id.step(), -1);
-                    if (stale(id))
+                    @Override
+                    public void onArrival(final MessageId id, final boolean complete)
                     {
-                        return;
+                        onArrival(id, complete, -1);
                     }
-                    if (!complete)
+
+                    @Override
+                    public void onArrival(final MessageId id, final boolean complete, final int bytes)
                     {
-                        miss(id.step(), "weights version " + id.step() + (weightRanges.length == 1 ? "" :
-                            " (floats from " + id.floatOffset() + ")"));
-                    }
-                    else if (rangesLeft.decrementAndGet() == 0)
-                    {
-                        weightsIn = id.step();
+                        if (complete && bytes >= 0 && !stale(id))
+                        {
+                            // Written before weightsIn (volatile) is, read after it: ordered as the bytes are.
+                            stagedBytes[parity][range] = bytes;
+                        }
+                        weightsArrived(id, complete, rangesLeft);
                     }
                 });
         }
@@ -360,6 +422,25 @@ final class WorkerEngine implements AutoCloseable
                     miss(id.step(), "the order of step " + id.step());
                 }
             });
+    }
+
+    /** Notes one range of a weights version in, or its deadline passed (a data-plane thread). */
+    private void weightsArrived(final MessageId id, final boolean complete, final AtomicInteger rangesLeft)
+    {
+        StepTrace.mark("w.wdata", id.step(), -1);
+        if (stale(id))
+        {
+            return;
+        }
+        if (!complete)
+        {
+            miss(id.step(), "weights version " + id.step() + (weightRanges.length == 1 ? "" :
+                " (floats from " + id.floatOffset() + ")"));
+        }
+        else if (rangesLeft.decrementAndGet() == 0)
+        {
+            weightsIn = id.step();
+        }
     }
 
     /** @return true for an expectation of an earlier incarnation of the server (it ended at its deadline). */
@@ -401,6 +482,7 @@ final class WorkerEngine implements AutoCloseable
             }
             final StepOrder order = orderIn;
             installWeights(order.step());
+            observer.onWeights(order.step(), parametersView);
             last = step(order, System.nanoTime() + setup.settings().weightsTimeout().toNanos());
             observe(last);
             if (!last.result().isSent() || System.nanoTime() - sliceEnd > 0)
@@ -516,7 +598,8 @@ final class WorkerEngine implements AutoCloseable
             lastPushEndNs = System.nanoTime();
             computeSeconds += (lastPushEndNs - aheadStart) / 1e9;
         }
-        bytesReceived += (long)floats * weightsEncoding().bytesPerValue() + (long)orderWords * Integer.BYTES;
+        bytesReceived += weightBytesIn + (long)orderWords * Integer.BYTES;
+        weightBytesIn = 0;
         return new Pushed(step.step(), rows, loss, result, stats(transport), bytesReceived);
     }
 

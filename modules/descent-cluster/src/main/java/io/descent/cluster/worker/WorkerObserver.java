@@ -1,8 +1,10 @@
 package io.descent.cluster.worker;
 
+import org.agrona.DirectBuffer;
+
 /**
- * Told what a worker does: {@link #onAccepted} on the worker actor's thread, {@link #onStep} on its compute thread,
- * between steps, {@link #onServerLost} on the thread running {@link WorkerNode}. Keep each call short and thread-safe
+ * Told what a worker does: {@link #onAccepted} on the worker actor's thread, {@link #onWeights} and {@link #onStep}
+ * on its compute thread, between steps, {@link #onServerLost} on the thread running {@link WorkerNode}. Keep each call short and thread-safe
  * (set a gauge, print a line). Every method has an empty default.
  */
 public interface WorkerObserver
@@ -33,6 +35,15 @@ public interface WorkerObserver
      * @param reason how the server was lost.
      */
     default void onServerLost(final String reason)
+    {
+    }
+
+    /**
+     * Weights {@code version} are in the parameters, about to be computed on (compute thread): the float32 parameter
+     * vector, read only during the call (tests compare it with the server's, see the server's
+     * {@code JobObserver.onWeightsPublished}).
+     */
+    default void onWeights(final long version, final DirectBuffer parameters)
     {
     }
 

@@ -1,5 +1,6 @@
 package io.descent.cluster.dataplane;
 
+import io.descent.transport.send.BroadcastTags;
 import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.MessageId;
 import io.descent.transport.wire.MessageKind;
@@ -92,6 +93,7 @@ public final class InMemoryDataPlane implements DataPlane
             private long bytes;
             private MessageId pendingId;
             private DirectBuffer pendingSource;
+            private int pendingLength;
 
             @Override
             public SendResult send(final MessageId id, final DirectBuffer source, final long deadlineNs)
@@ -122,6 +124,16 @@ public final class InMemoryDataPlane implements DataPlane
                 }
                 pendingId = id;
                 pendingSource = source;
+                pendingLength = id.compression().isVariableLength() ? -1 : id.byteLength();
+            }
+
+            @Override
+            public void begin(
+                final MessageId id, final DirectBuffer source, final int length, final long deadlineNs,
+                final BroadcastTags tags)
+            {
+                begin(id, source, deadlineNs);
+                pendingLength = length;
             }
 
             /** A message is one chunk here: delivered whole by the first call. */
@@ -132,7 +144,7 @@ public final class InMemoryDataPlane implements DataPlane
                 {
                     return SendResult.SENT;
                 }
-                final SendResult result = send(pendingId, pendingSource, 0);
+                final SendResult result = send(pendingId, pendingSource, pendingLength, 0);
                 pendingId = null;
                 pendingSource = null;
                 return result;

@@ -118,6 +118,25 @@ class NodeMetricsTest
     }
 
     @Test
+    void shouldExportTheWeightsTrafficBesideTheGradients() throws Exception
+    {
+        final NodeMetrics metrics = NodeMetrics.parameterServer();
+        metrics.watchGradients(() -> new io.descent.cluster.protocol.CompressionStats("threshold", 4, 4000, 80, 1000,
+            10, 0.5, new io.descent.cluster.protocol.CompressionStats.WeightTraffic("threshold", 4, 4000, 1200, 1,
+            750, 15, 0.25)));
+        try (MetricsServer server = MetricsServer.start(0, metrics))
+        {
+            final List<Scrape.Sample> samples = Scrape.metrics(server.port());
+            assertEquals(80.0, value(samples, "descent_gradient_bytes_after_total", "role", "ps").orElseThrow());
+            assertEquals(4000.0, value(samples, "descent_weight_bytes_before_total", "role", "ps").orElseThrow());
+            assertEquals(1200.0, value(samples, "descent_weight_bytes_after_total", "role", "ps").orElseThrow());
+            assertEquals(0.02, value(samples, "descent_weight_density", "role", "ps").orElseThrow(), 1e-12,
+                "15 of the 750 values the coded changes covered");
+            assertEquals(0.25, value(samples, "descent_weight_tau", "role", "ps").orElseThrow());
+        }
+    }
+
+    @Test
     void shouldReportTheProcessMemoryAndCountForcedCollections() throws Exception
     {
         final NodeMetrics metrics = NodeMetrics.parameterServer();

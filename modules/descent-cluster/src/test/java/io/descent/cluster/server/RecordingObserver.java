@@ -1,10 +1,13 @@
 package io.descent.cluster.server;
 
 import io.descent.nn.error.BadInputException;
+import org.agrona.DirectBuffer;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +32,34 @@ public final class RecordingObserver implements JobObserver
     public final List<String> ignoredControl = new CopyOnWriteArrayList<>();
     /** Joiners admitted, as {rank, join step}. */
     public final BlockingQueue<long[]> admitted = new LinkedBlockingQueue<>();
+
+    /** Set to record {@link #master} and {@link #held} of every published version (off: they stay empty). */
+    public volatile boolean recordWeights;
+    /** By version: the server's (range of the) master weights as published. */
+    public final Map<Long, float[]> master = new ConcurrentHashMap<>();
+    /** By version: what a worker ordered it holds for the server's range (the shadow with threshold weights). */
+    public final Map<Long, float[]> held = new ConcurrentHashMap<>();
+
+    @Override
+    public void onWeightsPublished(final long version, final DirectBuffer masterWeights, final DirectBuffer heldWeights)
+    {
+        if (recordWeights)
+        {
+            master.put(version, floats(masterWeights));
+            held.put(version, floats(heldWeights));
+        }
+    }
+
+    /** @return a copy of a float32 buffer's values. */
+    public static float[] floats(final DirectBuffer buffer)
+    {
+        final float[] copy = new float[buffer.capacity() / Float.BYTES];
+        for (int i = 0; i < copy.length; i++)
+        {
+            copy[i] = buffer.getFloat(i * Float.BYTES);
+        }
+        return copy;
+    }
 
     @Override
     public void onIgnoredControl(final String message)

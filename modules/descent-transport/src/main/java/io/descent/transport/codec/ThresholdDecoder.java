@@ -17,6 +17,15 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  */
 public final class ThresholdDecoder implements GradientDecoder
 {
+    /**
+     * @param floats a range's length in floats.
+     * @return the largest message of that range (header plus bitmap): the capacity a receiver stages it in.
+     */
+    public static int maxEncodedBytes(final int floats)
+    {
+        return HEADER_LENGTH + ThresholdFormat.bitmapBytes(floats);
+    }
+
     @Override
     public Compression compression()
     {
