@@ -76,10 +76,11 @@ public final class RateProbe
         final int asked = TransportSettings.load().driver().socketSndbuf();
         try
         {
-            final long max = Long.parseLong(Files.readString(WMEM_MAX).trim());
+            // Read as lines: procfs reports a size of 0, and a read sized by it returned one byte here.
+            final long max = Long.parseLong(Files.readAllLines(WMEM_MAX).get(0).trim());
             return Math.min(asked, max);
         }
-        catch (final IOException | NumberFormatException ex)
+        catch (final IOException | NumberFormatException | IndexOutOfBoundsException ex)
         {
             return asked;
         }

@@ -7,18 +7,22 @@ import io.descent.cluster.Consistency;
  * every shard has a full-duplex link of its own to a non-blocking switch, so a phase takes as long as its busiest
  * link: in the push a shard's link carries N·M/(S·r) bytes in and a worker's M/r out; in the pull a shard's carries
  * N·M/S out and a worker's M in (r the gradient compression ratio; weights are not compressed). The data plane's own
- * work bounds a phase too, whatever the link (on one host, with no link at all, it is the whole phase): a worker's
- * message cannot move faster than one sender-receiver pair of processes moves it (over IPC on one host, {@link
- * Overheads#transferBytesPerSec}; over UDP between hosts, {@link Overheads#udpBytesPerSec}),
- * a shard checks the tag of every byte it receives on one thread (N·M/(S·r) at {@link Overheads#tagBytesPerSec}), and
- * a shard's broadcast is tagged once and copied per worker; when the N + S processes share a host's cores
- * ({@link ClusterShape#sharedCores}), a phase's data-plane CPU work summed over them (tags, checks, copies) is spread
- * over at most that many cores. Where the servers' links bound the phases, the broadcast's head start through a
- * link's queue lets the first gradients in while the last weights go out ({@link StepBreakdown#overlap}). After the
- * last gradient reaches a shard it folds it into the sum (none with one worker, whose gradient is the sum), checks the
- * sum is finite and steps its optimizer over M/S bytes. With {@code sync} (and {@code backup}, whose equal workers close steps as sync does) compute, push,
- * server and pull follow one another; with {@code ssp} and {@code async} a worker's communication overlaps its next
- * computation. Stateless and thread-safe.
+ * work bounds a phase too, whatever the link (on one host, with no link at all, it is the whole phase):
+ * <ul>
+ * <li>a worker's message moves no faster than one sender-receiver pair of processes moves it: over IPC on one host
+ * ({@link Overheads#transferBytesPerSec}), over UDP between hosts ({@link Overheads#udpBytesPerSec}), where a shard's
+ * N streams together move no faster either (its media driver has one receiver and one sender thread);</li>
+ * <li>a shard checks the tag of every byte it receives on one thread (N·M/(S·r) at {@link Overheads#tagBytesPerSec}),
+ * and tags its broadcast once and copies it per worker;</li>
+ * <li>when the N + S processes share a host's cores ({@link ClusterShape#sharedCores}), a phase's data-plane CPU work
+ * summed over them (tags, checks, copies) is spread over at most that many cores.</li>
+ * </ul>
+ * Where the servers' links bound the phases, the broadcast's head start through a link's queue lets the first
+ * gradients in while the last weights go out ({@link StepBreakdown#overlap}). After the last gradient reaches a shard
+ * it folds it into the sum (none with one worker, whose gradient is the sum), checks the sum is finite and steps its
+ * optimizer over M/S bytes. With {@code sync} (and {@code backup}, whose equal workers close steps as sync does)
+ * compute, push, server and pull follow one another; with {@code ssp} and {@code async} a worker's communication
+ * overlaps its next computation. Stateless and thread-safe.
  */
 public final class StepTimeModel
 {
@@ -54,12 +58,15 @@ public final class StepTimeModel
             overheads.udpBytesPerSec();
         final double cpus = shape.sharedCores() > 0 ? Math.min(shape.sharedCores(), n + s) : Double.POSITIVE_INFINITY;
         final double pushLink = Math.max(n * gradient / s, gradient) / rate;
-        final double pushDataPlane = Math.max(Math.max(gradient / transfer,
+        // Over UDP a shard's media driver receives every stream on one receiver thread and sends on one sender thread:
+        // its N streams move no faster together than one pair's transfer.
+        final double streams = Double.isInfinite(rate) ? 1.0 : Math.max(1.0, n / s);
+        final double pushDataPlane = Math.max(Math.max(streams * gradient / transfer,
             n * gradient / s / tag), n * gradient * overheads.transferCpuSecondsPerByte() / cpus);
         final double push = Math.max(pushLink, pushDataPlane) + shape.latencySeconds();
         final double pullLink = Math.max(n * m / s, m) / rate;
         // The broadcast is tagged once per range; every copy is copied in and out, and checked by its worker.
-        final double pullDataPlane = Math.max(Math.max(m / transfer,
+        final double pullDataPlane = Math.max(Math.max(streams * m / transfer,
             range / tag + n * range / overheads.copyBytesPerSec()),
             (m / tag + n * m * (1.0 / tag + 1.0 / overheads.copyBytesPerSec())) / cpus);
         final double pull = Math.max(pullLink, pullDataPlane) + shape.latencySeconds();

@@ -160,10 +160,11 @@ final class Validation
                 ratio)), step.samplesPerSec(shape[0], batch), run.samplesPerSec(), step);
         out.printf(Locale.ROOT, "  %-48s predicted %8.1f  measured %8.1f samples/s  ratio %.3f  (compute %.1f, " +
             "push %.1f, server %.1f, pull %.1f, overlap %.1f, fixed %.1f ms; measured step %.1f ms; fold %.2f, " +
-            "update %.2f, transfer %.2f, tag %.2f GB/s)%n", row.config(), row.predicted(), row.measured(), row.ratio(),
-            step.compute() * 1e3, step.push() * 1e3, step.server() * 1e3, step.pull() * 1e3, step.overlap() * 1e3,
-            step.fixed() * 1e3, run.stepSeconds() * 1e3, host.sumBytesPerSec() / 1e9,
-            host.updateBytesPerSec() / 1e9, host.transferBytesPerSec() / 1e9, host.tagBytesPerSec() / 1e9);
+            "update %.2f, transfer %.2f IPC / %.2f UDP, tag %.2f GB/s)%n", row.config(), row.predicted(),
+            row.measured(), row.ratio(), step.compute() * 1e3, step.push() * 1e3, step.server() * 1e3,
+            step.pull() * 1e3, step.overlap() * 1e3, step.fixed() * 1e3, run.stepSeconds() * 1e3,
+            host.sumBytesPerSec() / 1e9, host.updateBytesPerSec() / 1e9, host.transferBytesPerSec() / 1e9,
+            host.udpBytesPerSec() / 1e9, host.tagBytesPerSec() / 1e9);
         return row;
     }
 

@@ -168,6 +168,11 @@ class StepTimeModelTest
             Consistency.Mode.SYNC);
         assertEquals(M / 2e9, model.predict(local).push(), 1e-12);
         assertEquals(M / 0.5e9, model.predict(linked).push(), 1e-12, "a 100 Gbit/s link outruns UDP's datagrams");
+        assertEquals(3 * M / 0.5e9, model.predict(linked.withWorkers(3)).push(), 1e-12,
+            "one receiver thread takes the shard's three streams");
+        assertEquals(3 * M / 0.5e9, model.predict(linked.withWorkers(3)).pull(), 1e-12, "and one sender sends them");
+        assertEquals(M / 2e9, model.predict(local.withWorkers(3)).push(), 1e-12,
+            "IPC needs no driver thread: the senders run side by side");
     }
 
     @Test
