@@ -4,7 +4,8 @@ package io.descent.bench.model;
  * A predicted step, in seconds, by phase. Immutable.
  *
  * @param compute    one worker's forward + backward.
- * @param push       the gradients reaching the servers (the slowest link of the phase, or the data plane's CPU).
+ * @param push       a worker's encode (compression) and the gradients reaching the servers (the slowest link of the
+ *                   phase, or the data plane's CPU).
  * @param server     the last fold and the optimizer step on a shard, after the last gradient is in.
  * @param pull       the new weights reaching the workers (the slowest link of the phase, or the data plane's CPU).
  * @param fixed      the per-step fixed cost ({@link Overheads#stepSeconds()}).

@@ -19,8 +19,9 @@ import io.descent.cluster.Consistency;
  * </ul>
  * Where the servers' links bound the phases, the broadcast's head start through a link's queue lets the first
  * gradients in while the last weights go out ({@link StepBreakdown#overlap}). After the last gradient reaches a shard
- * it folds it into the sum (none with one worker, whose gradient is the sum), checks the sum is finite and steps its
- * optimizer over M/S bytes. With {@code sync} (and {@code backup}, whose equal workers close steps as sync does)
+ * it folds it into the sum (none with one worker, whose gradient is the sum; a compressed one is decoded into it),
+ * checks the sum is finite and steps its optimizer over M/S bytes; a compressed gradient is encoded by its worker
+ * before it is pushed ({@link ClusterShape#codec}). With {@code sync} (and {@code backup}, whose equal workers close steps as sync does)
  * compute, push, server and pull follow one another; with {@code ssp} and {@code async} a worker's communication
  * overlaps its next computation. Stateless and thread-safe.
  */
@@ -63,15 +64,20 @@ public final class StepTimeModel
         final double streams = Double.isInfinite(rate) ? 1.0 : Math.max(1.0, n / s);
         final double pushDataPlane = Math.max(Math.max(streams * gradient / transfer,
             n * gradient / s / tag), n * gradient * overheads.transferCpuSecondsPerByte() / cpus);
-        final double push = Math.max(pushLink, pushDataPlane) + shape.latencySeconds();
+        // Every worker encodes its whole gradient before (S = 1) or while (S > 1) it pushes; on shared cores N at once.
+        final double encoders = shape.sharedCores() > 0 ? Math.max(1.0, n / Math.min(shape.sharedCores(), n)) : 1.0;
+        final double encode = m * shape.codec().encodeSecondsPerByte() * encoders;
+        final double push = encode + Math.max(pushLink, pushDataPlane) + shape.latencySeconds();
         final double pullLink = Math.max(n * m / s, m) / rate;
         // The broadcast is tagged once per range; every copy is copied in and out, and checked by its worker.
         final double pullDataPlane = Math.max(Math.max(streams * m / transfer,
             range / tag + n * range / overheads.copyBytesPerSec()),
             (m / tag + n * m * (1.0 / tag + 1.0 / overheads.copyBytesPerSec())) / cpus);
         final double pull = Math.max(pullLink, pullDataPlane) + shape.latencySeconds();
-        // The first rank's gradient is the running sum (StepLoop): one worker's step has no fold.
-        final double fold = shape.workers() > 1 ? range / overheads.sumBytesPerSec() : 0.0;
+        // The first rank's gradient is the running sum (StepLoop): one worker's dense step has no fold; an encoded
+        // gradient is decoded into the sum whatever the rank.
+        final double fold = shape.codec().encodes() ? range * shape.codec().decodeSecondsPerByte() :
+            shape.workers() > 1 ? range / overheads.sumBytesPerSec() : 0.0;
         final double server = fold + range / overheads.updateBytesPerSec();
         return new StepBreakdown(shape.computeSeconds(), push, server, pull, overheads.stepSeconds(),
             overlapped(shape.consistency()), pushLink >= pushDataPlane && pullLink >= pullDataPlane ?

@@ -152,7 +152,8 @@ final class Validation
         final double linkBytesPerSec = null == rate ? Double.POSITIVE_INFINITY :
             ScaleProbe.bitsPerSecond(rate) / 8.0 * WireFraming.efficiency(mtu);
         final ClusterShape cluster = new ClusterShape(shape[0], shape[1], bytes, batch, run.computeSeconds(),
-            linkBytesPerSec, 0.0, ratio, Consistency.Mode.SYNC, Runtime.getRuntime().availableProcessors());
+            linkBytesPerSec, 0.0, ratio, Consistency.Mode.SYNC).onOneHost(Runtime.getRuntime().availableProcessors(),
+            CodecProbe.measure(compression, (int)(bytes / Float.BYTES)));
         final StepBreakdown step = new StepTimeModel(host).predict(cluster);
         final Row row = new Row(String.format(Locale.ROOT, "%s, %d worker%s, %d server%s, %s%s", netns ?
             "netns " + links : "local", shape[0], shape[0] == 1 ? "" : "s", shape[1], shape[1] == 1 ? "" : "s",
