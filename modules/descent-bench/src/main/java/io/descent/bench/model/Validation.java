@@ -18,9 +18,10 @@ import java.util.Map;
  * from that run's own compute time, the host's rates measured right after the run ({@link RateProbe}: on a shared
  * host they move with the load; the data plane's at the model's size, with the MAC the runs' nodes use), the per-step
  * fixed cost measured for the mode (a run of a tiny model, whose transfers are negligible) and the link's rate less the
- * data plane's framing (local runs have no link: the data plane's rates bound their transfers). Sync; each shape once
- * per gradient compression asked for, the model's compression ratio 2 for fp16 and bf16 and, for threshold, what the
- * run's workers sent ({@link #ratio}). Used by one thread.
+ * data plane's framing (local runs have no link: the data plane's rates bound their transfers). Every process of a run
+ * shares this host's cores ({@link ClusterShape#onOneHost}). Sync; each shape once per gradient compression asked for,
+ * the model's compression ratio 2 for fp16 and bf16 and, for threshold, what the run's workers sent ({@link #ratio}),
+ * with the codec's encode and decode timed here ({@link CodecProbe}). Used by one thread.
  */
 final class Validation
 {
