@@ -1,5 +1,7 @@
 package io.descent.bench.model;
 
+import io.descent.cluster.Consistency;
+
 /**
  * One configuration the step-time model predicts: the job's size and compute time, the cluster's shape and its
  * network. Immutable; validated on construction.
@@ -13,11 +15,25 @@ package io.descent.bench.model;
  *                       host (no link: the data plane's own rates bound the transfers).
  * @param latencySeconds one-way latency of a link (a transfer pays it once), seconds.
  * @param compression    gradient compression ratio r ≥ 1: a pushed gradient is M / r bytes (weights stay M).
- * @param consistency    how a step closes.
+ * @param consistency    how a step closes (the cluster's {@code descent.cluster.consistency}).
+ * @param sharedCores    CPU cores all N + S processes share when they run on one host (a validation run), or 0 when
+ *                       each runs on a machine of its own: then the data plane's CPU work of a phase, summed over the
+ *                       processes, cannot take less than that work ÷ min(cores, N + S).
+ * @param codec          what the gradient compression's encode and decode cost ({@link CodecCost#NONE} without).
  */
 public record ClusterShape(int workers, int servers, long modelBytes, int batch, double computeSeconds,
-    double linkBytesPerSec, double latencySeconds, double compression, Consistency consistency)
+    double linkBytesPerSec, double latencySeconds, double compression, Consistency.Mode consistency, int sharedCores,
+    CodecCost codec)
 {
+    /** A shape whose processes each run on a machine of their own, its compression's codec free. */
+    public ClusterShape(final int workers, final int servers, final long modelBytes, final int batch,
+        final double computeSeconds, final double linkBytesPerSec, final double latencySeconds,
+        final double compression, final Consistency.Mode consistency)
+    {
+        this(workers, servers, modelBytes, batch, computeSeconds, linkBytesPerSec, latencySeconds, compression,
+            consistency, 0, CodecCost.NONE);
+    }
+
     public ClusterShape
     {
         if (workers < 1 || servers < 1 || modelBytes < 1 || batch < 1)
@@ -25,10 +41,12 @@ public record ClusterShape(int workers, int servers, long modelBytes, int batch,
             throw new IllegalArgumentException("workers, servers, model bytes and batch must be at least 1, got " +
                 workers + ", " + servers + ", " + modelBytes + ", " + batch);
         }
-        if (!(computeSeconds >= 0) || !(linkBytesPerSec > 0) || !(latencySeconds >= 0) || !(compression >= 1))
+        if (!(computeSeconds >= 0) || !(linkBytesPerSec > 0) || !(latencySeconds >= 0) || !(compression >= 1) ||
+            sharedCores < 0 || null == codec)
         {
-            throw new IllegalArgumentException("compute time ≥ 0, link rate > 0, latency ≥ 0 and compression ≥ 1 " +
-                "expected, got " + computeSeconds + ", " + linkBytesPerSec + ", " + latencySeconds + ", " + compression);
+            throw new IllegalArgumentException("compute time ≥ 0, link rate > 0, latency ≥ 0, compression ≥ 1, " +
+                "shared cores ≥ 0 and a codec expected, got " + computeSeconds + ", " + linkBytesPerSec + ", " + latencySeconds +
+                ", " + compression + ", " + sharedCores);
         }
     }
 
@@ -36,20 +54,27 @@ public record ClusterShape(int workers, int servers, long modelBytes, int batch,
     public ClusterShape withWorkers(final int n)
     {
         return new ClusterShape(n, servers, modelBytes, batch, computeSeconds, linkBytesPerSec, latencySeconds,
-            compression, consistency);
+            compression, consistency, sharedCores, codec);
     }
 
     /** @return this shape with {@code s} server shards. */
     public ClusterShape withServers(final int s)
     {
         return new ClusterShape(workers, s, modelBytes, batch, computeSeconds, linkBytesPerSec, latencySeconds,
-            compression, consistency);
+            compression, consistency, sharedCores, codec);
     }
 
     /** @return this shape with a per-worker compute time of {@code seconds}. */
     public ClusterShape withCompute(final double seconds)
     {
         return new ClusterShape(workers, servers, modelBytes, batch, seconds, linkBytesPerSec, latencySeconds,
-            compression, consistency);
+            compression, consistency, sharedCores, codec);
+    }
+
+    /** @return this shape with processes sharing {@code cores} cores of one host and a codec costing {@code cost}. */
+    public ClusterShape onOneHost(final int cores, final CodecCost cost)
+    {
+        return new ClusterShape(workers, servers, modelBytes, batch, computeSeconds, linkBytesPerSec, latencySeconds,
+            compression, consistency, cores, cost);
     }
 }

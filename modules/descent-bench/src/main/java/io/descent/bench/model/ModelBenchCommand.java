@@ -2,12 +2,14 @@ package io.descent.bench.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.descent.bench.scale.ScaleProbe;
+import io.descent.cluster.Consistency;
 import io.descent.data.shard.TempDirectories;
 import io.descent.nn.ModelSpec;
 import io.descent.nn.error.BadInputException;
 import io.descent.report.JsonReports;
 import io.descent.transport.wire.FastestMac;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -75,7 +77,7 @@ public final class ModelBenchCommand implements Callable<Integer>
     private int mtu = 9000;
 
     @Option(names = "--compression", paramLabel = "R", description = "gradient compression ratio ≥ 1; the pushed " +
-        "gradient is M/R (default: ${DEFAULT-VALUE}: none, the only one Descent has yet)")
+        "gradient is M/R: 2 for fp16 or bf16, about 1/density for threshold (default: ${DEFAULT-VALUE}, none)")
     private double compression = 1.0;
 
     @Option(names = "--consistency", paramLabel = "MODEL", description = "sync, backup, ssp or async " +
@@ -86,28 +88,8 @@ public final class ModelBenchCommand implements Callable<Integer>
         "measured here by a 1-worker local run of a tiny model)")
     private Double stepOverheadMs;
 
-    @Option(names = "--validate", description = "first run bench scale configurations here and compare: local " +
-        "processes and network namespaces (root) at each --validate-links rate, each --validate-shapes shape and " +
-        "each --validate-compression; sync")
-    private boolean validate;
-
-    @Option(names = "--validate-links", paramLabel = "LIST", description = "--validate: local and/or link rates " +
-        "(default: ${DEFAULT-VALUE})")
-    private String validateLinks = "local,100mbit,1gbit,10gbit";
-
-    @Option(names = "--validate-shapes", paramLabel = "LIST", description = "--validate: WORKERSxSERVERS " +
-        "shapes (default: ${DEFAULT-VALUE})")
-    private String validateShapes = "1x1,2x1,3x1,2x2";
-
-    @Option(names = "--validate-compression", paramLabel = "LIST", description = "--validate: gradient " +
-        "compressions to run each shape with (none, fp16, bf16, threshold: descent.cluster.compression of every " +
-        "node); the model is given ratio 2 for fp16 and bf16, and for threshold M ÷ the bytes a worker sent per step " +
-        "(default: ${DEFAULT-VALUE})")
-    private String validateCompression = "none";
-
-    @Option(names = "--validate-steps", paramLabel = "S", description = "--validate: steps per epoch of each run " +
-        "(one warm-up epoch, one measured; default: ${DEFAULT-VALUE})")
-    private int validateSteps = 10;
+    @Mixin
+    private ValidationOptions validation = new ValidationOptions();
 
     @Option(names = "--report", paramLabel = "FILE", description = "write the inputs, validation and predictions " +
         "as JSON")
@@ -122,72 +104,49 @@ public final class ModelBenchCommand implements Callable<Integer>
         final int[] counts = ListOptions.counts("--workers", workers);
         final int[] shards = ListOptions.counts("--servers", servers);
         final long linkBits = ScaleProbe.bitsPerSecond(linkRate);
-        final Consistency model = checkInputs();
+        final Consistency.Mode model = checkInputs();
         final List<String> widths = models.isEmpty() ? PRESETS : models;
         final List<ModelSpec> specs = widths.stream().map(ModelBenchCommand::spec).toList();
-        final List<int[]> shapes = validate ? ListOptions.shapes(validateShapes) : List.of();
-        final List<String> links = validate ? ListOptions.words("--validate-links", validateLinks) : List.of();
-        final List<String> codecs = validate ? ListOptions.compressions(validateCompression) : List.of();
+        final boolean validate = validation.check();
         checkOutputs();
         final Double reportedCompute = null == fromReport ? null : computeFromReport(fromReport);
         final long largest = specs.stream().mapToLong(ComputeProbe::modelBytes).max().orElse(1);
         final RateProbe rates = new RateProbe((int)Math.min(Integer.MAX_VALUE, Math.max(1024, largest / Float.BYTES)),
-            FastestMac.onThisRuntime());
-        final Overheads measured = rates.measure(0.0);
+            FastestMac.onThisRuntime(), mtu);
         final Map<String, Object> json = new LinkedHashMap<>();
-        final Path work = tempDir();
+        final Path work = null != validation.logs() ? validation.logs() : tempDir();
+        final Overheads host;
         try
         {
             final ScaleProbe probe = new ScaleProbe(work, mtu);
-            if (validate && links.stream().anyMatch(link -> !link.equals("local")))
+            if (validate && validation.needsNetns())
             {
                 probe.requireNetns();
             }
-            final double fixed = null != stepOverheadMs ? stepOverheadMs / 1e3 : fixedCost(probe);
-            final Overheads host = measured.withStepSeconds(fixed);
-            System.out.printf(Locale.ROOT, "measured here: fold %.2f GB/s, update (finite check + momentum SGD) " +
-                "%.2f GB/s, local copy+CRC %.2f GB/s, data plane (IPC, %s) %.2f GB/s a transfer, its tag alone %.2f " +
-                "GB/s (over %.1f MB), fixed cost %.2f ms a step%s%n", host.sumBytesPerSec() / 1e9,
-                host.updateBytesPerSec() / 1e9, host.copyBytesPerSec() / 1e9, FastestMac.onThisRuntime().label(),
-                host.transferBytesPerSec() / 1e9, host.tagBytesPerSec() / 1e9, largest / 1e6, fixed * 1e3,
-                null != stepOverheadMs ? " (given)" : "");
-            final Map<String, Object> overheads = new LinkedHashMap<>();
-            overheads.put("fixed_step_s", fixed);
-            overheads.put("sum_bytes_per_sec", host.sumBytesPerSec());
-            overheads.put("update_bytes_per_sec", host.updateBytesPerSec());
-            overheads.put("copy_bytes_per_sec", host.copyBytesPerSec());
-            overheads.put("transfer_bytes_per_sec", host.transferBytesPerSec());
-            overheads.put("tag_bytes_per_sec", host.tagBytesPerSec());
-            json.put("overheads", overheads);
+            host = rates.measure(null != stepOverheadMs ? stepOverheadMs / 1e3 : fixedCost(probe));
+            System.out.printf(Locale.ROOT, "measured here: %s (data plane over IPC with %s, %.1f MB)%s%n",
+                host.describe(), FastestMac.onThisRuntime().label(), largest / 1e6,
+                null != stepOverheadMs ? "; fixed cost given" : "");
+            json.put("overheads", host.toJson());
             if (validate)
             {
-                final long start = System.nanoTime();
-                final Validation validation = new Validation(probe, mtu, batch, validateSteps, System.out);
-                final List<Validation.Row> rows = new ArrayList<>();
-                for (final String link : links)
-                {
-                    rows.addAll(validation.run(link, shapes, codecs));
-                }
-                final double maxError = Validation.maxError(rows);
-                System.out.printf(Locale.ROOT, "validation: %d configurations, max error %.1f %% (predicted ÷ " +
-                    "measured throughput), %.0f s%n", rows.size(), maxError * 100, (System.nanoTime() - start) / 1e9);
-                json.put("validation", rows.stream().map(Validation.Row::toJson).toList());
-                json.put("max_error", maxError);
+                json.putAll(validation.run(probe, mtu, batch, System.out));
             }
         }
         finally
         {
-            TempDirectories.deleteQuietly(work);
+            if (null == validation.logs())
+            {
+                TempDirectories.deleteQuietly(work);
+            }
         }
-        final Overheads host = measured.withStepSeconds(((Number)((Map<?, ?>)json.get("overheads"))
-            .get("fixed_step_s")).doubleValue());
         final Predictions predictions = new Predictions(new StepTimeModel(host), batch, linkBits / BITS_PER_BYTE *
             WireFraming.efficiency(mtu), latencyUs / 1e6, compression, model);
         final List<PredictionPlot.Point> points = new ArrayList<>();
         final List<Map<String, Object>> predicted = new ArrayList<>();
         System.out.printf(Locale.ROOT, "%npredictions: links %s (%.1f %% framing at MTU %d), latency %.0f us, " +
             "batch %d, compression %.1f, %s%n", linkRate, (1 - WireFraming.efficiency(mtu)) * 100, mtu, latencyUs,
-            batch, compression, model);
+            batch, compression, model.label());
         for (int i = 0; i < specs.size(); i++)
         {
             final double compute = null != computeMs ? computeMs / 1e3 : null != reportedCompute ? reportedCompute :
@@ -203,23 +162,23 @@ public final class ModelBenchCommand implements Callable<Integer>
         }
         if (null != plot)
         {
-            PredictionPlot.write(plot, linkRate + ", " + model, points);
+            PredictionPlot.write(plot, linkRate + ", " + model.label(), points);
         }
         return 0;
     }
 
-    private Consistency checkInputs()
+    private Consistency.Mode checkInputs()
     {
-        final Consistency model = Consistency.parse(consistency);
+        final Consistency.Mode model = Arrays.stream(Consistency.Mode.values())
+            .filter(mode -> mode.label().equals(consistency.trim().toLowerCase(Locale.ROOT))).findFirst().orElse(null);
         if (null == model)
         {
             throw new BadInputException("--consistency '" + consistency + "' is not a consistency model; use sync, " +
                 "backup, ssp or async");
         }
-        if (batch < 1 || validateSteps < 1)
+        if (batch < 1)
         {
-            throw new BadInputException("--batch and --validate-steps must be at least 1, got " + batch + " and " +
-                validateSteps);
+            throw new BadInputException("--batch must be at least 1, got " + batch);
         }
         if (!(compression >= 1.0) || !(latencyUs >= 0) || (null != computeMs && !(computeMs >= 0)) ||
             (null != stepOverheadMs && !(stepOverheadMs >= 0)))

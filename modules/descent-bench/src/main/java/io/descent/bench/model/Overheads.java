@@ -1,5 +1,9 @@
 package io.descent.bench.model;
 
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
 /**
  * What a step costs beyond compute and the links, measured on the host the model runs on ({@link RateProbe},
  * {@code DataPlaneProbe}). Immutable.
@@ -17,25 +21,72 @@ package io.descent.bench.model;
  *                            the most a sender-receiver pair moves, whatever the link.
  * @param tagBytesPerSec      the chunk tag alone (the MAC, or the CRC32C), one thread: what a server spends per byte it
  *                            receives (a check) and per byte it broadcasts (one tag for every receiver).
+ * @param udpBytesPerSec      as {@code transferBytesPerSec}, over UDP in the links' frames (the kernel's and the media
+ *                            driver's per-datagram work): the most a sender-receiver pair on two hosts moves.
+ * @param sendBufferBytes     a UDP sender's socket buffer as the kernel grants it (descent.transport.driver.socket-sndbuf,
+ *                            at most net.core.wmem_max): how far one peer's message gets ahead of the others' in a
+ *                            broadcast through a link's queue (0: no head start).
  */
 public record Overheads(double stepSeconds, double sumBytesPerSec, double updateBytesPerSec, double copyBytesPerSec,
-    double transferBytesPerSec, double tagBytesPerSec)
+    double transferBytesPerSec, double tagBytesPerSec, double udpBytesPerSec, double sendBufferBytes)
 {
     public Overheads
     {
         if (!(stepSeconds >= 0) || !(sumBytesPerSec > 0) || !(updateBytesPerSec > 0) || !(copyBytesPerSec > 0) ||
-            !(transferBytesPerSec > 0) || !(tagBytesPerSec > 0))
+            !(transferBytesPerSec > 0) || !(tagBytesPerSec > 0) || !(udpBytesPerSec > 0) || !(sendBufferBytes >= 0))
         {
-            throw new IllegalArgumentException("step seconds ≥ 0 and positive rates expected, got " + stepSeconds +
-                ", " + sumBytesPerSec + ", " + updateBytesPerSec + ", " + copyBytesPerSec + ", " +
-                transferBytesPerSec + ", " + tagBytesPerSec);
+            throw new IllegalArgumentException("step seconds ≥ 0, positive rates and a send buffer ≥ 0 expected, got " +
+                stepSeconds + ", " + sumBytesPerSec + ", " + updateBytesPerSec + ", " + copyBytesPerSec + ", " +
+                transferBytesPerSec + ", " + tagBytesPerSec + ", " + udpBytesPerSec + ", " + sendBufferBytes);
         }
+    }
+
+    /** Overheads whose UDP transfers are as fast as IPC ones, without a broadcast head start. */
+    public Overheads(final double stepSeconds, final double sumBytesPerSec, final double updateBytesPerSec,
+        final double copyBytesPerSec, final double transferBytesPerSec, final double tagBytesPerSec)
+    {
+        this(stepSeconds, sumBytesPerSec, updateBytesPerSec, copyBytesPerSec, transferBytesPerSec, tagBytesPerSec,
+            transferBytesPerSec, 0);
     }
 
     /** @return these overheads with a fixed cost of {@code seconds} per step. */
     public Overheads withStepSeconds(final double seconds)
     {
         return new Overheads(seconds, sumBytesPerSec, updateBytesPerSec, copyBytesPerSec, transferBytesPerSec,
-            tagBytesPerSec);
+            tagBytesPerSec, udpBytesPerSec, sendBufferBytes);
+    }
+
+    /**
+     * @return CPU seconds one byte costs both ends of a transfer together: the sender tags it and the receiver checks
+     * the tag (two tags), and the copy into the publication and out of it ({@link #copyBytesPerSec} times both).
+     */
+    public double transferCpuSecondsPerByte()
+    {
+        return 2.0 / tagBytesPerSec + 1.0 / copyBytesPerSec;
+    }
+
+    /** @return the rates in one line, GB/s, and the fixed cost in ms. */
+    public String describe()
+    {
+        return String.format(Locale.ROOT, "fold %.2f GB/s, update (finite check + momentum SGD) %.2f GB/s, local " +
+            "copy+CRC %.2f GB/s, data-plane transfer %.2f GB/s (IPC) and %.2f GB/s (UDP), its tag alone %.2f GB/s, UDP " +
+            "send buffer %.2f MB, fixed cost %.2f ms a step", sumBytesPerSec / 1e9, updateBytesPerSec / 1e9,
+            copyBytesPerSec / 1e9, transferBytesPerSec / 1e9, udpBytesPerSec / 1e9, tagBytesPerSec / 1e9,
+            sendBufferBytes / 1e6, stepSeconds * 1e3);
+    }
+
+    /** @return the report's {@code overheads} object. */
+    public Map<String, Object> toJson()
+    {
+        final Map<String, Object> json = new LinkedHashMap<>();
+        json.put("fixed_step_s", stepSeconds);
+        json.put("sum_bytes_per_sec", sumBytesPerSec);
+        json.put("update_bytes_per_sec", updateBytesPerSec);
+        json.put("copy_bytes_per_sec", copyBytesPerSec);
+        json.put("transfer_bytes_per_sec", transferBytesPerSec);
+        json.put("tag_bytes_per_sec", tagBytesPerSec);
+        json.put("udp_bytes_per_sec", udpBytesPerSec);
+        json.put("send_buffer_bytes", sendBufferBytes);
+        return json;
     }
 }

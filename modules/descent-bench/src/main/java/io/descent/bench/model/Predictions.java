@@ -1,5 +1,7 @@
 package io.descent.bench.model;
 
+import io.descent.cluster.Consistency;
+
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,10 +21,10 @@ final class Predictions
     private final double linkBytesPerSec;
     private final double latencySeconds;
     private final double compression;
-    private final Consistency consistency;
+    private final Consistency.Mode consistency;
 
     Predictions(final StepTimeModel model, final int batch, final double linkBytesPerSec, final double latencySeconds,
-        final double compression, final Consistency consistency)
+        final double compression, final Consistency.Mode consistency)
     {
         this.model = model;
         this.batch = batch;
@@ -46,8 +48,8 @@ final class Predictions
     {
         out.printf(Locale.ROOT, "%nmodel %s: %.1f MB, compute %.2f ms a step per worker%n", name, bytes / 1e6,
             compute * 1e3);
-        out.println("servers  workers  step ms  compute  push ms  server ms  pull ms  fixed ms   samples/s  " +
-            "efficiency  BytePS bound ms");
+        out.println("servers  workers  step ms  compute  push ms  server ms  pull ms  overlap  fixed ms   " +
+            "samples/s  efficiency  BytePS bound ms");
         final List<Map<String, Object>> rows = new ArrayList<>();
         for (final int s : servers)
         {
@@ -59,9 +61,9 @@ final class Predictions
                 final double speed = step.samplesPerSec(n, batch);
                 final double efficiency = model.efficiency(shape);
                 final double bound = BytePsBound.seconds(n, s, bytes / compression, linkBytesPerSec);
-                out.printf(Locale.ROOT, "%7d  %7d  %7.1f  %7.1f  %7.1f  %9.2f  %7.1f  %8.2f  %10.0f  %10.3f  %15.1f%n",
-                    s, n, step.step() * 1e3, step.compute() * 1e3, step.push() * 1e3, step.server() * 1e3,
-                    step.pull() * 1e3, step.fixed() * 1e3, speed, efficiency, bound * 1e3);
+                out.printf(Locale.ROOT, "%7d  %7d  %7.1f  %7.1f  %7.1f  %9.2f  %7.1f  %7.1f  %8.2f  %10.0f  %10.3f  " +
+                    "%15.1f%n", s, n, step.step() * 1e3, step.compute() * 1e3, step.push() * 1e3, step.server() * 1e3,
+                    step.pull() * 1e3, step.overlap() * 1e3, step.fixed() * 1e3, speed, efficiency, bound * 1e3);
                 points.add(new PredictionPlot.Point(name + ", " + s + (s == 1 ? " server" : " servers"), n, speed,
                     efficiency));
                 final Map<String, Object> row = new LinkedHashMap<>();
@@ -74,6 +76,7 @@ final class Predictions
                 row.put("push_s", step.push());
                 row.put("server_s", step.server());
                 row.put("pull_s", step.pull());
+                row.put("overlap_s", step.overlap());
                 row.put("fixed_s", step.fixed());
                 row.put("samples_per_sec", speed);
                 row.put("efficiency", efficiency);

@@ -6,12 +6,16 @@ import io.descent.nn.optim.LearningRateSchedule;
 import io.descent.nn.optim.OptimizerSettings;
 import io.descent.nn.optim.ScheduleSettings;
 import io.descent.nn.optim.Sgd;
+import io.descent.transport.config.TransportSettings;
 import io.descent.transport.wire.ChunkAuth;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.LongUnaryOperator;
 import java.util.zip.CRC32C;
@@ -28,16 +32,19 @@ import java.util.zip.CRC32C;
 public final class RateProbe
 {
     private static final int ROUNDS = 7;
+    private static final Path WMEM_MAX = Path.of("/proc/sys/net/core/wmem_max");
 
     private final int floats;
     private final ChunkAuth tag;
+    private final int frameBytes;
 
     /**
      * @param floats the vector's length (the model the rates are for), at least 1024.
      * @param tag    the chunk tag of the nodes' data plane: a MAC under a cluster key ({@code bench scale}'s runs and
      *               {@code train --workers} have one), else the CRC32C.
+     * @param mtu    the MTU of the nodes' links (their UDP frames fit it: {@link WireFraming#frameBytes}).
      */
-    public RateProbe(final int floats, final ChunkAuth tag)
+    public RateProbe(final int floats, final ChunkAuth tag, final int mtu)
     {
         if (floats < 1024)
         {
@@ -45,6 +52,7 @@ public final class RateProbe
         }
         this.floats = floats;
         this.tag = tag;
+        this.frameBytes = WireFraming.frameBytes(mtu);
     }
 
     /**
@@ -55,7 +63,27 @@ public final class RateProbe
     {
         final DataPlaneProbe.Rates dataPlane = DataPlaneProbe.measure(floats * Float.BYTES, tag);
         return new Overheads(stepSeconds, sumBytesPerSec(), updateBytesPerSec(), copyBytesPerSec(),
-            dataPlane.transferBytesPerSec(), dataPlane.tagBytesPerSec());
+            dataPlane.transferBytesPerSec(), dataPlane.tagBytesPerSec(),
+            DataPlaneProbe.udpBytesPerSec(floats * Float.BYTES, tag, frameBytes), sendBufferBytes());
+    }
+
+    /**
+     * @return a UDP sender's socket buffer as the nodes get it: descent.transport.driver.socket-sndbuf, at most
+     * net.core.wmem_max where Linux tells it.
+     */
+    public static double sendBufferBytes()
+    {
+        final int asked = TransportSettings.load().driver().socketSndbuf();
+        try
+        {
+            // Read as lines: procfs reports a size of 0, and a read sized by it returned one byte here.
+            final long max = Long.parseLong(Files.readAllLines(WMEM_MAX).get(0).trim());
+            return Math.min(asked, max);
+        }
+        catch (final IOException | NumberFormatException | IndexOutOfBoundsException ex)
+        {
+            return asked;
+        }
     }
 
     /** @return bytes of gradient folded into a running sum per second (one axpy). */

@@ -4,18 +4,31 @@ package io.descent.bench.model;
  * A predicted step, in seconds, by phase. Immutable.
  *
  * @param compute    one worker's forward + backward.
- * @param push       the gradients reaching the servers (the slowest link of the phase).
+ * @param push       a worker's encode (compression) and the gradients reaching the servers (the slowest link of the
+ *                   phase, or the data plane's CPU).
  * @param server     the last fold and the optimizer step on a shard, after the last gradient is in.
- * @param pull       the new weights reaching the workers (the slowest link of the phase).
+ * @param pull       the new weights reaching the workers (the slowest link of the phase, or the data plane's CPU).
  * @param fixed      the per-step fixed cost ({@link Overheads#stepSeconds()}).
  * @param overlapped whether communication overlaps computation (ssp, async): then the step is the longer of the two.
+ * @param overlap    push time hidden behind the pull: the first workers' weights arrive ahead of the others' (the
+ *                   broadcast's head start through the server's link), so their gradients come in while the last
+ *                   weights still go out; at most {@code push}.
  */
-public record StepBreakdown(double compute, double push, double server, double pull, double fixed, boolean overlapped)
+public record StepBreakdown(double compute, double push, double server, double pull, double fixed, boolean overlapped,
+    double overlap)
 {
-    /** @return communication per step: push, server and pull. */
+    public StepBreakdown
+    {
+        if (!(overlap >= 0) || overlap > push)
+        {
+            throw new IllegalArgumentException("overlap must be within 0.." + push + " s, got " + overlap);
+        }
+    }
+
+    /** @return communication per step: push, server and pull, less what the push hides behind the pull. */
     public double communication()
     {
-        return push + server + pull;
+        return push + server + pull - overlap;
     }
 
     /** @return the step time: the phases in sequence (sync), or compute and communication side by side. */

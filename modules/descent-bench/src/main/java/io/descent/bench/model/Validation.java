@@ -1,6 +1,7 @@
 package io.descent.bench.model;
 
 import io.descent.bench.scale.ScaleProbe;
+import io.descent.cluster.Consistency;
 import io.descent.nn.ModelSpec;
 import io.descent.transport.wire.FastestMac;
 
@@ -17,9 +18,10 @@ import java.util.Map;
  * from that run's own compute time, the host's rates measured right after the run ({@link RateProbe}: on a shared
  * host they move with the load; the data plane's at the model's size, with the MAC the runs' nodes use), the per-step
  * fixed cost measured for the mode (a run of a tiny model, whose transfers are negligible) and the link's rate less the
- * data plane's framing (local runs have no link: the data plane's rates bound their transfers). Sync; each shape once
- * per gradient compression asked for, the model's compression ratio 2 for fp16 and bf16 and, for threshold, what the
- * run's workers sent ({@link #ratio}). Used by one thread.
+ * data plane's framing (local runs have no link: the data plane's rates bound their transfers). Every process of a run
+ * shares this host's cores ({@link ClusterShape#onOneHost}). Sync; each shape once per gradient compression asked for,
+ * the model's compression ratio 2 for fp16 and bf16 and, for threshold, what the run's workers sent ({@link #ratio}),
+ * with the codec's encode and decode timed here ({@link CodecProbe}). Used by one thread.
  */
 final class Validation
 {
@@ -78,6 +80,7 @@ final class Validation
             json.put("push_s", breakdown.push());
             json.put("server_s", breakdown.server());
             json.put("pull_s", breakdown.pull());
+            json.put("overlap_s", breakdown.overlap());
             json.put("fixed_s", breakdown.fixed());
             return json;
         }
@@ -106,7 +109,7 @@ final class Validation
         final String widths = null != rate && ScaleProbe.bitsPerSecond(rate) < SMALL_MODEL_BELOW_BITS ?
             SMALL_MODEL : LARGE_MODEL;
         final long bytes = ComputeProbe.modelBytes(ModelSpec.parseMlp(widths));
-        final RateProbe rates = new RateProbe((int)(bytes / Float.BYTES), FastestMac.onThisRuntime());
+        final RateProbe rates = new RateProbe((int)(bytes / Float.BYTES), FastestMac.onThisRuntime(), mtu);
         final ScaleProbe.Measured tiny = probe.run(netns, null, 1, 1, TINY_MODEL, batch, Math.max(steps, 30));
         final double fixed = Math.max(0.0, tiny.stepSeconds() - tiny.computeSeconds());
         out.printf(Locale.ROOT, "validation %s: fixed cost per step %.2f ms (1 worker of %s: step %.2f ms, compute " +
@@ -150,18 +153,33 @@ final class Validation
         final double linkBytesPerSec = null == rate ? Double.POSITIVE_INFINITY :
             ScaleProbe.bitsPerSecond(rate) / 8.0 * WireFraming.efficiency(mtu);
         final ClusterShape cluster = new ClusterShape(shape[0], shape[1], bytes, batch, run.computeSeconds(),
-            linkBytesPerSec, 0.0, ratio, Consistency.SYNC);
+            linkBytesPerSec, 0.0, ratio, Consistency.Mode.SYNC).onOneHost(Runtime.getRuntime().availableProcessors(),
+            CodecProbe.measure(compression, (int)(bytes / Float.BYTES)));
         final StepBreakdown step = new StepTimeModel(host).predict(cluster);
         final Row row = new Row(String.format(Locale.ROOT, "%s, %d worker%s, %d server%s, %s%s", netns ?
             "netns " + links : "local", shape[0], shape[0] == 1 ? "" : "s", shape[1], shape[1] == 1 ? "" : "s",
             widths, "none".equals(compression) ? "" : String.format(Locale.ROOT, ", %s (ratio %.2f)", compression,
                 ratio)), step.samplesPerSec(shape[0], batch), run.samplesPerSec(), step);
         out.printf(Locale.ROOT, "  %-48s predicted %8.1f  measured %8.1f samples/s  ratio %.3f  (compute %.1f, " +
-            "push %.1f, server %.1f, pull %.1f, fixed %.1f ms; fold %.2f, update %.2f, transfer %.2f, tag %.2f " +
-            "GB/s)%n", row.config(), row.predicted(), row.measured(), row.ratio(), step.compute() * 1e3,
-            step.push() * 1e3, step.server() * 1e3, step.pull() * 1e3, step.fixed() * 1e3, host.sumBytesPerSec() / 1e9,
-            host.updateBytesPerSec() / 1e9, host.transferBytesPerSec() / 1e9, host.tagBytesPerSec() / 1e9);
+            "push %.1f, server %.1f, pull %.1f, overlap %.1f, fixed %.1f ms; measured step %.1f ms; fold %.2f, " +
+            "update %.2f, transfer %.2f IPC / %.2f UDP, tag %.2f GB/s)%n", row.config(), row.predicted(),
+            row.measured(), row.ratio(), step.compute() * 1e3, step.push() * 1e3, step.server() * 1e3,
+            step.pull() * 1e3, step.overlap() * 1e3, step.fixed() * 1e3, run.stepSeconds() * 1e3,
+            host.sumBytesPerSec() / 1e9, host.updateBytesPerSec() / 1e9, host.transferBytesPerSec() / 1e9,
+            host.udpBytesPerSec() / 1e9, host.tagBytesPerSec() / 1e9);
         return row;
+    }
+
+    /** Prints the rows as one table: configuration, predicted, measured, ratio. */
+    static void printTable(final List<Row> rows, final PrintStream out)
+    {
+        final int width = rows.stream().mapToInt(row -> row.config().length()).max().orElse(6);
+        out.printf(Locale.ROOT, "%-" + width + "s  %10s  %10s  %6s%n", "config", "predicted", "measured", "ratio");
+        for (final Row row : rows)
+        {
+            out.printf(Locale.ROOT, "%-" + width + "s  %10.1f  %10.1f  %6.3f%n", row.config(), row.predicted(),
+                row.measured(), row.ratio());
+        }
     }
 
     /** @return the largest |predicted ÷ measured − 1| of the rows. */

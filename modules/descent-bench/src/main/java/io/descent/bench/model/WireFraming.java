@@ -23,12 +23,21 @@ public final class WireFraming
      */
     public static double efficiency(final int mtu)
     {
-        final int frame = Math.min(65504, (mtu - 48) / 32 * 32);
+        final int frame = frameBytes(mtu);
         final int payload = (frame - AERON_HEADER - CHUNK_OVERHEAD) / 64 * 64;
         if (payload <= 0)
         {
             throw new IllegalArgumentException("MTU " + mtu + " leaves no room for a chunk's payload");
         }
         return (double)payload / (frame + IP_UDP + ETHERNET);
+    }
+
+    /**
+     * @param mtu the link MTU in bytes.
+     * @return the nodes' Aeron frame on that link: the MTU less 48 bytes, down to a multiple of 32, at most 65504.
+     */
+    public static int frameBytes(final int mtu)
+    {
+        return Math.min(65504, (mtu - 48) / 32 * 32);
     }
 }

@@ -1,5 +1,6 @@
 package io.descent.bench.transport;
 
+import com.typesafe.config.ConfigFactory;
 import io.descent.transport.Transport;
 import io.descent.transport.config.TransportSettings;
 import io.descent.transport.wire.ChunkAuth;
@@ -57,6 +58,37 @@ public final class DataPlaneProbe
         catch (final Exception ex)
         {
             throw new IllegalStateException("measuring the data plane at " + bytes + " bytes (" + auth + ")", ex);
+        }
+    }
+
+    /**
+     * One message through Descent's chunked sender and receiver over UDP to this host's loopback, in frames of a link's
+     * size: the kernel's and the media driver's per-datagram work that a link between hosts adds to a transfer.
+     *
+     * @param bytes      the message size.
+     * @param auth       the chunk tag the nodes use.
+     * @param frameBytes the UDP frame length of the nodes' links (their Aeron MTU).
+     * @return bytes per second, the median of timed transfers after a warm-up.
+     * @throws IllegalStateException when the transport fails or delivers other bytes, naming what.
+     */
+    public static double udpBytesPerSec(final int bytes, final ChunkAuth auth, final int frameBytes)
+    {
+        final UnsafeBuffer source = new UnsafeBuffer(ByteBuffer.allocateDirect(bytes));
+        final byte[] random = new byte[bytes];
+        ThreadLocalRandom.current().nextBytes(random);
+        source.putBytes(0, random);
+        final UnsafeBuffer destination = new UnsafeBuffer(ByteBuffer.allocateDirect(bytes));
+        final TransportSettings settings = TransportSettings.from(ConfigFactory.parseString(
+            "descent.transport.driver.loopback-mtu = " + frameBytes).withFallback(ConfigFactory.load()));
+        try (Transport transport = Transport.start(settings);
+            AeronChannel udp = AeronChannel.udp(transport, auth))
+        {
+            return ThroughputRun.measure(udp, source, destination, bytes, REPEATS).medianGbPerS() * 1e9;
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException("measuring the data plane over UDP at " + bytes + " bytes in " +
+                frameBytes + "-byte frames (" + auth + ")", ex);
         }
     }
 }

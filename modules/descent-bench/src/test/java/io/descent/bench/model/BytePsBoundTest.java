@@ -1,5 +1,7 @@
 package io.descent.bench.model;
 
+import io.descent.cluster.Consistency;
+
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -53,7 +55,7 @@ class BytePsBoundTest
         {
             for (final int s : new int[]{ 1, 2, n })
             {
-                final ClusterShape shape = new ClusterShape(n, s, (long)M, 32, 0.0, B, 0.0, 1.0, Consistency.SYNC);
+                final ClusterShape shape = new ClusterShape(n, s, (long)M, 32, 0.0, B, 0.0, 1.0, Consistency.Mode.SYNC);
                 assertTrue(model.predict(shape).communication() >= BytePsBound.seconds(n, s, M, B) - 1e-12,
                     n + " workers, " + s + " servers");
             }
