@@ -33,7 +33,8 @@ import java.util.function.Consumer;
  * update left non-finite are never checkpointed or returned: the loop halts with a
  * {@link TrainingDivergedException} instead (bad input: the learning rate is too large for the problem).
  *
- * <p>Under {@code ssp} and {@code async} every call goes to {@link SspLoop}, which applies each gradient on arrival.
+ * <p>Under {@code ssp} and {@code async} every call goes to {@link SspLoop}, which applies each gradient on arrival
+ * (with shards too: it keeps the same drop and join rules).
  *
  * <p>Shards follow the live ranks as in {@link Roster#shardsOf(BitSet, int, int)}. With parameter-server shards
  * every shard must order the same live ranks at every step: the coordinator's loop drops a lost rank from the first
@@ -255,8 +256,7 @@ final class StepLoop
     {
         if (null != free)
         {
-            free.drop(rank);
-            return free.nextOrderStep();
+            return free.drop(rank);
         }
         if (gathers())
         {
@@ -283,6 +283,11 @@ final class StepLoop
      */
     void leave(final int rank, final long from)
     {
+        if (null != free)
+        {
+            free.leave(rank, from);
+            return;
+        }
         forget(rank);
         engine.disconnect(rank);
         if (joinAt[rank] >= from)
@@ -313,6 +318,11 @@ final class StepLoop
      */
     void join(final int rank, final long step)
     {
+        if (null != free)
+        {
+            free.join(rank, step);
+            return;
+        }
         if (step < nextOrderStep)
         {
             throw new IllegalStateException("worker rank " + rank + " joins at step " + step + ", but this shard " +
@@ -330,6 +340,11 @@ final class StepLoop
      */
     void acknowledged()
     {
+        if (null != free)
+        {
+            free.acknowledged();
+            return;
+        }
         unacknowledged = Math.max(0, unacknowledged - 1);
         if (unacknowledged > 0 || null == barrier)
         {
