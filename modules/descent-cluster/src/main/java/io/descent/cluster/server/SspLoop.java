@@ -3,7 +3,6 @@ package io.descent.cluster.server;
 import io.descent.cluster.Consistency;
 import io.descent.cluster.plan.StepPlan;
 import io.descent.cluster.protocol.GradientMeta;
-import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.trace.StepTrace;
 import io.descent.train.TrainingDivergedException;
 import io.descent.transport.send.SendResult;
@@ -13,7 +12,6 @@ import org.slf4j.Logger;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -70,13 +68,8 @@ final class SspLoop
     private final CheckpointPolicy checkpoints;
     private final SspBound bound;
     private final StalenessTally staleness = new StalenessTally();
-    private final BitSet live = new BitSet();
-    private final long[] joinAt;
-    /**
-     * Another shard: by rank, the step from which a dropped rank leaves the orders, or -1. Before it the rank stays in
-     * the orders (the coordinator ordered it so) but is expected nowhere and sent nothing.
-     */
-    private final long[] leaveAt;
+    /** The ranks each step orders: live, joining later, leaving later (another shard). */
+    private final RankOrders rankOrders;
     /** The coordinator of several shards: by rank, a step it may start once no drop or join is unacknowledged. */
     private final long[] gated;
     /** The coordinator of several shards: drops and joins the other shards have not acknowledged; no step opens. */
@@ -128,10 +121,7 @@ final class SspLoop
         final Consistency consistency = setup.settings().consistency();
         this.bound = new SspBound(consistency.mode() == Consistency.Mode.SSP ? consistency.staleness() :
             SspBound.UNBOUNDED, engine.startStep(), plan.shards());
-        this.joinAt = new long[plan.shards()];
-        Arrays.fill(joinAt, -1);
-        this.leaveAt = new long[plan.shards()];
-        Arrays.fill(leaveAt, -1);
+        this.rankOrders = new RankOrders(plan);
         this.gated = new long[plan.shards()];
         Arrays.fill(gated, -1);
         this.readClock = new long[plan.shards()];
@@ -142,10 +132,7 @@ final class SspLoop
     /** As {@link StepLoop#start}. */
     StepLoop.Started start(final int[] ranks)
     {
-        for (final int rank : ranks)
-        {
-            live.set(rank);
-        }
+        rankOrders.start(ranks);
         final long now = System.nanoTime();
         epochs.start(now);
         checkpoints.start(now);
@@ -171,8 +158,7 @@ final class SspLoop
             unacknowledged++;
         }
         forget(rank);
-        live.clear(rank);
-        joinAt[rank] = -1;
+        rankOrders.drop(rank);
         for (final OpenStep step : open)
         {
             step.barrier.drop(rank);
@@ -192,19 +178,7 @@ final class SspLoop
     {
         forget(rank);
         engine.disconnect(rank);
-        if (joinAt[rank] >= from)
-        {
-            // A joiner dropped before its join step: it never joins (the coordinator cleared its own).
-            joinAt[rank] = -1;
-        }
-        if (nextOrderStep > from)
-        {
-            live.clear(rank);
-        }
-        else
-        {
-            leaveAt[rank] = from;
-        }
+        rankOrders.leave(rank, from, nextOrderStep > from);
         final List<OpenStep> kept = new ArrayList<>();
         for (final OpenStep step : open)
         {
@@ -244,17 +218,12 @@ final class SspLoop
      */
     long admit(final int rank, final long step)
     {
-        final long next = nextOrderStep;
-        if (step < next || (gathers() && step <= next))
-        {
-            return gathers() ? next + 1 : next;
-        }
-        if (gathers())
+        final long later = rankOrders.admit(rank, step, nextOrderStep, gathers());
+        if (later < 0 && gathers())
         {
             unacknowledged++;
         }
-        joinAt[rank] = step;
-        return -1;
+        return later;
     }
 
     /**
@@ -265,12 +234,7 @@ final class SspLoop
      */
     void join(final int rank, final long step)
     {
-        if (step < nextOrderStep)
-        {
-            throw new IllegalStateException("worker rank " + rank + " joins at step " + step + ", but this shard " +
-                "already ordered steps up to " + (nextOrderStep - 1));
-        }
-        joinAt[rank] = step;
+        rankOrders.join(rank, step, nextOrderStep);
     }
 
     /**
@@ -298,7 +262,7 @@ final class SspLoop
     /** @return true when {@code rank} is ordered new steps: live, and not leaving at a later step. */
     private boolean ordered(final int rank)
     {
-        return live.get(rank) && leaveAt[rank] < 0;
+        return rankOrders.ordered(rank);
     }
 
     /** @return true for the coordinator of several shards. */
@@ -381,21 +345,7 @@ final class SspLoop
         OpenStep last = null;
         for (long next = nextOrderStep; next <= step; next++)
         {
-            final List<Integer> joined = new ArrayList<>();
-            for (int rank = 0; rank < joinAt.length; rank++)
-            {
-                if (leaveAt[rank] >= 0 && leaveAt[rank] <= next)
-                {
-                    live.clear(rank);
-                    leaveAt[rank] = -1;
-                }
-                if (joinAt[rank] >= 0 && joinAt[rank] <= next)
-                {
-                    live.set(rank);
-                    joinAt[rank] = -1;
-                    joined.add(rank);
-                }
-            }
+            final List<Integer> joined = rankOrders.enter(next);
             last = planned(next, System.nanoTime());
             open.addLast(last);
             nextOrderStep = next + 1;
@@ -433,25 +383,13 @@ final class SspLoop
      */
     private OpenStep planned(final long step, final long openedNs)
     {
-        final int[] ranks = live.stream().toArray();
-        final List<StepLoop.Order> orders = new ArrayList<>();
+        final RankOrders.Planned planned = rankOrders.plan(step);
         final StepLoop.Order[] byRank = new StepLoop.Order[plan.shards()];
-        for (final int rank : ranks)
+        for (final StepLoop.Order order : planned.orders())
         {
-            final StepLoop.Order order = new StepLoop.Order(rank, new StepOrder(step, plan.epochOf(step),
-                plan.batchOf(step), Roster.shardsOf(live, rank, plan.shards())));
-            orders.add(order);
-            byRank[rank] = leaveAt[rank] < 0 ? order : null;
+            byRank[order.rank()] = order;
         }
-        final StepBarrier barrier = new StepBarrier(step, ranks, StepLoop.Order.rowsByRank(plan, orders));
-        for (final int rank : ranks)
-        {
-            if (leaveAt[rank] >= 0)
-            {
-                barrier.drop(rank);
-            }
-        }
-        return new OpenStep(barrier, byRank, openedNs);
+        return new OpenStep(planned.barrier(), byRank, openedNs);
     }
 
     private OpenStep find(final long step)
@@ -638,7 +576,7 @@ final class SspLoop
             return false;
         }
         final long checkpointMillis = checkpoint ? checkpoints.write(next, epochs, engine.stateVectors()) : 0;
-        final EpochTotals totals = epochs.closeIfLast(step, rate, live.cardinality(), now);
+        final EpochTotals totals = epochs.closeIfLast(step, rate, rankOrders.live().cardinality(), now);
         final StepLoop.Applied applied = new StepLoop.Applied(step, rate, metas, examples, lossSum / examples,
             (now - done.openedNs) / 1e9, done.bytesReceived, engine.bytesSent(), ignored, refused, 0, 0, more,
             takeFailed(), takeReasons(), checkpointMillis, null, staleness.snapshot());
