@@ -137,6 +137,7 @@ final class SspLoop
         epochs.start(now);
         checkpoints.start(now);
         final long step = engine.startStep();
+        expectEpochRanges(step);
         for (final int rank : ranks)
         {
             order(rank, step);
@@ -350,25 +351,6 @@ final class SspLoop
             open.addLast(last);
             nextOrderStep = next + 1;
             StepTrace.mark("s.ordered", next, -1);
-            if (gathers() && endsEpoch(next + 1))
-            {
-                // Before any worker can compute the epoch's last step, so before another shard can close it.
-                final long version = next + 1;
-                engine.expectRanges(version, gradientDeadline(), missed -> onCompute.execute(() ->
-                {
-                    try
-                    {
-                        onRanges(version, missed);
-                    }
-                    catch (final RuntimeException | Error ex)
-                    {
-                        // Also after the job's last step closed (halted): its epoch waits for these ranges.
-                        heldEpoch = null;
-                        halt(new StepLoop.Halted("failed while evaluating weights version " + version + ": " + ex,
-                            ex));
-                    }
-                }));
-            }
             for (final int rank : joined)
             {
                 order(rank, next);
@@ -550,6 +532,7 @@ final class SspLoop
     {
         final StepBarrier barrier = done.barrier;
         final long step = barrier.step();
+        expectEpochRanges(step + 1);
         final int[] contributors = barrier.contributors();
         if (contributors.length == 0)
         {
@@ -597,6 +580,36 @@ final class SspLoop
             return true;
         }
         return report(null == totals ? applied : evaluated(applied, totals));
+    }
+
+    /**
+     * The coordinator of several shards: {@code step} is now the first open step; when it is an epoch's last, expects
+     * the other shards' ranges of the version after it. No other shard can close {@code step} before the coordinator
+     * applied every live rank's gradient of the step before it (the ranks compute {@code step} only on the
+     * coordinator's range of it, sent after that), and so closed that step (a held epoch is released by the ranges
+     * that come first on the same stream), so the ranges are always expected in time; and they come within the
+     * step deadlines from here, whichever way far ahead the fastest worker has run.
+     */
+    private void expectEpochRanges(final long step)
+    {
+        if (!gathers() || !endsEpoch(step + 1) || step >= plan.totalSteps())
+        {
+            return;
+        }
+        final long version = step + 1;
+        engine.expectRanges(version, gradientDeadline(), missed -> onCompute.execute(() ->
+        {
+            try
+            {
+                onRanges(version, missed);
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                // Also after the job's last step closed (halted): its epoch waits for these ranges.
+                heldEpoch = null;
+                halt(new StepLoop.Halted("failed while evaluating weights version " + version + ": " + ex, ex));
+            }
+        }));
     }
 
     /** Tells the actor of a closed step; @return true. */
