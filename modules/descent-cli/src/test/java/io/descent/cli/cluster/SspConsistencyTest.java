@@ -1,6 +1,7 @@
 package io.descent.cli.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.descent.cluster.checkpoint.CheckpointStore;
 import io.descent.model.artifact.ArtifactStore;
 import io.descent.report.JsonReports;
 import org.junit.jupiter.api.Tag;
@@ -23,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the fast worker runs ahead of the slow one (gradients of staleness above 0 in the report's histogram), under ssp
  * never more than s steps (no gradient staler than 2), under async further. The same with two server shards
  * ({@code --servers 2}, each its own JVM): every shard applies every gradient's range, holds its range under the
- * bound (no shard applies a gradient staler than 2), takes every step, and the final weights are finite.
+ * bound (no shard applies a gradient staler than 2), takes every step and writes its part of the same checkpoints,
+ * and the final weights are finite.
  */
 @Tag("slow")
 class SspConsistencyTest
@@ -64,7 +66,20 @@ class SspConsistencyTest
     @Test
     void shouldHoldTheBoundOnEveryServerShard() throws Exception
     {
-        final JsonNode shards = train("ssp", "staleness=" + STALENESS, SHARDED).get("server_stats");
+        final Path checkpoints = dir.resolve("checkpoints");
+        final List<String> args = new ArrayList<>(SHARDED);
+        args.addAll(List.of("--cluster", "checkpoint.dir=" + checkpoints, "--cluster", "checkpoint.every-steps=10"));
+        final JsonNode json = train("ssp", "staleness=" + STALENESS, args);
+        final long last = json.get("final").get("steps").asLong();
+        for (int part = 0; part < 2; part++)
+        {
+            for (final long step : new long[]{ 50, last })
+            {
+                assertTrue(Files.isRegularFile(CheckpointStore.stepDir(checkpoints.resolve("shard-" + part + "-of-2"),
+                    step).resolve("meta.kryo")), "every shard wrote its part of step " + step + ": shard " + part);
+            }
+        }
+        final JsonNode shards = json.get("server_stats");
         for (final JsonNode shard : shards)
         {
             final JsonNode steps = shard.get("staleness_steps");
