@@ -114,7 +114,7 @@ final class ScaleSweep
 
     /**
      * Refuses, before any run, the combinations this build's nodes refuse at start (so a sweep does not fail after its
-     * first rows): with several server shards anything but sync (ShardLimits). Kept apart from {@link #parse}, which
+     * first rows): with several server shards, backup workers (ShardLimits). Kept apart from {@link #parse}, which
      * passes any known value through.
      *
      * @return this.
@@ -136,10 +136,10 @@ final class ScaleSweep
         {
             return this;
         }
-        if (null != models && models.stream().anyMatch(model -> !model.equals("sync")))
+        if (null != models && models.stream().anyMatch(model -> model.equals("backup")))
         {
             throw new BadInputException("--servers " + shards + " with --consistency " + String.join(",", models) +
-                ": several server shards run sync only for now; sweep --consistency with --servers 1");
+                ": several server shards run sync, ssp and async, not backup; sweep backup with --servers 1");
         }
         return this;
     }

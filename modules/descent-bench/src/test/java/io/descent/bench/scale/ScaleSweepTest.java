@@ -96,10 +96,12 @@ class ScaleSweepTest
         assertEquals(4, sweep("1,2", "sync", "none,aes-gmac").checkNodesSupport().combinations().size(),
             "shards with the data-plane MAC");
         assertEquals(4, sweep("1", "sync,ssp,async,backup", "none").checkNodesSupport().combinations().size());
-        assertUnsupported("--servers [2] with --consistency ssp: several server shards run sync only", "2", "ssp",
-            null);
-        assertUnsupported("--servers [1, 2] with --consistency sync,backup: several server shards run sync only",
-            "1,2", "sync,backup", null);
+        assertEquals(6, sweep("1,2", "sync,ssp,async", "none").checkNodesSupport().combinations().size(),
+            "shards with ssp and async");
+        assertUnsupported("--servers [2] with --consistency backup: several server shards run sync, ssp and async, " +
+            "not backup", "2", "backup", null);
+        assertUnsupported("--servers [1, 2] with --consistency sync,backup: several server shards run sync, ssp " +
+            "and async, not backup", "1,2", "sync,backup", null);
     }
 
     private static void assertUnsupported(

@@ -213,7 +213,8 @@ public final class TrainReport
      * Adds the cluster's per-worker counters ({@code worker_stats}) and the servers' ({@code server_stats}): one
      * server's object, or with parameter-server shards a list of one object per shard, each with its {@code shard}
      * index (the coordinator first; a shard whose counters did not come has only its index and
-     * {@code "reported": false}).
+     * {@code "reported": false}) and the gradients it applied by staleness ({@code staleness_steps},
+     * {@code max_staleness_steps}, {@code version_lag}, {@code max_version_lag}, as in {@code consistency}).
      *
      * @param workers the latest statistics of each worker.
      * @param server  the parameter server's (the coordinator's) counters.
@@ -255,6 +256,12 @@ public final class TrainReport
             else
             {
                 entry.putAll(serverEntry(shards.get(shard)));
+                final Staleness staleness = null == shards.get(shard).staleness() ? Staleness.NONE :
+                    shards.get(shard).staleness();
+                entry.put("staleness_steps", staleness.steps());
+                entry.put("max_staleness_steps", staleness.maxSteps());
+                entry.put("version_lag", staleness.versionLag());
+                entry.put("max_version_lag", staleness.maxVersionLag());
             }
             entries.add(entry);
         }

@@ -121,6 +121,10 @@ class ClusterBadInputTest
             "--shards", "2", "--cluster", "consistency=backup");
         assertTrue(backup.contains("consistency = backup is not yet supported with descent.cluster.servers = 2"),
             backup);
+        final String clipped = expectBadInput("ps", "--config", job(), "--bind", "127.0.0.1:0", "--workers", "2",
+            "--shards", "2", "--cluster", "consistency=ssp", "--set", "train.clip-norm=1");
+        assertTrue(clipped.contains("train.clip-norm = 1.0 with descent.cluster.consistency = ssp is not yet " +
+            "supported with descent.cluster.servers = 2"), clipped);
         assertTrue(expectBadInput("train", "--config", job(), "--workers", "2", "--cluster", "servers=2")
             .contains("give --servers instead"));
     }

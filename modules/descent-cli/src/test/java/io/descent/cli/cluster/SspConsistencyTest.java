@@ -1,6 +1,8 @@
 package io.descent.cli.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.descent.cluster.checkpoint.CheckpointStore;
+import io.descent.model.artifact.ArtifactStore;
 import io.descent.report.JsonReports;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code descent train --workers 2 --cluster consistency=ssp --cluster staleness=2} and {@code consistency=async} with
  * rank 1 slowed on purpose (the test-only DESCENT_TEST_STEP_DELAY): every gradient of every planned step is applied,
  * the fast worker runs ahead of the slow one (gradients of staleness above 0 in the report's histogram), under ssp
- * never more than s steps (no gradient staler than 2), under async further.
+ * never more than s steps (no gradient staler than 2), under async further. The same with two server shards
+ * ({@code --servers 2}, each its own JVM): every shard applies every gradient's range, holds its range under the
+ * bound (no shard applies a gradient staler than 2), takes every step and writes its part of the same checkpoints,
+ * and the final weights are finite.
  */
 @Tag("slow")
 class SspConsistencyTest
@@ -30,6 +36,9 @@ class SspConsistencyTest
         "model { layers = [ { type = dense, units = 16, activation = tanh }, { type = dense } ] }\n" +
         "train { loss = cross-entropy, batch-size = 20, epochs = 2, learning-rate = 0.05 }\n";
     private static final int STALENESS = 2;
+    /** With two server shards: 12-256-3, 4,099 floats, two ranges of at least 4 KiB. */
+    private static final List<String> SHARDED = List.of("--servers", "2", "--cluster", "shard-min-bytes=4k",
+        "--set", "model.layers=[{type=dense,units=256,activation=tanh},{type=dense}]");
 
     @TempDir
     Path dir;
@@ -37,7 +46,7 @@ class SspConsistencyTest
     @Test
     void shouldNeverApplyAGradientStalerThanTheBoundWhileTheFastWorkerRunsAhead() throws Exception
     {
-        final JsonNode consistency = train("ssp", "staleness=" + STALENESS);
+        final JsonNode consistency = train("ssp", "staleness=" + STALENESS, List.of()).get("consistency");
         assertEquals(STALENESS, consistency.get("staleness").asInt());
         final JsonNode steps = consistency.get("staleness_steps");
         assertTrue(consistency.get("max_staleness_steps").asInt() <= STALENESS, "no gradient staler than s: " +
@@ -50,25 +59,68 @@ class SspConsistencyTest
     @Test
     void shouldRunAsyncToTheEndWithTheFastWorkerFurtherAhead() throws Exception
     {
-        final JsonNode consistency = train("async", "staleness=0");
+        final JsonNode consistency = train("async", "staleness=0", List.of()).get("consistency");
         assertTrue(consistency.get("max_staleness_steps").asInt() > STALENESS, "no bound: " + consistency);
     }
 
-    /** @return the report's {@code consistency} after checking that the job applied every gradient it planned. */
-    private JsonNode train(final String model, final String staleness) throws Exception
+    @Test
+    void shouldHoldTheBoundOnEveryServerShard() throws Exception
+    {
+        final Path checkpoints = dir.resolve("checkpoints");
+        final List<String> args = new ArrayList<>(SHARDED);
+        args.addAll(List.of("--cluster", "checkpoint.dir=" + checkpoints, "--cluster", "checkpoint.every-steps=10"));
+        final JsonNode json = train("ssp", "staleness=" + STALENESS, args);
+        final long last = json.get("final").get("steps").asLong();
+        for (int part = 0; part < 2; part++)
+        {
+            for (final long step : new long[]{ 50, last })
+            {
+                assertTrue(Files.isRegularFile(CheckpointStore.stepDir(checkpoints.resolve("shard-" + part + "-of-2"),
+                    step).resolve("meta.kryo")), "every shard wrote its part of step " + step + ": shard " + part);
+            }
+        }
+        final JsonNode shards = json.get("server_stats");
+        for (final JsonNode shard : shards)
+        {
+            final JsonNode steps = shard.get("staleness_steps");
+            assertTrue(shard.get("max_staleness_steps").asInt() <= STALENESS, "no gradient staler than s: " + shard);
+            assertTrue(steps.size() == STALENESS + 1 && steps.get(STALENESS).asLong() > 0, "the fast worker " +
+                "reached the bound on this shard: " + shard);
+        }
+    }
+
+    @Test
+    void shouldRunAsyncOnTwoServerShards() throws Exception
+    {
+        final JsonNode shards = train("async", "staleness=0", SHARDED).get("server_stats");
+        for (final JsonNode shard : shards)
+        {
+            assertTrue(shard.get("max_staleness_steps").asInt() > STALENESS, "no bound: " + shard);
+        }
+    }
+
+    /**
+     * @return the report, after checking that the job applied every gradient it planned (on every server shard, each
+     * of which took every step, with {@code extra} arguments naming shards) and that its final weights are finite.
+     */
+    private JsonNode train(final String model, final String staleness, final List<String> extra) throws Exception
     {
         final Path job = Files.writeString(dir.resolve("job.conf"), JOB);
         final Path report = dir.resolve(model + ".json");
+        final Path saved = dir.resolve(model + "-model");
+        final List<String> args = new ArrayList<>(List.of("train", "--config", job.toString(), "--workers", "2",
+            "--threads", "1", "--no-progress", "--report", report.toString(), "--save-model", saved.toString(),
+            "--cluster", "consistency=" + model, "--cluster", staleness));
+        args.addAll(extra);
         try (NodeProcess launcher = new NodeProcess(dir, "launcher", List.of("-Ddescent.local.control-plane=plain"),
-            List.of("train", "--config", job.toString(), "--workers", "2", "--threads", "1", "--no-progress",
-                "--report", report.toString(), "--cluster", "consistency=" + model, "--cluster", staleness),
-            Map.of("DESCENT_TEST_STEP_DELAY", "1:60")))
+            args, Map.of("DESCENT_TEST_STEP_DELAY", "1:60")))
         {
             assertEquals(0, launcher.awaitExit(Duration.ofSeconds(300)), launcher.stderr());
             final JsonNode json = JsonReports.mapper().readTree(report.toFile());
             long planned = 0;
             for (final JsonNode epoch : json.get("epochs"))
             {
+                assertTrue(Double.isFinite(epoch.get("val_loss").asDouble(Double.NaN)), "evaluated: " + epoch);
                 planned += epoch.get("steps").asLong();
             }
             assertEquals(planned, json.get("final").get("steps").asLong(), "every planned step");
@@ -80,12 +132,40 @@ class SspConsistencyTest
                 applied += count.asLong();
             }
             assertEquals(2 * planned, applied, "every gradient of both workers applied: " + consistency);
+            final JsonNode servers = json.get("server_stats");
+            for (final JsonNode shard : servers.isArray() ? toList(servers) : List.of(servers))
+            {
+                assertEquals(planned, shard.get("steps").asLong(), "every step on every shard: " + shard);
+                assertEquals(0, shard.get("refused_gradients").asLong(), shard.toString());
+                if (servers.isArray())
+                {
+                    long ranges = 0;
+                    for (final JsonNode count : shard.get("staleness_steps"))
+                    {
+                        ranges += count.asLong();
+                    }
+                    assertEquals(2 * planned, ranges, "every gradient's range applied on this shard: " + shard);
+                }
+            }
+            assertEquals(extra.isEmpty() ? 1 : 2, servers.isArray() ? servers.size() : 1, servers.toString());
+            for (final float weight : ArtifactStore.read(saved).weights())
+            {
+                assertTrue(Float.isFinite(weight), "finite weights");
+            }
             assertTrue(launcher.stdout().contains("2/2 workers"), "no worker was lost: " + launcher.stdout());
             assertTrue(json.get("final").get("test_accuracy").asDouble() > 0.5, "it learned: " + json.get("final"));
-            System.out.printf("%s, rank 1 slowed 60 ms a step: %d steps, staleness by steps %s, version lag %s, " +
-                "test accuracy %.4f%n", model, planned, consistency.get("staleness_steps"),
-                consistency.get("version_lag"), json.get("final").get("test_accuracy").asDouble());
-            return consistency;
+            System.out.printf("%s, %d server(s), rank 1 slowed 60 ms a step: %d steps, staleness by steps %s, " +
+                "version lag %s, test accuracy %.4f%n", model, servers.isArray() ? servers.size() : 1, planned,
+                consistency.get("staleness_steps"), consistency.get("version_lag"),
+                json.get("final").get("test_accuracy").asDouble());
+            return json;
         }
+    }
+
+    private static List<JsonNode> toList(final JsonNode array)
+    {
+        final List<JsonNode> nodes = new ArrayList<>();
+        array.forEach(nodes::add);
+        return nodes;
     }
 }

@@ -4,6 +4,9 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.receptionist.ServiceKey;
 import io.descent.cluster.dataplane.TransportStats;
 
+import java.util.Arrays;
+import java.util.Objects;
+
 /**
  * The parameter server's public protocol, shared by the server and its workers so that neither names the other's
  * actor: what a worker sends the server ({@link Command}: {@link Register}, {@link Ready}, {@link Leave}) and what
@@ -178,12 +181,65 @@ public final class ServerProtocol
      * @param cpus             the CPUs its process could run on, or "".
      * @param transport        what its data plane dropped or missed on the receiving side.
      * @param compression      its gradient traffic before and after compression.
+     * @param stalenessSteps   its applied gradients by step staleness 0, 1, … (ssp/async; empty when none counted).
+     * @param versionLag       its applied gradients by version lag 0, 1, … (empty when none counted).
      */
     public record ShardStats(
         int shard, String host, long pid, long steps, double updateSeconds, long bytesReceived, long ignoredGradients,
-        long refusedGradients, String cpus, TransportStats transport, CompressionStats compression)
+        long refusedGradients, String cpus, TransportStats transport, CompressionStats compression,
+        long[] stalenessSteps, long[] versionLag)
         implements Command, ControlMessage
     {
+        /** Copies the arrays in. */
+        public ShardStats
+        {
+            stalenessSteps = stalenessSteps.clone();
+            versionLag = versionLag.clone();
+        }
+
+        /** A shard's counters without its staleness. */
+        public ShardStats(
+            final int shard, final String host, final long pid, final long steps, final double updateSeconds,
+            final long bytesReceived, final long ignoredGradients, final long refusedGradients, final String cpus,
+            final TransportStats transport, final CompressionStats compression)
+        {
+            this(shard, host, pid, steps, updateSeconds, bytesReceived, ignoredGradients, refusedGradients, cpus,
+                transport, compression, new long[0], new long[0]);
+        }
+
+        @Override
+        public long[] stalenessSteps()
+        {
+            return stalenessSteps.clone();
+        }
+
+        @Override
+        public long[] versionLag()
+        {
+            return versionLag.clone();
+        }
+
+        @Override
+        public boolean equals(final Object other)
+        {
+            return other instanceof ShardStats that && shard == that.shard && pid == that.pid &&
+                steps == that.steps && Double.compare(updateSeconds, that.updateSeconds) == 0 &&
+                bytesReceived == that.bytesReceived && ignoredGradients == that.ignoredGradients &&
+                refusedGradients == that.refusedGradients && Objects.equals(host, that.host) &&
+                Objects.equals(cpus, that.cpus) && Objects.equals(transport, that.transport) &&
+                Objects.equals(compression, that.compression) &&
+                Arrays.equals(stalenessSteps, that.stalenessSteps) &&
+                Arrays.equals(versionLag, that.versionLag);
+        }
+
+        @Override
+        public int hashCode()
+        {
+            return Objects.hash(shard, host, pid, steps, updateSeconds, bytesReceived, ignoredGradients,
+                refusedGradients, cpus, transport, compression, Arrays.hashCode(stalenessSteps),
+                Arrays.hashCode(versionLag));
+        }
+
         /** A shard's counters without its gradient traffic. */
         public ShardStats(
             final int shard, final String host, final long pid, final long steps, final double updateSeconds,

@@ -122,7 +122,8 @@ final class Ledger
             {
                 shards.add(null == other ? null : new ServerStats(other.host(), other.pid(), other.steps(),
                     other.updateSeconds(), other.bytesReceived(), other.ignoredGradients(), other.refusedGradients(),
-                    other.cpus(), other.transport(), 0, 0, Staleness.NONE, other.compression()));
+                    other.cpus(), other.transport(), 0, 0, new Staleness(other.stalenessSteps(),
+                    other.versionLag()), other.compression()));
             }
         }
         return new JobResult(List.copyOf(epochs), test, step, weights, workers, server, List.copyOf(lost),

@@ -562,7 +562,9 @@ public final class ParameterServer extends AbstractBehavior<Command>
         context.getLog().info("worker rank {} is out of every server shard's orders from step {}", dropped.rank(),
             dropped.from());
         shards.dropRank(dropped.rank(), dropped.from());
-        timers.startSingleTimer(STEP_TIMER, new StepDeadline(dropped.from() - 1), setup.settings().stepTimeout());
+        // Sync: the step collecting; ssp/async: the first step not closed (the books' next step), often earlier.
+        timers.startSingleTimer(STEP_TIMER, new StepDeadline(Math.min(dropped.from() - 1, ledger.step())),
+            setup.settings().stepTimeout());
         return this;
     }
 

@@ -901,6 +901,27 @@ final class ServerEngine implements AutoCloseable
     }
 
     /**
+     * The coordinator (with shards, under ssp/async): copies its own range as it is now into the landing buffer of
+     * weights {@code version} (an epoch's last), where the other shards' ranges of that moment land, so the range may
+     * go on changing before they are in ({@link #installStaged}).
+     */
+    void stageRange(final long version)
+    {
+        staging[(int)(version & 1)].putBytes(Math.toIntExact(offset * Float.BYTES), weightsView, 0,
+            floats * Float.BYTES);
+    }
+
+    /**
+     * The coordinator (with shards, under ssp/async): puts weights {@code version} together in the model from its
+     * landing buffer, every range included ({@link #stageRange}, {@link #expectRanges}), to evaluate them.
+     */
+    void installStaged(final long version)
+    {
+        final UnsafeBuffer all = Buffers.view(model.parameters());
+        all.putBytes(0, staging[(int)(version & 1)], 0, all.capacity());
+    }
+
+    /**
      * A follower shard: sends its range of weights {@code version} (an epoch's last) to the coordinator, on this
      * thread, before the range can change.
      *

@@ -332,7 +332,8 @@ public final class ShardServer extends AbstractBehavior<Command>
                 to.tell(new ServerProtocol.ShardStats(shard, NodeInfo.host(), NodeInfo.pid(), taken,
                     counting.updateSeconds(), received, applied.ignored() +
                     setup.plane().staleMessages(MessageKind.GRADIENT), applied.refused(), NodeInfo.cpus(),
-                    setup.plane().stats(), counting.traffic().snapshot()));
+                    setup.plane().stats(), counting.traffic().snapshot(), applied.staleness().steps(),
+                    applied.staleness().versionLag()));
                 return null;
             });
         }

@@ -3,16 +3,15 @@ package io.descent.cluster.server;
 import io.descent.cluster.Consistency;
 import io.descent.cluster.plan.StepPlan;
 import io.descent.cluster.protocol.GradientMeta;
-import io.descent.cluster.protocol.StepOrder;
 import io.descent.cluster.trace.StepTrace;
 import io.descent.train.TrainingDivergedException;
+import io.descent.transport.send.SendResult;
 import io.descent.transport.wire.MessageId;
 import org.slf4j.Logger;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -30,8 +29,16 @@ import java.util.function.Consumer;
  * ({@link Staleness}).
  *
  * <p>A step's shards are fixed when its first worker is ordered it (by the live ranks then): a rank lost later leaves
- * its part of the open steps out; the steps opened after the loss give its shard to the others. Confined to the
- * compute thread.
+ * its part of the open steps out; the steps opened after the loss give its shard to the others.
+ *
+ * <p>With parameter-server shards every shard runs this loop on its range: it applies its range of each gradient on
+ * arrival and sends its range of the weights back to the pusher, and holds its own range back under the bound, so a
+ * worker (which needs every range of a step, and the coordinator's order) computes step t only once every shard
+ * closed t − s − 1. Shards order the same ranks at every step as under sync: the coordinator drops a lost rank from
+ * the first step it has not opened ({@link #drop}) and opens no step until every other shard took the drop in
+ * ({@link #acknowledged}; another shard: {@link #leave}), a joiner likewise ({@link #admit}, {@link #join}). Another
+ * shard sends its range at each epoch's end to the coordinator, which evaluates the ranges put together. Confined to
+ * the compute thread.
  */
 final class SspLoop
 {
@@ -61,8 +68,16 @@ final class SspLoop
     private final CheckpointPolicy checkpoints;
     private final SspBound bound;
     private final StalenessTally staleness = new StalenessTally();
-    private final BitSet live = new BitSet();
-    private final long[] joinAt;
+    /** The ranks each step orders: live, joining later, leaving later (another shard). */
+    private final RankOrders rankOrders;
+    /** The coordinator of several shards: by rank, a step it may start once no drop or join is unacknowledged. */
+    private final long[] gated;
+    /** The coordinator of several shards: drops and joins the other shards have not acknowledged; no step opens. */
+    private int unacknowledged;
+    /** The coordinator of several shards: an epoch's last step, closed, until the other shards' ranges came. */
+    private HeldEpoch heldEpoch;
+    /** The coordinator of several shards: the newest epoch-end version whose ranges all arrived. */
+    private long rangesIn = -1;
     /** By rank: the first open step, and the server's version, when its current weights went out. */
     private final long[] readClock;
     private final long[] readVersion;
@@ -76,6 +91,11 @@ final class SspLoop
     private long refused;
     private double rate;
     private boolean halted;
+
+    /** A closed epoch's last step, booked, whose evaluation waits for the other shards' ranges. */
+    private record HeldEpoch(StepLoop.Applied applied, EpochTotals totals)
+    {
+    }
 
     /**
      * @param setup       the job and settings ({@code ssp} or {@code async}).
@@ -101,8 +121,9 @@ final class SspLoop
         final Consistency consistency = setup.settings().consistency();
         this.bound = new SspBound(consistency.mode() == Consistency.Mode.SSP ? consistency.staleness() :
             SspBound.UNBOUNDED, engine.startStep(), plan.shards());
-        this.joinAt = new long[plan.shards()];
-        Arrays.fill(joinAt, -1);
+        this.rankOrders = new RankOrders(plan);
+        this.gated = new long[plan.shards()];
+        Arrays.fill(gated, -1);
         this.readClock = new long[plan.shards()];
         this.readVersion = new long[plan.shards()];
         this.nextOrderStep = engine.startStep();
@@ -111,14 +132,12 @@ final class SspLoop
     /** As {@link StepLoop#start}. */
     StepLoop.Started start(final int[] ranks)
     {
-        for (final int rank : ranks)
-        {
-            live.set(rank);
-        }
+        rankOrders.start(ranks);
         final long now = System.nanoTime();
         epochs.start(now);
         checkpoints.start(now);
         final long step = engine.startStep();
+        expectEpochRanges(step);
         for (final int rank : ranks)
         {
             order(rank, step);
@@ -126,8 +145,62 @@ final class SspLoop
         return new StepLoop.Started(step, takeFailed(), takeReasons());
     }
 
-    /** As {@link StepLoop#drop}: the rank's undelivered gradients of the open steps are no longer awaited. */
-    void drop(final int rank)
+    /**
+     * As {@link StepLoop#drop}: the rank's undelivered gradients of the open steps are no longer awaited. The
+     * coordinator of several shards then opens no step until every other shard took the drop in ({@link #leave},
+     * {@link #acknowledged}).
+     *
+     * @return the first step whose orders leave the rank out (the first step not opened).
+     */
+    long drop(final int rank)
+    {
+        if (gathers())
+        {
+            unacknowledged++;
+        }
+        forget(rank);
+        rankOrders.drop(rank);
+        for (final OpenStep step : open)
+        {
+            step.barrier.drop(rank);
+        }
+        closeReady();
+        return nextOrderStep;
+    }
+
+    /**
+     * As {@link StepLoop#leave}, for another shard than the coordinator: {@code rank} leaves the orders from
+     * {@code from} (the coordinator's first step not opened). Open steps before it complete without the rank, kept in
+     * their orders; a step from {@code from} on that this shard opened already (it is at most one step ahead of the
+     * coordinator) is planned again without it: none of its gradients can exist, since the coordinator opens
+     * {@code from} only once every shard acknowledged the drop.
+     */
+    void leave(final int rank, final long from)
+    {
+        forget(rank);
+        engine.disconnect(rank);
+        rankOrders.leave(rank, from, nextOrderStep > from);
+        final List<OpenStep> kept = new ArrayList<>();
+        for (final OpenStep step : open)
+        {
+            if (step.barrier.step() < from)
+            {
+                step.barrier.drop(rank);
+                kept.add(step);
+            }
+            else
+            {
+                kept.add(planned(step.barrier.step(), step.openedNs));
+                log.info("planned step {} again without dropped rank {}", step.barrier.step(), rank);
+            }
+        }
+        open.clear();
+        open.addAll(kept);
+        closeReady();
+    }
+
+    /** Stops sending to a lost rank and waiting for it, and cancels what the data plane still expects from it. */
+    private void forget(final int rank)
     {
         engine.abandonSends(rank);
         final int cancelled = engine.cancelGradients(rank);
@@ -135,26 +208,74 @@ final class SspLoop
         {
             log.debug("cancelled {} expected messages from dropped rank {}", cancelled, rank);
         }
-        live.clear(rank);
-        joinAt[rank] = -1;
         bound.forget(rank);
-        for (final OpenStep step : open)
-        {
-            step.barrier.drop(rank);
-        }
-        closeReady();
+        gated[rank] = -1;
     }
 
-    /** As {@link StepLoop#admit}: the rank is ordered {@code step} when that step opens. */
+    /**
+     * As {@link StepLoop#admit}: the rank is ordered {@code step} when that step opens. The coordinator of several
+     * shards admits it no earlier than one step after its first step not opened (another shard may have opened
+     * that one) and opens no step until every other shard took the join in ({@link #join}, {@link #acknowledged}).
+     */
     long admit(final int rank, final long step)
     {
-        final long next = nextOrderStep;
-        if (step < next)
+        final long later = rankOrders.admit(rank, step, nextOrderStep, gathers());
+        if (later < 0 && gathers())
         {
-            return next;
+            unacknowledged++;
         }
-        joinAt[rank] = step;
-        return -1;
+        return later;
+    }
+
+    /**
+     * As {@link StepLoop#join}, for another shard than the coordinator: a worker joins in {@code rank}'s place at
+     * {@code step}, which the coordinator opens only once this shard acknowledged.
+     *
+     * @throws IllegalStateException when this shard already opened {@code step}: the coordinator's rule was broken.
+     */
+    void join(final int rank, final long step)
+    {
+        rankOrders.join(rank, step, nextOrderStep);
+    }
+
+    /**
+     * As {@link StepLoop#acknowledged}: once no drop or join is outstanding, the ranks waiting to start a step not
+     * opened yet are ordered it.
+     */
+    void acknowledged()
+    {
+        unacknowledged = Math.max(0, unacknowledged - 1);
+        if (unacknowledged > 0 || halted)
+        {
+            return;
+        }
+        for (int rank = 0; rank < gated.length; rank++)
+        {
+            final long step = gated[rank];
+            gated[rank] = -1;
+            if (step >= 0 && ordered(rank))
+            {
+                order(rank, step);
+            }
+        }
+    }
+
+    /** @return true when {@code rank} is ordered new steps: live, and not leaving at a later step. */
+    private boolean ordered(final int rank)
+    {
+        return rankOrders.ordered(rank);
+    }
+
+    /** @return true for the coordinator of several shards. */
+    private boolean gathers()
+    {
+        return setup.role().coordinates() && engine.shardPlan().shards() > 1;
+    }
+
+    /** @return true when weights {@code version} are those after an epoch's last step. */
+    private boolean endsEpoch(final long version)
+    {
+        return version > 0 && version % plan.stepsPerEpoch() == 0;
     }
 
     /** @return the first step no worker was ordered yet (thread-safe). */
@@ -173,13 +294,15 @@ final class SspLoop
     /**
      * As {@link StepLoop#stop}: checkpoints the weights as of the first open step, when configured. Those weights
      * already hold the gradients of the workers that ran ahead of it, which a resumed job computes and applies again.
+     * Not with parameter-server shards: their first open steps may differ, and every shard must write the same step.
      */
     long stop()
     {
         final OpenStep first = open.peekFirst();
         halted = true;
         open.clear();
-        if (null == first || !checkpoints.enabled() || checkpoints.lastWritten() == first.barrier.step() ||
+        if (null == first || !checkpoints.enabled() || engine.shardPlan().shards() > 1 ||
+            checkpoints.lastWritten() == first.barrier.step() ||
             (null != engine.resumed() && engine.resumed().step() == first.barrier.step()) || !engine.stateIsFinite())
         {
             return -1;
@@ -191,6 +314,12 @@ final class SspLoop
     /** Sends {@code rank} the weights as they are now with its order for {@code step}, opening the step if new. */
     private void order(final int rank, final long step)
     {
+        if (step >= nextOrderStep && unacknowledged > 0)
+        {
+            // No shard may open a step before every shard plans it alike (a drop or join is in flight).
+            gated[rank] = step;
+            return;
+        }
         final OpenStep target = step < nextOrderStep ? find(step) : openStep(step);
         final StepLoop.Order order = null == target ? null : target.orders[rank];
         if (null == order)
@@ -217,28 +346,8 @@ final class SspLoop
         OpenStep last = null;
         for (long next = nextOrderStep; next <= step; next++)
         {
-            final List<Integer> joined = new ArrayList<>();
-            for (int rank = 0; rank < joinAt.length; rank++)
-            {
-                if (joinAt[rank] >= 0 && joinAt[rank] <= next)
-                {
-                    live.set(rank);
-                    joinAt[rank] = -1;
-                    joined.add(rank);
-                }
-            }
-            final int[] ranks = live.stream().toArray();
-            final List<StepLoop.Order> orders = new ArrayList<>();
-            final StepLoop.Order[] byRank = new StepLoop.Order[plan.shards()];
-            for (final int rank : ranks)
-            {
-                final StepLoop.Order order = new StepLoop.Order(rank, new StepOrder(next, plan.epochOf(next),
-                    plan.batchOf(next), Roster.shardsOf(live, rank, plan.shards())));
-                orders.add(order);
-                byRank[rank] = order;
-            }
-            last = new OpenStep(new StepBarrier(next, ranks, StepLoop.Order.rowsByRank(plan, orders)), byRank,
-                System.nanoTime());
+            final List<Integer> joined = rankOrders.enter(next);
+            last = planned(next, System.nanoTime());
             open.addLast(last);
             nextOrderStep = next + 1;
             StepTrace.mark("s.ordered", next, -1);
@@ -248,6 +357,21 @@ final class SspLoop
             }
         }
         return last;
+    }
+
+    /**
+     * @return {@code step} planned for the live ranks: each one's order, and a barrier expecting all but those leaving
+     * at a later step (kept in the orders so that every rank's example weight is the coordinator's).
+     */
+    private OpenStep planned(final long step, final long openedNs)
+    {
+        final RankOrders.Planned planned = rankOrders.plan(step);
+        final StepLoop.Order[] byRank = new StepLoop.Order[plan.shards()];
+        for (final StepLoop.Order order : planned.orders())
+        {
+            byRank[order.rank()] = order;
+        }
+        return new OpenStep(planned.barrier(), byRank, openedNs);
     }
 
     private OpenStep find(final long step)
@@ -363,7 +487,7 @@ final class SspLoop
     private void next(final int rank, final long done)
     {
         final long step = done + 1;
-        if (halted || step >= plan.totalSteps() || !live.get(rank))
+        if (halted || step >= plan.totalSteps() || !ordered(rank))
         {
             return;
         }
@@ -380,7 +504,7 @@ final class SspLoop
     /** Closes the open steps every live rank delivered, in order, releasing the ranks the bound held back. */
     private void closeReady()
     {
-        while (!halted && !open.isEmpty() && open.peekFirst().barrier.isComplete())
+        while (!halted && null == heldEpoch && !open.isEmpty() && open.peekFirst().barrier.isComplete())
         {
             final OpenStep done = open.pollFirst();
             bound.closed(done.barrier.step());
@@ -395,7 +519,7 @@ final class SspLoop
             }
             for (final int rank : bound.release())
             {
-                if (live.get(rank))
+                if (ordered(rank))
                 {
                     order(rank, steps[rank]);
                 }
@@ -408,6 +532,7 @@ final class SspLoop
     {
         final StepBarrier barrier = done.barrier;
         final long step = barrier.step();
+        expectEpochRanges(step + 1);
         final int[] contributors = barrier.contributors();
         if (contributors.length == 0)
         {
@@ -434,18 +559,129 @@ final class SspLoop
             return false;
         }
         final long checkpointMillis = checkpoint ? checkpoints.write(next, epochs, engine.stateVectors()) : 0;
-        final EpochTotals totals = epochs.closeIfLast(step, rate, live.cardinality(), now);
-        final StepLoop.EpochEnd epochEnd = null == totals ? null : new StepLoop.EpochEnd(totals,
-            engine.evaluate(setup.data().validation()), more ? null : engine.evaluate(setup.data().test()),
-            more ? null : engine.weights());
-        actor.accept(new StepLoop.Applied(step, rate, metas, examples, lossSum / examples,
+        final EpochTotals totals = epochs.closeIfLast(step, rate, rankOrders.live().cardinality(), now);
+        final StepLoop.Applied applied = new StepLoop.Applied(step, rate, metas, examples, lossSum / examples,
             (now - done.openedNs) / 1e9, done.bytesReceived, engine.bytesSent(), ignored, refused, 0, 0, more,
-            takeFailed(), takeReasons(), checkpointMillis, epochEnd, staleness.snapshot()));
+            takeFailed(), takeReasons(), checkpointMillis, null, staleness.snapshot());
         if (!more)
         {
             halted = true;
         }
+        if (engine.shardPlan().shards() > 1 && !setup.role().coordinates())
+        {
+            return shardEpochEnd(next) && report(applied);
+        }
+        if (null != totals && gathers())
+        {
+            // Evaluated once every shard's range of this moment is in; no step closes meanwhile.
+            engine.stageRange(next);
+            heldEpoch = new HeldEpoch(applied, totals);
+            releaseEpoch();
+            return true;
+        }
+        return report(null == totals ? applied : evaluated(applied, totals));
+    }
+
+    /**
+     * The coordinator of several shards: {@code step} is now the first open step; when it is an epoch's last, expects
+     * the other shards' ranges of the version after it. No other shard can close {@code step} before the coordinator
+     * applied every live rank's gradient of the step before it (the ranks compute {@code step} only on the
+     * coordinator's range of it, sent after that), and so closed that step (a held epoch is released by the ranges
+     * that come first on the same stream), so the ranges are always expected in time; and they come within the
+     * step deadlines from here, whichever way far ahead the fastest worker has run.
+     */
+    private void expectEpochRanges(final long step)
+    {
+        if (!gathers() || !endsEpoch(step + 1) || step >= plan.totalSteps())
+        {
+            return;
+        }
+        final long version = step + 1;
+        engine.expectRanges(version, gradientDeadline(), missed -> onCompute.execute(() ->
+        {
+            try
+            {
+                onRanges(version, missed);
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                // Also after the job's last step closed (halted): its epoch waits for these ranges.
+                heldEpoch = null;
+                halt(new StepLoop.Halted("failed while evaluating weights version " + version + ": " + ex, ex));
+            }
+        }));
+    }
+
+    /** Tells the actor of a closed step; @return true. */
+    private boolean report(final StepLoop.Applied applied)
+    {
+        actor.accept(applied);
         return true;
+    }
+
+    /** @return {@code applied} with its epoch's evaluation, on the weights as they are now. */
+    private StepLoop.Applied evaluated(final StepLoop.Applied applied, final EpochTotals totals)
+    {
+        final boolean more = applied.published();
+        final StepLoop.EpochEnd epochEnd = new StepLoop.EpochEnd(totals, engine.evaluate(setup.data().validation()),
+            more ? null : engine.evaluate(setup.data().test()), more ? null : engine.weights());
+        return new StepLoop.Applied(applied.step(), applied.rate(), applied.metas(), applied.examples(),
+            applied.loss(), applied.waitSeconds(), applied.bytesReceived(), applied.bytesSent(), applied.ignored(),
+            applied.refused(), applied.late(), applied.closedEarly(), applied.published(), applied.failed(),
+            applied.reasons(), applied.checkpointMillis(), epochEnd, applied.staleness());
+    }
+
+    /**
+     * Another shard: sends its range of weights {@code version}, when an epoch's last, to the coordinator, which
+     * evaluates the ranges put together. @return false when the send failed (the loop halted).
+     */
+    private boolean shardEpochEnd(final long version)
+    {
+        if (!endsEpoch(version))
+        {
+            return true;
+        }
+        final SendResult sent = engine.sendRange(version);
+        if (!sent.isSent())
+        {
+            halt(new StepLoop.Halted("sending weights version " + version + " to the coordinator failed: " + sent,
+                null));
+            return false;
+        }
+        return true;
+    }
+
+    /** The coordinator: the other shards' ranges of {@code version} arrived ({@code missed} null), or did not. */
+    private void onRanges(final long version, final String missed)
+    {
+        if (null != missed)
+        {
+            if (!halted || null != heldEpoch)
+            {
+                heldEpoch = null;
+                halt(new StepLoop.Halted(missed + " did not arrive", null));
+            }
+            return;
+        }
+        rangesIn = Math.max(rangesIn, version);
+        releaseEpoch();
+        if (null == heldEpoch && !halted)
+        {
+            closeReady();
+        }
+    }
+
+    /** The coordinator: evaluates the held epoch once every shard's range of it is in. */
+    private void releaseEpoch()
+    {
+        if (null == heldEpoch || rangesIn < heldEpoch.applied().step() + 1)
+        {
+            return;
+        }
+        final HeldEpoch epoch = heldEpoch;
+        heldEpoch = null;
+        engine.installStaged(epoch.applied().step() + 1);
+        actor.accept(evaluated(epoch.applied(), epoch.totals()));
     }
 
     private List<Integer> takeFailed()

@@ -33,7 +33,8 @@ import java.util.function.Consumer;
  * update left non-finite are never checkpointed or returned: the loop halts with a
  * {@link TrainingDivergedException} instead (bad input: the learning rate is too large for the problem).
  *
- * <p>Under {@code ssp} and {@code async} every call goes to {@link SspLoop}, which applies each gradient on arrival.
+ * <p>Under {@code ssp} and {@code async} every call goes to {@link SspLoop}, which applies each gradient on arrival
+ * (with shards too: it keeps the same drop and join rules).
  *
  * <p>Shards follow the live ranks as in {@link Roster#shardsOf(BitSet, int, int)}. With parameter-server shards
  * every shard must order the same live ranks at every step: the coordinator's loop drops a lost rank from the first
@@ -118,13 +119,8 @@ final class StepLoop
     private final Consumer<ParameterServer.PrivateCommand> actor;
     private final Executor onCompute;
     private final Logger log;
-    private final BitSet live = new BitSet();
-    private final long[] joinAt;
-    /**
-     * Another shard: by rank, the step from which a dropped rank leaves the orders, or -1. Before it the rank stays
-     * in the orders (the coordinator ordered it so) but is expected nowhere and sent nothing.
-     */
-    private final long[] leaveAt;
+    /** The ranks each step orders: live, joining later, leaving later. */
+    private final RankOrders rankOrders;
     /** The coordinator of several shards: drops the other shards have not acknowledged; no step closes meanwhile. */
     private int unacknowledged;
     /** The coordinator of several shards: a global norm that came while a drop was unacknowledged, or null. */
@@ -196,10 +192,7 @@ final class StepLoop
         this.actor = actor;
         this.onCompute = onCompute;
         this.log = log;
-        this.joinAt = new long[plan.shards()];
-        Arrays.fill(joinAt, -1);
-        this.leaveAt = new long[plan.shards()];
-        Arrays.fill(leaveAt, -1);
+        this.rankOrders = new RankOrders(plan);
         this.nextOrderStep = engine.startStep();
         final Checkpoint resumed = engine.resumed();
         this.epochs = null == resumed ? new EpochTally(plan, 0.0, 0) :
@@ -230,10 +223,7 @@ final class StepLoop
         {
             return free.start(ranks);
         }
-        for (final int rank : ranks)
-        {
-            live.set(rank);
-        }
+        rankOrders.start(ranks);
         final long now = System.nanoTime();
         epochs.start(now);
         checkpoints.start(now);
@@ -255,16 +245,14 @@ final class StepLoop
     {
         if (null != free)
         {
-            free.drop(rank);
-            return free.nextOrderStep();
+            return free.drop(rank);
         }
         if (gathers())
         {
             unacknowledged++;
         }
         forget(rank);
-        live.clear(rank);
-        joinAt[rank] = -1;
+        rankOrders.drop(rank);
         if (null != barrier)
         {
             barrier.drop(rank);
@@ -283,16 +271,17 @@ final class StepLoop
      */
     void leave(final int rank, final long from)
     {
+        if (null != free)
+        {
+            free.leave(rank, from);
+            return;
+        }
         forget(rank);
         engine.disconnect(rank);
-        if (joinAt[rank] >= from)
+        final boolean planned = null != barrier && barrier.step() >= from;
+        rankOrders.leave(rank, from, planned);
+        if (!planned)
         {
-            // A joiner dropped before its join step: it never joins (the coordinator cleared its own).
-            joinAt[rank] = -1;
-        }
-        if (null == barrier || barrier.step() < from)
-        {
-            leaveAt[rank] = from;
             if (null != barrier)
             {
                 barrier.drop(rank);
@@ -300,8 +289,7 @@ final class StepLoop
             }
             return;
         }
-        live.clear(rank);
-        barrier = plan(barrier.step()).barrier();
+        barrier = rankOrders.plan(barrier.step()).barrier();
         log.info("planned step {} again without dropped rank {}", barrier.step(), rank);
     }
 
@@ -313,14 +301,12 @@ final class StepLoop
      */
     void join(final int rank, final long step)
     {
-        if (step < nextOrderStep)
+        if (null != free)
         {
-            throw new IllegalStateException("worker rank " + rank + " joins at step " + step + ", but this shard " +
-                "already ordered steps up to " + (nextOrderStep - 1));
+            free.join(rank, step);
+            return;
         }
-        // A drop still pending here takes effect first: its step is at most the coordinator's next step to order,
-        // and the join step lies beyond it.
-        joinAt[rank] = step;
+        rankOrders.join(rank, step, nextOrderStep);
     }
 
     /**
@@ -330,6 +316,11 @@ final class StepLoop
      */
     void acknowledged()
     {
+        if (null != free)
+        {
+            free.acknowledged();
+            return;
+        }
         unacknowledged = Math.max(0, unacknowledged - 1);
         if (unacknowledged > 0 || null == barrier)
         {
@@ -370,20 +361,15 @@ final class StepLoop
         {
             return free.admit(rank, step);
         }
-        final long next = nextOrderStep;
         // The coordinator of several shards: another shard may already have ordered the coordinator's next step (it
         // is at most one ahead), so a joiner starts a step later than that; the step collecting closes only once
         // every shard acknowledged the admission (acknowledged()), so none orders the join step without the rank.
-        if (step < next || (gathers() && step <= next))
-        {
-            return gathers() ? next + 1 : next;
-        }
-        if (gathers())
+        final long later = rankOrders.admit(rank, step, nextOrderStep, gathers());
+        if (later < 0 && gathers())
         {
             unacknowledged++;
         }
-        joinAt[rank] = step;
-        return -1;
+        return later;
     }
 
     /** @return the first step whose orders are not out yet, where a joining worker can start (thread-safe). */
@@ -430,57 +416,10 @@ final class StepLoop
         return null != barrier && barrier.step() == step ? barrier.missing() : new int[0];
     }
 
-    /** A step's plan: its barrier, and the orders to send (those of ranks dropped but still ordered left out). */
-    private record Planned(StepBarrier barrier, List<Order> orders, int[] ranks)
-    {
-    }
-
-    /**
-     * Orders {@code step} to the live ranks. A rank leaving at a later step ({@link #leave}) is still ordered, so
-     * every rank's example weight is the coordinator's, but is not expected (the step completes without it).
-     */
-    private Planned plan(final long step)
-    {
-        final int[] ordered = live.stream().toArray();
-        final List<Order> orders = new ArrayList<>();
-        final List<Order> sent = new ArrayList<>();
-        for (final int rank : ordered)
-        {
-            final Order order = new Order(rank, new StepOrder(step, plan.epochOf(step), plan.batchOf(step),
-                Roster.shardsOf(live, rank, plan.shards())));
-            orders.add(order);
-            if (leaveAt[rank] < 0)
-            {
-                sent.add(order);
-            }
-        }
-        final StepBarrier planned = new StepBarrier(step, ordered, Order.rowsByRank(plan, orders));
-        for (final int rank : ordered)
-        {
-            if (leaveAt[rank] >= 0)
-            {
-                planned.drop(rank);
-            }
-        }
-        return new Planned(planned, sent, sent.stream().mapToInt(Order::rank).toArray());
-    }
-
     private List<String> publish(final long step, final List<Integer> failed)
     {
-        for (int rank = 0; rank < joinAt.length; rank++)
-        {
-            if (joinAt[rank] >= 0 && joinAt[rank] <= step)
-            {
-                live.set(rank);
-                joinAt[rank] = -1;
-            }
-            if (leaveAt[rank] >= 0 && leaveAt[rank] <= step)
-            {
-                live.clear(rank);
-                leaveAt[rank] = -1;
-            }
-        }
-        final Planned planned = plan(step);
+        rankOrders.enter(step);
+        final RankOrders.Planned planned = rankOrders.plan(step);
         final int[] ranks = planned.ranks();
         final List<Order> orders = planned.orders();
         barrier = planned.barrier();
@@ -584,7 +523,7 @@ final class StepLoop
             // not yet acknowledged by every shard: the next step's orders must not go out before they plan it alike.
             return;
         }
-        final int[] left = close.decide(barrier, live, engine.sendsInFlight() > 0);
+        final int[] left = close.decide(barrier, rankOrders.live(), engine.sendsInFlight() > 0);
         if (null == left)
         {
             return;
@@ -699,7 +638,7 @@ final class StepLoop
             return;
         }
         final long checkpointMillis = checkpoint ? checkpoints.write(next, epochs, engine.stateVectors()) : 0;
-        final EpochTotals totals = epochs.closeIfLast(step, rate, live.cardinality(), System.nanoTime());
+        final EpochTotals totals = epochs.closeIfLast(step, rate, rankOrders.live().cardinality(), System.nanoTime());
         final List<Integer> failed = new ArrayList<>();
         List<String> reasons = List.of();
         if (more)
