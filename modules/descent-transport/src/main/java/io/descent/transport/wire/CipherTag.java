@@ -32,6 +32,7 @@ abstract class CipherTag implements BufferView.Digest
     private final byte[] nonce = new byte[12];
     private final byte[] otherNonce = new byte[12];
     private final byte[] stage = new byte[SLICE];
+    private static final byte[] ZEROS = new byte[16];
     /** Payload bytes in {@link #stage} not yet given to the cipher. */
     private int staged;
 
@@ -84,6 +85,20 @@ abstract class CipherTag implements BufferView.Digest
         staged = 0;
         cipher.updateAAD(session, 0, session.length);
         cipher.updateAAD(header, 0, header.length);
+        final int pad = -(session.length + header.length) & (payloadAlignment() - 1);
+        if (pad > 0)
+        {
+            cipher.updateAAD(ZEROS, 0, pad);
+        }
+    }
+
+    /**
+     * @return the boundary (a power of two) the payload starts on within the associated data: zeros pad the scope
+     * and header up to it. 1 (none) unless the payload is associated data itself.
+     */
+    int payloadAlignment()
+    {
+        return 1;
     }
 
     /**

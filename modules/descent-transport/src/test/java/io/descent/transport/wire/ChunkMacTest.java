@@ -166,8 +166,9 @@ class ChunkMacTest
         {
             final Cipher aead = Cipher.getInstance("ChaCha20-Poly1305");
             aead.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(KEY.bytes(), "ChaCha20"), new IvParameterSpec(nonce));
-            final byte[] associated = ByteBuffer.allocate(session.length + covered.length + payload.length)
-                .put(session).put(covered).put(payload).array();
+            final int pad = -(session.length + covered.length) & 15;
+            final byte[] associated = ByteBuffer.allocate(session.length + covered.length + pad + payload.length)
+                .put(session).put(covered).put(new byte[pad]).put(payload).array();
             aead.updateAAD(associated);
             return aead.doFinal();
         }
