@@ -12,10 +12,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,7 +36,7 @@ class ShardDropTest
         "{ type = dense } ] }\ntrain { batch-size = 30, epochs = 3, learning-rate = 0.5, momentum = 0.0 }";
 
     private InMemoryNetwork network;
-    private final Shard[] shards = new Shard[2];
+    private final LoopedShard[] shards = new LoopedShard[2];
     private StepPlan plan;
 
     @BeforeEach
@@ -49,10 +47,10 @@ class ShardDropTest
         final InMemoryDataPlane coordinatorPlane = network.newPlane("ps");
         final ServerSetup coordinator = job.server(TestJob.settings(RANKS, "servers = 2, shard-min-bytes = 4k"),
             coordinatorPlane, null);
-        shards[0] = new Shard(coordinator, coordinatorPlane);
+        shards[0] = new LoopedShard(coordinator, coordinatorPlane);
         final InMemoryDataPlane followerPlane = network.newPlane("ps-shard-1");
         final ServerEngine first = shards[0].engine;
-        shards[1] = new Shard(job.server(TestJob.settings(RANKS, "servers = 2, shard-min-bytes = 4k"), followerPlane,
+        shards[1] = new LoopedShard(job.server(TestJob.settings(RANKS, "servers = 2, shard-min-bytes = 4k"), followerPlane,
             null).withRole(new ShardRole(1, first.shardPlan().bounds(), first.identity().incarnation(),
             coordinatorPlane.endpoint(), -1)), followerPlane);
         plan = coordinator.plan();
@@ -62,7 +60,7 @@ class ShardDropTest
     @AfterEach
     void stop()
     {
-        for (final Shard shard : shards)
+        for (final LoopedShard shard : shards)
         {
             shard.engine.close();
         }
@@ -191,7 +189,7 @@ class ShardDropTest
 
     private void startAll()
     {
-        for (final Shard shard : shards)
+        for (final LoopedShard shard : shards)
         {
             shard.loop.start(new int[]{ 0, 1, 2 });
         }
@@ -234,56 +232,6 @@ class ShardDropTest
             workers[rank] = new Worker(rank);
         }
         return workers;
-    }
-
-    /** One shard: its engine, its step loop and what the loop told its actor. */
-    private static final class Shard
-    {
-        final ServerEngine engine;
-        final StepLoop loop;
-        final InMemoryDataPlane plane;
-        final List<ParameterServer.PrivateCommand> told = new ArrayList<>();
-
-        Shard(final ServerSetup setup, final InMemoryDataPlane plane)
-        {
-            this.engine = new ServerEngine(setup);
-            this.plane = plane;
-            this.loop = new StepLoop(setup, engine, told::add, Runnable::run,
-                LoggerFactory.getLogger(ShardDropTest.class));
-        }
-
-        /** @return this shard's range of the weights (its own vector). */
-        float[] range()
-        {
-            return engine.stateVectors().get(0).toFloatVector();
-        }
-
-        List<Long> applied()
-        {
-            final List<Long> steps = new ArrayList<>();
-            for (final ParameterServer.PrivateCommand command : told)
-            {
-                if (command instanceof StepLoop.Applied applied)
-                {
-                    steps.add(applied.step());
-                }
-                assertTrue(!(command instanceof StepLoop.Halted), command.toString());
-            }
-            return steps;
-        }
-
-        StepLoop.Applied last()
-        {
-            StepLoop.Applied last = null;
-            for (final ParameterServer.PrivateCommand command : told)
-            {
-                if (command instanceof StepLoop.Applied applied)
-                {
-                    last = applied;
-                }
-            }
-            return last;
-        }
     }
 
     /** One worker process on a rank: an outlet to each shard. */

@@ -11,10 +11,8 @@ import io.descent.transport.wire.MessageKind;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -42,7 +40,7 @@ class ShardedSspStepTest
         "{ type = dense } ] }\ntrain { batch-size = 30, epochs = 3, learning-rate = 0.5, momentum = 0.0 }";
 
     private InMemoryNetwork network;
-    private final Shard[] shards = new Shard[2];
+    private final LoopedShard[] shards = new LoopedShard[2];
     private StepPlan plan;
     private Worker[] workers;
 
@@ -53,10 +51,10 @@ class ShardedSspStepTest
         final String settings = "servers = 2, shard-min-bytes = 4k, " + consistency;
         final InMemoryDataPlane coordinatorPlane = network.newPlane("ps");
         final ServerSetup coordinator = job.server(TestJob.settings(RANKS, settings), coordinatorPlane, null);
-        shards[0] = new Shard(coordinator, coordinatorPlane);
+        shards[0] = new LoopedShard(coordinator, coordinatorPlane);
         final InMemoryDataPlane followerPlane = network.newPlane("ps-shard-1");
         final ServerEngine first = shards[0].engine;
-        shards[1] = new Shard(job.server(TestJob.settings(RANKS, settings), followerPlane, null).withRole(
+        shards[1] = new LoopedShard(job.server(TestJob.settings(RANKS, settings), followerPlane, null).withRole(
             new ShardRole(1, first.shardPlan().bounds(), first.identity().incarnation(), coordinatorPlane.endpoint(),
                 -1)), followerPlane);
         plan = coordinator.plan();
@@ -66,7 +64,7 @@ class ShardedSspStepTest
         {
             workers[rank] = new Worker(rank);
         }
-        for (final Shard shard : shards)
+        for (final LoopedShard shard : shards)
         {
             shard.loop.start(new int[]{ 0, 1 });
         }
@@ -75,7 +73,7 @@ class ShardedSspStepTest
     @AfterEach
     void stop()
     {
-        for (final Shard shard : shards)
+        for (final LoopedShard shard : shards)
         {
             shard.engine.close();
         }
@@ -109,7 +107,7 @@ class ShardedSspStepTest
         assertEquals(List.of(0L), shards[1].applied());
         assertEquals(3, workers[0].ordered(1), "shard 1 closed step 0: every range of step 2 is out");
         assertUpdate(slow, g(1, 0) / 2, "rank 1's step 0 on both ranges");
-        for (final Shard shard : shards)
+        for (final LoopedShard shard : shards)
         {
             final StepLoop.Applied applied = shard.last();
             assertEquals(2L * plan.batchRows(plan.batchOf(0)), applied.examples());
@@ -147,7 +145,7 @@ class ShardedSspStepTest
         final float[][] step2 = ranges();
         workers[0].push(2, 2, both());
         assertUpdate(step2, g(0, 2), "the whole step 2 from rank 0 on both ranges");
-        for (final Shard shard : shards)
+        for (final LoopedShard shard : shards)
         {
             assertEquals(List.of(0L, 1L, 2L), shard.applied());
             assertEquals(0, shard.last().refused(), "both shards weigh rank 0's two data shards alike");
@@ -213,57 +211,6 @@ class ShardedSspStepTest
                 expected[i] = before[shard][i] - RATE * g;
             }
             assertArrayEquals(expected, shards[shard].range(), what + ", shard " + shard);
-        }
-    }
-
-    /** One shard: its engine, its step loop and what the loop told its actor. */
-    private static final class Shard
-    {
-        final ServerEngine engine;
-        final StepLoop loop;
-        final InMemoryDataPlane plane;
-        final List<ParameterServer.PrivateCommand> told = new ArrayList<>();
-
-        Shard(final ServerSetup setup, final InMemoryDataPlane plane)
-        {
-            this.engine = new ServerEngine(setup);
-            this.plane = plane;
-            this.loop = new StepLoop(setup, engine, told::add, Runnable::run,
-                LoggerFactory.getLogger(ShardedSspStepTest.class));
-        }
-
-        /** @return this shard's range of the weights (its own vector). */
-        float[] range()
-        {
-            return engine.stateVectors().get(0).toFloatVector();
-        }
-
-        List<Long> applied()
-        {
-            final List<Long> steps = new ArrayList<>();
-            for (final ParameterServer.PrivateCommand command : told)
-            {
-                if (command instanceof StepLoop.Applied applied)
-                {
-                    steps.add(applied.step());
-                }
-                assertTrue(!(command instanceof StepLoop.Halted), command.toString());
-            }
-            return steps;
-        }
-
-        StepLoop.Applied last()
-        {
-            StepLoop.Applied last = null;
-            for (final ParameterServer.PrivateCommand command : told)
-            {
-                assertTrue(!(command instanceof StepLoop.Halted), command.toString());
-                if (command instanceof StepLoop.Applied applied)
-                {
-                    last = applied;
-                }
-            }
-            return last;
         }
     }
 

@@ -1,0 +1,64 @@
+package io.descent.cluster.server;
+
+import io.descent.cluster.dataplane.InMemoryDataPlane;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One parameter-server shard in memory, for tests of shards stepping together: its engine, its step loop (running
+ * every task inline) and what the loop told its actor. Not thread-safe: one test thread.
+ */
+final class LoopedShard
+{
+    final ServerEngine engine;
+    final StepLoop loop;
+    final InMemoryDataPlane plane;
+    final List<ParameterServer.PrivateCommand> told = new ArrayList<>();
+
+    LoopedShard(final ServerSetup setup, final InMemoryDataPlane plane)
+    {
+        this.engine = new ServerEngine(setup);
+        this.plane = plane;
+        this.loop = new StepLoop(setup, engine, told::add, Runnable::run, LoggerFactory.getLogger(LoopedShard.class));
+    }
+
+    /** @return this shard's range of the weights (its own vector). */
+    float[] range()
+    {
+        return engine.stateVectors().get(0).toFloatVector();
+    }
+
+    /** @return the steps the loop applied, in order; fails if it halted. */
+    List<Long> applied()
+    {
+        final List<Long> steps = new ArrayList<>();
+        for (final ParameterServer.PrivateCommand command : told)
+        {
+            assertTrue(!(command instanceof StepLoop.Halted), command.toString());
+            if (command instanceof StepLoop.Applied applied)
+            {
+                steps.add(applied.step());
+            }
+        }
+        return steps;
+    }
+
+    /** @return the last step the loop applied, or null; fails if it halted. */
+    StepLoop.Applied last()
+    {
+        StepLoop.Applied last = null;
+        for (final ParameterServer.PrivateCommand command : told)
+        {
+            assertTrue(!(command instanceof StepLoop.Halted), command.toString());
+            if (command instanceof StepLoop.Applied applied)
+            {
+                last = applied;
+            }
+        }
+        return last;
+    }
+}
