@@ -1,8 +1,13 @@
 package io.descent.cluster.server;
 
 import io.descent.cluster.dataplane.InMemoryDataPlane;
+import io.descent.cluster.dataplane.Outlet;
+import io.descent.cluster.protocol.GradientMeta;
+import io.descent.transport.wire.MessageKind;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,6 +35,28 @@ final class LoopedShard
     float[] range()
     {
         return engine.stateVectors().get(0).toFloatVector();
+    }
+
+    /**
+     * Sends this shard, over {@code outlet}, its range of {@code rank}'s gradient for {@code step} with every value
+     * {@code value}, then the step's report {@code meta}; fails if either is not sent within a second.
+     *
+     * @param shard this shard's index.
+     */
+    void push(final Outlet outlet, final int shard, final int rank, final long step, final float value,
+        final UnsafeBuffer meta)
+    {
+        final int floats = engine.floats();
+        final UnsafeBuffer gradient = new UnsafeBuffer(ByteBuffer.allocateDirect(floats * Float.BYTES));
+        for (int i = 0; i < floats; i++)
+        {
+            gradient.putFloat(i * Float.BYTES, value);
+        }
+        final long offset = engine.shardPlan().offset(shard);
+        assertTrue(outlet.send(engine.identity().rangeId(MessageKind.GRADIENT, step, rank, offset, floats), gradient,
+            System.nanoTime() + 1_000_000_000L).isSent());
+        assertTrue(outlet.send(engine.identity().messageId(MessageKind.GRADIENT_META, step, rank,
+            GradientMeta.BYTES / 4), meta, System.nanoTime() + 1_000_000_000L).isSent());
     }
 
     /** @return the steps the loop applied, in order; fails if it halted. */

@@ -7,7 +7,6 @@ import io.descent.cluster.dataplane.Outlet;
 import io.descent.cluster.dataplane.TransportStats;
 import io.descent.cluster.plan.StepPlan;
 import io.descent.cluster.protocol.GradientMeta;
-import io.descent.transport.wire.MessageKind;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -265,18 +264,7 @@ class ShardDropTest
                 {
                     continue;
                 }
-                final ServerEngine engine = shards[shard].engine;
-                final int floats = engine.floats();
-                final UnsafeBuffer gradient = new UnsafeBuffer(ByteBuffer.allocateDirect(floats * Float.BYTES));
-                for (int i = 0; i < floats; i++)
-                {
-                    gradient.putFloat(i * Float.BYTES, g(rank, step));
-                }
-                final long offset = engine.shardPlan().offset(shard);
-                assertTrue(outlets[shard].send(engine.identity().rangeId(MessageKind.GRADIENT, step, rank, offset,
-                    floats), gradient, System.nanoTime() + 1_000_000_000L).isSent());
-                assertTrue(outlets[shard].send(engine.identity().messageId(MessageKind.GRADIENT_META, step, rank,
-                    GradientMeta.BYTES / 4), meta, System.nanoTime() + 1_000_000_000L).isSent());
+                shards[shard].push(outlets[shard], shard, rank, step, g(rank, step), meta);
             }
         }
     }
