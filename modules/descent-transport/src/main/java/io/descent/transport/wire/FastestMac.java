@@ -26,10 +26,16 @@ public final class FastestMac
     {
     }
 
-    /** @return the MAC this JVM on this CPU runs fastest. */
+    /** @return the MAC this JVM on this CPU runs fastest (worked out once per JVM). */
     public static ChunkAuth onThisRuntime()
     {
-        return of(Runtime.version().feature(), System.getProperty("os.arch", ""), cpuFlags());
+        return ThisRuntime.MAC;
+    }
+
+    /** The JVM's answer, read from /proc/cpuinfo on first use only (settings ask for it at every registration). */
+    private static final class ThisRuntime
+    {
+        static final ChunkAuth MAC = of(Runtime.version().feature(), System.getProperty("os.arch", ""), cpuFlags());
     }
 
     /**
