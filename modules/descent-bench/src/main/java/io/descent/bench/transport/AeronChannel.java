@@ -47,6 +47,7 @@ final class AeronChannel implements BenchChannel
     private final BufferSender sender;
     private final ReceiveSlot slot = new ReceiveSlot();
     private long step;
+    private SideCpu sideCpu;
 
     private AeronChannel(final String name, final Transport transport, final String receiveChannel,
         final int streamId, final ChunkAuth auth)
@@ -159,8 +160,17 @@ final class AeronChannel implements BenchChannel
         {
             throw new IllegalStateException("receiver refused the registration");
         }
+        final SideCpu sides = cpu();
+        if (null != sides)
+        {
+            sides.start();
+        }
         final long start = System.nanoTime();
         final SendResult result = sender.send(id, source, 0, length, start + TIMEOUT_NS);
+        if (null != sides)
+        {
+            sides.sent();
+        }
         if (!result.isSent())
         {
             throw new IllegalStateException(name + " send of " + length + " bytes failed: " + result);
@@ -171,12 +181,27 @@ final class AeronChannel implements BenchChannel
             Thread.onSpinWait();
         }
         final long elapsed = System.nanoTime() - start;
+        if (null != sides)
+        {
+            sides.received();
+        }
         if (state != ReceiveSlot.State.COMPLETE)
         {
             throw new IllegalStateException(name + " message incomplete: " + slot.describeMissing() +
                 "; receiver counters " + receiver.counters());
         }
         return elapsed;
+    }
+
+    /** @return the sides' CPU time, once the receiver's agent thread has started; null before or when unsupported. */
+    @Override
+    public SideCpu cpu()
+    {
+        if (null == sideCpu && SideCpu.supported() && null != agent.thread())
+        {
+            sideCpu = new SideCpu(agent.thread());
+        }
+        return sideCpu;
     }
 
     @Override

@@ -16,6 +16,15 @@ interface BenchChannel extends AutoCloseable
      */
     long transfer(UnsafeBuffer source, UnsafeBuffer destination, int length) throws Exception;
 
+    /**
+     * @return the CPU time of this channel's sending and receiving threads, recorded by every {@link #transfer}; null
+     * for a channel without two sides of its own (memcpy, the MAC alone, TCP, Artery).
+     */
+    default SideCpu cpu()
+    {
+        return null;
+    }
+
     /** Releases threads, sockets and actor systems; failures are logged, not thrown. */
     @Override
     void close();

@@ -21,9 +21,31 @@ final class ThroughputRun
     {
     }
 
-    /** Median and best throughput of one channel at one size, in GB/s (10^9 bytes per second). */
-    record Measurement(String channel, int sizeBytes, double medianGbPerS, double bestGbPerS, int repeats)
+    /**
+     * Median and best throughput of one channel at one size, in GB/s (10^9 bytes per second), and the bytes each side
+     * moved per CPU-second over the timed transfers ({@link SideCpu}; NaN for a channel without two sides).
+     */
+    record Measurement(String channel, int sizeBytes, double medianGbPerS, double bestGbPerS, int repeats,
+        double senderGbPerCpuS, double receiverGbPerCpuS)
     {
+        /** A measurement without CPU times. */
+        Measurement(final String channel, final int sizeBytes, final double medianGbPerS, final double bestGbPerS,
+            final int repeats)
+        {
+            this(channel, sizeBytes, medianGbPerS, bestGbPerS, repeats, Double.NaN, Double.NaN);
+        }
+
+        /** @return true when both sides' CPU time was measured. */
+        boolean hasCpu()
+        {
+            return !Double.isNaN(senderGbPerCpuS) && !Double.isNaN(receiverGbPerCpuS);
+        }
+
+        /** @return the busier side's bytes per CPU-second: the rate bounding a transfer whose sides are never idle. */
+        double busierSideGbPerCpuS()
+        {
+            return Math.min(senderGbPerCpuS, receiverGbPerCpuS);
+        }
     }
 
     /**
@@ -41,6 +63,11 @@ final class ThroughputRun
         {
             channel.transfer(source, destination, size);
         }
+        final SideCpu cpu = channel.cpu();
+        if (null != cpu)
+        {
+            cpu.reset();
+        }
         final double[] gbPerS = new double[n];
         for (int i = 0; i < n; i++)
         {
@@ -50,7 +77,11 @@ final class ThroughputRun
         verify(channel.name(), source, destination, size);
         Arrays.sort(gbPerS);
         final double median = n % 2 == 1 ? gbPerS[n / 2] : (gbPerS[n / 2 - 1] + gbPerS[n / 2]) / 2;
-        return new Measurement(channel.name(), size, median, gbPerS[n - 1], n);
+        final double bytes = (double)size * n;
+        return null == cpu || cpu.senderNs() <= 0 || cpu.receiverNs() <= 0 ?
+            new Measurement(channel.name(), size, median, gbPerS[n - 1], n) :
+            new Measurement(channel.name(), size, median, gbPerS[n - 1], n, bytes / cpu.senderNs(),
+                bytes / cpu.receiverNs());
     }
 
     /**

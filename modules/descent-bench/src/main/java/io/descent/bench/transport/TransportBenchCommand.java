@@ -37,7 +37,8 @@ import java.util.concurrent.Callable;
         "Measures one-way throughput of dense buffers: Descent transport over IPC and UDP loopback, memcpy,",
         "Akka Artery TCP (byte[] chunks between two actor systems) and plain java.nio TCP, at each size.",
         "Prints a table and the ratios at the largest size, and MAC'd / plain at every size; --report writes them",
-        "as JSON." })
+        "as JSON. IPC and UDP channels also give each side's bytes per CPU-second, and MAC'd / plain of the busier",
+        "sides (cpu-bound): the ratio once neither side waits, which a shared host's load hardly moves." })
 public final class TransportBenchCommand implements Callable<Integer>
 {
     static final List<String> CHANNELS = List.of("memcpy", "ipc", "udp", "tcp", "artery", "mdc", "fanout",
@@ -121,8 +122,10 @@ public final class TransportBenchCommand implements Callable<Integer>
                 {
                     final ThroughputRun.Measurement m = ThroughputRun.measure(channel, source, destination, size, repeats);
                     measurements.add(m);
-                    out.printf("  %-7s %6s  %7.3f GB/s (best %.3f, %d repeats)%n", m.channel(),
-                        SizeList.format(size), m.medianGbPerS(), m.bestGbPerS(), m.repeats());
+                    out.printf("  %-7s %6s  %7.3f GB/s (best %.3f, %d repeats)%s%n", m.channel(),
+                        SizeList.format(size), m.medianGbPerS(), m.bestGbPerS(), m.repeats(),
+                        m.hasCpu() ? String.format("; per CPU-second: sender %.2f GB, receiver %.2f GB",
+                            m.senderGbPerCpuS(), m.receiverGbPerCpuS()) : "");
                     out.flush();
                 }
                 for (final BenchChannel mac : open)

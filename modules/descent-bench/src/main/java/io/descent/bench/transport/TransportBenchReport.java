@@ -18,7 +18,10 @@ import java.util.Map;
  * {@code ipc-hmac} with {@code ipc}: its throughput ÷ the plain channel's, the median over transfers of the two
  * interleaved, at each size: {@code {"ipc-hmac": {"2097152": 0.81, ...}}}), {@code mac_ceiling} (for each MAC'd
  * channel whose MAC was also measured alone, e.g. {@code ipc-gmac} with {@code gmac-only}: min(1, MAC rate ÷ plain
- * rate) at each size, the bound of {@code mac_vs_plain}), plus {@code settings} describing the run.
+ * rate) at each size, the bound of {@code mac_vs_plain}), {@code mac_cpu_bound} (for each MAC'd channel measured
+ * with its plain one, both with CPU times: the busier side's bytes per CPU-second ÷ the plain channel's, at each size,
+ * the ratio the two reach when neither side ever waits), plus {@code settings} describing the run. A result row of a
+ * channel with two sides of its own also gives {@code sender_gb_per_cpu_s} and {@code receiver_gb_per_cpu_s}.
  */
 final class TransportBenchReport
 {
@@ -40,6 +43,11 @@ final class TransportBenchReport
             row.put("gb_per_s", round(m.medianGbPerS()));
             row.put("best_gb_per_s", round(m.bestGbPerS()));
             row.put("repeats", m.repeats());
+            if (m.hasCpu())
+            {
+                row.put("sender_gb_per_cpu_s", round(m.senderGbPerCpuS()));
+                row.put("receiver_gb_per_cpu_s", round(m.receiverGbPerCpuS()));
+            }
             results.add(row);
         }
         final Map<String, Object> json = new LinkedHashMap<>();
@@ -52,6 +60,7 @@ final class TransportBenchReport
         json.put("mdc_vs_fanout", ratio(measurements, largest, "mdc", "fanout"));
         json.put("mac_vs_plain", macRatios);
         json.put("mac_ceiling", macCeilings(measurements));
+        json.put("mac_cpu_bound", macCpuBound(measurements));
         final Map<String, Object> described = new LinkedHashMap<>(geometry);
         described.put("largest_size_bytes", largest);
         described.put("idle", spin ? "busy-spin" : "production defaults");
@@ -97,6 +106,7 @@ final class TransportBenchReport
         }
         printRatios(out, json, "mac_vs_plain", "/plain");
         printRatios(out, json, "mac_ceiling", " ceiling");
+        printRatios(out, json, "mac_cpu_bound", " cpu-bound");
     }
 
     /**
@@ -125,6 +135,46 @@ final class TransportBenchReport
         return ceilings;
     }
 
+    /**
+     * @return for each MAC'd channel measured with its plain one ({@code ipc-poly} with {@code ipc}), both with their
+     * sides' CPU times, at each size: the MAC'd channel's busier side's bytes per CPU-second ÷ the plain channel's.
+     * When neither side waits (a transport with no idle time) a transfer runs at its busier side's rate, so this is the
+     * MAC'd ÷ plain ratio of such a transport; a measured ratio above it means the plain transfer left its sides idle.
+     */
+    static Map<String, Map<String, Object>> macCpuBound(final List<ThroughputRun.Measurement> measurements)
+    {
+        final Map<String, Map<String, Object>> bounds = new LinkedHashMap<>();
+        for (final ThroughputRun.Measurement m : measurements)
+        {
+            final int dash = m.channel().indexOf('-');
+            if (dash < 0 || !m.hasCpu())
+            {
+                continue;
+            }
+            final ThroughputRun.Measurement plain = find(measurements, m.sizeBytes(), m.channel().substring(0, dash));
+            if (null != plain && plain.hasCpu())
+            {
+                bounds.computeIfAbsent(m.channel(), k -> new LinkedHashMap<>()).put(Integer.toString(m.sizeBytes()),
+                    significant(m.busierSideGbPerCpuS() / plain.busierSideGbPerCpuS()));
+            }
+        }
+        return bounds;
+    }
+
+    private static ThroughputRun.Measurement find(
+        final List<ThroughputRun.Measurement> measurements, final int size, final String channel)
+    {
+        ThroughputRun.Measurement found = null;
+        for (final ThroughputRun.Measurement m : measurements)
+        {
+            if (m.sizeBytes() == size && m.channel().equals(channel))
+            {
+                found = m;
+            }
+        }
+        return found;
+    }
+
     private static void printRatios(final PrintWriter out, final Map<String, Object> json, final String key,
         final String suffix)
     {
@@ -151,15 +201,8 @@ final class TransportBenchReport
 
     private static Double median(final List<ThroughputRun.Measurement> measurements, final int size, final String channel)
     {
-        Double found = null;
-        for (final ThroughputRun.Measurement m : measurements)
-        {
-            if (m.sizeBytes() == size && m.channel().equals(channel))
-            {
-                found = m.medianGbPerS();
-            }
-        }
-        return found;
+        final ThroughputRun.Measurement found = find(measurements, size, channel);
+        return null == found ? null : found.medianGbPerS();
     }
 
     /** A ratio to 4 significant digits: a slow channel's tiny ratio stays above zero (3 decimals made it 0). */

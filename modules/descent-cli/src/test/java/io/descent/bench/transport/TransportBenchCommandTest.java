@@ -59,6 +59,26 @@ class TransportBenchCommandTest
         assertTrue(ceiling > 0 && ceiling <= 1.0, json.toString());
         assertTrue(json.at("/mac_vs_plain/ipc-gmac/262144").asDouble() > 0, json.toString());
         assertTrue(out.toString().contains("ipc-gmac ceiling"), out.toString());
+        final JsonNode ipc = json.get("results").get(0);
+        assertEquals("ipc", ipc.get("channel").asText());
+        assertTrue(ipc.get("sender_gb_per_cpu_s").asDouble() > 0 && ipc.get("receiver_gb_per_cpu_s").asDouble() > 0,
+            ipc.toString());
+        assertTrue(json.get("results").get(2).get("sender_gb_per_cpu_s") == null, "gmac-only has no sides");
+        assertTrue(json.at("/mac_cpu_bound/ipc-gmac/262144").asDouble() > 0, json.toString());
+        assertTrue(out.toString().contains("ipc-gmac cpu-bound"), out.toString());
+    }
+
+    @Test
+    void shouldBoundTheMacdRatioByTheBusierSidesCpuRates()
+    {
+        final List<ThroughputRun.Measurement> runs = List.of(
+            new ThroughputRun.Measurement("ipc", 1024, 4.0, 5.0, 9, 10.0, 8.0),
+            new ThroughputRun.Measurement("ipc-poly", 1024, 3.0, 3.5, 9, 4.0, 5.0),
+            new ThroughputRun.Measurement("ipc-gmac", 1024, 3.0, 3.5, 9),
+            new ThroughputRun.Measurement("udp", 1024, 1.0, 1.2, 9, 2.0, 2.0),
+            new ThroughputRun.Measurement("udp-poly", 1024, 1.0, 1.2, 9, 1.0, 3.0));
+        assertEquals(Map.of("ipc-poly", Map.of("1024", 0.5), "udp-poly", Map.of("1024", 0.5)),
+            TransportBenchReport.macCpuBound(runs), "the busier sides: 4 of 8 and 1 of 2; gmac without CPU times");
     }
 
     @Test
