@@ -60,6 +60,19 @@ public final class HalfEncoder implements GradientEncoder
         return floats * Short.BYTES;
     }
 
+    /** {@inheritDoc} Yes: two bytes a value, in order. */
+    @Override
+    public boolean encodesInPieces()
+    {
+        return true;
+    }
+
+    @Override
+    public int bytesFor(final int values)
+    {
+        return values * Short.BYTES;
+    }
+
     /**
      * Encodes values {@code [from, to)} of the range only, into their place in {@code dst} (bytes {@code 2 · from} to
      * {@code 2 · to}): what {@link #encode(DirectBuffer, int, MutableDirectBuffer)} writes there, so a message may be
@@ -72,6 +85,7 @@ public final class HalfEncoder implements GradientEncoder
      * @param to         one past the last, in {@code [from, floats()]}.
      * @throws IndexOutOfBoundsException when the values or their encoding lie outside the buffers.
      */
+    @Override
     public void encode(
         final DirectBuffer gradient, final int byteOffset, final MutableDirectBuffer dst, final int from, final int to)
     {
