@@ -66,6 +66,42 @@ class ProgressiveSendTest
     }
 
     @Test
+    void shouldSendOnlyTheChunksThatAreReadyWhileTheSourceIsWritten()
+    {
+        final UnsafeBuffer whole = Payloads.random(SIZE, 13);
+        final RecordingSink blocking = new RecordingSink(false);
+        assertEquals(SendResult.SENT, sender(blocking).send(ID, whole, 0, SIZE, deadline()));
+
+        // The source is filled as it goes out: what is not ready yet is zeros, never read.
+        final UnsafeBuffer source = new UnsafeBuffer(new byte[SIZE]);
+        final RecordingSink sink = new RecordingSink(false);
+        final BufferSender sender = sender(sink);
+        sender.begin(ID, source, 0, SIZE, deadline());
+        sender.ready(0);
+        assertEquals(SendResult.PENDING, sender.progress());
+        assertEquals(0, sink.chunks.size(), "nothing is ready: nothing offered");
+        for (final int ready : new int[]{ 1000, 1024, 3000, 5120, SIZE - 1 })
+        {
+            source.putBytes(0, whole, 0, ready);
+            sender.ready(ready);
+            assertEquals(SendResult.PENDING, sender.progress());
+            assertEquals(ready / 1024, sink.chunks.size(), "only the chunks wholly within " + ready + " bytes");
+        }
+        source.putBytes(0, whole, 0, SIZE);
+        sender.ready(SIZE);
+        assertEquals(SendResult.SENT, sender.progress());
+
+        assertEquals(blocking.chunks.size(), sink.chunks.size());
+        for (int i = 0; i < blocking.chunks.size(); i++)
+        {
+            assertArrayEquals(blocking.chunks.get(i), sink.chunks.get(i), "chunk " + i);
+        }
+        assertThrows(IllegalStateException.class, () -> sender.ready(SIZE), "no message in flight");
+        sender.begin(ID, source, 0, SIZE, deadline());
+        assertThrows(IllegalArgumentException.class, () -> sender.ready(SIZE + 1));
+    }
+
+    @Test
     void shouldRefuseASecondMessageUntilTheFirstIsAbandoned()
     {
         final UnsafeBuffer source = Payloads.random(SIZE, 12);

@@ -55,6 +55,9 @@ public final class FanOutSender
     private BroadcastTags[] tagPool = new BroadcastTags[0];
     /** Per {@link #tagPool} entry: the queued messages that use it (0: free). */
     private int[] tagUsers = new int[0];
+    /** A source still being written while it is sent ({@link #writing}), or null, and how much of it is written. */
+    private DirectBuffer writing;
+    private int written;
     private int busyPeers;
     private int failedPeers;
     private long bytesSent;
@@ -175,6 +178,21 @@ public final class FanOutSender
     }
 
     /**
+     * Says that {@code source} is being written while it is sent (e.g. encoded piece by piece): from now on each
+     * message queued with it as its source sends only what lies within its first {@code bytes} bytes
+     * ({@link Outlet#ready}), until a later call says more; {@code Integer.MAX_VALUE} when it is all written. One such
+     * source at a time: a call for another source ends the last one's (its messages must be done by then).
+     *
+     * @param source the buffer being written.
+     * @param bytes  how many of its bytes, from offset 0, are written.
+     */
+    public void writing(final DirectBuffer source, final int bytes)
+    {
+        writing = source;
+        written = bytes;
+    }
+
+    /**
      * One round: each busy peer's outlet takes as much as it can now, moving on to the peer's next message when one
      * completes.
      *
@@ -211,6 +229,10 @@ public final class FanOutSender
                 outlet.begin(ids[peer][at], sources[peer][at], lengths[peer][at], deadlines[peer][at],
                     tags < 0 ? null : tagPool[tags]);
                 begun[peer] = true;
+            }
+            if (null != writing && sources[peer][at] == writing)
+            {
+                outlet.ready(Math.min(written, lengths[peer][at]));
             }
             final SendResult result = outlet.progress();
             if (result == SendResult.PENDING)

@@ -90,6 +90,20 @@ public interface Outlet extends AutoCloseable
     }
 
     /**
+     * Says how much of the message in flight its source holds yet, for a caller that writes the source while it is
+     * being sent (e.g. encodes it piece by piece): {@link #progress()} reads and sends only what lies within its first
+     * {@code bytes} bytes, returning {@link SendResult#PENDING} at the rest, until a later call says more is ready.
+     * {@link #begin} makes the whole message ready; call this right after it to hold part of it back.
+     *
+     * @param bytes the bytes from the start of the message that may be read, at most its length.
+     * @throws UnsupportedOperationException when this outlet cannot send a message in pieces (this default).
+     */
+    default void ready(final int bytes)
+    {
+        throw new UnsupportedOperationException("this outlet sends a message only whole");
+    }
+
+    /**
      * Hands as much of the message in flight to the data plane as it takes now, without waiting.
      *
      * @return {@link SendResult#PENDING} while some of it remains, else its outcome (also {@link SendResult#SENT}

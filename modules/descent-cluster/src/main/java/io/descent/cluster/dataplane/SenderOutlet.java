@@ -51,6 +51,12 @@ public final class SenderOutlet implements Outlet
     }
 
     @Override
+    public void ready(final int bytes)
+    {
+        sender.ready(bytes);
+    }
+
+    @Override
     public SendResult progress()
     {
         return sender.progress();

@@ -77,6 +77,8 @@ final class ServerEngine implements AutoCloseable
      * compute thread turns to an evaluation), far shorter than any step timeout.
      */
     static final long PUBLISH_STALL_NS = 100_000_000L;
+    /** Values of the weights encoded per piece while the first pieces are sent ({@link #encodeWhileSending}). */
+    static final int ENCODE_PIECE_VALUES = 32 * 1024;
 
     private final ServerSetup setup;
     private final Model model;
@@ -464,9 +466,17 @@ final class ServerEngine implements AutoCloseable
             weights = weights.withCompression(weightsEncoder.compression());
             if (!copy && !orders.isEmpty())
             {
-                // Once per version: every worker gets the same bytes (and one MAC per chunk, FanOutSender).
-                weightsEncoder.encode(weightsView, 0, weightsEncoded);
+                // Once per version: every worker gets the same bytes (and one MAC per chunk, FanOutSender), encoded
+                // in pieces below while the first pieces are already going out.
                 shared = weightsEncoded;
+                if (weightsEncoder.encodesInPieces())
+                {
+                    sends.writing(weightsEncoded, 0);
+                }
+                else
+                {
+                    weightsEncoder.encode(weightsView, 0, weightsEncoded);
+                }
             }
         }
         final MessageId order = identity.messageId(MessageKind.STEP_ORDER, version, SenderId.SERVER, orderWords);
@@ -505,6 +515,10 @@ final class ServerEngine implements AutoCloseable
                 sends.add(rank, outlet, order, orderViews[rank], deadline);
             }
         }
+        if (shared == weightsEncoded && weightsEncoder.encodesInPieces())
+        {
+            encodeWhileSending();
+        }
         onPublished.onPublished(version, weightsView, null == shadow ? weightsView : shadow.shadow());
         sends.flush(PUBLISH_STALL_NS);
         sends.collectFailures((rank, id, why) ->
@@ -513,6 +527,23 @@ final class ServerEngine implements AutoCloseable
             reasons.add(why.name());
         });
         return reasons;
+    }
+
+    /**
+     * Encodes this version's weights ({@code weight-compression} fp16 or bf16) a piece at a time into the buffer every
+     * ordered rank's send reads, letting the sends take each piece as soon as it is written ({@link
+     * FanOutSender#writing}): the first chunks leave after one piece's encoding instead of the whole vector's.
+     */
+    private void encodeWhileSending()
+    {
+        for (int from = 0; from < floats; from += ENCODE_PIECE_VALUES)
+        {
+            final int to = Math.min(floats, from + ENCODE_PIECE_VALUES);
+            weightsEncoder.encode(weightsView, 0, weightsEncoded, from, to);
+            sends.writing(weightsEncoded, weightsEncoder.bytesFor(to));
+            sends.progress();
+        }
+        sends.writing(weightsEncoded, Integer.MAX_VALUE);
     }
 
     /**

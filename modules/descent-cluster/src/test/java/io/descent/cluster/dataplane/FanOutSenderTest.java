@@ -216,6 +216,35 @@ class FanOutSenderTest
     }
 
     @Test
+    void shouldSendASourceBeingWrittenOnlyAsFarAsItIsWrittenToEveryPeer()
+    {
+        final ScriptedChunkSink[] sinks = { sink("p0", Long.MAX_VALUE), sink("p1", Long.MAX_VALUE) };
+        final Outlet[] outlets = outlets(sinks);
+        final FanOutSender sends = new FanOutSender(2, 2, clock);
+        sends.writing(weights, 0);
+        queueStep(sends, outlets);
+
+        assertEquals(0, sends.progress(), "nothing written: nothing sent");
+        sends.writing(weights, 3 * CHUNK + 10);
+        sends.progress();
+        for (final ScriptedChunkSink sink : sinks)
+        {
+            assertEquals(step(WEIGHT_CHUNKS).subList(0, 3), sink.taken(), "the three chunks written, no more");
+        }
+        sends.writing(weights, Integer.MAX_VALUE);
+        assertEquals(0, sends.flush(TimeUnit.MILLISECONDS.toNanos(100)), "all written: all sent");
+        for (final ScriptedChunkSink sink : sinks)
+        {
+            assertEquals(step(WEIGHT_CHUNKS), sink.taken(), "the weights whole, then the order");
+        }
+
+        // The next step's messages from the same buffer, written whole before they are queued: nothing held back.
+        queueStep(sends, outlets);
+        assertEquals(0, sends.flush(TimeUnit.MILLISECONDS.toNanos(100)));
+        assertEquals(2 * (WEIGHT_CHUNKS + 1), sinks[1].taken().size());
+    }
+
+    @Test
     void shouldRefuseMoreMessagesThanItsCapacity()
     {
         final Outlet outlet = new SenderOutlet(sender(sink("p0", 0)));

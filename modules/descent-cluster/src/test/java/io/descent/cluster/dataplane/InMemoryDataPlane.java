@@ -94,6 +94,8 @@ public final class InMemoryDataPlane implements DataPlane
             private MessageId pendingId;
             private DirectBuffer pendingSource;
             private int pendingLength;
+            /** Bytes of the pending message its source holds yet ({@link #ready}); -1: all of them. */
+            private int pendingReady = -1;
 
             @Override
             public SendResult send(final MessageId id, final DirectBuffer source, final long deadlineNs)
@@ -125,6 +127,7 @@ public final class InMemoryDataPlane implements DataPlane
                 pendingId = id;
                 pendingSource = source;
                 pendingLength = id.compression().isVariableLength() ? -1 : id.byteLength();
+                pendingReady = -1;
             }
 
             @Override
@@ -136,13 +139,27 @@ public final class InMemoryDataPlane implements DataPlane
                 pendingLength = length;
             }
 
-            /** A message is one chunk here: delivered whole by the first call. */
+            @Override
+            public void ready(final int bytes)
+            {
+                if (null == pendingId)
+                {
+                    throw new IllegalStateException("no message in flight to make ready");
+                }
+                pendingReady = bytes;
+            }
+
+            /** A message is one chunk here: delivered whole by the first call once all of it is ready. */
             @Override
             public SendResult progress()
             {
                 if (null == pendingId)
                 {
                     return SendResult.SENT;
+                }
+                if (pendingReady >= 0 && pendingReady < pendingLength)
+                {
+                    return SendResult.PENDING;
                 }
                 final SendResult result = send(pendingId, pendingSource, pendingLength, 0);
                 pendingId = null;

@@ -108,6 +108,26 @@ class WeightCompressionTest
     }
 
     @Test
+    void shouldSendFp16GradientsAndWeightsOfSeveralPiecesReproduciblyAndCloseToFloat32() throws Exception
+    {
+        // 10-8192-3: 122,883 floats, so the gradient and the weights are each encoded and sent in four pieces
+        // (ServerEngine.ENCODE_PIECE_VALUES, and WorkerEngine.PIECE_VALUES of the same size), the last one shorter.
+        final TestJob wide = TestJob.of("model { layers = [ { type = dense, units = 8192, activation = tanh }, " +
+            "{ type = dense } ] }\ntrain { batch-size = 30, epochs = 1 }\n");
+        final String fp16 = "compression = fp16, weight-compression = fp16";
+        final JobResult first = run(wide, "one", fp16);
+        assertTrue(first.finalWeights().length > 3 * ServerEngine.ENCODE_PIECE_VALUES, "several pieces");
+
+        assertArrayEquals(first.finalWeights(), run(wide, "again", fp16).finalWeights(), "bitwise reproducible");
+        final double distance = CompressionTest.relativeDistance(run(wide, "dense", "").finalWeights(),
+            first.finalWeights());
+        assertTrue(distance > 0.0 && distance < 1e-2, "every piece was encoded, and encoded right: " + distance);
+        final CompressionStats traffic = first.server().compression();
+        assertEquals(2 * traffic.wireBytes(), traffic.denseBytes(), "gradients: 2 bytes a value");
+        assertEquals(2 * traffic.weights().wireBytes(), traffic.weights().denseBytes(), "weights: 2 bytes a value");
+    }
+
+    @Test
     void shouldRefuseAWorkerOfAnotherWeightCompressionOnBothSides() throws Exception
     {
         final ClusterHarness harness = new ClusterHarness(cluster.testKit(), () -> cluster.network().newPlane("n"))

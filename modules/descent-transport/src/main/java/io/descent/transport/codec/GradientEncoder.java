@@ -29,6 +29,39 @@ public interface GradientEncoder
      */
     int encode(DirectBuffer gradient, int byteOffset, MutableDirectBuffer dst);
 
+    /**
+     * @return true when each value's encoding has a place of its own, {@link #bytesFor(int)} values in, so a range
+     * can be encoded in pieces ({@link #encode(DirectBuffer, int, MutableDirectBuffer, int, int)}), e.g. while the
+     * first pieces are already being sent; false (this default) when it is written only whole (threshold).
+     */
+    default boolean encodesInPieces()
+    {
+        return false;
+    }
+
+    /**
+     * For an encoder that {@link #encodesInPieces()}: the bytes of the encoding of the range's first {@code values}.
+     *
+     * @throws UnsupportedOperationException otherwise (this default).
+     */
+    default int bytesFor(final int values)
+    {
+        throw new UnsupportedOperationException(compression().label() + " encodes a range only whole");
+    }
+
+    /**
+     * For an encoder that {@link #encodesInPieces()}: encodes values {@code [from, to)} of the range into their place
+     * in {@code dst} (from {@code bytesFor(from)} to {@code bytesFor(to)}), exactly what
+     * {@link #encode(DirectBuffer, int, MutableDirectBuffer)} writes there.
+     *
+     * @throws UnsupportedOperationException otherwise (this default).
+     */
+    default void encode(
+        final DirectBuffer gradient, final int byteOffset, final MutableDirectBuffer dst, final int from, final int to)
+    {
+        throw new UnsupportedOperationException(compression().label() + " encodes a range only whole");
+    }
+
     /** Forgets any state carried between steps (a stateless encoder does nothing). */
     void reset();
 }

@@ -2,6 +2,7 @@ package io.descent.transport.codec;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
@@ -12,6 +13,17 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  */
 public final class HalfDecoder implements GradientDecoder
 {
+    /** Every binary16 value as a float32, by its bits. */
+    private static final float[] FP16_VALUES = new float[1 << 16];
+
+    static
+    {
+        for (int bits = 0; bits < FP16_VALUES.length; bits++)
+        {
+            FP16_VALUES[bits] = HalfFloats.fromFp16((short)bits);
+        }
+    }
+
     private final Compression compression;
 
     /**
@@ -43,6 +55,65 @@ public final class HalfDecoder implements GradientDecoder
         {
             return false;
         }
+        encoded.boundsCheck(0, floats * Short.BYTES);
+        sum.boundsCheck(0, floats * Float.BYTES);
+        if (!RawAccess.LITTLE_ENDIAN_NATIVE)
+        {
+            accumulatePortably(encoded, sum, floats, weight, first);
+            return true;
+        }
+        // Bounds checked once above: the loops read and write memory directly (several times faster). fp16 widens
+        // through a table of all 65,536 values; bf16 is the upper half of a float32.
+        final byte[] inArray = encoded.byteArray();
+        final long in = encoded.addressOffset();
+        final byte[] sumArray = sum.byteArray();
+        final long out = sum.addressOffset();
+        if (compression == Compression.FP16)
+        {
+            final float[] table = FP16_VALUES;
+            if (first)
+            {
+                for (int i = 0; i < floats; i++)
+                {
+                    UnsafeApi.putFloat(sumArray, out + ((long)i << 2),
+                        weight * table[UnsafeApi.getShort(inArray, in + ((long)i << 1)) & 0xFFFF]);
+                }
+            }
+            else
+            {
+                for (int i = 0; i < floats; i++)
+                {
+                    final long at = out + ((long)i << 2);
+                    UnsafeApi.putFloat(sumArray, at, UnsafeApi.getFloat(sumArray, at) +
+                        weight * table[UnsafeApi.getShort(inArray, in + ((long)i << 1)) & 0xFFFF]);
+                }
+            }
+        }
+        else if (first)
+        {
+            for (int i = 0; i < floats; i++)
+            {
+                UnsafeApi.putFloat(sumArray, out + ((long)i << 2),
+                    weight * HalfFloats.fromBf16(UnsafeApi.getShort(inArray, in + ((long)i << 1))));
+            }
+        }
+        else
+        {
+            for (int i = 0; i < floats; i++)
+            {
+                final long at = out + ((long)i << 2);
+                UnsafeApi.putFloat(sumArray, at, UnsafeApi.getFloat(sumArray, at) +
+                    weight * HalfFloats.fromBf16(UnsafeApi.getShort(inArray, in + ((long)i << 1))));
+            }
+        }
+        return true;
+    }
+
+    /** The same through the buffers' little-endian accessors, for a big-endian platform. */
+    private void accumulatePortably(
+        final DirectBuffer encoded, final MutableDirectBuffer sum, final int floats, final float weight,
+        final boolean first)
+    {
         final boolean fp16 = compression == Compression.FP16;
         for (int i = 0; i < floats; i++)
         {
@@ -51,6 +122,5 @@ public final class HalfDecoder implements GradientDecoder
             final int at = i << 2;
             sum.putFloat(at, first ? weight * value : sum.getFloat(at, LITTLE_ENDIAN) + weight * value, LITTLE_ENDIAN);
         }
-        return true;
     }
 }

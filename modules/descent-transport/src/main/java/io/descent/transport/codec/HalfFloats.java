@@ -19,36 +19,37 @@ public final class HalfFloats
     public static short toFp16(final float value)
     {
         final int bits = Float.floatToRawIntBits(value);
+        final int magnitude = bits & 0x7FFF_FFFF;
+        if (magnitude >= 0x4780_0000)
+        {
+            // 65536 and above, infinities and NaNs: rare, done the long way.
+            return toFp16Overflow(bits);
+        }
         final int sign = (bits >>> 16) & 0x8000;
-        final int exponent = (bits >>> 23) & 0xFF;
+        if (magnitude < 0x3880_0000)
+        {
+            // Below 2^-14 (subnormal in binary16, or zero): adding 0.5 puts the value in the mantissa of a float32 whose
+            // last place is 2^-24, binary16's subnormal step, and the float32 addition rounds to nearest even, exactly
+            // as wanted (a carry into 2^-14 gives the smallest normal). Subtracting 0.5's bits leaves the count of steps.
+            return (short)(sign | (Float.floatToRawIntBits(Float.intBitsToFloat(magnitude) + 0.5f) - 0x3F00_0000));
+        }
+        // Normal in binary16: rebias the exponent (-112 << 23) and round the 13 dropped mantissa bits to nearest even
+        // by adding 0xFFF plus the lowest kept bit; a carry out of the mantissa moves into the exponent, up to infinity,
+        // which is exactly right (F. Giesen's float_to_half_fast3_rtne).
+        return (short)(sign | ((magnitude - (112 << 23) + 0xFFF + ((magnitude >>> 13) & 1)) >>> 13));
+    }
+
+    /** {@link #toFp16} of a float32 at or above 65536 in magnitude: infinity, or a NaN kept a (quiet) NaN. */
+    private static short toFp16Overflow(final int bits)
+    {
+        final int sign = (bits >>> 16) & 0x8000;
         final int mantissa = bits & 0x7F_FFFF;
-        if (exponent == 0xFF)
+        if ((bits & 0x7F80_0000) == 0x7F80_0000 && mantissa != 0)
         {
-            // Infinity stays infinity; a NaN stays a (quiet) NaN whatever its payload.
-            return (short)(sign | 0x7C00 | (mantissa != 0 ? 0x0200 | (mantissa >>> 13) : 0));
+            // A NaN stays a (quiet) NaN whatever its payload.
+            return (short)(sign | 0x7C00 | 0x0200 | (mantissa >>> 13));
         }
-        final int unbiased = exponent - 127;
-        if (unbiased > 15)
-        {
-            return (short)(sign | 0x7C00);
-        }
-        if (unbiased >= -14)
-        {
-            // Normal in binary16: keep 10 mantissa bits, round the 13 dropped ones to nearest even. A carry out of the
-            // mantissa moves into the exponent, up to infinity, which is exactly right.
-            final int half = ((unbiased + 15) << 10) | (mantissa >>> 13);
-            return (short)(sign | roundEven(half, mantissa & 0x1FFF, 13));
-        }
-        if (unbiased < -25)
-        {
-            // Below half the smallest subnormal (2^-25): rounds to zero. Exactly 2^-25 is a tie to the even zero.
-            return (short)sign;
-        }
-        // Subnormal in binary16: the value is m · 2^-24 with m = full mantissa (implicit 1) >> shift.
-        final int full = mantissa | 0x80_0000;
-        final int shift = -unbiased - 14 + 13;
-        final int half = full >>> shift;
-        return (short)(sign | roundEven(half, full & ((1 << shift) - 1), shift));
+        return (short)(sign | 0x7C00);
     }
 
     /**

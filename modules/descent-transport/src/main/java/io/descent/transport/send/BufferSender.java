@@ -50,6 +50,8 @@ public final class BufferSender implements AutoCloseable
     private DirectBuffer source;
     private int sourceOffset;
     private int sourceLength;
+    /** The bytes of the message in flight that may be read now ({@link #ready}); the rest is still being written. */
+    private int readyLength;
     private long deadlineNs;
     private int chunkCount;
     private int nextChunk;
@@ -196,6 +198,7 @@ public final class BufferSender implements AutoCloseable
         this.source = source;
         this.sourceOffset = offset;
         this.sourceLength = length;
+        this.readyLength = length;
         this.deadlineNs = deadlineNs;
         this.chunkCount = ChunkHeader.expectedChunkCount(length, chunkLength);
         this.nextChunk = 0;
@@ -205,6 +208,31 @@ public final class BufferSender implements AutoCloseable
         {
             header.flags(ChunkHeader.FLAG_BROADCAST);
         }
+    }
+
+    /**
+     * Says how much of the message in flight its source holds yet, for a caller that writes the source while it is
+     * being sent (e.g. encodes it piece by piece): from now on {@link #progress()} reads and sends only chunks that lie
+     * wholly within its first {@code bytes} bytes, and returns {@link SendResult#PENDING} at the first that does not,
+     * without offering it (so no deadline runs out there), until a later call says more is ready. {@link #begin}
+     * makes the whole message ready; call this right after it, before the first {@link #progress()}, to hold part of
+     * it back. Sender thread.
+     *
+     * @param bytes the bytes from the start of the message that may be read, at most its length.
+     * @throws IllegalStateException    when no message is in flight.
+     * @throws IllegalArgumentException when {@code bytes} is negative or beyond the message.
+     */
+    public void ready(final int bytes)
+    {
+        if (null == source)
+        {
+            throw new IllegalStateException("no message in flight to make ready");
+        }
+        if (bytes < 0 || bytes > sourceLength)
+        {
+            throw new IllegalArgumentException("ready bytes " + bytes + " outside the message's " + sourceLength);
+        }
+        readyLength = bytes;
     }
 
     /**
@@ -226,6 +254,11 @@ public final class BufferSender implements AutoCloseable
         {
             final int byteOffset = nextChunk * chunkLength;
             final int payloadLength = Math.min(chunkLength, sourceLength - byteOffset);
+            if (byteOffset + payloadLength > readyLength)
+            {
+                // Not written yet (see ready): nothing of it is read, tagged or offered.
+                return SendResult.PENDING;
+            }
             if (preparedChunk != nextChunk)
             {
                 // Once per chunk, not per retry: a refused chunk is offered again as it is.

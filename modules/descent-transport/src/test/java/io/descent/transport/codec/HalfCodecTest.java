@@ -4,6 +4,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
+import java.util.SplittableRandom;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -97,5 +98,79 @@ class HalfCodecTest
     {
         assertThrows(IllegalArgumentException.class, () -> new HalfEncoder(Compression.NONE, 4));
         assertThrows(IllegalArgumentException.class, () -> new HalfDecoder(Compression.THRESHOLD));
+    }
+
+    @Test
+    void shouldEncodeInPiecesWhatItEncodesWhole()
+    {
+        final int count = 10_007;
+        final UnsafeBuffer gradient = randomFloats(count, 3, 12);
+        for (final Compression compression : new Compression[]{ Compression.FP16, Compression.BF16 })
+        {
+            final HalfEncoder encoder = new HalfEncoder(compression, count);
+            final UnsafeBuffer whole = new UnsafeBuffer(ByteBuffer.allocateDirect(encoder.maxEncodedBytes()));
+            encoder.encode(gradient, 12, whole);
+            final UnsafeBuffer pieces = new UnsafeBuffer(new byte[encoder.maxEncodedBytes()]);
+            for (int from = 0; from < count; from += 999)
+            {
+                encoder.encode(gradient, 12, pieces, from, Math.min(count, from + 999));
+            }
+            for (int i = 0; i < count; i++)
+            {
+                final float value = gradient.getFloat(12 + i * Float.BYTES, LITTLE_ENDIAN);
+                final short expected = compression == Compression.FP16 ? HalfFloats.toFp16(value) :
+                    HalfFloats.toBf16(value);
+                assertEquals(expected, whole.getShort(i * 2, LITTLE_ENDIAN), compression + " value " + i);
+            }
+            assertEquals(0, whole.compareTo(pieces), compression + ": pieces equal the whole, bit for bit");
+            assertThrows(IndexOutOfBoundsException.class, () -> encoder.encode(gradient, 12, pieces, 5, count + 1));
+            assertThrows(IndexOutOfBoundsException.class,
+                () -> encoder.encode(gradient, 16, whole, 0, count), "reads past the gradient's end");
+        }
+    }
+
+    @Test
+    void shouldDecodeEveryValueWithFloat32ArithmeticInOrder()
+    {
+        final int count = 10_007;
+        for (final Compression compression : new Compression[]{ Compression.FP16, Compression.BF16 })
+        {
+            final HalfEncoder encoder = new HalfEncoder(compression, count);
+            final UnsafeBuffer first = new UnsafeBuffer(new byte[encoder.maxEncodedBytes()]);
+            final UnsafeBuffer second = new UnsafeBuffer(ByteBuffer.allocateDirect(encoder.maxEncodedBytes()));
+            encoder.encode(randomFloats(count, 5, 0), 0, first);
+            encoder.encode(randomFloats(count, 7, 0), 0, second);
+            final UnsafeBuffer sum = new UnsafeBuffer(ByteBuffer.allocateDirect(count * Float.BYTES));
+            final HalfDecoder decoder = new HalfDecoder(compression);
+            assertTrue(decoder.accumulate(first, count * 2, sum, count, 0.3f, true));
+            assertTrue(decoder.accumulate(second, count * 2, sum, count, 0.7f, false));
+            for (int i = 0; i < count; i++)
+            {
+                final float a = widen(compression, first.getShort(i * 2, LITTLE_ENDIAN));
+                final float b = widen(compression, second.getShort(i * 2, LITTLE_ENDIAN));
+                final float expected = 0.3f * a + 0.7f * b;
+                assertEquals(Float.floatToRawIntBits(expected),
+                    Float.floatToRawIntBits(sum.getFloat(i * Float.BYTES, LITTLE_ENDIAN)), compression + " value " + i);
+            }
+        }
+    }
+
+    private static float widen(final Compression compression, final short bits)
+    {
+        return compression == Compression.FP16 ? HalfFloats.fromFp16(bits) : HalfFloats.fromBf16(bits);
+    }
+
+    /** Values spread over fp16's range and beyond (subnormals, normals, overflow, signed zeros), at a byte offset. */
+    private static UnsafeBuffer randomFloats(final int count, final long seed, final int offset)
+    {
+        final SplittableRandom random = new SplittableRandom(seed);
+        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(offset + count * Float.BYTES));
+        for (int i = 0; i < count; i++)
+        {
+            final float value = (float)Math.scalb(random.nextDouble() * (random.nextBoolean() ? 1 : -1),
+                random.nextInt(-30, 18));
+            buffer.putFloat(offset + i * Float.BYTES, i % 97 == 0 ? -0.0f : value, LITTLE_ENDIAN);
+        }
+        return buffer;
     }
 }

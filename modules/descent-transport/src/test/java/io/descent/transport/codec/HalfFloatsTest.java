@@ -161,4 +161,60 @@ class HalfFloatsTest
             "a NaN whose payload is in the dropped half stays a NaN");
         assertTrue(Float.isNaN(HalfFloats.fromBf16(HalfFloats.toBf16(Float.intBitsToFloat(0xFFFF_FFFF)))));
     }
+
+    @Test
+    void shouldRoundToFp16AsTheBitByBitReferenceOnEveryExponentAndRoundingCase()
+    {
+        // Every sign, exponent and kept mantissa (the float32's top 19 bits) with dropped bits at each rounding case:
+        // zero, just above zero, just below, at and just above the tie, the largest, and one varying pattern.
+        final int[] dropped = { 0, 1, 0x0FFF, 0x1000, 0x1001, 0x1FFF, 0x0A5A };
+        for (int top = 0; top < (1 << 19); top++)
+        {
+            for (final int low : dropped)
+            {
+                final int bits = (top << 13) | low;
+                final float value = Float.intBitsToFloat(bits);
+                if (HalfFloats.toFp16(value) != referenceFp16(bits))
+                {
+                    fail("fp16 of float bits " + Integer.toHexString(bits) + ": " +
+                        Integer.toHexString(HalfFloats.toFp16(value) & 0xFFFF) + ", the reference gives " +
+                        Integer.toHexString(referenceFp16(bits) & 0xFFFF));
+                }
+            }
+        }
+    }
+
+    /** Float32 to binary16 written out case by case: sign, exponent ranges, the dropped bits rounded to even. */
+    private static short referenceFp16(final int bits)
+    {
+        final int sign = (bits >>> 16) & 0x8000;
+        final int exponent = (bits >>> 23) & 0xFF;
+        final int mantissa = bits & 0x7F_FFFF;
+        if (exponent == 0xFF)
+        {
+            return (short)(sign | 0x7C00 | (mantissa != 0 ? 0x0200 | (mantissa >>> 13) : 0));
+        }
+        final int unbiased = exponent - 127;
+        if (unbiased > 15)
+        {
+            return (short)(sign | 0x7C00);
+        }
+        if (unbiased >= -14)
+        {
+            return (short)(sign | roundEven(((unbiased + 15) << 10) | (mantissa >>> 13), mantissa & 0x1FFF, 13));
+        }
+        if (unbiased < -25)
+        {
+            return (short)sign;
+        }
+        final int full = mantissa | 0x80_0000;
+        final int shift = -unbiased - 14 + 13;
+        return (short)(sign | roundEven(full >>> shift, full & ((1 << shift) - 1), shift));
+    }
+
+    private static int roundEven(final int kept, final int dropped, final int width)
+    {
+        final int halfway = 1 << (width - 1);
+        return dropped > halfway || (dropped == halfway && (kept & 1) != 0) ? kept + 1 : kept;
+    }
 }
