@@ -672,7 +672,13 @@ final class ServerEngine implements AutoCloseable
         }
         else
         {
-            blas.axpy(floats, weight, gradients[rank], sum);
+            // Scaled in its own buffer, then added with α = 1: round(sum + round(w·g)) at every position, as a shard's
+            // range must be (BLAS's fused axpy rounds differently in its blocks' remainders: see Axpy).
+            if (weight != 1.0)
+            {
+                blas.scal(floats, weight, gradients[rank]);
+            }
+            blas.axpy(floats, 1.0, gradients[rank], sum);
         }
         updateSeconds += (System.nanoTime() - start) / 1e9;
     }

@@ -1,5 +1,6 @@
 package io.descent.nn.optim;
 
+import io.descent.nn.kernel.Axpy;
 import io.descent.nn.kernel.BoundOp;
 import org.nd4j.linalg.api.blas.Level1;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,6 +29,7 @@ public final class Adam implements Optimizer
     private final INDArray firstMoment;
     private final INDArray secondMoment;
     private final INDArray scratch;
+    private final Axpy axpy;
     private final Sqrt root;
     private final ScalarMultiplication unbias;
     private final ScalarAdd addEpsilon;
@@ -48,6 +50,7 @@ public final class Adam implements Optimizer
         this.firstMoment = Nd4j.zeros(parameters.dataType(), parameters.length());
         this.secondMoment = Nd4j.zeros(parameters.dataType(), parameters.length());
         this.scratch = Nd4j.zeros(parameters.dataType(), parameters.length());
+        this.axpy = new Axpy(parameters);
         this.root = new Sqrt(secondMoment, scratch);
         // Its scalar, 1/√(1 − β2^t), is rewritten in place every step.
         this.unbias = new ScalarMultiplication(scratch, null, scratch, 1.0);
@@ -67,19 +70,19 @@ public final class Adam implements Optimizer
         Optimizer.clipNorm(gradients, settings.clipNorm());
         if (settings.weightDecay() > 0.0)
         {
-            blas.axpy(n, settings.weightDecay(), parameters, gradients);
+            axpy.apply(settings.weightDecay(), parameters, gradients);
         }
         blas.scal(n, beta1, firstMoment);
-        blas.axpy(n, 1.0 - beta1, gradients, firstMoment);
+        axpy.apply(1.0 - beta1, gradients, firstMoment);
         squareOf(gradients).run();
         blas.scal(n, beta2, secondMoment);
-        blas.axpy(n, 1.0 - beta2, scratch, secondMoment);
+        axpy.apply(1.0 - beta2, scratch, secondMoment);
         Nd4j.exec(root);
         unbias.scalar().putScalar(0, 1.0 / Math.sqrt(1.0 - Math.pow(beta2, t)));
         Nd4j.exec(unbias);
         Nd4j.exec(addEpsilon);
         ratio.run();
-        blas.axpy(n, -rate / (1.0 - Math.pow(beta1, t)), scratch, parameters);
+        axpy.apply(-rate / (1.0 - Math.pow(beta1, t)), scratch, parameters);
         return rate;
     }
 

@@ -1,5 +1,6 @@
 package io.descent.nn.optim;
 
+import io.descent.nn.kernel.Axpy;
 import org.nd4j.linalg.api.blas.Level1;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -8,7 +9,8 @@ import java.util.List;
 
 /**
  * Stochastic gradient descent with optional momentum (PyTorch convention), Nesterov momentum, L2 weight decay and
- * gradient-norm clipping, all as BLAS level-1 calls over the flat vectors:
+ * gradient-norm clipping, all as BLAS level-1 calls over the flat vectors (each {@code α·x} added through {@link Axpy},
+ * rounded alike at every position, so a server shard's range updates bit for bit as the whole vector does):
  * <pre>
  *   g ← clip(g);  g ← g + λ·w
  *   v ← μ·v + g
@@ -20,6 +22,7 @@ public final class Sgd implements Optimizer
     private final OptimizerSettings settings;
     private final LearningRateSchedule schedule;
     private final INDArray velocity;
+    private final Axpy axpy;
 
     /**
      * @param settings   hyper-parameters.
@@ -31,6 +34,7 @@ public final class Sgd implements Optimizer
         this.settings = settings;
         this.schedule = schedule;
         this.velocity = settings.momentum() > 0.0 ? Nd4j.zeros(parameters.dataType(), parameters.length()) : null;
+        this.axpy = new Axpy(parameters);
     }
 
     @Override
@@ -42,11 +46,11 @@ public final class Sgd implements Optimizer
         Optimizer.clipNorm(gradients, settings.clipNorm());
         if (settings.weightDecay() > 0.0)
         {
-            blas.axpy(n, settings.weightDecay(), parameters, gradients);
+            axpy.apply(settings.weightDecay(), parameters, gradients);
         }
         if (null == velocity)
         {
-            blas.axpy(n, -rate, gradients, parameters);
+            axpy.apply(-rate, gradients, parameters);
             return rate;
         }
         final double momentum = settings.momentum();
@@ -54,12 +58,12 @@ public final class Sgd implements Optimizer
         blas.axpy(n, 1.0, gradients, velocity);
         if (settings.nesterov())
         {
-            blas.axpy(n, -rate, gradients, parameters);
-            blas.axpy(n, -rate * momentum, velocity, parameters);
+            axpy.apply(-rate, gradients, parameters);
+            axpy.apply(-rate * momentum, velocity, parameters);
         }
         else
         {
-            blas.axpy(n, -rate, velocity, parameters);
+            axpy.apply(-rate, velocity, parameters);
         }
         return rate;
     }
