@@ -291,7 +291,20 @@ public final class ServerProtocol
 
     /** What the coordinator sends a parameter-server shard. */
     public sealed interface ToShard permits ShardAccepted, ShardStart, GlobalNorm, DropRank, AdmitRank, Refused,
-        Finish
+        Finish, StepClosedOn
+    {
+    }
+
+    /**
+     * A backup step with shards ({@code consistency = backup}): the coordinator closed {@code step} on the gradients of
+     * {@code ranks}, the first that were complete at the coordinator. Every other shard closes the step on exactly
+     * these ranks (it sums nothing of the step before this comes), so every range averages the same workers; the
+     * others' gradients of the step are late there too, counted and dropped.
+     *
+     * @param step  the step.
+     * @param ranks the ranks it sums, in increasing order.
+     */
+    public record StepClosedOn(long step, int[] ranks) implements ToShard, ControlMessage
     {
     }
 

@@ -228,6 +228,11 @@ public final class ShardServer extends AbstractBehavior<Command>
             loop.onGlobalNorm(global.step(), global.squares());
             return this;
         }
+        if (message instanceof ServerProtocol.StepClosedOn closed)
+        {
+            loop.onStepRanks(closed.step(), closed.ranks());
+            return this;
+        }
         if (message instanceof ServerProtocol.AdmitRank admit)
         {
             pipe(() -> admit(admit), joined -> joined, "admitting worker rank " + admit.rank());
