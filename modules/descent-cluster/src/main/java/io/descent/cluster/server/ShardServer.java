@@ -395,8 +395,17 @@ public final class ShardServer extends AbstractBehavior<Command>
             engine.identity().incarnation(), null, engine.startStep())), engine, me::tell, compute::execute,
             context.getLog());
         final ServerEngine sending = engine;
-        compute.idleWork(() -> sending.progressSends((rank, version, reason) ->
-            me.tell(new SendFailed(rank, version, reason))));
+        final StepLoop stepping = loop;
+        compute.idleWork(() ->
+        {
+            final int work = sending.progressSends((rank, version, reason) ->
+                me.tell(new SendFailed(rank, version, reason)));
+            if (work > 0 && sending.sendsInFlight() == 0)
+            {
+                stepping.sendsDrained();
+            }
+            return work;
+        });
         context.getLog().info("server shard {}: floats [{}, {}) of {}; ready", shard,
             engine.shardPlan().offset(shard), engine.shardPlan().offset(shard) + engine.shardPlan().length(shard),
             engine.shardPlan().floats());

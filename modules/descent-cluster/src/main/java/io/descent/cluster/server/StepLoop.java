@@ -611,6 +611,26 @@ final class StepLoop
     }
 
     /**
+     * A follower shard's idle work saw its last send in flight go out: a backup step that leaves a rank out and
+     * waited only for that (its weights must not change under a send) closes now. Without this it would wait for an
+     * arrival that may never come: the rank left out can be handed the coordinator's next order meanwhile and skip
+     * the step whose range it was still being sent here.
+     */
+    void sendsDrained()
+    {
+        if (null == free && close.follows() && null != barrier)
+        {
+            guarded(() ->
+            {
+                if (null != barrier)
+                {
+                    advance();
+                }
+            }, "closing a step once its weights were out");
+        }
+    }
+
+    /**
      * A follower shard under backup: the coordinator closed {@code step} on {@code ranks} ({@link StepRanks}). Any
      * thread: on the compute thread, the step (now or once this shard opens it) stops expecting every other rank
      * and closes once each of these is in.
