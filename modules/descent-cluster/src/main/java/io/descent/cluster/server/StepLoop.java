@@ -217,10 +217,21 @@ final class StepLoop
             new EpochTally(plan, resumed.epochLossSum(), resumed.epochExamples());
         this.close = new StepClose(setup.settings().consistency(), plan.shards(), !setup.role().coordinates());
         this.checkpoints = new CheckpointPolicy(setup.settings().checkpoints(), plan, engine.identity(),
-            setup.job().raw(), log, setup.role().shard(), engine.shardPlan().bounds());
+            setup.job().raw(), log, setup.role().shard(), engine.shardPlan().bounds(), leadSteps(setup));
         final Consistency.Mode mode = setup.settings().consistency().mode();
         this.free = mode == Consistency.Mode.SSP || mode == Consistency.Mode.ASYNC ?
             new SspLoop(setup, engine, actor, onCompute, log, epochs, checkpoints) : null;
+    }
+
+    /**
+     * @return how many steps a shard can close ahead of the slowest shard: under ssp {@code s + 2} (a shard still
+     * waiting for a dropped rank's gradient lags until the drop reaches it, the coordinator opening nothing
+     * meanwhile), else 1. Under async the lag of that moment has no bound in steps; it is taken as 1.
+     */
+    private static int leadSteps(final ServerSetup setup)
+    {
+        final Consistency consistency = setup.settings().consistency();
+        return consistency.mode() == Consistency.Mode.SSP ? consistency.staleness() + 2 : 1;
     }
 
     /**
