@@ -11,7 +11,7 @@ import io.descent.train.JobConfig;
  * {@code every-steps}) and, under {@code ssp} and {@code async}, gradient-norm clipping (each gradient is applied
  * alone on arrival: clipping it by its global norm would take a round of the shards' norms per gradient). Backup
  * workers are supported: the coordinator picks each step's ranks and every shard closes the step on them
- * ({@link StepClose#follow}). A lost
+ * ({@code StepClose.follow}). A lost
  * worker is dropped from every shard's orders from the same step ({@link StepLoop#drop}, {@link StepLoop#leave}) and a joining worker ordered from the same step
  * ({@link StepLoop#admit}, {@link StepLoop#join}); a lost shard stops the servers, the workers wait for a restart
  * with --resume ({@link ParameterServer}). Stateless.
