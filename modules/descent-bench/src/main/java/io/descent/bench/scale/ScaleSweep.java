@@ -114,7 +114,7 @@ final class ScaleSweep
 
     /**
      * Refuses, before any run, the combinations this build's nodes refuse at start (so a sweep does not fail after its
-     * first rows): with several server shards, backup workers (ShardLimits). Kept apart from {@link #parse}, which
+     * first rows): threshold-coded weights under ssp or async. Kept apart from {@link #parse}, which
      * passes any known value through.
      *
      * @return this.
@@ -122,7 +122,6 @@ final class ScaleSweep
      */
     ScaleSweep checkNodesSupport()
     {
-        final List<Integer> shards = servers;
         final List<String> models = consistency;
         final boolean codedWeights = null != compression && compression.stream()
             .anyMatch(row -> row.endsWith("/threshold"));
@@ -131,15 +130,6 @@ final class ScaleSweep
         {
             throw new BadInputException("--compression …/threshold with --consistency " + String.join(",", models) +
                 ": threshold-coded weights run under sync and backup only; sweep them with --consistency sync,backup");
-        }
-        if (null == shards || shards.stream().allMatch(count -> count == 1))
-        {
-            return this;
-        }
-        if (null != models && models.stream().anyMatch(model -> model.equals("backup")))
-        {
-            throw new BadInputException("--servers " + shards + " with --consistency " + String.join(",", models) +
-                ": several server shards run sync, ssp and async, not backup; sweep backup with --servers 1");
         }
         return this;
     }

@@ -19,6 +19,7 @@ import io.descent.cluster.server.ParameterServer;
 import io.descent.cluster.server.ServerSetup;
 import io.descent.cluster.server.ShardLimits;
 import io.descent.cluster.server.ShardServer;
+import io.descent.cluster.server.Staleness;
 import io.descent.cluster.server.StepReport;
 import io.descent.model.artifact.ArtifactStore;
 import io.descent.model.artifact.ModelArtifact;
@@ -244,10 +245,23 @@ public final class PsCommand implements Callable<Integer>
             final ServerSetup setup = ServerSetup.of(job, data.data(), data.spec(), settings, runtime.plane(),
                 Optional.ofNullable(resume));
             runtime.startActors("ps-shard-" + shard, bind, join, node.root(0), ShardServer.create(setup, shard,
-                (success, badInput, line) ->
+                new ShardServer.Observer()
                 {
-                    message[0] = line;
-                    ended.complete(new int[]{success ? 0 : badInput ? BadInputException.EXIT_CODE : 1});
+                    @Override
+                    public void onEnded(final boolean success, final boolean badInput, final String line)
+                    {
+                        message[0] = line;
+                        ended.complete(new int[]{success ? 0 : badInput ? BadInputException.EXIT_CODE : 1});
+                    }
+
+                    @Override
+                    public void onStep(final long step, final long lateGradients, final long closedEarly,
+                        final Staleness staleness)
+                    {
+                        // This shard's own counters: its ranges' staleness and late gradients, not the coordinator's.
+                        metrics.onConsistency(lateGradients, closedEarly);
+                        metrics.onStaleness(staleness.steps(), staleness.versionLag());
+                    }
                 }));
             runtime.roleStopped().whenComplete((stopped, crash) ->
                 ended.complete(new int[]{1}));

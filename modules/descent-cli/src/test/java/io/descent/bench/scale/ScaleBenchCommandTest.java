@@ -100,8 +100,6 @@ class ScaleBenchCommandTest
         assertBadInput(usable, "--servers, --consistency, --auth, --compression and --cluster are not passed to " +
             "Kubernetes runs",
             "--k8s", "--image", "d:1", "--consistency", "sync,backup");
-        assertBadInput(usable, "--servers [1, 2] with --consistency sync,backup: several server shards run sync, " +
-            "ssp and async, not backup", "--servers", "1,2", "--consistency", "sync,backup");
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.descent.cli.DescentCli;
 import io.descent.cluster.checkpoint.CheckpointStore;
 import io.descent.cluster.checkpoint.ShardCheckpoints;
+import io.descent.model.artifact.ArtifactStore;
 import io.descent.report.JsonReports;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * shards completed; the coordinator then stops without ending the job and the same worker processes wait; both shards
  * started again with {@code --resume} go on from the newest complete checkpoint and finish the job with the weights
  * of the uninterrupted run, bit for bit (and the same test metrics). A resume with another shard count is refused.
+ * Under {@code ssp} (s = 1) the same kill and resume: the job completes every planned step from a checkpoint both
+ * shards completed, with finite weights (ssp is not reproducible bit for bit).
  */
 @Tag("slow")
 class ShardRestartTest
@@ -113,6 +116,69 @@ class ShardRestartTest
         }
     }
 
+    @Test
+    void shouldFinishAnSspJobAfterAShardIsKilledAndEveryShardResumed() throws Exception
+    {
+        final List<String> ssp = List.of("--cluster", "consistency=ssp", "--cluster", "staleness=1");
+        final Path checkpoints = dir.resolve("checkpoints");
+        final Path resumed = Files.createDirectories(dir.resolve("resumed"));
+        final String seed = "127.0.0.1:" + NodeProcess.freePort();
+        try (NodeProcess first = worker("w0", seed, ssp);
+             NodeProcess second = worker("w1", seed, ssp))
+        {
+            final long killedAfter;
+            try (NodeProcess coordinator = shard(0, "ps", seed, checkpoints, ssp);
+                 NodeProcess follower = shard(1, "ps-shard-1", seed, checkpoints, ssp))
+            {
+                killedAfter = awaitCompleteCheckpoint(checkpoints, coordinator);
+                follower.process().destroyForcibly().waitFor();
+                assertEquals(1, coordinator.awaitExit(Duration.ofSeconds(300)), coordinator.stderr());
+                assertTrue(coordinator.stdout().contains("restart every shard with --resume"), coordinator.stdout());
+            }
+            final List<String> again = new ArrayList<>(ssp);
+            again.addAll(List.of("--resume", checkpoints.toString()));
+            final List<String> reporting = new ArrayList<>(again);
+            reporting.addAll(List.of("--report", resumed.resolve("report.json").toString(), "--save-model",
+                resumed.resolve("model").toString()));
+            try (NodeProcess coordinator = shard(0, "ps2", seed, checkpoints, reporting);
+                 NodeProcess follower = shard(1, "ps-shard-1b", seed, checkpoints, again))
+            {
+                assertEquals(0, coordinator.awaitExit(Duration.ofSeconds(300)), coordinator.stderr());
+                assertEquals(0, follower.awaitExit(Duration.ofSeconds(60)), follower.stderr());
+            }
+            assertEquals(0, first.awaitExit(Duration.ofSeconds(60)), first.stderr());
+            assertEquals(0, second.awaitExit(Duration.ofSeconds(60)), second.stderr());
+            for (final NodeProcess worker : List.of(first, second))
+            {
+                assertTrue(resumedFrom(worker.stderr()) >= killedAfter, "resumed from the newest complete " +
+                    "checkpoint: " + worker.stderr());
+            }
+        }
+        final JsonNode json = JsonReports.mapper().readTree(resumed.resolve("report.json").toFile());
+        long planned = 0;
+        for (final JsonNode epoch : json.get("epochs"))
+        {
+            planned += epoch.get("steps").asLong();
+        }
+        assertTrue(planned > 0, json.toString());
+        assertEquals("ssp", json.get("consistency").get("model").asText());
+        for (final JsonNode shard : json.get("server_stats"))
+        {
+            assertEquals(0, shard.get("refused_gradients").asLong(), shard.toString());
+        }
+        final long last = json.get("final").get("steps").asLong();
+        for (final float weight : ArtifactStore.read(resumed.resolve("model")).weights())
+        {
+            assertTrue(Float.isFinite(weight), "finite weights");
+        }
+        for (int shard = 0; shard < 2; shard++)
+        {
+            final long[] steps = CheckpointStore.steps(ShardCheckpoints.part(checkpoints, shard, 2));
+            assertTrue(steps.length > 0 && steps[steps.length - 1] == last, "shard " + shard + " wrote its part " +
+                "of the final step " + last + ": " + Arrays.toString(steps));
+        }
+    }
+
     /** @return the step the worker was last accepted from (the restarted coordinator's checkpoint). */
     private static long resumedFrom(final String log)
     {
@@ -165,8 +231,15 @@ class ShardRestartTest
 
     private NodeProcess worker(final String name, final String seed) throws Exception
     {
-        return new NodeProcess(dir, name, withJob(List.of("worker", "--join", seed, "--cluster",
-            "server-lost-timeout=300s")));
+        return worker(name, seed, List.of());
+    }
+
+    private NodeProcess worker(final String name, final String seed, final List<String> more) throws Exception
+    {
+        final List<String> args = new ArrayList<>(List.of("worker", "--join", seed, "--cluster",
+            "server-lost-timeout=300s"));
+        args.addAll(more);
+        return new NodeProcess(dir, name, withJob(args));
     }
 
     private static List<String> withJob(final List<String> command)

@@ -29,7 +29,9 @@ import java.util.stream.Stream;
  * of version v, which it does after writing its part of v: so a shard's newest part is at most one checkpoint ahead of
  * the newest complete one. A part therefore keeps {@code keep + 1} (see {@link #keepInPart}), which always holds the
  * newest {@code keep} complete checkpoints; a resume deletes its part's steps after the one it loads (they were not
- * complete). Stateless; its methods touch only the directories given.
+ * complete). Under {@code ssp} a shard can close up to {@code s + 2} steps ahead of another (while a lost worker's
+ * drop is not yet acknowledged): a part then keeps as many more as that many steps can hold
+ * ({@link #keepInPart(int, int, int)}). Stateless; its methods touch only the directories given.
  */
 public final class ShardCheckpoints
 {
@@ -50,7 +52,20 @@ public final class ShardCheckpoints
     /** @return the checkpoints a part keeps so that the newest {@code keep} complete ones are always among them. */
     public static int keepInPart(final int keep)
     {
-        return keep + 1;
+        return keepInPart(keep, 1, 1);
+    }
+
+    /**
+     * @param keep       complete checkpoints to keep.
+     * @param leadSteps  how many steps a shard can close ahead of the slowest shard: 1 under sync and backup,
+     *                   {@code s + 2} under ssp.
+     * @param everySteps steps between checkpoints, ≥ 1.
+     * @return the checkpoints a part keeps so that the newest {@code keep} complete ones are always among them: as
+     * many more as a lead of {@code leadSteps} steps can write ahead of the newest complete one.
+     */
+    public static int keepInPart(final int keep, final int leadSteps, final int everySteps)
+    {
+        return keep + Math.max(1, (leadSteps + everySteps - 1) / everySteps);
     }
 
     /**

@@ -183,11 +183,13 @@ public final class ServerProtocol
      * @param compression      its gradient traffic before and after compression.
      * @param stalenessSteps   its applied gradients by step staleness 0, 1, … (ssp/async; empty when none counted).
      * @param versionLag       its applied gradients by version lag 0, 1, … (empty when none counted).
+     * @param lateGradients    (backup) gradients of its range dropped because their step closed without them.
+     * @param closedEarly      (backup) steps it closed without some expected rank (on the coordinator's ranks).
      */
     public record ShardStats(
         int shard, String host, long pid, long steps, double updateSeconds, long bytesReceived, long ignoredGradients,
         long refusedGradients, String cpus, TransportStats transport, CompressionStats compression,
-        long[] stalenessSteps, long[] versionLag)
+        long[] stalenessSteps, long[] versionLag, long lateGradients, long closedEarly)
         implements Command, ControlMessage
     {
         /** Copies the arrays in. */
@@ -195,6 +197,17 @@ public final class ServerProtocol
         {
             stalenessSteps = stalenessSteps.clone();
             versionLag = versionLag.clone();
+        }
+
+        /** A shard's counters without backup's late gradients and early closes. */
+        public ShardStats(
+            final int shard, final String host, final long pid, final long steps, final double updateSeconds,
+            final long bytesReceived, final long ignoredGradients, final long refusedGradients, final String cpus,
+            final TransportStats transport, final CompressionStats compression, final long[] stalenessSteps,
+            final long[] versionLag)
+        {
+            this(shard, host, pid, steps, updateSeconds, bytesReceived, ignoredGradients, refusedGradients, cpus,
+                transport, compression, stalenessSteps, versionLag, 0, 0);
         }
 
         /** A shard's counters without its staleness. */
@@ -229,7 +242,8 @@ public final class ServerProtocol
                 Objects.equals(cpus, that.cpus) && Objects.equals(transport, that.transport) &&
                 Objects.equals(compression, that.compression) &&
                 Arrays.equals(stalenessSteps, that.stalenessSteps) &&
-                Arrays.equals(versionLag, that.versionLag);
+                Arrays.equals(versionLag, that.versionLag) && lateGradients == that.lateGradients &&
+                closedEarly == that.closedEarly;
         }
 
         @Override
@@ -237,7 +251,7 @@ public final class ServerProtocol
         {
             return Objects.hash(shard, host, pid, steps, updateSeconds, bytesReceived, ignoredGradients,
                 refusedGradients, cpus, transport, compression, Arrays.hashCode(stalenessSteps),
-                Arrays.hashCode(versionLag));
+                Arrays.hashCode(versionLag), lateGradients, closedEarly);
         }
 
         /** A shard's counters without its gradient traffic. */
@@ -291,7 +305,20 @@ public final class ServerProtocol
 
     /** What the coordinator sends a parameter-server shard. */
     public sealed interface ToShard permits ShardAccepted, ShardStart, GlobalNorm, DropRank, AdmitRank, Refused,
-        Finish
+        Finish, StepClosedOn
+    {
+    }
+
+    /**
+     * A backup step with shards ({@code consistency = backup}): the coordinator closed {@code step} on the gradients of
+     * {@code ranks}, the first that were complete at the coordinator. Every other shard closes the step on exactly
+     * these ranks (it sums nothing of the step before this comes), so every range averages the same workers; the
+     * others' gradients of the step are late there too, counted and dropped.
+     *
+     * @param step  the step.
+     * @param ranks the ranks it sums, in increasing order.
+     */
+    public record StepClosedOn(long step, int[] ranks) implements ToShard, ControlMessage
     {
     }
 

@@ -31,7 +31,8 @@ final class ProtocolClasses
         ServerProtocol.RankDropped.class,
         ServerProtocol.WorkerUnreachable.class,
         ServerProtocol.AdmitRank.class,
-        ServerProtocol.RankAdmitted.class);
+        ServerProtocol.RankAdmitted.class,
+        ServerProtocol.StepClosedOn.class);
 
     /** Field types of messages that Kryo must know. */
     static final List<Class<?>> FIELDS = List.of(

@@ -50,16 +50,19 @@ final class CheckpointPolicy
         final ClusterSettings.CheckpointSettings settings, final StepPlan plan, final JobIdentity identity,
         final Config job, final Logger log)
     {
-        this(settings, plan, identity, job, log, 0, null);
+        this(settings, plan, identity, job, log, 0, null, 1);
     }
 
     /**
-     * @param shard  this server's shard.
-     * @param bounds the shards' range boundaries, or null (or one range) for one server.
+     * @param shard     this server's shard.
+     * @param bounds    the shards' range boundaries, or null (or one range) for one server.
+     * @param leadSteps with shards, how many steps this shard can close ahead of the slowest one (1 under sync and
+     *                  backup, {@code s + 2} under ssp): its part keeps enough more checkpoints that the newest
+     *                  complete ones are never deleted ({@link ShardCheckpoints#keepInPart(int, int, int)}).
      */
     CheckpointPolicy(
         final ClusterSettings.CheckpointSettings settings, final StepPlan plan, final JobIdentity identity,
-        final Config job, final Logger log, final int shard, final long[] bounds)
+        final Config job, final Logger log, final int shard, final long[] bounds, final int leadSteps)
     {
         this.settings = settings;
         this.plan = plan;
@@ -71,7 +74,8 @@ final class CheckpointPolicy
         this.bounds = sharded ? bounds : null;
         this.target = settings.dir().map(dir -> sharded ? ShardCheckpoints.part(dir, shard, bounds.length - 1) : dir)
             .orElse(null);
-        this.keep = sharded ? ShardCheckpoints.keepInPart(settings.keep()) : settings.keep();
+        this.keep = sharded ? ShardCheckpoints.keepInPart(settings.keep(), leadSteps,
+            Math.max(1, settings.everySteps())) : settings.keep();
     }
 
     /** Starts the time interval at {@code nowNs}, when training starts. */

@@ -122,7 +122,7 @@ final class Ledger
             {
                 shards.add(null == other ? null : new ServerStats(other.host(), other.pid(), other.steps(),
                     other.updateSeconds(), other.bytesReceived(), other.ignoredGradients(), other.refusedGradients(),
-                    other.cpus(), other.transport(), 0, 0, new Staleness(other.stalenessSteps(),
+                    other.cpus(), other.transport(), other.lateGradients(), other.closedEarly(), new Staleness(other.stalenessSteps(),
                     other.versionLag()), other.compression()));
             }
         }

@@ -192,6 +192,7 @@ public final class ParameterServer extends AbstractBehavior<Command>
             .onMessage(ServerProtocol.ShardStopped.class, this::onShardStopped)
             .onMessage(ShardCoordinator.ShardTerminated.class, this::onShardTerminated)
             .onMessage(StepLoop.RangeNorm.class, own -> onNorm(0, own.step(), own.squares()))
+            .onMessage(StepLoop.StepRanks.class, closed -> onStepRanks(closed))
             .onMessage(ServerProtocol.ShardNorm.class, part -> onNorm(part.shard(), part.step(), part.squares()))
             .onMessage(ServerProtocol.ShardStats.class, this::onShardStats)
             .onMessage(Dropped.class, this::onDropped)
@@ -324,6 +325,13 @@ public final class ParameterServer extends AbstractBehavior<Command>
         }
         final String reason = "server shard " + stopped.shard() + " stopped: " + stopped.reason();
         return stopped.badInput() ? stopOnBadInput(new BadInputException(stopped.reason())) : fail(reason);
+    }
+
+    /** A backup step with shards closed: every other shard closes it on the same ranks. */
+    private Behavior<Command> onStepRanks(final StepLoop.StepRanks closed)
+    {
+        shards.closedOn(closed.step(), closed.ranks());
+        return this;
     }
 
     /** Clipping with shards: a shard's part of a step's global norm; the total goes to every shard's step loop. */

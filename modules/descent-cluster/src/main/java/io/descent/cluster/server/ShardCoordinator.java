@@ -269,6 +269,12 @@ final class ShardCoordinator
         return total;
     }
 
+    /** A backup step: tells every other shard the ranks the coordinator closed {@code step} on. */
+    void closedOn(final long step, final int[] ranks)
+    {
+        tell(new ServerProtocol.StepClosedOn(step, ranks));
+    }
+
     /**
      * Starts every shard's steps: the workers ({@link ServerProtocol.ShardStart#endpoints()}, by rank) are all armed
      * for the first. While authenticating, first binds each shard's epoch-end ranges to the session it will send

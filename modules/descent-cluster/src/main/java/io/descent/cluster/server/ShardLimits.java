@@ -8,9 +8,10 @@ import io.descent.train.JobConfig;
 /**
  * What parameter-server shards ({@code descent.cluster.servers > 1}) do not support yet, refused at start with one
  * line each (exit 2) rather than run half-working: checkpoints by time (the shards checkpoint the same steps, by
- * {@code every-steps}), backup workers (each shard would close early on other ranks) and, under {@code ssp} and
- * {@code async}, gradient-norm clipping (each gradient is applied
- * alone on arrival: clipping it by its global norm would take a round of the shards' norms per gradient). A lost
+ * {@code every-steps}) and, under {@code ssp} and {@code async}, gradient-norm clipping (each gradient is applied
+ * alone on arrival: clipping it by its global norm would take a round of the shards' norms per gradient). Backup
+ * workers are supported: the coordinator picks each step's ranks and every shard closes the step on them
+ * ({@code StepClose.follow}). A lost
  * worker is dropped from every shard's orders from the same step ({@link StepLoop#drop}, {@link StepLoop#leave}) and a joining worker ordered from the same step
  * ({@link StepLoop#admit}, {@link StepLoop#join}); a lost shard stops the servers, the workers wait for a restart
  * with --resume ({@link ParameterServer}). Stateless.
@@ -44,12 +45,6 @@ public final class ShardLimits
                 " (checkpoints by time)" + with + "; use checkpoint.every-steps=K (and every=0s)");
         }
         final Consistency.Mode mode = settings.consistency().mode();
-        if (mode == Consistency.Mode.BACKUP)
-        {
-            // Each shard would close its steps early on other ranks: the ranges' updates would not match.
-            throw new BadInputException("descent.cluster.consistency = " + settings.consistency().mode().label() +
-                with + "; use consistency=sync, ssp or async, or run with one server");
-        }
         final double clipNorm = job.train().optimizer().clipNorm();
         if ((mode == Consistency.Mode.SSP || mode == Consistency.Mode.ASYNC) && clipNorm > 0.0)
         {

@@ -46,16 +46,32 @@ import java.util.stream.IntStream;
  */
 public final class ShardServer extends AbstractBehavior<Command>
 {
-    /** How a shard's part of the job ended, told once on the actor's thread. */
+    /** How a shard's part of the job went: each step it applied, and how it ended. Told on the actor's thread. */
     @FunctionalInterface
     public interface Observer
     {
         /**
+         * Told once.
+         *
          * @param success  the job completed.
          * @param badInput the job stopped on the user's input (exit 2).
          * @param message  one line.
          */
         void onEnded(boolean success, boolean badInput, String message);
+
+        /**
+         * A step this shard closed (under ssp and async: a step every live rank's range of it was applied), with its
+         * counters so far (cumulative), for its {@code /metrics}.
+         *
+         * @param step          the step.
+         * @param lateGradients (backup) gradients of its range dropped because their step closed without them.
+         * @param closedEarly   (backup) steps it closed without some expected rank.
+         * @param staleness     the staleness of the ranges it applied (ssp and async).
+         */
+        default void onStep(final long step, final long lateGradients, final long closedEarly,
+            final Staleness staleness)
+        {
+        }
     }
 
     private record Known(JobIdentity identity) implements ParameterServer.PrivateCommand
@@ -228,6 +244,11 @@ public final class ShardServer extends AbstractBehavior<Command>
             loop.onGlobalNorm(global.step(), global.squares());
             return this;
         }
+        if (message instanceof ServerProtocol.StepClosedOn closed)
+        {
+            loop.onStepRanks(closed.step(), closed.ranks());
+            return this;
+        }
         if (message instanceof ServerProtocol.AdmitRank admit)
         {
             pipe(() -> admit(admit), joined -> joined, "admitting worker rank " + admit.rank());
@@ -318,6 +339,7 @@ public final class ShardServer extends AbstractBehavior<Command>
     private Behavior<Command> onApplied(final StepLoop.Applied applied)
     {
         unreachable(applied.failed(), applied.reasons(), applied.step() + 1);
+        observer.onStep(applied.step(), applied.late(), applied.closedEarly(), applied.staleness());
         steps++;
         bytesReceived += applied.bytesReceived();
         if (!applied.published())
@@ -333,7 +355,7 @@ public final class ShardServer extends AbstractBehavior<Command>
                     counting.updateSeconds(), received, applied.ignored() +
                     setup.plane().staleMessages(MessageKind.GRADIENT), applied.refused(), NodeInfo.cpus(),
                     setup.plane().stats(), counting.traffic().snapshot(), applied.staleness().steps(),
-                    applied.staleness().versionLag()));
+                    applied.staleness().versionLag(), applied.late(), applied.closedEarly()));
                 return null;
             });
         }
@@ -373,8 +395,17 @@ public final class ShardServer extends AbstractBehavior<Command>
             engine.identity().incarnation(), null, engine.startStep())), engine, me::tell, compute::execute,
             context.getLog());
         final ServerEngine sending = engine;
-        compute.idleWork(() -> sending.progressSends((rank, version, reason) ->
-            me.tell(new SendFailed(rank, version, reason))));
+        final StepLoop stepping = loop;
+        compute.idleWork(() ->
+        {
+            final int work = sending.progressSends((rank, version, reason) ->
+                me.tell(new SendFailed(rank, version, reason)));
+            if (work > 0 && sending.sendsInFlight() == 0)
+            {
+                stepping.sendsDrained();
+            }
+            return work;
+        });
         context.getLog().info("server shard {}: floats [{}, {}) of {}; ready", shard,
             engine.shardPlan().offset(shard), engine.shardPlan().offset(shard) + engine.shardPlan().length(shard),
             engine.shardPlan().floats());

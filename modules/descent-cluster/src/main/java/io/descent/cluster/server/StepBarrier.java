@@ -189,6 +189,41 @@ final class StepBarrier
         return left;
     }
 
+    /**
+     * Closes the step on the ranks another shard chose (a backup step with server shards, on a shard other than the
+     * coordinator): stops expecting every rank not in {@code ranks}, delivered or not. Call it before anything of the
+     * step was folded ({@link #nextToFold()}), so that a rank left out was never summed.
+     *
+     * @param ranks the ranks the step closes on.
+     * @return the ranks left out, in increasing order.
+     */
+    int[] keepOnly(final int[] ranks)
+    {
+        final BitSet kept = new BitSet();
+        for (final int rank : ranks)
+        {
+            kept.set(rank);
+        }
+        final int[] left = expected.stream().filter(rank -> !kept.get(rank)).toArray();
+        for (final int rank : left)
+        {
+            expected.clear(rank);
+        }
+        return left;
+    }
+
+    /** @return true when the data of {@code rank}'s gradient came, whether it is expected or not. */
+    boolean dataIn(final int rank)
+    {
+        return data.get(rank);
+    }
+
+    /** @return true when {@code rank}'s report was recorded, whether it is still expected or not. */
+    boolean metaIn(final int rank)
+    {
+        return meta.get(rank);
+    }
+
     /** @return how many expected ranks delivered both halves. */
     int deliveredCount()
     {

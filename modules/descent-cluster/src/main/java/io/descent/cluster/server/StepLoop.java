@@ -15,7 +15,9 @@ import org.slf4j.Logger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
@@ -145,6 +147,11 @@ final class StepLoop
     /** The coordinator of several shards: the newest epoch-end version whose ranges all arrived. */
     private long rangesIn = -1;
 
+    /** A follower shard under backup: the ranks the coordinator closed each step on, by step, until it opens it. */
+    private final Map<Long, int[]> stepRanks = new HashMap<>();
+    /** A follower shard under backup: true once the barrier's step has the coordinator's ranks. */
+    private boolean barrierFollows;
+
     /** A step whose gradient waits for its global norm across the shards before it is clipped and applied. */
     private Clipping clipping;
 
@@ -156,6 +163,17 @@ final class StepLoop
      * @param squares the squared L2 norm of this shard's range of the step's averaged gradient.
      */
     record RangeNorm(long step, double squares) implements ParameterServer.PrivateCommand
+    {
+    }
+
+    /**
+     * A backup step with server shards: the coordinator closed {@code step} on {@code ranks}; the actor tells every
+     * other shard, whose step loop closes the step on exactly these ranks ({@link #onStepRanks}).
+     *
+     * @param step  the step.
+     * @param ranks the ranks whose gradients the step sums, in increasing order.
+     */
+    record StepRanks(long step, int[] ranks) implements ParameterServer.PrivateCommand
     {
     }
 
@@ -197,12 +215,23 @@ final class StepLoop
         final Checkpoint resumed = engine.resumed();
         this.epochs = null == resumed ? new EpochTally(plan, 0.0, 0) :
             new EpochTally(plan, resumed.epochLossSum(), resumed.epochExamples());
-        this.close = new StepClose(setup.settings().consistency(), plan.shards());
+        this.close = new StepClose(setup.settings().consistency(), plan.shards(), !setup.role().coordinates());
         this.checkpoints = new CheckpointPolicy(setup.settings().checkpoints(), plan, engine.identity(),
-            setup.job().raw(), log, setup.role().shard(), engine.shardPlan().bounds());
+            setup.job().raw(), log, setup.role().shard(), engine.shardPlan().bounds(), leadSteps(setup));
         final Consistency.Mode mode = setup.settings().consistency().mode();
         this.free = mode == Consistency.Mode.SSP || mode == Consistency.Mode.ASYNC ?
             new SspLoop(setup, engine, actor, onCompute, log, epochs, checkpoints) : null;
+    }
+
+    /**
+     * @return how many steps a shard can close ahead of the slowest shard: under ssp {@code s + 2} (a shard still
+     * waiting for a dropped rank's gradient lags until the drop reaches it, the coordinator opening nothing
+     * meanwhile), else 1. Under async the lag of that moment has no bound in steps; it is taken as 1.
+     */
+    private static int leadSteps(final ServerSetup setup)
+    {
+        final Consistency consistency = setup.settings().consistency();
+        return consistency.mode() == Consistency.Mode.SSP ? consistency.staleness() + 2 : 1;
     }
 
     /**
@@ -290,6 +319,7 @@ final class StepLoop
             return;
         }
         barrier = rankOrders.plan(barrier.step()).barrier();
+        followRanks();
         log.info("planned step {} again without dropped rank {}", barrier.step(), rank);
     }
 
@@ -424,6 +454,7 @@ final class StepLoop
         final List<Order> orders = planned.orders();
         barrier = planned.barrier();
         foldedAny = false;
+        followRanks();
         StepTrace.mark("s.ordered", step, -1);
         engine.expectGradients(step, ranks, gradientDeadline(),
             (id, complete) -> guarded(() -> onData(id, complete), "receiving a gradient of step " + id.step()),
@@ -516,6 +547,11 @@ final class StepLoop
             // The step closed and waits for its global norm: nothing more joins it.
             return;
         }
+        if (close.follows() && !barrierFollows)
+        {
+            // Nothing is summed before the coordinator names the step's ranks: a rank it leaves out must never be.
+            return;
+        }
         fold();
         if (null != held || unacknowledged > 0)
         {
@@ -540,6 +576,10 @@ final class StepLoop
             barrier = null;
             actor.accept(new Halted("step " + done.step() + ": no live worker delivered a gradient", null));
             return;
+        }
+        if (gathers() && setup.settings().consistency().mode() == Consistency.Mode.BACKUP)
+        {
+            actor.accept(new StepRanks(done.step(), contributors));
         }
         finish(done, contributors);
     }
@@ -579,6 +619,72 @@ final class StepLoop
             return;
         }
         update(done, metas, lossSum, examples, loss, waitSeconds, engine.apply(step, done.correction()));
+    }
+
+    /**
+     * A follower shard's idle work saw its last send in flight go out: a backup step that leaves a rank out and
+     * waited only for that (its weights must not change under a send) closes now. Without this it would wait for an
+     * arrival that may never come: the rank left out can be handed the coordinator's next order meanwhile and skip
+     * the step whose range it was still being sent here.
+     */
+    void sendsDrained()
+    {
+        if (null == free && close.follows() && null != barrier)
+        {
+            guarded(() ->
+            {
+                if (null != barrier)
+                {
+                    advance();
+                }
+            }, "closing a step once its weights were out");
+        }
+    }
+
+    /**
+     * A follower shard under backup: the coordinator closed {@code step} on {@code ranks} ({@link StepRanks}). Any
+     * thread: on the compute thread, the step (now or once this shard opens it) stops expecting every other rank
+     * and closes once each of these is in.
+     */
+    void onStepRanks(final long step, final int[] ranks)
+    {
+        guarded(() ->
+        {
+            if (null == barrier || step < barrier.step())
+            {
+                log.debug("ignored the ranks of step {}: it is not open or to come", step);
+                return;
+            }
+            stepRanks.put(step, ranks.clone());
+            if (barrier.step() == step)
+            {
+                followRanks();
+                advance();
+            }
+        }, "closing step " + step + " on the coordinator's ranks");
+    }
+
+    /** A follower under backup: applies the coordinator's ranks of the barrier's step when they came. */
+    private void followRanks()
+    {
+        barrierFollows = false;
+        if (!close.follows() || null == barrier)
+        {
+            return;
+        }
+        stepRanks.keySet().removeIf(step -> step < barrier.step());
+        final int[] ranks = stepRanks.remove(barrier.step());
+        if (null == ranks)
+        {
+            return;
+        }
+        final int[] left = close.follow(barrier, ranks);
+        barrierFollows = true;
+        if (left.length > 0)
+        {
+            log.debug("step {} closes on the coordinator's ranks {}, without {}", barrier.step(),
+                Arrays.toString(ranks), Arrays.toString(left));
+        }
     }
 
     /**

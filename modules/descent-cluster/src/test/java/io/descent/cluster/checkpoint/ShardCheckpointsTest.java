@@ -78,8 +78,42 @@ class ShardCheckpointsTest
         assertTrue(sharded.getMessage().contains("written by one parameter server"), sharded.getMessage());
     }
 
+    /**
+     * Under ssp with s = 2 and a checkpoint every step, shard 0 closes up to s + 2 = 4 steps ahead of shard 1 while a
+     * drop is unacknowledged: with {@code keepInPart(keep, 4, 1)} its part still holds the newest {@code keep}
+     * complete checkpoints; with the sync rule ({@code keep + 1}) it would have deleted them all.
+     */
+    @Test
+    void shouldKeepTheNewestCompleteCheckpointsInAPartAheadByTheSspLead()
+    {
+        final int keep = 2;
+        assertEquals(3, ShardCheckpoints.keepInPart(keep), "sync: one checkpoint ahead");
+        assertEquals(6, ShardCheckpoints.keepInPart(keep, 4, 1));
+        assertEquals(4, ShardCheckpoints.keepInPart(keep, 4, 3), "a lead of 4 steps holds 2 checkpoints every 3");
+        assertEquals(3, ShardCheckpoints.keepInPart(keep, 4, 10));
+        writeKeeping(1, keep + 1, 1, 2, 3, 4, 5);
+        writeKeeping(0, ShardCheckpoints.keepInPart(keep, 4, 1), 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        assertEquals(5, ShardCheckpoints.latestComplete(dir, BOUNDS));
+        assertArrayEquals(new long[]{4, 5, 6, 7, 8, 9}, CheckpointStore.steps(ShardCheckpoints.part(dir, 0, 2)),
+            "steps 4 and 5, the newest two complete, are still there");
+
+        final Path sync = dir.resolve("sync");
+        for (final long step : new long[]{ 1, 2, 3, 4, 5, 6, 7, 8, 9 })
+        {
+            CheckpointStore.write(sync, checkpoint(step, 4), List.of(Nd4j.create(DataType.FLOAT, 4)),
+                ShardCheckpoints.keepInPart(keep));
+        }
+        assertArrayEquals(new long[]{7, 8, 9}, CheckpointStore.steps(sync), "keep + 1 would hold no complete step");
+    }
+
     /** Writes shard {@code shard}'s part of each step, its range filled with the step. */
     private void write(final int shard, final long... steps)
+    {
+        writeKeeping(shard, 3, steps);
+    }
+
+    /** Writes shard {@code shard}'s part of each step, keeping the newest {@code keep}. */
+    private void writeKeeping(final int shard, final int keep, final long... steps)
     {
         final Path part = ShardCheckpoints.part(dir, shard, 2);
         ShardCheckpoints.writeLayout(part, shard, BOUNDS);
@@ -87,7 +121,7 @@ class ShardCheckpointsTest
         for (final long step : steps)
         {
             final INDArray range = Nd4j.valueArrayOf(new long[]{length}, (float)step);
-            CheckpointStore.write(part, checkpoint(step, length), List.of(range), 3);
+            CheckpointStore.write(part, checkpoint(step, length), List.of(range), keep);
         }
     }
 

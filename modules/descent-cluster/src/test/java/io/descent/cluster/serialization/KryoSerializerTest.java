@@ -83,6 +83,9 @@ class KryoSerializerTest
             new ServerProtocol.ShardStats(1, "host-f", 10, 54, 0.5, 1024, 0, 0, "0-1",
                 new io.descent.cluster.dataplane.TransportStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), null,
                 new long[]{ 55, 1, 52 }, new long[]{ 56, 49, 2, 1 }),
+            new ServerProtocol.ShardStats(1, "host-g", 11, 54, 0.5, 1024, 0, 0, "0-1",
+                new io.descent.cluster.dataplane.TransportStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), null,
+                new long[0], new long[0], 7, 9),
             new ServerProtocol.Register(adapter, "ipc", new JobIdentity(1L, "a", 2L), "host-b", 1, -1, "", "none",
                 "sync", "bf16"),
             new ServerProtocol.DropRank(2, 41L),
@@ -102,6 +105,10 @@ class KryoSerializerTest
         assertEquals("ipc", accepted.coordinatorEndpoint());
         assertEquals(42L, accepted.resumeStep());
         assertEquals("aes-gmac", accepted.dataPlane());
+        final ServerProtocol.StepClosedOn closed = (ServerProtocol.StepClosedOn)roundTrip(
+            new ServerProtocol.StepClosedOn(41L, new int[]{ 0, 2 }));
+        assertEquals(41L, closed.step());
+        assertArrayEquals(new int[]{ 0, 2 }, closed.ranks());
         final ServerProtocol.ShardStart start = (ServerProtocol.ShardStart)roundTrip(
             new ServerProtocol.ShardStart(4L, new String[]{"ipc", "127.0.0.1:4000"}));
         assertEquals(4L, start.firstStep());
@@ -122,7 +129,7 @@ class KryoSerializerTest
     @Test
     void shouldCoverEveryRegisteredMessage() throws Exception
     {
-        assertEquals(19, ProtocolClasses.MESSAGES.size());
+        assertEquals(20, ProtocolClasses.MESSAGES.size());
         for (final Class<?> type : ServerProtocol.class.getDeclaredClasses())
         {
             if (ControlMessage.class.isAssignableFrom(type))

@@ -59,9 +59,32 @@ public final class ClusterHarness
      */
     public CompletableFuture<String> shard(final TestJob job, final ClusterSettings settings, final int shard)
     {
+        return shard(job, settings, shard, (success, badInput, message) -> { });
+    }
+
+    /**
+     * As {@link #shard(TestJob, ClusterSettings, int)}, telling {@code steps} of each step the shard closes (its
+     * {@link ShardServer.Observer#onStep}; its {@code onEnded} is not called).
+     */
+    public CompletableFuture<String> shard(
+        final TestJob job, final ClusterSettings settings, final int shard, final ShardServer.Observer steps)
+    {
         final CompletableFuture<String> ended = new CompletableFuture<>();
-        testKit.spawn(ShardServer.create(job.server(settings, planes.get(), null), shard,
-            (success, badInput, message) -> ended.complete((success ? "ok: " : "failed: ") + message)));
+        testKit.spawn(ShardServer.create(job.server(settings, planes.get(), null), shard, new ShardServer.Observer()
+        {
+            @Override
+            public void onEnded(final boolean success, final boolean badInput, final String message)
+            {
+                ended.complete((success ? "ok: " : "failed: ") + message);
+            }
+
+            @Override
+            public void onStep(final long step, final long lateGradients, final long closedEarly,
+                final Staleness staleness)
+            {
+                steps.onStep(step, lateGradients, closedEarly, staleness);
+            }
+        }));
         return ended;
     }
 

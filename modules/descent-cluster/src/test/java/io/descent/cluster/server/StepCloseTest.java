@@ -27,7 +27,7 @@ class StepCloseTest
     @Test
     void shouldWaitForEveryRankUnderSync()
     {
-        final StepClose close = new StepClose(Consistency.SYNC, 3);
+        final StepClose close = new StepClose(Consistency.SYNC, 3, false);
         final StepBarrier barrier = new StepBarrier(0, RANKS, ORDERED);
         deliver(barrier, 0);
         deliver(barrier, 2);
@@ -142,7 +142,7 @@ class StepCloseTest
 
     private static StepClose backup()
     {
-        return new StepClose(new Consistency(Consistency.Mode.BACKUP, 1, 0), 3);
+        return new StepClose(new Consistency(Consistency.Mode.BACKUP, 1, 0), 3, false);
     }
 
     /** A step every rank delivered. */
