@@ -29,8 +29,15 @@ public record GradientCompression(
     Compression compression, double density, double initialTau, double minTau, double maxTau, Compression weights,
     ThresholdSettings weightThreshold)
 {
-    /** The {@code weight-threshold} section's defaults (reference.conf): 1 % of the values, τ from 1e-4. */
-    public static final ThresholdSettings WEIGHT_THRESHOLD_DEFAULTS = new ThresholdSettings(0.01, 1e-4, 1e-10, 1.0);
+    /**
+     * The {@code weight-threshold} section's defaults (reference.conf): 1 % of the values, τ from 1e-4, up to
+     * {@value #WEIGHT_LEVELS} quanta an element a version.
+     */
+    public static final ThresholdSettings WEIGHT_THRESHOLD_DEFAULTS =
+        new ThresholdSettings(0.01, 1e-4, 1e-10, 1.0, GradientCompression.WEIGHT_LEVELS);
+
+    /** {@code weight-threshold.levels}' default: an element catches up by up to this many τ in one version. */
+    public static final int WEIGHT_LEVELS = 127;
 
     /** Dense float32 gradients and weights (the default). */
     public static final GradientCompression NONE = new GradientCompression(Compression.NONE, 0.01, 1e-3, 1e-8, 1.0);
@@ -70,7 +77,8 @@ public record GradientCompression(
         final ThresholdSettings threshold = threshold(c, path, "threshold", "gradient");
         final Compression weights = weights(c, path);
         final ThresholdSettings weightThreshold = weights == Compression.THRESHOLD ?
-            threshold(c, path, "weight-threshold", "weight-change") : WEIGHT_THRESHOLD_DEFAULTS;
+            threshold(c, path, "weight-threshold", "weight-change").withLevels(weightLevels(c, path)) :
+            WEIGHT_THRESHOLD_DEFAULTS;
         return new GradientCompression(compression, threshold.density(), threshold.initialTau(), threshold.minTau(),
             threshold.maxTau(), weights, weightThreshold);
     }
@@ -113,6 +121,27 @@ public record GradientCompression(
             throw new BadInputException(section.equals("threshold") ? ex.getMessage() :
                 ex.getMessage().replace(ThresholdSettings.PATH, at));
         }
+    }
+
+    /** Reads and checks {@code weight-threshold.levels}: an integer in [1, 127]. */
+    private static int weightLevels(final Config c, final String path)
+    {
+        final String key = "weight-threshold.levels";
+        final int levels;
+        try
+        {
+            levels = c.getInt(key);
+        }
+        catch (final ConfigException ex)
+        {
+            throw new BadInputException(path + "." + key + " must be an integer: " + ex.getMessage());
+        }
+        if (levels < 1 || levels > ThresholdSettings.MAX_LEVELS)
+        {
+            throw new BadInputException(path + "." + key + " = " + levels + " is out of range; allowed: 1 .. " +
+                ThresholdSettings.MAX_LEVELS + " (the most quanta of tau one weight moves by in a version)");
+        }
+        return levels;
     }
 
     /** @return a copy whose weights travel as {@code newWeights} (a threshold keeps this one's settings). */
@@ -182,7 +211,8 @@ public record GradientCompression(
             maxTau + ")";
         final String weightsLabel = weights != Compression.THRESHOLD ? weights.label() : weights.label() +
             " (density = " + weightThreshold.density() + ", initial-tau = " + weightThreshold.initialTau() +
-            ", min-tau = " + weightThreshold.minTau() + ", max-tau = " + weightThreshold.maxTau() + ")";
+            ", min-tau = " + weightThreshold.minTau() + ", max-tau = " + weightThreshold.maxTau() + ", levels = " +
+            weightThreshold.levels() + ")";
         return weights == Compression.NONE ? gradients : gradients + ", weights " + weightsLabel;
     }
 

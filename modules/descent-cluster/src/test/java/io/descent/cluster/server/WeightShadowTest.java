@@ -29,6 +29,10 @@ class WeightShadowTest
     private static final GradientCompression THRESHOLD = new GradientCompression(Compression.THRESHOLD, 0.01, 1e-3,
         1e-8, 1.0, Compression.THRESHOLD, new ThresholdSettings(0.01, 1e-4, 1e-10, 1.0));
 
+    /** reference.conf's weight-threshold: up to 127 quanta a weight a version. */
+    private static final GradientCompression LEVELED = new GradientCompression(Compression.THRESHOLD, 0.01, 1e-3,
+        1e-8, 1.0, Compression.THRESHOLD, GradientCompression.WEIGHT_THRESHOLD_DEFAULTS);
+
     private final Random random = new Random(11);
     private final INDArray master = Nd4j.create(DataType.FLOAT, FLOATS);
     private final float[] velocity = new float[FLOATS];
@@ -63,6 +67,51 @@ class WeightShadowTest
             // τ starts below the changes' scale and moves at most 4× a version: on target after a few.
             assertTrue(version < 5 || sent > FLOATS / 400 && sent < FLOATS / 25, "about 1 % of the values: " + sent);
         }
+    }
+
+    @Test
+    void shouldCodeLeveledChangesAWorkerAddsBitForBit()
+    {
+        final WeightShadow leveled = new WeightShadow(LEVELED, master);
+        leveled.advance(master, false);
+        final UnsafeBuffer worker = copy(leveled.shadow());
+        final ThresholdDecoder decoder = new ThresholdDecoder();
+        for (int version = 1; version <= 50; version++)
+        {
+            move();
+            if (version % 10 == 0)
+            {
+                // A weight that runs ahead by many τ at once.
+                master.putScalar(version, master.getFloat(version) + 0.5f);
+            }
+            final int bytes = leveled.advance(master, true);
+            assertTrue(decoder.accumulate(leveled.encoded(), bytes, worker, FLOATS, 1.0f, false));
+            assertArrayEquals(RecordingObserver.floats(leveled.shadow()), RecordingObserver.floats(worker),
+                "the worker holds the shadow of version " + version);
+        }
+    }
+
+    @Test
+    void shouldCatchUpAWeightThatRanAheadWithinOneVersion()
+    {
+        final WeightShadow leveled = new WeightShadow(LEVELED, master);
+        leveled.advance(master, false);
+        shadow.advance(master, false);
+        for (int version = 1; version <= 20; version++)
+        {
+            move();
+            leveled.advance(master, true);
+            shadow.advance(master, true);
+        }
+        final float jump = (float)(20 * leveled.tau());
+        master.putScalar(3, master.getFloat(3) + jump);
+        leveled.advance(master, true);
+        shadow.advance(master, true);
+        final double caughtUp = Math.abs(master.getFloat(3) - leveled.shadow().getFloat(3 * Float.BYTES));
+        assertTrue(caughtUp <= leveled.tau() / 2 + 1e-7,
+            "k·τ in one version leaves at most τ / 2: " + caughtUp + ", τ " + leveled.tau());
+        final double lagging = Math.abs(master.getFloat(3) - shadow.shadow().getFloat(3 * Float.BYTES));
+        assertTrue(lagging > 5 * shadow.tau(), "one τ a version lags: " + lagging + ", τ " + shadow.tau());
     }
 
     @Test
