@@ -76,7 +76,8 @@ public record ClusterSettings(
         "server-lost-timeout", "join-margin", "data-plane.auth", "tls.dir", "consistency", "backup-workers",
         "staleness", "servers", "shard-min-bytes", "compression", "threshold.density", "threshold.initial-tau",
         "threshold.min-tau", "threshold.max-tau", "weight-compression", "weight-threshold.density",
-        "weight-threshold.initial-tau", "weight-threshold.min-tau", "weight-threshold.max-tau");
+        "weight-threshold.initial-tau", "weight-threshold.min-tau", "weight-threshold.max-tau",
+        "weight-threshold.levels", "weight-threshold.lead");
 
     /** The most parameter-server shards a job may have ({@code servers}). */
     public static final int MAX_SERVERS = 64;

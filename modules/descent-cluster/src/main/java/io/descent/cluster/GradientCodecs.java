@@ -83,13 +83,15 @@ public final class GradientCodecs
     }
 
     /**
-     * @param encoding how weights are published.
-     * @param floats   a range's length in floats.
-     * @return the most bytes a published range of weights takes in that encoding: what a worker stages it in.
+     * @param compression the job's setting ({@code weight-compression}, and {@code weight-threshold.levels}).
+     * @param floats      a range's length in floats.
+     * @return the most bytes a published range of weights takes: what a worker stages it in.
      */
-    public static int weightsCapacity(final Compression encoding, final int floats)
+    public static int weightsCapacity(final GradientCompression compression, final int floats)
     {
-        return encoding.isVariableLength() ? ThresholdDecoder.maxEncodedBytes(floats) :
+        final Compression encoding = compression.weights();
+        return encoding.isVariableLength() ?
+            ThresholdDecoder.maxEncodedBytes(floats, compression.weightThreshold().levels()) :
             floats * encoding.bytesPerValue();
     }
 }

@@ -22,18 +22,41 @@ import java.util.Locale;
  * @param weights     how the server publishes weights ({@code descent.cluster.weight-compression}): {@code none}
  *                    (float32), {@code fp16}, {@code bf16} or {@code threshold} (each version's change, error
  *                    compensated against the copy every worker holds); the server keeps float32 master weights.
- * @param weightThreshold threshold weights: the {@code weight-threshold} section (density, τ); else
+ * @param weightThreshold threshold weights: the {@code weight-threshold} section (density, τ, levels); else
  *                    {@link #WEIGHT_THRESHOLD_DEFAULTS}, unused.
+ * @param weightLead  threshold weights: {@code weight-threshold.lead}, how many versions of the master's last change
+ *                    the shadow aims ahead of it (at most τ / 2 a value), 0 for none; see {@code WeightShadow}.
  */
 public record GradientCompression(
     Compression compression, double density, double initialTau, double minTau, double maxTau, Compression weights,
-    ThresholdSettings weightThreshold)
+    ThresholdSettings weightThreshold, double weightLead)
 {
-    /** The {@code weight-threshold} section's defaults (reference.conf): 1 % of the values, τ from 1e-4. */
-    public static final ThresholdSettings WEIGHT_THRESHOLD_DEFAULTS = new ThresholdSettings(0.01, 1e-4, 1e-10, 1.0);
+    /**
+     * The {@code weight-threshold} section's defaults (reference.conf): 1 % of the values, τ from 1e-4, up to
+     * {@value #WEIGHT_LEVELS} quanta an element a version.
+     */
+    public static final ThresholdSettings WEIGHT_THRESHOLD_DEFAULTS =
+        new ThresholdSettings(0.01, 1e-4, 1e-10, 1.0, GradientCompression.WEIGHT_LEVELS);
+
+    /** {@code weight-threshold.levels}' default: an element catches up by up to this many τ in one version. */
+    public static final int WEIGHT_LEVELS = 127;
+
+    /** {@code weight-threshold.lead}'s default (reference.conf). */
+    public static final double WEIGHT_LEAD = 3.0;
+
+    /** The largest {@code weight-threshold.lead} accepted. */
+    public static final double MAX_WEIGHT_LEAD = 1000.0;
 
     /** Dense float32 gradients and weights (the default). */
     public static final GradientCompression NONE = new GradientCompression(Compression.NONE, 0.01, 1e-3, 1e-8, 1.0);
+
+    /** Threshold weights with {@code weight-threshold.lead}'s default. */
+    public GradientCompression(
+        final Compression compression, final double density, final double initialTau, final double minTau,
+        final double maxTau, final Compression weights, final ThresholdSettings weightThreshold)
+    {
+        this(compression, density, initialTau, minTau, maxTau, weights, weightThreshold, WEIGHT_LEAD);
+    }
 
     /** Gradients as given, weights as float32. */
     public GradientCompression(
@@ -70,9 +93,11 @@ public record GradientCompression(
         final ThresholdSettings threshold = threshold(c, path, "threshold", "gradient");
         final Compression weights = weights(c, path);
         final ThresholdSettings weightThreshold = weights == Compression.THRESHOLD ?
-            threshold(c, path, "weight-threshold", "weight-change") : WEIGHT_THRESHOLD_DEFAULTS;
+            threshold(c, path, "weight-threshold", "weight-change").withLevels(weightLevels(c, path)) :
+            WEIGHT_THRESHOLD_DEFAULTS;
+        final double weightLead = weights == Compression.THRESHOLD ? weightLead(c, path) : WEIGHT_LEAD;
         return new GradientCompression(compression, threshold.density(), threshold.initialTau(), threshold.minTau(),
-            threshold.maxTau(), weights, weightThreshold);
+            threshold.maxTau(), weights, weightThreshold, weightLead);
     }
 
     /**
@@ -115,10 +140,50 @@ public record GradientCompression(
         }
     }
 
+    /** Reads and checks {@code weight-threshold.levels}: an integer in [1, 127]. */
+    private static int weightLevels(final Config c, final String path)
+    {
+        final String key = "weight-threshold.levels";
+        final int levels;
+        try
+        {
+            levels = c.getInt(key);
+        }
+        catch (final ConfigException ex)
+        {
+            throw new BadInputException(path + "." + key + " must be an integer: " + ex.getMessage());
+        }
+        if (levels < 1 || levels > ThresholdSettings.MAX_LEVELS)
+        {
+            throw new BadInputException(path + "." + key + " = " + levels + " is out of range; allowed: 1 .. " +
+                ThresholdSettings.MAX_LEVELS + " (the most quanta of tau one weight moves by in a version)");
+        }
+        return levels;
+    }
+
+    /** Reads and checks {@code weight-threshold.lead}: a number in [0, 1000]. */
+    private static double weightLead(final Config c, final String path)
+    {
+        final double lead = number(c, path, "weight-threshold.lead");
+        if (!(lead >= 0.0 && lead <= MAX_WEIGHT_LEAD))
+        {
+            throw new BadInputException(path + ".weight-threshold.lead = " + lead + " is out of range; allowed: 0 .. " +
+                MAX_WEIGHT_LEAD + " (versions of the master's last change the workers' copy aims ahead, 0 for none)");
+        }
+        return lead;
+    }
+
+    /** @return a copy whose threshold-coded weights aim {@code lead} versions ahead ({@code weight-threshold.lead}). */
+    public GradientCompression withWeightLead(final double lead)
+    {
+        return new GradientCompression(compression, density, initialTau, minTau, maxTau, weights, weightThreshold, lead);
+    }
+
     /** @return a copy whose weights travel as {@code newWeights} (a threshold keeps this one's settings). */
     public GradientCompression withWeights(final Compression newWeights)
     {
-        return new GradientCompression(compression, density, initialTau, minTau, maxTau, newWeights, weightThreshold);
+        return new GradientCompression(compression, density, initialTau, minTau, maxTau, newWeights, weightThreshold,
+            weightLead);
     }
 
     /**
@@ -182,7 +247,8 @@ public record GradientCompression(
             maxTau + ")";
         final String weightsLabel = weights != Compression.THRESHOLD ? weights.label() : weights.label() +
             " (density = " + weightThreshold.density() + ", initial-tau = " + weightThreshold.initialTau() +
-            ", min-tau = " + weightThreshold.minTau() + ", max-tau = " + weightThreshold.maxTau() + ")";
+            ", min-tau = " + weightThreshold.minTau() + ", max-tau = " + weightThreshold.maxTau() + ", levels = " +
+            weightThreshold.levels() + ", lead = " + weightLead + ")";
         return weights == Compression.NONE ? gradients : gradients + ", weights " + weightsLabel;
     }
 

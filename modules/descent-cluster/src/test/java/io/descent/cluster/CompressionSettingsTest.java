@@ -110,10 +110,12 @@ class CompressionSettingsTest
             "weight-threshold { density = 0.05, initial-tau = 1e-3 }").compression();
         assertEquals(Compression.THRESHOLD, coded.weights());
         assertTrue(coded.weightsAsDeltas());
-        assertEquals(new ThresholdSettings(0.05, 1e-3, 1e-10, 1.0), coded.weightThreshold());
+        assertEquals(new ThresholdSettings(0.05, 1e-3, 1e-10, 1.0, 127), coded.weightThreshold());
         assertEquals(0.01, coded.density(), "the gradients' section is apart");
         assertEquals("threshold (density = 0.01, initial-tau = 0.001, min-tau = 1.0E-8, max-tau = 1.0), weights " +
-            "threshold (density = 0.05, initial-tau = 0.001, min-tau = 1.0E-10, max-tau = 1.0)", coded.label(),
+            "threshold (density = 0.05, initial-tau = 0.001, min-tau = 1.0E-10, max-tau = 1.0, levels = 127, " +
+            "lead = 3.0)",
+            coded.label(),
             "what registration compares: a worker with another weight density is refused");
         assertEquals(GradientCompression.WEIGHT_THRESHOLD_DEFAULTS,
             settings("weight-compression = threshold").compression().weightThreshold(), "reference.conf's defaults");
@@ -129,6 +131,19 @@ class CompressionSettingsTest
         assertRefused("weight-compression = threshold, weight-threshold.min-tau = 1e-40, weight-threshold.initial-tau " +
             "= 1e-35", "descent.cluster.weight-threshold.min-tau");
         assertRefused("weight-threshold.tau = 1", "unknown setting descent.cluster.weight-threshold.tau");
+        assertEquals(1, settings("weight-compression = threshold, weight-threshold.levels = 1").compression()
+            .weightThreshold().levels(), "one τ a version: the 2-bit format");
+        assertEquals(0.0, settings("weight-compression = threshold, weight-threshold.lead = 0").compression()
+            .weightLead(), "no lead: the shadow aims at the master");
+        assertEquals(3.0, settings("weight-compression = threshold").compression().weightLead());
+        assertRefused("weight-compression = threshold, weight-threshold.lead = -1",
+            "descent.cluster.weight-threshold.lead = -1.0 is out of range; allowed: 0 .. 1000");
+        assertRefused("weight-compression = threshold, weight-threshold.levels = 128",
+            "descent.cluster.weight-threshold.levels = 128 is out of range; allowed: 1 .. 127");
+        assertRefused("weight-compression = threshold, weight-threshold.levels = 0",
+            "descent.cluster.weight-threshold.levels = 0 is out of range");
+        assertRefused("weight-compression = threshold, weight-threshold.levels = many",
+            "descent.cluster.weight-threshold.levels must be an integer");
         assertRefused("weight-compression = threshold, workers = 2, consistency = ssp",
             "descent.cluster.weight-compression = threshold is not supported with descent.cluster.consistency = ssp " +
             "(each worker holds weights of its own version); use weight-compression = fp16 or bf16, or " +

@@ -4,13 +4,15 @@ import io.descent.cluster.GradientCodecs;
 import io.descent.cluster.GradientCompression;
 import io.descent.cluster.dataplane.Buffers;
 import io.descent.transport.codec.GradientDecoder;
-import io.descent.transport.codec.GradientEncoder;
+import io.descent.transport.codec.ThresholdEncoder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.ByteBuffer;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
  * Threshold-coded weights ({@code descent.cluster.weight-compression = threshold}) of one server range: the copy of
@@ -20,16 +22,28 @@ import java.nio.ByteBuffer;
  * ({@code ±τ} for about {@code weight-threshold.density} of the values) are added into the shadow by the same decoder
  * the workers add them with, so a worker that got the shadow dense once and every change since holds it bit for bit.
  * Non-finite master values travel in the message's header (the workers' weights turn non-finite, so the divergence
- * check fires). Confined to the server's compute thread.
+ * check fires).
+ * <p>
+ * Lead ({@code weight-threshold.lead} L): a value that moves steadily is sent once its residual reaches τ, so the
+ * shadow trails the master by about τ / 2 in the direction it moves, and the workers compute their gradients at weights
+ * that lag. With L above 0 the code aims instead at a target ahead of the master: {@code target = master +
+ * clamp(L · (master − last version's master), ±τ / 2)} (τ of the last version), and the coded change is the target's;
+ * so the residual is target − shadow and a steady value's shadow is centred on the master. A value that stops has no
+ * lead: the target is the master again. Confined to the server's compute thread.
  */
 final class WeightShadow
 {
     private final int floats;
-    private final GradientEncoder encoder;
+    private final ThresholdEncoder encoder;
+    private final float lead;
     private final GradientDecoder decoder;
     private final INDArray shadow;
     private final INDArray previous;
     private final INDArray change;
+    /** With a lead: the target of the last version (what the shadow converges to). */
+    private final INDArray target;
+    private final UnsafeBuffer previousView;
+    private final UnsafeBuffer targetView;
     private final UnsafeBuffer shadowView;
     private final UnsafeBuffer changeView;
     private final UnsafeBuffer encoded;
@@ -42,11 +56,15 @@ final class WeightShadow
     WeightShadow(final GradientCompression compression, final INDArray master)
     {
         this.floats = Math.toIntExact(master.length());
-        this.encoder = GradientCodecs.weightsEncoder(compression, floats);
+        this.encoder = (ThresholdEncoder)GradientCodecs.weightsEncoder(compression, floats);
+        this.lead = (float)compression.weightLead();
         this.decoder = GradientCodecs.weightsDecoder(compression);
         this.shadow = Nd4j.create(master.dataType(), floats);
         this.previous = Nd4j.create(master.dataType(), floats);
         this.change = Nd4j.create(master.dataType(), floats);
+        this.target = Nd4j.create(master.dataType(), floats);
+        this.previousView = Buffers.view(previous);
+        this.targetView = Buffers.view(target);
         this.shadowView = Buffers.view(shadow);
         this.changeView = Buffers.view(change);
         this.encoded = new UnsafeBuffer(ByteBuffer.allocateDirect(encoder.maxEncodedBytes()));
@@ -67,13 +85,21 @@ final class WeightShadow
         {
             shadow.assign(master);
             previous.assign(master);
+            target.assign(master);
             encoder.reset();
             encodedBytes = -1;
             return -1;
         }
         change.assign(master);
-        Nd4j.getBlasWrapper().level1().axpy(floats, -1.0, previous, change);
-        previous.assign(master);
+        if (lead > 0.0f)
+        {
+            aimAhead();
+        }
+        else
+        {
+            Nd4j.getBlasWrapper().level1().axpy(floats, -1.0, previous, change);
+            previous.assign(master);
+        }
         encodedBytes = encoder.encode(changeView, 0, encoded);
         if (!decoder.accumulate(encoded, encodedBytes, shadowView, floats, 1.0f, false))
         {
@@ -81,6 +107,26 @@ final class WeightShadow
                 "decode into its own range of " + floats + " floats");
         }
         return encodedBytes;
+    }
+
+    /**
+     * With {@link #change} holding the master: turns it into the change of the target (master plus its lead), and
+     * moves {@link #previous} and {@link #target} on to this version.
+     */
+    private void aimAhead()
+    {
+        final float half = encoder.tau() / 2;
+        for (int i = 0; i < floats; i++)
+        {
+            final int at = i << 2;
+            final float now = changeView.getFloat(at, LITTLE_ENDIAN);
+            final float ahead = Math.max(-half, Math.min(half, lead * (now - previousView.getFloat(at, LITTLE_ENDIAN))));
+            // A NaN lead (a non-finite master) is clamped away; the master's own NaN still reaches the target.
+            final float aim = now + (ahead == ahead ? ahead : 0.0f);
+            changeView.putFloat(at, aim - targetView.getFloat(at, LITTLE_ENDIAN), LITTLE_ENDIAN);
+            targetView.putFloat(at, aim, LITTLE_ENDIAN);
+            previousView.putFloat(at, now, LITTLE_ENDIAN);
+        }
     }
 
     /** @return the shadow: what a worker holding every version so far holds (float32, the range's length). */

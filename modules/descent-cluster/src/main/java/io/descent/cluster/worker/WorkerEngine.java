@@ -257,7 +257,6 @@ final class WorkerEngine implements AutoCloseable
         gradientRanges = new UnsafeBuffer[count];
         encoders = new GradientEncoder[count];
         encodedRanges = new UnsafeBuffer[count];
-        final Compression weightsEncoding = setup.settings().compression().weights();
         weightsDecoder = GradientCodecs.weightsDecoder(setup.settings().compression());
         weightStaging = null == weightsDecoder ? null : new UnsafeBuffer[2][count];
         stagedBytes = new int[2][count];
@@ -271,11 +270,11 @@ final class WorkerEngine implements AutoCloseable
             encoders[shard] = GradientCodecs.encoder(setup.settings().compression(), length(shard));
             encodedRanges[shard] = null == encoders[shard] ? null :
                 new UnsafeBuffer(ByteBuffer.allocateDirect(encoders[shard].maxEncodedBytes()));
+            final int capacity = GradientCodecs.weightsCapacity(setup.settings().compression(), length(shard));
             for (int parity = 0; null != weightStaging && parity < 2; parity++)
             {
-                weightStaging[parity][shard] = new UnsafeBuffer(ByteBuffer.allocateDirect(
-                    GradientCodecs.weightsCapacity(weightsEncoding, length(shard))));
-                stagedBytes[parity][shard] = GradientCodecs.weightsCapacity(weightsEncoding, length(shard));
+                weightStaging[parity][shard] = new UnsafeBuffer(ByteBuffer.allocateDirect(capacity));
+                stagedBytes[parity][shard] = capacity;
             }
         }
     }

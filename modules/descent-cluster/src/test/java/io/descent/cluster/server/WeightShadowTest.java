@@ -26,8 +26,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WeightShadowTest
 {
     private static final int FLOATS = 20_000;
+    /** One τ a version, no lead: the shadow aims at the master. */
     private static final GradientCompression THRESHOLD = new GradientCompression(Compression.THRESHOLD, 0.01, 1e-3,
-        1e-8, 1.0, Compression.THRESHOLD, new ThresholdSettings(0.01, 1e-4, 1e-10, 1.0));
+        1e-8, 1.0, Compression.THRESHOLD, new ThresholdSettings(0.01, 1e-4, 1e-10, 1.0), 0.0);
+
+    /** reference.conf's weight-threshold: up to 127 quanta a weight a version, a lead of 3 versions. */
+    private static final GradientCompression LEVELED = new GradientCompression(Compression.THRESHOLD, 0.01, 1e-3,
+        1e-8, 1.0, Compression.THRESHOLD, GradientCompression.WEIGHT_THRESHOLD_DEFAULTS);
 
     private final Random random = new Random(11);
     private final INDArray master = Nd4j.create(DataType.FLOAT, FLOATS);
@@ -63,6 +68,106 @@ class WeightShadowTest
             // τ starts below the changes' scale and moves at most 4× a version: on target after a few.
             assertTrue(version < 5 || sent > FLOATS / 400 && sent < FLOATS / 25, "about 1 % of the values: " + sent);
         }
+    }
+
+    @Test
+    void shouldCodeLeveledChangesAWorkerAddsBitForBit()
+    {
+        final WeightShadow leveled = new WeightShadow(LEVELED, master);
+        leveled.advance(master, false);
+        final UnsafeBuffer worker = copy(leveled.shadow());
+        final ThresholdDecoder decoder = new ThresholdDecoder();
+        for (int version = 1; version <= 50; version++)
+        {
+            move();
+            if (version % 10 == 0)
+            {
+                // A weight that runs ahead by many τ at once.
+                master.putScalar(version, master.getFloat(version) + 0.5f);
+            }
+            final int bytes = leveled.advance(master, true);
+            assertTrue(decoder.accumulate(leveled.encoded(), bytes, worker, FLOATS, 1.0f, false));
+            assertArrayEquals(RecordingObserver.floats(leveled.shadow()), RecordingObserver.floats(worker),
+                "the worker holds the shadow of version " + version);
+        }
+    }
+
+    @Test
+    void shouldCatchUpAWeightThatRanAheadWithinOneVersion()
+    {
+        final WeightShadow leveled = new WeightShadow(LEVELED.withWeightLead(0.0), master);
+        leveled.advance(master, false);
+        shadow.advance(master, false);
+        for (int version = 1; version <= 20; version++)
+        {
+            move();
+            leveled.advance(master, true);
+            shadow.advance(master, true);
+        }
+        final float jump = (float)(20 * leveled.tau());
+        master.putScalar(3, master.getFloat(3) + jump);
+        leveled.advance(master, true);
+        shadow.advance(master, true);
+        final double caughtUp = Math.abs(master.getFloat(3) - leveled.shadow().getFloat(3 * Float.BYTES));
+        assertTrue(caughtUp <= leveled.tau() / 2 + 1e-7,
+            "k·τ in one version leaves at most τ / 2: " + caughtUp + ", τ " + leveled.tau());
+        final double lagging = Math.abs(master.getFloat(3) - shadow.shadow().getFloat(3 * Float.BYTES));
+        assertTrue(lagging > 5 * shadow.tau(), "one τ a version lags: " + lagging + ", τ " + shadow.tau());
+    }
+
+    @Test
+    void shouldCentreASteadilyMovingShadowOnTheMasterWithALead()
+    {
+        // A lead long enough that every moving value's is τ / 2 (τ here is some 80 versions of the drift).
+        final WeightShadow led = new WeightShadow(LEVELED.withWeightLead(100.0), master);
+        final WeightShadow trailing = new WeightShadow(LEVELED.withWeightLead(0.0), master);
+        led.advance(master, false);
+        trailing.advance(master, false);
+        double ledBias = 0.0;
+        double trailingBias = 0.0;
+        for (int version = 1; version <= 200; version++)
+        {
+            move();
+            led.advance(master, true);
+            trailing.advance(master, true);
+            if (version > 100)
+            {
+                ledBias += bias(led);
+                trailingBias += bias(trailing);
+            }
+        }
+        // How far behind the master the shadow is, along each value's motion, on average over the last 100 versions.
+        ledBias /= 100;
+        trailingBias /= 100;
+        System.out.printf("shadow behind the master along the motion: %.3g with the lead, %.3g without (tau %.3g)%n",
+            ledBias, trailingBias, led.tau());
+        assertTrue(trailingBias > 0.2 * trailing.tau(), "without a lead it trails: " + trailingBias);
+        assertTrue(Math.abs(ledBias) < trailingBias / 3, "with it, it is centred: " + ledBias + " vs " + trailingBias);
+        for (int version = 0; version < 300; version++)
+        {
+            led.advance(master, true);
+        }
+        assertTrue(residual(led)[1] <= 4 * led.tau(), "a master that stops has no lead: the shadow reaches it");
+    }
+
+    @Test
+    void shouldCodeTheLeadsChangesAWorkerAddsBitForBit()
+    {
+        final WeightShadow led = new WeightShadow(LEVELED, master);
+        led.advance(master, false);
+        final UnsafeBuffer worker = copy(led.shadow());
+        final ThresholdDecoder decoder = new ThresholdDecoder();
+        for (int version = 1; version <= 30; version++)
+        {
+            move();
+            final int bytes = led.advance(master, true);
+            assertTrue(decoder.accumulate(led.encoded(), bytes, worker, FLOATS, 1.0f, false));
+            assertArrayEquals(RecordingObserver.floats(led.shadow()), RecordingObserver.floats(worker),
+                "the worker holds the shadow of version " + version);
+        }
+        master.putScalar(9, Float.NaN);
+        assertTrue(decoder.accumulate(led.encoded(), led.advance(master, true), worker, FLOATS, 1.0f, false));
+        assertTrue(Float.isNaN(worker.getFloat(9 * Float.BYTES)), "a non-finite master still reaches the workers");
     }
 
     @Test
@@ -118,8 +223,26 @@ class WeightShadowTest
     /** @return the L2 norm and the largest magnitude of master − shadow. */
     private double[] residual()
     {
+        return residual(shadow);
+    }
+
+    /** @return the mean of (master − shadow) · sign(velocity): how far the shadow trails along the motion. */
+    private double bias(final WeightShadow of)
+    {
         final float[] m = master.toFloatVector();
-        final float[] s = RecordingObserver.floats(shadow.shadow());
+        final float[] s = RecordingObserver.floats(of.shadow());
+        double sum = 0.0;
+        for (int i = 0; i < FLOATS; i++)
+        {
+            sum += ((double)m[i] - s[i]) * Math.signum(velocity[i]);
+        }
+        return sum / FLOATS;
+    }
+
+    private double[] residual(final WeightShadow of)
+    {
+        final float[] m = master.toFloatVector();
+        final float[] s = RecordingObserver.floats(of.shadow());
         double squares = 0.0;
         double max = 0.0;
         for (int i = 0; i < FLOATS; i++)

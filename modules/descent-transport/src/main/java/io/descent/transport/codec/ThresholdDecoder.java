@@ -9,11 +9,13 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
  * Adds a {@link Compression#THRESHOLD} message ({@link ThresholdFormat}) into the server's sum: each listed element
- * gets {@code weight · (±τ)}, in increasing element order; a flagged message then adds {@code weight · value} of its
- * first non-finite element, so the sum is non-finite and the divergence check fires. Every field is checked before it
- * is used (version, mode, flags, τ positive and finite, count, the range's length, the exact message length, indices
- * strictly increasing and inside the range, bitmap codes); a malformed message returns false and nothing outside
- * {@code [0, floats)} of the sum is ever written. Stateless and allocation-free; any thread, one call at a time per sum.
+ * gets {@code weight · (±τ)} (version 2: {@code weight · (±k·τ)}), in increasing element order; a flagged message then
+ * adds {@code weight · value} of its first non-finite element, so the sum is non-finite and the divergence check
+ * fires. Every field is checked before it is used (version, mode, flags, the levels byte, τ positive and finite,
+ * count, the range's length, the exact message length, indices strictly increasing and inside the range, bitmap codes,
+ * each k within [1, L]); a malformed message returns false and nothing outside {@code [0, floats)} of the sum is ever
+ * written (a malformed payload may have added part of itself inside it). Stateless and allocation-free; any thread,
+ * one call at a time per sum.
  */
 public final class ThresholdDecoder implements GradientDecoder
 {
@@ -23,7 +25,17 @@ public final class ThresholdDecoder implements GradientDecoder
      */
     public static int maxEncodedBytes(final int floats)
     {
-        return HEADER_LENGTH + ThresholdFormat.bitmapBytes(floats);
+        return maxEncodedBytes(floats, 1);
+    }
+
+    /**
+     * @param floats a range's length in floats.
+     * @param levels the most quanta an element carries ({@link ThresholdSettings#levels()}).
+     * @return the largest message of that range and levels: the capacity a receiver stages it in.
+     */
+    public static int maxEncodedBytes(final int floats, final int levels)
+    {
+        return HEADER_LENGTH + ThresholdFormat.mapBytes(floats, levels);
     }
 
     @Override
@@ -51,8 +63,11 @@ public final class ThresholdDecoder implements GradientDecoder
         }
         final byte mode = encoded.getByte(ThresholdFormat.MODE_OFFSET);
         final int count = encoded.getInt(ThresholdFormat.COUNT_OFFSET, LITTLE_ENDIAN);
+        final int levels = encoded.getByte(ThresholdFormat.LEVELS_OFFSET);
+        final boolean leveled = ThresholdFormat.VERSION_LEVELS == encoded.getByte(ThresholdFormat.VERSION_OFFSET);
         final long expectedBytes = HEADER_LENGTH + (ThresholdFormat.MODE_INDICES == mode ?
-            (long)count * Integer.BYTES : ThresholdFormat.bitmapBytes(floats));
+            (long)count * (leveled ? Integer.BYTES + 1 : Integer.BYTES) :
+            ThresholdFormat.mapBytes(floats, leveled ? levels : 1));
         if (expectedBytes != encodedBytes)
         {
             return false;
@@ -64,8 +79,18 @@ public final class ThresholdDecoder implements GradientDecoder
         final float tau = encoded.getFloat(ThresholdFormat.TAU_OFFSET, LITTLE_ENDIAN);
         final float plus = weight * tau;
         final float minus = weight * -tau;
-        final boolean decoded = ThresholdFormat.MODE_INDICES == mode ?
-            addIndices(encoded, count, sum, floats, plus, minus) : addBitmap(encoded, count, sum, floats, plus, minus);
+        final boolean decoded;
+        if (leveled)
+        {
+            decoded = ThresholdFormat.MODE_INDICES == mode ?
+                addLeveledIndices(encoded, count, levels, sum, floats, weight, tau) :
+                addLevelMap(encoded, count, levels, sum, floats, weight, tau);
+        }
+        else
+        {
+            decoded = ThresholdFormat.MODE_INDICES == mode ?
+                addIndices(encoded, count, sum, floats, plus, minus) : addBitmap(encoded, count, sum, floats, plus, minus);
+        }
         if (!decoded)
         {
             return false;
@@ -92,7 +117,10 @@ public final class ThresholdDecoder implements GradientDecoder
         return encodedBytes < HEADER_LENGTH ? Double.NaN : encoded.getFloat(ThresholdFormat.TAU_OFFSET, LITTLE_ENDIAN);
     }
 
-    /** Everything but the payload: version, mode, flags and the non-finite fields agreeing, τ, count, length. */
+    /**
+     * Everything but the payload: version and its levels byte (version 1: 0; version 2: 2 to
+     * {@link ThresholdSettings#MAX_LEVELS}), mode, flags and the non-finite fields agreeing, τ, count, length.
+     */
     private static boolean headerIsValid(final DirectBuffer encoded, final int floats)
     {
         final byte mode = encoded.getByte(ThresholdFormat.MODE_OFFSET);
@@ -105,9 +133,12 @@ public final class ThresholdDecoder implements GradientDecoder
             -1 == nonFiniteAt && 0 == Float.floatToRawIntBits(nonFiniteValue) :
             ThresholdFormat.FLAG_NON_FINITE == flags && nonFiniteAt >= 0 && nonFiniteAt < floats &&
             !Float.isFinite(nonFiniteValue);
-        return ThresholdFormat.VERSION == encoded.getByte(ThresholdFormat.VERSION_OFFSET) &&
+        final byte version = encoded.getByte(ThresholdFormat.VERSION_OFFSET);
+        final byte levels = encoded.getByte(ThresholdFormat.LEVELS_OFFSET);
+        final boolean levelsAgree = ThresholdFormat.VERSION == version ? 0 == levels :
+            ThresholdFormat.VERSION_LEVELS == version && levels >= 2 && levels <= ThresholdSettings.MAX_LEVELS;
+        return levelsAgree &&
             (ThresholdFormat.MODE_INDICES == mode || ThresholdFormat.MODE_BITMAP == mode) &&
-            0 == encoded.getByte(ThresholdFormat.RESERVED_OFFSET) &&
             nonFiniteAgrees &&
             tau > 0.0f && tau < Float.POSITIVE_INFINITY &&
             count >= 0 && count <= floats &&
@@ -200,6 +231,93 @@ public final class ThresholdDecoder implements GradientDecoder
             added++;
         }
         return added;
+    }
+
+    /** Version 2 indices: the entries as version 1, then each entry's k in a byte of its own, in [1, levels]. */
+    private static boolean addLeveledIndices(
+        final DirectBuffer encoded,
+        final int count,
+        final int levels,
+        final MutableDirectBuffer sum,
+        final int floats,
+        final float weight,
+        final float tau)
+    {
+        final int levelsAt = HEADER_LENGTH + (count << 2);
+        int previous = -1;
+        for (int k = 0; k < count; k++)
+        {
+            final int entry = encoded.getInt(HEADER_LENGTH + (k << 2), LITTLE_ENDIAN);
+            final int element = entry & ~NEGATIVE;
+            final int level = encoded.getByte(levelsAt + k);
+            if (element <= previous || element >= floats || level < 1 || level > levels)
+            {
+                return false;
+            }
+            final float value = weight * ThresholdFormat.quanta(level, tau);
+            add(sum, element, entry < 0 ? -value : value);
+            previous = element;
+        }
+        return true;
+    }
+
+    /** Version 2 map: element i's signed k in byte i, 0 for nothing, |k| within levels, {@code count} of them. */
+    private static boolean addLevelMap(
+        final DirectBuffer encoded,
+        final int count,
+        final int levels,
+        final MutableDirectBuffer sum,
+        final int floats,
+        final float weight,
+        final float tau)
+    {
+        int seen = 0;
+        int i = 0;
+        for (; i + Long.BYTES <= floats; i += Long.BYTES)
+        {
+            // Most of a map is zeros: skip them eight at a time.
+            if (0L != encoded.getLong(HEADER_LENGTH + i, LITTLE_ENDIAN))
+            {
+                for (int j = i; j < i + Long.BYTES; j++)
+                {
+                    final int added = addLevel(encoded.getByte(HEADER_LENGTH + j), j, levels, sum, weight, tau);
+                    if (added < 0)
+                    {
+                        return false;
+                    }
+                    seen += added;
+                }
+            }
+        }
+        for (; i < floats; i++)
+        {
+            final int added = addLevel(encoded.getByte(HEADER_LENGTH + i), i, levels, sum, weight, tau);
+            if (added < 0)
+            {
+                return false;
+            }
+            seen += added;
+        }
+        return seen == count;
+    }
+
+    /** @return 1 when element {@code i}'s code added k quanta, 0 for none, -1 for a k beyond the levels. */
+    private static int addLevel(
+        final byte code, final int i, final int levels, final MutableDirectBuffer sum, final float weight,
+        final float tau)
+    {
+        if (0 == code)
+        {
+            return 0;
+        }
+        final int level = Math.abs(code);
+        if (level > levels)
+        {
+            return -1;
+        }
+        final float value = weight * ThresholdFormat.quanta(level, tau);
+        add(sum, i, code < 0 ? -value : value);
+        return 1;
     }
 
     private static void add(final MutableDirectBuffer sum, final int element, final float value)

@@ -19,7 +19,10 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * ({@code |r| ≥ τ}), one quantum {@code sign(r) · τ}, subtracting it from the residual. An element sends at most one
  * quantum a step (DL4J's rule): what is larger stays in the residual and goes out over the next steps, so nothing is
  * lost (mass is conserved: Σ sent + residual = Σ gradients, to float rounding). τ is picked each step by
- * {@link TauEstimator} so that about {@link ThresholdSettings#density()} of the elements pass.
+ * {@link TauEstimator} so that about {@link ThresholdSettings#density()} of the elements pass. With
+ * {@link ThresholdSettings#levels()} L above 1 a passing element sends {@code sign(r) · k · τ} instead, {@code k =
+ * round(|r| / τ)} clamped to [1, L] (wire format version 2): an element whose residual ran several τ ahead catches up
+ * in one message, and what is left of its residual is within τ / 2 (or beyond L·τ).
  * <p>
  * The message ({@link ThresholdFormat}) lists the sent elements' indices, or a 2-bit-per-element bitmap when that is
  * smaller (more than 1/16 sent). One pass over the residual (the gradient is copied to the heap in L1-sized blocks:
@@ -44,10 +47,13 @@ public final class ThresholdEncoder implements GradientEncoder
 
     private final int floats;
     private final float initialTau;
+    private final int levels;
     private final float[] residual;
     private final int[] spill;
+    /** With more than one level: each index entry's k, written after the entries once their count is known. */
+    private final byte[] entryLevels;
     private final int indexCapacity;
-    private final int bitmapBytes;
+    private final int mapBytes;
     private final TauEstimator estimator;
     private final float[] block = new float[BLOCK];
     private final int[] passed = new int[BLOCK];
@@ -74,10 +80,12 @@ public final class ThresholdEncoder implements GradientEncoder
         }
         this.floats = floats;
         this.initialTau = (float)settings.initialTau();
+        this.levels = settings.levels();
         this.residual = new float[floats];
-        this.indexCapacity = ThresholdFormat.indexCapacity(floats);
-        this.bitmapBytes = ThresholdFormat.bitmapBytes(floats);
+        this.indexCapacity = ThresholdFormat.indexCapacity(floats, levels);
+        this.mapBytes = ThresholdFormat.mapBytes(floats, levels);
         this.spill = new int[indexCapacity];
+        this.entryLevels = new byte[1 == levels ? 0 : indexCapacity];
         this.estimator = new TauEstimator(floats, settings);
         reset();
     }
@@ -94,11 +102,11 @@ public final class ThresholdEncoder implements GradientEncoder
         return floats;
     }
 
-    /** @return the header plus the bitmap: the encoder never writes more. */
+    /** @return the header plus the bitmap (one level) or the level map (more): the encoder never writes more. */
     @Override
     public int maxEncodedBytes()
     {
-        return HEADER_LENGTH + bitmapBytes;
+        return HEADER_LENGTH + mapBytes;
     }
 
     @Override
@@ -118,16 +126,21 @@ public final class ThresholdEncoder implements GradientEncoder
             load(gradient, byteOffset + (from << 2), length);
             encodeBlock(from, length, dst);
         }
-        dst.putByte(ThresholdFormat.VERSION_OFFSET, ThresholdFormat.VERSION);
+        final boolean leveled = levels > 1;
+        if (leveled && !bitmap)
+        {
+            dst.putBytes(HEADER_LENGTH + (sent << 2), entryLevels, 0, sent);
+        }
+        dst.putByte(ThresholdFormat.VERSION_OFFSET, leveled ? ThresholdFormat.VERSION_LEVELS : ThresholdFormat.VERSION);
         dst.putByte(ThresholdFormat.MODE_OFFSET, bitmap ? ThresholdFormat.MODE_BITMAP : ThresholdFormat.MODE_INDICES);
         dst.putByte(ThresholdFormat.FLAGS_OFFSET, nonFiniteCount > 0 ? ThresholdFormat.FLAG_NON_FINITE : 0);
-        dst.putByte(ThresholdFormat.RESERVED_OFFSET, (byte)0);
+        dst.putByte(ThresholdFormat.LEVELS_OFFSET, (byte)(leveled ? levels : 0));
         dst.putFloat(ThresholdFormat.TAU_OFFSET, tau, LITTLE_ENDIAN);
         dst.putInt(ThresholdFormat.COUNT_OFFSET, sent, LITTLE_ENDIAN);
         dst.putInt(ThresholdFormat.FLOATS_OFFSET, floats, LITTLE_ENDIAN);
         dst.putInt(ThresholdFormat.NON_FINITE_INDEX_OFFSET, nonFiniteIndex, LITTLE_ENDIAN);
         dst.putFloat(ThresholdFormat.NON_FINITE_VALUE_OFFSET, nonFiniteValue, LITTLE_ENDIAN);
-        return HEADER_LENGTH + (bitmap ? bitmapBytes : sent * Integer.BYTES);
+        return HEADER_LENGTH + (bitmap ? mapBytes : sent * (leveled ? Integer.BYTES + 1 : Integer.BYTES));
     }
 
     /** Copies {@code length} gradient floats into {@link #block}, little-endian as the contract says. */
@@ -173,7 +186,14 @@ public final class ThresholdEncoder implements GradientEncoder
         }
         if (bitmap)
         {
-            markBlock(from, length, count, dst);
+            if (1 == levels)
+            {
+                markBlock(from, length, count, dst);
+            }
+            else
+            {
+                markLevels(from, count, dst);
+            }
             return;
         }
         for (int k = 0; k < count; k++)
@@ -222,7 +242,27 @@ public final class ThresholdEncoder implements GradientEncoder
         }
     }
 
-    /** An element at or above τ (or not finite): send its quantum, or flag it and leave its residual as it was. */
+    /** A block once the message is a level map (more than one level): one signed byte of k an element sent. */
+    private void markLevels(final int from, final int count, final MutableDirectBuffer dst)
+    {
+        final float[] g = block;
+        for (int k = 0; k < count; k++)
+        {
+            final int i = passed[k];
+            final int element = from + i;
+            final float value = residual[element] + g[i];
+            if (!Float.isFinite(value))
+            {
+                nonFinite(element, g[i], value);
+                continue;
+            }
+            final int level = send(element, value);
+            dst.putByte(HEADER_LENGTH + element, (byte)(value > 0.0f ? level : -level));
+            sent++;
+        }
+    }
+
+    /** An element at or above τ (or not finite): send its quanta, or flag it and leave its residual as it was. */
     private void onPass(final int element, final float gradient, final float value, final MutableDirectBuffer dst)
     {
         if (!Float.isFinite(value))
@@ -232,20 +272,71 @@ public final class ThresholdEncoder implements GradientEncoder
         }
         if (!bitmap && sent == indexCapacity)
         {
-            spillToBitmap(dst);
+            if (1 == levels)
+            {
+                spillToBitmap(dst);
+            }
+            else
+            {
+                spillToLevelMap(dst);
+            }
             bitmap = true;
         }
         final boolean positive = value > 0.0f;
-        residual[element] = positive ? value - tau : value + tau;
+        final int level = send(element, value);
         if (bitmap)
         {
-            mark(dst, element, positive ? CODE_POSITIVE : CODE_NEGATIVE);
+            if (1 == levels)
+            {
+                mark(dst, element, positive ? CODE_POSITIVE : CODE_NEGATIVE);
+            }
+            else
+            {
+                dst.putByte(HEADER_LENGTH + element, (byte)(positive ? level : -level));
+            }
         }
         else
         {
             dst.putInt(HEADER_LENGTH + (sent << 2), positive ? element : element | NEGATIVE, LITTLE_ENDIAN);
+            if (levels > 1)
+            {
+                entryLevels[sent] = (byte)level;
+            }
         }
         sent++;
+    }
+
+    /**
+     * Takes what an element sends out of its residual: one τ, or with more levels {@code k = round(|value| / τ)} of
+     * them, clamped to [1, levels].
+     *
+     * @param value the element's residual plus gradient, finite and at least τ in magnitude.
+     * @return k.
+     */
+    private int send(final int element, final float value)
+    {
+        final int level = 1 == levels ? 1 :
+            (int)Math.min(levels, Math.max(1.0f, Math.floor(Math.abs(value) / tau + 0.5f)));
+        final float quanta = ThresholdFormat.quanta(level, tau);
+        residual[element] = value > 0.0f ? value - quanta : value + quanta;
+        return level;
+    }
+
+    /** Rewrites the index entries written so far, and their levels, as a level map over the same bytes. */
+    private void spillToLevelMap(final MutableDirectBuffer dst)
+    {
+        final int count = sent;
+        for (int k = 0; k < count; k++)
+        {
+            spill[k] = dst.getInt(HEADER_LENGTH + (k << 2), LITTLE_ENDIAN);
+        }
+        dst.setMemory(HEADER_LENGTH, mapBytes, (byte)0);
+        for (int k = 0; k < count; k++)
+        {
+            final int entry = spill[k];
+            final int level = entryLevels[k];
+            dst.putByte(HEADER_LENGTH + (entry & ~NEGATIVE), (byte)(entry < 0 ? -level : level));
+        }
     }
 
     /** Rewrites the index entries written so far (in increasing order) as a bitmap over the same bytes. */
@@ -256,7 +347,7 @@ public final class ThresholdEncoder implements GradientEncoder
         {
             spill[k] = dst.getInt(HEADER_LENGTH + (k << 2), LITTLE_ENDIAN);
         }
-        dst.setMemory(HEADER_LENGTH, bitmapBytes, (byte)0);
+        dst.setMemory(HEADER_LENGTH, mapBytes, (byte)0);
         long word = 0;
         int wordIndex = -1;
         for (int k = 0; k < count; k++)
@@ -282,12 +373,12 @@ public final class ThresholdEncoder implements GradientEncoder
             return;
         }
         final int at = index * Long.BYTES;
-        if (at + Long.BYTES <= bitmapBytes)
+        if (at + Long.BYTES <= mapBytes)
         {
             dst.putLong(HEADER_LENGTH + at, word, LITTLE_ENDIAN);
             return;
         }
-        for (int b = 0; at + b < bitmapBytes; b++)
+        for (int b = 0; at + b < mapBytes; b++)
         {
             dst.putByte(HEADER_LENGTH + at + b, (byte)(word >>> (b << 3)));
         }
