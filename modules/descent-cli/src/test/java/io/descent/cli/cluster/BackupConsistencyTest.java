@@ -1,17 +1,13 @@
 package io.descent.cli.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.descent.report.JsonReports;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,77 +39,50 @@ class BackupConsistencyTest
     @Test
     void shouldCloseStepsWithoutASlowedWorkerAndCountItsDroppedGradients() throws Exception
     {
-        final Path job = Files.writeString(dir.resolve("job.conf"), JOB);
-        final Path report = dir.resolve("report.json");
-        // Plain TCP for the control plane: no throw-away CA to make (what is tested here is the step loop).
-        try (NodeProcess launcher = new NodeProcess(dir, "launcher", List.of("-Ddescent.local.control-plane=plain"),
-            List.of("train", "--config", job.toString(), "--workers", "2", "--threads", "1", "--no-progress",
-                "--report", report.toString(), "--cluster", "consistency=backup", "--cluster", "backup-workers=1"),
-            Map.of("DESCENT_TEST_STEP_DELAY", "1:40")))
-        {
-            assertEquals(0, launcher.awaitExit(Duration.ofSeconds(300)), launcher.stderr());
-            final JsonNode json = JsonReports.mapper().readTree(report.toFile());
-            long planned = 0;
-            for (final JsonNode epoch : json.get("epochs"))
-            {
-                planned += epoch.get("steps").asLong();
-            }
-            assertEquals(planned, json.get("final").get("steps").asLong(), "every planned step");
-            final JsonNode consistency = json.get("consistency");
-            assertEquals("backup", consistency.get("model").asText());
-            assertEquals(1, consistency.get("backup_workers").asInt());
-            assertTrue(consistency.get("closed_early_steps").asLong() > 0, "steps closed without the slow worker: " +
-                consistency);
-            assertTrue(consistency.get("late_gradients").asLong() > 0, "its late gradients were dropped: " +
-                consistency);
-            assertEquals(consistency.get("late_gradients").asLong(),
-                json.get("server_stats").get("late_gradients").asLong());
-            assertTrue(launcher.stdout().contains("2/2 workers"), "no worker was lost: " + launcher.stdout());
-            System.out.printf("backup, rank 1 slowed 40 ms a step: %d of %d steps closed early, %d late gradients%n",
-                consistency.get("closed_early_steps").asLong(), planned, consistency.get("late_gradients").asLong());
-        }
+        final SlowedTrainRun run = SlowedTrainRun.run(dir, JOB, "report", "1:40", List.of("--workers", "2",
+            "--cluster", "consistency=backup", "--cluster", "backup-workers=1"));
+        final JsonNode json = run.json();
+        final JsonNode consistency = run.consistency();
+        assertEquals("backup", consistency.get("model").asText());
+        assertEquals(1, consistency.get("backup_workers").asInt());
+        assertTrue(consistency.get("closed_early_steps").asLong() > 0, "steps closed without the slow worker: " +
+            consistency);
+        assertTrue(consistency.get("late_gradients").asLong() > 0, "its late gradients were dropped: " +
+            consistency);
+        assertEquals(consistency.get("late_gradients").asLong(),
+            json.get("server_stats").get("late_gradients").asLong());
+        assertTrue(run.stdout().contains("2/2 workers"), "no worker was lost: " + run.stdout());
+        System.out.printf("backup, rank 1 slowed 40 ms a step: %d of %d steps closed early, %d late gradients%n",
+            consistency.get("closed_early_steps").asLong(), run.planned(), consistency.get("late_gradients").asLong());
     }
 
     @Test
     void shouldCloseEveryShardsStepsOnTheSameRanksWithTwoServerShards() throws Exception
     {
-        final Path job = Files.writeString(dir.resolve("job.conf"), JOB);
-        final Path report = dir.resolve("report.json");
-        final List<String> args = new ArrayList<>(List.of("train", "--config", job.toString(), "--workers", "3",
-            "--threads", "1", "--no-progress", "--report", report.toString(), "--cluster", "consistency=backup",
+        final List<String> args = new ArrayList<>(List.of("--workers", "3", "--cluster", "consistency=backup",
             "--cluster", "backup-workers=1"));
         args.addAll(SHARDED);
-        try (NodeProcess launcher = new NodeProcess(dir, "launcher", List.of("-Ddescent.local.control-plane=plain"),
-            args, Map.of("DESCENT_TEST_STEP_DELAY", "2:40")))
+        final SlowedTrainRun run = SlowedTrainRun.run(dir, JOB, "report", "2:40", args);
+        final JsonNode json = run.json();
+        final long planned = run.planned();
+        final JsonNode consistency = run.consistency();
+        assertEquals("backup", consistency.get("model").asText());
+        final long closedEarly = consistency.get("closed_early_steps").asLong();
+        assertTrue(closedEarly > 0, "steps closed without the slow worker: " + consistency);
+        final JsonNode shards = json.get("server_stats");
+        assertEquals(2, shards.size(), shards.toString());
+        for (final JsonNode shard : shards)
         {
-            assertEquals(0, launcher.awaitExit(Duration.ofSeconds(300)), launcher.stderr());
-            final JsonNode json = JsonReports.mapper().readTree(report.toFile());
-            long planned = 0;
-            for (final JsonNode epoch : json.get("epochs"))
-            {
-                assertTrue(Double.isFinite(epoch.get("val_loss").asDouble(Double.NaN)), "evaluated: " + epoch);
-                planned += epoch.get("steps").asLong();
-            }
-            assertEquals(planned, json.get("final").get("steps").asLong(), "every planned step");
-            final JsonNode consistency = json.get("consistency");
-            assertEquals("backup", consistency.get("model").asText());
-            final long closedEarly = consistency.get("closed_early_steps").asLong();
-            assertTrue(closedEarly > 0, "steps closed without the slow worker: " + consistency);
-            final JsonNode shards = json.get("server_stats");
-            assertEquals(2, shards.size(), shards.toString());
-            for (final JsonNode shard : shards)
-            {
-                assertEquals(planned, shard.get("steps").asLong(), "every step on every shard: " + shard);
-                assertEquals(closedEarly, shard.get("closed_early_steps").asLong(), "each shard closed the coordinator's " +
-                    "early steps early, on the same ranks: " + shard);
-                assertTrue(shard.get("late_gradients").asLong() > 0, "late gradients dropped: " + shard);
-                assertEquals(0, shard.get("refused_gradients").asLong(), shard.toString());
-            }
-            assertTrue(launcher.stdout().contains("3/3 workers"), "no worker was lost: " + launcher.stdout());
-            assertTrue(json.get("final").get("test_accuracy").asDouble() > 0.5, "it learned: " + json.get("final"));
-            System.out.printf("backup, 2 server shards, rank 2 slowed 40 ms a step: %d of %d steps closed early, " +
-                "late gradients by shard %d, %d%n", closedEarly, planned, shards.get(0).get("late_gradients").asLong(),
-                shards.get(1).get("late_gradients").asLong());
+            assertEquals(planned, shard.get("steps").asLong(), "every step on every shard: " + shard);
+            assertEquals(closedEarly, shard.get("closed_early_steps").asLong(), "each shard closed the coordinator's " +
+                "early steps early, on the same ranks: " + shard);
+            assertTrue(shard.get("late_gradients").asLong() > 0, "late gradients dropped: " + shard);
+            assertEquals(0, shard.get("refused_gradients").asLong(), shard.toString());
         }
+        assertTrue(run.stdout().contains("3/3 workers"), "no worker was lost: " + run.stdout());
+        assertTrue(json.get("final").get("test_accuracy").asDouble() > 0.5, "it learned: " + json.get("final"));
+        System.out.printf("backup, 2 server shards, rank 2 slowed 40 ms a step: %d of %d steps closed early, " +
+            "late gradients by shard %d, %d%n", closedEarly, planned, shards.get(0).get("late_gradients").asLong(),
+            shards.get(1).get("late_gradients").asLong());
     }
 }

@@ -3,17 +3,14 @@ package io.descent.cli.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.descent.cluster.checkpoint.CheckpointStore;
 import io.descent.model.artifact.ArtifactStore;
-import io.descent.report.JsonReports;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -105,61 +102,48 @@ class SspConsistencyTest
      */
     private JsonNode train(final String model, final String staleness, final List<String> extra) throws Exception
     {
-        final Path job = Files.writeString(dir.resolve("job.conf"), JOB);
-        final Path report = dir.resolve(model + ".json");
         final Path saved = dir.resolve(model + "-model");
-        final List<String> args = new ArrayList<>(List.of("train", "--config", job.toString(), "--workers", "2",
-            "--threads", "1", "--no-progress", "--report", report.toString(), "--save-model", saved.toString(),
+        final List<String> args = new ArrayList<>(List.of("--workers", "2", "--save-model", saved.toString(),
             "--cluster", "consistency=" + model, "--cluster", staleness));
         args.addAll(extra);
-        try (NodeProcess launcher = new NodeProcess(dir, "launcher", List.of("-Ddescent.local.control-plane=plain"),
-            args, Map.of("DESCENT_TEST_STEP_DELAY", "1:60")))
+        final SlowedTrainRun run = SlowedTrainRun.run(dir, JOB, model, "1:60", args);
+        final JsonNode json = run.json();
+        final long planned = run.planned();
+        final JsonNode consistency = run.consistency();
+        assertEquals(model, consistency.get("model").asText());
+        long applied = 0;
+        for (final JsonNode count : consistency.get("staleness_steps"))
         {
-            assertEquals(0, launcher.awaitExit(Duration.ofSeconds(300)), launcher.stderr());
-            final JsonNode json = JsonReports.mapper().readTree(report.toFile());
-            long planned = 0;
-            for (final JsonNode epoch : json.get("epochs"))
-            {
-                assertTrue(Double.isFinite(epoch.get("val_loss").asDouble(Double.NaN)), "evaluated: " + epoch);
-                planned += epoch.get("steps").asLong();
-            }
-            assertEquals(planned, json.get("final").get("steps").asLong(), "every planned step");
-            final JsonNode consistency = json.get("consistency");
-            assertEquals(model, consistency.get("model").asText());
-            long applied = 0;
-            for (final JsonNode count : consistency.get("staleness_steps"))
-            {
-                applied += count.asLong();
-            }
-            assertEquals(2 * planned, applied, "every gradient of both workers applied: " + consistency);
-            final JsonNode servers = json.get("server_stats");
-            for (final JsonNode shard : servers.isArray() ? toList(servers) : List.of(servers))
-            {
-                assertEquals(planned, shard.get("steps").asLong(), "every step on every shard: " + shard);
-                assertEquals(0, shard.get("refused_gradients").asLong(), shard.toString());
-                if (servers.isArray())
-                {
-                    long ranges = 0;
-                    for (final JsonNode count : shard.get("staleness_steps"))
-                    {
-                        ranges += count.asLong();
-                    }
-                    assertEquals(2 * planned, ranges, "every gradient's range applied on this shard: " + shard);
-                }
-            }
-            assertEquals(extra.isEmpty() ? 1 : 2, servers.isArray() ? servers.size() : 1, servers.toString());
-            for (final float weight : ArtifactStore.read(saved).weights())
-            {
-                assertTrue(Float.isFinite(weight), "finite weights");
-            }
-            assertTrue(launcher.stdout().contains("2/2 workers"), "no worker was lost: " + launcher.stdout());
-            assertTrue(json.get("final").get("test_accuracy").asDouble() > 0.5, "it learned: " + json.get("final"));
-            System.out.printf("%s, %d server(s), rank 1 slowed 60 ms a step: %d steps, staleness by steps %s, " +
-                "version lag %s, test accuracy %.4f%n", model, servers.isArray() ? servers.size() : 1, planned,
-                consistency.get("staleness_steps"), consistency.get("version_lag"),
-                json.get("final").get("test_accuracy").asDouble());
-            return json;
+            applied += count.asLong();
         }
+        assertEquals(2 * planned, applied, "every gradient of both workers applied: " + consistency);
+        final JsonNode servers = json.get("server_stats");
+        for (final JsonNode shard : servers.isArray() ? toList(servers) : List.of(servers))
+        {
+            assertEquals(planned, shard.get("steps").asLong(), "every step on every shard: " + shard);
+            assertEquals(0, shard.get("refused_gradients").asLong(), shard.toString());
+            if (servers.isArray())
+            {
+                long ranges = 0;
+                for (final JsonNode count : shard.get("staleness_steps"))
+                {
+                    ranges += count.asLong();
+                }
+                assertEquals(2 * planned, ranges, "every gradient's range applied on this shard: " + shard);
+            }
+        }
+        assertEquals(extra.isEmpty() ? 1 : 2, servers.isArray() ? servers.size() : 1, servers.toString());
+        for (final float weight : ArtifactStore.read(saved).weights())
+        {
+            assertTrue(Float.isFinite(weight), "finite weights");
+        }
+        assertTrue(run.stdout().contains("2/2 workers"), "no worker was lost: " + run.stdout());
+        assertTrue(json.get("final").get("test_accuracy").asDouble() > 0.5, "it learned: " + json.get("final"));
+        System.out.printf("%s, %d server(s), rank 1 slowed 60 ms a step: %d steps, staleness by steps %s, " +
+            "version lag %s, test accuracy %.4f%n", model, servers.isArray() ? servers.size() : 1, planned,
+            consistency.get("staleness_steps"), consistency.get("version_lag"),
+            json.get("final").get("test_accuracy").asDouble());
+        return json;
     }
 
     private static List<JsonNode> toList(final JsonNode array)
