@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import java.util.function.Consumer;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,6 +17,7 @@ class ThresholdGuardTest
     private static final ThresholdSettings TAU_ONE = new ThresholdSettings(0.01, 1.0, 1.0, 1.0);
 
     private final ThresholdDecoder decoder = new ThresholdDecoder();
+    private final ThresholdChecks checks = new ThresholdChecks();
 
     @Test
     void shouldSurfaceNonFiniteGradientsInTheDecodedSum()
@@ -94,7 +94,7 @@ class ThresholdGuardTest
         final ThresholdEncoder overflowing = new ThresholdEncoder(n, TAU_ONE);
         final float[] big = new float[n];
         big[4] = Float.MAX_VALUE;
-        roundTrip(overflowing, big);
+        checks.roundTrip(overflowing, big);
         assertEquals(Float.MAX_VALUE - 1.0f, overflowing.residual(4));
         final UnsafeBuffer message = Codecs.buffer(overflowing.maxEncodedBytes());
         final int length = overflowing.encode(Codecs.floats(big), 0, message);
@@ -158,39 +158,39 @@ class ThresholdGuardTest
         final UnsafeBuffer valid = Codecs.buffer(encoder.maxEncodedBytes());
         final int length = encoder.encode(Codecs.floats(g), 0, valid);
         assertEquals(ThresholdFormat.HEADER_LENGTH + 12, length);
-        assertAccepted(valid, length, n);
+        checks.assertAccepted(valid, length, n);
 
-        assertRejected(valid, length - 1, n, "truncated payload");
-        assertRejected(valid, ThresholdFormat.HEADER_LENGTH - 1, n, "truncated header");
-        assertRejected(valid, 0, n, "empty");
-        assertRejected(valid, length + 4, n, "longer than count says");
-        assertRejected(valid, length, n - 1, "another range's length");
-        assertRejected(valid, length, n, "count beyond length",
+        checks.assertRejected(valid, length - 1, n, "truncated payload");
+        checks.assertRejected(valid, ThresholdFormat.HEADER_LENGTH - 1, n, "truncated header");
+        checks.assertRejected(valid, 0, n, "empty");
+        checks.assertRejected(valid, length + 4, n, "longer than count says");
+        checks.assertRejected(valid, length, n - 1, "another range's length");
+        checks.assertRejected(valid, length, n, "count beyond length",
             m -> m.putInt(ThresholdFormat.COUNT_OFFSET, 4, LITTLE_ENDIAN));
-        assertRejected(valid, length, n, "negative count", m -> m.putInt(ThresholdFormat.COUNT_OFFSET, -1));
-        assertRejected(valid, length, n, "index out of range",
+        checks.assertRejected(valid, length, n, "negative count", m -> m.putInt(ThresholdFormat.COUNT_OFFSET, -1));
+        checks.assertRejected(valid, length, n, "index out of range",
             m -> m.putInt(ThresholdFormat.HEADER_LENGTH + 8, n, LITTLE_ENDIAN));
-        assertRejected(valid, length, n, "negative index with sign bit far out",
+        checks.assertRejected(valid, length, n, "negative index with sign bit far out",
             m -> m.putInt(ThresholdFormat.HEADER_LENGTH + 8, 0xFFFF_FFFF, LITTLE_ENDIAN));
-        assertRejected(valid, length, n, "decreasing indices",
+        checks.assertRejected(valid, length, n, "decreasing indices",
             m -> m.putInt(ThresholdFormat.HEADER_LENGTH + 4, 5, LITTLE_ENDIAN));
-        assertRejected(valid, length, n, "repeated index",
+        checks.assertRejected(valid, length, n, "repeated index",
             m -> m.putInt(ThresholdFormat.HEADER_LENGTH + 4, 10, LITTLE_ENDIAN));
-        assertRejected(valid, length, n, "unknown mode", m -> m.putByte(ThresholdFormat.MODE_OFFSET, (byte)7));
-        assertRejected(valid, length, n, "unknown version", m -> m.putByte(ThresholdFormat.VERSION_OFFSET, (byte)2));
-        assertRejected(valid, length, n, "reserved set", m -> m.putByte(ThresholdFormat.RESERVED_OFFSET, (byte)1));
-        assertRejected(valid, length, n, "unknown flag", m -> m.putByte(ThresholdFormat.FLAGS_OFFSET, (byte)2));
-        assertRejected(valid, length, n, "flag without a non-finite element",
+        checks.assertRejected(valid, length, n, "unknown mode", m -> m.putByte(ThresholdFormat.MODE_OFFSET, (byte)7));
+        checks.assertRejected(valid, length, n, "unknown version", m -> m.putByte(ThresholdFormat.VERSION_OFFSET, (byte)2));
+        checks.assertRejected(valid, length, n, "reserved set", m -> m.putByte(ThresholdFormat.RESERVED_OFFSET, (byte)1));
+        checks.assertRejected(valid, length, n, "unknown flag", m -> m.putByte(ThresholdFormat.FLAGS_OFFSET, (byte)2));
+        checks.assertRejected(valid, length, n, "flag without a non-finite element",
             m -> m.putByte(ThresholdFormat.FLAGS_OFFSET, ThresholdFormat.FLAG_NON_FINITE));
-        assertRejected(valid, length, n, "non-finite element without the flag",
+        checks.assertRejected(valid, length, n, "non-finite element without the flag",
             m -> m.putInt(ThresholdFormat.NON_FINITE_INDEX_OFFSET, 3, LITTLE_ENDIAN));
-        assertRejected(valid, length, n, "non-finite element out of range", m ->
+        checks.assertRejected(valid, length, n, "non-finite element out of range", m ->
         {
             m.putByte(ThresholdFormat.FLAGS_OFFSET, ThresholdFormat.FLAG_NON_FINITE);
             m.putInt(ThresholdFormat.NON_FINITE_INDEX_OFFSET, n, LITTLE_ENDIAN);
             m.putFloat(ThresholdFormat.NON_FINITE_VALUE_OFFSET, Float.NaN, LITTLE_ENDIAN);
         });
-        assertRejected(valid, length, n, "flagged element with a finite value", m ->
+        checks.assertRejected(valid, length, n, "flagged element with a finite value", m ->
         {
             m.putByte(ThresholdFormat.FLAGS_OFFSET, ThresholdFormat.FLAG_NON_FINITE);
             m.putInt(ThresholdFormat.NON_FINITE_INDEX_OFFSET, 3, LITTLE_ENDIAN);
@@ -198,7 +198,7 @@ class ThresholdGuardTest
         });
         for (final float tau : new float[]{ 0.0f, -1.0f, Float.NaN, Float.POSITIVE_INFINITY })
         {
-            assertRejected(valid, length, n, "τ = " + tau,
+            checks.assertRejected(valid, length, n, "τ = " + tau,
                 m -> m.putFloat(ThresholdFormat.TAU_OFFSET, tau, LITTLE_ENDIAN));
         }
     }
@@ -218,50 +218,19 @@ class ThresholdGuardTest
         final int length = encoder.encode(Codecs.floats(g), 0, valid);
         assertEquals(ThresholdFormat.MODE_BITMAP, valid.getByte(ThresholdFormat.MODE_OFFSET));
         assertEquals(ThresholdFormat.HEADER_LENGTH + 51, length);
-        assertAccepted(valid, length, n);
+        checks.assertAccepted(valid, length, n);
 
         final int last = ThresholdFormat.HEADER_LENGTH + 50;
         assertEquals(0b01, valid.getByte(last), "element 200 is +τ, the three slots past the end are zero");
-        assertRejected(valid, length - 1, n, "truncated bitmap");
-        assertRejected(valid, length, n, "code 11", m -> m.putByte(ThresholdFormat.HEADER_LENGTH + 1, (byte)0b11));
-        assertRejected(valid, length, n, "a quantum past the range's end", m -> m.putByte(last, (byte)0b0101));
-        assertRejected(valid, length, n, "count disagrees with the bitmap",
+        checks.assertRejected(valid, length - 1, n, "truncated bitmap");
+        checks.assertRejected(valid, length, n, "code 11", m -> m.putByte(ThresholdFormat.HEADER_LENGTH + 1, (byte)0b11));
+        checks.assertRejected(valid, length, n, "a quantum past the range's end", m -> m.putByte(last, (byte)0b0101));
+        checks.assertRejected(valid, length, n, "count disagrees with the bitmap",
             m -> m.putInt(ThresholdFormat.COUNT_OFFSET, encoder.lastSent() - 1, LITTLE_ENDIAN));
-        assertRejected(valid, length, n, "bitmap for an index count",
+        checks.assertRejected(valid, length, n, "bitmap for an index count",
             m -> m.putByte(ThresholdFormat.MODE_OFFSET, ThresholdFormat.MODE_INDICES));
     }
 
-    private void assertAccepted(final UnsafeBuffer message, final int length, final int n)
-    {
-        final Codecs.GuardedSum sum = new Codecs.GuardedSum(n);
-        assertTrue(decoder.accumulate(message, length, sum.sum, n, 1.0f, false));
-        assertTrue(sum.guardsIntact());
-    }
-
-    private void assertRejected(final UnsafeBuffer valid, final int length, final int n, final String why)
-    {
-        assertRejected(valid, length, n, why, m -> { });
-    }
-
-    private void assertRejected(
-        final UnsafeBuffer valid, final int length, final int n, final String why, final Consumer<UnsafeBuffer> damage)
-    {
-        final UnsafeBuffer message = Codecs.buffer(valid.capacity() + 8);
-        message.putBytes(0, valid, 0, valid.capacity());
-        damage.accept(message);
-        final Codecs.GuardedSum sum = new Codecs.GuardedSum(n);
-        assertFalse(decoder.accumulate(message, length, sum.sum, n, 1.0f, false), why);
-        assertTrue(sum.guardsIntact(), why + ": nothing written outside the sum");
-    }
-
-    private float[] roundTrip(final ThresholdEncoder encoder, final float[] gradient)
-    {
-        final UnsafeBuffer message = Codecs.buffer(encoder.maxEncodedBytes());
-        final int length = encoder.encode(Codecs.floats(gradient), 0, message);
-        final Codecs.GuardedSum sum = new Codecs.GuardedSum(gradient.length);
-        assertTrue(decoder.accumulate(message, length, sum.sum, gradient.length, 1.0f, true));
-        return sum.values();
-    }
 
     private static double asum(final float[] values)
     {

@@ -4,7 +4,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
-import java.util.function.Consumer;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -25,6 +24,7 @@ class ThresholdLevelsTest
     private static final ThresholdSettings SEVEN = new ThresholdSettings(0.01, 1.0, 1.0, 1.0, 7);
 
     private final ThresholdDecoder decoder = new ThresholdDecoder();
+    private final ThresholdChecks checks = new ThresholdChecks();
 
     @Test
     void shouldCatchUpALaggingElementInOneMessage()
@@ -36,7 +36,7 @@ class ThresholdLevelsTest
         g[7] = 20.0f;
         g[8] = 0.4f;
         final ThresholdEncoder leveled = new ThresholdEncoder(n, SEVEN);
-        final float[] sum = roundTrip(leveled, g);
+        final float[] sum = checks.roundTrip(leveled, g);
         assertEquals(5.0f, sum[5], "5.3 rounds to 5 τ");
         assertEquals(0.3f, leveled.residual(5), 1e-6f);
         assertEquals(-3.0f, sum[6], "2.6 rounds to 3 τ");
@@ -47,7 +47,7 @@ class ThresholdLevelsTest
         assertEquals(3, leveled.lastSent(), "an element is one value sent, whatever its k");
 
         final ThresholdEncoder single = new ThresholdEncoder(n, SEVEN.withLevels(1));
-        final float[] one = roundTrip(single, g);
+        final float[] one = checks.roundTrip(single, g);
         assertEquals(1.0f, one[5], "one level: one τ a message");
         assertEquals(4.3f, single.residual(5), 1e-6f);
     }
@@ -149,7 +149,7 @@ class ThresholdLevelsTest
         g[100] = Float.NaN;
         g[200] = Float.NEGATIVE_INFINITY;
         final ThresholdEncoder encoder = new ThresholdEncoder(n, SEVEN);
-        final float[] sum = roundTrip(encoder, g);
+        final float[] sum = checks.roundTrip(encoder, g);
         assertEquals(3.0f, sum[1]);
         assertTrue(Float.isNaN(sum[100]), "the first non-finite element reaches the sum");
         assertEquals(2, encoder.lastNonFinite());
@@ -170,26 +170,26 @@ class ThresholdLevelsTest
         final int levelsAt = ThresholdFormat.HEADER_LENGTH + 12;
         assertEquals(levelsAt + 3, length);
         assertEquals(7, valid.getByte(levelsAt + 2));
-        assertAccepted(valid, length, n);
+        checks.assertAccepted(valid, length, n);
 
-        assertRejected(valid, length - 1, n, "truncated levels");
-        assertRejected(valid, length - 3, n, "the length of version 1");
-        assertRejected(valid, length + 1, n, "longer than count says");
-        assertRejected(valid, length, n, "level 0", m -> m.putByte(levelsAt, (byte)0));
-        assertRejected(valid, length, n, "level above the header's", m -> m.putByte(levelsAt + 1, (byte)8));
-        assertRejected(valid, length, n, "level with its top bit set", m -> m.putByte(levelsAt + 1, (byte)0x81));
-        assertRejected(valid, length, n, "version 2 claiming one level",
+        checks.assertRejected(valid, length - 1, n, "truncated levels");
+        checks.assertRejected(valid, length - 3, n, "the length of version 1");
+        checks.assertRejected(valid, length + 1, n, "longer than count says");
+        checks.assertRejected(valid, length, n, "level 0", m -> m.putByte(levelsAt, (byte)0));
+        checks.assertRejected(valid, length, n, "level above the header's", m -> m.putByte(levelsAt + 1, (byte)8));
+        checks.assertRejected(valid, length, n, "level with its top bit set", m -> m.putByte(levelsAt + 1, (byte)0x81));
+        checks.assertRejected(valid, length, n, "version 2 claiming one level",
             m -> m.putByte(ThresholdFormat.LEVELS_OFFSET, (byte)1));
-        assertRejected(valid, length, n, "version 2 claiming no level",
+        checks.assertRejected(valid, length, n, "version 2 claiming no level",
             m -> m.putByte(ThresholdFormat.LEVELS_OFFSET, (byte)0));
-        assertRejected(valid, length, n, "levels beyond 127",
+        checks.assertRejected(valid, length, n, "levels beyond 127",
             m -> m.putByte(ThresholdFormat.LEVELS_OFFSET, (byte)128));
-        assertRejected(valid, length, n, "version 1 with a levels byte",
+        checks.assertRejected(valid, length, n, "version 1 with a levels byte",
             m -> m.putByte(ThresholdFormat.VERSION_OFFSET, ThresholdFormat.VERSION));
-        assertRejected(valid, length, n, "unknown version", m -> m.putByte(ThresholdFormat.VERSION_OFFSET, (byte)3));
-        assertRejected(valid, length, n, "index out of range",
+        checks.assertRejected(valid, length, n, "unknown version", m -> m.putByte(ThresholdFormat.VERSION_OFFSET, (byte)3));
+        checks.assertRejected(valid, length, n, "index out of range",
             m -> m.putInt(ThresholdFormat.HEADER_LENGTH + 8, n, LITTLE_ENDIAN));
-        assertRejected(valid, length, n, "decreasing indices",
+        checks.assertRejected(valid, length, n, "decreasing indices",
             m -> m.putInt(ThresholdFormat.HEADER_LENGTH + 4, 5, LITTLE_ENDIAN));
     }
 
@@ -209,15 +209,15 @@ class ThresholdLevelsTest
         assertEquals(ThresholdFormat.MODE_BITMAP, valid.getByte(ThresholdFormat.MODE_OFFSET));
         assertEquals(ThresholdFormat.HEADER_LENGTH + n, length);
         assertEquals(-5, valid.getByte(ThresholdFormat.HEADER_LENGTH + 3));
-        assertAccepted(valid, length, n);
+        checks.assertAccepted(valid, length, n);
 
         final int at = ThresholdFormat.HEADER_LENGTH + 1;
-        assertRejected(valid, length - 1, n, "truncated map");
-        assertRejected(valid, length, n, "k beyond the levels", m -> m.putByte(at, (byte)8));
-        assertRejected(valid, length, n, "k of -128", m -> m.putByte(at, (byte)-128));
-        assertRejected(valid, length, n, "count disagrees with the map",
+        checks.assertRejected(valid, length - 1, n, "truncated map");
+        checks.assertRejected(valid, length, n, "k beyond the levels", m -> m.putByte(at, (byte)8));
+        checks.assertRejected(valid, length, n, "k of -128", m -> m.putByte(at, (byte)-128));
+        checks.assertRejected(valid, length, n, "count disagrees with the map",
             m -> m.putInt(ThresholdFormat.COUNT_OFFSET, encoder.lastSent() + 1, LITTLE_ENDIAN));
-        assertRejected(valid, length, n, "a map read as indices",
+        checks.assertRejected(valid, length, n, "a map read as indices",
             m -> m.putByte(ThresholdFormat.MODE_OFFSET, ThresholdFormat.MODE_INDICES));
     }
 
@@ -227,38 +227,5 @@ class ThresholdLevelsTest
         assertThrows(IllegalArgumentException.class, () -> SEVEN.withLevels(0));
         assertThrows(IllegalArgumentException.class, () -> SEVEN.withLevels(ThresholdSettings.MAX_LEVELS + 1));
         assertFalse(new ThresholdSettings(0.01, 1.0, 1.0, 1.0).levels() > 1, "four numbers: one level");
-    }
-
-    private void assertAccepted(final UnsafeBuffer message, final int length, final int n)
-    {
-        final Codecs.GuardedSum sum = new Codecs.GuardedSum(n);
-        assertTrue(decoder.accumulate(message, length, sum.sum, n, 1.0f, false));
-        assertTrue(sum.guardsIntact());
-    }
-
-    private void assertRejected(final UnsafeBuffer valid, final int length, final int n, final String why)
-    {
-        assertRejected(valid, length, n, why, m -> { });
-    }
-
-    private void assertRejected(
-        final UnsafeBuffer valid, final int length, final int n, final String why, final Consumer<UnsafeBuffer> damage)
-    {
-        final UnsafeBuffer message = Codecs.buffer(valid.capacity() + 8);
-        message.putBytes(0, valid, 0, valid.capacity());
-        damage.accept(message);
-        final Codecs.GuardedSum sum = new Codecs.GuardedSum(n);
-        assertFalse(decoder.accumulate(message, length, sum.sum, n, 1.0f, false), why);
-        assertTrue(sum.guardsIntact(), why + ": nothing written outside the sum");
-    }
-
-    private float[] roundTrip(final ThresholdEncoder encoder, final float[] gradient)
-    {
-        final UnsafeBuffer message = Codecs.buffer(encoder.maxEncodedBytes());
-        final int length = encoder.encode(Codecs.floats(gradient), 0, message);
-        final Codecs.GuardedSum sum = new Codecs.GuardedSum(gradient.length);
-        assertTrue(decoder.accumulate(message, length, sum.sum, gradient.length, 1.0f, true));
-        assertTrue(sum.guardsIntact());
-        return sum.values();
     }
 }
