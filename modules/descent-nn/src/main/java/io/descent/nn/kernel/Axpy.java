@@ -1,7 +1,7 @@
 package io.descent.nn.kernel;
 
+import org.nd4j.linalg.api.blas.Level1;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -13,18 +13,17 @@ import org.nd4j.linalg.factory.Nd4j;
  * 168,003 with α = −0.0137 and 1/3. Server shards must equal one server bit for bit, and the single-process trainer
  * the cluster, so every {@code axpy} whose α is not 1 goes through here.
  *
- * <p>α = 1 needs no product and goes straight to BLAS (one rounding either way). Otherwise {@code α·x} is written into
- * a scratch vector (an element-wise ND4J scalar op: one rounding per element wherever it lies) and added with
- * {@code axpy(1)}. Costs one more pass over the vectors than a fused axpy; allocates nothing per call once it has met
- * its {@code x} (the scalar op is rebound only when {@code x} changes). Not thread-safe: one per optimizer or engine.
+ * <p>α = 1 needs no product and goes straight to BLAS (one rounding either way). Otherwise {@code x} is copied into a
+ * scratch vector, scaled there ({@code scal}: one multiply, one rounding per element wherever it lies) and added with
+ * {@code axpy(1)}: BLAS level-1 calls only, which allocate nothing (an ND4J scalar op would allocate native memory at
+ * every call: {@code StepAllocationTest}); two more passes over a vector than a fused axpy. Not thread-safe: one per
+ * optimizer or engine.
  */
 public final class Axpy
 {
     private final INDArray scratch;
-    private ScalarMultiplication scale;
-    private INDArray scaled;
 
-    /** @param like a vector of the length and type this axpy will handle (its scratch is made like it). */
+    /** @param like a vector of the length and type this axpy will handle (its scratch is made like it, once). */
     public Axpy(final INDArray like)
     {
         this.scratch = Nd4j.createUninitialized(like.dataType(), like.length());
@@ -40,18 +39,12 @@ public final class Axpy
     public void apply(final double alpha, final INDArray x, final INDArray y)
     {
         final long n = y.length();
-        if (alpha == 1.0)
+        final Level1 blas = Nd4j.getBlasWrapper().level1();
+        if (alpha != 1.0)
         {
-            Nd4j.getBlasWrapper().level1().axpy(n, 1.0, x, y);
-            return;
+            blas.copy(x, scratch);
+            blas.scal(n, alpha, scratch);
         }
-        if (x != scaled)
-        {
-            scale = new ScalarMultiplication(x, null, scratch, alpha);
-            scaled = x;
-        }
-        scale.scalar().putScalar(0, alpha);
-        Nd4j.exec(scale);
-        Nd4j.getBlasWrapper().level1().axpy(n, 1.0, scratch, y);
+        blas.axpy(n, 1.0, alpha == 1.0 ? x : scratch, y);
     }
 }

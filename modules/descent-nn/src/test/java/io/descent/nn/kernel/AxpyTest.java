@@ -59,7 +59,7 @@ class AxpyTest
     }
 
     @Test
-    void shouldRebindWhenTheAddedVectorChanges()
+    void shouldAddAnotherVectorThroughTheSameScratch()
     {
         final INDArray y = Nd4j.zeros(DataType.FLOAT, 4);
         final Axpy axpy = new Axpy(y);
