@@ -19,13 +19,20 @@ import java.security.cert.X509Certificate;
  * Asks whether a seed's control plane speaks TLS before a node joins it, so that a node with TLS and a seed without
  * (or the other way round) is one clear line at once instead of joins that fail until the registration timeout. It
  * sends a TLS hello (trusting any server certificate: it only asks, and sends nothing else); a plain Artery seed
- * reads a bad header and resets the connection, quietly. Stateless.
+ * reads a bad header and resets the connection, quietly. A seed still starting can do the same to a TLS hello (its
+ * port is bound before its TLS stage is ready: seen in CI, a worker told "does not speak TLS" by a TLS seed a second
+ * before it logged "Remoting started"), so a dropped hello is believed only when every one of
+ * {@link #NOT_TLS_PROBES} probes, {@link #PAUSE_MS} ms apart, drops it. Stateless.
  */
 final class TlsProbe
 {
     private static final int TIMEOUT_MS = 5000;
     private static final int HANDSHAKE_RECORD = 22;
     private static final int ALERT_RECORD = 21;
+    /** Probes that must all see the hello dropped before the seed is taken for one without TLS. */
+    static final int NOT_TLS_PROBES = 3;
+    /** Between those probes. */
+    static final long PAUSE_MS = 1000;
 
     /** What the seed did with a TLS hello. */
     enum Answer
@@ -48,11 +55,36 @@ final class TlsProbe
      *             with a handshake record or an alert; a plain Artery seed closes), and the connection is dropped
      *             before any certificate is exchanged; without, a whole handshake without a certificate is tried,
      *             which a TLS seed refuses and logs.
-     * @return what the seed did.
+     * @return what the seed did; {@link Answer#NOT_TLS} only when it dropped the hello {@link #NOT_TLS_PROBES} times.
      */
     static Answer ask(final HostPort seed, final boolean tls)
     {
-        return tls ? firstBytes(seed) : handshake(seed);
+        return confirmed(() -> tls ? firstBytes(seed) : handshake(seed), PAUSE_MS);
+    }
+
+    /**
+     * @param probe one probe.
+     * @param pause milliseconds between probes.
+     * @return the first answer other than {@link Answer#NOT_TLS}, or {@link Answer#NOT_TLS} when every one of
+     *         {@link #NOT_TLS_PROBES} probes gave it.
+     */
+    static Answer confirmed(final java.util.function.Supplier<Answer> probe, final long pause)
+    {
+        Answer answer = probe.get();
+        for (int i = 1; i < NOT_TLS_PROBES && answer == Answer.NOT_TLS; i++)
+        {
+            try
+            {
+                Thread.sleep(pause);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return Answer.UNKNOWN;
+            }
+            answer = probe.get();
+        }
+        return answer;
     }
 
     private static Answer handshake(final HostPort seed)
