@@ -73,14 +73,14 @@ final class TlsProbe
         Answer answer = probe.get();
         for (int i = 1; i < NOT_TLS_PROBES && answer == Answer.NOT_TLS; i++)
         {
-            try
+            final long until = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(pause);
+            for (long left = until - System.nanoTime(); left > 0; left = until - System.nanoTime())
             {
-                Thread.sleep(pause);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                return Answer.UNKNOWN;
+                java.util.concurrent.locks.LockSupport.parkNanos(left);
+                if (Thread.currentThread().isInterrupted())
+                {
+                    return Answer.UNKNOWN;
+                }
             }
             answer = probe.get();
         }

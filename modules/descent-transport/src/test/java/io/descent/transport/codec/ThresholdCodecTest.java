@@ -18,6 +18,7 @@ class ThresholdCodecTest
     private static final ThresholdSettings TAU_ONE = new ThresholdSettings(0.01, 1.0, 1.0, 1.0);
 
     private final ThresholdDecoder decoder = new ThresholdDecoder();
+    private final ThresholdChecks checks = new ThresholdChecks();
 
     @Test
     void shouldConserveMassWithErrorFeedback()
@@ -64,7 +65,7 @@ class ThresholdCodecTest
         final float[][] sums = new float[5][];
         for (int t = 0; t < sums.length; t++)
         {
-            sums[t] = roundTrip(encoder, g);
+            sums[t] = checks.roundTrip(encoder, g);
         }
         for (int t = 0; t < 3; t++)
         {
@@ -90,12 +91,12 @@ class ThresholdCodecTest
         g[9] = 3.5f;
         g[10] = -2.0f;
         final float[] zero = new float[n];
-        assertEquals(1.0f, roundTrip(encoder, g)[9]);
+        assertEquals(1.0f, checks.roundTrip(encoder, g)[9]);
         assertEquals(2.5f, encoder.residual(9));
-        assertEquals(1.0f, roundTrip(encoder, zero)[9]);
-        assertEquals(1.0f, roundTrip(encoder, zero)[9]);
+        assertEquals(1.0f, checks.roundTrip(encoder, zero)[9]);
+        assertEquals(1.0f, checks.roundTrip(encoder, zero)[9]);
         assertEquals(0.5f, encoder.residual(9));
-        assertEquals(0.0f, roundTrip(encoder, zero)[9]);
+        assertEquals(0.0f, checks.roundTrip(encoder, zero)[9]);
         assertEquals(0.5f, encoder.residual(9));
         assertEquals(0.0f, encoder.residual(10), "-2 went out as two quanta of -1");
     }
@@ -287,7 +288,7 @@ class ThresholdCodecTest
         final ThresholdEncoder encoder = new ThresholdEncoder(n, new ThresholdSettings(0.01, 0.5, 0.01, 1.0));
         final float[] g = new float[n];
         g[3] = 5.0f;
-        roundTrip(encoder, g);
+        checks.roundTrip(encoder, g);
         encoder.reset();
         assertEquals(0.0, encoder.residualNorm());
         assertEquals(0.5f, encoder.tau());
@@ -308,15 +309,5 @@ class ThresholdCodecTest
         // Box–Muller, so the stream depends only on the seed.
         final double u = 1.0 - random.nextDouble();
         return Math.sqrt(-2.0 * Math.log(u)) * Math.cos(2.0 * Math.PI * random.nextDouble());
-    }
-
-    private float[] roundTrip(final ThresholdEncoder encoder, final float[] gradient)
-    {
-        final UnsafeBuffer message = Codecs.buffer(encoder.maxEncodedBytes());
-        final int length = encoder.encode(Codecs.floats(gradient), 0, message);
-        final Codecs.GuardedSum sum = new Codecs.GuardedSum(gradient.length);
-        assertTrue(decoder.accumulate(message, length, sum.sum, gradient.length, 1.0f, true));
-        assertTrue(sum.guardsIntact());
-        return sum.values();
     }
 }
