@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.descent.cli.DescentCli;
 import io.descent.cluster.checkpoint.CheckpointStore;
 import io.descent.cluster.checkpoint.ShardCheckpoints;
+import io.descent.cluster.metrics.Scrape;
 import io.descent.model.artifact.ArtifactStore;
 import io.descent.report.JsonReports;
 import org.junit.jupiter.api.Tag;
@@ -28,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * started again with {@code --resume} go on from the newest complete checkpoint and finish the job with the weights
  * of the uninterrupted run, bit for bit (and the same test metrics). A resume with another shard count is refused.
  * Under {@code ssp} (s = 1) the same kill and resume: the job completes every planned step from a checkpoint both
- * shards completed, with finite weights (ssp is not reproducible bit for bit).
+ * shards completed, with finite weights (ssp is not reproducible bit for bit); before the kill, shard 1's own
+ * {@code /metrics} counts the gradients it applied, none staler than s.
  */
 @Tag("slow")
 class ShardRestartTest
@@ -127,10 +129,14 @@ class ShardRestartTest
              NodeProcess second = worker("w1", seed, ssp))
         {
             final long killedAfter;
+            final int followerMetrics = NodeProcess.freePort();
+            final List<String> scraped = new ArrayList<>(ssp);
+            scraped.addAll(List.of("--metrics-port", Integer.toString(followerMetrics)));
             try (NodeProcess coordinator = shard(0, "ps", seed, checkpoints, ssp);
-                 NodeProcess follower = shard(1, "ps-shard-1", seed, checkpoints, ssp))
+                 NodeProcess follower = shard(1, "ps-shard-1", seed, checkpoints, scraped))
             {
                 killedAfter = awaitCompleteCheckpoint(checkpoints, coordinator);
+                assertFollowerStaleness(followerMetrics, 1);
                 follower.process().destroyForcibly().waitFor();
                 assertEquals(1, coordinator.awaitExit(Duration.ofSeconds(300)), coordinator.stderr());
                 assertTrue(coordinator.stdout().contains("restart every shard with --resume"), coordinator.stdout());
@@ -177,6 +183,31 @@ class ShardRestartTest
             assertTrue(steps.length > 0 && steps[steps.length - 1] == last, "shard " + shard + " wrote its part " +
                 "of the final step " + last + ": " + Arrays.toString(steps));
         }
+    }
+
+    /**
+     * Scrapes a non-coordinator shard's own {@code /metrics} (fed by its {@code ShardServer.Observer}): it counted
+     * applied gradients, and none staler than the bound.
+     */
+    private static void assertFollowerStaleness(final int port, final int staleness) throws Exception
+    {
+        final List<Scrape.Sample> samples = Scrape.metrics(port);
+        double count = 0;
+        double withinBound = 0;
+        for (final Scrape.Sample sample : samples)
+        {
+            if (sample.name().equals("descent_gradient_staleness_steps_count"))
+            {
+                count += sample.value();
+            }
+            else if (sample.name().equals("descent_gradient_staleness_steps_bucket") &&
+                Integer.toString(staleness).equals(sample.labels().get("le").replace(".0", "")))
+            {
+                withinBound += sample.value();
+            }
+        }
+        assertTrue(count > 0, "shard 1 counted the gradients it applied on its /metrics: " + samples);
+        assertEquals(count, withinBound, "none staler than s = " + staleness + " on shard 1: " + samples);
     }
 
     /** @return the step the worker was last accepted from (the restarted coordinator's checkpoint). */
