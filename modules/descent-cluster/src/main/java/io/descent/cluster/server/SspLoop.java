@@ -436,7 +436,8 @@ final class SspLoop
             return;
         }
         final OpenStep step = find(at);
-        final StepBarrier.Report report = null == step ? StepBarrier.Report.IGNORED : step.barrier.onMeta(rank, meta);
+        final StepBarrier.Report report = null == step ? StepBarrier.Report.IGNORED :
+            step.barrier.onMeta(rank, meta, engine.clipsByGlobalNorm());
         if (report == StepBarrier.Report.IGNORED)
         {
             log.debug("ignored gradient report of step {} from rank {}", at, rank);
@@ -445,8 +446,9 @@ final class SspLoop
         if (report == StepBarrier.Report.REFUSED)
         {
             refused++;
-            log.warn("refused the gradient of step {} from rank {}: it reports {} examples, the server ordered {}; " +
-                "the step goes on without it", at, rank, meta.examples(), step.barrier.orderedRows(rank));
+            log.warn("refused the gradient of step {} from rank {}: it reports {} examples (the server ordered {}) " +
+                "and a squared norm of {} (clipping: needed, at least 0); the step goes on without it", at, rank,
+                meta.examples(), step.barrier.orderedRows(rank), meta.squares());
             closeReady();
             next(rank, at);
             return;
@@ -468,7 +470,8 @@ final class SspLoop
             diverged(at, loss, TrainingDivergedException.Found.LOSS);
             return;
         }
-        final double used = engine.applyOne(rank, step.barrier.plannedWeight(rank), at);
+        final double used = engine.applyOne(rank, step.barrier.plannedWeight(rank), at,
+            step.barrier.meta(rank).squares());
         if (Double.isNaN(used))
         {
             diverged(at, loss, TrainingDivergedException.Found.GRADIENT);
