@@ -157,6 +157,8 @@ final class SspLoop
         if (gathers())
         {
             unacknowledged++;
+            // Another shard may now lag by any number of steps until it takes the drop in: delete no checkpoint.
+            checkpoints.holdOlder(true);
         }
         forget(rank);
         rankOrders.drop(rank);
@@ -249,6 +251,7 @@ final class SspLoop
         {
             return;
         }
+        checkpoints.holdOlder(false);
         for (int rank = 0; rank < gated.length; rank++)
         {
             final long step = gated[rank];

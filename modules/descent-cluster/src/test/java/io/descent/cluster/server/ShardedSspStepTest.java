@@ -1,6 +1,8 @@
 package io.descent.cluster.server;
 
 import io.descent.cluster.TestJob;
+import io.descent.cluster.checkpoint.CheckpointStore;
+import io.descent.cluster.checkpoint.ShardCheckpoints;
 import io.descent.cluster.dataplane.InMemoryDataPlane;
 import io.descent.cluster.dataplane.InMemoryNetwork;
 import io.descent.cluster.dataplane.Outlet;
@@ -10,8 +12,10 @@ import io.descent.cluster.protocol.GradientMeta;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -28,8 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * once every shard closed the step s + 1 before it; a rank dropped by the coordinator leaves both shards' orders from
  * the same step (the coordinator opens no step before shard 1 acknowledged, shard 1 plans a step it opened ahead
  * again), and an epoch is evaluated on both shards' ranges. With gradient-norm clipping each shard clips its range of
- * a gradient by the norm its worker reported for the whole gradient, and refuses a report without a valid one. Each
- * worker has a data plane per shard, so what each shard sent it is counted apart.
+ * a gradient by the norm its worker reported for the whole gradient, and refuses a report without a valid one. The
+ * coordinator deletes no checkpoint between a drop and its acknowledgement. Each worker has a data plane per shard,
+ * so what each shard sent it is counted apart.
  */
 class ShardedSspStepTest
 {
@@ -190,6 +195,42 @@ class ShardedSspStepTest
         System.arraycopy(follower, 0, expected, coordinatorRange.length, follower.length);
         assertArrayEquals(expected, evaluated, "the coordinator's range when it closed the epoch (not the one it " +
             "applied rank 0's next step to since), then shard 1's");
+    }
+
+    /**
+     * Async's checkpoint guard: between a drop and its acknowledgement the coordinator closes every step the fastest
+     * worker ran ahead while shard 1 still waits for the dropped rank; it deletes none of its checkpoints meanwhile
+     * (with {@code keep = 1} it would keep two), so the newest complete one survives, and rotates again after.
+     */
+    @Test
+    void shouldKeepTheNewestCompleteCheckpointWhileAShardLagsAfterADropUnderAsync(@TempDir final Path dir)
+    {
+        start("consistency = async, checkpoint { dir = \"" + dir + "\", every-steps = 1, keep = 1 }");
+        final long[] bounds = shards[0].engine.shardPlan().bounds();
+        workers[0].push(0, 1, both());
+        workers[1].push(0, 1, both());
+        assertEquals(1, ShardCheckpoints.latestComplete(dir, bounds));
+        // Rank 1 dies while pushing step 1: the coordinator got it, shard 1 did not. Rank 0 runs three steps ahead.
+        workers[1].push(1, 1, new boolean[]{ true, false });
+        for (long step = 1; step <= 3; step++)
+        {
+            workers[0].push(step, 1, both());
+        }
+        final long from = shards[0].loop.drop(1);
+        assertEquals(List.of(0L, 1L, 2L, 3L), shards[0].applied(), "the coordinator closed steps 1-3");
+        assertEquals(List.of(0L), shards[1].applied(), "shard 1 waits for rank 1's step 1");
+        assertArrayEquals(new long[]{ 1, 2, 3, 4 }, CheckpointStore.steps(ShardCheckpoints.part(dir, 0, 2)),
+            "nothing deleted while the drop is not acknowledged");
+        assertEquals(1, ShardCheckpoints.latestComplete(dir, bounds), "the newest complete checkpoint survives");
+
+        shards[1].loop.leave(1, from);
+        shards[0].loop.acknowledged();
+        assertEquals(4, ShardCheckpoints.latestComplete(dir, bounds), "shard 1 caught up");
+        // Step 4 was opened before the drop (rank 0 was ordered it): rank 0 computes its own data shard.
+        workers[0].push(4, 1, both());
+        assertArrayEquals(new long[]{ 4, 5 }, CheckpointStore.steps(ShardCheckpoints.part(dir, 0, 2)),
+            "rotating again: keep + 1");
+        assertEquals(5, ShardCheckpoints.latestComplete(dir, bounds));
     }
 
     @Test
