@@ -41,25 +41,15 @@ class PushedNormTest
     @ValueSource(strings = { "none", "fp16", "bf16", "threshold" })
     void shouldBeTheNormOfTheValuesTheShardsDecode(final String compression)
     {
-        final ClusterSettings settings = settings("consistency = ssp, staleness = 2, compression = " + compression);
-        final INDArray gradient = gradient(false);
-        final PushedNorm norm = PushedNorm.of(settings, 1.0, 2);
-        assertTrue(norm.needed());
-        final GradientEncoder[] encoders = encoders(settings);
-        double decoded = 0.0;
-        for (int step = 0; step < 3; step++)
-        {
-            // Three pushes: threshold's residual carries between them, so each sends other values.
-            norm.start(gradient);
-            decoded = push(settings, encoders, gradient, norm);
-        }
-        final double reported = norm.squares();
-        final double computed = squares(gradient);
+        // Three pushes: threshold's residual carries between them, so each sends other values.
+        final double[] pushed = pushes("consistency = ssp, staleness = 2, compression = " + compression, false, 3);
+        final double reported = pushed[0];
+        final double decoded = pushed[1];
         assertTrue(reported > 0.0, "values were sent: " + reported);
         assertEquals(decoded, reported, decoded * (compression.equals("none") ? 1e-6 : 1e-12), compression);
         if (!compression.equals("none"))
         {
-            assertNotEquals(computed, reported, "the values sent, not the gradient computed");
+            assertNotEquals(squares(gradient(false)), reported, "the values sent, not the gradient computed");
         }
     }
 
@@ -67,12 +57,29 @@ class PushedNormTest
     @ValueSource(strings = { "none", "fp16", "bf16", "threshold" })
     void shouldBeInfiniteForAGradientThatIsNotFinite(final String compression)
     {
-        final ClusterSettings settings = settings("consistency = async, compression = " + compression);
-        final INDArray gradient = gradient(true);
+        assertEquals(Double.POSITIVE_INFINITY, pushes("consistency = async, compression = " + compression, true,
+            1)[0], compression);
+    }
+
+    /**
+     * Pushes the test's gradient ({@code broken}: with a NaN) {@code count} times, as a worker of two shards does.
+     *
+     * @return the squared norm reported for the last push, then that of what the servers decode of it.
+     */
+    private static double[] pushes(final String overrides, final boolean broken, final int count)
+    {
+        final ClusterSettings settings = settings(overrides);
+        final INDArray gradient = gradient(broken);
         final PushedNorm norm = PushedNorm.of(settings, 1.0, 2);
-        norm.start(gradient);
-        push(settings, encoders(settings), gradient, norm);
-        assertEquals(Double.POSITIVE_INFINITY, norm.squares(), compression);
+        assertTrue(norm.needed());
+        final GradientEncoder[] encoders = encoders(settings);
+        double decoded = 0.0;
+        for (int push = 0; push < count; push++)
+        {
+            norm.start(gradient);
+            decoded = push(settings, encoders, gradient, norm);
+        }
+        return new double[]{ norm.squares(), decoded };
     }
 
     @Test
