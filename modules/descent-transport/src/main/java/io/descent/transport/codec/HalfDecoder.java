@@ -117,11 +117,17 @@ public final class HalfDecoder implements GradientDecoder
         {
             return Double.NaN;
         }
+        encoded.boundsCheck(0, floats * Short.BYTES);
         final boolean fp16 = compression == Compression.FP16;
+        final boolean raw = RawAccess.LITTLE_ENDIAN_NATIVE;
+        // Bounds checked once above: read memory directly, as accumulate does.
+        final byte[] inArray = encoded.byteArray();
+        final long in = encoded.addressOffset();
         double squares = 0.0;
         for (int i = 0; i < floats; i++)
         {
-            final short bits = encoded.getShort(i << 1, LITTLE_ENDIAN);
+            final short bits = raw ? UnsafeApi.getShort(inArray, in + ((long)i << 1)) :
+                encoded.getShort(i << 1, LITTLE_ENDIAN);
             final double value = fp16 ? FP16_VALUES[bits & 0xFFFF] : HalfFloats.fromBf16(bits);
             squares += value * value;
         }
