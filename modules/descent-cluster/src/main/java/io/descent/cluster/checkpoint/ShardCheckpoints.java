@@ -31,7 +31,10 @@ import java.util.stream.Stream;
  * newest {@code keep} complete checkpoints; a resume deletes its part's steps after the one it loads (they were not
  * complete). Under {@code ssp} a shard can close up to {@code s + 2} steps ahead of another (while a lost worker's
  * drop is not yet acknowledged): a part then keeps as many more as that many steps can hold
- * ({@link #keepInPart(int, int, int)}). Stateless; its methods touch only the directories given.
+ * ({@link #keepInPart(int, int, int)}). Under {@code async} that lead has no bound; the shard that can take it is the
+ * coordinator, and only in that moment, so the coordinator deletes none of its part's checkpoints until every shard
+ * acknowledged the drop (the server's checkpoint policy, {@code holdOlder}). Stateless; its methods touch only the
+ * directories given.
  */
 public final class ShardCheckpoints
 {

@@ -38,6 +38,8 @@ final class CheckpointPolicy
     private final int shard;
     private long lastNs;
     private long lastWritten = -1;
+    /** True while this part deletes none of its checkpoints ({@link #holdOlder}). */
+    private boolean holding;
 
     /**
      * @param settings the checkpoint settings; nothing is ever due when they are not {@code enabled()}.
@@ -125,7 +127,21 @@ final class CheckpointPolicy
     }
 
     /**
-     * Writes the checkpoint of {@code next} and deletes all but the newest {@code keep}.
+     * Makes {@link #write} delete none of this part's older checkpoints while {@code hold} (then the newest
+     * {@code keep} again from the next write). For the coordinator of several shards under ssp and async between a
+     * drop and its acknowledgement: it alone can then close steps ahead of another shard, which still waits for the
+     * dropped rank's gradient, by as many steps as the fastest worker ran ahead (unbounded under async); so rotating
+     * by count could delete the newest checkpoint every shard completed. Once every shard took the drop in, each
+     * is again at most a step behind it ({@link ShardCheckpoints}).
+     */
+    void holdOlder(final boolean hold)
+    {
+        holding = hold;
+    }
+
+    /**
+     * Writes the checkpoint of {@code next} and deletes all but the newest {@code keep} (none while
+     * {@link #holdOlder holding}).
      *
      * @param next    the next step to compute (the weights version held by {@code vectors}).
      * @param epochs  the current epoch's tally, every step before {@code next} added.
@@ -143,7 +159,7 @@ final class CheckpointPolicy
         {
             ShardCheckpoints.writeLayout(target, shard, bounds);
         }
-        final Path written = CheckpointStore.write(target, checkpoint, vectors, keep);
+        final Path written = CheckpointStore.write(target, checkpoint, vectors, holding ? Integer.MAX_VALUE : keep);
         log.info("checkpoint of step {} written to {}", next, written);
         lastWritten = next;
         return created;

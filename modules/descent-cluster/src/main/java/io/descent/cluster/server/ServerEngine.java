@@ -775,12 +775,16 @@ final class ServerEngine implements AutoCloseable
     /**
      * One update from one rank's gradient alone ({@code ssp}, {@code async}): scales it by {@code weight} (its share
      * of the examples of a whole step, so that it moves the weights as its part of the averaged update would), checks
-     * that it is finite, then runs the optimizer. Sends in flight are not touched: they go out from copies
-     * ({@link #publishCopies}).
+     * that it is finite, then runs the optimizer. With shards and gradient-norm clipping this range is first clipped
+     * by the whole gradient's norm, {@code weight · √squares}, as one server's optimizer clips the whole scaled
+     * gradient by its own. Sends in flight are not touched: they go out from copies ({@link #publishCopies}).
      *
-     * @return the learning rate used, or NaN when the gradient is not finite: then nothing was applied.
+     * @param squares the squared norm of the rank's whole gradient as decoded, unscaled, from its report
+     *                ({@link GradientMeta#squares()}); read only when {@link #clipsByGlobalNorm()}.
+     * @return the learning rate used, or NaN when the gradient (or, clipping, its norm) is not finite: then nothing
+     * was applied.
      */
-    double applyOne(final int rank, final double weight, final long step)
+    double applyOne(final int rank, final double weight, final long step, final double squares)
     {
         final long start = System.nanoTime();
         final INDArray gradient = gradients[rank];
@@ -796,12 +800,24 @@ final class ServerEngine implements AutoCloseable
                 Nd4j.getBlasWrapper().level1().scal(floats, weight, gradient);
             }
         }
-        final double rate = Finite.all(gradient) ? optimizer.step(params, gradient, step) : Double.NaN;
+        double rate = Double.NaN;
+        final double norm = weight * Math.sqrt(squares);
+        if (Finite.all(gradient) && (maxNorm == 0.0 || Double.isFinite(norm)))
+        {
+            if (maxNorm > 0.0)
+            {
+                clippedSteps += Optimizer.clipTo(gradient, norm, maxNorm) ? 1 : 0;
+            }
+            rate = optimizer.step(params, gradient, step);
+        }
         updateSeconds += (System.nanoTime() - start) / 1e9;
         return rate;
     }
 
-    /** @return the steps whose gradient {@link #applyClipped} scaled down (clipping with shards), else 0. */
+    /**
+     * @return the steps ({@code sync}, {@code backup}) or gradients ({@code ssp}, {@code async}) this shard's clipping
+     * by the global norm scaled down ({@link #applyClipped}, {@link #applyOne}; clipping with shards), else 0.
+     */
     long clippedSteps()
     {
         return clippedSteps;

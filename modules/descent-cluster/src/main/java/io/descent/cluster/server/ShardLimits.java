@@ -1,20 +1,20 @@
 package io.descent.cluster.server;
 
 import io.descent.cluster.ClusterSettings;
-import io.descent.cluster.Consistency;
 import io.descent.nn.error.BadInputException;
 import io.descent.train.JobConfig;
 
 /**
  * What parameter-server shards ({@code descent.cluster.servers > 1}) do not support yet, refused at start with one
- * line each (exit 2) rather than run half-working: checkpoints by time (the shards checkpoint the same steps, by
- * {@code every-steps}) and, under {@code ssp} and {@code async}, gradient-norm clipping (each gradient is applied
- * alone on arrival: clipping it by its global norm would take a round of the shards' norms per gradient). Backup
- * workers are supported: the coordinator picks each step's ranks and every shard closes the step on them
- * ({@code StepClose.follow}). A lost
- * worker is dropped from every shard's orders from the same step ({@link StepLoop#drop}, {@link StepLoop#leave}) and a joining worker ordered from the same step
- * ({@link StepLoop#admit}, {@link StepLoop#join}); a lost shard stops the servers, the workers wait for a restart
- * with --resume ({@link ParameterServer}). Stateless.
+ * line (exit 2) rather than run half-working: checkpoints by time (the shards checkpoint the same steps, by
+ * {@code every-steps}). Gradient-norm clipping is supported: under {@code sync} and {@code backup} the shards sum
+ * their parts of each step's norm ({@link NormExchange}); under {@code ssp} and {@code async} each gradient is applied
+ * alone on arrival and clipped by the norm its worker reports with it
+ * ({@link io.descent.cluster.protocol.GradientMeta#squares()}). Backup workers are supported: the coordinator picks
+ * each step's ranks and every shard closes the step on them ({@code StepClose.follow}). A lost worker is dropped from
+ * every shard's orders from the same step ({@link StepLoop#drop}, {@link StepLoop#leave}) and a joining worker ordered
+ * from the same step ({@link StepLoop#admit}, {@link StepLoop#join}); a lost shard stops the servers, the workers wait
+ * for a restart with --resume ({@link ParameterServer}). Stateless.
  */
 public final class ShardLimits
 {
@@ -43,13 +43,6 @@ public final class ShardLimits
             throw new BadInputException("descent.cluster.checkpoint.every = " +
                 settings.checkpoints().every().toSeconds() + "s" +
                 " (checkpoints by time)" + with + "; use checkpoint.every-steps=K (and every=0s)");
-        }
-        final Consistency.Mode mode = settings.consistency().mode();
-        final double clipNorm = job.train().optimizer().clipNorm();
-        if ((mode == Consistency.Mode.SSP || mode == Consistency.Mode.ASYNC) && clipNorm > 0.0)
-        {
-            throw new BadInputException("train.clip-norm = " + clipNorm + " with descent.cluster.consistency = " +
-                mode.label() + with + "; use clip-norm=0, consistency=sync, or one server");
         }
     }
 }

@@ -157,6 +157,8 @@ final class SspLoop
         if (gathers())
         {
             unacknowledged++;
+            // Another shard may now lag by any number of steps until it takes the drop in: delete no checkpoint.
+            checkpoints.holdOlder(true);
         }
         forget(rank);
         rankOrders.drop(rank);
@@ -249,6 +251,7 @@ final class SspLoop
         {
             return;
         }
+        checkpoints.holdOlder(false);
         for (int rank = 0; rank < gated.length; rank++)
         {
             final long step = gated[rank];
@@ -436,7 +439,8 @@ final class SspLoop
             return;
         }
         final OpenStep step = find(at);
-        final StepBarrier.Report report = null == step ? StepBarrier.Report.IGNORED : step.barrier.onMeta(rank, meta);
+        final StepBarrier.Report report = null == step ? StepBarrier.Report.IGNORED :
+            step.barrier.onMeta(rank, meta, engine.clipsByGlobalNorm());
         if (report == StepBarrier.Report.IGNORED)
         {
             log.debug("ignored gradient report of step {} from rank {}", at, rank);
@@ -445,8 +449,9 @@ final class SspLoop
         if (report == StepBarrier.Report.REFUSED)
         {
             refused++;
-            log.warn("refused the gradient of step {} from rank {}: it reports {} examples, the server ordered {}; " +
-                "the step goes on without it", at, rank, meta.examples(), step.barrier.orderedRows(rank));
+            log.warn("refused the gradient of step {} from rank {}: it reports {} examples (the server ordered {}) " +
+                "and a squared norm of {} (clipping: needed, at least 0); the step goes on without it", at, rank,
+                meta.examples(), step.barrier.orderedRows(rank), meta.squares());
             closeReady();
             next(rank, at);
             return;
@@ -468,7 +473,8 @@ final class SspLoop
             diverged(at, loss, TrainingDivergedException.Found.LOSS);
             return;
         }
-        final double used = engine.applyOne(rank, step.barrier.plannedWeight(rank), at);
+        final double used = engine.applyOne(rank, step.barrier.plannedWeight(rank), at,
+            step.barrier.meta(rank).squares());
         if (Double.isNaN(used))
         {
             diverged(at, loss, TrainingDivergedException.Found.GRADIENT);

@@ -12,10 +12,10 @@ import java.util.BitSet;
  * ranks are still in flight.
  *
  * <p>Each gradient weighs as many examples as the server <em>ordered</em> from its rank, never what the worker
- * reports: a report whose example count differs from the order is {@link Report#REFUSED refused}, and that rank is
- * then missing from the step, exactly as a rank lost before delivering (the step completes with the others, averaged
- * over their examples; the rank stays in the job and gets the next step's order). Confined to the server's compute
- * thread.
+ * reports: a report whose example count differs from the order (or that lacks the gradient's norm a clipping shard
+ * needs) is {@link Report#REFUSED refused}, and that rank is then missing from the step, exactly as a rank lost before
+ * delivering (the step completes with the others, averaged over their examples; the rank stays in the job and gets the
+ * next step's order). Confined to the server's compute thread.
  */
 final class StepBarrier
 {
@@ -26,7 +26,7 @@ final class StepBarrier
         ACCEPTED,
         /** Not for this step's barrier: the rank is not expected (dropped, refused) or reported already. */
         IGNORED,
-        /** Its example count is not what the rank was ordered: the rank is missing from the step. */
+        /** Its example count is not what the rank was ordered, or its norm is bad: the rank is missing from the step. */
         REFUSED
     }
 
@@ -84,12 +84,22 @@ final class StepBarrier
      */
     Report onMeta(final int rank, final GradientMeta report)
     {
+        return onMeta(rank, report, false);
+    }
+
+    /**
+     * As {@link #onMeta(int, GradientMeta)}; with {@code needsNorm} (gradient-norm clipping of each gradient by
+     * shards, {@code ssp} and {@code async}) also refuses a report without a valid squared norm
+     * ({@link GradientMeta#hasSquares()}: NaN or negative, which no worker of this job sends).
+     */
+    Report onMeta(final int rank, final GradientMeta report, final boolean needsNorm)
+    {
         StepTrace.mark("s.meta", step, rank);
         if (!expected.get(rank) || meta.get(rank))
         {
             return Report.IGNORED;
         }
-        if (report.examples() != orderedRows[rank])
+        if (report.examples() != orderedRows[rank] || needsNorm && !report.hasSquares())
         {
             expected.clear(rank);
             return Report.REFUSED;

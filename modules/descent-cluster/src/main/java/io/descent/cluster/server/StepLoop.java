@@ -226,7 +226,9 @@ final class StepLoop
     /**
      * @return how many steps a shard can close ahead of the slowest shard: under ssp {@code s + 2} (a shard still
      * waiting for a dropped rank's gradient lags until the drop reaches it, the coordinator opening nothing
-     * meanwhile), else 1. Under async the lag of that moment has no bound in steps; it is taken as 1.
+     * meanwhile), else 1. Under async the lag of that moment has no bound in steps: it is taken as 1, and the
+     * coordinator, the one shard that can lead then, deletes no checkpoint until the drop is acknowledged
+     * ({@link CheckpointPolicy#holdOlder}).
      */
     private static int leadSteps(final ServerSetup setup)
     {

@@ -103,6 +103,8 @@ final class WorkerEngine implements AutoCloseable
      */
     private GradientEncoder[] encoders = new GradientEncoder[0];
     private UnsafeBuffer[] encodedRanges = new UnsafeBuffer[0];
+    /** The squared norm of each push as the shards decode it, when they clip by it (ssp/async with shards). */
+    private PushedNorm pushedNorm;
     /**
      * With {@code weight-compression}: the decoder of the weights' ranges, and where each version's encoded ranges land
      * (by version parity, then shard: version v + 1 may land while v is computed) with their lengths, else null
@@ -252,6 +254,7 @@ final class WorkerEngine implements AutoCloseable
                 ", this worker's model has " + floats);
         }
         final int count = bounds.length - 1;
+        pushedNorm = PushedNorm.of(setup.settings(), setup.job().train().optimizer().clipNorm(), count);
         outlets = new Outlet[count];
         weightRanges = new UnsafeBuffer[count];
         gradientRanges = new UnsafeBuffer[count];
@@ -581,6 +584,7 @@ final class WorkerEngine implements AutoCloseable
         computeSeconds += (computed - start) / 1e9;
         final long deadline = System.nanoTime() + setup.settings().sendTimeout().toNanos();
         SendResult result = SendResult.SENT;
+        pushedNorm.start(model.gradients());
         for (int shard = 0; shard < outlets.length && result.isSent(); shard++)
         {
             result = pushRange(shard, step.step(), deadline);
@@ -591,7 +595,7 @@ final class WorkerEngine implements AutoCloseable
         if (result.isSent())
         {
             new GradientMeta(rows, loss, samples, computeSeconds, pushSeconds, waitSeconds, bytesSent(),
-                transport).encode(metaView);
+                transport, pushedNorm.squares()).encode(metaView);
             for (int shard = 0; shard < outlets.length && result.isSent(); shard++)
             {
                 result = outlets[shard].send(joined.messageId(MessageKind.GRADIENT_META, step.step(), rank,
@@ -630,6 +634,7 @@ final class WorkerEngine implements AutoCloseable
                 encodedRanges[shard], deadline);
         }
         final int bytes = encoder.encode(gradientView, byteOffset, encodedRanges[shard]);
+        pushedNorm.add(encodedRanges[shard], 0, bytes, length(shard));
         gradientBytesWire += bytes;
         return outlets[shard].send(id.withCompression(encoder.compression()), encodedRanges[shard], bytes, deadline);
     }
@@ -653,6 +658,8 @@ final class WorkerEngine implements AutoCloseable
             encoder.encode(gradientView, byteOffset, encoded, from, to);
             outlet.ready(encoder.bytesFor(to));
             final SendResult result = outlet.progress();
+            // While the chunks just offered go out.
+            pushedNorm.add(encoded, encoder.bytesFor(from), encoder.bytesFor(to), to - from);
             if (result != SendResult.PENDING)
             {
                 // Done (the last piece) or failed: a failure ends the message, whatever is not encoded yet.

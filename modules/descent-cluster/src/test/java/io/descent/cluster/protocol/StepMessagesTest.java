@@ -7,7 +7,9 @@ import org.junit.jupiter.api.Test;
 import java.nio.ByteBuffer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The data-plane records of a step: a {@link StepOrder} and a {@link GradientMeta} survive their wire form. */
 class StepMessagesTest
@@ -42,5 +44,23 @@ class StepMessagesTest
         assertEquals(meta, GradientMeta.decode(buffer));
         assertEquals(new WorkerStats(2, "host-b", 77, 1L << 40, 12.5, 0.25, 3.125, 987654321L, transport),
             meta.stats(2, "host-b", 77));
+    }
+
+    @Test
+    void shouldCarryTheGradientsSquaredNormInLayoutOneOnly()
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(GradientMeta.BYTES));
+        final GradientMeta meta = new GradientMeta(30, 0.5, 30, 1, 0, 0, 4096, TransportStats.NONE, 0.1875);
+        meta.encode(buffer);
+        assertEquals(meta, GradientMeta.decode(buffer));
+        assertTrue(meta.hasSquares());
+        assertTrue(new GradientMeta(30, 0.5, 30, 1, 0, 0, 4096, TransportStats.NONE,
+            Double.POSITIVE_INFINITY).hasSquares(), "+∞: a gradient that is not finite");
+        for (final double bad : new double[]{ Double.NaN, -1.0, Double.NEGATIVE_INFINITY })
+        {
+            assertFalse(new GradientMeta(30, 0.5, 30, 1, 0, 0, 4096, TransportStats.NONE, bad).hasSquares());
+        }
+        buffer.putInt(4, GradientMeta.LAYOUT + 1, java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertTrue(Double.isNaN(GradientMeta.decode(buffer).squares()), "another layout's report has no norm");
     }
 }

@@ -1,6 +1,8 @@
 package io.descent.cluster.server;
 
 import io.descent.cluster.TestJob;
+import io.descent.cluster.checkpoint.CheckpointStore;
+import io.descent.cluster.checkpoint.ShardCheckpoints;
 import io.descent.cluster.dataplane.InMemoryDataPlane;
 import io.descent.cluster.dataplane.InMemoryNetwork;
 import io.descent.cluster.dataplane.Outlet;
@@ -10,8 +12,10 @@ import io.descent.cluster.protocol.GradientMeta;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -27,13 +31,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the pusher alone; each shard holds its own range back under the bound, so a worker gets every range of a step only
  * once every shard closed the step s + 1 before it; a rank dropped by the coordinator leaves both shards' orders from
  * the same step (the coordinator opens no step before shard 1 acknowledged, shard 1 plans a step it opened ahead
- * again), and an epoch is evaluated on both shards' ranges. Each worker has a data plane per shard, so what each
- * shard sent it is counted apart.
+ * again), and an epoch is evaluated on both shards' ranges. With gradient-norm clipping each shard clips its range of
+ * a gradient by the norm its worker reported for the whole gradient, and refuses a report without a valid one. The
+ * coordinator deletes no checkpoint between a drop and its acknowledgement. Each worker has a data plane per shard,
+ * so what each shard sent it is counted apart.
  */
 class ShardedSspStepTest
 {
     private static final int RANKS = 2;
     private static final float RATE = 0.5f;
+    /** Below every gradient's norm of this test (at least (1/16)·√3587 / 2 ≈ 1.9). */
+    private static final double CLIP = 0.5;
+    private static final String CLIPPED = "\ntrain.clip-norm = " + CLIP;
     /** 10-256-3: 3,587 floats, two ranges of at least 4 KiB. */
     private static final String JOB = "model { layers = [ { type = dense, units = 256, activation = tanh }, " +
         "{ type = dense } ] }\ntrain { batch-size = 30, epochs = 3, learning-rate = 0.5, momentum = 0.0 }";
@@ -45,7 +54,12 @@ class ShardedSspStepTest
 
     private void start(final String consistency)
     {
-        final TestJob job = TestJob.of(JOB);
+        start(consistency, "");
+    }
+
+    private void start(final String consistency, final String train)
+    {
+        final TestJob job = TestJob.of(JOB + train);
         network = new InMemoryNetwork();
         final String settings = "servers = 2, shard-min-bytes = 4k, " + consistency;
         final InMemoryDataPlane coordinatorPlane = network.newPlane("ps");
@@ -183,6 +197,99 @@ class ShardedSspStepTest
             "applied rank 0's next step to since), then shard 1's");
     }
 
+    /**
+     * Async's checkpoint guard: between a drop and its acknowledgement the coordinator closes every step the fastest
+     * worker ran ahead while shard 1 still waits for the dropped rank; it deletes none of its checkpoints meanwhile
+     * (with {@code keep = 1} it would keep two), so the newest complete one survives, and rotates again after.
+     */
+    @Test
+    void shouldKeepTheNewestCompleteCheckpointWhileAShardLagsAfterADropUnderAsync(@TempDir final Path dir)
+    {
+        start("consistency = async, checkpoint { dir = \"" + dir + "\", every-steps = 1, keep = 1 }");
+        final long[] bounds = shards[0].engine.shardPlan().bounds();
+        workers[0].push(0, 1, both());
+        workers[1].push(0, 1, both());
+        assertEquals(1, ShardCheckpoints.latestComplete(dir, bounds));
+        // Rank 1 dies while pushing step 1: the coordinator got it, shard 1 did not. Rank 0 runs three steps ahead.
+        workers[1].push(1, 1, new boolean[]{ true, false });
+        for (long step = 1; step <= 3; step++)
+        {
+            workers[0].push(step, 1, both());
+        }
+        final long from = shards[0].loop.drop(1);
+        assertEquals(List.of(0L, 1L, 2L, 3L), shards[0].applied(), "the coordinator closed steps 1-3");
+        assertEquals(List.of(0L), shards[1].applied(), "shard 1 waits for rank 1's step 1");
+        assertArrayEquals(new long[]{ 1, 2, 3, 4 }, CheckpointStore.steps(ShardCheckpoints.part(dir, 0, 2)),
+            "nothing deleted while the drop is not acknowledged");
+        assertEquals(1, ShardCheckpoints.latestComplete(dir, bounds), "the newest complete checkpoint survives");
+
+        shards[1].loop.leave(1, from);
+        shards[0].loop.acknowledged();
+        assertEquals(4, ShardCheckpoints.latestComplete(dir, bounds), "shard 1 caught up");
+        // Step 4 was opened before the drop (rank 0 was ordered it): rank 0 computes its own data shard.
+        workers[0].push(4, 1, both());
+        assertArrayEquals(new long[]{ 4, 5 }, CheckpointStore.steps(ShardCheckpoints.part(dir, 0, 2)),
+            "rotating again: keep + 1");
+        assertEquals(5, ShardCheckpoints.latestComplete(dir, bounds));
+    }
+
+    @Test
+    void shouldClipEachRangeByTheWholeGradientsReportedNormAsOneServerWould()
+    {
+        start("consistency = ssp, staleness = 1", CLIPPED);
+        final float[][] before = ranges();
+        workers[0].push(0, 1, both(), workers[0].squares(0));
+        // One server clips rank 0's gradient at its share 1/2, of norm g·√n / 2, to the bound: each value
+        // becomes clip-norm / √n.
+        assertUpdate(before, (float)(CLIP / Math.sqrt(floats())), 1e-7f, "rank 0's step 0 clipped to the bound");
+        for (final LoopedShard shard : shards)
+        {
+            assertEquals(1, shard.engine.clippedSteps());
+        }
+    }
+
+    @Test
+    void shouldRefuseAGradientWhoseReportedNormIsNotANormAndCountIt()
+    {
+        start("consistency = ssp, staleness = 1", CLIPPED);
+        final float[][] before = ranges();
+        workers[0].push(0, 1, both(), Double.NaN);
+        workers[1].push(0, 1, both(), workers[1].squares(0));
+        assertUpdate(before, (float)(CLIP / Math.sqrt(floats())), 1e-7f, "rank 1's half of step 0 alone, clipped");
+        for (final LoopedShard shard : shards)
+        {
+            assertEquals(List.of(0L), shard.applied());
+            assertEquals(1, shard.last().refused(), "rank 0's step 0, refused on each shard");
+        }
+        workers[0].push(1, 1, both(), -1.0);
+        workers[1].push(1, 1, both(), workers[1].squares(1));
+        for (final LoopedShard shard : shards)
+        {
+            assertEquals(List.of(0L, 1L), shard.applied());
+            assertEquals(2, shard.last().refused(), "rank 0's NaN and negative norms, refused on each shard");
+        }
+    }
+
+    @Test
+    void shouldFindAGradientWhoseReportedNormIsInfiniteDiverged()
+    {
+        start("consistency = ssp, staleness = 1", CLIPPED);
+        final float[][] before = ranges();
+        workers[0].push(0, 1, both(), Double.POSITIVE_INFINITY);
+        for (int shard = 0; shard < 2; shard++)
+        {
+            final ParameterServer.PrivateCommand last = shards[shard].told.get(shards[shard].told.size() - 1);
+            assertTrue(last instanceof StepLoop.Halted halted && halted.reason().contains("diverged"),
+                "a value of the gradient is not finite, on some shard: " + last);
+            assertArrayEquals(before[shard], shards[shard].range(), "nothing applied");
+        }
+    }
+
+    private int floats()
+    {
+        return shards[0].engine.floats() + shards[1].engine.floats();
+    }
+
     private float[][] ranges()
     {
         return new float[][]{ shards[0].range(), shards[1].range() };
@@ -202,6 +309,12 @@ class ShardedSspStepTest
     /** Plain SGD on both ranges: {@code w ← w − rate · g}, each weight rounded once, as float32 arithmetic does. */
     private void assertUpdate(final float[][] before, final float g, final String what)
     {
+        assertUpdate(before, g, 0.0f, what);
+    }
+
+    /** {@link #assertUpdate(float[][], float, String)} within {@code delta}, or bit for bit when it is 0. */
+    private void assertUpdate(final float[][] before, final float g, final float delta, final String what)
+    {
         for (int shard = 0; shard < 2; shard++)
         {
             final float[] expected = new float[before[shard].length];
@@ -209,7 +322,14 @@ class ShardedSspStepTest
             {
                 expected[i] = before[shard][i] - RATE * g;
             }
-            assertArrayEquals(expected, shards[shard].range(), what + ", shard " + shard);
+            if (delta == 0.0f)
+            {
+                assertArrayEquals(expected, shards[shard].range(), what + ", shard " + shard);
+            }
+            else
+            {
+                assertArrayEquals(expected, shards[shard].range(), delta, what + ", shard " + shard);
+            }
         }
     }
 
@@ -232,6 +352,13 @@ class ShardedSspStepTest
             }
         }
 
+        /** @return the squared norm of this rank's whole gradient of {@code step}: {@link #g} at every float. */
+        double squares(final long step)
+        {
+            final double g = g(rank, step);
+            return g * g * floats();
+        }
+
         /**
          * @return the steps {@code shard} ordered this worker: its weights (and the coordinator's order) per step,
          * counted as unexpected messages (the worker expects none).
@@ -247,8 +374,14 @@ class ShardedSspStepTest
          */
         void push(final long step, final int dataShards, final boolean[] to)
         {
+            push(step, dataShards, to, Double.NaN);
+        }
+
+        /** As {@link #push(long, int, boolean[])}, reporting the gradient's squared norm {@code squares}. */
+        void push(final long step, final int dataShards, final boolean[] to, final double squares)
+        {
             final int rows = plan.batchRows(plan.batchOf(step)) * dataShards;
-            new GradientMeta(rows, 0.5, rows, 0, 0, 0, 0, TransportStats.NONE).encode(meta);
+            new GradientMeta(rows, 0.5, rows, 0, 0, 0, 0, TransportStats.NONE, squares).encode(meta);
             for (int shard = 0; shard < 2; shard++)
             {
                 if (!to[shard])

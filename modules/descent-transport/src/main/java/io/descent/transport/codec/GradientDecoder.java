@@ -29,6 +29,19 @@ public interface GradientDecoder
         DirectBuffer encoded, int encodedBytes, MutableDirectBuffer sum, int floats, float weight, boolean first);
 
     /**
+     * The squared L2 norm of the range as {@link #accumulate} decodes it at weight 1: {@code Σ decoded[i]²}, summed in
+     * double precision. A worker reports it with each gradient, so that server shards which each hold one range can
+     * clip their range by the norm of the whole gradient (gradient-norm clipping under {@code ssp} and {@code async}).
+     *
+     * @param encoded      the message, from offset 0.
+     * @param encodedBytes its length in bytes.
+     * @param floats       the range's length in floats.
+     * @return the sum of squares; +∞ when a decoded value is not finite; NaN when the encoding is malformed for this
+     * range (as {@link #accumulate} would find it).
+     */
+    double squares(DirectBuffer encoded, int encodedBytes, int floats);
+
+    /**
      * For the report's achieved density: how many of the range's values the message carries. Added with the half
      * codecs; a sparse decoder (threshold) overrides it.
      *

@@ -109,6 +109,32 @@ public final class HalfDecoder implements GradientDecoder
         return true;
     }
 
+    /** {@inheritDoc} Malformed when {@code encodedBytes != 2 · floats}. */
+    @Override
+    public double squares(final DirectBuffer encoded, final int encodedBytes, final int floats)
+    {
+        if (encodedBytes != floats * Short.BYTES || floats < 0)
+        {
+            return Double.NaN;
+        }
+        encoded.boundsCheck(0, floats * Short.BYTES);
+        final boolean fp16 = compression == Compression.FP16;
+        final boolean raw = RawAccess.LITTLE_ENDIAN_NATIVE;
+        // Bounds checked once above: read memory directly, as accumulate does.
+        final byte[] inArray = encoded.byteArray();
+        final long in = encoded.addressOffset();
+        double squares = 0.0;
+        for (int i = 0; i < floats; i++)
+        {
+            final short bits = raw ? UnsafeApi.getShort(inArray, in + ((long)i << 1)) :
+                encoded.getShort(i << 1, LITTLE_ENDIAN);
+            final double value = fp16 ? FP16_VALUES[bits & 0xFFFF] : HalfFloats.fromBf16(bits);
+            squares += value * value;
+        }
+        // Squares of finite halves never overflow a double's sum: NaN here means a NaN value.
+        return Double.isNaN(squares) ? Double.POSITIVE_INFINITY : squares;
+    }
+
     /** The same through the buffers' little-endian accessors, for a big-endian platform. */
     private void accumulatePortably(
         final DirectBuffer encoded, final MutableDirectBuffer sum, final int floats, final float weight,

@@ -61,17 +61,14 @@ public final class ThresholdDecoder implements GradientDecoder
         {
             return false;
         }
+        if (expectedBytes(encoded, floats) != encodedBytes)
+        {
+            return false;
+        }
         final byte mode = encoded.getByte(ThresholdFormat.MODE_OFFSET);
         final int count = encoded.getInt(ThresholdFormat.COUNT_OFFSET, LITTLE_ENDIAN);
         final int levels = encoded.getByte(ThresholdFormat.LEVELS_OFFSET);
         final boolean leveled = ThresholdFormat.VERSION_LEVELS == encoded.getByte(ThresholdFormat.VERSION_OFFSET);
-        final long expectedBytes = HEADER_LENGTH + (ThresholdFormat.MODE_INDICES == mode ?
-            (long)count * (leveled ? Integer.BYTES + 1 : Integer.BYTES) :
-            ThresholdFormat.mapBytes(floats, leveled ? levels : 1));
-        if (expectedBytes != encodedBytes)
-        {
-            return false;
-        }
         if (first)
         {
             sum.setMemory(0, floats * Float.BYTES, (byte)0);
@@ -101,6 +98,59 @@ public final class ThresholdDecoder implements GradientDecoder
             add(sum, nonFiniteAt, weight * encoded.getFloat(ThresholdFormat.NON_FINITE_VALUE_OFFSET, LITTLE_ENDIAN));
         }
         return true;
+    }
+
+    /**
+     * {@inheritDoc} Reads only the header and, with levels, the level bytes: version 1 carries {@code count} values
+     * of ±τ; a flagged message (a non-finite gradient) is +∞. Checks the header and the length as {@link #accumulate}
+     * does, not the indices.
+     */
+    @Override
+    public double squares(final DirectBuffer encoded, final int encodedBytes, final int floats)
+    {
+        if (floats < 0 || floats > ThresholdFormat.MAX_FLOATS || encodedBytes < HEADER_LENGTH ||
+            encodedBytes > encoded.capacity() || !headerIsValid(encoded, floats) ||
+            expectedBytes(encoded, floats) != encodedBytes)
+        {
+            return Double.NaN;
+        }
+        if (0 != encoded.getByte(ThresholdFormat.FLAGS_OFFSET))
+        {
+            return Double.POSITIVE_INFINITY;
+        }
+        final float tau = encoded.getFloat(ThresholdFormat.TAU_OFFSET, LITTLE_ENDIAN);
+        final int count = encoded.getInt(ThresholdFormat.COUNT_OFFSET, LITTLE_ENDIAN);
+        if (ThresholdFormat.VERSION == encoded.getByte(ThresholdFormat.VERSION_OFFSET))
+        {
+            return count * ((double)tau * tau);
+        }
+        final boolean indices = ThresholdFormat.MODE_INDICES == encoded.getByte(ThresholdFormat.MODE_OFFSET);
+        // Indices: entry j's k in byte j after the entries; the level map: element i's signed k in byte i.
+        final int from = HEADER_LENGTH + (indices ? count << 2 : 0);
+        final int to = indices ? from + count : HEADER_LENGTH + floats;
+        double squares = 0.0;
+        for (int at = from; at < to; at++)
+        {
+            final byte code = encoded.getByte(at);
+            if (0 != code)
+            {
+                final double value = ThresholdFormat.quanta(Math.abs(code), tau);
+                squares += value * value;
+            }
+        }
+        return squares;
+    }
+
+    /** @return the length a message with this (valid) header must have for a range of {@code floats}. */
+    private static long expectedBytes(final DirectBuffer encoded, final int floats)
+    {
+        final byte mode = encoded.getByte(ThresholdFormat.MODE_OFFSET);
+        final int count = encoded.getInt(ThresholdFormat.COUNT_OFFSET, LITTLE_ENDIAN);
+        final int levels = encoded.getByte(ThresholdFormat.LEVELS_OFFSET);
+        final boolean leveled = ThresholdFormat.VERSION_LEVELS == encoded.getByte(ThresholdFormat.VERSION_OFFSET);
+        return HEADER_LENGTH + (ThresholdFormat.MODE_INDICES == mode ?
+            (long)count * (leveled ? Integer.BYTES + 1 : Integer.BYTES) :
+            ThresholdFormat.mapBytes(floats, leveled ? levels : 1));
     }
 
     /** @return the elements the message carries a quantum for (its count), or 0 for a message too short to say. */
