@@ -29,6 +29,8 @@ final class Validation
 {
     /** A small model whose transfers cost next to nothing: its step is compute plus the fixed cost. */
     static final String TINY_MODEL = "784-16-10";
+    /** Lets the tiny model's 50 KB be cut into shards (the setting's floor; the default is 256 KiB a range). */
+    private static final String TINY_SHARD_MIN_BYTES = "shard-min-bytes=4k";
     /** Links at or below this rate get the small model, so that a run takes seconds a step, not tens. */
     private static final long SMALL_MODEL_BELOW_BITS = 500_000_000L;
     static final String SMALL_MODEL = "784-512-256-10";
@@ -133,7 +135,9 @@ final class Validation
      */
     private double fixedCost(final String links, final boolean netns, final int[] shape) throws InterruptedException
     {
-        final ScaleProbe.Measured tiny = probe.run(netns, null, shape[0], shape[1], TINY_MODEL, batch, steps);
+        // The tiny model is one range of the default shard-min-bytes: let it be cut into as many.
+        final ScaleProbe.Measured tiny = probe.run(netns, null, shape[0], shape[1], TINY_MODEL, batch, steps, null,
+            shape[1] > 1 ? List.of(TINY_SHARD_MIN_BYTES) : List.of());
         final double fixed = Math.max(0.0, tiny.overheadPerRound());
         out.printf(Locale.ROOT, "validation %s, %dx%d: fixed cost per round %.2f ms (%s, %d steps an epoch: step " +
             "%.2f ms, compute %.2f ms a round, %.3f rounds a step)%n", links, shape[0], shape[1], fixed * 1e3,

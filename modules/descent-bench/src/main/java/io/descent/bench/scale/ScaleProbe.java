@@ -98,10 +98,23 @@ public final class ScaleProbe
         final boolean netns, final String linkRate, final int workers, final int servers, final String model,
         final int batch, final int steps, final String compression) throws InterruptedException
     {
+        return run(netns, linkRate, workers, servers, model, batch, steps, compression, List.of());
+    }
+
+    /**
+     * @param cluster further {@code descent.cluster} settings of every node, as {@code KEY=VALUE}.
+     * @return the measured epoch of a run like {@link #run(boolean, String, int, int, String, int, int, String)}'s,
+     * with those settings.
+     */
+    public Measured run(
+        final boolean netns, final String linkRate, final int workers, final int servers, final String model,
+        final int batch, final int steps, final String compression, final List<String> cluster)
+        throws InterruptedException
+    {
         final ScaleJob job = ScaleJob.of(model, batch, steps, 1);
         final String label = (netns ? "netns-" + (null == linkRate ? "unshaped" : linkRate) : "local") + "-s" +
             servers + (null == compression ? "" : "-" + compression.replace('/', '+'));
-        final ScaleSettings settings = new ScaleSettings(servers, ScaleSettings.DEFAULT_CONSISTENCY, null, List.of(),
+        final ScaleSettings settings = new ScaleSettings(servers, ScaleSettings.DEFAULT_CONSISTENCY, null, cluster,
             label, compression);
         final Path jobFile = work.resolve("model-" + workers + "-" + label + ".conf");
         try
