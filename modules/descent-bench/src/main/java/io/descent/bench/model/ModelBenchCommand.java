@@ -147,6 +147,9 @@ public final class ModelBenchCommand implements Callable<Integer>
         System.out.printf(Locale.ROOT, "%npredictions: links %s (%.1f %% framing at MTU %d), latency %.0f us, " +
             "batch %d, compression %.1f, %s%n", linkRate, (1 - WireFraming.efficiency(mtu)) * 100, mtu, latencyUs,
             batch, compression, model.label());
+        System.out.println("predictions assume a real cluster: every worker and shard on a host of its own (no shared " +
+            "cores), the steady state (one round per full batch, an epoch's end not counted) and this host's fixed " +
+            "cost of a 1-worker step");
         for (int i = 0; i < specs.size(); i++)
         {
             final double compute = null != computeMs ? computeMs / 1e3 : null != reportedCompute ? reportedCompute :
@@ -209,11 +212,13 @@ public final class ModelBenchCommand implements Callable<Integer>
         }
     }
 
-    /** @return the fixed cost of a step here: a 1-worker local run of a tiny model, less its compute. */
+    /**
+     * @return the fixed cost of a step here: a 1-worker local run of a tiny model, less its compute, per round (its
+     * epoch's partial last batch is a round of its own).
+     */
     private double fixedCost(final ScaleProbe probe) throws InterruptedException
     {
-        final ScaleProbe.Measured tiny = probe.run(false, null, 1, 1, Validation.TINY_MODEL, batch, 30);
-        return Math.max(0.0, tiny.stepSeconds() - tiny.computeSeconds());
+        return Math.max(0.0, probe.run(false, null, 1, 1, Validation.TINY_MODEL, batch, 30).overheadPerRound());
     }
 
     /** @return the compute seconds per step in a training report's last epoch or a scale report's last run. */

@@ -13,15 +13,21 @@ package io.descent.bench.model;
  * @param overlap    push time hidden behind the pull: the first workers' weights arrive ahead of the others' (the
  *                   broadcast's head start through the server's link), so their gradients come in while the last
  *                   weights still go out; at most {@code push}.
+ * @param rounds     rounds of all the above per full batch of examples, at least 1
+ *                   ({@link ClusterShape#roundsPerStep}): a partial batch at an epoch's end costs a whole round.
  */
 public record StepBreakdown(double compute, double push, double server, double pull, double fixed, boolean overlapped,
-    double overlap)
+    double overlap, double rounds)
 {
     public StepBreakdown
     {
         if (!(overlap >= 0) || overlap > push)
         {
             throw new IllegalArgumentException("overlap must be within 0.." + push + " s, got " + overlap);
+        }
+        if (!(rounds >= 1))
+        {
+            throw new IllegalArgumentException("rounds per step must be at least 1, got " + rounds);
         }
     }
 
@@ -31,10 +37,13 @@ public record StepBreakdown(double compute, double push, double server, double p
         return push + server + pull - overlap;
     }
 
-    /** @return the step time: the phases in sequence (sync), or compute and communication side by side. */
+    /**
+     * @return the step time, per full batch: the phases in sequence (sync), or compute and communication side by
+     * side, times the rounds a full batch takes.
+     */
     public double step()
     {
-        return (overlapped ? Math.max(compute, communication()) : compute + communication()) + fixed;
+        return rounds * ((overlapped ? Math.max(compute, communication()) : compute + communication()) + fixed);
     }
 
     /**

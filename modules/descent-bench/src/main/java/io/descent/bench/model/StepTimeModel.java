@@ -81,7 +81,7 @@ public final class StepTimeModel
         final double server = fold + range / overheads.updateBytesPerSec();
         return new StepBreakdown(shape.computeSeconds(), push, server, pull, overheads.stepSeconds(),
             overlapped(shape.consistency()), pushLink >= pushDataPlane && pullLink >= pullDataPlane ?
-                headStart(n, s, range, gradient / s, rate) : 0.0);
+                headStart(n, s, range, gradient / s, rate) : 0.0, shape.roundsPerStep());
     }
 
     /**

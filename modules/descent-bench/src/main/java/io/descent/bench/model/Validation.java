@@ -16,9 +16,11 @@ import java.util.Map;
  * Checks the step-time model against {@code bench scale} runs of this host: for each link setting (local processes,
  * or namespaces at a link rate) and each (workers, servers), one run of the synthetic job, then the model's prediction
  * from that run's own compute time, the host's rates measured right after the run ({@link RateProbe}: on a shared
- * host they move with the load; the data plane's at the model's size, with the MAC the runs' nodes use), the per-step
- * fixed cost measured for the mode (a run of a tiny model, whose transfers are negligible) and the link's rate less the
- * data plane's framing (local runs have no link: the data plane's rates bound their transfers). Every process of a run
+ * host they move with the load; the data plane's at the model's size, with the MAC the runs' nodes use), the fixed cost
+ * of a round measured for the mode and shape ({@link #fixedCost}: a run of a tiny model, whose transfers are
+ * negligible, on as many processes and with as many steps an epoch), the run's rounds per full batch (its epoch's
+ * partial last batch is a round of its own: {@link ClusterShape#roundsPerStep}) and the link's rate less the data
+ * plane's framing (local runs have no link: the data plane's rates bound their transfers). Every process of a run
  * shares this host's cores ({@link ClusterShape#onOneHost}). Sync; each shape once per gradient compression asked for,
  * the model's compression ratio 2 for fp16 and bf16 and, for threshold, what the run's workers sent ({@link #ratio}),
  * with the codec's encode and decode timed here ({@link CodecProbe}). Used by one thread.
@@ -27,6 +29,8 @@ final class Validation
 {
     /** A small model whose transfers cost next to nothing: its step is compute plus the fixed cost. */
     static final String TINY_MODEL = "784-16-10";
+    /** Lets the tiny model's 50 KB be cut into shards (the setting's floor; the default is 256 KiB a range). */
+    private static final String TINY_SHARD_MIN_BYTES = "shard-min-bytes=4k";
     /** Links at or below this rate get the small model, so that a run takes seconds a step, not tens. */
     private static final long SMALL_MODEL_BELOW_BITS = 500_000_000L;
     static final String SMALL_MODEL = "784-512-256-10";
@@ -82,6 +86,7 @@ final class Validation
             json.put("pull_s", breakdown.pull());
             json.put("overlap_s", breakdown.overlap());
             json.put("fixed_s", breakdown.fixed());
+            json.put("rounds_per_step", breakdown.rounds());
             return json;
         }
     }
@@ -110,19 +115,34 @@ final class Validation
             SMALL_MODEL : LARGE_MODEL;
         final long bytes = ComputeProbe.modelBytes(ModelSpec.parseMlp(widths));
         final RateProbe rates = new RateProbe((int)(bytes / Float.BYTES), FastestMac.onThisRuntime(), mtu);
-        final ScaleProbe.Measured tiny = probe.run(netns, null, 1, 1, TINY_MODEL, batch, Math.max(steps, 30));
-        final double fixed = Math.max(0.0, tiny.stepSeconds() - tiny.computeSeconds());
-        out.printf(Locale.ROOT, "validation %s: fixed cost per step %.2f ms (1 worker of %s: step %.2f ms, compute " +
-            "%.2f ms)%n", links, fixed * 1e3, TINY_MODEL, tiny.stepSeconds() * 1e3, tiny.computeSeconds() * 1e3);
         final List<Row> rows = new ArrayList<>();
         for (final int[] shape : shapes)
         {
+            final double fixed = fixedCost(links, netns, shape);
             for (final String compression : compressions)
             {
                 rows.add(row(links, netns, rate, widths, bytes, shape, compression, rates, fixed));
             }
         }
         return rows;
+    }
+
+    /**
+     * @return the fixed cost of a round for this shape here: a run of the tiny model on as many workers and shards
+     * (so as many processes share this host's cores, with as many barriers and driver threads), less its compute, per
+     * round; with as many steps an epoch as the runs checked, so that what an epoch's end costs (the server's
+     * evaluation, which holds up the step after it) is spread over the same number of rounds.
+     */
+    private double fixedCost(final String links, final boolean netns, final int[] shape) throws InterruptedException
+    {
+        // The tiny model is one range of the default shard-min-bytes: let it be cut into as many.
+        final ScaleProbe.Measured tiny = probe.run(netns, null, shape[0], shape[1], TINY_MODEL, batch, steps, null,
+            shape[1] > 1 ? List.of(TINY_SHARD_MIN_BYTES) : List.of());
+        final double fixed = Math.max(0.0, tiny.overheadPerRound());
+        out.printf(Locale.ROOT, "validation %s, %dx%d: fixed cost per round %.2f ms (%s, %d steps an epoch: step " +
+            "%.2f ms, compute %.2f ms a round, %.3f rounds a step)%n", links, shape[0], shape[1], fixed * 1e3,
+            TINY_MODEL, steps, tiny.stepSeconds() * 1e3, tiny.computeSeconds() * 1e3, tiny.roundsPerStep());
+        return fixed;
     }
 
     /**
@@ -154,17 +174,18 @@ final class Validation
             ScaleProbe.bitsPerSecond(rate) / 8.0 * WireFraming.efficiency(mtu);
         final ClusterShape cluster = new ClusterShape(shape[0], shape[1], bytes, batch, run.computeSeconds(),
             linkBytesPerSec, 0.0, ratio, Consistency.Mode.SYNC).onOneHost(Runtime.getRuntime().availableProcessors(),
-            CodecProbe.measure(compression, (int)(bytes / Float.BYTES)));
+            CodecProbe.measure(compression, (int)(bytes / Float.BYTES))).withRounds(run.roundsPerStep());
         final StepBreakdown step = new StepTimeModel(host).predict(cluster);
         final Row row = new Row(String.format(Locale.ROOT, "%s, %d worker%s, %d server%s, %s%s", netns ?
             "netns " + links : "local", shape[0], shape[0] == 1 ? "" : "s", shape[1], shape[1] == 1 ? "" : "s",
             widths, "none".equals(compression) ? "" : String.format(Locale.ROOT, ", %s (ratio %.2f)", compression,
                 ratio)), step.samplesPerSec(shape[0], batch), run.samplesPerSec(), step);
         out.printf(Locale.ROOT, "  %-48s predicted %8.1f  measured %8.1f samples/s  ratio %.3f  (compute %.1f, " +
-            "push %.1f, server %.1f, pull %.1f, overlap %.1f, fixed %.1f ms; measured step %.1f ms; fold %.2f, " +
+            "push %.1f, server %.1f, pull %.1f, overlap %.1f, fixed %.1f ms a round, %.3f rounds; measured step " +
+            "%.1f ms; fold %.2f, " +
             "update %.2f, transfer %.2f IPC / %.2f UDP, tag %.2f GB/s)%n", row.config(), row.predicted(),
             row.measured(), row.ratio(), step.compute() * 1e3, step.push() * 1e3, step.server() * 1e3,
-            step.pull() * 1e3, step.overlap() * 1e3, step.fixed() * 1e3, run.stepSeconds() * 1e3,
+            step.pull() * 1e3, step.overlap() * 1e3, step.fixed() * 1e3, step.rounds(), run.stepSeconds() * 1e3,
             host.sumBytesPerSec() / 1e9, host.updateBytesPerSec() / 1e9, host.transferBytesPerSec() / 1e9,
             host.udpBytesPerSec() / 1e9, host.tagBytesPerSec() / 1e9);
         return row;

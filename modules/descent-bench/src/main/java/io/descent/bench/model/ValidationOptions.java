@@ -99,6 +99,9 @@ final class ValidationOptions
     {
         final long start = System.nanoTime();
         final Validation validation = new Validation(probe, mtu, batch, steps, out);
+        out.printf(Locale.ROOT, "validation assumes this host: each run's processes share its %d cores; a round's " +
+            "fixed cost is measured for each shape (a tiny model on as many processes, %d steps an epoch); a run's " +
+            "partial last batch is a round of its own%n", Runtime.getRuntime().availableProcessors(), steps);
         final List<Validation.Row> rows = new ArrayList<>();
         for (final String link : linkList)
         {

@@ -39,9 +39,19 @@ public final class ScaleProbe
      * @param computeSeconds the workers' mean forward + backward per step.
      * @param bytesSentPerStep what a worker sent per step over the whole run (its data plane's bytes, headers
      *                       included, over the server's steps), mean over workers; 0 when the report does not say.
+     * @param roundsPerStep  the measured epoch's steps (its rounds of push, update and pull) per full batch of
+     *                       examples, at least 1: above 1 when the epoch ends on a partial batch, which costs a
+     *                       whole round (e.g. 11 ÷ 10.008 for 10 batches and 2 rows). {@code stepSeconds} is per full
+     *                       batch, {@code computeSeconds} per round.
      */
-    public record Measured(double samplesPerSec, double stepSeconds, double computeSeconds, double bytesSentPerStep)
+    public record Measured(double samplesPerSec, double stepSeconds, double computeSeconds, double bytesSentPerStep,
+        double roundsPerStep)
     {
+        /** @return the wall time of a round beyond its compute: the epoch's time less its compute, per round. */
+        public double overheadPerRound()
+        {
+            return stepSeconds / roundsPerStep - computeSeconds;
+        }
     }
 
     /**
@@ -88,10 +98,23 @@ public final class ScaleProbe
         final boolean netns, final String linkRate, final int workers, final int servers, final String model,
         final int batch, final int steps, final String compression) throws InterruptedException
     {
+        return run(netns, linkRate, workers, servers, model, batch, steps, compression, List.of());
+    }
+
+    /**
+     * @param cluster further {@code descent.cluster} settings of every node, as {@code KEY=VALUE}.
+     * @return the measured epoch of a run like {@link #run(boolean, String, int, int, String, int, int, String)}'s,
+     * with those settings.
+     */
+    public Measured run(
+        final boolean netns, final String linkRate, final int workers, final int servers, final String model,
+        final int batch, final int steps, final String compression, final List<String> cluster)
+        throws InterruptedException
+    {
         final ScaleJob job = ScaleJob.of(model, batch, steps, 1);
         final String label = (netns ? "netns-" + (null == linkRate ? "unshaped" : linkRate) : "local") + "-s" +
             servers + (null == compression ? "" : "-" + compression.replace('/', '+'));
-        final ScaleSettings settings = new ScaleSettings(servers, ScaleSettings.DEFAULT_CONSISTENCY, null, List.of(),
+        final ScaleSettings settings = new ScaleSettings(servers, ScaleSettings.DEFAULT_CONSISTENCY, null, cluster,
             label, compression);
         final Path jobFile = work.resolve("model-" + workers + "-" + label + ".conf");
         try
@@ -107,7 +130,21 @@ public final class ScaleProbe
             LinkRate.parse(linkRate), work.resolve("logs"), work) : new LocalRunner(1, work, 0, null);
         final JsonNode report = runner.run(workers, settings, jobFile);
         final ScaleRun run = ScaleRun.fromReport(runner.mode(), workers, settings, batch, report);
-        return new Measured(run.samplesPerSec(), run.stepSeconds(), run.computeSeconds(), bytesSentPerStep(report));
+        return new Measured(run.samplesPerSec(), run.stepSeconds(), run.computeSeconds(), bytesSentPerStep(report),
+            roundsPerStep(report, workers, batch));
+    }
+
+    /**
+     * @return the last epoch's steps ÷ its examples in full batches of N × {@code batch}, at least 1; 1 when the
+     * report does not say.
+     */
+    static double roundsPerStep(final JsonNode report, final int workers, final int batch)
+    {
+        final JsonNode epochs = report.path("epochs");
+        final JsonNode last = epochs.path(epochs.size() - 1);
+        final double examples = last.path("samples_per_sec").asDouble(0) * last.path("seconds").asDouble(0);
+        final double steps = last.path("steps").asDouble(0);
+        return examples > 0 && steps > 0 ? Math.max(1.0, steps / (examples / ((double)workers * batch))) : 1.0;
     }
 
     /** @return the workers' mean data-plane bytes sent per server step, from a run's report; 0 when absent. */

@@ -206,6 +206,21 @@ class StepTimeModelTest
     }
 
     @Test
+    void shouldChargeEveryRoundOfAnEpochWithAPartialLastBatch()
+    {
+        final Overheads host = new Overheads(0.004, 4e9, 2e9, 1e10, Double.MAX_VALUE, Double.MAX_VALUE);
+        final ClusterShape steady = shape(1, 1, 0.08);
+        final StepBreakdown one = new StepTimeModel(host).predict(steady);
+        final StepBreakdown eleven = new StepTimeModel(host).predict(steady.withRounds(11 / 10.0));
+        assertEquals(0.08 + 2 * M / GBIT + M / 2e9 + 0.004, one.step(), 1e-12);
+        assertEquals(1.1 * one.step(), eleven.step(), 1e-12,
+            "11 rounds (10 full batches and 2 rows) for every 10 batches of examples");
+        assertEquals(256 / (1.1 * one.step()), eleven.samplesPerSec(1, 256), 1e-9);
+        assertEquals(one.push(), eleven.push(), "a round's phases stay as they are");
+        assertThrows(IllegalArgumentException.class, () -> steady.withRounds(0.9));
+    }
+
+    @Test
     void shouldRefuseImpossibleShapes()
     {
         assertThrows(IllegalArgumentException.class, () -> shape(0, 1, 0.0));

@@ -18,4 +18,28 @@ class ScaleProbeTest
             1e-12, "shards: the coordinator's steps");
         assertEquals(0.0, ScaleProbe.bytesSentPerStep(JsonReports.mapper().readTree("{\"epochs\":[]}")));
     }
+
+    @Test
+    void shouldCountTheEpochsPartialBatchAsARoundOfItsOwn() throws Exception
+    {
+        // bench scale's 10-step epoch of 1 worker at batch 256: 2,562 examples, 10 full batches and one of 2 rows.
+        final String epoch = "{\"samples_per_sec\":1000.0,\"seconds\":2.562,\"steps\":11}";
+        assertEquals(11 / (2562 / 256.0), ScaleProbe.roundsPerStep(JsonReports.mapper().readTree("{\"epochs\":[" +
+            "{\"samples_per_sec\":1.0,\"seconds\":1.0,\"steps\":1}," + epoch + "]}"), 1, 256), 1e-12,
+            "the last (measured) epoch");
+        assertEquals(11 / (2562 / 512.0), ScaleProbe.roundsPerStep(JsonReports.mapper().readTree("{\"epochs\":[" +
+            epoch + "]}"), 2, 256), 1e-12, "N workers take N batches a round");
+        assertEquals(1.0, ScaleProbe.roundsPerStep(JsonReports.mapper().readTree("{\"epochs\":[" +
+            "{\"samples_per_sec\":1000.0,\"seconds\":2.56,\"steps\":10}]}"), 1, 256), 1e-12, "whole batches");
+        assertEquals(1.0, ScaleProbe.roundsPerStep(JsonReports.mapper().readTree("{\"epochs\":[]}"), 1, 256),
+            "a report without epochs: one round a step");
+    }
+
+    @Test
+    void shouldTakeARoundsOverheadAsTheEpochsTimeLessItsComputePerRound()
+    {
+        // 11 rounds of 20 ms compute and 5 ms else over 10 full batches: 27.5 ms a full batch.
+        final ScaleProbe.Measured run = new ScaleProbe.Measured(256 / 0.0275, 0.0275, 0.020, 0.0, 1.1);
+        assertEquals(0.005, run.overheadPerRound(), 1e-12);
+    }
 }
