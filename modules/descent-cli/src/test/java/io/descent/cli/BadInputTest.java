@@ -115,15 +115,14 @@ class BadInputTest
     @Test
     void shouldRejectOutOfRangeKnobs()
     {
-        expectBadInput(new String[]{ "--set", "train.learning-rate=0" }, "train.learning-rate");
-        expectBadInput(new String[]{ "--set", "train.learning-rate=-1" }, "train.learning-rate");
-        expectBadInput(new String[]{ "--set", "train.batch-size=0" }, "train.batch-size");
-        expectBadInput(new String[]{ "--set", "train.epochs=0" }, "train.epochs");
-        expectBadInput(new String[]{ "--set", "model.layers=[{units=0}, {type=dense}]" }, "units");
-        expectBadInput(new String[]{ "--set", "model.layers=[{units=8, activation=swish}, {type=dense}]" },
-            "swish", "leaky-relu");
-        expectBadInput(new String[]{ "--set", "train.loss=hinge" }, "hinge", "cross-entropy");
-        expectBadInput(new String[]{ "--set", "model.init=glorot" }, "glorot", "xavier-uniform");
+        expectBadKnob("train.learning-rate=0", "train.learning-rate");
+        expectBadKnob("train.learning-rate=-1", "train.learning-rate");
+        expectBadKnob("train.batch-size=0", "train.batch-size");
+        expectBadKnob("train.epochs=0", "train.epochs");
+        expectBadKnob("model.layers=[{units=0}, {type=dense}]", "units");
+        expectBadKnob("model.layers=[{units=8, activation=swish}, {type=dense}]", "swish", "leaky-relu");
+        expectBadKnob("train.loss=hinge", "hinge", "cross-entropy");
+        expectBadKnob("model.init=glorot", "glorot", "xavier-uniform");
     }
 
     @Test
@@ -160,6 +159,15 @@ class BadInputTest
         Files.writeString(job, "data { source = csv, csv { path = \"" + csv + "\", target = " + target + " } }\n" +
             "train { batch-size = 1, epochs = 1 }\n");
         expectBadInput(new String[]{ "--config", job.toString() }, fragments);
+    }
+
+    /**
+     * Runs {@code train regression --set SETTING --report FILE} and checks the failure: the regression preset's
+     * synthetic data, so a knob's check needs no dataset installed (the model's layers are read after the data).
+     */
+    private void expectBadKnob(final String setting, final String... fragments)
+    {
+        expectBadInputArgs(new String[]{ "train", "regression", "--set", setting, "--report", "" }, fragments);
     }
 
     /** Runs {@code train fashion-mnist ARGS --report FILE} (or the given config) and checks the failure. */
