@@ -449,9 +449,9 @@ final class SspLoop
         if (report == StepBarrier.Report.REFUSED)
         {
             refused++;
-            log.warn("refused the gradient of step {} from rank {}: it reports {} examples (the server ordered {}) " +
-                "and a squared norm of {} (clipping: needed, at least 0); the step goes on without it", at, rank,
-                meta.examples(), step.barrier.orderedRows(rank), meta.squares());
+            log.warn("refused the gradient of step {} from rank {}: it reports {} examples (the server ordered " +
+                "{}){}; the step goes on without it", at, rank, meta.examples(), step.barrier.orderedRows(rank),
+                engine.clipsByGlobalNorm() ? " and a squared norm of " + meta.squares() + " (at least 0 needed)" : "");
             closeReady();
             next(rank, at);
             return;
