@@ -74,8 +74,8 @@ public record ClusterSettings(
         "weights-timeout", "send-timeout", "data-plane.stream-id", "data-plane.bind", "checkpoint.dir",
         "checkpoint.every-steps", "checkpoint.every", "checkpoint.keep", "key", "stall-margin",
         "server-lost-timeout", "join-margin", "data-plane.auth", "tls.dir", "consistency", "backup-workers",
-        "staleness", "servers", "shard-min-bytes", "compression", "threshold.density", "threshold.initial-tau",
-        "threshold.min-tau", "threshold.max-tau", "weight-compression", "weight-threshold.density",
+        "staleness", "pipeline", "servers", "shard-min-bytes", "compression", "threshold.density",
+        "threshold.initial-tau", "threshold.min-tau", "threshold.max-tau", "weight-compression", "weight-threshold.density",
         "weight-threshold.initial-tau", "weight-threshold.min-tau", "weight-threshold.max-tau",
         "weight-threshold.levels", "weight-threshold.lead");
 
@@ -131,7 +131,7 @@ public record ClusterSettings(
         ConfigChecks.rejectUnknownKeys(c, KEYS, PATH);
         final String dir = c.getString("checkpoint.dir").trim();
         final int workers = intIn(c, "workers", 1, 1024);
-        final Consistency consistency = Consistency.from(c, PATH);
+        final Consistency consistency = Consistency.from(c, PATH).checkServers(intIn(c, "servers", 1, MAX_SERVERS));
         final GradientCompression compression = GradientCompression.from(c, PATH);
         compression.check(consistency, PATH);
         return new ClusterSettings(
@@ -218,7 +218,7 @@ public record ClusterSettings(
     {
         return new ClusterSettings(workers, rank, stepTimeout, registrationTimeout, weightsTimeout, sendTimeout,
             streamId, bind, checkpoints, key, stallMargin, serverLostTimeout, joinMarginSteps, dataPlaneAuth, tls,
-            consistency, newServers, shardMinBytes, compression);
+            consistency.checkServers(newServers), newServers, shardMinBytes, compression);
     }
 
     /** @return a copy with another gradient compression. */

@@ -11,14 +11,44 @@ import java.util.Locale;
  * {@code staleness}): {@link Mode#SYNC} waits for every live worker (bitwise reproducible); {@link Mode#BACKUP}
  * closes a step on the first N − b complete gradients (N live workers) and drops the late ones; {@link Mode#SSP}
  * applies each gradient as it arrives, a worker starting step t only once every live worker's gradients up to step
- * t − s − 1 are applied; {@link Mode#ASYNC} applies each on arrival with no bound. Immutable.
+ * t − s − 1 are applied; {@link Mode#ASYNC} applies each on arrival with no bound. Under ssp and async a worker may
+ * also compute its next step while its gradient and the server's answer travel ({@code pipeline}, {@link #window}).
+ * Immutable.
  *
  * @param mode          the model.
  * @param backupWorkers b: gradients a backup step may close without (0 ≤ b &lt; workers); 0 unless {@code backup}.
  * @param staleness     s: how many steps a worker may run ahead under {@code ssp}; 0 unless {@code ssp}.
+ * @param pipeline      {@code pipeline}: whether ssp and async keep two steps ordered per worker; {@link Pipeline#AUTO}
+ *                      unless {@code ssp} or {@code async}.
  */
-public record Consistency(Mode mode, int backupWorkers, int staleness)
+public record Consistency(Mode mode, int backupWorkers, int staleness, Pipeline pipeline)
 {
+    /**
+     * {@code pipeline}: whether the server keeps two steps ordered per worker under ssp and async, so a worker computes
+     * step t + 1 while its gradient of t and the weights of t + 2 travel (each order still within the bound).
+     */
+    public enum Pipeline
+    {
+        /** On with one server, off with server shards. */
+        AUTO,
+        /** On; refused with server shards. */
+        ON,
+        /** One step ordered at a time: a worker waits for the server's answer to each gradient. */
+        OFF;
+
+        /** @return the setting's value, e.g. {@code auto}. */
+        public String label()
+        {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** {@code pipeline = auto}. */
+    public Consistency(final Mode mode, final int backupWorkers, final int staleness)
+    {
+        this(mode, backupWorkers, staleness, Pipeline.AUTO);
+    }
+
     /** The consistency models. */
     public enum Mode
     {
@@ -66,7 +96,60 @@ public record Consistency(Mode mode, int backupWorkers, int staleness)
         }
         final int backup = nonNegative(c, path, "backup-workers");
         final int staleness = nonNegative(c, path, "staleness");
-        return new Consistency(mode, mode == Mode.BACKUP ? backup : 0, mode == Mode.SSP ? staleness : 0);
+        final Pipeline pipeline = pipeline(c, path);
+        return new Consistency(mode, mode == Mode.BACKUP ? backup : 0, mode == Mode.SSP ? staleness : 0,
+            appliesOnArrival(mode) ? pipeline : Pipeline.AUTO);
+    }
+
+    private static Pipeline pipeline(final Config c, final String path)
+    {
+        if (!c.hasPath("pipeline"))
+        {
+            return Pipeline.AUTO;
+        }
+        final String raw = c.getValue("pipeline").unwrapped().toString().trim().toLowerCase(Locale.ROOT);
+        for (final Pipeline candidate : Pipeline.values())
+        {
+            if (candidate.label().equals(raw))
+            {
+                return candidate;
+            }
+        }
+        throw new BadInputException(path + ".pipeline = '" + c.getValue("pipeline").unwrapped() +
+            "' is not a pipeline setting; allowed: auto, on, off");
+    }
+
+    private static boolean appliesOnArrival(final Mode mode)
+    {
+        return mode == Mode.SSP || mode == Mode.ASYNC;
+    }
+
+    /**
+     * Checks {@code pipeline} against the job's server shards, where that count is known.
+     *
+     * @param servers the job's parameter-server shards.
+     * @return this.
+     * @throws BadInputException when {@code pipeline = on} with more than one shard.
+     */
+    public Consistency checkServers(final int servers)
+    {
+        if (pipeline == Pipeline.ON && servers > 1)
+        {
+            throw new BadInputException(ClusterSettings.PATH + ".pipeline = on is not supported with " + servers +
+                " server shards yet; use pipeline = auto or off, or servers = 1");
+        }
+        return this;
+    }
+
+    /**
+     * @param shards the job's parameter-server shards.
+     * @return the steps the server keeps ordered per worker: 2 when ssp or async pipeline (on, or auto with one
+     * server), else 1.
+     */
+    public int window(final int shards)
+    {
+        final boolean on = pipeline == Pipeline.ON || pipeline == Pipeline.AUTO && shards == 1;
+        return appliesOnArrival(mode) && on ? 2 : 1;
     }
 
     /**
@@ -103,9 +186,15 @@ public record Consistency(Mode mode, int backupWorkers, int staleness)
         return switch (mode)
         {
             case BACKUP -> "backup (backup-workers = " + backupWorkers + ")";
-            case SSP -> "ssp (staleness = " + staleness + ")";
+            case SSP -> "ssp (staleness = " + staleness + pipelineLabel(", ") + ")";
+            case ASYNC -> mode.label() + (pipeline == Pipeline.AUTO ? "" : " (" + pipelineLabel("") + ")");
             default -> mode.label();
         };
+    }
+
+    private String pipelineLabel(final String before)
+    {
+        return pipeline == Pipeline.AUTO ? "" : before + "pipeline = " + pipeline.label();
     }
 
     private static int nonNegative(final Config c, final String path, final String key)

@@ -12,8 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code descent.cluster.consistency}, {@code backup-workers} and {@code staleness}: sync by default, backup with
- * its b, ssp with its staleness, async, each bad value refused in one line naming the key.
+ * {@code descent.cluster.consistency}, {@code backup-workers}, {@code staleness} and {@code pipeline}: sync by default,
+ * backup with its b, ssp with its staleness, async, ssp and async pipelined with one server unless told otherwise,
+ * each bad value refused in one line naming the key.
  */
 class ConsistencySettingsTest
 {
@@ -57,6 +58,34 @@ class ConsistencySettingsTest
         assertEquals("ssp (staleness = 3)", settings("consistency = ssp, staleness = 3").consistency().label());
         assertEquals(new Consistency(Consistency.Mode.ASYNC, 0, 0),
             settings("consistency = async, staleness = 3").consistency());
+    }
+
+    @Test
+    void shouldPipelineSspAndAsyncWithOneServerUnlessToldOtherwise()
+    {
+        final Consistency auto = settings("consistency = ssp").consistency();
+        assertEquals(Consistency.Pipeline.AUTO, auto.pipeline());
+        assertEquals(2, auto.window(1), "auto: on with one server");
+        assertEquals(1, auto.window(2), "auto: off with shards");
+        assertEquals(2, settings("consistency = async, pipeline = on").consistency().window(1));
+        final Consistency off = settings("consistency = ssp, staleness = 1, pipeline = off").consistency();
+        assertEquals(1, off.window(1));
+        assertEquals("ssp (staleness = 1, pipeline = off)", off.label(), "nodes must agree on it");
+        assertEquals("async (pipeline = on)", settings("consistency = async, pipeline = on").consistency().label());
+        assertEquals(1, settings("consistency = sync, pipeline = on").consistency().window(1), "sync ignores it");
+        assertEquals(Consistency.SYNC, settings("pipeline = off").consistency());
+    }
+
+    @Test
+    void shouldRefuseABadPipelineAndPipelineOnWithShards()
+    {
+        assertRefused("consistency = ssp, pipeline = yes", "descent.cluster.pipeline = 'yes' is not a pipeline " +
+            "setting; allowed: auto, on, off");
+        assertRefused("consistency = ssp, pipeline = on, servers = 2", "descent.cluster.pipeline = on is not " +
+            "supported with 2 server shards yet");
+        final String later = assertThrows(BadInputException.class, () ->
+            settings("consistency = ssp, pipeline = on").withServers(3)).getMessage();
+        assertTrue(later.startsWith("descent.cluster.pipeline = on is not supported with 3 server shards"), later);
     }
 
     private static void assertRefused(final String overrides, final String start)

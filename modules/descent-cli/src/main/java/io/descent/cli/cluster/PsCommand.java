@@ -205,7 +205,7 @@ public final class PsCommand implements Callable<Integer>
                 return failed(ex.getCause(), runtime);
             }
             runtime.awaitOthersLeft("worker", Duration.ofSeconds(10));
-            finish(job, data, result, SecurityStatus.of(settings), settings.consistency());
+            finish(job, data, result, SecurityStatus.of(settings), settings.consistency(), settings.servers());
             modelDir.ifPresent(dir -> saveModel(dir, job, data, result));
             markComplete(settings, identity, result);
         }
@@ -321,7 +321,7 @@ public final class PsCommand implements Callable<Integer>
     }
 
     private void finish(final JobConfig job, final JobData data, final JobResult result,
-        final SecurityStatus security, final Consistency consistency)
+        final SecurityStatus security, final Consistency consistency, final int servers)
     {
         out.printf("test %s  (%d examples, %d steps, %.1f s, %d workers%s)%n", result.test().describe(),
             result.test().examples(), result.steps(), result.wallSeconds(), result.workers().size(),
@@ -343,7 +343,7 @@ public final class PsCommand implements Callable<Integer>
         }
         train.addClusterStats(result.workers(), result.server(), result.shards());
         train.addSecurity(security);
-        train.addConsistency(consistency, result.server());
+        train.addConsistency(consistency, consistency.window(servers), result.server());
         train.addCompression(result.server(), result.shards());
         final Map<String, Object> json = train.finish(result.test(), result.wallSeconds(),
             seconds > 0 ? examples / seconds : 0.0, result.steps());

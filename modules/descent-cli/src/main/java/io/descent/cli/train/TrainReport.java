@@ -113,20 +113,22 @@ public final class TrainReport
 
     /**
      * Adds how the cluster closed its steps ({@code consistency}: the model, {@code backup_workers}, {@code staleness}
-     * as configured) and what that cost ({@code late_gradients} dropped, {@code closed_early_steps}; the applied
-     * gradients by step staleness, {@code staleness_steps}: entry k counts those of staleness k, the last entry is
-     * {@code max_staleness_steps}; and by version lag, {@code version_lag}, {@code max_version_lag}: see
-     * {@link Staleness}).
+     * as configured, {@code steps_ordered_per_worker}: 2 when ssp or async is pipelined, else 1) and what that cost
+     * ({@code late_gradients} dropped, {@code closed_early_steps}; the applied gradients by step staleness,
+     * {@code staleness_steps}: entry k counts those of staleness k, the last entry is {@code max_staleness_steps}; and
+     * by version lag, {@code version_lag}, {@code max_version_lag}: see {@link Staleness}).
      *
      * @param consistency the parameter server's setting.
+     * @param window      steps it kept ordered per worker ({@link Consistency#window}).
      * @param server      its counters.
      */
-    public void addConsistency(final Consistency consistency, final ServerStats server)
+    public void addConsistency(final Consistency consistency, final int window, final ServerStats server)
     {
         final Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("model", consistency.mode().label());
         entry.put("backup_workers", consistency.backupWorkers());
         entry.put("staleness", consistency.staleness());
+        entry.put("steps_ordered_per_worker", window);
         entry.put("late_gradients", server.lateGradients());
         entry.put("closed_early_steps", server.closedEarly());
         final Staleness staleness = null == server.staleness() ? Staleness.NONE : server.staleness();

@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code descent train --workers 2 --cluster consistency=ssp --cluster staleness=2} and {@code consistency=async} with
  * rank 1 slowed on purpose (the test-only DESCENT_TEST_STEP_DELAY): every gradient of every planned step is applied,
  * the fast worker runs ahead of the slow one (gradients of staleness above 0 in the report's histogram), under ssp
- * never more than s steps (no gradient staler than 2), under async further. The same with two server shards
+ * never more than s steps (no gradient staler than 2), under async further; with one server both are pipelined (two
+ * steps ordered per worker, the default), so the bound holds with two steps out. The same with two server shards
  * ({@code --servers 2}, each its own JVM): every shard applies every gradient's range, holds its range under the
  * bound (no shard applies a gradient staler than 2), takes every step and writes its part of the same checkpoints,
  * and the final weights are finite.
@@ -45,6 +46,7 @@ class SspConsistencyTest
     {
         final JsonNode consistency = train("ssp", "staleness=" + STALENESS, List.of()).get("consistency");
         assertEquals(STALENESS, consistency.get("staleness").asInt());
+        assertEquals(2, consistency.get("steps_ordered_per_worker").asInt(), "pipelined with one server");
         final JsonNode steps = consistency.get("staleness_steps");
         assertTrue(consistency.get("max_staleness_steps").asInt() <= STALENESS, "no gradient staler than s: " +
             consistency);

@@ -119,7 +119,11 @@ public final class FanOutSender
             next[peer] = 0;
             busyPeers++;
         }
-        else if (outlets[peer] != outlet || queued[peer] == ids[peer].length)
+        else if (queued[peer] == ids[peer].length && outlets[peer] == outlet)
+        {
+            compact(peer);
+        }
+        if (outlets[peer] != outlet || queued[peer] == ids[peer].length)
         {
             throw new IllegalStateException("cannot queue " + id + " to peer " + peer + ": " +
                 (outlets[peer] != outlet ? "it has messages queued on another outlet" : "its queue is full"));
@@ -130,6 +134,33 @@ public final class FanOutSender
         deadlines[peer][queued[peer]] = deadlineNs;
         sharedTags[peer][queued[peer]] = shareWithOthers(peer, id, source, length);
         queued[peer]++;
+    }
+
+    /** Moves a peer's messages not done yet to the front of its queue, making room behind them for more. */
+    private void compact(final int peer)
+    {
+        final int done = next[peer];
+        if (done == 0)
+        {
+            return;
+        }
+        final int left = queued[peer] - done;
+        for (int i = 0; i < queued[peer]; i++)
+        {
+            if (i < done && sharedTags[peer][i] >= 0)
+            {
+                tagUsers[sharedTags[peer][i]]--;
+            }
+            final int from = i + done;
+            final boolean keep = i < left;
+            ids[peer][i] = keep ? ids[peer][from] : null;
+            sources[peer][i] = keep ? sources[peer][from] : null;
+            lengths[peer][i] = keep ? lengths[peer][from] : 0;
+            deadlines[peer][i] = keep ? deadlines[peer][from] : 0;
+            sharedTags[peer][i] = keep ? sharedTags[peer][from] : -1;
+        }
+        queued[peer] = left;
+        next[peer] = 0;
     }
 
     /**

@@ -65,6 +65,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * worker holds ({@link WeightShadow}) and which ranks hold it: a rank gets the shadow whole as float32 the first time
  * it is sent a version after it connected (the job's start, a join, a server restart), and each later version's coded
  * change, which it adds in; a rank left out of a version's orders no longer holds it.
+ *
+ * <p>With ssp or async pipelined ({@link io.descent.cluster.Consistency#window}: two steps ordered per rank) a rank's
+ * gradient of step t + 1 can land before its gradient of t is applied, and its order of t + 2 goes out while the copy
+ * of t + 1 may still be in flight: each rank's gradient, report, order and weights copy have a buffer per step parity
+ * (a <em>slot</em>); otherwise one.
  */
 final class ServerEngine implements AutoCloseable
 {
@@ -85,11 +90,14 @@ final class ServerEngine implements AutoCloseable
     private final Optimizer optimizer;
     private final Evaluator evaluator;
     private final JobIdentity identity;
-    private final INDArray[] gradients;
-    private final UnsafeBuffer[] gradientViews;
+    /** Buffers per rank: 1, or 2 (by step parity) when ssp or async is pipelined. */
+    private final int slots;
+    /** By slot, then rank: where its gradient lands (float32) and the sum is folded (sync, backup: slot 0). */
+    private final INDArray[][] gradients;
+    private final UnsafeBuffer[][] gradientViews;
     private final UnsafeBuffer weightsView;
-    private final UnsafeBuffer[] metaViews;
-    private final UnsafeBuffer[] orderViews;
+    private final UnsafeBuffer[][] metaViews;
+    private final UnsafeBuffer[][] orderViews;
     private final int orderWords;
     private final Outlet[] outlets;
     private final FanOutSender sends;
@@ -109,8 +117,8 @@ final class ServerEngine implements AutoCloseable
     /** The clip norm this engine applies to its range by the global norm (shards only), else 0. */
     private final double maxNorm;
     private long clippedSteps;
-    /** ssp/async: by rank, its own copy of the weights it was last sent (allocated when first needed), else null. */
-    private final UnsafeBuffer[] copies;
+    /** ssp/async: by slot and rank, its own copy of the weights it was sent (allocated when first needed). */
+    private final UnsafeBuffer[][] copies;
     private INDArray sum;
     private UnsafeBuffer sumView;
     private double updateSeconds;
@@ -133,9 +141,9 @@ final class ServerEngine implements AutoCloseable
     private JobObserver.Published onPublished = (version, master, held) -> { };
     /** The published version of this range as encoded, the same bytes for every worker (sync), or null. */
     private final UnsafeBuffer weightsEncoded;
-    /** By rank, where its encoded gradient lands (compressed only), and its length once arrived. */
-    private final UnsafeBuffer[] encodedViews;
-    private final int[] encodedLengths;
+    /** By slot and rank, where its encoded gradient lands (compressed only), and its length once arrived. */
+    private final UnsafeBuffer[][] encodedViews;
+    private final int[][] encodedLengths;
     private final GradientTraffic traffic;
 
     /** Builds the model (initial weights from the job seed) and, when resuming, restores the last checkpoint. */
@@ -178,34 +186,31 @@ final class ServerEngine implements AutoCloseable
                 setup.settings().key().dataPlaneKey(identity.incarnation(), DataPlaneAuth.KEY_LABEL));
         }
         final int ranks = setup.plan().shards();
-        this.gradients = new INDArray[ranks];
-        this.gradientViews = new UnsafeBuffer[ranks];
-        this.metaViews = new UnsafeBuffer[ranks];
-        for (int rank = 0; rank < ranks; rank++)
-        {
-            gradients[rank] = Nd4j.create(model.dataType(), floats);
-            gradientViews[rank] = Buffers.view(gradients[rank]);
-            metaViews[rank] = new UnsafeBuffer(ByteBuffer.allocateDirect(GradientMeta.BYTES));
-        }
+        this.slots = setup.settings().consistency().window(shardPlan.shards());
         this.orderWords = StepOrder.ints(ranks);
-        this.orderViews = new UnsafeBuffer[ranks];
-        for (int rank = 0; rank < ranks; rank++)
-        {
-            orderViews[rank] = new UnsafeBuffer(ByteBuffer.allocateDirect(orderWords * Integer.BYTES));
-        }
-        this.weightsView = Buffers.view(params);
+        this.gradients = new INDArray[slots][ranks];
+        this.gradientViews = new UnsafeBuffer[slots][ranks];
+        this.metaViews = new UnsafeBuffer[slots][ranks];
+        this.orderViews = new UnsafeBuffer[slots][ranks];
         this.compression = setup.settings().compression();
         this.decoder = GradientCodecs.decoder(compression);
-        this.encodedViews = new UnsafeBuffer[ranks];
-        this.encodedLengths = new int[ranks];
-        if (null != decoder)
+        this.encodedViews = new UnsafeBuffer[slots][ranks];
+        this.encodedLengths = new int[slots][ranks];
+        final int encodedCapacity = null == decoder ? 0 :
+            GradientCodecs.encoder(compression, floats).maxEncodedBytes();
+        for (int slot = 0; slot < slots; slot++)
         {
-            final int capacity = GradientCodecs.encoder(compression, floats).maxEncodedBytes();
             for (int rank = 0; rank < ranks; rank++)
             {
-                encodedViews[rank] = new UnsafeBuffer(ByteBuffer.allocateDirect(capacity));
+                gradients[slot][rank] = Nd4j.create(model.dataType(), floats);
+                gradientViews[slot][rank] = Buffers.view(gradients[slot][rank]);
+                metaViews[slot][rank] = new UnsafeBuffer(ByteBuffer.allocateDirect(GradientMeta.BYTES));
+                orderViews[slot][rank] = new UnsafeBuffer(ByteBuffer.allocateDirect(orderWords * Integer.BYTES));
+                encodedViews[slot][rank] = null == decoder ? null :
+                    new UnsafeBuffer(ByteBuffer.allocateDirect(encodedCapacity));
             }
         }
+        this.weightsView = Buffers.view(params);
         this.traffic = new GradientTraffic(compression.compression(), compression.weights());
         this.shadow = compression.weightsAsDeltas() ? new WeightShadow(compression, params) : null;
         this.holdsShadow = new boolean[ranks];
@@ -213,8 +218,8 @@ final class ServerEngine implements AutoCloseable
         this.weightsEncoded = null == weightsEncoder ? null :
             new UnsafeBuffer(ByteBuffer.allocateDirect(weightsEncoder.maxEncodedBytes()));
         this.outlets = new Outlet[ranks];
-        this.copies = new UnsafeBuffer[ranks];
-        this.sends = new FanOutSender(ranks, MESSAGES_PER_STEP, SystemNanoClock.INSTANCE);
+        this.copies = new UnsafeBuffer[slots][ranks];
+        this.sends = new FanOutSender(ranks, MESSAGES_PER_STEP * slots, SystemNanoClock.INSTANCE);
         this.resumed = restore(setup, ranks);
     }
 
@@ -374,10 +379,12 @@ final class ServerEngine implements AutoCloseable
         final long step, final int[] ranks, final long deadlineNs, final DataPlane.Arrival arrival,
         final MetaArrival metas)
     {
+        final int slot = slot(step);
         for (final int rank : ranks)
         {
             final int into = rank;
-            setup.plane().expect(gradientId(step, rank), null == decoder ? gradientViews[rank] : encodedViews[rank],
+            setup.plane().expect(gradientId(step, rank), null == decoder ? gradientViews[slot][rank] :
+                encodedViews[slot][rank],
                 deadlineNs, new DataPlane.Arrival()
                 {
                     @Override
@@ -390,16 +397,22 @@ final class ServerEngine implements AutoCloseable
                     public void onArrival(final MessageId arrived, final boolean complete, final int bytes)
                     {
                         // Written before the step loop hears of the arrival, read after: ordered as the bytes are.
-                        encodedLengths[into] = complete && bytes >= 0 ? bytes : expectedBytes();
+                        encodedLengths[slot][into] = complete && bytes >= 0 ? bytes : expectedBytes();
                         StepTrace.mark("s.data", arrived.step(), arrived.senderId());
                         arrival.onArrival(arrived, complete);
                     }
                 });
-            final UnsafeBuffer meta = metaViews[rank];
+            final UnsafeBuffer meta = metaViews[slot][rank];
             setup.plane().expect(identity.messageId(MessageKind.GRADIENT_META, step, rank, META_WORDS), meta,
                 deadlineNs, (arrived, complete) ->
                     metas.onMeta(arrived.step(), arrived.senderId(), complete ? GradientMeta.decode(meta) : null));
         }
+    }
+
+    /** @return the buffers of {@code step}: its parity when two steps are ordered per rank, else 0. */
+    private int slot(final long step)
+    {
+        return slots == 1 ? 0 : (int)(step & 1);
     }
 
     /** @return the identity of a rank's range of its gradient of {@code step}, in the job's encoding. */
@@ -490,12 +503,18 @@ final class ServerEngine implements AutoCloseable
                 reasons.add(SendResult.CLOSED.name());
                 continue;
             }
-            // A rank is ordered again only once it delivered, so after its last sends were done: none is left here.
-            sends.abandon(rank);
-            next.order().encode(orderViews[rank]);
+            if (slots == 1)
+            {
+                // A rank is ordered again only once it delivered, so after its last sends were done: none is left.
+                sends.abandon(rank);
+            }
+            // Else (pipelined) the rank's copy of the step before may still be going out, from its own slot; the one
+            // before that is out in full: the rank computed on it before it delivered the gradient that ordered this.
+            final UnsafeBuffer orderView = orderViews[slot(version)][rank];
+            next.order().encode(orderView);
             if (null == shadow)
             {
-                sends.add(rank, outlet, weights, copy ? copyOfWeights(rank) : shared, deadline);
+                sends.add(rank, outlet, weights, copy ? copyOfWeights(slot(version), rank) : shared, deadline);
                 traffic.addWeights(floats, weights.byteLength());
             }
             else if (holdsShadow[rank] && changeBytes >= 0)
@@ -512,7 +531,7 @@ final class ServerEngine implements AutoCloseable
             }
             if (role.coordinates())
             {
-                sends.add(rank, outlet, order, orderViews[rank], deadline);
+                sends.add(rank, outlet, order, orderView, deadline);
             }
         }
         if (shared == weightsEncoded && weightsEncoder.encodesInPieces())
@@ -579,23 +598,24 @@ final class ServerEngine implements AutoCloseable
         onPublished = listener;
     }
 
-    /** @return rank's own copy of the weights as they are now, encoded as they are published. */
-    private UnsafeBuffer copyOfWeights(final int rank)
+    /** @return rank's own copy in {@code slot} of the weights as they are now, encoded as they are published. */
+    private UnsafeBuffer copyOfWeights(final int slot, final int rank)
     {
-        if (null == copies[rank])
+        if (null == copies[slot][rank])
         {
-            copies[rank] = new UnsafeBuffer(ByteBuffer.allocateDirect(null == weightsEncoder ?
+            copies[slot][rank] = new UnsafeBuffer(ByteBuffer.allocateDirect(null == weightsEncoder ?
                 floats * Float.BYTES : weightsEncoder.maxEncodedBytes()));
         }
+        final UnsafeBuffer copy = copies[slot][rank];
         if (null == weightsEncoder)
         {
-            copies[rank].putBytes(0, weightsView, 0, floats * Float.BYTES);
+            copy.putBytes(0, weightsView, 0, floats * Float.BYTES);
         }
         else
         {
-            weightsEncoder.encode(weightsView, 0, copies[rank]);
+            weightsEncoder.encode(weightsView, 0, copy);
         }
-        return copies[rank];
+        return copy;
     }
 
     /** Told of a send that failed after {@link #publish} returned. */
@@ -642,7 +662,7 @@ final class ServerEngine implements AutoCloseable
      * Adds one rank's gradient to the step's sum: {@code sum += weight · g_rank}. The first rank folded in a step
      * becomes the sum, in place in its own buffer (scaled unless its weight is 1), so the sum costs one pass per
      * gradient and none for a single worker. Call it for the step's ranks in increasing order, the first one with
-     * {@code first = true}.
+     * {@code first = true}. Sync and backup only: their ranks have one slot.
      */
     void fold(final int rank, final double weight, final boolean first)
     {
@@ -653,18 +673,19 @@ final class ServerEngine implements AutoCloseable
             // Decoded straight into the sum: the first rank's buffer becomes it, the others add into it.
             if (first)
             {
-                sum = gradients[rank];
-                sumView = gradientViews[rank];
+                sum = gradients[0][rank];
+                sumView = gradientViews[0][rank];
             }
-            decode(rank, sumView, weight, first);
+            decode(0, rank, sumView, weight, first);
             updateSeconds += (System.nanoTime() - start) / 1e9;
             return;
         }
         traffic.add(floats, (long)floats * Float.BYTES, floats, Double.NaN);
         final Level1 blas = Nd4j.getBlasWrapper().level1();
+        final INDArray gradient = gradients[0][rank];
         if (first)
         {
-            sum = gradients[rank];
+            sum = gradient;
             if (weight != 1.0)
             {
                 blas.scal(floats, weight, sum);
@@ -676,18 +697,19 @@ final class ServerEngine implements AutoCloseable
             // range must be (BLAS's fused axpy rounds differently in its blocks' remainders: see Axpy).
             if (weight != 1.0)
             {
-                blas.scal(floats, weight, gradients[rank]);
+                blas.scal(floats, weight, gradient);
             }
-            blas.axpy(floats, 1.0, gradients[rank], sum);
+            blas.axpy(floats, 1.0, gradient, sum);
         }
         updateSeconds += (System.nanoTime() - start) / 1e9;
     }
 
-    /** Adds (or with {@code first} writes) {@code weight} times rank's encoded gradient into {@code into}. */
-    private void decode(final int rank, final UnsafeBuffer into, final double weight, final boolean first)
+    /** Adds (or with {@code first} writes) {@code weight} times rank's encoded gradient in a slot into {@code into}. */
+    private void decode(final int slot, final int rank, final UnsafeBuffer into, final double weight,
+        final boolean first)
     {
-        final UnsafeBuffer encoded = encodedViews[rank];
-        final int bytes = encodedLengths[rank];
+        final UnsafeBuffer encoded = encodedViews[slot][rank];
+        final int bytes = encodedLengths[slot][rank];
         if (!decoder.accumulate(encoded, bytes, into, floats, (float)weight, first))
         {
             throw new IllegalStateException("rank " + rank + "'s " + compression.label() + " gradient of " + bytes +
@@ -787,10 +809,11 @@ final class ServerEngine implements AutoCloseable
     double applyOne(final int rank, final double weight, final long step, final double squares)
     {
         final long start = System.nanoTime();
-        final INDArray gradient = gradients[rank];
+        final int slot = slot(step);
+        final INDArray gradient = gradients[slot][rank];
         if (null != decoder)
         {
-            decode(rank, gradientViews[rank], weight, true);
+            decode(slot, rank, gradientViews[slot][rank], weight, true);
         }
         else
         {
@@ -895,10 +918,10 @@ final class ServerEngine implements AutoCloseable
         return traffic;
     }
 
-    /** @return by rank, the bytes of the last gradient that arrived (for the step loop's byte counts). */
-    int gradientBytes(final int rank)
+    /** @return the bytes of rank's gradient of {@code step} that arrived last (for the step loop's byte counts). */
+    int gradientBytes(final long step, final int rank)
     {
-        return null == decoder ? floats * Float.BYTES : encodedLengths[rank];
+        return null == decoder ? floats * Float.BYTES : encodedLengths[slot(step)][rank];
     }
 
     /**

@@ -28,6 +28,11 @@ import java.util.function.Consumer;
  * moment (which already hold the gradients of workers that ran ahead). Each applied gradient's staleness is counted
  * ({@link Staleness}).
  *
+ * <p>Pipelined ({@link io.descent.cluster.Consistency#window} 2, one server) each rank has up to two steps ordered:
+ * when its gradient of t is applied it is ordered t + 2 (it computes t + 1 meanwhile, on the weights sent when its
+ * gradient of t − 1 was applied). Every order is still gated by the bound, so every weights copy sent with the order of
+ * step k holds every step up to k − s − 1; a rank the bound holds back is ordered nothing more until released.
+ *
  * <p>A step's shards are fixed when its first worker is ordered it (by the live ranks then): a rank lost later leaves
  * its part of the open steps out; the steps opened after the loss give its shard to the others.
  *
@@ -78,9 +83,14 @@ final class SspLoop
     private HeldEpoch heldEpoch;
     /** The coordinator of several shards: the newest epoch-end version whose ranges all arrived. */
     private long rangesIn = -1;
-    /** By rank: the first open step, and the server's version, when its current weights went out. */
-    private final long[] readClock;
-    private final long[] readVersion;
+    /** Steps ordered per rank at once: 1, or 2 when pipelined. */
+    private final int window;
+    /** By rank: the last step it was ordered, and the last step it delivered (or was refused), else -1. */
+    private final long[] orderedUpTo;
+    private final long[] deliveredUpTo;
+    /** By step parity (pipelined; else 0) and rank: the first open step, and the version, when its weights went out. */
+    private final long[][] readClock;
+    private final long[][] readVersion;
     private final ArrayDeque<OpenStep> open = new ArrayDeque<>();
     private final List<Integer> failed = new ArrayList<>();
     private final List<String> reasons = new ArrayList<>();
@@ -124,8 +134,13 @@ final class SspLoop
         this.rankOrders = new RankOrders(plan);
         this.gated = new long[plan.shards()];
         Arrays.fill(gated, -1);
-        this.readClock = new long[plan.shards()];
-        this.readVersion = new long[plan.shards()];
+        this.window = consistency.window(engine.shardPlan().shards());
+        this.orderedUpTo = new long[plan.shards()];
+        this.deliveredUpTo = new long[plan.shards()];
+        Arrays.fill(orderedUpTo, -1);
+        Arrays.fill(deliveredUpTo, -1);
+        this.readClock = new long[window][plan.shards()];
+        this.readVersion = new long[window][plan.shards()];
         this.nextOrderStep = engine.startStep();
     }
 
@@ -141,6 +156,10 @@ final class SspLoop
         for (final int rank : ranks)
         {
             order(rank, step);
+        }
+        for (final int rank : ranks)
+        {
+            fill(rank);
         }
         return new StepLoop.Started(step, takeFailed(), takeReasons());
     }
@@ -212,6 +231,8 @@ final class SspLoop
         }
         bound.forget(rank);
         gated[rank] = -1;
+        orderedUpTo[rank] = -1;
+        deliveredUpTo[rank] = -1;
     }
 
     /**
@@ -259,6 +280,7 @@ final class SspLoop
             if (step >= 0 && ordered(rank))
             {
                 order(rank, step);
+                fill(rank);
             }
         }
     }
@@ -314,7 +336,10 @@ final class SspLoop
         return first.barrier.step();
     }
 
-    /** Sends {@code rank} the weights as they are now with its order for {@code step}, opening the step if new. */
+    /**
+     * Sends {@code rank} the weights as they are now with its order for {@code step}, opening the step if new (or, while
+     * a drop or join is in flight with shards, notes it as gated). Orders nothing more after it: see {@link #fill}.
+     */
     private void order(final int rank, final long step)
     {
         if (step >= nextOrderStep && unacknowledged > 0)
@@ -333,8 +358,14 @@ final class SspLoop
         engine.expectGradients(step, new int[]{rank}, gradientDeadline(),
             (id, complete) -> guarded(() -> onData(id, complete), "receiving a gradient of step " + id.step()),
             (at, from, meta) -> guarded(() -> onMeta(at, from, meta), "receiving a gradient report of step " + at));
-        readClock[rank] = bound.firstOpen();
-        readVersion[rank] = version;
+        if (orderedUpTo[rank] < step - 1)
+        {
+            // Its first order since it started or joined: it delivered nothing before this step.
+            deliveredUpTo[rank] = step - 1;
+        }
+        orderedUpTo[rank] = Math.max(orderedUpTo[rank], step);
+        readClock[parity(step)][rank] = bound.firstOpen();
+        readVersion[parity(step)][rank] = version;
         final List<String> why = engine.publishCopies(step, List.of(order), failed);
         reasons.addAll(why);
         StepTrace.mark("s.published", step, rank);
@@ -428,7 +459,7 @@ final class SspLoop
             log.debug("ignored gradient of step {} from rank {}", id.step(), id.senderId());
             return;
         }
-        step.bytesReceived += engine.gradientBytes(id.senderId());
+        step.bytesReceived += engine.gradientBytes(id.step(), id.senderId());
         onDelivered(step, id.senderId());
     }
 
@@ -481,7 +512,7 @@ final class SspLoop
             return;
         }
         rate = used;
-        staleness.record(at - readClock[rank], version - readVersion[rank]);
+        staleness.record(at - readClock[parity(at)][rank], version - readVersion[parity(at)][rank]);
         version++;
         StepTrace.mark("s.applied", at, rank);
         // Steps this gradient completes close first: the weights it sends on then count as holding them.
@@ -489,22 +520,46 @@ final class SspLoop
         next(rank, at);
     }
 
-    /** Orders {@code rank}'s step after {@code done} when the bound allows it, else holds the rank back. */
+    /** {@code rank} delivered (or was refused) {@code done}: orders what its window and the bound allow. */
     private void next(final int rank, final long done)
     {
-        final long step = done + 1;
-        if (halted || step >= plan.totalSteps() || !ordered(rank))
+        deliveredUpTo[rank] = Math.max(deliveredUpTo[rank], done);
+        fill(rank);
+    }
+
+    /**
+     * Orders {@code rank} the steps after its last order while it has fewer than {@link #window} undelivered and the
+     * bound allows each; holds it back at the first step the bound refuses (then nothing more until it is released).
+     */
+    private void fill(final int rank)
+    {
+        while (!halted && ordered(rank) && bound.heldStep(rank) < 0 && gated[rank] < 0 && orderedUpTo[rank] >= 0 &&
+            orderedUpTo[rank] < deliveredUpTo[rank] + window)
         {
-            return;
-        }
-        if (bound.allows(step))
-        {
+            final long step = orderedUpTo[rank] + 1;
+            if (step >= plan.totalSteps())
+            {
+                return;
+            }
+            if (!bound.allows(step))
+            {
+                bound.hold(rank, step);
+                return;
+            }
+            final long before = orderedUpTo[rank];
             order(rank, step);
+            if (orderedUpTo[rank] == before)
+            {
+                // Gated (a drop or join in flight), or not in the step's orders (it joins later).
+                return;
+            }
         }
-        else
-        {
-            bound.hold(rank, step);
-        }
+    }
+
+    /** @return the slot of {@code step}'s books: its parity when pipelined, else 0. */
+    private int parity(final long step)
+    {
+        return window == 1 ? 0 : (int)(step & 1);
     }
 
     /** Closes the open steps every live rank delivered, in order, releasing the ranks the bound held back. */
@@ -528,6 +583,7 @@ final class SspLoop
                 if (ordered(rank))
                 {
                     order(rank, steps[rank]);
+                    fill(rank);
                 }
             }
         }

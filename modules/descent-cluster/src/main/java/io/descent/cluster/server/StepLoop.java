@@ -507,7 +507,7 @@ final class StepLoop
             log.debug("ignored gradient of step {} from rank {}", id.step(), id.senderId());
             return;
         }
-        bytesReceived += engine.gradientBytes(id.senderId());
+        bytesReceived += engine.gradientBytes(id.step(), id.senderId());
         advance();
     }
 

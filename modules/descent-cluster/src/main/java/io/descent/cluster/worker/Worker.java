@@ -244,7 +244,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
             awaited = firstStep;
             pipe(() ->
             {
-                engine.expectStep(firstStep, weightsDeadline());
+                engine.expectFirst(firstStep, weightsDeadline());
                 return new Armed(engine.totalSteps());
             }, armed -> armed, "arming for step " + firstStep);
             return this;
@@ -262,7 +262,7 @@ public final class Worker extends AbstractBehavior<Worker.Command>
         {
             engine.join(accepted.rank(), accepted.workers(), accepted.serverEndpoint(), accepted.incarnation(),
                 accepted.workerSession(), accepted.serverSession(), accepted.shards(), accepted.dataPlane());
-            engine.expectStep(firstStep, weightsDeadline());
+            engine.expectFirst(firstStep, weightsDeadline());
             return new Armed(engine.totalSteps());
         }, armed -> armed, "joining the job");
         return this;

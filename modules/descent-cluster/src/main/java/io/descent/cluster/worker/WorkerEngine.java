@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A worker's ND4J state, confined to its compute thread: the model (whose parameters the data plane overwrites with
@@ -41,6 +43,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>With parameter-server shards ({@link ShardMap}) the worker has one outlet per shard: each weights version arrives
  * as one range per shard, straight into its place in the model's parameters, and the step starts once every range
  * and the coordinator's order are in; the gradient goes out as one range per shard, and its report to every shard.
+ *
+ * <p>Pipelined ssp or async ({@link Consistency#window} 2) the server keeps two steps ordered per worker: weights
+ * t + 2 may arrive while step t + 1 is computed, so every version lands in a staging buffer of its parity and is
+ * copied into the parameters just before its step; orders land by parity too.
  */
 final class WorkerEngine implements AutoCloseable
 {
@@ -82,8 +88,11 @@ final class WorkerEngine implements AutoCloseable
     private final int floats;
     private final TestDelay delay = TestDelay.fromEnvironment(System.getenv());
     private final String host = NodeInfo.host();
-    private UnsafeBuffer orderView;
+    /** By version parity: where a step's order lands. */
+    private final UnsafeBuffer[] orderViews = new UnsafeBuffer[2];
     private int orderWords;
+    /** Steps the server keeps ordered to this worker at once (1, or 2 pipelined); set at each join. */
+    private int window = 1;
     private StepPlan plan;
     private StepCompute compute;
     /** One outlet per parameter-server shard; index 0 is the server (the coordinator). */
@@ -135,8 +144,9 @@ final class WorkerEngine implements AutoCloseable
     private final boolean skipAhead;
     /** The highest version armed since the last join (compute thread). */
     private long armedUpTo = -1;
-    private volatile long weightsIn = -1;
-    private volatile StepOrder orderIn;
+    /** By version parity: the last version whose weights, and whose order, arrived (data-plane threads write). */
+    private final AtomicLongArray weightsIn = new AtomicLongArray(new long[]{-1, -1});
+    private final AtomicReferenceArray<StepOrder> ordersIn = new AtomicReferenceArray<>(2);
     private volatile long missedVersion = -1;
     private volatile String missedWhat;
     private volatile boolean stopped;
@@ -233,8 +243,11 @@ final class WorkerEngine implements AutoCloseable
             LOG.info("cancelled {} expectations of the server's earlier incarnation", cancelled);
         }
         joined = identity.withIncarnation(incarnation);
-        weightsIn = -1;
-        orderIn = null;
+        for (int parity = 0; parity < 2; parity++)
+        {
+            weightsIn.set(parity, -1);
+            ordersIn.set(parity, null);
+        }
         armedUpTo = -1;
         missedVersion = -1;
         missedWhat = null;
@@ -242,7 +255,11 @@ final class WorkerEngine implements AutoCloseable
         lastPushEndNs = 0;
         rank = newRank;
         orderWords = StepOrder.ints(workers);
-        orderView = new UnsafeBuffer(ByteBuffer.allocateDirect(orderWords * Integer.BYTES));
+        for (int parity = 0; parity < 2; parity++)
+        {
+            orderViews[parity] = new UnsafeBuffer(ByteBuffer.allocateDirect(orderWords * Integer.BYTES));
+        }
+        window = setup.settings().consistency().window(shards.shards());
         plan = new StepPlan(setup.train().size(), workers, setup.job().train().batchSize(),
             setup.job().train().epochs(), setup.job().seed());
         compute = new StepCompute(model, plan, setup.train(), setup.job().train().loss(), setup.job().seed());
@@ -261,7 +278,7 @@ final class WorkerEngine implements AutoCloseable
         encoders = new GradientEncoder[count];
         encodedRanges = new UnsafeBuffer[count];
         weightsDecoder = GradientCodecs.weightsDecoder(setup.settings().compression());
-        weightStaging = null == weightsDecoder ? null : new UnsafeBuffer[2][count];
+        weightStaging = null == weightsDecoder && window == 1 ? null : new UnsafeBuffer[2][count];
         stagedBytes = new int[2][count];
         heldVersion = -1;
         for (int shard = 0; shard < count; shard++)
@@ -295,8 +312,8 @@ final class WorkerEngine implements AutoCloseable
     }
 
     /**
-     * @return how weights {@code version} comes: float32 straight into the parameters (no weight compression, or a
-     * threshold-coded worker's first version), else encoded into staging.
+     * @return how weights {@code version} comes: float32 (no weight compression, or a threshold-coded worker's first
+     * version; straight into the parameters unless pipelined), else encoded into staging.
      */
     private Compression arrivalEncoding(final long version)
     {
@@ -314,6 +331,15 @@ final class WorkerEngine implements AutoCloseable
         if (null == weightsDecoder)
         {
             weightBytesIn += (long)floats * Float.BYTES;
+            if (window > 1)
+            {
+                // Pipelined: the version landed beside the parameters while the step before was computed on them.
+                final UnsafeBuffer[] staged = weightStaging[(int)(version & 1)];
+                for (int shard = 0; shard < staged.length; shard++)
+                {
+                    weightRanges[shard].putBytes(0, staged[shard], 0, length(shard) * Float.BYTES);
+                }
+            }
             return;
         }
         if (!weightsAsDeltas())
@@ -375,14 +401,26 @@ final class WorkerEngine implements AutoCloseable
     }
 
     /**
-     * Expects weights {@code version} straight into the model's parameters (with {@code weight-compression}: into its
-     * staging buffers, decoded before the step is computed), and the order that follows them; their
-     * arrival (or their deadline passing) is noted for {@link #run}. Call it before the server can publish
-     * that version, and only when the previous order has been read.
+     * Expects the first step's weights and order after a join ({@link #expectStep}), and pipelined also the next
+     * step's: the server orders both at once.
+     */
+    void expectFirst(final long version, final long deadlineNs)
+    {
+        for (long next = version; next < version + window; next++)
+        {
+            expectStep(next, deadlineNs);
+        }
+    }
+
+    /**
+     * Expects weights {@code version} straight into the model's parameters (with {@code weight-compression}, or
+     * pipelined: into its staging buffers, decoded or copied before the step is computed), and the order that follows
+     * them; their arrival (or their deadline passing) is noted for {@link #run}. Call it before the server can publish
+     * that version, and only when the order of the version two before it has been read.
      */
     void expectStep(final long version, final long deadlineNs)
     {
-        if (skipAhead && version <= armedUpTo)
+        if ((skipAhead || window > 1) && version <= armedUpTo)
         {
             return;
         }
@@ -395,8 +433,8 @@ final class WorkerEngine implements AutoCloseable
         {
             final int range = shard;
             setup.plane().expect(server.rangeId(MessageKind.WEIGHTS, version, SenderId.server(shard), bounds[shard],
-                length(shard)).withCompression(encoding), encoding == Compression.NONE ? weightRanges[shard] :
-                weightStaging[parity][shard], deadlineNs, new DataPlane.Arrival()
+                length(shard)).withCompression(encoding), encoding == Compression.NONE && window == 1 ?
+                weightRanges[shard] : weightStaging[parity][shard], deadlineNs, new DataPlane.Arrival()
                 {
                     @Override
                     public void onArrival(final MessageId id, final boolean complete)
@@ -416,7 +454,7 @@ final class WorkerEngine implements AutoCloseable
                     }
                 });
         }
-        final UnsafeBuffer order = orderView;
+        final UnsafeBuffer order = orderViews[parity];
         setup.plane().expect(server.messageId(MessageKind.STEP_ORDER, version, SenderId.SERVER,
             orderWords), order, deadlineNs, (id, complete) ->
             {
@@ -426,7 +464,7 @@ final class WorkerEngine implements AutoCloseable
                 }
                 if (complete)
                 {
-                    orderIn = StepOrder.decode(id.step(), order);
+                    ordersIn.set(parity, StepOrder.decode(id.step(), order));
                 }
                 else
                 {
@@ -450,7 +488,7 @@ final class WorkerEngine implements AutoCloseable
         }
         else if (rangesLeft.decrementAndGet() == 0)
         {
-            weightsIn = id.step();
+            weightsIn.set((int)(id.step() & 1), id.step());
         }
     }
 
@@ -491,7 +529,7 @@ final class WorkerEngine implements AutoCloseable
                 return null != last ? last : missedVersion == awaited ? new Missed(awaited, missedWhat) :
                     new Waiting(awaited);
             }
-            final StepOrder order = orderIn;
+            final StepOrder order = orderIn(awaited);
             installWeights(order.step());
             observer.onWeights(order.step(), parametersView);
             last = step(order, System.nanoTime() + setup.settings().weightsTimeout().toNanos());
@@ -527,10 +565,28 @@ final class WorkerEngine implements AutoCloseable
      */
     private boolean arrived(final long version)
     {
-        final StepOrder order = orderIn;
-        final long weights = weightsIn;
-        return skipAhead ? weights >= version && null != order && order.step() == weights :
-            weights == version && null != order && order.step() == version;
+        return null != orderIn(version);
+    }
+
+    /**
+     * @return the order of {@code version} when its weights and it are in (under backup: of the newest version at or
+     * after it whose weights and order are in), else null.
+     */
+    private StepOrder orderIn(final long version)
+    {
+        StepOrder found = null;
+        for (int parity = 0; parity < 2; parity++)
+        {
+            final StepOrder order = ordersIn.get(parity);
+            final long weights = weightsIn.get(parity);
+            final boolean in = null != order && order.step() == weights &&
+                (skipAhead ? weights >= version : weights == version);
+            if (in && (null == found || order.step() > found.step()))
+            {
+                found = order;
+            }
+        }
+        return found;
     }
 
     /**
@@ -564,8 +620,10 @@ final class WorkerEngine implements AutoCloseable
         }
         // Backup steps may close without this worker: the next weights can then come while it computes this step,
         // and the ones after once it delivered it (see the server's StepClose).
-        if (skipAhead)
+        if (skipAhead || window > 1)
         {
+            // Pipelined: the server orders t + 2 once it applied t, after this push; its staging buffer is free (t's
+            // weights are in the parameters).
             for (long version = Math.max(armedUpTo + 1, step.step() + 1); version <= step.step() + 2; version++)
             {
                 expectStep(version, weightsDeadlineNs);
@@ -576,7 +634,7 @@ final class WorkerEngine implements AutoCloseable
         final double loss = compute.compute(step);
         final long computed = System.nanoTime();
         StepTrace.mark("w.computed", step.step(), rank);
-        if (!skipAhead)
+        if (!skipAhead && window == 1)
         {
             expectStep(step.step() + 1, weightsDeadlineNs);
         }

@@ -254,6 +254,29 @@ class FanOutSenderTest
         assertThrows(IllegalStateException.class, () -> sends.add(0, outlet, ORDER, order, DEADLINE));
     }
 
+    @Test
+    void shouldMakeRoomBehindWhatIsStillInFlightOnceTheMessagesBeforeItAreDone()
+    {
+        final ScriptedChunkSink sink = sink("p0", WEIGHT_CHUNKS);
+        final Outlet outlet = new SenderOutlet(sender(sink));
+        final FanOutSender sends = new FanOutSender(1, 2, clock);
+        sends.add(0, outlet, WEIGHTS, weights, DEADLINE);
+        sends.add(0, outlet, ORDER, order, DEADLINE);
+        assertEquals(1, sends.progress(), "the weights went out, the order is back-pressured");
+        final MessageId nextOrder = new MessageId(7L, 9L, MessageKind.STEP_ORDER, 6L, -1, 0, 8);
+
+        sends.add(0, outlet, nextOrder, order, DEADLINE);
+        assertThrows(IllegalStateException.class, () -> sends.add(0, outlet, nextOrder, order, DEADLINE),
+            "two messages not done fill a queue of two");
+
+        sink.allow(Long.MAX_VALUE);
+        assertEquals(0, sends.flush(TimeUnit.MILLISECONDS.toNanos(100)));
+        final List<String> expected = new ArrayList<>(step(WEIGHT_CHUNKS));
+        expected.add(ORDER.kind().code() + " 6 0/1");
+        assertEquals(expected, sink.taken(), "the order in flight went on, then the one queued behind it");
+        assertEquals(0, sends.collectFailures(this::failed));
+    }
+
     private void queueStep(final FanOutSender sends, final Outlet[] outlets)
     {
         for (int peer = 0; peer < outlets.length; peer++)

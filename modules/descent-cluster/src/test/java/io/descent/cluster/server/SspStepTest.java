@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * gradient is applied on arrival at its share of the step (plain SGD at rate 0.5, exact in float32), the new weights
  * go back to the pushing worker alone, a worker more than s steps ahead of the slowest is held until the slowest's
  * step closes, steps close in order once every live rank delivered them, a lost rank releases the others, and the
- * staleness of every applied gradient is counted.
+ * staleness of every applied gradient is counted. Pipelined (the default with one server) each rank has two steps
+ * ordered at once, still within the bound, and a gradient of the next step lands apart from one not yet applied.
  */
 class SspStepTest
 {
@@ -75,7 +76,7 @@ class SspStepTest
     @Test
     void shouldHoldAWorkerMoreThanStalenessStepsAheadUntilTheSlowestStepCloses()
     {
-        start("consistency = ssp, staleness = 2");
+        start("consistency = ssp, staleness = 2, pipeline = off");
         for (long step = 0; step <= 2; step++)
         {
             final float[] before = engine.weights();
@@ -116,7 +117,7 @@ class SspStepTest
     @Test
     void shouldLetAnAsyncWorkerRunAheadWithoutBound()
     {
-        start("consistency = async");
+        start("consistency = async, pipeline = off");
         for (long step = 0; step < 10; step++)
         {
             workers[0].push(step, gradient(0, step), 1);
@@ -132,7 +133,7 @@ class SspStepTest
     @Test
     void shouldCloseTheStepsALostRankHeldAndGiveItsShardToTheOthers()
     {
-        start("consistency = ssp, staleness = 1");
+        start("consistency = ssp, staleness = 1, pipeline = off");
         workers[0].push(0, gradient(0, 0), 1);
         workers[0].push(1, gradient(0, 1), 1);
         assertEquals(2 * PER_ORDER, workers[0].received(), "held at step 2");
@@ -144,6 +145,77 @@ class SspStepTest
         workers[0].push(2, gradient(0, 2), 2);
         assertUpdate(before, engine.weights(), gradient(0, 2), "rank 0 computes both shards: the whole step");
         assertEquals(2, applied(2).step());
+    }
+
+    @Test
+    void shouldOrderTwoStepsAheadWhenPipelinedAndStillHoldAtTheBound()
+    {
+        start("consistency = ssp, staleness = 2");
+        assertEquals(2 * PER_ORDER, workers[0].received(), "steps 0 and 1 ordered at the start");
+        assertEquals(2 * PER_ORDER, workers[1].received());
+        final float[] start = engine.weights();
+        workers[0].push(0, gradient(0, 0), 1);
+        assertUpdate(start, engine.weights(), gradient(0, 0) / 2, "rank 0's step 0");
+        assertEquals(3 * PER_ORDER, workers[0].received(), "its step 0 applied: step 2 ordered (step 1 in hand)");
+        workers[0].push(1, gradient(0, 1), 1);
+        assertEquals(3 * PER_ORDER, workers[0].received(), "step 3 needs step 0 closed: held");
+        workers[0].push(2, gradient(0, 2), 1);
+        assertEquals(3 * PER_ORDER, workers[0].received(), "still held at step 3");
+        assertEquals(2 * PER_ORDER, workers[1].received(), "the weights went to the pushing worker alone");
+        assertTrue(told.isEmpty(), "no step closed: " + told);
+
+        workers[1].push(0, gradient(1, 0), 1);
+        final StepLoop.Applied first = applied(0);
+        assertArrayEquals(new long[]{ 2, 1, 1 }, first.staleness().steps(), "rank 0's steps 0, 1, 2 were " +
+            "computed on weights read while step 0 was open: staleness 0, 1, 2; rank 1's step 0: 0");
+        assertArrayEquals(new long[]{ 1, 2, 0, 1 }, first.staleness().versionLag(), "rank 0's steps 1 and 2 " +
+            "came one update after their weights (step 1's were sent at the start, step 2's after step 0 applied), " +
+            "rank 1's step 0 three");
+        assertEquals(4 * PER_ORDER, workers[0].received(), "step 0 closed: rank 0 released to step 3, no further " +
+            "(its window holds steps 3 and, once allowed, 4)");
+        assertEquals(3 * PER_ORDER, workers[1].received(), "rank 1 ordered step 2");
+
+        workers[0].push(3, gradient(0, 3), 1);
+        assertEquals(4 * PER_ORDER, workers[0].received(), "step 4 needs step 1 closed");
+        workers[1].push(1, gradient(1, 1), 1);
+        assertEquals(1, applied(1).step());
+        assertEquals(5 * PER_ORDER, workers[0].received(), "released to step 4");
+        assertEquals(2, applied(1).staleness().maxSteps(), "never above s");
+    }
+
+    @Test
+    void shouldKeepAGradientOfTheNextStepApartFromTheOneNotYetApplied()
+    {
+        start("consistency = ssp, staleness = 2");
+        final float[] start = engine.weights();
+        workers[0].pushData(0, gradient(0, 0));
+        workers[0].pushData(1, gradient(0, 1));
+        workers[0].pushMeta(1, 1);
+        assertUpdate(start, engine.weights(), gradient(0, 1) / 2, "step 1's gradient applied first, from its slot");
+        final float[] after = engine.weights();
+        workers[0].pushMeta(0, 1);
+        assertUpdate(after, engine.weights(), gradient(0, 0) / 2, "step 0's gradient, not overwritten by step 1's");
+    }
+
+    @Test
+    void shouldCloseBothStepsALostPipelinedRankHad()
+    {
+        start("consistency = ssp, staleness = 1");
+        workers[0].push(0, gradient(0, 0), 1);
+        workers[0].push(1, gradient(0, 1), 1);
+        assertEquals(2 * PER_ORDER, workers[0].received(), "steps 0 and 1 ordered at the start, held at step 2");
+        assertEquals(2 * PER_ORDER, workers[1].received(), "rank 1 has steps 0 and 1 ordered, delivers neither");
+        loop.drop(1);
+        assertEquals(List.of(0L, 1L), told.stream().map(c -> ((StepLoop.Applied)c).step()).toList(),
+            "steps 0 and 1 close without rank 1");
+        assertEquals(4 * PER_ORDER, workers[0].received(), "released to step 2, and step 3 (step 1 closed)");
+        for (long step = 2; step <= 3; step++)
+        {
+            final float[] before = engine.weights();
+            workers[0].push(step, gradient(0, step), 2);
+            assertUpdate(before, engine.weights(), gradient(0, step), "rank 0 computes both shards of step " + step);
+            assertEquals(step, applied(step).step());
+        }
     }
 
     private StepLoop.Applied applied(final long step)
@@ -196,14 +268,26 @@ class SspStepTest
         /** Sends a gradient of {@code value} everywhere for {@code step}, then a report of {@code shards}' rows. */
         void push(final long step, final float value, final int shards)
         {
+            pushData(step, value);
+            pushMeta(step, shards);
+        }
+
+        /** Sends a gradient of {@code value} everywhere for {@code step}, without its report. */
+        void pushData(final long step, final float value)
+        {
             for (int i = 0; i < engine.floats(); i++)
             {
                 gradient.putFloat(i * Float.BYTES, value);
             }
-            final int rows = plan.batchRows(plan.batchOf(step)) * shards;
-            new GradientMeta(rows, 0.5, rows, 0, 0, 0, 0, TransportStats.NONE).encode(meta);
             assertTrue(outlet.send(identity.messageId(MessageKind.GRADIENT, step, rank, engine.floats()), gradient,
                 System.nanoTime() + 1_000_000_000L).isSent());
+        }
+
+        /** Sends the report of {@code step}'s gradient: {@code shards}' rows. */
+        void pushMeta(final long step, final int shards)
+        {
+            final int rows = plan.batchRows(plan.batchOf(step)) * shards;
+            new GradientMeta(rows, 0.5, rows, 0, 0, 0, 0, TransportStats.NONE).encode(meta);
             assertTrue(outlet.send(identity.messageId(MessageKind.GRADIENT_META, step, rank, GradientMeta.BYTES / 4),
                 meta, System.nanoTime() + 1_000_000_000L).isSent());
         }
