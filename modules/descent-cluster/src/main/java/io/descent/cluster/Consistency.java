@@ -18,7 +18,7 @@ import java.util.Locale;
  * @param mode          the model.
  * @param backupWorkers b: gradients a backup step may close without (0 ≤ b &lt; workers); 0 unless {@code backup}.
  * @param staleness     s: how many steps a worker may run ahead under {@code ssp}; 0 unless {@code ssp}.
- * @param pipeline      {@code pipeline}: whether ssp and async keep two steps ordered per worker; {@link Pipeline#AUTO}
+ * @param pipeline      {@code pipeline}: whether ssp and async keep two steps ordered per worker; {@link Pipeline#OFF}
  *                      unless {@code ssp} or {@code async}.
  */
 public record Consistency(Mode mode, int backupWorkers, int staleness, Pipeline pipeline)
@@ -29,24 +29,22 @@ public record Consistency(Mode mode, int backupWorkers, int staleness, Pipeline 
      */
     public enum Pipeline
     {
-        /** On with one server, off with server shards. */
-        AUTO,
-        /** On; refused with server shards. */
-        ON,
-        /** One step ordered at a time: a worker waits for the server's answer to each gradient. */
-        OFF;
+        /** One step ordered at a time: a worker waits for the server's answer to each gradient (the default). */
+        OFF,
+        /** Two steps ordered per worker; refused with server shards. */
+        ON;
 
-        /** @return the setting's value, e.g. {@code auto}. */
+        /** @return the setting's value, e.g. {@code on}. */
         public String label()
         {
             return name().toLowerCase(Locale.ROOT);
         }
     }
 
-    /** {@code pipeline = auto}. */
+    /** {@code pipeline = off}. */
     public Consistency(final Mode mode, final int backupWorkers, final int staleness)
     {
-        this(mode, backupWorkers, staleness, Pipeline.AUTO);
+        this(mode, backupWorkers, staleness, Pipeline.OFF);
     }
 
     /** The consistency models. */
@@ -98,14 +96,14 @@ public record Consistency(Mode mode, int backupWorkers, int staleness, Pipeline 
         final int staleness = nonNegative(c, path, "staleness");
         final Pipeline pipeline = pipeline(c, path);
         return new Consistency(mode, mode == Mode.BACKUP ? backup : 0, mode == Mode.SSP ? staleness : 0,
-            appliesOnArrival(mode) ? pipeline : Pipeline.AUTO);
+            appliesOnArrival(mode) ? pipeline : Pipeline.OFF);
     }
 
     private static Pipeline pipeline(final Config c, final String path)
     {
         if (!c.hasPath("pipeline"))
         {
-            return Pipeline.AUTO;
+            return Pipeline.OFF;
         }
         final String raw = c.getValue("pipeline").unwrapped().toString().trim().toLowerCase(Locale.ROOT);
         for (final Pipeline candidate : Pipeline.values())
@@ -116,7 +114,7 @@ public record Consistency(Mode mode, int backupWorkers, int staleness, Pipeline 
             }
         }
         throw new BadInputException(path + ".pipeline = '" + c.getValue("pipeline").unwrapped() +
-            "' is not a pipeline setting; allowed: auto, on, off");
+            "' is not a pipeline setting; allowed: off, on");
     }
 
     private static boolean appliesOnArrival(final Mode mode)
@@ -136,20 +134,19 @@ public record Consistency(Mode mode, int backupWorkers, int staleness, Pipeline 
         if (pipeline == Pipeline.ON && servers > 1)
         {
             throw new BadInputException(ClusterSettings.PATH + ".pipeline = on is not supported with " + servers +
-                " server shards yet; use pipeline = auto or off, or servers = 1");
+                " server shards yet; use pipeline = off, or servers = 1");
         }
         return this;
     }
 
     /**
      * @param shards the job's parameter-server shards.
-     * @return the steps the server keeps ordered per worker: 2 when ssp or async pipeline (on, or auto with one
-     * server), else 1.
+     * @return the steps the server keeps ordered per worker: 2 when ssp or async is pipelined (with one server),
+     * else 1.
      */
     public int window(final int shards)
     {
-        final boolean on = pipeline == Pipeline.ON || pipeline == Pipeline.AUTO && shards == 1;
-        return appliesOnArrival(mode) && on ? 2 : 1;
+        return appliesOnArrival(mode) && pipeline == Pipeline.ON && shards == 1 ? 2 : 1;
     }
 
     /**
@@ -187,14 +184,14 @@ public record Consistency(Mode mode, int backupWorkers, int staleness, Pipeline 
         {
             case BACKUP -> "backup (backup-workers = " + backupWorkers + ")";
             case SSP -> "ssp (staleness = " + staleness + pipelineLabel(", ") + ")";
-            case ASYNC -> mode.label() + (pipeline == Pipeline.AUTO ? "" : " (" + pipelineLabel("") + ")");
+            case ASYNC -> mode.label() + (pipeline == Pipeline.OFF ? "" : " (" + pipelineLabel("") + ")");
             default -> mode.label();
         };
     }
 
     private String pipelineLabel(final String before)
     {
-        return pipeline == Pipeline.AUTO ? "" : before + "pipeline = " + pipeline.label();
+        return pipeline == Pipeline.OFF ? "" : before + "pipeline = " + pipeline.label();
     }
 
     private static int nonNegative(final Config c, final String path, final String key)

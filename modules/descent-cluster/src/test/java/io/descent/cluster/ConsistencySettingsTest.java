@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code descent.cluster.consistency}, {@code backup-workers}, {@code staleness} and {@code pipeline}: sync by default,
- * backup with its b, ssp with its staleness, async, ssp and async pipelined with one server unless told otherwise,
+ * backup with its b, ssp with its staleness, async, ssp and async pipelined only when told (one server),
  * each bad value refused in one line naming the key.
  */
 class ConsistencySettingsTest
@@ -61,26 +61,26 @@ class ConsistencySettingsTest
     }
 
     @Test
-    void shouldPipelineSspAndAsyncWithOneServerUnlessToldOtherwise()
+    void shouldPipelineSspAndAsyncOnlyWhenToldTo()
     {
-        final Consistency auto = settings("consistency = ssp").consistency();
-        assertEquals(Consistency.Pipeline.AUTO, auto.pipeline());
-        assertEquals(2, auto.window(1), "auto: on with one server");
-        assertEquals(1, auto.window(2), "auto: off with shards");
+        final Consistency off = settings("consistency = ssp").consistency();
+        assertEquals(Consistency.Pipeline.OFF, off.pipeline());
+        assertEquals(1, off.window(1), "off by default");
+        assertEquals("ssp (staleness = 2)", off.label());
+        final Consistency on = settings("consistency = ssp, staleness = 1, pipeline = on").consistency();
+        assertEquals(2, on.window(1));
+        assertEquals("ssp (staleness = 1, pipeline = on)", on.label(), "nodes must agree on it");
         assertEquals(2, settings("consistency = async, pipeline = on").consistency().window(1));
-        final Consistency off = settings("consistency = ssp, staleness = 1, pipeline = off").consistency();
-        assertEquals(1, off.window(1));
-        assertEquals("ssp (staleness = 1, pipeline = off)", off.label(), "nodes must agree on it");
         assertEquals("async (pipeline = on)", settings("consistency = async, pipeline = on").consistency().label());
         assertEquals(1, settings("consistency = sync, pipeline = on").consistency().window(1), "sync ignores it");
-        assertEquals(Consistency.SYNC, settings("pipeline = off").consistency());
+        assertEquals(Consistency.SYNC, settings("pipeline = on").consistency());
     }
 
     @Test
     void shouldRefuseABadPipelineAndPipelineOnWithShards()
     {
         assertRefused("consistency = ssp, pipeline = yes", "descent.cluster.pipeline = 'yes' is not a pipeline " +
-            "setting; allowed: auto, on, off");
+            "setting; allowed: off, on");
         assertRefused("consistency = ssp, pipeline = on, servers = 2", "descent.cluster.pipeline = on is not " +
             "supported with 2 server shards yet");
         final String later = assertThrows(BadInputException.class, () ->

@@ -54,8 +54,7 @@ class ShardedClipTest
     @ValueSource(strings = { "none", "fp16" })
     void shouldClipEachSspGradientByItsWholeNormAsOneServerDoes(final String compression) throws Exception
     {
-        // One server would pipeline by default (shards do not yet): both keep one step ordered at a time.
-        final String ssp = "consistency = ssp, staleness = 1, pipeline = off, compression = " + compression;
+        final String ssp = "consistency = ssp, staleness = 1, compression = " + compression;
         final TestJob clipped = TestJob.of(JOB + "train.clip-norm = 0.05");
         final float[] one = ClusterHarness.run(cluster.testKit(), () -> cluster.network().newPlane("one"), clipped,
             TestJob.settings(1, ssp)).finalWeights();

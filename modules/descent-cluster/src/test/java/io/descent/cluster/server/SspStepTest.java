@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * gradient is applied on arrival at its share of the step (plain SGD at rate 0.5, exact in float32), the new weights
  * go back to the pushing worker alone, a worker more than s steps ahead of the slowest is held until the slowest's
  * step closes, steps close in order once every live rank delivered them, a lost rank releases the others, and the
- * staleness of every applied gradient is counted. Pipelined (the default with one server) each rank has two steps
+ * staleness of every applied gradient is counted. Pipelined ({@code pipeline = on}) each rank has two steps
  * ordered at once, still within the bound, and a gradient of the next step lands apart from one not yet applied.
  */
 class SspStepTest
@@ -76,7 +76,7 @@ class SspStepTest
     @Test
     void shouldHoldAWorkerMoreThanStalenessStepsAheadUntilTheSlowestStepCloses()
     {
-        start("consistency = ssp, staleness = 2, pipeline = off");
+        start("consistency = ssp, staleness = 2");
         for (long step = 0; step <= 2; step++)
         {
             final float[] before = engine.weights();
@@ -117,7 +117,7 @@ class SspStepTest
     @Test
     void shouldLetAnAsyncWorkerRunAheadWithoutBound()
     {
-        start("consistency = async, pipeline = off");
+        start("consistency = async");
         for (long step = 0; step < 10; step++)
         {
             workers[0].push(step, gradient(0, step), 1);
@@ -133,7 +133,7 @@ class SspStepTest
     @Test
     void shouldCloseTheStepsALostRankHeldAndGiveItsShardToTheOthers()
     {
-        start("consistency = ssp, staleness = 1, pipeline = off");
+        start("consistency = ssp, staleness = 1");
         workers[0].push(0, gradient(0, 0), 1);
         workers[0].push(1, gradient(0, 1), 1);
         assertEquals(2 * PER_ORDER, workers[0].received(), "held at step 2");
@@ -150,7 +150,7 @@ class SspStepTest
     @Test
     void shouldOrderTwoStepsAheadWhenPipelinedAndStillHoldAtTheBound()
     {
-        start("consistency = ssp, staleness = 2");
+        start("consistency = ssp, staleness = 2, pipeline = on");
         assertEquals(2 * PER_ORDER, workers[0].received(), "steps 0 and 1 ordered at the start");
         assertEquals(2 * PER_ORDER, workers[1].received());
         final float[] start = engine.weights();
@@ -186,7 +186,7 @@ class SspStepTest
     @Test
     void shouldKeepAGradientOfTheNextStepApartFromTheOneNotYetApplied()
     {
-        start("consistency = ssp, staleness = 2");
+        start("consistency = ssp, staleness = 2, pipeline = on");
         final float[] start = engine.weights();
         workers[0].pushData(0, gradient(0, 0));
         workers[0].pushData(1, gradient(0, 1));
@@ -200,7 +200,7 @@ class SspStepTest
     @Test
     void shouldCloseBothStepsALostPipelinedRankHad()
     {
-        start("consistency = ssp, staleness = 1");
+        start("consistency = ssp, staleness = 1, pipeline = on");
         workers[0].push(0, gradient(0, 0), 1);
         workers[0].push(1, gradient(0, 1), 1);
         assertEquals(2 * PER_ORDER, workers[0].received(), "steps 0 and 1 ordered at the start, held at step 2");

@@ -5,6 +5,8 @@ import io.descent.cluster.TestJob;
 import io.descent.cluster.protocol.CompressionStats;
 import io.descent.cluster.worker.WorkerOutcome;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Arrays;
@@ -78,11 +80,14 @@ class WeightCompressionTest
             bf16.server().compression().weights().denseBytes());
     }
 
-    @Test
-    void shouldSendEachRankAnEncodedCopyUnderSsp() throws Exception
+    /** Pipelined too: two encoded copies per rank out at once, each staged by its version's parity on the worker. */
+    @ParameterizedTest
+    @ValueSource(strings = { "off", "on" })
+    void shouldSendEachRankAnEncodedCopyUnderSsp(final String pipeline) throws Exception
     {
         final JobResult dense = run(job, "a", "");
-        final JobResult ssp = run(job, "b", "consistency = ssp, staleness = 1, weight-compression = fp16");
+        final JobResult ssp = run(job, "b", "consistency = ssp, staleness = 1, weight-compression = fp16, pipeline = " +
+            pipeline);
         assertTrue(ssp.test().accuracy() >= dense.test().accuracy() - 0.05,
             "accuracy " + ssp.test().accuracy() + " vs sync float32 " + dense.test().accuracy());
         final CompressionStats.WeightTraffic weights = ssp.server().compression().weights();
