@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * The least a data-plane MAC can add to a synchronous step on this host, from numbers measured in the same run: the
- * bytes every process tags or checks per step ({@link #macBytesPerStep}) ÷ the MAC's rate on one thread is the MAC's
- * CPU time per step {@code W}; spread as well as it can be over {@code P} processes on {@code C} cores, it adds at
+ * bytes every process tags or checks per step ({@link #macBytesPerStep}) ÷ the MAC's rate on one thread (bytes per
+ * CPU-second of that thread) is the MAC's CPU time per step {@code W}; spread as well as it can be over {@code P} processes on {@code C} cores, it adds at
  * least {@code W / min(P, C)} to the step, so the step-time ratio with the MAC against without is at least
  * {@code 1 + W / (min(P, C) · T)}, {@code T} the step time without it. That holds while the cores are the bottleneck
  * ({@code P > C}: saturated, every CPU-second of MAC is wall time); on idle cores or behind a shaped link the MAC's
@@ -15,7 +15,7 @@ import java.util.Map;
  * @param workers          the worker count.
  * @param mac              the MAC the nodes ran ({@code ChunkAuth} label), e.g. chacha20-poly1305.
  * @param macBytesPerStep  bytes tagged or checked per step by all processes together.
- * @param macBytesPerSec   the MAC's rate on one thread, measured in this run.
+ * @param macBytesPerSec   the MAC's rate on one thread, bytes per CPU-second, measured in this run.
  * @param processes        processes that tag or check: workers plus server shards.
  * @param cores            CPUs the run could use.
  * @param plainStepSeconds the step time without the MAC (the {@code none} row's, median run).
@@ -73,7 +73,7 @@ record MacFloor(int workers, String mac, double macBytesPerStep, double macBytes
 
     /**
      * @return one line for the terminal, e.g. "2 workers, MAC step cost: measured ×1.076, floor on this host ×1.062
-     * (W = 2.50 ms CPU per step: 15.0 MB at 6.00 GB/s, chacha20-poly1305 on one thread; 3 processes on 2 cores)".
+     * (W = 2.50 ms CPU per step: 15.0 MB at 6.00 GB per CPU-second of chacha20-poly1305; 3 processes on 2 cores)".
      */
     String line()
     {
@@ -81,7 +81,7 @@ record MacFloor(int workers, String mac, double macBytesPerStep, double macBytes
             "behind the wire)" : saturated() ? "floor on this host" : "floor if every process's MAC is on the " +
             "step's path (cores not saturated)";
         return String.format("%d worker%s, MAC step cost: measured ×%.3f, %s ×%.3f (W = %.2f ms CPU per step: " +
-            "%.1f MB at %.2f GB/s, %s on one thread; %d processes on %d cores%s)", workers, workers == 1 ? "" : "s",
+            "%.1f MB at %.2f GB per CPU-second of %s; %d processes on %d cores%s)", workers, workers == 1 ? "" : "s",
             measured, floorText, floor(), cpuSecondsPerStep() * 1e3, macBytesPerStep / 1e6, macBytesPerSec / 1e9,
             mac, processes, cores, partial ? "; threshold-coded bytes not counted" : "");
     }
@@ -93,7 +93,7 @@ record MacFloor(int workers, String mac, double macBytesPerStep, double macBytes
         json.put("workers", workers);
         json.put("mac", mac);
         json.put("mac_bytes_per_step", macBytesPerStep);
-        json.put("mac_bytes_per_sec", macBytesPerSec);
+        json.put("mac_bytes_per_cpu_s", macBytesPerSec);
         json.put("mac_cpu_s_per_step", cpuSecondsPerStep());
         json.put("processes", processes);
         json.put("cores", cores);

@@ -14,7 +14,7 @@ import java.util.function.ToDoubleFunction;
 /**
  * Finds, in a sweep with {@code --auth none,…}, each MAC'd row's step-time ratio against {@code none} at the same
  * worker count and sets the {@link MacFloor} of this host beside it: the bytes the row's job MACs per step, the MAC's
- * rate on one thread (asked once per MAC), and the {@code none} row's median step time and CPUs. Synchronous rows
+ * rate on one thread in CPU time (asked once per MAC), and the {@code none} row's median step time and CPUs. Synchronous rows
  * only ({@code sync}: every worker's gradient and one broadcast per step; the other models' steps are not that).
  * Stateless.
  */
@@ -30,7 +30,7 @@ final class MacFloors
      * @param ratios  the sweep's step-time ratios ({@link StepRatio#of}).
      * @param params  the job's parameter count (its runs' reports' {@code params}); 0 when unknown (then none).
      * @param shaped  whether the runs' links were shaped.
-     * @param macRate a MAC's bytes per second on one thread ({@code DataPlaneProbe.macBytesPerSec}), asked at most
+     * @param macRate a MAC's bytes per CPU-second on one thread ({@code DataPlaneProbe.macBytesPerSec}), asked at most
      *                once per MAC, after the runs.
      * @return a floor for every ratio of a MAC'd {@code sync} row against {@code none}, in the order of {@code ratios}.
      */

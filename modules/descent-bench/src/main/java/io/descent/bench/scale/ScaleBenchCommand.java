@@ -98,8 +98,8 @@ public final class ScaleBenchCommand implements Callable<Integer>
         "authentication of every node (descent.cluster.data-plane.auth: auto, hmac-sha256, aes-gmac, " +
         "chacha20-poly1305, none), one row each; every run has a cluster key, so auto is a MAC (this runtime's " +
         "fastest). E.g. --auth none,auto prints the default MAC's step-time " +
-        "cost, and beside it the floor of that cost on this host (the bytes MAC'd per step at the MAC's rate on " +
-        "one thread, measured after the runs, spread over the cores) (default: the nodes' setting)")
+        "cost, and beside it the floor of that cost on this host (the bytes MAC'd per step at the MAC's rate per " +
+        "CPU-second of one thread, measured after the runs, spread over the cores) (default: the nodes' setting)")
     private String auth;
 
     @Option(names = "--consistency", paramLabel = "LIST", description = "consistency models, one row each " +

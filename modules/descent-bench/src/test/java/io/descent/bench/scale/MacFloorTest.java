@@ -33,7 +33,7 @@ class MacFloorTest
         assertTrue(floor.saturated());
         assertEquals(1.1, floor.floor(), 1e-12);
         assertEquals("2 workers, MAC step cost: measured ×1.120, floor on this host ×1.100 (W = 4.00 ms CPU per " +
-            "step: 28.0 MB at 7.00 GB/s, chacha20-poly1305 on one thread; 3 processes on 2 cores)", floor.line());
+            "step: 28.0 MB at 7.00 GB per CPU-second of chacha20-poly1305; 3 processes on 2 cores)", floor.line());
         assertEquals(1.1, (double)floor.toJson().get("floor_step_ratio"), 1e-12);
         assertEquals(1.12, (double)floor.toJson().get("step_ratio"), 1e-12);
         assertEquals(true, floor.toJson().get("saturated"));
