@@ -1,5 +1,7 @@
 package io.descent.bench.scale;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.descent.bench.transport.DataPlaneProbe;
 import io.descent.cluster.protocol.NodeInfo;
 import io.descent.data.shard.TempDirectories;
 import io.descent.k8s.ApiOptions;
@@ -33,8 +35,9 @@ import java.util.concurrent.Callable;
  * same for every count; {@code --set} and {@code --seed} apply over either. {@code --servers}, {@code --consistency},
  * {@code --auth} and {@code --compression} sweep cluster settings ({@link ScaleSweep}): one row per (settings, count),
  * each row's efficiency against the smallest count of the same settings, and each swept setting's step-time ratio
- * against its first value (a compression's throughput ratio against {@code none}'s) ({@link StepRatio});
- * {@code --netns --link-rate} shapes every link ({@link LinkRate}).
+ * against its first value (a compression's throughput ratio against {@code none}'s) ({@link StepRatio}), and beside
+ * a MAC's ratio against {@code none} the least that MAC can cost on this host, from its rate measured in the same
+ * invocation ({@link MacFloor}); {@code --netns --link-rate} shapes every link ({@link LinkRate}).
  */
 @Command(
     name = "scale",
@@ -95,7 +98,8 @@ public final class ScaleBenchCommand implements Callable<Integer>
         "authentication of every node (descent.cluster.data-plane.auth: auto, hmac-sha256, aes-gmac, " +
         "chacha20-poly1305, none), one row each; every run has a cluster key, so auto is a MAC (this runtime's " +
         "fastest). E.g. --auth none,auto prints the default MAC's step-time " +
-        "cost (default: the nodes' setting)")
+        "cost, and beside it the floor of that cost on this host (the bytes MAC'd per step at the MAC's rate per " +
+        "CPU-second of one thread, measured after the runs, spread over the cores) (default: the nodes' setting)")
     private String auth;
 
     @Option(names = "--consistency", paramLabel = "LIST", description = "consistency models, one row each " +
@@ -209,6 +213,7 @@ public final class ScaleBenchCommand implements Callable<Integer>
         final Path work = tempDir();
         final List<ScaleRun> runs = new ArrayList<>();
         final List<StepRatio> ratios;
+        final List<MacFloor> macFloors;
         final ScaleRunner runner;
         final int perWorkerBatch;
         try
@@ -225,13 +230,16 @@ public final class ScaleBenchCommand implements Callable<Integer>
                 .forEach(count -> rows.add(new StepRatio.Key(settings, count))));
             final Map<StepRatio.Key, List<ScaleRun>> repeats = new LinkedHashMap<>();
             rows.forEach(row -> repeats.put(row, new ArrayList<>()));
+            long params = 0;
             for (int round = 0; round < repeat; round++)
             {
                 for (final StepRatio.Key row : RunOrder.of(rows, round))
                 {
+                    final JsonNode result = runner.run(row.workers(), row.settings().forWorkers(row.workers()),
+                        job.write(work, row.workers()));
+                    params = Math.max(params, result.path("params").asLong(0));
                     repeats.get(row).add(ScaleRun.fromReport(runner.mode(), row.workers(), row.settings(),
-                        perWorkerBatch, runner.run(row.workers(),
-                        row.settings().forWorkers(row.workers()), job.write(work, row.workers()))));
+                        perWorkerBatch, result));
                 }
             }
             final Map<Integer, ComputeCeiling.Throughput> computeOnly = ceiling ?
@@ -240,6 +248,10 @@ public final class ScaleBenchCommand implements Callable<Integer>
             repeats.forEach((row, each) -> runs.add(ceiling ? ScaleRun.median(each)
                 .withComputeOnly(computeOnly.get(row.workers())) : ScaleRun.median(each)));
             ratios = StepRatio.of(sweep, repeats);
+            // Runs on other machines (k8s) do not share this one's cores or MAC rate: no floor from here.
+            final int messageBytes = (int)Math.min(Integer.MAX_VALUE, params * Float.BYTES);
+            macFloors = runner.mode().equals("k8s") ? List.of() : MacFloors.of(sweep, repeats, ratios, params,
+                null != rate, mac -> DataPlaneProbe.macBytesPerSec(messageBytes, mac));
         }
         finally
         {
@@ -274,8 +286,13 @@ public final class ScaleBenchCommand implements Callable<Integer>
             setup.put("ceiling_rounds", ceilingRounds);
         }
         final Map<String, Object> json = ScaleOutputs.json(runs, ratios, setup);
+        if (!macFloors.isEmpty())
+        {
+            json.put("mac_floors", macFloors.stream().map(MacFloor::toJson).toList());
+        }
         print(runner.mode(), runs, perWorkerBatch, rate);
         ratios.forEach(ratio -> System.out.println(ratio.line()));
+        macFloors.forEach(floor -> System.out.println(floor.line()));
         if (null != report)
         {
             JsonReports.writeAtomically(report, json);

@@ -6,19 +6,29 @@ import io.descent.transport.config.TransportSettings;
 import io.descent.transport.wire.ChunkAuth;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 
 /**
- * Measures, for other benchmarks ({@code bench model}), what the data plane itself costs per byte on this host at a
- * message size: one message through Descent's own chunked sender and receiver over Aeron IPC with the chunk tags the
- * cluster's nodes use (a MAC under a cluster key, or a CRC32C), the receiver on its own thread, and the tagging of a
- * message alone on one thread (what a receiving or sending process spends per byte besides the copies). The
- * production idle strategies. Each rate is the median of timed transfers after a warm-up. Used by one thread.
+ * Measures, for other benchmarks ({@code bench model}, {@code bench scale}), what the data plane itself costs per byte
+ * on this host at a message size: one message through Descent's own chunked sender and receiver over Aeron IPC with
+ * the chunk tags the cluster's nodes use (a MAC under a cluster key, or a CRC32C), the receiver on its own thread, and
+ * the tagging of a message alone on one thread (what a receiving or sending process spends per byte besides the
+ * copies; {@link #macBytesPerSec} without the copy). The production idle strategies. Each rate is the median of timed
+ * transfers after a warm-up. Used by one thread.
  */
 public final class DataPlaneProbe
 {
     private static final int REPEATS = 7;
+    /** Timed passes of {@link #macBytesPerSec}: odd, for a median. */
+    private static final int MAC_REPEATS = 25;
+    /** Warm-up of {@link #macBytesPerSec}, in this thread's CPU time: as {@code bench transport}'s channels get. */
+    private static final long MAC_WARM_UP_NS = 1_000_000_000L;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private DataPlaneProbe()
     {
@@ -59,6 +69,47 @@ public final class DataPlaneProbe
         {
             throw new IllegalStateException("measuring the data plane at " + bytes + " bytes (" + auth + ")", ex);
         }
+    }
+
+    /**
+     * The MAC alone on this thread: the transport's own {@code ChunkMac} tagging a buffer of {@code bytes} chunk by
+     * chunk as the data plane cuts it ({@link MacOnlyChannel#tag}), no copy, after a warm-up of {@link #MAC_WARM_UP_NS}
+     * of this thread's CPU time (the JIT compiles the MAC's intrinsics). Timed in this thread's CPU time, not wall
+     * time: on a loaded host a pass's wall time includes the time other processes ran, which a node's MAC did not
+     * cost (wall time only where the JVM cannot tell a thread's CPU time). What one tag or check costs a node per byte.
+     *
+     * @param bytes the buffer size (a model's gradient or weights message).
+     * @param auth  a MAC ({@link ChunkAuth#authenticates()}).
+     * @return bytes per CPU-second, the median of {@link #MAC_REPEATS} timed passes over the buffer.
+     * @throws IllegalArgumentException for {@link ChunkAuth#CRC_ONLY}.
+     */
+    public static double macBytesPerSec(final int bytes, final ChunkAuth auth)
+    {
+        if (!auth.authenticates())
+        {
+            throw new IllegalArgumentException(auth.label() + " is not a MAC");
+        }
+        final UnsafeBuffer source = new UnsafeBuffer(ByteBuffer.allocateDirect(bytes));
+        final byte[] random = new byte[bytes];
+        ThreadLocalRandom.current().nextBytes(random);
+        source.putBytes(0, random);
+        final MacOnlyChannel mac = new MacOnlyChannel(auth);
+        final LongSupplier clock = THREADS.isCurrentThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled() ?
+            THREADS::getCurrentThreadCpuTime : System::nanoTime;
+        final long warmUpEnd = clock.getAsLong() + MAC_WARM_UP_NS;
+        while (clock.getAsLong() - warmUpEnd < 0)
+        {
+            mac.tag(source, bytes);
+        }
+        final double[] rates = new double[MAC_REPEATS];
+        for (int i = 0; i < MAC_REPEATS; i++)
+        {
+            final long start = clock.getAsLong();
+            mac.tag(source, bytes);
+            rates[i] = bytes / (Math.max(1, clock.getAsLong() - start) / 1e9);
+        }
+        Arrays.sort(rates);
+        return rates[MAC_REPEATS / 2];
     }
 
     /**

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.ByteBuffer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The data plane's rates at a message size: a real transfer (its bytes checked) and the chunk tag alone. */
@@ -22,6 +23,15 @@ class DataPlaneProbeTest
                 rates);
             assertTrue(rates.tagBytesPerSec() > 0 && Double.isFinite(rates.tagBytesPerSec()), auth + " " + rates);
         }
+    }
+
+    @Test
+    void shouldMeasureTheMacAloneAndRefuseACrc()
+    {
+        final double rate = DataPlaneProbe.macBytesPerSec(300_000, ChunkAuth.AES_GMAC);
+        assertTrue(rate > 0 && Double.isFinite(rate), "aes-gmac " + rate);
+        assertThrows(IllegalArgumentException.class, () -> DataPlaneProbe.macBytesPerSec(300_000,
+            ChunkAuth.CRC_ONLY));
     }
 
     @Test
