@@ -75,9 +75,9 @@ public record ClusterSettings(
         "checkpoint.every-steps", "checkpoint.every", "checkpoint.keep", "key", "stall-margin",
         "server-lost-timeout", "join-margin", "data-plane.auth", "tls.dir", "consistency", "backup-workers",
         "staleness", "pipeline", "servers", "shard-min-bytes", "compression", "threshold.density",
-        "threshold.initial-tau", "threshold.min-tau", "threshold.max-tau", "weight-compression", "weight-threshold.density",
-        "weight-threshold.initial-tau", "weight-threshold.min-tau", "weight-threshold.max-tau",
-        "weight-threshold.levels", "weight-threshold.lead");
+        "threshold.initial-tau", "threshold.min-tau", "threshold.max-tau", "weight-compression",
+        "weight-threshold.density", "weight-threshold.initial-tau", "weight-threshold.min-tau",
+        "weight-threshold.max-tau", "weight-threshold.levels", "weight-threshold.lead");
 
     /** The most parameter-server shards a job may have ({@code servers}). */
     public static final int MAX_SERVERS = 64;

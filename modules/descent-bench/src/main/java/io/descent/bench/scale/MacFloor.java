@@ -6,11 +6,11 @@ import java.util.Map;
 /**
  * The least a data-plane MAC can add to a synchronous step on this host, from numbers measured in the same run: the
  * bytes every process tags or checks per step ({@link #macBytesPerStep}) ÷ the MAC's rate on one thread (bytes per
- * CPU-second of that thread) is the MAC's CPU time per step {@code W}; spread as well as it can be over {@code P} processes on {@code C} cores, it adds at
- * least {@code W / min(P, C)} to the step, so the step-time ratio with the MAC against without is at least
- * {@code 1 + W / (min(P, C) · T)}, {@code T} the step time without it. That holds while the cores are the bottleneck
- * ({@code P > C}: saturated, every CPU-second of MAC is wall time); on idle cores or behind a shaped link the MAC's
- * work can overlap waiting, and the bound is only what a CPU-bound step would pay. Immutable.
+ * CPU-second of that thread) is the MAC's CPU time per step {@code W}; spread as well as it can be over {@code P}
+ * processes on {@code C} cores, it adds at least {@code W / min(P, C)} to the step, so the step-time ratio with the MAC
+ * against without is at least {@code 1 + W / (min(P, C) · T)}, {@code T} the step time without it. That holds while the
+ * cores are the bottleneck ({@code P > C}: saturated, every CPU-second of MAC is wall time); on idle cores or behind a
+ * shaped link the MAC's work can overlap waiting, and the bound is only what a CPU-bound step would pay. Immutable.
  *
  * @param workers          the worker count.
  * @param mac              the MAC the nodes ran ({@code ChunkAuth} label), e.g. chacha20-poly1305.

@@ -14,9 +14,9 @@ import java.util.function.ToDoubleFunction;
 /**
  * Finds, in a sweep with {@code --auth none,…}, each MAC'd row's step-time ratio against {@code none} at the same
  * worker count and sets the {@link MacFloor} of this host beside it: the bytes the row's job MACs per step, the MAC's
- * rate on one thread in CPU time (asked once per MAC), and the {@code none} row's median step time and CPUs. Synchronous rows
- * only ({@code sync}: every worker's gradient and one broadcast per step; the other models' steps are not that).
- * Stateless.
+ * rate on one thread in CPU time (asked once per MAC), and the {@code none} row's median step time and CPUs.
+ * Synchronous rows only ({@code sync}: every worker's gradient and one broadcast per step; the other models' steps are
+ * not that). Stateless.
  */
 final class MacFloors
 {
