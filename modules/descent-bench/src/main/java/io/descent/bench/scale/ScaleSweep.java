@@ -285,8 +285,10 @@ final class ScaleSweep
         }
         if (null != consistency)
         {
-            parts.add("ssp".equals(model) && cluster.stream().noneMatch(set -> keyOf(set).equals("staleness")) ?
-                "ssp s=" + ScaleSettings.DEFAULT_STALENESS : model);
+            final boolean pipelined = ("ssp".equals(model) || "async".equals(model)) && cluster.stream().anyMatch(set ->
+                keyOf(set).equals("pipeline") && set.substring(set.indexOf('=') + 1).trim().equals("on"));
+            parts.add(("ssp".equals(model) && cluster.stream().noneMatch(set -> keyOf(set).equals("staleness")) ?
+                "ssp s=" + ScaleSettings.DEFAULT_STALENESS : model) + (pipelined ? " pipelined" : ""));
         }
         if (null != auth)
         {

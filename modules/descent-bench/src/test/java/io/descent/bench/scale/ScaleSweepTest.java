@@ -69,6 +69,13 @@ class ScaleSweepTest
     }
 
     @Test
+    void shouldSayWhichRowsArePipelined()
+    {
+        assertEquals(List.of("sync", "ssp s=2 pipelined", "async pipelined"), sweep(null, "sync,ssp,async", null,
+            "pipeline=on").combinations().stream().map(ScaleSettings::label).toList());
+    }
+
+    @Test
     void shouldRefuseBadListsAndTheBenchsOwnSettingsWithOneLine()
     {
         assertRefused("--consistency 'eventual' is not a consistency model; use sync, backup, ssp, async", null,
