@@ -71,15 +71,31 @@ final class Validation
      * @param predicted the model's samples per second.
      * @param measured  the run's.
      * @param breakdown the predicted step.
-     * @param runCompute the run's own mean compute per round, seconds (not the model's input: printed beside it).
+     * @param runCompute the run's own mean compute per round, seconds (the former input, now printed beside it).
+     * @param fromRunMean the model's samples per second had it been given {@code runCompute} (the former input),
+     *                  all else alike: the same run seen both ways.
+     * @param fromRunSpread the model's samples per second had it been given {@code runCompute} × the host-shared
+     *                  spread (E[max] ÷ mean): the run's own contention with the sync wait for the slower worker.
      * @param shared    the model's compute input, measured with as many processes as the run.
      */
     record Row(String config, double predicted, double measured, StepBreakdown breakdown, double runCompute,
-        SharedCompute shared)
+        double fromRunMean, double fromRunSpread, SharedCompute shared)
     {
         double ratio()
         {
             return predicted / measured;
+        }
+
+        /** @return what {@link #ratio} would be with the run's own mean compute as the input. */
+        double runMeanRatio()
+        {
+            return fromRunMean / measured;
+        }
+
+        /** @return what {@link #ratio} would be with the run's own mean compute × the host-shared spread. */
+        double runSpreadRatio()
+        {
+            return fromRunSpread / measured;
         }
 
         Map<String, Object> toJson()
@@ -97,6 +113,8 @@ final class Validation
             json.put("shared_compute_mean_s", shared.meanSeconds());
             json.put("shared_compute_max_s", shared.maxSeconds());
             json.put("run_compute_mean_s", runCompute);
+            json.put("ratio_from_run_mean_compute", runMeanRatio());
+            json.put("ratio_from_run_mean_compute_times_spread", runSpreadRatio());
             json.put("push_s", breakdown.push());
             json.put("server_s", breakdown.server());
             json.put("pull_s", breakdown.pull());
@@ -205,32 +223,39 @@ final class Validation
         final ClusterShape cluster = new ClusterShape(shape[0], shape[1], bytes, batch, shared.maxSeconds(),
             linkBytesPerSec, 0.0, ratio, Consistency.Mode.SYNC).onOneHost(Runtime.getRuntime().availableProcessors(),
             CodecProbe.measure(compression, (int)(bytes / Float.BYTES))).withRounds(run.roundsPerStep());
-        final StepBreakdown step = new StepTimeModel(host).predict(cluster);
+        final StepTimeModel model = new StepTimeModel(host);
+        final StepBreakdown step = model.predict(cluster);
         final Row row = new Row(String.format(Locale.ROOT, "%s, %d worker%s, %d server%s, %s%s", netns ?
             "netns " + links : "local", shape[0], shape[0] == 1 ? "" : "s", shape[1], shape[1] == 1 ? "" : "s",
             widths, "none".equals(compression) ? "" : String.format(Locale.ROOT, ", %s (ratio %.2f)", compression,
-                ratio)), step.samplesPerSec(shape[0], batch), run.samplesPerSec(), step, run.computeSeconds(), shared);
-        out.printf(Locale.ROOT, "  %-48s predicted %8.1f  measured %8.1f samples/s  ratio %.3f  (compute %.1f " +
-            "host-shared E[max] (the run's mean %.1f), " +
-            "push %.1f, server %.1f, pull %.1f, overlap %.1f, fixed %.1f ms a round, %.3f rounds; measured step " +
-            "%.1f ms; fold %.2f, " +
+                ratio)), step.samplesPerSec(shape[0], batch), run.samplesPerSec(), step, run.computeSeconds(),
+            model.samplesPerSec(cluster.withCompute(run.computeSeconds())),
+            model.samplesPerSec(cluster.withCompute(run.computeSeconds() * shared.spread())), shared);
+        out.printf(Locale.ROOT, "  %-48s predicted %8.1f  measured %8.1f samples/s  ratio %.3f (%.3f from the " +
+            "run's mean compute, %.3f from it × the spread)  (compute %.1f host-shared E[max], the run's mean %.1f; push %.1f, server %.1f, " +
+            "pull %.1f, overlap %.1f, fixed %.1f ms a round, %.3f rounds; measured step %.1f ms; fold %.2f, " +
             "update %.2f, transfer %.2f IPC / %.2f UDP, tag %.2f GB/s)%n", row.config(), row.predicted(),
-            row.measured(), row.ratio(), step.compute() * 1e3, run.computeSeconds() * 1e3, step.push() * 1e3, step.server() * 1e3,
-            step.pull() * 1e3, step.overlap() * 1e3, step.fixed() * 1e3, step.rounds(), run.stepSeconds() * 1e3,
+            row.measured(), row.ratio(), row.runMeanRatio(), row.runSpreadRatio(), step.compute() * 1e3, run.computeSeconds() * 1e3,
+            step.push() * 1e3, step.server() * 1e3, step.pull() * 1e3, step.overlap() * 1e3, step.fixed() * 1e3,
+            step.rounds(), run.stepSeconds() * 1e3,
             host.sumBytesPerSec() / 1e9, host.updateBytesPerSec() / 1e9, host.transferBytesPerSec() / 1e9,
             host.udpBytesPerSec() / 1e9, host.tagBytesPerSec() / 1e9);
         return row;
     }
 
-    /** Prints the rows as one table: configuration, predicted, measured, ratio. */
+    /**
+     * Prints the rows as one table: configuration, predicted, measured, ratio, and the ratios the run's own mean
+     * compute would have given, alone and × the host-shared spread.
+     */
     static void printTable(final List<Row> rows, final PrintStream out)
     {
         final int width = rows.stream().mapToInt(row -> row.config().length()).max().orElse(6);
-        out.printf(Locale.ROOT, "%-" + width + "s  %10s  %10s  %6s%n", "config", "predicted", "measured", "ratio");
+        out.printf(Locale.ROOT, "%-" + width + "s  %10s  %10s  %6s  %9s  %11s%n", "config", "predicted", "measured",
+            "ratio", "run mean", "× spread");
         for (final Row row : rows)
         {
-            out.printf(Locale.ROOT, "%-" + width + "s  %10.1f  %10.1f  %6.3f%n", row.config(), row.predicted(),
-                row.measured(), row.ratio());
+            out.printf(Locale.ROOT, "%-" + width + "s  %10.1f  %10.1f  %6.3f  %9.3f  %11.3f%n", row.config(),
+                row.predicted(), row.measured(), row.ratio(), row.runMeanRatio(), row.runSpreadRatio());
         }
     }
 

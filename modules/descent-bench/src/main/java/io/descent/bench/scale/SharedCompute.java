@@ -55,7 +55,7 @@ public record SharedCompute(int processes, int workers, double meanSeconds, doub
     public String describe()
     {
         return String.format(Locale.ROOT, "host-shared compute, measured with %d process%s in lockstep: " +
-            "%d worker%s' E[max] %.1f ms a step, mean %.1f ms (×%.3f)", processes, processes == 1 ? "" : "es",
-            workers, workers == 1 ? "" : "s", maxSeconds * 1e3, meanSeconds * 1e3, spread());
+            "%d %s E[max] %.1f ms a step, mean %.1f ms (×%.3f)", processes, processes == 1 ? "" : "es", workers,
+            workers == 1 ? "worker's" : "workers'", maxSeconds * 1e3, meanSeconds * 1e3, spread());
     }
 }
