@@ -2,6 +2,7 @@ package io.descent.bench.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.descent.bench.scale.ScaleProbe;
+import io.descent.bench.scale.SharedComputeProbe;
 import io.descent.cluster.Consistency;
 import io.descent.data.shard.TempDirectories;
 import io.descent.nn.ModelSpec;
@@ -130,7 +131,8 @@ public final class ModelBenchCommand implements Callable<Integer>
             json.put("overheads", host.toJson());
             if (validate)
             {
-                json.putAll(validation.run(probe, mtu, batch, System.out));
+                json.putAll(validation.run(probe, new SharedComputeProbe(work.resolve("shared-compute")), mtu, batch,
+                    System.out));
             }
         }
         finally

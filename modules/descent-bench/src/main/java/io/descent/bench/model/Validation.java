@@ -1,6 +1,8 @@
 package io.descent.bench.model;
 
 import io.descent.bench.scale.ScaleProbe;
+import io.descent.bench.scale.SharedCompute;
+import io.descent.bench.scale.SharedComputeProbe;
 import io.descent.cluster.Consistency;
 import io.descent.nn.ModelSpec;
 import io.descent.transport.wire.FastestMac;
@@ -15,7 +17,9 @@ import java.util.Map;
 /**
  * Checks the step-time model against {@code bench scale} runs of this host: for each link setting (local processes,
  * or namespaces at a link rate) and each (workers, servers), one run of the synthetic job, then the model's prediction
- * from that run's own compute time, the host's rates measured right after the run ({@link RateProbe}: on a shared
+ * from the shape's host-shared compute ({@link SharedCompute}: N + S compute-only processes side by side, as many as
+ * the run's JVMs, the N workers in lockstep; a sync step's compute is their E[max] per step, not the mean, and the
+ * run's own mean compute is printed beside it), the host's rates measured right after the run ({@link RateProbe}: on a shared
  * host they move with the load; the data plane's at the model's size, with the MAC the runs' nodes use), the fixed cost
  * of a round measured for the mode and shape ({@link #fixedCost}: a run of a tiny model, whose transfers are
  * negligible, on as many processes and with as many steps an epoch), the run's rounds per full batch (its epoch's
@@ -39,18 +43,21 @@ final class Validation
     static final List<String> COMPRESSIONS = List.of("none", "fp16", "bf16", "threshold");
 
     private final ScaleProbe probe;
+    private final SharedComputeProbe computeProbe;
     private final int mtu;
     private final int batch;
     private final int steps;
     private final PrintStream out;
 
     /**
-     * @param probe runs bench scale's job.
+     * @param probe        runs bench scale's job.
+     * @param computeProbe measures a shape's host-shared compute.
      */
-    Validation(final ScaleProbe probe, final int mtu, final int batch, final int steps,
-        final PrintStream out)
+    Validation(final ScaleProbe probe, final SharedComputeProbe computeProbe, final int mtu, final int batch,
+        final int steps, final PrintStream out)
     {
         this.probe = probe;
+        this.computeProbe = computeProbe;
         this.mtu = mtu;
         this.batch = batch;
         this.steps = steps;
@@ -64,12 +71,31 @@ final class Validation
      * @param predicted the model's samples per second.
      * @param measured  the run's.
      * @param breakdown the predicted step.
+     * @param runCompute the run's own mean compute per round, seconds (the former input, now printed beside it).
+     * @param fromRunMean the model's samples per second had it been given {@code runCompute} (the former input),
+     *                  all else alike: the same run seen both ways.
+     * @param fromRunSpread the model's samples per second had it been given {@code runCompute} × the host-shared
+     *                  spread (E[max] ÷ mean): the run's own contention with the sync wait for the slower worker.
+     * @param shared    the model's compute input, measured with as many processes as the run.
      */
-    record Row(String config, double predicted, double measured, StepBreakdown breakdown)
+    record Row(String config, double predicted, double measured, StepBreakdown breakdown, double runCompute,
+        double fromRunMean, double fromRunSpread, SharedCompute shared)
     {
         double ratio()
         {
             return predicted / measured;
+        }
+
+        /** @return what {@link #ratio} would be with the run's own mean compute as the input. */
+        double runMeanRatio()
+        {
+            return fromRunMean / measured;
+        }
+
+        /** @return what {@link #ratio} would be with the run's own mean compute × the host-shared spread. */
+        double runSpreadRatio()
+        {
+            return fromRunSpread / measured;
         }
 
         Map<String, Object> toJson()
@@ -81,6 +107,14 @@ final class Validation
             json.put("ratio", ratio());
             json.put("predicted_step_s", breakdown.step());
             json.put("compute_s", breakdown.compute());
+            json.put("compute_input", "host-shared compute, measured with " + shared.processes() +
+                " processes in lockstep: E[max over " + shared.workers() + " workers] per step");
+            json.put("shared_compute_processes", shared.processes());
+            json.put("shared_compute_mean_s", shared.meanSeconds());
+            json.put("shared_compute_max_s", shared.maxSeconds());
+            json.put("run_compute_mean_s", runCompute);
+            json.put("ratio_from_run_mean_compute", runMeanRatio());
+            json.put("ratio_from_run_mean_compute_times_spread", runSpreadRatio());
             json.put("push_s", breakdown.push());
             json.put("server_s", breakdown.server());
             json.put("pull_s", breakdown.pull());
@@ -119,9 +153,10 @@ final class Validation
         for (final int[] shape : shapes)
         {
             final double fixed = fixedCost(links, netns, shape);
+            final SharedCompute shared = sharedCompute(links, widths, shape);
             for (final String compression : compressions)
             {
-                rows.add(row(links, netns, rate, widths, bytes, shape, compression, rates, fixed));
+                rows.add(row(links, netns, rate, widths, bytes, shape, compression, rates, fixed, shared));
             }
         }
         return rows;
@@ -146,6 +181,18 @@ final class Validation
     }
 
     /**
+     * @return the shape's host-shared compute: N + S compute-only processes (the run's workers and servers, each a JVM
+     * on this host's cores), the N workers in lockstep.
+     */
+    private SharedCompute sharedCompute(final String links, final String widths, final int[] shape)
+        throws InterruptedException
+    {
+        final SharedCompute shared = computeProbe.measure(widths, batch, shape[0], shape[0] + shape[1]);
+        out.printf(Locale.ROOT, "validation %s, %dx%d: %s%n", links, shape[0], shape[1], shared.describe());
+        return shared;
+    }
+
+    /**
      * @param compression a gradient compression.
      * @param bytes       M.
      * @param sentPerStep what a worker sent per step in the run.
@@ -163,8 +210,8 @@ final class Validation
     }
 
     private Row row(final String links, final boolean netns, final String rate, final String widths,
-        final long bytes, final int[] shape, final String compression, final RateProbe rates, final double fixed)
-        throws InterruptedException
+        final long bytes, final int[] shape, final String compression, final RateProbe rates, final double fixed,
+        final SharedCompute shared) throws InterruptedException
     {
         final ScaleProbe.Measured run = probe.run(netns, rate, shape[0], shape[1], widths, batch, steps,
             "none".equals(compression) ? null : compression);
@@ -172,34 +219,43 @@ final class Validation
         final Overheads host = rates.measure(fixed);
         final double linkBytesPerSec = null == rate ? Double.POSITIVE_INFINITY :
             ScaleProbe.bitsPerSecond(rate) / 8.0 * WireFraming.efficiency(mtu);
-        final ClusterShape cluster = new ClusterShape(shape[0], shape[1], bytes, batch, run.computeSeconds(),
+        // Sync: every step waits for the slowest worker's compute.
+        final ClusterShape cluster = new ClusterShape(shape[0], shape[1], bytes, batch, shared.maxSeconds(),
             linkBytesPerSec, 0.0, ratio, Consistency.Mode.SYNC).onOneHost(Runtime.getRuntime().availableProcessors(),
             CodecProbe.measure(compression, (int)(bytes / Float.BYTES))).withRounds(run.roundsPerStep());
-        final StepBreakdown step = new StepTimeModel(host).predict(cluster);
+        final StepTimeModel model = new StepTimeModel(host);
+        final StepBreakdown step = model.predict(cluster);
         final Row row = new Row(String.format(Locale.ROOT, "%s, %d worker%s, %d server%s, %s%s", netns ?
             "netns " + links : "local", shape[0], shape[0] == 1 ? "" : "s", shape[1], shape[1] == 1 ? "" : "s",
             widths, "none".equals(compression) ? "" : String.format(Locale.ROOT, ", %s (ratio %.2f)", compression,
-                ratio)), step.samplesPerSec(shape[0], batch), run.samplesPerSec(), step);
-        out.printf(Locale.ROOT, "  %-48s predicted %8.1f  measured %8.1f samples/s  ratio %.3f  (compute %.1f, " +
-            "push %.1f, server %.1f, pull %.1f, overlap %.1f, fixed %.1f ms a round, %.3f rounds; measured step " +
-            "%.1f ms; fold %.2f, " +
+                ratio)), step.samplesPerSec(shape[0], batch), run.samplesPerSec(), step, run.computeSeconds(),
+            model.samplesPerSec(cluster.withCompute(run.computeSeconds())),
+            model.samplesPerSec(cluster.withCompute(run.computeSeconds() * shared.spread())), shared);
+        out.printf(Locale.ROOT, "  %-48s predicted %8.1f  measured %8.1f samples/s  ratio %.3f (%.3f from the " +
+            "run's mean compute, %.3f from it × the spread)  (compute %.1f host-shared E[max], the run's mean %.1f; push %.1f, server %.1f, " +
+            "pull %.1f, overlap %.1f, fixed %.1f ms a round, %.3f rounds; measured step %.1f ms; fold %.2f, " +
             "update %.2f, transfer %.2f IPC / %.2f UDP, tag %.2f GB/s)%n", row.config(), row.predicted(),
-            row.measured(), row.ratio(), step.compute() * 1e3, step.push() * 1e3, step.server() * 1e3,
-            step.pull() * 1e3, step.overlap() * 1e3, step.fixed() * 1e3, step.rounds(), run.stepSeconds() * 1e3,
+            row.measured(), row.ratio(), row.runMeanRatio(), row.runSpreadRatio(), step.compute() * 1e3, run.computeSeconds() * 1e3,
+            step.push() * 1e3, step.server() * 1e3, step.pull() * 1e3, step.overlap() * 1e3, step.fixed() * 1e3,
+            step.rounds(), run.stepSeconds() * 1e3,
             host.sumBytesPerSec() / 1e9, host.updateBytesPerSec() / 1e9, host.transferBytesPerSec() / 1e9,
             host.udpBytesPerSec() / 1e9, host.tagBytesPerSec() / 1e9);
         return row;
     }
 
-    /** Prints the rows as one table: configuration, predicted, measured, ratio. */
+    /**
+     * Prints the rows as one table: configuration, predicted, measured, ratio, and the ratios the run's own mean
+     * compute would have given, alone and × the host-shared spread.
+     */
     static void printTable(final List<Row> rows, final PrintStream out)
     {
         final int width = rows.stream().mapToInt(row -> row.config().length()).max().orElse(6);
-        out.printf(Locale.ROOT, "%-" + width + "s  %10s  %10s  %6s%n", "config", "predicted", "measured", "ratio");
+        out.printf(Locale.ROOT, "%-" + width + "s  %10s  %10s  %6s  %9s  %11s%n", "config", "predicted", "measured",
+            "ratio", "run mean", "× spread");
         for (final Row row : rows)
         {
-            out.printf(Locale.ROOT, "%-" + width + "s  %10.1f  %10.1f  %6.3f%n", row.config(), row.predicted(),
-                row.measured(), row.ratio());
+            out.printf(Locale.ROOT, "%-" + width + "s  %10.1f  %10.1f  %6.3f  %9.3f  %11.3f%n", row.config(),
+                row.predicted(), row.measured(), row.ratio(), row.runMeanRatio(), row.runSpreadRatio());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.descent.bench.model;
 
 import io.descent.bench.scale.ScaleProbe;
+import io.descent.bench.scale.SharedComputeProbe;
 import io.descent.nn.error.BadInputException;
 import picocli.CommandLine.Option;
 
@@ -91,17 +92,21 @@ final class ValidationOptions
     /**
      * Runs every configuration and prints the table's rows as they come, then the maximum error.
      *
-     * @param probe runs bench scale's job.
+     * @param probe        runs bench scale's job.
+     * @param computeProbe measures each shape's host-shared compute.
      * @return the report's {@code validation} rows and {@code max_error}.
      */
-    Map<String, Object> run(final ScaleProbe probe, final int mtu, final int batch, final PrintStream out)
-        throws InterruptedException
+    Map<String, Object> run(final ScaleProbe probe, final SharedComputeProbe computeProbe, final int mtu,
+        final int batch, final PrintStream out) throws InterruptedException
     {
         final long start = System.nanoTime();
-        final Validation validation = new Validation(probe, mtu, batch, steps, out);
-        out.printf(Locale.ROOT, "validation assumes this host: each run's processes share its %d cores; a round's " +
-            "fixed cost is measured for each shape (a tiny model on as many processes, %d steps an epoch); a run's " +
-            "partial last batch is a round of its own%n", Runtime.getRuntime().availableProcessors(), steps);
+        final Validation validation = new Validation(probe, computeProbe, mtu, batch, steps, out);
+        out.printf(Locale.ROOT, "validation assumes this host: each run's processes share its %d cores; a worker's " +
+            "compute is host-shared compute, measured with P processes in lockstep (P = workers + servers " +
+            "compute-only processes, 1 BLAS thread each, the workers waiting for one another after every step: a " +
+            "sync step's compute is their E[max], not the mean); a round's fixed cost is measured for each shape (a " +
+            "tiny model on as many processes, %d steps an epoch); a run's partial last batch is a round of its own%n",
+            Runtime.getRuntime().availableProcessors(), steps);
         final List<Validation.Row> rows = new ArrayList<>();
         for (final String link : linkList)
         {

@@ -27,7 +27,8 @@ import java.util.concurrent.Callable;
  * no network, no server and no actors. Opens the job as the worker of rank {@code --rank} of {@code --workers}
  * would, runs {@code --warmup-steps} steps of its own shard and prints {@value #READY}. Then, for every window
  * asked on standard input, runs it and prints one {@value #RESULT} line with a JSON object
- * {@code {"steps","samples","seconds"}}:
+ * {@code {"steps","samples","seconds","compute_seconds"}} (the last: the steps' own time, without the barrier's
+ * waits):
  * <ul>
  *   <li>{@code run SECONDS}: steps, free-running, for that long;</li>
  *   <li>{@code lockstep STEPS RANKS BASE}: that many steps, each followed by the {@link LockstepBarrier} of ranks
@@ -126,26 +127,31 @@ public final class CeilingLoopCommand implements Callable<Integer>
             steps++;
         }
         while (System.nanoTime() - end < 0);
-        result(steps, samples, start);
+        result(steps, samples, start, System.nanoTime() - start);
     }
 
     private void lockstep(final StepCompute compute, final LockstepBarrier barrier, final long steps,
         final int ranks, final long base) throws IOException
     {
         long samples = 0;
+        long computeNs = 0;
         final long start = System.nanoTime();
         for (long i = 1; i <= steps; i++)
         {
+            final long stepStart = System.nanoTime();
             samples += runStep(compute);
+            computeNs += System.nanoTime() - stepStart;
             barrier.arrive(base + i, ranks);
         }
-        result(steps, samples, start);
+        result(steps, samples, start, computeNs);
     }
 
-    private static void result(final long steps, final long samples, final long startNs) throws IOException
+    private static void result(final long steps, final long samples, final long startNs, final long computeNs)
+        throws IOException
     {
         final double elapsed = (System.nanoTime() - startNs) / 1e9;
-        System.out.println(RESULT + JsonReports.line(Map.of("steps", steps, "samples", samples, "seconds", elapsed)));
+        System.out.println(RESULT + JsonReports.line(Map.of("steps", steps, "samples", samples, "seconds", elapsed,
+            "compute_seconds", computeNs / 1e9)));
         System.out.flush();
     }
 

@@ -22,8 +22,15 @@ import java.util.concurrent.TimeUnit;
  */
 final class CeilingProcess
 {
-    /** The process's result of one window. */
-    record Window(long steps, long samples, double seconds)
+    /**
+     * The process's result of one window.
+     *
+     * @param steps          steps run.
+     * @param samples        examples they computed.
+     * @param seconds        the window's wall time, barrier waits included.
+     * @param computeSeconds the steps' own time, without the barrier's waits (the wall time when running free).
+     */
+    record Window(long steps, long samples, double seconds, double computeSeconds)
     {
         double samplesPerSec()
         {
@@ -98,8 +105,9 @@ final class CeilingProcess
         try
         {
             final JsonNode result = JsonReports.mapper().readTree(json);
-            return new Window(result.get("steps").asLong(), result.get("samples").asLong(),
-                result.get("seconds").asDouble());
+            final double seconds = result.get("seconds").asDouble();
+            return new Window(result.get("steps").asLong(), result.get("samples").asLong(), seconds,
+                result.path("compute_seconds").asDouble(seconds));
         }
         catch (final IOException ex)
         {

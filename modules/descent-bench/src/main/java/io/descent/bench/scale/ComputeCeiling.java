@@ -6,6 +6,7 @@ import io.descent.cluster.local.JavaCommand;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -78,18 +79,10 @@ final class ComputeCeiling
         throws InterruptedException
     {
         final int largest = counts[counts.length - 1];
-        final Path barrier = work.resolve("ceiling-barrier");
         final List<CeilingProcess> processes = new ArrayList<>();
         try
         {
-            for (int rank = 0; rank < largest; rank++)
-            {
-                processes.add(start(largest, rank, jobFile, barrier));
-            }
-            for (final CeilingProcess process : processes)
-            {
-                process.await(CeilingLoopCommand.READY, READY_TIMEOUT_SECONDS);
-            }
+            startReady(processes, largest, jobFile, work.resolve("ceiling-barrier"));
             final Map<Integer, List<Double>> free = new LinkedHashMap<>();
             final Map<Integer, List<Double>> lockstep = new LinkedHashMap<>();
             long base = 0;
@@ -124,6 +117,57 @@ final class ComputeCeiling
         finally
         {
             processes.forEach(CeilingProcess::stop);
+        }
+    }
+
+    /**
+     * Host-shared compute: {@code processes} compute-only processes side by side, as many as a run's JVMs on this
+     * host, after their warm-up run one window of {@code steps} steps each; the first {@code workers} in lockstep (a
+     * barrier of their ranks after every step, as sync workers), the others computing beside them as the run's other
+     * processes load the cores (never ahead of the workers: they wait at the same barrier, which does not wait for
+     * them). Uses the window length given at construction only as the patience for the results.
+     *
+     * @param processes the processes computing at once, at least {@code workers}.
+     * @param workers   the ranks in lockstep, from 0.
+     * @param steps     steps of the window.
+     * @param jobFile   a job of {@code processes} workers ({@link ScaleJob#hocon}): rank {@code r} walks shard r.
+     * @return the lockstep ranks' windows, in rank order.
+     * @throws IllegalStateException when a process fails or does not answer in time, naming its log.
+     */
+    List<Window> shared(final int processes, final int workers, final long steps, final Path jobFile)
+        throws InterruptedException
+    {
+        final Path barrier = work.resolve("shared-barrier-" + workers + "-of-" + processes);
+        final List<CeilingProcess> running = new ArrayList<>();
+        try
+        {
+            // Counts only grow: a barrier file left by an earlier measurement would let every step through.
+            Files.deleteIfExists(barrier);
+            startReady(running, processes, jobFile, barrier);
+            return List.copyOf(window(running, CeilingLoopCommand.LOCKSTEP + steps + " " + workers + " 0")
+                .subList(0, workers));
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("removing the old lockstep barrier " + barrier, ex);
+        }
+        finally
+        {
+            running.forEach(CeilingProcess::stop);
+        }
+    }
+
+    /** Starts {@code count} processes into {@code processes} and waits until each has warmed up. */
+    private void startReady(final List<CeilingProcess> processes, final int count, final Path jobFile,
+        final Path barrier) throws InterruptedException
+    {
+        for (int rank = 0; rank < count; rank++)
+        {
+            processes.add(start(count, rank, jobFile, barrier));
+        }
+        for (final CeilingProcess process : processes)
+        {
+            process.await(CeilingLoopCommand.READY, READY_TIMEOUT_SECONDS);
         }
     }
 

@@ -1,6 +1,9 @@
 package io.descent.bench.model;
 
+import io.descent.bench.scale.SharedCompute;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -18,5 +21,24 @@ class ValidationTest
         assertEquals(40.0, Validation.ratio("threshold", M, M / 40.0), 1e-9, "what the run's workers sent");
         assertEquals(1.0, Validation.ratio("threshold", M, M * 1.5), "never below 1");
         assertEquals(1.0, Validation.ratio("threshold", M, 0.0), "a report without bytes: uncompressed");
+    }
+
+    @Test
+    void shouldJudgeARowByItsHostSharedComputeAndShowTheRunsMeanBesideIt()
+    {
+        // 2 workers × 256 in a 0.256 s step predicted (E[max] 0.131 s a step + 0.125 s of the rest): 2,000 samples/s;
+        // from the run's mean compute (0.105 s) the same model says 512 / 0.230 = 2,226.1 samples/s, from it × the
+        // spread 1.247619 (0.131 s) 2,000 again; measured 1,600.
+        final StepBreakdown step = new StepBreakdown(0.131, 0.05, 0.03, 0.045, 0.0, false, 0.0, 1.0);
+        final SharedCompute shared = new SharedCompute(3, 2, 0.105, 0.131);
+        final Validation.Row row = new Validation.Row("local, 2 workers, 1 server", step.samplesPerSec(2, 256),
+            1_600.0, step, 0.105, 512 / 0.230, 512 / (0.105 * shared.spread() + 0.125), shared);
+        assertEquals(2_000.0, row.predicted(), 1e-9);
+        assertEquals(1.25, row.ratio(), 1e-12);
+        assertEquals(512 / 0.230 / 1_600, row.runMeanRatio(), 1e-12, "1.391: the former input, further off");
+        assertEquals(1.25, row.runSpreadRatio(), 1e-12, "the run's mean × E[max]/mean is E[max] here");
+        assertEquals(0.25, Validation.maxError(List.of(row)), 1e-12, "judged by the host-shared input");
+        assertEquals(0.131, (double)row.toJson().get("shared_compute_max_s"));
+        assertEquals(0.105, (double)row.toJson().get("run_compute_mean_s"));
     }
 }
