@@ -85,6 +85,11 @@ public final class ModelBenchCommand implements Callable<Integer>
         "(default: ${DEFAULT-VALUE})")
     private String consistency = "sync";
 
+    @Option(names = "--pipeline", description = "ssp, async: the workers are pipelined (descent.cluster.pipeline=on, " +
+        "one server): a worker's communication overlaps its next computation; without it a worker waits for its " +
+        "weights after each push, as under sync")
+    private boolean pipeline;
+
     @Option(names = "--step-overhead-ms", paramLabel = "MS", description = "fixed cost per step (default: " +
         "measured here by a 1-worker local run of a tiny model)")
     private Double stepOverheadMs;
@@ -143,12 +148,13 @@ public final class ModelBenchCommand implements Callable<Integer>
             }
         }
         final Predictions predictions = new Predictions(new StepTimeModel(host), batch, linkBits / BITS_PER_BYTE *
-            WireFraming.efficiency(mtu), latencyUs / 1e6, compression, model);
+            WireFraming.efficiency(mtu), latencyUs / 1e6, compression, model, pipeline);
         final List<PredictionPlot.Point> points = new ArrayList<>();
         final List<Map<String, Object>> predicted = new ArrayList<>();
         System.out.printf(Locale.ROOT, "%npredictions: links %s (%.1f %% framing at MTU %d), latency %.0f us, " +
             "batch %d, compression %.1f, %s%n", linkRate, (1 - WireFraming.efficiency(mtu)) * 100, mtu, latencyUs,
-            batch, compression, model.label());
+            batch, compression, model.label() + (pipeline && StepTimeModel.overlapped(model) ? " pipelined (one " +
+            "server; with shards timed as sync)" : ""));
         System.out.println("predictions assume a real cluster: every worker and shard on a host of its own (no shared " +
             "cores), the steady state (one round per full batch, an epoch's end not counted) and this host's fixed " +
             "cost of a 1-worker step");
@@ -259,6 +265,7 @@ public final class ModelBenchCommand implements Callable<Integer>
         json.put("batch", batch);
         json.put("compression", compression);
         json.put("consistency", consistency);
+        json.put("pipeline", pipeline);
         return json;
     }
 

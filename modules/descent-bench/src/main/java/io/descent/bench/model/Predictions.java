@@ -22,16 +22,29 @@ final class Predictions
     private final double latencySeconds;
     private final double compression;
     private final Consistency.Mode consistency;
+    private final boolean pipelined;
 
     Predictions(final StepTimeModel model, final int batch, final double linkBytesPerSec, final double latencySeconds,
-        final double compression, final Consistency.Mode consistency)
+        final double compression, final Consistency.Mode consistency, final boolean pipelined)
     {
+        this.pipelined = pipelined;
         this.model = model;
         this.batch = batch;
         this.linkBytesPerSec = linkBytesPerSec;
         this.latencySeconds = latencySeconds;
         this.compression = compression;
         this.consistency = consistency;
+    }
+
+    /**
+     * @return the consistency a shape is timed by: ssp and async overlap a worker's communication with its next
+     * computation only when pipelined ({@code descent.cluster.pipeline = on}), which this build does with one server;
+     * otherwise a worker waits for its weights after each push, as under sync.
+     */
+    static Consistency.Mode timing(final Consistency.Mode consistency, final boolean pipelined, final int servers)
+    {
+        return StepTimeModel.overlapped(consistency) && !(pipelined && servers == 1) ? Consistency.Mode.SYNC :
+            consistency;
     }
 
     /**
@@ -56,7 +69,7 @@ final class Predictions
             for (final int n : workers)
             {
                 final ClusterShape shape = new ClusterShape(n, s, bytes, batch, compute, linkBytesPerSec,
-                    latencySeconds, compression, consistency);
+                    latencySeconds, compression, timing(consistency, pipelined, s));
                 final StepBreakdown step = model.predict(shape);
                 final double speed = step.samplesPerSec(n, batch);
                 final double efficiency = model.efficiency(shape);
@@ -71,6 +84,7 @@ final class Predictions
                 row.put("model_bytes", bytes);
                 row.put("servers", s);
                 row.put("workers", n);
+                row.put("overlapped", StepTimeModel.overlapped(shape.consistency()));
                 row.put("step_s", step.step());
                 row.put("compute_s", step.compute());
                 row.put("push_s", step.push());

@@ -21,9 +21,10 @@ import io.descent.cluster.Consistency;
  * gradients in while the last weights go out ({@link StepBreakdown#overlap}). After the last gradient reaches a shard
  * it folds it into the sum (none with one worker, whose gradient is the sum; a compressed one is decoded into it),
  * checks the sum is finite and steps its optimizer over M/S bytes; a compressed gradient is encoded by its worker
- * before it is pushed ({@link ClusterShape#codec}). With {@code sync} (and {@code backup}, whose equal workers close steps as sync does)
- * compute, push, server and pull follow one another; with {@code ssp} and {@code async} a worker's communication
- * overlaps its next computation. Stateless and thread-safe.
+ * before it is pushed ({@link ClusterShape#codec}). With {@code sync} (and {@code backup}, whose equal workers close
+ * steps as sync does) compute, push, server and pull follow one another; with {@code ssp} and {@code async} shapes a
+ * worker's communication overlaps its next computation, as pipelined workers' does ({@code descent.cluster.pipeline =
+ * on}; {@link Predictions#timing} times the others as sync). Stateless and thread-safe.
  */
 public final class StepTimeModel
 {

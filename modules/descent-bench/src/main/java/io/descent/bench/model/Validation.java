@@ -71,15 +71,16 @@ final class Validation
      * @param predicted the model's samples per second.
      * @param measured  the run's.
      * @param breakdown the predicted step.
-     * @param runCompute the run's own mean compute per round, seconds (the former input, now printed beside it).
-     * @param fromRunMean the model's samples per second had it been given {@code runCompute} (the former input),
-     *                  all else alike: the same run seen both ways.
-     * @param fromRunSpread the model's samples per second had it been given {@code runCompute} × the host-shared
+     * @param runCompute the run's own mean compute per round, seconds; the model is given it × the host-shared
      *                  spread (E[max] ÷ mean): the run's own contention with the sync wait for the slower worker.
-     * @param shared    the model's compute input, measured with as many processes as the run.
+     * @param fromRunMean the model's samples per second had it been given {@code runCompute} alone (the input before
+     *                  the spread), all else alike: the same run seen both ways.
+     * @param fromSharedMax the model's samples per second had it been given the host-shared E[max] (measured apart
+     *                  from the run, which drifts with the host's load).
+     * @param shared    the spread's measurement, with as many processes as the run.
      */
     record Row(String config, double predicted, double measured, StepBreakdown breakdown, double runCompute,
-        double fromRunMean, double fromRunSpread, SharedCompute shared)
+        double fromRunMean, double fromSharedMax, SharedCompute shared)
     {
         double ratio()
         {
@@ -92,10 +93,10 @@ final class Validation
             return fromRunMean / measured;
         }
 
-        /** @return what {@link #ratio} would be with the run's own mean compute × the host-shared spread. */
-        double runSpreadRatio()
+        /** @return what {@link #ratio} would be with the host-shared E[max] as the compute. */
+        double sharedMaxRatio()
         {
-            return fromRunSpread / measured;
+            return fromSharedMax / measured;
         }
 
         Map<String, Object> toJson()
@@ -107,14 +108,14 @@ final class Validation
             json.put("ratio", ratio());
             json.put("predicted_step_s", breakdown.step());
             json.put("compute_s", breakdown.compute());
-            json.put("compute_input", "host-shared compute, measured with " + shared.processes() +
-                " processes in lockstep: E[max over " + shared.workers() + " workers] per step");
+            json.put("compute_input", "the run's own mean compute × the host-shared spread (E[max] ÷ mean over " +
+                shared.workers() + " workers, measured with " + shared.processes() + " processes in lockstep)");
             json.put("shared_compute_processes", shared.processes());
             json.put("shared_compute_mean_s", shared.meanSeconds());
             json.put("shared_compute_max_s", shared.maxSeconds());
             json.put("run_compute_mean_s", runCompute);
             json.put("ratio_from_run_mean_compute", runMeanRatio());
-            json.put("ratio_from_run_mean_compute_times_spread", runSpreadRatio());
+            json.put("ratio_from_host_shared_max_compute", sharedMaxRatio());
             json.put("push_s", breakdown.push());
             json.put("server_s", breakdown.server());
             json.put("pull_s", breakdown.pull());
@@ -219,8 +220,9 @@ final class Validation
         final Overheads host = rates.measure(fixed);
         final double linkBytesPerSec = null == rate ? Double.POSITIVE_INFINITY :
             ScaleProbe.bitsPerSecond(rate) / 8.0 * WireFraming.efficiency(mtu);
-        // Sync: every step waits for the slowest worker's compute.
-        final ClusterShape cluster = new ClusterShape(shape[0], shape[1], bytes, batch, shared.maxSeconds(),
+        // Sync: every step waits for the slowest worker's compute: the run's mean × E[max]/mean of the lockstep probe.
+        final ClusterShape cluster = new ClusterShape(shape[0], shape[1], bytes, batch,
+            run.computeSeconds() * shared.spread(),
             linkBytesPerSec, 0.0, ratio, Consistency.Mode.SYNC).onOneHost(Runtime.getRuntime().availableProcessors(),
             CodecProbe.measure(compression, (int)(bytes / Float.BYTES))).withRounds(run.roundsPerStep());
         final StepTimeModel model = new StepTimeModel(host);
@@ -230,12 +232,13 @@ final class Validation
             widths, "none".equals(compression) ? "" : String.format(Locale.ROOT, ", %s (ratio %.2f)", compression,
                 ratio)), step.samplesPerSec(shape[0], batch), run.samplesPerSec(), step, run.computeSeconds(),
             model.samplesPerSec(cluster.withCompute(run.computeSeconds())),
-            model.samplesPerSec(cluster.withCompute(run.computeSeconds() * shared.spread())), shared);
+            model.samplesPerSec(cluster.withCompute(shared.maxSeconds())), shared);
         out.printf(Locale.ROOT, "  %-48s predicted %8.1f  measured %8.1f samples/s  ratio %.3f (%.3f from the " +
-            "run's mean compute, %.3f from it × the spread)  (compute %.1f host-shared E[max], the run's mean %.1f; push %.1f, server %.1f, " +
-            "pull %.1f, overlap %.1f, fixed %.1f ms a round, %.3f rounds; measured step %.1f ms; fold %.2f, " +
-            "update %.2f, transfer %.2f IPC / %.2f UDP, tag %.2f GB/s)%n", row.config(), row.predicted(),
-            row.measured(), row.ratio(), row.runMeanRatio(), row.runSpreadRatio(), step.compute() * 1e3, run.computeSeconds() * 1e3,
+            "run's mean compute alone, %.3f from the host-shared E[max])  (compute %.1f = the run's mean %.1f × " +
+            "the spread; push %.1f, server %.1f, pull %.1f, overlap %.1f, fixed %.1f ms a round, %.3f rounds; " +
+            "measured step %.1f ms; fold %.2f, update %.2f, transfer %.2f IPC / %.2f UDP, tag %.2f GB/s)%n",
+            row.config(), row.predicted(), row.measured(), row.ratio(), row.runMeanRatio(), row.sharedMaxRatio(),
+            step.compute() * 1e3, run.computeSeconds() * 1e3,
             step.push() * 1e3, step.server() * 1e3, step.pull() * 1e3, step.overlap() * 1e3, step.fixed() * 1e3,
             step.rounds(), run.stepSeconds() * 1e3,
             host.sumBytesPerSec() / 1e9, host.updateBytesPerSec() / 1e9, host.transferBytesPerSec() / 1e9,
@@ -245,17 +248,17 @@ final class Validation
 
     /**
      * Prints the rows as one table: configuration, predicted, measured, ratio, and the ratios the run's own mean
-     * compute would have given, alone and × the host-shared spread.
+     * compute alone and the host-shared E[max] would have given.
      */
     static void printTable(final List<Row> rows, final PrintStream out)
     {
         final int width = rows.stream().mapToInt(row -> row.config().length()).max().orElse(6);
         out.printf(Locale.ROOT, "%-" + width + "s  %10s  %10s  %6s  %9s  %11s%n", "config", "predicted", "measured",
-            "ratio", "run mean", "× spread");
+            "ratio", "run mean", "shared max");
         for (final Row row : rows)
         {
             out.printf(Locale.ROOT, "%-" + width + "s  %10.1f  %10.1f  %6.3f  %9.3f  %11.3f%n", row.config(),
-                row.predicted(), row.measured(), row.ratio(), row.runMeanRatio(), row.runSpreadRatio());
+                row.predicted(), row.measured(), row.ratio(), row.runMeanRatio(), row.sharedMaxRatio());
         }
     }
 

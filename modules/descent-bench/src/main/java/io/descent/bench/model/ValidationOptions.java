@@ -102,9 +102,10 @@ final class ValidationOptions
         final long start = System.nanoTime();
         final Validation validation = new Validation(probe, computeProbe, mtu, batch, steps, out);
         out.printf(Locale.ROOT, "validation assumes this host: each run's processes share its %d cores; a worker's " +
-            "compute is host-shared compute, measured with P processes in lockstep (P = workers + servers " +
-            "compute-only processes, 1 BLAS thread each, the workers waiting for one another after every step: a " +
-            "sync step's compute is their E[max], not the mean); a round's fixed cost is measured for each shape (a " +
+            "compute is the run's own mean compute (taken from its report, under the run's contention) × the " +
+            "spread E[max] ÷ mean of host-shared compute, measured with P processes in lockstep (P = workers + " +
+            "servers compute-only processes, 1 BLAS thread each, the workers waiting for one another after every " +
+            "step: a sync step waits for the slower worker); a round's fixed cost is measured for each shape (a " +
             "tiny model on as many processes, %d steps an epoch); a run's partial last batch is a round of its own%n",
             Runtime.getRuntime().availableProcessors(), steps);
         final List<Validation.Row> rows = new ArrayList<>();

@@ -36,8 +36,8 @@ import java.util.concurrent.Callable;
  * {@code --auth} and {@code --compression} sweep cluster settings ({@link ScaleSweep}): one row per (settings, count),
  * each row's efficiency against the smallest count of the same settings, and each swept setting's step-time ratio
  * against its first value (a compression's throughput ratio against {@code none}'s) ({@link StepRatio}), and beside
- * a MAC's ratio against {@code none} the least that MAC can cost on this host, from its rate measured in the same
- * invocation ({@link MacFloor}); {@code --netns --link-rate} shapes every link ({@link LinkRate}).
+ * a MAC's ratio against {@code none} what that MAC would cost were its CPU time all on the step's path, from its rate
+ * measured in the same invocation ({@link MacCpuCost}); {@code --netns --link-rate} shapes every link ({@link LinkRate}).
  */
 @Command(
     name = "scale",
@@ -98,8 +98,9 @@ public final class ScaleBenchCommand implements Callable<Integer>
         "authentication of every node (descent.cluster.data-plane.auth: auto, hmac-sha256, aes-gmac, " +
         "chacha20-poly1305, none), one row each; every run has a cluster key, so auto is a MAC (this runtime's " +
         "fastest). E.g. --auth none,auto prints the default MAC's step-time " +
-        "cost, and beside it the floor of that cost on this host (the bytes MAC'd per step at the MAC's rate per " +
-        "CPU-second of one thread, measured after the runs, spread over the cores) (default: the nodes' setting)")
+        "cost, and beside it that cost were the MAC's CPU time all on the step's path (the bytes MAC'd per step at " +
+        "the MAC's rate per CPU-second of one thread, measured after the runs, spread over the cores) (default: the " +
+        "nodes' setting)")
     private String auth;
 
     @Option(names = "--consistency", paramLabel = "LIST", description = "consistency models, one row each " +
@@ -213,7 +214,7 @@ public final class ScaleBenchCommand implements Callable<Integer>
         final Path work = tempDir();
         final List<ScaleRun> runs = new ArrayList<>();
         final List<StepRatio> ratios;
-        final List<MacFloor> macFloors;
+        final List<MacCpuCost> macCpuCosts;
         final ScaleRunner runner;
         final int perWorkerBatch;
         try
@@ -248,9 +249,9 @@ public final class ScaleBenchCommand implements Callable<Integer>
             repeats.forEach((row, each) -> runs.add(ceiling ? ScaleRun.median(each)
                 .withComputeOnly(computeOnly.get(row.workers())) : ScaleRun.median(each)));
             ratios = StepRatio.of(sweep, repeats);
-            // Runs on other machines (k8s) do not share this one's cores or MAC rate: no floor from here.
+            // Runs on other machines (k8s) do not share this one's cores or MAC rate: no estimate from here.
             final int messageBytes = (int)Math.min(Integer.MAX_VALUE, params * Float.BYTES);
-            macFloors = runner.mode().equals("k8s") ? List.of() : MacFloors.of(sweep, repeats, ratios, params,
+            macCpuCosts = runner.mode().equals("k8s") ? List.of() : MacCpuCosts.of(sweep, repeats, ratios, params,
                 null != rate, mac -> DataPlaneProbe.macBytesPerSec(messageBytes, mac));
         }
         finally
@@ -286,13 +287,13 @@ public final class ScaleBenchCommand implements Callable<Integer>
             setup.put("ceiling_rounds", ceilingRounds);
         }
         final Map<String, Object> json = ScaleOutputs.json(runs, ratios, setup);
-        if (!macFloors.isEmpty())
+        if (!macCpuCosts.isEmpty())
         {
-            json.put("mac_floors", macFloors.stream().map(MacFloor::toJson).toList());
+            json.put("mac_cpu_costs", macCpuCosts.stream().map(MacCpuCost::toJson).toList());
         }
         print(runner.mode(), runs, perWorkerBatch, rate);
         ratios.forEach(ratio -> System.out.println(ratio.line()));
-        macFloors.forEach(floor -> System.out.println(floor.line()));
+        macCpuCosts.forEach(cost -> System.out.println(cost.line()));
         if (null != report)
         {
             JsonReports.writeAtomically(report, json);

@@ -12,8 +12,8 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A sweep's MAC'd rows against none get a floor from the job, the none row's runs and the MAC's rate. */
-class MacFloorsTest
+/** A sweep's MAC'd rows against none get a CPU-bound cost from the job, the none row's runs and the MAC's rate. */
+class MacCpuCostsTest
 {
     private static ScaleRun run(final ScaleSettings settings, final int workers, final double stepSeconds)
     {
@@ -24,7 +24,7 @@ class MacFloorsTest
     }
 
     @Test
-    void shouldSetAFloorBesideEachMacsRatioAgainstNone()
+    void shouldSetTheCpuBoundCostBesideEachMacsRatioAgainstNone()
     {
         final ScaleSweep sweep = ScaleSweep.parse(null, null, "none,aes-gmac,auto", List.of(), 9);
         final List<ScaleSettings> rows = sweep.combinations();
@@ -38,13 +38,13 @@ class MacFloorsTest
             run(rows.get(2), 2, 0.025))));
         final List<StepRatio> ratios = StepRatio.of(sweep, repeats);
         final List<ChunkAuth> asked = new ArrayList<>();
-        final List<MacFloor> floors = MacFloors.of(sweep, repeats, ratios, 1_000_000, false, mac ->
+        final List<MacCpuCost> costs = MacCpuCosts.of(sweep, repeats, ratios, 1_000_000, false, mac ->
         {
             asked.add(mac);
             return 7e9;
         });
-        assertEquals(2, floors.size());
-        final MacFloor gmac = floors.get(0);
+        assertEquals(2, costs.size());
+        final MacCpuCost gmac = costs.get(0);
         assertEquals("aes-gmac", gmac.mac());
         assertEquals(28e6, gmac.macBytesPerStep(), 1e-6);
         assertEquals(3, gmac.processes(), "2 workers and the server");
@@ -52,8 +52,8 @@ class MacFloorsTest
         assertEquals(0.024, gmac.plainStepSeconds(), 1e-12);
         assertEquals(1.0, gmac.measured(), 1e-12, "rounds 1.1 and 1.0: the smaller of the middle two");
         // W = 4 ms over 2 cores, T = 24 ms: 1 + 4 / 48.
-        assertEquals(1 + 4.0 / 48, gmac.floor(), 1e-12);
-        assertEquals(FastestMac.onThisRuntime().label(), floors.get(1).mac(), "auto is this runtime's fastest");
+        assertEquals(1 + 4.0 / 48, gmac.cpuBound(), 1e-12);
+        assertEquals(FastestMac.onThisRuntime().label(), costs.get(1).mac(), "auto is this runtime's fastest");
         assertEquals(asked.stream().distinct().toList(), asked, "each MAC's rate is measured once");
     }
 
@@ -63,27 +63,27 @@ class MacFloorsTest
         final ScaleSweep macs = ScaleSweep.parse(null, null, "aes-gmac,hmac-sha256", List.of(), 9);
         final Map<StepRatio.Key, List<ScaleRun>> repeats = new LinkedHashMap<>();
         macs.combinations().forEach(row -> repeats.put(new StepRatio.Key(row, 2), List.of(run(row, 2, 0.02))));
-        assertTrue(MacFloors.of(macs, repeats, StepRatio.of(macs, repeats), 1_000_000, false, mac -> 7e9).isEmpty());
+        assertTrue(MacCpuCosts.of(macs, repeats, StepRatio.of(macs, repeats), 1_000_000, false, mac -> 7e9).isEmpty());
 
         final ScaleSweep plain = ScaleSweep.parse(null, null, "none,aes-gmac", List.of(), 9);
         final Map<StepRatio.Key, List<ScaleRun>> plainRuns = new LinkedHashMap<>();
         plain.combinations().forEach(row -> plainRuns.put(new StepRatio.Key(row, 2), List.of(run(row, 2, 0.02))));
-        assertEquals(1, MacFloors.of(plain, plainRuns, StepRatio.of(plain, plainRuns), 1_000_000, false,
+        assertEquals(1, MacCpuCosts.of(plain, plainRuns, StepRatio.of(plain, plainRuns), 1_000_000, false,
             mac -> 7e9).size());
-        assertTrue(MacFloors.of(plain, plainRuns, StepRatio.of(plain, plainRuns), 0, false, mac -> 7e9).isEmpty());
+        assertTrue(MacCpuCosts.of(plain, plainRuns, StepRatio.of(plain, plainRuns), 0, false, mac -> 7e9).isEmpty());
 
         final ScaleSweep ssp = ScaleSweep.parse(null, "ssp", "none,aes-gmac", List.of(), 9);
         final Map<StepRatio.Key, List<ScaleRun>> sspRuns = new LinkedHashMap<>();
         ssp.combinations().forEach(row -> sspRuns.put(new StepRatio.Key(row, 2), List.of(run(row, 2, 0.02))));
-        assertTrue(MacFloors.of(ssp, sspRuns, StepRatio.of(ssp, sspRuns), 1_000_000, false, mac -> 7e9).isEmpty(),
+        assertTrue(MacCpuCosts.of(ssp, sspRuns, StepRatio.of(ssp, sspRuns), 1_000_000, false, mac -> 7e9).isEmpty(),
             "an ssp step is not one gradient per worker and one broadcast");
     }
 
     @Test
     void shouldCountTheCpusTheRunCouldUse()
     {
-        assertEquals(2, MacFloors.cores("0-1"));
-        assertEquals(3, MacFloors.cores("0,2,4"));
-        assertEquals(Runtime.getRuntime().availableProcessors(), MacFloors.cores(""));
+        assertEquals(2, MacCpuCosts.cores("0-1"));
+        assertEquals(3, MacCpuCosts.cores("0,2,4"));
+        assertEquals(Runtime.getRuntime().availableProcessors(), MacCpuCosts.cores(""));
     }
 }

@@ -13,14 +13,14 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Finds, in a sweep with {@code --auth none,…}, each MAC'd row's step-time ratio against {@code none} at the same
- * worker count and sets the {@link MacFloor} of this host beside it: the bytes the row's job MACs per step, the MAC's
+ * worker count and sets the {@link MacCpuCost} of this host beside it: the bytes the row's job MACs per step, the MAC's
  * rate on one thread in CPU time (asked once per MAC), and the {@code none} row's median step time and CPUs.
  * Synchronous rows only ({@code sync}: every worker's gradient and one broadcast per step; the other models' steps are
  * not that). Stateless.
  */
-final class MacFloors
+final class MacCpuCosts
 {
-    private MacFloors()
+    private MacCpuCosts()
     {
     }
 
@@ -32,16 +32,16 @@ final class MacFloors
      * @param shaped  whether the runs' links were shaped.
      * @param macRate a MAC's bytes per CPU-second on one thread ({@code DataPlaneProbe.macBytesPerSec}), asked at most
      *                once per MAC, after the runs.
-     * @return a floor for every ratio of a MAC'd {@code sync} row against {@code none}, in the order of {@code ratios}.
+     * @return the CPU-bound cost for every ratio of a MAC'd {@code sync} row against {@code none}, in the order of {@code ratios}.
      */
-    static List<MacFloor> of(final ScaleSweep sweep, final Map<StepRatio.Key, List<ScaleRun>> repeats,
+    static List<MacCpuCost> of(final ScaleSweep sweep, final Map<StepRatio.Key, List<ScaleRun>> repeats,
         final List<StepRatio> ratios, final long params, final boolean shaped,
         final ToDoubleFunction<ChunkAuth> macRate)
     {
-        final List<MacFloor> floors = new ArrayList<>();
+        final List<MacCpuCost> costs = new ArrayList<>();
         if (params <= 0)
         {
-            return floors;
+            return costs;
         }
         final Map<ChunkAuth, Double> rates = new HashMap<>();
         for (final StepRatio ratio : ratios)
@@ -61,20 +61,20 @@ final class MacFloors
                     {
                         final ChunkAuth mac = mac(row.auth());
                         final double rate = rates.computeIfAbsent(mac, macRate::applyAsDouble);
-                        floors.add(floor(row, ScaleRun.median(baseRuns), ratio, mac, rate, params, shaped));
+                        costs.add(cost(row, ScaleRun.median(baseRuns), ratio, mac, rate, params, shaped));
                     }
                 }
             }
         }
-        return floors;
+        return costs;
     }
 
-    private static MacFloor floor(final ScaleSettings row, final ScaleRun none, final StepRatio ratio,
+    private static MacCpuCost cost(final ScaleSettings row, final ScaleRun none, final StepRatio ratio,
         final ChunkAuth mac, final double rate, final long params, final boolean shaped)
     {
         final int gradientBytes = Compression.fromLabel(row.gradientCompression()).bytesPerValue();
         final int weightBytes = Compression.fromLabel(row.weightCompression()).bytesPerValue();
-        return new MacFloor(ratio.workers(), mac.label(), MacFloor.macBytesPerStep(params, ratio.workers(),
+        return new MacCpuCost(ratio.workers(), mac.label(), MacCpuCost.macBytesPerStep(params, ratio.workers(),
             gradientBytes, weightBytes), rate, ratio.workers() + row.servers(), cores(none.cpus()),
             none.stepSeconds(), ratio.median(), shaped, gradientBytes == 0 || weightBytes == 0);
     }
