@@ -107,11 +107,7 @@ class SspStepTest
         workers[0].push(3, gradient(0, 3), 1);
         assertUpdate(before, engine.weights(), gradient(0, 3) / 2, "rank 0's step 3");
         assertEquals(1, told.size(), "step 1 waits for rank 1");
-        assertEquals(4 * PER_ORDER, workers[0].received(), "step 4 needs step 1 closed");
-        workers[1].push(1, gradient(1, 1), 1);
-        assertEquals(1, applied(1).step());
-        assertEquals(5 * PER_ORDER, workers[0].received(), "released to step 4");
-        assertEquals(2, applied(1).staleness().maxSteps(), "never above s");
+        assertRankOneClosesStepOneAndReleasesRankZeroToStepFour();
     }
 
     @Test
@@ -176,11 +172,7 @@ class SspStepTest
         assertEquals(3 * PER_ORDER, workers[1].received(), "rank 1 ordered step 2");
 
         workers[0].push(3, gradient(0, 3), 1);
-        assertEquals(4 * PER_ORDER, workers[0].received(), "step 4 needs step 1 closed");
-        workers[1].push(1, gradient(1, 1), 1);
-        assertEquals(1, applied(1).step());
-        assertEquals(5 * PER_ORDER, workers[0].received(), "released to step 4");
-        assertEquals(2, applied(1).staleness().maxSteps(), "never above s");
+        assertRankOneClosesStepOneAndReleasesRankZeroToStepFour();
     }
 
     @Test
@@ -216,6 +208,16 @@ class SspStepTest
             assertUpdate(before, engine.weights(), gradient(0, step), "rank 0 computes both shards of step " + step);
             assertEquals(step, applied(step).step());
         }
+    }
+
+    /** Rank 0 pushed step 3 and is held at step 4 (s = 2): rank 1's step 1 closes step 1 and releases it. */
+    private void assertRankOneClosesStepOneAndReleasesRankZeroToStepFour()
+    {
+        assertEquals(4 * PER_ORDER, workers[0].received(), "step 4 needs step 1 closed");
+        workers[1].push(1, gradient(1, 1), 1);
+        assertEquals(1, applied(1).step());
+        assertEquals(5 * PER_ORDER, workers[0].received(), "released to step 4");
+        assertEquals(2, applied(1).staleness().maxSteps(), "never above s");
     }
 
     private StepLoop.Applied applied(final long step)
