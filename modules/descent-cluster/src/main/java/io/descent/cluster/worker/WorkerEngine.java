@@ -569,24 +569,18 @@ final class WorkerEngine implements AutoCloseable
     }
 
     /**
-     * @return the order of {@code version} when its weights and it are in (under backup: of the newest version at or
-     * after it whose weights and order are in), else null.
+     * @return the order of {@code version} when its weights and it are in, else null; under backup, of the newest
+     * weights version in when it is at or after {@code version} and its order is in too (weights land straight in
+     * the parameters there, so only the newest can be computed on).
      */
     private StepOrder orderIn(final long version)
     {
-        StepOrder found = null;
-        for (int parity = 0; parity < 2; parity++)
-        {
-            final StepOrder order = ordersIn.get(parity);
-            final long weights = weightsIn.get(parity);
-            final boolean in = null != order && order.step() == weights &&
-                (skipAhead ? weights >= version : weights == version);
-            if (in && (null == found || order.step() > found.step()))
-            {
-                found = order;
-            }
-        }
-        return found;
+        final int parity = skipAhead ? (weightsIn.get(0) >= weightsIn.get(1) ? 0 : 1) : (int)(version & 1);
+        final long weights = weightsIn.get(parity);
+        final StepOrder order = ordersIn.get(parity);
+        final boolean in = null != order && order.step() == weights &&
+            (skipAhead ? weights >= version : weights == version);
+        return in ? order : null;
     }
 
     /**
