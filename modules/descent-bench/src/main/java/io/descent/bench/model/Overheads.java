@@ -26,19 +26,34 @@ import java.util.Map;
  * @param sendBufferBytes     a UDP sender's socket buffer as the kernel grants it (descent.transport.driver.socket-sndbuf,
  *                            at most net.core.wmem_max): how far one peer's message gets ahead of the others' in a
  *                            broadcast through a link's queue (0: no head start).
+ * @param udpCpuSecondsPerByte CPU seconds a byte moved over UDP costs both ends together (user and system time of the
+ *                            senders, the receivers and the media drivers, with the kernel's work in their calls):
+ *                            what N + S processes sharing a host's cores spend per byte of a phase over links.
  */
 public record Overheads(double stepSeconds, double sumBytesPerSec, double updateBytesPerSec, double copyBytesPerSec,
-    double transferBytesPerSec, double tagBytesPerSec, double udpBytesPerSec, double sendBufferBytes)
+    double transferBytesPerSec, double tagBytesPerSec, double udpBytesPerSec, double sendBufferBytes,
+    double udpCpuSecondsPerByte)
 {
     public Overheads
     {
         if (!(stepSeconds >= 0) || !(sumBytesPerSec > 0) || !(updateBytesPerSec > 0) || !(copyBytesPerSec > 0) ||
-            !(transferBytesPerSec > 0) || !(tagBytesPerSec > 0) || !(udpBytesPerSec > 0) || !(sendBufferBytes >= 0))
+            !(transferBytesPerSec > 0) || !(tagBytesPerSec > 0) || !(udpBytesPerSec > 0) || !(sendBufferBytes >= 0) ||
+            !(udpCpuSecondsPerByte >= 0) || Double.isInfinite(udpCpuSecondsPerByte))
         {
-            throw new IllegalArgumentException("step seconds ≥ 0, positive rates and a send buffer ≥ 0 expected, got " +
-                stepSeconds + ", " + sumBytesPerSec + ", " + updateBytesPerSec + ", " + copyBytesPerSec + ", " +
-                transferBytesPerSec + ", " + tagBytesPerSec + ", " + udpBytesPerSec + ", " + sendBufferBytes);
+            throw new IllegalArgumentException("step seconds ≥ 0, positive rates, a send buffer ≥ 0 and finite UDP " +
+                "CPU seconds per byte ≥ 0 expected, got " + stepSeconds + ", " + sumBytesPerSec + ", " +
+                updateBytesPerSec + ", " + copyBytesPerSec + ", " + transferBytesPerSec + ", " + tagBytesPerSec + ", " +
+                udpBytesPerSec + ", " + sendBufferBytes + ", " + udpCpuSecondsPerByte);
         }
+    }
+
+    /** Overheads whose UDP transfers cost the CPU what IPC ones do ({@link #transferCpuSecondsPerByte}). */
+    public Overheads(final double stepSeconds, final double sumBytesPerSec, final double updateBytesPerSec,
+        final double copyBytesPerSec, final double transferBytesPerSec, final double tagBytesPerSec,
+        final double udpBytesPerSec, final double sendBufferBytes)
+    {
+        this(stepSeconds, sumBytesPerSec, updateBytesPerSec, copyBytesPerSec, transferBytesPerSec, tagBytesPerSec,
+            udpBytesPerSec, sendBufferBytes, 2.0 / tagBytesPerSec + 1.0 / copyBytesPerSec);
     }
 
     /** Overheads whose UDP transfers are as fast as IPC ones, without a broadcast head start. */
@@ -53,26 +68,36 @@ public record Overheads(double stepSeconds, double sumBytesPerSec, double update
     public Overheads withStepSeconds(final double seconds)
     {
         return new Overheads(seconds, sumBytesPerSec, updateBytesPerSec, copyBytesPerSec, transferBytesPerSec,
-            tagBytesPerSec, udpBytesPerSec, sendBufferBytes);
+            tagBytesPerSec, udpBytesPerSec, sendBufferBytes, udpCpuSecondsPerByte);
     }
 
     /**
-     * @return CPU seconds one byte costs both ends of a transfer together: the sender tags it and the receiver checks
-     * the tag (two tags), and the copy into the publication and out of it ({@link #copyBytesPerSec} times both).
+     * @return CPU seconds one byte costs both ends of a transfer over IPC together: the sender tags it and the receiver
+     * checks the tag (two tags), and the copy into the publication and out of it ({@link #copyBytesPerSec} times both).
      */
     public double transferCpuSecondsPerByte()
     {
         return 2.0 / tagBytesPerSec + 1.0 / copyBytesPerSec;
     }
 
+    /**
+     * @param overLinks whether the bytes cross links (UDP) rather than shared memory on one host (IPC).
+     * @return CPU seconds one byte costs both ends together: {@link #udpCpuSecondsPerByte} over links, else
+     * {@link #transferCpuSecondsPerByte}.
+     */
+    public double cpuSecondsPerByte(final boolean overLinks)
+    {
+        return overLinks ? udpCpuSecondsPerByte : transferCpuSecondsPerByte();
+    }
+
     /** @return the rates in one line, GB/s, and the fixed cost in ms. */
     public String describe()
     {
         return String.format(Locale.ROOT, "fold %.2f GB/s, update (finite check + momentum SGD) %.2f GB/s, local " +
-            "copy+CRC %.2f GB/s, data-plane transfer %.2f GB/s (IPC) and %.2f GB/s (UDP), its tag alone %.2f GB/s, UDP " +
-            "send buffer %.2f MB, fixed cost %.2f ms a step", sumBytesPerSec / 1e9, updateBytesPerSec / 1e9,
-            copyBytesPerSec / 1e9, transferBytesPerSec / 1e9, udpBytesPerSec / 1e9, tagBytesPerSec / 1e9,
-            sendBufferBytes / 1e6, stepSeconds * 1e3);
+            "copy+CRC %.2f GB/s, data-plane transfer %.2f GB/s (IPC) and %.2f GB/s (UDP; %.2f ns CPU a byte, both ends), " +
+            "its tag alone %.2f GB/s, UDP send buffer %.2f MB, fixed cost %.2f ms a step", sumBytesPerSec / 1e9,
+            updateBytesPerSec / 1e9, copyBytesPerSec / 1e9, transferBytesPerSec / 1e9, udpBytesPerSec / 1e9,
+            udpCpuSecondsPerByte * 1e9, tagBytesPerSec / 1e9, sendBufferBytes / 1e6, stepSeconds * 1e3);
     }
 
     /** @return the report's {@code overheads} object. */
@@ -87,6 +112,7 @@ public record Overheads(double stepSeconds, double sumBytesPerSec, double update
         json.put("tag_bytes_per_sec", tagBytesPerSec);
         json.put("udp_bytes_per_sec", udpBytesPerSec);
         json.put("send_buffer_bytes", sendBufferBytes);
+        json.put("udp_cpu_seconds_per_byte", udpCpuSecondsPerByte);
         return json;
     }
 }

@@ -25,8 +25,8 @@ import java.util.zip.CRC32C;
  * fold of a gradient into the sum (the axpy the step loop runs), the update (the finiteness check and the server's
  * momentum {@link Sgd} step, as {@code ServerEngine.apply} runs them), a local copy (into a publication, a CRC32C over
  * it, a copy out), and the data plane itself at the vector's size ({@link DataPlaneProbe}: one message between two
- * threads through Descent's chunked sender and receiver over Aeron IPC, and the chunk tag alone) with the nodes' chunk
- * tag. Each is the median of several timed rounds over a vector of the given size. Confined to the calling thread (it
+ * threads through Descent's chunked sender and receiver over Aeron IPC, and the chunk tag alone; and one over UDP, its
+ * rate and the process's CPU time per byte) with the nodes' chunk tag. Each is the median of several timed rounds over a vector of the given size. Confined to the calling thread (it
  * owns its ND4J arrays).
  */
 public final class RateProbe
@@ -62,9 +62,10 @@ public final class RateProbe
     public Overheads measure(final double stepSeconds)
     {
         final DataPlaneProbe.Rates dataPlane = DataPlaneProbe.measure(floats * Float.BYTES, tag);
+        final DataPlaneProbe.Udp udp = DataPlaneProbe.udp(floats * Float.BYTES, tag, frameBytes);
         return new Overheads(stepSeconds, sumBytesPerSec(), updateBytesPerSec(), copyBytesPerSec(),
-            dataPlane.transferBytesPerSec(), dataPlane.tagBytesPerSec(),
-            DataPlaneProbe.udpBytesPerSec(floats * Float.BYTES, tag, frameBytes), sendBufferBytes());
+            dataPlane.transferBytesPerSec(), dataPlane.tagBytesPerSec(), udp.bytesPerSec(), sendBufferBytes(),
+            udp.cpuSecondsPerByte());
     }
 
     /**

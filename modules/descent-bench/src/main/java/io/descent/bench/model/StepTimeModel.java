@@ -15,7 +15,9 @@ import io.descent.cluster.Consistency;
  * <li>a shard checks the tag of every byte it receives on one thread (N·M/(S·r) at {@link Overheads#tagBytesPerSec}),
  * and tags its broadcast once and copies it per worker;</li>
  * <li>when the N + S processes share a host's cores ({@link ClusterShape#sharedCores}), a phase's data-plane CPU work
- * summed over them (tags, checks, copies) is spread over at most that many cores.</li>
+ * summed over them is spread over at most that many cores: over IPC the tags, checks and copies
+ * ({@link Overheads#transferCpuSecondsPerByte}); over links, UDP's CPU cost per byte, both ends together
+ * ({@link Overheads#udpCpuSecondsPerByte}: with the media drivers' threads and the kernel's datagram work).</li>
  * </ul>
  * Where the servers' links bound the phases, the broadcast's head start through a link's queue lets the first
  * gradients in while the last weights go out ({@link StepBreakdown#overlap}). After the last gradient reaches a shard
@@ -56,24 +58,25 @@ public final class StepTimeModel
         final double range = m / s;
         final double tag = overheads.tagBytesPerSec();
         // Processes on one host (no link) move buffers over IPC; over links, in UDP datagrams.
-        final double transfer = Double.isInfinite(rate) ? overheads.transferBytesPerSec() :
-            overheads.udpBytesPerSec();
+        final boolean overLinks = !Double.isInfinite(rate);
+        final double transfer = overLinks ? overheads.udpBytesPerSec() : overheads.transferBytesPerSec();
+        final double cpuPerByte = overheads.cpuSecondsPerByte(overLinks);
         final double cpus = shape.sharedCores() > 0 ? Math.min(shape.sharedCores(), n + s) : Double.POSITIVE_INFINITY;
         final double pushLink = Math.max(n * gradient / s, gradient) / rate;
         // Over UDP a shard's media driver receives every stream on one receiver thread and sends on one sender thread:
         // its N streams move no faster together than one pair's transfer.
-        final double streams = Double.isInfinite(rate) ? 1.0 : Math.max(1.0, n / s);
+        final double streams = overLinks ? Math.max(1.0, n / s) : 1.0;
         final double pushDataPlane = Math.max(Math.max(streams * gradient / transfer,
-            n * gradient / s / tag), n * gradient * overheads.transferCpuSecondsPerByte() / cpus);
+            n * gradient / s / tag), n * gradient * cpuPerByte / cpus);
         // Every worker encodes its whole gradient before (S = 1) or while (S > 1) it pushes; on shared cores N at once.
         final double encoders = shape.sharedCores() > 0 ? Math.max(1.0, n / Math.min(shape.sharedCores(), n)) : 1.0;
         final double encode = m * shape.codec().encodeSecondsPerByte() * encoders;
         final double push = encode + Math.max(pushLink, pushDataPlane) + shape.latencySeconds();
         final double pullLink = Math.max(n * m / s, m) / rate;
-        // The broadcast is tagged once per range; every copy is copied in and out, and checked by its worker.
+        // The broadcast is tagged once per range; every copy costs a transfer's CPU but the sender's tag.
         final double pullDataPlane = Math.max(Math.max(streams * m / transfer,
             range / tag + n * range / overheads.copyBytesPerSec()),
-            (m / tag + n * m * (1.0 / tag + 1.0 / overheads.copyBytesPerSec())) / cpus);
+            (m / tag + n * m * Math.max(0.0, cpuPerByte - 1.0 / tag)) / cpus);
         final double pull = Math.max(pullLink, pullDataPlane) + shape.latencySeconds();
         // The first rank's gradient is the running sum (StepLoop): one worker's dense step has no fold; an encoded
         // gradient is decoded into the sum whatever the rank.

@@ -236,13 +236,14 @@ final class Validation
         out.printf(Locale.ROOT, "  %-48s predicted %8.1f  measured %8.1f samples/s  ratio %.3f (%.3f from the " +
             "run's mean compute alone, %.3f from the host-shared E[max])  (compute %.1f = the run's mean %.1f × " +
             "the spread; push %.1f, server %.1f, pull %.1f, overlap %.1f, fixed %.1f ms a round, %.3f rounds; " +
-            "measured step %.1f ms; fold %.2f, update %.2f, transfer %.2f IPC / %.2f UDP, tag %.2f GB/s)%n",
+            "measured step %.1f ms; fold %.2f, update %.2f, transfer %.2f IPC / %.2f UDP (%.2f ns CPU a byte), tag " +
+            "%.2f GB/s)%n",
             row.config(), row.predicted(), row.measured(), row.ratio(), row.runMeanRatio(), row.sharedMaxRatio(),
             step.compute() * 1e3, run.computeSeconds() * 1e3,
             step.push() * 1e3, step.server() * 1e3, step.pull() * 1e3, step.overlap() * 1e3, step.fixed() * 1e3,
             step.rounds(), run.stepSeconds() * 1e3,
             host.sumBytesPerSec() / 1e9, host.updateBytesPerSec() / 1e9, host.transferBytesPerSec() / 1e9,
-            host.udpBytesPerSec() / 1e9, host.tagBytesPerSec() / 1e9);
+            host.udpBytesPerSec() / 1e9, host.udpCpuSecondsPerByte() * 1e9, host.tagBytesPerSec() / 1e9);
         return row;
     }
 

@@ -113,16 +113,32 @@ public final class DataPlaneProbe
     }
 
     /**
+     * What one message through Descent's chunked sender and receiver over UDP costs, in frames of a link's size.
+     *
+     * @param bytesPerSec        the message's bytes per second of wall time: the most one sender-receiver pair moves.
+     * @param cpuSecondsPerByte  CPU seconds per byte of the message, both ends together: the process's user and system
+     *                           time (the senders' and receivers' threads, the media driver's, and the kernel's work
+     *                           in their system calls and the softirqs they run), over the bytes moved.
+     */
+    public record Udp(double bytesPerSec, double cpuSecondsPerByte)
+    {
+    }
+
+    /**
      * One message through Descent's chunked sender and receiver over UDP to this host's loopback, in frames of a link's
-     * size: the kernel's and the media driver's per-datagram work that a link between hosts adds to a transfer.
+     * size: the kernel's and the media driver's per-datagram work that a link between hosts adds to a transfer. The
+     * rate is the median of timed transfers after a warm-up; the CPU cost is this process's CPU time over
+     * {@link #REPEATS} further transfers, which count everything both ends do, whatever else runs on the host. It
+     * leaves out what the kernel defers to its softirq threads (ksoftirqd) and, over loopback, what a veth, a bridge
+     * and a qdisc add to a datagram's path between namespaces.
      *
      * @param bytes      the message size.
      * @param auth       the chunk tag the nodes use.
      * @param frameBytes the UDP frame length of the nodes' links (their Aeron MTU).
-     * @return bytes per second, the median of timed transfers after a warm-up.
+     * @return the rate and the CPU seconds per byte.
      * @throws IllegalStateException when the transport fails or delivers other bytes, naming what.
      */
-    public static double udpBytesPerSec(final int bytes, final ChunkAuth auth, final int frameBytes)
+    public static Udp udp(final int bytes, final ChunkAuth auth, final int frameBytes)
     {
         final UnsafeBuffer source = new UnsafeBuffer(ByteBuffer.allocateDirect(bytes));
         final byte[] random = new byte[bytes];
@@ -134,7 +150,14 @@ public final class DataPlaneProbe
         try (Transport transport = Transport.start(settings);
             AeronChannel udp = AeronChannel.udp(transport, auth))
         {
-            return ThroughputRun.measure(udp, source, destination, bytes, REPEATS).medianGbPerS() * 1e9;
+            final double rate = ThroughputRun.measure(udp, source, destination, bytes, REPEATS).medianGbPerS() * 1e9;
+            final long start = ProcessCpu.nanos();
+            for (int i = 0; i < REPEATS; i++)
+            {
+                udp.transfer(source, destination, bytes);
+            }
+            final long cpuNanos = ProcessCpu.nanos() - start;
+            return new Udp(rate, cpuNanos / 1e9 / ((double)bytes * REPEATS));
         }
         catch (final Exception ex)
         {
