@@ -4,7 +4,10 @@ import io.descent.transport.wire.ChunkAuth;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,6 +26,33 @@ class DataPlaneProbeTest
                 rates);
             assertTrue(rates.tagBytesPerSec() > 0 && Double.isFinite(rates.tagBytesPerSec()), auth + " " + rates);
         }
+    }
+
+    @Test
+    void shouldMeasureUdpsRateAndWhatItsBytesCostTheProcess()
+    {
+        final DataPlaneProbe.Udp udp = DataPlaneProbe.udp(300_000, ChunkAuth.AES_GMAC, 8928);
+        assertTrue(udp.bytesPerSec() > 0 && Double.isFinite(udp.bytesPerSec()), udp.toString());
+        assertTrue(udp.cpuSecondsPerByte() > 0 && Double.isFinite(udp.cpuSecondsPerByte()),
+            "both ends tag, copy and send every byte: " + udp);
+    }
+
+    @Test
+    void shouldCountThisThreadsCpuInTheProcesss()
+    {
+        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        final long processStart = ProcessCpu.nanos();
+        final long threadStart = threads.getCurrentThreadCpuTime();
+        final CRC32C crc = new CRC32C();
+        final byte[] block = new byte[1 << 20];
+        while (threads.getCurrentThreadCpuTime() - threadStart < 200_000_000L)
+        {
+            crc.update(block);
+        }
+        final long thread = threads.getCurrentThreadCpuTime() - threadStart;
+        final long process = ProcessCpu.nanos() - processStart;
+        // The process's clock may tick in 10 ms steps (USER_HZ) where the thread's counts nanoseconds.
+        assertTrue(process >= thread - 20_000_000L, "process " + process + " ns, this thread " + thread + " ns");
     }
 
     @Test
