@@ -4,6 +4,7 @@ set -e
 mode=$1; n=$2; size=$3; p=ct$$
 stat() { head -1 /proc/stat; for k in /proc/[0-9]*; do c=$(cat $k/comm 2>/dev/null) || continue; case $c in ksoftirqd*) echo "$c $(cut -d' ' -f14,15 $k/stat)";; esac; done; }
 if [ $mode = netns ]; then
+  trap 'ip netns del $p-a; ip netns del $p-b; ip netns del $p-hub' EXIT
   ip netns add $p-hub; ip netns add $p-a; ip netns add $p-b
   ip -n $p-hub link add br0 type bridge; ip -n $p-hub link set br0 mtu 9000 up
   for x in a b; do
@@ -20,4 +21,3 @@ $RX python3 recv.py $dst > recv.out & rp=$!; sleep 0.5
 stat > stat0; $TX python3 send.py $dst $n $size > send.out; wait $rp; stat > stat1
 cat send.out recv.out; paste -d' ' stat0 stat1 | awk '{print}' | head -1 | awk '{print "softirq ticks", $19-$8}'
 paste -d' ' stat0 stat1 | tail -n +2 | awk '{print $1, "ticks", ($5+$6)-($2+$3)}'
-if [ $mode = netns ]; then ip netns del $p-a; ip netns del $p-b; ip netns del $p-hub; fi
