@@ -5,7 +5,7 @@
 #
 # Usage: scripts/netns-cluster.sh [--workers N] [--servers S] [--cut-worker I --cut-after SECONDS]
 #                                 [--step-timeout DURATION] [--mtu BYTES] [--link-qdisc 'QDISC']
-#                                 [--report FILE] [--log-dir DIR] [-- JOB ARGS...]
+#                                 [--report FILE] [--log-dir DIR] [--pair] [-- JOB ARGS...]
 #   --workers N          worker nodes (default 2, 1..200)
 #   --servers S          parameter-server shards (default 1, 1..9), each in its own namespace with its own link:
 #                        shard I runs `ps --shard I --shards S` (shards 1.. also `--join` shard 0); S = 1 is today's
@@ -22,6 +22,10 @@
 #                        (`descent bench scale --link-rate RATE` builds it; netem is not available everywhere)
 #   --report FILE        the server (shard 0) writes its JSON report (and FILE.png) there
 #   --log-dir DIR        where the node logs go (default: a new /tmp/netns-cluster.XXXXXX)
+#   --pair               no job: the same network with one worker, and the node command given JOB ARGS twice, in
+#                        namespace ps as `JOB ARGS --receive-at 10.77.0.1` and in w0 as `JOB ARGS --send-to 10.77.0.1`
+#                        (`descent bench model --validate` measures UDP between two namespaces so: `bench udp-pair`);
+#                        the exit code is the ps end's
 #   JOB ARGS             the job, given to every node: PRESET or --config FILE, --set k=v ...
 #                        (default: regression --set train.epochs=3)
 # Environment: DESCENT_NODE_CMD, the command that runs one node (default: scripts/descent; tests give a java
@@ -57,7 +61,7 @@ usage() {
 bad() { echo "netns-cluster: $*" >&2; exit 2; }
 note() { echo "netns-cluster: $*" >&2; }
 
-workers=2 servers=1 cut_worker="" cut_after=2 step_timeout="" report="" log_dir="" mtu=1500 link_qdisc=""
+workers=2 servers=1 cut_worker="" cut_after=2 step_timeout="" report="" log_dir="" mtu=1500 link_qdisc="" pair=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --workers) workers="${2:-}"; shift 2 || usage ;;
@@ -69,6 +73,7 @@ while [ $# -gt 0 ]; do
     --mtu) mtu="${2:-}"; shift 2 || usage ;;
     --report) report="${2:-}"; shift 2 || usage ;;
     --log-dir) log_dir="${2:-}"; shift 2 || usage ;;
+    --pair) pair=1; shift ;;
     -h|--help) usage ;;
     --) shift; break ;;
     *) bad "unknown option '$1' (see --help); job arguments go after --" ;;
@@ -76,6 +81,11 @@ while [ $# -gt 0 ]; do
 done
 job=("$@")
 [ ${#job[@]} -gt 0 ] || job=(regression --set train.epochs=3)
+if [ -n "$pair" ]; then
+  [ ${#@} -gt 0 ] || bad "--pair needs the node command's arguments after --"
+  [ "$servers" = 1 ] && [ -z "$cut_worker" ] && [ -z "$report" ] || bad "--pair takes no --servers, --cut-worker or --report"
+  workers=1
+fi
 
 [[ "$workers" =~ ^[0-9]+$ ]] && [ "$workers" -ge 1 ] && [ "$workers" -le 200 ] ||
   bad "--workers '$workers' must be a number from 1 to 200"
@@ -212,6 +222,18 @@ note "namespaces $id-ps (${ps_ip}) and $id-w0..w$((workers - 1)) (${subnet}.10..
   "link MTU $mtu, Aeron frames $aeron_mtu bytes"
 [ -z "$link_qdisc" ] || note "every link shaped both ways: tc qdisc add dev eth0 root $link_qdisc (in each node's" \
   "namespace) and dev v-NODE root $link_qdisc (on the bridge)"
+
+if [ -n "$pair" ]; then
+  start_node ps "${job[@]}" --receive-at "$ps_ip"
+  ps_pid=$!
+  start_node w0 "${job[@]}" --send-to "$ps_ip"
+  note "pair: ps ($ps_ip) receives, w0 ($(node_ip w0)) sends: $log_dir/ps.out, $log_dir/w0.out"
+  rc=0
+  wait "$ps_pid" || rc=$?
+  cat "$log_dir/ps.out"
+  note "the pair's receiver exited with $rc"
+  exit "$rc"
+fi
 
 ps_args=(ps "${job[@]}" --bind "$ps_ip:2551" --aeron "$ps_ip:40123" --workers "$workers")
 [ -z "$step_timeout" ] || ps_args+=(--cluster "step-timeout=$step_timeout")

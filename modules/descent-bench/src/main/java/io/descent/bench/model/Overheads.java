@@ -72,6 +72,17 @@ public record Overheads(double stepSeconds, double sumBytesPerSec, double update
     }
 
     /**
+     * @param bytesPerSec       {@link #udpBytesPerSec} measured elsewhere (e.g. between two namespaces).
+     * @param cpuSecondsPerByte {@link #udpCpuSecondsPerByte} measured with it.
+     * @return these overheads with that UDP rate and CPU cost.
+     */
+    public Overheads withUdp(final double bytesPerSec, final double cpuSecondsPerByte)
+    {
+        return new Overheads(stepSeconds, sumBytesPerSec, updateBytesPerSec, copyBytesPerSec, transferBytesPerSec,
+            tagBytesPerSec, bytesPerSec, sendBufferBytes, cpuSecondsPerByte);
+    }
+
+    /**
      * @return CPU seconds one byte costs both ends of a transfer over IPC together: the sender tags it and the receiver
      * checks the tag (two tags), and the copy into the publication and out of it ({@link #copyBytesPerSec} times both).
      */

@@ -3,6 +3,7 @@ package io.descent.bench.model;
 import io.descent.bench.scale.ScaleProbe;
 import io.descent.bench.scale.SharedCompute;
 import io.descent.bench.scale.SharedComputeProbe;
+import io.descent.bench.transport.UdpPath;
 import io.descent.cluster.Consistency;
 import io.descent.nn.ModelSpec;
 import io.descent.transport.wire.FastestMac;
@@ -20,7 +21,9 @@ import java.util.Map;
  * from the shape's host-shared compute ({@link SharedCompute}: N + S compute-only processes side by side, as many as
  * the run's JVMs, the N workers in lockstep; a sync step's compute is their E[max] per step, not the mean, and the
  * run's own mean compute is printed beside it), the host's rates measured right after the run ({@link RateProbe}: on a shared
- * host they move with the load; the data plane's at the model's size, with the MAC the runs' nodes use), the fixed cost
+ * host they move with the load; the data plane's at the model's size, with the MAC the runs' nodes use; in
+ * namespaces UDP's rate and CPU cost per byte from a sender and a receiver in two namespaces wired and shaped as the
+ * runs' links, measured once per link setting: {@link ScaleProbe#udpPath}), the fixed cost
  * of a round measured for the mode and shape ({@link #fixedCost}: a run of a tiny model, whose transfers are
  * negligible, on as many processes and with as many steps an epoch), the run's rounds per full batch (its epoch's
  * partial last batch is a round of its own: {@link ClusterShape#roundsPerStep}) and the link's rate less the data
@@ -78,9 +81,12 @@ final class Validation
      * @param fromSharedMax the model's samples per second had it been given the host-shared E[max] (measured apart
      *                  from the run, which drifts with the host's load).
      * @param shared    the spread's measurement, with as many processes as the run.
+     * @param overheads the host's rates the model was given, UDP's from {@code udpPath} when there is one.
+     * @param udpPath   UDP between two namespaces wired and shaped as the run's links, or null: UDP's rate and CPU
+     *                  cost are then the loopback probe's ({@link RateProbe}).
      */
     record Row(String config, double predicted, double measured, StepBreakdown breakdown, double runCompute,
-        double fromRunMean, double fromSharedMax, SharedCompute shared)
+        double fromRunMean, double fromSharedMax, SharedCompute shared, Overheads overheads, UdpPath udpPath)
     {
         double ratio()
         {
@@ -122,6 +128,13 @@ final class Validation
             json.put("overlap_s", breakdown.overlap());
             json.put("fixed_s", breakdown.fixed());
             json.put("rounds_per_step", breakdown.rounds());
+            json.put("overheads", overheads.toJson());
+            json.put("udp_measured_over", null == udpPath ? "loopback, one process (both ends and one media driver)" :
+                "two namespaces wired and shaped as the run's links, a process at each end");
+            if (null != udpPath)
+            {
+                json.put("udp_path", udpPath.toJson());
+            }
             return json;
         }
     }
@@ -150,6 +163,7 @@ final class Validation
             SMALL_MODEL : LARGE_MODEL;
         final long bytes = ComputeProbe.modelBytes(ModelSpec.parseMlp(widths));
         final RateProbe rates = new RateProbe((int)(bytes / Float.BYTES), FastestMac.onThisRuntime(), mtu);
+        final UdpPath udpPath = netns ? udpPath(links, rate, bytes) : null;
         final List<Row> rows = new ArrayList<>();
         for (final int[] shape : shapes)
         {
@@ -157,7 +171,7 @@ final class Validation
             final SharedCompute shared = sharedCompute(links, widths, shape);
             for (final String compression : compressions)
             {
-                rows.add(row(links, netns, rate, widths, bytes, shape, compression, rates, fixed, shared));
+                rows.add(row(links, netns, rate, widths, bytes, shape, compression, rates, fixed, shared, udpPath));
             }
         }
         return rows;
@@ -179,6 +193,17 @@ final class Validation
             "%.2f ms, compute %.2f ms a round, %.3f rounds a step)%n", links, shape[0], shape[1], fixed * 1e3,
             TINY_MODEL, steps, tiny.stepSeconds() * 1e3, tiny.computeSeconds() * 1e3, tiny.roundsPerStep());
         return fixed;
+    }
+
+    /**
+     * @return UDP between two namespaces wired and shaped as the runs' links ({@link ScaleProbe#udpPath}), at the
+     * model's size: its rate and CPU cost replace the loopback probe's in every row of these links.
+     */
+    private UdpPath udpPath(final String links, final String rate, final long bytes) throws InterruptedException
+    {
+        final UdpPath path = probe.udpPath(rate, (int)bytes);
+        out.printf(Locale.ROOT, "validation %s: UDP between two namespaces: %s%n", links, path.describe());
+        return path;
     }
 
     /**
@@ -212,12 +237,14 @@ final class Validation
 
     private Row row(final String links, final boolean netns, final String rate, final String widths,
         final long bytes, final int[] shape, final String compression, final RateProbe rates, final double fixed,
-        final SharedCompute shared) throws InterruptedException
+        final SharedCompute shared, final UdpPath udpPath) throws InterruptedException
     {
         final ScaleProbe.Measured run = probe.run(netns, rate, shape[0], shape[1], widths, batch, steps,
             "none".equals(compression) ? null : compression);
         final double ratio = ratio(compression, bytes, run.bytesSentPerStep());
-        final Overheads host = rates.measure(fixed);
+        final Overheads measured = rates.measure(fixed);
+        final Overheads host = null == udpPath ? measured : measured.withUdp(udpPath.bytesPerSec(),
+            udpPath.cpuSecondsPerByte());
         final double linkBytesPerSec = null == rate ? Double.POSITIVE_INFINITY :
             ScaleProbe.bitsPerSecond(rate) / 8.0 * WireFraming.efficiency(mtu);
         // Sync: every step waits for the slowest worker's compute: the run's mean × E[max]/mean of the lockstep probe.
@@ -232,18 +259,20 @@ final class Validation
             widths, "none".equals(compression) ? "" : String.format(Locale.ROOT, ", %s (ratio %.2f)", compression,
                 ratio)), step.samplesPerSec(shape[0], batch), run.samplesPerSec(), step, run.computeSeconds(),
             model.samplesPerSec(cluster.withCompute(run.computeSeconds())),
-            model.samplesPerSec(cluster.withCompute(shared.maxSeconds())), shared);
+            model.samplesPerSec(cluster.withCompute(shared.maxSeconds())), shared, host, udpPath);
         out.printf(Locale.ROOT, "  %-48s predicted %8.1f  measured %8.1f samples/s  ratio %.3f (%.3f from the " +
             "run's mean compute alone, %.3f from the host-shared E[max])  (compute %.1f = the run's mean %.1f × " +
             "the spread; push %.1f, server %.1f, pull %.1f, overlap %.1f, fixed %.1f ms a round, %.3f rounds; " +
-            "measured step %.1f ms; fold %.2f, update %.2f, transfer %.2f IPC / %.2f UDP (%.2f ns CPU a byte), tag " +
-            "%.2f GB/s)%n",
+            "measured step %.1f ms; fold %.2f, update %.2f, transfer %.2f IPC / %.2f UDP (%.2f ns CPU a byte, %s), " +
+            "tag %.2f GB/s)%n",
             row.config(), row.predicted(), row.measured(), row.ratio(), row.runMeanRatio(), row.sharedMaxRatio(),
             step.compute() * 1e3, run.computeSeconds() * 1e3,
             step.push() * 1e3, step.server() * 1e3, step.pull() * 1e3, step.overlap() * 1e3, step.fixed() * 1e3,
             step.rounds(), run.stepSeconds() * 1e3,
             host.sumBytesPerSec() / 1e9, host.updateBytesPerSec() / 1e9, host.transferBytesPerSec() / 1e9,
-            host.udpBytesPerSec() / 1e9, host.udpCpuSecondsPerByte() * 1e9, host.tagBytesPerSec() / 1e9);
+            host.udpBytesPerSec() / 1e9, host.udpCpuSecondsPerByte() * 1e9, null == udpPath ? "loopback" :
+            String.format(Locale.ROOT, "namespaces; loopback %.2f GB/s, %.2f ns", measured.udpBytesPerSec() / 1e9,
+                measured.udpCpuSecondsPerByte() * 1e9), host.tagBytesPerSec() / 1e9);
         return row;
     }
 

@@ -1,8 +1,11 @@
 package io.descent.bench.scale;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.descent.bench.transport.UdpPairCommand;
+import io.descent.bench.transport.UdpPath;
 import io.descent.cluster.local.JavaCommand;
 import io.descent.nn.error.BadInputException;
+import io.descent.report.JsonReports;
 
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -97,8 +100,52 @@ final class NetnsRunner implements ScaleRunner
         throws InterruptedException
     {
         final Path dir = logDir(workers, settings);
-        final Path report = dir.resolve("report.json");
-        final List<String> command = command(workers, settings, jobFile);
+        runScript(command(workers, settings, jobFile), dir, "the " + workers + "-worker netns run");
+        return ScaleRunner.readReport(dir.resolve("report.json"));
+    }
+
+    /**
+     * Measures UDP between two namespaces wired and shaped as a run's (the script's {@code --pair}: its network with
+     * one worker, one flow into each link): {@code bench udp-pair} receiving in the server's namespace and sending
+     * from the worker's, each a JVM like the nodes'.
+     *
+     * @param bytes the message size.
+     * @param dir   where the two ends meet and the script's output and their logs go.
+     * @return what the receiver measured ({@link UdpPairCommand#RESULT}).
+     */
+    UdpPath udpPair(final int bytes, final Path dir) throws InterruptedException
+    {
+        final List<String> command = new ArrayList<>(List.of("bash", script.toString(), "--pair", "--mtu",
+            String.valueOf(mtu)));
+        if (null != linkRate)
+        {
+            command.addAll(List.of("--link-qdisc", String.join(" ", linkRate.qdisc(mtu, 1))));
+        }
+        command.addAll(List.of("--log-dir", dir.toString(), "--", "bench", "udp-pair", "--bytes",
+            String.valueOf(bytes), "--dir", dir.toString()));
+        try
+        {
+            Files.createDirectories(dir);
+            UdpPairCommand.clear(dir);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("clearing the UDP pair's directory " + dir, ex);
+        }
+        runScript(command, dir, "the netns UDP pair");
+        try
+        {
+            return UdpPath.fromJson(JsonReports.mapper().readTree(dir.resolve(UdpPairCommand.RESULT).toFile()));
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("reading the UDP pair's measurement in " + dir, ex);
+        }
+    }
+
+    /** Runs the script with the nodes' launcher and BLAS threads, showing its output and keeping it in {@code dir}. */
+    private void runScript(final List<String> command, final Path dir, final String what) throws InterruptedException
+    {
         final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectInput(ProcessBuilder.Redirect.INHERIT);
         builder.environment().put("DESCENT_NODE_CMD", nodeCommand.toString());
@@ -124,14 +171,13 @@ final class NetnsRunner implements ScaleRunner
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("running " + script + " for " + workers + " workers", ex);
+            throw new UncheckedIOException("running " + script + " for " + what, ex);
         }
         if (code != 0)
         {
-            throw new IllegalStateException("the " + workers + "-worker netns run exited with " + code +
-                "; the script's output and the node logs are in " + dir);
+            throw new IllegalStateException(what + " exited with " + code + "; the script's output and the node " +
+                "logs are in " + dir);
         }
-        return ScaleRunner.readReport(report);
     }
 
     /** @return where the run of {@code workers} workers with {@code settings} keeps its logs and report. */

@@ -1,6 +1,7 @@
 package io.descent.bench.scale;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.descent.bench.transport.UdpPath;
 import io.descent.nn.error.BadInputException;
 
 import java.io.IOException;
@@ -68,6 +69,22 @@ public final class ScaleProbe
     public void requireNetns()
     {
         host.requireNetns();
+    }
+
+    /**
+     * Measures UDP between two namespaces wired and shaped as a netns run's links ({@link NetnsRunner#udpPair}): what
+     * a sender-receiver pair of the runs moves per second and what a byte costs both processes' CPU.
+     *
+     * @param linkRate {@code --link-rate} text of the links, or null for unshaped.
+     * @param bytes    the message size (the model's M).
+     * @return the pair's measurement.
+     */
+    public UdpPath udpPath(final String linkRate, final int bytes) throws InterruptedException
+    {
+        final NetnsRunner runner = NetnsRunner.create(host, null, 1, mtu, null == linkRate ? null :
+            LinkRate.parse(linkRate), work.resolve("logs"), work);
+        return runner.udpPair(bytes, work.resolve("logs").resolve("udp-pair-" + (null == linkRate ? "unshaped" :
+            linkRate)).toAbsolutePath());
     }
 
     /**

@@ -1,11 +1,14 @@
 package io.descent.bench.model;
 
 import io.descent.bench.scale.SharedCompute;
+import io.descent.bench.transport.UdpPath;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the validation gives the model for each gradient compression of a run. */
@@ -33,7 +36,8 @@ class ValidationTest
         final StepBreakdown step = new StepBreakdown(0.131, 0.05, 0.03, 0.045, 0.0, false, 0.0, 1.0);
         final SharedCompute shared = new SharedCompute(3, 2, 0.120, 0.120 * 0.131 / 0.105);
         final Validation.Row row = new Validation.Row("local, 2 workers, 1 server", step.samplesPerSec(2, 256),
-            1_600.0, step, 0.105, 512 / 0.230, 512 / (shared.maxSeconds() + 0.125), shared);
+            1_600.0, step, 0.105, 512 / 0.230, 512 / (shared.maxSeconds() + 0.125), shared,
+            new Overheads(0.0, 1e9, 1e9, 1e9, 1e9, 1e9, 5e8, 0, 2e-9), null);
         assertEquals(2_000.0, row.predicted(), 1e-9);
         assertEquals(1.25, row.ratio(), 1e-12);
         assertEquals(512 / 0.230 / 1_600, row.runMeanRatio(), 1e-12, "1.391: the run's mean alone, further off");
@@ -42,5 +46,19 @@ class ValidationTest
         assertEquals(0.105, (double)row.toJson().get("run_compute_mean_s"));
         assertTrue(((String)row.toJson().get("compute_input")).startsWith("the run's own mean compute × the " +
             "host-shared spread"));
+        assertEquals(2e-9, (double)((Map<?, ?>)row.toJson().get("overheads")).get("udp_cpu_seconds_per_byte"));
+        assertTrue(((String)row.toJson().get("udp_measured_over")).startsWith("loopback"), "no pair: the probe's");
+        assertFalse(row.toJson().containsKey("udp_path"));
+
+        final UdpPath path = new UdpPath(2e8, 0.4, 440_000_000L, 280_000_000L, 800_000_000L);
+        final Validation.Row paired = new Validation.Row(row.config(), row.predicted(), row.measured(), step, 0.105,
+            row.fromRunMean(), row.fromSharedMax(), shared, row.overheads().withUdp(path.bytesPerSec(),
+            path.cpuSecondsPerByte()), path);
+        final Map<?, ?> overheads = (Map<?, ?>)paired.toJson().get("overheads");
+        assertEquals(3.6e-9, (double)overheads.get("udp_cpu_seconds_per_byte"), 1e-21, "the pair's, both ends");
+        assertEquals(5e8, (double)overheads.get("udp_bytes_per_sec"), 1e-3);
+        assertEquals(1e9, (double)overheads.get("tag_bytes_per_sec"), "the rest as measured");
+        assertEquals(path.toJson(), paired.toJson().get("udp_path"));
+        assertTrue(((String)paired.toJson().get("udp_measured_over")).startsWith("two namespaces"));
     }
 }

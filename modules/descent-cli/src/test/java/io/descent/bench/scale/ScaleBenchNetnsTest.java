@@ -1,6 +1,7 @@
 package io.descent.bench.scale;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.descent.bench.transport.UdpPath;
 import io.descent.cli.DescentCli;
 import io.descent.report.JsonReports;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,6 +81,24 @@ class ScaleBenchNetnsTest
                 "10000000000bit burst 5000000 limit 62500000"), "shaped links:\n" + script);
             assertNoNamespaceLeft(script);
         }
+    }
+
+    @Test
+    void shouldMeasureUdpBetweenTwoNamespacesShapedAsARunsAndLeaveNoneBehind() throws Exception
+    {
+        final UdpPath path = new ScaleProbe(dir, 9000).udpPath("10gbit", 1_000_000);
+
+        assertEquals(15e6, path.bytes(), "the receiver's timed messages, all of them");
+        assertTrue(path.bytesPerSec() > 0 && Double.isFinite(path.bytesPerSec()), path.describe());
+        assertTrue(path.senderCpuNanos() > 0 && path.receiverCpuNanos() > 0, "both processes' CPU: " +
+            path.describe());
+        final Path logs = dir.resolve("logs/udp-pair-10gbit");
+        final String script = Files.readString(logs.resolve("script.out"));
+        assertTrue(script.contains("link MTU 9000, Aeron frames 8928 bytes"), "a run's frames:\n" + script);
+        assertTrue(script.contains("every link shaped both ways: tc qdisc add dev eth0 root tbf rate " +
+            "10000000000bit burst 5000000 limit"), "a run's shaped links:\n" + script);
+        assertTrue(script.contains("ps (10.77.0.1) receives, w0 (10.77.0.10) sends"), script);
+        assertNoNamespaceLeft(script);
     }
 
     private static void assertNoNamespaceLeft(final String scriptOutput) throws Exception

@@ -1,0 +1,312 @@
+package io.descent.bench.transport;
+
+import io.descent.nn.error.BadInputException;
+import io.descent.report.JsonReports;
+import io.descent.transport.Transport;
+import io.descent.transport.config.TransportSettings;
+import io.descent.transport.receive.BufferReceiver;
+import io.descent.transport.receive.ReceiveListener;
+import io.descent.transport.receive.ReceiveSlot;
+import io.descent.transport.send.BufferSender;
+import io.descent.transport.send.SendResult;
+import io.descent.transport.wire.ChunkAuth;
+import io.descent.transport.wire.DataKey;
+import io.descent.transport.wire.FastestMac;
+import io.descent.transport.wire.MessageId;
+import io.descent.transport.wire.MessageKind;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.UnsafeBuffer;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@code descent bench udp-pair} (hidden; {@code scripts/netns-cluster.sh --pair} starts it in two namespaces): one
+ * end of a stream of messages through Descent's chunked sender and receiver over UDP, tagged with the MAC the nodes
+ * use ({@link FastestMac}), each end in a process of its own with its own embedded media driver, as two nodes are.
+ * The receiver ({@code --receive-at IP}) listens on IP:{@value #PORT}; the sender ({@code --send-to IP}) sends
+ * {@code --warmup} then {@code --repeats} messages of {@code --bytes} back to back. They meet through files in
+ * {@code --dir} (the namespaces share the file system): the sender's session id, the receiver's readiness (session
+ * bound, every message's slot registered), the receiver's end of the window and the sender's CPU time. The receiver
+ * writes {@value #RESULT} ({@link UdpPath}): the timed window from the last warm-up message's completion to the last
+ * message's, its own CPU time and the host's busy CPU time over it, and the sender's CPU time from its first timed
+ * send until it saw the receiver done.
+ */
+@Command(name = "udp-pair", hidden = true, mixinStandardHelpOptions = true,
+    description = "One end of a UDP stream between two namespaces (started by bench model --validate).")
+public final class UdpPairCommand implements Callable<Integer>
+{
+    /** The receiver's port: the one netns-cluster.sh gives the parameter server's Aeron endpoint. */
+    static final int PORT = 40123;
+    /** The receiver's measurement, in {@code --dir}. */
+    public static final String RESULT = "pair.json";
+    private static final String SESSION = "sender.session";
+    private static final String READY = "receiver.ready";
+    private static final String DONE = "receiver.done";
+    private static final String SENDER_CPU = "sender.cpu";
+    private static final int STREAM_ID = 7100;
+    private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(120);
+    /** How often a file the other end writes is looked for: the waits are outside the timed window but one. */
+    private static final long POLL_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** The message contents, the same at both ends, so that the receiver can check what it got. */
+    private static final long CONTENT_SEED = 19L;
+
+    /**
+     * Removes what an earlier pair left in {@code dir}, so that the next pair's ends do not read its files.
+     *
+     * @param dir the meeting directory.
+     */
+    public static void clear(final Path dir) throws IOException
+    {
+        for (final String name : new String[] { SESSION, READY, DONE, SENDER_CPU, RESULT })
+        {
+            Files.deleteIfExists(dir.resolve(name));
+        }
+    }
+
+    /** Which end this process is. */
+    static final class End
+    {
+        @Option(names = "--receive-at", paramLabel = "IP", required = true, description = "receive on IP:" + PORT)
+        String receiveAt;
+
+        @Option(names = "--send-to", paramLabel = "IP", required = true, description = "send to IP:" + PORT)
+        String sendTo;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    private End end;
+
+    @Option(names = "--bytes", paramLabel = "B", required = true, description = "message size")
+    private int bytes;
+
+    @Option(names = "--warmup", paramLabel = "W", defaultValue = "10", description = "untimed messages first")
+    private int warmup;
+
+    @Option(names = "--repeats", paramLabel = "R", defaultValue = "15", description = "timed messages")
+    private int repeats;
+
+    @Option(names = "--dir", paramLabel = "DIR", required = true, description = "where the two ends meet")
+    private Path dir;
+
+    @Option(names = "--exit-with-parent", description = "accepted as nodes accept it; the script stops both ends")
+    private boolean exitWithParent;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        if (bytes < Float.BYTES || warmup < 1 || repeats < 1 || warmup + repeats > 1000)
+        {
+            throw new BadInputException("udp-pair needs --bytes >= 4, --warmup >= 1, --repeats >= 1 and at most " +
+                "1000 messages");
+        }
+        final UnsafeBuffer content = content(bytes);
+        final ChunkAuth auth = FastestMac.onThisRuntime();
+        final DataKey key = DataKey.derive("descent bench udp-pair key".getBytes(StandardCharsets.UTF_8), STREAM_ID,
+            "descent bench");
+        try (Transport transport = Transport.start(TransportSettings.load()))
+        {
+            if (null != end.receiveAt)
+            {
+                receive(transport, auth, key, content);
+            }
+            else
+            {
+                send(transport, auth, key, content);
+            }
+        }
+        return 0;
+    }
+
+    private void send(final Transport transport, final ChunkAuth auth, final DataKey key, final UnsafeBuffer content)
+        throws IOException
+    {
+        try (BufferSender sender = transport.newSender(transport.channels().udp(end.sendTo + ":" + PORT), STREAM_ID))
+        {
+            sender.authenticate(auth, key);
+            write(SESSION, String.valueOf(sender.sessionId()));
+            await(READY);
+            final long deadline = System.nanoTime() + TIMEOUT_NS;
+            while (!sender.isConnected())
+            {
+                if (System.nanoTime() - deadline > 0)
+                {
+                    throw new IllegalStateException("no receiver connected at " + end.sendTo + ":" + PORT);
+                }
+                LockSupport.parkNanos(POLL_NS);
+            }
+            long cpuStart = 0;
+            for (int i = 0; i < warmup + repeats; i++)
+            {
+                if (i == warmup)
+                {
+                    cpuStart = ProcessCpu.nanos();
+                }
+                final long start = System.nanoTime();
+                final SendResult result = sender.send(id(i), content, 0, bytes, start + TIMEOUT_NS);
+                if (!result.isSent())
+                {
+                    throw new IllegalStateException("message " + i + " of " + bytes + " bytes not sent: " + result);
+                }
+            }
+            await(DONE);
+            write(SENDER_CPU, String.valueOf(ProcessCpu.nanos() - cpuStart));
+        }
+    }
+
+    private void receive(final Transport transport, final ChunkAuth auth, final DataKey key,
+        final UnsafeBuffer content) throws IOException
+    {
+        final Window window = new Window(warmup, repeats);
+        final UnsafeBuffer destination = new UnsafeBuffer(ByteBuffer.allocateDirect(bytes));
+        // Closed with its agent (or with the transport, should the agent not start).
+        final BufferReceiver receiver = transport.newReceiver(transport.channels().udp(end.receiveAt + ":" + PORT),
+            STREAM_ID, window);
+        receiver.authenticate(auth, key);
+        receiver.bindSession(0, Integer.parseInt(await(SESSION)));
+        final long deadline = System.nanoTime() + TIMEOUT_NS;
+        for (int i = 0; i < warmup + repeats; i++)
+        {
+            final ReceiveSlot slot = new ReceiveSlot();
+            slot.expect(id(i), destination, 0, bytes, deadline);
+            if (!receiver.register(slot))
+            {
+                throw new IllegalStateException("the receiver refused message " + i + "'s slot");
+            }
+        }
+        try (AgentRunner agent = transport.startAgent(receiver))
+        {
+            write(READY, "ready");
+            window.await(TIMEOUT_NS);
+            write(DONE, "done");
+            final long senderCpu = Long.parseLong(await(SENDER_CPU));
+            if (!destination.equals(content))
+            {
+                throw new IllegalStateException("the received message differs from the one sent");
+            }
+            final UdpPath path = new UdpPath((double)bytes * repeats, (window.endNs - window.startNs) / 1e9,
+                senderCpu, window.endCpu - window.startCpu, window.endHost - window.startHost);
+            write(RESULT, JsonReports.line(path.toJson()));
+            System.out.println("udp-pair: " + path.describe());
+        }
+    }
+
+    /** The receiver's timed window, noted on its polling thread as messages complete (they complete in order). */
+    private static final class Window implements ReceiveListener
+    {
+        private final int warmup;
+        private final int total;
+        private final CountDownLatch over = new CountDownLatch(1);
+        private int completed;
+        private volatile String failure;
+        private volatile long startNs;
+        private volatile long startCpu;
+        private volatile long startHost;
+        private volatile long endNs;
+        private volatile long endCpu;
+        private volatile long endHost;
+
+        Window(final int warmup, final int repeats)
+        {
+            this.warmup = warmup;
+            this.total = warmup + repeats;
+        }
+
+        @Override
+        public void onComplete(final ReceiveSlot slot)
+        {
+            completed++;
+            if (completed == warmup)
+            {
+                startNs = System.nanoTime();
+                startCpu = ProcessCpu.nanos();
+                startHost = HostCpu.busyNanos();
+            }
+            else if (completed == total)
+            {
+                endNs = System.nanoTime();
+                endCpu = ProcessCpu.nanos();
+                endHost = HostCpu.busyNanos();
+                over.countDown();
+            }
+        }
+
+        @Override
+        public void onIncomplete(final ReceiveSlot slot)
+        {
+            failure = "message " + slot + " incomplete: " + slot.describeMissing();
+            over.countDown();
+        }
+
+        void await(final long timeoutNs) throws IOException
+        {
+            try
+            {
+                if (!over.await(timeoutNs, TimeUnit.NANOSECONDS))
+                {
+                    throw new IllegalStateException("only " + completed + " of " + total + " messages came in " +
+                        timeoutNs / 1_000_000_000L + " s");
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted waiting for the messages", ex);
+            }
+            if (null != failure)
+            {
+                throw new IllegalStateException(failure);
+            }
+        }
+    }
+
+    private MessageId id(final int index)
+    {
+        return new MessageId(1L, 1L, MessageKind.GRADIENT, index, 0, 0, bytes / Float.BYTES);
+    }
+
+    private static UnsafeBuffer content(final int bytes)
+    {
+        final byte[] random = new byte[bytes];
+        new Random(CONTENT_SEED).nextBytes(random);
+        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(bytes));
+        buffer.putBytes(0, random);
+        return buffer;
+    }
+
+    /** Writes {@code name} in the meeting directory atomically: the other end never reads half of it. */
+    private void write(final String name, final String text) throws IOException
+    {
+        Files.writeString(dir.resolve(name + ".tmp"), text);
+        Files.move(dir.resolve(name + ".tmp"), dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** @return the contents of {@code name} in the meeting directory, once the other end wrote it. */
+    private String await(final String name) throws IOException
+    {
+        final Path file = dir.resolve(name);
+        final long deadline = System.nanoTime() + TIMEOUT_NS;
+        while (!Files.exists(file))
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new IllegalStateException("the other end did not write " + file + " in " +
+                    TIMEOUT_NS / 1_000_000_000L + " s");
+            }
+            LockSupport.parkNanos(POLL_NS);
+        }
+        return Files.readString(file).trim();
+    }
+}
