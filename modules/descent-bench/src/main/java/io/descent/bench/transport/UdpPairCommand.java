@@ -26,6 +26,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -40,7 +42,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code --warmup} then {@code --repeats} messages of {@code --bytes} back to back. They meet through files in
  * {@code --dir} (the namespaces share the file system): the sender's session id, the receiver's readiness (session
  * bound, every message's slot registered), the receiver's end of the window and the sender's CPU time. The receiver
- * writes {@value #RESULT} ({@link UdpPath}): the timed window from the last warm-up message's completion to the last
+ * writes {@value #RESULT} ({@link UdpPath}, and each end's CPU time by thread name, {@link ThreadCpu}): the timed window from the last warm-up message's completion to the last
  * message's, its own CPU time and the host's busy CPU time over it, and the sender's CPU time from its first timed
  * send until it saw the receiver done.
  */
@@ -56,6 +58,7 @@ public final class UdpPairCommand implements Callable<Integer>
     private static final String READY = "receiver.ready";
     private static final String DONE = "receiver.done";
     private static final String SENDER_CPU = "sender.cpu";
+    private static final String SENDER_THREADS = "sender.threads";
     private static final int STREAM_ID = 7100;
     private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(120);
     /** How often a file the other end writes is looked for: the waits are outside the timed window but one. */
@@ -70,7 +73,7 @@ public final class UdpPairCommand implements Callable<Integer>
      */
     public static void clear(final Path dir) throws IOException
     {
-        for (final String name : new String[] { SESSION, READY, DONE, SENDER_CPU, RESULT })
+        for (final String name : new String[] { SESSION, READY, DONE, SENDER_CPU, SENDER_THREADS, RESULT })
         {
             Files.deleteIfExists(dir.resolve(name));
         }
@@ -148,11 +151,13 @@ public final class UdpPairCommand implements Callable<Integer>
                 LockSupport.parkNanos(POLL_NS);
             }
             long cpuStart = 0;
+            Map<String, Long> threadsStart = Map.of();
             for (int i = 0; i < warmup + repeats; i++)
             {
                 if (i == warmup)
                 {
                     cpuStart = ProcessCpu.nanos();
+                    threadsStart = ThreadCpu.snapshot();
                 }
                 final long start = System.nanoTime();
                 final SendResult result = sender.send(id(i), content, 0, bytes, start + TIMEOUT_NS);
@@ -162,7 +167,9 @@ public final class UdpPairCommand implements Callable<Integer>
                 }
             }
             await(DONE);
-            write(SENDER_CPU, String.valueOf(ProcessCpu.nanos() - cpuStart));
+            final long cpu = ProcessCpu.nanos() - cpuStart;
+            write(SENDER_THREADS, JsonReports.line(ThreadCpu.since(threadsStart, ThreadCpu.snapshot())));
+            write(SENDER_CPU, String.valueOf(cpu));
         }
     }
 
@@ -198,7 +205,10 @@ public final class UdpPairCommand implements Callable<Integer>
             }
             final UdpPath path = new UdpPath((double)bytes * repeats, (window.endNs - window.startNs) / 1e9,
                 senderCpu, window.endCpu - window.startCpu, window.endHost - window.startHost);
-            write(RESULT, JsonReports.line(path.toJson()));
+            final Map<String, Object> json = new LinkedHashMap<>(path.toJson());
+            json.put("sender_threads_cpu_ns", JsonReports.mapper().readTree(await(SENDER_THREADS)));
+            json.put("receiver_threads_cpu_ns", ThreadCpu.since(window.startThreads, window.endThreads));
+            write(RESULT, JsonReports.line(json));
             System.out.println("udp-pair: " + path.describe());
         }
     }
@@ -214,6 +224,8 @@ public final class UdpPairCommand implements Callable<Integer>
         private volatile long startNs;
         private volatile long startCpu;
         private volatile long startHost;
+        private volatile Map<String, Long> startThreads = Map.of();
+        private volatile Map<String, Long> endThreads = Map.of();
         private volatile long endNs;
         private volatile long endCpu;
         private volatile long endHost;
@@ -233,12 +245,14 @@ public final class UdpPairCommand implements Callable<Integer>
                 startNs = System.nanoTime();
                 startCpu = ProcessCpu.nanos();
                 startHost = HostCpu.busyNanos();
+                startThreads = ThreadCpu.snapshot();
             }
             else if (completed == total)
             {
                 endNs = System.nanoTime();
                 endCpu = ProcessCpu.nanos();
                 endHost = HostCpu.busyNanos();
+                endThreads = ThreadCpu.snapshot();
                 over.countDown();
             }
         }
