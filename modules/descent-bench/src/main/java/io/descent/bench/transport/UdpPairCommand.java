@@ -60,9 +60,17 @@ public final class UdpPairCommand implements Callable<Integer>
     private static final String SENDER_CPU = "sender.cpu";
     private static final String SENDER_THREADS = "sender.threads";
     private static final int STREAM_ID = 7100;
+    /** Messages of a pair at most: every one's slot is registered up front (descent.transport's max-slots is 1024). */
+    static final int MAX_MESSAGES = 1000;
     private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(120);
     /** How often a file the other end writes is looked for: the waits are outside the timed window but one. */
     private static final long POLL_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    /**
+     * Bytes the default warm-up moves: with 10 messages of 23 MB (233 MB) a third of each end's CPU in the window was
+     * still in the JVM's own threads (the JIT), with 60 (1.4 GB) none was (lab notes 2026-12-07e, contend part 2).
+     */
+    static final long WARM_UP_BYTES = 1_500_000_000L;
+    static final int MIN_WARM_UP = 10;
     /** The message contents, the same at both ends, so that the receiver can check what it got. */
     private static final long CONTENT_SEED = 19L;
 
@@ -95,7 +103,8 @@ public final class UdpPairCommand implements Callable<Integer>
     @Option(names = "--bytes", paramLabel = "B", required = true, description = "message size")
     private int bytes;
 
-    @Option(names = "--warmup", paramLabel = "W", defaultValue = "10", description = "untimed messages first")
+    @Option(names = "--warmup", paramLabel = "W", defaultValue = "0", description = "untimed messages first; 0 " +
+        "(default): enough to move " + WARM_UP_BYTES / 1_000_000 + " MB, at least " + MIN_WARM_UP + "")
     private int warmup;
 
     @Option(names = "--repeats", paramLabel = "R", defaultValue = "15", description = "timed messages")
@@ -110,11 +119,12 @@ public final class UdpPairCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        if (bytes < Float.BYTES || warmup < 1 || repeats < 1 || warmup + repeats > 1000)
+        if (bytes < Float.BYTES || warmup < 0 || repeats < 1 || repeats > MAX_MESSAGES - MIN_WARM_UP)
         {
-            throw new BadInputException("udp-pair needs --bytes >= 4, --warmup >= 1, --repeats >= 1 and at most " +
-                "1000 messages");
+            throw new BadInputException("udp-pair needs --bytes >= 4, --warmup >= 0, --repeats >= 1 and at most " +
+                MAX_MESSAGES + " messages");
         }
+        warmup = 0 == warmup ? warmUp(bytes, repeats) : Math.min(warmup, MAX_MESSAGES - repeats);
         final UnsafeBuffer content = content(bytes);
         final ChunkAuth auth = FastestMac.onThisRuntime();
         final DataKey key = DataKey.derive("descent bench udp-pair key".getBytes(StandardCharsets.UTF_8), STREAM_ID,
@@ -284,6 +294,17 @@ public final class UdpPairCommand implements Callable<Integer>
                 throw new IllegalStateException(failure);
             }
         }
+    }
+
+    /**
+     * @param bytes   the message size.
+     * @param repeats the timed messages.
+     * @return the default warm-up: enough messages to move {@link #WARM_UP_BYTES}, at least {@link #MIN_WARM_UP}, and
+     * no more than the receiver's slots leave beside the timed ones.
+     */
+    static int warmUp(final int bytes, final int repeats)
+    {
+        return (int)Math.max(MIN_WARM_UP, Math.min(MAX_MESSAGES - repeats, (WARM_UP_BYTES + bytes - 1) / bytes));
     }
 
     private MessageId id(final int index)

@@ -1,0 +1,17 @@
+package io.descent.bench.transport;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The UDP pair's default warm-up: enough messages to move 1.5 GB, within the receiver's slots. */
+class UdpPairCommandTest
+{
+    @Test
+    void shouldWarmUpByBytesWithinTheSlots()
+    {
+        assertEquals(65, UdpPairCommand.warmUp(23_300_000, 15), "1.5 GB ÷ 23.3 MB, rounded up: the 784-2048-2048-10 M");
+        assertEquals(10, UdpPairCommand.warmUp(400_000_000, 15), "at least 10");
+        assertEquals(985, UdpPairCommand.warmUp(1_000_000, 15), "1,500 wanted; 1,000 slots less the 15 timed");
+    }
+}
