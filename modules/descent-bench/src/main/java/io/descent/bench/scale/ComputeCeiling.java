@@ -71,9 +71,16 @@ final class ComputeCeiling
      *
      * @param free     samples/s running free.
      * @param lockstep samples/s in lockstep (a {@link LockstepBarrier} after every step).
+     * @param serverStepSeconds with the server's work: its process's time in one step's work in lockstep (its waits
+     *                 at the barrier left out), median over the rounds; NaN without a server's process.
      */
-    record Throughput(double free, double lockstep)
+    record Throughput(double free, double lockstep, double serverStepSeconds)
     {
+        /** Without a server's process. */
+        Throughput(final double free, final double lockstep)
+        {
+            this(free, lockstep, Double.NaN);
+        }
     }
 
     /**
@@ -116,6 +123,7 @@ final class ComputeCeiling
                 serverTag);
             final Map<Integer, List<Double>> free = new LinkedHashMap<>();
             final Map<Integer, List<Double>> lockstep = new LinkedHashMap<>();
+            final Map<Integer, List<Double>> serverStep = new LinkedHashMap<>();
             long base = 0;
             for (int round = 1; round <= rounds; round++)
             {
@@ -140,6 +148,14 @@ final class ComputeCeiling
                     free.computeIfAbsent(count, c -> new ArrayList<>()).add(freeTotal);
                     lockstep.computeIfAbsent(count, c -> new ArrayList<>()).add(lockstepTotal);
                     line.append(String.format("  %d: %.0f / %.0f", count, freeTotal, lockstepTotal));
+                    if (withServer)
+                    {
+                        final Window server = together.get(0);
+                        serverStep.computeIfAbsent(count, c -> new ArrayList<>())
+                            .add(server.computeSeconds() / Math.max(1, server.steps()));
+                        line.append(String.format(" (server %.2f ms a step)", serverStep.get(count)
+                            .get(serverStep.get(count).size() - 1) * 1e3));
+                    }
                 }
                 progress.printf((withServer ? "with the server's work (" + serverTag.label() + ")" :
                     "compute only") + ", round %d/%d, samples/s free / in lockstep by processes:%s%n", round,
@@ -148,7 +164,8 @@ final class ComputeCeiling
             final Map<Integer, Throughput> medians = new LinkedHashMap<>();
             for (final int count : counts)
             {
-                medians.put(count, new Throughput(median(free.get(count)), median(lockstep.get(count))));
+                medians.put(count, new Throughput(median(free.get(count)), median(lockstep.get(count)),
+                    withServer ? median(serverStep.get(count)) : Double.NaN));
             }
             return medians;
         }

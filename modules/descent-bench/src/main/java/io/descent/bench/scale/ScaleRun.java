@@ -188,6 +188,7 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
             json.put("ceiling_with_server", ceilingWithServer(baseline));
             json.put("with_server_lockstep_samples_per_sec", withServer.lockstep());
             json.put("lockstep_ceiling_with_server", lockstepCeilingWithServer(baseline));
+            json.put("with_server_server_step_s", withServer.serverStepSeconds());
             json.put("efficiency_of_ceiling_with_server", efficiency(baseline) / lockstepCeilingWithServer(baseline));
         }
         return json;
