@@ -1,10 +1,6 @@
 package io.descent.bench.model;
 
 import io.descent.bench.transport.DataPlaneProbe;
-import io.descent.nn.optim.Finite;
-import io.descent.nn.optim.LearningRateSchedule;
-import io.descent.nn.optim.OptimizerSettings;
-import io.descent.nn.optim.ScheduleSettings;
 import io.descent.nn.optim.Sgd;
 import io.descent.transport.config.TransportSettings;
 import io.descent.transport.wire.ChunkAuth;
@@ -87,30 +83,24 @@ public final class RateProbe
         }
     }
 
-    /** @return bytes of gradient folded into a running sum per second (one axpy). */
+    /** @return bytes of gradient folded into a running sum per second (one axpy, {@link ServerUpdate#fold}). */
     public double sumBytesPerSec()
     {
         final INDArray sum = Nd4j.rand(DataType.FLOAT, floats);
         final INDArray gradient = Nd4j.rand(DataType.FLOAT, floats);
-        return rate(rounds -> timed(rounds, () -> Nd4j.getBlasWrapper().level1().axpy(floats, 1.0, gradient, sum)));
+        return rate(rounds -> timed(rounds, () -> ServerUpdate.fold(sum, gradient, 1.0)));
     }
 
-    /** @return bytes of parameters an update (finiteness check, then a momentum-SGD step) covers per second. */
+    /**
+     * @return bytes of parameters an update (finiteness check, then a momentum-SGD step: {@link ServerUpdate#apply})
+     * covers per second.
+     */
     public double updateBytesPerSec()
     {
         final INDArray parameters = Nd4j.rand(DataType.FLOAT, floats);
         final INDArray gradient = Nd4j.rand(DataType.FLOAT, floats).muli(1e-3);
-        final Sgd sgd = new Sgd(new OptimizerSettings("sgd", 0.01, 0.9, false, 0.0, 0.0, 0.9, 0.999, 1e-8,
-            new ScheduleSettings("constant", 1, 1, 0, 0)),
-            LearningRateSchedule.constant(0.01), parameters);
-        final long[] step = { 0 };
-        return rate(rounds -> timed(rounds, () ->
-        {
-            if (Finite.all(gradient))
-            {
-                sgd.step(parameters, gradient, step[0]++);
-            }
-        }));
+        final ServerUpdate update = new ServerUpdate(parameters);
+        return rate(rounds -> timed(rounds, () -> update.apply(gradient)));
     }
 
     /** @return bytes per second one transfer through shared memory moves: copy in, CRC32C, copy out. */

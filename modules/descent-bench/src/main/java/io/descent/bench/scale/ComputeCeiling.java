@@ -2,6 +2,7 @@ package io.descent.bench.scale;
 
 import io.descent.bench.scale.CeilingProcess.Window;
 import io.descent.cluster.local.JavaCommand;
+import io.descent.transport.wire.ChunkAuth;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,6 +22,13 @@ import java.util.Map;
  * efficiency bounds that of any data-parallel trainer here (a trainer adds communication to exactly this work).
  * Then the same processes run the same number of steps in lockstep ({@link LockstepBarrier} after every step): what
  * a synchronous trainer whose communication cost nothing would reach, every step waiting for the slowest process.
+ *
+ * <p>With the server's work ({@link #measure(int[], Path, ChunkAuth, PrintStream)}), one more process runs beside
+ * them in every window: the parameter server's per-step CPU work for the window's workers without a network
+ * ({@link ServerStepWork}), and every worker adds its own data-plane byte work to its steps ({@link WorkerStepBytes}),
+ * as a run has its workers' JVMs and the server's on this host. In lockstep the server's process meets the workers
+ * at the barrier every step; running free it makes one step per {@code N} gradients the workers made. The throughput
+ * counts the workers' examples; the server's process is there at every count, one worker included.
  *
  * <p>The processes start once and warm up; then every round runs one window per count, so the counts are
  * interleaved within seconds of each other and a drift of the host hits them alike (in {@link RunOrder}: up, then
@@ -63,9 +71,16 @@ final class ComputeCeiling
      *
      * @param free     samples/s running free.
      * @param lockstep samples/s in lockstep (a {@link LockstepBarrier} after every step).
+     * @param serverStepSeconds with the server's work: its process's time in one step's work in lockstep (its waits
+     *                 at the barrier left out), median over the rounds; NaN without a server's process.
      */
-    record Throughput(double free, double lockstep)
+    record Throughput(double free, double lockstep, double serverStepSeconds)
     {
+        /** Without a server's process. */
+        Throughput(final double free, final double lockstep)
+        {
+            this(free, lockstep, Double.NaN);
+        }
     }
 
     /**
@@ -78,39 +93,79 @@ final class ComputeCeiling
     Map<Integer, Throughput> measure(final int[] counts, final Path jobFile, final PrintStream progress)
         throws InterruptedException
     {
+        return measure(counts, jobFile, null, progress);
+    }
+
+    /**
+     * @param counts    the worker counts, increasing.
+     * @param jobFile   the job of the largest count ({@link ScaleJob#write}): rank {@code r} walks shard {@code r}.
+     * @param serverTag with the server's work: the data plane's chunk tag the server and the workers run over their
+     *                  bytes; null for the compute-only ceiling.
+     * @param progress  told of every round.
+     * @return by count, the throughput of that many workers' processes (beside the server's process when given).
+     * @throws IllegalStateException when a process fails or does not answer in time, naming its log.
+     */
+    Map<Integer, Throughput> measure(final int[] counts, final Path jobFile, final ChunkAuth serverTag,
+        final PrintStream progress) throws InterruptedException
+    {
         final int largest = counts[counts.length - 1];
+        final boolean withServer = null != serverTag;
         final List<CeilingProcess> processes = new ArrayList<>();
         try
         {
-            startReady(processes, largest, jobFile, work.resolve("ceiling-barrier"));
+            if (withServer)
+            {
+                processes.add(start(largest, 0, jobFile, work.resolve("ceiling-server-barrier"),
+                    CeilingLoopCommand.Role.server, serverTag));
+            }
+            startReady(processes, largest, jobFile, work.resolve(withServer ? "ceiling-server-barrier" :
+                "ceiling-barrier"), withServer ? CeilingLoopCommand.Role.worker : CeilingLoopCommand.Role.compute,
+                serverTag);
             final Map<Integer, List<Double>> free = new LinkedHashMap<>();
             final Map<Integer, List<Double>> lockstep = new LinkedHashMap<>();
+            final Map<Integer, List<Double>> serverStep = new LinkedHashMap<>();
             long base = 0;
             for (int round = 1; round <= rounds; round++)
             {
                 final StringBuilder line = new StringBuilder();
                 for (final int count : RunOrder.of(counts, round - 1))
                 {
-                    final List<CeilingProcess> running = processes.subList(0, count);
-                    final List<Window> alone = window(running, CeilingLoopCommand.RUN + windowSeconds);
-                    // The lockstep window takes as many steps as the slowest process made running free.
-                    final long steps = Math.max(1, alone.stream().mapToLong(Window::steps).min().orElse(1));
+                    // With the server, its process is the first: barrier slot 0, the workers' from 1.
+                    final int first = withServer ? 1 : 0;
+                    final List<CeilingProcess> running = processes.subList(0, first + count);
+                    final List<Window> alone = window(running, CeilingLoopCommand.RUN + windowSeconds + " " + base +
+                        " " + count);
+                    final List<Window> aloneWorkers = alone.subList(first, alone.size());
+                    // Running free, the workers published counts up to base + their steps.
+                    base += aloneWorkers.stream().mapToLong(Window::steps).max().orElse(0);
+                    // The lockstep window takes as many steps as the slowest worker made running free.
+                    final long steps = Math.max(1, aloneWorkers.stream().mapToLong(Window::steps).min().orElse(1));
                     final List<Window> together = window(running,
-                        CeilingLoopCommand.LOCKSTEP + steps + " " + count + " " + base);
+                        CeilingLoopCommand.LOCKSTEP + steps + " " + running.size() + " " + base);
                     base += steps;
                     final double freeTotal = alone.stream().mapToDouble(Window::samplesPerSec).sum();
                     final double lockstepTotal = together.stream().mapToDouble(Window::samplesPerSec).sum();
                     free.computeIfAbsent(count, c -> new ArrayList<>()).add(freeTotal);
                     lockstep.computeIfAbsent(count, c -> new ArrayList<>()).add(lockstepTotal);
                     line.append(String.format("  %d: %.0f / %.0f", count, freeTotal, lockstepTotal));
+                    if (withServer)
+                    {
+                        final Window server = together.get(0);
+                        serverStep.computeIfAbsent(count, c -> new ArrayList<>())
+                            .add(server.computeSeconds() / Math.max(1, server.steps()));
+                        line.append(String.format(" (server %.2f ms a step)", serverStep.get(count)
+                            .get(serverStep.get(count).size() - 1) * 1e3));
+                    }
                 }
-                progress.printf("compute only, round %d/%d, samples/s free / in lockstep by processes:%s%n", round,
+                progress.printf((withServer ? "with the server's work (" + serverTag.label() + ")" :
+                    "compute only") + ", round %d/%d, samples/s free / in lockstep by processes:%s%n", round,
                     rounds, line);
             }
             final Map<Integer, Throughput> medians = new LinkedHashMap<>();
             for (final int count : counts)
             {
-                medians.put(count, new Throughput(median(free.get(count)), median(lockstep.get(count))));
+                medians.put(count, new Throughput(median(free.get(count)), median(lockstep.get(count)),
+                    withServer ? median(serverStep.get(count)) : Double.NaN));
             }
             return medians;
         }
@@ -143,7 +198,7 @@ final class ComputeCeiling
         {
             // Counts only grow: a barrier file left by an earlier measurement would let every step through.
             Files.deleteIfExists(barrier);
-            startReady(running, processes, jobFile, barrier);
+            startReady(running, processes, jobFile, barrier, CeilingLoopCommand.Role.compute, null);
             return List.copyOf(window(running, CeilingLoopCommand.LOCKSTEP + steps + " " + workers + " 0")
                 .subList(0, workers));
         }
@@ -159,11 +214,11 @@ final class ComputeCeiling
 
     /** Starts {@code count} processes into {@code processes} and waits until each has warmed up. */
     private void startReady(final List<CeilingProcess> processes, final int count, final Path jobFile,
-        final Path barrier) throws InterruptedException
+        final Path barrier, final CeilingLoopCommand.Role role, final ChunkAuth tag) throws InterruptedException
     {
         for (int rank = 0; rank < count; rank++)
         {
-            processes.add(start(count, rank, jobFile, barrier));
+            processes.add(start(count, rank, jobFile, barrier, role, tag));
         }
         for (final CeilingProcess process : processes)
         {
@@ -194,13 +249,18 @@ final class ComputeCeiling
         return results;
     }
 
-    private CeilingProcess start(final int workers, final int rank, final Path jobFile, final Path barrier)
+    private CeilingProcess start(final int workers, final int rank, final Path jobFile, final Path barrier,
+        final CeilingLoopCommand.Role role, final ChunkAuth tag)
     {
         final List<String> args = new ArrayList<>(JavaCommand.thisJvm(List.of()));
         args.addAll(List.of("bench", "ceiling-loop", "--config", jobFile.toString(), "--workers",
             String.valueOf(workers), "--rank", String.valueOf(rank), "--warmup-steps", String.valueOf(warmupSteps),
-            "--barrier", barrier.toString()));
-        final Path log = work.resolve("ceiling-" + rank + ".log");
+            "--barrier", barrier.toString(), "--role", role.name()));
+        if (null != tag)
+        {
+            args.addAll(List.of("--auth", tag.label()));
+        }
+        final Path log = work.resolve("ceiling-" + role + "-" + rank + ".log");
         final ProcessBuilder builder = new ProcessBuilder(args)
             .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         JavaCommand.blasThreads(builder.environment(), threads);

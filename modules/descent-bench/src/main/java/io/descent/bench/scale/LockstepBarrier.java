@@ -80,6 +80,45 @@ final class LockstepBarrier implements AutoCloseable
         }
     }
 
+    /**
+     * Publishes that this process has done {@code count} steps, waiting for no one (a free-running window that a
+     * paced participant follows, {@link #awaitTotal}).
+     *
+     * @param count steps done, larger than any count published before.
+     */
+    void publish(final long count)
+    {
+        slots.putLongVolatile(rank * SLOT_BYTES, count);
+    }
+
+    /**
+     * Waits until slots {@code first..first+count-1} have together done {@code total} steps since {@code base}, or
+     * until {@code deadlineNs} ({@link System#nanoTime}) passes.
+     *
+     * @return true when they have, false at the deadline.
+     */
+    boolean awaitTotal(final int first, final int count, final long base, final long total, final long deadlineNs)
+    {
+        idle.reset();
+        while (true)
+        {
+            long done = 0;
+            for (int slot = first; slot < first + count; slot++)
+            {
+                done += Math.max(0, slots.getLongVolatile(slot * SLOT_BYTES) - base);
+            }
+            if (done >= total)
+            {
+                return true;
+            }
+            if (System.nanoTime() - deadlineNs >= 0)
+            {
+                return false;
+            }
+            idle.idle();
+        }
+    }
+
     @Override
     public void close()
     {

@@ -95,6 +95,20 @@ final class MacCpuCosts
         return null != auth && DataPlaneAuth.parse(auth, "--auth") == DataPlaneAuth.NONE;
     }
 
+    /**
+     * @param auth a row's {@code --auth}, or null for the nodes' setting ({@code auto}).
+     * @return the chunk tag a row's nodes run (every {@code bench scale} run has a cluster key): {@code none}'s CRC32C,
+     * else its MAC ({@link #mac}).
+     */
+    static ChunkAuth chunkTag(final String auth)
+    {
+        if (null == auth)
+        {
+            return FastestMac.onThisRuntime();
+        }
+        return isNone(auth) ? ChunkAuth.CRC_ONLY : mac(auth);
+    }
+
     /** @return the MAC a row's nodes run: {@code auto} is this runtime's fastest, as their server picks it. */
     static ChunkAuth mac(final String auth)
     {

@@ -8,6 +8,7 @@ import io.descent.k8s.ApiOptions;
 import io.descent.nn.error.BadInputException;
 import io.descent.report.JsonReports;
 import io.descent.train.JobArguments;
+import io.descent.transport.wire.ChunkAuth;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -132,7 +133,9 @@ public final class ScaleBenchCommand implements Callable<Integer>
         "each count, that many processes on this machine side by side, no server, no network, free-running and " +
         "then in lockstep (a barrier after every step). Reports their weak-scaling efficiency (the ceilings of any " +
         "data-parallel and any synchronous trainer's on this host) and the share of the lockstep one each run " +
-        "reached")
+        "reached. Then the same beside one more process doing the parameter server's per-step CPU work for the " +
+        "count's workers (copy out and check each gradient, fold, update, the weights' broadcast copies and tag), " +
+        "the workers adding their own data-plane byte work: the ceilings with the server's work")
     private boolean ceiling;
 
     @Option(names = "--ceiling-seconds", paramLabel = "S", description = "--ceiling: length of one measured window, " +
@@ -243,11 +246,16 @@ public final class ScaleBenchCommand implements Callable<Integer>
                         perWorkerBatch, result));
                 }
             }
+            final ComputeCeiling ceilings = new ComputeCeiling(threads, steps, ceilingSeconds, ceilingRounds, work);
+            final Path ceilingJob = ceiling ? job.write(work, counts[counts.length - 1]) : null;
             final Map<Integer, ComputeCeiling.Throughput> computeOnly = ceiling ?
-                new ComputeCeiling(threads, steps, ceilingSeconds, ceilingRounds, work)
-                    .measure(counts, job.write(work, counts[counts.length - 1]), System.out) : Map.of();
+                ceilings.measure(counts, ceilingJob, System.out) : Map.of();
+            // The server's process tags and checks with the chunk tag of the sweep's first row, as its runs' nodes.
+            final Map<Integer, ComputeCeiling.Throughput> withServer = ceiling ? ceilings.measure(counts, ceilingJob,
+                serverTag(sweep), System.out) : Map.of();
             repeats.forEach((row, each) -> runs.add(ceiling ? ScaleRun.median(each)
-                .withComputeOnly(computeOnly.get(row.workers())) : ScaleRun.median(each)));
+                .withComputeOnly(computeOnly.get(row.workers())).withServerWork(withServer.get(row.workers())) :
+                ScaleRun.median(each)));
             ratios = StepRatio.of(sweep, repeats);
             // Runs on other machines (k8s) do not share this one's cores or MAC rate: no estimate from here.
             final int messageBytes = (int)Math.min(Integer.MAX_VALUE, params * Float.BYTES);
@@ -285,6 +293,7 @@ public final class ScaleBenchCommand implements Callable<Integer>
         {
             setup.put("ceiling_seconds", ceilingSeconds);
             setup.put("ceiling_rounds", ceilingRounds);
+            setup.put("ceiling_with_server_tag", serverTag(sweep).label());
         }
         final Map<String, Object> json = ScaleOutputs.json(runs, ratios, setup);
         if (!macCpuCosts.isEmpty())
@@ -452,7 +461,8 @@ public final class ScaleBenchCommand implements Callable<Integer>
             .length()).max().orElse(0)) + "s  ";
         System.out.println((width == 0 ? "" : String.format(settings, "settings")) +
             (codecs ? String.format(codec, "compression") : "") + "workers  samples/s  efficiency  step ms  compute ms  comm ms" +
-            (ceiling ? "  compute only: free samples/s  ceiling  lockstep samples/s  ceiling  efficiency of it" : "") +
+            (ceiling ? "  compute only: free samples/s  ceiling  lockstep samples/s  ceiling  efficiency of it" +
+                "  with server: free samples/s  ceiling  lockstep samples/s  ceiling  efficiency of it" : "") +
             (repeat > 1 ? "  range of " + repeat + " runs (samples/s)" : ""));
         for (final ScaleRun run : runs)
         {
@@ -462,9 +472,18 @@ public final class ScaleBenchCommand implements Callable<Integer>
                 run.efficiency(base), run.stepSeconds() * 1e3, run.computeSeconds() * 1e3,
                 run.commSeconds() * 1e3, ceiling ? String.format("  %28.0f  %7.3f  %18.0f  %7.3f  %16.3f",
                     run.computeOnly().free(), run.ceiling(base), run.computeOnly().lockstep(),
-                    run.lockstepCeiling(base), run.efficiency(base) / run.lockstepCeiling(base)) : "",
+                    run.lockstepCeiling(base), run.efficiency(base) / run.lockstepCeiling(base)) +
+                    String.format("  %27.0f  %7.3f  %18.0f  %7.3f  %16.3f", run.withServer().free(),
+                    run.ceilingWithServer(base), run.withServer().lockstep(), run.lockstepCeilingWithServer(base),
+                    run.efficiency(base) / run.lockstepCeilingWithServer(base)) : "",
                 repeat > 1 ? String.format("  %.0f–%.0f", run.minSamplesPerSec(), run.maxSamplesPerSec()) : "");
         }
+    }
+
+    /** @return the chunk tag of the sweep's first row's nodes ({@link MacCpuCosts#chunkTag}). */
+    private static ChunkAuth serverTag(final ScaleSweep sweep)
+    {
+        return MacCpuCosts.chunkTag(sweep.combinations().get(0).auth());
     }
 
     private int[] parseCounts()

@@ -55,20 +55,23 @@ final class ScaleOutputs
         final StringBuilder csv =
             new StringBuilder("mode,workers,label,servers,consistency,data_plane_auth,samples_per_sec,efficiency,step_s,compute_s,comm_s,repeats," +
                 "samples_per_sec_min,samples_per_sec_max,compute_only_samples_per_sec,ceiling,lockstep_samples_per_sec," +
-                "lockstep_ceiling,cpus,compression\n");
+                "lockstep_ceiling,with_server_samples_per_sec,ceiling_with_server,with_server_lockstep_samples_per_sec," +
+                "lockstep_ceiling_with_server,cpus,compression\n");
         for (final ScaleRun run : runs)
         {
             final ScaleRun base = run.baselineIn(runs);
             final Map<String, Object> settings = run.settings().toJson();
             // A CPU list may hold commas ("0,2"), a label too: quoted.
             csv.append(String.format(Locale.ROOT,
-                "%s,%d,\"%s\",%d,%s,%s,%.1f,%.4f,%.6f,%.6f,%.6f,%d,%.1f,%.1f,%s,\"%s\",%s%n",
+                "%s,%d,\"%s\",%d,%s,%s,%.1f,%.4f,%.6f,%.6f,%.6f,%d,%.1f,%.1f,%s,%s,\"%s\",%s%n",
                 run.mode(), run.workers(), run.settings().label(), run.settings().servers(),
                 run.settings().consistency(), settings.get("data_plane_auth"), run.samplesPerSec(),
                 run.efficiency(base), run.stepSeconds(), run.computeSeconds(), run.commSeconds(), run.repeats(),
                 run.minSamplesPerSec(), run.maxSamplesPerSec(), run.hasCeiling() ? String.format(Locale.ROOT,
                     "%.1f,%.4f,%.1f,%.4f", run.computeOnly().free(), run.ceiling(base), run.computeOnly().lockstep(),
-                    run.lockstepCeiling(base)) : ",,,", run.cpus(), run.settings().compressionName()));
+                    run.lockstepCeiling(base)) : ",,,", run.hasServerCeiling() ? String.format(Locale.ROOT,
+                    "%.1f,%.4f,%.1f,%.4f", run.withServer().free(), run.ceilingWithServer(base),
+                    run.withServer().lockstep(), run.lockstepCeilingWithServer(base)) : ",,,", run.cpus(), run.settings().compressionName()));
         }
         AtomicFiles.write(dir.resolve("scale.csv"), path -> Files.writeString(path, csv));
         final BufferedImage image = plot(runs);
@@ -108,6 +111,11 @@ final class ScaleOutputs
             eff.addSeries("compute only, free", workers, group.stream().map(run -> run.ceiling(base)).toList());
             eff.addSeries("compute only, in lockstep", workers, group.stream().map(run -> run.lockstepCeiling(base))
                 .toList());
+        }
+        if (base.hasServerCeiling())
+        {
+            eff.addSeries("with server, in lockstep", workers, group.stream()
+                .map(run -> run.lockstepCeilingWithServer(base)).toList());
         }
         speed.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         eff.getStyler().setYAxisMin(0.0).setYAxisMax(1.1);

@@ -21,13 +21,16 @@ import java.util.Map;
  * @param minSamplesPerSec the slowest of those runs.
  * @param maxSamplesPerSec the fastest of those runs.
  * @param computeOnly    the {@link ComputeCeiling compute-only} throughput of this count, or null when not measured.
+ * @param withServer     the throughput of this count's workers beside a process doing the server's work
+ *                       ({@link ComputeCeiling#measure(int[], java.nio.file.Path, io.descent.transport.wire.ChunkAuth,
+ *                       java.io.PrintStream) the ceiling with the server's work}), or null when not measured.
  * @param cpus           the CPUs the run's parameter server could use (its report's {@code server_stats.cpus},
  *                       e.g. "0-1"), or "" when the report does not say.
  * @param settings       the cluster settings of the run (its row of a sweep).
  */
 record ScaleRun(String mode, int workers, double samplesPerSec, double stepSeconds, double computeSeconds,
     double commSeconds, int repeats, double minSamplesPerSec, double maxSamplesPerSec,
-    ComputeCeiling.Throughput computeOnly, String cpus, ScaleSettings settings)
+    ComputeCeiling.Throughput computeOnly, ComputeCeiling.Throughput withServer, String cpus, ScaleSettings settings)
 {
     /**
      * @param report a cluster run's parameter server report: its last epoch is the measured one, with that epoch's
@@ -50,14 +53,27 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
         final double steps = Math.max(1, measured.get("steps").asDouble());
         return new ScaleRun(mode, workers, samplesPerSec, (double)workers * batch / samplesPerSec,
             measured.get("compute_s").asDouble() / steps, measured.get("comm_s").asDouble() / steps, 1, samplesPerSec,
-            samplesPerSec, null, report.path("server_stats").path("cpus").asText(""), settings);
+            samplesPerSec, null, null, report.path("server_stats").path("cpus").asText(""), settings);
     }
 
     /** @return this run with the compute-only throughput of its count. */
     ScaleRun withComputeOnly(final ComputeCeiling.Throughput throughput)
     {
         return new ScaleRun(mode, workers, samplesPerSec, stepSeconds, computeSeconds, commSeconds, repeats,
-            minSamplesPerSec, maxSamplesPerSec, throughput, cpus, settings);
+            minSamplesPerSec, maxSamplesPerSec, throughput, withServer, cpus, settings);
+    }
+
+    /** @return this run with its count's throughput beside the server's work. */
+    ScaleRun withServerWork(final ComputeCeiling.Throughput throughput)
+    {
+        return new ScaleRun(mode, workers, samplesPerSec, stepSeconds, computeSeconds, commSeconds, repeats,
+            minSamplesPerSec, maxSamplesPerSec, computeOnly, throughput, cpus, settings);
+    }
+
+    /** @return true when the ceiling with the server's work was measured. */
+    boolean hasServerCeiling()
+    {
+        return null != withServer;
     }
 
     /** @return true when the compute-only ceiling was measured. */
@@ -77,7 +93,7 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
         final ScaleRun middle = sorted.get((sorted.size() - 1) / 2);
         return new ScaleRun(middle.mode, middle.workers, middle.samplesPerSec, middle.stepSeconds,
             middle.computeSeconds, middle.commSeconds, sorted.size(), sorted.get(0).samplesPerSec,
-            sorted.get(sorted.size() - 1).samplesPerSec, middle.computeOnly, middle.cpus, middle.settings);
+            sorted.get(sorted.size() - 1).samplesPerSec, middle.computeOnly, middle.withServer, middle.cpus, middle.settings);
     }
 
     /**
@@ -120,6 +136,29 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
             ((double)workers / baseline.workers * baseline.computeOnly.lockstep()) : Double.NaN;
     }
 
+    /**
+     * @param baseline the run with the fewest workers.
+     * @return the weak-scaling efficiency of the workers' processes running free beside the server's work (both
+     * counts with the server's process), or NaN when not measured.
+     */
+    double ceilingWithServer(final ScaleRun baseline)
+    {
+        return hasServerCeiling() && baseline.hasServerCeiling() ? withServer.free() /
+            ((double)workers / baseline.workers * baseline.withServer.free()) : Double.NaN;
+    }
+
+    /**
+     * @param baseline the run with the fewest workers.
+     * @return the weak-scaling efficiency of the workers' and the server's processes in lockstep (the ceiling of a
+     * synchronous trainer's {@link #efficiency} on this host with its server's CPU work, the network free), or NaN
+     * when not measured.
+     */
+    double lockstepCeilingWithServer(final ScaleRun baseline)
+    {
+        return hasServerCeiling() && baseline.hasServerCeiling() ? withServer.lockstep() /
+            ((double)workers / baseline.workers * baseline.withServer.lockstep()) : Double.NaN;
+    }
+
     Map<String, Object> toJson(final ScaleRun baseline)
     {
         final Map<String, Object> json = new LinkedHashMap<>();
@@ -142,6 +181,15 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
             json.put("lockstep_samples_per_sec", computeOnly.lockstep());
             json.put("lockstep_ceiling", lockstepCeiling(baseline));
             json.put("efficiency_of_ceiling", efficiency(baseline) / lockstepCeiling(baseline));
+        }
+        if (hasServerCeiling())
+        {
+            json.put("with_server_samples_per_sec", withServer.free());
+            json.put("ceiling_with_server", ceilingWithServer(baseline));
+            json.put("with_server_lockstep_samples_per_sec", withServer.lockstep());
+            json.put("lockstep_ceiling_with_server", lockstepCeilingWithServer(baseline));
+            json.put("with_server_server_step_s", withServer.serverStepSeconds());
+            json.put("efficiency_of_ceiling_with_server", efficiency(baseline) / lockstepCeilingWithServer(baseline));
         }
         return json;
     }

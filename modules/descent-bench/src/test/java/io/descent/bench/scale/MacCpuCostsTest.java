@@ -20,7 +20,7 @@ class MacCpuCostsTest
         // Batch 100 per worker: a step moves workers × 100 samples.
         final double samplesPerSec = workers * 100 / stepSeconds;
         return new ScaleRun("local", workers, samplesPerSec, stepSeconds, 0.001, 0.002, 1, samplesPerSec,
-            samplesPerSec, null, "0-1", settings);
+            samplesPerSec, null, null, "0-1", settings);
     }
 
     @Test

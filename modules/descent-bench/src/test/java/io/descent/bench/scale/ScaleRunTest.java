@@ -3,6 +3,7 @@ package io.descent.bench.scale;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -52,9 +53,33 @@ class ScaleRunTest
             "against the lockstep ceiling: the trainer is synchronous");
     }
 
+    @Test
+    void shouldTakeTheCeilingWithTheServersWorkAgainstTheBaselineBesideItsOwnServerProcess()
+    {
+        // One worker beside the server's process makes 33 k free, 32 k in lockstep; two beside it 56.1 k and 51.2 k.
+        final ScaleRun one = run(1, 30_000, 0).withComputeOnly(new ComputeCeiling.Throughput(38_000, 37_000))
+            .withServerWork(new ComputeCeiling.Throughput(33_000, 32_000));
+        final ScaleRun two = run(2, 51_000, 0).withComputeOnly(new ComputeCeiling.Throughput(64_600, 59_200))
+            .withServerWork(new ComputeCeiling.Throughput(56_100, 51_200, 0.0021));
+        assertEquals(0.85, two.ceilingWithServer(one), 1e-12, "56.1 k / (2 × 33 k)");
+        assertEquals(0.8, two.lockstepCeilingWithServer(one), 1e-12, "51.2 k / (2 × 32 k)");
+        assertEquals(0.85, two.ceiling(one), 1e-12, "the compute-only ceiling is kept beside it");
+        assertEquals(1.0, one.lockstepCeilingWithServer(one), 1e-12);
+        assertTrue(Double.isNaN(run(2, 51_000, 0).lockstepCeilingWithServer(one)), "not measured");
+        assertTrue(Double.isNaN(two.ceilingWithServer(run(1, 30_000, 0))), "the baseline's not measured");
+        final Map<String, Object> json = two.toJson(one);
+        assertEquals(51_200.0, (double)json.get("with_server_lockstep_samples_per_sec"), 1e-9);
+        assertEquals(0.8, (double)json.get("lockstep_ceiling_with_server"), 1e-12);
+        assertEquals(0.0021, (double)json.get("with_server_server_step_s"), 1e-12, "the server's step work");
+        assertEquals(51_000.0 / 60_000 / 0.8, (double)json.get("efficiency_of_ceiling_with_server"), 1e-12);
+        assertFalse(run(2, 51_000, 0).withComputeOnly(new ComputeCeiling.Throughput(64_600, 59_200)).toJson(one)
+            .containsKey("ceiling_with_server"), "no field when not measured");
+        assertEquals(two.withServer(), ScaleRun.median(List.of(two, two)).withServer(), "the median keeps it");
+    }
+
     private static ScaleRun run(final int workers, final double samplesPerSec, final double stepSeconds)
     {
         return new ScaleRun("local", workers, samplesPerSec, stepSeconds, 0.0, 0.0, 1, samplesPerSec, samplesPerSec,
-            null, "0-1", ScaleSettings.DEFAULTS);
+            null, null, "0-1", ScaleSettings.DEFAULTS);
     }
 }

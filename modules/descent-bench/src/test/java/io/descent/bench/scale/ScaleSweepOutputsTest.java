@@ -30,7 +30,7 @@ class ScaleSweepOutputsTest
     {
         // Batch 100 per worker: a step moves workers × 100 samples.
         return new ScaleRun("local", workers, samplesPerSec, workers * 100 / samplesPerSec, 0.001, 0.002, 1,
-            samplesPerSec, samplesPerSec, null, "0-1", settings);
+            samplesPerSec, samplesPerSec, null, null, "0-1", settings);
     }
 
     @Test
