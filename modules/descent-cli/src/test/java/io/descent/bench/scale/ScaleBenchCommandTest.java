@@ -220,8 +220,20 @@ class ScaleBenchCommandTest
             (2 * runs.get(0).get("compute_only_samples_per_sec").asDouble()), runs.get(1).get("ceiling").asDouble(),
             1e-9);
         assertEquals(1.0, runs.get(0).get("lockstep_ceiling").asDouble(), 1e-12);
+        // The ceiling with the server's work: the server process beside the workers in both counts.
+        assertEquals(1.0, runs.get(0).get("ceiling_with_server").asDouble(), 1e-12);
+        assertEquals(runs.get(1).get("with_server_samples_per_sec").asDouble() /
+            (2 * runs.get(0).get("with_server_samples_per_sec").asDouble()),
+            runs.get(1).get("ceiling_with_server").asDouble(), 1e-9);
+        for (final JsonNode run : runs)
+        {
+            assertTrue(run.get("with_server_lockstep_samples_per_sec").asDouble() > 0, run.toString());
+            assertTrue(run.get("with_server_server_step_s").asDouble() > 0, run.toString());
+        }
         assertTrue(Files.readAllLines(out.resolve("scale.csv")).get(0)
-            .endsWith(",compute_only_samples_per_sec,ceiling,lockstep_samples_per_sec,lockstep_ceiling,cpus,compression"));
+            .endsWith(",compute_only_samples_per_sec,ceiling,lockstep_samples_per_sec,lockstep_ceiling," +
+                "with_server_samples_per_sec,ceiling_with_server,with_server_lockstep_samples_per_sec," +
+                "lockstep_ceiling_with_server,cpus,compression"));
         assertTrue(Files.readAllLines(out.resolve("scale.csv")).get(1).endsWith(",\"" + NodeInfo.cpus() + "\",none"));
         assertEquals(3, Files.readAllLines(out.resolve("scale.csv")).size(), "header and two runs");
         assertTrue(Files.size(out.resolve("scale.png")) > 1000);
