@@ -10,6 +10,7 @@ import io.descent.transport.wire.FastestMac;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,8 +23,9 @@ import java.util.Map;
  * the run's JVMs, the N workers in lockstep; a sync step's compute is their E[max] per step, not the mean, and the
  * run's own mean compute is printed beside it), the host's rates measured right after the run ({@link RateProbe}: on a shared
  * host they move with the load; the data plane's at the model's size, with the MAC the runs' nodes use; in
- * namespaces UDP's rate and CPU cost per byte from a sender and a receiver in two namespaces wired and shaped as the
- * runs' links, measured once per link setting: {@link ScaleProbe#udpPath}), the fixed cost
+ * namespaces UDP's rate from a sender and a receiver in two namespaces wired and shaped as the runs' links, measured
+ * once per link setting, and its CPU cost per byte from the same pair on the same wiring unshaped, measured once:
+ * {@link ScaleProbe#udpPath}, {@link #cpuPath}), the fixed cost
  * of a round measured for the mode and shape ({@link #fixedCost}: a run of a tiny model, whose transfers are
  * negligible, on as many processes and with as many steps an epoch), the run's rounds per full batch (its epoch's
  * partial last batch is a round of its own: {@link ClusterShape#roundsPerStep}) and the link's rate less the data
@@ -51,6 +53,8 @@ final class Validation
     private final int batch;
     private final int steps;
     private final PrintStream out;
+    /** {@link #cpuPath}'s measurements by message size. */
+    private final Map<Long, UdpPath> cpuPaths = new HashMap<>();
 
     /**
      * @param probe        runs bench scale's job.
@@ -84,9 +88,12 @@ final class Validation
      * @param overheads the host's rates the model was given, UDP's from {@code udpPath} when there is one.
      * @param udpPath   UDP between two namespaces wired and shaped as the run's links, or null: UDP's rate and CPU
      *                  cost are then the loopback probe's ({@link RateProbe}).
+     * @param cpuPath   the same pair unshaped, whose CPU cost per byte the model was given, or null with
+     *                  {@code udpPath}.
      */
     record Row(String config, double predicted, double measured, StepBreakdown breakdown, double runCompute,
-        double fromRunMean, double fromSharedMax, SharedCompute shared, Overheads overheads, UdpPath udpPath)
+        double fromRunMean, double fromSharedMax, SharedCompute shared, Overheads overheads, UdpPath udpPath,
+        UdpPath cpuPath)
     {
         double ratio()
         {
@@ -134,6 +141,7 @@ final class Validation
             if (null != udpPath)
             {
                 json.put("udp_path", udpPath.toJson());
+                json.put("udp_cpu_path", cpuPath.toJson());
             }
             return json;
         }
@@ -164,6 +172,7 @@ final class Validation
         final long bytes = ComputeProbe.modelBytes(ModelSpec.parseMlp(widths));
         final RateProbe rates = new RateProbe((int)(bytes / Float.BYTES), FastestMac.onThisRuntime(), mtu);
         final UdpPath udpPath = netns ? udpPath(links, rate, bytes) : null;
+        final UdpPath cpuPath = netns ? (null == rate ? udpPath : cpuPath(bytes)) : null;
         final List<Row> rows = new ArrayList<>();
         for (final int[] shape : shapes)
         {
@@ -171,7 +180,8 @@ final class Validation
             final SharedCompute shared = sharedCompute(links, widths, shape);
             for (final String compression : compressions)
             {
-                rows.add(row(links, netns, rate, widths, bytes, shape, compression, rates, fixed, shared, udpPath));
+                rows.add(row(links, netns, rate, widths, bytes, shape, compression, rates, fixed, shared, udpPath,
+                    cpuPath));
             }
         }
         return rows;
@@ -207,6 +217,24 @@ final class Validation
     }
 
     /**
+     * @return UDP between two namespaces wired as the runs' links but unshaped, at the model's size, measured once per
+     * size: its CPU cost per byte is what the model is given for every link rate. A pair on a link slower than its
+     * CPU leaves the media drivers' threads polling while they wait, and that polling counts as CPU time (15 ns a
+     * byte measured at 1 Gbit/s against 2.2 at 10 Gbit/s, where the pair is CPU-bound); unshaped, the pair is
+     * CPU-bound and its CPU time is the path's work per byte. A qdisc's own per-datagram work is left out.
+     */
+    private UdpPath cpuPath(final long bytes) throws InterruptedException
+    {
+        UdpPath path = cpuPaths.get(bytes);
+        if (null == path)
+        {
+            path = udpPath("unshaped", null, bytes);
+            cpuPaths.put(bytes, path);
+        }
+        return path;
+    }
+
+    /**
      * @return the shape's host-shared compute: N + S compute-only processes (the run's workers and servers, each a JVM
      * on this host's cores), the N workers in lockstep.
      */
@@ -237,14 +265,14 @@ final class Validation
 
     private Row row(final String links, final boolean netns, final String rate, final String widths,
         final long bytes, final int[] shape, final String compression, final RateProbe rates, final double fixed,
-        final SharedCompute shared, final UdpPath udpPath) throws InterruptedException
+        final SharedCompute shared, final UdpPath udpPath, final UdpPath cpuPath) throws InterruptedException
     {
         final ScaleProbe.Measured run = probe.run(netns, rate, shape[0], shape[1], widths, batch, steps,
             "none".equals(compression) ? null : compression);
         final double ratio = ratio(compression, bytes, run.bytesSentPerStep());
         final Overheads measured = rates.measure(fixed);
         final Overheads host = null == udpPath ? measured : measured.withUdp(udpPath.bytesPerSec(),
-            udpPath.cpuSecondsPerByte());
+            cpuPath.cpuSecondsPerByte());
         final double linkBytesPerSec = null == rate ? Double.POSITIVE_INFINITY :
             ScaleProbe.bitsPerSecond(rate) / 8.0 * WireFraming.efficiency(mtu);
         // Sync: every step waits for the slowest worker's compute: the run's mean × E[max]/mean of the lockstep probe.
@@ -259,7 +287,8 @@ final class Validation
             widths, "none".equals(compression) ? "" : String.format(Locale.ROOT, ", %s (ratio %.2f)", compression,
                 ratio)), step.samplesPerSec(shape[0], batch), run.samplesPerSec(), step, run.computeSeconds(),
             model.samplesPerSec(cluster.withCompute(run.computeSeconds())),
-            model.samplesPerSec(cluster.withCompute(shared.maxSeconds())), shared, host, udpPath);
+            model.samplesPerSec(cluster.withCompute(shared.maxSeconds())), shared, host, udpPath,
+            cpuPath);
         out.printf(Locale.ROOT, "  %-48s predicted %8.1f  measured %8.1f samples/s  ratio %.3f (%.3f from the " +
             "run's mean compute alone, %.3f from the host-shared E[max])  (compute %.1f = the run's mean %.1f × " +
             "the spread; push %.1f, server %.1f, pull %.1f, overlap %.1f, fixed %.1f ms a round, %.3f rounds; " +

@@ -37,7 +37,7 @@ class ValidationTest
         final SharedCompute shared = new SharedCompute(3, 2, 0.120, 0.120 * 0.131 / 0.105);
         final Validation.Row row = new Validation.Row("local, 2 workers, 1 server", step.samplesPerSec(2, 256),
             1_600.0, step, 0.105, 512 / 0.230, 512 / (shared.maxSeconds() + 0.125), shared,
-            new Overheads(0.0, 1e9, 1e9, 1e9, 1e9, 1e9, 5e8, 0, 2e-9), null);
+            new Overheads(0.0, 1e9, 1e9, 1e9, 1e9, 1e9, 5e8, 0, 2e-9), null, null);
         assertEquals(2_000.0, row.predicted(), 1e-9);
         assertEquals(1.25, row.ratio(), 1e-12);
         assertEquals(512 / 0.230 / 1_600, row.runMeanRatio(), 1e-12, "1.391: the run's mean alone, further off");
@@ -50,15 +50,19 @@ class ValidationTest
         assertTrue(((String)row.toJson().get("udp_measured_over")).startsWith("loopback"), "no pair: the probe's");
         assertFalse(row.toJson().containsKey("udp_path"));
 
-        final UdpPath path = new UdpPath(2e8, 0.4, 440_000_000L, 280_000_000L, 800_000_000L);
+        // The shaped pair gives the rate (link-bound: its polling threads' CPU is no cost of the path); the unshaped
+        // pair on the same wiring, CPU-bound, the CPU per byte.
+        final UdpPath path = new UdpPath(2e8, 1.6, 1_760_000_000L, 1_120_000_000L, 3_200_000_000L);
+        final UdpPath unshaped = new UdpPath(2e8, 0.4, 440_000_000L, 280_000_000L, 800_000_000L);
         final Validation.Row paired = new Validation.Row(row.config(), row.predicted(), row.measured(), step, 0.105,
             row.fromRunMean(), row.fromSharedMax(), shared, row.overheads().withUdp(path.bytesPerSec(),
-            path.cpuSecondsPerByte()), path);
+            unshaped.cpuSecondsPerByte()), path, unshaped);
         final Map<?, ?> overheads = (Map<?, ?>)paired.toJson().get("overheads");
-        assertEquals(3.6e-9, (double)overheads.get("udp_cpu_seconds_per_byte"), 1e-21, "the pair's, both ends");
-        assertEquals(5e8, (double)overheads.get("udp_bytes_per_sec"), 1e-3);
+        assertEquals(3.6e-9, (double)overheads.get("udp_cpu_seconds_per_byte"), 1e-21, "the unshaped pair's");
+        assertEquals(1.25e8, (double)overheads.get("udp_bytes_per_sec"), 1e-3, "the shaped pair's");
         assertEquals(1e9, (double)overheads.get("tag_bytes_per_sec"), "the rest as measured");
         assertEquals(path.toJson(), paired.toJson().get("udp_path"));
+        assertEquals(unshaped.toJson(), paired.toJson().get("udp_cpu_path"));
         assertTrue(((String)paired.toJson().get("udp_measured_over")).startsWith("two namespaces"));
     }
 }
