@@ -1,5 +1,6 @@
 package io.descent.bench.model;
 
+import io.descent.bench.scale.ServerUpdate;
 import io.descent.bench.transport.DataPlaneProbe;
 import io.descent.nn.optim.Sgd;
 import io.descent.transport.config.TransportSettings;

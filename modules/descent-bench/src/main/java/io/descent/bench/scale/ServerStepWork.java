@@ -1,6 +1,5 @@
 package io.descent.bench.scale;
 
-import io.descent.bench.model.ServerUpdate;
 import io.descent.bench.transport.ChunkTagger;
 import io.descent.cluster.dataplane.Buffers;
 import org.agrona.concurrent.UnsafeBuffer;

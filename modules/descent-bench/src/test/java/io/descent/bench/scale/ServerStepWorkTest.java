@@ -1,6 +1,5 @@
 package io.descent.bench.scale;
 
-import io.descent.bench.model.ServerUpdate;
 import io.descent.bench.transport.ChunkTagger;
 import io.descent.transport.wire.ChunkAuth;
 import org.junit.jupiter.params.ParameterizedTest;

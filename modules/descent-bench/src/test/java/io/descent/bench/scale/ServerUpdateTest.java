@@ -1,4 +1,4 @@
-package io.descent.bench.model;
+package io.descent.bench.scale;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;

@@ -1,4 +1,4 @@
-package io.descent.bench.model;
+package io.descent.bench.scale;
 
 import io.descent.nn.optim.Finite;
 import io.descent.nn.optim.LearningRateSchedule;
