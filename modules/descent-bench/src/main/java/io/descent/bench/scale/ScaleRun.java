@@ -102,7 +102,13 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
      */
     double efficiency(final ScaleRun baseline)
     {
-        return samplesPerSec / ((double)workers / baseline.workers * baseline.samplesPerSec);
+        return scaled(samplesPerSec, baseline, baseline.samplesPerSec);
+    }
+
+    /** @return weak-scaling efficiency of a throughput: {@code rate} ÷ (workers/baseline workers × {@code base}). */
+    private double scaled(final double rate, final ScaleRun baseline, final double base)
+    {
+        return rate / ((double)workers / baseline.workers * base);
     }
 
     /**
@@ -121,8 +127,8 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
      */
     double ceiling(final ScaleRun baseline)
     {
-        return hasCeiling() && baseline.hasCeiling() ? computeOnly.free() /
-            ((double)workers / baseline.workers * baseline.computeOnly.free()) : Double.NaN;
+        return hasCeiling() && baseline.hasCeiling() ? scaled(computeOnly.free(), baseline,
+            baseline.computeOnly.free()) : Double.NaN;
     }
 
     /**
@@ -132,8 +138,8 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
      */
     double lockstepCeiling(final ScaleRun baseline)
     {
-        return hasCeiling() && baseline.hasCeiling() ? computeOnly.lockstep() /
-            ((double)workers / baseline.workers * baseline.computeOnly.lockstep()) : Double.NaN;
+        return hasCeiling() && baseline.hasCeiling() ? scaled(computeOnly.lockstep(), baseline,
+            baseline.computeOnly.lockstep()) : Double.NaN;
     }
 
     /**
@@ -143,8 +149,8 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
      */
     double ceilingWithServer(final ScaleRun baseline)
     {
-        return hasServerCeiling() && baseline.hasServerCeiling() ? withServer.free() /
-            ((double)workers / baseline.workers * baseline.withServer.free()) : Double.NaN;
+        return hasServerCeiling() && baseline.hasServerCeiling() ? scaled(withServer.free(), baseline,
+            baseline.withServer.free()) : Double.NaN;
     }
 
     /**
@@ -155,8 +161,8 @@ record ScaleRun(String mode, int workers, double samplesPerSec, double stepSecon
      */
     double lockstepCeilingWithServer(final ScaleRun baseline)
     {
-        return hasServerCeiling() && baseline.hasServerCeiling() ? withServer.lockstep() /
-            ((double)workers / baseline.workers * baseline.withServer.lockstep()) : Double.NaN;
+        return hasServerCeiling() && baseline.hasServerCeiling() ? scaled(withServer.lockstep(), baseline,
+            baseline.withServer.lockstep()) : Double.NaN;
     }
 
     Map<String, Object> toJson(final ScaleRun baseline)
