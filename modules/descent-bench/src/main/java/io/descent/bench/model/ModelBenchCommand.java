@@ -122,6 +122,7 @@ public final class ModelBenchCommand implements Callable<Integer>
         final Map<String, Object> json = new LinkedHashMap<>();
         final Path work = null != validation.logs() ? validation.logs() : tempDir();
         final Overheads host;
+        boolean measured = false;
         try
         {
             final ScaleProbe probe = new ScaleProbe(work, mtu);
@@ -139,12 +140,18 @@ public final class ModelBenchCommand implements Callable<Integer>
                 json.putAll(validation.run(probe, new SharedComputeProbe(work.resolve("shared-compute")), mtu, batch,
                     System.out));
             }
+            measured = true;
         }
         finally
         {
-            if (null == validation.logs())
+            // A failed run's error names files in the temporary directory: those are kept.
+            if (null == validation.logs() && measured)
             {
                 TempDirectories.deleteQuietly(work);
+            }
+            else if (null == validation.logs())
+            {
+                System.err.println("bench model: kept the runs' files for the error below in " + work);
             }
         }
         final Predictions predictions = new Predictions(new StepTimeModel(host), batch, linkBits / BITS_PER_BYTE *

@@ -24,8 +24,9 @@ import java.util.Map;
  * run's own mean compute is printed beside it), the host's rates measured right after the run ({@link RateProbe}: on a shared
  * host they move with the load; the data plane's at the model's size, with the MAC the runs' nodes use; in
  * namespaces UDP's rate from a sender and a receiver in two namespaces wired and shaped as the runs' links, measured
- * once per link setting, and its CPU cost per byte from the same pair on the same wiring unshaped, measured once:
- * {@link ScaleProbe#udpPath}, {@link #cpuPath}), the fixed cost
+ * once per link setting and reported beside each row, and the data plane's own rate and CPU cost per byte from the
+ * same pair on the same wiring unshaped, measured once, which the model is given ({@link ScaleProbe#udpPath},
+ * {@link #cpuPath}, {@link #onPath}), the fixed cost
  * of a round measured for the mode and shape ({@link #fixedCost}: a run of a tiny model, whose transfers are
  * negligible, on as many processes and with as many steps an epoch), the run's rounds per full batch (its epoch's
  * partial last batch is a round of its own: {@link ClusterShape#roundsPerStep}) and the link's rate less the data
@@ -85,11 +86,11 @@ final class Validation
      * @param fromSharedMax the model's samples per second had it been given the host-shared E[max] (measured apart
      *                  from the run, which drifts with the host's load).
      * @param shared    the spread's measurement, with as many processes as the run.
-     * @param overheads the host's rates the model was given, UDP's from {@code udpPath} when there is one.
-     * @param udpPath   UDP between two namespaces wired and shaped as the run's links, or null: UDP's rate and CPU
-     *                  cost are then the loopback probe's ({@link RateProbe}).
-     * @param cpuPath   the same pair unshaped, whose CPU cost per byte the model was given, or null with
-     *                  {@code udpPath}.
+     * @param overheads the host's rates the model was given, UDP's from {@code cpuPath} when there is one.
+     * @param udpPath   UDP between two namespaces wired and shaped as the run's links (reported, not given to the
+     *                  model), or null: UDP's rate and CPU cost are then the loopback probe's ({@link RateProbe}).
+     * @param cpuPath   the same pair unshaped, whose rate and CPU cost per byte the model was given
+     *                  ({@link #onPath}), or null with {@code udpPath}.
      */
     record Row(String config, double predicted, double measured, StepBreakdown breakdown, double runCompute,
         double fromRunMean, double fromSharedMax, SharedCompute shared, Overheads overheads, UdpPath udpPath,
@@ -137,7 +138,8 @@ final class Validation
             json.put("rounds_per_step", breakdown.rounds());
             json.put("overheads", overheads.toJson());
             json.put("udp_measured_over", null == udpPath ? "loopback, one process (both ends and one media driver)" :
-                "two namespaces wired and shaped as the run's links, a process at each end");
+                "two namespaces wired as the run's links, unshaped, a process at each end (udp_cpu_path; the same " +
+                "pair shaped as the links, reported: udp_path)");
             if (null != udpPath)
             {
                 json.put("udp_path", udpPath.toJson());
@@ -247,6 +249,20 @@ final class Validation
     }
 
     /**
+     * @param measured the host's rates ({@link RateProbe}: UDP's over loopback).
+     * @param unshaped UDP between two namespaces wired as the runs' links, unshaped.
+     * @return the rates with UDP's rate and CPU cost per byte from {@code unshaped}: the data plane's own on the
+     * runs' path. The link is priced by its rate; a pair shaped to it moves no faster than the link, so its rate as
+     * the data plane's would price the link twice and make a link-bound phase look bound by the data plane, without
+     * the broadcast's head start ({@link StepTimeModel}): at 100 Mbit/s, where a 2.1 MB message fits in the socket's
+     * send buffer, 0.83 predicted ÷ measured for 2 workers where the head start gives the measured step.
+     */
+    static Overheads onPath(final Overheads measured, final UdpPath unshaped)
+    {
+        return measured.withUdp(unshaped.bytesPerSec(), unshaped.cpuSecondsPerByte());
+    }
+
+    /**
      * @param compression a gradient compression.
      * @param bytes       M.
      * @param sentPerStep what a worker sent per step in the run.
@@ -271,8 +287,7 @@ final class Validation
             "none".equals(compression) ? null : compression);
         final double ratio = ratio(compression, bytes, run.bytesSentPerStep());
         final Overheads measured = rates.measure(fixed);
-        final Overheads host = null == udpPath ? measured : measured.withUdp(udpPath.bytesPerSec(),
-            cpuPath.cpuSecondsPerByte());
+        final Overheads host = null == udpPath ? measured : onPath(measured, cpuPath);
         final double linkBytesPerSec = null == rate ? Double.POSITIVE_INFINITY :
             ScaleProbe.bitsPerSecond(rate) / 8.0 * WireFraming.efficiency(mtu);
         // Sync: every step waits for the slowest worker's compute: the run's mean × E[max]/mean of the lockstep probe.

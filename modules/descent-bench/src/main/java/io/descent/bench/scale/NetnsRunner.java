@@ -121,8 +121,11 @@ final class NetnsRunner implements ScaleRunner
         {
             command.addAll(List.of("--link-qdisc", String.join(" ", linkRate.qdisc(mtu, 1))));
         }
+        // A shaped pair's warm-up is bounded by time: at 100 Mbit/s the unshaped pair's 1.5 GB would take 120 s.
+        final double linkBytesPerSec = null == linkRate ? Double.POSITIVE_INFINITY : linkRate.bitsPerSecond() / 8.0;
         command.addAll(List.of("--log-dir", dir.toString(), "--", "bench", "udp-pair", "--bytes",
-            String.valueOf(bytes), "--dir", dir.toString()));
+            String.valueOf(bytes), "--warmup", String.valueOf(UdpPairCommand.warmUp(bytes,
+                UdpPairCommand.DEFAULT_REPEATS, linkBytesPerSec)), "--dir", dir.toString()));
         try
         {
             Files.createDirectories(dir);

@@ -71,6 +71,13 @@ public final class UdpPairCommand implements Callable<Integer>
      */
     static final long WARM_UP_BYTES = 1_500_000_000L;
     static final int MIN_WARM_UP = 10;
+    /**
+     * The longest a shaped link's warm-up may take: 1.5 GB is 12 s at 1 Gbit/s but 120 s, the pair's whole timeout, at
+     * 100 Mbit/s, where a pair is link-bound and its CPU per byte is not what it measures.
+     */
+    static final double MAX_WARM_UP_SECONDS = 15.0;
+    /** The timed messages unless {@code --repeats} says otherwise. */
+    public static final int DEFAULT_REPEATS = 15;
     /** The message contents, the same at both ends, so that the receiver can check what it got. */
     private static final long CONTENT_SEED = 19L;
 
@@ -107,7 +114,7 @@ public final class UdpPairCommand implements Callable<Integer>
         "(default): enough to move " + WARM_UP_BYTES / 1_000_000 + " MB, at least " + MIN_WARM_UP + "")
     private int warmup;
 
-    @Option(names = "--repeats", paramLabel = "R", defaultValue = "15", description = "timed messages")
+    @Option(names = "--repeats", paramLabel = "R", defaultValue = "" + DEFAULT_REPEATS, description = "timed messages")
     private int repeats;
 
     @Option(names = "--dir", paramLabel = "DIR", required = true, description = "where the two ends meet")
@@ -304,7 +311,20 @@ public final class UdpPairCommand implements Callable<Integer>
      */
     static int warmUp(final int bytes, final int repeats)
     {
-        return (int)Math.max(MIN_WARM_UP, Math.min(MAX_MESSAGES - repeats, (WARM_UP_BYTES + bytes - 1) / bytes));
+        return warmUp(bytes, repeats, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * @param bytes           the message size.
+     * @param repeats         the timed messages.
+     * @param linkBytesPerSec the rate of the link the pair is shaped to, or infinity for an unshaped pair.
+     * @return the default warm-up ({@link #warmUp(int, int)}), moving no more than the link carries in
+     * {@link #MAX_WARM_UP_SECONDS}, at least {@link #MIN_WARM_UP} messages.
+     */
+    public static int warmUp(final int bytes, final int repeats, final double linkBytesPerSec)
+    {
+        final double budget = Math.min(WARM_UP_BYTES, linkBytesPerSec * MAX_WARM_UP_SECONDS);
+        return (int)Math.max(MIN_WARM_UP, Math.min(MAX_MESSAGES - repeats, Math.ceil(budget / bytes)));
     }
 
     private MessageId id(final int index)

@@ -2,6 +2,7 @@ package io.descent.bench.model;
 
 import io.descent.bench.scale.SharedCompute;
 import io.descent.bench.transport.UdpPath;
+import io.descent.cluster.Consistency;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -50,19 +51,42 @@ class ValidationTest
         assertTrue(((String)row.toJson().get("udp_measured_over")).startsWith("loopback"), "no pair: the probe's");
         assertFalse(row.toJson().containsKey("udp_path"));
 
-        // The shaped pair gives the rate (link-bound: its polling threads' CPU is no cost of the path); the unshaped
-        // pair on the same wiring, CPU-bound, the CPU per byte.
+        // The unshaped pair on the same wiring, CPU-bound, gives the data plane's rate and CPU per byte; the pair
+        // shaped as the links (link-bound: its polling threads' CPU is no cost of the path) is reported beside it.
         final UdpPath path = new UdpPath(2e8, 1.6, 1_760_000_000L, 1_120_000_000L, 3_200_000_000L);
         final UdpPath unshaped = new UdpPath(2e8, 0.4, 440_000_000L, 280_000_000L, 800_000_000L);
         final Validation.Row paired = new Validation.Row(row.config(), row.predicted(), row.measured(), step, 0.105,
-            row.fromRunMean(), row.fromSharedMax(), shared, row.overheads().withUdp(path.bytesPerSec(),
-            unshaped.cpuSecondsPerByte()), path, unshaped);
+            row.fromRunMean(), row.fromSharedMax(), shared, Validation.onPath(row.overheads(), unshaped), path,
+            unshaped);
         final Map<?, ?> overheads = (Map<?, ?>)paired.toJson().get("overheads");
         assertEquals(3.6e-9, (double)overheads.get("udp_cpu_seconds_per_byte"), 1e-21, "the unshaped pair's");
-        assertEquals(1.25e8, (double)overheads.get("udp_bytes_per_sec"), 1e-3, "the shaped pair's");
+        assertEquals(5e8, (double)overheads.get("udp_bytes_per_sec"), 1e-3, "the unshaped pair's, not the shaped's");
         assertEquals(1e9, (double)overheads.get("tag_bytes_per_sec"), "the rest as measured");
         assertEquals(path.toJson(), paired.toJson().get("udp_path"));
         assertEquals(unshaped.toJson(), paired.toJson().get("udp_cpu_path"));
         assertTrue(((String)paired.toJson().get("udp_measured_over")).startsWith("two namespaces"));
+    }
+
+    @Test
+    void shouldLetALinkBoundPhaseStartTheNextPushBehindTheBroadcastWithTheUnshapedPairsRate()
+    {
+        // 100 Mbit/s (12.5 MB/s of payload, framing aside), 2 workers, 1 server, M = 2 MB: the server's link carries
+        // 2M in each phase (320 ms). A pair shaped to the link moves 12.2 MB/s: as the data plane's rate its two
+        // streams take 2M / 12.2 MB/s = 327.9 ms a phase, above the link's, and no head start. The unshaped pair moves
+        // 500 MB/s: the link bounds both phases and the first worker's gradient comes in while the second's weights
+        // go out, (N − 1) × min(send buffer 1 MB, M) / rate = 80 ms.
+        final Overheads host = new Overheads(0.0, 1e10, 1e10, 1e10, 1e10, 1e10, 5e8, 1_000_000, 2e-9);
+        final ClusterShape shape = new ClusterShape(2, 1, 2_000_000, 64, 0.01, 12_500_000.0, 0.0, 1.0,
+            Consistency.Mode.SYNC);
+        final UdpPath shaped = new UdpPath(12_200_000.0, 1.0, 500_000_000L, 500_000_000L, 1_000_000_000L);
+        final UdpPath unshaped = new UdpPath(500_000_000.0, 1.0, 500_000_000L, 500_000_000L, 1_000_000_000L);
+        final StepBreakdown priced = new StepTimeModel(Validation.onPath(host, unshaped)).predict(shape);
+        assertEquals(0.32, priced.push(), 1e-12);
+        assertEquals(0.32, priced.pull(), 1e-12);
+        assertEquals(0.08, priced.overlap(), 1e-12);
+        final StepBreakdown twice = new StepTimeModel(host.withUdp(shaped.bytesPerSec(), unshaped.cpuSecondsPerByte()))
+            .predict(shape);
+        assertEquals(2 * 2_000_000 / 12_200_000.0, twice.push(), 1e-12, "the shaped pair's rate: the link again");
+        assertEquals(0.0, twice.overlap(), "and no head start");
     }
 }
