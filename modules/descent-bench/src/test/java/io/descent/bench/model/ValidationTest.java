@@ -2,13 +2,16 @@ package io.descent.bench.model;
 
 import io.descent.bench.scale.SharedCompute;
 import io.descent.bench.transport.UdpPath;
+import io.descent.nn.error.BadInputException;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the validation gives the model for each gradient compression of a run. */
@@ -64,5 +67,18 @@ class ValidationTest
         assertEquals(path.toJson(), paired.toJson().get("udp_path"));
         assertEquals(unshaped.toJson(), paired.toJson().get("udp_cpu_path"));
         assertTrue(((String)paired.toJson().get("udp_measured_over")).startsWith("two namespaces"));
+    }
+
+    @Test
+    void shouldWarmEveryRunUpForAtLeastOneEpoch()
+    {
+        final ValidationOptions warmed = new ValidationOptions();
+        new CommandLine(warmed).parseArgs("--validate", "--validate-shapes", "2x2", "--validate-warmup-epochs", "2");
+        assertTrue(warmed.check(), "two warm-up epochs are accepted");
+        final ValidationOptions cold = new ValidationOptions();
+        new CommandLine(cold).parseArgs("--validate", "--validate-warmup-epochs", "0");
+        final BadInputException refused = assertThrows(BadInputException.class, cold::check);
+        assertTrue(refused.getMessage().contains("--validate-warmup-epochs must be at least 1, got 0"),
+            refused.getMessage());
     }
 }
