@@ -53,6 +53,7 @@ final class Validation
     private final int mtu;
     private final int batch;
     private final int steps;
+    private final int warmupEpochs;
     private final PrintStream out;
     /** {@link #cpuPath}'s measurements by message size. */
     private final Map<Long, UdpPath> cpuPaths = new HashMap<>();
@@ -60,15 +61,18 @@ final class Validation
     /**
      * @param probe        runs bench scale's job.
      * @param computeProbe measures a shape's host-shared compute.
+     * @param steps        steps per epoch of every run.
+     * @param warmupEpochs epochs every run trains before its measured one (the tiny model's too).
      */
     Validation(final ScaleProbe probe, final SharedComputeProbe computeProbe, final int mtu, final int batch,
-        final int steps, final PrintStream out)
+        final int steps, final int warmupEpochs, final PrintStream out)
     {
         this.probe = probe;
         this.computeProbe = computeProbe;
         this.mtu = mtu;
         this.batch = batch;
         this.steps = steps;
+        this.warmupEpochs = warmupEpochs;
         this.out = out;
     }
 
@@ -199,7 +203,7 @@ final class Validation
     {
         // The tiny model is one range of the default shard-min-bytes: let it be cut into as many.
         final ScaleProbe.Measured tiny = probe.run(netns, null, shape[0], shape[1], TINY_MODEL, batch, steps, null,
-            shape[1] > 1 ? List.of(TINY_SHARD_MIN_BYTES) : List.of());
+            shape[1] > 1 ? List.of(TINY_SHARD_MIN_BYTES) : List.of(), warmupEpochs);
         final double fixed = Math.max(0.0, tiny.overheadPerRound());
         out.printf(Locale.ROOT, "validation %s, %dx%d: fixed cost per round %.2f ms (%s, %d steps an epoch: step " +
             "%.2f ms, compute %.2f ms a round, %.3f rounds a step)%n", links, shape[0], shape[1], fixed * 1e3,
@@ -284,7 +288,7 @@ final class Validation
         final SharedCompute shared, final UdpPath udpPath, final UdpPath cpuPath) throws InterruptedException
     {
         final ScaleProbe.Measured run = probe.run(netns, rate, shape[0], shape[1], widths, batch, steps,
-            "none".equals(compression) ? null : compression);
+            "none".equals(compression) ? null : compression, List.of(), warmupEpochs);
         final double ratio = ratio(compression, bytes, run.bytesSentPerStep());
         final Overheads measured = rates.measure(fixed);
         final Overheads host = null == udpPath ? measured : onPath(measured, cpuPath);

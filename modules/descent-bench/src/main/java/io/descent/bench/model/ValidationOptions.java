@@ -44,6 +44,10 @@ final class ValidationOptions
         "(one warm-up epoch, one measured; default: ${DEFAULT-VALUE})")
     private int steps = 10;
 
+    @Option(names = "--validate-warmup-epochs", paramLabel = "E", description = "--validate: epochs each run " +
+        "trains before the measured one (JIT, caches, buffers of every process; default: ${DEFAULT-VALUE})")
+    private int warmupEpochs = 1;
+
     @Option(names = "--validate-logs", paramLabel = "DIR", description = "--validate: keep the runs' job files, " +
         "reports and node logs in DIR (default: a temporary directory, deleted at the end)")
     private Path logs;
@@ -62,6 +66,10 @@ final class ValidationOptions
         if (steps < 1)
         {
             throw new BadInputException("--validate-steps must be at least 1, got " + steps);
+        }
+        if (warmupEpochs < 1)
+        {
+            throw new BadInputException("--validate-warmup-epochs must be at least 1, got " + warmupEpochs);
         }
         if (null != logs && !Files.isDirectory(logs.toAbsolutePath().getParent()))
         {
@@ -100,14 +108,16 @@ final class ValidationOptions
         final int batch, final PrintStream out) throws InterruptedException
     {
         final long start = System.nanoTime();
-        final Validation validation = new Validation(probe, computeProbe, mtu, batch, steps, out);
+        final Validation validation = new Validation(probe, computeProbe, mtu, batch, steps, warmupEpochs,
+            out);
         out.printf(Locale.ROOT, "validation assumes this host: each run's processes share its %d cores; a worker's " +
             "compute is the run's own mean compute (taken from its report, under the run's contention) × the " +
             "spread E[max] ÷ mean of host-shared compute, measured with P processes in lockstep (P = workers + " +
             "servers compute-only processes, 1 BLAS thread each, the workers waiting for one another after every " +
             "step: a sync step waits for the slower worker); a round's fixed cost is measured for each shape (a " +
-            "tiny model on as many processes, %d steps an epoch); a run's partial last batch is a round of its own%n",
-            Runtime.getRuntime().availableProcessors(), steps);
+            "tiny model on as many processes, %d steps an epoch); a run's partial last batch is a round of its own; " +
+            "%d warm-up epoch(s) before the measured one%n", Runtime.getRuntime().availableProcessors(), steps,
+            warmupEpochs);
         final List<Validation.Row> rows = new ArrayList<>();
         for (final String link : linkList)
         {

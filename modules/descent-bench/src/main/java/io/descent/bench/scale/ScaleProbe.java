@@ -128,7 +128,25 @@ public final class ScaleProbe
         final int batch, final int steps, final String compression, final List<String> cluster)
         throws InterruptedException
     {
-        final ScaleJob job = ScaleJob.of(model, batch, steps, 1);
+        return run(netns, linkRate, workers, servers, model, batch, steps, compression, cluster, 1);
+    }
+
+    /**
+     * @param warmupEpochs epochs of {@code steps} steps every node trains before the measured one (JIT, caches,
+     *                     buffers), at least 1: a run of many processes on few cores takes longer to warm up.
+     * @return the measured epoch of a run like
+     * {@link #run(boolean, String, int, int, String, int, int, String, List)}'s, after that many warm-up epochs.
+     */
+    public Measured run(
+        final boolean netns, final String linkRate, final int workers, final int servers, final String model,
+        final int batch, final int steps, final String compression, final List<String> cluster,
+        final int warmupEpochs) throws InterruptedException
+    {
+        if (warmupEpochs < 1)
+        {
+            throw new IllegalArgumentException("at least 1 warm-up epoch expected, got " + warmupEpochs);
+        }
+        final ScaleJob job = ScaleJob.of(model, batch, steps, warmupEpochs);
         final String label = (netns ? "netns-" + (null == linkRate ? "unshaped" : linkRate) : "local") + "-s" +
             servers + (null == compression ? "" : "-" + compression.replace('/', '+'));
         final ScaleSettings settings = new ScaleSettings(servers, ScaleSettings.DEFAULT_CONSISTENCY, null, cluster,

@@ -3,13 +3,16 @@ package io.descent.bench.model;
 import io.descent.bench.scale.SharedCompute;
 import io.descent.bench.transport.UdpPath;
 import io.descent.cluster.Consistency;
+import io.descent.nn.error.BadInputException;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the validation gives the model for each gradient compression of a run. */
@@ -88,5 +91,18 @@ class ValidationTest
             .predict(shape);
         assertEquals(2 * 2_000_000 / 12_200_000.0, twice.push(), 1e-12, "the shaped pair's rate: the link again");
         assertEquals(0.0, twice.overlap(), "and no head start");
+    }
+
+    @Test
+    void shouldWarmEveryRunUpForAtLeastOneEpoch()
+    {
+        final ValidationOptions warmed = new ValidationOptions();
+        new CommandLine(warmed).parseArgs("--validate", "--validate-shapes", "2x2", "--validate-warmup-epochs", "2");
+        assertTrue(warmed.check(), "two warm-up epochs are accepted");
+        final ValidationOptions cold = new ValidationOptions();
+        new CommandLine(cold).parseArgs("--validate", "--validate-warmup-epochs", "0");
+        final BadInputException refused = assertThrows(BadInputException.class, cold::check);
+        assertTrue(refused.getMessage().contains("--validate-warmup-epochs must be at least 1, got 0"),
+            refused.getMessage());
     }
 }
