@@ -21,6 +21,12 @@ public record CodecCost(double encodeSecondsPerByte, double decodeSecondsPerByte
         }
     }
 
+    /** @return this cost with the decode {@code slowdown} times slower (the server's work as a run measured it). */
+    public CodecCost withDecodeSlowdown(final double slowdown)
+    {
+        return new CodecCost(encodeSecondsPerByte, decodeSecondsPerByte * slowdown);
+    }
+
     /** @return whether the gradient is encoded at all. */
     public boolean encodes()
     {

@@ -72,6 +72,21 @@ public record Overheads(double stepSeconds, double sumBytesPerSec, double update
     }
 
     /**
+     * @param slowdown how much slower the server's fold and update ran in a run than these rates say (its measured
+     *                 server work ÷ {@link StepTimeModel#serverWork}), positive.
+     * @return these overheads with the sum and update rates divided by it.
+     */
+    public Overheads withServerSlowdown(final double slowdown)
+    {
+        if (!(slowdown > 0) || Double.isInfinite(slowdown))
+        {
+            throw new IllegalArgumentException("a positive finite slowdown expected, got " + slowdown);
+        }
+        return new Overheads(stepSeconds, sumBytesPerSec / slowdown, updateBytesPerSec / slowdown, copyBytesPerSec,
+            transferBytesPerSec, tagBytesPerSec, udpBytesPerSec, sendBufferBytes, udpCpuSecondsPerByte);
+    }
+
+    /**
      * @param bytesPerSec       {@link #udpBytesPerSec} measured elsewhere (e.g. between two namespaces).
      * @param cpuSecondsPerByte {@link #udpCpuSecondsPerByte} measured with it.
      * @return these overheads with that UDP rate and CPU cost.

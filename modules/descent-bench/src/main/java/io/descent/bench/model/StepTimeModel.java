@@ -80,12 +80,31 @@ public final class StepTimeModel
         final double pull = Math.max(pullLink, pullDataPlane) + shape.latencySeconds();
         // The first rank's gradient is the running sum (StepLoop): one worker's dense step has no fold; an encoded
         // gradient is decoded into the sum whatever the rank.
-        final double fold = shape.codec().encodes() ? range * shape.codec().decodeSecondsPerByte() :
-            shape.workers() > 1 ? range / overheads.sumBytesPerSec() : 0.0;
+        final double fold = shape.codec().encodes() || shape.workers() > 1 ? foldSeconds(shape, range) : 0.0;
         final double server = fold + range / overheads.updateBytesPerSec();
         return new StepBreakdown(shape.computeSeconds(), push, server, pull, overheads.stepSeconds(),
             overlapped(shape.consistency()), pushLink >= pushDataPlane && pullLink >= pullDataPlane ?
                 headStart(n, s, range, gradient / s, rate) : 0.0, shape.roundsPerStep());
+    }
+
+    /**
+     * @param shape the configuration.
+     * @return a shard's server work in one step at these rates, wherever it falls on the step's path: every fold
+     * (N − 1 dense, the first rank's gradient being the sum; N decodes when compressed) and the update of its range.
+     * What a run's {@code server_stats} time per step ({@code update_s} ÷ {@code steps}) measures of the same work.
+     */
+    public double serverWork(final ClusterShape shape)
+    {
+        final double range = (double)shape.modelBytes() / shape.servers();
+        final int folds = shape.codec().encodes() ? shape.workers() : shape.workers() - 1;
+        return folds * foldSeconds(shape, range) + range / overheads.updateBytesPerSec();
+    }
+
+    /** @return one gradient's range folded into the sum: decoded into it when compressed, else one axpy. */
+    private double foldSeconds(final ClusterShape shape, final double range)
+    {
+        return shape.codec().encodes() ? range * shape.codec().decodeSecondsPerByte() :
+            range / overheads.sumBytesPerSec();
     }
 
     /**

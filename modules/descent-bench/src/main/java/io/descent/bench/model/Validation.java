@@ -31,7 +31,9 @@ import java.util.Map;
  * negligible, on as many processes and with as many steps an epoch), the run's rounds per full batch (its epoch's
  * partial last batch is a round of its own: {@link ClusterShape#roundsPerStep}) and the link's rate less the data
  * plane's framing (local runs have no link: the data plane's rates bound their transfers). Every process of a run
- * shares this host's cores ({@link ClusterShape#onOneHost}). Sync; each shape once per gradient compression asked for,
+ * shares this host's cores ({@link ClusterShape#onOneHost}). The server's fold, decode and update rates are the probe's
+ * divided by how much slower the run's own shards did that work ({@link ServerInput}: the busiest shard's time per step
+ * from the run's report against {@link StepTimeModel#serverWork} at the probe's rates), as the compute is the run's. Sync; each shape once per gradient compression asked for,
  * the model's compression ratio 2 for fp16 and bf16 and, for threshold, what the run's workers sent ({@link #ratio}),
  * with the codec's encode and decode timed here ({@link CodecProbe}). Used by one thread.
  */
@@ -98,7 +100,7 @@ final class Validation
      */
     record Row(String config, double predicted, double measured, StepBreakdown breakdown, double runCompute,
         double fromRunMean, double fromSharedMax, SharedCompute shared, Overheads overheads, UdpPath udpPath,
-        UdpPath cpuPath)
+        UdpPath cpuPath, ServerInput server)
     {
         double ratio()
         {
@@ -109,6 +111,12 @@ final class Validation
         double runMeanRatio()
         {
             return fromRunMean / measured;
+        }
+
+        /** @return what {@link #ratio} would be with the server's fold and update at the probe's rates. */
+        double probeServerRatio()
+        {
+            return server.fromProbeRates() / measured;
         }
 
         /** @return what {@link #ratio} would be with the host-shared E[max] as the compute. */
@@ -134,6 +142,9 @@ final class Validation
             json.put("run_compute_mean_s", runCompute);
             json.put("ratio_from_run_mean_compute", runMeanRatio());
             json.put("ratio_from_host_shared_max_compute", sharedMaxRatio());
+            json.put("run_server_s", server.runSeconds());
+            json.put("server_slowdown", server.slowdown());
+            json.put("ratio_from_probe_server_rates", probeServerRatio());
             json.put("push_s", breakdown.push());
             json.put("server_s", breakdown.server());
             json.put("pull_s", breakdown.pull());
@@ -150,6 +161,31 @@ final class Validation
                 json.put("udp_cpu_path", cpuPath.toJson());
             }
             return json;
+        }
+    }
+
+    /**
+     * The server's input of a row: the run's own server work per step against its price at the probe's rates.
+     *
+     * @param runSeconds     the run's busiest shard's server work per step ({@link ScaleProbe.Measured}), 0 when its
+     *                       report does not say.
+     * @param slowdown       {@code runSeconds} ÷ {@link StepTimeModel#serverWork} at the probe's rates (1 without
+     *                       {@code runSeconds}): the model's fold, decode and update rates are divided by it.
+     * @param fromProbeRates the model's samples per second with the probe's rates instead, all else alike.
+     */
+    record ServerInput(double runSeconds, double slowdown, double fromProbeRates)
+    {
+        /** A row whose server work is priced at the probe's rates. */
+        static final ServerInput AT_PROBE_RATES = new ServerInput(0.0, 1.0, Double.NaN);
+
+        /**
+         * @param runSeconds the run's server work per step, 0 when unknown.
+         * @param priced     the same work at the probe's rates.
+         * @return runSeconds ÷ priced, or 1 when either is not positive.
+         */
+        static double slowdown(final double runSeconds, final double priced)
+        {
+            return runSeconds > 0 && priced > 0 ? runSeconds / priced : 1.0;
         }
     }
 
@@ -295,29 +331,38 @@ final class Validation
         final double linkBytesPerSec = null == rate ? Double.POSITIVE_INFINITY :
             ScaleProbe.bitsPerSecond(rate) / 8.0 * WireFraming.efficiency(mtu);
         // Sync: every step waits for the slowest worker's compute: the run's mean × E[max]/mean of the lockstep probe.
-        final ClusterShape cluster = new ClusterShape(shape[0], shape[1], bytes, batch,
+        final int cores = Runtime.getRuntime().availableProcessors();
+        final CodecCost codec = CodecProbe.measure(compression, (int)(bytes / Float.BYTES));
+        final ClusterShape atProbeRates = new ClusterShape(shape[0], shape[1], bytes, batch,
             run.computeSeconds() * shared.spread(),
-            linkBytesPerSec, 0.0, ratio, Consistency.Mode.SYNC).onOneHost(Runtime.getRuntime().availableProcessors(),
-            CodecProbe.measure(compression, (int)(bytes / Float.BYTES))).withRounds(run.roundsPerStep());
-        final StepTimeModel model = new StepTimeModel(host);
+            linkBytesPerSec, 0.0, ratio, Consistency.Mode.SYNC).onOneHost(cores, codec).withRounds(run.roundsPerStep());
+        // The server's work as the run did it: its folds and update ran slower beside the run's other processes than
+        // in the probe's idle process (traced: 2–2.6× in every shape).
+        final StepTimeModel probed = new StepTimeModel(host);
+        final double slowdown = ServerInput.slowdown(run.serverSecondsPerStep(), probed.serverWork(atProbeRates));
+        final ClusterShape cluster = atProbeRates.onOneHost(cores, codec.withDecodeSlowdown(slowdown));
+        final Overheads inRun = host.withServerSlowdown(slowdown);
+        final StepTimeModel model = new StepTimeModel(inRun);
         final StepBreakdown step = model.predict(cluster);
         final Row row = new Row(String.format(Locale.ROOT, "%s, %d worker%s, %d server%s, %s%s", netns ?
             "netns " + links : "local", shape[0], shape[0] == 1 ? "" : "s", shape[1], shape[1] == 1 ? "" : "s",
             widths, "none".equals(compression) ? "" : String.format(Locale.ROOT, ", %s (ratio %.2f)", compression,
                 ratio)), step.samplesPerSec(shape[0], batch), run.samplesPerSec(), step, run.computeSeconds(),
             model.samplesPerSec(cluster.withCompute(run.computeSeconds())),
-            model.samplesPerSec(cluster.withCompute(shared.maxSeconds())), shared, host, udpPath,
-            cpuPath);
+            model.samplesPerSec(cluster.withCompute(shared.maxSeconds())), shared, inRun, udpPath,
+            cpuPath, new ServerInput(run.serverSecondsPerStep(), slowdown, probed.samplesPerSec(atProbeRates)));
         out.printf(Locale.ROOT, "  %-48s predicted %8.1f  measured %8.1f samples/s  ratio %.3f (%.3f from the " +
             "run's mean compute alone, %.3f from the host-shared E[max])  (compute %.1f = the run's mean %.1f × " +
-            "the spread; push %.1f, server %.1f, pull %.1f, overlap %.1f, fixed %.1f ms a round, %.3f rounds; " +
+            "the spread; push %.1f, server %.1f (the run's %.1f ms a step, ×%.2f the probe's rates; ratio %.3f at " +
+            "them), pull %.1f, overlap %.1f, fixed %.1f ms a round, %.3f rounds; " +
             "measured step %.1f ms; fold %.2f, update %.2f, transfer %.2f IPC / %.2f UDP (%.2f ns CPU a byte, %s), " +
             "tag %.2f GB/s)%n",
             row.config(), row.predicted(), row.measured(), row.ratio(), row.runMeanRatio(), row.sharedMaxRatio(),
             step.compute() * 1e3, run.computeSeconds() * 1e3,
-            step.push() * 1e3, step.server() * 1e3, step.pull() * 1e3, step.overlap() * 1e3, step.fixed() * 1e3,
+            step.push() * 1e3, step.server() * 1e3, run.serverSecondsPerStep() * 1e3, slowdown,
+            row.probeServerRatio(), step.pull() * 1e3, step.overlap() * 1e3, step.fixed() * 1e3,
             step.rounds(), run.stepSeconds() * 1e3,
-            host.sumBytesPerSec() / 1e9, host.updateBytesPerSec() / 1e9, host.transferBytesPerSec() / 1e9,
+            inRun.sumBytesPerSec() / 1e9, inRun.updateBytesPerSec() / 1e9, host.transferBytesPerSec() / 1e9,
             host.udpBytesPerSec() / 1e9, host.udpCpuSecondsPerByte() * 1e9, null == udpPath ? "loopback" :
             String.format(Locale.ROOT, "namespaces; loopback %.2f GB/s, %.2f ns", measured.udpBytesPerSec() / 1e9,
                 measured.udpCpuSecondsPerByte() * 1e9), host.tagBytesPerSec() / 1e9);
@@ -326,17 +371,18 @@ final class Validation
 
     /**
      * Prints the rows as one table: configuration, predicted, measured, ratio, and the ratios the run's own mean
-     * compute alone and the host-shared E[max] would have given.
+     * compute alone, the host-shared E[max] and the server's work at the probe's rates would have given.
      */
     static void printTable(final List<Row> rows, final PrintStream out)
     {
         final int width = rows.stream().mapToInt(row -> row.config().length()).max().orElse(6);
-        out.printf(Locale.ROOT, "%-" + width + "s  %10s  %10s  %6s  %9s  %11s%n", "config", "predicted", "measured",
-            "ratio", "run mean", "shared max");
+        out.printf(Locale.ROOT, "%-" + width + "s  %10s  %10s  %6s  %9s  %11s  %12s%n", "config", "predicted",
+            "measured", "ratio", "run mean", "shared max", "probe server");
         for (final Row row : rows)
         {
-            out.printf(Locale.ROOT, "%-" + width + "s  %10.1f  %10.1f  %6.3f  %9.3f  %11.3f%n", row.config(),
-                row.predicted(), row.measured(), row.ratio(), row.runMeanRatio(), row.sharedMaxRatio());
+            out.printf(Locale.ROOT, "%-" + width + "s  %10.1f  %10.1f  %6.3f  %9.3f  %11.3f  %12.3f%n", row.config(),
+                row.predicted(), row.measured(), row.ratio(), row.runMeanRatio(), row.sharedMaxRatio(),
+                row.probeServerRatio());
         }
     }
 

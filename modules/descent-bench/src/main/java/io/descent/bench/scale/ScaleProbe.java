@@ -44,9 +44,12 @@ public final class ScaleProbe
      *                       examples, at least 1: above 1 when the epoch ends on a partial batch, which costs a
      *                       whole round (e.g. 11 ÷ 10.008 for 10 batches and 2 rows). {@code stepSeconds} is per full
      *                       batch, {@code computeSeconds} per round.
+     * @param serverSecondsPerStep the busiest shard's server work per step over the whole run (its folds, finiteness
+     *                       check and optimizer step: {@code server_stats}' {@code update_s} ÷ {@code steps}); 0 when
+     *                       the report does not say.
      */
     public record Measured(double samplesPerSec, double stepSeconds, double computeSeconds, double bytesSentPerStep,
-        double roundsPerStep)
+        double roundsPerStep, double serverSecondsPerStep)
     {
         /** @return the wall time of a round beyond its compute: the epoch's time less its compute, per round. */
         public double overheadPerRound()
@@ -166,7 +169,7 @@ public final class ScaleProbe
         final JsonNode report = runner.run(workers, settings, jobFile);
         final ScaleRun run = ScaleRun.fromReport(runner.mode(), workers, settings, batch, report);
         return new Measured(run.samplesPerSec(), run.stepSeconds(), run.computeSeconds(), bytesSentPerStep(report),
-            roundsPerStep(report, workers, batch));
+            roundsPerStep(report, workers, batch), serverSecondsPerStep(report));
     }
 
     /**
@@ -180,6 +183,25 @@ public final class ScaleProbe
         final double examples = last.path("samples_per_sec").asDouble(0) * last.path("seconds").asDouble(0);
         final double steps = last.path("steps").asDouble(0);
         return examples > 0 && steps > 0 ? Math.max(1.0, steps / (examples / ((double)workers * batch))) : 1.0;
+    }
+
+    /**
+     * @return the largest of the shards' server work per step ({@code update_s} ÷ {@code steps} of each
+     * {@code server_stats} entry: the coordinator's and every other shard's), from a run's report; 0 when absent.
+     */
+    static double serverSecondsPerStep(final JsonNode report)
+    {
+        final JsonNode stats = report.path("server_stats");
+        double busiest = 0.0;
+        for (final JsonNode shard : stats.isArray() ? stats : List.of(stats))
+        {
+            final double steps = shard.path("steps").asDouble(0);
+            if (steps > 0)
+            {
+                busiest = Math.max(busiest, shard.path("update_s").asDouble(0) / steps);
+            }
+        }
+        return busiest;
     }
 
     /** @return the workers' mean data-plane bytes sent per server step, from a run's report; 0 when absent. */

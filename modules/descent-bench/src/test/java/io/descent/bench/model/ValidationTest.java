@@ -41,7 +41,8 @@ class ValidationTest
         final SharedCompute shared = new SharedCompute(3, 2, 0.120, 0.120 * 0.131 / 0.105);
         final Validation.Row row = new Validation.Row("local, 2 workers, 1 server", step.samplesPerSec(2, 256),
             1_600.0, step, 0.105, 512 / 0.230, 512 / (shared.maxSeconds() + 0.125), shared,
-            new Overheads(0.0, 1e9, 1e9, 1e9, 1e9, 1e9, 5e8, 0, 2e-9), null, null);
+            new Overheads(0.0, 1e9, 1e9, 1e9, 1e9, 1e9, 5e8, 0, 2e-9), null, null,
+            Validation.ServerInput.AT_PROBE_RATES);
         assertEquals(2_000.0, row.predicted(), 1e-9);
         assertEquals(1.25, row.ratio(), 1e-12);
         assertEquals(512 / 0.230 / 1_600, row.runMeanRatio(), 1e-12, "1.391: the run's mean alone, further off");
@@ -60,7 +61,7 @@ class ValidationTest
         final UdpPath unshaped = new UdpPath(2e8, 0.4, 440_000_000L, 280_000_000L, 800_000_000L);
         final Validation.Row paired = new Validation.Row(row.config(), row.predicted(), row.measured(), step, 0.105,
             row.fromRunMean(), row.fromSharedMax(), shared, Validation.onPath(row.overheads(), unshaped), path,
-            unshaped);
+            unshaped, Validation.ServerInput.AT_PROBE_RATES);
         final Map<?, ?> overheads = (Map<?, ?>)paired.toJson().get("overheads");
         assertEquals(3.6e-9, (double)overheads.get("udp_cpu_seconds_per_byte"), 1e-21, "the unshaped pair's");
         assertEquals(5e8, (double)overheads.get("udp_bytes_per_sec"), 1e-3, "the unshaped pair's, not the shaped's");
@@ -104,5 +105,31 @@ class ValidationTest
         final BadInputException refused = assertThrows(BadInputException.class, cold::check);
         assertTrue(refused.getMessage().contains("--validate-warmup-epochs must be at least 1, got 0"),
             refused.getMessage());
+    }
+
+    @Test
+    void shouldPriceTheServerAtTheRatesItRanAtInTheRun()
+    {
+        // 2 workers, 2 shards, M = 20 MB: a shard's range is 10 MB, folded once (the first rank's gradient is the sum)
+        // at 10 GB/s (1 ms) and updated at 5 GB/s (2 ms): 3 ms of work a step at the probe's rates, all of it on the
+        // step's path. The run's busiest shard took 7.5 ms a step: ×2.5, and the model's server phase is 7.5 ms.
+        final Overheads probe = new Overheads(0.0, 1e10, 5e9, 1e10, 1e10, 1e10, 1e10, 0, 2e-9);
+        final ClusterShape shape = new ClusterShape(2, 2, 20_000_000, 64, 0.05, Double.POSITIVE_INFINITY, 0.0, 1.0,
+            Consistency.Mode.SYNC);
+        assertEquals(0.003, new StepTimeModel(probe).serverWork(shape), 1e-15);
+        final double slowdown = Validation.ServerInput.slowdown(0.0075, new StepTimeModel(probe).serverWork(shape));
+        assertEquals(2.5, slowdown, 1e-12);
+        assertEquals(0.0075, new StepTimeModel(probe.withServerSlowdown(slowdown)).predict(shape).server(), 1e-15);
+        assertEquals(1.0, Validation.ServerInput.slowdown(0.0, 0.003), "a report without server stats: the probe's");
+
+        // Compressed, 3 workers: every rank's gradient is decoded into the sum (3 × 10 MB × 0.5 ns = 15 ms) and the
+        // update 2 ms: 17 ms of work, of which one decode and the update (7 ms) follow the last gradient. A run at
+        // 34 ms a step (×2) puts 14 ms on the path.
+        final ClusterShape coded = new ClusterShape(3, 2, 20_000_000, 64, 0.05, Double.POSITIVE_INFINITY, 0.0, 2.0,
+            Consistency.Mode.SYNC).onOneHost(0, new CodecCost(1e-10, 5e-10));
+        assertEquals(0.017, new StepTimeModel(probe).serverWork(coded), 1e-15);
+        final double twice = Validation.ServerInput.slowdown(0.034, new StepTimeModel(probe).serverWork(coded));
+        assertEquals(0.014, new StepTimeModel(probe.withServerSlowdown(twice)).predict(coded.onOneHost(0,
+            coded.codec().withDecodeSlowdown(twice))).server(), 1e-15);
     }
 }

@@ -39,7 +39,20 @@ class ScaleProbeTest
     void shouldTakeARoundsOverheadAsTheEpochsTimeLessItsComputePerRound()
     {
         // 11 rounds of 20 ms compute and 5 ms else over 10 full batches: 27.5 ms a full batch.
-        final ScaleProbe.Measured run = new ScaleProbe.Measured(256 / 0.0275, 0.0275, 0.020, 0.0, 1.1);
+        final ScaleProbe.Measured run = new ScaleProbe.Measured(256 / 0.0275, 0.0275, 0.020, 0.0, 1.1, 0.0);
         assertEquals(0.005, run.overheadPerRound(), 1e-12);
+    }
+
+    @Test
+    void shouldTakeTheBusiestShardsServerWorkPerStep() throws Exception
+    {
+        // The coordinator: 0.9 s over 100 steps; the other shard 1.2 s over the same 100: 12 ms a step.
+        assertEquals(0.012, ScaleProbe.serverSecondsPerStep(JsonReports.mapper().readTree("{\"server_stats\":[" +
+            "{\"steps\":100,\"update_s\":0.9},{\"steps\":100,\"update_s\":1.2}]}")), 1e-15);
+        assertEquals(0.009, ScaleProbe.serverSecondsPerStep(JsonReports.mapper().readTree("{\"server_stats\":" +
+            "{\"steps\":100,\"update_s\":0.9}}")), 1e-15, "one server, as an object");
+        assertEquals(0.0, ScaleProbe.serverSecondsPerStep(JsonReports.mapper().readTree("{\"server_stats\":[" +
+            "{\"steps\":0,\"update_s\":0.0}]}")), "no steps: unknown");
+        assertEquals(0.0, ScaleProbe.serverSecondsPerStep(JsonReports.mapper().readTree("{\"epochs\":[]}")));
     }
 }
