@@ -24,9 +24,9 @@ import java.util.Map;
  * run's own mean compute is printed beside it), the host's rates measured right after the run ({@link RateProbe}: on a shared
  * host they move with the load; the data plane's at the model's size, with the MAC the runs' nodes use; in
  * namespaces UDP's rate from a sender and a receiver in two namespaces wired and shaped as the runs' links, measured
- * once per link setting and reported beside each row, and the data plane's own rate and CPU cost per byte from the
- * same pair on the same wiring unshaped, measured once, which the model is given ({@link ScaleProbe#udpPath},
- * {@link #cpuPath}, {@link #onPath}), the fixed cost
+ * once per link setting, and the CPU cost per byte from the same pair on the same wiring unshaped, measured once
+ * ({@link ScaleProbe#udpPath}, {@link #cpuPath}; the rate is the unshaped pair's where the shaped one was bound by the
+ * link: {@link #onPath}), the fixed cost
  * of a round measured for the mode and shape ({@link #fixedCost}: a run of a tiny model, whose transfers are
  * negligible, on as many processes and with as many steps an epoch), the run's rounds per full batch (its epoch's
  * partial last batch is a round of its own: {@link ClusterShape#roundsPerStep}) and the link's rate less the data
@@ -92,11 +92,11 @@ final class Validation
      * @param fromSharedMax the model's samples per second had it been given the host-shared E[max] (measured apart
      *                  from the run, which drifts with the host's load).
      * @param shared    the spread's measurement, with as many processes as the run.
-     * @param overheads the host's rates the model was given, UDP's from {@code cpuPath} when there is one.
-     * @param udpPath   UDP between two namespaces wired and shaped as the run's links (reported, not given to the
-     *                  model), or null: UDP's rate and CPU cost are then the loopback probe's ({@link RateProbe}).
-     * @param cpuPath   the same pair unshaped, whose rate and CPU cost per byte the model was given
-     *                  ({@link #onPath}), or null with {@code udpPath}.
+     * @param overheads the host's rates the model was given, UDP's from the pairs when there are some.
+     * @param udpPath   UDP between two namespaces wired and shaped as the run's links, or null: UDP's rate and CPU
+     *                  cost are then the loopback probe's ({@link RateProbe}).
+     * @param cpuPath   the same pair unshaped, whose CPU cost per byte the model was given (and its rate where
+     *                  {@code udpPath} was bound by the link: {@link #onPath}), or null with {@code udpPath}.
      */
     record Row(String config, double predicted, double measured, StepBreakdown breakdown, double runCompute,
         double fromRunMean, double fromSharedMax, SharedCompute shared, Overheads overheads, UdpPath udpPath,
@@ -153,8 +153,8 @@ final class Validation
             json.put("rounds_per_step", breakdown.rounds());
             json.put("overheads", overheads.toJson());
             json.put("udp_measured_over", null == udpPath ? "loopback, one process (both ends and one media driver)" :
-                "two namespaces wired as the run's links, unshaped, a process at each end (udp_cpu_path; the same " +
-                "pair shaped as the links, reported: udp_path)");
+                "two namespaces wired as the run's links, a process at each end: the rate shaped as the links " +
+                "(udp_path) unless that pair was bound by the link, then unshaped (udp_cpu_path), as the CPU per byte");
             if (null != udpPath)
             {
                 json.put("udp_path", udpPath.toJson());
@@ -289,17 +289,31 @@ final class Validation
     }
 
     /**
-     * @param measured the host's rates ({@link RateProbe}: UDP's over loopback).
-     * @param unshaped UDP between two namespaces wired as the runs' links, unshaped.
-     * @return the rates with UDP's rate and CPU cost per byte from {@code unshaped}: the data plane's own on the
-     * runs' path. The link is priced by its rate; a pair shaped to it moves no faster than the link, so its rate as
-     * the data plane's would price the link twice and make a link-bound phase look bound by the data plane, without
-     * the broadcast's head start ({@link StepTimeModel}): at 100 Mbit/s, where a 2.1 MB message fits in the socket's
-     * send buffer, 0.83 predicted ÷ measured for 2 workers where the head start gives the measured step.
+     * A pair shaped to a link that moves at least this share of the link's payload rate is bound by the link: tbf at
+     * the link's rate, framing aside, let link-bound pairs through at 97–99 % (100 Mbit/s, 1 Gbit/s), where a pair
+     * bound by its CPU stays well below (10 Gbit/s: 66 %).
      */
-    static Overheads onPath(final Overheads measured, final UdpPath unshaped)
+    static final double LINK_BOUND_SHARE = 0.9;
+
+    /**
+     * @param measured        the host's rates ({@link RateProbe}: UDP's over loopback).
+     * @param shaped          UDP between two namespaces wired and shaped as the runs' links.
+     * @param unshaped        the same pair unshaped.
+     * @param linkBytesPerSec the links' payload rate (framing removed).
+     * @return the rates with UDP's CPU cost per byte from {@code unshaped} (a shaped pair's polling threads count
+     * while the link holds them back) and the data plane's rate on the runs' path: the shaped pair's where it is
+     * bound by its CPU (the qdiscs' work is on that path: 0.82 GB/s shaped at 10 Gbit/s against 0.96 unshaped), the
+     * unshaped pair's where the shaped one only measured the link ({@link #LINK_BOUND_SHARE}): the link is priced by
+     * its own rate, and the link's rate as the data plane's too would make a link-bound phase look bound by the data
+     * plane, without the broadcast's head start ({@link StepTimeModel}; at 100 Mbit/s with 2 workers, 0.83 predicted
+     * ÷ measured).
+     */
+    static Overheads onPath(final Overheads measured, final UdpPath shaped, final UdpPath unshaped,
+        final double linkBytesPerSec)
     {
-        return measured.withUdp(unshaped.bytesPerSec(), unshaped.cpuSecondsPerByte());
+        final boolean linkBound = shaped.bytesPerSec() >= LINK_BOUND_SHARE * linkBytesPerSec;
+        return measured.withUdp(linkBound ? unshaped.bytesPerSec() : shaped.bytesPerSec(),
+            unshaped.cpuSecondsPerByte());
     }
 
     /**
@@ -327,9 +341,9 @@ final class Validation
             "none".equals(compression) ? null : compression, List.of(), warmupEpochs);
         final double ratio = ratio(compression, bytes, run.bytesSentPerStep());
         final Overheads measured = rates.measure(fixed);
-        final Overheads host = null == udpPath ? measured : onPath(measured, cpuPath);
         final double linkBytesPerSec = null == rate ? Double.POSITIVE_INFINITY :
             ScaleProbe.bitsPerSecond(rate) / 8.0 * WireFraming.efficiency(mtu);
+        final Overheads host = null == udpPath ? measured : onPath(measured, udpPath, cpuPath, linkBytesPerSec);
         // Sync: every step waits for the slowest worker's compute: the run's mean × E[max]/mean of the lockstep probe.
         final int cores = Runtime.getRuntime().availableProcessors();
         final CodecCost codec = CodecProbe.measure(compression, (int)(bytes / Float.BYTES));

@@ -41,12 +41,13 @@ final class ValidationOptions
     private String compressions = "none";
 
     @Option(names = "--validate-steps", paramLabel = "S", description = "--validate: steps per epoch of each run " +
-        "(one warm-up epoch, one measured; default: ${DEFAULT-VALUE})")
+        "(the warm-up epochs, then one measured; default: ${DEFAULT-VALUE})")
     private int steps = 10;
 
     @Option(names = "--validate-warmup-epochs", paramLabel = "E", description = "--validate: epochs each run " +
-        "trains before the measured one (JIT, caches, buffers of every process; default: ${DEFAULT-VALUE})")
-    private int warmupEpochs = 1;
+        "trains before the measured one (JIT, caches, buffers of every process: with one, a 2x2 run's five JVMs on 2 " +
+        "cores were still warming up; default: ${DEFAULT-VALUE})")
+    private int warmupEpochs = 2;
 
     @Option(names = "--validate-logs", paramLabel = "DIR", description = "--validate: keep the runs' job files, " +
         "reports and node logs in DIR (default: a temporary directory, deleted at the end)")

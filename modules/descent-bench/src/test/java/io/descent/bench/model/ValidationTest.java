@@ -55,16 +55,21 @@ class ValidationTest
         assertTrue(((String)row.toJson().get("udp_measured_over")).startsWith("loopback"), "no pair: the probe's");
         assertFalse(row.toJson().containsKey("udp_path"));
 
-        // The unshaped pair on the same wiring, CPU-bound, gives the data plane's rate and CPU per byte; the pair
-        // shaped as the links (link-bound: its polling threads' CPU is no cost of the path) is reported beside it.
+        // The unshaped pair on the same wiring, CPU-bound, gives the CPU per byte; the pair shaped as the links
+        // (its polling threads' CPU is no cost of the path) moved 125 MB/s: on a 1 Gbit/s link (125 MB/s of
+        // payload) that is the link, and the data plane's rate is the unshaped pair's.
         final UdpPath path = new UdpPath(2e8, 1.6, 1_760_000_000L, 1_120_000_000L, 3_200_000_000L);
         final UdpPath unshaped = new UdpPath(2e8, 0.4, 440_000_000L, 280_000_000L, 800_000_000L);
         final Validation.Row paired = new Validation.Row(row.config(), row.predicted(), row.measured(), step, 0.105,
-            row.fromRunMean(), row.fromSharedMax(), shared, Validation.onPath(row.overheads(), unshaped), path,
-            unshaped, Validation.ServerInput.AT_PROBE_RATES);
+            row.fromRunMean(), row.fromSharedMax(), shared, Validation.onPath(row.overheads(), path, unshaped,
+            1.25e8), path, unshaped, Validation.ServerInput.AT_PROBE_RATES);
         final Map<?, ?> overheads = (Map<?, ?>)paired.toJson().get("overheads");
         assertEquals(3.6e-9, (double)overheads.get("udp_cpu_seconds_per_byte"), 1e-21, "the unshaped pair's");
-        assertEquals(5e8, (double)overheads.get("udp_bytes_per_sec"), 1e-3, "the unshaped pair's, not the shaped's");
+        assertEquals(5e8, (double)overheads.get("udp_bytes_per_sec"), 1e-3, "the unshaped pair's, not the link's");
+        // On a 10 Gbit/s link the same shaped pair is bound by its CPU and the qdiscs: its rate is the path's.
+        assertEquals(1.25e8, Validation.onPath(row.overheads(), path, unshaped, 1.25e9).udpBytesPerSec(), 1e-3);
+        assertEquals(3.6e-9, Validation.onPath(row.overheads(), path, unshaped, 1.25e9).udpCpuSecondsPerByte(),
+            1e-21);
         assertEquals(1e9, (double)overheads.get("tag_bytes_per_sec"), "the rest as measured");
         assertEquals(path.toJson(), paired.toJson().get("udp_path"));
         assertEquals(unshaped.toJson(), paired.toJson().get("udp_cpu_path"));
@@ -75,7 +80,7 @@ class ValidationTest
     void shouldLetALinkBoundPhaseStartTheNextPushBehindTheBroadcastWithTheUnshapedPairsRate()
     {
         // 100 Mbit/s (12.5 MB/s of payload, framing aside), 2 workers, 1 server, M = 2 MB: the server's link carries
-        // 2M in each phase (320 ms). A pair shaped to the link moves 12.2 MB/s: as the data plane's rate its two
+        // 2M in each phase (320 ms). A pair shaped to the link moves 12.2 MB/s (the link): as the data plane's rate its
         // streams take 2M / 12.2 MB/s = 327.9 ms a phase, above the link's, and no head start. The unshaped pair moves
         // 500 MB/s: the link bounds both phases and the first worker's gradient comes in while the second's weights
         // go out, (N − 1) × min(send buffer 1 MB, M) / rate = 80 ms.
@@ -84,7 +89,8 @@ class ValidationTest
             Consistency.Mode.SYNC);
         final UdpPath shaped = new UdpPath(12_200_000.0, 1.0, 500_000_000L, 500_000_000L, 1_000_000_000L);
         final UdpPath unshaped = new UdpPath(500_000_000.0, 1.0, 500_000_000L, 500_000_000L, 1_000_000_000L);
-        final StepBreakdown priced = new StepTimeModel(Validation.onPath(host, unshaped)).predict(shape);
+        final StepBreakdown priced = new StepTimeModel(Validation.onPath(host, shaped, unshaped, 12_500_000.0))
+            .predict(shape);
         assertEquals(0.32, priced.push(), 1e-12);
         assertEquals(0.32, priced.pull(), 1e-12);
         assertEquals(0.08, priced.overlap(), 1e-12);
