@@ -33,7 +33,8 @@ import java.util.Map;
  * plane's framing (local runs have no link: the data plane's rates bound their transfers). Every process of a run
  * shares this host's cores ({@link ClusterShape#onOneHost}). The server's fold, decode and update rates are the probe's
  * divided by how much slower the run's own shards did that work ({@link ServerInput}: the busiest shard's time per step
- * from the run's report against {@link StepTimeModel#serverWork} at the probe's rates), as the compute is the run's. Sync; each shape once per gradient compression asked for,
+ * from the run's report against {@link StepTimeModel#serverWork} at the probe's rates), as the compute is the run's.
+ * Sync; each shape once per gradient compression asked for,
  * the model's compression ratio 2 for fp16 and bf16 and, for threshold, what the run's workers sent ({@link #ratio}),
  * with the codec's encode and decode timed here ({@link CodecProbe}). Used by one thread.
  */
