@@ -145,13 +145,16 @@ public final class ModelBenchCommand implements Callable<Integer>
         finally
         {
             // A failed run's error names files in the temporary directory: those are kept.
-            if (null == validation.logs() && measured)
+            if (null == validation.logs())
             {
-                TempDirectories.deleteQuietly(work);
-            }
-            else if (null == validation.logs())
-            {
-                System.err.println("bench model: kept the runs' files for the error below in " + work);
+                if (measured)
+                {
+                    TempDirectories.deleteQuietly(work);
+                }
+                else
+                {
+                    System.err.println("bench model: kept the runs' files for the error below in " + work);
+                }
             }
         }
         final Predictions predictions = new Predictions(new StepTimeModel(host), batch, linkBits / BITS_PER_BYTE *
