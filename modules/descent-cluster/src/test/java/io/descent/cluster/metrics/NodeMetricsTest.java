@@ -155,8 +155,10 @@ class NodeMetricsTest
             System.gc();
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             List<Scrape.Sample> after = Scrape.metrics(server.port());
-            // The collection's notification comes on a JMX thread, shortly after it ended.
-            while (value(after, "descent_forced_gcs_total", "role", "ps").orElseThrow() == forced &&
+            // The collection's notification comes on a JMX thread, shortly after it ended; one scrape is not atomic
+            // (it may read the heap gauge, still unset, just before the notification and the counter just after).
+            while ((value(after, "descent_forced_gcs_total", "role", "ps").orElseThrow() == forced ||
+                value(after, "descent_heap_after_gc_bytes", "role", "ps").isEmpty()) &&
                 System.nanoTime() - deadline < 0)
             {
                 after = Scrape.metrics(server.port());
